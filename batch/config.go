@@ -1,0 +1,134 @@
+package batch
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+)
+
+// Limiter paces requests: Wait blocks until one more request may be sent, or
+// returns an error when ctx ends first. *rate.Limiter from
+// golang.org/x/time/rate satisfies it. One Limiter may be shared by several
+// clients (or, with a distributed implementation, several processes) that
+// draw on the same vendor account.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
+// Keep says which outcomes a Report holds.
+type Keep uint8
+
+const (
+	// KeepAll keeps one Outcome per input record (the default).
+	KeepAll Keep = iota
+	// KeepFailures keeps only the records that did not succeed.
+	KeepFailures
+	// KeepNone keeps only the counts (and the first few errors for
+	// Report.Err); use Config.OnOutcome to see each record. Memory then
+	// stays bounded however long the input is.
+	KeepNone
+)
+
+// Progress is a snapshot passed to Config.OnProgress after each chunk
+// finishes.
+type Progress struct {
+	// Total is the number of input records read so far; when TotalKnown it
+	// is the whole input.
+	Total      int
+	TotalKnown bool
+	// Done = Succeeded + Failed + NotAttempted.
+	Done, Succeeded, Failed, NotAttempted int
+	Requests, Retries                     int
+	Elapsed                               time.Duration
+}
+
+// Config holds the caller's tuning of a run. The zero value is usable:
+// concurrency 1, no limiter, DefaultRetryPolicy, every outcome kept.
+type Config struct {
+	// Concurrency is the most chunks in flight at once; 0 means 1.
+	Concurrency int
+	// Limiter, when set, is waited on before every request, retries included.
+	Limiter Limiter
+	// Retry is the retry policy; zero fields take DefaultRetryPolicy's values.
+	Retry RetryPolicy
+	// Keep says which outcomes the Report holds.
+	Keep Keep
+	// OnProgress, when set, is called after each chunk finishes. Calls are
+	// serialized; keep it quick.
+	OnProgress func(Progress)
+	// OnOutcome, when set, is called once per record as it reaches its final
+	// state. Calls are serialized; keep it quick.
+	OnOutcome func(index int, key string, status Status, err error)
+	// Logger receives retry and isolation decisions at debug level; nil
+	// discards them.
+	Logger *slog.Logger
+}
+
+// RetryPolicy decides how often and how long to wait before sending a chunk,
+// or the failed records of a chunk, again.
+type RetryPolicy struct {
+	// MaxAttempts is the most times a record is sent, the first included.
+	// 1 turns retries off. 0 means DefaultRetryPolicy's value.
+	MaxAttempts int
+	// BaseDelay is the first backoff ceiling; each retry doubles it.
+	BaseDelay time.Duration
+	// MaxDelay caps one backoff wait.
+	MaxDelay time.Duration
+	// MaxRetryAfter is the longest server-requested wait (Retry-After) the
+	// engine will make. A longer one is not waited out: the records are
+	// reported not attempted, wrapping ErrRetryAfterTooLong.
+	MaxRetryAfter time.Duration
+}
+
+// DefaultRetryPolicy returns 5 attempts, exponential backoff with full
+// jitter from 500 ms capped at 30 s, and server waits honoured up to 5 min.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxAttempts: 5, BaseDelay: 500 * time.Millisecond, MaxDelay: 30 * time.Second, MaxRetryAfter: 5 * time.Minute}
+}
+
+// withDefaults fills zero fields from DefaultRetryPolicy.
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	d := DefaultRetryPolicy()
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = d.MaxAttempts
+	}
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = d.BaseDelay
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = d.MaxDelay
+	}
+	if p.MaxRetryAfter <= 0 {
+		p.MaxRetryAfter = d.MaxRetryAfter
+	}
+	return p
+}
+
+// Backoff returns the wait before retry number n (1 for the first retry):
+// a uniformly random duration in [0, min(MaxDelay, BaseDelay·2^(n-1))]
+// ("full jitter"), so that many workers backing off at once spread out.
+func (p RetryPolicy) Backoff(n int) time.Duration {
+	p = p.withDefaults()
+	ceiling := p.BaseDelay
+	for i := 1; i < n && ceiling < p.MaxDelay; i++ {
+		ceiling *= 2
+	}
+	ceiling = min(ceiling, p.MaxDelay)
+	return time.Duration(rand.Int64N(int64(ceiling) + 1))
+}
+
+// sleep waits d or until ctx ends, whichever comes first.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

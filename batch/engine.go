@@ -1,0 +1,315 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// item is one input record on its way through the engine.
+type item[T any] struct {
+	index    int
+	key      string
+	value    T
+	attempts int
+}
+
+// RunSlice runs op over every record of in. The report is preallocated, and
+// progress reports know the total from the start.
+func RunSlice[T, R any](ctx context.Context, op Op[T, R], cfg Config, in []T) *Report[R] {
+	return run(ctx, op, cfg, func(yield func(T) bool) {
+		for _, v := range in {
+			if !yield(v) {
+				return
+			}
+		}
+	}, len(in))
+}
+
+// Run runs op over every record of seq, reading it as it goes: memory stays
+// bounded by Concurrency × chunk size (plus the outcomes the report keeps,
+// see Config.Keep). Once the context ends or the run is stopped, the rest of
+// seq is still read, and each record is reported not attempted, so the
+// report accounts for the whole input.
+func Run[T, R any](ctx context.Context, op Op[T, R], cfg Config, seq iter.Seq[T]) *Report[R] {
+	return run(ctx, op, cfg, seq, -1)
+}
+
+// engine holds one run's shared state.
+type engine[T, R any] struct {
+	op     Op[T, R]
+	cfg    Config
+	policy RetryPolicy
+	rec    *recorder[R]
+	log    *slog.Logger
+
+	stopOnce sync.Once
+	stopped  chan struct{}
+	stopErr  error
+}
+
+func run[T, R any](ctx context.Context, op Op[T, R], cfg Config, seq iter.Seq[T], total int) *Report[R] {
+	rep := &Report[R]{Op: op.Name}
+	if total >= 0 && cfg.Keep == KeepAll {
+		rep.Outcomes = make([]Outcome[R], 0, total)
+	}
+	e := &engine[T, R]{
+		op: op, cfg: cfg, policy: cfg.Retry.withDefaults(),
+		rec:     &recorder[R]{rep: rep, cfg: &cfg, totalKnown: total >= 0, start: time.Now()},
+		log:     cfg.Logger,
+		stopped: make(chan struct{}),
+	}
+	if total >= 0 {
+		rep.Total = total
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	workers := max(cfg.Concurrency, 1)
+	work := make(chan []item[T], workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for chunk := range work {
+				e.process(ctx, chunk)
+			}
+		})
+	}
+	e.produce(ctx, seq, work, total < 0)
+	close(work)
+	wg.Wait()
+	return e.rec.finish()
+}
+
+// stop ends the run with err: nothing more is sent.
+func (e *engine[T, R]) stop(err error) {
+	e.stopOnce.Do(func() {
+		e.stopErr = err
+		close(e.stopped)
+	})
+}
+
+// halted returns the reason nothing more may be sent, or nil.
+func (e *engine[T, R]) halted(ctx context.Context) error {
+	select {
+	case <-e.stopped:
+		return e.stopErr
+	default:
+		return ctx.Err()
+	}
+}
+
+// produce reads the input, applies the client-side checks, cuts chunks and
+// hands them to the workers.
+func (e *engine[T, R]) produce(ctx context.Context, seq iter.Seq[T], work chan<- []item[T], countTotal bool) {
+	maxItems := max(e.op.MaxItems, 1)
+	var (
+		chunk []item[T]
+		bytes int
+		keys  map[string]struct{}
+	)
+	if e.op.UniqueKeys {
+		keys = make(map[string]struct{}, maxItems)
+	}
+	flush := func() {
+		if len(chunk) == 0 {
+			return
+		}
+		c := chunk
+		chunk, bytes = make([]item[T], 0, maxItems), 0
+		clear(keys)
+		if err := e.halted(ctx); err != nil {
+			e.notAttempted(c, err)
+			return
+		}
+		select {
+		case work <- c:
+		case <-ctx.Done():
+			e.notAttempted(c, ctx.Err())
+		case <-e.stopped:
+			e.notAttempted(c, e.stopErr)
+		}
+	}
+	chunk = make([]item[T], 0, maxItems)
+	index := 0
+	for v := range seq {
+		it := item[T]{index: index, value: v}
+		index++
+		if countTotal {
+			e.rec.read(1)
+		}
+		if e.op.Key != nil {
+			it.key = e.op.Key(v)
+		}
+		if e.op.Validate != nil {
+			if err := e.op.Validate(v); err != nil {
+				e.rec.record([]Outcome[R]{{Index: it.index, Key: it.key, Status: Failed, Err: err}})
+				continue
+			}
+		}
+		size := 0
+		if e.op.MaxBytes > 0 && e.op.Size != nil {
+			size = e.op.Size(v)
+			if size > e.op.MaxBytes {
+				e.rec.record([]Outcome[R]{{Index: it.index, Key: it.key, Status: Failed, Err: &TooLargeError{Size: size, Limit: e.op.MaxBytes}}})
+				continue
+			}
+			if bytes+size > e.op.MaxBytes {
+				flush()
+			}
+		}
+		if keys != nil {
+			if _, dup := keys[it.key]; dup {
+				flush()
+			}
+			keys[it.key] = struct{}{}
+		}
+		chunk = append(chunk, it)
+		bytes += size
+		if len(chunk) == maxItems {
+			flush()
+		}
+	}
+	flush()
+}
+
+// notAttempted records every item as not attempted with err.
+func (e *engine[T, R]) notAttempted(items []item[T], err error) {
+	e.finish(items, NotAttempted, err)
+}
+
+// finish records every item with the same status and error.
+func (e *engine[T, R]) finish(items []item[T], status Status, err error) {
+	outs := make([]Outcome[R], len(items))
+	for i, it := range items {
+		outs[i] = Outcome[R]{Index: it.index, Key: it.key, Status: status, Err: err, Attempts: it.attempts}
+	}
+	e.rec.record(outs)
+}
+
+// process sends one chunk until every record of it has a final state:
+// retrying the chunk or its retryable records, isolating it by halving
+// where the operation allows, or stopping the run.
+func (e *engine[T, R]) process(ctx context.Context, pending []item[T]) {
+	values := make([]T, 0, len(pending))
+	retry := false // the next send is a retry
+	for len(pending) > 0 {
+		if err := e.halted(ctx); err != nil {
+			e.notAttempted(pending, err)
+			return
+		}
+		if e.cfg.Limiter != nil {
+			if err := e.cfg.Limiter.Wait(ctx); err != nil {
+				e.notAttempted(pending, err)
+				return
+			}
+		}
+		values = values[:0]
+		for i := range pending {
+			values = append(values, pending[i].value)
+			pending[i].attempts++
+		}
+		e.rec.request(retry)
+		results, err := e.op.Send(ctx, values)
+		if err == nil && len(results) != len(pending) {
+			err = fmt.Errorf("%w: %d results for %d records", ErrResultCount, len(results), len(pending))
+		}
+		if err != nil {
+			next, again := e.chunkFailed(ctx, pending, err)
+			if !again {
+				return
+			}
+			pending, retry = next, true
+			continue
+		}
+		var (
+			outs  = make([]Outcome[R], 0, len(pending))
+			again []item[T]
+			wait  time.Duration
+			cause error
+		)
+		for i, it := range pending {
+			r := results[i]
+			switch {
+			case r.Err == nil:
+				outs = append(outs, Outcome[R]{Index: it.index, Key: it.key, Status: Succeeded, Result: r.Value, Attempts: it.attempts})
+			case IsRetryable(r.Err) && it.attempts < e.policy.MaxAttempts:
+				again = append(again, it)
+				wait = max(wait, RetryAfterOf(r.Err))
+				cause = r.Err
+			default:
+				outs = append(outs, Outcome[R]{Index: it.index, Key: it.key, Status: Failed, Result: r.Value, Err: r.Err, Attempts: it.attempts})
+			}
+		}
+		e.rec.record(outs)
+		if len(again) == 0 {
+			return
+		}
+		if !e.wait(ctx, again, again[0].attempts, wait, cause) {
+			return
+		}
+		pending, retry = again, true
+	}
+}
+
+// chunkFailed decides what becomes of a chunk whose send failed as a whole.
+// It returns the records to send again, or false when every record of the
+// chunk has been given its final state.
+func (e *engine[T, R]) chunkFailed(ctx context.Context, pending []item[T], err error) ([]item[T], bool) {
+	switch {
+	case StopsRun(err):
+		e.log.Debug("batch: run stopped", "op", e.op.Name, "err", err)
+		e.stop(err)
+		e.notAttempted(pending, err)
+		return nil, false
+	case ctx.Err() != nil:
+		// The chunk was in flight when the context ended; what the server
+		// did with it is not known, so it is failed with the context error.
+		e.finish(pending, Failed, fmt.Errorf("%w (request was in flight: %v)", ctx.Err(), err))
+		return nil, false
+	case IsRetryable(err) && pending[0].attempts < e.policy.MaxAttempts:
+		if !e.wait(ctx, pending, pending[0].attempts, RetryAfterOf(err), err) {
+			return nil, false
+		}
+		return pending, true
+	case len(pending) > 1 && e.op.Isolate != nil && e.op.Isolate(err):
+		half := len(pending) / 2
+		e.log.Debug("batch: isolating rejected chunk", "op", e.op.Name, "records", len(pending), "err", err)
+		first, second := pending[:half:half], pending[half:]
+		for _, part := range [][]item[T]{first, second} {
+			for i := range part {
+				part[i].attempts = 0
+			}
+			e.process(ctx, part)
+		}
+		return nil, false
+	default:
+		e.finish(pending, Failed, err)
+		return nil, false
+	}
+}
+
+// wait sleeps before retry number n of items: the server's wait when it gave
+// one, else the policy's backoff. It returns false, having reported the
+// items not attempted, when the wait is longer than the policy allows or the
+// context ends first.
+func (e *engine[T, R]) wait(ctx context.Context, items []item[T], n int, serverWait time.Duration, cause error) bool {
+	d := serverWait
+	if d > e.policy.MaxRetryAfter {
+		e.notAttempted(items, fmt.Errorf("%w (asked %v, limit %v): %w", ErrRetryAfterTooLong, d, e.policy.MaxRetryAfter, cause))
+		return false
+	}
+	if d <= 0 {
+		d = e.policy.Backoff(n)
+	}
+	e.log.Debug("batch: retrying", "op", e.op.Name, "records", len(items), "attempt", n+1, "wait", d, "err", cause)
+	if err := sleep(ctx, d); err != nil {
+		e.notAttempted(items, errors.Join(err, cause))
+		return false
+	}
+	return true
+}

@@ -1,0 +1,137 @@
+package batch
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrResultCount is returned (wrapped) for every record of a chunk when the
+// vendor's Send answered with a different number of results than records:
+// the records cannot be matched, so none is claimed as succeeded.
+var ErrResultCount = errors.New("batch: vendor returned a different number of results than records sent")
+
+// ErrRetryAfterTooLong is wrapped into the error of records not attempted
+// because the server asked for a wait longer than RetryPolicy.MaxRetryAfter.
+var ErrRetryAfterTooLong = errors.New("batch: server asked for a longer wait than the retry policy allows")
+
+// TooLargeError fails a single record whose encoded size exceeds the
+// operation's byte limit: it can never be sent, so it is neither sent nor
+// dropped.
+type TooLargeError struct {
+	Size, Limit int
+}
+
+// Error implements error.
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("batch: record is %d bytes encoded, over the %d-byte request limit", e.Size, e.Limit)
+}
+
+// RecordError is the error of one record that did not succeed. It unwraps to
+// the vendor's error, so errors.As reaches the vendor's typed error.
+type RecordError struct {
+	Index  int
+	Key    string
+	Status Status
+	Err    error
+}
+
+// Error implements error.
+func (e *RecordError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "record %d", e.Index)
+	if e.Key != "" {
+		fmt.Fprintf(&b, " (%s)", e.Key)
+	}
+	fmt.Fprintf(&b, " %s: %v", e.Status, e.Err)
+	return b.String()
+}
+
+// Unwrap returns the underlying error.
+func (e *RecordError) Unwrap() error { return e.Err }
+
+// RunError is what Report.Err returns when some record did not succeed.
+// Records holds the per-record errors the report kept (all of them unless
+// Config.Keep says otherwise; at least the first few), and Unwrap exposes
+// them to errors.Is and errors.As.
+type RunError struct {
+	Op           string
+	Total        int
+	Failed       int
+	NotAttempted int
+	Records      []*RecordError
+}
+
+// maxErrorsInMessage bounds how many record errors RunError.Error prints.
+const maxErrorsInMessage = 3
+
+// Error gives the counts and the first few record errors.
+func (e *RunError) Error() string {
+	var b strings.Builder
+	if e.Op != "" {
+		b.WriteString(e.Op)
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "%d of %d records failed, %d not attempted", e.Failed, e.Total, e.NotAttempted)
+	for i, r := range e.Records {
+		if i == maxErrorsInMessage {
+			fmt.Fprintf(&b, "; and %d more", e.Failed+e.NotAttempted-maxErrorsInMessage)
+			break
+		}
+		b.WriteString("; ")
+		b.WriteString(r.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the kept record errors.
+func (e *RunError) Unwrap() []error {
+	errs := make([]error, len(e.Records))
+	for i, r := range e.Records {
+		errs[i] = r
+	}
+	return errs
+}
+
+// IsRetryable reports whether err, or an error it wraps, has a
+// Retryable() bool method that returns true.
+func IsRetryable(err error) bool {
+	var r interface{ Retryable() bool }
+	return errors.As(err, &r) && r.Retryable()
+}
+
+// RetryAfterOf returns the wait the server asked for, found through a
+// RetryAfter() time.Duration method on err or an error it wraps; 0 if none.
+func RetryAfterOf(err error) time.Duration {
+	var r interface{ RetryAfter() time.Duration }
+	if errors.As(err, &r) {
+		return r.RetryAfter()
+	}
+	return 0
+}
+
+// StopsRun reports whether err, or an error it wraps, has a StopRun() bool
+// method that returns true: the whole run ends and every record not yet
+// written is reported not attempted.
+func StopsRun(err error) bool {
+	var s interface{ StopRun() bool }
+	return errors.As(err, &s) && s.StopRun()
+}
+
+// Retryable wraps err so that the engine retries it, after at least `after`
+// when after > 0. It is a convenience for senders and tests; vendor error
+// types usually carry their own Retryable method instead.
+func Retryable(err error, after time.Duration) error {
+	return &retryableError{err: err, after: after}
+}
+
+type retryableError struct {
+	err   error
+	after time.Duration
+}
+
+func (e *retryableError) Error() string             { return e.err.Error() }
+func (e *retryableError) Unwrap() error             { return e.err }
+func (e *retryableError) Retryable() bool           { return true }
+func (e *retryableError) RetryAfter() time.Duration { return e.after }
