@@ -9,7 +9,7 @@ import (
 // Report is the account of a run: counts, and one Outcome per input record
 // (as Config.Keep allows). Succeeded + Failed + NotAttempted == Total always.
 type Report[R any] struct {
-	Op                                    string
+	Op                                     string
 	Total, Succeeded, Failed, NotAttempted int
 	// Requests is the number of requests sent (Send calls), retries included.
 	Requests int
