@@ -50,6 +50,14 @@ type engine[T, R any] struct {
 	stopOnce sync.Once
 	stopped  chan struct{}
 	stopErr  error
+
+	free chan []item[T] // chunk buffers handed back by the workers for reuse
+}
+
+// worker holds one worker's reusable buffers.
+type worker[T, R any] struct {
+	values []T
+	outs   []Outcome[R]
 }
 
 func run[T, R any](ctx context.Context, op Op[T, R], cfg Config, seq iter.Seq[T], total int) *Report[R] {
@@ -59,7 +67,8 @@ func run[T, R any](ctx context.Context, op Op[T, R], cfg Config, seq iter.Seq[T]
 	}
 	e := &engine[T, R]{
 		op: op, cfg: cfg, policy: cfg.Retry.withDefaults(),
-		rec:     &recorder[R]{rep: rep, cfg: &cfg, totalKnown: total >= 0, start: time.Now()},
+		rec: &recorder[R]{rep: rep, cfg: &cfg, totalKnown: total >= 0, start: time.Now(),
+			wantSuccesses: cfg.Keep == KeepAll || cfg.OnOutcome != nil},
 		log:     cfg.Logger,
 		stopped: make(chan struct{}),
 	}
@@ -70,19 +79,46 @@ func run[T, R any](ctx context.Context, op Op[T, R], cfg Config, seq iter.Seq[T]
 		e.log = slog.New(slog.DiscardHandler)
 	}
 	workers := max(cfg.Concurrency, 1)
+	e.free = make(chan []item[T], 2*workers+1)
+	if workers == 1 {
+		// One chunk at a time: send it from the reading goroutine, with no
+		// hand-off between goroutines.
+		w := &worker[T, R]{}
+		e.produce(ctx, seq, func(chunk []item[T]) { e.work(ctx, w, chunk) }, total < 0)
+		return e.rec.finish()
+	}
 	work := make(chan []item[T], workers)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			w := &worker[T, R]{}
 			for chunk := range work {
-				e.process(ctx, chunk)
+				e.work(ctx, w, chunk)
 			}
 		})
 	}
-	e.produce(ctx, seq, work, total < 0)
+	e.produce(ctx, seq, func(chunk []item[T]) {
+		select {
+		case work <- chunk:
+		case <-ctx.Done():
+			e.notAttempted(chunk, ctx.Err())
+		case <-e.stopped:
+			e.notAttempted(chunk, e.stopErr)
+		}
+	}, total < 0)
 	close(work)
 	wg.Wait()
 	return e.rec.finish()
+}
+
+// work processes one chunk and hands its buffer back for reuse.
+func (e *engine[T, R]) work(ctx context.Context, w *worker[T, R], chunk []item[T]) {
+	e.process(ctx, w, chunk)
+	clear(chunk) // drop references to the records
+	select {
+	case e.free <- chunk[:0]:
+	default:
+	}
 }
 
 // stop ends the run with err: nothing more is sent.
@@ -104,8 +140,8 @@ func (e *engine[T, R]) halted(ctx context.Context) error {
 }
 
 // produce reads the input, applies the client-side checks, cuts chunks and
-// hands them to the workers.
-func (e *engine[T, R]) produce(ctx context.Context, seq iter.Seq[T], work chan<- []item[T], countTotal bool) {
+// passes each to dispatch.
+func (e *engine[T, R]) produce(ctx context.Context, seq iter.Seq[T], dispatch func([]item[T]), countTotal bool) {
 	maxItems := max(e.op.MaxItems, 1)
 	var (
 		chunk []item[T]
@@ -120,21 +156,15 @@ func (e *engine[T, R]) produce(ctx context.Context, seq iter.Seq[T], work chan<-
 			return
 		}
 		c := chunk
-		chunk, bytes = make([]item[T], 0, maxItems), 0
+		chunk, bytes = e.newChunk(maxItems), 0
 		clear(keys)
 		if err := e.halted(ctx); err != nil {
 			e.notAttempted(c, err)
 			return
 		}
-		select {
-		case work <- c:
-		case <-ctx.Done():
-			e.notAttempted(c, ctx.Err())
-		case <-e.stopped:
-			e.notAttempted(c, e.stopErr)
-		}
+		dispatch(c)
 	}
-	chunk = make([]item[T], 0, maxItems)
+	chunk = e.newChunk(maxItems)
 	index := 0
 	for v := range seq {
 		it := item[T]{index: index, value: v}
@@ -177,6 +207,16 @@ func (e *engine[T, R]) produce(ctx context.Context, seq iter.Seq[T], work chan<-
 	flush()
 }
 
+// newChunk returns an empty chunk buffer, reusing a finished one if any.
+func (e *engine[T, R]) newChunk(size int) []item[T] {
+	select {
+	case c := <-e.free:
+		return c
+	default:
+		return make([]item[T], 0, size)
+	}
+}
+
 // notAttempted records every item as not attempted with err.
 func (e *engine[T, R]) notAttempted(items []item[T], err error) {
 	e.finish(items, NotAttempted, err)
@@ -194,8 +234,7 @@ func (e *engine[T, R]) finish(items []item[T], status Status, err error) {
 // process sends one chunk until every record of it has a final state:
 // retrying the chunk or its retryable records, isolating it by halving
 // where the operation allows, or stopping the run.
-func (e *engine[T, R]) process(ctx context.Context, pending []item[T]) {
-	values := make([]T, 0, len(pending))
+func (e *engine[T, R]) process(ctx context.Context, w *worker[T, R], pending []item[T]) {
 	retry := false // the next send is a retry
 	for len(pending) > 0 {
 		if err := e.halted(ctx); err != nil {
@@ -208,18 +247,19 @@ func (e *engine[T, R]) process(ctx context.Context, pending []item[T]) {
 				return
 			}
 		}
-		values = values[:0]
+		w.values = w.values[:0]
 		for i := range pending {
-			values = append(values, pending[i].value)
+			w.values = append(w.values, pending[i].value)
 			pending[i].attempts++
 		}
 		e.rec.request(retry)
-		results, err := e.op.Send(ctx, values)
+		results, err := e.op.Send(ctx, w.values)
+		clear(w.values)
 		if err == nil && len(results) != len(pending) {
 			err = fmt.Errorf("%w: %d results for %d records", ErrResultCount, len(results), len(pending))
 		}
 		if err != nil {
-			next, again := e.chunkFailed(ctx, pending, err)
+			next, again := e.chunkFailed(ctx, w, pending, err)
 			if !again {
 				return
 			}
@@ -227,14 +267,17 @@ func (e *engine[T, R]) process(ctx context.Context, pending []item[T]) {
 			continue
 		}
 		var (
-			outs  = make([]Outcome[R], 0, len(pending))
+			outs  = w.outs[:0]
 			again []item[T]
 			wait  time.Duration
 			cause error
 		)
+		succeeded := 0 // successes not given an Outcome (nobody would read it)
 		for i, it := range pending {
 			r := results[i]
 			switch {
+			case r.Err == nil && !e.rec.wantSuccesses:
+				succeeded++
 			case r.Err == nil:
 				outs = append(outs, Outcome[R]{Index: it.index, Key: it.key, Status: Succeeded, Result: r.Value, Attempts: it.attempts})
 			case IsRetryable(r.Err) && it.attempts < e.policy.MaxAttempts:
@@ -245,7 +288,9 @@ func (e *engine[T, R]) process(ctx context.Context, pending []item[T]) {
 				outs = append(outs, Outcome[R]{Index: it.index, Key: it.key, Status: Failed, Result: r.Value, Err: r.Err, Attempts: it.attempts})
 			}
 		}
-		e.rec.record(outs)
+		e.rec.recordWithSuccesses(outs, succeeded)
+		clear(outs)
+		w.outs = outs
 		if len(again) == 0 {
 			return
 		}
@@ -259,7 +304,7 @@ func (e *engine[T, R]) process(ctx context.Context, pending []item[T]) {
 // chunkFailed decides what becomes of a chunk whose send failed as a whole.
 // It returns the records to send again, or false when every record of the
 // chunk has been given its final state.
-func (e *engine[T, R]) chunkFailed(ctx context.Context, pending []item[T], err error) ([]item[T], bool) {
+func (e *engine[T, R]) chunkFailed(ctx context.Context, w *worker[T, R], pending []item[T], err error) ([]item[T], bool) {
 	switch {
 	case StopsRun(err):
 		e.log.Debug("batch: run stopped", "op", e.op.Name, "err", err)
@@ -284,7 +329,7 @@ func (e *engine[T, R]) chunkFailed(ctx context.Context, pending []item[T], err e
 			for i := range part {
 				part[i].attempts = 0
 			}
-			e.process(ctx, part)
+			e.process(ctx, w, part)
 		}
 		return nil, false
 	default:

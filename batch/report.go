@@ -72,6 +72,10 @@ type recorder[R any] struct {
 	cfg        *Config
 	totalKnown bool
 	start      time.Time
+	// wantSuccesses is false when no one reads a succeeded record's
+	// Outcome (KeepFailures or KeepNone, no OnOutcome): successes are
+	// then only counted.
+	wantSuccesses bool
 }
 
 // read notes that n more records were read from the input.
@@ -92,13 +96,18 @@ func (rc *recorder[R]) request(retry bool) {
 }
 
 // record stores final outcomes and reports progress.
-func (rc *recorder[R]) record(outs []Outcome[R]) {
-	if len(outs) == 0 {
+func (rc *recorder[R]) record(outs []Outcome[R]) { rc.recordWithSuccesses(outs, 0) }
+
+// recordWithSuccesses stores final outcomes, counts `succeeded` more records
+// that succeeded without an Outcome, and reports progress.
+func (rc *recorder[R]) recordWithSuccesses(outs []Outcome[R], succeeded int) {
+	if len(outs) == 0 && succeeded == 0 {
 		return
 	}
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	rep := rc.rep
+	rep.Succeeded += succeeded
 	for i := range outs {
 		o := &outs[i]
 		switch o.Status {
