@@ -3,6 +3,7 @@ package batch
 import (
 	"context"
 	"errors"
+	"flag"
 	"iter"
 	"math/rand/v2"
 	"sync"
@@ -212,13 +213,17 @@ func TestReportErrOpensToRecordErrors(t *testing.T) {
 	}
 }
 
+// chaosSeeds sets how many seeds TestRandomFaults runs; raise it for a long
+// chaos run: go test -race -run RandomFaults ./batch -args -chaos.seeds=1000
+var chaosSeeds = flag.Int("chaos.seeds", 20, "seeds for TestRandomFaults (5 under -short)")
+
 // TestRandomFaults drives the engine with a sender that fails chunks and
 // records at random: whatever happens, every record is accounted for once,
 // and every succeeded record reached the sender successfully exactly once.
 func TestRandomFaults(t *testing.T) {
-	seeds := 20
+	seeds := *chaosSeeds
 	if testing.Short() {
-		seeds = 5
+		seeds = min(seeds, 5)
 	}
 	for seed := range uint64(seeds) {
 		rnd := rand.New(rand.NewPCG(seed, 42))
