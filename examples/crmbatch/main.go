@@ -187,7 +187,7 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 	progress := newProgressPrinter(stderr)
 	j := &job{
 		opts: o, getenv: getenv, stdout: stdout,
-		tracker: newTracker(rejects, &interrupted),
+		tracker:  newTracker(rejects, &interrupted),
 		progress: progress.update,
 	}
 	start := time.Now()
