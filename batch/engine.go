@@ -7,6 +7,7 @@ import (
 	"iter"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -58,6 +59,8 @@ type engine[T, R any] struct {
 type worker[T, R any] struct {
 	values []T
 	outs   []Outcome[R]
+	// transport counts the HTTP retries made under Send (AddTransportRetries).
+	transport atomic.Int64
 }
 
 func run[T, R any](ctx context.Context, op Op[T, R], cfg Config, seq iter.Seq[T], total int) *Report[R] {
@@ -253,7 +256,8 @@ func (e *engine[T, R]) process(ctx context.Context, w *worker[T, R], pending []i
 			pending[i].attempts++
 		}
 		e.rec.request(retry)
-		results, err := e.op.Send(ctx, w.values)
+		results, err := e.op.Send(withTransportCounter(ctx, &w.transport), w.values)
+		e.rec.transportRetries(int(w.transport.Swap(0)))
 		clear(w.values)
 		if err == nil && len(results) != len(pending) {
 			err = fmt.Errorf("%w: %d results for %d records", ErrResultCount, len(results), len(pending))

@@ -11,7 +11,8 @@ import (
 type Report[R any] struct {
 	Op                                     string
 	Total, Succeeded, Failed, NotAttempted int
-	// Requests is the number of requests sent (Send calls), retries included.
+	// Requests is the number of requests sent, retries included: one per
+	// Send call, plus the HTTP layer's own retries (see AddTransportRetries).
 	Requests int
 	// Retries is the number of those requests that were retries.
 	Retries int
@@ -92,6 +93,17 @@ func (rc *recorder[R]) request(retry bool) {
 	if retry {
 		rc.rep.Retries++
 	}
+	rc.mu.Unlock()
+}
+
+// transportRetries counts n requests the HTTP layer retried on its own.
+func (rc *recorder[R]) transportRetries(n int) {
+	if n <= 0 {
+		return
+	}
+	rc.mu.Lock()
+	rc.rep.Requests += n
+	rc.rep.Retries += n
 	rc.mu.Unlock()
 }
 

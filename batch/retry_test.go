@@ -203,3 +203,16 @@ func TestBackoffBoundsAndJitter(t *testing.T) {
 		t.Errorf("zero policy Backoff(1) = %v, want at most the default base delay", d)
 	}
 }
+
+func TestTransportRetriesAreCounted(t *testing.T) {
+	op := Op[rec, int]{Name: "t", MaxItems: 10, Send: func(ctx context.Context, chunk []rec) ([]Result[int], error) {
+		AddTransportRetries(ctx, 2) // the HTTP layer sent this request three times
+		return make([]Result[int], len(chunk)), nil
+	}}
+	rep := RunSlice(context.Background(), op, Config{Concurrency: 2}, records(25))
+	checkReport(t, rep, 25)
+	if rep.Requests != 9 || rep.Retries != 6 {
+		t.Errorf("Requests %d Retries %d; want 9 and 6", rep.Requests, rep.Retries)
+	}
+	AddTransportRetries(context.Background(), 1) // outside the engine: no effect, no panic
+}

@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/crmbatch/crmbatch/batch"
 )
 
 // Version is crmbatch's version, sent in the User-Agent.
@@ -200,6 +202,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	rreq.Header.Set("User-Agent", UserAgent)
 	resp, err := c.rc.Do(rreq)
 	attempts := int(st.attempts.Load())
+	batch.AddTransportRetries(ctx, attempts-1)
 	if err != nil {
 		if resp != nil && resp.Body != nil {
 			resp.Body.Close()
