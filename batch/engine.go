@@ -61,6 +61,15 @@ type worker[T, R any] struct {
 	outs   []Outcome[R]
 	// transport counts the HTTP retries made under Send (AddTransportRetries).
 	transport atomic.Int64
+	// sendCtx is the run's context carrying transport, made once.
+	sendCtx context.Context
+}
+
+// newWorker returns a worker whose Send context carries its counter.
+func newWorker[T, R any](ctx context.Context) *worker[T, R] {
+	w := &worker[T, R]{}
+	w.sendCtx = withTransportCounter(ctx, &w.transport)
+	return w
 }
 
 func run[T, R any](ctx context.Context, op Op[T, R], cfg Config, seq iter.Seq[T], total int) *Report[R] {
@@ -86,7 +95,7 @@ func run[T, R any](ctx context.Context, op Op[T, R], cfg Config, seq iter.Seq[T]
 	if workers == 1 {
 		// One chunk at a time: send it from the reading goroutine, with no
 		// hand-off between goroutines.
-		w := &worker[T, R]{}
+		w := newWorker[T, R](ctx)
 		e.produce(ctx, seq, func(chunk []item[T]) { e.work(ctx, w, chunk) }, total < 0)
 		return e.rec.finish()
 	}
@@ -94,7 +103,7 @@ func run[T, R any](ctx context.Context, op Op[T, R], cfg Config, seq iter.Seq[T]
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			w := &worker[T, R]{}
+			w := newWorker[T, R](ctx)
 			for chunk := range work {
 				e.work(ctx, w, chunk)
 			}
@@ -173,7 +182,7 @@ func (e *engine[T, R]) produce(ctx context.Context, seq iter.Seq[T], dispatch fu
 		it := item[T]{index: index, value: v}
 		index++
 		if countTotal {
-			e.rec.read(1)
+			e.rec.read()
 		}
 		if e.op.Key != nil {
 			it.key = e.op.Key(v)
@@ -256,7 +265,7 @@ func (e *engine[T, R]) process(ctx context.Context, w *worker[T, R], pending []i
 			pending[i].attempts++
 		}
 		e.rec.request(retry)
-		results, err := e.op.Send(withTransportCounter(ctx, &w.transport), w.values)
+		results, err := e.op.Send(w.sendCtx, w.values)
 		e.rec.transportRetries(int(w.transport.Swap(0)))
 		clear(w.values)
 		if err == nil && len(results) != len(pending) {

@@ -3,6 +3,7 @@ package batch
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -77,13 +78,20 @@ type recorder[R any] struct {
 	// Outcome (KeepFailures or KeepNone, no OnOutcome): successes are
 	// then only counted.
 	wantSuccesses bool
+	// readCount counts the records read from a sequence of unknown length.
+	readCount atomic.Int64
 }
 
-// read notes that n more records were read from the input.
-func (rc *recorder[R]) read(n int) {
-	rc.mu.Lock()
-	rc.rep.Total += n
-	rc.mu.Unlock()
+// read notes that one more record was read from the input.
+func (rc *recorder[R]) read() { rc.readCount.Add(1) }
+
+// total is the number of input records: the whole input when known, else
+// those read so far.
+func (rc *recorder[R]) total() int {
+	if rc.totalKnown {
+		return rc.rep.Total
+	}
+	return int(rc.readCount.Load())
 }
 
 // request counts one request, and whether it was a retry.
@@ -153,7 +161,7 @@ func (rc *recorder[R]) recordWithSuccesses(outs []Outcome[R], succeeded int) {
 	}
 	if rc.cfg.OnProgress != nil {
 		rc.cfg.OnProgress(Progress{
-			Total: rep.Total, TotalKnown: rc.totalKnown,
+			Total: rc.total(), TotalKnown: rc.totalKnown,
 			Done:      rep.Succeeded + rep.Failed + rep.NotAttempted,
 			Succeeded: rep.Succeeded, Failed: rep.Failed, NotAttempted: rep.NotAttempted,
 			Requests: rep.Requests, Retries: rep.Retries, Elapsed: time.Since(rc.start),
@@ -169,6 +177,7 @@ func (rc *recorder[R]) finish() *Report[R] {
 		slices.SortFunc(rc.rep.Outcomes, func(a, b Outcome[R]) int { return a.Index - b.Index })
 	}
 	slices.SortFunc(rc.rep.firstErrs, func(a, b *RecordError) int { return a.Index - b.Index })
+	rc.rep.Total = rc.total()
 	rc.rep.Elapsed = time.Since(rc.start)
 	return rc.rep
 }
