@@ -123,6 +123,10 @@ func (e *jsonItemError) UnmarshalJSON(b []byte) error {
 		}
 		return nil
 	}
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		e.Message = string(b[1 : len(b)-1]) // already validated by the outer decoder
+		return nil
+	}
 	var s codec.String
 	if err := json.Unmarshal(b, &s); err != nil {
 		return err

@@ -117,57 +117,42 @@ var standardNames = map[string]bool{
 // appendFields appends p's non-empty fields in wire order, leaving out the
 // identifier the record is keyed by.
 func (p *Prospect) appendFields(dst []field, skip identKind) []field {
-	str := func(name, v string) {
-		if v != "" {
-			dst = append(dst, field{name: name, value: v})
-		}
-	}
-	num := func(name string, v int64) {
-		if v != 0 {
-			dst = append(dst, field{name: name, value: strconv.FormatInt(v, 10)})
-		}
-	}
-	boolean := func(name string, v *bool) {
-		if v != nil {
-			dst = append(dst, field{name: name, value: strconv.FormatBool(*v), literal: true})
-		}
-	}
 	if skip != identID {
-		num("id", p.ID)
+		dst = appendNum(dst, "id", p.ID)
 	}
-	str("fid", p.FID)
+	dst = appendStr(dst, "fid", p.FID)
 	if skip != identEmail {
-		str("email", p.Email)
+		dst = appendStr(dst, "email", p.Email)
 	}
-	str("salutation", p.Salutation)
-	str("first_name", p.FirstName)
-	str("last_name", p.LastName)
-	str("company", p.Company)
-	str("website", p.Website)
-	str("job_title", p.JobTitle)
-	str("department", p.Department)
-	str("country", p.Country)
-	str("address_one", p.AddressOne)
-	str("address_two", p.AddressTwo)
-	str("city", p.City)
-	str("state", p.State)
-	str("territory", p.Territory)
-	str("zip", p.Zip)
-	str("phone", p.Phone)
-	str("fax", p.Fax)
-	str("source", p.Source)
-	str("annual_revenue", p.AnnualRevenue)
-	str("employees", p.Employees)
-	str("industry", p.Industry)
-	str("years_in_business", p.YearsInBusiness)
-	str("comments", p.Comments)
-	str("notes", p.Notes)
-	num("campaign_id", p.CampaignID)
-	num("user_id", p.UserID)
-	str("crm_owner_fid", p.CRMOwnerFID)
-	boolean("is_do_not_email", p.IsDoNotEmail)
-	boolean("is_do_not_call", p.IsDoNotCall)
-	boolean("opted_out", p.OptedOut)
+	dst = appendStr(dst, "salutation", p.Salutation)
+	dst = appendStr(dst, "first_name", p.FirstName)
+	dst = appendStr(dst, "last_name", p.LastName)
+	dst = appendStr(dst, "company", p.Company)
+	dst = appendStr(dst, "website", p.Website)
+	dst = appendStr(dst, "job_title", p.JobTitle)
+	dst = appendStr(dst, "department", p.Department)
+	dst = appendStr(dst, "country", p.Country)
+	dst = appendStr(dst, "address_one", p.AddressOne)
+	dst = appendStr(dst, "address_two", p.AddressTwo)
+	dst = appendStr(dst, "city", p.City)
+	dst = appendStr(dst, "state", p.State)
+	dst = appendStr(dst, "territory", p.Territory)
+	dst = appendStr(dst, "zip", p.Zip)
+	dst = appendStr(dst, "phone", p.Phone)
+	dst = appendStr(dst, "fax", p.Fax)
+	dst = appendStr(dst, "source", p.Source)
+	dst = appendStr(dst, "annual_revenue", p.AnnualRevenue)
+	dst = appendStr(dst, "employees", p.Employees)
+	dst = appendStr(dst, "industry", p.Industry)
+	dst = appendStr(dst, "years_in_business", p.YearsInBusiness)
+	dst = appendStr(dst, "comments", p.Comments)
+	dst = appendStr(dst, "notes", p.Notes)
+	dst = appendNum(dst, "campaign_id", p.CampaignID)
+	dst = appendNum(dst, "user_id", p.UserID)
+	dst = appendStr(dst, "crm_owner_fid", p.CRMOwnerFID)
+	dst = appendBool(dst, "is_do_not_email", p.IsDoNotEmail)
+	dst = appendBool(dst, "is_do_not_call", p.IsDoNotCall)
+	dst = appendBool(dst, "opted_out", p.OptedOut)
 	if len(p.Fields) > 0 {
 		start := len(dst)
 		for k, v := range p.Fields {
@@ -184,4 +169,25 @@ func (p *Prospect) appendFields(dst []field, skip identKind) []field {
 		})
 	}
 	return dst
+}
+
+func appendStr(dst []field, name, v string) []field {
+	if v == "" {
+		return dst
+	}
+	return append(dst, field{name: name, value: v})
+}
+
+func appendNum(dst []field, name string, v int64) []field {
+	if v == 0 {
+		return dst
+	}
+	return append(dst, field{name: name, value: strconv.FormatInt(v, 10)})
+}
+
+func appendBool(dst []field, name string, v *bool) []field {
+	if v == nil {
+		return dst
+	}
+	return append(dst, field{name: name, value: strconv.FormatBool(*v), literal: true})
 }
