@@ -92,9 +92,10 @@ type Error struct {
 	// Op is the endpoint, such as "batchCreate" or "login".
 	Op string
 
-	retryable bool  // set for transient failures that carry no code
-	fatal     bool  // stop the run: every further request would fail alike
-	cause     error // ErrMalformedResponse, ErrUnmatchedKey, httpx.ErrOutcomeUnknown
+	retryable  bool          // set for transient failures that carry no code
+	fatal      bool          // stop the run: every further request would fail alike
+	retryAfter time.Duration // from a Retry-After header
+	cause      error         // ErrMalformedResponse, ErrUnmatchedKey, httpx.ErrOutcomeUnknown
 }
 
 // Unwrap returns the underlying cause, if any (ErrMalformedResponse,
@@ -139,9 +140,10 @@ func (e *Error) Retryable() bool {
 	return false
 }
 
-// RetryAfter is 0: Pardot sends no wait hint, the retry policy's backoff
-// applies.
-func (e *Error) RetryAfter() time.Duration { return 0 }
+// RetryAfter is the server's Retry-After, when an HTTP failure carried
+// one; Pardot's own codes carry no wait hint, so it is usually 0 and the
+// retry policy's backoff applies.
+func (e *Error) RetryAfter() time.Duration { return e.retryAfter }
 
 // StopRun reports errors after which every further request would fail the
 // same way, so the rest of the run is not attempted: the daily limit (122),

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -515,6 +516,9 @@ func TestSecretsNeverLeak(t *testing.T) {
 		if strings.Contains(text, secret) {
 			t.Errorf("secret %q leaked:\n%s", secret, text)
 		}
+	}
+	if k := regexp.MustCompile(`[0-9a-f]{32}`).FindString(text); k != "" {
+		t.Errorf("an api key (%s) leaked:\n%s", k, text)
 	}
 	if !strings.Contains(logs.String(), "httpx: response") {
 		t.Errorf("logger saw no request lines; the test proves nothing:\n%s", logs.String())

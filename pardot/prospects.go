@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/httpx"
@@ -121,7 +122,7 @@ func (c *Client) send(ctx context.Context, o operation, chunk []Prospect) ([]bat
 			return nil, e
 		}
 		if derr != nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
-			return nil, statusError(o, resp.StatusCode, derr)
+			return nil, statusError(o, resp.StatusCode, resp.Header, derr)
 		}
 		return matchResults(c.cfg.version, o, chunk, r.Items, resp.StatusCode)
 	}
@@ -152,8 +153,11 @@ func globalError(o operation, status int, errs []*Error) *Error {
 
 // statusError classifies a response without a usable Pardot body. A
 // create that may have been applied is never retried.
-func statusError(o operation, status int, derr error) *Error {
+func statusError(o operation, status int, header http.Header, derr error) *Error {
 	e := &Error{Op: o.path(), HTTPStatus: status}
+	if d, ok := httpx.ParseRetryAfter(header.Get("Retry-After"), time.Now()); ok {
+		e.retryAfter = d
+	}
 	if derr != nil {
 		e.Message, e.cause = derr.Error(), derr
 	} else {
