@@ -269,28 +269,35 @@ func TestConcurrencyStormLandsOnce(t *testing.T) {
 }
 
 func TestExpiredKeyMidRunReLogsInOnce(t *testing.T) {
-	srv := pardottest.NewServer()
-	defer srv.Close()
-	var once atomic.Bool
-	c := newClient(t, srv, legacy(), pardot.WithConcurrency(1),
-		pardot.WithProgress(func(p batch.Progress) {
-			if p.Done >= 50 && once.CompareAndSwap(false, true) {
-				srv.ExpireAPIKeys()
+	for _, workers := range []int{1, 5} {
+		t.Run(fmt.Sprintf("concurrency %d", workers), func(t *testing.T) {
+			srv := pardottest.NewServer()
+			defer srv.Close()
+			var once atomic.Bool
+			c := newClient(t, srv, legacy(), pardot.WithConcurrency(workers),
+				pardot.WithProgress(func(p batch.Progress) {
+					if p.Done >= 50 && once.CompareAndSwap(false, true) {
+						srv.ExpireAPIKeys()
+					}
+				}))
+			ps := people(400)
+			rep, err := c.BatchCreate(context.Background(), ps)
+			checkReport(t, rep, err, 400, 400, 0, 0)
+			if st := srv.Stats(); st.Logins != 2 {
+				t.Errorf("logins = %d, want 2 (initial and one shared after expiry)", st.Logins)
 			}
-		}))
-	ps := people(200)
-	rep, err := c.BatchCreate(context.Background(), ps)
-	checkReport(t, rep, err, 200, 200, 0, 0)
-	if st := srv.Stats(); st.Logins != 2 {
-		t.Errorf("logins = %d, want 2 (initial and one after expiry)", st.Logins)
+			if rep.Requests != 8 || rep.Retries != 0 {
+				t.Errorf("engine requests = %d, retries %d; want 8 and 0 (the replay happens inside one send)", rep.Requests, rep.Retries)
+			}
+			if got := srv.Stats().Requests; workers == 1 && got != 9 {
+				t.Errorf("server saw %d batch requests, want 9 (8 + one replay)", got)
+			}
+			if srv.Len() != 400 {
+				t.Errorf("stored %d", srv.Len())
+			}
+			checkLandedOnce(t, srv, rep, ps)
+		})
 	}
-	if rep.Requests != 4 {
-		t.Errorf("engine requests = %d, want 4 (the replay happens inside one send)", rep.Requests)
-	}
-	if got := srv.Stats().Requests; got != 5 {
-		t.Errorf("server saw %d batch requests, want 5 (4 + one replay)", got)
-	}
-	checkLandedOnce(t, srv, rep, ps)
 }
 
 func TestInvalidKeyTwiceStopsRun(t *testing.T) {
