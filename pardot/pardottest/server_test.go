@@ -1,6 +1,7 @@
 package pardottest
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -149,21 +150,31 @@ func TestConcurrencyLimit(t *testing.T) {
 	srv := NewServer()
 	defer srv.Close()
 	srv.SetConcurrencyLimit(1)
-	srv.FailNext(1, Slow(100*time.Millisecond))
+	// The first request stays in flight until the test cancels it.
+	srv.FailNext(1, Slow(time.Minute))
 	form := url.Values{"format": {"json"}, "prospects": {`{"prospects":[{"email":"a@example.com"}]}`}}
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/api/prospect/version/4/do/batchCreate", strings.NewReader(form.Encode()))
+	req.Header = bearer()
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	var wg sync.WaitGroup
-	wg.Go(func() { post(t, srv, "/api/prospect/version/4/do/batchCreate", form, bearer()) })
-	deadline := time.Now().Add(2 * time.Second)
+	wg.Go(func() {
+		if resp, err := srv.Client().Do(req); err == nil {
+			resp.Body.Close()
+		}
+	})
+	deadline := time.Now().Add(20 * time.Second)
 	for srv.inFlight.Load() == 0 && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
 	form.Set("prospects", `{"prospects":[{"email":"b@example.com"}]}`)
 	_, body := post(t, srv, "/api/prospect/version/4/do/batchCreate", form, bearer())
+	cancel()
 	wg.Wait()
 	if !strings.Contains(body, `"err_code":66`) {
 		t.Errorf("second request in flight: %s", body)
 	}
-	if st := srv.Stats(); st.Rejected != 1 || st.MaxInFlight != 2 || srv.Len() != 1 {
+	if st := srv.Stats(); st.Rejected != 1 || st.MaxInFlight != 2 || srv.Len() != 0 {
 		t.Errorf("stats %+v, stored %d", st, srv.Len())
 	}
 }
