@@ -361,6 +361,7 @@ func TestFaults(t *testing.T) {
 		{"503 on create is retried", pardottest.HTTPStatus(503), false, 10, 0, false},
 		{"drop on create is unknown", pardottest.Drop(), false, 0, 10, true},
 		{"drop after apply on upsert is retried", pardottest.DropAfterApply(), true, 10, 0, false},
+		{"drop after apply on create is unknown", pardottest.DropAfterApply(), false, 0, 10, true},
 		{"malformed on create is unknown", pardottest.Malformed(), false, 0, 10, true},
 		{"malformed on upsert is retried", pardottest.Malformed(), true, 10, 0, false},
 		{"conflicting update is retried", pardottest.ErrorCode(pardot.CodeConflictingUpdate), false, 10, 0, false},
@@ -393,8 +394,13 @@ func TestFaults(t *testing.T) {
 			}
 			if !tc.update {
 				checkLandedOnce(t, srv, rep, ps)
-			} else if srv.Len() != 10 {
-				t.Errorf("upsert changed the count to %d", srv.Len())
+			}
+			want := tc.ok // creates that landed
+			if tc.update || tc.fault == pardottest.DropAfterApply() {
+				want = 10 // existing records, or applied before the connection dropped
+			}
+			if srv.Len() != want {
+				t.Errorf("stored %d prospects, want exactly %d", srv.Len(), want)
 			}
 		})
 	}
@@ -548,7 +554,8 @@ func TestSeqAndKeepFailures(t *testing.T) {
 	srv := pardottest.NewServer()
 	defer srv.Close()
 	var hooked atomic.Int64
-	c := newClient(t, srv, oauth(), pardot.WithKeep(batch.KeepFailures), pardot.WithBatchSize(7),
+	lim := &countingLimiter{}
+	c := newClient(t, srv, oauth(), pardot.WithKeep(batch.KeepFailures), pardot.WithBatchSize(7), pardot.WithLimiter(lim),
 		pardot.WithOutcomeHook(func(int, string, batch.Status, error) { hooked.Add(1) }))
 	ps := people(100)
 	ps[50].Email = "broken"
@@ -563,6 +570,16 @@ func TestSeqAndKeepFailures(t *testing.T) {
 	if srv.Len() != 99 {
 		t.Errorf("stored %d", srv.Len())
 	}
+	if lim.n.Load() != int64(rep.Requests) {
+		t.Errorf("limiter waited %d times for %d requests", lim.n.Load(), rep.Requests)
+	}
+}
+
+type countingLimiter struct{ n atomic.Int64 }
+
+func (l *countingLimiter) Wait(ctx context.Context) error {
+	l.n.Add(1)
+	return ctx.Err()
 }
 
 func TestCancelledContext(t *testing.T) {
