@@ -56,4 +56,20 @@
 // decoder reads <errors> children of any name, taking the key from an
 // identifier, index, key or id attribute or child, and the message from the
 // text or a message child.
+//
+// # Errors and retries
+//
+// Codes 62 and 66 (and 85, 119-121) are retried with the retry policy's
+// backoff; a per-prospect 62 resends only that prospect. Code 1 with a
+// legacy login forgets the api_key, logs in once more (shared by all
+// workers) and replays the request once; a second code 1, a refused login
+// (15, 131) or a refused OAuth header stops the run. So do the daily limit
+// (122) and the errors that would hit every request alike: wrong API
+// version (88, 89) or batch shape (90, 91); the rest of the input is then
+// reported not attempted. Codes 70, 71 and 72 fail the request's prospects
+// without a retry. Per-prospect codes (3, 4, 9, 54, 77, 132, …) fail that
+// prospect only. A create whose answer is lost (dropped connection, 5xx,
+// unreadable 200) is failed with an error matching httpx.ErrOutcomeUnknown
+// and never resent; updates and upserts by identifier are idempotent and
+// are retried.
 package pardot
