@@ -1,0 +1,93 @@
+// Command pardot upserts a few hundred prospects into Pardot (Salesforce
+// Account Engagement) with the crmbatch pardot client and prints the report.
+//
+// Credentials come from the environment; set one kind:
+//
+//	PARDOT_ACCESS_TOKEN and PARDOT_BUSINESS_UNIT_ID   Salesforce OAuth
+//	PARDOT_EMAIL, PARDOT_PASSWORD and PARDOT_USER_KEY legacy Pardot login
+//
+// Optional: PARDOT_BASE_URL (default https://pi.pardot.com; use
+// https://pi.demo.pardot.com for sandboxes) and PARDOT_API_VERSION (3 or 4,
+// default 3). With no credentials set it starts the in-process fake from
+// pardot/pardottest, with some faults switched on, and runs against that.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/pardot"
+	"github.com/crmbatch/crmbatch/pardot/pardottest"
+)
+
+func main() {
+	opts, cleanup := options()
+	defer cleanup()
+
+	c, err := pardot.New(opts...)
+	if err != nil {
+		log.Fatal(err)
+	}
+	prospects := make([]pardot.Prospect, 300)
+	for i := range prospects {
+		prospects[i] = pardot.Prospect{
+			Email:     fmt.Sprintf("crmbatch.example.%03d@example.com", i),
+			FirstName: "Example",
+			LastName:  strconv.Itoa(i),
+			Company:   "crmbatch",
+		}
+	}
+	prospects[42].Email = "not an email" // reported as failed, never sent
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	rep, err := c.BatchUpsert(ctx, prospects)
+	fmt.Printf("upserted %d of %d prospects in %d requests (%d retries), %d failed, %d not attempted, %v\n",
+		rep.Succeeded, rep.Total, rep.Requests, rep.Retries, rep.Failed, rep.NotAttempted, rep.Elapsed.Round(time.Millisecond))
+	var runErr *batch.RunError
+	if errors.As(err, &runErr) {
+		for _, r := range runErr.Records {
+			fmt.Println("  ", r)
+		}
+	}
+}
+
+// options returns the client options from the environment, or the options
+// for an in-process fake when no credentials are set.
+func options() ([]pardot.Option, func()) {
+	var opts []pardot.Option
+	if v := os.Getenv("PARDOT_API_VERSION"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			log.Fatalf("PARDOT_API_VERSION: %v", err)
+		}
+		opts = append(opts, pardot.WithVersion(n))
+	}
+	if u := os.Getenv("PARDOT_BASE_URL"); u != "" {
+		opts = append(opts, pardot.WithBaseURL(u))
+	}
+	switch {
+	case os.Getenv("PARDOT_ACCESS_TOKEN") != "":
+		return append(opts, pardot.WithToken(os.Getenv("PARDOT_ACCESS_TOKEN"), os.Getenv("PARDOT_BUSINESS_UNIT_ID"))), func() {}
+	case os.Getenv("PARDOT_EMAIL") != "":
+		return append(opts, pardot.WithLegacyLogin(os.Getenv("PARDOT_EMAIL"), os.Getenv("PARDOT_PASSWORD"), os.Getenv("PARDOT_USER_KEY"))), func() {}
+	}
+	fmt.Println("no PARDOT_* credentials set: running against the in-process fake (pardottest), with faults on")
+	srv := pardottest.NewServer()
+	srv.FailNext(1, pardottest.ErrorCode(pardot.CodeConcurrencyLimit)) // retried
+	srv.FailNext(1, pardottest.HTTPStatus(503))                        // retried
+	srv.FailProspect("crmbatch.example.007@example.com", pardot.CodeConflictingUpdate, 1)
+	opts = append(opts,
+		pardot.WithBaseURL(srv.URL),
+		pardot.WithLegacyLogin(pardottest.Email, pardottest.Password, pardottest.UserKey),
+		pardot.WithRetryPolicy(batch.RetryPolicy{MaxAttempts: 5, BaseDelay: 10 * time.Millisecond, MaxDelay: 100 * time.Millisecond}),
+		pardot.WithTransportRetries(3, 10*time.Millisecond, 100*time.Millisecond),
+	)
+	return opts, srv.Close
+}

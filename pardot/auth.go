@@ -1,0 +1,117 @@
+package pardot
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"sync"
+
+	"github.com/crmbatch/crmbatch/internal/httpx"
+	"golang.org/x/oauth2"
+)
+
+// authenticator puts credentials on a request's headers.
+type authenticator interface {
+	// apply sets the auth headers and returns the credential used, to hand
+	// back to renew.
+	apply(ctx context.Context, h http.Header) (used string, err error)
+	// renew is called when Pardot answered code 1 to a request made with
+	// used; it reports whether a fresh credential is worth one replay.
+	renew(used string) bool
+}
+
+// oauthAuth sends a Salesforce access token and the business unit id.
+type oauthAuth struct {
+	ts           oauth2.TokenSource
+	businessUnit string
+}
+
+func (a *oauthAuth) apply(_ context.Context, h http.Header) (string, error) {
+	tok, err := a.ts.Token()
+	if err != nil {
+		return "", &Error{Op: "oauth", Message: "getting an access token: " + httpx.RedactString(err.Error()), fatal: true}
+	}
+	if tok.AccessToken == "" {
+		return "", &Error{Op: "oauth", Message: "the token source returned an empty access token", fatal: true}
+	}
+	h.Set("Authorization", "Bearer "+tok.AccessToken)
+	h.Set("Pardot-Business-Unit-Id", a.businessUnit)
+	return tok.AccessToken, nil
+}
+
+// renew: an OAuth token source refreshes expired tokens itself, so a code
+// 1 is final.
+func (a *oauthAuth) renew(string) bool { return false }
+
+// legacyAuth logs in with email, password and user_key and caches the
+// api_key until Pardot calls it invalid.
+type legacyAuth struct {
+	c     *Client
+	creds legacyCreds
+
+	mu     sync.Mutex
+	apiKey string
+	logins int
+}
+
+func (a *legacyAuth) apply(ctx context.Context, h http.Header) (string, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.apiKey == "" {
+		key, err := a.login(ctx)
+		if err != nil {
+			return "", err
+		}
+		a.apiKey = key
+	}
+	h.Set("Authorization", "Pardot api_key="+a.apiKey+", user_key="+a.creds.userKey)
+	return a.apiKey, nil
+}
+
+// renew forgets used if it is still the cached key, so the next apply logs
+// in again; callers that saw the same expired key share one login.
+func (a *legacyAuth) renew(used string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.apiKey == used {
+		a.apiKey = ""
+	}
+	return true
+}
+
+// login is POST /api/login/version/3 with the credentials in the form body.
+// A refusal stops the run: retrying a bad password locks the account.
+func (a *legacyAuth) login(ctx context.Context) (string, error) {
+	form := url.Values{
+		"email":    {a.creds.email},
+		"password": {a.creds.password},
+		"user_key": {a.creds.userKey},
+		"format":   {a.c.cfg.respFormat.String()},
+	}
+	resp, err := a.c.http.Do(ctx, &httpx.Request{
+		Method:     http.MethodPost,
+		URL:        a.c.cfg.baseURL + "/api/login/version/3",
+		Header:     http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
+		Body:       []byte(form.Encode()),
+		Idempotent: true,
+	})
+	if err != nil {
+		return "", err
+	}
+	a.logins++
+	r, derr := decodeResponse(resp.Body)
+	switch {
+	case derr == nil && r.Failed:
+		e := r.Errs[0]
+		e.Op, e.HTTPStatus, e.fatal = "login", resp.StatusCode, true
+		return "", e
+	case derr != nil && resp.StatusCode >= 500:
+		return "", &Error{Op: "login", HTTPStatus: resp.StatusCode, Message: "server error", retryable: true}
+	case derr != nil:
+		return "", &Error{Op: "login", HTTPStatus: resp.StatusCode, Message: a.c.http.Redact(derr.Error()), fatal: true}
+	case r.APIKey == "":
+		return "", &Error{Op: "login", HTTPStatus: resp.StatusCode, Message: "login response has no api_key", fatal: true}
+	}
+	a.c.cfg.logger.Debug("pardot: logged in", "logins", a.logins)
+	return r.APIKey, nil
+}

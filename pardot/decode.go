@@ -1,0 +1,291 @@
+package pardot
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"strings"
+
+	"github.com/crmbatch/crmbatch/internal/codec"
+)
+
+// response is a decoded Pardot answer in either format.
+type response struct {
+	// Failed is true for a global failure; Errs then holds its errors.
+	Failed bool
+	Errs   []*Error
+	// Items are the per-prospect errors in document order.
+	Items []itemError
+	// APIKey and Version come from a login response.
+	APIKey  string
+	Version string
+}
+
+// itemError is one entry of a batch response's errors map.
+type itemError struct {
+	Key     string
+	Code    int
+	Message string
+}
+
+// decodeResponse decodes body, sniffing the format from its first
+// non-space byte (Pardot answers some failures in XML whatever format was
+// asked for). It never panics; anything it cannot read is an error
+// wrapping ErrMalformedResponse.
+func decodeResponse(body []byte) (*response, error) {
+	trimmed := bytes.TrimLeft(body, " \t\r\n\ufeff")
+	trimmed = bytes.TrimPrefix(trimmed, []byte("\xef\xbb\xbf"))
+	if len(trimmed) == 0 {
+		return nil, fmt.Errorf("%w: empty body", ErrMalformedResponse)
+	}
+	switch trimmed[0] {
+	case '{':
+		return decodeJSON(trimmed)
+	case '<':
+		return decodeXML(trimmed)
+	}
+	return nil, fmt.Errorf("%w: body is neither JSON nor XML (starts %q)", ErrMalformedResponse, snippet(trimmed))
+}
+
+func snippet(b []byte) string {
+	if len(b) > 40 {
+		b = b[:40]
+	}
+	return string(b)
+}
+
+// jsonResponse is the JSON envelope:
+//
+//	{"@attributes":{"stat":"fail","version":1,"err_code":66},"err":"…"}
+//	{"@attributes":{"stat":"ok","version":1},"errors":{"0":"Invalid prospect email address"}}
+type jsonResponse struct {
+	Attributes *struct {
+		Stat    string       `json:"stat"`
+		Version codec.String `json:"version"`
+		ErrCode codec.Int    `json:"err_code"`
+	} `json:"@attributes"`
+	Err     json.RawMessage                 `json:"err"`
+	Errors  codec.OrderedMap[jsonItemError] `json:"errors"`
+	APIKey  codec.String                    `json:"api_key"`
+	Version codec.String                    `json:"version"`
+}
+
+// jsonItemError is one errors-map value: a message, a list of messages, or
+// an object with a code and a message.
+type jsonItemError struct {
+	Code    int
+	Message string
+}
+
+// UnmarshalJSON accepts "msg", ["msg", …] and {"code":…,"message"|"err":…}.
+func (e *jsonItemError) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return fmt.Errorf("empty value")
+	}
+	switch b[0] {
+	case '[':
+		var list []jsonItemError
+		if err := json.Unmarshal(b, &list); err != nil {
+			return err
+		}
+		var msgs []string
+		for _, x := range list {
+			if e.Code == 0 {
+				e.Code = x.Code
+			}
+			msgs = append(msgs, x.Message)
+		}
+		e.Message = strings.Join(msgs, "; ")
+		return nil
+	case '{':
+		var obj struct {
+			Code       codec.Int    `json:"code"`
+			ErrCode    codec.Int    `json:"err_code"`
+			Message    codec.String `json:"message"`
+			Err        codec.String `json:"err"`
+			Attributes *struct {
+				Code    codec.Int `json:"code"`
+				ErrCode codec.Int `json:"err_code"`
+			} `json:"@attributes"`
+		}
+		if err := json.Unmarshal(b, &obj); err != nil {
+			return err
+		}
+		e.Code = int(max(obj.Code, obj.ErrCode))
+		if obj.Attributes != nil && e.Code == 0 {
+			e.Code = int(max(obj.Attributes.Code, obj.Attributes.ErrCode))
+		}
+		e.Message = string(obj.Message)
+		if e.Message == "" {
+			e.Message = string(obj.Err)
+		}
+		return nil
+	}
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		e.Message = string(b[1 : len(b)-1]) // already validated by the outer decoder
+		return nil
+	}
+	var s codec.String
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	e.Message = string(s)
+	return nil
+}
+
+func decodeJSON(body []byte) (*response, error) {
+	var jr jsonResponse
+	if err := json.Unmarshal(body, &jr); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformedResponse, err)
+	}
+	r := &response{APIKey: string(jr.APIKey), Version: string(jr.Version)}
+	stat := ""
+	code := 0
+	if jr.Attributes != nil {
+		stat = strings.ToLower(jr.Attributes.Stat)
+		code = int(jr.Attributes.ErrCode)
+	}
+	if stat == "fail" || (stat == "" && len(jr.Err) > 0) {
+		r.Failed = true
+		var msg jsonItemError
+		if len(jr.Err) > 0 {
+			if err := msg.UnmarshalJSON(jr.Err); err != nil {
+				return nil, fmt.Errorf("%w: err: %v", ErrMalformedResponse, err)
+			}
+		}
+		if code == 0 {
+			code = msg.Code
+		}
+		if code == 0 {
+			code = inferCode(msg.Message)
+		}
+		r.Errs = []*Error{{Code: code, Message: msg.Message}}
+		return r, nil
+	}
+	if stat != "ok" {
+		return nil, fmt.Errorf("%w: no stat attribute", ErrMalformedResponse)
+	}
+	for _, k := range jr.Errors.Keys() {
+		v, _ := jr.Errors.Get(k)
+		c := v.Code
+		if c == 0 {
+			c = inferCode(v.Message)
+		}
+		r.Items = append(r.Items, itemError{Key: k, Code: c, Message: v.Message})
+	}
+	return r, nil
+}
+
+// xmlResponse is the XML envelope:
+//
+//	<rsp stat="fail" version="1.0"><err code="66">…</err></rsp>
+//	<rsp stat="ok" version="1.0"><errors><prospect identifier="0">…</prospect></errors></rsp>
+type xmlResponse struct {
+	XMLName xml.Name    `xml:"rsp"`
+	Stat    string      `xml:"stat,attr"`
+	Errs    []xmlErr    `xml:"err"`
+	Errors  []xmlErrors `xml:"errors"`
+	APIKey  string      `xml:"api_key"`
+	Version string      `xml:"version"`
+}
+
+type xmlErr struct {
+	Code  codec.Int `xml:"code,attr"`
+	Param string    `xml:"param,attr"`
+	Text  string    `xml:",chardata"`
+}
+
+type xmlErrors struct {
+	Items []xmlItem `xml:",any"`
+}
+
+// xmlItem is one per-prospect error of any element name, its key in an
+// attribute or a child.
+type xmlItem struct {
+	XMLName    xml.Name
+	Attrs      []xml.Attr `xml:",any,attr"`
+	Text       string     `xml:",chardata"`
+	Identifier string     `xml:"identifier"`
+	Index      string     `xml:"index"`
+	Message    string     `xml:"message"`
+	Code       codec.Int  `xml:"code"`
+}
+
+func decodeXML(body []byte) (*response, error) {
+	var xr xmlResponse
+	if err := xml.Unmarshal(body, &xr); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformedResponse, err)
+	}
+	r := &response{APIKey: strings.TrimSpace(xr.APIKey), Version: strings.TrimSpace(xr.Version)}
+	stat := strings.ToLower(xr.Stat)
+	if stat == "fail" || (stat == "" && len(xr.Errs) > 0) {
+		r.Failed = true
+		for _, e := range xr.Errs {
+			msg := strings.TrimSpace(e.Text)
+			c := int(e.Code)
+			if c == 0 {
+				c = inferCode(msg)
+			}
+			r.Errs = append(r.Errs, &Error{Code: c, Message: msg, Param: e.Param})
+		}
+		if len(r.Errs) == 0 {
+			r.Errs = []*Error{{Message: "request failed without an error element"}}
+		}
+		return r, nil
+	}
+	if stat != "ok" {
+		return nil, fmt.Errorf("%w: no stat attribute", ErrMalformedResponse)
+	}
+	for _, group := range xr.Errors {
+		for _, it := range group.Items {
+			key, code := "", int(it.Code)
+			for _, a := range it.Attrs {
+				switch strings.ToLower(a.Name.Local) {
+				case "identifier", "index", "key", "id":
+					if key == "" {
+						key = a.Value
+					}
+				case "code":
+					var n codec.Int
+					if n.UnmarshalXMLAttr(a) == nil && code == 0 {
+						code = int(n)
+					}
+				}
+			}
+			if key == "" {
+				key = strings.TrimSpace(it.Identifier)
+			}
+			if key == "" {
+				key = strings.TrimSpace(it.Index)
+			}
+			msg := strings.TrimSpace(it.Message)
+			if msg == "" {
+				msg = strings.TrimSpace(it.Text)
+			}
+			if key == "" {
+				return nil, fmt.Errorf("%w: per-prospect error <%s> without a key", ErrMalformedResponse, it.XMLName.Local)
+			}
+			if code == 0 {
+				code = inferCode(msg)
+			}
+			r.Items = append(r.Items, itemError{Key: key, Code: code, Message: msg})
+		}
+	}
+	return r, nil
+}
+
+// inferCode returns the code of a well-known message, or 0.
+func inferCode(msg string) int {
+	m := strings.ToLower(strings.TrimSpace(msg))
+	if m == "" {
+		return 0
+	}
+	for prefix, code := range codeMessages {
+		if strings.HasPrefix(m, prefix) {
+			return code
+		}
+	}
+	return 0
+}

@@ -1,0 +1,207 @@
+package pardot
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func TestDecodeResponse(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		body string
+		want *response
+	}{
+		{"json ok", `{"@attributes":{"stat":"ok","version":1}}`, &response{}},
+		{"json ok empty errors array", `{"@attributes":{"stat":"ok","version":1},"errors":[]}`, &response{}},
+		{"json ok empty errors object", ` {"@attributes":{"stat":"ok","version":"1.0"},"errors":{}}`, &response{}},
+		{"json per-prospect errors", `{"@attributes":{"stat":"ok","version":1},"errors":{"3":"Invalid prospect ID","0":"Invalid prospect email address"}}`,
+			&response{Items: []itemError{{"3", 3, "Invalid prospect ID"}, {"0", 4, "Invalid prospect email address"}}}},
+		{"json error objects and lists", `{"@attributes":{"stat":"ok"},"errors":{"a@x.io":{"code":"62","message":"Conflicting Update"},"b@x.io":["Email address is already in use","second"]}}`,
+			&response{Items: []itemError{{"a@x.io", 62, "Conflicting Update"}, {"b@x.io", 54, "Email address is already in use; second"}}}},
+		{"json fail (vendors.md)", `{"@attributes": {"stat": "fail", "version": 1, "err_code": 66}, "err": "You have exceeded your concurrent request limit.  Please wait, before trying again"}`,
+			&response{Failed: true, Errs: []*Error{{Code: 66, Message: "You have exceeded your concurrent request limit.  Please wait, before trying again"}}}},
+		{"json fail without code", `{"@attributes":{"stat":"fail"},"err":"Invalid API key or user key"}`,
+			&response{Failed: true, Errs: []*Error{{Code: 1, Message: "Invalid API key or user key"}}}},
+		{"json login", `{"@attributes":{"stat":"ok","version":1},"api_key":"abc123","version":4}`, &response{APIKey: "abc123", Version: "4"}},
+		{"xml fail (docs)", `<rsp stat="fail" version="1.0"><err code="66">You have exceeded your concurrent request limit.  Please wait, before trying again</err></rsp>`,
+			&response{Failed: true, Errs: []*Error{{Code: 66, Message: "You have exceeded your concurrent request limit.  Please wait, before trying again"}}}},
+		{"xml fail 10000 params", `<?xml version="1.0" encoding="UTF-8"?>
+<rsp stat="fail" version="1.0"><err code="10000" param="email">bad</err><err code="10000" param="zip">worse</err></rsp>`,
+			&response{Failed: true, Errs: []*Error{{Code: 10000, Message: "bad", Param: "email"}, {Code: 10000, Message: "worse", Param: "zip"}}}},
+		{"xml login", `<rsp stat="ok" version="1.0"><api_key> k1 </api_key><version>4</version></rsp>`, &response{APIKey: "k1", Version: "4"}},
+		{"xml per-prospect errors", `<rsp stat="ok" version="1.0"><errors>
+<prospect identifier="a@x.io">Invalid prospect email address</prospect>
+<prospect index="2" code="62">Conflicting Update</prospect>
+<error><identifier>77</identifier><message>Invalid prospect ID</message></error>
+</errors></rsp>`,
+			&response{Items: []itemError{{"a@x.io", 4, "Invalid prospect email address"}, {"2", 62, "Conflicting Update"}, {"77", 3, "Invalid prospect ID"}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := decodeResponse([]byte(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tc.want, got, cmpopts.EquateEmpty(), cmp.AllowUnexported(Error{})); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestDecodeMalformed(t *testing.T) {
+	for _, body := range []string{
+		"", "   ", "garbage", "<html><body>Service unavailable", `{"foo":1}`, `{"@attributes":{"stat":"weird"}}`,
+		`<rsp version="1.0"></rsp>`, `<rsp stat="ok"><errors><prospect>no key</prospect></errors></rsp>`,
+		`{"@attributes":{"stat":"ok"},"errors":{"0":{"code":"x"}}}`, `{"@attributes":{"stat":"ok"},"errors":"nope"}`,
+		`<other stat="ok"/>`, `{"@attributes":{"stat":"ok"}`,
+	} {
+		if _, err := decodeResponse([]byte(body)); !errors.Is(err, ErrMalformedResponse) {
+			t.Errorf("%q: err = %v, want ErrMalformedResponse", body, err)
+		}
+	}
+}
+
+func TestMatchResults(t *testing.T) {
+	chunk := []Prospect{
+		{ID: 12, Email: "a@example.com"},
+		{Email: "B@Example.com"},
+		{FID: "00Q000000000001AAA", Email: "c@example.com"},
+	}
+	type rec struct {
+		Index int
+		Code  int
+		Key   string
+	}
+	for _, tc := range []struct {
+		name    string
+		version int
+		items   []itemError
+		want    []rec
+		unmatch bool
+	}{
+		{"v4 by index", 4, []itemError{{"0", 3, "x"}, {"2", 77, "y"}}, []rec{{0, 3, "0"}, {2, 77, "2"}}, false},
+		{"v4 by identifier", 4, []itemError{{"b@example.com", 4, "x"}, {"00Q000000000001AAA", 77, "y"}}, []rec{{1, 4, "b@example.com"}, {2, 77, "00Q000000000001AAA"}}, false},
+		{"v3 by identifier, email case-insensitive", 3, []itemError{{"12", 3, "x"}, {"b@example.com", 4, "y"}}, []rec{{0, 3, "12"}, {1, 4, "b@example.com"}}, false},
+		{"v3 falls back to index", 3, []itemError{{"2", 9, "x"}}, []rec{{2, 9, "2"}}, false},
+		{"v3 identifier wins over index", 3, []itemError{{"12", 3, "x"}}, []rec{{0, 3, "12"}}, false},
+		{"unknown key", 4, []itemError{{"0", 3, "x"}, {"zz@example.com", 4, "y"}}, nil, true},
+		{"index out of range", 4, []itemError{{"3", 3, "x"}}, nil, true},
+		{"leading zero is not an index", 4, []itemError{{"01", 3, "x"}}, nil, true},
+		{"negative", 3, []itemError{{"-1", 3, "x"}}, nil, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := matchResults(tc.version, opUpsert, chunk, tc.items, 200)
+			if tc.unmatch {
+				if !errors.Is(err, ErrUnmatchedKey) || res != nil {
+					t.Fatalf("err = %v, want ErrUnmatchedKey and no results", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res) != len(chunk) {
+				t.Fatalf("%d results for %d records", len(res), len(chunk))
+			}
+			var got []rec
+			for i, r := range res {
+				if r.Err != nil {
+					var pe *Error
+					if !errors.As(r.Err, &pe) {
+						t.Fatalf("result %d: %T", i, r.Err)
+					}
+					got = append(got, rec{i, pe.Code, pe.Key})
+				}
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestErrorClasses(t *testing.T) {
+	for _, tc := range []struct {
+		code             int
+		retry, stop      bool
+		auth, config, nf bool
+	}{
+		{CodeInvalidAPIKey, false, false, true, false, false},
+		{CodeInvalidProspectID, false, false, false, false, true},
+		{CodeConflictingUpdate, true, false, false, false, false},
+		{CodeConcurrencyLimit, true, false, false, false, false},
+		{CodeBatchTooLarge, false, false, false, true, false},
+		{CodeMustUseVersion4, false, true, false, true, false},
+		{CodeNotFlatArray, false, true, false, true, false},
+		{CodeDailyLimit, false, true, false, false, false},
+		{CodeLoginFailed, false, true, true, false, false},
+		{CodeProspectArchived, false, false, false, false, false},
+	} {
+		e := &Error{Code: tc.code}
+		got := []bool{e.Retryable(), e.StopRun(), errors.Is(e, ErrAuth), errors.Is(e, ErrConfig), errors.Is(e, ErrNotFound)}
+		want := []bool{tc.retry, tc.stop, tc.auth, tc.config, tc.nf}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("code %d retry/stop/auth/config/notfound (-want +got):\n%s", tc.code, d)
+		}
+	}
+	if !errors.Is(&Error{Code: 9}, &Error{Code: 9}) || errors.Is(&Error{Code: 9}, &Error{Code: 54}) {
+		t.Error("Is by code broken")
+	}
+}
+
+// FuzzDecodeJSON: the JSON response decoder and the matcher never panic.
+func FuzzDecodeJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"@attributes":{"stat":"ok","version":1},"errors":{"0":"Invalid prospect email address","3":"Invalid prospect ID"}}`,
+		`{"@attributes": {"stat": "fail", "version": 1, "err_code": 66}, "err": "You have exceeded your concurrent request limit.  Please wait, before trying again"}`,
+		`{"@attributes":{"stat":"ok"},"errors":[]}`,
+		`{"@attributes":{"stat":"ok"},"errors":{"a@x.io":{"code":62,"message":"m"},"1":["x","y"]}}`,
+		`{"@attributes":{"stat":"ok","version":1},"api_key":"k"}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		fuzzOne(t, "{"+body)
+		fuzzOne(t, body)
+	})
+}
+
+// FuzzDecodeXML: the XML response decoder and the matcher never panic.
+func FuzzDecodeXML(f *testing.F) {
+	for _, s := range []string{
+		`<rsp stat="fail" version="1.0"><err code="66">You have exceeded your concurrent request limit.  Please wait, before trying again</err></rsp>`,
+		`<rsp stat="ok" version="1.0"><errors><prospect identifier="some@email.com">Invalid prospect email address</prospect></errors></rsp>`,
+		`<rsp stat="ok"><errors><prospect index="1" code="62">Conflicting Update</prospect></errors></rsp>`,
+		`<rsp stat="fail" version="1.0"><err code="10000" param="email">x</err></rsp>`,
+		`<rsp stat="ok" version="1.0"><api_key>k</api_key><version>4</version></rsp>`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		fuzzOne(t, "<"+body)
+		fuzzOne(t, body)
+	})
+}
+
+func fuzzOne(t *testing.T, body string) {
+	r, err := decodeResponse([]byte(body))
+	if err != nil {
+		if !errors.Is(err, ErrMalformedResponse) {
+			t.Fatalf("error %v does not wrap ErrMalformedResponse", err)
+		}
+		return
+	}
+	if r.Failed && len(r.Errs) == 0 {
+		t.Fatal("failure without errors")
+	}
+	chunk := []Prospect{{ID: 1, Email: "a@x.io"}, {Email: "some@email.com"}, {FID: "f"}}
+	for _, v := range []int{3, 4} {
+		res, err := matchResults(v, opUpsert, chunk, r.Items, 200)
+		if err == nil && len(res) != len(chunk) {
+			t.Fatalf("%d results", len(res))
+		}
+	}
+}

@@ -1,0 +1,75 @@
+// Package pardot moves prospects in bulk into Salesforce Account Engagement
+// (Pardot) through its batch endpoints, API versions 3 and 4:
+//
+//	POST /api/prospect/version/{3|4}/do/batchCreate
+//	POST /api/prospect/version/{3|4}/do/batchUpdate
+//	POST /api/prospect/version/{3|4}/do/batchUpsert
+//
+// A [Client] splits the input into requests of at most 50 prospects, sends
+// up to five at once (Pardot's concurrent-request limit), retries what
+// Pardot says may be retried (codes 62 and 66), logs in again once when a
+// legacy api_key expires (code 1), stops the run on the daily limit (code
+// 122) and reports every prospect as succeeded, failed (with a [*Error]) or
+// not attempted in a [batch.Report].
+//
+// # Wire shapes
+//
+// Version 3 takes an object keyed by identifier (prospect id, else email):
+//
+//	{"prospects":{"1234":{"first_name":"Ada"},"ada@example.com":{"first_name":"Ada"}}}
+//	<prospects><prospect identifier="1234"><first_name>Ada</first_name></prospect></prospects>
+//
+// Version 4 takes a flat array whose items carry id, fid or email:
+//
+//	{"prospects":[{"email":"ada@example.com","first_name":"Ada"}]}
+//	<prospects><prospect><email>ada@example.com</email><first_name>Ada</first_name></prospect></prospects>
+//
+// The document goes in the form-encoded POST body as "prospects", beside
+// "format" (the response format, json or xml). Credentials travel only in
+// headers: "Authorization: Bearer …" with "Pardot-Business-Unit-Id" for
+// Salesforce OAuth, or "Authorization: Pardot api_key=…, user_key=…" for a
+// legacy Pardot login.
+//
+// # Identifiers and duplicates
+//
+// batchCreate needs a valid email on every prospect, unique within the
+// whole input (case-insensitively); a repeated email is reported Failed with
+// [ErrDuplicateIdentifier] and not sent. batchUpdate and batchUpsert
+// identify a prospect by id or email in version 3 and by id or fid in
+// version 4. Two records with the same identifier are never put in the same
+// request (in version 3 they would merge silently in the keyed map): the
+// second one starts a new request, so both are sent. With Concurrency above
+// 1 those two requests may be in flight together, so which one Pardot
+// applies last is not guaranteed; send such inputs with WithConcurrency(1)
+// or merge them first when the order matters.
+//
+// # Responses
+//
+// A global failure (<rsp stat="fail"><err code="66">…</err></rsp>, or JSON
+// with "@attributes":{"stat":"fail"}) is checked in the body whatever the
+// HTTP status. Per-prospect failures arrive in an "errors" map keyed by the
+// prospect's position in the request (version 4) or by its identifier
+// (version 3); both keyings are understood in both versions, and a key that
+// matches no prospect of the request fails the whole request rather than
+// guess. Pardot returns no data for prospects that succeeded, so [Result]
+// is empty. The XML layout of per-prospect errors is not documented; the
+// decoder reads <errors> children of any name, taking the key from an
+// identifier, index, key or id attribute or child, and the message from the
+// text or a message child.
+//
+// # Errors and retries
+//
+// Codes 62 and 66 (and 85, 119-121) are retried with the retry policy's
+// backoff; a per-prospect 62 resends only that prospect. Code 1 with a
+// legacy login forgets the api_key, logs in once more (shared by all
+// workers) and replays the request once; a second code 1, a refused login
+// (15, 131) or a refused OAuth header stops the run. So do the daily limit
+// (122) and the errors that would hit every request alike: wrong API
+// version (88, 89) or batch shape (90, 91); the rest of the input is then
+// reported not attempted. Codes 70, 71 and 72 fail the request's prospects
+// without a retry. Per-prospect codes (3, 4, 9, 54, 77, 132, …) fail that
+// prospect only. A create whose answer is lost (dropped connection, 5xx,
+// unreadable 200) is failed with an error matching httpx.ErrOutcomeUnknown
+// and never resent; updates and upserts by identifier are idempotent and
+// are retried.
+package pardot

@@ -1,0 +1,40 @@
+package pardot_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/crmbatch/crmbatch/pardot"
+	"github.com/crmbatch/crmbatch/pardot/pardottest"
+)
+
+// Example creates three prospects against the in-process fake with a legacy
+// Pardot login; one has an invalid email and is reported, not sent.
+func Example() {
+	srv := pardottest.NewServer()
+	defer srv.Close()
+
+	c, err := pardot.New(
+		pardot.WithBaseURL(srv.URL),
+		pardot.WithLegacyLogin(pardottest.Email, pardottest.Password, pardottest.UserKey),
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rep, err := c.BatchCreate(context.Background(), []pardot.Prospect{
+		{Email: "ada@example.com", FirstName: "Ada", LastName: "Lovelace"},
+		{Email: "grace@example.com", FirstName: "Grace", Company: "Navy"},
+		{Email: "not-an-email", FirstName: "Nobody"},
+	})
+	fmt.Printf("succeeded %d, failed %d, requests %d\n", rep.Succeeded, rep.Failed, rep.Requests)
+	fmt.Println(err)
+	for _, p := range srv.Prospects() {
+		fmt.Println(p.Email, p.Fields["first_name"])
+	}
+	// Output:
+	// succeeded 2, failed 1, requests 1
+	// pardot batchCreate: 1 of 3 records failed, 0 not attempted; record 2 (not-an-email) failed: pardot: invalid prospect: email "not-an-email" is not a valid address
+	// ada@example.com Ada
+	// grace@example.com Grace
+}

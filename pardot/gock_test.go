@@ -1,0 +1,223 @@
+package pardot_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/pardot"
+	"github.com/google/go-cmp/cmp"
+	"gopkg.in/h2non/gock.v1"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+const (
+	testToken = "gock-access-token"
+	testBU    = "0Uv5g000000KzXYZAB"
+)
+
+// captured is what the wire saw.
+type captured struct {
+	Method, Path, RawQuery string
+	Header                 http.Header
+	Form                   url.Values
+}
+
+// capture is a gock matcher that records the request and restores its body.
+func capture(into *captured) gock.MatchFunc {
+	return func(req *http.Request, _ *gock.Request) (bool, error) {
+		body, err := io.ReadAll(req.Body)
+		if err != nil {
+			return false, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return false, err
+		}
+		*into = captured{Method: req.Method, Path: req.URL.Path, RawQuery: req.URL.RawQuery, Header: req.Header.Clone(), Form: form}
+		return true, nil
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create)", err)
+	}
+	if !bytes.Equal(want, got) {
+		t.Errorf("%s differs:\n got %s\nwant %s", name, got, want)
+	}
+}
+
+func gockInput(op string, version int) []pardot.Prospect {
+	no := false
+	switch op {
+	case "batchCreate":
+		return []pardot.Prospect{
+			{Email: "ada@example.com", FirstName: "Ada", LastName: "Lovelace", Company: "Analytical & Co"},
+			{Email: "bob@example.com", OptedOut: &no, Fields: map[string]string{"list_12": "1", "favorite_color": "green"}},
+		}
+	}
+	second := pardot.Prospect{Email: "bob@example.com", JobTitle: "CTO <acting>"}
+	if version == 4 {
+		second = pardot.Prospect{FID: "00Q5g00000AbCdEFGH", Email: "bob@example.com", JobTitle: "CTO <acting>"}
+	}
+	return []pardot.Prospect{{ID: 1234, FirstName: "Ada"}, second}
+}
+
+// TestGoldenRequests pins the exact request of every operation, version
+// and format, and decodes a per-prospect error in the matching format.
+func TestGoldenRequests(t *testing.T) {
+	defer gock.Off()
+	for _, op := range []string{"batchCreate", "batchUpdate", "batchUpsert"} {
+		for _, version := range []int{3, 4} {
+			for _, format := range []pardot.Format{pardot.JSON, pardot.XML} {
+				name := fmt.Sprintf("%s_v%d.%s", op, version, format)
+				t.Run(name, func(t *testing.T) {
+					defer gock.Off()
+					c, err := pardot.New(pardot.WithToken(testToken, testBU), pardot.WithVersion(version),
+						pardot.WithRequestFormat(format), pardot.WithResponseFormat(format))
+					if err != nil {
+						t.Fatal(err)
+					}
+					gock.InterceptClient(c.HTTPClient())
+					defer gock.RestoreClient(c.HTTPClient())
+
+					in := gockInput(op, version)
+					// The second record fails: keyed by position in v4,
+					// by identifier in v3.
+					key := "1"
+					if version == 3 {
+						key = in[1].Email
+					}
+					body := `{"@attributes":{"stat":"ok","version":1},"errors":{"` + key + `":"Invalid prospect email address"}}`
+					if format == pardot.XML {
+						body = `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<rsp stat="ok" version="1.0"><errors><prospect identifier="` + key + `">Invalid prospect email address</prospect></errors></rsp>`
+					}
+					var got captured
+					gock.New(pardot.DefaultBaseURL).
+						Post(fmt.Sprintf("/api/prospect/version/%d/do/%s", version, op)).
+						MatchHeader("Content-Type", "^application/x-www-form-urlencoded$").
+						MatchHeader("Authorization", "^Bearer "+testToken+"$").
+						MatchHeader("Pardot-Business-Unit-Id", "^"+testBU+"$").
+						AddMatcher(capture(&got)).
+						Reply(200).BodyString(body)
+
+					var rep *batch.Report[pardot.Result]
+					switch op {
+					case "batchCreate":
+						rep, err = c.BatchCreate(context.Background(), in)
+					case "batchUpdate":
+						rep, err = c.BatchUpdate(context.Background(), in)
+					default:
+						rep, err = c.BatchUpsert(context.Background(), in)
+					}
+					if !gock.IsDone() {
+						t.Fatalf("request not made as expected: %v", err)
+					}
+					checkReport(t, rep, err, 2, 1, 1, 0)
+					var pe *pardot.Error
+					if o, _ := rep.Outcome(1); !errors.As(o.Err, &pe) || pe.Code != pardot.CodeInvalidEmail || pe.Key != key {
+						t.Errorf("record 1: %v, want code 4 keyed %q", o.Err, key)
+					}
+					if got.Method != http.MethodPost || got.RawQuery != "" {
+						t.Errorf("method %s, query %q: want POST and no query", got.Method, got.RawQuery)
+					}
+					if d := cmp.Diff([]string{format.String()}, got.Form["format"]); d != "" {
+						t.Errorf("format (-want +got):\n%s", d)
+					}
+					if len(got.Form) != 2 || len(got.Form["prospects"]) != 1 {
+						t.Errorf("form %v: want exactly format and prospects", got.Form)
+					}
+					golden(t, name, []byte(got.Form.Get("prospects")))
+				})
+			}
+		}
+	}
+}
+
+// TestGoldenLegacyLogin pins the login request and the legacy auth header.
+func TestGoldenLegacyLogin(t *testing.T) {
+	defer gock.Off()
+	for _, format := range []pardot.Format{pardot.JSON, pardot.XML} {
+		t.Run(format.String(), func(t *testing.T) {
+			defer gock.Off()
+			c, err := pardot.New(pardot.WithLegacyLogin("user@example.com", "pa ss&word", "aaaabbbbccccddddeeeeffff00001111"),
+				pardot.WithBaseURL(pardot.DemoBaseURL), pardot.WithResponseFormat(format))
+			if err != nil {
+				t.Fatal(err)
+			}
+			gock.InterceptClient(c.HTTPClient())
+			defer gock.RestoreClient(c.HTTPClient())
+			var login, call captured
+			loginBody := `{"@attributes":{"stat":"ok","version":1},"api_key":"k-123"}`
+			okBody := `{"@attributes":{"stat":"ok","version":1}}`
+			if format == pardot.XML {
+				loginBody = `<rsp stat="ok" version="1.0"><api_key>k-123</api_key><version>3</version></rsp>`
+				okBody = `<rsp stat="ok" version="1.0"></rsp>`
+			}
+			gock.New(pardot.DemoBaseURL).Post("/api/login/version/3").
+				MatchHeader("Content-Type", "^application/x-www-form-urlencoded$").
+				AddMatcher(capture(&login)).Reply(200).BodyString(loginBody)
+			gock.New(pardot.DemoBaseURL).Post("/api/prospect/version/3/do/batchUpsert").
+				MatchHeader("Authorization", `^Pardot api_key=k-123, user_key=aaaabbbbccccddddeeeeffff00001111$`).
+				AddMatcher(capture(&call)).Reply(200).BodyString(okBody)
+			rep, err := c.BatchUpsert(context.Background(), []pardot.Prospect{{Email: "some@email.com", FirstName: "New first name", LastName: "New last name"}})
+			if !gock.IsDone() {
+				t.Fatalf("requests not made as expected: %v", err)
+			}
+			checkReport(t, rep, err, 1, 1, 0, 0)
+			want := url.Values{"email": {"user@example.com"}, "password": {"pa ss&word"}, "user_key": {"aaaabbbbccccddddeeeeffff00001111"}, "format": {format.String()}}
+			if d := cmp.Diff(want, login.Form); d != "" || login.RawQuery != "" {
+				t.Errorf("login form (-want +got):\n%s\nquery %q", d, login.RawQuery)
+			}
+			if call.Header.Get("Pardot-Business-Unit-Id") != "" || call.RawQuery != "" {
+				t.Errorf("legacy call carries a business unit or a query: %v %q", call.Header, call.RawQuery)
+			}
+			golden(t, "legacy_upsert_v3.json", []byte(call.Form.Get("prospects")))
+		})
+	}
+}
+
+// TestGlobalFailureOnHTTP200 checks that stat=fail is found in a 200 body.
+func TestGlobalFailureOnHTTP200(t *testing.T) {
+	defer gock.Off()
+	c, err := pardot.New(pardot.WithToken(testToken, testBU), pardot.WithResponseFormat(pardot.XML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gock.InterceptClient(c.HTTPClient())
+	defer gock.RestoreClient(c.HTTPClient())
+	gock.New(pardot.DefaultBaseURL).Post("/api/prospect/version/3/do/batchUpdate").Reply(200).
+		BodyString(`<rsp stat="fail" version="1.0"><err code="71">Input needs to be valid JSON or XML</err></rsp>`)
+	rep, err := c.BatchUpdate(context.Background(), []pardot.Prospect{{ID: 1, City: "X"}, {ID: 2, City: "Y"}})
+	checkReport(t, rep, err, 2, 0, 2, 0)
+	var pe *pardot.Error
+	if !errors.As(err, &pe) || pe.Code != pardot.CodeInvalidInput || pe.HTTPStatus != 200 || !errors.Is(err, pardot.ErrConfig) {
+		t.Errorf("err = %v", err)
+	}
+	if !gock.IsDone() {
+		t.Error("request not made")
+	}
+}

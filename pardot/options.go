@@ -1,0 +1,252 @@
+package pardot
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"golang.org/x/oauth2"
+)
+
+// Hosts.
+const (
+	// DefaultBaseURL serves production and training accounts.
+	DefaultBaseURL = "https://pi.pardot.com"
+	// DemoBaseURL serves demo, developer and sandbox accounts.
+	DemoBaseURL = "https://pi.demo.pardot.com"
+)
+
+// MaxBatchSize is Pardot's limit of prospects per batch request.
+const MaxBatchSize = 50
+
+// DefaultConcurrency is Pardot's limit of concurrent requests per account.
+const DefaultConcurrency = 5
+
+// Option configures a Client in New.
+type Option func(*config) error
+
+type config struct {
+	baseURL      string
+	httpClient   *http.Client
+	logger       *slog.Logger
+	limiter      batch.Limiter
+	retry        batch.RetryPolicy
+	concurrency  int
+	batchSize    int
+	progress     func(batch.Progress)
+	outcome      func(int, string, batch.Status, error)
+	keep         batch.Keep
+	version      int
+	reqFormat    Format
+	respFormat   Format
+	tokenSource  oauth2.TokenSource
+	businessUnit string
+	legacy       *legacyCreds
+	authKinds    int
+
+	transportRetries            int
+	transportWait, transportMax time.Duration
+}
+
+type legacyCreds struct {
+	email, password, userKey string
+}
+
+// WithBaseURL sets the API host (default DefaultBaseURL; DemoBaseURL for
+// sandboxes), for example a pardottest server's URL.
+func WithBaseURL(u string) Option {
+	return func(c *config) error {
+		p, err := url.Parse(u)
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			return fmt.Errorf("pardot: WithBaseURL: %q is not an http(s) URL", u)
+		}
+		if p.User != nil || p.RawQuery != "" {
+			return errors.New("pardot: WithBaseURL: the URL must not carry credentials or a query")
+		}
+		c.baseURL = strings.TrimRight(u, "/")
+		return nil
+	}
+}
+
+// WithHTTPClient sets the *http.Client used for every request.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("pardot: WithHTTPClient: nil client")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithLogger sets the logger for request, retry and login lines (redacted).
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error { c.logger = l; return nil }
+}
+
+// WithLimiter sets a client-side rate limiter waited on before each request.
+func WithLimiter(l batch.Limiter) Option {
+	return func(c *config) error { c.limiter = l; return nil }
+}
+
+// WithRetryPolicy sets the retry policy for codes 62/66 and other
+// transient failures.
+func WithRetryPolicy(p batch.RetryPolicy) Option {
+	return func(c *config) error { c.retry = p; return nil }
+}
+
+// WithConcurrency sets how many requests may be in flight (default 5,
+// Pardot's limit per account; more earns code 66 answers, which are retried).
+func WithConcurrency(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("pardot: WithConcurrency(%d): must be at least 1", n)
+		}
+		c.concurrency = n
+		return nil
+	}
+}
+
+// WithBatchSize sets the prospects per request, 1 to 50 (default 50).
+func WithBatchSize(n int) Option {
+	return func(c *config) error {
+		if n < 1 || n > MaxBatchSize {
+			return fmt.Errorf("pardot: WithBatchSize(%d): must be 1 to %d", n, MaxBatchSize)
+		}
+		c.batchSize = n
+		return nil
+	}
+}
+
+// WithProgress sets a hook called as requests finish.
+func WithProgress(f func(batch.Progress)) Option {
+	return func(c *config) error { c.progress = f; return nil }
+}
+
+// WithOutcomeHook sets a hook called once per record as its outcome is final.
+func WithOutcomeHook(f func(index int, key string, status batch.Status, err error)) Option {
+	return func(c *config) error { c.outcome = f; return nil }
+}
+
+// WithKeep sets which per-record outcomes the report keeps.
+func WithKeep(k batch.Keep) Option {
+	return func(c *config) error {
+		if k > batch.KeepNone {
+			return fmt.Errorf("pardot: WithKeep(%d): unknown mode", k)
+		}
+		c.keep = k
+		return nil
+	}
+}
+
+// WithVersion selects API version 3 (the default; keyed map) or 4 (flat
+// array; required for accounts that allow several prospects per email).
+func WithVersion(v int) Option {
+	return func(c *config) error {
+		if v != 3 && v != 4 {
+			return fmt.Errorf("pardot: WithVersion(%d): must be 3 or 4", v)
+		}
+		c.version = v
+		return nil
+	}
+}
+
+// WithRequestFormat sets the format of the prospects document (default JSON).
+func WithRequestFormat(f Format) Option {
+	return func(c *config) error {
+		if f != JSON && f != XML {
+			return fmt.Errorf("pardot: WithRequestFormat: unknown format %v", f)
+		}
+		c.reqFormat = f
+		return nil
+	}
+}
+
+// WithResponseFormat sets the format Pardot answers in (default JSON). The
+// decoder reads either, whatever was asked for.
+func WithResponseFormat(f Format) Option {
+	return func(c *config) error {
+		if f != JSON && f != XML {
+			return fmt.Errorf("pardot: WithResponseFormat: unknown format %v", f)
+		}
+		c.respFormat = f
+		return nil
+	}
+}
+
+// WithOAuth authenticates with Salesforce OAuth: each request carries
+// "Authorization: Bearer <token>" from ts and the
+// "Pardot-Business-Unit-Id" header (an 18-character id starting "0Uv").
+func WithOAuth(ts oauth2.TokenSource, businessUnitID string) Option {
+	return func(c *config) error {
+		if ts == nil {
+			return errors.New("pardot: WithOAuth: nil TokenSource")
+		}
+		if err := checkBusinessUnit(businessUnitID); err != nil {
+			return err
+		}
+		c.tokenSource, c.businessUnit = ts, businessUnitID
+		c.authKinds++
+		return nil
+	}
+}
+
+// WithToken authenticates with a fixed Salesforce access token; see WithOAuth.
+func WithToken(accessToken, businessUnitID string) Option {
+	return func(c *config) error {
+		if accessToken == "" {
+			return errors.New("pardot: WithToken: empty access token")
+		}
+		return WithOAuth(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: accessToken, TokenType: "Bearer"}), businessUnitID)(c)
+	}
+}
+
+// WithLegacyLogin authenticates as a Pardot-only user: POST
+// /api/login/version/3 with email, password and user_key returns an
+// api_key (valid about an hour) sent as "Authorization: Pardot
+// api_key=…, user_key=…". An expired key (code 1) triggers one fresh login
+// and one replay of the request.
+func WithLegacyLogin(email, password, userKey string) Option {
+	return func(c *config) error {
+		if email == "" || password == "" || userKey == "" {
+			return errors.New("pardot: WithLegacyLogin: email, password and user key are all required")
+		}
+		c.legacy = &legacyCreds{email: email, password: password, userKey: userKey}
+		c.authKinds++
+		return nil
+	}
+}
+
+// WithTransportRetries tunes the HTTP-level retries (dial failures, 429,
+// 503, and 5xx on idempotent requests): at most n retries (negative: none)
+// waiting between minWait and maxWait. Defaults: 3, 200 ms, 5 s.
+func WithTransportRetries(n int, minWait, maxWait time.Duration) Option {
+	return func(c *config) error {
+		if minWait < 0 || maxWait < minWait {
+			return fmt.Errorf("pardot: WithTransportRetries: bad waits %v..%v", minWait, maxWait)
+		}
+		c.transportRetries, c.transportWait, c.transportMax = n, minWait, maxWait
+		if n == 0 {
+			c.transportRetries = -1
+		}
+		return nil
+	}
+}
+
+// checkBusinessUnit checks the shape of a Pardot business unit id.
+func checkBusinessUnit(id string) error {
+	if !strings.HasPrefix(id, "0Uv") || (len(id) != 15 && len(id) != 18) {
+		return fmt.Errorf("pardot: business unit id %q must start with 0Uv and have 15 or 18 characters", id)
+	}
+	for _, r := range id {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return fmt.Errorf("pardot: business unit id %q must be alphanumeric", id)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,46 @@
+package pardot_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/crmbatch/crmbatch/pardot"
+)
+
+func TestNewRejectsBadOptions(t *testing.T) {
+	tok := pardot.WithToken("t", "0Uv000000000001AAA")
+	for _, tc := range []struct {
+		name string
+		opts []pardot.Option
+		want string
+	}{
+		{"no credentials", nil, "no credentials"},
+		{"two credentials", []pardot.Option{tok, pardot.WithLegacyLogin("a@b.co", "p", "k")}, "more than one"},
+		{"empty legacy", []pardot.Option{pardot.WithLegacyLogin("a@b.co", "", "k")}, "all required"},
+		{"bad business unit", []pardot.Option{pardot.WithToken("t", "001000000000001AAA")}, "0Uv"},
+		{"empty token", []pardot.Option{pardot.WithToken("", "0Uv000000000001AAA")}, "empty access token"},
+		{"nil token source", []pardot.Option{pardot.WithOAuth(nil, "0Uv000000000001AAA")}, "nil TokenSource"},
+		{"version 5", []pardot.Option{tok, pardot.WithVersion(5)}, "3 or 4"},
+		{"batch 51", []pardot.Option{tok, pardot.WithBatchSize(51)}, "1 to 50"},
+		{"batch 0", []pardot.Option{tok, pardot.WithBatchSize(0)}, "1 to 50"},
+		{"concurrency 0", []pardot.Option{tok, pardot.WithConcurrency(0)}, "at least 1"},
+		{"format", []pardot.Option{tok, pardot.WithRequestFormat(0)}, "unknown format"},
+		{"response format", []pardot.Option{tok, pardot.WithResponseFormat(9)}, "unknown format"},
+		{"base URL", []pardot.Option{tok, pardot.WithBaseURL("pi.pardot.com")}, "not an http(s) URL"},
+		{"base URL with key", []pardot.Option{tok, pardot.WithBaseURL("https://pi.pardot.com/?api_key=x")}, "must not carry"},
+		{"nil http client", []pardot.Option{tok, pardot.WithHTTPClient(nil)}, "nil client"},
+		{"keep", []pardot.Option{tok, pardot.WithKeep(9)}, "unknown mode"},
+		{"transport waits", []pardot.Option{tok, pardot.WithTransportRetries(1, 2, 1)}, "bad waits"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := pardot.New(tc.opts...)
+			if err == nil || c != nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("New = %v, %v; want an error containing %q", c, err, tc.want)
+			}
+		})
+	}
+	c, err := pardot.New(tok, pardot.WithVersion(4), pardot.WithBaseURL(pardot.DemoBaseURL+"/"))
+	if err != nil || c.Version() != 4 {
+		t.Errorf("New = %v, %v", c, err)
+	}
+}

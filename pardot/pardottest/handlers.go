@@ -1,0 +1,333 @@
+package pardottest
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// messages are Pardot's texts for the codes the fake answers with.
+var messages = map[int]string{
+	1:   "Invalid API key or user key",
+	3:   "Invalid prospect ID",
+	4:   "Invalid prospect email address",
+	9:   "Prospect with that email already exists",
+	13:  "Required parameters are missing",
+	15:  "Login failed",
+	62:  "Conflicting Update",
+	66:  "You have exceeded your concurrent request limit.  Please wait, before trying again",
+	70:  "Batch processing is limited to 50 prospects at once",
+	71:  "Input needs to be valid JSON or XML",
+	77:  "Invalid prospect fid",
+	81:  "Prospect id and fid do not match",
+	85:  "Unable to save the prospect",
+	88:  "This API user must use version 4",
+	89:  "This API user is unable to use version 4",
+	90:  "Prospect array should be a flat array of attributes",
+	91:  "Prospect array must be keyed by email address",
+	122: "Daily API rate limit met",
+	126: "Invalid authentication mechanism",
+	132: "This prospect is archived",
+}
+
+func message(code int) string {
+	if m, ok := messages[code]; ok {
+		return m
+	}
+	return "Error code " + itoa(code)
+}
+
+// secretParams may never appear in a URL.
+var secretParams = []string{"api_key", "user_key", "password", "access_token"}
+
+func credentialsInURL(u *url.URL) bool {
+	q := u.Query()
+	for _, k := range secretParams {
+		if q.Has(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// readForm checks method and content type and parses the form body only
+// (the query string is ignored, as credentials must not be there).
+func readForm(r *http.Request) (url.Values, int) {
+	if r.Method != http.MethodPost {
+		return nil, http.StatusMethodNotAllowed
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+		return nil, http.StatusUnsupportedMediaType
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 8<<20))
+	if err != nil {
+		return nil, http.StatusBadRequest
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, http.StatusBadRequest
+	}
+	return form, 0
+}
+
+// handleLogin is POST /api/login/version/{3|4}.
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+	form, status := readForm(r)
+	if status != 0 {
+		http.Error(w, http.StatusText(status), status)
+		return
+	}
+	jsonOut := form.Get("format") == "json"
+	if credentialsInURL(r.URL) {
+		writeFail(w, jsonOut, 126)
+		return
+	}
+	if form.Get("email") != Email || form.Get("password") != Password || form.Get("user_key") != UserKey {
+		writeFail(w, jsonOut, 15)
+		return
+	}
+	s.mu.Lock()
+	key := s.newAPIKey()
+	version := s.version
+	s.stats.Logins++
+	s.mu.Unlock()
+	if version == 0 {
+		version = 3
+	}
+	if jsonOut {
+		writeBody(w, "application/json", `{"@attributes":{"stat":"ok","version":1},"api_key":"`+key+`","version":"`+itoa(version)+`"}`)
+		return
+	}
+	writeBody(w, "application/xml", xml.Header+`<rsp stat="ok" version="1.0"><api_key>`+key+`</api_key><version>`+itoa(version)+`</version></rsp>`)
+}
+
+// handleBatch is POST /api/prospect/version/{3|4}/do/{batchCreate|batchUpdate|batchUpsert}.
+func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
+	n := s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
+
+	s.mu.Lock()
+	s.stats.Requests++
+	if int(n) > s.stats.MaxInFlight {
+		s.stats.MaxInFlight = int(n)
+	}
+	limit := s.limit
+	var fault Fault
+	if len(s.faults) > 0 {
+		fault = s.faults[0]
+		s.faults = s.faults[1:]
+		s.stats.Faults++
+	}
+	s.mu.Unlock()
+
+	version, _ := strconv.Atoi(r.PathValue("v"))
+	op := r.PathValue("op")
+	if (version != 3 && version != 4) || (op != "batchCreate" && op != "batchUpdate" && op != "batchUpsert") {
+		http.NotFound(w, r)
+		return
+	}
+	form, status := readForm(r)
+	if status != 0 {
+		http.Error(w, http.StatusText(status), status)
+		return
+	}
+	jsonOut := form.Get("format") == "json"
+
+	if limit > 0 && int(n) > limit {
+		s.mu.Lock()
+		s.stats.Rejected++
+		s.mu.Unlock()
+		writeFail(w, jsonOut, 66)
+		return
+	}
+	switch fault.kind {
+	case faultCode:
+		writeFail(w, jsonOut, fault.code)
+		return
+	case faultStatus:
+		http.Error(w, http.StatusText(fault.status), fault.status)
+		return
+	case faultSlow:
+		select {
+		case <-time.After(fault.delay):
+		case <-r.Context().Done():
+			return
+		}
+	case faultDrop:
+		drop(w)
+		return
+	case faultMalformed:
+		writeBody(w, "text/html", "<html><body>Service temporarily unavailable")
+		return
+	}
+	if code := s.checkAuth(r); code != 0 {
+		writeFail(w, jsonOut, code)
+		return
+	}
+	s.mu.Lock()
+	if s.daily > 0 {
+		s.calls++
+		if s.calls > s.daily {
+			s.mu.Unlock()
+			writeFail(w, jsonOut, 122)
+			return
+		}
+	}
+	acct := s.version
+	batchLimit := s.batchLimit
+	s.mu.Unlock()
+	if acct == 4 && version == 3 {
+		writeFail(w, jsonOut, 88)
+		return
+	}
+	if acct == 3 && version == 4 {
+		writeFail(w, jsonOut, 89)
+		return
+	}
+	doc := form.Get("prospects")
+	if doc == "" {
+		writeFail(w, jsonOut, 13)
+		return
+	}
+	items, code := parseProspects(version, doc)
+	if code != 0 {
+		writeFail(w, jsonOut, code)
+		return
+	}
+	if len(items) > batchLimit {
+		writeFail(w, jsonOut, 70)
+		return
+	}
+	errs := s.apply(version, op, items)
+	if fault.kind == faultDropAfterApply {
+		drop(w)
+		return
+	}
+	writeOK(w, jsonOut, version, errs)
+}
+
+// checkAuth returns 0 or the Pardot code refusing the request's credentials.
+func (s *Server) checkAuth(r *http.Request) int {
+	if credentialsInURL(r.URL) {
+		return 126
+	}
+	auth := r.Header.Get("Authorization")
+	switch {
+	case strings.HasPrefix(auth, "Bearer "):
+		if strings.TrimPrefix(auth, "Bearer ") != AccessToken {
+			return 1
+		}
+		if r.Header.Get("Pardot-Business-Unit-Id") != BusinessUnitID {
+			return 126
+		}
+		return 0
+	case strings.HasPrefix(auth, "Pardot "):
+		var apiKey, userKey string
+		for _, part := range strings.Split(strings.TrimPrefix(auth, "Pardot "), ",") {
+			k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+			switch k {
+			case "api_key":
+				apiKey = v
+			case "user_key":
+				userKey = v
+			}
+		}
+		s.mu.Lock()
+		ok := userKey == UserKey && s.validKey(apiKey)
+		s.mu.Unlock()
+		if !ok {
+			return 1
+		}
+		return 0
+	}
+	return 126
+}
+
+// drop closes the connection without an answer.
+func drop(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err == nil {
+		conn.Close()
+	}
+}
+
+func writeBody(w http.ResponseWriter, contentType, body string) {
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, body)
+}
+
+// writeFail answers a global failure, HTTP 200 as Pardot does.
+func writeFail(w http.ResponseWriter, jsonOut bool, code int) {
+	msg := message(code)
+	if jsonOut {
+		m, _ := json.Marshal(msg)
+		writeBody(w, "application/json", `{"@attributes":{"stat":"fail","version":1,"err_code":`+itoa(code)+`},"err":`+string(m)+`}`)
+		return
+	}
+	var b bytes.Buffer
+	_ = xml.EscapeText(&b, []byte(msg))
+	writeBody(w, "application/xml", xml.Header+`<rsp stat="fail" version="1.0"><err code="`+itoa(code)+`">`+b.String()+`</err></rsp>`)
+}
+
+// itemErr is one per-prospect error: the key is the index (version 4) or
+// the identifier as sent (version 3).
+type itemErr struct {
+	key  string
+	code int
+}
+
+// writeOK answers success, listing the failed prospects. In XML each is
+// <prospect identifier="…"> (version 3) or <prospect index="…">
+// (version 4) holding the message.
+func writeOK(w http.ResponseWriter, jsonOut bool, version int, errs []itemErr) {
+	var b bytes.Buffer
+	if jsonOut {
+		b.WriteString(`{"@attributes":{"stat":"ok","version":1}`)
+		if len(errs) > 0 {
+			b.WriteString(`,"errors":{`)
+			for i, e := range errs {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				k, _ := json.Marshal(e.key)
+				m, _ := json.Marshal(message(e.code))
+				b.Write(k)
+				b.WriteByte(':')
+				b.Write(m)
+			}
+			b.WriteByte('}')
+		}
+		b.WriteByte('}')
+		writeBody(w, "application/json", b.String())
+		return
+	}
+	attr := "identifier"
+	if version == 4 {
+		attr = "index"
+	}
+	b.WriteString(xml.Header + `<rsp stat="ok" version="1.0">`)
+	if len(errs) > 0 {
+		b.WriteString("<errors>")
+		for _, e := range errs {
+			b.WriteString(`<prospect ` + attr + `="`)
+			_ = xml.EscapeText(&b, []byte(e.key))
+			b.WriteString(`">`)
+			_ = xml.EscapeText(&b, []byte(message(e.code)))
+			b.WriteString(`</prospect>`)
+		}
+		b.WriteString("</errors>")
+	}
+	b.WriteString("</rsp>")
+	writeBody(w, "application/xml", b.String())
+}

@@ -1,0 +1,313 @@
+// Package pardottest is an in-memory fake of Pardot's prospect batch
+// endpoints (API versions 3 and 4, JSON and XML both ways) and its legacy
+// login, for tests. Like net/http/httptest it serves on a local port:
+//
+//	srv := pardottest.NewServer()
+//	defer srv.Close()
+//	c, _ := pardot.New(pardot.WithBaseURL(srv.URL),
+//		pardot.WithLegacyLogin(pardottest.Email, pardottest.Password, pardottest.UserKey))
+//
+// It checks auth and request shape as strictly as the real API (POST, a
+// form body with prospects and format, credentials only in the
+// Authorization header, the version's batch shape), stores prospects by
+// id, email and fid so a test can read them back, enforces the limits (50
+// prospects: code 70; 5 requests in flight: code 66; a daily call budget:
+// code 122; the account's API version: 88/89; expiring api keys: code 1)
+// and injects faults queued with FailNext or FailProspect. It is safe for
+// concurrent use.
+package pardottest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Credentials the server accepts.
+const (
+	// Email, Password and UserKey are the legacy login's credentials.
+	Email    = "api.user@example.com"
+	Password = "fake-password-1"
+	UserKey  = "0123456789abcdef0123456789abcdef"
+	// AccessToken and BusinessUnitID are the Salesforce OAuth credentials.
+	AccessToken    = "00Dfake!access.token"
+	BusinessUnitID = "0Uv000000000001AAA"
+)
+
+// Prospect is a stored prospect.
+type Prospect struct {
+	ID    int64
+	FID   string
+	Email string
+	// Fields holds every other field as last written, by API name.
+	Fields map[string]string
+	// Writes counts the batch writes applied to it (1 after its create).
+	Writes int
+	// Archived prospects refuse updates (code 132).
+	Archived bool
+}
+
+// Stats counts what the server saw.
+type Stats struct {
+	// Requests counts batch requests, BatchProspects the prospects in the
+	// ones that were applied.
+	Requests, BatchProspects int
+	// Logins counts successful legacy logins.
+	Logins int
+	// Rejected counts requests refused for concurrency (code 66).
+	Rejected int
+	// MaxInFlight is the most batch requests seen at once.
+	MaxInFlight int
+	// Faults counts injected faults.
+	Faults int
+}
+
+// Server is the fake. Its exported methods are safe for concurrent use.
+type Server struct {
+	*httptest.Server
+
+	inFlight atomic.Int64
+
+	mu         sync.Mutex
+	version    int
+	limit      int
+	batchLimit int
+	daily      int
+	calls      int
+	keyTTL     time.Duration
+	apiKey     string
+	keyExpiry  time.Time
+	faults     []Fault
+	recFaults  map[string]*recordFault
+	byID       map[int64]*Prospect
+	byEmail    map[string][]int64
+	byFID      map[string]int64
+	nextID     int64
+	stats      Stats
+}
+
+type recordFault struct {
+	code, times int
+}
+
+// NewServer starts a fake that accepts both API versions, both auth kinds,
+// at most 5 requests in flight and 50 prospects per batch, with api keys
+// valid for an hour. Close it when done.
+func NewServer() *Server {
+	s := &Server{
+		limit:      5,
+		batchLimit: 50,
+		keyTTL:     time.Hour,
+		recFaults:  map[string]*recordFault{},
+		byID:       map[int64]*Prospect{},
+		byEmail:    map[string][]int64{},
+		byFID:      map[string]int64{},
+		nextID:     1000,
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/api/login/version/{v}", s.handleLogin)
+	mux.HandleFunc("/api/prospect/version/{v}/do/{op}", s.handleBatch)
+	s.Server = httptest.NewServer(mux)
+	return s
+}
+
+// SetVersion makes the account require API version v: 4 answers version 3
+// calls with code 88, 3 answers version 4 calls with code 89; 0 (the
+// default) accepts both. The login response reports it.
+func (s *Server) SetVersion(v int) {
+	s.mu.Lock()
+	s.version = v
+	s.mu.Unlock()
+}
+
+// SetConcurrencyLimit sets how many batch requests may be in flight before
+// code 66 (default 5; 0 or less: unlimited).
+func (s *Server) SetConcurrencyLimit(k int) {
+	s.mu.Lock()
+	s.limit = k
+	s.mu.Unlock()
+}
+
+// SetDailyLimit allows n more batch requests before code 122 (0: unlimited).
+func (s *Server) SetDailyLimit(n int) {
+	s.mu.Lock()
+	s.daily, s.calls = n, 0
+	s.mu.Unlock()
+}
+
+// SetAPIKeyTTL sets how long a legacy api_key stays valid (default 1 h).
+func (s *Server) SetAPIKeyTTL(d time.Duration) {
+	s.mu.Lock()
+	s.keyTTL = d
+	s.mu.Unlock()
+}
+
+// ExpireAPIKeys invalidates the current api_key: the next request using it
+// gets code 1 and a new login gets a new key.
+func (s *Server) ExpireAPIKeys() {
+	s.mu.Lock()
+	s.apiKey = ""
+	s.mu.Unlock()
+}
+
+// FailNext queues fault f for each of the next n batch requests.
+func (s *Server) FailNext(n int, f Fault) {
+	s.mu.Lock()
+	for range n {
+		s.faults = append(s.faults, f)
+	}
+	s.mu.Unlock()
+}
+
+// FailProspect makes the next times writes of the prospect with this
+// identifier (email, id or fid, as written in the request) fail with code
+// (for example 62, which is retryable, or 85), reported in the errors map.
+func (s *Server) FailProspect(identifier string, code, times int) {
+	s.mu.Lock()
+	s.recFaults[strings.ToLower(identifier)] = &recordFault{code: code, times: times}
+	s.mu.Unlock()
+}
+
+// Add stores p as an existing prospect (ID assigned when 0) and returns it.
+func (s *Server) Add(p Prospect) Prospect {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p.ID == 0 {
+		s.nextID++
+		p.ID = s.nextID
+	} else if p.ID > s.nextID {
+		s.nextID = p.ID
+	}
+	cp := p
+	cp.Fields = copyFields(p.Fields)
+	s.store(&cp)
+	return cp
+}
+
+// Archive marks a stored prospect archived; updates then fail with 132.
+func (s *Server) Archive(id int64) {
+	s.mu.Lock()
+	if p := s.byID[id]; p != nil {
+		p.Archived = true
+	}
+	s.mu.Unlock()
+}
+
+// Prospects returns copies of every stored prospect, by id.
+func (s *Server) Prospects() []Prospect {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Prospect, 0, len(s.byID))
+	for _, p := range s.byID {
+		cp := *p
+		cp.Fields = copyFields(p.Fields)
+		out = append(out, cp)
+	}
+	slices.SortFunc(out, func(a, b Prospect) int { return int(a.ID - b.ID) })
+	return out
+}
+
+// ByEmail returns copies of the prospects with this email
+// (case-insensitive), by id.
+func (s *Server) ByEmail(email string) []Prospect {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Prospect
+	for _, id := range s.byEmail[strings.ToLower(email)] {
+		cp := *s.byID[id]
+		cp.Fields = copyFields(cp.Fields)
+		out = append(out, cp)
+	}
+	return out
+}
+
+// Get returns a copy of the prospect with this id.
+func (s *Server) Get(id int64) (Prospect, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.byID[id]
+	if !ok {
+		return Prospect{}, false
+	}
+	cp := *p
+	cp.Fields = copyFields(p.Fields)
+	return cp, true
+}
+
+// Len returns the number of stored prospects.
+func (s *Server) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.byID)
+}
+
+// Stats returns the counters.
+func (s *Server) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stats
+}
+
+func copyFields(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// store indexes p (mu held).
+func (s *Server) store(p *Prospect) {
+	s.byID[p.ID] = p
+	if p.Email != "" {
+		k := strings.ToLower(p.Email)
+		s.byEmail[k] = append(s.byEmail[k], p.ID)
+	}
+	if p.FID != "" {
+		s.byFID[p.FID] = p.ID
+	}
+}
+
+// setEmail moves p to a new email in the index (mu held).
+func (s *Server) setEmail(p *Prospect, email string) {
+	if strings.EqualFold(p.Email, email) {
+		p.Email = email
+		return
+	}
+	if p.Email != "" {
+		k := strings.ToLower(p.Email)
+		s.byEmail[k] = slices.DeleteFunc(s.byEmail[k], func(id int64) bool { return id == p.ID })
+		if len(s.byEmail[k]) == 0 {
+			delete(s.byEmail, k)
+		}
+	}
+	p.Email = email
+	k := strings.ToLower(email)
+	s.byEmail[k] = append(s.byEmail[k], p.ID)
+}
+
+// newAPIKey returns the current api key, making a new one when it expired
+// (mu held).
+func (s *Server) newAPIKey() string {
+	if s.apiKey == "" || time.Now().After(s.keyExpiry) {
+		var b [16]byte
+		_, _ = rand.Read(b[:])
+		s.apiKey = hex.EncodeToString(b[:])
+		s.keyExpiry = time.Now().Add(s.keyTTL)
+	}
+	return s.apiKey
+}
+
+// validKey reports whether k is the current, unexpired api key (mu held).
+func (s *Server) validKey(k string) bool {
+	return k != "" && k == s.apiKey && time.Now().Before(s.keyExpiry)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
