@@ -73,8 +73,8 @@ func (m *OrderedMap[V]) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		return nil
 	}
-	if bytes.Equal(bytes.Join(bytes.Fields(b), nil), []byte("[]")) {
-		return nil
+	if len(b) > 0 && b[0] == '[' && len(bytes.TrimSpace(b[1:])) == 1 && bytes.TrimSpace(b[1:])[0] == ']' {
+		return nil // an empty array stands for an empty map
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	tok, err := dec.Token()
