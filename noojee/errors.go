@@ -27,7 +27,7 @@ var (
 	// ErrDNC matches code 104: the lead's numbers are on the Do-Not-Call list.
 	ErrDNC = errors.New("noojee: lead is on the Do-Not-Call list")
 	// ErrInvalid matches every lead or request refused for its content,
-	// locally or by the server (101, 102, 106–108, 111, 114–117). Local rule
+	// locally or by the server (102, 106–108, 111, 114–117). Local rule
 	// violations with no vendor code match ErrInvalidLead instead.
 	ErrInvalid = errors.New("noojee: invalid lead or request")
 	// ErrAuth matches an HTTP 401 or 403: the apiKey was refused.
@@ -159,7 +159,11 @@ func (e *Error) Is(target error) bool {
 		return e.Code == CodeDNC
 	case ErrInvalid:
 		c := e.Class()
-		return (c == ClassLead && e.Code != CodeDNC && e.Code != CodeDuplicate && e.Code != CodeDuplicateExternalID) || c == ClassRequest
+		switch e.Code {
+		case CodeDNC, CodeDuplicate, CodeDuplicateExternalID, CodeCouldntFindTheLead:
+			return false
+		}
+		return c == ClassLead || c == ClassRequest
 	case ErrAuth:
 		return e.Class() == ClassAuth
 	}
