@@ -109,14 +109,15 @@ func ParseCallBack(s string, loc *time.Location) (time.Time, error) {
 const hexDigits = "0123456789abcdef"
 
 // appendJSONString appends s as a JSON string, escaping as encoding/json
-// does (invalid UTF-8 becomes U+FFFD).
+// does with HTML escaping off (so "<No Change>" goes out literally, as the
+// docs show it); invalid UTF-8 becomes U+FFFD.
 func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		b := s[i]
 		if b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
+			if b >= 0x20 && b != '"' && b != '\\' {
 				i++
 				continue
 			}
