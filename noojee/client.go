@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 
@@ -26,7 +25,6 @@ const (
 type Client struct {
 	cfg  config
 	http *httpx.Client
-	log  *slog.Logger
 }
 
 // New builds a Client. WithHost (or WithBaseURL) and WithAPIKey are
@@ -69,11 +67,7 @@ func New(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("noojee: %w (the server may take a minute to answer; use a timeout of at least %v)", err, MinTimeout)
 	}
-	log := cfg.logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Client{cfg: cfg, http: hc, log: log}, nil
+	return &Client{cfg: cfg, http: hc}, nil
 }
 
 // HTTPClient returns the *http.Client requests go through (for

@@ -3,6 +3,7 @@ package noojee
 import (
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -77,15 +78,33 @@ func callBackZone(l *Lead, t *Target) *time.Location {
 	if l.CallBackZone != nil {
 		return l.CallBackZone
 	}
-	if l.ContactHours != "" {
-		if loc, err := time.LoadLocation(l.ContactHours); err == nil && l.ContactHours != "Local" {
-			return loc
-		}
+	if loc := zoneNamed(l.ContactHours); loc != nil {
+		return loc
 	}
 	if t != nil && t.Zone != nil {
 		return t.Zone
 	}
 	return l.CallBack.Location()
+}
+
+// zones caches time.LoadLocation by name (nil for names that are not
+// zones), since loading reads the zone database each time.
+var zones sync.Map
+
+// zoneNamed returns the IANA zone called name, or nil.
+func zoneNamed(name string) *time.Location {
+	if name == "" || name == "Local" {
+		return nil
+	}
+	if v, ok := zones.Load(name); ok {
+		return v.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		loc = nil
+	}
+	zones.Store(name, loc)
+	return loc
 }
 
 // FormatCallBack writes t as an njCallBackDate ("yyyy/MM/dd HH:mm") in

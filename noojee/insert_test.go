@@ -3,6 +3,8 @@ package noojee_test
 import (
 	"context"
 	"errors"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -316,5 +318,41 @@ func TestTransportFaults(t *testing.T) {
 				t.Errorf("fake holds %d leads, want %d", n, tc.stored)
 			}
 		})
+	}
+}
+
+// countingLimiter counts Wait calls.
+type countingLimiter struct{ n atomic.Int64 }
+
+func (l *countingLimiter) Wait(ctx context.Context) error { l.n.Add(1); return ctx.Err() }
+
+// The limiter is waited on before every call, retries included; progress
+// and outcome hooks see every lead; KeepFailures keeps only failures.
+func TestLimiterAndHooks(t *testing.T) {
+	srv := newFake(t)
+	srv.FailNext(2, noojeetest.FaultBusy)
+	lim := &countingLimiter{}
+	var mu sync.Mutex
+	outcomes := map[string]batch.Status{}
+	var last batch.Progress
+	c := newClient(t, srv, noojee.WithLimiter(lim), noojee.WithKeep(batch.KeepFailures),
+		noojee.WithOutcomeHook(func(_ int, key string, st batch.Status, _ error) {
+			mu.Lock()
+			outcomes[key] = st
+			mu.Unlock()
+		}),
+		noojee.WithProgress(func(p batch.Progress) { mu.Lock(); last = p; mu.Unlock() }))
+	leads := makeLeads(0, 10)
+	leads[4].Fields["City"] = noojee.NoChange // local 108
+	rep, _ := c.Campaign(target).InsertEach(context.Background(), leads)
+	checkCounts(t, rep, 10, 9, 1, 0)
+	if int(lim.n.Load()) != rep.Requests || rep.Requests != 11 {
+		t.Errorf("limiter waited %d times for %d requests, want 11 (9 leads + 2 retries)", lim.n.Load(), rep.Requests)
+	}
+	if len(rep.Outcomes) != 1 || rep.Outcomes[0].Index != 4 {
+		t.Errorf("KeepFailures kept %+v", rep.Outcomes)
+	}
+	if len(outcomes) != 10 || outcomes["CRM-4"] != batch.Failed || last.Done != 10 || !last.TotalKnown {
+		t.Errorf("hooks saw %d outcomes, CRM-4 %v, last progress %+v", len(outcomes), outcomes["CRM-4"], last)
 	}
 }
