@@ -192,6 +192,7 @@ type malformed struct {
 	unknown  bool
 }
 
+// Error implements error; the detail is already redacted.
 func (m *malformed) Error() string {
 	msg := fmt.Sprintf("noojee %s: %v (HTTP %d): %s", m.endpoint, ErrMalformedResponse, m.status, m.detail)
 	if m.unknown {
@@ -200,6 +201,8 @@ func (m *malformed) Error() string {
 	return msg
 }
 
+// Is matches ErrMalformedResponse, and ErrOutcomeUnknown when the call may
+// have written the leads.
 func (m *malformed) Is(target error) bool {
 	return target == ErrMalformedResponse || (m.unknown && target == ErrOutcomeUnknown)
 }
