@@ -50,6 +50,9 @@ func New(opts ...Option) (*Client, error) {
 	if cfg.apiKey == "" {
 		return nil, errors.New("noojee: the apiKey is required: use WithAPIKey")
 	}
+	if cfg.httpClient != nil && cfg.timeout != 0 {
+		return nil, errors.New("noojee: WithTimeout and WithHTTPClient together: set the timeout on your *http.Client")
+	}
 	timeout := cfg.timeout
 	if timeout == 0 {
 		timeout = DefaultTimeout

@@ -80,9 +80,13 @@ const (
 	ClassRequest
 	// ClassAuth: the server refused the credentials (HTTP 401/403); the run stops.
 	ClassAuth
+	// ClassEndpoint: the server has no such operation (HTTP 404 without a
+	// result code; insertLeadsFast may be missing on some servers); the run
+	// stops.
+	ClassEndpoint
 )
 
-var classNames = [...]string{"unknown", "ok", "busy", "server", "conflict", "lead", "request", "auth"}
+var classNames = [...]string{"unknown", "ok", "busy", "server", "conflict", "lead", "request", "auth", "endpoint"}
 
 // String returns the class's lower-case name.
 func (c Class) String() string {

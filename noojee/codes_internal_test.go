@@ -135,7 +135,8 @@ func TestUndecodableAnswers(t *testing.T) {
 		{403, "", false, ClassAuth, false, true, false, false, 0},
 		{503, "", false, ClassBusy, true, false, false, false, 7},
 		{502, "<html>bad gateway</html>", false, 0, false, false, true, true, 0},
-		{404, "not found", false, 0, false, false, false, true, 0},
+		{404, "not found", false, ClassEndpoint, false, true, false, false, 0},
+		{409, "conflict?", false, 0, false, false, false, true, 0},
 		{400, `{"code":0}`, false, 0, false, false, true, true, 0},
 		{400, `{"code":113,"message":"?"}`, false, ClassUnknown, false, false, false, false, 0},
 	}

@@ -32,6 +32,10 @@ var (
 	ErrInvalid = errors.New("noojee: invalid lead or request")
 	// ErrAuth matches an HTTP 401 or 403: the apiKey was refused.
 	ErrAuth = errors.New("noojee: apiKey refused")
+	// ErrEndpointNotFound matches an HTTP 404 without a result code: the
+	// server does not offer the operation (the bulk insertLeadsFast is not
+	// documented on every server; InsertEach uses insertLeadFast).
+	ErrEndpointNotFound = errors.New("noojee: the server has no such CampaignAPI operation")
 	// ErrInvalidLead is wrapped by local validation errors that have no
 	// vendor code (priority out of range, njDisposition on an insert, an
 	// update without njExternalLeadId, a field given twice).
@@ -105,6 +109,8 @@ func (e *Error) Class() Class {
 	switch {
 	case e.HTTPStatus == http.StatusUnauthorized || e.HTTPStatus == http.StatusForbidden:
 		return ClassAuth
+	case e.HTTPStatus == http.StatusNotFound:
+		return ClassEndpoint
 	case e.HTTPStatus == http.StatusServiceUnavailable || e.HTTPStatus == http.StatusTooManyRequests:
 		return ClassBusy
 	case e.HTTPStatus >= 500:
@@ -133,15 +139,17 @@ func (e *Error) Retryable() bool {
 func (e *Error) RetryAfter() time.Duration { return e.retryAfter }
 
 // StopRun reports whether the whole run should stop: the apiKey was
-// refused, so every other lead would be refused too.
-func (e *Error) StopRun() bool { return e.Class() == ClassAuth }
+// refused, or the operation does not exist on the server, so every other
+// lead would be refused too.
+func (e *Error) StopRun() bool { c := e.Class(); return c == ClassAuth || c == ClassEndpoint }
 
 // NeedsManualAction reports whether a person must resolve the failure
 // (code 110): a retry would overwrite someone's edit.
 func (e *Error) NeedsManualAction() bool { return e.Code == CodeConflict }
 
 // Is matches the class sentinels (ErrBusy, ErrServer, ErrConflict,
-// ErrNotFound, ErrDuplicate, ErrDNC, ErrInvalid, ErrAuth), and another
+// ErrNotFound, ErrDuplicate, ErrDNC, ErrInvalid, ErrAuth,
+// ErrEndpointNotFound), and another
 // *Error with the same Code.
 func (e *Error) Is(target error) bool {
 	switch target {
@@ -166,6 +174,8 @@ func (e *Error) Is(target error) bool {
 		return c == ClassLead || c == ClassRequest
 	case ErrAuth:
 		return e.Class() == ClassAuth
+	case ErrEndpointNotFound:
+		return e.Class() == ClassEndpoint
 	}
 	if t, ok := target.(*Error); ok {
 		return t.Code == e.Code

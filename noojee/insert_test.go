@@ -356,3 +356,47 @@ func TestLimiterAndHooks(t *testing.T) {
 		t.Errorf("hooks saw %d outcomes, CRM-4 %v, last progress %+v", len(outcomes), outcomes["CRM-4"], last)
 	}
 }
+
+// A bulk call dropped after the server wrote it: that chunk's leads fail
+// as outcome unknown and are never resent, so none is stored twice; the
+// other chunks go in.
+func TestBulkDropAfterWriteNeverDuplicates(t *testing.T) {
+	srv := newFake(t)
+	c := newClient(t, srv, noojee.WithBatchSize(10), noojee.WithConcurrency(1))
+	srv.FailNext(1, noojeetest.FaultDropAfterWrite)
+	leads := makeLeads(0, 30)
+	rep, err := c.Campaign(target).InsertLeads(context.Background(), leads)
+	checkCounts(t, rep, 30, 20, 10, 0)
+	if !errors.Is(err, noojee.ErrOutcomeUnknown) {
+		t.Fatalf("err %v, want ErrOutcomeUnknown", err)
+	}
+	if n := srv.Stats().Requests[noojee.EndpointInsertLeadsFast]; n != 3 {
+		t.Errorf("fake saw %d calls, want 3: the dropped chunk must not be resent", n)
+	}
+	seen := map[string]int{}
+	for _, l := range srv.Leads(target.CampaignID) {
+		seen[l.ExternalID]++
+	}
+	for _, l := range leads {
+		if seen[l.ExternalID] != 1 {
+			t.Errorf("%s stored %d times, want 1", l.ExternalID, seen[l.ExternalID])
+		}
+	}
+}
+
+// A server without the bulk operation (HTTP 404) stops the run at once.
+func TestBulkEndpointMissingStopsRun(t *testing.T) {
+	srv := newFake(t)
+	c, err := noojee.New(noojee.WithBaseURL(srv.URL+"/elsewhere"), noojee.WithAPIKey(noojeetest.APIKey), noojee.WithBatchSize(10), noojee.WithConcurrency(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := c.Campaign(target).InsertLeads(context.Background(), makeLeads(0, 50))
+	checkCounts(t, rep, 50, 0, 0, 50)
+	if !errors.Is(err, noojee.ErrEndpointNotFound) {
+		t.Fatalf("err %v, want ErrEndpointNotFound", err)
+	}
+	if rep.Requests != 1 {
+		t.Errorf("%d requests after a 404, want 1", rep.Requests)
+	}
+}

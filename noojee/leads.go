@@ -307,7 +307,8 @@ func (cp *Campaign) undecodable(endpoint string, resp *httpx.Response, chunk []*
 	}
 	detail := cp.c.http.Redact(fmt.Sprintf("%v: %q", cause, snippet))
 	switch s := resp.StatusCode; {
-	case s == http.StatusUnauthorized || s == http.StatusForbidden || s == http.StatusServiceUnavailable || s == http.StatusTooManyRequests:
+	case s == http.StatusUnauthorized || s == http.StatusForbidden || s == http.StatusNotFound ||
+		s == http.StatusServiceUnavailable || s == http.StatusTooManyRequests:
 		e := &Error{Code: CodeUnknown, Message: detail, HTTPStatus: s, Endpoint: endpoint}
 		if len(chunk) == 1 {
 			e.ExternalID = externalID(&chunk[0].lead)

@@ -141,7 +141,8 @@ func WithAPIKey(key string) Option {
 }
 
 // WithHTTPClient sets the *http.Client requests go through. Its Timeout must
-// be 0 (none) or at least MinTimeout, else New fails.
+// be 0 (none; the context still bounds each call) or at least MinTimeout,
+// else New fails. It cannot be combined with WithTimeout.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {

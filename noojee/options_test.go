@@ -41,6 +41,7 @@ func TestNewOptions(t *testing.T) {
 		{"60 s is not above 60 s", []noojee.Option{host, key, noojee.WithTimeout(60 * time.Second)}, "above 60 s", ""},
 		{"long timeout", []noojee.Option{host, key, noojee.WithTimeout(2 * time.Minute)}, "", "https://pbx.example.com/servicemanager/rest/CampaignAPI"},
 		{"short http.Client", []noojee.Option{host, key, noojee.WithHTTPClient(&http.Client{Timeout: 10 * time.Second})}, "shorter than", ""},
+		{"timeout and http.Client", []noojee.Option{host, key, noojee.WithTimeout(2 * time.Minute), noojee.WithHTTPClient(&http.Client{})}, "together", ""},
 		{"nil http.Client", []noojee.Option{host, key, noojee.WithHTTPClient(nil)}, "nil", ""},
 		{"concurrency 0", []noojee.Option{host, key, noojee.WithConcurrency(0)}, "WithConcurrency", ""},
 		{"batch 0", []noojee.Option{host, key, noojee.WithBatchSize(0)}, "WithBatchSize", ""},
