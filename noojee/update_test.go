@@ -99,3 +99,35 @@ func TestConflictNeverRetried(t *testing.T) {
 		t.Errorf("UpdateLead: %v, want ErrConflict", err)
 	}
 }
+
+// The Seq forms read a stream and account for it like the slice forms.
+func TestSeqForms(t *testing.T) {
+	srv := newFake(t)
+	c := newClient(t, srv)
+	camp := c.Campaign(target)
+	leads := makeLeads(0, 7)
+	seq := func(ls []noojee.Lead) func(func(noojee.Lead) bool) {
+		return func(yield func(noojee.Lead) bool) {
+			for _, l := range ls {
+				if !yield(l) {
+					return
+				}
+			}
+		}
+	}
+	rep, err := camp.InsertEachSeq(context.Background(), seq(leads))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCounts(t, rep, 7, 7, 0, 0)
+	checkLanded(t, srv, target.CampaignID, leads, rep)
+	upd := []noojee.Lead{{ExternalID: "CRM-2", Fields: map[string]string{"City": "Carlton"}}, {ExternalID: "nope", Fields: map[string]string{"City": "x"}}}
+	rep, err = camp.UpdateEachSeq(context.Background(), seq(upd))
+	checkCounts(t, rep, 2, 1, 1, 0)
+	if !errors.Is(err, noojee.ErrNotFound) {
+		t.Errorf("err %v, want ErrNotFound", err)
+	}
+	if got := camp.Target(); got.CampaignID != target.CampaignID {
+		t.Errorf("Target() = %+v", got)
+	}
+}
