@@ -211,7 +211,9 @@ func (cp *Campaign) answer(endpoint string, resp *httpx.Response, chunk []*job) 
 			return nil, cp.undecodable(endpoint, resp, chunk, err)
 		}
 	}
-	if len(replies) == 1 && (len(chunk) > 1 || replies[0].ExternalID == "" || replies[0].ExternalID == externalID(&chunk[0].lead)) {
+	// One reply answers a one-lead call, or a whole bulk call when it names
+	// no lead; a reply naming one lead of several must be matched.
+	if len(replies) == 1 && (len(chunk) == 1 || replies[0].ExternalID == "") {
 		r := replies[0]
 		if err := cp.replyError(endpoint, resp, r, chunk); err != nil {
 			return nil, err
