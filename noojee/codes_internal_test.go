@@ -193,6 +193,11 @@ func TestBulkPerLeadAnswer(t *testing.T) {
 	if d := cmp.Diff([]Code{0, 109, 104}, codes); d != "" || res[0].Value.LeadID != "9" {
 		t.Errorf("codes (-want +got):\n%s lead id %q", d, res[0].Value.LeadID)
 	}
+	// In a per-lead list a 0 stands even under a failure status.
+	res, err = cp.answer(EndpointInsertLeadsFast, &httpx.Response{StatusCode: 400, Header: http.Header{}, Body: []byte(`[{"code":0},{"code":104},{"code":0}]`)}, chunk)
+	if err != nil || res[0].Err != nil || !errors.Is(res[1].Err, ErrDNC) || res[2].Err != nil {
+		t.Errorf("mixed answer under 400: %v %+v", err, res)
+	}
 	// A count mismatch cannot be matched: outcome unknown for the chunk.
 	_, err = cp.answer(EndpointInsertLeadsFast, &httpx.Response{StatusCode: 200, Header: http.Header{}, Body: []byte(`[{"code":0},{"code":0}]`)}, chunk)
 	if !errors.Is(err, ErrOutcomeUnknown) {

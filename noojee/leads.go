@@ -215,7 +215,7 @@ func (cp *Campaign) answer(endpoint string, resp *httpx.Response, chunk []*job) 
 	// no lead; a reply naming one lead of several must be matched.
 	if len(replies) == 1 && (len(chunk) == 1 || replies[0].ExternalID == "") {
 		r := replies[0]
-		if err := cp.replyError(endpoint, resp, r, chunk); err != nil {
+		if err := cp.replyError(endpoint, resp, r, chunk, true); err != nil {
 			return nil, err
 		}
 		out := make([]batch.Result[Result], len(chunk))
@@ -234,7 +234,7 @@ func (cp *Campaign) answer(endpoint string, resp *httpx.Response, chunk []*job) 
 	out := make([]batch.Result[Result], len(chunk))
 	for i, ri := range order {
 		r := replies[ri]
-		if err := cp.replyError(endpoint, resp, r, chunk[i:i+1]); err != nil {
+		if err := cp.replyError(endpoint, resp, r, chunk[i:i+1], false); err != nil {
 			out[i].Err = err
 			continue
 		}
@@ -275,10 +275,12 @@ func matchReplies(replies []reply, chunk []*job) ([]int, error) {
 }
 
 // replyError turns a decoded reply into nil (the leads went in) or the
-// error for the leads it answers.
-func (cp *Campaign) replyError(endpoint string, resp *httpx.Response, r reply, leads []*job) error {
+// error for the leads it answers. When whole is set the reply is the whole
+// answer, and a 0 under a failure status is contradictory; in a per-lead
+// list a 0 stands whatever the status of the mixed answer.
+func (cp *Campaign) replyError(endpoint string, resp *httpx.Response, r reply, leads []*job, whole bool) error {
 	if r.Code == CodeOK {
-		if resp.StatusCode >= 300 {
+		if whole && resp.StatusCode >= 300 {
 			return &malformed{endpoint: endpoint, status: resp.StatusCode, detail: "code 0 (OK) with a failure status", unknown: true}
 		}
 		return nil
