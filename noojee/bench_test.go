@@ -1,0 +1,143 @@
+package noojee
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/noojee/noojeetest"
+)
+
+func benchLeads(n int) []Lead {
+	out := make([]Lead, n)
+	for i := range out {
+		out[i] = Lead{
+			Fields:     map[string]string{"Name": fmt.Sprintf("Lead %d", i), "FirstPhone": fmt.Sprintf("03 9%03d %04d", i/10000, i%10000), "PostCode": "3064", "City": "Abbotsford"},
+			ExternalID: fmt.Sprintf("CRM-%d", i),
+			Priority:   PriorityOf(i % 101),
+			CallBack:   time.Date(2024, 5, 1, 9, 30, 0, 0, time.UTC),
+		}
+	}
+	return out
+}
+
+var benchTarget = Target{TemplateID: "7", CampaignID: "42", AllocationID: "3"}
+
+// BenchmarkEncodeLead is the package's lead encoder.
+func BenchmarkEncodeLead(b *testing.B) {
+	leads := benchLeads(100)
+	var buf []byte
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		buf = encodeLead(buf[:0], &leads[i%100], &benchTarget)
+	}
+}
+
+// BenchmarkEncodeLeadBaseline is encoding/json over a map, the plain way.
+func BenchmarkEncodeLeadBaseline(b *testing.B) {
+	leads := benchLeads(100)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		l := &leads[i%100]
+		m := make(map[string]any, len(l.Fields)+4)
+		for k, v := range l.Fields {
+			m[k] = v
+		}
+		m[FieldExternalID] = l.ExternalID
+		m[FieldPriority] = *l.Priority
+		m[FieldCallBackDate] = l.CallBack.Format(CallBackLayout)
+		if _, err := json.Marshal(m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchInsert runs n leads through the fake per iteration, with the
+// client (sdk) or with plain net/http posting pre-encoded bodies.
+func benchInsert(b *testing.B, n int, bulk, sdk bool) {
+	srv := noojeetest.NewServer()
+	defer srv.Close()
+	c, err := New(WithBaseURL(srv.URL), WithAPIKey(noojeetest.APIKey), WithConcurrency(4), WithBatchSize(100),
+		WithRetryPolicy(batch.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	tg := benchTarget
+	tg.AllowDuplicates = true
+	leads := benchLeads(n)
+	hc := &http.Client{}
+	b.ReportAllocs()
+	round := 0
+	for b.Loop() {
+		round++
+		tg.CampaignID = fmt.Sprint(round) // fresh campaign: no 112s
+		if sdk {
+			camp := c.Campaign(tg)
+			var rep *batch.Report[Result]
+			if bulk {
+				rep, err = camp.InsertLeads(context.Background(), leads)
+			} else {
+				rep, err = camp.InsertEach(context.Background(), leads)
+			}
+			if err != nil || rep.Succeeded != n {
+				b.Fatal(err)
+			}
+			continue
+		}
+		url := srv.URL + noojeetest.Path + EndpointInsertLeadFast + "?" + c.Campaign(tg).query
+		size := 1
+		if bulk {
+			url = srv.URL + noojeetest.Path + EndpointInsertLeadsFast + "?" + c.Campaign(tg).query
+			size = 100
+		}
+		sem := make(chan struct{}, 4)
+		errs := make(chan error, n)
+		for i := 0; i < n; i += size {
+			var body []byte
+			if bulk {
+				body = append(body, '[')
+				for j := i; j < i+size && j < n; j++ {
+					if j > i {
+						body = append(body, ',')
+					}
+					body = encodeLead(body, &leads[j], &tg)
+				}
+				body = append(body, ']')
+			} else {
+				body = encodeLead(nil, &leads[i], &tg)
+			}
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem }()
+				resp, err := hc.Post(url, "application/json", bytes.NewReader(body))
+				if err == nil {
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						err = fmt.Errorf("status %d", resp.StatusCode)
+					}
+				}
+				errs <- err
+			}()
+		}
+		for range cap(sem) {
+			sem <- struct{}{}
+		}
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "leads/s")
+}
+
+func BenchmarkInsertLeads1000(b *testing.B)         { benchInsert(b, 1000, true, true) }
+func BenchmarkInsertLeads1000Baseline(b *testing.B) { benchInsert(b, 1000, true, false) }
+func BenchmarkInsertEach200(b *testing.B)           { benchInsert(b, 200, false, true) }
+func BenchmarkInsertEach200Baseline(b *testing.B)   { benchInsert(b, 200, false, false) }

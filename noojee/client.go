@@ -1,0 +1,134 @@
+package noojee
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/httpx"
+)
+
+// The CampaignAPI operations this package calls.
+const (
+	// EndpointInsertLeadsFast is the bulk insert: a JSON array of leads.
+	EndpointInsertLeadsFast = "insertLeadsFast"
+	// EndpointInsertLeadFast inserts one lead.
+	EndpointInsertLeadFast = "insertLeadFast"
+	// EndpointUpdateLeadFast updates one lead found by njExternalLeadId.
+	EndpointUpdateLeadFast = "updateLeadFast"
+)
+
+// Client calls one Noojee server's CampaignAPI. It is safe for concurrent use.
+type Client struct {
+	cfg  config
+	http *httpx.Client
+}
+
+// New builds a Client. WithHost (or WithBaseURL) and WithAPIKey are
+// required; a bad or missing option is an error.
+func New(opts ...Option) (*Client, error) {
+	cfg := config{
+		concurrency: DefaultConcurrency,
+		batchSize:   DefaultBatchSize,
+		retry:       DefaultRetryPolicy(),
+		excRetries:  DefaultExceptionRetries,
+	}
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("noojee: nil Option")
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.baseURL == "" {
+		return nil, errors.New("noojee: the server is required: use WithHost(\"pbx.example.com\")")
+	}
+	if cfg.apiKey == "" {
+		return nil, errors.New("noojee: the apiKey is required: use WithAPIKey")
+	}
+	if cfg.httpClient != nil && cfg.timeout != 0 {
+		return nil, errors.New("noojee: WithTimeout and WithHTTPClient together: set the timeout on your *http.Client")
+	}
+	timeout := cfg.timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	hc, err := httpx.New(httpx.Config{
+		HTTPClient:   cfg.httpClient,
+		Timeout:      timeout,
+		MinTimeout:   MinTimeout,
+		RetryMax:     cfg.transportRetryMax,
+		RetryWaitMin: cfg.transportWaitMin,
+		RetryWaitMax: cfg.transportWaitMax,
+		Logger:       cfg.logger,
+		Secrets:      []string{cfg.apiKey, url.QueryEscape(cfg.apiKey)},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("noojee: %w (the server may take a minute to answer; use a timeout of at least %v)", err, MinTimeout)
+	}
+	return &Client{cfg: cfg, http: hc}, nil
+}
+
+// HTTPClient returns the *http.Client requests go through (for
+// gock.InterceptClient in tests).
+func (c *Client) HTTPClient() *http.Client { return c.http.HTTPClient() }
+
+// BaseURL returns the CampaignAPI base URL calls are made under.
+func (c *Client) BaseURL() string { return c.cfg.baseURL }
+
+// Campaign returns a handle on one campaign target. The target's ids are
+// checked when leads are sent: a missing one fails every lead locally with
+// code 116, 117 or 115, and nothing is sent.
+func (c *Client) Campaign(t Target) *Campaign {
+	t.PhoneFields = append([]string(nil), t.PhoneFields...)
+	q := url.Values{}
+	q.Set("fTemplateId", t.TemplateID)
+	q.Set("fCampaignId", t.CampaignID)
+	q.Set("fAllocationId", t.AllocationID)
+	if t.AllowDuplicates {
+		q.Set("allowDuplicates", "true")
+	}
+	q.Set("apiKey", c.cfg.apiKey)
+	return &Campaign{c: c, target: t, query: q.Encode()}
+}
+
+// batchConfig is the engine configuration for one run.
+func (c *Client) batchConfig() batch.Config {
+	return batch.Config{
+		Concurrency: c.cfg.concurrency,
+		Limiter:     c.cfg.limiter,
+		Retry:       c.cfg.retry,
+		Keep:        c.cfg.keep,
+		OnProgress:  c.cfg.progress,
+		OnOutcome:   c.cfg.outcome,
+		Logger:      c.cfg.logger,
+	}
+}
+
+// post sends one JSON body to an endpoint. The request is not marked
+// idempotent: an insert replayed after an unknown outcome could insert the
+// lead twice, and an update replayed could re-run disposition actions or
+// overwrite a person's edit.
+func (c *Client) post(ctx context.Context, endpoint, query string, body []byte) (*httpx.Response, error) {
+	return c.http.Do(ctx, &httpx.Request{
+		Method: http.MethodPost,
+		URL:    c.cfg.baseURL + "/" + endpoint + "?" + query,
+		Header: http.Header{
+			"Content-Type": {"application/json"},
+			"Accept":       {"application/json"},
+		},
+		Body: body,
+	})
+}
+
+// transportError wraps a failed call; the message is already redacted.
+func (c *Client) transportError(endpoint string, err error) error {
+	if errors.Is(err, httpx.ErrBodyTooLarge) {
+		return &malformed{endpoint: endpoint, detail: c.http.Redact(err.Error()), unknown: true}
+	}
+	return fmt.Errorf("noojee %s: %w", endpoint, err)
+}

@@ -1,0 +1,199 @@
+package noojee
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/crmbatch/crmbatch/internal/codec"
+)
+
+// reply is one decoded answer: a result code and what came with it.
+type reply struct {
+	Code       Code
+	Message    string
+	LeadID     string
+	ExternalID string
+}
+
+// errNoCode is returned when a body holds no recognisable result code.
+var errNoCode = errors.New("no result code in the response body")
+
+// maxPlainText bounds a plain-text body the decoder will try to read.
+const maxPlainText = 4096
+
+// The keys (compared case-insensitively) the decoder reads in a JSON object.
+var (
+	codeKeys    = []string{"code", "resultcode", "errorcode", "result_code", "error_code"}
+	messageKeys = []string{"message", "msg", "description", "error", "errormessage"}
+	leadIDKeys  = []string{"leadid", "lead_id", "id", "njleadid"}
+	extIDKeys   = []string{"njexternalleadid", "externalleadid", "externalid"}
+)
+
+// decodeReplies reads a CampaignAPI answer body. The response schema is
+// not documented, so it accepts the shapes a server may plausibly send:
+// a JSON object {"code": 109, "message": "..."} with keys in any case and
+// the code as a number, a numeric string or a name; a bare JSON number or
+// string; a plain-text code or name ("109", "DNC", "109 TIMEOUT_...").
+// A JSON array of such objects (one per lead of a bulk call) gives one
+// reply each. Anything else is an error wrapping ErrMalformedResponse.
+func decodeReplies(body []byte) ([]reply, error) {
+	b := bytes.TrimSpace(body)
+	if len(b) > 0 && b[0] == '[' {
+		var items []json.RawMessage
+		if err := json.Unmarshal(b, &items); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrMalformedResponse, err)
+		}
+		if len(items) == 0 {
+			return nil, fmt.Errorf("%w: empty array", ErrMalformedResponse)
+		}
+		out := make([]reply, len(items))
+		for i, it := range items {
+			r, err := decodeReply(it)
+			if err != nil {
+				return nil, fmt.Errorf("item %d: %w", i, err)
+			}
+			out[i] = r
+		}
+		return out, nil
+	}
+	r, err := decodeReply(b)
+	if err != nil {
+		return nil, err
+	}
+	return []reply{r}, nil
+}
+
+// decodeReply decodes one answer (not an array).
+func decodeReply(body []byte) (reply, error) {
+	b := bytes.TrimSpace(body)
+	switch {
+	case len(b) == 0:
+		return reply{}, fmt.Errorf("%w: empty body", ErrMalformedResponse)
+	case b[0] == '{':
+		return decodeObject(b)
+	case b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return reply{}, fmt.Errorf("%w: %v", ErrMalformedResponse, err)
+		}
+		return decodeText(s)
+	case b[0] == '[':
+		return reply{}, fmt.Errorf("%w: nested array", ErrMalformedResponse)
+	}
+	return decodeText(string(b))
+}
+
+// decodeObject reads a JSON object with case-insensitive keys.
+func decodeObject(b []byte) (reply, error) {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return reply{}, fmt.Errorf("%w: %v", ErrMalformedResponse, err)
+	}
+	lower := make(map[string]json.RawMessage, len(obj))
+	for k, v := range obj {
+		lower[strings.ToLower(k)] = v
+	}
+	var r reply
+	var msg, id, ext codec.String
+	getString(lower, messageKeys, &msg)
+	getString(lower, leadIDKeys, &id)
+	getString(lower, extIDKeys, &ext)
+	r.Message, r.LeadID, r.ExternalID = string(msg), string(id), string(ext)
+	for _, k := range codeKeys {
+		raw, ok := lower[k]
+		if !ok {
+			continue
+		}
+		code, err := codeValue(raw)
+		if err != nil {
+			return reply{}, err
+		}
+		r.Code = code
+		return r, nil
+	}
+	// No code key: a message that is itself a code name still answers.
+	if c, ok := codeByName(r.Message); ok {
+		r.Code = c
+		return r, nil
+	}
+	return reply{}, fmt.Errorf("%w: %w", ErrMalformedResponse, errNoCode)
+}
+
+// getString reads the first present key as a string-or-number.
+func getString(obj map[string]json.RawMessage, keys []string, dst *codec.String) {
+	for _, k := range keys {
+		if raw, ok := obj[k]; ok {
+			var s codec.String
+			if json.Unmarshal(raw, &s) == nil {
+				*dst = s
+				return
+			}
+		}
+	}
+}
+
+// codeValue reads a code given as a number, a numeric string or a name.
+func codeValue(raw json.RawMessage) (Code, error) {
+	var n codec.Int
+	if err := json.Unmarshal(raw, &n); err == nil {
+		if len(bytes.TrimSpace(raw)) == 0 || string(bytes.TrimSpace(raw)) == "null" || string(bytes.TrimSpace(raw)) == `""` {
+			return 0, fmt.Errorf("%w: empty code", ErrMalformedResponse)
+		}
+		return checkedCode(int64(n))
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		if c, ok := codeByName(s); ok {
+			return c, nil
+		}
+		return 0, fmt.Errorf("%w: unknown code %.40q", ErrMalformedResponse, s)
+	}
+	return 0, fmt.Errorf("%w: code is neither a number nor a name: %.40q", ErrMalformedResponse, raw)
+}
+
+// checkedCode refuses numbers that cannot be a result code.
+func checkedCode(n int64) (Code, error) {
+	if n < 0 || n > 100000 {
+		return 0, fmt.Errorf("%w: code %d out of range", ErrMalformedResponse, n)
+	}
+	return Code(n), nil
+}
+
+// decodeText reads a plain-text answer: a code, a name, or a code or name
+// followed by a message ("109 TIMEOUT_...", "DNC: on the list").
+func decodeText(s string) (reply, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return reply{}, fmt.Errorf("%w: empty body", ErrMalformedResponse)
+	}
+	if len(s) > maxPlainText {
+		return reply{}, fmt.Errorf("%w: %d bytes of unrecognised text", ErrMalformedResponse, len(s))
+	}
+	head, rest := s, ""
+	if i := strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == ':' || r == ',' || r == ';' || r == '-' }); i >= 0 {
+		head, rest = s[:i], strings.TrimLeft(s[i:], " \t\r\n:,;-")
+	}
+	if n, err := strconv.ParseInt(head, 10, 64); err == nil {
+		c, err := checkedCode(n)
+		if err != nil {
+			return reply{}, err
+		}
+		return reply{Code: c, Message: rest}, nil
+	}
+	if c, ok := codeByName(head); ok {
+		return reply{Code: c, Message: rest}, nil
+	}
+	if c, ok := codeByName(s); ok {
+		return reply{Code: c}, nil
+	}
+	return reply{}, fmt.Errorf("%w: %w", ErrMalformedResponse, errNoCode)
+}
+
+// timeNow is time.Now, for Retry-After dates.
+var timeNow = time.Now

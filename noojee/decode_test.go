@@ -1,0 +1,118 @@
+package noojee
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestDecodeReplies(t *testing.T) {
+	cases := []struct {
+		body string
+		want []reply
+		err  bool
+	}{
+		{`{"code":109,"message":"TIMEOUT_TOO_MANY_CONCURRENT_REQUESTS"}`, []reply{{Code: 109, Message: "TIMEOUT_TOO_MANY_CONCURRENT_REQUESTS"}}, false},
+		{`{"CODE":"104","MESSAGE":"DNC"}`, []reply{{Code: 104, Message: "DNC"}}, false},
+		{`{"resultCode":"DUPLICATE"}`, []reply{{Code: 105}}, false},
+		{`{"message":"OK","leadId":77}`, []reply{{Code: 0, Message: "OK", LeadID: "77"}}, false},
+		{` 0 `, []reply{{Code: 0}}, false},
+		{`"110"`, []reply{{Code: 110}}, false},
+		{`"DNC"`, []reply{{Code: 104}}, false},
+		{`OK`, []reply{{Code: 0}}, false},
+		{"109 TIMEOUT_TOO_MANY_CONCURRENT_REQUESTS", []reply{{Code: 109, Message: "TIMEOUT_TOO_MANY_CONCURRENT_REQUESTS"}}, false},
+		{"dnc: on the list", []reply{{Code: 104, Message: "on the list"}}, false},
+		{`[{"code":0,"njExternalLeadId":"a"},{"code":112,"njExternalLeadId":"b"}]`, []reply{{Code: 0, ExternalID: "a"}, {Code: 112, ExternalID: "b"}}, false},
+		{`{"code":109.0}`, []reply{{Code: 109}}, false},
+		{``, nil, true},
+		{`{}`, nil, true},
+		{`{"code":null}`, nil, true},
+		{`{"code":""}`, nil, true},
+		{`{"code":true}`, nil, true},
+		{`{"code":"NOPE"}`, nil, true},
+		{`{"code":-5}`, nil, true},
+		{`{"code":1e300}`, nil, true},
+		{`[]`, nil, true},
+		{`[[0]]`, nil, true},
+		{`{"code":0`, nil, true},
+		{`<html><body>Proxy Error</body></html>`, nil, true},
+		{`Internal Server Error`, nil, true},
+	}
+	for _, tc := range cases {
+		got, err := decodeReplies([]byte(tc.body))
+		if tc.err {
+			if err == nil || !errors.Is(err, ErrMalformedResponse) {
+				t.Errorf("%q: got %+v, %v; want ErrMalformedResponse", tc.body, got, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", tc.body, err)
+			continue
+		}
+		if d := cmp.Diff(tc.want, got, cmp.AllowUnexported(reply{})); d != "" {
+			t.Errorf("%q (-want +got):\n%s", tc.body, d)
+		}
+	}
+}
+
+// FuzzDecodeReplies: the decoder never panics, and a success is a code it
+// can name or a sane number.
+func FuzzDecodeReplies(f *testing.F) {
+	for _, s := range []string{
+		`{"code":0,"message":"OK"}`, `{"code":109,"message":"TIMEOUT_TOO_MANY_CONCURRENT_REQUESTS"}`,
+		`{"Code":"104","Message":"DNC"}`, `110`, `"DUPLICATE_EXTERNAL_ID"`, `INVALID_CALLBACK_DATE_FORMAT`,
+		`103 EXCEPTION`, `[{"code":0},{"code":105}]`, ``, `{`, `<html>`, `{"code":{"x":1}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rs, err := decodeReplies(body)
+		if err != nil {
+			if !errors.Is(err, ErrMalformedResponse) {
+				t.Fatalf("error does not wrap ErrMalformedResponse: %v", err)
+			}
+			return
+		}
+		if len(rs) == 0 {
+			t.Fatal("no reply and no error")
+		}
+		for _, r := range rs {
+			if r.Code < 0 {
+				t.Fatalf("negative code %d", r.Code)
+			}
+		}
+	})
+}
+
+// FuzzAppendJSONString: the lead encoder's string escaping reads back as
+// the same string encoding/json would give.
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "plain", `quote " back \ slash`, "ctl \x00\x1f\n\t", "<No Change> & more", "é漢字", "\xff\xfe bad", "\u2028\u2029"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := appendJSONString(nil, s)
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		want := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		if string(got) != string(want) {
+			t.Fatalf("appendJSONString(%q) = %s, encoding/json gives %s", s, got, want)
+		}
+		var back string
+		if err := json.Unmarshal(got, &back); err != nil {
+			t.Fatal(err)
+		}
+		if utf8.ValidString(s) && back != s {
+			t.Fatalf("round trip %q -> %q", s, back)
+		}
+	})
+}

@@ -1,0 +1,33 @@
+// Package noojee injects leads into Noojee Contact / Noojee Campaigner
+// campaigns through the CampaignAPI ("https://{host}/servicemanager/rest/CampaignAPI/...").
+//
+// Build a [Client] with [New], pick the campaign with [Client.Campaign], and
+// send leads:
+//
+//	c, err := noojee.New(noojee.WithHost("pbx.example.com"), noojee.WithAPIKey(key))
+//	camp := c.Campaign(noojee.Target{TemplateID: "12", CampaignID: "34", AllocationID: "56"})
+//	rep, err := camp.InsertEach(ctx, leads)      // insertLeadFast, one lead per call
+//	rep, err = camp.InsertLeads(ctx, leads)      // insertLeadsFast, many leads per call
+//	rep, err = camp.UpdateEach(ctx, updates)     // updateLeadFast, one lead per call
+//
+// Every bulk method returns a *batch.Report with one outcome per lead
+// (succeeded, failed or not attempted) and rep.Err().
+//
+// Result codes are typed ([Code]); failures are [*Error] values reachable
+// with errors.As from the report's error. Code 109
+// (TIMEOUT_TOO_MANY_CONCURRENT_REQUESTS, sent as HTTP 400) means the server
+// was too busy: the lead is sent again with exponential backoff and jitter
+// under a patient policy ([DefaultRetryPolicy], several minutes in all).
+// Code 103 (EXCEPTION) is retried a few times ([WithExceptionRetries]). Code
+// 110 (LEAD_NOT_UPDATED_DUE_TO_CONFLICT) is never retried: a person edited
+// the lead, and sending again would overwrite the edit; it needs manual
+// action ([ErrConflict]). Every other code fails that lead only. A bulk call
+// rejected with a code that concerns one lead is split in halves until the
+// refused leads are named, and the rest still go in.
+//
+// The apiKey travels in the query string, as the CampaignAPI requires; it is
+// redacted from every error and log line. The vendor requires an HTTP timeout
+// above 60 s; [New] refuses a shorter one.
+//
+// Package noojeetest is an in-memory fake of the CampaignAPI for tests.
+package noojee

@@ -1,0 +1,129 @@
+package noojeetest_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/crmbatch/crmbatch/noojee/noojeetest"
+)
+
+const query = "?fTemplateId=1&fCampaignId=2&fAllocationId=3&apiKey=" + noojeetest.APIKey
+
+// post sends body and returns status and decoded code (-1 when none).
+func post(t *testing.T, srv *noojeetest.Server, endpoint, q, contentType, body string) (int, int) {
+	t.Helper()
+	resp, err := http.Post(srv.URL+noojeetest.Path+endpoint+q, contentType, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	var r struct {
+		Code *int `json:"code"`
+	}
+	if json.Unmarshal(data, &r) != nil || r.Code == nil {
+		return resp.StatusCode, -1
+	}
+	return resp.StatusCode, *r.Code
+}
+
+// The fake is strict about the request, like the real server.
+func TestStrictRequests(t *testing.T) {
+	srv := noojeetest.NewServer()
+	defer srv.Close()
+	lead := `{"FirstPhone":"0383218199","njExternalLeadId":"A"}`
+	cases := []struct {
+		name, endpoint, q, ct, body string
+		status, code                int
+	}{
+		{"no key", "insertLeadFast", "?fTemplateId=1&fCampaignId=2&fAllocationId=3", "application/json", lead, 401, -1},
+		{"bad key", "insertLeadFast", "?fTemplateId=1&fCampaignId=2&fAllocationId=3&apiKey=x", "application/json", lead, 401, -1},
+		{"form body", "insertLeadFast", query, "application/x-www-form-urlencoded", lead, 415, -1},
+		{"unknown op", "insertLead", query, "application/json", lead, 404, -1},
+		{"no template", "insertLeadFast", "?fCampaignId=2&fAllocationId=3&apiKey=" + noojeetest.APIKey, "application/json", lead, 400, 116},
+		{"no campaign", "insertLeadFast", "?fTemplateId=1&fAllocationId=3&apiKey=" + noojeetest.APIKey, "application/json", lead, 400, 117},
+		{"no allocation", "insertLeadFast", "?fTemplateId=1&fCampaignId=2&apiKey=" + noojeetest.APIKey, "application/json", lead, 400, 115},
+		{"array to single", "insertLeadFast", query, "application/json", "[" + lead + "]", 400, -1},
+		{"object to bulk", "insertLeadsFast", query, "application/json", lead, 400, -1},
+		{"nested value", "insertLeadFast", query, "application/json", `{"FirstPhone":{"x":1}}`, 400, -1},
+		{"no phone", "insertLeadFast", query, "application/json", `{"Name":"x"}`, 400, 102},
+		{"no change", "insertLeadFast", query, "application/json", `{"FirstPhone":"1","City":"<NO CHANGE>"}`, 400, 108},
+		{"bad date", "insertLeadFast", query, "application/json", `{"FirstPhone":"1","njCallBackDate":"2024-01-01"}`, 400, 114},
+		{"ok", "insertLeadFast", query, "application/json", lead, 200, 0},
+		{"dup ext id", "insertLeadFast", query, "application/json", `{"FirstPhone":"2","njExternalLeadId":"A"}`, 400, 112},
+		{"dup phone", "insertLeadFast", query, "application/json", `{"FirstPhone":"03 8321 8199"}`, 400, 105},
+		{"dup allowed", "insertLeadFast", query + "&allowDuplicates=true", "application/json", `{"FirstPhone":"03 8321 8199"}`, 200, 0},
+		{"bulk dup inside", "insertLeadsFast", query, "application/json", `[{"FirstPhone":"5"},{"FirstPhone":"5"}]`, 400, 105},
+		{"update unknown", "updateLeadFast", query, "application/json", `{"njExternalLeadId":"Z","Name":"x"}`, 400, 101},
+		{"update ok", "updateLeadFast", query, "application/json", `{"njExternalLeadId":"A","Name":"x","FirstPhone":"<No Change>"}`, 200, 0},
+	}
+	for _, tc := range cases {
+		status, code := post(t, srv, tc.endpoint, tc.q, tc.ct, tc.body)
+		if status != tc.status || code != tc.code {
+			t.Errorf("%s: status %d code %d, want %d %d", tc.name, status, code, tc.status, tc.code)
+		}
+	}
+	got := srv.Leads("2")
+	if len(got) != 2 {
+		t.Fatalf("%d leads stored, want 2", len(got))
+	}
+	want := map[string]string{"FirstPhone": "0383218199", "njExternalLeadId": "A", "Name": "x"}
+	if d := cmp.Diff(want, got[0].Fields); d != "" || got[0].Updates != 1 {
+		t.Errorf("lead A (-want +got):\n%s", d)
+	}
+}
+
+// Over the concurrency limit the fake answers 109, and never has more
+// calls in flight than the limit.
+func TestConcurrencyLimit(t *testing.T) {
+	srv := noojeetest.NewServer()
+	defer srv.Close()
+	srv.SetConcurrencyLimit(2)
+	srv.SetLatency(20 * time.Millisecond)
+	var wg sync.WaitGroup
+	codes := make([]int, 8)
+	for i := range codes {
+		wg.Go(func() {
+			_, codes[i] = post(t, srv, "insertLeadFast", query+"&allowDuplicates=true", "application/json", `{"FirstPhone":"1"}`)
+		})
+	}
+	wg.Wait()
+	n109 := 0
+	for _, c := range codes {
+		if c == 109 {
+			n109++
+		}
+	}
+	st := srv.Stats()
+	if n109 == 0 || st.MaxInFlight > 2 || srv.LeadCount("2") != 8-n109 {
+		t.Errorf("109s %d, max in flight %d, stored %d", n109, st.MaxInFlight, srv.LeadCount("2"))
+	}
+}
+
+// Injected faults come in order and are used up.
+func TestFaultQueue(t *testing.T) {
+	srv := noojeetest.NewServer()
+	defer srv.Close()
+	srv.FailNext(1, noojeetest.FaultBusy)
+	srv.FailNext(1, noojeetest.FaultException)
+	srv.FailNext(1, noojeetest.FaultUnavailable)
+	var got [][2]int
+	for range 4 {
+		s, c := post(t, srv, "insertLeadFast", query+"&allowDuplicates=true", "application/json", `{"FirstPhone":"1"}`)
+		got = append(got, [2]int{s, c})
+	}
+	want := [][2]int{{400, 109}, {500, 103}, {503, -1}, {200, 0}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	if srv.LeadCount("2") != 1 || srv.Stats().Faults != 3 {
+		t.Errorf("stored %d, faults %d", srv.LeadCount("2"), srv.Stats().Faults)
+	}
+}

@@ -1,0 +1,133 @@
+package noojee_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/noojee"
+)
+
+func TestUpdateEach(t *testing.T) {
+	srv := newFake(t)
+	srv.SetDispositions("Sale", "Callback")
+	c := newClient(t, srv)
+	camp := c.Campaign(target)
+	leads := makeLeads(0, 5)
+	if _, err := camp.InsertEach(context.Background(), leads); err != nil {
+		t.Fatal(err)
+	}
+	updates := []noojee.Lead{
+		{ExternalID: "CRM-0", Fields: map[string]string{"FirstPhone": noojee.NoChange, "PostCode": "3000"}, Disposition: "Sale"},
+		{ExternalID: "CRM-1", Fields: map[string]string{"Name": "Renamed"}},
+		{ExternalID: "CRM-404", Fields: map[string]string{"Name": "Ghost"}},            // 101
+		{ExternalID: "CRM-2", Disposition: "Unheard of"},                               // 106
+		{ExternalID: "CRM-3", Disposition: "<NO CHANGE>"},                              // 107: never dispositioned
+		{ExternalID: "CRM-4", Fields: map[string]string{"njCallBackDate": "tomorrow"}}, // 114, local
+	}
+	rep, err := camp.UpdateEach(context.Background(), updates)
+	checkCounts(t, rep, 6, 2, 4, 0)
+	got := map[int]noojee.Code{}
+	local := map[int]bool{}
+	for _, o := range rep.Outcomes {
+		var ne *noojee.Error
+		if errors.As(o.Err, &ne) {
+			got[o.Index] = ne.Code
+			local[o.Index] = ne.Local
+		}
+	}
+	want := map[int]noojee.Code{2: 101, 3: 106, 4: 107, 5: 114}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("codes (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(map[int]bool{2: false, 3: false, 4: false, 5: true}, local); d != "" {
+		t.Errorf("local flags (-want +got):\n%s", d)
+	}
+	if !errors.Is(err, noojee.ErrNotFound) {
+		t.Errorf("run error does not match ErrNotFound: %v", err)
+	}
+	l0, _ := srv.Lead(target.CampaignID, "CRM-0")
+	if l0.Fields["FirstPhone"] != leads[0].Fields["FirstPhone"] || l0.Fields["PostCode"] != "3000" || l0.Fields["njDisposition"] != "Sale" || l0.Updates != 1 {
+		t.Errorf("CRM-0 after update: %+v", l0)
+	}
+	if l1, _ := srv.Lead(target.CampaignID, "CRM-1"); l1.Fields["Name"] != "Renamed" {
+		t.Errorf("CRM-1 after update: %+v", l1)
+	}
+	if n := srv.Stats().Requests[noojee.EndpointUpdateLeadFast]; n != 5 {
+		t.Errorf("fake saw %d update calls, want 5 (the local 114 is not sent)", n)
+	}
+	if n := srv.LeadCount(target.CampaignID); n != 5 {
+		t.Errorf("an update created leads: %d stored", n)
+	}
+}
+
+// 110 is never retried, even under the patient policy, and is marked as
+// needing manual action; the lead is left as the person edited it.
+func TestConflictNeverRetried(t *testing.T) {
+	srv := newFake(t)
+	c := newClient(t, srv)
+	camp := c.Campaign(target)
+	if _, err := camp.InsertEach(context.Background(), makeLeads(0, 3)); err != nil {
+		t.Fatal(err)
+	}
+	srv.SetConflict("CRM-1")
+	upd := []noojee.Lead{
+		{ExternalID: "CRM-0", Fields: map[string]string{"Name": "A"}},
+		{ExternalID: "CRM-1", Fields: map[string]string{"Name": "B"}},
+		{ExternalID: "CRM-2", Fields: map[string]string{"Name": "C"}},
+	}
+	rep, err := camp.UpdateEach(context.Background(), upd)
+	checkCounts(t, rep, 3, 2, 1, 0)
+	o := rep.Outcomes[1]
+	if o.Status != batch.Failed || o.Attempts != 1 {
+		t.Fatalf("CRM-1: status %v after %d attempts, want failed after 1", o.Status, o.Attempts)
+	}
+	var ne *noojee.Error
+	if !errors.As(err, &ne) || ne.Code != noojee.CodeConflict || !ne.NeedsManualAction() || ne.Retryable() || !errors.Is(err, noojee.ErrConflict) {
+		t.Fatalf("err %v: want a 110 needing manual action", err)
+	}
+	if n := srv.Stats().Requests[noojee.EndpointUpdateLeadFast]; n != 3 {
+		t.Errorf("fake saw %d update calls, want 3: 110 must not be resent", n)
+	}
+	if l, _ := srv.Lead(target.CampaignID, "CRM-1"); l.Fields["Name"] != "Lead 1" || l.Updates != 0 {
+		t.Errorf("CRM-1 was changed: %+v", l)
+	}
+	if _, err := camp.UpdateLead(context.Background(), upd[1]); !errors.Is(err, noojee.ErrConflict) {
+		t.Errorf("UpdateLead: %v, want ErrConflict", err)
+	}
+}
+
+// The Seq forms read a stream and account for it like the slice forms.
+func TestSeqForms(t *testing.T) {
+	srv := newFake(t)
+	c := newClient(t, srv)
+	camp := c.Campaign(target)
+	leads := makeLeads(0, 7)
+	seq := func(ls []noojee.Lead) func(func(noojee.Lead) bool) {
+		return func(yield func(noojee.Lead) bool) {
+			for _, l := range ls {
+				if !yield(l) {
+					return
+				}
+			}
+		}
+	}
+	rep, err := camp.InsertEachSeq(context.Background(), seq(leads))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCounts(t, rep, 7, 7, 0, 0)
+	checkLanded(t, srv, target.CampaignID, leads, rep)
+	upd := []noojee.Lead{{ExternalID: "CRM-2", Fields: map[string]string{"City": "Carlton"}}, {ExternalID: "nope", Fields: map[string]string{"City": "x"}}}
+	rep, err = camp.UpdateEachSeq(context.Background(), seq(upd))
+	checkCounts(t, rep, 2, 1, 1, 0)
+	if !errors.Is(err, noojee.ErrNotFound) {
+		t.Errorf("err %v, want ErrNotFound", err)
+	}
+	if got := camp.Target(); got.CampaignID != target.CampaignID {
+		t.Errorf("Target() = %+v", got)
+	}
+}

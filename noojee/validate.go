@@ -1,0 +1,146 @@
+package noojee
+
+import (
+	"strconv"
+	"strings"
+)
+
+// opKind says whether a lead is being inserted or updated.
+type opKind uint8
+
+const (
+	kindInsert opKind = iota
+	kindUpdate
+)
+
+// systemFields are the reserved body keys, lower-cased, with their
+// canonical spelling.
+var systemFields = map[string]string{
+	"njexternalleadid": FieldExternalID,
+	"njcallbackdate":   FieldCallBackDate,
+	"njpriority":       FieldPriority,
+	"njcontacthours":   FieldContactHours,
+	"njdisposition":    FieldDisposition,
+}
+
+// isNoChange reports whether v is the keep-value token in any case.
+func isNoChange(v string) bool {
+	return strings.EqualFold(strings.TrimSpace(v), NoChange)
+}
+
+// validateTarget checks the campaign ids (codes 116, 117, 115 locally).
+func validateTarget(t *Target, endpoint string) error {
+	switch {
+	case strings.TrimSpace(t.TemplateID) == "":
+		return localError(CodeTemplateIDRequired, endpoint, "", "Target.TemplateID (fTemplateId) is required")
+	case strings.TrimSpace(t.CampaignID) == "":
+		return localError(CodeCampaignIDRequired, endpoint, "", "Target.CampaignID (fCampaignId) is required")
+	case strings.TrimSpace(t.AllocationID) == "":
+		return localError(CodeAllocationIDRequired, endpoint, "", "Target.AllocationID (fAllocationId) is required")
+	}
+	return nil
+}
+
+// externalID returns the lead's njExternalLeadId, typed or raw.
+func externalID(l *Lead) string {
+	if l.ExternalID != "" {
+		return l.ExternalID
+	}
+	for k, v := range l.Fields {
+		if strings.EqualFold(k, FieldExternalID) {
+			return v
+		}
+	}
+	return ""
+}
+
+// validateLead applies the rules the CampaignAPI documents, before any
+// request: a failure is either a local *Error carrying the code the server
+// would answer, or an error wrapping ErrInvalidLead.
+func validateLead(l *Lead, t *Target, kind opKind, endpoint string) error {
+	if err := validateTarget(t, endpoint); err != nil {
+		return err
+	}
+	ext := externalID(l)
+	typed := map[string]bool{
+		FieldExternalID:   l.ExternalID != "",
+		FieldCallBackDate: !l.CallBack.IsZero(),
+		FieldPriority:     l.Priority != nil,
+		FieldContactHours: l.ContactHours != "",
+		FieldDisposition:  l.Disposition != "",
+	}
+	for k, v := range l.Fields {
+		if strings.TrimSpace(k) == "" {
+			return invalidLead("a field has an empty name")
+		}
+		canon, sys := systemFields[strings.ToLower(k)]
+		if !sys {
+			continue
+		}
+		if typed[canon] {
+			return invalidLead("%s is given both in Fields and as a typed field", canon)
+		}
+		if k != canon {
+			return invalidLead("system field %q must be spelled %s", k, canon)
+		}
+		if kind == kindUpdate && isNoChange(v) {
+			continue
+		}
+		switch canon {
+		case FieldCallBackDate:
+			if _, err := ParseCallBack(v, nil); err != nil {
+				return localError(CodeInvalidCallbackDateFormat, endpoint, ext, "njCallBackDate "+strconv.Quote(v)+" is not yyyy/MM/dd HH:mm")
+			}
+		case FieldPriority:
+			p, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || p < 0 || p > 100 {
+				return invalidLead("njPriority %q is not a whole number from 0 to 100", v)
+			}
+		}
+	}
+	if l.Priority != nil && (*l.Priority < 0 || *l.Priority > 100) {
+		return invalidLead("njPriority %d is outside 0–100", *l.Priority)
+	}
+	switch kind {
+	case kindInsert:
+		return validateInsert(l, t, ext, endpoint)
+	default:
+		if strings.TrimSpace(ext) == "" || isNoChange(ext) {
+			return invalidLead("an update needs njExternalLeadId (Lead.ExternalID) to find the lead")
+		}
+	}
+	return nil
+}
+
+// validateInsert applies the insert-only rules: no <No Change> (108), no
+// disposition, at least one declared phone field (102).
+func validateInsert(l *Lead, t *Target, ext, endpoint string) error {
+	for k, v := range l.Fields {
+		if isNoChange(v) {
+			return localError(CodeImportButNoChange, endpoint, ext, "field "+strconv.Quote(k)+" is <No Change>, which is only valid for updates")
+		}
+		if strings.EqualFold(k, FieldDisposition) {
+			return invalidLead("njDisposition is for updates only")
+		}
+	}
+	for _, v := range []string{l.ExternalID, l.ContactHours} {
+		if isNoChange(v) {
+			return localError(CodeImportButNoChange, endpoint, ext, "<No Change> is only valid for updates")
+		}
+	}
+	if l.Disposition != "" {
+		if isNoChange(l.Disposition) {
+			return localError(CodeImportButNoChange, endpoint, ext, "njDisposition <No Change> is only valid for updates")
+		}
+		return invalidLead("njDisposition is for updates only")
+	}
+	if len(t.PhoneFields) > 0 {
+		for _, f := range t.PhoneFields {
+			if strings.TrimSpace(l.Fields[f]) != "" {
+				return nil
+			}
+		}
+		return localError(CodeNoPhoneFields, endpoint, ext, "none of the phone fields "+strings.Join(t.PhoneFields, ", ")+" is set")
+	}
+	return nil
+}

@@ -1,0 +1,112 @@
+package noojee_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/crmbatch/crmbatch/noojee"
+)
+
+// Leads that break a documented rule fail before any request: with the
+// code the server would answer (Local set), or ErrInvalidLead.
+func TestLocalValidation(t *testing.T) {
+	phone := map[string]string{"FirstPhone": "0383218199"}
+	withPhone := func(kv ...string) map[string]string {
+		m := map[string]string{"FirstPhone": "0383218199"}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	cases := []struct {
+		name   string
+		target noojee.Target
+		update bool
+		lead   noojee.Lead
+		code   noojee.Code // 0: ErrInvalidLead
+	}{
+		{"no template", noojee.Target{CampaignID: "1", AllocationID: "1"}, false, noojee.Lead{Fields: phone}, noojee.CodeTemplateIDRequired},
+		{"no campaign", noojee.Target{TemplateID: "1", AllocationID: "1"}, false, noojee.Lead{Fields: phone}, noojee.CodeCampaignIDRequired},
+		{"no allocation", noojee.Target{TemplateID: "1", CampaignID: "1"}, true, noojee.Lead{ExternalID: "x"}, noojee.CodeAllocationIDRequired},
+		{"no phone", noojee.Target{TemplateID: "1", CampaignID: "1", AllocationID: "1", PhoneFields: []string{"FirstPhone", "Mobile"}}, false, noojee.Lead{Fields: map[string]string{"Name": "x", "FirstPhone": " "}}, noojee.CodeNoPhoneFields},
+		{"no change on insert", target, false, noojee.Lead{Fields: withPhone("City", "<no change>")}, noojee.CodeImportButNoChange},
+		{"no change disposition on insert", target, false, noojee.Lead{Fields: phone, Disposition: noojee.NoChange}, noojee.CodeImportButNoChange},
+		{"bad callback", target, false, noojee.Lead{Fields: withPhone("njCallBackDate", "2024-05-01 09:30")}, noojee.CodeInvalidCallbackDateFormat},
+		{"bad callback on update", target, true, noojee.Lead{ExternalID: "x", Fields: map[string]string{"njCallBackDate": "1/5/2024 9:30"}}, noojee.CodeInvalidCallbackDateFormat},
+		{"priority high", target, false, noojee.Lead{Fields: phone, Priority: noojee.PriorityOf(101)}, 0},
+		{"priority negative", target, false, noojee.Lead{Fields: phone, Priority: noojee.PriorityOf(-1)}, 0},
+		{"raw priority", target, false, noojee.Lead{Fields: withPhone("njPriority", "high")}, 0},
+		{"disposition on insert", target, false, noojee.Lead{Fields: phone, Disposition: "Sale"}, 0},
+		{"update without id", target, true, noojee.Lead{Fields: phone}, 0},
+		{"update with no-change id", target, true, noojee.Lead{ExternalID: noojee.NoChange}, 0},
+		{"field twice", target, false, noojee.Lead{Fields: withPhone("njExternalLeadId", "a"), ExternalID: "b"}, 0},
+		{"system field misspelt", target, false, noojee.Lead{Fields: withPhone("NJPRIORITY", "5")}, 0},
+		{"empty field name", target, false, noojee.Lead{Fields: withPhone("", "x")}, 0},
+	}
+	srv := newFake(t)
+	c := newClient(t, srv)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			camp := c.Campaign(tc.target)
+			var err error
+			if tc.update {
+				_, err = camp.UpdateLead(context.Background(), tc.lead)
+			} else {
+				_, err = camp.InsertLead(context.Background(), tc.lead)
+			}
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if tc.code == 0 {
+				if !errors.Is(err, noojee.ErrInvalidLead) {
+					t.Fatalf("err %v, want ErrInvalidLead", err)
+				}
+				return
+			}
+			var ne *noojee.Error
+			if !errors.As(err, &ne) || ne.Code != tc.code || !ne.Local || ne.HTTPStatus != 0 {
+				t.Fatalf("err %v, want local code %v", err, tc.code)
+			}
+			if !errors.Is(err, noojee.ErrInvalid) {
+				t.Errorf("err %v does not match ErrInvalid", err)
+			}
+		})
+	}
+	st := srv.Stats()
+	if n := st.Requests[noojee.EndpointInsertLeadFast] + st.Requests[noojee.EndpointUpdateLeadFast]; n != 0 {
+		t.Errorf("invalid leads reached the server: %d calls", n)
+	}
+}
+
+// Valid edge cases pass: NoChange on updates, a raw callback date, the
+// bounds of njPriority, a declared phone field.
+func TestValidationAccepts(t *testing.T) {
+	srv := newFake(t)
+	c := newClient(t, srv)
+	tg := target
+	tg.PhoneFields = []string{"Mobile", "FirstPhone"}
+	camp := c.Campaign(tg)
+	ins := []noojee.Lead{
+		{ExternalID: "a", Fields: map[string]string{"Mobile": "0400 000 001"}, Priority: noojee.PriorityOf(0)},
+		{ExternalID: "b", Fields: map[string]string{"FirstPhone": "0400 000 002", "njCallBackDate": "2024/05/01 09:30", "njPriority": "100"}},
+		{ExternalID: "c", Fields: map[string]string{"FirstPhone": "0400 000 003"}, CallBack: time.Date(2024, 1, 2, 3, 4, 0, 0, time.UTC)},
+	}
+	srv.SetPhoneFields("Mobile", "FirstPhone")
+	rep, err := camp.InsertEach(context.Background(), ins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCounts(t, rep, 3, 3, 0, 0)
+	if l, _ := srv.Lead(tg.CampaignID, "c"); l.Fields["njCallBackDate"] != "2024/01/02 03:04" {
+		t.Errorf("callback written as %q", l.Fields["njCallBackDate"])
+	}
+	upd := noojee.Lead{ExternalID: "b", Fields: map[string]string{"FirstPhone": "<NO CHANGE>", "njCallBackDate": noojee.NoChange}}
+	if _, err := camp.UpdateLead(context.Background(), upd); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := srv.Lead(tg.CampaignID, "b"); l.Fields["FirstPhone"] != "0400 000 002" || l.Fields["njCallBackDate"] != "2024/05/01 09:30" {
+		t.Errorf("NoChange did not keep values: %+v", l.Fields)
+	}
+}
