@@ -327,7 +327,7 @@ func (e *engine[T, R]) chunkFailed(ctx context.Context, w *worker[T, R], pending
 	case ctx.Err() != nil:
 		// The chunk was in flight when the context ended; what the server
 		// did with it is not known, so it is failed with the context error.
-		e.finish(pending, Failed, fmt.Errorf("%w (request was in flight: %v)", ctx.Err(), err))
+		e.finish(pending, Failed, fmt.Errorf("%w (request was in flight: %w)", ctx.Err(), err))
 		return nil, false
 	case IsRetryable(err) && pending[0].attempts < e.policy.MaxAttempts:
 		if !e.wait(ctx, pending, pending[0].attempts, RetryAfterOf(err), err) {

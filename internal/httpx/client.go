@@ -213,7 +213,9 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 			Err: &redactedError{msg: c.Redact(unwrapURLError(err).Error()), err: unwrapURLError(err)},
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, &redactedError{msg: te.Error(), err: ctxErr}
+			// Keep both: the caller branches on the context error, and on
+			// ErrOutcomeUnknown when the request had been written.
+			return nil, fmt.Errorf("%w: %w", ctxErr, te)
 		}
 		return nil, te
 	}

@@ -360,3 +360,19 @@ func TestRedact(t *testing.T) {
 		t.Errorf("RedactHeader (-want +got):\n%s", diff)
 	}
 }
+
+func TestCancelledWriteInFlightIsOutcomeUnknown(t *testing.T) {
+	release := make(chan struct{})
+	srv, _ := server(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		<-release
+	})
+	defer close(release)
+	c := fastClient(t, Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err := c.Do(ctx, &Request{Method: "POST", URL: srv.URL, Body: []byte("create")})
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, ErrOutcomeUnknown) {
+		t.Errorf("err = %v; want both DeadlineExceeded and ErrOutcomeUnknown", err)
+	}
+}
