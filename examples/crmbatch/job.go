@@ -18,7 +18,14 @@ type job struct {
 	stdout   io.Writer
 	tracker  *tracker
 	progress func(batch.Progress)
+	// badRows counts input lines rejected before the engine saw them.
+	badRows atomic.Int64
 }
+
+// useFake reports whether to run against the vendor's in-process fake
+// server: asked for with -fake, and always for -dry-run, so that every
+// client-side check runs and nothing reaches the vendor.
+func (j *job) useFake() bool { return j.opts.fake || j.opts.dryRun }
 
 // summary is a target's account of an import.
 type summary struct {
@@ -64,20 +71,30 @@ func newTracker(rw *rejectWriter, interrupted *atomic.Bool) *tracker {
 	return &tracker{rejects: rw, interrupted: interrupted, inFlight: map[int]row{}}
 }
 
-// feed passes rows to the engine, numbering them as the engine will.
-func (t *tracker) feed(rows iter.Seq[row]) iter.Seq[row] {
-	return func(yield func(row) bool) {
+// convert turns rows into vendor records for the engine, numbering them as
+// the engine will. A row that cannot be converted is rejected as invalid
+// input; after an interrupt every remaining row is rejected as not
+// attempted instead of being handed to the engine.
+func convert[T any](rows iter.Seq[row], j *job, f func(row) (T, error)) iter.Seq[T] {
+	t := j.tracker
+	return func(yield func(T) bool) {
 		for r := range rows {
 			if t.interrupted.Load() {
 				t.notSent.Add(1)
 				t.rejects.write(reject{Line: r.Line, Status: batch.NotAttempted.String(), Code: "interrupted", Message: errInterrupted.Error(), Fields: r.Fields})
 				continue
 			}
+			v, err := f(r)
+			if err != nil {
+				j.badRows.Add(1)
+				t.rejects.write(reject{Line: r.Line, Status: "invalid input", Code: "input", Message: err.Error(), Fields: r.Fields})
+				continue
+			}
 			t.mu.Lock()
 			t.inFlight[t.next] = r
 			t.next++
 			t.mu.Unlock()
-			if !yield(r) {
+			if !yield(v) {
 				return
 			}
 		}

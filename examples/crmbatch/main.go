@@ -176,22 +176,21 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 		}
 	}()
 
-	var badRows atomic.Int64
-	rows, err := readRows(in, o.format, m, func(re rowError) {
-		badRows.Add(1)
-		rejects.write(reject{Line: re.Line, Status: "invalid input", Code: "input", Message: re.Err.Error()})
-	})
-	if err != nil {
-		return exitUsage, err
-	}
 	progress := newProgressPrinter(stderr)
 	j := &job{
 		opts: o, getenv: getenv, stdout: stdout,
 		tracker:  newTracker(rejects, &interrupted),
 		progress: progress.update,
 	}
+	rows, err := readRows(in, o.format, m, func(re rowError) {
+		j.badRows.Add(1)
+		rejects.write(reject{Line: re.Line, Status: "invalid input", Code: "input", Message: re.Err.Error()})
+	})
+	if err != nil {
+		return exitUsage, err
+	}
 	start := time.Now()
-	sum, err := targets[o.vendor].run(hard, j, j.tracker.feed(rows))
+	sum, err := targets[o.vendor].run(hard, j, rows)
 	if err != nil {
 		return exitUsage, err
 	}
@@ -209,7 +208,7 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 		verb = "checked (dry run, nothing sent)"
 	}
 	fmt.Fprintf(stdout, "%s %s: %d records %s: %d succeeded, %d failed, %d not attempted; %d unreadable lines; %d requests, %d retries in %v\n",
-		o.vendor, o.op, sum.total, verb, sum.succeeded, sum.failed, sum.notAttempted, badRows.Load(), sum.requests, sum.retries, time.Since(start).Round(time.Millisecond))
+		o.vendor, o.op, sum.total, verb, sum.succeeded, sum.failed, sum.notAttempted, j.badRows.Load(), sum.requests, sum.retries, time.Since(start).Round(time.Millisecond))
 	if n := rejects.count; n > 0 {
 		fmt.Fprintf(stdout, "%d rejects written to %s\n", n, o.rejects)
 	}
@@ -219,7 +218,7 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 	switch {
 	case interrupted.Load():
 		return exitInterrupted, nil
-	case sum.failed+sum.notAttempted > 0 || badRows.Load() > 0:
+	case sum.failed+sum.notAttempted > 0 || j.badRows.Load() > 0:
 		return exitRejects, nil
 	}
 	return exitOK, nil

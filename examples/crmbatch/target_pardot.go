@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"strconv"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/pardot"
+	"github.com/crmbatch/crmbatch/pardot/pardottest"
+)
+
+// pardotTarget imports prospects; columns are Pardot field names (email,
+// first_name, …, id, fid); other columns go in as custom fields.
+// Credentials: as examples/pardot (PARDOT_ACCESS_TOKEN and
+// PARDOT_BUSINESS_UNIT_ID, or PARDOT_EMAIL, PARDOT_PASSWORD and
+// PARDOT_USER_KEY; PARDOT_BASE_URL and PARDOT_API_VERSION optional).
+var pardotTarget = target{
+	ops: []string{"upsert", "create", "update"},
+	run: func(ctx context.Context, j *job, rows iter.Seq[row]) (summary, error) {
+		opts := []pardot.Option{
+			pardot.WithKeep(batch.KeepNone), pardot.WithProgress(j.progress), pardot.WithOutcomeHook(j.tracker.outcome),
+		}
+		if j.opts.concurrency > 0 {
+			opts = append(opts, pardot.WithConcurrency(j.opts.concurrency))
+		}
+		if v := j.getenv("PARDOT_API_VERSION"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return summary{}, fmt.Errorf("PARDOT_API_VERSION: %w", err)
+			}
+			opts = append(opts, pardot.WithVersion(n))
+		}
+		switch {
+		case j.useFake():
+			srv := pardottest.NewServer()
+			defer srv.Close()
+			opts = append(opts, pardot.WithBaseURL(srv.URL), pardot.WithLegacyLogin(pardottest.Email, pardottest.Password, pardottest.UserKey))
+		case j.getenv("PARDOT_ACCESS_TOKEN") != "":
+			opts = append(opts, pardot.WithToken(j.getenv("PARDOT_ACCESS_TOKEN"), j.getenv("PARDOT_BUSINESS_UNIT_ID")))
+		case j.getenv("PARDOT_EMAIL") != "":
+			opts = append(opts, pardot.WithLegacyLogin(j.getenv("PARDOT_EMAIL"), j.getenv("PARDOT_PASSWORD"), j.getenv("PARDOT_USER_KEY")))
+		default:
+			return summary{}, errors.New("set PARDOT_ACCESS_TOKEN and PARDOT_BUSINESS_UNIT_ID, or PARDOT_EMAIL, PARDOT_PASSWORD and PARDOT_USER_KEY (or use -fake)")
+		}
+		if u := j.getenv("PARDOT_BASE_URL"); u != "" && !j.useFake() {
+			opts = append(opts, pardot.WithBaseURL(u))
+		}
+		c, err := pardot.New(opts...)
+		if err != nil {
+			return summary{}, err
+		}
+		j.tracker.codeOf = func(err error) string {
+			var pe *pardot.Error
+			if errors.As(err, &pe) && pe.Code != 0 {
+				return strconv.Itoa(int(pe.Code))
+			}
+			return ""
+		}
+		prospects := convert(rows, j, func(r row) (pardot.Prospect, error) {
+			var p pardot.Prospect
+			rest, err := setFields(&p, r.Fields)
+			p.Fields = rest
+			return p, err
+		})
+		var rep *batch.Report[pardot.Result]
+		switch j.opts.op {
+		case "create":
+			rep, _ = c.BatchCreateSeq(ctx, prospects)
+		case "update":
+			rep, _ = c.BatchUpdateSeq(ctx, prospects)
+		default:
+			rep, _ = c.BatchUpsertSeq(ctx, prospects)
+		}
+		return summarize(rep), nil
+	},
+}
