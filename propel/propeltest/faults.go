@@ -1,5 +1,7 @@
 package propeltest
 
+import "strconv"
+
 // Fault is a failure the server injects into one bulk request (after the
 // token check). Queue them with FailNext.
 type Fault int
@@ -48,4 +50,15 @@ func (s *Server) PendingFaults() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.faults)
+}
+
+var faultNames = [...]string{"none", "expire-token", "server-error", "bad-gateway", "unavailable", "drop",
+	"slow", "server-error-after-write", "drop-after-write", "malformed-json"}
+
+// String names the fault.
+func (f Fault) String() string {
+	if f >= 0 && int(f) < len(faultNames) {
+		return faultNames[f]
+	}
+	return "fault(" + strconv.Itoa(int(f)) + ")"
 }
