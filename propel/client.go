@@ -83,7 +83,7 @@ func (c *Client) batchConfig() batch.Config {
 // dropped connection.
 func (c *Client) post(ctx context.Context, path string, body []byte) (*httpx.Response, error) {
 	for attempt := 0; ; attempt++ {
-		tok, err := c.tokens.token()
+		tok, err := c.tokens.tokenCtx(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("propel: getting an access token: %w", err)
 		}

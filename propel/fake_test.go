@@ -17,6 +17,8 @@ import (
 	"github.com/crmbatch/crmbatch/propel"
 	"github.com/crmbatch/crmbatch/propel/propeltest"
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
 )
 
 var fastRetry = batch.RetryPolicy{MaxAttempts: 6, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}
@@ -503,7 +505,8 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		opts []propel.Option
 	}{
 		{"no credentials", nil},
-		{"both credentials", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithTokenSource(nil)}},
+		{"both credentials", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "t"}))}},
+		{"nil token source", []propel.Option{propel.WithTokenSource(nil)}},
 		{"empty secret", []propel.Option{propel.WithClientCredentials("a", "")}},
 		{"relative base", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithBaseURL("/v2")}},
 		{"base with query", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithBaseURL("https://x/v2?key=1")}},
@@ -522,5 +525,46 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	}
 	if _, err := propel.New(propel.WithClientCredentials("a", "b")); err != nil {
 		t.Fatalf("defaults rejected: %v", err)
+	}
+}
+
+func TestWithTokenSourceFromClientCredentialsPackage(t *testing.T) {
+	for _, legacy := range []bool{false, true} {
+		t.Run(fmt.Sprint("legacy=", legacy), func(t *testing.T) {
+			srv := propeltest.NewServer()
+			defer srv.Close()
+			srv.SetLegacyTokens(legacy)
+			cc := clientcredentials.Config{ClientID: propeltest.ClientID, ClientSecret: propeltest.ClientSecret,
+				TokenURL: srv.URL + "/oauth2/token", AuthStyle: oauth2.AuthStyleInParams}
+			ctx := context.Background()
+			fresh := propel.TokenSourceFunc(func() (*oauth2.Token, error) { return cc.Token(ctx) })
+			c, err := propel.New(propel.WithBaseURL(srv.BaseURL()), propel.WithTokenSource(fresh), propel.WithRetryPolicy(fastRetry))
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv.FailNext(1, propeltest.FaultExpireToken)
+			in := customers(10)
+			rep, err := c.BulkCustomersBySourceID(ctx, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkReport(t, rep, counts{10, 10, 0, 0})
+			checkLandedOnce(t, srv, in, rep)
+			if srv.TokenRequests() != 2 {
+				t.Fatalf("token requests %d, want 2", srv.TokenRequests())
+			}
+
+			// a caching source cannot replace a refused token: the run stops
+			caching, err := propel.New(propel.WithBaseURL(srv.BaseURL()), propel.WithTokenSource(cc.TokenSource(ctx)), propel.WithRetryPolicy(fastRetry))
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv.FailNext(1, propeltest.FaultExpireToken)
+			rep, err = caching.BulkCustomersBySourceID(ctx, in)
+			checkReport(t, rep, counts{10, 0, 0, 10})
+			if !errors.Is(err, propel.ErrUnauthorized) {
+				t.Fatalf("err %v", err)
+			}
+		})
 	}
 }

@@ -17,12 +17,13 @@ const tokenFetchTimeout = 30 * time.Second
 
 // clientCredentials is an oauth2.TokenSource for Propel's token endpoint:
 // POST {host}/oauth2/token, form-encoded grant_type=client_credentials,
-// client_id and client_secret. It tolerates both documented answers
-// (expires_in as a number or a string, token_type "Bearer" or
-// "BearerToken"), which golang.org/x/oauth2/clientcredentials does not
-// (it rejects a token_type it does not know only on use, and reads
-// expires_in strictly), and it goes through httpx, so its errors are typed
-// and redacted.
+// client_id and client_secret. It accepts both documented answers
+// (expires_in as a number or a string, token_type "Bearer" or the old
+// "BearerToken"). It is used instead of golang.org/x/oauth2/clientcredentials
+// because that package's source caches (a 401 could not be cured by asking
+// again), and an oauth2.Transport would send the old servers' token as
+// "BearerToken …"; going through httpx also makes its errors typed and
+// redacted. The client always sends "Authorization: Bearer …".
 type clientCredentials struct {
 	http   *httpx.Client
 	url    string
@@ -81,6 +82,30 @@ func (t *tokenCache) token() (*oauth2.Token, error) {
 	return ts.Token()
 }
 
+// tokenCtx is token bounded by ctx: a token fetch (which an
+// oauth2.TokenSource cannot be told to cancel) goes on in the background
+// when ctx ends first, and its token is cached for the next caller.
+func (t *tokenCache) tokenCtx(ctx context.Context) (*oauth2.Token, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	type result struct {
+		tok *oauth2.Token
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		tok, err := t.token()
+		ch <- result{tok, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.tok, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 // refresh drops the cached token if it is still the one the API refused
 // (another worker may already have replaced it), so the next call to token
 // fetches a new one.
@@ -92,3 +117,16 @@ func (t *tokenCache) refresh(refused string) {
 	}
 	t.cur = oauth2.ReuseTokenSource(nil, t.base)
 }
+
+// TokenSourceFunc adapts a function to oauth2.TokenSource, for
+// WithTokenSource with a source that mints a fresh token on every call, so
+// that a 401 can be cured by asking again. For example, with
+// golang.org/x/oauth2/clientcredentials:
+//
+//	propel.WithTokenSource(propel.TokenSourceFunc(func() (*oauth2.Token, error) {
+//		return cfg.Token(ctx) // not cfg.TokenSource(ctx), which caches
+//	}))
+type TokenSourceFunc func() (*oauth2.Token, error)
+
+// Token calls f.
+func (f TokenSourceFunc) Token() (*oauth2.Token, error) { return f() }

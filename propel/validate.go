@@ -15,8 +15,6 @@ func invalid(field, reason string) error { return &ValidationError{Field: field,
 
 // person holds the fields customers and contacts share.
 type person struct {
-	id                                      int64
-	source, sourceID, language              string
 	dateOfBirth, gender, email, primaryLang string
 	parent                                  *Parent
 }
@@ -158,7 +156,7 @@ func ValidateCustomer(c Customer, byID bool) error {
 	if err := checkLookup(byID, c.ID, c.Source, c.SourceID, c.Language, false); err != nil {
 		return err
 	}
-	if err := checkPerson(person{c.ID, c.Source, c.SourceID, c.Language, c.DateOfBirth, c.Gender, c.Email, c.PrimaryLanguage, c.Parent}); err != nil {
+	if err := checkPerson(person{c.DateOfBirth, c.Gender, c.Email, c.PrimaryLanguage, c.Parent}); err != nil {
 		return err
 	}
 	return checkAddresses(c.Addresses)
@@ -170,7 +168,7 @@ func ValidateContact(c Contact, byID bool) error {
 	if err := checkLookup(byID, c.ID, c.Source, c.SourceID, c.Language, false); err != nil {
 		return err
 	}
-	return checkPerson(person{c.ID, c.Source, c.SourceID, c.Language, c.DateOfBirth, c.Gender, c.Email, c.PrimaryLanguage, c.Parent})
+	return checkPerson(person{c.DateOfBirth, c.Gender, c.Email, c.PrimaryLanguage, c.Parent})
 }
 
 // ValidateCompany checks c for BulkCompaniesByID (byID) or
