@@ -22,9 +22,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -308,7 +310,7 @@ func (s *Server) process(resource, lookup string, body []byte) (int, []byte) {
 		return errorBody(http.StatusBadRequest, 10005, "InvalidJSONPayload", "the request body is not a valid JSON object")
 	}
 	var msgs []string
-	for k := range top {
+	for _, k := range slices.Sorted(maps.Keys(top)) {
 		if k != ent.field && k != "directives" {
 			msgs = append(msgs, fmt.Sprintf("#: extraneous key [%s] is not permitted", k))
 		}
