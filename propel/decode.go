@@ -39,7 +39,7 @@ type Entry struct {
 
 // wire shapes, tolerant of the types the API varies.
 type wireBulk struct {
-	Data     []json.RawMessage       `json:"data"`
+	Data     []wireEntry             `json:"data"`
 	Messages codec.OneOrMany[string] `json:"messages"`
 	Total    codec.Int               `json:"total"`
 }
@@ -78,11 +78,8 @@ func DecodeBulkResponse(body []byte) (*BulkResponse, error) {
 		return nil, fmt.Errorf("%w: %v", ErrMalformedResponse, redactJSONErr(err))
 	}
 	out := &BulkResponse{Messages: w.Messages, Total: int(w.Total), Data: make([]Entry, 0, len(w.Data))}
-	for i, raw := range w.Data {
-		var we wireEntry
-		if err := json.Unmarshal(raw, &we); err != nil {
-			return nil, fmt.Errorf("%w: data[%d]: %v", ErrMalformedResponse, i, redactJSONErr(err))
-		}
+	for i := range w.Data {
+		we := &w.Data[i]
 		e := Entry{Action: we.Action, ID: int64(we.ID), LookupKey: we.LookupKey, Code: string(we.Code), Type: we.Type}
 		if we.Key != nil && *we.Key != "" {
 			e.Key, e.HasKey = string(*we.Key), true
