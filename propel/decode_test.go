@@ -164,6 +164,8 @@ func TestErrorClassification(t *testing.T) {
 		{"403", &Error{HTTPStatus: 403}, false, true, false, true, false, false},
 		{"404 10008", &Error{HTTPStatus: 404, Code: CodeNotFound}, false, false, false, false, false, true},
 		{"400 10017", &Error{HTTPStatus: 400, Code: CodePayloadValidation}, false, false, true, false, true, false},
+		{"400 10005 not isolated", &Error{HTTPStatus: 400, Code: CodeInvalidJSONPayload}, false, false, false, false, true, false},
+		{"413 isolated", &Error{HTTPStatus: 413}, false, false, true, false, false, false},
 		{"token 400", &Error{HTTPStatus: 400, token: true}, false, true, false, false, false, false},
 		{"token 503", &Error{HTTPStatus: 503, token: true}, true, false, false, false, false, false},
 		{"item", &Error{HTTPStatus: 200, Item: true}, false, false, false, false, false, false},

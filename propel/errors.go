@@ -185,6 +185,10 @@ func isolate(err error) bool {
 	if !errors.As(err, &e) || e.Item || e.token {
 		return false
 	}
+	switch e.Code {
+	case CodeInvalidJSONPayload, CodeInvalidLookupKey:
+		return false // the body or the path is wrong for every record: halving cannot help
+	}
 	s := e.HTTPStatus
 	return s >= 400 && s < 500 && s != http.StatusUnauthorized && s != http.StatusForbidden &&
 		s != http.StatusTooManyRequests && s != http.StatusRequestTimeout && s != http.StatusNotFound

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -315,8 +316,12 @@ func TestSecretsAndSSNNeverLeak(t *testing.T) {
 		if err == nil || rep.Failed != 1 {
 			t.Fatalf("rep %+v err %v", rep, err)
 		}
-		slog.New(slog.NewTextHandler(&logs, nil)).Info("record", "customer", adaCustomer)
-		for what, s := range map[string]string{"error": err.Error(), "logs": logs.String()} {
+		slog.New(slog.NewTextHandler(&logs, nil)).Info("record", "customer", adaCustomer, "contact", Contact{SSN: adaCustomer.SSN})
+		printed := fmt.Sprint(adaCustomer) + fmt.Sprintf("%v %+v %#v %s", &adaCustomer, adaCustomer, adaCustomer, Contact{SSN: adaCustomer.SSN})
+		if !strings.Contains(printed, "Lovelace") {
+			t.Errorf("printing should keep the other fields: %s", printed)
+		}
+		for what, s := range map[string]string{"error": err.Error(), "logs": logs.String(), "printed": printed} {
 			if strings.Contains(s, adaCustomer.SSN) {
 				t.Errorf("%s holds the SSN: %s", what, s)
 			}

@@ -1,6 +1,7 @@
 package propel
 
 import (
+	"fmt"
 	"log/slog"
 	"strconv"
 )
@@ -113,6 +114,19 @@ func (c Customer) LogValue() slog.Value {
 	return personLog(c.ID, c.Source, c.SourceID, c.Language, c.SSN)
 }
 
+// String prints the customer's fields (as %+v would) with the SSN redacted.
+func (c Customer) String() string {
+	type plain Customer
+	p := plain(c)
+	if p.SSN != "" {
+		p.SSN = redacted
+	}
+	return fmt.Sprintf("%+v", p)
+}
+
+// GoString is String for %#v.
+func (c Customer) GoString() string { return "propel.Customer" + c.String() }
+
 // Contact is a person working for a company (B2B). Its Parent is the
 // company, which must exist before the contact is sent. For
 // BulkContactsBySourceID, Source and SourceID (with Language when given)
@@ -149,6 +163,22 @@ type Contact struct {
 func (c Contact) LogValue() slog.Value {
 	return personLog(c.ID, c.Source, c.SourceID, c.Language, c.SSN)
 }
+
+// String prints the contact's fields (as %+v would) with the SSN redacted.
+func (c Contact) String() string {
+	type plain Contact
+	p := plain(c)
+	if p.SSN != "" {
+		p.SSN = redacted
+	}
+	return fmt.Sprintf("%+v", p)
+}
+
+// GoString is String for %#v.
+func (c Contact) GoString() string { return "propel.Contact" + c.String() }
+
+// redacted replaces an SSN in printed records.
+const redacted = "REDACTED"
 
 // Company is a B2B company. For BulkCompaniesBySourceID, Source, SourceID
 // and Language (all required) identify it; for BulkCompaniesByID, ID does.
@@ -208,7 +238,7 @@ func personLog(id int64, source, sourceID, language, ssn string) slog.Value {
 		attrs = append(attrs, slog.String("source", source), slog.String("sourceId", sourceID), slog.String("language", language))
 	}
 	if ssn != "" {
-		attrs = append(attrs, slog.String("ssn", "REDACTED"))
+		attrs = append(attrs, slog.String("ssn", redacted))
 	}
 	return slog.GroupValue(attrs...)
 }
