@@ -1,6 +1,7 @@
 package propel
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -61,9 +62,9 @@ func runSeq[T any](ctx context.Context, c *Client, s *spec[T], in iter.Seq[T]) (
 
 // send sends one chunk and answers one result per record.
 func send[T any](ctx context.Context, c *Client, s *spec[T], chunk []T) ([]batch.Result[Result], error) {
-	body, err := json.Marshal(map[string][]T{s.field: chunk})
+	body, err := encodeBulk(s.field, chunk, c.cfg.directives)
 	if err != nil {
-		return nil, fmt.Errorf("propel: encoding %s: %w", s.field, err)
+		return nil, err
 	}
 	resp, err := c.post(ctx, s.path, body)
 	if err != nil {
@@ -87,6 +88,31 @@ func send[T any](ctx context.Context, c *Client, s *spec[T], chunk []T) ([]batch
 		}
 	}
 	return nil, e
+}
+
+// encodeBulk writes {"<field>":[...]} or, with directives,
+// {"<field>":[...],"directives":[...]}.
+func encodeBulk[T any](field string, chunk []T, directives []Directive) ([]byte, error) {
+	items, err := json.Marshal(chunk)
+	if err != nil {
+		return nil, fmt.Errorf("propel: encoding %s: %w", field, err)
+	}
+	var b bytes.Buffer
+	b.Grow(len(items) + len(field) + 64)
+	b.WriteString(`{"`)
+	b.WriteString(field)
+	b.WriteString(`":`)
+	b.Write(items)
+	if len(directives) > 0 {
+		ds, err := json.Marshal(directives)
+		if err != nil {
+			return nil, fmt.Errorf("propel: encoding directives: %w", err)
+		}
+		b.WriteString(`,"directives":`)
+		b.Write(ds)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
 
 // chunkSecrets lists the values to scrub from a chunk's server messages:

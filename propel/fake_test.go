@@ -568,3 +568,41 @@ func TestWithTokenSourceFromClientCredentialsPackage(t *testing.T) {
 		})
 	}
 }
+
+func TestDirectives(t *testing.T) {
+	srv, c := newFake(t)
+	in := customers(3)
+	if _, err := c.BulkCustomersBySourceID(context.Background(), in[:2]); err != nil {
+		t.Fatal(err)
+	}
+	d, err := propel.New(append(srv.ClientOptions(), propel.WithRetryPolicy(fastRetry),
+		propel.WithDirectives(propel.SkipIfNotEmpty("email"), propel.SkipCreate()))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := slices.Clone(in)
+	for i := range changed {
+		changed[i].Email = fmt.Sprintf("new%d@example.com", i)
+		changed[i].FirstName = "Changed"
+	}
+	rep, err := d.BulkCustomersBySourceID(context.Background(), changed)
+	checkReport(t, rep, counts{3, 2, 1, 0})
+	if !errors.Is(err, propel.ErrItemFailed) || rep.Outcomes[2].Status != batch.Failed {
+		t.Fatalf("skipCreate: record 2 %s, err %v", rep.Outcomes[2].Status, err)
+	}
+	for i := range 2 {
+		rec, _ := srv.Customer(in[i].Source, in[i].SourceID, in[i].Language)
+		if rec.Value.Email != in[i].Email || rec.Value.FirstName != "Changed" {
+			t.Fatalf("record %d after skipIfNotEmpty(email): %+v", i, rec.Value)
+		}
+	}
+	if len(srv.Customers()) != 2 {
+		t.Fatalf("skipCreate created a record")
+	}
+	if _, err := propel.New(propel.WithClientCredentials("a", "b"), propel.WithDirectives(propel.Directive{Operation: "deleteAll"})); err == nil {
+		t.Fatal("unknown directive accepted")
+	}
+	if _, err := propel.New(propel.WithClientCredentials("a", "b"), propel.WithDirectives(propel.SkipIfNotEmpty())); err == nil {
+		t.Fatal("skipIfNotEmpty without fields accepted")
+	}
+}

@@ -105,28 +105,29 @@ func TestGoldenRequests(t *testing.T) {
 		name, file, path string
 		reply            string
 		run              func(c *Client) (*batch.Report[Result], error)
+		opts             []Option
 	}{
 		{"customers by sourceId", "req_customers_sourceid.json", "/v2/customers/bulk/sourceId",
 			`{"data":[{"action":"create","id":25494,"key":"C-1001","lookupKey":"sourceId","success":true},{"action":"update","id":25495,"key":3002196,"lookupKey":"sourceId","success":true}],"messages":["Completed"],"total":2}`,
 			func(c *Client) (*batch.Report[Result], error) {
 				return c.BulkCustomersBySourceID(ctx, []Customer{adaCustomer, {Source: "MY_CRM", SourceID: "3002196", Language: "EN", LastName: "Turing"}})
-			}},
+			}, nil},
 		{"customers by id", "req_customers_id.json", "/v2/customers/bulk/id",
 			`{"data":[{"action":"update","id":25494,"key":25494,"lookupKey":"id","success":true}],"messages":["Completed"],"total":1}`,
 			func(c *Client) (*batch.Report[Result], error) {
 				return c.BulkCustomersByID(ctx, []Customer{{ID: 25494, Mobile: "0612345678", PrimaryLanguage: "NL"}})
-			}},
+			}, nil},
 		{"contacts by sourceId", "req_contacts_sourceid.json", "/v2/contacts/bulk/sourceId",
 			`{"data":[{"action":"create","id":9,"key":"P-1","lookupKey":"sourceId","success":true}],"messages":["Completed"],"total":1}`,
 			func(c *Client) (*batch.Report[Result], error) {
 				return c.BulkContactsBySourceID(ctx, []Contact{{Source: "MY_ERP", SourceID: "P-1", Language: "NL", FirstName: "Jan",
 					Email: "jan@bakkerbouw.nl", Parent: &Parent{Source: "MY_ERP", SourceID: "1032644"}}})
-			}},
+			}, nil},
 		{"contacts by id", "req_contacts_id.json", "/v2/contacts/bulk/id",
 			`{"data":[{"action":"update","id":25492,"key":25492,"lookupKey":"id","success":true}],"messages":["Completed"],"total":1}`,
 			func(c *Client) (*batch.Report[Result], error) {
 				return c.BulkContactsByID(ctx, []Contact{{ID: 25492, Title: "Dr.", Parent: &Parent{ID: 77}}})
-			}},
+			}, nil},
 		{"companies by sourceId", "req_companies_sourceid.json", "/v2/companies/bulk/sourceId",
 			`{"data":[{"action":"create","id":5,"key":1032644,"lookupKey":"sourceId","success":true}],"messages":["Completed"],"total":1}`,
 			func(c *Client) (*batch.Report[Result], error) {
@@ -135,17 +136,22 @@ func TestGoldenRequests(t *testing.T) {
 					Email: "info@bakkerbouw.nl", Phone: "0301234567", Budget: No,
 					Addresses: []Address{{Type: AddressInvoice, Code: "34766", Street: "Kerkstraat", Number: "34",
 						PostalCode: "3511 AB", City: "Utrecht", Country: "NL", Email: "factuur@bakkerbouw.nl", IsDefault: Yes}}}})
-			}},
+			}, nil},
+		{"customers with directives", "req_customers_directives.json", "/v2/customers/bulk/sourceId",
+			`{"data":[{"action":"update","id":1,"key":"C-7","lookupKey":"sourceId","success":true}],"messages":["Completed"],"total":1}`,
+			func(c *Client) (*batch.Report[Result], error) {
+				return c.BulkCustomersBySourceID(ctx, []Customer{{Source: "MY_CRM", SourceID: "C-7", Language: "NL", Email: "x@example.com"}})
+			}, []Option{WithDirectives(SkipIfNotEmpty("email", "phone"), SkipCreate())}},
 		{"companies by id", "req_companies_id.json", "/v2/companies/bulk/id",
 			`{"data":[{"action":"update","id":5,"key":"5","lookupKey":"id","success":true}],"messages":["Completed"],"total":1}`,
 			func(c *Client) (*batch.Report[Result], error) {
 				return c.BulkCompaniesByID(ctx, []Company{{ID: 5, Office: "Utrecht", OrderListAllowAll: "U"}})
-			}},
+			}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			defer gock.Off()
-			c := gockClient(t)
+			c := gockClient(t, tt.opts...)
 			var got []byte
 			capture := func(req *http.Request, _ *gock.Request) (bool, error) {
 				b, err := io.ReadAll(req.Body)

@@ -49,6 +49,7 @@ type config struct {
 	progress     func(batch.Progress)
 	outcome      func(index int, key string, status batch.Status, err error)
 	keep         batch.Keep
+	directives   []Directive
 }
 
 func defaultConfig() config {

@@ -217,3 +217,60 @@ func contains(list []string, v string) bool {
 	}
 	return false
 }
+
+// directives is what a request's "directives" ask for.
+type directives struct {
+	skipIfNotEmpty map[string]bool
+	skipCreate     bool
+}
+
+var directiveOps = []string{"skipIfNotEmpty", "skipCreate", "skipMoveOnUpdate"}
+
+// parseDirectives checks and reads the "directives" array.
+func parseDirectives(raw json.RawMessage) (directives, []string) {
+	var d directives
+	if raw == nil {
+		return d, nil
+	}
+	var list []json.RawMessage
+	if typeName(raw) != "JSONArray" || json.Unmarshal(raw, &list) != nil {
+		return d, []string{"#/directives: expected type: JSONArray, found: " + typeName(raw)}
+	}
+	var msgs []string
+	for i, item := range list {
+		path := fmt.Sprintf("#/directives/%d", i)
+		var obj map[string]json.RawMessage
+		if typeName(item) != "JSONObject" || json.Unmarshal(item, &obj) != nil {
+			msgs = append(msgs, path+": expected type: JSONObject, found: "+typeName(item))
+			continue
+		}
+		m := checkObject(path, obj, map[string]kind{"operation": kString, "fields": kArray})
+		var op string
+		_ = json.Unmarshal(obj["operation"], &op)
+		if _, ok := obj["operation"]; !ok {
+			m = append(m, path+": required key [operation] not found")
+		} else if len(m) == 0 && !contains(directiveOps, op) {
+			m = append(m, fmt.Sprintf("%s/operation: %s is not a valid enum value", path, op))
+		}
+		var fields []string
+		if f, ok := obj["fields"]; ok && len(m) == 0 && json.Unmarshal(f, &fields) != nil {
+			m = append(m, path+"/fields: expected an array of strings")
+		}
+		msgs = append(msgs, m...)
+		if len(m) > 0 {
+			continue
+		}
+		switch op {
+		case "skipIfNotEmpty":
+			if d.skipIfNotEmpty == nil {
+				d.skipIfNotEmpty = map[string]bool{}
+			}
+			for _, f := range fields {
+				d.skipIfNotEmpty[f] = true
+			}
+		case "skipCreate":
+			d.skipCreate = true
+		}
+	}
+	return d, msgs
+}

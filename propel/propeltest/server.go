@@ -333,6 +333,8 @@ func (s *Server) process(resource, lookup string, body []byte) (int, []byte) {
 		msgs = append(msgs, checkObject(path, objs[i], ent.keys)...)
 		msgs = append(msgs, checkRequired(path, objs[i], byID, ent.needLanguage)...)
 	}
+	dir, dmsgs := parseDirectives(top["directives"])
+	msgs = append(msgs, dmsgs...)
 	if len(msgs) > 0 {
 		return errorBody(http.StatusBadRequest, 10007, "SchemaValidationException", msgs...)
 	}
@@ -345,14 +347,14 @@ func (s *Server) process(resource, lookup string, body []byte) (int, []byte) {
 	st := s.stores[resource]
 	data := make([]map[string]any, 0, len(objs))
 	for _, obj := range objs {
-		data = append(data, s.upsert(ent, st, obj, byID))
+		data = append(data, s.upsert(ent, st, obj, byID, dir))
 	}
 	out, _ := json.Marshal(map[string]any{"data": data, "messages": []string{"Completed"}, "total": len(data)})
 	return http.StatusOK, out
 }
 
 // upsert saves one item and returns its data entry; the caller holds mu.
-func (s *Server) upsert(ent *entity, st *store, obj map[string]json.RawMessage, byID bool) map[string]any {
+func (s *Server) upsert(ent *entity, st *store, obj map[string]json.RawMessage, byID bool, dir directives) map[string]any {
 	canonical(obj)
 	entry := map[string]any{"lookupKey": "sourceId"}
 	if byID {
@@ -372,7 +374,14 @@ func (s *Server) upsert(ent *entity, st *store, obj map[string]json.RawMessage, 
 			return entry
 		}
 	}
-	rec, created := st.upsert(obj, byID, &s.nextID)
+	if dir.skipCreate && !st.exists(obj, byID) {
+		// The answer to a skipped create is not documented; the fake
+		// reports the item as not saved.
+		entry["success"] = false
+		entry["messages"] = []string{"not created: directive skipCreate"}
+		return entry
+	}
+	rec, created := st.upsert(obj, byID, &s.nextID, dir.skipIfNotEmpty)
 	entry["id"] = rec.id
 	entry["success"] = true
 	if created {

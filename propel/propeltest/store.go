@@ -52,7 +52,7 @@ func keyOf(obj map[string]json.RawMessage) (string, bool) {
 
 // upsert finds the record by id (byID) or by source key, creating it when
 // missing, and merges obj's fields into it.
-func (st *store) upsert(obj map[string]json.RawMessage, byID bool, nextID *int64) (*rawRecord, bool) {
+func (st *store) upsert(obj map[string]json.RawMessage, byID bool, nextID *int64, keep map[string]bool) (*rawRecord, bool) {
 	var rec *rawRecord
 	if byID {
 		var id int64
@@ -90,12 +90,37 @@ func (st *store) upsert(obj map[string]json.RawMessage, byID bool, nextID *int64
 		delete(st.bySource, old)
 	}
 	for k, v := range obj {
+		if !created && keep[k] && !empty(rec.fields[k]) {
+			continue // directive skipIfNotEmpty
+		}
 		rec.fields[k] = v
 	}
 	if k, ok := keyOf(rec.fields); ok {
 		st.bySource[k] = rec.id
 	}
 	return rec, created
+}
+
+// exists reports whether obj's record is stored.
+func (st *store) exists(obj map[string]json.RawMessage, byID bool) bool {
+	if byID {
+		var id int64
+		_ = json.Unmarshal(obj["id"], &id)
+		_, ok := st.byID[id]
+		return ok
+	}
+	k, ok := keyOf(obj)
+	if !ok {
+		return false
+	}
+	_, ok = st.bySource[k]
+	return ok
+}
+
+// empty reports a missing, null or "" value.
+func empty(raw json.RawMessage) bool {
+	s := string(raw)
+	return s == "" || s == "null" || s == `""`
 }
 
 // read decodes a stored record into T.
@@ -190,6 +215,6 @@ func (s *Server) AddCompany(c propel.Company) int64 {
 	_ = json.Unmarshal(b, &obj)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rec, _ := s.stores["companies"].upsert(obj, c.ID != 0, &s.nextID)
+	rec, _ := s.stores["companies"].upsert(obj, c.ID != 0, &s.nextID, nil)
 	return rec.id
 }
