@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
 // spec describes one bulk endpoint to the shared send logic.
@@ -183,6 +184,9 @@ func entryResult(en *Entry, status int, reqID string, secrets []string) batch.Re
 	msgs := append([]string(nil), en.Messages...)
 	redactMessages(msgs, secrets)
 	r.Messages = msgs
+	if en.Raw != nil {
+		r.Raw = json.RawMessage(httpx.RedactString(string(en.Raw), secrets...))
+	}
 	e := &Error{HTTPStatus: status, Type: en.Type, Messages: msgs, RequestID: reqID, Item: true}
 	e.setCode(en.Code)
 	return batch.Result[Result]{Value: r, Err: e}

@@ -35,11 +35,13 @@ type Entry struct {
 	Code     string
 	Type     string
 	Messages []string
+	// Raw is a failed entry as received, whatever its shape.
+	Raw json.RawMessage
 }
 
 // wire shapes, tolerant of the types the API varies.
 type wireBulk struct {
-	Data     []wireEntry             `json:"data"`
+	Data     []json.RawMessage       `json:"data"`
 	Messages codec.OneOrMany[string] `json:"messages"`
 	Total    codec.Int               `json:"total"`
 }
@@ -78,8 +80,11 @@ func DecodeBulkResponse(body []byte) (*BulkResponse, error) {
 		return nil, fmt.Errorf("%w: %v", ErrMalformedResponse, redactJSONErr(err))
 	}
 	out := &BulkResponse{Messages: w.Messages, Total: int(w.Total), Data: make([]Entry, 0, len(w.Data))}
-	for i := range w.Data {
-		we := &w.Data[i]
+	for i, raw := range w.Data {
+		var we wireEntry
+		if err := json.Unmarshal(raw, &we); err != nil {
+			return nil, fmt.Errorf("%w: data[%d]: %v", ErrMalformedResponse, i, redactJSONErr(err))
+		}
 		e := Entry{Action: we.Action, ID: int64(we.ID), LookupKey: we.LookupKey, Code: string(we.Code), Type: we.Type}
 		if we.Key != nil && *we.Key != "" {
 			e.Key, e.HasKey = string(*we.Key), true
@@ -111,6 +116,9 @@ func DecodeBulkResponse(body []byte) (*BulkResponse, error) {
 			e.Success = *we.Success
 		} else {
 			e.Success = !hasErr
+		}
+		if !e.Success {
+			e.Raw = append(json.RawMessage(nil), raw...)
 		}
 		out.Data = append(out.Data, e)
 	}

@@ -1,6 +1,7 @@
 package propel
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -63,11 +64,12 @@ func TestDecodeBulkResponseVariants(t *testing.T) {
 		{"string key", `{"data":[{"action":"create","id":"25495","key":"C-1002","lookupKey":"sourceId","success":true}]}`,
 			[]Entry{{Action: "create", ID: 25495, Key: "C-1002", HasKey: true, LookupKey: "sourceId", Success: true}}},
 		{"failed entry with error object", `{"data":[{"key":"C-9","success":false,"error":{"code":50007,"type":"ParentCompanyNotFound","messages":["parent company does not exist"]}}]}`,
-			[]Entry{{Key: "C-9", HasKey: true, Code: "50007", Type: "ParentCompanyNotFound", Messages: []string{"parent company does not exist"}}}},
+			[]Entry{{Key: "C-9", HasKey: true, Code: "50007", Type: "ParentCompanyNotFound", Messages: []string{"parent company does not exist"},
+				Raw: json.RawMessage(`{"key":"C-9","success":false,"error":{"code":50007,"type":"ParentCompanyNotFound","messages":["parent company does not exist"]}}`)}}},
 		{"failed entry with message string", `{"data":[{"key":7,"success":false,"message":"nope"}]}`,
-			[]Entry{{Key: "7", HasKey: true, Messages: []string{"nope"}}}},
+			[]Entry{{Key: "7", HasKey: true, Messages: []string{"nope"}, Raw: json.RawMessage(`{"key":7,"success":false,"message":"nope"}`)}}},
 		{"error string, no success flag", `{"data":[{"key":7,"error":"broken"}]}`,
-			[]Entry{{Key: "7", HasKey: true, Messages: []string{"broken"}}}},
+			[]Entry{{Key: "7", HasKey: true, Messages: []string{"broken"}, Raw: json.RawMessage(`{"key":7,"error":"broken"}`)}}},
 		{"no success flag, no error", `{"data":[{"key":7,"action":"update","id":7}]}`,
 			[]Entry{{Key: "7", HasKey: true, Action: "update", ID: 7, Success: true}}},
 		{"null key", `{"data":[{"key":null,"success":true}]}`,

@@ -397,6 +397,9 @@ func TestCompaniesThenContactsWithMissingParent(t *testing.T) {
 		if o.Attempts != 1 {
 			t.Fatalf("contact %d sent %d times; a missing parent is not retried", i, o.Attempts)
 		}
+		if !strings.Contains(string(o.Result.Raw), `"ParentCompanyNotFound"`) {
+			t.Fatalf("contact %d: the failed entry was not kept: %s", i, o.Result.Raw)
+		}
 	}
 	if !errors.Is(err, propel.ErrItemFailed) {
 		t.Fatalf("err %v", err)

@@ -1,6 +1,7 @@
 package propel
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -227,6 +228,9 @@ type Result struct {
 	// Messages is what the API said about this record, when it said
 	// anything (a failed entry's message or error).
 	Messages []string
+	// Raw is a failed entry exactly as the API sent it (SSNs of the
+	// request redacted), for fields this package does not know.
+	Raw json.RawMessage
 }
 
 func personLog(id int64, source, sourceID, language, ssn string) slog.Value {
