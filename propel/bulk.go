@@ -78,7 +78,7 @@ func send[T any](ctx context.Context, c *Client, s *spec[T], chunk []T) ([]batch
 		if err != nil {
 			// The request may have been applied, but the upsert is
 			// idempotent by key: sending it again is safe.
-			return nil, batch.Retryable(fmt.Errorf("%w [x-request-id %s]", err, reqID), 0)
+			return nil, batch.Retryable(withRequestID(err, reqID), 0)
 		}
 		return match(chunk, s.lookup, br, resp.StatusCode, reqID, secrets), nil
 	}
@@ -169,7 +169,7 @@ func match[T any](chunk []T, lookup func(T) string, br *BulkResponse, status int
 	}
 	for i := range out {
 		if !done[i] {
-			out[i].Err = batch.Retryable(fmt.Errorf("%w [x-request-id %s]", ErrNoResult, reqID), 0)
+			out[i].Err = batch.Retryable(withRequestID(ErrNoResult, reqID), 0)
 		}
 	}
 	return out
@@ -235,7 +235,7 @@ func splitNamed(e *Error, field string, n int) []batch.Result[Result] {
 		return nil
 	}
 	out := make([]batch.Result[Result], n)
-	resend := batch.Retryable(fmt.Errorf("%w [x-request-id %s]", ErrRejectedWithOthers, e.RequestID), time.Nanosecond)
+	resend := batch.Retryable(withRequestID(ErrRejectedWithOthers, e.RequestID), time.Nanosecond)
 	for i := range out {
 		msgs, bad := byItem[i]
 		if !bad {
@@ -247,4 +247,12 @@ func splitNamed(e *Error, field string, n int) []batch.Result[Result] {
 		out[i].Err = &ie
 	}
 	return out
+}
+
+// withRequestID adds the response's x-request-id to err's message.
+func withRequestID(err error, id string) error {
+	if id == "" {
+		return err
+	}
+	return fmt.Errorf("%w [x-request-id %s]", err, id)
 }
