@@ -609,3 +609,29 @@ func TestDirectives(t *testing.T) {
 		t.Fatal("skipIfNotEmpty without fields accepted")
 	}
 }
+
+// countingLimiter counts Wait calls.
+type countingLimiter struct{ n atomic.Int32 }
+
+func (l *countingLimiter) Wait(ctx context.Context) error { l.n.Add(1); return ctx.Err() }
+
+func TestHooksKeepAndLimiterAreWired(t *testing.T) {
+	var outcomes, progress atomic.Int32
+	lim := &countingLimiter{}
+	srv, c := newFake(t, propel.WithBatchSize(10), propel.WithKeep(batch.KeepFailures), propel.WithLimiter(lim),
+		propel.WithOutcomeHook(func(int, string, batch.Status, error) { outcomes.Add(1) }),
+		propel.WithProgress(func(batch.Progress) { progress.Add(1) }))
+	in := customers(35)
+	in[20].Gender = "?"
+	rep, err := c.BulkCustomersBySourceIDSeq(context.Background(), slices.Values(in))
+	checkReport(t, rep, counts{35, 34, 1, 0})
+	if err == nil || len(rep.Outcomes) != 1 || rep.Outcomes[0].Index != 20 {
+		t.Fatalf("KeepFailures outcomes %+v", rep.Outcomes)
+	}
+	if outcomes.Load() != 35 || progress.Load() < 4 || lim.n.Load() != 4 {
+		t.Fatalf("outcome hook %d, progress %d, limiter waits %d", outcomes.Load(), progress.Load(), lim.n.Load())
+	}
+	if len(srv.Customers()) != 34 {
+		t.Fatalf("%d stored", len(srv.Customers()))
+	}
+}
