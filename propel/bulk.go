@@ -1,0 +1,258 @@
+package propel
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/httpx"
+)
+
+// spec describes one bulk endpoint to the shared send logic.
+type spec[T any] struct {
+	// name is the operation's name in reports, e.g. "propel customers bulk/sourceId".
+	name string
+	// field is the body's array key and the path's first segment, e.g. "customers".
+	field string
+	// path is the endpoint under the base URL, e.g. "/customers/bulk/sourceId".
+	path string
+	// key is the record's unique key in a report (source/sourceId/language, or id).
+	key func(T) string
+	// lookup is the value the API echoes as the entry's key (sourceId or id).
+	lookup   func(T) string
+	validate func(T) error
+	// ssn returns the record's SSN, scrubbed from server messages.
+	ssn func(T) string
+}
+
+// op builds the engine's Op for an endpoint.
+func op[T any](c *Client, s *spec[T]) batch.Op[T, Result] {
+	return batch.Op[T, Result]{
+		Name:       s.name,
+		MaxItems:   c.cfg.batchSize,
+		Key:        s.key,
+		Validate:   s.validate,
+		UniqueKeys: true, // the same record twice in one request would be ambiguous
+		Isolate:    isolate,
+		Send: func(ctx context.Context, chunk []T) ([]batch.Result[Result], error) {
+			return send(ctx, c, s, chunk)
+		},
+	}
+}
+
+// runSlice and runSeq run an endpoint over the caller's input.
+func runSlice[T any](ctx context.Context, c *Client, s *spec[T], in []T) (*batch.Report[Result], error) {
+	rep := batch.RunSlice(ctx, op(c, s), c.batchConfig(), in)
+	return rep, rep.Err()
+}
+
+func runSeq[T any](ctx context.Context, c *Client, s *spec[T], in iter.Seq[T]) (*batch.Report[Result], error) {
+	if in == nil {
+		in = func(func(T) bool) {}
+	}
+	rep := batch.Run(ctx, op(c, s), c.batchConfig(), in)
+	return rep, rep.Err()
+}
+
+// send sends one chunk and answers one result per record.
+func send[T any](ctx context.Context, c *Client, s *spec[T], chunk []T) ([]batch.Result[Result], error) {
+	body, err := encodeBulk(s.field, chunk, c.cfg.directives)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.post(ctx, s.path, body)
+	if err != nil {
+		return nil, err
+	}
+	secrets := chunkSecrets(c, s, chunk)
+	reqID := resp.Header.Get("X-Request-Id")
+	if isSuccess(resp.StatusCode) {
+		br, err := DecodeBulkResponse(resp.Body)
+		if err != nil {
+			// The request may have been applied, but the upsert is
+			// idempotent by key: sending it again is safe.
+			return nil, batch.Retryable(withRequestID(err, reqID), 0)
+		}
+		return match(chunk, s.lookup, br, resp.StatusCode, reqID, secrets), nil
+	}
+	e := errorFromResponse(resp, secrets)
+	if e.Code == CodeSchemaValidation {
+		if res := splitNamed(e, s.field, len(chunk)); res != nil {
+			return res, nil
+		}
+	}
+	return nil, e
+}
+
+// encodeBulk writes {"<field>":[...]} or, with directives,
+// {"<field>":[...],"directives":[...]}.
+func encodeBulk[T any](field string, chunk []T, directives []Directive) ([]byte, error) {
+	items, err := json.Marshal(chunk)
+	if err != nil {
+		return nil, fmt.Errorf("propel: encoding %s: %w", field, err)
+	}
+	var b bytes.Buffer
+	b.Grow(len(items) + len(field) + 64)
+	b.WriteString(`{"`)
+	b.WriteString(field)
+	b.WriteString(`":`)
+	b.Write(items)
+	if len(directives) > 0 {
+		ds, err := json.Marshal(directives)
+		if err != nil {
+			return nil, fmt.Errorf("propel: encoding directives: %w", err)
+		}
+		b.WriteString(`,"directives":`)
+		b.Write(ds)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// chunkSecrets lists the values to scrub from a chunk's server messages:
+// the client's secrets and the chunk's SSNs.
+func chunkSecrets[T any](c *Client, s *spec[T], chunk []T) []string {
+	out := append([]string(nil), c.secrets...)
+	if s.ssn == nil {
+		return out
+	}
+	for _, r := range chunk {
+		if v := s.ssn(r); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// match pairs the response's entries with the chunk's records by key (the
+// n-th entry with a key goes to the n-th record with that lookup value).
+// Entries without a key are paired by position only when the response has
+// exactly one entry per record. A record left without an entry is sent
+// again (ErrNoResult).
+func match[T any](chunk []T, lookup func(T) string, br *BulkResponse, status int, reqID string, secrets []string) []batch.Result[Result] {
+	out := make([]batch.Result[Result], len(chunk))
+	done := make([]bool, len(chunk))
+	queues := make(map[string][]int, len(chunk))
+	for i, r := range chunk {
+		k := normKey(lookup(r))
+		queues[k] = append(queues[k], i)
+	}
+	var keyless []int // entries without a key
+	for n := range br.Data {
+		en := &br.Data[n]
+		if !en.HasKey {
+			keyless = append(keyless, n)
+			continue
+		}
+		k := normKey(en.Key)
+		q := queues[k]
+		if len(q) == 0 {
+			continue // an entry for no record of ours: ignored
+		}
+		i := q[0]
+		queues[k] = q[1:]
+		out[i], done[i] = entryResult(en, status, reqID, secrets), true
+	}
+	if len(keyless) > 0 && len(br.Data) == len(chunk) {
+		for _, n := range keyless {
+			if !done[n] {
+				out[n], done[n] = entryResult(&br.Data[n], status, reqID, secrets), true
+			}
+		}
+	}
+	for i := range out {
+		if !done[i] {
+			out[i].Err = batch.Retryable(withRequestID(ErrNoResult, reqID), 0)
+		}
+	}
+	return out
+}
+
+// entryResult turns one response entry into a record's result.
+func entryResult(en *Entry, status int, reqID string, secrets []string) batch.Result[Result] {
+	r := Result{Action: en.Action, ID: en.ID, Key: en.Key, LookupKey: en.LookupKey, Success: en.Success, Messages: en.Messages}
+	if en.Success {
+		return batch.Result[Result]{Value: r}
+	}
+	msgs := append([]string(nil), en.Messages...)
+	redactMessages(msgs, secrets)
+	r.Messages = msgs
+	if en.Raw != nil {
+		r.Raw = json.RawMessage(httpx.RedactString(string(en.Raw), secrets...))
+	}
+	e := &Error{HTTPStatus: status, Type: en.Type, Messages: msgs, RequestID: reqID, Item: true}
+	e.setCode(en.Code)
+	return batch.Result[Result]{Value: r, Err: e}
+}
+
+// normKey compares keys as text, treating "00123" and 123 alike.
+func normKey(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return s
+		}
+	}
+	t := strings.TrimLeft(s, "0")
+	if t == "" {
+		return "0"
+	}
+	return t
+}
+
+// itemPath finds the item a schema message names: "#/customers/3: ..." or
+// "#/customers/3/addresses/0: ...".
+var itemPath = regexp.MustCompile(`^\s*#/([A-Za-z]+)/(\d+)(?:[/:\s]|$)`)
+
+// splitNamed answers a 10007 whose messages name records of the chunk:
+// those records fail with their own messages, and the others are sent again
+// at once without them. It returns nil when no message names a record of
+// the chunk (the engine then isolates by halving).
+func splitNamed(e *Error, field string, n int) []batch.Result[Result] {
+	byItem := map[int][]string{}
+	for _, m := range e.Messages {
+		sub := itemPath.FindStringSubmatch(m)
+		if sub == nil || sub[1] != field {
+			continue
+		}
+		i, err := strconv.Atoi(sub[2])
+		if err != nil || i < 0 || i >= n {
+			continue
+		}
+		byItem[i] = append(byItem[i], m)
+	}
+	if len(byItem) == 0 {
+		return nil
+	}
+	out := make([]batch.Result[Result], n)
+	resend := batch.Retryable(withRequestID(ErrRejectedWithOthers, e.RequestID), time.Nanosecond)
+	for i := range out {
+		msgs, bad := byItem[i]
+		if !bad {
+			out[i].Err = resend
+			continue
+		}
+		ie := *e
+		ie.Messages = msgs
+		out[i].Err = &ie
+	}
+	return out
+}
+
+// withRequestID adds the response's x-request-id to err's message.
+func withRequestID(err error, id string) error {
+	if id == "" {
+		return err
+	}
+	return fmt.Errorf("%w [x-request-id %s]", err, id)
+}

@@ -1,0 +1,251 @@
+package propel
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/crmbatch/crmbatch/internal/codec"
+	"github.com/crmbatch/crmbatch/internal/httpx"
+)
+
+// BulkResponse is the body of a 2xx bulk answer:
+// {"data":[...],"messages":["Completed"],"total":1}.
+type BulkResponse struct {
+	Data     []Entry
+	Messages []string
+	Total    int
+}
+
+// Entry is one element of a bulk response's data. Key holds the lookup
+// value as text whether it came as a number or a string.
+type Entry struct {
+	Action    string
+	ID        int64
+	Key       string
+	HasKey    bool
+	LookupKey string
+	// Success is the entry's flag; an entry without one counts as
+	// successful unless it carries an error.
+	Success  bool
+	Code     string
+	Type     string
+	Messages []string
+	// Raw is a failed entry as received, whatever its shape.
+	Raw json.RawMessage
+}
+
+// wire shapes, tolerant of the types the API varies.
+type wireBulk struct {
+	Data     []json.RawMessage       `json:"data"`
+	Messages codec.OneOrMany[string] `json:"messages"`
+	Total    codec.Int               `json:"total"`
+}
+
+type wireEntry struct {
+	Action    string                  `json:"action"`
+	ID        codec.Int               `json:"id"`
+	Key       *codec.String           `json:"key"`
+	LookupKey string                  `json:"lookupKey"`
+	Success   *bool                   `json:"success"`
+	Code      codec.String            `json:"code"`
+	Type      string                  `json:"type"`
+	Message   codec.String            `json:"message"`
+	Messages  codec.OneOrMany[string] `json:"messages"`
+	Error     json.RawMessage         `json:"error"`
+}
+
+type wireErrorBody struct {
+	Code     codec.String            `json:"code"`
+	Status   codec.Int               `json:"status"`
+	Type     string                  `json:"type"`
+	Message  codec.String            `json:"message"`
+	Messages codec.OneOrMany[string] `json:"messages"`
+	MoreInfo string                  `json:"moreInfo"`
+}
+
+// DecodeBulkResponse reads a 2xx bulk answer. It fails on anything that is
+// not such an object; it never panics.
+func DecodeBulkResponse(body []byte) (*BulkResponse, error) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || body[0] != '{' {
+		return nil, fmt.Errorf("%w: not a JSON object", ErrMalformedResponse)
+	}
+	var w wireBulk
+	if err := json.Unmarshal(body, &w); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformedResponse, redactJSONErr(err))
+	}
+	out := &BulkResponse{Messages: w.Messages, Total: int(w.Total), Data: make([]Entry, 0, len(w.Data))}
+	for i, raw := range w.Data {
+		var we wireEntry
+		if err := json.Unmarshal(raw, &we); err != nil {
+			return nil, fmt.Errorf("%w: data[%d]: %v", ErrMalformedResponse, i, redactJSONErr(err))
+		}
+		e := Entry{Action: we.Action, ID: int64(we.ID), LookupKey: we.LookupKey, Code: string(we.Code), Type: we.Type}
+		if we.Key != nil && *we.Key != "" {
+			e.Key, e.HasKey = string(*we.Key), true
+		}
+		if we.Message != "" {
+			e.Messages = append(e.Messages, string(we.Message))
+		}
+		e.Messages = append(e.Messages, we.Messages...)
+		hasErr := false
+		if len(we.Error) > 0 && string(we.Error) != "null" && string(we.Error) != "false" {
+			hasErr = true
+			eb, msg := decodeErrorValue(we.Error)
+			if eb != nil {
+				if e.Code == "" {
+					e.Code = string(eb.Code)
+				}
+				if e.Type == "" {
+					e.Type = eb.Type
+				}
+				if eb.Message != "" {
+					e.Messages = append(e.Messages, string(eb.Message))
+				}
+				e.Messages = append(e.Messages, eb.Messages...)
+			} else if msg != "" {
+				e.Messages = append(e.Messages, msg)
+			}
+		}
+		if we.Success != nil {
+			e.Success = *we.Success
+		} else {
+			e.Success = !hasErr
+		}
+		if !e.Success {
+			e.Raw = append(json.RawMessage(nil), raw...)
+		}
+		out.Data = append(out.Data, e)
+	}
+	return out, nil
+}
+
+// decodeErrorValue reads an "error" value that is an object or a string.
+func decodeErrorValue(raw json.RawMessage) (*wireErrorBody, string) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return nil, ""
+	}
+	if raw[0] == '{' {
+		var eb wireErrorBody
+		if json.Unmarshal(raw, &eb) == nil {
+			return &eb, ""
+		}
+		return nil, ""
+	}
+	var s codec.String
+	if json.Unmarshal(raw, &s) == nil {
+		return nil, string(s)
+	}
+	return nil, ""
+}
+
+// DecodeError reads a non-2xx answer into an *Error: the envelope
+// {"error":{...}}, an OAuth error ({"error":"invalid_client",...}) or, when
+// the body is neither, just the status. requestID is the x-request-id.
+// It never panics.
+func DecodeError(status int, body []byte, requestID string) *Error {
+	e := &Error{HTTPStatus: status, RequestID: requestID}
+	var env struct {
+		Error            json.RawMessage `json:"error"`
+		ErrorDescription codec.String    `json:"error_description"`
+	}
+	body = bytes.TrimSpace(body)
+	if len(body) > 0 && body[0] == '{' && json.Unmarshal(body, &env) == nil && len(env.Error) > 0 {
+		eb, msg := decodeErrorValue(env.Error)
+		switch {
+		case eb != nil:
+			e.setCode(string(eb.Code))
+			e.Type, e.MoreInfo = eb.Type, eb.MoreInfo
+			if eb.Message != "" {
+				e.Messages = append(e.Messages, string(eb.Message))
+			}
+			e.Messages = append(e.Messages, eb.Messages...)
+			if e.HTTPStatus == 0 {
+				e.HTTPStatus = int(eb.Status)
+			}
+		case msg != "":
+			e.Type = msg // OAuth: "invalid_client"
+			if env.ErrorDescription != "" {
+				e.Messages = []string{string(env.ErrorDescription)}
+			}
+		}
+		return e
+	}
+	if len(body) > 0 {
+		e.Messages = []string{fmt.Sprintf("unreadable error body (%d bytes)", len(body))}
+	}
+	return e
+}
+
+// errorFromResponse builds the *Error of a non-2xx response with its
+// messages redacted of the given secrets.
+func errorFromResponse(resp *httpx.Response, secrets []string) *Error {
+	e := DecodeError(resp.StatusCode, resp.Body, resp.Header.Get("X-Request-Id"))
+	redactMessages(e.Messages, secrets)
+	if ra, ok := httpx.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+		e.retryAfter = ra
+	}
+	return e
+}
+
+// redactMessages scrubs server messages in place: a server echoing a
+// rejected value could echo an SSN.
+func redactMessages(msgs []string, secrets []string) {
+	for i, m := range msgs {
+		msgs[i] = httpx.RedactString(m, secrets...)
+	}
+}
+
+// tokenResponse is the token endpoint's answer in both documented forms:
+// {"access_token","expires_in":1800,"token_type":"Bearer"} and the older
+// {"access_token","expires_in":"1899","token_type":"BearerToken",...}.
+type tokenResponse struct {
+	AccessToken string    `json:"access_token"`
+	ExpiresIn   codec.Int `json:"expires_in"`
+	TokenType   string    `json:"token_type"`
+}
+
+// defaultTokenLifetime is assumed when the token endpoint gives no
+// expires_in (Propel documents 30 minutes).
+const defaultTokenLifetime = 30 * time.Minute
+
+// decodeToken reads a token answer; the token type is ignored (the token is
+// always sent as Bearer).
+func decodeToken(body []byte, now time.Time) (token string, expiry time.Time, err error) {
+	var tr tokenResponse
+	if err := json.Unmarshal(body, &tr); err != nil {
+		return "", time.Time{}, fmt.Errorf("%w: token answer: %v", ErrMalformedResponse, redactJSONErr(err))
+	}
+	if strings.TrimSpace(tr.AccessToken) == "" {
+		return "", time.Time{}, fmt.Errorf("%w: token answer without access_token", ErrMalformedResponse)
+	}
+	life := time.Duration(tr.ExpiresIn) * time.Second
+	if tr.ExpiresIn <= 0 || tr.ExpiresIn > 1e6 {
+		life = defaultTokenLifetime
+	}
+	return tr.AccessToken, now.Add(life), nil
+}
+
+// redactJSONErr keeps a JSON error's message short and free of values.
+func redactJSONErr(err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Errorf("invalid JSON at offset %d", se.Offset)
+	case errors.As(err, &te):
+		return fmt.Errorf("field %s: unexpected %s", te.Field, te.Value)
+	}
+	return errors.New("invalid JSON")
+}
+
+// isSuccess reports a 2xx status.
+func isSuccess(status int) bool {
+	return status >= http.StatusOK && status < http.StatusMultipleChoices
+}

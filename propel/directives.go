@@ -1,0 +1,70 @@
+package propel
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// The documented directive operations.
+const (
+	// DirectiveSkipIfNotEmpty: on update, leave the listed fields alone
+	// where the stored record already has a value.
+	DirectiveSkipIfNotEmpty = "skipIfNotEmpty"
+	// DirectiveSkipCreate: update existing records only; create none.
+	DirectiveSkipCreate = "skipCreate"
+	// DirectiveSkipMoveOnUpdate (companies): on update, do not move the
+	// company under the parent given.
+	DirectiveSkipMoveOnUpdate = "skipMoveOnUpdate"
+)
+
+// Directive changes how a bulk upsert treats existing records; it is sent
+// in the request's "directives" array. Build one with SkipIfNotEmpty,
+// SkipCreate or SkipMoveOnUpdate.
+type Directive struct {
+	Operation string   `json:"operation"`
+	Fields    []string `json:"fields"`
+}
+
+// SkipIfNotEmpty returns the directive that keeps the listed fields (JSON
+// names, e.g. "email") of existing records that already have a value.
+func SkipIfNotEmpty(fields ...string) Directive {
+	return Directive{Operation: DirectiveSkipIfNotEmpty, Fields: fields}
+}
+
+// SkipCreate returns the directive that only updates existing records.
+func SkipCreate() Directive { return Directive{Operation: DirectiveSkipCreate, Fields: []string{}} }
+
+// SkipMoveOnUpdate returns the companies directive that keeps an existing
+// company where it is in the hierarchy.
+func SkipMoveOnUpdate() Directive {
+	return Directive{Operation: DirectiveSkipMoveOnUpdate, Fields: []string{}}
+}
+
+// WithDirectives sends the directives with every bulk request the client
+// makes (use one client per set of directives).
+func WithDirectives(ds ...Directive) Option {
+	return func(c *config) error {
+		for i, d := range ds {
+			switch d.Operation {
+			case DirectiveSkipIfNotEmpty:
+				if len(d.Fields) == 0 {
+					return fmt.Errorf("propel: WithDirectives: directive %d (%s) names no fields", i, d.Operation)
+				}
+				for _, f := range d.Fields {
+					if strings.TrimSpace(f) == "" {
+						return fmt.Errorf("propel: WithDirectives: directive %d has an empty field name", i)
+					}
+				}
+			case DirectiveSkipCreate, DirectiveSkipMoveOnUpdate:
+			default:
+				return errors.New("propel: WithDirectives: unknown operation " + fmt.Sprintf("%q", d.Operation))
+			}
+			if ds[i].Fields == nil {
+				ds[i].Fields = []string{}
+			}
+		}
+		c.directives = append([]Directive(nil), ds...)
+		return nil
+	}
+}

@@ -1,0 +1,38 @@
+package propel_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/crmbatch/crmbatch/propel"
+	"github.com/crmbatch/crmbatch/propel/propeltest"
+)
+
+// Upsert customers by source id against the in-memory fake; with real
+// credentials use propel.New(propel.WithClientCredentials(id, secret)).
+func ExampleClient_BulkCustomersBySourceID() {
+	srv := propeltest.NewServer()
+	defer srv.Close()
+	client, err := propel.New(srv.ClientOptions()...)
+	if err != nil {
+		panic(err)
+	}
+	customers := []propel.Customer{
+		{Source: "MY_CRM", SourceID: "C-1001", Language: "NL", FirstName: "Ada", LastName: "Lovelace",
+			Email: "ada@example.com", Gender: propel.GenderFemale, DateOfBirth: "1815-12-10",
+			Addresses: []propel.Address{{Type: propel.AddressInvoice, Code: "A1", Street: "Kerkstraat",
+				Number: "34", PostalCode: "3511 AB", City: "Utrecht", Country: "NL", IsDefault: propel.Yes}}},
+		{Source: "MY_CRM", SourceID: "C-1002", Language: "NL", FirstName: "Alan", Email: "not an email"},
+	}
+	rep, err := client.BulkCustomersBySourceID(context.Background(), customers)
+	fmt.Printf("succeeded %d, failed %d of %d in %d request(s)\n", rep.Succeeded, rep.Failed, rep.Total, rep.Requests)
+	for _, o := range rep.Outcomes {
+		fmt.Println(o.Index, o.Key, o.Status, o.Result.Action, o.Err)
+	}
+	fmt.Println(err != nil)
+	// Output:
+	// succeeded 1, failed 1 of 2 in 1 request(s)
+	// 0 MY_CRM/C-1001/NL succeeded create <nil>
+	// 1 MY_CRM/C-1002/NL failed  propel: invalid record: email: not a valid email address
+	// true
+}

@@ -1,0 +1,339 @@
+package propel
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/google/go-cmp/cmp"
+	"gopkg.in/h2non/gock.v1"
+)
+
+// Tests in this file use gock, which is global: none of them runs in parallel.
+
+var update = flag.Bool("update", false, "rewrite the golden request files in testdata")
+
+const (
+	gockBase   = "https://api.propel.test/v2"
+	gockHost   = "https://api.propel.test"
+	gockID     = "my-client-id"
+	gockSecret = "s3cr3t-client-value"
+)
+
+var fastRetry = batch.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}
+
+// gockClient builds a client whose requests gock intercepts.
+func gockClient(t *testing.T, opts ...Option) *Client {
+	t.Helper()
+	base := []Option{WithBaseURL(gockBase), WithClientCredentials(gockID, gockSecret), WithRetryPolicy(fastRetry), WithConcurrency(1)}
+	c, err := New(append(base, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gock.InterceptClient(c.HTTPClient())
+	t.Cleanup(func() {
+		if gock.HasUnmatchedRequest() {
+			t.Errorf("gock: unmatched requests: %v", gock.GetUnmatchedRequests())
+		}
+		gock.Off()
+		gock.CleanUnmatchedRequest()
+	})
+	return c
+}
+
+// exactBody matches a request whose body is byte for byte want.
+func exactBody(want []byte) gock.MatchFunc {
+	return func(req *http.Request, _ *gock.Request) (bool, error) {
+		if req.Body == nil {
+			return len(want) == 0, nil
+		}
+		b, err := io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		return bytes.Equal(b, want), err
+	}
+}
+
+// mockToken expects one client-credentials token request and answers with
+// the given testdata file.
+func mockToken(file string) {
+	form := "client_id=" + gockID + "&client_secret=" + gockSecret + "&grant_type=client_credentials"
+	gock.New(gockHost).Post("/oauth2/token").
+		MatchHeader("Content-Type", "^application/x-www-form-urlencoded$").
+		AddMatcher(exactBody([]byte(form))).
+		Reply(200).SetHeader("Content-Type", "application/json").File(filepath.Join("testdata", file))
+}
+
+// golden compares body with testdata/name, or rewrites it under -update.
+func golden(t *testing.T, name string, body []byte) []byte {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, append(body, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.TrimSuffix(want, []byte("\n"))
+}
+
+var adaCustomer = Customer{
+	Source: "MY_CRM", SourceID: "C-1001", Language: "NL",
+	FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com", Phone: "0301234567",
+	Gender: GenderFemale, DateOfBirth: "1815-12-10", SSN: "123-45-6789",
+	Addresses: []Address{{Type: AddressInvoice, Code: "A1", Street: "Kerkstraat", Number: "34",
+		PostalCode: "3511 AB", City: "Utrecht", Country: "NL", IsDefault: Yes}},
+}
+
+func TestGoldenRequests(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name, file, path string
+		reply            string
+		run              func(c *Client) (*batch.Report[Result], error)
+		opts             []Option
+	}{
+		{"customers by sourceId", "req_customers_sourceid.json", "/v2/customers/bulk/sourceId",
+			`{"data":[{"action":"create","id":25494,"key":"C-1001","lookupKey":"sourceId","success":true},{"action":"update","id":25495,"key":3002196,"lookupKey":"sourceId","success":true}],"messages":["Completed"],"total":2}`,
+			func(c *Client) (*batch.Report[Result], error) {
+				return c.BulkCustomersBySourceID(ctx, []Customer{adaCustomer, {Source: "MY_CRM", SourceID: "3002196", Language: "EN", LastName: "Turing"}})
+			}, nil},
+		{"customers by id", "req_customers_id.json", "/v2/customers/bulk/id",
+			`{"data":[{"action":"update","id":25494,"key":25494,"lookupKey":"id","success":true}],"messages":["Completed"],"total":1}`,
+			func(c *Client) (*batch.Report[Result], error) {
+				return c.BulkCustomersByID(ctx, []Customer{{ID: 25494, Mobile: "0612345678", PrimaryLanguage: "NL"}})
+			}, nil},
+		{"contacts by sourceId", "req_contacts_sourceid.json", "/v2/contacts/bulk/sourceId",
+			`{"data":[{"action":"create","id":9,"key":"P-1","lookupKey":"sourceId","success":true}],"messages":["Completed"],"total":1}`,
+			func(c *Client) (*batch.Report[Result], error) {
+				return c.BulkContactsBySourceID(ctx, []Contact{{Source: "MY_ERP", SourceID: "P-1", Language: "NL", FirstName: "Jan",
+					Email: "jan@bakkerbouw.nl", Parent: &Parent{Source: "MY_ERP", SourceID: "1032644"}}})
+			}, nil},
+		{"contacts by id", "req_contacts_id.json", "/v2/contacts/bulk/id",
+			`{"data":[{"action":"update","id":25492,"key":25492,"lookupKey":"id","success":true}],"messages":["Completed"],"total":1}`,
+			func(c *Client) (*batch.Report[Result], error) {
+				return c.BulkContactsByID(ctx, []Contact{{ID: 25492, Title: "Dr.", Parent: &Parent{ID: 77}}})
+			}, nil},
+		{"companies by sourceId", "req_companies_sourceid.json", "/v2/companies/bulk/sourceId",
+			`{"data":[{"action":"create","id":5,"key":1032644,"lookupKey":"sourceId","success":true}],"messages":["Completed"],"total":1}`,
+			func(c *Client) (*batch.Report[Result], error) {
+				return c.BulkCompaniesBySourceID(ctx, []Company{{Source: "MY_ERP", SourceID: "1032644", Language: "NL",
+					Name: "Bakker Bouw B.V.", DebtorID: "29931", TaxNumber: "NL812345678B01", CocNumber: "12345678",
+					Email: "info@bakkerbouw.nl", Phone: "0301234567", Budget: No,
+					Addresses: []Address{{Type: AddressInvoice, Code: "34766", Street: "Kerkstraat", Number: "34",
+						PostalCode: "3511 AB", City: "Utrecht", Country: "NL", Email: "factuur@bakkerbouw.nl", IsDefault: Yes}}}})
+			}, nil},
+		{"customers with directives", "req_customers_directives.json", "/v2/customers/bulk/sourceId",
+			`{"data":[{"action":"update","id":1,"key":"C-7","lookupKey":"sourceId","success":true}],"messages":["Completed"],"total":1}`,
+			func(c *Client) (*batch.Report[Result], error) {
+				return c.BulkCustomersBySourceID(ctx, []Customer{{Source: "MY_CRM", SourceID: "C-7", Language: "NL", Email: "x@example.com"}})
+			}, []Option{WithDirectives(SkipIfNotEmpty("email", "phone"), SkipCreate())}},
+		{"companies by id", "req_companies_id.json", "/v2/companies/bulk/id",
+			`{"data":[{"action":"update","id":5,"key":"5","lookupKey":"id","success":true}],"messages":["Completed"],"total":1}`,
+			func(c *Client) (*batch.Report[Result], error) {
+				return c.BulkCompaniesByID(ctx, []Company{{ID: 5, Office: "Utrecht", OrderListAllowAll: "U"}})
+			}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer gock.Off()
+			c := gockClient(t, tt.opts...)
+			var got []byte
+			capture := func(req *http.Request, _ *gock.Request) (bool, error) {
+				b, err := io.ReadAll(req.Body)
+				req.Body = io.NopCloser(bytes.NewReader(b))
+				got = b
+				return true, err
+			}
+			mockToken("token_new.json")
+			gock.New(gockBase).Post(strings.TrimPrefix(tt.path, "/v2")).
+				MatchHeader("Authorization", "^Bearer tok-new-1$").
+				MatchHeader("Content-Type", "^application/json$").
+				MatchHeader("Accept", "^application/json$").
+				AddMatcher(capture).
+				Reply(200).SetHeader("X-Request-Id", "rid-1").BodyString(tt.reply)
+			rep, err := tt.run(c)
+			if err != nil {
+				t.Fatalf("run: %v", err)
+			}
+			want := golden(t, tt.file, got)
+			if !bytes.Equal(got, want) {
+				t.Fatalf("request body\n got %s\nwant %s", got, want)
+			}
+			if !rep.Balanced() || rep.Failed != 0 || rep.Requests != 1 || !gock.IsDone() {
+				t.Fatalf("report %+v, gock done %v", rep, gock.IsDone())
+			}
+			for _, o := range rep.Outcomes {
+				if o.Result.ID == 0 || o.Result.Action == "" {
+					t.Errorf("outcome %d has no result: %+v", o.Index, o.Result)
+				}
+			}
+		})
+	}
+}
+
+func TestResultsMatchedByKeyNotPosition(t *testing.T) {
+	defer gock.Off()
+	c := gockClient(t)
+	mockToken("token_new.json")
+	// the answer lists the records in reverse order, one key as a number
+	gock.New(gockBase).Post("/customers/bulk/sourceId").Reply(200).BodyString(
+		`{"data":[{"action":"create","id":3,"key":"B","lookupKey":"sourceId","success":true},` +
+			`{"action":"update","id":2,"key":"A","lookupKey":"sourceId","success":true},` +
+			`{"action":"update","id":1,"key":17,"lookupKey":"sourceId","success":true}],"total":3}`)
+	in := []Customer{{Source: "S", SourceID: "17"}, {Source: "S", SourceID: "A"}, {Source: "S", SourceID: "B"}}
+	rep, err := c.BulkCustomersBySourceID(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []int64{rep.Outcomes[0].Result.ID, rep.Outcomes[1].Result.ID, rep.Outcomes[2].Result.ID}
+	if d := cmp.Diff([]int64{1, 2, 3}, got); d != "" {
+		t.Fatalf("ids by record (-want +got):\n%s", d)
+	}
+}
+
+func TestMissingEntryIsResent(t *testing.T) {
+	defer gock.Off()
+	c := gockClient(t)
+	mockToken("token_new.json")
+	gock.New(gockBase).Post("/customers/bulk/sourceId").Reply(200).BodyString(
+		`{"data":[{"action":"create","id":1,"key":"A","lookupKey":"sourceId","success":true}],"total":1}`)
+	gock.New(gockBase).Post("/customers/bulk/sourceId").
+		AddMatcher(exactBody([]byte(`{"customers":[{"source":"S","sourceId":"B"}]}`))).
+		Reply(200).BodyString(`{"data":[{"action":"create","id":2,"key":"B","lookupKey":"sourceId","success":true}],"total":1}`)
+	rep, err := c.BulkCustomersBySourceID(context.Background(), []Customer{{Source: "S", SourceID: "A"}, {Source: "S", SourceID: "B"}})
+	if err != nil || rep.Succeeded != 2 || rep.Requests != 2 || rep.Retries != 1 {
+		t.Fatalf("rep %+v err %v", rep, err)
+	}
+}
+
+func TestLegacyTokenSentAsBearer(t *testing.T) {
+	defer gock.Off()
+	c := gockClient(t)
+	mockToken("token_legacy.json")
+	gock.New(gockBase).Post("/customers/bulk/sourceId").
+		MatchHeader("Authorization", "^Bearer tok-legacy-1$").
+		Reply(200).BodyString(`{"data":[{"action":"create","id":1,"key":"A","lookupKey":"sourceId","success":true}],"total":1}`)
+	rep, err := c.BulkCustomersBySourceID(context.Background(), []Customer{{Source: "S", SourceID: "A"}})
+	if err != nil || rep.Succeeded != 1 {
+		t.Fatalf("rep %+v err %v", rep, err)
+	}
+}
+
+func TestUnauthorizedRefreshesOnceAndReplays(t *testing.T) {
+	defer gock.Off()
+	c := gockClient(t)
+	mockToken("token_new.json")
+	gock.New(gockBase).Post("/customers/bulk/sourceId").MatchHeader("Authorization", "^Bearer tok-new-1$").
+		Reply(401).BodyString(`{"error":{"status":401,"type":"InvalidToken","messages":["expired"]}}`)
+	mockToken("token_legacy.json")
+	gock.New(gockBase).Post("/customers/bulk/sourceId").MatchHeader("Authorization", "^Bearer tok-legacy-1$").
+		Reply(200).BodyString(`{"data":[{"action":"create","id":1,"key":"A","lookupKey":"sourceId","success":true}],"total":1}`)
+	rep, err := c.BulkCustomersBySourceID(context.Background(), []Customer{{Source: "S", SourceID: "A"}})
+	if err != nil || rep.Succeeded != 1 || rep.Requests != 1 || !gock.IsDone() {
+		t.Fatalf("rep %+v err %v done %v", rep, err, gock.IsDone())
+	}
+}
+
+func TestUnauthorizedTwiceStopsRun(t *testing.T) {
+	defer gock.Off()
+	c := gockClient(t, WithBatchSize(1))
+	for range 2 {
+		mockToken("token_new.json")
+		gock.New(gockBase).Post("/customers/bulk/sourceId").
+			Reply(401).SetHeader("X-Request-Id", "rid-401").BodyString(`{"error":{"status":401,"type":"InvalidToken","messages":["revoked"]}}`)
+	}
+	rep, err := c.BulkCustomersBySourceID(context.Background(), []Customer{{Source: "S", SourceID: "A"}, {Source: "S", SourceID: "B"}, {Source: "S", SourceID: "C"}})
+	if !errors.Is(err, ErrUnauthorized) {
+		t.Fatalf("err %v, want ErrUnauthorized", err)
+	}
+	if !rep.Balanced() || rep.NotAttempted != 3 || rep.Requests != 1 {
+		t.Fatalf("rep %+v", rep)
+	}
+	var pe *Error
+	if !errors.As(err, &pe) || pe.RequestID != "rid-401" || pe.HTTPStatus != 401 {
+		t.Fatalf("typed error %+v", pe)
+	}
+}
+
+// syncBuffer is a log sink safe for concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestSecretsAndSSNNeverLeak(t *testing.T) {
+	t.Run("client secret echoed by the token endpoint", func(t *testing.T) {
+		defer gock.Off()
+		var logs syncBuffer
+		c := gockClient(t, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+		gock.New(gockHost).Post("/oauth2/token").Reply(401).
+			BodyString(`{"error":"invalid_client","error_description":"unknown secret ` + gockSecret + ` for ` + gockID + `"}`)
+		rep, err := c.BulkCustomersBySourceID(context.Background(), []Customer{{Source: "S", SourceID: "A"}})
+		if err == nil || !rep.Balanced() || rep.NotAttempted != 1 {
+			t.Fatalf("rep %+v err %v", rep, err)
+		}
+		if !errors.Is(err, ErrUnauthorized) {
+			t.Errorf("token refusal should match ErrUnauthorized: %v", err)
+		}
+		for what, s := range map[string]string{"error": err.Error(), "logs": logs.String()} {
+			if strings.Contains(s, gockSecret) {
+				t.Errorf("%s holds the client secret: %s", what, s)
+			}
+		}
+		if !strings.Contains(err.Error(), "REDACTED") {
+			t.Errorf("error should show where the secret was: %s", err)
+		}
+	})
+	t.Run("ssn echoed in a schema error", func(t *testing.T) {
+		defer gock.Off()
+		var logs syncBuffer
+		c := gockClient(t, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+		mockToken("token_new.json")
+		gock.New(gockBase).Post("/customers/bulk/sourceId").Reply(400).BodyString(
+			`{"error":{"code":10007,"status":400,"type":"SchemaValidationException","messages":["#/customers/0/ssn: string [` + adaCustomer.SSN + `] does not match pattern"]}}`)
+		rep, err := c.BulkCustomersBySourceID(context.Background(), []Customer{adaCustomer})
+		if err == nil || rep.Failed != 1 {
+			t.Fatalf("rep %+v err %v", rep, err)
+		}
+		slog.New(slog.NewTextHandler(&logs, nil)).Info("record", "customer", adaCustomer, "contact", Contact{SSN: adaCustomer.SSN})
+		printed := fmt.Sprint(adaCustomer) + fmt.Sprintf("%v %+v %#v %s", &adaCustomer, adaCustomer, adaCustomer, Contact{SSN: adaCustomer.SSN})
+		if !strings.Contains(printed, "Lovelace") {
+			t.Errorf("printing should keep the other fields: %s", printed)
+		}
+		for what, s := range map[string]string{"error": err.Error(), "logs": logs.String(), "printed": printed} {
+			if strings.Contains(s, adaCustomer.SSN) {
+				t.Errorf("%s holds the SSN: %s", what, s)
+			}
+		}
+		if !strings.Contains(err.Error(), "#/customers/0/ssn") {
+			t.Errorf("the message should still say what was wrong: %s", err)
+		}
+	})
+}

@@ -1,0 +1,248 @@
+package propel
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strconv"
+)
+
+// YN is a Propel flag, sent as the string "Y" or "N". The zero value is
+// left out of the request (the API's default applies).
+type YN string
+
+// The two flag values.
+const (
+	Yes YN = "Y"
+	No  YN = "N"
+)
+
+// Flag returns Yes for true and No for false.
+func Flag(b bool) YN {
+	if b {
+		return Yes
+	}
+	return No
+}
+
+// Gender values accepted by the API.
+const (
+	GenderMale      = "M"
+	GenderFemale    = "F"
+	GenderUndefined = "U"
+)
+
+// Address types.
+const (
+	AddressDelivery = "delivery"
+	AddressInvoice  = "invoice"
+)
+
+// Parent identifies a parent company: by Propeller ID, or by Source and
+// SourceID.
+type Parent struct {
+	ID       int64  `json:"id,omitempty"`
+	Source   string `json:"source,omitempty"`
+	SourceID string `json:"sourceId,omitempty"`
+}
+
+// Address is a customer's or company's address. Type, Street, City and
+// Country are required; Code is your own key for the address (the API
+// matches addresses on it).
+type Address struct {
+	// Type is AddressDelivery or AddressInvoice.
+	Type            string `json:"type,omitempty"`
+	Code            string `json:"code,omitempty"`
+	Company         string `json:"company,omitempty"`
+	FirstName       string `json:"firstName,omitempty"`
+	MiddleName      string `json:"middleName,omitempty"`
+	LastName        string `json:"lastName,omitempty"`
+	Gender          string `json:"gender,omitempty"`
+	Street          string `json:"street,omitempty"`
+	Number          string `json:"number,omitempty"`
+	NumberExtension string `json:"numberExtension,omitempty"`
+	PostalCode      string `json:"postalCode,omitempty"`
+	City            string `json:"city,omitempty"`
+	Region          string `json:"region,omitempty"`
+	// Country is an ISO 3166-1 alpha-2 code, e.g. "NL".
+	Country string `json:"country,omitempty"`
+	Phone   string `json:"phone,omitempty"`
+	Mobile  string `json:"mobile,omitempty"`
+	Email   string `json:"email,omitempty"`
+	URL     string `json:"url,omitempty"`
+	Notes   string `json:"notes,omitempty"`
+	// ICP marks an intra-community (EU) address; default N.
+	ICP YN `json:"icp,omitempty"`
+	// IsDefault marks the default address of its type; default N.
+	IsDefault YN `json:"isDefault,omitempty"`
+}
+
+// Customer is a B2C customer. For BulkCustomersBySourceID, Source, SourceID
+// and Language identify it; for BulkCustomersByID, ID does. Every empty
+// field is left out of the request.
+type Customer struct {
+	// ID is Propeller's customer id (the key of BulkCustomersByID only).
+	ID int64 `json:"id,omitempty"`
+	// Source names your system, e.g. "MY_CRM".
+	Source string `json:"source,omitempty"`
+	// SourceID is the customer's id in Source.
+	SourceID string `json:"sourceId,omitempty"`
+	// Language is the record's language (ISO 639-1, e.g. "NL").
+	Language     string `json:"language,omitempty"`
+	DebtorID     string `json:"debtorId,omitempty"`
+	FirstName    string `json:"firstName,omitempty"`
+	MiddleName   string `json:"middleName,omitempty"`
+	LastName     string `json:"lastName,omitempty"`
+	Abbreviation string `json:"abbreviation,omitempty"`
+	Title        string `json:"title,omitempty"`
+	// DateOfBirth is YYYY-MM-DD.
+	DateOfBirth string `json:"dateOfBirth,omitempty"`
+	// Gender is GenderMale, GenderFemale or GenderUndefined.
+	Gender string `json:"gender,omitempty"`
+	// SSN is never logged nor put in an error message.
+	SSN    string  `json:"ssn,omitempty"`
+	Phone  string  `json:"phone,omitempty"`
+	Mobile string  `json:"mobile,omitempty"`
+	Email  string  `json:"email,omitempty"`
+	Parent *Parent `json:"parent,omitempty"`
+	// PrimaryLanguage is ISO 639-1.
+	PrimaryLanguage string    `json:"primaryLanguage,omitempty"`
+	Addresses       []Address `json:"addresses,omitempty"`
+}
+
+// LogValue keeps the SSN out of slog output.
+func (c Customer) LogValue() slog.Value {
+	return personLog(c.ID, c.Source, c.SourceID, c.Language, c.SSN)
+}
+
+// String prints the customer's fields (as %+v would) with the SSN redacted.
+func (c Customer) String() string {
+	type plain Customer
+	p := plain(c)
+	if p.SSN != "" {
+		p.SSN = redacted
+	}
+	return fmt.Sprintf("%+v", p)
+}
+
+// GoString is String for %#v.
+func (c Customer) GoString() string { return "propel.Customer" + c.String() }
+
+// Contact is a person working for a company (B2B). Its Parent is the
+// company, which must exist before the contact is sent. For
+// BulkContactsBySourceID, Source and SourceID (with Language when given)
+// identify it; for BulkContactsByID, ID does.
+type Contact struct {
+	// ID is Propeller's contact id (the key of BulkContactsByID only).
+	ID           int64  `json:"id,omitempty"`
+	Source       string `json:"source,omitempty"`
+	SourceID     string `json:"sourceId,omitempty"`
+	Language     string `json:"language,omitempty"`
+	DebtorID     string `json:"debtorId,omitempty"`
+	FirstName    string `json:"firstName,omitempty"`
+	MiddleName   string `json:"middleName,omitempty"`
+	LastName     string `json:"lastName,omitempty"`
+	Abbreviation string `json:"abbreviation,omitempty"`
+	Title        string `json:"title,omitempty"`
+	// DateOfBirth is YYYY-MM-DD.
+	DateOfBirth string `json:"dateOfBirth,omitempty"`
+	// Gender is GenderMale, GenderFemale or GenderUndefined.
+	Gender string `json:"gender,omitempty"`
+	// SSN is never logged nor put in an error message.
+	SSN     string `json:"ssn,omitempty"`
+	Phone   string `json:"phone,omitempty"`
+	Mobile  string `json:"mobile,omitempty"`
+	Email   string `json:"email,omitempty"`
+	Company string `json:"company,omitempty"`
+	// Parent is the contact's company.
+	Parent *Parent `json:"parent,omitempty"`
+	// PrimaryLanguage is ISO 639-1.
+	PrimaryLanguage string `json:"primaryLanguage,omitempty"`
+}
+
+// LogValue keeps the SSN out of slog output.
+func (c Contact) LogValue() slog.Value {
+	return personLog(c.ID, c.Source, c.SourceID, c.Language, c.SSN)
+}
+
+// String prints the contact's fields (as %+v would) with the SSN redacted.
+func (c Contact) String() string {
+	type plain Contact
+	p := plain(c)
+	if p.SSN != "" {
+		p.SSN = redacted
+	}
+	return fmt.Sprintf("%+v", p)
+}
+
+// GoString is String for %#v.
+func (c Contact) GoString() string { return "propel.Contact" + c.String() }
+
+// redacted replaces an SSN in printed records.
+const redacted = "REDACTED"
+
+// Company is a B2B company. For BulkCompaniesBySourceID, Source, SourceID
+// and Language (all required) identify it; for BulkCompaniesByID, ID does.
+type Company struct {
+	// ID is Propeller's company id (the key of BulkCompaniesByID only).
+	ID         int64   `json:"id,omitempty"`
+	Source     string  `json:"source,omitempty"`
+	SourceID   string  `json:"sourceId,omitempty"`
+	Language   string  `json:"language,omitempty"`
+	Name       string  `json:"name,omitempty"`
+	Parent     *Parent `json:"parent,omitempty"`
+	TaxNumber  string  `json:"taxNumber,omitempty"`
+	CocNumber  string  `json:"cocNumber,omitempty"`
+	DebtorID   string  `json:"debtorId,omitempty"`
+	Department string  `json:"department,omitempty"`
+	Office     string  `json:"office,omitempty"`
+	Notes      string  `json:"notes,omitempty"`
+	Email      string  `json:"email,omitempty"`
+	Phone      string  `json:"phone,omitempty"`
+	// InheritProductList defaults to Y.
+	InheritProductList YN `json:"inheritProductList,omitempty"`
+	// InheritOrderList defaults to Y.
+	InheritOrderList YN `json:"inheritOrderList,omitempty"`
+	// Budget defaults to N.
+	Budget YN `json:"budget,omitempty"`
+	// BudgetInherit defaults to Y.
+	BudgetInherit YN `json:"budgetInherit,omitempty"`
+	// OrderListAllowAll is "Y", "N" or "U" (the default).
+	OrderListAllowAll string    `json:"orderListAllowAll,omitempty"`
+	Addresses         []Address `json:"addresses,omitempty"`
+}
+
+// Result is the API's answer for one record: an entry of the bulk
+// response's data, matched to the record by its key.
+type Result struct {
+	// Action is "create" or "update".
+	Action string
+	// ID is Propeller's id of the record.
+	ID int64
+	// Key echoes the record's lookup value (sourceId or id) as text.
+	Key string
+	// LookupKey is "sourceId" or "id".
+	LookupKey string
+	// Success is the entry's success flag.
+	Success bool
+	// Messages is what the API said about this record, when it said
+	// anything (a failed entry's message or error).
+	Messages []string
+	// Raw is a failed entry exactly as the API sent it (SSNs of the
+	// request redacted), for fields this package does not know.
+	Raw json.RawMessage
+}
+
+func personLog(id int64, source, sourceID, language, ssn string) slog.Value {
+	attrs := []slog.Attr{}
+	if id != 0 {
+		attrs = append(attrs, slog.String("id", strconv.FormatInt(id, 10)))
+	}
+	if sourceID != "" {
+		attrs = append(attrs, slog.String("source", source), slog.String("sourceId", sourceID), slog.String("language", language))
+	}
+	if ssn != "" {
+		attrs = append(attrs, slog.String("ssn", redacted))
+	}
+	return slog.GroupValue(attrs...)
+}

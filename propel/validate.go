@@ -1,0 +1,201 @@
+package propel
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// The checks below run before anything is sent; a record that fails one is
+// reported failed with a *ValidationError and never sent. Messages name the
+// field, never its value (an SSN or an email address stays out of errors).
+
+func invalid(field, reason string) error { return &ValidationError{Field: field, Reason: reason} }
+
+// person holds the fields customers and contacts share.
+type person struct {
+	dateOfBirth, gender, email, primaryLang string
+	parent                                  *Parent
+}
+
+// checkLookup checks the record's key for the endpoint's lookup variant.
+func checkLookup(byID bool, id int64, source, sourceID, language string, needLanguage bool) error {
+	if byID {
+		if id <= 0 {
+			return invalid("id", "required (a positive Propeller id) for the bulk/id endpoint")
+		}
+		if sourceID != "" && strings.TrimSpace(source) == "" {
+			return invalid("source", "required when sourceId is given")
+		}
+	} else {
+		if id != 0 {
+			return invalid("id", "not accepted by the bulk/sourceId endpoint; use the bulk/id variant")
+		}
+		if strings.TrimSpace(source) == "" {
+			return invalid("source", "required for the bulk/sourceId endpoint")
+		}
+		if strings.TrimSpace(sourceID) == "" {
+			return invalid("sourceId", "required for the bulk/sourceId endpoint")
+		}
+		if needLanguage && language == "" {
+			return invalid("language", "required for the bulk/sourceId endpoint")
+		}
+	}
+	return checkLanguage("language", language)
+}
+
+func checkPerson(p person) error {
+	if p.dateOfBirth != "" {
+		if _, err := time.Parse(time.DateOnly, p.dateOfBirth); err != nil {
+			return invalid("dateOfBirth", "want a date as YYYY-MM-DD")
+		}
+	}
+	if err := checkGender("gender", p.gender); err != nil {
+		return err
+	}
+	if err := checkEmail("email", p.email); err != nil {
+		return err
+	}
+	if err := checkLanguage("primaryLanguage", p.primaryLang); err != nil {
+		return err
+	}
+	return checkParent(p.parent)
+}
+
+func checkGender(field, g string) error {
+	switch g {
+	case "", GenderMale, GenderFemale, GenderUndefined:
+		return nil
+	}
+	return invalid(field, `want "M", "F" or "U"`)
+}
+
+func checkEmail(field, s string) error {
+	if s == "" {
+		return nil
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
+		return invalid(field, "not a valid email address")
+	}
+	return nil
+}
+
+// checkLanguage accepts an empty value or two ASCII letters (ISO 639-1).
+func checkLanguage(field, s string) error {
+	if s == "" || len(s) == 2 && isLetter(s[0]) && isLetter(s[1]) {
+		return nil
+	}
+	return invalid(field, "want a two-letter ISO 639-1 code")
+}
+
+func isLetter(b byte) bool { return b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z' }
+
+func checkYN(field string, v YN) error {
+	switch v {
+	case "", Yes, No:
+		return nil
+	}
+	return invalid(field, `want "Y" or "N"`)
+}
+
+func checkParent(p *Parent) error {
+	if p == nil {
+		return nil
+	}
+	switch {
+	case p.ID < 0:
+		return invalid("parent.id", "must be positive")
+	case p.ID > 0 && (p.Source != "" || p.SourceID != ""):
+		return invalid("parent", "give id, or source and sourceId, not both")
+	case p.ID == 0 && (strings.TrimSpace(p.Source) == "" || strings.TrimSpace(p.SourceID) == ""):
+		return invalid("parent", "needs id, or source and sourceId")
+	}
+	return nil
+}
+
+func checkAddresses(as []Address) error {
+	for i, a := range as {
+		f := func(name string) string { return fmt.Sprintf("addresses[%d].%s", i, name) }
+		switch a.Type {
+		case AddressDelivery, AddressInvoice:
+		case "":
+			return invalid(f("type"), `required ("delivery" or "invoice")`)
+		default:
+			return invalid(f("type"), `want "delivery" or "invoice"`)
+		}
+		if strings.TrimSpace(a.Street) == "" {
+			return invalid(f("street"), "required")
+		}
+		if strings.TrimSpace(a.City) == "" {
+			return invalid(f("city"), "required")
+		}
+		if len(a.Country) != 2 || a.Country[0] < 'A' || a.Country[0] > 'Z' || a.Country[1] < 'A' || a.Country[1] > 'Z' {
+			return invalid(f("country"), "required: a two-letter ISO 3166-1 code in capitals, e.g. NL")
+		}
+		if err := checkGender(f("gender"), a.Gender); err != nil {
+			return err
+		}
+		if err := checkEmail(f("email"), a.Email); err != nil {
+			return err
+		}
+		if err := checkYN(f("icp"), a.ICP); err != nil {
+			return err
+		}
+		if err := checkYN(f("isDefault"), a.IsDefault); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ValidateCustomer checks c for BulkCustomersByID (byID) or
+// BulkCustomersBySourceID, as the bulk methods do before sending.
+func ValidateCustomer(c Customer, byID bool) error {
+	if err := checkLookup(byID, c.ID, c.Source, c.SourceID, c.Language, false); err != nil {
+		return err
+	}
+	if err := checkPerson(person{c.DateOfBirth, c.Gender, c.Email, c.PrimaryLanguage, c.Parent}); err != nil {
+		return err
+	}
+	return checkAddresses(c.Addresses)
+}
+
+// ValidateContact checks c for BulkContactsByID (byID) or
+// BulkContactsBySourceID, as the bulk methods do before sending.
+func ValidateContact(c Contact, byID bool) error {
+	if err := checkLookup(byID, c.ID, c.Source, c.SourceID, c.Language, false); err != nil {
+		return err
+	}
+	return checkPerson(person{c.DateOfBirth, c.Gender, c.Email, c.PrimaryLanguage, c.Parent})
+}
+
+// ValidateCompany checks c for BulkCompaniesByID (byID) or
+// BulkCompaniesBySourceID (where language is required), as the bulk
+// methods do before sending.
+func ValidateCompany(c Company, byID bool) error {
+	if err := checkLookup(byID, c.ID, c.Source, c.SourceID, c.Language, true); err != nil {
+		return err
+	}
+	if err := checkEmail("email", c.Email); err != nil {
+		return err
+	}
+	if err := checkParent(c.Parent); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name string
+		v    YN
+	}{{"inheritProductList", c.InheritProductList}, {"inheritOrderList", c.InheritOrderList}, {"budget", c.Budget}, {"budgetInherit", c.BudgetInherit}} {
+		if err := checkYN(f.name, f.v); err != nil {
+			return err
+		}
+	}
+	switch c.OrderListAllowAll {
+	case "", "Y", "N", "U":
+	default:
+		return invalid("orderListAllowAll", `want "Y", "N" or "U"`)
+	}
+	return checkAddresses(c.Addresses)
+}
