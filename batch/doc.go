@@ -26,6 +26,7 @@
 //	Retryable() bool          // send again (chunk or record)
 //	RetryAfter() time.Duration // the server's requested wait
 //	StopRun() bool            // end the run (a daily quota); the rest is not attempted
+//	MaxAttempts() int         // this error's own attempt limit, instead of the policy's
 //
 // Input streams through in memory bounded by Concurrency × chunk size; set
 // Config.Keep to [KeepFailures] or [KeepNone] (and use Config.OnOutcome) when

@@ -293,7 +293,7 @@ func (e *engine[T, R]) process(ctx context.Context, w *worker[T, R], pending []i
 				succeeded++
 			case r.Err == nil:
 				outs = append(outs, Outcome[R]{Index: it.index, Key: it.key, Status: Succeeded, Result: r.Value, Attempts: it.attempts})
-			case IsRetryable(r.Err) && it.attempts < e.policy.MaxAttempts:
+			case IsRetryable(r.Err) && it.attempts < e.attemptLimit(r.Err):
 				again = append(again, it)
 				wait = max(wait, RetryAfterOf(r.Err))
 				cause = r.Err
@@ -314,6 +314,16 @@ func (e *engine[T, R]) process(ctx context.Context, w *worker[T, R], pending []i
 	}
 }
 
+// attemptLimit is how many times a record may be sent when err is the
+// reason to send it again: the error's own MaxAttempts when it has one,
+// else the policy's.
+func (e *engine[T, R]) attemptLimit(err error) int {
+	if n := MaxAttemptsOf(err); n > 0 {
+		return n
+	}
+	return e.policy.MaxAttempts
+}
+
 // chunkFailed decides what becomes of a chunk whose send failed as a whole.
 // It returns the records to send again, or false when every record of the
 // chunk has been given its final state.
@@ -329,7 +339,7 @@ func (e *engine[T, R]) chunkFailed(ctx context.Context, w *worker[T, R], pending
 		// did with it is not known, so it is failed with the context error.
 		e.finish(pending, Failed, fmt.Errorf("%w (request was in flight: %w)", ctx.Err(), err))
 		return nil, false
-	case IsRetryable(err) && pending[0].attempts < e.policy.MaxAttempts:
+	case IsRetryable(err) && pending[0].attempts < e.attemptLimit(err):
 		if !e.wait(ctx, pending, pending[0].attempts, RetryAfterOf(err), err) {
 			return nil, false
 		}

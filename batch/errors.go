@@ -111,6 +111,19 @@ func RetryAfterOf(err error) time.Duration {
 	return 0
 }
 
+// MaxAttemptsOf returns the attempt limit err sets for itself through a
+// MaxAttempts() int method on err or an error it wraps; 0 if none. A vendor
+// uses it to retry one class of error fewer times than the policy allows (a
+// server exception) or more (a record held back only because another record
+// of its request was refused, where every round makes progress).
+func MaxAttemptsOf(err error) int {
+	var m interface{ MaxAttempts() int }
+	if errors.As(err, &m) {
+		return m.MaxAttempts()
+	}
+	return 0
+}
+
 // StopsRun reports whether err, or an error it wraps, has a StopRun() bool
 // method that returns true: the whole run ends and every record not yet
 // written is reported not attempted.

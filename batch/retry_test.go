@@ -216,3 +216,21 @@ func TestTransportRetriesAreCounted(t *testing.T) {
 	}
 	AddTransportRetries(context.Background(), 1) // outside the engine: no effect, no panic
 }
+
+// limited is a retryable error with its own attempt limit.
+type limited struct{ n int }
+
+func (e limited) Error() string    { return "server exception" }
+func (e limited) Retryable() bool  { return true }
+func (e limited) MaxAttempts() int { return e.n }
+
+func TestErrorSetsItsOwnAttemptLimit(t *testing.T) {
+	for _, tt := range []struct{ errLimit, wantRequests int }{{2, 2}, {8, 8}} {
+		f := newFakeSender(func(int, []rec) ([]error, error) { return nil, limited{tt.errLimit} })
+		rep := RunSlice(context.Background(), testOp(f, 10), Config{Retry: fastRetry(5)}, records(3))
+		checkReport(t, rep, 3)
+		if rep.Failed != 3 || rep.Requests != tt.wantRequests {
+			t.Errorf("limit %d: failed %d after %d requests; want 3 after %d", tt.errLimit, rep.Failed, rep.Requests, tt.wantRequests)
+		}
+	}
+}
