@@ -235,7 +235,10 @@ func splitNamed(e *Error, field string, n int) []batch.Result[Result] {
 		return nil
 	}
 	out := make([]batch.Result[Result], n)
-	resend := batch.Retryable(withRequestID(ErrRejectedWithOthers, e.RequestID), time.Nanosecond)
+	// Every round fails at least one named record, so the good ones need at
+	// most len(byItem)+1 sends: their retry limit is set to that, not the
+	// policy's, so a chunk with many bad records never fails a good one.
+	resend := &heldBack{err: withRequestID(ErrRejectedWithOthers, e.RequestID), limit: n + 1}
 	for i := range out {
 		msgs, bad := byItem[i]
 		if !bad {
@@ -250,6 +253,19 @@ func splitNamed(e *Error, field string, n int) []batch.Result[Result] {
 }
 
 // withRequestID adds the response's x-request-id to err's message.
+// heldBack is the error of a good record sent again because its request
+// was refused for other records: retried at once, up to its own limit.
+type heldBack struct {
+	err   error
+	limit int
+}
+
+func (h *heldBack) Error() string             { return h.err.Error() }
+func (h *heldBack) Unwrap() error             { return h.err }
+func (h *heldBack) Retryable() bool           { return true }
+func (h *heldBack) RetryAfter() time.Duration { return time.Nanosecond }
+func (h *heldBack) MaxAttempts() int          { return h.limit }
+
 func withRequestID(err error, id string) error {
 	if id == "" {
 		return err
