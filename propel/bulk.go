@@ -235,9 +235,10 @@ func splitNamed(e *Error, field string, n int) []batch.Result[Result] {
 		return nil
 	}
 	out := make([]batch.Result[Result], n)
-	// Every round fails at least one named record, so the good ones need at
-	// most len(byItem)+1 sends: their retry limit is set to that, not the
-	// policy's, so a chunk with many bad records never fails a good one.
+	// Every round fails at least one named record, so a good one needs at
+	// most one send more than the chunk has bad records, never more than
+	// n+1: its retry limit is that, not the policy's, so a chunk with many
+	// bad records never fails a good one.
 	resend := &heldBack{err: withRequestID(ErrRejectedWithOthers, e.RequestID), limit: n + 1}
 	for i := range out {
 		msgs, bad := byItem[i]
