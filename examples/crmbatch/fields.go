@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -9,7 +10,8 @@ import (
 
 // setFields fills the exported fields of the struct dst points to from
 // fields, matching each struct field by its json tag name; string, integer,
-// float and bool fields (and pointers to them) are parsed from the text.
+// float and bool fields (and pointers to them) are parsed from the text,
+// and nested structs, lists and maps from JSON in the column.
 // It returns the input fields that matched no struct field, for the
 // vendor's custom-field map.
 func setFields(dst any, fields map[string]string) (map[string]string, error) {
@@ -68,6 +70,11 @@ func setText(f reflect.Value, text string) error {
 			return fmt.Errorf("not true/false: %q", text)
 		}
 		f.SetBool(b)
+	case reflect.Struct, reflect.Slice, reflect.Map:
+		// Nested values (addresses, a parent) are given as JSON in the column.
+		if err := json.Unmarshal([]byte(text), f.Addr().Interface()); err != nil {
+			return fmt.Errorf("want JSON for %s: %w", f.Type(), err)
+		}
 	default:
 		return fmt.Errorf("cannot be set from a column (%s)", f.Type())
 	}

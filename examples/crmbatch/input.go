@@ -27,28 +27,33 @@ type rowError struct {
 // readRows streams the rows of a CSV or JSON Lines file through mapping
 // (column → field; a column mapped to "" is dropped). Lines that cannot be
 // parsed are passed to bad and skipped. The file is read as the sequence
-// is consumed, one line at a time.
-func readRows(r io.Reader, format string, m mapping, bad func(rowError)) (iter.Seq[row], error) {
+// is consumed, one line at a time. For a CSV file it also returns the
+// fields its header names, in order.
+func readRows(r io.Reader, format string, m mapping, bad func(rowError)) (iter.Seq[row], []string, error) {
 	switch format {
 	case "csv":
 		return csvRows(r, m, bad)
 	case "jsonl":
-		return jsonlRows(r, m, bad), nil
+		return jsonlRows(r, m, bad), nil, nil
 	}
-	return nil, fmt.Errorf("unknown input format %q (want csv or jsonl)", format)
+	return nil, nil, fmt.Errorf("unknown input format %q (want csv or jsonl)", format)
 }
 
-func csvRows(r io.Reader, m mapping, bad func(rowError)) (iter.Seq[row], error) {
+func csvRows(r io.Reader, m mapping, bad func(rowError)) (iter.Seq[row], []string, error) {
 	cr := csv.NewReader(bufio.NewReaderSize(r, 64<<10))
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("reading the CSV header: %w", err)
+		return nil, nil, fmt.Errorf("reading the CSV header: %w", err)
 	}
 	columns := make([]string, len(header))
+	var fieldNames []string
 	for i, h := range header {
 		columns[i] = m.field(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if columns[i] != "" {
+			fieldNames = append(fieldNames, columns[i])
+		}
 	}
 	return func(yield func(row) bool) {
 		for {
@@ -83,7 +88,7 @@ func csvRows(r io.Reader, m mapping, bad func(rowError)) (iter.Seq[row], error) 
 				return
 			}
 		}
-	}, nil
+	}, fieldNames, nil
 }
 
 func jsonlRows(r io.Reader, m mapping, bad func(rowError)) iter.Seq[row] {

@@ -182,13 +182,14 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 		tracker:  newTracker(rejects, &interrupted),
 		progress: progress.update,
 	}
-	rows, err := readRows(in, o.format, m, func(re rowError) {
+	rows, columns, err := readRows(in, o.format, m, func(re rowError) {
 		j.badRows.Add(1)
 		rejects.write(reject{Line: re.Line, Status: "invalid input", Code: "input", Message: re.Err.Error()})
 	})
 	if err != nil {
 		return exitUsage, err
 	}
+	rejects.header = columns
 	start := time.Now()
 	sum, err := targets[o.vendor].run(hard, j, rows)
 	if err != nil {
@@ -207,7 +208,7 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 	if o.dryRun {
 		verb = "checked (dry run, nothing sent)"
 	}
-	fmt.Fprintf(stdout, "%s %s: %d records %s: %d succeeded, %d failed, %d not attempted; %d unreadable lines; %d requests, %d retries in %v\n",
+	fmt.Fprintf(stdout, "%s %s: %d records %s: %d succeeded, %d failed, %d not attempted; %d input lines rejected before sending; %d requests, %d retries in %v\n",
 		o.vendor, o.op, sum.total, verb, sum.succeeded, sum.failed, sum.notAttempted, j.badRows.Load(), sum.requests, sum.retries, time.Since(start).Round(time.Millisecond))
 	if n := rejects.count; n > 0 {
 		fmt.Fprintf(stdout, "%d rejects written to %s\n", n, o.rejects)

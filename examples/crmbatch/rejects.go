@@ -25,18 +25,19 @@ type reject struct {
 }
 
 // rejectWriter writes rejects as CSV or JSON Lines, safely from several
-// goroutines. CSV columns are fixed by the first reject: the reject columns
-// then the record's fields in sorted order (fields seen later that are not
-// in the header are written to JSONL only; use -rejects-format jsonl when
-// rows differ).
+// goroutines. CSV columns are the reject columns, then the record's fields:
+// those of the input's CSV header, in order, or — for JSON Lines input —
+// the first reject's fields, sorted (use -rejects-format jsonl when JSON
+// rows differ in their fields).
 type rejectWriter struct {
-	mu     sync.Mutex
-	format string
-	w      io.Writer
-	csv    *csv.Writer
-	header []string
-	count  int
-	err    error
+	mu        sync.Mutex
+	format    string
+	w         io.Writer
+	csv       *csv.Writer
+	header    []string // the record's fields, in column order
+	wroteHead bool
+	count     int
+	err       error
 }
 
 func newRejectWriter(w io.Writer, format string) (*rejectWriter, error) {
@@ -72,8 +73,11 @@ func (rw *rejectWriter) write(r reject) {
 		rw.err = err
 		return
 	}
-	if rw.header == nil {
-		rw.header = slices.Sorted(maps.Keys(r.Fields))
+	if !rw.wroteHead {
+		rw.wroteHead = true
+		if rw.header == nil {
+			rw.header = slices.Sorted(maps.Keys(r.Fields))
+		}
 		head := []string{rejectPrefix + "line", rejectPrefix + "key", rejectPrefix + "status", rejectPrefix + "code", rejectPrefix + "message"}
 		rw.err = rw.csv.Write(append(head, rw.header...))
 	}

@@ -7,7 +7,9 @@ import (
 
 // targets are the vendors the command imports into, by -vendor name.
 var targets = map[string]target{
+	"noojee": noojeeTarget,
 	"pardot": pardotTarget,
+	"propel": propelTarget,
 }
 
 // targetNames lists the -vendor values, sorted.
