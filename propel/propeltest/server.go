@@ -64,6 +64,7 @@ type Server struct {
 	requests     int
 	tokenReqs    int
 	reqSeq       int
+	forbidden    map[string][]string // resource → keys this server's schema lacks
 }
 
 // NewServer starts a fake accepting ClientID and ClientSecret.
@@ -297,6 +298,33 @@ func drop(w http.ResponseWriter) {
 	}
 }
 
+// ForbidKey makes the server's schema for resource ("customers",
+// "contacts", "companies") lack key, as an older API release would: an
+// item carrying it is refused with 10007 "extraneous key [key] is not
+// permitted", exactly like the seed's example, naming the item.
+func (s *Server) ForbidKey(resource, key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.forbidden == nil {
+		s.forbidden = map[string][]string{}
+	}
+	s.forbidden[resource] = append(s.forbidden[resource], key)
+}
+
+// checkForbidden lists the schema messages for keys ForbidKey removed.
+func (s *Server) checkForbidden(path, resource string, obj map[string]json.RawMessage) []string {
+	s.mu.Lock()
+	keys := slices.Clone(s.forbidden[resource])
+	s.mu.Unlock()
+	var msgs []string
+	for _, k := range keys {
+		if _, ok := obj[k]; ok {
+			msgs = append(msgs, fmt.Sprintf("%s: extraneous key [%s] is not permitted", path, k))
+		}
+	}
+	return msgs
+}
+
 // process validates and applies one bulk body, returning the status and
 // the JSON answer.
 func (s *Server) process(resource, lookup string, body []byte) (int, []byte) {
@@ -331,6 +359,7 @@ func (s *Server) process(resource, lookup string, body []byte) (int, []byte) {
 			continue
 		}
 		msgs = append(msgs, checkObject(path, objs[i], ent.keys)...)
+		msgs = append(msgs, s.checkForbidden(path, resource, objs[i])...)
 		msgs = append(msgs, checkRequired(path, objs[i], byID, ent.needLanguage)...)
 	}
 	dir, dmsgs := parseDirectives(top["directives"])
