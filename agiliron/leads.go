@@ -94,10 +94,15 @@ func EncodeLeads(f Format, leads []Lead) ([]byte, error) {
 		}
 		return b.Bytes(), nil
 	}
-	var env leadsEnvelopeJSON
-	env.Leads.Lead = leads
-	if env.Leads.Lead == nil {
-		env.Leads.Lead = []Lead{}
+	// One pass over wire structs: no per-lead MarshalJSON round trip.
+	var env struct {
+		Leads struct {
+			Lead []leadJSON `json:"Lead"`
+		} `json:"Leads"`
+	}
+	env.Leads.Lead = make([]leadJSON, len(leads))
+	for i := range leads {
+		env.Leads.Lead[i] = toLeadJSON(&leads[i])
 	}
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

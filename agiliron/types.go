@@ -80,13 +80,19 @@ type leadJSON struct {
 	LeadCustomFields *customFieldsJSON `json:"LeadCustomFields,omitempty"`
 }
 
-// MarshalJSON writes the lead with its custom fields wrapped as
-// {"LeadCustomFields":{"CustomField":[…]}}, without HTML escaping.
-func (l Lead) MarshalJSON() ([]byte, error) {
-	w := leadJSON{plainLead: plainLead(l)}
+// toLeadJSON returns l's JSON shape.
+func toLeadJSON(l *Lead) leadJSON {
+	w := leadJSON{plainLead: plainLead(*l)}
 	if len(l.CustomFields) > 0 {
 		w.LeadCustomFields = &customFieldsJSON{CustomField: l.CustomFields}
 	}
+	return w
+}
+
+// MarshalJSON writes the lead with its custom fields wrapped as
+// {"LeadCustomFields":{"CustomField":[…]}}, without HTML escaping.
+func (l Lead) MarshalJSON() ([]byte, error) {
+	w := toLeadJSON(&l)
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
