@@ -23,11 +23,12 @@ var fastRetry = batch.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, M
 
 // env is a fake server, an optional webhook endpoint and a client.
 type env struct {
-	srv  *agilirontest.Server
-	hook *agiliron.WebhookHandler
-	hs   *httptest.Server
-	c    *agiliron.Client
-	logs *syncWriter
+	srv    *agilirontest.Server
+	hook   *agiliron.WebhookHandler
+	hs     *httptest.Server
+	c      *agiliron.Client
+	logs   *syncWriter
+	secret string
 }
 
 // newEnv starts the fake and, when webhook is true, a webhook endpoint,
@@ -42,7 +43,8 @@ func newEnv(t *testing.T, webhook bool, opts ...agiliron.Option) *env {
 		agiliron.WithLogger(slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
 	}
 	if webhook {
-		h, err := agiliron.NewWebhookHandler(agiliron.GenerateSecret())
+		e.secret = agiliron.GenerateSecret()
+		h, err := agiliron.NewWebhookHandler(e.secret)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -427,5 +429,68 @@ func TestWaitBatch(t *testing.T) {
 	}
 	if _, err := e.c.WaitBatch(context.Background(), "nope"); err == nil {
 		t.Fatal("WaitBatch of an unknown batch succeeded")
+	}
+}
+
+func TestMatchByLeadIDWithoutRecordNumbers(t *testing.T) {
+	for _, webhook := range []bool{true, false} {
+		t.Run(fmt.Sprint("webhook=", webhook), func(t *testing.T) {
+			e := newEnv(t, webhook, agiliron.WithBatchSize(20), agiliron.WithFormat(agiliron.XML))
+			e.srv.SetOmitRecordNumbers(true)
+			in := newLeads(40)
+			for i := range in {
+				in[i].LeadID = e.srv.PutLead(agiliron.Lead{LastName: "x", Company: "y"})
+			}
+			in[5].LeadID = "77777777" // unknown: rejected, matched by its LeadId
+			seq := func(yield func(agiliron.Lead) bool) {
+				for _, l := range in {
+					if !yield(l) {
+						return
+					}
+				}
+			}
+			rep, _ := e.c.UpdateLeadsSeq(context.Background(), seq)
+			checkBalanced(t, rep, 40, 39, 1)
+			if o := rep.Outcomes[5]; !errors.Is(o.Err, agiliron.ErrRejected) || o.Result.Message != agilirontest.MsgNoSuchLead {
+				t.Fatalf("outcome 5 = %+v", o)
+			}
+			for i, o := range rep.Outcomes {
+				if o.Status == batch.Succeeded && (o.Result.LeadID != in[i].LeadID || e.srv.Writes(in[i].LeadID) != 1) {
+					t.Fatalf("outcome %d = %+v", i, o)
+				}
+			}
+		})
+	}
+}
+
+func TestAddWithoutRecordNumbersIsUnknown(t *testing.T) {
+	e := newEnv(t, false, agiliron.WithBatchSize(10))
+	e.srv.SetOmitRecordNumbers(true)
+	in := newLeads(10)
+	rep, _ := e.c.AddLeadsSeq(context.Background(), func(yield func(agiliron.Lead) bool) {
+		for _, l := range in {
+			if !yield(l) {
+				return
+			}
+		}
+	})
+	// New leads have no LeadId to match by: nothing is claimed.
+	checkBalanced(t, rep, 10, 0, 10)
+	if !errors.Is(rep.Outcomes[0].Err, agiliron.ErrOutcomeUnknown) {
+		t.Fatalf("outcome 0 = %+v", rep.Outcomes[0])
+	}
+}
+
+func TestWebhookSecretNeverLogged(t *testing.T) {
+	e := newEnv(t, true)
+	if _, err := e.c.AddLeads(context.Background(), newLeads(3)); err != nil {
+		t.Fatal(err)
+	}
+	logs := e.logs.String()
+	if !strings.Contains(logs, "callback_url") {
+		t.Fatalf("no request logged:\n%s", logs)
+	}
+	if strings.Contains(logs, e.secret) || strings.Contains(logs, agilirontest.APIKey) {
+		t.Fatalf("a secret leaked into the logs:\n%s", logs)
 	}
 }

@@ -125,6 +125,7 @@ type Server struct {
 	apiKey        string
 	maxBatch      int
 	procDelay     time.Duration
+	noRecords     bool
 	callbackDelay time.Duration
 	faults        []Fault
 	leads         map[int]agiliron.Lead
@@ -185,6 +186,11 @@ func (s *Server) SetMaxBatch(n int) { s.mu.Lock(); s.maxBatch = n; s.mu.Unlock()
 // SetProcessingDelay sets how long a batch stays "Processing" before its
 // leads are written and its result is ready (default 0).
 func (s *Server) SetProcessingDelay(d time.Duration) { s.mu.Lock(); s.procDelay = d; s.mu.Unlock() }
+
+// SetOmitRecordNumbers makes results leave out Record numbers even when
+// the request asked for them (sendRecordNo=true), so that clients must
+// match results by LeadId.
+func (s *Server) SetOmitRecordNumbers(omit bool) { s.mu.Lock(); s.noRecords = omit; s.mu.Unlock() }
 
 // SetCallbackDelay sets the extra delay of a CallbackDelayed callback.
 func (s *Server) SetCallbackDelay(d time.Duration) { s.mu.Lock(); s.callbackDelay = d; s.mu.Unlock() }
@@ -386,7 +392,7 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, xmlOut bool) {
 		return
 	}
 	b := &fakeBatch{
-		xml: xmlIn, records: q.Get("sendRecordNo") == "true", callback: cb, fault: fault,
+		xml: xmlIn, records: q.Get("sendRecordNo") == "true" && !s.recordsOmitted(), callback: cb, fault: fault,
 		leads: leads, method: r.Method, start: time.Now(),
 	}
 	s.mu.Lock()
@@ -412,6 +418,8 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, xmlOut bool) {
 	}
 	writeAck(w, xmlOut, r.Method, b.id)
 }
+
+func (s *Server) recordsOmitted() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.noRecords }
 
 func decodeBody(xmlIn bool, body []byte) ([]agiliron.Lead, error) {
 	if !xmlIn {
