@@ -255,8 +255,8 @@ func WithKeep(k batch.Keep) Option {
 // WithCallbackTimeout). Without a webhook the client polls BatchStatus.
 func WithWebhook(h *WebhookHandler, callbackURL string) Option {
 	return func(c *config) error {
-		if h == nil {
-			return errors.New("agiliron: WithWebhook: nil handler")
+		if h == nil || h.secret == "" {
+			return errors.New("agiliron: WithWebhook: the handler must come from NewWebhookHandler")
 		}
 		u, err := url.Parse(callbackURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {

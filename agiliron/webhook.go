@@ -124,6 +124,10 @@ func NewWebhookHandler(secret string, opts ...WebhookOption) (*WebhookHandler, e
 
 // ServeHTTP implements http.Handler.
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.pending == nil {
+		http.Error(w, "webhook handler not built with NewWebhookHandler", http.StatusInternalServerError)
+		return
+	}
 	if r.Method != http.MethodPut && r.Method != http.MethodPost {
 		w.Header().Set("Allow", "PUT, POST")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)

@@ -165,3 +165,13 @@ func TestWebhookStringHidesSecret(t *testing.T) {
 		t.Fatalf("String() = %q", s)
 	}
 }
+
+func TestZeroWebhookHandlerDoesNotPanic(t *testing.T) {
+	var h agiliron.WebhookHandler
+	if code := callback(&h, http.MethodPut, "secret=&ref=x", "application/json", `{"result":{}}`); code != http.StatusInternalServerError {
+		t.Fatalf("status %d", code)
+	}
+	if _, err := agiliron.New(agiliron.WithCompany("acme"), agiliron.WithAPIKey("k-123456"), agiliron.WithWebhook(&h, "https://h.example/")); err == nil {
+		t.Fatal("a zero handler was accepted")
+	}
+}

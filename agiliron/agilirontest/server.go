@@ -28,6 +28,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/crmbatch/crmbatch/agiliron"
@@ -119,6 +120,7 @@ type Server struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+	busy   atomic.Int64 // batches being processed or called back
 	hc     *http.Client
 
 	mu            sync.Mutex
@@ -196,7 +198,8 @@ func (s *Server) SetOmitRecordNumbers(omit bool) { s.mu.Lock(); s.noRecords = om
 func (s *Server) SetCallbackDelay(d time.Duration) { s.mu.Lock(); s.callbackDelay = d; s.mu.Unlock() }
 
 // FailNext makes the next n bulk requests (that pass the key check)
-// misbehave with f, after any faults already queued.
+// misbehave with f, after any faults already queued. A callback fault is
+// used up by a request even when it names no callback_url.
 func (s *Server) FailNext(n int, f Fault) {
 	s.mu.Lock()
 	for range n {
@@ -280,14 +283,16 @@ func (s *Server) Stats() Stats {
 // Wait blocks until every queued batch is processed and its callbacks are
 // delivered (or abandoned), or ctx ends.
 func (s *Server) Wait(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() { s.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+	t := time.NewTicker(time.Millisecond)
+	defer t.Stop()
+	for s.busy.Load() > 0 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
 	}
+	return nil
 }
 
 // serve routes a request.
@@ -404,6 +409,7 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, xmlOut bool) {
 	delay := s.procDelay
 	s.mu.Unlock()
 	s.wg.Add(1)
+	s.busy.Add(1)
 	go s.process(b, delay)
 
 	switch fault {
@@ -445,6 +451,7 @@ func decodeBody(xmlIn bool, body []byte) ([]agiliron.Lead, error) {
 // process writes a batch's leads, completes it and calls back.
 func (s *Server) process(b *fakeBatch, delay time.Duration) {
 	defer s.wg.Done()
+	defer s.busy.Add(-1)
 	if !sleep(s.ctx, delay) {
 		return
 	}
