@@ -494,3 +494,15 @@ func TestWebhookSecretNeverLogged(t *testing.T) {
 		t.Fatalf("a secret leaked into the logs:\n%s", logs)
 	}
 }
+
+func TestOversizedBatchIsSplit(t *testing.T) {
+	e := newEnv(t, true, agiliron.WithBatchSize(100))
+	e.srv.SetMaxBatch(30)
+	in := newLeads(100, 77)
+	rep, _ := e.c.AddLeads(context.Background(), in)
+	checkBalanced(t, rep, 100, 99, 1)
+	checkAddsLanded(t, e.srv, rep, in)
+	if o := rep.Outcomes[77]; !errors.Is(o.Err, agiliron.ErrRejected) {
+		t.Fatalf("outcome 77 = %+v", o)
+	}
+}

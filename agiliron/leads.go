@@ -29,7 +29,9 @@ const bulkLeads = "Bulk-Leads"
 //
 // An update by LeadId is idempotent, so a request that failed in transit,
 // with 429 or 5xx, or with a malformed acknowledgement is sent again with
-// backoff. Each lead ends succeeded, or failed with Agiliron's message
+// backoff. A request refused as a whole with 400, 413 or 422 (nothing
+// queued) is split in halves and sent again, down to single leads, so only
+// the leads at fault fail. Each lead ends succeeded, or failed with Agiliron's message
 // (ErrRejected) or another *Error; the report is final when the method
 // returns, and the error is rep.Err().
 func (c *Client) UpdateLeads(ctx context.Context, leads []Lead) (*batch.Report[LeadResult], error) {
@@ -72,6 +74,7 @@ func (c *Client) leadsOp(method string) batch.Op[Lead, LeadResult] {
 		Send: func(ctx context.Context, chunk []Lead) ([]batch.Result[LeadResult], error) {
 			return c.sendLeads(ctx, method, chunk)
 		},
+		Isolate: isolate,
 	}
 	if method == http.MethodPut {
 		op.Key = func(l Lead) string { return l.LeadID }
@@ -82,6 +85,21 @@ func (c *Client) leadsOp(method string) batch.Op[Lead, LeadResult] {
 		op.Validate = validateAdd
 	}
 	return op
+}
+
+// isolate reports a request refused as a whole before anything was queued
+// (400, 413, 422): the engine then halves the batch until the leads at
+// fault are named, which also finds a batch size the server accepts.
+func isolate(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) || e.kind != ErrBatchRefused {
+		return false
+	}
+	switch e.StatusCode {
+	case http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity:
+		return true
+	}
+	return false
 }
 
 // EncodeLeads returns the Bulk-Leads request body for leads in format f:
