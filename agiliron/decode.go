@@ -64,7 +64,7 @@ func DecodeAck(contentType string, body []byte) (Ack, error) {
 			return Ack{}, malformed("acknowledgement", err)
 		}
 		if env.MCM == nil {
-			return Ack{}, malformed("acknowledgement", errors.New("no MCM object"))
+			return flatAck(body)
 		}
 		w = env.MCM
 	}
@@ -86,6 +86,28 @@ func DecodeAck(contentType string, body []byte) (Ack, error) {
 		return ack, fmt.Errorf("%w: status %q: %s", ErrBatchRefused, ack.Status, ack.Message)
 	case ack.BatchID == "":
 		return ack, malformed("acknowledgement", errors.New("no batch_id"))
+	}
+	return ack, nil
+}
+
+// flatAck reads the flat acknowledgement some Agiliron pages describe,
+// {"message": "…", "batch_id": "…"}, when there is no MCM envelope.
+func flatAck(body []byte) (Ack, error) {
+	var f struct {
+		Status  codec.String `json:"status"`
+		Message codec.String `json:"message"`
+		BatchID codec.String `json:"batch_id"`
+	}
+	if err := json.Unmarshal(body, &f); err != nil || strings.TrimSpace(string(f.BatchID)) == "" {
+		return Ack{}, malformed("acknowledgement", errors.New("no MCM object and no batch_id"))
+	}
+	ack := Ack{Status: strings.TrimSpace(string(f.Status)), Message: strings.TrimSpace(string(f.Message)),
+		BatchID: strings.TrimSpace(string(f.BatchID))}
+	if ack.Status == "" {
+		ack.Status = "Success"
+	}
+	if !strings.EqualFold(ack.Status, "Success") {
+		return ack, fmt.Errorf("%w: status %q: %s", ErrBatchRefused, ack.Status, ack.Message)
 	}
 	return ack, nil
 }

@@ -95,6 +95,17 @@ func TestDecodeAck(t *testing.T) {
 	}
 }
 
+func TestDecodeFlatAck(t *testing.T) {
+	got, err := agiliron.DecodeAck("application/json", []byte(`{"message": "batch id is returned with bulk process message", "batch_id": "bd7cIzgnq2ehYoCSYUfp"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := agiliron.Ack{Status: "Success", Message: "batch id is returned with bulk process message", BatchID: "bd7cIzgnq2ehYoCSYUfp"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
 func TestDecodeAckErrors(t *testing.T) {
 	tests := []struct {
 		name, body string

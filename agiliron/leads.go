@@ -24,16 +24,16 @@ const bulkLeads = "Bulk-Leads"
 // An update REPLACES THE WHOLE RECORD: every writable field left empty is
 // set to NULL by Agiliron. Send each lead complete, as read. Each lead
 // must carry LeadId, LastName and Company (the WADL's required fields);
-// one that does not fails with ErrInvalid and is not sent. A LeadId may
-// appear only once per batch.
+// one that does not fails with ErrInvalid and is not sent. A LeadId
+// repeated in the input goes in a later batch than its first occurrence.
 //
 // An update by LeadId is idempotent, so a request that failed in transit,
 // with 429 or 5xx, or with a malformed acknowledgement is sent again with
 // backoff. A request refused as a whole with 400, 413 or 422 (nothing
 // queued) is split in halves and sent again, down to single leads, so only
-// the leads at fault fail. Each lead ends succeeded, or failed with Agiliron's message
-// (ErrRejected) or another *Error; the report is final when the method
-// returns, and the error is rep.Err().
+// the leads at fault fail. Each lead ends succeeded, or failed with
+// Agiliron's message (ErrRejected) or another *Error; the report is final
+// when the method returns, and the error is rep.Err().
 func (c *Client) UpdateLeads(ctx context.Context, leads []Lead) (*batch.Report[LeadResult], error) {
 	rep := batch.RunSlice(ctx, c.leadsOp(http.MethodPut), c.engineConfig(), leads)
 	return rep, rep.Err()
