@@ -506,3 +506,16 @@ func TestOversizedBatchIsSplit(t *testing.T) {
 		t.Fatalf("outcome 77 = %+v", o)
 	}
 }
+
+func TestXMLRequestJSONResponse(t *testing.T) {
+	e := newEnv(t, true, agiliron.WithFormat(agiliron.XML), agiliron.WithResponseFormat(agiliron.JSON),
+		agiliron.WithCallbackTimeout(10*time.Millisecond))
+	e.srv.FailNext(1, agilirontest.CallbackNever) // the result comes from BatchStatus, in JSON
+	in := newLeads(12, 4)
+	rep, _ := e.c.AddLeads(context.Background(), in)
+	checkBalanced(t, rep, 12, 11, 1)
+	checkAddsLanded(t, e.srv, rep, in)
+	if st := e.srv.Stats(); st.StatusRequests == 0 {
+		t.Fatal("BatchStatus never polled")
+	}
+}
