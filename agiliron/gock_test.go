@@ -3,6 +3,7 @@ package agiliron_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -224,6 +225,52 @@ func TestNewOptions(t *testing.T) {
 			}
 			if err == nil && c.BaseURL() != tt.base {
 				t.Fatalf("BaseURL = %q, want %q", c.BaseURL(), tt.base)
+			}
+		})
+	}
+}
+
+// TestMatchingNeverClaimsTooMuch feeds UpdateLeads results that do not
+// account for every lead cleanly: those leads end ErrOutcomeUnknown.
+func TestMatchingNeverClaimsTooMuch(t *testing.T) {
+	tests := []struct {
+		name     string
+		response string
+		want     []error // per lead: nil (succeeded), ErrRejected or ErrOutcomeUnknown
+	}{
+		{"clean", `{"SuccessNumber":2,"Success":[{"Leads":{"LeadId":123,"Record":1}},{"Leads":{"LeadId":456,"Record":2}}]}`, []error{nil, nil}},
+		{"by LeadId", `{"SuccessNumber":1,"FailureNumber":1,"Success":{"Leads":{"LeadId":456}},"Failure":{"Product":{"LeadId":"123","Message":"no"}}}`, []error{agiliron.ErrRejected, nil}},
+		{"one missing", `{"SuccessNumber":1,"Success":[{"Leads":{"LeadId":123,"Record":1}}]}`, []error{nil, agiliron.ErrOutcomeUnknown}},
+		{"record and LeadId disagree", `{"SuccessNumber":2,"Success":[{"Leads":{"LeadId":999,"Record":1}},{"Leads":{"LeadId":456,"Record":2}}]}`, []error{agiliron.ErrOutcomeUnknown, nil}},
+		{"named twice", `{"SuccessNumber":1,"FailureNumber":1,"Success":[{"Leads":{"LeadId":123,"Record":1}}],"Failure":[{"Leads":{"LeadId":123,"Record":1,"Message":"x"}}]}`, []error{agiliron.ErrOutcomeUnknown, agiliron.ErrOutcomeUnknown}},
+		{"out of range record", `{"SuccessNumber":2,"Success":[{"Leads":{"Record":7}},{"Leads":{"LeadId":456,"Record":2}}]}`, []error{agiliron.ErrOutcomeUnknown, nil}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer gock.Off()
+			hc := &http.Client{}
+			gock.InterceptClient(hc)
+			defer gock.RestoreClient(hc)
+			gock.New(gockBase).Put("/agiliron/api-40/Bulk-Leads").
+				Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(golden(t, "ack.json")))
+			status, _ := json.Marshal(map[string]any{"BatchStatus": map[string]any{
+				"Id": "1", "BatchId": "thggii1212kjkl", "Status": "Completed", "Response": tt.response}})
+			gock.New(gockBase).Get("/agiliron/api-40/BatchStatus/thggii1212kjkl").
+				Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(status))
+			c, err := agiliron.New(agiliron.WithCompany("acme"), agiliron.WithAPIKey("gock-key-123456"),
+				agiliron.WithHTTPClient(hc), agiliron.WithPollInterval(time.Millisecond))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, _ := c.UpdateLeads(context.Background(), seedLeads())
+			if !rep.Balanced() || rep.Total != 2 {
+				t.Fatalf("report %+v", rep)
+			}
+			for i, want := range tt.want {
+				o := rep.Outcomes[i]
+				if want == nil && o.Err != nil || want != nil && !errors.Is(o.Err, want) {
+					t.Errorf("lead %d: err %v, want %v", i, o.Err, want)
+				}
 			}
 		})
 	}
