@@ -519,3 +519,12 @@ func TestXMLRequestJSONResponse(t *testing.T) {
 		t.Fatal("BatchStatus never polled")
 	}
 }
+
+func TestPollingRidesOutStatusErrors(t *testing.T) {
+	e := newEnv(t, false, agiliron.WithBatchSize(10))
+	e.srv.FailStatusNext(8) // more than the permanent-error cap, all transient
+	in := newLeads(10, 9)
+	rep, _ := e.c.AddLeads(context.Background(), in)
+	checkBalanced(t, rep, 10, 9, 1)
+	checkAddsLanded(t, e.srv, rep, in)
+}

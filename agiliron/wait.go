@@ -17,7 +17,8 @@ import (
 // interval, if shorter); waits then double up to the poll interval.
 const firstPoll = 100 * time.Millisecond
 
-// maxPollErrors is how many polls in a row may fail before waiting stops.
+// maxPollErrors is how many polls in a row may fail with a permanent
+// error (404, a malformed answer) before waiting stops.
 const maxPollErrors = 5
 
 // await returns the final result of batchID: from the webhook when one is
@@ -73,6 +74,12 @@ func (c *Client) poll(ctx context.Context, batchID string, webhook <-chan *Batch
 			}
 			if errors.Is(err, ErrAuth) {
 				return nil, err
+			}
+			if batch.IsRetryable(err) {
+				// A transient failure (transport, 429, 5xx): keep polling
+				// until the result timeout.
+				c.log.Debug("agiliron: BatchStatus poll failed", "batch_id", batchID, "err", err)
+				continue
 			}
 			if errs++; errs >= maxPollErrors {
 				return nil, fmt.Errorf("%d BatchStatus polls in a row failed: %w", errs, err)

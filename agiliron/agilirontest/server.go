@@ -130,6 +130,7 @@ type Server struct {
 	noRecords     bool
 	callbackDelay time.Duration
 	faults        []Fault
+	statusFaults  int
 	leads         map[int]agiliron.Lead
 	writes        map[int]int
 	nextID        int
@@ -207,6 +208,9 @@ func (s *Server) FailNext(n int, f Fault) {
 	}
 	s.mu.Unlock()
 }
+
+// FailStatusNext makes the next n BatchStatus requests answer 500.
+func (s *Server) FailStatusNext(n int) { s.mu.Lock(); s.statusFaults += n; s.mu.Unlock() }
 
 // PutLead stores l as an existing lead (for updates to find) and returns
 // its id, assigning one when l.LeadID is empty.
@@ -553,6 +557,12 @@ func (s *Server) callback(b *fakeBatch, body []byte) {
 func (s *Server) batchStatus(w http.ResponseWriter, id string, xmlOut bool) {
 	s.mu.Lock()
 	s.stats.StatusRequests++
+	if s.statusFaults > 0 {
+		s.statusFaults--
+		s.mu.Unlock()
+		writeError(w, xmlOut, http.StatusInternalServerError, "Internal Server Error")
+		return
+	}
 	b, ok := s.batches[id]
 	var (
 		done  bool
