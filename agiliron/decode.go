@@ -293,6 +293,7 @@ func entryJSON(obj *codec.OrderedMap[json.RawMessage]) (ResultEntry, error) {
 type xnode struct {
 	name string
 	text string
+	buf  []byte // text as read, appended in amortized time
 	kids []*xnode
 }
 
@@ -346,11 +347,13 @@ func parseXML(body []byte) (*xnode, error) {
 			if len(stack) == 0 {
 				return nil, errors.New("unbalanced end element")
 			}
+			n := stack[len(stack)-1]
+			n.text, n.buf = string(n.buf), nil
 			stack = stack[:len(stack)-1]
 		case xml.CharData:
 			if len(stack) > 0 {
 				n := stack[len(stack)-1]
-				n.text += string(t)
+				n.buf = append(n.buf, t...)
 			} else if len(bytes.TrimSpace(t)) > 0 {
 				return nil, errors.New("text outside the root element")
 			}

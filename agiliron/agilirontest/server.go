@@ -180,6 +180,19 @@ func (s *Server) Close() {
 // BaseURL is the URL to give agiliron.WithBaseURL: URL + Prefix.
 func (s *Server) BaseURL() string { return s.URL + Prefix }
 
+// ClientOptions returns the options that point an agiliron.Client at this
+// server: its base URL, APIKey, and a 10 ms poll interval (the fake is
+// fast). Append your own after them.
+func (s *Server) ClientOptions() []agiliron.Option {
+	s.mu.Lock()
+	key := s.apiKey
+	s.mu.Unlock()
+	return []agiliron.Option{
+		agiliron.WithBaseURL(s.BaseURL()), agiliron.WithAPIKey(key),
+		agiliron.WithPollInterval(10 * time.Millisecond),
+	}
+}
+
 // SetAPIKey changes the accepted key.
 func (s *Server) SetAPIKey(k string) { s.mu.Lock(); s.apiKey = k; s.mu.Unlock() }
 

@@ -110,3 +110,16 @@ func TestServerBatchLifecycle(t *testing.T) {
 		t.Fatal("the good lead was not stored once")
 	}
 }
+
+func TestClientOptions(t *testing.T) {
+	srv := agilirontest.NewServer()
+	defer srv.Close()
+	c, err := agiliron.New(srv.ClientOptions()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := c.AddLeads(context.Background(), []agiliron.Lead{{LastName: "Doe", Company: "Co"}})
+	if err != nil || rep.Succeeded != 1 || srv.Len() != 1 {
+		t.Fatalf("err %v, report %+v, %d stored", err, rep, srv.Len())
+	}
+}
