@@ -311,7 +311,8 @@ func WithResultTimeout(d time.Duration) Option {
 
 // WithAcceptedHook sets a hook called when Agiliron acknowledges a batch
 // (its leads are then accepted, awaiting their final result), with the
-// acknowledgement and the number of leads in the batch.
+// acknowledgement and the number of leads in the batch. With
+// WithConcurrency above 1 it may be called from several goroutines at once.
 func WithAcceptedHook(f func(ack Ack, leads int)) Option {
 	return func(c *config) error { c.acceptedHook = f; return nil }
 }
