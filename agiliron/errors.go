@@ -33,6 +33,11 @@ var (
 	ErrMalformed = errors.New("agiliron: malformed response")
 )
 
+// MessageLastNameBlank is the message Agiliron gives a lead without a last
+// name (the one failure message its documentation shows). UpdateLeads
+// uses it for the same client-side check.
+const MessageLastNameBlank = "Lead Last Name cannot be blank"
+
 // Error is an Agiliron error: a refused request, a failed lead or a lead
 // whose outcome is unknown. Its message never holds the API key.
 type Error struct {

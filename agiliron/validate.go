@@ -31,7 +31,7 @@ func validateUpdate(l Lead) error {
 	case !isDigits(l.LeadID):
 		return invalid(op, "LeadId", "LeadId must be an integer")
 	case strings.TrimSpace(l.LastName) == "":
-		return invalid(op, "LastName", "Lead Last Name cannot be blank")
+		return invalid(op, "LastName", MessageLastNameBlank)
 	case strings.TrimSpace(l.Company) == "":
 		return invalid(op, "Company", "Lead Company cannot be blank")
 	}

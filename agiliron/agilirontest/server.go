@@ -44,7 +44,7 @@ const Prefix = "/agiliron/api-40/"
 
 // Messages the fake gives for failed leads (the first is Agiliron's own).
 const (
-	MsgLastNameBlank = "Lead Last Name cannot be blank"
+	MsgLastNameBlank = agiliron.MessageLastNameBlank
 	MsgCompanyBlank  = "Lead Company cannot be blank"
 	MsgNoSuchLead    = "Lead does not exist"
 	MsgLeadIDOnAdd   = "LeadId must not be given for a new lead"
