@@ -1,0 +1,219 @@
+package agiliron_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/crmbatch/crmbatch/agiliron"
+	"github.com/crmbatch/crmbatch/agiliron/agilirontest"
+)
+
+// benchLeads are 100 full leads (the seed's first, varied).
+func benchLeads() []agiliron.Lead {
+	seed := seedLeads()[0]
+	out := make([]agiliron.Lead, 100)
+	for i := range out {
+		out[i] = seed
+		out[i].LeadID = ""
+		out[i].Email = "lead" + string(rune('a'+i%26)) + "@example.com"
+	}
+	return out
+}
+
+// plainLeadWire is a lead as a plain struct, for the baselines.
+type plainLeadWire struct {
+	Salutation, FirstName, LastName, Company, Designation, Phone, Mobile, Fax, Email, Website,
+	Industry, SICCode, AnnualRevenue, NumberOfEmployees, ContactType, LeadSource, LeadStatus,
+	Rating, EmailOptOut, YahooID, CreatedTime, ModifiedTime, Street, City, State, Zip, Country,
+	Description, AssignedTo, AssignedGroupName, DefaultCurrency string
+	LeadCustomFields struct{ CustomField []agiliron.CustomField }
+}
+
+func plainLeads(in []agiliron.Lead) []plainLeadWire {
+	out := make([]plainLeadWire, len(in))
+	for i, l := range in {
+		out[i] = plainLeadWire{l.Salutation, l.FirstName, l.LastName, l.Company, l.Designation, l.Phone, l.Mobile,
+			l.Fax, l.Email, l.Website, l.Industry, l.SICCode, l.AnnualRevenue, l.NumberOfEmployees, l.ContactType,
+			l.LeadSource, l.LeadStatus, l.Rating, l.EmailOptOut, l.YahooID, l.CreatedTime, l.ModifiedTime,
+			l.Street, l.City, l.State, l.Zip, l.Country, l.Description, l.AssignedTo, l.AssignedGroupName,
+			l.DefaultCurrency, out[i].LeadCustomFields}
+		out[i].LeadCustomFields.CustomField = l.CustomFields
+	}
+	return out
+}
+
+func BenchmarkEncodeLeadsJSON(b *testing.B) {
+	leads := benchLeads()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := agiliron.EncodeLeads(agiliron.JSON, leads); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEncodeLeadsJSONBaseline is encoding/json on a plain struct.
+func BenchmarkEncodeLeadsJSONBaseline(b *testing.B) {
+	leads := map[string]any{"Leads": map[string]any{"Lead": plainLeads(benchLeads())}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := json.Marshal(leads); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEncodeLeadsXML(b *testing.B) {
+	leads := benchLeads()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := agiliron.EncodeLeads(agiliron.XML, leads); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEncodeLeadsXMLBaseline is encoding/xml on a plain struct.
+func BenchmarkEncodeLeadsXMLBaseline(b *testing.B) {
+	type env struct {
+		XMLName xml.Name        `xml:"Leads"`
+		Lead    []plainLeadWire `xml:"Lead"`
+	}
+	leads := env{Lead: plainLeads(benchLeads())}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := xml.Marshal(leads); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecodeResultJSON(b *testing.B) {
+	body := golden(b, "webhook_record.json")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := agiliron.DecodeResult("application/json", body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAddLeadsWebhook is end-to-end: 1000 leads in 10 batches of 100,
+// 4 pending at once, results by webhook, against the fake.
+func BenchmarkAddLeadsWebhook(b *testing.B) {
+	srv := agilirontest.NewServer()
+	defer srv.Close()
+	hook, _ := agiliron.NewWebhookHandler(agiliron.GenerateSecret())
+	hs := httptest.NewServer(hook)
+	defer hs.Close()
+	c, err := agiliron.New(agiliron.WithBaseURL(srv.BaseURL()), agiliron.WithAPIKey(agilirontest.APIKey),
+		agiliron.WithWebhook(hook, hs.URL), agiliron.WithConcurrency(4))
+	if err != nil {
+		b.Fatal(err)
+	}
+	leads := make([]agiliron.Lead, 0, 1000)
+	for range 10 {
+		leads = append(leads, benchLeads()...)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		rep, _ := c.AddLeads(context.Background(), leads)
+		if rep.Succeeded != 1000 {
+			b.Fatalf("%d succeeded", rep.Succeeded)
+		}
+	}
+}
+
+// BenchmarkAddLeadsPolling is BenchmarkAddLeadsWebhook without a
+// webhook: results from BatchStatus, polled every 1 ms at most.
+func BenchmarkAddLeadsPolling(b *testing.B) {
+	srv := agilirontest.NewServer()
+	defer srv.Close()
+	c, err := agiliron.New(agiliron.WithBaseURL(srv.BaseURL()), agiliron.WithAPIKey(agilirontest.APIKey),
+		agiliron.WithConcurrency(4), agiliron.WithPollInterval(time.Millisecond))
+	if err != nil {
+		b.Fatal(err)
+	}
+	leads := make([]agiliron.Lead, 0, 1000)
+	for range 10 {
+		leads = append(leads, benchLeads()...)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		rep, _ := c.AddLeads(context.Background(), leads)
+		if rep.Succeeded != 1000 {
+			b.Fatalf("%d succeeded", rep.Succeeded)
+		}
+	}
+}
+
+// BenchmarkAddLeadsPlainHTTP is the baseline: the same 10 POSTs made with
+// plain net/http, 4 at once, each then polling BatchStatus every 1 ms.
+func BenchmarkAddLeadsPlainHTTP(b *testing.B) {
+	srv := agilirontest.NewServer()
+	defer srv.Close()
+	body, _ := agiliron.EncodeLeads(agiliron.JSON, benchLeads())
+	post := func() error {
+		req, _ := http.NewRequest(http.MethodPost, srv.BaseURL()+"Bulk-Leads?sendRecordNo=true", bytes.NewReader(body))
+		req.Header.Set("apiKey", agilirontest.APIKey)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		var ack struct {
+			MCM struct {
+				Parameters struct {
+					Results struct {
+						Message struct {
+							BatchID string `json:"batch_id"`
+						} `json:"message"`
+					} `json:"results"`
+				} `json:"parameters"`
+			} `json:"MCM"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&ack)
+		resp.Body.Close()
+		if err != nil {
+			return err
+		}
+		for {
+			req, _ := http.NewRequest(http.MethodGet, srv.BaseURL()+"BatchStatus/"+ack.MCM.Parameters.Results.Message.BatchID, nil)
+			req.Header.Set("apiKey", agilirontest.APIKey)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return err
+			}
+			var st struct{ BatchStatus struct{ Status string } }
+			err = json.NewDecoder(resp.Body).Decode(&st)
+			resp.Body.Close()
+			if err != nil {
+				return err
+			}
+			if st.BatchStatus.Status == "Completed" {
+				return nil
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		sem := make(chan struct{}, 4)
+		errs := make(chan error, 10)
+		for range 10 {
+			sem <- struct{}{}
+			go func() { errs <- post(); <-sem }()
+		}
+		for range 10 {
+			if err := <-errs; err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

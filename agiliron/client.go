@@ -1,0 +1,136 @@
+// Package agiliron moves leads in bulk into Agiliron (API v4, "api-40")
+// through the Bulk-Leads resource, in JSON or XML, and reports what became
+// of every lead.
+//
+// Agiliron processes a bulk request asynchronously: it answers with an
+// acknowledgement carrying a batch id, and the per-lead results come later,
+// to a callback URL (see NewWebhookHandler and WithWebhook) or from
+// GET BatchStatus/{batch_id}. The client waits for them: UpdateLeads and
+// AddLeads return once every lead has its final result, matched back to
+// the caller's input by record number (the client always asks for
+// sendRecordNo=true), falling back to LeadId. WithConcurrency(n) keeps up to
+// n batches pending at once.
+//
+// Update replaces the whole record: every writable field omitted (empty)
+// is set to NULL. Send back the full lead as read.
+package agiliron
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/httpx"
+)
+
+// Client sends leads to one Agiliron company. It is safe for concurrent use.
+type Client struct {
+	cfg  config
+	http *httpx.Client
+	base string
+	log  *slog.Logger
+}
+
+// New builds a Client. WithAPIKey and one of WithCompany or WithBaseURL are
+// required.
+func New(opts ...Option) (*Client, error) {
+	cfg := config{
+		reqFormat: JSON, batchSize: DefaultBatchSize, concurrency: 1,
+		pollInterval: DefaultPollInterval, callbackTimeout: DefaultCallbackTimeout,
+		resultTimeout: DefaultResultTimeout,
+	}
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("agiliron: nil option")
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.apiKey == "" {
+		return nil, errors.New("agiliron: an API key is required (WithAPIKey)")
+	}
+	if cfg.company != "" && cfg.baseURL != "" {
+		return nil, errors.New("agiliron: WithCompany and WithBaseURL are exclusive")
+	}
+	base := cfg.baseURL
+	if cfg.company != "" {
+		base = "https://" + cfg.company + ".agiliron.net/agiliron/api-40/"
+	}
+	if base == "" {
+		return nil, errors.New("agiliron: a company (WithCompany) or a base URL (WithBaseURL) is required")
+	}
+	if cfg.respFormat == 0 {
+		cfg.respFormat = cfg.reqFormat
+	}
+	if cfg.logger == nil {
+		cfg.logger = slog.New(slog.DiscardHandler)
+	}
+	secrets := []string{cfg.apiKey, url.QueryEscape(cfg.apiKey), url.QueryEscape(url.QueryEscape(cfg.apiKey))}
+	if cfg.webhook != nil {
+		s := cfg.webhook.secret
+		secrets = append(secrets, s, url.QueryEscape(s))
+	}
+	hc, err := httpx.New(httpx.Config{HTTPClient: cfg.httpClient, Logger: cfg.logger, Secrets: secrets})
+	if err != nil {
+		return nil, fmt.Errorf("agiliron: %w", err)
+	}
+	return &Client{cfg: cfg, http: hc, base: base, log: cfg.logger}, nil
+}
+
+// BaseURL returns the base URL resources are appended to.
+func (c *Client) BaseURL() string { return c.base }
+
+// HTTPClient returns the *http.Client requests go through (for tests that
+// intercept it).
+func (c *Client) HTTPClient() *http.Client { return c.http.HTTPClient() }
+
+// endpoint returns the URL of resource with query q (the key added when
+// the caller asked for the query form).
+func (c *Client) endpoint(resource string, q url.Values) string {
+	if c.cfg.keyInQuery {
+		if q == nil {
+			q = url.Values{}
+		}
+		q.Set("key", c.cfg.apiKey)
+	}
+	u := c.base + resource
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return u
+}
+
+// header returns the request headers; body says whether a body is sent.
+func (c *Client) header(body bool) http.Header {
+	h := http.Header{}
+	h.Set("Accept", c.cfg.respFormat.mediaType())
+	if body {
+		h.Set("Content-Type", c.cfg.reqFormat.mediaType()+"; charset=utf-8")
+	}
+	if !c.cfg.keyInQuery {
+		h.Set("apiKey", c.cfg.apiKey)
+	}
+	return h
+}
+
+// engineConfig is the batch engine's configuration for one run.
+func (c *Client) engineConfig() batch.Config {
+	return batch.Config{
+		Concurrency: c.cfg.concurrency, Limiter: c.cfg.limiter, Retry: c.cfg.retry,
+		Keep: c.cfg.keep, OnProgress: c.cfg.progress, OnOutcome: c.cfg.outcomeHook,
+		Logger: c.cfg.logger,
+	}
+}
+
+// waitLimiter waits on the configured limiter, if any.
+func (c *Client) waitLimiter(ctx context.Context) error {
+	if c.cfg.limiter == nil {
+		return nil
+	}
+	return c.cfg.limiter.Wait(ctx)
+}

@@ -1,0 +1,225 @@
+package agiliron_test
+
+import (
+	"encoding/xml"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/crmbatch/crmbatch/agiliron"
+)
+
+var ignoreXMLName = cmpopts.IgnoreTypes(xml.Name{})
+
+func TestEncodeLeadsMatchesSeed(t *testing.T) {
+	tests := []struct {
+		name    string
+		format  agiliron.Format
+		file    string
+		compact func([]byte) string
+	}{
+		{"json", agiliron.JSON, "update_leads.json", func(b []byte) string { return compactJSON(t, b) }},
+		{"xml", agiliron.XML, "update_leads.xml", compactXML},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := agiliron.EncodeLeads(tt.format, seedLeads())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.compact(golden(t, tt.file)), tt.compact(got)); diff != "" {
+				t.Errorf("encoded body differs from the seed (-seed +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDecodeLeadsMatchesSeed(t *testing.T) {
+	for _, tt := range []struct{ file, ct string }{
+		{"update_leads.json", "application/json"},
+		{"update_leads.xml", "application/xml"},
+		{"update_leads.xml", ""}, // sniffed
+	} {
+		t.Run(tt.file+"/"+tt.ct, func(t *testing.T) {
+			got, err := agiliron.DecodeLeads(tt.ct, golden(t, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(seedLeads(), got, ignoreXMLName); diff != "" {
+				t.Errorf("decoded leads differ (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLeadWithoutIDOrCustomFields(t *testing.T) {
+	l := agiliron.Lead{LastName: "Lovelace", Company: "Analytical & Co <Ltd>"}
+	got, err := agiliron.EncodeLeads(agiliron.JSON, []agiliron.Lead{l})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `{"Leads":{"Lead":[{"Salutation":"","FirstName":"","LastName":"Lovelace","Company":"Analytical & Co <Ltd>","Designation":"","Phone":"","Mobile":"","Fax":"","Email":"","Website":"","Industry":"","SICCode":"","AnnualRevenue":"","NumberOfEmployees":"","ContactType":"","LeadSource":"","LeadStatus":"","Rating":"","EmailOptOut":"","YahooID":"","CreatedTime":"","ModifiedTime":"","Street":"","City":"","State":"","Zip":"","Country":"","Description":"","AssignedTo":"","AssignedGroupName":"","DefaultCurrency":""}]}}`
+	if diff := cmp.Diff(want, string(got)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	x, err := agiliron.EncodeLeads(agiliron.XML, []agiliron.Lead{l})
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := agiliron.DecodeLeads("application/xml", x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]agiliron.Lead{l}, back, ignoreXMLName); diff != "" {
+		t.Errorf("XML round trip (-want +got):\n%s", diff)
+	}
+}
+
+func TestDecodeAck(t *testing.T) {
+	want := agiliron.Ack{ObjectType: "Leads", SyncTime: "2021-06-11 04:13:24", Status: "Success",
+		Message: "Bulk Leads Update Initiated Successfully.", BatchID: "thggii1212kjkl"}
+	for _, tt := range []struct{ file, ct string }{
+		{"ack.json", "application/json"}, {"ack.xml", "application/xml; charset=utf-8"}, {"ack.xml", "text/plain"},
+	} {
+		t.Run(tt.file+"/"+tt.ct, func(t *testing.T) {
+			got, err := agiliron.DecodeAck(tt.ct, golden(t, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDecodeFlatAck(t *testing.T) {
+	got, err := agiliron.DecodeAck("application/json", []byte(`{"message": "batch id is returned with bulk process message", "batch_id": "bd7cIzgnq2ehYoCSYUfp"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := agiliron.Ack{Status: "Success", Message: "batch id is returned with bulk process message", BatchID: "bd7cIzgnq2ehYoCSYUfp"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestDecodeAckErrors(t *testing.T) {
+	tests := []struct {
+		name, body string
+		want       error
+	}{
+		{"truncated", `{"MCM":{"response":{"objectType":"Leads"`, agiliron.ErrMalformed},
+		{"not MCM", `{"foo":1}`, agiliron.ErrMalformed},
+		{"no batch id", `{"MCM":{"parameters":{"results":{"message":{"status":"Success"}}}}}`, agiliron.ErrMalformed},
+		{"refused", `{"MCM":{"parameters":{"results":{"message":{"status":"Failure","error_message":"Invalid data"}}}}}`, agiliron.ErrBatchRefused},
+		{"xml garbage", `<MCM><response>`, agiliron.ErrMalformed},
+		{"empty", ``, agiliron.ErrMalformed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := agiliron.DecodeAck("", []byte(tt.body))
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDecodeResultSeedVariants(t *testing.T) {
+	withRecord := &agiliron.BatchResult{SuccessNumber: 1, FailureNumber: 1,
+		Success: []agiliron.ResultEntry{{LeadID: "123", LeadName: "John Doe", Record: 1}},
+		Failure: []agiliron.ResultEntry{{LeadID: "456", Message: "Lead Last Name cannot be blank", Record: 2}}}
+	noRecord := &agiliron.BatchResult{SuccessNumber: 1, FailureNumber: 1,
+		Success: []agiliron.ResultEntry{{LeadID: "123", LeadName: "John Doe"}},
+		Failure: []agiliron.ResultEntry{{LeadID: "456", Message: "Lead Last Name cannot be blank"}}}
+	tests := []struct {
+		name, ct string
+		body     []byte
+		want     *agiliron.BatchResult
+	}{
+		{"xml without record", "application/xml", golden(t, "webhook_norecord.xml"), noRecord},
+		{"json without record", "application/json", golden(t, "webhook_norecord.json"), noRecord},
+		{"xml with record", "text/xml", golden(t, "webhook_record.xml"), withRecord},
+		{"json with record", "", golden(t, "webhook_record.json"), withRecord},
+		{"json counts as numbers, lists", "application/json", []byte(`{"result":{"SuccessNumber":1,"FailureNumber":1,
+			"Success":{"Leads":[{"LeadId":123,"LeadName":"John Doe","Record":1}]},
+			"Failure":[{"Leads":{"LeadId":"456","Message":"Lead Last Name cannot be blank","Record":"2"}}]}}`), withRecord},
+		{"json bare result", "application/json", []byte(`{"SuccessNumber":"1","FailureNumber":"1",
+			"Success":[{"Leads":{"LeadId":"123","LeadName":"John Doe","Record":1}}],
+			"Failure":{"Product":[{"LeadId":456,"Message":"Lead Last Name cannot be blank","Record":2}]}}`), withRecord},
+		{"xml many and split groups", "application/xml", []byte(`<result><SuccessNumber> 1 </SuccessNumber><FailureNumber>1</FailureNumber>
+			<Success><Leads><LeadId>123</LeadId><LeadName>John Doe</LeadName><Record>1</Record></Leads></Success>
+			<Failure><Product><LeadId>456</LeadId><Message> Lead Last Name cannot be blank </Message><Record>2</Record></Product></Failure></result>`), withRecord},
+		{"empty groups", "application/json", []byte(`{"result":{"SuccessNumber":"0","FailureNumber":"0","Success":[],"Failure":""}}`),
+			&agiliron.BatchResult{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := agiliron.DecodeResult(tt.ct, tt.body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDecodeResultErrors(t *testing.T) {
+	for _, body := range []string{
+		``, `{}`, `[]`, `{"result":{"SuccessNumber":"x"}}`, `{"result":{"Success":"oops"}}`,
+		`<result><SuccessNumber>-1</SuccessNumber></result>`, `<result>`, `<a/><b/>`, `{"Success":[1]}`,
+	} {
+		if _, err := agiliron.DecodeResult("", []byte(body)); !errors.Is(err, agiliron.ErrMalformed) {
+			t.Errorf("DecodeResult(%q) err = %v, want ErrMalformed", body, err)
+		}
+	}
+}
+
+func TestDecodeBatchStatus(t *testing.T) {
+	update := &agiliron.BatchStatus{ID: "11", BatchID: "thggii1212kjkl", Status: "Completed",
+		RequestStartTime: "2021-06-11 04:13:24", RequestEndTime: "2021-06-11 04:13:25",
+		Result: &agiliron.BatchResult{SuccessNumber: 1, FailureNumber: 1,
+			Success: []agiliron.ResultEntry{{LeadID: "123", LeadName: "John Doe", Record: 1}},
+			Failure: []agiliron.ResultEntry{{LeadID: "456", Message: "Lead Last Name cannot be blank", Record: 2}}}}
+	tests := []struct {
+		file, ct string
+		want     *agiliron.BatchStatus
+	}{
+		{"batchstatus.json", "application/json", &agiliron.BatchStatus{ID: "10", BatchID: "bd7cIzgnq2ehYoCSYUfp", Status: "Completed",
+			RequestStartTime: "2021-12-13 09:51:27", RequestEndTime: "2021-12-13 09:51:27",
+			Result: &agiliron.BatchResult{SuccessNumber: 1, Success: []agiliron.ResultEntry{{LeadID: "394607", LeadName: "Ada Lovelace"}}}}},
+		{"batchstatus_update.json", "application/json", update},
+		{"batchstatus_update.xml", "application/xml", update},
+		{"batchstatus_pending.json", "", &agiliron.BatchStatus{ID: "11", BatchID: "thggii1212kjkl", Status: "Processing", RequestStartTime: "2021-06-11 04:13:24"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			got, err := agiliron.DecodeBatchStatus(tt.ct, golden(t, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if got.Completed() != (tt.want.Status == "Completed") {
+				t.Errorf("Completed() = %v", got.Completed())
+			}
+		})
+	}
+}
+
+func TestDecodeBatchStatusErrors(t *testing.T) {
+	for _, body := range []string{
+		``, `{}`, `{"BatchStatus":{"Response":"{not json"}}`, `{"BatchStatus":{"Response":"{\"Success\":\"x\"}"}}`,
+		`<BatchStatus><Response>{</Response></BatchStatus>`, `<Other/>`,
+	} {
+		if _, err := agiliron.DecodeBatchStatus("", []byte(body)); !errors.Is(err, agiliron.ErrMalformed) {
+			t.Errorf("DecodeBatchStatus(%q) err = %v, want ErrMalformed", body, err)
+		}
+	}
+}

@@ -1,0 +1,530 @@
+package agiliron_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/crmbatch/crmbatch/agiliron"
+	"github.com/crmbatch/crmbatch/agiliron/agilirontest"
+	"github.com/crmbatch/crmbatch/batch"
+)
+
+// fastRetry keeps retries in the millisecond range.
+var fastRetry = batch.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MaxRetryAfter: time.Second}
+
+// env is a fake server, an optional webhook endpoint and a client.
+type env struct {
+	srv    *agilirontest.Server
+	hook   *agiliron.WebhookHandler
+	hs     *httptest.Server
+	c      *agiliron.Client
+	logs   *syncWriter
+	secret string
+}
+
+// newEnv starts the fake and, when webhook is true, a webhook endpoint,
+// and builds a client with fast timings plus opts.
+func newEnv(t *testing.T, webhook bool, opts ...agiliron.Option) *env {
+	t.Helper()
+	e := &env{srv: agilirontest.NewServer(), logs: &syncWriter{buf: new(bytes.Buffer)}}
+	t.Cleanup(e.srv.Close)
+	base := []agiliron.Option{
+		agiliron.WithBaseURL(e.srv.BaseURL()), agiliron.WithAPIKey(agilirontest.APIKey),
+		agiliron.WithRetryPolicy(fastRetry), agiliron.WithPollInterval(5 * time.Millisecond),
+		agiliron.WithLogger(slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+	}
+	if webhook {
+		e.secret = agiliron.GenerateSecret()
+		h, err := agiliron.NewWebhookHandler(e.secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.hook, e.hs = h, httptest.NewServer(h)
+		t.Cleanup(e.hs.Close)
+		base = append(base, agiliron.WithWebhook(h, e.hs.URL+"/hooks/agiliron"), agiliron.WithCallbackTimeout(10*time.Second))
+	}
+	c, err := agiliron.New(append(base, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.c = c
+	return e
+}
+
+// newLeads returns n new leads; those at the bad indexes have a blank last name.
+func newLeads(n int, bad ...int) []agiliron.Lead {
+	out := make([]agiliron.Lead, n)
+	for i := range out {
+		out[i] = agiliron.Lead{FirstName: "Ada", LastName: fmt.Sprintf("Lovelace%d", i), Company: "Analytical Ltd",
+			Email: fmt.Sprintf("ada%d@example.com", i), LeadSource: "--None--", EmailOptOut: "0",
+			CustomFields: []agiliron.CustomField{{Name: "Seq", Value: strconv.Itoa(i)}}}
+	}
+	for _, i := range bad {
+		out[i].LastName = " "
+	}
+	return out
+}
+
+// checkBalanced asserts the report accounts for every lead, with exact counts.
+func checkBalanced(t *testing.T, rep *batch.Report[agiliron.LeadResult], total, succeeded, failed int) {
+	t.Helper()
+	if !rep.Balanced() || rep.Total != total || rep.Succeeded != succeeded || rep.Failed != failed || rep.NotAttempted != 0 {
+		t.Fatalf("report: total %d, %d succeeded, %d failed, %d not attempted (balanced %v); want %d, %d, %d, 0",
+			rep.Total, rep.Succeeded, rep.Failed, rep.NotAttempted, rep.Balanced(), total, succeeded, failed)
+	}
+	if len(rep.Outcomes) != total {
+		t.Fatalf("%d outcomes, want %d", len(rep.Outcomes), total)
+	}
+}
+
+// checkAddsLanded asserts that every succeeded add is stored exactly once,
+// as sent, and that nothing else is stored.
+func checkAddsLanded(t *testing.T, srv *agilirontest.Server, rep *batch.Report[agiliron.LeadResult], in []agiliron.Lead) {
+	t.Helper()
+	for _, o := range rep.Outcomes {
+		if o.Status != batch.Succeeded {
+			continue
+		}
+		got, ok := srv.Lead(o.Result.LeadID)
+		if !ok {
+			t.Fatalf("lead %d reported added as %q, not stored", o.Index, o.Result.LeadID)
+		}
+		if got.Email != in[o.Index].Email || srv.Writes(o.Result.LeadID) != 1 {
+			t.Fatalf("lead %d: stored %q (%d writes), sent %q", o.Index, got.Email, srv.Writes(o.Result.LeadID), in[o.Index].Email)
+		}
+	}
+	if srv.Len() != rep.Succeeded {
+		t.Fatalf("fake holds %d leads, report says %d added", srv.Len(), rep.Succeeded)
+	}
+	seen := map[string]bool{}
+	for _, l := range srv.Leads() {
+		if seen[l.Email] {
+			t.Fatalf("lead %s stored twice", l.Email)
+		}
+		seen[l.Email] = true
+	}
+}
+
+var invalidIdx = []int{0, 13, 99, 100, 250, 377, 499}
+
+func TestAdd500With7Invalid(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		webhook bool
+		format  agiliron.Format
+	}{
+		{"webhook/json", true, agiliron.JSON},
+		{"webhook/xml", true, agiliron.XML},
+		{"polling/json", false, agiliron.JSON},
+		{"polling/xml", false, agiliron.XML},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, tt.webhook, agiliron.WithFormat(tt.format), agiliron.WithConcurrency(4), agiliron.WithBatchSize(50))
+			in := newLeads(500, invalidIdx...)
+			rep, err := e.c.AddLeads(context.Background(), in)
+			checkBalanced(t, rep, 500, 493, 7)
+			var re *batch.RunError
+			if !errors.As(err, &re) || len(re.Records) != 7 {
+				t.Fatalf("err = %v, want a RunError with 7 records", err)
+			}
+			for i, idx := range invalidIdx {
+				o := rep.Outcomes[idx]
+				var ae *agiliron.Error
+				if o.Status != batch.Failed || !errors.Is(o.Err, agiliron.ErrRejected) || !errors.As(o.Err, &ae) ||
+					ae.Message != agilirontest.MsgLastNameBlank || ae.BatchID == "" || ae.Record != idx%50+1 {
+					t.Fatalf("outcome %d = %+v, want rejected with %q", idx, o, agilirontest.MsgLastNameBlank)
+				}
+				if re.Records[i].Index != idx {
+					t.Fatalf("RunError record %d has index %d, want %d", i, re.Records[i].Index, idx)
+				}
+			}
+			checkAddsLanded(t, e.srv, rep, in)
+			st := e.srv.Stats()
+			if st.Batches != 10 || st.BulkRequests != 10 {
+				t.Fatalf("stats %+v: want 10 batches in 10 requests", st)
+			}
+			if tt.webhook && (st.StatusRequests != 0 || e.hook.Pending() != 0) {
+				t.Fatalf("webhook run polled %d times, %d pending", st.StatusRequests, e.hook.Pending())
+			}
+			if !tt.webhook && (st.StatusRequests < 10 || st.Callbacks != 0) {
+				t.Fatalf("polling run: %d polls, %d callbacks", st.StatusRequests, st.Callbacks)
+			}
+		})
+	}
+}
+
+func TestUpdateLeadsReplacesRecords(t *testing.T) {
+	e := newEnv(t, true, agiliron.WithConcurrency(3), agiliron.WithBatchSize(40))
+	in := newLeads(200)
+	for i := range in {
+		in[i].LeadID = e.srv.PutLead(agiliron.Lead{LastName: "Old", Company: "Old Co", Phone: "555"})
+		in[i].LeadStatus = "Contacted"
+	}
+	in[7].Company = ""
+	in[8].LeadID = ""
+	in[9].LastName = ""
+	in[10].LeadID = "99999999" // valid shape, unknown to Agiliron
+	rep, err := e.c.UpdateLeads(context.Background(), in)
+	checkBalanced(t, rep, 200, 196, 4)
+	if err == nil {
+		t.Fatal("no error for 4 failed leads")
+	}
+	for _, idx := range []int{7, 8, 9} {
+		if !errors.Is(rep.Outcomes[idx].Err, agiliron.ErrInvalid) || rep.Outcomes[idx].Attempts != 0 {
+			t.Fatalf("outcome %d = %+v, want ErrInvalid, not sent", idx, rep.Outcomes[idx])
+		}
+	}
+	if o := rep.Outcomes[10]; !errors.Is(o.Err, agiliron.ErrRejected) || !strings.Contains(o.Err.Error(), agilirontest.MsgNoSuchLead) {
+		t.Fatalf("outcome 10 = %+v, want rejected: %s", o, agilirontest.MsgNoSuchLead)
+	}
+	for i, o := range rep.Outcomes {
+		if o.Status != batch.Succeeded {
+			continue
+		}
+		got, _ := e.srv.Lead(in[i].LeadID)
+		if got.Phone != "" || got.LeadStatus != "Contacted" || got.Email != in[i].Email || e.srv.Writes(in[i].LeadID) != 1 {
+			t.Fatalf("lead %d stored as %+v (%d writes): want the whole record replaced once", i, got, e.srv.Writes(in[i].LeadID))
+		}
+	}
+}
+
+func TestCallbackNeverFallsBackToPolling(t *testing.T) {
+	e := newEnv(t, true, agiliron.WithCallbackTimeout(20*time.Millisecond), agiliron.WithBatchSize(10), agiliron.WithConcurrency(2))
+	e.srv.FailNext(3, agilirontest.CallbackNever)
+	in := newLeads(50, 3, 44)
+	rep, _ := e.c.AddLeads(context.Background(), in)
+	checkBalanced(t, rep, 50, 48, 2)
+	checkAddsLanded(t, e.srv, rep, in)
+	if st := e.srv.Stats(); st.StatusRequests < 3 || st.Callbacks != 2 {
+		t.Fatalf("stats %+v: want polling for the 3 silent batches, 2 callbacks", st)
+	}
+}
+
+func TestDelayedCallbackStillCounts(t *testing.T) {
+	e := newEnv(t, true, agiliron.WithBatchSize(10), agiliron.WithCallbackTimeout(2*time.Second))
+	e.srv.SetCallbackDelay(30 * time.Millisecond)
+	e.srv.FailNext(2, agilirontest.CallbackDelayed)
+	in := newLeads(30, 5)
+	rep, _ := e.c.AddLeads(context.Background(), in)
+	checkBalanced(t, rep, 30, 29, 1)
+	checkAddsLanded(t, e.srv, rep, in)
+}
+
+func TestDuplicateCallbackChangesNothing(t *testing.T) {
+	e := newEnv(t, true, agiliron.WithBatchSize(25))
+	e.srv.FailNext(4, agilirontest.CallbackTwice)
+	in := newLeads(100, 1, 2)
+	rep, _ := e.c.AddLeads(context.Background(), in)
+	checkBalanced(t, rep, 100, 98, 2)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := e.srv.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := e.srv.Stats()
+	if st.Callbacks != 8 {
+		t.Fatalf("%d callbacks delivered, want 8", st.Callbacks)
+	}
+	for i, code := range st.CallbackStatuses {
+		if code != http.StatusOK {
+			t.Fatalf("callback %d answered %d", i, code)
+		}
+	}
+	checkAddsLanded(t, e.srv, rep, in)
+	if e.hook.Pending() != 0 {
+		t.Fatalf("%d pending", e.hook.Pending())
+	}
+}
+
+func TestRetriesAndUnknownOutcomes(t *testing.T) {
+	tests := []struct {
+		name              string
+		method            string
+		format            agiliron.Format
+		faults            []agilirontest.Fault
+		succeeded         int
+		unknown           int
+		bulkRequests      int
+		wantWritesPerLead int
+		stored            int
+	}{
+		{"put 500 retried", http.MethodPut, agiliron.JSON, []agilirontest.Fault{agilirontest.ServerError, agilirontest.ServerError}, 20, 0, 4, 1, 0},
+		{"put 429 retried", http.MethodPut, agiliron.XML, []agilirontest.Fault{agilirontest.TooManyRequests}, 20, 0, 3, 1, 0},
+		{"put malformed ack replayed", http.MethodPut, agiliron.JSON, []agilirontest.Fault{agilirontest.MalformedAck}, 20, 0, 3, 0, 0},
+		{"post 429 retried", http.MethodPost, agiliron.JSON, []agilirontest.Fault{agilirontest.TooManyRequests}, 20, 0, 3, 1, 20},
+		{"post 500 after queue not replayed", http.MethodPost, agiliron.JSON, []agilirontest.Fault{agilirontest.ServerErrorAfterQueue}, 10, 10, 2, 1, 20},
+		{"post malformed ack not replayed", http.MethodPost, agiliron.XML, []agilirontest.Fault{agilirontest.MalformedAck}, 10, 10, 2, 1, 20},
+		{"post 500 not replayed", http.MethodPost, agiliron.JSON, []agilirontest.Fault{agilirontest.ServerError}, 10, 10, 2, 1, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, false, agiliron.WithBatchSize(10), agiliron.WithFormat(tt.format))
+			for _, f := range tt.faults {
+				e.srv.FailNext(1, f)
+			}
+			in := newLeads(20)
+			var (
+				rep *batch.Report[agiliron.LeadResult]
+			)
+			if tt.method == http.MethodPut {
+				for i := range in {
+					in[i].LeadID = e.srv.PutLead(agiliron.Lead{LastName: "x", Company: "y"})
+				}
+				rep, _ = e.c.UpdateLeads(context.Background(), in)
+			} else {
+				rep, _ = e.c.AddLeads(context.Background(), in)
+			}
+			checkBalanced(t, rep, 20, tt.succeeded, tt.unknown)
+			for _, o := range rep.Outcomes {
+				if o.Status == batch.Failed && (!errors.Is(o.Err, agiliron.ErrOutcomeUnknown) || batch.IsRetryable(o.Err)) {
+					t.Fatalf("outcome %+v: want ErrOutcomeUnknown, not retryable", o)
+				}
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := e.srv.Wait(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if st := e.srv.Stats(); st.BulkRequests != tt.bulkRequests {
+				t.Fatalf("%d bulk requests, want %d", st.BulkRequests, tt.bulkRequests)
+			}
+			if tt.method == http.MethodPost {
+				// No lead was added twice: an unknown outcome was not replayed.
+				if e.srv.Len() != tt.stored {
+					t.Fatalf("fake holds %d leads, want %d", e.srv.Len(), tt.stored)
+				}
+				checkUniqueEmails(t, e.srv)
+				return
+			}
+			for i, l := range in {
+				w := e.srv.Writes(l.LeadID)
+				if tt.wantWritesPerLead > 0 && w != tt.wantWritesPerLead {
+					t.Fatalf("lead %d written %d times", i, w)
+				}
+				if w < 1 || w > 2 {
+					t.Fatalf("lead %d written %d times", i, w)
+				}
+			}
+		})
+	}
+}
+
+func checkUniqueEmails(t *testing.T, srv *agilirontest.Server) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, l := range srv.Leads() {
+		if seen[l.Email] {
+			t.Fatalf("lead %s stored twice", l.Email)
+		}
+		seen[l.Email] = true
+	}
+}
+
+func TestBadKeyNeverLeaks(t *testing.T) {
+	for _, inQuery := range []bool{false, true} {
+		t.Run(fmt.Sprint("query=", inQuery), func(t *testing.T) {
+			const secret = "sUp3r-s3cret-key-value"
+			opts := []agiliron.Option{agiliron.WithAPIKey(secret)}
+			if inQuery {
+				opts = append(opts, agiliron.WithAPIKeyInQuery())
+			}
+			e := newEnv(t, true, opts...)
+			rep, err := e.c.AddLeads(context.Background(), newLeads(3))
+			checkBalanced(t, rep, 3, 0, 3)
+			if !errors.Is(err, agiliron.ErrAuth) {
+				t.Fatalf("err = %v, want ErrAuth", err)
+			}
+			if strings.Contains(err.Error(), secret) || strings.Contains(e.logs.String(), secret) {
+				t.Fatalf("the key leaked:\nerr: %v\nlogs: %s", err, e.logs)
+			}
+			if e.srv.Len() != 0 {
+				t.Fatal("leads stored with a bad key")
+			}
+		})
+	}
+}
+
+func TestKeyInQueryWorks(t *testing.T) {
+	e := newEnv(t, true, agiliron.WithAPIKeyInQuery())
+	e.srv.FailNext(1, agilirontest.ServerError)
+	in := newLeads(5)
+	for i := range in {
+		in[i].LeadID = e.srv.PutLead(agiliron.Lead{LastName: "x", Company: "y"})
+	}
+	rep, err := e.c.UpdateLeads(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkBalanced(t, rep, 5, 5, 0)
+	for _, s := range []string{agilirontest.APIKey} {
+		if strings.Contains(e.logs.String(), s) {
+			t.Fatalf("logs hold a secret:\n%s", e.logs)
+		}
+	}
+	if !strings.Contains(e.logs.String(), "key=REDACTED") {
+		t.Fatalf("logs do not show the redacted query key:\n%s", e.logs)
+	}
+}
+
+func TestContextEndsWhileBatchPending(t *testing.T) {
+	e := newEnv(t, false, agiliron.WithBatchSize(10))
+	e.srv.SetProcessingDelay(time.Hour)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	rep, _ := e.c.AddLeads(ctx, newLeads(25))
+	if !rep.Balanced() || rep.Total != 25 || rep.Succeeded != 0 {
+		t.Fatalf("report %+v", rep)
+	}
+	var ae *agiliron.Error
+	o := rep.Outcomes[0]
+	if !errors.Is(o.Err, agiliron.ErrOutcomeUnknown) || !errors.Is(o.Err, context.DeadlineExceeded) || !errors.As(o.Err, &ae) || ae.BatchID == "" {
+		t.Fatalf("outcome 0 = %+v: want an unknown outcome with its batch id", o)
+	}
+}
+
+func TestResultTimeout(t *testing.T) {
+	e := newEnv(t, true, agiliron.WithBatchSize(10), agiliron.WithCallbackTimeout(10*time.Millisecond),
+		agiliron.WithResultTimeout(80*time.Millisecond))
+	e.srv.SetProcessingDelay(time.Hour)
+	rep, _ := e.c.AddLeads(context.Background(), newLeads(10))
+	checkBalanced(t, rep, 10, 0, 10)
+	if !errors.Is(rep.Outcomes[3].Err, agiliron.ErrOutcomeUnknown) {
+		t.Fatalf("outcome = %+v", rep.Outcomes[3])
+	}
+	if e.hook.Pending() != 0 {
+		t.Fatalf("%d pending after the run", e.hook.Pending())
+	}
+}
+
+func TestWaitBatch(t *testing.T) {
+	e := newEnv(t, false)
+	var ids []string
+	c, err := agiliron.New(agiliron.WithBaseURL(e.srv.BaseURL()), agiliron.WithAPIKey(agilirontest.APIKey),
+		agiliron.WithPollInterval(5*time.Millisecond),
+		agiliron.WithAcceptedHook(func(a agiliron.Ack, n int) { ids = append(ids, a.BatchID) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AddLeads(context.Background(), newLeads(3, 1)); err == nil {
+		t.Fatal("want an error for the blank last name")
+	}
+	if len(ids) != 1 {
+		t.Fatalf("accepted hook saw %v", ids)
+	}
+	res, err := e.c.WaitBatch(context.Background(), ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.SuccessNumber != 2 || res.FailureNumber != 1 || res.Failure[0].Record != 2 {
+		t.Fatalf("result %+v", res)
+	}
+	if _, err := e.c.WaitBatch(context.Background(), "nope"); err == nil {
+		t.Fatal("WaitBatch of an unknown batch succeeded")
+	}
+}
+
+func TestMatchByLeadIDWithoutRecordNumbers(t *testing.T) {
+	for _, webhook := range []bool{true, false} {
+		t.Run(fmt.Sprint("webhook=", webhook), func(t *testing.T) {
+			e := newEnv(t, webhook, agiliron.WithBatchSize(20), agiliron.WithFormat(agiliron.XML))
+			e.srv.SetOmitRecordNumbers(true)
+			in := newLeads(40)
+			for i := range in {
+				in[i].LeadID = e.srv.PutLead(agiliron.Lead{LastName: "x", Company: "y"})
+			}
+			in[5].LeadID = "77777777" // unknown: rejected, matched by its LeadId
+			seq := func(yield func(agiliron.Lead) bool) {
+				for _, l := range in {
+					if !yield(l) {
+						return
+					}
+				}
+			}
+			rep, _ := e.c.UpdateLeadsSeq(context.Background(), seq)
+			checkBalanced(t, rep, 40, 39, 1)
+			if o := rep.Outcomes[5]; !errors.Is(o.Err, agiliron.ErrRejected) || o.Result.Message != agilirontest.MsgNoSuchLead {
+				t.Fatalf("outcome 5 = %+v", o)
+			}
+			for i, o := range rep.Outcomes {
+				if o.Status == batch.Succeeded && (o.Result.LeadID != in[i].LeadID || e.srv.Writes(in[i].LeadID) != 1) {
+					t.Fatalf("outcome %d = %+v", i, o)
+				}
+			}
+		})
+	}
+}
+
+func TestAddWithoutRecordNumbersIsUnknown(t *testing.T) {
+	e := newEnv(t, false, agiliron.WithBatchSize(10))
+	e.srv.SetOmitRecordNumbers(true)
+	in := newLeads(10)
+	rep, _ := e.c.AddLeadsSeq(context.Background(), func(yield func(agiliron.Lead) bool) {
+		for _, l := range in {
+			if !yield(l) {
+				return
+			}
+		}
+	})
+	// New leads have no LeadId to match by: nothing is claimed.
+	checkBalanced(t, rep, 10, 0, 10)
+	if !errors.Is(rep.Outcomes[0].Err, agiliron.ErrOutcomeUnknown) {
+		t.Fatalf("outcome 0 = %+v", rep.Outcomes[0])
+	}
+}
+
+func TestWebhookSecretNeverLogged(t *testing.T) {
+	e := newEnv(t, true)
+	if _, err := e.c.AddLeads(context.Background(), newLeads(3)); err != nil {
+		t.Fatal(err)
+	}
+	logs := e.logs.String()
+	if !strings.Contains(logs, "callback_url") {
+		t.Fatalf("no request logged:\n%s", logs)
+	}
+	if strings.Contains(logs, e.secret) || strings.Contains(logs, agilirontest.APIKey) {
+		t.Fatalf("a secret leaked into the logs:\n%s", logs)
+	}
+}
+
+func TestOversizedBatchIsSplit(t *testing.T) {
+	e := newEnv(t, true, agiliron.WithBatchSize(100))
+	e.srv.SetMaxBatch(30)
+	in := newLeads(100, 77)
+	rep, _ := e.c.AddLeads(context.Background(), in)
+	checkBalanced(t, rep, 100, 99, 1)
+	checkAddsLanded(t, e.srv, rep, in)
+	if o := rep.Outcomes[77]; !errors.Is(o.Err, agiliron.ErrRejected) {
+		t.Fatalf("outcome 77 = %+v", o)
+	}
+}
+
+func TestXMLRequestJSONResponse(t *testing.T) {
+	e := newEnv(t, true, agiliron.WithFormat(agiliron.XML), agiliron.WithResponseFormat(agiliron.JSON),
+		agiliron.WithCallbackTimeout(10*time.Millisecond))
+	e.srv.FailNext(1, agilirontest.CallbackNever) // the result comes from BatchStatus, in JSON
+	in := newLeads(12, 4)
+	rep, _ := e.c.AddLeads(context.Background(), in)
+	checkBalanced(t, rep, 12, 11, 1)
+	checkAddsLanded(t, e.srv, rep, in)
+	if st := e.srv.Stats(); st.StatusRequests == 0 {
+		t.Fatal("BatchStatus never polled")
+	}
+}
+
+func TestPollingRidesOutStatusErrors(t *testing.T) {
+	e := newEnv(t, false, agiliron.WithBatchSize(10))
+	e.srv.FailStatusNext(8) // more than the permanent-error cap, all transient
+	in := newLeads(10, 9)
+	rep, _ := e.c.AddLeads(context.Background(), in)
+	checkBalanced(t, rep, 10, 9, 1)
+	checkAddsLanded(t, e.srv, rep, in)
+}

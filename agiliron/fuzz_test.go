@@ -1,0 +1,91 @@
+package agiliron_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/crmbatch/crmbatch/agiliron"
+)
+
+func addSeeds(f *testing.F, t testing.TB, files ...string) {
+	for _, name := range files {
+		f.Add("", golden(t, name))
+		f.Add("application/xml", golden(t, name))
+		f.Add("application/json", golden(t, name))
+	}
+	for _, s := range []string{``, `{}`, `[]`, `null`, `<a/>`, `{"result":{"Success":[[[[]]]]}}`, `<result><Success><Leads><Record>x</Record></Leads></Success></result>`} {
+		f.Add("", []byte(s))
+	}
+}
+
+func FuzzDecodeAck(f *testing.F) {
+	addSeeds(f, f, "ack.json", "ack.xml")
+	f.Fuzz(func(t *testing.T, ct string, body []byte) {
+		ack, err := agiliron.DecodeAck(ct, body)
+		if err == nil && ack.BatchID == "" {
+			t.Fatalf("accepted an acknowledgement without a batch id: %q", body)
+		}
+	})
+}
+
+func FuzzDecodeResult(f *testing.F) {
+	addSeeds(f, f, "webhook_norecord.xml", "webhook_norecord.json", "webhook_record.xml", "webhook_record.json")
+	f.Fuzz(func(t *testing.T, ct string, body []byte) {
+		r, err := agiliron.DecodeResult(ct, body)
+		if err == nil && (r == nil || r.SuccessNumber < 0 || r.FailureNumber < 0) {
+			t.Fatalf("bad result %+v from %q", r, body)
+		}
+	})
+}
+
+func FuzzDecodeBatchStatus(f *testing.F) {
+	addSeeds(f, f, "batchstatus.json", "batchstatus_update.json", "batchstatus_update.xml", "batchstatus_pending.json")
+	f.Fuzz(func(t *testing.T, ct string, body []byte) {
+		s, err := agiliron.DecodeBatchStatus(ct, body)
+		if err == nil && s == nil {
+			t.Fatal("nil status without an error")
+		}
+		_ = s.Completed()
+	})
+}
+
+// FuzzWebhookHandler drives the whole handler: it never panics and answers
+// only 200, 400 or 413 to an authenticated callback.
+func FuzzWebhookHandler(f *testing.F) {
+	addSeeds(f, f, "webhook_norecord.xml", "webhook_record.json")
+	h, err := agiliron.NewWebhookHandler(testSecret, agiliron.WithWebhookMaxBody(1<<16))
+	if err != nil {
+		f.Fatal(err)
+	}
+	q := url.Values{"secret": {testSecret}, "ref": {"fuzz"}}.Encode()
+	f.Fuzz(func(t *testing.T, ct string, body []byte) {
+		req := httptest.NewRequest(http.MethodPut, "/hook?"+q, strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", ct)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		switch rec.Code {
+		case http.StatusOK, http.StatusBadRequest, http.StatusRequestEntityTooLarge:
+		default:
+			t.Fatalf("status %d", rec.Code)
+		}
+	})
+}
+
+func FuzzDecodeLeads(f *testing.F) {
+	addSeeds(f, f, "update_leads.json", "update_leads.xml")
+	f.Fuzz(func(t *testing.T, ct string, body []byte) {
+		leads, err := agiliron.DecodeLeads(ct, body)
+		if err != nil {
+			return
+		}
+		if _, err := agiliron.EncodeLeads(agiliron.JSON, leads); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := agiliron.EncodeLeads(agiliron.XML, leads); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -1,0 +1,277 @@
+package agiliron_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"gopkg.in/h2non/gock.v1"
+
+	"github.com/crmbatch/crmbatch/agiliron"
+	"github.com/crmbatch/crmbatch/batch"
+)
+
+const gockBase = "https://acme.agiliron.net"
+
+// bodyInto returns a gock matcher that copies the request body into dst
+// (and puts it back).
+func bodyInto(dst *[]byte) gock.MatchFunc {
+	return func(req *http.Request, _ *gock.Request) (bool, error) {
+		if req.Body == nil {
+			return false, nil
+		}
+		b, err := io.ReadAll(req.Body)
+		if err != nil {
+			return false, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		*dst = b
+		return true, nil
+	}
+}
+
+// TestGoldenRequests checks the exact wire shape of UpdateLeads in both
+// formats: method, path, query, headers and body (the seed's sample), the
+// acknowledgement, and the BatchStatus poll that completes the report.
+func TestGoldenRequests(t *testing.T) {
+	tests := []struct {
+		name       string
+		format     agiliron.Format
+		mediaType  string
+		bodyFile   string
+		ackFile    string
+		statusFile string
+		compact    func([]byte) string
+	}{
+		{"json", agiliron.JSON, "application/json", "update_leads.json", "ack.json", "batchstatus_update.json", func(b []byte) string { return compactJSON(t, b) }},
+		{"xml", agiliron.XML, "application/xml", "update_leads.xml", "ack.xml", "batchstatus_update.xml", compactXML},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer gock.Off()
+			hc := &http.Client{}
+			gock.InterceptClient(hc)
+			defer gock.RestoreClient(hc)
+			var sent []byte
+			gock.New(gockBase).
+				Put("/agiliron/api-40/Bulk-Leads").
+				MatchParam("sendRecordNo", "^true$").
+				MatchHeader("apiKey", "^gock-key-123456$").
+				MatchHeader("Accept", "^"+tt.mediaType+"$").
+				MatchHeader("Content-Type", "^"+tt.mediaType+"; charset=utf-8$").
+				AddMatcher(bodyInto(&sent)).
+				Reply(200).SetHeader("Content-Type", tt.mediaType).BodyString(string(golden(t, tt.ackFile)))
+			gock.New(gockBase).
+				Get("/agiliron/api-40/BatchStatus/thggii1212kjkl").
+				MatchHeader("apiKey", "^gock-key-123456$").
+				MatchHeader("Accept", "^"+tt.mediaType+"$").
+				Reply(200).SetHeader("Content-Type", tt.mediaType).BodyString(string(golden(t, tt.statusFile)))
+
+			c, err := agiliron.New(agiliron.WithCompany("acme"), agiliron.WithAPIKey("gock-key-123456"),
+				agiliron.WithFormat(tt.format), agiliron.WithHTTPClient(hc), agiliron.WithPollInterval(time.Millisecond))
+			if err != nil {
+				t.Fatal(err)
+			}
+			leads := seedLeads()
+			leads[1].LastName = "Lead" // valid client-side; Agiliron's result fails it anyway
+			rep, err := c.UpdateLeads(context.Background(), leads)
+			if !gock.IsDone() {
+				t.Fatalf("pending mocks: %v (unmatched: %v)", gock.Pending(), gock.GetUnmatchedRequests())
+			}
+			if diff := cmp.Diff(tt.compact(golden(t, tt.bodyFile)), tt.compact(sent)); diff != "" {
+				t.Errorf("body differs from the seed (-seed +sent):\n%s", diff)
+			}
+			checkBalanced(t, rep, 2, 1, 1)
+			if diff := cmp.Diff(agiliron.LeadResult{BatchID: "thggii1212kjkl", LeadID: "123", LeadName: "John Doe", Record: 1}, rep.Outcomes[0].Result); diff != "" {
+				t.Errorf("result 0 (-want +got):\n%s", diff)
+			}
+			var ae *agiliron.Error
+			if !errors.As(err, &ae) || !errors.Is(err, agiliron.ErrRejected) || ae.Message != "Lead Last Name cannot be blank" || ae.LeadID != "456" || ae.Record != 2 {
+				t.Fatalf("err = %v", err)
+			}
+		})
+	}
+}
+
+// TestGoldenCallbackURL checks that with a webhook the request carries
+// callback_url (the configured URL plus ref and secret) and that AddLeads
+// uses POST with the same body shape and no LeadId.
+func TestGoldenCallbackURL(t *testing.T) {
+	defer gock.Off()
+	hc := &http.Client{}
+	gock.InterceptClient(hc)
+	defer gock.RestoreClient(hc)
+	h, err := agiliron.NewWebhookHandler(testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent []byte
+	gotQuery := make(chan url.Values, 1)
+	gock.New(gockBase).
+		Post("/agiliron/api-40.php/Bulk-Leads").
+		MatchParam("sendRecordNo", "^true$").
+		MatchParam("callback_url", `^https://hooks\.example\.com/agiliron\?ref=[0-9a-f]{24}&secret=`+regexp.QuoteMeta(testSecret)+`$`).
+		MatchHeader("apiKey", "^gock-key-123456$").
+		AddMatcher(bodyInto(&sent)).
+		AddMatcher(func(req *http.Request, _ *gock.Request) (bool, error) { gotQuery <- req.URL.Query(); return true, nil }).
+		Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(golden(t, "ack.json")))
+
+	c, err := agiliron.New(agiliron.WithBaseURL(gockBase+"/agiliron/api-40.php"), agiliron.WithAPIKey("gock-key-123456"),
+		agiliron.WithHTTPClient(hc), agiliron.WithWebhook(h, "https://hooks.example.com/agiliron"),
+		agiliron.WithCallbackTimeout(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead := agiliron.Lead{FirstName: "Ada", LastName: "Lovelace", Company: "Analytical Ltd",
+		CustomFields: []agiliron.CustomField{{Name: "Text", Value: "value"}}}
+	done := make(chan *batch.Report[agiliron.LeadResult])
+	go func() {
+		rep, _ := c.AddLeads(context.Background(), []agiliron.Lead{lead})
+		done <- rep
+	}()
+	// Deliver the callback the way Agiliron would, to the URL it was given.
+	var query url.Values
+	select {
+	case query = <-gotQuery:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no request")
+	}
+	cb, err := url.Parse(query.Get("callback_url"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"result":{"SuccessNumber":"1","FailureNumber":"0","Success":{"Leads":{"LeadId":"394607","LeadName":"Ada Lovelace","Record":"1"}},"Failure":[]}}`
+	if code := callback(h, http.MethodPut, cb.RawQuery, "application/json", body); code != http.StatusOK {
+		t.Fatalf("callback status %d", code)
+	}
+	rep := <-done
+	checkBalanced(t, rep, 1, 1, 0)
+	if got := rep.Outcomes[0].Result.LeadID; got != "394607" {
+		t.Fatalf("new LeadId %q", got)
+	}
+	want := `{"Leads":{"Lead":[{"Salutation":"","FirstName":"Ada","LastName":"Lovelace","Company":"Analytical Ltd","Designation":"","Phone":"","Mobile":"","Fax":"","Email":"","Website":"","Industry":"","SICCode":"","AnnualRevenue":"","NumberOfEmployees":"","ContactType":"","LeadSource":"","LeadStatus":"","Rating":"","EmailOptOut":"","YahooID":"","CreatedTime":"","ModifiedTime":"","Street":"","City":"","State":"","Zip":"","Country":"","Description":"","AssignedTo":"","AssignedGroupName":"","DefaultCurrency":"","LeadCustomFields":{"CustomField":[{"Name":"Text","Value":"value"}]}}]}}`
+	if diff := cmp.Diff(want, string(sent)); diff != "" {
+		t.Errorf("(-want +sent):\n%s", diff)
+	}
+}
+
+// TestGoldenKeyInQuery checks the query form of the key: key=… on the URL,
+// no apiKey header.
+func TestGoldenKeyInQuery(t *testing.T) {
+	defer gock.Off()
+	hc := &http.Client{}
+	gock.InterceptClient(hc)
+	defer gock.RestoreClient(hc)
+	gock.New(gockBase).
+		Get("/agiliron/api-40/BatchStatus/abc").
+		MatchParam("key", "^gock-key-123456$").
+		AddMatcher(func(req *http.Request, _ *gock.Request) (bool, error) { return req.Header.Get("apiKey") == "", nil }).
+		Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(golden(t, "batchstatus_pending.json")))
+	c, err := agiliron.New(agiliron.WithCompany("acme"), agiliron.WithAPIKey("gock-key-123456"),
+		agiliron.WithAPIKeyInQuery(), agiliron.WithHTTPClient(hc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.BatchStatus(context.Background(), "abc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Completed() || st.Status != "Processing" {
+		t.Fatalf("status %+v", st)
+	}
+	if !gock.IsDone() {
+		t.Fatal("mock not used")
+	}
+}
+
+func TestNewOptions(t *testing.T) {
+	key := agiliron.WithAPIKey("k-123456")
+	tests := []struct {
+		name string
+		opts []agiliron.Option
+		ok   bool
+		base string
+	}{
+		{"company", []agiliron.Option{agiliron.WithCompany("acme-1"), key}, true, "https://acme-1.agiliron.net/agiliron/api-40/"},
+		{"base url", []agiliron.Option{agiliron.WithBaseURL("https://acme.agiliron.net/agiliron/api-40.php"), key}, true, "https://acme.agiliron.net/agiliron/api-40.php/"},
+		{"no key", []agiliron.Option{agiliron.WithCompany("acme")}, false, ""},
+		{"no company", []agiliron.Option{key}, false, ""},
+		{"both", []agiliron.Option{agiliron.WithCompany("acme"), agiliron.WithBaseURL("https://x.example/"), key}, false, ""},
+		{"bad company", []agiliron.Option{agiliron.WithCompany("acme.evil.com/"), key}, false, ""},
+		{"relative base", []agiliron.Option{agiliron.WithBaseURL("/api"), key}, false, ""},
+		{"base with query", []agiliron.Option{agiliron.WithBaseURL("https://x.example/?key=1"), key}, false, ""},
+		{"bad format", []agiliron.Option{agiliron.WithCompany("acme"), key, agiliron.WithFormat(9)}, false, ""},
+		{"batch size 0", []agiliron.Option{agiliron.WithCompany("acme"), key, agiliron.WithBatchSize(0)}, false, ""},
+		{"concurrency 0", []agiliron.Option{agiliron.WithCompany("acme"), key, agiliron.WithConcurrency(0)}, false, ""},
+		{"nil http client", []agiliron.Option{agiliron.WithCompany("acme"), key, agiliron.WithHTTPClient(nil)}, false, ""},
+		{"webhook bad url", []agiliron.Option{agiliron.WithCompany("acme"), key, agiliron.WithWebhook(&agiliron.WebhookHandler{}, "hooks")}, false, ""},
+		{"webhook nil", []agiliron.Option{agiliron.WithCompany("acme"), key, agiliron.WithWebhook(nil, "https://h.example/")}, false, ""},
+		{"poll 0", []agiliron.Option{agiliron.WithCompany("acme"), key, agiliron.WithPollInterval(0)}, false, ""},
+		{"empty key", []agiliron.Option{agiliron.WithCompany("acme"), agiliron.WithAPIKey(" ")}, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := agiliron.New(tt.opts...)
+			if (err == nil) != tt.ok {
+				t.Fatalf("err = %v, want ok=%v", err, tt.ok)
+			}
+			if err == nil && c.BaseURL() != tt.base {
+				t.Fatalf("BaseURL = %q, want %q", c.BaseURL(), tt.base)
+			}
+		})
+	}
+}
+
+// TestMatchingNeverClaimsTooMuch feeds UpdateLeads results that do not
+// account for every lead cleanly: those leads end ErrOutcomeUnknown.
+func TestMatchingNeverClaimsTooMuch(t *testing.T) {
+	tests := []struct {
+		name     string
+		response string
+		want     []error // per lead: nil (succeeded), ErrRejected or ErrOutcomeUnknown
+	}{
+		{"clean", `{"SuccessNumber":2,"Success":[{"Leads":{"LeadId":123,"Record":1}},{"Leads":{"LeadId":456,"Record":2}}]}`, []error{nil, nil}},
+		{"by LeadId", `{"SuccessNumber":1,"FailureNumber":1,"Success":{"Leads":{"LeadId":456}},"Failure":{"Product":{"LeadId":"123","Message":"no"}}}`, []error{agiliron.ErrRejected, nil}},
+		{"one missing", `{"SuccessNumber":1,"Success":[{"Leads":{"LeadId":123,"Record":1}}]}`, []error{nil, agiliron.ErrOutcomeUnknown}},
+		{"record and LeadId disagree", `{"SuccessNumber":2,"Success":[{"Leads":{"LeadId":999,"Record":1}},{"Leads":{"LeadId":456,"Record":2}}]}`, []error{agiliron.ErrOutcomeUnknown, nil}},
+		{"named twice", `{"SuccessNumber":1,"FailureNumber":1,"Success":[{"Leads":{"LeadId":123,"Record":1}}],"Failure":[{"Leads":{"LeadId":123,"Record":1,"Message":"x"}}]}`, []error{agiliron.ErrOutcomeUnknown, agiliron.ErrOutcomeUnknown}},
+		{"out of range record", `{"SuccessNumber":2,"Success":[{"Leads":{"Record":7}},{"Leads":{"LeadId":456,"Record":2}}]}`, []error{agiliron.ErrOutcomeUnknown, nil}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer gock.Off()
+			hc := &http.Client{}
+			gock.InterceptClient(hc)
+			defer gock.RestoreClient(hc)
+			gock.New(gockBase).Put("/agiliron/api-40/Bulk-Leads").
+				Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(golden(t, "ack.json")))
+			status, _ := json.Marshal(map[string]any{"BatchStatus": map[string]any{
+				"Id": "1", "BatchId": "thggii1212kjkl", "Status": "Completed", "Response": tt.response}})
+			gock.New(gockBase).Get("/agiliron/api-40/BatchStatus/thggii1212kjkl").
+				Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(status))
+			c, err := agiliron.New(agiliron.WithCompany("acme"), agiliron.WithAPIKey("gock-key-123456"),
+				agiliron.WithHTTPClient(hc), agiliron.WithPollInterval(time.Millisecond))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, _ := c.UpdateLeads(context.Background(), seedLeads())
+			if !rep.Balanced() || rep.Total != 2 {
+				t.Fatalf("report %+v", rep)
+			}
+			for i, want := range tt.want {
+				o := rep.Outcomes[i]
+				if want == nil && o.Err != nil || want != nil && !errors.Is(o.Err, want) {
+					t.Errorf("lead %d: err %v, want %v", i, o.Err, want)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,318 @@
+package agiliron
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/crmbatch/crmbatch/batch"
+)
+
+// Format is a wire format: JSON or XML.
+type Format uint8
+
+// The two formats Agiliron speaks.
+const (
+	// JSON sends and asks for application/json (the default).
+	JSON Format = iota + 1
+	// XML sends and asks for application/xml.
+	XML
+)
+
+// String returns "json" or "xml".
+func (f Format) String() string {
+	switch f {
+	case JSON:
+		return "json"
+	case XML:
+		return "xml"
+	default:
+		return fmt.Sprintf("Format(%d)", uint8(f))
+	}
+}
+
+// mediaType returns the MIME type of f.
+func (f Format) mediaType() string {
+	if f == XML {
+		return "application/xml"
+	}
+	return "application/json"
+}
+
+// Defaults.
+const (
+	// DefaultBatchSize is how many leads one Bulk-Leads request carries
+	// unless WithBatchSize says otherwise. Agiliron documents no maximum;
+	// 100 keeps one request well under any sensible body limit.
+	DefaultBatchSize = 100
+	// MaxBatchSize is the largest batch size WithBatchSize accepts.
+	MaxBatchSize = 5000
+	// DefaultPollInterval is the longest wait between two BatchStatus polls.
+	// Polls start after 100 ms and double up to this interval.
+	DefaultPollInterval = 5 * time.Second
+	// DefaultCallbackTimeout is how long a batch waits for its webhook
+	// before polling BatchStatus.
+	DefaultCallbackTimeout = 2 * time.Minute
+	// DefaultResultTimeout is how long a batch waits, in all, for its final
+	// result before its leads are reported with an unknown outcome.
+	DefaultResultTimeout = 30 * time.Minute
+)
+
+// Option configures a Client; New reports a bad option as an error.
+type Option func(*config) error
+
+type config struct {
+	company         string
+	baseURL         string
+	apiKey          string
+	keyInQuery      bool
+	reqFormat       Format
+	respFormat      Format
+	httpClient      *http.Client
+	logger          *slog.Logger
+	limiter         batch.Limiter
+	retry           batch.RetryPolicy
+	concurrency     int
+	batchSize       int
+	progress        func(batch.Progress)
+	outcomeHook     func(int, string, batch.Status, error)
+	keep            batch.Keep
+	webhook         *WebhookHandler
+	callbackURL     string
+	pollInterval    time.Duration
+	callbackTimeout time.Duration
+	resultTimeout   time.Duration
+	acceptedHook    func(Ack, int)
+}
+
+var companyPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,62}$`)
+
+// WithCompany sets the Agiliron company (account) name; the base URL is
+// then https://{company}.agiliron.net/agiliron/api-40/ as the WADL gives it.
+func WithCompany(name string) Option {
+	return func(c *config) error {
+		if !companyPattern.MatchString(name) {
+			return fmt.Errorf("agiliron: WithCompany: %q is not a valid company name (letters, digits and '-')", name)
+		}
+		c.company = name
+		return nil
+	}
+}
+
+// WithBaseURL sets the full base URL instead of WithCompany, for example
+// "https://acme.agiliron.net/agiliron/api-40.php/" (the form some of
+// Agiliron's pages show) or a test server's URL. Resource names are
+// appended to it.
+func WithBaseURL(base string) Option {
+	return func(c *config) error {
+		u, err := url.Parse(base)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Errorf("agiliron: WithBaseURL: %q is not an absolute http(s) URL", base)
+		}
+		if u.RawQuery != "" || u.User != nil {
+			return errors.New("agiliron: WithBaseURL: the base URL must carry no query and no credentials")
+		}
+		if !strings.HasSuffix(base, "/") {
+			base += "/"
+		}
+		c.baseURL = base
+		return nil
+	}
+}
+
+// WithAPIKey sets the API key, sent in the apiKey header (required).
+func WithAPIKey(key string) Option {
+	return func(c *config) error {
+		if strings.TrimSpace(key) == "" || strings.ContainsAny(key, "\r\n") {
+			return errors.New("agiliron: WithAPIKey: the key is empty or malformed")
+		}
+		c.apiKey = key
+		return nil
+	}
+}
+
+// WithAPIKeyInQuery sends the API key as the key query parameter instead
+// of the apiKey header. Prefer the header: a URL is more often logged. The
+// key is still redacted from every log line and error this package writes.
+func WithAPIKeyInQuery() Option {
+	return func(c *config) error { c.keyInQuery = true; return nil }
+}
+
+// WithFormat sets the request body format and, unless WithResponseFormat
+// says otherwise, the response format (Accept). Default JSON.
+func WithFormat(f Format) Option {
+	return func(c *config) error {
+		if f != JSON && f != XML {
+			return fmt.Errorf("agiliron: WithFormat: unknown format %v", f)
+		}
+		c.reqFormat = f
+		return nil
+	}
+}
+
+// WithResponseFormat sets the format asked for in the Accept header.
+// Responses are decoded by their Content-Type whatever is asked for.
+func WithResponseFormat(f Format) Option {
+	return func(c *config) error {
+		if f != JSON && f != XML {
+			return fmt.Errorf("agiliron: WithResponseFormat: unknown format %v", f)
+		}
+		c.respFormat = f
+		return nil
+	}
+}
+
+// WithHTTPClient sets the *http.Client requests go through.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("agiliron: WithHTTPClient: nil client")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithLogger sets the logger for requests, retries and results (debug
+// level); secrets are redacted. Default: discard.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error { c.logger = l; return nil }
+}
+
+// WithLimiter paces every request (Bulk-Leads and BatchStatus polls),
+// for example with a *rate.Limiter shared by every client of one account.
+func WithLimiter(l batch.Limiter) Option {
+	return func(c *config) error { c.limiter = l; return nil }
+}
+
+// WithRetryPolicy sets the engine's retry policy for whole requests.
+func WithRetryPolicy(p batch.RetryPolicy) Option {
+	return func(c *config) error {
+		if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
+			return errors.New("agiliron: WithRetryPolicy: negative values")
+		}
+		c.retry = p
+		return nil
+	}
+}
+
+// WithConcurrency sets how many batches may be pending at once (sent and
+// waiting for their final result). Default 1.
+func WithConcurrency(n int) Option {
+	return func(c *config) error {
+		if n < 1 || n > 256 {
+			return fmt.Errorf("agiliron: WithConcurrency: %d is not in 1..256", n)
+		}
+		c.concurrency = n
+		return nil
+	}
+}
+
+// WithBatchSize sets how many leads one request carries; default
+// DefaultBatchSize, at most MaxBatchSize.
+func WithBatchSize(n int) Option {
+	return func(c *config) error {
+		if n < 1 || n > MaxBatchSize {
+			return fmt.Errorf("agiliron: WithBatchSize: %d is not in 1..%d", n, MaxBatchSize)
+		}
+		c.batchSize = n
+		return nil
+	}
+}
+
+// WithProgress sets a hook called after each batch reaches its final state.
+func WithProgress(f func(batch.Progress)) Option {
+	return func(c *config) error { c.progress = f; return nil }
+}
+
+// WithOutcomeHook sets a hook called once per lead as it reaches its final
+// state.
+func WithOutcomeHook(f func(index int, key string, status batch.Status, err error)) Option {
+	return func(c *config) error { c.outcomeHook = f; return nil }
+}
+
+// WithKeep says which outcomes a report keeps (default batch.KeepAll).
+func WithKeep(k batch.Keep) Option {
+	return func(c *config) error {
+		if k > batch.KeepNone {
+			return fmt.Errorf("agiliron: WithKeep: unknown value %d", k)
+		}
+		c.keep = k
+		return nil
+	}
+}
+
+// WithWebhook makes every bulk request ask Agiliron to call back when the
+// batch is done. callbackURL is where h is served, as Agiliron can reach it
+// (https://hooks.example.com/agiliron); the client adds a ref and h's
+// secret to it. h must run in the same process as the client; results that
+// do not come in time are fetched from BatchStatus (see
+// WithCallbackTimeout). Without a webhook the client polls BatchStatus.
+func WithWebhook(h *WebhookHandler, callbackURL string) Option {
+	return func(c *config) error {
+		if h == nil || h.secret == "" {
+			return errors.New("agiliron: WithWebhook: the handler must come from NewWebhookHandler")
+		}
+		u, err := url.Parse(callbackURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Errorf("agiliron: WithWebhook: %q is not an absolute http(s) URL", callbackURL)
+		}
+		q := u.Query()
+		if q.Has(refParam) || q.Has(secretParam) {
+			return fmt.Errorf("agiliron: WithWebhook: the callback URL must not carry %q or %q", refParam, secretParam)
+		}
+		c.webhook, c.callbackURL = h, callbackURL
+		return nil
+	}
+}
+
+// WithPollInterval sets the longest wait between two BatchStatus polls
+// (polls start after 100 ms, or d if shorter, and double). Default
+// DefaultPollInterval.
+func WithPollInterval(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return errors.New("agiliron: WithPollInterval: must be positive")
+		}
+		c.pollInterval = d
+		return nil
+	}
+}
+
+// WithCallbackTimeout sets how long a batch waits for its webhook before
+// it starts polling BatchStatus. Default DefaultCallbackTimeout.
+func WithCallbackTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return errors.New("agiliron: WithCallbackTimeout: must be positive")
+		}
+		c.callbackTimeout = d
+		return nil
+	}
+}
+
+// WithResultTimeout sets how long a batch waits in all for its final
+// result; past it the batch's leads fail with ErrOutcomeUnknown (the batch
+// id is in the error, for WaitBatch later). Default DefaultResultTimeout.
+func WithResultTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return errors.New("agiliron: WithResultTimeout: must be positive")
+		}
+		c.resultTimeout = d
+		return nil
+	}
+}
+
+// WithAcceptedHook sets a hook called when Agiliron acknowledges a batch
+// (its leads are then accepted, awaiting their final result), with the
+// acknowledgement and the number of leads in the batch. With
+// WithConcurrency above 1 it may be called from several goroutines at once.
+func WithAcceptedHook(f func(ack Ack, leads int)) Option {
+	return func(c *config) error { c.acceptedHook = f; return nil }
+}

@@ -1,0 +1,228 @@
+package agiliron
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+
+	"github.com/crmbatch/crmbatch/internal/codec"
+)
+
+// Lead is one Agiliron lead as the Bulk-Leads resource reads and writes it.
+// Every value is a string written the way Agiliron writes it: picklists
+// hold the literal "--None--" when unset, date-times look like
+// "07-30-2020 06:12:06" (MM-DD-YYYY HH:MM:SS), an empty custom date is
+// "00-00-0000", EmailOptOut is "1"/"0" (some accounts show "Yes"/"No").
+//
+// An update replaces the whole record: every writable field left empty is
+// written as empty (NULL) on Agiliron's side. To change one field, read the
+// lead, change the field, and send the whole lead back.
+//
+// LeadID is omitted from the wire when empty (a new lead); every other
+// field is always sent, empty or not, so that an update never relies on a
+// field being left out. CustomFields is sent as LeadCustomFields when it
+// is non-empty.
+type Lead struct {
+	XMLName           xml.Name      `json:"-" xml:"Lead"`
+	LeadID            string        `json:"LeadId,omitempty" xml:"LeadId,omitempty"`
+	Salutation        string        `json:"Salutation" xml:"Salutation"`
+	FirstName         string        `json:"FirstName" xml:"FirstName"`
+	LastName          string        `json:"LastName" xml:"LastName"`
+	Company           string        `json:"Company" xml:"Company"`
+	Designation       string        `json:"Designation" xml:"Designation"`
+	Phone             string        `json:"Phone" xml:"Phone"`
+	Mobile            string        `json:"Mobile" xml:"Mobile"`
+	Fax               string        `json:"Fax" xml:"Fax"`
+	Email             string        `json:"Email" xml:"Email"`
+	Website           string        `json:"Website" xml:"Website"`
+	Industry          string        `json:"Industry" xml:"Industry"`
+	SICCode           string        `json:"SICCode" xml:"SICCode"`
+	AnnualRevenue     string        `json:"AnnualRevenue" xml:"AnnualRevenue"`
+	NumberOfEmployees string        `json:"NumberOfEmployees" xml:"NumberOfEmployees"`
+	ContactType       string        `json:"ContactType" xml:"ContactType"`
+	LeadSource        string        `json:"LeadSource" xml:"LeadSource"`
+	LeadStatus        string        `json:"LeadStatus" xml:"LeadStatus"`
+	Rating            string        `json:"Rating" xml:"Rating"`
+	EmailOptOut       string        `json:"EmailOptOut" xml:"EmailOptOut"`
+	YahooID           string        `json:"YahooID" xml:"YahooID"`
+	CreatedTime       string        `json:"CreatedTime" xml:"CreatedTime"`
+	ModifiedTime      string        `json:"ModifiedTime" xml:"ModifiedTime"`
+	Street            string        `json:"Street" xml:"Street"`
+	City              string        `json:"City" xml:"City"`
+	State             string        `json:"State" xml:"State"`
+	Zip               string        `json:"Zip" xml:"Zip"`
+	Country           string        `json:"Country" xml:"Country"`
+	Description       string        `json:"Description" xml:"Description"`
+	AssignedTo        string        `json:"AssignedTo" xml:"AssignedTo"`
+	AssignedGroupName string        `json:"AssignedGroupName" xml:"AssignedGroupName"`
+	DefaultCurrency   string        `json:"DefaultCurrency" xml:"DefaultCurrency"`
+	CustomFields      []CustomField `json:"-" xml:"LeadCustomFields>CustomField"`
+}
+
+// CustomField is one of a lead's custom fields, as a name/value pair
+// (LeadCustomFields.CustomField on the wire).
+type CustomField struct {
+	Name  string `json:"Name" xml:"Name"`
+	Value string `json:"Value" xml:"Value"`
+}
+
+// customFieldsJSON is the JSON wrapper of a lead's custom fields.
+type customFieldsJSON struct {
+	CustomField []CustomField `json:"CustomField"`
+}
+
+// plainLead is Lead without its methods, for the JSON codec.
+type plainLead Lead
+
+// leadJSON is a lead's JSON shape: the plain fields, then LeadCustomFields.
+type leadJSON struct {
+	plainLead
+	LeadCustomFields *customFieldsJSON `json:"LeadCustomFields,omitempty"`
+}
+
+// toLeadJSON returns l's JSON shape.
+func toLeadJSON(l *Lead) leadJSON {
+	w := leadJSON{plainLead: plainLead(*l)}
+	if len(l.CustomFields) > 0 {
+		w.LeadCustomFields = &customFieldsJSON{CustomField: l.CustomFields}
+	}
+	return w
+}
+
+// MarshalJSON writes the lead with its custom fields wrapped as
+// {"LeadCustomFields":{"CustomField":[…]}}, without HTML escaping.
+func (l Lead) MarshalJSON() ([]byte, error) {
+	w := toLeadJSON(&l)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(w); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
+
+// UnmarshalJSON reads a lead, its custom fields given as one object or a
+// list under LeadCustomFields.CustomField.
+func (l *Lead) UnmarshalJSON(b []byte) error {
+	var w struct {
+		plainLead
+		LeadCustomFields *struct {
+			CustomField codec.OneOrMany[CustomField] `json:"CustomField"`
+		} `json:"LeadCustomFields"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*l = Lead(w.plainLead)
+	l.XMLName = xml.Name{}
+	if w.LeadCustomFields != nil && len(w.LeadCustomFields.CustomField) > 0 {
+		l.CustomFields = []CustomField(w.LeadCustomFields.CustomField)
+	}
+	return nil
+}
+
+// leadsEnvelopeJSON is the Bulk-Leads request body in JSON:
+// {"Leads":{"Lead":[…]}}.
+type leadsEnvelopeJSON struct {
+	Leads struct {
+		Lead []Lead `json:"Lead"`
+	} `json:"Leads"`
+}
+
+// leadsEnvelopeXML is the Bulk-Leads request body in XML:
+// <Leads><Lead>…</Lead></Leads>.
+type leadsEnvelopeXML struct {
+	XMLName xml.Name `xml:"Leads"`
+	Lead    []Lead   `xml:"Lead"`
+}
+
+// Ack is Agiliron's acknowledgement of a bulk request (the MCM envelope):
+// the batch has been accepted for processing, and its final per-lead
+// results come later, by webhook or from BatchStatus.
+type Ack struct {
+	// ObjectType is "Leads" for Bulk-Leads.
+	ObjectType string
+	// SyncTime is the server's time stamp, as written ("2021-06-11 04:13:24").
+	SyncTime string
+	// Status is "Success" when the batch was accepted.
+	Status string
+	// Message is success_message (or an error message), trimmed.
+	Message string
+	// BatchID identifies the batch for BatchStatus.
+	BatchID string
+}
+
+// mcmWire is the MCM envelope in both formats.
+type mcmWire struct {
+	XMLName  xml.Name `json:"-" xml:"MCM"`
+	Response struct {
+		ObjectType string `json:"objectType" xml:"objectType"`
+		SyncTime   string `json:"syncTime" xml:"syncTime"`
+	} `json:"response" xml:"response"`
+	Parameters struct {
+		Results struct {
+			Message struct {
+				Status         codec.String `json:"status" xml:"status"`
+				SuccessMessage codec.String `json:"success_message" xml:"success_message"`
+				ErrorMessage   codec.String `json:"error_message" xml:"error_message"`
+				BatchID        codec.String `json:"batch_id" xml:"batch_id"`
+			} `json:"message" xml:"message"`
+		} `json:"results" xml:"results"`
+	} `json:"parameters" xml:"parameters"`
+}
+
+// mcmEnvelopeJSON wraps mcmWire in JSON's {"MCM": …}.
+type mcmEnvelopeJSON struct {
+	MCM *mcmWire `json:"MCM"`
+}
+
+// LeadResult is Agiliron's final word on one lead of a batch.
+type LeadResult struct {
+	// BatchID is the batch the lead was sent in.
+	BatchID string
+	// LeadID is the lead's id: the caller's for an update, the new one
+	// Agiliron assigned for an add (when Agiliron reports it).
+	LeadID string
+	// LeadName is the name Agiliron reports for a succeeded lead.
+	LeadName string
+	// Message is Agiliron's message for a failed lead.
+	Message string
+	// Record is the lead's 1-based position in its request, as Agiliron
+	// reports it (0 when not reported).
+	Record int
+}
+
+// BatchResult is the final result of one batch, from the webhook or from
+// BatchStatus.
+type BatchResult struct {
+	// SuccessNumber and FailureNumber are the counts Agiliron reports.
+	SuccessNumber, FailureNumber int
+	// Success and Failure hold one entry per lead.
+	Success, Failure []ResultEntry
+}
+
+// ResultEntry is one lead's entry in a batch result.
+type ResultEntry struct {
+	LeadID   string
+	LeadName string
+	Message  string
+	// Record is the lead's 1-based position in its request; 0 when absent.
+	Record int
+}
+
+// BatchStatus is the answer of GET BatchStatus/{batch_id}.
+type BatchStatus struct {
+	ID               string
+	BatchID          string
+	Status           string
+	RequestStartTime string
+	RequestEndTime   string
+	// Result is the decoded Response field; nil while it is empty.
+	Result *BatchResult
+}
+
+// Completed reports whether the batch has its final result.
+func (s *BatchStatus) Completed() bool {
+	return s != nil && s.Result != nil && isCompleted(s.Status)
+}

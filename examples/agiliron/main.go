@@ -1,0 +1,109 @@
+// Command agiliron adds a few hundred leads to Agiliron in bulk and prints
+// what became of each batch and of every failed lead.
+//
+// Real credentials come from the environment:
+//
+//	AGILIRON_COMPANY        your company name (https://{company}.agiliron.net)
+//	AGILIRON_API_KEY        your API key
+//	AGILIRON_CALLBACK_URL   optional: the public URL Agiliron calls back,
+//	                        served by this program on AGILIRON_WEBHOOK_ADDR
+//	                        (default :8080); without it the program polls
+//	                        BatchStatus
+//
+// When AGILIRON_COMPANY or AGILIRON_API_KEY is unset, the program starts the
+// in-process fake (package agilirontest), with a few faults switched on,
+// says so, and runs against it: no network, no credentials.
+//
+//	go run ./examples/agiliron
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"time"
+
+	"github.com/crmbatch/crmbatch/agiliron"
+	"github.com/crmbatch/crmbatch/agiliron/agilirontest"
+	"github.com/crmbatch/crmbatch/batch"
+)
+
+func main() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+
+	hook, err := agiliron.NewWebhookHandler(agiliron.GenerateSecret())
+	if err != nil {
+		log.Fatal(err)
+	}
+	opts := []agiliron.Option{
+		agiliron.WithConcurrency(4),
+		agiliron.WithBatchSize(50),
+		agiliron.WithProgress(func(p batch.Progress) {
+			fmt.Printf("  progress: %d/%d done (%d failed)\n", p.Done, p.Total, p.Failed)
+		}),
+	}
+	company, key := os.Getenv("AGILIRON_COMPANY"), os.Getenv("AGILIRON_API_KEY")
+	if company == "" || key == "" {
+		fmt.Println("AGILIRON_COMPANY/AGILIRON_API_KEY not set: running against the in-process fake Agiliron")
+		srv := agilirontest.NewServer()
+		defer srv.Close()
+		srv.FailNext(1, agilirontest.TooManyRequests) // retried after Retry-After
+		srv.FailNext(1, agilirontest.CallbackNever)   // finished by polling BatchStatus
+		srv.FailNext(1, agilirontest.CallbackTwice)   // the repeat is ignored
+		hooks := httptest.NewServer(hook)
+		defer hooks.Close()
+		opts = append(opts,
+			agiliron.WithBaseURL(srv.BaseURL()), agiliron.WithAPIKey(agilirontest.APIKey),
+			agiliron.WithWebhook(hook, hooks.URL+"/agiliron"),
+			agiliron.WithCallbackTimeout(200*time.Millisecond), agiliron.WithPollInterval(50*time.Millisecond),
+			agiliron.WithRetryPolicy(batch.RetryPolicy{BaseDelay: 10 * time.Millisecond}))
+	} else {
+		opts = append(opts, agiliron.WithCompany(company), agiliron.WithAPIKey(key))
+		if cb := os.Getenv("AGILIRON_CALLBACK_URL"); cb != "" {
+			addr := os.Getenv("AGILIRON_WEBHOOK_ADDR")
+			if addr == "" {
+				addr = ":8080"
+			}
+			go func() { log.Println(http.ListenAndServe(addr, hook)) }()
+			opts = append(opts, agiliron.WithWebhook(hook, cb))
+		}
+	}
+	c, err := agiliron.New(opts...)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	leads := make([]agiliron.Lead, 200)
+	for i := range leads {
+		leads[i] = agiliron.Lead{
+			FirstName: "Ada", LastName: fmt.Sprintf("Lovelace %03d", i), Company: "Analytical Ltd",
+			Email: fmt.Sprintf("ada.%03d@example.com", i), LeadSource: "--None--", EmailOptOut: "0",
+			CustomFields: []agiliron.CustomField{{Name: "Source", Value: "crmbatch example"}},
+		}
+	}
+	leads[42].LastName = "" // Agiliron refuses it: "Lead Last Name cannot be blank"
+
+	rep, err := c.AddLeads(ctx, leads)
+	fmt.Printf("added %d of %d leads: %d failed, %d not attempted, %d requests in %v\n",
+		rep.Succeeded, rep.Total, rep.Failed, rep.NotAttempted, rep.Requests, rep.Elapsed.Round(time.Millisecond))
+	for _, o := range rep.Outcomes {
+		if o.Err == nil {
+			continue
+		}
+		var ae *agiliron.Error
+		if errors.As(o.Err, &ae) {
+			fmt.Printf("  lead %d (%s): %s [batch %s]\n", o.Index, o.Key, ae.Message, ae.BatchID)
+		} else {
+			fmt.Printf("  lead %d (%s): %v\n", o.Index, o.Key, o.Err)
+		}
+	}
+	if !rep.Balanced() {
+		log.Fatal("report does not balance")
+	}
+	_ = err // per-lead failures are listed above
+}
