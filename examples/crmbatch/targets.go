@@ -7,9 +7,10 @@ import (
 
 // targets are the vendors the command imports into, by -vendor name.
 var targets = map[string]target{
-	"noojee": noojeeTarget,
-	"pardot": pardotTarget,
-	"propel": propelTarget,
+	"agiliron": agilironTarget,
+	"noojee":   noojeeTarget,
+	"pardot":   pardotTarget,
+	"propel":   propelTarget,
 }
 
 // targetNames lists the -vendor values, sorted.

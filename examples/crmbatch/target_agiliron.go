@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/http/httptest"
+	"time"
+
+	"github.com/crmbatch/crmbatch/agiliron"
+	"github.com/crmbatch/crmbatch/agiliron/agilirontest"
+	"github.com/crmbatch/crmbatch/batch"
+)
+
+// agilironTarget imports leads; columns are Agiliron's lead fields
+// (LeadId, FirstName, LastName, Company, …); other columns go in as custom
+// fields. Credentials: as examples/agiliron (AGILIRON_COMPANY,
+// AGILIRON_API_KEY, and AGILIRON_CALLBACK_URL with AGILIRON_WEBHOOK_ADDR
+// to receive results by webhook; without them the results are polled).
+// "update" replaces each whole lead: give every writable field.
+var agilironTarget = target{
+	ops: []string{"add", "update"},
+	run: func(ctx context.Context, j *job, rows iter.Seq[row]) (summary, error) {
+		hook, err := agiliron.NewWebhookHandler(agiliron.GenerateSecret())
+		if err != nil {
+			return summary{}, err
+		}
+		opts := []agiliron.Option{
+			agiliron.WithKeep(batch.KeepNone), agiliron.WithProgress(j.progress), agiliron.WithOutcomeHook(j.tracker.outcome),
+		}
+		if j.opts.concurrency > 0 {
+			opts = append(opts, agiliron.WithConcurrency(j.opts.concurrency))
+		}
+		if j.useFake() {
+			srv := agilirontest.NewServer()
+			defer srv.Close()
+			listener := httptest.NewServer(hook)
+			defer listener.Close()
+			opts = append(opts, srv.ClientOptions()...)
+			opts = append(opts, agiliron.WithWebhook(hook, listener.URL+"/agiliron"), agiliron.WithCallbackTimeout(time.Second))
+		} else {
+			company, key := j.getenv("AGILIRON_COMPANY"), j.getenv("AGILIRON_API_KEY")
+			if company == "" || key == "" {
+				return summary{}, errors.New("set AGILIRON_COMPANY and AGILIRON_API_KEY (or use -fake)")
+			}
+			opts = append(opts, agiliron.WithCompany(company), agiliron.WithAPIKey(key))
+			if cb := j.getenv("AGILIRON_CALLBACK_URL"); cb != "" {
+				addr := j.getenv("AGILIRON_WEBHOOK_ADDR")
+				if addr == "" {
+					addr = ":8080"
+				}
+				hs := &http.Server{Addr: addr, Handler: hook, ReadHeaderTimeout: 10 * time.Second}
+				go hs.ListenAndServe()
+				defer hs.Close()
+				opts = append(opts, agiliron.WithWebhook(hook, cb))
+			}
+		}
+		c, err := agiliron.New(opts...)
+		if err != nil {
+			return summary{}, err
+		}
+		j.tracker.codeOf = func(err error) string {
+			var ae *agiliron.Error
+			if errors.As(err, &ae) && ae.StatusCode != 0 {
+				return fmt.Sprint(ae.StatusCode)
+			}
+			return ""
+		}
+		leads := convert(rows, j, func(r row) (agiliron.Lead, error) {
+			var l agiliron.Lead
+			rest, err := setFields(&l, r.Fields)
+			for name, value := range rest {
+				l.CustomFields = append(l.CustomFields, agiliron.CustomField{Name: name, Value: value})
+			}
+			return l, err
+		})
+		var rep *batch.Report[agiliron.LeadResult]
+		if j.opts.op == "update" {
+			rep, _ = c.UpdateLeadsSeq(ctx, leads)
+		} else {
+			rep, _ = c.AddLeadsSeq(ctx, leads)
+		}
+		return summarize(rep), nil
+	},
+}

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/pardot"
+	"github.com/crmbatch/crmbatch/pardot/pardottest"
+)
+
+// runPardot upserts 3,000 prospects (API v3, legacy login) into a fake that
+// allows 3 requests in flight while the client sends 5 (code 66 beyond),
+// with one invalid email caught before sending and one prospect refused
+// by the server.
+func runPardot(ctx context.Context, progress func(batch.Progress)) result {
+	const n = 3000
+	srv := pardottest.NewServer()
+	defer srv.Close()
+	srv.SetConcurrencyLimit(3)                       // the client sends 5 at once: code 66, retried
+	srv.FailNext(2, pardottest.HTTPStatus(503))      // two server errors, retried
+	srv.FailProspect("p01234@example.com", 4, 1<<30) // "invalid prospect email": fails that prospect
+
+	c, err := pardot.New(
+		pardot.WithBaseURL(srv.URL),
+		pardot.WithLegacyLogin(pardottest.Email, pardottest.Password, pardottest.UserKey),
+		pardot.WithConcurrency(5),
+		pardot.WithKeep(batch.KeepFailures),
+		pardot.WithProgress(progress),
+		pardot.WithRetryPolicy(batch.RetryPolicy{MaxAttempts: 20, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}),
+		pardot.WithTransportRetries(3, time.Millisecond, 10*time.Millisecond),
+	)
+	if err != nil {
+		return result{err: err}
+	}
+	prospects := make([]pardot.Prospect, n)
+	for i := range prospects {
+		prospects[i] = pardot.Prospect{
+			Email: fmt.Sprintf("p%05d@example.com", i), FirstName: "Prospect", LastName: strconv.Itoa(i), Company: "crmbatch",
+		}
+	}
+	prospects[17].Email = "not-an-email" // refused before any request
+
+	rep, _ := c.BatchUpsert(ctx, prospects)
+	r := resultOf("pardot", "prospect batchUpsert v3", rep, func(err error) string {
+		var pe *pardot.Error
+		if errors.As(err, &pe) && pe.Code != 0 {
+			return strconv.Itoa(pe.Code)
+		}
+		return ""
+	})
+	r.stored = srv.Len()
+	return r
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/propel"
+	"github.com/crmbatch/crmbatch/propel/propeltest"
+)
+
+// runPropel upserts 3,000 customers by sourceId into a fake whose schema
+// lacks "middleName" (an older release): the two customers that carry one
+// are refused with 10007 and the rest of their requests are re-sent
+// without them. A token expiring mid-run and server errors are ridden out.
+func runPropel(ctx context.Context, progress func(batch.Progress)) result {
+	const n = 3000
+	srv := propeltest.NewServer()
+	defer srv.Close()
+	srv.ForbidKey("customers", "middleName")        // unknown key → 10007 for that customer
+	srv.FailNext(1, propeltest.FaultExpireToken)    // 401: refresh the token once, replay
+	srv.FailNext(2, propeltest.FaultServerError)    // 500s: retried (upserts are idempotent)
+	srv.FailNext(1, propeltest.FaultDropAfterWrite) // written, then the connection drops: the replay updates, never duplicates
+
+	opts := append(srv.ClientOptions(),
+		propel.WithConcurrency(4),
+		propel.WithKeep(batch.KeepFailures),
+		propel.WithProgress(progress),
+	)
+	c, err := propel.New(opts...)
+	if err != nil {
+		return result{err: err}
+	}
+	customers := make([]propel.Customer, n)
+	for i := range customers {
+		customers[i] = propel.Customer{
+			Source: "CRM", SourceID: fmt.Sprintf("C-%05d", i), Language: "NL",
+			FirstName: "Customer", LastName: strconv.Itoa(i), Email: fmt.Sprintf("c%05d@example.com", i),
+		}
+	}
+	customers[100].MiddleName = "Q"
+	customers[2500].MiddleName = "Z"
+
+	rep, _ := c.BulkCustomersBySourceID(ctx, customers)
+	r := resultOf("propel", "customers/bulk/sourceId", rep, func(err error) string {
+		var pe *propel.Error
+		if errors.As(err, &pe) && pe.Code != 0 {
+			return strconv.Itoa(int(pe.Code))
+		}
+		return ""
+	})
+	r.stored = len(srv.Customers())
+	return r
+}
