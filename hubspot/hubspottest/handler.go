@@ -120,6 +120,9 @@ func (o *Object) json(traceID string, isNew *bool, props []string) objectJSON {
 // ---- the handler ----
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	// Read the body first: only then does net/http watch the connection,
+	// so a client that gives up cancels r.Context() during a slow answer.
+	data, readErr := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	s.mu.Lock()
 	s.stats.Requests++
 	corr := s.correlationID()
@@ -172,7 +175,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	a := s.process(r, objectType, op, corr)
+	a := s.process(r, data, readErr, objectType, op, corr)
 	if faulted && fault.AfterWrite && fault.Status != 0 {
 		s.writeFault(w, fault, corr)
 		return
@@ -256,11 +259,10 @@ func badRequest(corr, msg string) answer {
 }
 
 // process checks the request's shape and runs the operation.
-func (s *Server) process(r *http.Request, objectType, op, corr string) answer {
+func (s *Server) process(r *http.Request, data []byte, err error, objectType, op, corr string) answer {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		return answer{http.StatusUnsupportedMediaType, errorBody{Status: "error", Message: "Content-Type must be application/json", CorrelationID: corr}}
 	}
-	data, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil || len(data) > maxBody {
 		return badRequest(corr, "Invalid input JSON: body unreadable or too large")
 	}
