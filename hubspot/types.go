@@ -15,6 +15,12 @@ type Properties map[string]string
 
 // UnmarshalJSON decodes an object of strings, numbers, booleans or nulls.
 func (p *Properties) UnmarshalJSON(b []byte) error {
+	// Fast path: an object of strings (and nulls), as HubSpot sends.
+	var fast map[string]string
+	if json.Unmarshal(b, &fast) == nil {
+		*p = fast
+		return nil
+	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
