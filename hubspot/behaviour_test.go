@@ -351,6 +351,8 @@ func TestFaultClasses(t *testing.T) {
 		{"500 create", hubspottest.ServerError(500), true, false, ErrServer, 1, false},
 		{"dropped update", hubspottest.DropConnection(), false, true, nil, 2, true},
 		{"dropped create", hubspottest.DropConnection(), true, false, httpx.ErrOutcomeUnknown, 1, false},
+		{"dropped create after write", hubspottest.Fault{Drop: true, AfterWrite: true}, true, false, httpx.ErrOutcomeUnknown, 1, true},
+		{"dropped update after write", hubspottest.Fault{Drop: true, AfterWrite: true}, false, true, nil, 2, true},
 		{"malformed update", hubspottest.MalformedJSON(), false, true, nil, 2, true},
 		{"malformed create", hubspottest.MalformedJSON(), true, false, httpx.ErrOutcomeUnknown, 1, false},
 		{"slow", hubspottest.Slow(20 * time.Millisecond), true, true, nil, 1, true},
@@ -415,6 +417,19 @@ func TestFaultClasses(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A 477 asking for longer than the policy allows: not waited out, the
+// records are not attempted.
+func TestRetryAfterBeyondPolicy(t *testing.T) {
+	srv := newFake(t)
+	srv.FailNext(1, hubspottest.Migration(time.Hour))
+	c := newClient(t, srv)
+	rep, err := c.Objects("contacts").BatchCreate(context.Background(), contacts(5, "mig"))
+	checkReport(t, rep, 5, 0, 0, 5)
+	if !errors.Is(err, batch.ErrRetryAfterTooLong) || !errors.Is(err, ErrMigration) || srv.Count("contacts") != 0 {
+		t.Errorf("err = %v", err)
 	}
 }
 

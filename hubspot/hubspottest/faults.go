@@ -25,8 +25,8 @@ type Fault struct {
 	// Drop closes the connection without any answer.
 	Drop bool
 	// AfterWrite processes the request — its writes land — before
-	// answering with the fault: the "committed, then failed" case a client
-	// must not resend blindly.
+	// answering with Status or dropping the connection: the "committed,
+	// then failed" case a client must not resend blindly.
 	AfterWrite bool
 }
 

@@ -166,19 +166,27 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			case <-t.C:
 			}
 		}
-		if fault.Drop {
-			dropConnection(w)
-			return
-		}
-		if fault.Status != 0 && !fault.AfterWrite {
-			s.writeFault(w, fault, corr)
-			return
+		if !fault.AfterWrite {
+			switch {
+			case fault.Drop:
+				dropConnection(w)
+				return
+			case fault.Status != 0:
+				s.writeFault(w, fault, corr)
+				return
+			}
 		}
 	}
 	a := s.process(r, data, readErr, objectType, op, corr)
-	if faulted && fault.AfterWrite && fault.Status != 0 {
-		s.writeFault(w, fault, corr)
-		return
+	if faulted && fault.AfterWrite {
+		switch {
+		case fault.Drop:
+			dropConnection(w)
+			return
+		case fault.Status != 0:
+			s.writeFault(w, fault, corr)
+			return
+		}
 	}
 	if a.body == nil {
 		w.WriteHeader(a.status)

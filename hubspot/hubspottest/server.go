@@ -53,7 +53,8 @@ type Object struct {
 	UpdatedAt  time.Time
 	Archived   bool
 	// Writes counts the creates, updates and upserts applied to the object
-	// (1 after its creation): a test can prove a record landed once.
+	// through the API (1 after a create; an object stored with Put starts
+	// at 0): a test can prove a record landed once.
 	Writes int
 }
 
