@@ -536,3 +536,19 @@ func TestAuthFailureStopsRun(t *testing.T) {
 		t.Error("no log line was written: the leak check proves nothing")
 	}
 }
+
+// An update without properties is sent with {} (the field is required) and
+// changes nothing.
+func TestUpdateWithoutProperties(t *testing.T) {
+	srv := newFake(t)
+	id := srv.Put("deals", map[string]string{"amount": "1"})
+	c := newClient(t, srv)
+	rep, err := c.Objects("deals").BatchUpdate(context.Background(), []UpdateInput{{ID: id}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReport(t, rep, 1, 1, 0, 0)
+	if o, _ := srv.Object("deals", id); o.Properties["amount"] != "1" || o.Writes != 1 {
+		t.Errorf("object %+v", o)
+	}
+}

@@ -210,8 +210,12 @@ func (e *Error) isDaily() bool {
 // more can be, so it stops the run.
 type tokenError struct{ err error }
 
+// Error implements error, with the token source's message redacted.
 func (e *tokenError) Error() string {
 	return "hubspot: getting a token: " + httpx.RedactString(e.err.Error())
 }
+// Unwrap returns the token source's error.
 func (e *tokenError) Unwrap() error { return e.err }
+
+// StopRun is always true: no request can be sent without a token.
 func (e *tokenError) StopRun() bool { return true }

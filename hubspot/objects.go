@@ -150,10 +150,14 @@ func (o *Objects) prepareCreate(in CreateInput) CreateInput {
 	return in
 }
 
-// prepareUpdate gives the input a trace id.
+// prepareUpdate gives the input a trace id and a non-nil properties object
+// (the field is required; {} changes nothing).
 func (o *Objects) prepareUpdate(in UpdateInput) UpdateInput {
 	if in.ObjectWriteTraceID == "" {
 		in.ObjectWriteTraceID = o.c.nextTraceID()
+	}
+	if in.Properties == nil {
+		in.Properties = Properties{}
 	}
 	return in
 }

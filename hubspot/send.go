@@ -24,6 +24,7 @@ const (
 
 var opPaths = [...]string{opCreate: "create", opUpdate: "update", opUpsert: "upsert", opRead: "read", opArchive: "archive"}
 
+// String returns the endpoint's last path segment.
 func (k opKind) String() string { return opPaths[k] }
 
 // idempotent reports whether sending the same request twice is harmless:
