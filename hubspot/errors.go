@@ -214,6 +214,7 @@ type tokenError struct{ err error }
 func (e *tokenError) Error() string {
 	return "hubspot: getting a token: " + httpx.RedactString(e.err.Error())
 }
+
 // Unwrap returns the token source's error.
 func (e *tokenError) Unwrap() error { return e.err }
 
