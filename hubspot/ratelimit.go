@@ -18,8 +18,10 @@ const BurstWindow = 10 * time.Second
 // its burst limit (100 for OAuth apps and Free/Starter, 190 for
 // Professional and Enterprise private apps, 250 with the limit increase).
 // The limit is per account and shared by every app: give one limiter to
-// every client of the account, and pass less than the account's limit to
-// leave room for other integrations.
+// every client of the account, and pass less than the account's limit —
+// a few requests at least, to absorb network and scheduling jitter between
+// the limiter and HubSpot's clock, more to leave room for other
+// integrations.
 func BurstLimiter(requestsPer10s int) *rate.Limiter {
 	return WindowLimiter(requestsPer10s, BurstWindow)
 }
