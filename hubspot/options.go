@@ -112,7 +112,8 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithTimeout bounds one request attempt; default 30 s.
+// WithTimeout bounds one request attempt; default 30 s. It applies to the
+// client New builds; with WithHTTPClient, that client's own Timeout rules.
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
