@@ -2,6 +2,8 @@ package hubspot
 
 import (
 	"fmt"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -92,4 +94,9 @@ func landedOnce(t *testing.T, srv *hubspottest.Server, objectType string, in []C
 	if n := srv.Count(objectType); n != rep.Succeeded+extra {
 		t.Errorf("fake holds %d objects, want %d succeeded + %d", n, rep.Succeeded, extra)
 	}
+}
+
+// slogTo logs everything, at debug level, to w.
+func slogTo(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
