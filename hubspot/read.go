@@ -21,6 +21,8 @@ type readRequest struct {
 	IDProperty            string    `json:"idProperty,omitempty"`
 }
 
+// readOp is batch/read: ids in, objects out, matched by id (or by the
+// idProperty value, which is therefore always requested).
 func (o *Objects) readOp(opts ReadOptions) batch.Op[string, Object] {
 	props := append([]string{}, opts.Properties...)
 	if opts.IDProperty != "" && !slices.Contains(props, opts.IDProperty) {
@@ -54,6 +56,7 @@ func (o *Objects) readOp(opts ReadOptions) batch.Op[string, Object] {
 	}
 }
 
+// archiveOp is batch/archive: ids in; a 204 archives them all.
 func (o *Objects) archiveOp() batch.Op[string, struct{}] {
 	return batch.Op[string, struct{}]{
 		Name:       o.opName(opArchive),

@@ -32,6 +32,7 @@ func (o *Objects) prepareUpdate(in UpdateInput) UpdateInput {
 	return in
 }
 
+// createOp is batch/create, keyed and matched by objectWriteTraceId.
 func (o *Objects) createOp() batch.Op[CreateInput, Object] {
 	return batch.Op[CreateInput, Object]{
 		Name:       o.opName(opCreate),
@@ -48,6 +49,8 @@ func (o *Objects) createOp() batch.Op[CreateInput, Object] {
 	}
 }
 
+// updateOp is batch/update or batch/upsert, keyed by id (and idProperty),
+// matched by objectWriteTraceId, then id, then the idProperty value.
 func (o *Objects) updateOp(kind opKind, check func(UpdateInput) error) batch.Op[UpdateInput, Object] {
 	return batch.Op[UpdateInput, Object]{
 		Name:       o.opName(kind),
