@@ -25,50 +25,44 @@ type batchResponse struct {
 	Links       map[string]string `json:"-"`
 }
 
-// fastObject is Object with plain string properties: decoding into it
-// skips Properties' tolerant decoder, which scans every value twice.
-type fastObject struct {
-	ID                 string            `json:"id"`
-	Properties         map[string]string `json:"properties"`
-	CreatedAt          time.Time         `json:"createdAt"`
-	UpdatedAt          time.Time         `json:"updatedAt"`
-	Archived           bool              `json:"archived"`
-	ArchivedAt         *time.Time        `json:"archivedAt"`
-	New                bool              `json:"new"`
-	ObjectWriteTraceID string            `json:"objectWriteTraceId"`
-	URL                string            `json:"url"`
+// tolerantObject is Object with tolerant properties, for answers whose
+// property values are not all strings.
+type tolerantObject struct {
+	Object
+	Properties tolerantProperties `json:"properties"`
 }
 
 // decodeBatchResponse decodes a 2xx batch answer. A malformed body is an
-// error, never a panic. The common answer — properties all strings — takes
-// a fast path; anything else is decoded tolerantly.
+// error, never a panic. The common answer — properties all strings or
+// null — decodes straight into Objects; anything else is decoded again
+// tolerantly.
 func decodeBatchResponse(data []byte) (*batchResponse, error) {
 	var fast struct {
 		batchResponse
-		Results []fastObject    `json:"results"`
-		Links   json.RawMessage `json:"links"`
+		Links json.RawMessage `json:"links"`
 	}
 	if json.Unmarshal(data, &fast) == nil {
 		r := fast.batchResponse
 		r.Links = decodeLinks(fast.Links)
-		if fast.Results != nil {
-			r.Results = make([]Object, len(fast.Results))
-			for i, f := range fast.Results {
-				r.Results[i] = Object{ID: f.ID, Properties: Properties(f.Properties), CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt,
-					Archived: f.Archived, ArchivedAt: f.ArchivedAt, New: f.New, ObjectWriteTraceID: f.ObjectWriteTraceID, URL: f.URL}
-			}
-		}
 		return &r, nil
 	}
 	var w struct {
 		batchResponse
-		Links json.RawMessage `json:"links"`
+		Results []tolerantObject `json:"results"`
+		Links   json.RawMessage  `json:"links"`
 	}
 	if err := json.Unmarshal(data, &w); err != nil {
 		return nil, fmt.Errorf("hubspot: malformed batch answer: %w", err)
 	}
 	r := w.batchResponse
 	r.Links = decodeLinks(w.Links)
+	if w.Results != nil {
+		r.Results = make([]Object, len(w.Results))
+		for i, t := range w.Results {
+			r.Results[i] = t.Object
+			r.Results[i].Properties = Properties(t.Properties)
+		}
+	}
 	return &r, nil
 }
 

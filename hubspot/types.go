@@ -9,18 +9,17 @@ import (
 
 // Properties are an object's property values by internal property name.
 // HubSpot sends every value as a string — dates as epoch milliseconds,
-// booleans as "true"/"false", multiple checkboxes as "a;b". Decoding is
-// tolerant: a JSON number or boolean keeps its text and null becomes "".
+// booleans as "true"/"false", multiple checkboxes as "a;b". Answers are
+// decoded tolerantly: a JSON number or boolean keeps its text and null
+// becomes "".
 type Properties map[string]string
 
-// UnmarshalJSON decodes an object of strings, numbers, booleans or nulls.
-func (p *Properties) UnmarshalJSON(b []byte) error {
-	// Fast path: an object of strings (and nulls), as HubSpot sends.
-	var fast map[string]string
-	if json.Unmarshal(b, &fast) == nil {
-		*p = fast
-		return nil
-	}
+// tolerantProperties decodes Properties from an object of strings,
+// numbers, booleans or nulls.
+type tolerantProperties Properties
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (p *tolerantProperties) UnmarshalJSON(b []byte) error {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
@@ -29,7 +28,7 @@ func (p *Properties) UnmarshalJSON(b []byte) error {
 		*p = nil
 		return nil
 	}
-	out := make(Properties, len(raw))
+	out := make(tolerantProperties, len(raw))
 	for k, v := range raw {
 		s, err := scalarText(v)
 		if err != nil {
