@@ -90,3 +90,20 @@ func TestCreateWholeBatchConflictIsolates(t *testing.T) {
 	}
 	landedOnce(t, srv, "contacts", in, rep, 1)
 }
+
+// A batch size above what the server takes: the whole-request 400 is
+// isolated into halves that fit, so every record still goes in once.
+func TestBatchSizeAboveServerLimit(t *testing.T) {
+	srv := newFake(t)
+	c := newClient(t, srv, WithBatchSize(150))
+	in := contacts(150, "big")
+	rep, err := c.Objects("contacts").BatchCreate(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReport(t, rep, 150, 150, 0, 0)
+	if st := srv.Stats(); rep.Requests != 3 || st.ByOp["create"] != 2 {
+		t.Errorf("%d requests, fake processed %d", rep.Requests, st.ByOp["create"])
+	}
+	landedOnce(t, srv, "contacts", in, rep, 0)
+}
