@@ -1,0 +1,564 @@
+package hubspot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/hubspot/hubspottest"
+	"github.com/crmbatch/crmbatch/internal/httpx"
+)
+
+func TestCreate250InThreeRequests(t *testing.T) {
+	for _, seq := range []bool{false, true} {
+		t.Run(fmt.Sprintf("seq=%v", seq), func(t *testing.T) {
+			srv := newFake(t)
+			c := newClient(t, srv, WithConcurrency(3))
+			in := contacts(250, "c")
+			var (
+				rep *batch.Report[Object]
+				err error
+			)
+			if seq {
+				rep, err = c.Objects("contacts").BatchCreateSeq(context.Background(), func(yield func(CreateInput) bool) {
+					for _, v := range in {
+						if !yield(v) {
+							return
+						}
+					}
+				})
+			} else {
+				rep, err = c.Objects("contacts").BatchCreate(context.Background(), in)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkReport(t, rep, 250, 250, 0, 0)
+			if rep.Requests != 3 || srv.Stats().ByOp["create"] != 3 || srv.Stats().Inputs != 250 {
+				t.Errorf("requests: report %d, fake %+v; want 3 requests of 250 inputs", rep.Requests, srv.Stats())
+			}
+			landedOnce(t, srv, "contacts", in, rep, 0)
+			for i, o := range rep.Outcomes {
+				if !strings.HasPrefix(o.Key, c.tracePrefix) || o.Result.ObjectWriteTraceID != o.Key {
+					t.Errorf("record %d: key %q, echoed trace %q", i, o.Key, o.Result.ObjectWriteTraceID)
+				}
+			}
+			if in[0].ObjectWriteTraceID != "" || in[0].Associations != nil {
+				t.Error("the caller's inputs were modified")
+			}
+		})
+	}
+}
+
+// A 207 with mixed results maps every error to exactly its record.
+func TestCreateMultiStatusExactOutcomes(t *testing.T) {
+	srv := newFake(t)
+	existing := srv.Put("contacts", map[string]string{"email": "taken@example.com"})
+	srv.FailInputs(func(in hubspottest.Input) *hubspottest.InputError {
+		if in.Properties["firstname"] == "Refused" {
+			return &hubspottest.InputError{Category: CategoryValidation, Message: "firstname refused", Code: "INVALID_OPTION", In: "firstname"}
+		}
+		return nil
+	})
+	c := newClient(t, srv)
+	in := contacts(8, "m")
+	in[1].Properties["email"] = "not-an-email"
+	in[4].Properties["email"] = "TAKEN@example.com"
+	in[6].Properties["firstname"] = "Refused"
+	in[7].ObjectWriteTraceID = "caller-trace-7"
+	rep, err := c.Objects("contacts").BatchCreate(context.Background(), in)
+	checkReport(t, rep, 8, 5, 3, 0)
+	if rep.Requests != 1 {
+		t.Errorf("%d requests, want 1 (a 207 is not retried)", rep.Requests)
+	}
+	want := map[int]struct {
+		class error
+		code  string
+	}{1: {ErrValidation, "INVALID_EMAIL"}, 4: {ErrConflict, ""}, 6: {ErrValidation, "INVALID_OPTION"}}
+	for i, o := range rep.Outcomes {
+		w, bad := want[i]
+		if !bad {
+			if o.Status != batch.Succeeded {
+				t.Errorf("record %d: %v %v, want succeeded", i, o.Status, o.Err)
+			}
+			continue
+		}
+		var he *Error
+		if o.Status != batch.Failed || !errors.As(o.Err, &he) || !errors.Is(o.Err, w.class) {
+			t.Errorf("record %d: %v %v, want failed with %v", i, o.Status, o.Err, w.class)
+			continue
+		}
+		if he.HTTPStatus != http.StatusMultiStatus || (w.code != "" && (len(he.Errors) == 0 || he.Errors[0].Code != w.code)) {
+			t.Errorf("record %d: error %+v", i, he)
+		}
+		if o.Attempts != 1 {
+			t.Errorf("record %d sent %d times", i, o.Attempts)
+		}
+	}
+	if rep.Outcomes[7].Key != "caller-trace-7" || rep.Outcomes[7].Result.ObjectWriteTraceID != "caller-trace-7" {
+		t.Errorf("caller trace id not kept: %+v", rep.Outcomes[7])
+	}
+	if !strings.Contains(rep.Outcomes[4].Err.Error(), existing) {
+		t.Errorf("conflict error does not name the existing id: %v", rep.Outcomes[4].Err)
+	}
+	var runErr *batch.RunError
+	if !errors.As(err, &runErr) || runErr.Failed != 3 {
+		t.Errorf("err = %v", err)
+	}
+	landedOnce(t, srv, "contacts", in, rep, 1)
+}
+
+// Whole-batch 400s on create (inputs the server will not tell apart) are
+// isolated by halving: only the bad record fails, nothing lands twice.
+func TestCreateWholeBatchRejectIsolates(t *testing.T) {
+	srv := newFake(t)
+	srv.SetAllOrNothing(true)
+	c := newClient(t, srv, WithBatchSize(16))
+	in := contacts(16, "iso")
+	in[11].Properties["email"] = "broken"
+	rep, _ := c.Objects("contacts").BatchCreate(context.Background(), in)
+	checkReport(t, rep, 16, 15, 1, 0)
+	if o := rep.Outcomes[11]; !errors.Is(o.Err, ErrValidation) {
+		t.Errorf("record 11: %v", o.Err)
+	}
+	// 16 → 8+8 → 4+4 → 2+2 → 1+1: 1 + 2 + 2 + 2 + 2 = 9 requests.
+	if rep.Requests != 9 {
+		t.Errorf("%d requests, want 9", rep.Requests)
+	}
+	landedOnce(t, srv, "contacts", in, rep, 0)
+}
+
+func TestUpdateMultiStatusAndMissing(t *testing.T) {
+	srv := newFake(t)
+	ids := make([]string, 5)
+	for i := range ids {
+		ids[i] = srv.Put("partner_clients", map[string]string{"property_string": "old"})
+	}
+	c := newClient(t, srv)
+	in := []UpdateInput{
+		{ID: ids[0], Properties: Properties{"property_string": "new0"}},
+		{ID: "999999", Properties: Properties{"property_string": "ghost"}},
+		{ID: ids[2], Properties: Properties{"property_number": "17"}},
+		{ID: ""}, // refused before sending
+		{ID: ids[4], Properties: Properties{"property_string": "new4"}},
+	}
+	rep, _ := c.Objects("partner_clients").BatchUpdate(context.Background(), in)
+	checkReport(t, rep, 5, 3, 2, 0)
+	if !errors.Is(rep.Outcomes[1].Err, ErrNotFound) || !errors.Is(rep.Outcomes[3].Err, ErrMissingID) {
+		t.Errorf("errors: %v / %v", rep.Outcomes[1].Err, rep.Outcomes[3].Err)
+	}
+	if rep.Outcomes[3].Attempts != 0 || srv.Stats().Inputs != 4 {
+		t.Errorf("the invalid record was sent: %+v", srv.Stats())
+	}
+	for _, i := range []int{0, 2, 4} {
+		got, _ := srv.Object("partner_clients", ids[i])
+		if got.Writes != 1 || rep.Outcomes[i].Result.ID != ids[i] {
+			t.Errorf("record %d: writes %d result %+v", i, got.Writes, rep.Outcomes[i].Result)
+		}
+	}
+	if got, _ := srv.Object("partner_clients", ids[2]); got.Properties["property_number"] != "17" || got.Properties["property_string"] != "old" {
+		t.Errorf("object 2 = %v", got.Properties)
+	}
+}
+
+func TestUpdateDuplicateIDsGoToSeparateRequests(t *testing.T) {
+	srv := newFake(t)
+	id := srv.Put("deals", map[string]string{"amount": "1"})
+	c := newClient(t, srv)
+	in := []UpdateInput{{ID: id, Properties: Properties{"amount": "2"}}, {ID: id, Properties: Properties{"amount": "3"}}}
+	rep, err := c.Objects("deals").BatchUpdate(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReport(t, rep, 2, 2, 0, 0)
+	got, _ := srv.Object("deals", id)
+	if rep.Requests != 2 || got.Writes != 2 || got.Properties["amount"] != "3" {
+		t.Errorf("requests %d, object %+v", rep.Requests, got)
+	}
+}
+
+func TestUpsertNewAndExisting(t *testing.T) {
+	srv := newFake(t)
+	id := srv.Put("contacts", map[string]string{"email": "ada@example.com", "firstname": "A"})
+	c := newClient(t, srv)
+	in := []UpsertInput{
+		{IDProperty: "email", ID: "Ada@Example.com", Properties: Properties{"firstname": "Ada"}},
+		{IDProperty: "email", ID: "grace@example.com", Properties: Properties{"firstname": "Grace"}},
+		{ID: "x@example.com", Properties: Properties{"firstname": "NoProp"}},
+	}
+	rep, _ := c.Objects("0-1").BatchUpsert(context.Background(), in)
+	checkReport(t, rep, 3, 2, 1, 0)
+	if !errors.Is(rep.Outcomes[2].Err, ErrMissingIDProperty) {
+		t.Errorf("record 2: %v", rep.Outcomes[2].Err)
+	}
+	if r := rep.Outcomes[0].Result; r.ID != id || r.New {
+		t.Errorf("existing: %+v", r)
+	}
+	grace, ok := srv.Find("contacts", "email", "grace@example.com")
+	if r := rep.Outcomes[1].Result; !ok || r.ID != grace.ID || !r.New || grace.Writes != 1 {
+		t.Errorf("new: %+v, fake %+v", r, grace)
+	}
+	if rep.Outcomes[0].Key != "email=Ada@Example.com" {
+		t.Errorf("key %q", rep.Outcomes[0].Key)
+	}
+}
+
+func TestReadFoundAndNotFound(t *testing.T) {
+	srv := newFake(t)
+	a := srv.Put("companies", map[string]string{"name": "A", "domain": "a.example"})
+	b := srv.Put("companies", map[string]string{"name": "B", "domain": "b.example"})
+	c := newClient(t, srv)
+	rep, _ := c.Objects("companies").BatchRead(context.Background(), []string{a, "404404", b}, ReadOptions{Properties: []string{"name"}})
+	checkReport(t, rep, 3, 2, 1, 0)
+	if diff := cmp.Diff(Properties{"name": "B"}, rep.Outcomes[2].Result.Properties); diff != "" {
+		t.Errorf("record 2 properties (-want +got):\n%s", diff)
+	}
+	var he *Error
+	if !errors.As(rep.Outcomes[1].Err, &he) || !errors.Is(he, ErrNotFound) || !cmp.Equal(he.Context["ids"], []string{"404404"}) {
+		t.Errorf("record 1: %v", rep.Outcomes[1].Err)
+	}
+	if rep.Outcomes[0].Result.ID != a || rep.Requests != 1 {
+		t.Errorf("record 0: %+v, %d requests", rep.Outcomes[0], rep.Requests)
+	}
+}
+
+func TestReadByIDProperty(t *testing.T) {
+	srv := newFake(t)
+	id := srv.Put("contacts", map[string]string{"email": "ada@example.com", "firstname": "Ada"})
+	c := newClient(t, srv)
+	rep, err := c.Objects("contacts").BatchRead(context.Background(), []string{"ADA@example.com"}, ReadOptions{IDProperty: "email", Properties: []string{"firstname"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReport(t, rep, 1, 1, 0, 0)
+	if r := rep.Outcomes[0].Result; r.ID != id || r.Properties["firstname"] != "Ada" {
+		t.Errorf("result %+v", r)
+	}
+}
+
+func TestArchive(t *testing.T) {
+	srv := newFake(t)
+	ids := []string{srv.Put("tickets", map[string]string{"subject": "a"}), srv.Put("tickets", map[string]string{"subject": "b"})}
+	keep := srv.Put("tickets", map[string]string{"subject": "c"})
+	c := newClient(t, srv)
+	rep, err := c.Objects("0-5").BatchArchive(context.Background(), append(ids, ""))
+	checkReport(t, rep, 3, 2, 1, 0)
+	if !errors.Is(err, ErrMissingID) {
+		t.Errorf("err = %v", err)
+	}
+	if objs := srv.Objects("tickets"); len(objs) != 1 || objs[0].ID != keep {
+		t.Errorf("left: %+v", objs)
+	}
+	if o, _ := srv.Object("tickets", ids[0]); !o.Archived {
+		t.Error("not archived")
+	}
+}
+
+// A storm of 429s (injected and from the rolling limit) with several
+// workers: every record lands exactly once.
+func TestRateLimitStormLandsOnce(t *testing.T) {
+	srv := newFake(t)
+	srv.SetRateLimit(4, 50*time.Millisecond)
+	srv.FailNext(3, hubspottest.RateLimited(5*time.Millisecond))
+	c := newClient(t, srv, WithConcurrency(4), WithBatchSize(20),
+		WithRetryPolicy(batch.RetryPolicy{MaxAttempts: 50, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MaxRetryAfter: time.Second}))
+	in := contacts(400, "storm")
+	rep, err := c.Objects("contacts").BatchCreate(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReport(t, rep, 400, 400, 0, 0)
+	st := srv.Stats()
+	if st.RateLimited == 0 || st.Faults != 3 || rep.Retries < 3 {
+		t.Errorf("no storm: %+v, %d retries", st, rep.Retries)
+	}
+	if st.ByOp["create"] != 20 {
+		t.Errorf("%d creates processed, want 20", st.ByOp["create"])
+	}
+	landedOnce(t, srv, "contacts", in, rep, 0)
+	if rl := c.RateLimit(); rl.Max != 4 || rl.Interval != 50*time.Millisecond || rl.Seen.IsZero() {
+		t.Errorf("RateLimit() = %+v", rl)
+	}
+}
+
+// The limiter preset keeps a run under the fake's rolling limit: no 429.
+// It is set two requests under the limit, as BurstLimiter's doc advises,
+// so that scheduling jitter under -race cannot squeeze one more request
+// into a window.
+func TestWindowLimiterAvoids429(t *testing.T) {
+	srv := newFake(t)
+	srv.SetRateLimit(8, 200*time.Millisecond)
+	c := newClient(t, srv, WithConcurrency(4), WithBatchSize(1), WithLimiter(WindowLimiter(6, 200*time.Millisecond)))
+	rep, err := c.Objects("contacts").BatchCreate(context.Background(), contacts(24, "lim"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReport(t, rep, 24, 24, 0, 0)
+	if st := srv.Stats(); st.RateLimited != 0 || rep.Retries != 0 {
+		t.Errorf("429s despite the limiter: %+v, %d retries", st, rep.Retries)
+	}
+}
+
+func TestDailyLimitStopsRun(t *testing.T) {
+	srv := newFake(t)
+	srv.SetDailyLimit(2)
+	c := newClient(t, srv)
+	in := contacts(500, "day")
+	rep, err := c.Objects("contacts").BatchCreate(context.Background(), in)
+	checkReport(t, rep, 500, 200, 0, 300)
+	if !errors.Is(err, ErrDailyLimit) {
+		t.Errorf("err = %v", err)
+	}
+	for _, o := range rep.Outcomes[200:] {
+		if !errors.Is(o.Err, ErrDailyLimit) || o.Status != batch.NotAttempted {
+			t.Fatalf("record %d: %v %v", o.Index, o.Status, o.Err)
+		}
+	}
+	if st := srv.Stats(); st.Requests != 3 || st.RateLimited != 1 {
+		t.Errorf("fake saw %+v; the daily 429 must not be retried", st)
+	}
+	if rl := c.RateLimit(); rl.Daily != 2 || rl.DailyRemaining != 0 {
+		t.Errorf("RateLimit() = %+v", rl)
+	}
+	landedOnce(t, srv, "contacts", in, rep, 0)
+}
+
+// Each retryable class is retried and lands once; a create that may have
+// been written is never resent.
+func TestFaultClasses(t *testing.T) {
+	cases := []struct {
+		name           string
+		fault          hubspottest.Fault
+		create         bool
+		wantOK         bool
+		wantIs         error
+		wantRequests   int
+		wantLandedOnce bool
+	}{
+		{"423 locked", hubspottest.Locked(), false, true, nil, 2, true},
+		{"477 migration", hubspottest.Migration(10 * time.Millisecond), false, true, nil, 2, true},
+		{"429 secondly", hubspottest.Fault{Status: 429, PolicyName: PolicySecondly, RetryAfter: time.Millisecond}, true, true, nil, 2, true},
+		{"500 update", hubspottest.ServerError(500), false, true, nil, 2, true},
+		{"502 update after write", hubspottest.Fault{Status: 502, AfterWrite: true}, false, true, nil, 2, true},
+		{"504 update", hubspottest.ServerError(504), false, true, nil, 2, true},
+		{"503 create", hubspottest.ServerError(503), true, true, nil, 2, true},
+		{"502 create after write", hubspottest.Fault{Status: 502, AfterWrite: true}, true, false, httpx.ErrOutcomeUnknown, 1, true},
+		{"500 create", hubspottest.ServerError(500), true, false, ErrServer, 1, false},
+		{"dropped update", hubspottest.DropConnection(), false, true, nil, 2, true},
+		{"dropped create", hubspottest.DropConnection(), true, false, httpx.ErrOutcomeUnknown, 1, false},
+		{"dropped create after write", hubspottest.Fault{Drop: true, AfterWrite: true}, true, false, httpx.ErrOutcomeUnknown, 1, true},
+		{"dropped update after write", hubspottest.Fault{Drop: true, AfterWrite: true}, false, true, nil, 2, true},
+		{"malformed update", hubspottest.MalformedJSON(), false, true, nil, 2, true},
+		{"malformed create", hubspottest.MalformedJSON(), true, false, httpx.ErrOutcomeUnknown, 1, false},
+		{"slow", hubspottest.Slow(20 * time.Millisecond), true, true, nil, 1, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newFake(t)
+			c := newClient(t, srv)
+			objs := c.Objects("contacts")
+			in := contacts(3, "f")
+			var ids []string
+			if !tc.create {
+				for _, x := range in {
+					ids = append(ids, srv.Put("contacts", x.Properties))
+				}
+			}
+			srv.FailNext(1, tc.fault)
+			var (
+				rep *batch.Report[Object]
+				err error
+			)
+			if tc.create {
+				rep, err = objs.BatchCreate(context.Background(), in)
+			} else {
+				up := make([]UpdateInput, len(ids))
+				for i, id := range ids {
+					up[i] = UpdateInput{ID: id, Properties: Properties{"lastname": "L"}}
+				}
+				rep, err = objs.BatchUpdate(context.Background(), up)
+			}
+			if tc.wantOK {
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkReport(t, rep, 3, 3, 0, 0)
+			} else {
+				checkReport(t, rep, 3, 0, 3, 0)
+				if !errors.Is(err, tc.wantIs) {
+					t.Errorf("err = %v, want %v", err, tc.wantIs)
+				}
+			}
+			if rep.Requests != tc.wantRequests {
+				t.Errorf("%d requests, want %d", rep.Requests, tc.wantRequests)
+			}
+			wantCount := 0
+			if tc.wantLandedOnce || !tc.create {
+				wantCount = 3
+			}
+			if n := srv.Count("contacts"); n != wantCount {
+				t.Errorf("fake holds %d, want %d", n, wantCount)
+			}
+			for _, o := range srv.Objects("contacts") {
+				want := 1
+				if !tc.create {
+					want = 1 // Put counts 0; one update applied
+					if tc.fault.AfterWrite {
+						want = 2 // applied, answered 502, applied again (idempotent)
+					}
+				}
+				if o.Writes != want {
+					t.Errorf("object %s written %d times, want %d", o.ID, o.Writes, want)
+				}
+			}
+		})
+	}
+}
+
+// A 477 asking for longer than the policy allows: not waited out, the
+// records are not attempted.
+func TestRetryAfterBeyondPolicy(t *testing.T) {
+	srv := newFake(t)
+	srv.FailNext(1, hubspottest.Migration(time.Hour))
+	c := newClient(t, srv)
+	rep, err := c.Objects("contacts").BatchCreate(context.Background(), contacts(5, "mig"))
+	checkReport(t, rep, 5, 0, 0, 5)
+	if !errors.Is(err, batch.ErrRetryAfterTooLong) || !errors.Is(err, ErrMigration) || srv.Count("contacts") != 0 {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// A cancelled context mid-run: every record is accounted for, and every
+// success is in the fake.
+func TestCancelMidRun(t *testing.T) {
+	srv := newFake(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var chunks atomic.Int32
+	c := newClient(t, srv, WithBatchSize(10), WithProgress(func(batch.Progress) {
+		if chunks.Add(1) == 3 {
+			cancel()
+		}
+	}))
+	in := contacts(200, "cx")
+	rep, err := c.Objects("contacts").BatchCreate(ctx, in)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v", err)
+	}
+	if !rep.Balanced() || rep.Total != 200 || rep.Succeeded != 30 || rep.NotAttempted+rep.Failed != 170 {
+		t.Errorf("report %d/%d/%d of %d", rep.Succeeded, rep.Failed, rep.NotAttempted, rep.Total)
+	}
+	landedOnce(t, srv, "contacts", in, rep, 0)
+}
+
+// Cancelling during a slow answer: the in-flight records are failed (their
+// fate is unknown), the rest not attempted.
+func TestCancelDuringSlowAnswer(t *testing.T) {
+	srv := newFake(t)
+	srv.FailNext(1, hubspottest.Slow(5*time.Second))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { // cancel once the first request is being held back
+		for srv.Stats().Requests == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(10 * time.Millisecond)
+		cancel()
+	}()
+	c := newClient(t, srv, WithBatchSize(10))
+	start := time.Now()
+	rep, _ := c.Objects("contacts").BatchCreate(ctx, contacts(30, "slow"))
+	if time.Since(start) > 2*time.Second {
+		t.Error("the wait was not interrupted")
+	}
+	checkReport(t, rep, 30, 0, 10, 20)
+}
+
+func TestClientSideValidation(t *testing.T) {
+	srv := newFake(t)
+	c := newClient(t, srv)
+	ctx := context.Background()
+	rep, _ := c.Objects("contacts").BatchCreate(ctx, []CreateInput{{}, {Properties: Properties{"": "x"}}, {Properties: Properties{"a": "b"}, ObjectWriteTraceID: strings.Repeat("t", 300)}})
+	checkReport(t, rep, 3, 0, 3, 0)
+	for i, want := range []error{ErrNoProperties, ErrEmptyPropertyName, ErrTraceIDTooLong} {
+		if !errors.Is(rep.Outcomes[i].Err, want) {
+			t.Errorf("record %d: %v, want %v", i, rep.Outcomes[i].Err, want)
+		}
+	}
+	for _, typ := range []string{"", "../contacts", "con tacts", "a/b"} {
+		rep, err := c.Objects(typ).BatchArchive(ctx, []string{"1"})
+		checkReport(t, rep, 1, 0, 1, 0)
+		if !errors.Is(err, ErrInvalidObjectType) {
+			t.Errorf("type %q: %v", typ, err)
+		}
+	}
+	if st := srv.Stats(); st.Requests != 0 {
+		t.Errorf("invalid records were sent: %+v", st)
+	}
+}
+
+// Duplicate caller trace ids inside one request: the later input is
+// refused, not sent, and the rest match correctly.
+func TestDuplicateTraceIDs(t *testing.T) {
+	srv := newFake(t)
+	a := srv.Put("deals", map[string]string{"amount": "1"})
+	b := srv.Put("deals", map[string]string{"amount": "1"})
+	c := newClient(t, srv)
+	rep, _ := c.Objects("deals").BatchUpdate(context.Background(), []UpdateInput{
+		{ID: a, Properties: Properties{"amount": "2"}, ObjectWriteTraceID: "same"},
+		{ID: b, Properties: Properties{"amount": "3"}, ObjectWriteTraceID: "same"},
+	})
+	checkReport(t, rep, 2, 1, 1, 0)
+	if !errors.Is(rep.Outcomes[1].Err, ErrDuplicateTraceID) {
+		t.Errorf("record 1: %v", rep.Outcomes[1].Err)
+	}
+	if o, _ := srv.Object("deals", b); o.Writes != 0 {
+		t.Error("the refused input was written")
+	}
+}
+
+func TestAuthFailureStopsRun(t *testing.T) {
+	srv := newFake(t)
+	const secret = "pat-na1-0123456789abcdef-SECRET"
+	var logs strings.Builder
+	c, err := New(WithBaseURL(srv.URL), WithToken(secret), WithBatchSize(10), WithRetryPolicy(fastRetry),
+		WithLogger(slogTo(&logs)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := c.Objects("contacts").BatchCreate(context.Background(), contacts(30, "auth"))
+	checkReport(t, rep, 30, 0, 0, 30)
+	if !errors.Is(err, ErrAuth) || srv.Stats().Requests != 1 {
+		t.Errorf("err = %v, requests %d", err, srv.Stats().Requests)
+	}
+	if strings.Contains(err.Error(), secret) || strings.Contains(logs.String(), secret) {
+		t.Error("the token leaked into an error or a log line")
+	}
+	if !strings.Contains(logs.String(), "httpx") {
+		t.Error("no log line was written: the leak check proves nothing")
+	}
+}
+
+// An update without properties is sent with {} (the field is required) and
+// changes nothing.
+func TestUpdateWithoutProperties(t *testing.T) {
+	srv := newFake(t)
+	id := srv.Put("deals", map[string]string{"amount": "1"})
+	c := newClient(t, srv)
+	rep, err := c.Objects("deals").BatchUpdate(context.Background(), []UpdateInput{{ID: id}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReport(t, rep, 1, 1, 0, 0)
+	if o, _ := srv.Object("deals", id); o.Properties["amount"] != "1" || o.Writes != 1 {
+		t.Errorf("object %+v", o)
+	}
+}

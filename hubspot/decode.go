@@ -1,0 +1,217 @@
+package hubspot
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/crmbatch/crmbatch/internal/httpx"
+)
+
+// batchResponse is a batch answer: BatchResponseSimplePublicObject (and
+// …WithErrors, and the upsert variants).
+type batchResponse struct {
+	Status      BatchStatus       `json:"status"`
+	Results     []Object          `json:"results"`
+	NumErrors   int               `json:"numErrors"`
+	Errors      []Error           `json:"errors"`
+	RequestedAt *time.Time        `json:"requestedAt"`
+	StartedAt   *time.Time        `json:"startedAt"`
+	CompletedAt *time.Time        `json:"completedAt"`
+	Links       map[string]string `json:"-"`
+}
+
+// tolerantObject is Object with tolerant properties, for answers whose
+// property values are not all strings.
+type tolerantObject struct {
+	Object
+	Properties tolerantProperties `json:"properties"`
+}
+
+// decodeBatchResponse decodes a 2xx batch answer. A malformed body is an
+// error, never a panic. The common answer — properties all strings or
+// null — decodes straight into Objects; anything else is decoded again
+// tolerantly.
+func decodeBatchResponse(data []byte) (*batchResponse, error) {
+	var fast struct {
+		batchResponse
+		Links json.RawMessage `json:"links"`
+	}
+	if json.Unmarshal(data, &fast) == nil {
+		r := fast.batchResponse
+		r.Links = decodeLinks(fast.Links)
+		return &r, nil
+	}
+	var w struct {
+		batchResponse
+		Results []tolerantObject `json:"results"`
+		Links   json.RawMessage  `json:"links"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return nil, fmt.Errorf("hubspot: malformed batch answer: %w", err)
+	}
+	r := w.batchResponse
+	r.Links = decodeLinks(w.Links)
+	if w.Results != nil {
+		r.Results = make([]Object, len(w.Results))
+		for i, t := range w.Results {
+			r.Results[i] = t.Object
+			r.Results[i].Properties = Properties(t.Properties)
+		}
+	}
+	return &r, nil
+}
+
+// wireError is an error body as sent; every field is optional and the
+// loosely typed ones are decoded by hand.
+type wireError struct {
+	Status        string          `json:"status"`
+	ID            string          `json:"id"`
+	Category      string          `json:"category"`
+	SubCategory   json.RawMessage `json:"subCategory"`
+	Message       string          `json:"message"`
+	CorrelationID string          `json:"correlationId"`
+	Context       json.RawMessage `json:"context"`
+	Errors        []wireDetail    `json:"errors"`
+	Links         json.RawMessage `json:"links"`
+	PolicyName    string          `json:"policyName"`
+	ErrorType     string          `json:"errorType"`
+	GroupName     string          `json:"groupName"`
+}
+
+type wireDetail struct {
+	Message     string          `json:"message"`
+	Code        string          `json:"code"`
+	In          string          `json:"in"`
+	SubCategory json.RawMessage `json:"subCategory"`
+	Context     json.RawMessage `json:"context"`
+}
+
+// UnmarshalJSON decodes HubSpot's Error and StandardError bodies.
+func (e *Error) UnmarshalJSON(b []byte) error {
+	var w wireError
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*e = Error{
+		Status: w.Status, ID: w.ID, Category: w.Category, SubCategory: rawText(w.SubCategory),
+		Message: w.Message, CorrelationID: w.CorrelationID, Context: decodeContext(w.Context),
+		Links: decodeLinks(w.Links), PolicyName: w.PolicyName, ErrorType: w.ErrorType, GroupName: w.GroupName,
+	}
+	if len(w.Errors) > 0 {
+		e.Errors = make([]ErrorDetail, len(w.Errors))
+		for i, d := range w.Errors {
+			e.Errors[i] = ErrorDetail{Message: d.Message, Code: d.Code, In: d.In,
+				SubCategory: rawText(d.SubCategory), Context: rawText(d.Context)}
+		}
+	}
+	return nil
+}
+
+// rawText gives a JSON string's value, "" for null or an empty object, or
+// the compact JSON of anything else.
+func rawText(v json.RawMessage) string {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 || string(v) == "null" || string(v) == "{}" {
+		return ""
+	}
+	if v[0] == '"' {
+		var s string
+		if json.Unmarshal(v, &s) == nil {
+			return s
+		}
+	}
+	var buf bytes.Buffer
+	if json.Compact(&buf, v) == nil {
+		return buf.String()
+	}
+	return string(v)
+}
+
+// decodeContext reads an error context: an object whose values are lists
+// of strings (or single values); text goes under the key "".
+func decodeContext(v json.RawMessage) map[string][]string {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 || string(v) == "null" {
+		return nil
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(v, &obj) != nil {
+		if t := rawText(v); t != "" {
+			return map[string][]string{"": {t}}
+		}
+		return nil
+	}
+	if len(obj) == 0 {
+		return nil
+	}
+	out := make(map[string][]string, len(obj))
+	for k, raw := range obj {
+		var list []json.RawMessage
+		if json.Unmarshal(raw, &list) == nil {
+			vals := make([]string, 0, len(list))
+			for _, x := range list {
+				vals = append(vals, rawText(x))
+			}
+			out[k] = vals
+			continue
+		}
+		out[k] = []string{rawText(raw)}
+	}
+	return out
+}
+
+// decodeLinks reads a links object of strings, ignoring anything else.
+func decodeLinks(v json.RawMessage) map[string]string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(v, &m) != nil || len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, raw := range m {
+		out[k] = rawText(raw)
+	}
+	return out
+}
+
+// maxSnippet bounds the part of a non-JSON error body kept in a message.
+const maxSnippet = 256
+
+// decodeError turns a non-2xx answer into an *Error: the body's fields when
+// it is a HubSpot error body, else a short redacted snippet of it. The
+// caller classifies it.
+func decodeError(status int, body []byte, redact func(string) string) *Error {
+	e := &Error{}
+	if err := json.Unmarshal(body, e); err != nil || (e.Message == "" && e.Category == "" && e.CorrelationID == "") {
+		*e = Error{Message: snippet(body)}
+		if e.Message == "" {
+			e.Message = http.StatusText(status)
+		}
+	}
+	e.HTTPStatus = status
+	e.redact(redact)
+	return e
+}
+
+// redact scrubs the free-text fields.
+func (e *Error) redact(redact func(string) string) {
+	e.Message = redact(e.Message)
+	for i := range e.Errors {
+		e.Errors[i].Message = redact(e.Errors[i].Message)
+		e.Errors[i].Context = redact(e.Errors[i].Context)
+	}
+}
+
+// snippet returns the start of a body as printable text.
+func snippet(b []byte) string {
+	b = bytes.TrimSpace(b)
+	if len(b) > maxSnippet {
+		b = b[:maxSnippet]
+	}
+	s := strings.ToValidUTF8(string(b), string(utf8.RuneError))
+	return httpx.RedactString(strings.Join(strings.Fields(s), " "))
+}

@@ -1,0 +1,137 @@
+package hubspot
+
+import (
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/crmbatch/crmbatch/batch"
+)
+
+func mustTime(t testing.TB, s string) time.Time {
+	t.Helper()
+	v, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// The seed's answer decodes field for field.
+func TestDecodeSeedFieldForField(t *testing.T) {
+	data, err := os.ReadFile("testdata/seed_update_response_canceled.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeBatchResponse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := mustTime(t, "2023-11-07T05:31:56Z")
+	want := &batchResponse{
+		Status: StatusCanceled,
+		Results: []Object{{
+			ID: "512", Archived: false,
+			CreatedAt: mustTime(t, "2019-10-30T03:30:17.883Z"), UpdatedAt: mustTime(t, "2019-12-07T16:50:06.678Z"),
+			Properties: Properties{
+				"property_checkbox": "false", "property_date": "1572480000000", "property_dropdown": "choice_b",
+				"property_multiple_checkboxes": "chocolate;strawberry", "property_number": "17",
+				"property_radio": "option_1", "property_string": "value",
+			},
+		}},
+		NumErrors: 123,
+		Errors: []Error{{
+			Status: "<string>", ID: "<string>", Category: "<string>", Message: "<string>",
+			Errors: []ErrorDetail{{Message: "<string>", Code: "<string>", Context: "{missingScopes=[scope1, scope2]}", In: "<string>", SubCategory: "<string>"}},
+		}},
+		RequestedAt: &at, StartedAt: &at, CompletedAt: &at,
+	}
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreUnexported(Error{})); diff != "" {
+		t.Errorf("decoded seed (-want +got):\n%s", diff)
+	}
+}
+
+func TestDecodeErrorBodies(t *testing.T) {
+	redact := func(s string) string { return strings.ReplaceAll(s, "sekret", "REDACTED") }
+	cases := []struct {
+		name   string
+		status int
+		body   string
+		want   Error
+	}{
+		{"top-level error", 400,
+			`{"status":"error","message":"Property values were not valid","correlationId":"aeb5f871-7f07-4993-9211-075dc63e7cbf","category":"VALIDATION_ERROR","subCategory":"x.y","context":{"propertyName":["email"]},"errors":[{"message":"Email address sekret is invalid","code":"INVALID_EMAIL","in":"email","context":{"a":["b"]}}],"links":{"knowledge-base":"https://www.hubspot.com/products/service/knowledge-base"}}`,
+			Error{HTTPStatus: 400, Status: "error", Message: "Property values were not valid", CorrelationID: "aeb5f871-7f07-4993-9211-075dc63e7cbf",
+				Category: "VALIDATION_ERROR", SubCategory: "x.y", Context: map[string][]string{"propertyName": {"email"}},
+				Errors: []ErrorDetail{{Message: "Email address REDACTED is invalid", Code: "INVALID_EMAIL", In: "email", Context: `{"a":["b"]}`}},
+				Links:  map[string]string{"knowledge-base": "https://www.hubspot.com/products/service/knowledge-base"}}},
+		{"legacy 429", 429,
+			`{"status":"error","message":"You have reached your ten_secondly_rolling limit.","errorType":"RATE_LIMIT","correlationId":"c","policyName":"TEN_SECONDLY_ROLLING","groupName":"publicapi:private-app-api-calls"}`,
+			Error{HTTPStatus: 429, Status: "error", Message: "You have reached your ten_secondly_rolling limit.", ErrorType: "RATE_LIMIT",
+				CorrelationID: "c", PolicyName: "TEN_SECONDLY_ROLLING", GroupName: "publicapi:private-app-api-calls"}},
+		{"subCategory object, context text", 409,
+			`{"category":"CONFLICT","subCategory":{"kind":"dup"},"context":"free text","message":"exists"}`,
+			Error{HTTPStatus: 409, Category: "CONFLICT", SubCategory: `{"kind":"dup"}`, Context: map[string][]string{"": {"free text"}}, Message: "exists"}},
+		{"html gateway page", 502, "<html><body>\n<h1>502 Bad Gateway</h1>\n</body></html>",
+			Error{HTTPStatus: 502, Message: "<html><body> <h1>502 Bad Gateway</h1> </body></html>"}},
+		{"empty body", 504, "", Error{HTTPStatus: 504, Message: http.StatusText(504)}},
+		{"number context values", 400, `{"message":"m","context":{"ids":[512, "513"], "one": 7}}`,
+			Error{HTTPStatus: 400, Message: "m", Context: map[string][]string{"ids": {"512", "513"}, "one": {"7"}}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := decodeError(tc.status, []byte(tc.body), redact)
+			if diff := cmp.Diff(&tc.want, got, cmpopts.IgnoreUnexported(Error{})); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// Answers that match no input, repeat a trace id or name unknown ids never
+// settle the wrong record.
+func TestApplyHostileAnswers(t *testing.T) {
+	cases := []struct {
+		name string
+		body string
+		want []string // per record: "ok" or the error text's start
+	}{
+		{"result for a stranger", `{"status":"COMPLETE","results":[{"id":"9","objectWriteTraceId":"zz"}]}`, []string{"no result", "no result"}},
+		{"repeated trace", `{"status":"COMPLETE","results":[{"id":"1","objectWriteTraceId":"t0"},{"id":"2","objectWriteTraceId":"t0"},{"id":"3","objectWriteTraceId":"t1"}]}`, []string{"ok 1", "ok 3"}},
+		{"error naming nobody", `{"status":"COMPLETE","results":[{"id":"1","objectWriteTraceId":"t0"}],"errors":[{"category":"VALIDATION_ERROR","message":"bad"}]}`, []string{"ok 1", "hubspot: HTTP 207 VALIDATION_ERROR: bad"}},
+		{"pending, partial", `{"status":"PENDING","results":[{"id":"1","objectWriteTraceId":"t1"}]}`, []string{"no result", "ok 1"}},
+		{"canceled", `{"status":"CANCELED","results":[{"id":"1","objectWriteTraceId":"t1"}]}`, []string{"hubspot: HTTP 207 CANCELED", "hubspot: HTTP 207 CANCELED"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			br, err := decodeBatchResponse([]byte(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := newChunkIndex(2, true)
+			x.addTrace("t0", 0)
+			x.addTrace("t1", 1)
+			res := make([]batch.Result[Object], 2)
+			x.apply(opCreate, 207, br, res, func(s string) string { return s })
+			got := make([]string, 2)
+			for i, r := range res {
+				switch {
+				case r.Err == nil:
+					got[i] = "ok " + r.Value.ID
+				case strings.HasPrefix(r.Err.Error(), "hubspot: no result"):
+					got[i] = "no result"
+				default:
+					got[i] = r.Err.Error()[:min(len(r.Err.Error()), len(tc.want[i]))]
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -1,0 +1,35 @@
+// Package hubspot moves CRM objects in bulk through HubSpot's CRM v3 batch
+// API: POST /crm/v3/objects/{objectType}/batch/{create|update|upsert|read|archive}.
+//
+// A [Client] is built once with [New] and a private-app token ([WithToken])
+// or an OAuth token source ([WithTokenSource]). [Client.Objects] returns a
+// handle for one object type — a name such as "contacts", "partner_clients"
+// or "p_cars", or a type id such as "0-1" or "2-123456" — whose Batch…
+// methods take the whole input (a slice, or an iter.Seq for the …Seq
+// variants), cut it into requests of at most 100 inputs, and return a
+// *batch.Report with one outcome per input record:
+//
+//	c, err := hubspot.New(hubspot.WithToken(os.Getenv("HUBSPOT_TOKEN")),
+//		hubspot.WithLimiter(hubspot.BurstLimiter(100)))
+//	rep, err := c.Objects("contacts").BatchUpdate(ctx, inputs)
+//	fmt.Println(rep.Succeeded, rep.Failed, rep.NotAttempted)
+//
+// Every create, update and upsert input is sent with a unique
+// objectWriteTraceId (the caller's, or one the client makes up), so a 207
+// multi-status answer is mapped to exactly the records it concerns; results
+// are matched by trace id (then by id), never by position. A batch whose
+// status is CANCELED is not a success.
+//
+// Failures carry a *[Error] (category, subCategory, message, context,
+// nested errors, correlationId, HTTP status) usable with errors.As and
+// errors.Is against the sentinel classes ([ErrValidation], [ErrConflict],
+// [ErrNotFound], [ErrRateLimited], [ErrDailyLimit], [ErrAuth], …). The
+// batch engine retries what HubSpot says may be retried: burst 429s after
+// Retry-After (or the policy window), 423 Locked after at least 2 s, 477
+// after Retry-After, 5xx with backoff (a create only when the server cannot
+// have written it); a daily-limit 429 stops the run and leaves the rest not
+// attempted. A create rejected as a whole (400 or 409 naming no input) is
+// split in halves until the bad inputs are found.
+//
+// The hubspottest package is an in-memory fake of these endpoints for tests.
+package hubspot

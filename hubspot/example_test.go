@@ -1,0 +1,75 @@
+package hubspot_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/hubspot"
+	"github.com/crmbatch/crmbatch/hubspot/hubspottest"
+)
+
+// Create contacts in bulk and read, record by record, what went in. The
+// fake server stands in for HubSpot; with a real account, pass
+// hubspot.WithToken(os.Getenv("HUBSPOT_TOKEN")) and drop WithBaseURL.
+func ExampleObjects_BatchCreate() {
+	srv := hubspottest.NewServer()
+	defer srv.Close()
+	srv.FailNext(1, hubspottest.RateLimited(10*time.Millisecond)) // one burst 429, retried
+
+	c, err := hubspot.New(
+		hubspot.WithBaseURL(srv.URL),
+		hubspot.WithToken(hubspottest.DefaultToken),
+		hubspot.WithLimiter(hubspot.BurstLimiter(100)),
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rep, err := c.Objects("contacts").BatchCreate(context.Background(), []hubspot.CreateInput{
+		{Properties: hubspot.Properties{"email": "ada@example.com", "firstname": "Ada"}},
+		{Properties: hubspot.Properties{"email": "not-an-email", "firstname": "Bad"}},
+		{Properties: hubspot.Properties{"email": "grace@example.com", "firstname": "Grace"}},
+	})
+	fmt.Printf("%d succeeded, %d failed, %d not attempted, in %d requests\n",
+		rep.Succeeded, rep.Failed, rep.NotAttempted, rep.Requests)
+	for _, o := range rep.Outcomes {
+		var he *hubspot.Error
+		switch {
+		case o.Status == batch.Succeeded:
+			fmt.Printf("record %d: created %s\n", o.Index, o.Result.Properties["email"])
+		case errors.As(o.Err, &he):
+			fmt.Printf("record %d: %s %s: %s\n", o.Index, he.Category, he.Errors[0].Code, he.Errors[0].Message)
+		}
+	}
+	fmt.Println("validation errors:", errors.Is(err, hubspot.ErrValidation))
+	fmt.Println("contacts stored:", srv.Count("contacts"))
+	// Output:
+	// 2 succeeded, 1 failed, 0 not attempted, in 2 requests
+	// record 0: created ada@example.com
+	// record 1: VALIDATION_ERROR INVALID_EMAIL: Email address not-an-email is invalid
+	// record 2: created grace@example.com
+	// validation errors: true
+	// contacts stored: 2
+}
+
+// Upsert by a unique property: Object.New says which records were created.
+func ExampleObjects_BatchUpsert() {
+	srv := hubspottest.NewServer()
+	defer srv.Close()
+	srv.Put("contacts", map[string]string{"email": "ada@example.com"})
+
+	c, _ := hubspot.New(hubspot.WithBaseURL(srv.URL), hubspot.WithToken(hubspottest.DefaultToken))
+	rep, _ := c.Objects("contacts").BatchUpsert(context.Background(), []hubspot.UpsertInput{
+		{IDProperty: "email", ID: "ada@example.com", Properties: hubspot.Properties{"firstname": "Ada"}},
+		{IDProperty: "email", ID: "grace@example.com", Properties: hubspot.Properties{"firstname": "Grace"}},
+	})
+	for _, o := range rep.Outcomes {
+		fmt.Printf("%s: %s, new=%v\n", o.Key, o.Status, o.Result.New)
+	}
+	// Output:
+	// email=ada@example.com: succeeded, new=false
+	// email=grace@example.com: succeeded, new=true
+}

@@ -1,0 +1,212 @@
+package hubspot
+
+import (
+	"strings"
+
+	"github.com/crmbatch/crmbatch/batch"
+)
+
+// Record states while an answer is matched to a chunk.
+const (
+	stateOpen    uint8 = iota // nothing matched yet
+	stateResult               // a result matched
+	stateError                // an error named it
+	stateRefused              // failed before sending
+)
+
+// chunkIndex finds a chunk's positions by trace id, record id, or the value
+// of a unique property.
+type chunkIndex struct {
+	trace  map[string]int
+	byID   map[string][]int
+	byProp map[string]map[string][]int // idProperty → lower-cased value → positions
+	state  []uint8
+}
+
+func newChunkIndex(n int, traces bool) *chunkIndex {
+	x := &chunkIndex{byID: make(map[string][]int, n), state: make([]uint8, n)}
+	if traces {
+		x.trace = make(map[string]int, n)
+	}
+	return x
+}
+
+// addTrace registers position p's trace id; false if already taken.
+func (x *chunkIndex) addTrace(t string, p int) bool {
+	if _, dup := x.trace[t]; dup {
+		return false
+	}
+	x.trace[t] = p
+	return true
+}
+
+// addID registers position p as addressing id (a record id when prop is
+// empty, else a value of the unique property prop).
+func (x *chunkIndex) addID(id, prop string, p int) {
+	if prop == "" {
+		x.byID[id] = append(x.byID[id], p)
+		return
+	}
+	if x.byProp == nil {
+		x.byProp = make(map[string]map[string][]int, 1)
+	}
+	m := x.byProp[prop]
+	if m == nil {
+		m = make(map[string][]int)
+		x.byProp[prop] = m
+	}
+	k := strings.ToLower(id)
+	m[k] = append(m[k], p)
+}
+
+// firstOpen returns the first still-open position of ps, or -1.
+func (x *chunkIndex) firstOpen(ps []int) int {
+	for _, p := range ps {
+		if x.state[p] == stateOpen {
+			return p
+		}
+	}
+	return -1
+}
+
+// matchResult returns the open position a result belongs to, or -1: by
+// objectWriteTraceId, else by record id, else by a unique property value.
+func (x *chunkIndex) matchResult(r *Object) int {
+	if r.ObjectWriteTraceID != "" && x.trace != nil {
+		if p, ok := x.trace[r.ObjectWriteTraceID]; ok && x.state[p] == stateOpen {
+			return p
+		}
+	}
+	if p := x.firstOpen(x.byID[r.ID]); p >= 0 {
+		return p
+	}
+	for prop, m := range x.byProp {
+		if v, ok := r.Properties[prop]; ok {
+			if p := x.firstOpen(m[strings.ToLower(v)]); p >= 0 {
+				return p
+			}
+		}
+	}
+	return -1
+}
+
+// matchError returns the open positions an error's context names.
+func (x *chunkIndex) matchError(e *Error) []int {
+	var out []int
+	if x.trace != nil {
+		for _, t := range e.Context["objectWriteTraceId"] {
+			if p, ok := x.trace[t]; ok && x.state[p] == stateOpen {
+				out = append(out, p)
+			}
+		}
+	}
+	for _, key := range [...]string{"ids", "id"} {
+		for _, id := range e.Context[key] {
+			for _, p := range x.byID[id] {
+				if x.state[p] == stateOpen {
+					out = append(out, p)
+				}
+			}
+			for _, m := range x.byProp {
+				for _, p := range m[strings.ToLower(id)] {
+					if x.state[p] == stateOpen {
+						out = append(out, p)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// apply settles every open position of res from a decoded 2xx answer:
+// matched results succeed, named errors fail their records, an error that
+// names nobody fails the records nothing else settled, and a record the
+// answer does not mention gets noResult. A CANCELED batch fails every
+// record, keeping any result it carried.
+func (x *chunkIndex) apply(kind opKind, status int, br *batchResponse, res []batch.Result[Object], redact func(string) string) {
+	for i := range br.Results {
+		r := &br.Results[i]
+		if p := x.matchResult(r); p >= 0 {
+			res[p].Value = *r
+			x.state[p] = stateResult
+		}
+	}
+	var unnamed *Error
+	for i := range br.Errors {
+		e := &br.Errors[i]
+		e.HTTPStatus = status
+		e.redact(redact)
+		classifyRecordError(e)
+		ps := x.matchError(e)
+		if len(ps) == 0 {
+			if unnamed == nil {
+				unnamed = e
+			}
+			continue
+		}
+		for _, p := range ps {
+			res[p].Err = e
+			x.state[p] = stateError
+		}
+	}
+	if br.Status == StatusCanceled {
+		canceled := &Error{HTTPStatus: status, Status: string(StatusCanceled), Category: CategoryCanceled,
+			Message: "HubSpot canceled the batch; its records are not confirmed"}
+		if unnamed != nil {
+			canceled.Errors = unnamed.Errors
+		}
+		for p, s := range x.state {
+			if s == stateOpen || s == stateResult {
+				res[p].Err = canceled
+				x.state[p] = stateError
+			}
+		}
+		return
+	}
+	for p, s := range x.state {
+		if s != stateOpen {
+			continue
+		}
+		switch {
+		case unnamed != nil:
+			res[p].Err = unnamed
+		case kind == opArchive:
+			// archive answers no results: a record no error names is done.
+		default:
+			res[p].Err = noResult(kind, status)
+		}
+		x.state[p] = stateError
+	}
+}
+
+// classifyRecordError marks a per-record error retryable when it is a
+// burst rate limit.
+func classifyRecordError(e *Error) {
+	if e.Category == CategoryRateLimits && !e.isDaily() {
+		e.retryable = true
+	}
+}
+
+// rejectNamed settles a 400/409 whose error names some of the chunk's
+// inputs: those fail with it, and the others — not written, since the
+// request was refused as a whole — are sent again without them. It reports
+// false, settling nothing, when the error names none of them.
+func (x *chunkIndex) rejectNamed(e *Error, res []batch.Result[Object]) bool {
+	ps := x.matchError(e)
+	if len(ps) == 0 {
+		return false
+	}
+	for _, p := range ps {
+		res[p].Err = e
+		x.state[p] = stateError
+	}
+	again := batch.Retryable(errRejectedWithOthers, 0)
+	for p, s := range x.state {
+		if s == stateOpen {
+			res[p].Err = again
+			x.state[p] = stateError
+		}
+	}
+	return true
+}

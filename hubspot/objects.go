@@ -1,0 +1,136 @@
+package hubspot
+
+import (
+	"context"
+	"iter"
+
+	"github.com/crmbatch/crmbatch/batch"
+)
+
+// Objects is the batch handle of one object type, from Client.Objects.
+type Objects struct {
+	c          *Client
+	objectType string
+	typeErr    error
+}
+
+// Type returns the object type the handle works on.
+func (o *Objects) Type() string { return o.objectType }
+
+// opName names an endpoint in reports and errors.
+func (o *Objects) opName(kind opKind) string {
+	return "hubspot " + o.objectType + " batch/" + kind.String()
+}
+
+// runSlice runs op over in after prepare, and returns the report and its error.
+func runSlice[T, R any](ctx context.Context, o *Objects, op batch.Op[T, R], in []T, prepare func(T) T) (*batch.Report[R], error) {
+	if prepare != nil {
+		cp := make([]T, len(in))
+		for i := range in {
+			cp[i] = prepare(in[i])
+		}
+		in = cp
+	}
+	rep := batch.RunSlice(ctx, op, o.c.runConfig(), in)
+	return rep, rep.Err()
+}
+
+// runSeq runs op over seq after prepare, and returns the report and its error.
+func runSeq[T, R any](ctx context.Context, o *Objects, op batch.Op[T, R], seq iter.Seq[T], prepare func(T) T) (*batch.Report[R], error) {
+	if seq == nil {
+		seq = func(func(T) bool) {}
+	}
+	if prepare != nil {
+		src := seq
+		seq = func(yield func(T) bool) {
+			for v := range src {
+				if !yield(prepare(v)) {
+					return
+				}
+			}
+		}
+	}
+	rep := batch.Run(ctx, op, o.c.runConfig(), seq)
+	return rep, rep.Err()
+}
+
+// validate wraps a per-record check with the object-type check.
+func validateWith[T any](o *Objects, check func(T) error) func(T) error {
+	return func(v T) error {
+		if o.typeErr != nil {
+			return o.typeErr
+		}
+		return check(v)
+	}
+}
+
+// updateKey is the outcome key of an update or upsert input: the record id,
+// or "idProperty=value".
+func updateKey(in UpdateInput) string {
+	if in.IDProperty == "" {
+		return in.ID
+	}
+	return in.IDProperty + "=" + in.ID
+}
+
+// BatchCreate creates every input, 100 per request:
+// POST /crm/v3/objects/{objectType}/batch/create. Each input without an
+// objectWriteTraceId is given a unique one, and answers are matched by it.
+// A create is never resent once it may have been written (a 500, 502 or
+// 504, a lost connection): such records fail wrapping
+// httpx.ErrOutcomeUnknown.
+func (o *Objects) BatchCreate(ctx context.Context, in []CreateInput) (*batch.Report[Object], error) {
+	return runSlice(ctx, o, o.createOp(), in, o.prepareCreate)
+}
+
+// BatchCreateSeq is BatchCreate reading its input from seq as it goes.
+func (o *Objects) BatchCreateSeq(ctx context.Context, seq iter.Seq[CreateInput]) (*batch.Report[Object], error) {
+	return runSeq(ctx, o, o.createOp(), seq, o.prepareCreate)
+}
+
+// BatchUpdate updates every input by id (or by a unique property with
+// IDProperty): POST /crm/v3/objects/{objectType}/batch/update. Inputs for
+// the same object never share a request.
+func (o *Objects) BatchUpdate(ctx context.Context, in []UpdateInput) (*batch.Report[Object], error) {
+	return runSlice(ctx, o, o.updateOp(opUpdate, validateUpdate), in, o.prepareUpdate)
+}
+
+// BatchUpdateSeq is BatchUpdate reading its input from seq as it goes.
+func (o *Objects) BatchUpdateSeq(ctx context.Context, seq iter.Seq[UpdateInput]) (*batch.Report[Object], error) {
+	return runSeq(ctx, o, o.updateOp(opUpdate, validateUpdate), seq, o.prepareUpdate)
+}
+
+// BatchUpsert creates or updates every input by the unique property
+// IDProperty whose value ID holds: POST /crm/v3/objects/{objectType}/batch/upsert.
+// Object.New tells which were created.
+func (o *Objects) BatchUpsert(ctx context.Context, in []UpsertInput) (*batch.Report[Object], error) {
+	return runSlice(ctx, o, o.updateOp(opUpsert, validateUpsert), in, o.prepareUpdate)
+}
+
+// BatchUpsertSeq is BatchUpsert reading its input from seq as it goes.
+func (o *Objects) BatchUpsertSeq(ctx context.Context, seq iter.Seq[UpsertInput]) (*batch.Report[Object], error) {
+	return runSeq(ctx, o, o.updateOp(opUpsert, validateUpsert), seq, o.prepareUpdate)
+}
+
+// BatchRead reads the objects with the given ids (record ids, or values of
+// opts.IDProperty): POST /crm/v3/objects/{objectType}/batch/read. An id
+// HubSpot does not find fails with ErrNotFound.
+func (o *Objects) BatchRead(ctx context.Context, ids []string, opts ReadOptions) (*batch.Report[Object], error) {
+	return runSlice(ctx, o, o.readOp(opts), ids, nil)
+}
+
+// BatchReadSeq is BatchRead reading its ids from seq as it goes.
+func (o *Objects) BatchReadSeq(ctx context.Context, ids iter.Seq[string], opts ReadOptions) (*batch.Report[Object], error) {
+	return runSeq(ctx, o, o.readOp(opts), ids, nil)
+}
+
+// BatchArchive archives the objects with the given record ids:
+// POST /crm/v3/objects/{objectType}/batch/archive (204 No Content).
+func (o *Objects) BatchArchive(ctx context.Context, ids []string) (*batch.Report[struct{}], error) {
+	return runSlice(ctx, o, o.archiveOp(), ids, nil)
+}
+
+// BatchArchiveSeq is BatchArchive reading its ids from seq as it goes.
+func (o *Objects) BatchArchiveSeq(ctx context.Context, ids iter.Seq[string]) (*batch.Report[struct{}], error) {
+	return runSeq(ctx, o, o.archiveOp(), ids, nil)
+}

@@ -1,0 +1,218 @@
+package hubspot
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/crmbatch/crmbatch/batch"
+)
+
+// DefaultBaseURL is HubSpot's API host.
+const DefaultBaseURL = "https://api.hubapi.com"
+
+// DefaultBatchSize is the most inputs sent in one request unless
+// WithBatchSize says otherwise (the commonly documented CRM batch limit).
+const DefaultBatchSize = 100
+
+// MaxBatchSize is the largest value WithBatchSize accepts.
+const MaxBatchSize = 1000
+
+// DefaultLockedWait is the least wait before retrying after a 423 Locked
+// (HubSpot's lock lasts 2 s).
+const DefaultLockedWait = 2 * time.Second
+
+// Option configures a Client; New reports a bad option as an error.
+type Option func(*config) error
+
+// config is what the options set.
+type config struct {
+	baseURL     string
+	httpClient  *http.Client
+	logger      *slog.Logger
+	limiter     batch.Limiter
+	retry       batch.RetryPolicy
+	concurrency int
+	batchSize   int
+	progress    func(batch.Progress)
+	outcome     func(index int, key string, status batch.Status, err error)
+	keep        batch.Keep
+	token       string
+	tokenSource oauth2.TokenSource
+	timeout     time.Duration
+	lockedWait  time.Duration
+}
+
+func defaultConfig() config {
+	return config{
+		baseURL:     DefaultBaseURL,
+		retry:       batch.DefaultRetryPolicy(),
+		concurrency: 1,
+		batchSize:   DefaultBatchSize,
+		lockedWait:  DefaultLockedWait,
+	}
+}
+
+// WithToken authenticates with a static private-app (or OAuth access)
+// token, sent as "Authorization: Bearer <token>".
+func WithToken(token string) Option {
+	return func(c *config) error {
+		if strings.TrimSpace(token) == "" {
+			return errors.New("hubspot: WithToken: empty token")
+		}
+		if strings.ContainsAny(token, "\r\n") {
+			return errors.New("hubspot: WithToken: token contains a line break")
+		}
+		c.token = token
+		return nil
+	}
+}
+
+// WithTokenSource authenticates with OAuth tokens from ts (refreshed as it
+// decides), sent as "Authorization: Bearer <access token>".
+func WithTokenSource(ts oauth2.TokenSource) Option {
+	return func(c *config) error {
+		if ts == nil {
+			return errors.New("hubspot: WithTokenSource: nil token source")
+		}
+		c.tokenSource = ts
+		return nil
+	}
+}
+
+// WithBaseURL sets the API root; default https://api.hubapi.com.
+func WithBaseURL(u string) Option {
+	return func(c *config) error {
+		p, err := url.Parse(u)
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			return fmt.Errorf("hubspot: WithBaseURL: want an absolute http(s) URL, got %q", httpxRedact(u))
+		}
+		if p.RawQuery != "" || p.User != nil {
+			return errors.New("hubspot: WithBaseURL: the URL must not carry a query or user info")
+		}
+		c.baseURL = strings.TrimRight(p.String(), "/")
+		return nil
+	}
+}
+
+// WithHTTPClient sends requests through hc (its Transport and Timeout).
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("hubspot: WithHTTPClient: nil client")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithTimeout bounds one request attempt; default 30 s. It applies to the
+// client New builds; with WithHTTPClient, that client's own Timeout rules.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("hubspot: WithTimeout: %v is not positive", d)
+		}
+		c.timeout = d
+		return nil
+	}
+}
+
+// WithLogger receives retry, isolation and request lines (debug level),
+// never a token. Default: discarded.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		c.logger = l
+		return nil
+	}
+}
+
+// WithLimiter paces requests, retries included. Share one limiter between
+// every client that uses the same HubSpot account; see BurstLimiter.
+func WithLimiter(l batch.Limiter) Option {
+	return func(c *config) error {
+		c.limiter = l
+		return nil
+	}
+}
+
+// WithRetryPolicy sets attempts and backoff; zero fields keep
+// batch.DefaultRetryPolicy's values.
+func WithRetryPolicy(p batch.RetryPolicy) Option {
+	return func(c *config) error {
+		if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
+			return errors.New("hubspot: WithRetryPolicy: negative value")
+		}
+		c.retry = p
+		return nil
+	}
+}
+
+// WithConcurrency sets how many requests may be in flight at once
+// (default 1; at most 64).
+func WithConcurrency(n int) Option {
+	return func(c *config) error {
+		if n < 1 || n > 64 {
+			return fmt.Errorf("hubspot: WithConcurrency: %d is not in 1..64", n)
+		}
+		c.concurrency = n
+		return nil
+	}
+}
+
+// WithBatchSize sets the most inputs per request (default 100, at most
+// MaxBatchSize). HubSpot's CRM batch endpoints take 100.
+func WithBatchSize(n int) Option {
+	return func(c *config) error {
+		if n < 1 || n > MaxBatchSize {
+			return fmt.Errorf("hubspot: WithBatchSize: %d is not in 1..%d", n, MaxBatchSize)
+		}
+		c.batchSize = n
+		return nil
+	}
+}
+
+// WithProgress is called after each request's records are settled.
+func WithProgress(f func(batch.Progress)) Option {
+	return func(c *config) error {
+		c.progress = f
+		return nil
+	}
+}
+
+// WithOutcomeHook is called once per record as it reaches its final state.
+func WithOutcomeHook(f func(index int, key string, status batch.Status, err error)) Option {
+	return func(c *config) error {
+		c.outcome = f
+		return nil
+	}
+}
+
+// WithKeep says which outcomes a report holds (default batch.KeepAll).
+func WithKeep(k batch.Keep) Option {
+	return func(c *config) error {
+		if k > batch.KeepNone {
+			return fmt.Errorf("hubspot: WithKeep: unknown value %d", k)
+		}
+		c.keep = k
+		return nil
+	}
+}
+
+// WithLockedWait sets the least wait after a 423 Locked (default 2 s, as
+// HubSpot's lock lasts). Lower it only against a fake server.
+func WithLockedWait(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return errors.New("hubspot: WithLockedWait: negative wait")
+		}
+		c.lockedWait = d
+		return nil
+	}
+}

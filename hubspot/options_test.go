@@ -1,0 +1,150 @@
+package hubspot
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/time/rate"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/hubspot/hubspottest"
+)
+
+func TestNewOptions(t *testing.T) {
+	tok := WithToken("tok-123456")
+	cases := []struct {
+		name    string
+		opts    []Option
+		wantErr string
+	}{
+		{"no credentials", nil, "no credentials"},
+		{"both credentials", []Option{tok, WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "x"}))}, "exclusive"},
+		{"empty token", []Option{WithToken(" ")}, "empty token"},
+		{"token with newline", []Option{WithToken("a\nb")}, "line break"},
+		{"nil token source", []Option{WithTokenSource(nil)}, "nil token source"},
+		{"relative base URL", []Option{tok, WithBaseURL("api.hubapi.com")}, "absolute"},
+		{"base URL with query", []Option{tok, WithBaseURL("https://x.test/?hapikey=secret")}, "query"},
+		{"nil http client", []Option{tok, WithHTTPClient(nil)}, "nil client"},
+		{"batch size 0", []Option{tok, WithBatchSize(0)}, "not in 1..1000"},
+		{"batch size too big", []Option{tok, WithBatchSize(1001)}, "not in 1..1000"},
+		{"concurrency 0", []Option{tok, WithConcurrency(0)}, "not in 1..64"},
+		{"negative retry", []Option{tok, WithRetryPolicy(batch.RetryPolicy{MaxAttempts: -1})}, "negative"},
+		{"bad keep", []Option{tok, WithKeep(batch.Keep(9))}, "unknown"},
+		{"zero timeout", []Option{tok, WithTimeout(0)}, "not positive"},
+		{"negative locked wait", []Option{tok, WithLockedWait(-time.Second)}, "negative"},
+		{"ok", []Option{tok, WithBaseURL("https://api.hubapi.test/"), WithBatchSize(50), WithConcurrency(8), WithTimeout(time.Second),
+			WithHTTPClient(&http.Client{}), WithLogger(nil), WithLimiter(BurstLimiter(100)), WithKeep(batch.KeepFailures),
+			WithProgress(func(batch.Progress) {}), WithOutcomeHook(func(int, string, batch.Status, error) {})}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := New(tc.opts...)
+			if tc.wantErr == "" {
+				if err != nil || c == nil {
+					t.Fatalf("New: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("err = %v, want %q", err, tc.wantErr)
+			}
+			if strings.Contains(err.Error(), "secret") {
+				t.Errorf("the error shows a secret: %v", err)
+			}
+		})
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := New(WithToken("tok-123456"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.cfg.baseURL != DefaultBaseURL || c.cfg.batchSize != 100 || c.cfg.lockedWait != 2*time.Second || c.cfg.concurrency != 1 {
+		t.Errorf("defaults: %+v", c.cfg)
+	}
+	if rl := c.RateLimit(); rl.Max != -1 || rl.DailyRemaining != -1 || !rl.Seen.IsZero() {
+		t.Errorf("RateLimit before any answer: %+v", rl)
+	}
+	a, b := c.nextTraceID(), c.nextTraceID()
+	c2, _ := New(WithToken("tok-123456"))
+	if a == b || a == c2.nextTraceID() {
+		t.Errorf("trace ids repeat: %s %s", a, b)
+	}
+}
+
+// countingSource hands out a new access token per call.
+type countingSource struct{ n atomic.Int32 }
+
+func (s *countingSource) Token() (*oauth2.Token, error) {
+	s.n.Add(1)
+	return &oauth2.Token{AccessToken: hubspottest.DefaultToken, Expiry: time.Now().Add(time.Hour)}, nil
+}
+
+func TestTokenSource(t *testing.T) {
+	srv := newFake(t)
+	src := &countingSource{}
+	c, err := New(WithBaseURL(srv.URL), WithTokenSource(src), WithBatchSize(10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := c.Objects("contacts").BatchCreate(context.Background(), contacts(25, "ts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReport(t, rep, 25, 25, 0, 0)
+	if src.n.Load() != 3 {
+		t.Errorf("token asked %d times, want once per request (3)", src.n.Load())
+	}
+}
+
+type failingSource struct{}
+
+func (failingSource) Token() (*oauth2.Token, error) {
+	return nil, errors.New(`oauth2: cannot fetch token: 400 {"error":"invalid_grant","refresh_token":"rt-very-secret"}`)
+}
+
+func TestTokenSourceFailureStopsRun(t *testing.T) {
+	srv := newFake(t)
+	c, err := New(WithBaseURL(srv.URL), WithTokenSource(failingSource{}), WithBatchSize(10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := c.Objects("contacts").BatchCreate(context.Background(), contacts(25, "tf"))
+	checkReport(t, rep, 25, 0, 0, 25)
+	if err == nil || strings.Contains(err.Error(), "rt-very-secret") || !strings.Contains(err.Error(), "getting a token") {
+		t.Errorf("err = %v", err)
+	}
+	if srv.Stats().Requests != 0 {
+		t.Error("a request went out without a token")
+	}
+}
+
+func TestWindowLimiterShape(t *testing.T) {
+	cases := []struct {
+		n      int
+		window time.Duration
+		burst  int
+		every  time.Duration
+	}{
+		{100, 10 * time.Second, 1, 10 * time.Second / 99},
+		{190, 10 * time.Second, 1, 10 * time.Second / 189},
+		{1, time.Second, 1, time.Second},
+	}
+	for _, tc := range cases {
+		l := WindowLimiter(tc.n, tc.window)
+		got := time.Duration(float64(time.Second) / float64(l.Limit()))
+		if l.Burst() != tc.burst || (got-tc.every).Abs() > time.Microsecond {
+			t.Errorf("WindowLimiter(%d, %v): burst %d, every %v; want %d, %v", tc.n, tc.window, l.Burst(), got, tc.burst, tc.every)
+		}
+	}
+	if l := BurstLimiter(0); l.Limit() != rate.Inf {
+		t.Error("BurstLimiter(0) should not limit")
+	}
+}

@@ -1,0 +1,162 @@
+package hubspot
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Properties are an object's property values by internal property name.
+// HubSpot sends every value as a string — dates as epoch milliseconds,
+// booleans as "true"/"false", multiple checkboxes as "a;b". Answers are
+// decoded tolerantly: a JSON number or boolean keeps its text and null
+// becomes "".
+type Properties map[string]string
+
+// tolerantProperties decodes Properties from an object of strings,
+// numbers, booleans or nulls.
+type tolerantProperties Properties
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (p *tolerantProperties) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	if raw == nil {
+		*p = nil
+		return nil
+	}
+	out := make(tolerantProperties, len(raw))
+	for k, v := range raw {
+		s, err := scalarText(v)
+		if err != nil {
+			return fmt.Errorf("property %q: %w", k, err)
+		}
+		out[k] = s
+	}
+	*p = out
+	return nil
+}
+
+// scalarText returns the text of a JSON string, number or boolean; null
+// gives "".
+func scalarText(v json.RawMessage) (string, error) {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 {
+		return "", fmt.Errorf("empty value")
+	}
+	switch v[0] {
+	case '"':
+		var s string
+		err := json.Unmarshal(v, &s)
+		return s, err
+	case 'n':
+		if string(v) == "null" {
+			return "", nil
+		}
+	case 't', 'f':
+		if string(v) == "true" || string(v) == "false" {
+			return string(v), nil
+		}
+	default:
+		var n json.Number
+		if err := json.Unmarshal(v, &n); err == nil {
+			return n.String(), nil
+		}
+	}
+	return "", fmt.Errorf("want a string, number, boolean or null, got %.40q", v)
+}
+
+// AssociationTarget is the object an association points to.
+type AssociationTarget struct {
+	ID string `json:"id"`
+}
+
+// AssociationType is one association label: category HUBSPOT_DEFINED,
+// USER_DEFINED or INTEGRATOR_DEFINED and the type id.
+type AssociationType struct {
+	AssociationCategory string `json:"associationCategory"`
+	AssociationTypeID   int    `json:"associationTypeId"`
+}
+
+// Association links a created object to an existing one.
+type Association struct {
+	To    AssociationTarget `json:"to"`
+	Types []AssociationType `json:"types"`
+}
+
+// CreateInput is one object to create (POST …/batch/create).
+type CreateInput struct {
+	// Properties are the new object's property values; at least one is
+	// required.
+	Properties Properties `json:"properties"`
+	// Associations to existing objects. Sent as [] when empty, as HubSpot's
+	// spec requires the field.
+	Associations []Association `json:"associations"`
+	// ObjectWriteTraceID ties the answer to this input. Leave it empty and
+	// the client sets a unique one; if you set it, keep it unique.
+	ObjectWriteTraceID string `json:"objectWriteTraceId,omitempty"`
+}
+
+// UpdateInput is one object to update (POST …/batch/update) or to upsert
+// (POST …/batch/upsert, see [UpsertInput]).
+type UpdateInput struct {
+	// ID is the object's record id, or, with IDProperty, the value of that
+	// unique property. Required.
+	ID string `json:"id"`
+	// IDProperty names a unique property (such as "email" for contacts)
+	// whose value ID holds. Optional on update, required on upsert.
+	IDProperty string `json:"idProperty,omitempty"`
+	// Properties are the values to set.
+	Properties Properties `json:"properties"`
+	// ObjectWriteTraceID ties the answer to this input. Leave it empty and
+	// the client sets a unique one; if you set it, keep it unique.
+	ObjectWriteTraceID string `json:"objectWriteTraceId,omitempty"`
+}
+
+// UpsertInput is one object to create or update by a unique property
+// (POST …/batch/upsert): ID holds the value, IDProperty names the property.
+type UpsertInput = UpdateInput
+
+// ReadOptions shape a batch read (POST …/batch/read).
+type ReadOptions struct {
+	// Properties to return; empty returns HubSpot's default set.
+	Properties []string
+	// PropertiesWithHistory to return with their change history.
+	PropertiesWithHistory []string
+	// IDProperty, when set, says the ids are values of this unique property.
+	IDProperty string
+	// Archived reads archived objects instead (?archived=true).
+	Archived bool
+}
+
+// Object is HubSpot's answer for one object (SimplePublicObject, and
+// SimplePublicUpsertObject on upsert).
+type Object struct {
+	ID         string     `json:"id"`
+	Properties Properties `json:"properties"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	UpdatedAt  time.Time  `json:"updatedAt"`
+	Archived   bool       `json:"archived"`
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
+	// New is true when an upsert created the object.
+	New bool `json:"new,omitempty"`
+	// ObjectWriteTraceID echoes the input's trace id, when HubSpot sends it.
+	ObjectWriteTraceID string `json:"objectWriteTraceId,omitempty"`
+	// URL is the object's record page, when HubSpot sends it.
+	URL string `json:"url,omitempty"`
+}
+
+// BatchStatus is the status of a batch answer.
+type BatchStatus string
+
+// The batch statuses HubSpot documents. Only COMPLETE (or none) is taken as
+// done; CANCELED fails every record of the request.
+const (
+	StatusPending    BatchStatus = "PENDING"
+	StatusProcessing BatchStatus = "PROCESSING"
+	StatusCanceled   BatchStatus = "CANCELED"
+	StatusComplete   BatchStatus = "COMPLETE"
+)
