@@ -16,7 +16,8 @@ type item[T any] struct {
 	index    int
 	key      string
 	value    T
-	attempts int
+	attempts int // sends counted against the retry budget (reset for isolated halves)
+	sent     int // every send, for Outcome.Attempts
 }
 
 // RunSlice runs op over every record of in. The report is preallocated, and
@@ -238,7 +239,7 @@ func (e *engine[T, R]) notAttempted(items []item[T], err error) {
 func (e *engine[T, R]) finish(items []item[T], status Status, err error) {
 	outs := make([]Outcome[R], len(items))
 	for i, it := range items {
-		outs[i] = Outcome[R]{Index: it.index, Key: it.key, Status: status, Err: err, Attempts: it.attempts}
+		outs[i] = Outcome[R]{Index: it.index, Key: it.key, Status: status, Err: err, Attempts: it.sent}
 	}
 	e.rec.record(outs)
 }
@@ -263,6 +264,7 @@ func (e *engine[T, R]) process(ctx context.Context, w *worker[T, R], pending []i
 		for i := range pending {
 			w.values = append(w.values, pending[i].value)
 			pending[i].attempts++
+			pending[i].sent++
 		}
 		e.rec.request(retry)
 		results, err := e.op.Send(w.sendCtx, w.values)
@@ -292,13 +294,13 @@ func (e *engine[T, R]) process(ctx context.Context, w *worker[T, R], pending []i
 			case r.Err == nil && !e.rec.wantSuccesses:
 				succeeded++
 			case r.Err == nil:
-				outs = append(outs, Outcome[R]{Index: it.index, Key: it.key, Status: Succeeded, Result: r.Value, Attempts: it.attempts})
+				outs = append(outs, Outcome[R]{Index: it.index, Key: it.key, Status: Succeeded, Result: r.Value, Attempts: it.sent})
 			case IsRetryable(r.Err) && it.attempts < e.attemptLimit(r.Err):
 				again = append(again, it)
 				wait = max(wait, RetryAfterOf(r.Err))
 				cause = r.Err
 			default:
-				outs = append(outs, Outcome[R]{Index: it.index, Key: it.key, Status: Failed, Result: r.Value, Err: r.Err, Attempts: it.attempts})
+				outs = append(outs, Outcome[R]{Index: it.index, Key: it.key, Status: Failed, Result: r.Value, Err: r.Err, Attempts: it.sent})
 			}
 		}
 		e.rec.recordWithSuccesses(outs, succeeded)

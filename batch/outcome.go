@@ -46,7 +46,8 @@ type Outcome[R any] struct {
 	Result R
 	// Err says why the record failed or was not attempted; nil on success.
 	Err error
-	// Attempts is how many times the record was sent.
+	// Attempts is how many times the record was sent, isolation rounds
+	// included.
 	Attempts int
 }
 

@@ -153,6 +153,10 @@ func TestIsolationByHalvingNamesTheBadRecords(t *testing.T) {
 		if o := rep.Outcomes[id]; o.Status != Failed || !errors.Is(o.Err, rejected) {
 			t.Errorf("record %d: %v %v", id, o.Status, o.Err)
 		}
+		// 16 → 8 → 4 → 2 → 1: a bad record is sent five times in all.
+		if o := rep.Outcomes[id]; o.Attempts != 5 {
+			t.Errorf("record %d: Attempts = %d, want 5 (every isolation round counted)", id, o.Attempts)
+		}
 	}
 	// 16 → 8+8 → (4+4)+(4+4) → … : far fewer than one request per record.
 	if rep.Requests >= 16 {

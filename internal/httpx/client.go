@@ -231,9 +231,11 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 			Err: &redactedError{msg: "reading response body: " + c.Redact(err.Error()), err: err},
 		}
 	}
-	c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "httpx: response",
-		slog.String("method", req.Method), slog.String("url", c.Redact(RedactURL(rreq.URL))),
-		slog.Int("status", resp.StatusCode), slog.Int("attempts", attempts))
+	if c.cfg.Logger.Enabled(ctx, slog.LevelDebug) {
+		c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "httpx: response",
+			slog.String("method", req.Method), slog.String("url", c.Redact(RedactURL(rreq.URL))),
+			slog.Int("status", resp.StatusCode), slog.Int("attempts", attempts))
+	}
 	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: data, Attempts: attempts}, nil
 }
 
