@@ -42,6 +42,7 @@ type demo struct {
 
 // demos are the five vendors, in the order of the table.
 var demos = []demo{
+	{"hubspot", runHubSpot},
 	{"pardot", runPardot},
 	{"noojee", runNoojee},
 	{"propel", runPropel},

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/hubspot"
+	"github.com/crmbatch/crmbatch/hubspot/hubspottest"
+)
+
+// runHubSpot creates 3,000 contacts in requests of 100 through a burst of
+// 429s (retried after the server's Retry-After), a 503 and a 423 Locked,
+// and answers 207 multi-status for requests holding a contact the fake
+// refuses: those contacts fail with HubSpot's category and message, the
+// others of their request go in.
+func runHubSpot(ctx context.Context, progress func(batch.Progress)) result {
+	const n = 3000
+	srv := hubspottest.NewServer()
+	defer srv.Close()
+	srv.FailNext(4, hubspottest.RateLimited(30*time.Millisecond)) // a 429 burst (TEN_SECONDLY_ROLLING)
+	srv.FailNext(1, hubspottest.ServerError(503))                 // 503: nothing was written, so retried
+	srv.FailNext(1, hubspottest.Locked())                         // 423: wait, then retry
+	srv.FailInputs(func(in hubspottest.Input) *hubspottest.InputError {
+		if strings.HasPrefix(in.Properties["email"], "blocked") {
+			return &hubspottest.InputError{Category: hubspot.CategoryValidation, Message: "Email address is on the blocklist", Code: "BLOCKED_EMAIL", In: "email"}
+		}
+		return nil
+	})
+
+	c, err := hubspot.New(
+		hubspot.WithBaseURL(srv.URL),
+		hubspot.WithToken(hubspottest.DefaultToken),
+		hubspot.WithLimiter(hubspot.BurstLimiter(hubspottest.DefaultRateLimit)),
+		hubspot.WithConcurrency(4),
+		hubspot.WithKeep(batch.KeepFailures),
+		hubspot.WithProgress(progress),
+		hubspot.WithLockedWait(50*time.Millisecond), // HubSpot's lock lasts 2 s; the fake's is as short as we like
+		hubspot.WithRetryPolicy(batch.RetryPolicy{BaseDelay: 5 * time.Millisecond, MaxDelay: 50 * time.Millisecond}),
+	)
+	if err != nil {
+		return result{err: err}
+	}
+	inputs := make([]hubspot.CreateInput, n)
+	for i := range inputs {
+		inputs[i] = hubspot.CreateInput{Properties: hubspot.Properties{
+			"email": fmt.Sprintf("contact%05d@example.com", i), "firstname": "Contact", "lastname": fmt.Sprint(i),
+		}}
+	}
+	for _, i := range []int{250, 251, 1777} {
+		inputs[i].Properties["email"] = fmt.Sprintf("blocked%05d@example.com", i)
+	}
+	inputs[2024].Properties["email"] = "not-an-email" // HubSpot: VALIDATION_ERROR INVALID_EMAIL
+
+	rep, _ := c.Objects("contacts").BatchCreate(ctx, inputs)
+	r := resultOf("hubspot", "contacts batch/create", rep, func(err error) string {
+		var he *hubspot.Error
+		if errors.As(err, &he) && he.Category != "" {
+			return he.Category
+		}
+		return ""
+	})
+	r.stored = srv.Count("contacts")
+	return r
+}
