@@ -46,6 +46,7 @@ func main() {
 // options are the command's flags.
 type options struct {
 	vendor, op, object string
+	idProperty         string
 	in, format         string
 	mapFile            string
 	rejects, rejFormat string
@@ -60,6 +61,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.vendor, "vendor", "", "target vendor: "+strings.Join(targetNames(), ", "))
 	fs.StringVar(&o.op, "op", "", "operation (default: the vendor's first; see -help)")
 	fs.StringVar(&o.object, "object", "contacts", "HubSpot object type (contacts, companies, 2-123456 …)")
+	fs.StringVar(&o.idProperty, "id-property", "email", "HubSpot upsert: the unique property whose column identifies each record")
 	fs.StringVar(&o.in, "in", "-", "input file, or - for standard input")
 	fs.StringVar(&o.format, "format", "", "input format: csv or jsonl (default: from the file name, else csv)")
 	fs.StringVar(&o.mapFile, "map", "", "mapping file: one \"column = field\" per line")

@@ -8,6 +8,7 @@ import (
 // targets are the vendors the command imports into, by -vendor name.
 var targets = map[string]target{
 	"agiliron": agilironTarget,
+	"hubspot":  hubspotTarget,
 	"noojee":   noojeeTarget,
 	"pardot":   pardotTarget,
 	"propel":   propelTarget,
