@@ -12,6 +12,14 @@ import (
 // the records cannot be matched, so none is claimed as succeeded.
 var ErrResultCount = errors.New("batch: vendor returned a different number of results than records sent")
 
+// ErrOutcomeUnknown marks a record whose request may have reached the
+// server but got no usable answer, and that was deliberately not sent again
+// because sending it again could write it twice (a create without an
+// idempotency key). Such a record is reported failed; check it in the
+// vendor before sending it again. Every vendor's error for such a record
+// matches it with errors.Is.
+var ErrOutcomeUnknown = errors.New("outcome unknown: the request may have reached the server")
+
 // ErrRetryAfterTooLong is wrapped into the error of records not attempted
 // because the server asked for a wait longer than RetryPolicy.MaxRetryAfter.
 var ErrRetryAfterTooLong = errors.New("batch: server asked for a longer wait than the retry policy allows")

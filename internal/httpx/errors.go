@@ -3,12 +3,15 @@ package httpx
 import (
 	"errors"
 	"fmt"
+
+	"github.com/crmbatch/crmbatch/batch"
 )
 
 // ErrOutcomeUnknown marks a request that may have reached the server but
 // got no usable answer, and that was not replayed because replaying it
-// could write twice. Records sent in it must be reported as unknown.
-var ErrOutcomeUnknown = errors.New("outcome unknown: the request may have reached the server")
+// could write twice. Records sent in it must be reported as unknown. It is
+// batch.ErrOutcomeUnknown, so callers match it without importing httpx.
+var ErrOutcomeUnknown = batch.ErrOutcomeUnknown
 
 // ErrBodyTooLarge is returned when a response body exceeds the cap.
 var ErrBodyTooLarge = errors.New("response body exceeds the size cap")
