@@ -33,6 +33,7 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -161,6 +162,10 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 		return exitUsage, err
 	}
 
+	// Progress and the interrupt notice both write to stderr.
+	terminal := isTerminal(stderr)
+	stderr = &lockedWriter{w: stderr}
+
 	// The first Ctrl-C stops reading; the second cancels what is in flight.
 	hard, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -168,17 +173,24 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt)
 	defer signal.Stop(sigs)
+	finished := make(chan struct{})
+	defer close(finished)
 	go func() {
-		for range sigs {
-			if interrupted.Swap(true) {
-				cancel()
+		for {
+			select {
+			case <-finished:
 				return
+			case <-sigs:
+				if interrupted.Swap(true) {
+					cancel()
+					return
+				}
+				fmt.Fprintln(stderr, "\ncrmbatch: interrupted: finishing the requests in flight (Ctrl-C again to abort)")
 			}
-			fmt.Fprintln(stderr, "\ncrmbatch: interrupted: finishing the requests in flight (Ctrl-C again to abort)")
 		}
 	}()
 
-	progress := newProgressPrinter(stderr)
+	progress := newProgressPrinter(stderr, terminal)
 	j := &job{
 		opts: o, getenv: getenv, stdout: stdout,
 		tracker:  newTracker(rejects, &interrupted),
@@ -225,4 +237,16 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 		return exitRejects, nil
 	}
 	return exitOK, nil
+}
+
+// lockedWriter serializes writes from several goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -19,17 +19,24 @@ type progressPrinter struct {
 	terminal bool
 	every    time.Duration
 	last     time.Time
-	drawn    bool
 }
 
-func newProgressPrinter(w io.Writer) *progressPrinter {
-	p := &progressPrinter{w: w, every: 2 * time.Second}
-	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			p.terminal, p.every = true, 100*time.Millisecond
-		}
+func newProgressPrinter(w io.Writer, terminal bool) *progressPrinter {
+	p := &progressPrinter{w: w, every: 2 * time.Second, terminal: terminal}
+	if terminal {
+		p.every = 100 * time.Millisecond
 	}
 	return p
+}
+
+// isTerminal reports whether w is a terminal (a character device).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // update is a batch.Config.OnProgress hook.
@@ -70,5 +77,4 @@ func (p *progressPrinter) print(pr batch.Progress) {
 		filled = min(width, pr.Done*width/pr.Total)
 	}
 	fmt.Fprintf(p.w, "\r[%s%s] %s", strings.Repeat("#", filled), strings.Repeat(".", width-filled), counts)
-	p.drawn = true
 }
