@@ -16,7 +16,9 @@
 // Credentials come from the environment variables each vendor's example
 // names (see examples/<vendor>); -fake runs against that vendor's built-in
 // fake server instead, with no credentials and no network. -dry-run applies
-// every client-side check and sends nothing.
+// every client-side check through the real client and sends the records
+// only to the in-process fake, never to the vendor (the fake's own checks,
+// which mimic the vendor's, may refuse a few more).
 //
 // Ctrl-C stops reading new records: requests in flight finish, every record
 // not sent is written to the rejects file as "not attempted", and the
@@ -68,7 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.mapFile, "map", "", "mapping file: one \"column = field\" per line")
 	fs.StringVar(&o.rejects, "rejects", "", "rejects file (default: <input>.rejects.<format>)")
 	fs.StringVar(&o.rejFormat, "rejects-format", "", "rejects format: csv or jsonl (default: the input's)")
-	fs.BoolVar(&o.dryRun, "dry-run", false, "apply every client-side check, send nothing")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "apply every client-side check; send only to the in-process fake, never to the vendor")
 	fs.BoolVar(&o.fake, "fake", false, "send to the vendor's built-in fake server (no credentials, no network)")
 	fs.IntVar(&o.concurrency, "concurrency", 0, "requests in flight (default: the vendor's)")
 	if err := fs.Parse(args); err != nil {
@@ -220,7 +222,7 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 	}
 	verb := "imported"
 	if o.dryRun {
-		verb = "checked (dry run, nothing sent)"
+		verb = "checked (dry run, nothing sent to the vendor)"
 	}
 	fmt.Fprintf(stdout, "%s %s: %d records %s: %d succeeded, %d failed, %d not attempted; %d input lines rejected before sending; %d requests, %d retries in %v\n",
 		o.vendor, o.op, sum.total, verb, sum.succeeded, sum.failed, sum.notAttempted, j.badRows.Load(), sum.requests, sum.retries, time.Since(start).Round(time.Millisecond))

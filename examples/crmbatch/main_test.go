@@ -152,7 +152,7 @@ func TestJSONLinesWithMapping(t *testing.T) {
 func TestDryRunSendsNothingAndSaysSo(t *testing.T) {
 	in := write(t, "in.csv", "email,first_name\nada@example.com,Ada\nnot-an-email,Bob\n")
 	code, out, _ := runCmd(t, "", "-vendor", "pardot", "-op", "create", "-in", in, "-dry-run")
-	if code != exitRejects || !strings.Contains(out, "checked (dry run, nothing sent): 1 succeeded, 1 failed") {
+	if code != exitRejects || !strings.Contains(out, "checked (dry run, nothing sent to the vendor): 1 succeeded, 1 failed") {
 		t.Fatalf("exit %d: %s", code, out)
 	}
 }
