@@ -52,6 +52,9 @@ type Config struct {
 	Limiter Limiter
 	// Retry is the retry policy; zero fields take DefaultRetryPolicy's values.
 	Retry RetryPolicy
+	// RetryBudget, when set, caps the retries of the whole run (and of every
+	// other run sharing it); see RetryBudget.
+	RetryBudget *RetryBudget
 	// Keep says which outcomes the Report holds.
 	Keep Keep
 	// OnProgress, when set, is called after each chunk finishes. Calls are

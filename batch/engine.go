@@ -281,6 +281,7 @@ func (e *engine[T, R]) process(ctx context.Context, w *worker[T, R], pending []i
 			pending, retry = next, true
 			continue
 		}
+		e.cfg.RetryBudget.succeeded()
 		var (
 			outs  = w.outs[:0]
 			again []item[T]
@@ -364,10 +365,14 @@ func (e *engine[T, R]) chunkFailed(ctx context.Context, w *worker[T, R], pending
 }
 
 // wait sleeps before retry number n of items: the server's wait when it gave
-// one, else the policy's backoff. It returns false, having reported the
-// items not attempted, when the wait is longer than the policy allows or the
-// context ends first.
+// one, else the policy's backoff. It returns false, having given the items
+// their final state, when the retry budget is spent (failed), the wait is
+// longer than the policy allows or the context ends first (not attempted).
 func (e *engine[T, R]) wait(ctx context.Context, items []item[T], n int, serverWait time.Duration, cause error) bool {
+	if !e.cfg.RetryBudget.take() {
+		e.finish(items, Failed, fmt.Errorf("%w: %w", ErrRetryBudgetExhausted, cause))
+		return false
+	}
 	d := serverWait
 	if d > e.policy.MaxRetryAfter {
 		e.notAttempted(items, fmt.Errorf("%w (asked %v, limit %v): %w", ErrRetryAfterTooLong, d, e.policy.MaxRetryAfter, cause))

@@ -238,3 +238,49 @@ func TestErrorSetsItsOwnAttemptLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestRetryBudgetCapsRetriesAcrossChunks(t *testing.T) {
+	budget := NewRetryBudget(3, 0)
+	f := newFakeSender(func(int, []rec) ([]error, error) { return nil, &temporary{} }) // a sick server
+	rep := RunSlice(context.Background(), testOp(f, 10), Config{Concurrency: 4, Retry: fastRetry(10), RetryBudget: budget}, records(80))
+	checkReport(t, rep, 80)
+	// 8 chunks sent once each, plus the 3 retries the budget allows.
+	if rep.Requests != 11 || rep.Retries != 3 || rep.Failed != 80 {
+		t.Fatalf("requests %d retries %d failed %d; want 11, 3, 80", rep.Requests, rep.Retries, rep.Failed)
+	}
+	exhausted := 0
+	for _, o := range rep.Outcomes {
+		if errors.Is(o.Err, ErrRetryBudgetExhausted) {
+			exhausted++
+		}
+	}
+	// The three retried chunks failed again, then found the budget empty,
+	// like the other five: every record failed on the empty budget.
+	if exhausted != 80 {
+		t.Errorf("%d records failed on the empty budget, want 80", exhausted)
+	}
+	if budget.Remaining() != 0 {
+		t.Errorf("Remaining = %d, want 0", budget.Remaining())
+	}
+}
+
+func TestRetryBudgetRefillsOnSuccess(t *testing.T) {
+	budget := NewRetryBudget(1, 0.5)
+	f := newFakeSender(func(call int, chunk []rec) ([]error, error) {
+		if call%2 == 0 {
+			return nil, &temporary{} // every other request fails once
+		}
+		return nil, nil
+	})
+	rep := RunSlice(context.Background(), testOp(f, 10), Config{Retry: fastRetry(5), RetryBudget: budget}, records(40))
+	checkReport(t, rep, 40)
+	// Requests 0, 2, 4 … fail. Chunk 0 fails, spends the only token and
+	// succeeds (+0.5); chunk 1 fails with 0.5 left: no retry, it fails;
+	// chunk 2 succeeds at once (+0.5 = 1); chunk 3 fails, spends it, succeeds.
+	if rep.Succeeded != 30 || rep.Failed != 10 || rep.Outcomes[10].Status != Failed {
+		t.Fatalf("succeeded %d failed %d; want chunk 1 alone failed", rep.Succeeded, rep.Failed)
+	}
+	if err := landedOnce(f, rep); err != nil {
+		t.Error(err)
+	}
+}
