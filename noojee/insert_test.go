@@ -207,29 +207,72 @@ func TestBusyGivesUpAtMaxAttempts(t *testing.T) {
 	}
 }
 
-// 103 is retried a bounded number of times.
+// 103 is retried a bounded number of times: 1 + WithExceptionRetries sends,
+// never more than the policy's MaxAttempts, per lead and per bulk call.
 func TestExceptionRetriedBounded(t *testing.T) {
+	cases := []struct {
+		name      string
+		retries   int
+		policyMax int // 0: the tests' patient policy (200 attempts)
+		bulk      bool
+		wantSends int
+	}{
+		{"default", noojee.DefaultExceptionRetries, 0, false, 1 + noojee.DefaultExceptionRetries},
+		{"two retries", 2, 0, false, 3},
+		{"off", 0, 0, false, 1},
+		{"policy is tighter", 5, 2, false, 2},
+		{"bulk call", 2, 0, true, 3},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newFake(t)
+			opts := []noojee.Option{noojee.WithExceptionRetries(tc.retries), noojee.WithBatchSize(10)}
+			if tc.policyMax > 0 {
+				opts = append(opts, noojee.WithRetryPolicy(batch.RetryPolicy{MaxAttempts: tc.policyMax, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+			}
+			c := newClient(t, srv, opts...)
+			srv.FailNext(100, noojeetest.FaultException)
+			camp := c.Campaign(target)
+			leads := makeLeads(0, 4)
+			endpoint := noojee.EndpointInsertLeadFast
+			rep, err := camp.InsertEach(context.Background(), leads[:1])
+			if tc.bulk {
+				endpoint = noojee.EndpointInsertLeadsFast
+				rep, err = camp.InsertLeads(context.Background(), leads)
+			}
+			n := len(rep.Outcomes)
+			checkCounts(t, rep, n, 0, n, 0)
+			var ne *noojee.Error
+			if !errors.As(err, &ne) || ne.Code != noojee.CodeException || ne.HTTPStatus != 500 || !errors.Is(err, noojee.ErrServer) {
+				t.Fatalf("err %v: want a 103", err)
+			}
+			if ne.MaxAttempts() != tc.wantSends {
+				t.Errorf("MaxAttempts() = %d, want %d", ne.MaxAttempts(), tc.wantSends)
+			}
+			for _, o := range rep.Outcomes {
+				if o.Attempts != tc.wantSends {
+					t.Errorf("lead %d sent %d times, want %d", o.Index, o.Attempts, tc.wantSends)
+				}
+			}
+			if got := srv.Stats().Requests[endpoint]; got != tc.wantSends {
+				t.Errorf("fake saw %d calls, want %d", got, tc.wantSends)
+			}
+			if n := srv.LeadCount(target.CampaignID); n != 0 {
+				t.Errorf("fake holds %d leads, want 0", n)
+			}
+		})
+	}
+	// Two 103s, then the server recovers: the lead goes in on the third send.
 	srv := newFake(t)
 	c := newClient(t, srv, noojee.WithExceptionRetries(2))
-	camp := c.Campaign(target)
-	leads := makeLeads(0, 2)
-
 	srv.FailNext(2, noojeetest.FaultException)
-	if _, err := camp.InsertLead(context.Background(), leads[0]); err != nil {
+	rep, err := c.Campaign(target).InsertEach(context.Background(), makeLeads(0, 1))
+	if err != nil {
 		t.Fatalf("two 103s then OK: %v", err)
 	}
-	srv.FailNext(10, noojeetest.FaultException)
-	rep, err := camp.InsertEach(context.Background(), leads[1:])
-	checkCounts(t, rep, 1, 0, 1, 0)
-	var ne *noojee.Error
-	if !errors.As(err, &ne) || ne.Code != noojee.CodeException || ne.HTTPStatus != 500 || ne.Retryable() {
-		t.Fatalf("err %v: want an exhausted 103", err)
-	}
-	if rep.Outcomes[0].Attempts != 3 {
-		t.Errorf("attempts %d, want 3 (1 + 2 retries)", rep.Outcomes[0].Attempts)
-	}
-	if n := srv.LeadCount(target.CampaignID); n != 1 {
-		t.Errorf("fake holds %d leads, want 1", n)
+	checkCounts(t, rep, 1, 1, 0, 0)
+	if rep.Outcomes[0].Attempts != 3 || srv.LeadCount(target.CampaignID) != 1 {
+		t.Errorf("attempts %d, stored %d; want 3 and 1", rep.Outcomes[0].Attempts, srv.LeadCount(target.CampaignID))
 	}
 }
 

@@ -23,12 +23,11 @@ type Campaign struct {
 // Target returns the campaign's target.
 func (cp *Campaign) Target() Target { return cp.target }
 
-// job is one lead on its way through the engine: its encoded body and how
-// many 103 answers it has had.
+// job is one lead on its way through the engine, with its body encoded
+// once by the validator and reused for every send.
 type job struct {
-	lead       Lead
-	body       []byte
-	exceptions int
+	lead Lead
+	body []byte
 }
 
 // InsertLeads inserts leads in bulk: POST
@@ -293,12 +292,7 @@ func (cp *Campaign) replyError(endpoint string, resp *httpx.Response, r reply, l
 		e.retryAfter = ra
 	}
 	if r.Code == CodeException {
-		for _, j := range leads {
-			j.exceptions++
-			if j.exceptions > cp.c.cfg.excRetries {
-				e.exhausted = true
-			}
-		}
+		e.maxAttempts = cp.c.exceptionAttempts()
 	}
 	return e
 }
