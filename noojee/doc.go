@@ -25,8 +25,10 @@
 // rejected with a code that concerns one lead is split in halves until the
 // refused leads are named, and the rest still go in.
 //
-// The apiKey travels in the query string, as the CampaignAPI requires; it is
-// redacted from every error and log line. The vendor requires an HTTP timeout
+// The apiKey travels in the query string, as the CampaignAPI requires. It is
+// redacted from every error and log line, in every spelling a server might
+// echo it back in (raw, query-, path- or JSON-escaped), and a printed
+// [Client] or [Campaign] shows "REDACTED" in its place. The vendor requires an HTTP timeout
 // above 60 s; [New] refuses a shorter one.
 //
 // Package noojeetest is an in-memory fake of the CampaignAPI for tests.

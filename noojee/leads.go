@@ -228,7 +228,7 @@ func (cp *Campaign) answer(endpoint string, resp *httpx.Response, chunk []*job) 
 	}
 	order, err := matchReplies(replies, chunk)
 	if err != nil {
-		return nil, &malformed{endpoint: endpoint, status: resp.StatusCode, detail: err.Error(), unknown: true}
+		return nil, cp.c.malformed(endpoint, resp.StatusCode, err.Error(), true)
 	}
 	out := make([]batch.Result[Result], len(chunk))
 	for i, ri := range order {
@@ -280,7 +280,7 @@ func matchReplies(replies []reply, chunk []*job) ([]int, error) {
 func (cp *Campaign) replyError(endpoint string, resp *httpx.Response, r reply, leads []*job, whole bool) error {
 	if r.Code == CodeOK {
 		if whole && resp.StatusCode >= 300 {
-			return &malformed{endpoint: endpoint, status: resp.StatusCode, detail: "code 0 (OK) with a failure status", unknown: true}
+			return cp.c.malformed(endpoint, resp.StatusCode, "code 0 (OK) with a failure status", true)
 		}
 		return nil
 	}
@@ -299,15 +299,11 @@ func (cp *Campaign) replyError(endpoint string, resp *httpx.Response, r reply, l
 
 // undecodable turns a response without a readable code into an error.
 func (cp *Campaign) undecodable(endpoint string, resp *httpx.Response, chunk []*job, cause error) error {
-	snippet := resp.Body
-	if len(snippet) > 200 {
-		snippet = snippet[:200]
-	}
-	detail := cp.c.http.Redact(fmt.Sprintf("%v: %q", cause, snippet))
+	detail := fmt.Sprintf("%v: %q", cause, cp.c.snippet(resp.Body))
 	switch s := resp.StatusCode; {
 	case s == http.StatusUnauthorized || s == http.StatusForbidden || s == http.StatusNotFound ||
 		s == http.StatusServiceUnavailable || s == http.StatusTooManyRequests:
-		e := &Error{Code: CodeUnknown, Message: detail, HTTPStatus: s, Endpoint: endpoint}
+		e := &Error{Code: CodeUnknown, Message: cp.c.http.Redact(detail), HTTPStatus: s, Endpoint: endpoint}
 		if len(chunk) == 1 {
 			e.ExternalID = externalID(&chunk[0].lead)
 		}
@@ -317,8 +313,8 @@ func (cp *Campaign) undecodable(endpoint string, resp *httpx.Response, chunk []*
 		return e
 	case s >= 200 && s < 300, s >= 500:
 		// The call may have written the leads.
-		return &malformed{endpoint: endpoint, status: s, detail: detail, unknown: true}
+		return cp.c.malformed(endpoint, s, detail, true)
 	default:
-		return &malformed{endpoint: endpoint, status: s, detail: detail}
+		return cp.c.malformed(endpoint, s, detail, false)
 	}
 }

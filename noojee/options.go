@@ -129,7 +129,7 @@ func isLoopback(host string) bool {
 
 // WithAPIKey sets the apiKey issued by Noojee Support. Required. It is sent
 // in the query string (the only place the CampaignAPI reads it) and
-// redacted from every error and log line.
+// redacted from every error, log line and printed Client or Campaign.
 func WithAPIKey(key string) Option {
 	return func(c *config) error {
 		if strings.TrimSpace(key) == "" {
