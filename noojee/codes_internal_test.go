@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -202,5 +203,39 @@ func TestBulkPerLeadAnswer(t *testing.T) {
 	_, err = cp.answer(EndpointInsertLeadsFast, &httpx.Response{StatusCode: 200, Header: http.Header{}, Body: []byte(`[{"code":0},{"code":0}]`)}, chunk)
 	if !errors.Is(err, ErrOutcomeUnknown) {
 		t.Errorf("mismatched count: %v", err)
+	}
+}
+
+// The 109 retry default is patient: a client built without WithRetryPolicy
+// uses DefaultRetryPolicy, whose backoff ceilings add up to several
+// minutes (the doc says at most 302 s), and a 109 leaves the attempt limit
+// to that policy while a 103 sets a tighter one.
+func TestDefaultBusyPolicyIsPatient(t *testing.T) {
+	c, err := New(WithHost("pbx.example.com"), WithAPIKey("k-123456"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.batchConfig().Retry
+	if d := cmp.Diff(DefaultRetryPolicy(), p); d != "" {
+		t.Fatalf("a client without WithRetryPolicy does not use DefaultRetryPolicy (-want +got):\n%s", d)
+	}
+	var worst time.Duration
+	ceiling := p.BaseDelay
+	for range p.MaxAttempts - 1 {
+		worst += min(ceiling, p.MaxDelay)
+		ceiling *= 2
+	}
+	if worst != 302*time.Second {
+		t.Errorf("the waits of DefaultRetryPolicy add up to at most %v; its doc says 302 s", worst)
+	}
+	if worst < 3*time.Minute || worst > 10*time.Minute || p.MaxAttempts < 8 {
+		t.Errorf("DefaultRetryPolicy %+v waits at most %v over %d sends: not 'patient, several minutes in all'", p, worst, p.MaxAttempts)
+	}
+	busy := &Error{Code: CodeTooManyConcurrentRequests, HTTPStatus: 400}
+	if !busy.Retryable() || busy.MaxAttempts() != 0 {
+		t.Errorf("109: retryable %v, own limit %d; want true and 0 (the policy decides)", busy.Retryable(), busy.MaxAttempts())
+	}
+	if got := c.exceptionAttempts(); got != 1+DefaultExceptionRetries {
+		t.Errorf("103 attempt limit %d, want %d", got, 1+DefaultExceptionRetries)
 	}
 }

@@ -17,7 +17,9 @@
 // with errors.As from the report's error. Code 109
 // (TIMEOUT_TOO_MANY_CONCURRENT_REQUESTS, sent as HTTP 400) means the server
 // was too busy: the lead is sent again with exponential backoff and jitter
-// under a patient policy ([DefaultRetryPolicy], several minutes in all).
+// under a patient policy ([DefaultRetryPolicy]: up to 10 sends and about
+// five minutes of waits at most, more with the server's own queueing;
+// [WithRetryPolicy] changes it).
 // Code 103 (EXCEPTION) is retried a few times ([WithExceptionRetries]). Code
 // 110 (LEAD_NOT_UPDATED_DUE_TO_CONFLICT) is never retried: a person edited
 // the lead, and sending again would overwrite the edit; it needs manual

@@ -37,11 +37,16 @@ const (
 	apiPath = "/servicemanager/rest/CampaignAPI"
 )
 
-// DefaultRetryPolicy is the patient policy used for code 109 (and the other
-// retryable answers) unless WithRetryPolicy says otherwise: up to 10
-// attempts, full-jitter exponential backoff from 2 s capped at 60 s per
-// wait (about five minutes of backoff at most in all, on top of the up to
-// one minute the server holds each busy call), server waits up to 5 min.
+// DefaultRetryPolicy is the patient policy used for code 109
+// (TIMEOUT_TOO_MANY_CONCURRENT_REQUESTS) unless WithRetryPolicy says
+// otherwise: several minutes in all. A lead is sent up to 10 times;
+// before each retry the client waits a random time (full jitter) below a
+// ceiling that doubles from 2 s and is capped at 60 s, so the nine waits add
+// up to at most 302 s (about 2½ minutes on average). On top of that the
+// server may hold each busy call in its queue for up to a minute before it
+// answers 109, so a lead is given up on after roughly 5 to 15 minutes of a
+// server that stays busy. A Retry-After of up to 5 min is honoured. The
+// same policy bounds 103 retries, which WithExceptionRetries keeps fewer.
 func DefaultRetryPolicy() batch.RetryPolicy {
 	return batch.RetryPolicy{MaxAttempts: 10, BaseDelay: 2 * time.Second, MaxDelay: 60 * time.Second, MaxRetryAfter: 5 * time.Minute}
 }
