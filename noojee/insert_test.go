@@ -82,32 +82,58 @@ func TestInsertLeadsSeqStreams(t *testing.T) {
 	checkLanded(t, srv, target.CampaignID, leads, rep)
 }
 
-// One lead on the DNC list among 50 in one bulk call: halving names it and
-// the other 49 go in.
-func TestInsertLeadsOneDNCAmongFifty(t *testing.T) {
-	srv := newFake(t)
-	c := newClient(t, srv, noojee.WithBatchSize(50))
-	leads := makeLeads(0, 50)
-	srv.AddDNC(leads[37].Fields["FirstPhone"])
-	rep, err := c.Campaign(target).InsertLeads(context.Background(), leads)
-	checkCounts(t, rep, 50, 49, 1, 0)
-	checkLanded(t, srv, target.CampaignID, leads, rep)
-	o, _ := rep.Outcome(37)
-	if o.Status != batch.Failed {
-		t.Fatalf("lead 37 status %v, want failed", o.Status)
+// One refused lead among 50 in one bulk call: halving names it and the
+// other 49 go in, for each per-lead code the server gives a bulk call.
+func TestInsertLeadsOneRefusedAmongFifty(t *testing.T) {
+	cases := []struct {
+		name  string
+		code  noojee.Code
+		spoil func(srv *noojeetest.Server, leads []noojee.Lead) // spoils lead 37
+	}{
+		{"DNC", noojee.CodeDNC, func(srv *noojeetest.Server, leads []noojee.Lead) {
+			srv.AddDNC(leads[37].Fields["FirstPhone"])
+		}},
+		{"no phone field", noojee.CodeNoPhoneFields, func(_ *noojeetest.Server, leads []noojee.Lead) {
+			delete(leads[37].Fields, "FirstPhone")
+		}},
+		{"duplicate phone", noojee.CodeDuplicate, func(_ *noojeetest.Server, leads []noojee.Lead) {
+			leads[37].Fields["FirstPhone"] = leads[5].Fields["FirstPhone"]
+		}},
+		{"duplicate external id", noojee.CodeDuplicateExternalID, func(_ *noojeetest.Server, leads []noojee.Lead) {
+			leads[37].ExternalID = leads[5].ExternalID
+		}},
+		{"unknown contact hours", noojee.CodeInvalidTimezone, func(srv *noojeetest.Server, leads []noojee.Lead) {
+			srv.SetContactHours("Default")
+			leads[37].ContactHours = "Mars/Olympus"
+		}},
 	}
-	var ne *noojee.Error
-	if !errors.As(err, &ne) || ne.Code != noojee.CodeDNC || ne.HTTPStatus != 400 || ne.ExternalID != "CRM-37" || ne.Local {
-		t.Fatalf("err %v: want a server *noojee.Error 104 for CRM-37", err)
-	}
-	if !errors.Is(o.Err, noojee.ErrDNC) || errors.Is(o.Err, noojee.ErrBusy) {
-		t.Errorf("errors.Is(ErrDNC) false for %v", o.Err)
-	}
-	if _, ok := srv.Lead(target.CampaignID, "CRM-37"); ok {
-		t.Error("the DNC lead was stored")
-	}
-	if rep.Requests > 1+2*7 {
-		t.Errorf("%d requests; halving 50 to find one lead needs at most 15", rep.Requests)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newFake(t)
+			c := newClient(t, srv, noojee.WithBatchSize(50))
+			leads := makeLeads(0, 50)
+			tc.spoil(srv, leads)
+			rep, err := c.Campaign(target).InsertLeads(context.Background(), leads)
+			checkCounts(t, rep, 50, 49, 1, 0)
+			checkLanded(t, srv, target.CampaignID, leads, rep)
+			o, _ := rep.Outcome(37)
+			if o.Status != batch.Failed {
+				t.Fatalf("lead 37 status %v, want failed", o.Status)
+			}
+			var ne *noojee.Error
+			if !errors.As(o.Err, &ne) || ne.Code != tc.code || ne.HTTPStatus != 400 || ne.ExternalID != leads[37].ExternalID || ne.Local || ne.Retryable() {
+				t.Fatalf("lead 37: %v; want a server *noojee.Error %v", o.Err, tc.code)
+			}
+			if !errors.Is(err, ne) {
+				t.Errorf("run error %v does not carry lead 37's error", err)
+			}
+			if tc.code == noojee.CodeDNC && (!errors.Is(o.Err, noojee.ErrDNC) || errors.Is(o.Err, noojee.ErrBusy)) {
+				t.Errorf("errors.Is(ErrDNC) false for %v", o.Err)
+			}
+			if rep.Requests > 1+2*6 {
+				t.Errorf("%d requests; halving 50 to find one lead needs at most 13", rep.Requests)
+			}
+		})
 	}
 }
 
