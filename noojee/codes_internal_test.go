@@ -199,6 +199,17 @@ func TestBulkPerLeadAnswer(t *testing.T) {
 	if err != nil || res[0].Err != nil || !errors.Is(res[1].Err, ErrDNC) || res[2].Err != nil {
 		t.Errorf("mixed answer under 400: %v %+v", err, res)
 	}
+	// One refusal naming one lead of the call refused the whole call: a
+	// chunk-level error that isolation narrows down.
+	_, err = cp.answer(EndpointInsertLeadsFast, &httpx.Response{StatusCode: 400, Header: http.Header{}, Body: []byte(`{"code":104,"njExternalLeadId":"b"}`)}, chunk)
+	if !errors.Is(err, ErrDNC) || !isolate(err) {
+		t.Errorf("one named refusal: %v, isolate %v; want a 104 to isolate", err, isolate(err))
+	}
+	// One OK naming one lead of three cannot be matched: outcome unknown.
+	_, err = cp.answer(EndpointInsertLeadsFast, &httpx.Response{StatusCode: 200, Header: http.Header{}, Body: []byte(`{"code":0,"njExternalLeadId":"b"}`)}, chunk)
+	if !errors.Is(err, ErrOutcomeUnknown) {
+		t.Errorf("one named OK: %v", err)
+	}
 	// A count mismatch cannot be matched: outcome unknown for the chunk.
 	_, err = cp.answer(EndpointInsertLeadsFast, &httpx.Response{StatusCode: 200, Header: http.Header{}, Body: []byte(`[{"code":0},{"code":0}]`)}, chunk)
 	if !errors.Is(err, ErrOutcomeUnknown) {

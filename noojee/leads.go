@@ -211,8 +211,10 @@ func (cp *Campaign) answer(endpoint string, resp *httpx.Response, chunk []*job) 
 		}
 	}
 	// One reply answers a one-lead call, or a whole bulk call when it names
-	// no lead; a reply naming one lead of several must be matched.
-	if len(replies) == 1 && (len(chunk) == 1 || replies[0].ExternalID == "") {
+	// no lead or refuses: a refusal naming one lead of several still
+	// refused the call, and halving narrows it down. An OK naming one lead
+	// of several cannot be matched.
+	if len(replies) == 1 && (len(chunk) == 1 || replies[0].ExternalID == "" || replies[0].Code != CodeOK) {
 		r := replies[0]
 		if err := cp.replyError(endpoint, resp, r, chunk, true); err != nil {
 			return nil, err
