@@ -101,12 +101,6 @@ func (c *Client) Campaign(t Target) *Campaign {
 	return &Campaign{c: c, target: t, query: q.Encode()}
 }
 
-// exceptionAttempts is the attempt limit of a lead answered 103: one send
-// plus the exception retries, within the policy's MaxAttempts.
-func (c *Client) exceptionAttempts() int {
-	return min(1+c.cfg.excRetries, c.cfg.retry.MaxAttempts)
-}
-
 // batchConfig is the engine configuration for one run.
 func (c *Client) batchConfig() batch.Config {
 	return batch.Config{

@@ -69,8 +69,8 @@ type Error struct {
 	// the lead was never sent.
 	Local bool
 
-	retryAfter  time.Duration
-	maxAttempts int // a 103's own attempt limit, see MaxAttempts
+	retryAfter time.Duration
+	exhausted  bool // a 103 whose lead has used up WithExceptionRetries
 }
 
 // Error implements error. It never holds the apiKey.
@@ -94,6 +94,9 @@ func (e *Error) Error() string {
 	if e.ExternalID != "" {
 		fmt.Fprintf(&b, " [njExternalLeadId %q]", e.ExternalID)
 	}
+	if e.exhausted {
+		b.WriteString(" (retries exhausted)")
+	}
 	return b.String()
 }
 
@@ -116,9 +119,10 @@ func (e *Error) Class() Class {
 	return ClassUnknown
 }
 
-// Retryable reports whether the lead may be sent again: 109 (busy), and
-// 103 (exception) within the tighter bound of MaxAttempts; never anything
-// else, and never a local error.
+// Retryable reports whether the lead may be sent again, within the retry
+// policy: on 109 (busy), and on 103 (exception) until the lead has had
+// more 103s than WithExceptionRetries allows; never on anything else, and
+// never on a local error.
 func (e *Error) Retryable() bool {
 	if e.Local {
 		return false
@@ -127,17 +131,10 @@ func (e *Error) Retryable() bool {
 	case ClassBusy:
 		return true
 	case ClassServer:
-		return e.Code == CodeException
+		return e.Code == CodeException && !e.exhausted
 	}
 	return false
 }
-
-// MaxAttempts is the most times, first included, a lead is sent when this
-// error is the reason to send it again (the engine reads it through
-// batch.MaxAttemptsOf). For a 103 it is 1 + WithExceptionRetries, never
-// more than the retry policy's MaxAttempts; for every other error it is 0:
-// the policy decides.
-func (e *Error) MaxAttempts() int { return e.maxAttempts }
 
 // RetryAfter returns the wait the server asked for (Retry-After), or 0.
 func (e *Error) RetryAfter() time.Duration { return e.retryAfter }

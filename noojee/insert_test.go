@@ -234,7 +234,8 @@ func TestBusyGivesUpAtMaxAttempts(t *testing.T) {
 }
 
 // 103 is retried a bounded number of times: 1 + WithExceptionRetries sends,
-// never more than the policy's MaxAttempts, per lead and per bulk call.
+// never more than the policy's MaxAttempts, per lead and per bulk call;
+// 109 retries do not count against it.
 func TestExceptionRetriedBounded(t *testing.T) {
 	cases := []struct {
 		name      string
@@ -272,8 +273,8 @@ func TestExceptionRetriedBounded(t *testing.T) {
 			if !errors.As(err, &ne) || ne.Code != noojee.CodeException || ne.HTTPStatus != 500 || !errors.Is(err, noojee.ErrServer) {
 				t.Fatalf("err %v: want a 103", err)
 			}
-			if ne.MaxAttempts() != tc.wantSends {
-				t.Errorf("MaxAttempts() = %d, want %d", ne.MaxAttempts(), tc.wantSends)
+			if exhausted := !ne.Retryable(); exhausted != (tc.policyMax == 0) {
+				t.Errorf("final 103 exhausted %v, want %v (only when WithExceptionRetries is what stopped it)", exhausted, tc.policyMax == 0)
 			}
 			for _, o := range rep.Outcomes {
 				if o.Attempts != tc.wantSends {
@@ -288,11 +289,23 @@ func TestExceptionRetriedBounded(t *testing.T) {
 			}
 		})
 	}
+	// 109 retries do not use up the 103 budget: five 109s, two 103s, then
+	// the lead goes in on its eighth send.
+	busySrv := newFake(t)
+	busySrv.FailNext(5, noojeetest.FaultBusy)
+	busySrv.FailNext(2, noojeetest.FaultException)
+	rep, err := newClient(t, busySrv, noojee.WithExceptionRetries(2)).Campaign(target).InsertEach(context.Background(), makeLeads(0, 1))
+	if err != nil {
+		t.Fatalf("five 109s, two 103s, then OK: %v", err)
+	}
+	if rep.Outcomes[0].Attempts != 8 || busySrv.LeadCount(target.CampaignID) != 1 {
+		t.Errorf("attempts %d, stored %d; want 8 and 1", rep.Outcomes[0].Attempts, busySrv.LeadCount(target.CampaignID))
+	}
 	// Two 103s, then the server recovers: the lead goes in on the third send.
 	srv := newFake(t)
 	c := newClient(t, srv, noojee.WithExceptionRetries(2))
 	srv.FailNext(2, noojeetest.FaultException)
-	rep, err := c.Campaign(target).InsertEach(context.Background(), makeLeads(0, 1))
+	rep, err = c.Campaign(target).InsertEach(context.Background(), makeLeads(0, 1))
 	if err != nil {
 		t.Fatalf("two 103s then OK: %v", err)
 	}

@@ -23,11 +23,14 @@ type Campaign struct {
 // Target returns the campaign's target.
 func (cp *Campaign) Target() Target { return cp.target }
 
-// job is one lead on its way through the engine, with its body encoded
-// once by the validator and reused for every send.
+// job is one lead on its way through the engine: its body, encoded once by
+// the validator and reused for every send, and how many 103 answers it has
+// had. The 103s are counted here, not left to the engine's attempt count,
+// so that 109 retries do not use up the lead's 103 retries.
 type job struct {
-	lead Lead
-	body []byte
+	lead       Lead
+	body       []byte
+	exceptions int
 }
 
 // InsertLeads inserts leads in bulk: POST
@@ -294,7 +297,10 @@ func (cp *Campaign) replyError(endpoint string, resp *httpx.Response, r reply, l
 		e.retryAfter = ra
 	}
 	if r.Code == CodeException {
-		e.maxAttempts = cp.c.exceptionAttempts()
+		for _, j := range leads {
+			j.exceptions++
+			e.exhausted = e.exhausted || j.exceptions > cp.c.cfg.excRetries
+		}
 	}
 	return e
 }

@@ -30,8 +30,8 @@ const (
 	DefaultBatchSize = 100
 	// MaxBatchSize is the most leads WithBatchSize allows per insertLeadsFast call.
 	MaxBatchSize = 1000
-	// DefaultExceptionRetries is how many retries a lead answered 103
-	// (EXCEPTION) gets by default, see WithExceptionRetries.
+	// DefaultExceptionRetries is how many times a lead answered 103
+	// (EXCEPTION) is sent again by default, see WithExceptionRetries.
 	DefaultExceptionRetries = 2
 	// apiPath is the CampaignAPI's path under the server.
 	apiPath = "/servicemanager/rest/CampaignAPI"
@@ -214,11 +214,11 @@ func WithRetryPolicy(p batch.RetryPolicy) Option {
 	}
 }
 
-// WithExceptionRetries bounds the retries of a lead answered 103
-// (EXCEPTION, "call Noojee Support"): it is sent again only while it has
-// been sent at most n times in all, 109 retries included, and never more
-// often than the retry policy's MaxAttempts allows (default
-// DefaultExceptionRetries, so at most 3 sends; 0 turns 103 retries off).
+// WithExceptionRetries sets how many times a lead answered 103 (EXCEPTION,
+// "call Noojee Support") is sent again (default DefaultExceptionRetries; 0
+// turns 103 retries off). Each lead counts its own 103 answers, so retries
+// after 109 do not use them up; the retry policy's MaxAttempts still
+// bounds every send.
 func WithExceptionRetries(n int) Option {
 	return func(c *config) error {
 		if n < 0 {
