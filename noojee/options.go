@@ -189,8 +189,9 @@ func WithLimiter(l batch.Limiter) Option {
 }
 
 // WithRetryPolicy replaces DefaultRetryPolicy; zero fields keep
-// DefaultRetryPolicy's values. MaxAttempts bounds 109 retries; 103 retries
-// are also bounded by WithExceptionRetries.
+// DefaultRetryPolicy's values. MaxAttempts bounds every send of a lead, 109
+// and 103 retries alike (1 turns retries off); WithExceptionRetries bounds
+// 103 retries further.
 func WithRetryPolicy(p batch.RetryPolicy) Option {
 	return func(c *config) error {
 		if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
