@@ -23,8 +23,9 @@ const (
 
 // Client calls one Noojee server's CampaignAPI. It is safe for concurrent use.
 type Client struct {
-	cfg  config
-	http *httpx.Client
+	cfg           config
+	http          *httpx.Client
+	longestSecret int // bytes of the longest spelling of the apiKey, see snippet
 }
 
 // New builds a Client. WithHost (or WithBaseURL) and WithAPIKey are
@@ -65,12 +66,16 @@ func New(opts ...Option) (*Client, error) {
 		RetryWaitMin: cfg.transportWaitMin,
 		RetryWaitMax: cfg.transportWaitMax,
 		Logger:       cfg.logger,
-		Secrets:      []string{cfg.apiKey, url.QueryEscape(cfg.apiKey)},
+		Secrets:      secretForms(cfg.apiKey),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("noojee: %w (the server may take a minute to answer; use a timeout of at least %v)", err, MinTimeout)
 	}
-	return &Client{cfg: cfg, http: hc}, nil
+	c := &Client{cfg: cfg, http: hc}
+	for _, f := range secretForms(cfg.apiKey) {
+		c.longestSecret = max(c.longestSecret, len(f))
+	}
+	return c, nil
 }
 
 // HTTPClient returns the *http.Client requests go through (for
@@ -128,7 +133,28 @@ func (c *Client) post(ctx context.Context, endpoint, query string, body []byte) 
 // transportError wraps a failed call; the message is already redacted.
 func (c *Client) transportError(endpoint string, err error) error {
 	if errors.Is(err, httpx.ErrBodyTooLarge) {
-		return &malformed{endpoint: endpoint, detail: c.http.Redact(err.Error()), unknown: true}
+		return c.malformed(endpoint, 0, err.Error(), true)
 	}
 	return fmt.Errorf("noojee %s: %w", endpoint, err)
+}
+
+// malformed builds the error of an unreadable answer, its detail redacted:
+// whatever the server wrote may echo the apiKey.
+func (c *Client) malformed(endpoint string, status int, detail string, unknown bool) error {
+	return &malformed{endpoint: endpoint, status: status, detail: c.http.Redact(detail), unknown: unknown}
+}
+
+// snippetLen is how much of an unreadable body an error quotes.
+const snippetLen = 200
+
+// snippet returns the start of an unreadable body for an error message,
+// redacted before it is cut (a key cut in two would escape redaction) and
+// before it is quoted (quoting would change how the key is spelled).
+func (c *Client) snippet(body []byte) string {
+	s := string(body[:min(len(body), snippetLen+c.longestSecret)])
+	s = c.http.Redact(s)
+	if len(s) > snippetLen {
+		s = s[:snippetLen]
+	}
+	return s
 }

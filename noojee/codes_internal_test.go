@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
@@ -198,9 +200,50 @@ func TestBulkPerLeadAnswer(t *testing.T) {
 	if err != nil || res[0].Err != nil || !errors.Is(res[1].Err, ErrDNC) || res[2].Err != nil {
 		t.Errorf("mixed answer under 400: %v %+v", err, res)
 	}
+	// One refusal naming one lead of the call refused the whole call: a
+	// chunk-level error that isolation narrows down.
+	_, err = cp.answer(EndpointInsertLeadsFast, &httpx.Response{StatusCode: 400, Header: http.Header{}, Body: []byte(`{"code":104,"njExternalLeadId":"b"}`)}, chunk)
+	if !errors.Is(err, ErrDNC) || !isolate(err) {
+		t.Errorf("one named refusal: %v, isolate %v; want a 104 to isolate", err, isolate(err))
+	}
+	// One OK naming one lead of three cannot be matched: outcome unknown.
+	_, err = cp.answer(EndpointInsertLeadsFast, &httpx.Response{StatusCode: 200, Header: http.Header{}, Body: []byte(`{"code":0,"njExternalLeadId":"b"}`)}, chunk)
+	if !errors.Is(err, ErrOutcomeUnknown) {
+		t.Errorf("one named OK: %v", err)
+	}
 	// A count mismatch cannot be matched: outcome unknown for the chunk.
 	_, err = cp.answer(EndpointInsertLeadsFast, &httpx.Response{StatusCode: 200, Header: http.Header{}, Body: []byte(`[{"code":0},{"code":0}]`)}, chunk)
 	if !errors.Is(err, ErrOutcomeUnknown) {
 		t.Errorf("mismatched count: %v", err)
+	}
+}
+
+// The 109 retry default is patient: a client built without WithRetryPolicy
+// uses DefaultRetryPolicy, whose backoff ceilings add up to several
+// minutes (the doc says at most 302 s), and a 109 leaves the attempt limit
+// to that policy.
+func TestDefaultBusyPolicyIsPatient(t *testing.T) {
+	c, err := New(WithHost("pbx.example.com"), WithAPIKey("k-123456"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.batchConfig().Retry
+	if d := cmp.Diff(DefaultRetryPolicy(), p); d != "" {
+		t.Fatalf("a client without WithRetryPolicy does not use DefaultRetryPolicy (-want +got):\n%s", d)
+	}
+	var worst time.Duration
+	ceiling := p.BaseDelay
+	for range p.MaxAttempts - 1 {
+		worst += min(ceiling, p.MaxDelay)
+		ceiling *= 2
+	}
+	if worst != 302*time.Second {
+		t.Errorf("the waits of DefaultRetryPolicy add up to at most %v; its doc says 302 s", worst)
+	}
+	if worst < 3*time.Minute || worst > 10*time.Minute || p.MaxAttempts < 8 {
+		t.Errorf("DefaultRetryPolicy %+v waits at most %v over %d sends: not 'patient, several minutes in all'", p, worst, p.MaxAttempts)
+	}
+	if busy := (&Error{Code: CodeTooManyConcurrentRequests, HTTPStatus: 400}); !busy.Retryable() || batch.MaxAttemptsOf(busy) != 0 {
+		t.Errorf("109: retryable %v, own limit %d; want true and none (the policy decides)", busy.Retryable(), batch.MaxAttemptsOf(busy))
 	}
 }

@@ -152,9 +152,11 @@ func codeValue(raw json.RawMessage) (Code, error) {
 		if c, ok := codeByName(s); ok {
 			return c, nil
 		}
-		return 0, fmt.Errorf("%w: unknown code %.40q", ErrMalformedResponse, s)
+		return 0, fmt.Errorf("%w: the code is a string that names no code", ErrMalformedResponse)
 	}
-	return 0, fmt.Errorf("%w: code is neither a number nor a name: %.40q", ErrMalformedResponse, raw)
+	// The value is not echoed: a hostile server could put anything there,
+	// and a cut-off echo could not be redacted. The caller shows the body.
+	return 0, fmt.Errorf("%w: the code is neither a number nor a name", ErrMalformedResponse)
 }
 
 // checkedCode refuses numbers that cannot be a result code.

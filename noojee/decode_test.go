@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
 func TestDecodeReplies(t *testing.T) {
@@ -113,6 +116,53 @@ func FuzzAppendJSONString(f *testing.F) {
 		}
 		if utf8.ValidString(s) && back != s {
 			t.Fatalf("round trip %q -> %q", s, back)
+		}
+	})
+}
+
+// FuzzAnswer: whatever the status and body, turning a response into
+// results never panics, gives one result per lead or an error, and never
+// lets the apiKey through.
+func FuzzAnswer(f *testing.F) {
+	const key = "fuzz-api-key-0123456789"
+	for _, s := range []struct {
+		status int
+		body   string
+	}{
+		{200, `{"code":0,"message":"OK"}`}, {400, `{"code":104,"njExternalLeadId":"b"}`},
+		{200, `[{"njExternalLeadId":"c","code":104},{"njExternalLeadId":"a","code":0},{"njExternalLeadId":"b","code":"109"}]`},
+		{200, `[{"code":0},{"code":0}]`}, {401, "bad key " + key}, {500, `103 EXCEPTION`}, {503, ""},
+		{200, `[{"njExternalLeadId":"` + key + `","code":0},{"njExternalLeadId":"` + key + `","code":0},{"code":0}]`},
+	} {
+		f.Add(s.status, []byte(s.body))
+	}
+	c, err := New(WithHost("pbx.example.com"), WithAPIKey(key))
+	if err != nil {
+		f.Fatal(err)
+	}
+	cp := c.Campaign(Target{TemplateID: "1", CampaignID: "2", AllocationID: "3"})
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		if status < 100 || status > 999 {
+			return
+		}
+		chunk := []*job{{lead: Lead{ExternalID: "a"}}, {lead: Lead{ExternalID: "b"}}, {lead: Lead{ExternalID: "c"}}}
+		res, err := cp.answer(EndpointInsertLeadsFast, &httpx.Response{StatusCode: status, Header: http.Header{}, Body: body}, chunk)
+		if err == nil && len(res) != len(chunk) {
+			t.Fatalf("%d results for %d leads", len(res), len(chunk))
+		}
+		texts := []string{}
+		if err != nil {
+			texts = append(texts, err.Error())
+		}
+		for _, r := range res {
+			if r.Err != nil {
+				texts = append(texts, r.Err.Error())
+			}
+		}
+		for _, s := range texts {
+			if bytes.Contains(body, []byte(key)) && bytes.Contains([]byte(s), []byte(key)) {
+				t.Fatalf("the apiKey leaks: %s", s)
+			}
 		}
 	})
 }

@@ -70,7 +70,7 @@ type Error struct {
 	Local bool
 
 	retryAfter time.Duration
-	exhausted  bool // a 103 that has used up its retries
+	exhausted  bool // a 103 whose lead has used up WithExceptionRetries
 }
 
 // Error implements error. It never holds the apiKey.
@@ -119,9 +119,10 @@ func (e *Error) Class() Class {
 	return ClassUnknown
 }
 
-// Retryable reports whether the engine sends the lead again: 109 (busy)
-// always, within the retry policy; 103 (exception) until its own bound is
-// used up; never anything else, and never a local error.
+// Retryable reports whether the lead may be sent again, within the retry
+// policy: on 109 (busy), and on 103 (exception) until the lead has had
+// more 103s than WithExceptionRetries allows; never on anything else, and
+// never on a local error.
 func (e *Error) Retryable() bool {
 	if e.Local {
 		return false

@@ -82,32 +82,58 @@ func TestInsertLeadsSeqStreams(t *testing.T) {
 	checkLanded(t, srv, target.CampaignID, leads, rep)
 }
 
-// One lead on the DNC list among 50 in one bulk call: halving names it and
-// the other 49 go in.
-func TestInsertLeadsOneDNCAmongFifty(t *testing.T) {
-	srv := newFake(t)
-	c := newClient(t, srv, noojee.WithBatchSize(50))
-	leads := makeLeads(0, 50)
-	srv.AddDNC(leads[37].Fields["FirstPhone"])
-	rep, err := c.Campaign(target).InsertLeads(context.Background(), leads)
-	checkCounts(t, rep, 50, 49, 1, 0)
-	checkLanded(t, srv, target.CampaignID, leads, rep)
-	o, _ := rep.Outcome(37)
-	if o.Status != batch.Failed {
-		t.Fatalf("lead 37 status %v, want failed", o.Status)
+// One refused lead among 50 in one bulk call: halving names it and the
+// other 49 go in, for each per-lead code the server gives a bulk call.
+func TestInsertLeadsOneRefusedAmongFifty(t *testing.T) {
+	cases := []struct {
+		name  string
+		code  noojee.Code
+		spoil func(srv *noojeetest.Server, leads []noojee.Lead) // spoils lead 37
+	}{
+		{"DNC", noojee.CodeDNC, func(srv *noojeetest.Server, leads []noojee.Lead) {
+			srv.AddDNC(leads[37].Fields["FirstPhone"])
+		}},
+		{"no phone field", noojee.CodeNoPhoneFields, func(_ *noojeetest.Server, leads []noojee.Lead) {
+			delete(leads[37].Fields, "FirstPhone")
+		}},
+		{"duplicate phone", noojee.CodeDuplicate, func(_ *noojeetest.Server, leads []noojee.Lead) {
+			leads[37].Fields["FirstPhone"] = leads[5].Fields["FirstPhone"]
+		}},
+		{"duplicate external id", noojee.CodeDuplicateExternalID, func(_ *noojeetest.Server, leads []noojee.Lead) {
+			leads[37].ExternalID = leads[5].ExternalID
+		}},
+		{"unknown contact hours", noojee.CodeInvalidTimezone, func(srv *noojeetest.Server, leads []noojee.Lead) {
+			srv.SetContactHours("Default")
+			leads[37].ContactHours = "Mars/Olympus"
+		}},
 	}
-	var ne *noojee.Error
-	if !errors.As(err, &ne) || ne.Code != noojee.CodeDNC || ne.HTTPStatus != 400 || ne.ExternalID != "CRM-37" || ne.Local {
-		t.Fatalf("err %v: want a server *noojee.Error 104 for CRM-37", err)
-	}
-	if !errors.Is(o.Err, noojee.ErrDNC) || errors.Is(o.Err, noojee.ErrBusy) {
-		t.Errorf("errors.Is(ErrDNC) false for %v", o.Err)
-	}
-	if _, ok := srv.Lead(target.CampaignID, "CRM-37"); ok {
-		t.Error("the DNC lead was stored")
-	}
-	if rep.Requests > 1+2*7 {
-		t.Errorf("%d requests; halving 50 to find one lead needs at most 15", rep.Requests)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newFake(t)
+			c := newClient(t, srv, noojee.WithBatchSize(50))
+			leads := makeLeads(0, 50)
+			tc.spoil(srv, leads)
+			rep, err := c.Campaign(target).InsertLeads(context.Background(), leads)
+			checkCounts(t, rep, 50, 49, 1, 0)
+			checkLanded(t, srv, target.CampaignID, leads, rep)
+			o, _ := rep.Outcome(37)
+			if o.Status != batch.Failed {
+				t.Fatalf("lead 37 status %v, want failed", o.Status)
+			}
+			var ne *noojee.Error
+			if !errors.As(o.Err, &ne) || ne.Code != tc.code || ne.HTTPStatus != 400 || ne.ExternalID != leads[37].ExternalID || ne.Local || ne.Retryable() {
+				t.Fatalf("lead 37: %v; want a server *noojee.Error %v", o.Err, tc.code)
+			}
+			if !errors.Is(err, ne) {
+				t.Errorf("run error %v does not carry lead 37's error", err)
+			}
+			if tc.code == noojee.CodeDNC && (!errors.Is(o.Err, noojee.ErrDNC) || errors.Is(o.Err, noojee.ErrBusy)) {
+				t.Errorf("errors.Is(ErrDNC) false for %v", o.Err)
+			}
+			if rep.Requests > 1+2*6 {
+				t.Errorf("%d requests; halving 50 to find one lead needs at most 13", rep.Requests)
+			}
+		})
 	}
 }
 
@@ -207,29 +233,85 @@ func TestBusyGivesUpAtMaxAttempts(t *testing.T) {
 	}
 }
 
-// 103 is retried a bounded number of times.
+// 103 is retried a bounded number of times: 1 + WithExceptionRetries sends,
+// never more than the policy's MaxAttempts, per lead and per bulk call;
+// 109 retries do not count against it.
 func TestExceptionRetriedBounded(t *testing.T) {
+	cases := []struct {
+		name      string
+		retries   int
+		policyMax int // 0: the tests' patient policy (200 attempts)
+		bulk      bool
+		wantSends int
+	}{
+		{"default", noojee.DefaultExceptionRetries, 0, false, 1 + noojee.DefaultExceptionRetries},
+		{"two retries", 2, 0, false, 3},
+		{"off", 0, 0, false, 1},
+		{"policy is tighter", 5, 2, false, 2},
+		{"bulk call", 2, 0, true, 3},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newFake(t)
+			opts := []noojee.Option{noojee.WithExceptionRetries(tc.retries), noojee.WithBatchSize(10)}
+			if tc.policyMax > 0 {
+				opts = append(opts, noojee.WithRetryPolicy(batch.RetryPolicy{MaxAttempts: tc.policyMax, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+			}
+			c := newClient(t, srv, opts...)
+			srv.FailNext(100, noojeetest.FaultException)
+			camp := c.Campaign(target)
+			leads := makeLeads(0, 4)
+			endpoint := noojee.EndpointInsertLeadFast
+			rep, err := camp.InsertEach(context.Background(), leads[:1])
+			if tc.bulk {
+				endpoint = noojee.EndpointInsertLeadsFast
+				rep, err = camp.InsertLeads(context.Background(), leads)
+			}
+			n := len(rep.Outcomes)
+			checkCounts(t, rep, n, 0, n, 0)
+			var ne *noojee.Error
+			if !errors.As(err, &ne) || ne.Code != noojee.CodeException || ne.HTTPStatus != 500 || !errors.Is(err, noojee.ErrServer) {
+				t.Fatalf("err %v: want a 103", err)
+			}
+			if exhausted := !ne.Retryable(); exhausted != (tc.policyMax == 0) {
+				t.Errorf("final 103 exhausted %v, want %v (only when WithExceptionRetries is what stopped it)", exhausted, tc.policyMax == 0)
+			}
+			for _, o := range rep.Outcomes {
+				if o.Attempts != tc.wantSends {
+					t.Errorf("lead %d sent %d times, want %d", o.Index, o.Attempts, tc.wantSends)
+				}
+			}
+			if got := srv.Stats().Requests[endpoint]; got != tc.wantSends {
+				t.Errorf("fake saw %d calls, want %d", got, tc.wantSends)
+			}
+			if n := srv.LeadCount(target.CampaignID); n != 0 {
+				t.Errorf("fake holds %d leads, want 0", n)
+			}
+		})
+	}
+	// 109 retries do not use up the 103 budget: five 109s, two 103s, then
+	// the lead goes in on its eighth send.
+	busySrv := newFake(t)
+	busySrv.FailNext(5, noojeetest.FaultBusy)
+	busySrv.FailNext(2, noojeetest.FaultException)
+	rep, err := newClient(t, busySrv, noojee.WithExceptionRetries(2)).Campaign(target).InsertEach(context.Background(), makeLeads(0, 1))
+	if err != nil {
+		t.Fatalf("five 109s, two 103s, then OK: %v", err)
+	}
+	if rep.Outcomes[0].Attempts != 8 || busySrv.LeadCount(target.CampaignID) != 1 {
+		t.Errorf("attempts %d, stored %d; want 8 and 1", rep.Outcomes[0].Attempts, busySrv.LeadCount(target.CampaignID))
+	}
+	// Two 103s, then the server recovers: the lead goes in on the third send.
 	srv := newFake(t)
 	c := newClient(t, srv, noojee.WithExceptionRetries(2))
-	camp := c.Campaign(target)
-	leads := makeLeads(0, 2)
-
 	srv.FailNext(2, noojeetest.FaultException)
-	if _, err := camp.InsertLead(context.Background(), leads[0]); err != nil {
+	rep, err = c.Campaign(target).InsertEach(context.Background(), makeLeads(0, 1))
+	if err != nil {
 		t.Fatalf("two 103s then OK: %v", err)
 	}
-	srv.FailNext(10, noojeetest.FaultException)
-	rep, err := camp.InsertEach(context.Background(), leads[1:])
-	checkCounts(t, rep, 1, 0, 1, 0)
-	var ne *noojee.Error
-	if !errors.As(err, &ne) || ne.Code != noojee.CodeException || ne.HTTPStatus != 500 || ne.Retryable() {
-		t.Fatalf("err %v: want an exhausted 103", err)
-	}
-	if rep.Outcomes[0].Attempts != 3 {
-		t.Errorf("attempts %d, want 3 (1 + 2 retries)", rep.Outcomes[0].Attempts)
-	}
-	if n := srv.LeadCount(target.CampaignID); n != 1 {
-		t.Errorf("fake holds %d leads, want 1", n)
+	checkCounts(t, rep, 1, 1, 0, 0)
+	if rep.Outcomes[0].Attempts != 3 || srv.LeadCount(target.CampaignID) != 1 {
+		t.Errorf("attempts %d, stored %d; want 3 and 1", rep.Outcomes[0].Attempts, srv.LeadCount(target.CampaignID))
 	}
 }
 

@@ -1,15 +1,11 @@
 package noojee
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"iter"
-	"net/http"
 
 	"github.com/crmbatch/crmbatch/batch"
-	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
 // Campaign sends leads to one campaign target. Get one from
@@ -23,8 +19,10 @@ type Campaign struct {
 // Target returns the campaign's target.
 func (cp *Campaign) Target() Target { return cp.target }
 
-// job is one lead on its way through the engine: its encoded body and how
-// many 103 answers it has had.
+// job is one lead on its way through the engine: its body, encoded once by
+// the validator and reused for every send, and how many 103 answers it has
+// had. The 103s are counted here, not left to the engine's attempt count,
+// so that 109 retries do not use up the lead's 103 retries.
 type job struct {
 	lead       Lead
 	body       []byte
@@ -195,136 +193,4 @@ func (cp *Campaign) bulkOp() batch.Op[*job, Result] {
 func isolate(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && !e.Local && e.Class() == ClassLead
-}
-
-// answer turns a response into one result per lead of the chunk, or a
-// chunk-level error: a single code answers for the whole call; an array of
-// codes answers per lead (matched by njExternalLeadId when every reply
-// carries one, else by position).
-func (cp *Campaign) answer(endpoint string, resp *httpx.Response, chunk []*job) ([]batch.Result[Result], error) {
-	ok2xx := resp.StatusCode >= 200 && resp.StatusCode < 300
-	replies, err := decodeReplies(resp.Body)
-	if err != nil {
-		if ok2xx && len(bytes.TrimSpace(resp.Body)) == 0 {
-			replies = []reply{{Code: CodeOK}}
-		} else {
-			return nil, cp.undecodable(endpoint, resp, chunk, err)
-		}
-	}
-	// One reply answers a one-lead call, or a whole bulk call when it names
-	// no lead; a reply naming one lead of several must be matched.
-	if len(replies) == 1 && (len(chunk) == 1 || replies[0].ExternalID == "") {
-		r := replies[0]
-		if err := cp.replyError(endpoint, resp, r, chunk, true); err != nil {
-			return nil, err
-		}
-		out := make([]batch.Result[Result], len(chunk))
-		for i := range out {
-			out[i].Value = Result{Code: CodeOK, Message: r.Message}
-			if len(chunk) == 1 {
-				out[i].Value.LeadID = r.LeadID
-			}
-		}
-		return out, nil
-	}
-	order, err := matchReplies(replies, chunk)
-	if err != nil {
-		return nil, &malformed{endpoint: endpoint, status: resp.StatusCode, detail: err.Error(), unknown: true}
-	}
-	out := make([]batch.Result[Result], len(chunk))
-	for i, ri := range order {
-		r := replies[ri]
-		if err := cp.replyError(endpoint, resp, r, chunk[i:i+1], false); err != nil {
-			out[i].Err = err
-			continue
-		}
-		out[i].Value = Result{Code: CodeOK, Message: r.Message, LeadID: r.LeadID}
-	}
-	return out, nil
-}
-
-// matchReplies returns, for each lead of the chunk, the index of its reply.
-func matchReplies(replies []reply, chunk []*job) ([]int, error) {
-	if len(replies) != len(chunk) {
-		return nil, fmt.Errorf("%d replies for %d leads", len(replies), len(chunk))
-	}
-	byID := make(map[string]int, len(replies))
-	for i, r := range replies {
-		if r.ExternalID == "" {
-			byID = nil
-			break
-		}
-		if _, dup := byID[r.ExternalID]; dup {
-			return nil, fmt.Errorf("two replies name njExternalLeadId %q", r.ExternalID)
-		}
-		byID[r.ExternalID] = i
-	}
-	order := make([]int, len(chunk))
-	for i, j := range chunk {
-		if byID == nil {
-			order[i] = i
-			continue
-		}
-		ri, ok := byID[externalID(&j.lead)]
-		if !ok {
-			return nil, fmt.Errorf("no reply names njExternalLeadId %q", externalID(&j.lead))
-		}
-		order[i] = ri
-	}
-	return order, nil
-}
-
-// replyError turns a decoded reply into nil (the leads went in) or the
-// error for the leads it answers. When whole is set the reply is the whole
-// answer, and a 0 under a failure status is contradictory; in a per-lead
-// list a 0 stands whatever the status of the mixed answer.
-func (cp *Campaign) replyError(endpoint string, resp *httpx.Response, r reply, leads []*job, whole bool) error {
-	if r.Code == CodeOK {
-		if whole && resp.StatusCode >= 300 {
-			return &malformed{endpoint: endpoint, status: resp.StatusCode, detail: "code 0 (OK) with a failure status", unknown: true}
-		}
-		return nil
-	}
-	e := &Error{Code: r.Code, Message: cp.c.http.Redact(r.Message), HTTPStatus: resp.StatusCode, Endpoint: endpoint}
-	if len(leads) == 1 {
-		e.ExternalID = externalID(&leads[0].lead)
-	}
-	if ra, ok := httpx.ParseRetryAfter(resp.Header.Get("Retry-After"), timeNow()); ok {
-		e.retryAfter = ra
-	}
-	if r.Code == CodeException {
-		for _, j := range leads {
-			j.exceptions++
-			if j.exceptions > cp.c.cfg.excRetries {
-				e.exhausted = true
-			}
-		}
-	}
-	return e
-}
-
-// undecodable turns a response without a readable code into an error.
-func (cp *Campaign) undecodable(endpoint string, resp *httpx.Response, chunk []*job, cause error) error {
-	snippet := resp.Body
-	if len(snippet) > 200 {
-		snippet = snippet[:200]
-	}
-	detail := cp.c.http.Redact(fmt.Sprintf("%v: %q", cause, snippet))
-	switch s := resp.StatusCode; {
-	case s == http.StatusUnauthorized || s == http.StatusForbidden || s == http.StatusNotFound ||
-		s == http.StatusServiceUnavailable || s == http.StatusTooManyRequests:
-		e := &Error{Code: CodeUnknown, Message: detail, HTTPStatus: s, Endpoint: endpoint}
-		if len(chunk) == 1 {
-			e.ExternalID = externalID(&chunk[0].lead)
-		}
-		if ra, ok := httpx.ParseRetryAfter(resp.Header.Get("Retry-After"), timeNow()); ok {
-			e.retryAfter = ra
-		}
-		return e
-	case s >= 200 && s < 300, s >= 500:
-		// The call may have written the leads.
-		return &malformed{endpoint: endpoint, status: s, detail: detail, unknown: true}
-	default:
-		return &malformed{endpoint: endpoint, status: s, detail: detail}
-	}
 }

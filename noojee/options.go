@@ -31,17 +31,22 @@ const (
 	// MaxBatchSize is the most leads WithBatchSize allows per insertLeadsFast call.
 	MaxBatchSize = 1000
 	// DefaultExceptionRetries is how many times a lead answered 103
-	// (EXCEPTION) is sent again by default.
+	// (EXCEPTION) is sent again by default, see WithExceptionRetries.
 	DefaultExceptionRetries = 2
 	// apiPath is the CampaignAPI's path under the server.
 	apiPath = "/servicemanager/rest/CampaignAPI"
 )
 
-// DefaultRetryPolicy is the patient policy used for code 109 (and the other
-// retryable answers) unless WithRetryPolicy says otherwise: up to 10
-// attempts, full-jitter exponential backoff from 2 s capped at 60 s per
-// wait (about five minutes of backoff at most in all, on top of the up to
-// one minute the server holds each busy call), server waits up to 5 min.
+// DefaultRetryPolicy is the patient policy used for code 109
+// (TIMEOUT_TOO_MANY_CONCURRENT_REQUESTS) unless WithRetryPolicy says
+// otherwise: several minutes in all. A lead is sent up to 10 times;
+// before each retry the client waits a random time (full jitter) below a
+// ceiling that doubles from 2 s and is capped at 60 s, so the nine waits add
+// up to at most 302 s (about 2½ minutes on average). On top of that the
+// server may hold each busy call in its queue for up to a minute before it
+// answers 109, so a lead is given up on after roughly 5 to 15 minutes of a
+// server that stays busy. A Retry-After of up to 5 min is honoured. The
+// same policy bounds 103 retries, which WithExceptionRetries keeps fewer.
 func DefaultRetryPolicy() batch.RetryPolicy {
 	return batch.RetryPolicy{MaxAttempts: 10, BaseDelay: 2 * time.Second, MaxDelay: 60 * time.Second, MaxRetryAfter: 5 * time.Minute}
 }
@@ -129,7 +134,7 @@ func isLoopback(host string) bool {
 
 // WithAPIKey sets the apiKey issued by Noojee Support. Required. It is sent
 // in the query string (the only place the CampaignAPI reads it) and
-// redacted from every error and log line.
+// redacted from every error, log line and printed Client or Campaign.
 func WithAPIKey(key string) Option {
 	return func(c *config) error {
 		if strings.TrimSpace(key) == "" {
@@ -184,8 +189,9 @@ func WithLimiter(l batch.Limiter) Option {
 }
 
 // WithRetryPolicy replaces DefaultRetryPolicy; zero fields keep
-// DefaultRetryPolicy's values. MaxAttempts bounds 109 retries; 103 retries
-// are also bounded by WithExceptionRetries.
+// DefaultRetryPolicy's values. MaxAttempts bounds every send of a lead, 109
+// and 103 retries alike (1 turns retries off); WithExceptionRetries bounds
+// 103 retries further.
 func WithRetryPolicy(p batch.RetryPolicy) Option {
 	return func(c *config) error {
 		if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
@@ -209,8 +215,11 @@ func WithRetryPolicy(p batch.RetryPolicy) Option {
 	}
 }
 
-// WithExceptionRetries sets how many times a lead answered 103 (EXCEPTION)
-// is sent again (default DefaultExceptionRetries; 0 turns it off).
+// WithExceptionRetries sets how many times a lead answered 103 (EXCEPTION,
+// "call Noojee Support") is sent again (default DefaultExceptionRetries; 0
+// turns 103 retries off). Each lead counts its own 103 answers, so retries
+// after 109 do not use them up; the retry policy's MaxAttempts still
+// bounds every send.
 func WithExceptionRetries(n int) Option {
 	return func(c *config) error {
 		if n < 0 {

@@ -1,20 +1,13 @@
 package noojee_test
 
 import (
-	"bytes"
-	"context"
-	"errors"
-	"fmt"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/noojee"
-	"github.com/crmbatch/crmbatch/noojee/noojeetest"
 )
 
 func TestNewOptions(t *testing.T) {
@@ -71,88 +64,5 @@ func TestNewOptions(t *testing.T) {
 	}
 	if p := noojee.DefaultRetryPolicy(); p.MaxAttempts < 5 || p.MaxDelay < 30*time.Second {
 		t.Errorf("default policy %+v is not patient", p)
-	}
-}
-
-// The apiKey travels in the query string; it must never show in an error
-// or a log line, whatever goes wrong, even when a server echoes it back.
-func TestAPIKeyNeverLeaks(t *testing.T) {
-	const key = "Sup3r+Secret/Key=9f8e"
-	var logs bytes.Buffer
-	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-
-	// A hostile server echoing the raw request URL back in every answer.
-	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Query().Get("fCampaignId") {
-		case "400":
-			w.WriteHeader(400)
-			fmt.Fprintf(w, `{"code":104,"message":"DNC for %s apiKey=%s"}`, r.URL.String(), r.URL.Query().Get("apiKey"))
-		case "401":
-			w.WriteHeader(401)
-			fmt.Fprintf(w, "bad key %s", r.URL.Query().Get("apiKey"))
-		default:
-			fmt.Fprintf(w, "<html>%s</html>", r.URL.String())
-		}
-	}))
-	defer echo.Close()
-	fake := noojeetest.NewServer()
-	fake.SetAPIKey(key)
-	defer fake.Close()
-
-	var errs []error
-	run := func(base string, campaign string, fault noojeetest.Fault) {
-		c, err := noojee.New(noojee.WithBaseURL(base), noojee.WithAPIKey(key), noojee.WithLogger(logger),
-			noojee.WithRetryPolicy(batch.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}),
-			noojee.WithTransportRetry(1, time.Millisecond, time.Millisecond))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if fault != 0 {
-			fake.FailNext(1, fault)
-		}
-		tg := target
-		tg.CampaignID = campaign
-		rep, err := c.Campaign(tg).InsertEach(context.Background(), makeLeads(0, 1))
-		if err == nil {
-			t.Fatalf("%s %s %v: no error", base, campaign, fault)
-		}
-		errs = append(errs, err)
-		for _, o := range rep.Outcomes {
-			errs = append(errs, o.Err)
-		}
-	}
-	for _, cp := range []string{"400", "401", "200"} {
-		run(echo.URL, cp, 0)
-	}
-	for _, f := range []noojeetest.Fault{noojeetest.FaultDrop, noojeetest.FaultDropAfterWrite, noojeetest.FaultMalformed, noojeetest.FaultUnavailable, noojeetest.FaultException} {
-		run(fake.URL, target.CampaignID, f)
-	}
-	// A server that is not there at all.
-	dead := httptest.NewServer(http.NotFoundHandler())
-	dead.Close()
-	run(dead.URL, target.CampaignID, 0)
-
-	secrets := []string{key, "Sup3r%2BSecret%2FKey%3D9f8e", "Sup3r"}
-	for _, err := range errs {
-		var ne *noojee.Error
-		texts := []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)}
-		if errors.As(err, &ne) {
-			texts = append(texts, ne.Message)
-		}
-		for _, s := range texts {
-			for _, sec := range secrets {
-				if strings.Contains(s, sec) {
-					t.Errorf("error leaks the apiKey (%q): %s", sec, s)
-				}
-			}
-		}
-	}
-	if logs.Len() == 0 {
-		t.Fatal("no log lines: the test would prove nothing")
-	}
-	for _, sec := range secrets {
-		if strings.Contains(logs.String(), sec) {
-			t.Errorf("logs leak the apiKey (%q):\n%s", sec, logs.String())
-		}
 	}
 }

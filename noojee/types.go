@@ -16,11 +16,16 @@ const CallBackLayout = "2006/01/02 15:04"
 
 // The system field names the CampaignAPI reserves in a lead body.
 const (
-	FieldExternalID   = "njExternalLeadId"
+	// FieldExternalID is your reference for the lead (Lead.ExternalID).
+	FieldExternalID = "njExternalLeadId"
+	// FieldCallBackDate is when to dial the lead (Lead.CallBack).
 	FieldCallBackDate = "njCallBackDate"
-	FieldPriority     = "njPriority"
+	// FieldPriority is the dialling priority, 0–100 (Lead.Priority).
+	FieldPriority = "njPriority"
+	// FieldContactHours names the lead's contact hours (Lead.ContactHours).
 	FieldContactHours = "njContactHours"
-	FieldDisposition  = "njDisposition"
+	// FieldDisposition is the disposition set by an update (Lead.Disposition).
+	FieldDisposition = "njDisposition"
 )
 
 // Target names the campaign leads go to. TemplateID, CampaignID and
