@@ -183,23 +183,15 @@ func DecodeError(status int, body []byte, requestID string) *Error {
 	return e
 }
 
-// errorFromResponse builds the *Error of a non-2xx response with its
-// messages redacted of the given secrets.
-func errorFromResponse(resp *httpx.Response, secrets []string) *Error {
+// errorFromResponse builds the *Error of a non-2xx response, every server
+// string scrubbed by sc.
+func errorFromResponse(resp *httpx.Response, sc *scrubber) *Error {
 	e := DecodeError(resp.StatusCode, resp.Body, resp.Header.Get("X-Request-Id"))
-	redactMessages(e.Messages, secrets)
+	sc.scrubError(e)
 	if ra, ok := httpx.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 		e.retryAfter = ra
 	}
 	return e
-}
-
-// redactMessages scrubs server messages in place: a server echoing a
-// rejected value could echo an SSN.
-func redactMessages(msgs []string, secrets []string) {
-	for i, m := range msgs {
-		msgs[i] = httpx.RedactString(m, secrets...)
-	}
 }
 
 // tokenResponse is the token endpoint's answer in both documented forms:

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -294,7 +295,7 @@ func TestSecretsAndSSNNeverLeak(t *testing.T) {
 		var logs syncBuffer
 		c := gockClient(t, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 		gock.New(gockHost).Post("/oauth2/token").Reply(401).
-			BodyString(`{"error":"invalid_client","error_description":"unknown secret ` + gockSecret + ` for ` + gockID + `"}`)
+			BodyString(`{"error":"invalid_client:` + gockSecret + `","error_description":"unknown secret ` + gockSecret + ` for ` + gockID + `"}`)
 		rep, err := c.BulkCustomersBySourceID(context.Background(), []Customer{{Source: "S", SourceID: "A"}})
 		if err == nil || !rep.Balanced() || rep.NotAttempted != 1 {
 			t.Fatalf("rep %+v err %v", rep, err)
@@ -334,6 +335,56 @@ func TestSecretsAndSSNNeverLeak(t *testing.T) {
 		}
 		if !strings.Contains(err.Error(), "#/customers/0/ssn") {
 			t.Errorf("the message should still say what was wrong: %s", err)
+		}
+	})
+	t.Run("short ssn echoed by a rejection and by a failed entry", func(t *testing.T) {
+		// httpx ignores literal secrets under four characters; the SSN "907"
+		// must still be scrubbed, and the record index must survive.
+		defer gock.Off()
+		var logs syncBuffer
+		noTime := func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		}
+		c := gockClient(t, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: noTime}))))
+		mockToken("token_new.json")
+		in := []Customer{{Source: "S", SourceID: "A"}, {Source: "S", SourceID: "B", SSN: "907"}, {Source: "S", SourceID: "C", SSN: "1"}}
+		gock.New(gockBase).Post("/customers/bulk/sourceId").Reply(400).SetHeader("X-Request-Id", "rid-a").BodyString(
+			`{"error":{"code":10007,"status":400,"type":"SchemaValidationException","messages":["#/customers/1/ssn: string [907] does not match pattern; 907 refused"]}}`)
+		gock.New(gockBase).Post("/customers/bulk/sourceId").
+			AddMatcher(exactBody([]byte(`{"customers":[{"source":"S","sourceId":"A"},{"source":"S","sourceId":"C","ssn":"1"}]}`))).
+			Reply(200).SetHeader("X-Request-Id", "rid-b").BodyString(
+			`{"data":[{"action":"create","id":5,"key":"A","lookupKey":"sourceId","success":true},` +
+				`{"key":"C","success":false,"ssn":"1","error":{"code":"E 1","type":"Ssn 1","messages":["ssn 1 is taken"]}}],"total":2}`)
+		rep, err := c.BulkCustomersBySourceID(context.Background(), in)
+		if !rep.Balanced() || rep.Succeeded != 1 || rep.Failed != 2 || rep.Outcomes[0].Status != batch.Succeeded {
+			t.Fatalf("rep %+v", rep)
+		}
+		var pe *Error
+		if !errors.As(rep.Outcomes[1].Err, &pe) || pe.Code != CodeSchemaValidation {
+			t.Fatalf("record 1: %v", rep.Outcomes[1].Err)
+		}
+		wantMsgs := []string{"#/customers/1/ssn: string [REDACTED] does not match pattern; REDACTED refused"}
+		if d := cmp.Diff(wantMsgs, pe.Messages); d != "" {
+			t.Errorf("record 1 messages (-want +got):\n%s", d)
+		}
+		if !errors.As(rep.Outcomes[2].Err, &pe) || pe.Type != "Ssn REDACTED" || pe.CodeText != "E REDACTED" {
+			t.Fatalf("record 2: %+v", pe)
+		}
+		r2 := rep.Outcomes[2].Result
+		if d := cmp.Diff([]string{"ssn REDACTED is taken"}, r2.Messages); d != "" {
+			t.Errorf("record 2 messages (-want +got):\n%s", d)
+		}
+		if strings.Contains(string(r2.Raw), `"1"`) || strings.Contains(string(r2.Raw), "ssn 1 ") {
+			t.Errorf("raw entry holds the SSN: %s", r2.Raw)
+		}
+		short := regexp.MustCompile(`\b907\b`)
+		for what, s := range map[string]string{"error": err.Error(), "logs": logs.String(), "record 1": rep.Outcomes[1].Err.Error()} {
+			if short.MatchString(s) {
+				t.Errorf("%s holds the SSN: %s", what, s)
+			}
 		}
 	})
 }

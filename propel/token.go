@@ -50,7 +50,7 @@ func (s *clientCredentials) Token() (*oauth2.Token, error) {
 		return nil, err
 	}
 	if !isSuccess(resp.StatusCode) {
-		e := errorFromResponse(resp, []string{s.secret})
+		e := errorFromResponse(resp, &scrubber{secrets: []string{s.secret}})
 		e.token = true
 		return nil, e
 	}
