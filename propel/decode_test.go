@@ -49,6 +49,11 @@ func TestDecodeSeed400(t *testing.T) {
 	if !errors.Is(got, ErrInvalidPayload) || got.Retryable() || got.StopRun() || !isolate(got) {
 		t.Fatalf("classification of 10007 wrong: %v", got)
 	}
+	// without an HTTP status (a caller decoding a stored body), the
+	// envelope's own status is used
+	if got := DecodeError(0, readTestdata(t, "seed_400.json"), ""); got.HTTPStatus != 400 {
+		t.Fatalf("envelope status not decoded: %d", got.HTTPStatus)
+	}
 	const wantMsg = "propel: 400 Bad Request SchemaValidationException (10007): #/customers/0: extraneous key [company] is not permitted [x-request-id req-1]"
 	if got.Error() != wantMsg {
 		t.Fatalf("message\n got %q\nwant %q", got.Error(), wantMsg)

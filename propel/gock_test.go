@@ -388,3 +388,42 @@ func TestSecretsAndSSNNeverLeak(t *testing.T) {
 		}
 	})
 }
+
+// TestSeedBodiesReachTheReport: the seed's 200 body becomes the record's
+// Result field for field, and its 400 body the record's *Error.
+func TestSeedBodiesReachTheReport(t *testing.T) {
+	defer gock.Off()
+	c := gockClient(t)
+	mockToken("token_new.json")
+	rec := Customer{Source: "MY_CRM", SourceID: "3002196", Language: "NL"}
+	gock.New(gockBase).Post("/customers/bulk/sourceId").Reply(200).
+		SetHeader("X-Request-Id", "rid-200").File(filepath.Join("testdata", "seed_200.json"))
+	rep, err := c.BulkCustomersBySourceID(context.Background(), []Customer{rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Result{Action: "update", ID: 25494, Key: "3002196", LookupKey: "sourceId", Success: true}
+	if d := cmp.Diff(want, rep.Outcomes[0].Result); d != "" {
+		t.Fatalf("seed 200 result (-want +got):\n%s", d)
+	}
+
+	gock.New(gockBase).Post("/customers/bulk/sourceId").Reply(400).
+		SetHeader("X-Request-Id", "rid-400").File(filepath.Join("testdata", "seed_400.json"))
+	rep, err = c.BulkCustomersBySourceID(context.Background(), []Customer{rec})
+	if !rep.Balanced() || rep.Failed != 1 || rep.Requests != 1 {
+		t.Fatalf("seed 400 report %+v", rep)
+	}
+	var got *Error
+	if !errors.As(err, &got) {
+		t.Fatalf("err %v, want a *propel.Error", err)
+	}
+	wantErr := &Error{
+		Code: CodeSchemaValidation, HTTPStatus: 400, Type: "SchemaValidationException",
+		Messages:  []string{"#/customers/0: extraneous key [company] is not permitted"},
+		MoreInfo:  "https://www.propel.us/docs/errors/10007",
+		RequestID: "rid-400",
+	}
+	if d := cmp.Diff(wantErr, got, cmp.AllowUnexported(Error{})); d != "" {
+		t.Fatalf("seed 400 error (-want +got):\n%s", d)
+	}
+}
