@@ -2,7 +2,10 @@ package propel
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
+
+	"github.com/crmbatch/crmbatch/internal/httpx"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -59,4 +62,27 @@ func TestScrubberRaw(t *testing.T) {
 	if d := cmp.Diff(want, m); d != "" {
 		t.Fatalf("(-want +got):\n%s", d)
 	}
+}
+
+// FuzzScrubberText: scrubbing never panics, keeps the item path, and
+// leaves no SSN standing alone after it.
+func FuzzScrubberText(f *testing.F) {
+	f.Add("#/customers/0/ssn: string [12] does not match pattern", "12")
+	f.Add("#/customers/12: extraneous key [company] is not permitted", "12")
+	f.Add("ssn 123-45-6789 taken", "123-45-6789")
+	f.Fuzz(func(t *testing.T, msg, ssn string) {
+		if ssn == "" {
+			return
+		}
+		sc := &scrubber{ssns: []string{ssn}}
+		got := sc.text(msg)
+		path := itemPathPrefix.FindString(msg)
+		if len(ssn) < shortSecret && !strings.HasPrefix(got, path) {
+			t.Fatalf("path %q lost: %q", path, got)
+		}
+		rest := got[len(itemPathPrefix.FindString(got)):]
+		if replaceSSN(rest, ssn) != rest && !strings.Contains(httpx.Redacted, ssn) {
+			t.Fatalf("SSN %q left in %q (from %q)", ssn, got, msg)
+		}
+	})
 }
