@@ -35,14 +35,19 @@ func TestDecodeSeed200(t *testing.T) {
 	}
 }
 
-func TestDecodeSeed400(t *testing.T) {
-	got := DecodeError(400, readTestdata(t, "seed_400.json"), "req-1")
-	want := &Error{
+// seed400 is the seed's 400 body decoded, field for field.
+func seed400(requestID string) *Error {
+	return &Error{
 		Code: CodeSchemaValidation, HTTPStatus: 400, Type: "SchemaValidationException",
 		Messages:  []string{"#/customers/0: extraneous key [company] is not permitted"},
 		MoreInfo:  "https://www.propel.us/docs/errors/10007",
-		RequestID: "req-1",
+		RequestID: requestID,
 	}
+}
+
+func TestDecodeSeed400(t *testing.T) {
+	got := DecodeError(400, readTestdata(t, "seed_400.json"), "req-1")
+	want := seed400("req-1")
 	if d := cmp.Diff(want, got, cmp.AllowUnexported(Error{})); d != "" {
 		t.Fatalf("seed 400 (-want +got):\n%s", d)
 	}
