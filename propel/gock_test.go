@@ -421,3 +421,39 @@ func TestSeedBodiesReachTheReport(t *testing.T) {
 		t.Fatalf("seed 400 error (-want +got):\n%s", d)
 	}
 }
+
+// TestRejectionsByClass: what each kind of refusal does to a two-record
+// request: a bad body or lookup and a 404 fail it at once, a 500 is
+// retried up to the policy's attempts, and a 403 stops the run.
+func TestRejectionsByClass(t *testing.T) {
+	tests := []struct {
+		name                               string
+		status                             int
+		body                               string
+		requests, failed, notAttempted     int
+		wantInvalid, wantNotFound, wantUna bool
+	}{
+		{"10005 invalid JSON", 400, `{"error":{"code":10005,"status":400,"type":"InvalidJSONPayload","messages":["bad"]}}`, 1, 2, 0, true, false, false},
+		{"10006 invalid lookup key", 400, `{"error":{"code":"10006","status":400,"type":"InvalidLookupKey"}}`, 1, 2, 0, true, false, false},
+		{"10008 not found", 404, `{"error":{"code":10008,"status":404,"type":"NotFound"}}`, 1, 2, 0, false, true, false},
+		{"500 retried", 500, `{"error":{"status":500,"type":"InternalServerError"}}`, fastRetry.MaxAttempts, 2, 0, false, false, false},
+		{"403 stops the run", 403, `{"error":{"status":403,"type":"Forbidden"}}`, 1, 0, 2, false, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer gock.Off()
+			c := gockClient(t)
+			mockToken("token_new.json")
+			gock.New(gockBase).Post("/customers/bulk/sourceId").Persist().Reply(tt.status).BodyString(tt.body)
+			rep, err := c.BulkCustomersBySourceID(context.Background(), []Customer{{Source: "S", SourceID: "A"}, {Source: "S", SourceID: "B"}})
+			if !rep.Balanced() || rep.Requests != tt.requests || rep.Failed != tt.failed || rep.NotAttempted != tt.notAttempted {
+				t.Fatalf("requests %d failed %d not attempted %d; want %d %d %d (err %v)",
+					rep.Requests, rep.Failed, rep.NotAttempted, tt.requests, tt.failed, tt.notAttempted, err)
+			}
+			got := []bool{errors.Is(err, ErrInvalidPayload), errors.Is(err, ErrNotFound), errors.Is(err, ErrUnauthorized)}
+			if d := cmp.Diff([]bool{tt.wantInvalid, tt.wantNotFound, tt.wantUna}, got); d != "" {
+				t.Fatalf("[invalid notfound unauthorized] (-want +got):\n%s", d)
+			}
+		})
+	}
+}
