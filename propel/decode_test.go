@@ -225,6 +225,7 @@ func FuzzDecodeError(f *testing.F) {
 		if e == nil {
 			t.Fatal("nil error")
 		}
+		(&scrubber{ssns: []string{"1", "123-45-6789"}}).scrubError(e)
 		_ = e.Error()
 		_ = splitNamed(e, "customers", 5)
 	})

@@ -267,6 +267,11 @@ func TestShortLivedTokens(t *testing.T) {
 	if n := len(srv.Customers()); n != 50 {
 		t.Fatalf("%d stored", n)
 	}
+	// a token about to expire is replaced before it is used: no request
+	// was refused (a refused one would count twice) and each run fetched one
+	if srv.Requests() != 5 || srv.TokenRequests() != 5 {
+		t.Fatalf("bulk requests %d, token requests %d; want 5 and 5", srv.Requests(), srv.TokenRequests())
+	}
 }
 
 // injectKey is an http.RoundTripper that adds key:value to the first
