@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
-	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
 // spec describes one bulk endpoint to the shared send logic.
@@ -71,7 +70,7 @@ func send[T any](ctx context.Context, c *Client, s *spec[T], chunk []T) ([]batch
 	if err != nil {
 		return nil, err
 	}
-	secrets := chunkSecrets(c, s, chunk)
+	sc := chunkScrubber(c, s, chunk)
 	reqID := resp.Header.Get("X-Request-Id")
 	if isSuccess(resp.StatusCode) {
 		br, err := DecodeBulkResponse(resp.Body)
@@ -80,9 +79,9 @@ func send[T any](ctx context.Context, c *Client, s *spec[T], chunk []T) ([]batch
 			// idempotent by key: sending it again is safe.
 			return nil, batch.Retryable(withRequestID(err, reqID), 0)
 		}
-		return match(chunk, s.lookup, br, resp.StatusCode, reqID, secrets), nil
+		return match(chunk, s.lookup, br, resp.StatusCode, reqID, sc), nil
 	}
-	e := errorFromResponse(resp, secrets)
+	e := errorFromResponse(resp, sc)
 	if e.Code == CodeSchemaValidation {
 		if res := splitNamed(e, s.field, len(chunk)); res != nil {
 			return res, nil
@@ -116,27 +115,12 @@ func encodeBulk[T any](field string, chunk []T, directives []Directive) ([]byte,
 	return b.Bytes(), nil
 }
 
-// chunkSecrets lists the values to scrub from a chunk's server messages:
-// the client's secrets and the chunk's SSNs.
-func chunkSecrets[T any](c *Client, s *spec[T], chunk []T) []string {
-	out := append([]string(nil), c.secrets...)
-	if s.ssn == nil {
-		return out
-	}
-	for _, r := range chunk {
-		if v := s.ssn(r); v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
 // match pairs the response's entries with the chunk's records by key (the
 // n-th entry with a key goes to the n-th record with that lookup value).
 // Entries without a key are paired by position only when the response has
 // exactly one entry per record. A record left without an entry is sent
 // again (ErrNoResult).
-func match[T any](chunk []T, lookup func(T) string, br *BulkResponse, status int, reqID string, secrets []string) []batch.Result[Result] {
+func match[T any](chunk []T, lookup func(T) string, br *BulkResponse, status int, reqID string, sc *scrubber) []batch.Result[Result] {
 	out := make([]batch.Result[Result], len(chunk))
 	done := make([]bool, len(chunk))
 	queues := make(map[string][]int, len(chunk))
@@ -158,12 +142,12 @@ func match[T any](chunk []T, lookup func(T) string, br *BulkResponse, status int
 		}
 		i := q[0]
 		queues[k] = q[1:]
-		out[i], done[i] = entryResult(en, status, reqID, secrets), true
+		out[i], done[i] = entryResult(en, status, reqID, sc), true
 	}
 	if len(keyless) > 0 && len(br.Data) == len(chunk) {
 		for _, n := range keyless {
 			if !done[n] {
-				out[n], done[n] = entryResult(&br.Data[n], status, reqID, secrets), true
+				out[n], done[n] = entryResult(&br.Data[n], status, reqID, sc), true
 			}
 		}
 	}
@@ -175,20 +159,19 @@ func match[T any](chunk []T, lookup func(T) string, br *BulkResponse, status int
 	return out
 }
 
-// entryResult turns one response entry into a record's result.
-func entryResult(en *Entry, status int, reqID string, secrets []string) batch.Result[Result] {
-	r := Result{Action: en.Action, ID: en.ID, Key: en.Key, LookupKey: en.LookupKey, Success: en.Success, Messages: en.Messages}
+// entryResult turns one response entry into a record's result, every
+// server string scrubbed.
+func entryResult(en *Entry, status int, reqID string, sc *scrubber) batch.Result[Result] {
+	msgs := append([]string(nil), en.Messages...)
+	sc.texts(msgs)
+	r := Result{Action: en.Action, ID: en.ID, Key: en.Key, LookupKey: en.LookupKey, Success: en.Success, Messages: msgs}
 	if en.Success {
 		return batch.Result[Result]{Value: r}
 	}
-	msgs := append([]string(nil), en.Messages...)
-	redactMessages(msgs, secrets)
-	r.Messages = msgs
-	if en.Raw != nil {
-		r.Raw = json.RawMessage(httpx.RedactString(string(en.Raw), secrets...))
-	}
+	r.Raw = sc.raw(en.Raw)
 	e := &Error{HTTPStatus: status, Type: en.Type, Messages: msgs, RequestID: reqID, Item: true}
 	e.setCode(en.Code)
+	sc.scrubError(e)
 	return batch.Result[Result]{Value: r, Err: e}
 }
 

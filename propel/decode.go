@@ -13,27 +13,45 @@ import (
 	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
-// BulkResponse is the body of a 2xx bulk answer:
-// {"data":[...],"messages":["Completed"],"total":1}.
+// BulkResponse is the body of a 2xx bulk answer, as in the API's example:
+//
+//	{"data":[{"action":"update","id":25494,"key":3002196,"lookupKey":"sourceId","success":true}],
+//	 "messages":["Completed"],"total":1}
 type BulkResponse struct {
-	Data     []Entry
+	// Data has one entry per record sent.
+	Data []Entry
+	// Messages is the answer's "messages" (a lone string is accepted too).
 	Messages []string
-	Total    int
+	// Total is the answer's "total" (a number or a numeric string).
+	Total int
 }
 
-// Entry is one element of a bulk response's data. Key holds the lookup
-// value as text whether it came as a number or a string.
+// Entry is one element of a bulk response's data. The documented members
+// are action, id, key, lookupKey and success; a failed entry's shape is not
+// documented, so code, type, message(s) and an "error" object or string
+// are read wherever they appear.
 type Entry struct {
-	Action    string
-	ID        int64
-	Key       string
-	HasKey    bool
+	// Action is "create" or "update".
+	Action string
+	// ID is Propeller's id of the record (a number or a numeric string).
+	ID int64
+	// Key echoes the record's lookup value as text, whether it came as a
+	// number (3002196) or a string ("C-1002").
+	Key string
+	// HasKey reports whether the entry had a non-empty key; entries
+	// without one are matched to records by position.
+	HasKey bool
+	// LookupKey is "id", "sourceId" or "code".
 	LookupKey string
 	// Success is the entry's flag; an entry without one counts as
 	// successful unless it carries an error.
-	Success  bool
-	Code     string
-	Type     string
+	Success bool
+	// Code is the failed entry's error code as sent, if any.
+	Code string
+	// Type is the failed entry's error type, e.g. "ParentCompanyNotFound".
+	Type string
+	// Messages is everything the entry said: "message", "messages" and
+	// those of its "error".
 	Messages []string
 	// Raw is a failed entry as received, whatever its shape.
 	Raw json.RawMessage
@@ -183,23 +201,15 @@ func DecodeError(status int, body []byte, requestID string) *Error {
 	return e
 }
 
-// errorFromResponse builds the *Error of a non-2xx response with its
-// messages redacted of the given secrets.
-func errorFromResponse(resp *httpx.Response, secrets []string) *Error {
+// errorFromResponse builds the *Error of a non-2xx response, every server
+// string scrubbed by sc.
+func errorFromResponse(resp *httpx.Response, sc *scrubber) *Error {
 	e := DecodeError(resp.StatusCode, resp.Body, resp.Header.Get("X-Request-Id"))
-	redactMessages(e.Messages, secrets)
+	sc.scrubError(e)
 	if ra, ok := httpx.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 		e.retryAfter = ra
 	}
 	return e
-}
-
-// redactMessages scrubs server messages in place: a server echoing a
-// rejected value could echo an SSN.
-func redactMessages(msgs []string, secrets []string) {
-	for i, m := range msgs {
-		msgs[i] = httpx.RedactString(m, secrets...)
-	}
 }
 
 // tokenResponse is the token endpoint's answer in both documented forms:

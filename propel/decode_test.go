@@ -35,19 +35,29 @@ func TestDecodeSeed200(t *testing.T) {
 	}
 }
 
-func TestDecodeSeed400(t *testing.T) {
-	got := DecodeError(400, readTestdata(t, "seed_400.json"), "req-1")
-	want := &Error{
+// seed400 is the seed's 400 body decoded, field for field.
+func seed400(requestID string) *Error {
+	return &Error{
 		Code: CodeSchemaValidation, HTTPStatus: 400, Type: "SchemaValidationException",
 		Messages:  []string{"#/customers/0: extraneous key [company] is not permitted"},
 		MoreInfo:  "https://www.propel.us/docs/errors/10007",
-		RequestID: "req-1",
+		RequestID: requestID,
 	}
+}
+
+func TestDecodeSeed400(t *testing.T) {
+	got := DecodeError(400, readTestdata(t, "seed_400.json"), "req-1")
+	want := seed400("req-1")
 	if d := cmp.Diff(want, got, cmp.AllowUnexported(Error{})); d != "" {
 		t.Fatalf("seed 400 (-want +got):\n%s", d)
 	}
 	if !errors.Is(got, ErrInvalidPayload) || got.Retryable() || got.StopRun() || !isolate(got) {
 		t.Fatalf("classification of 10007 wrong: %v", got)
+	}
+	// without an HTTP status (a caller decoding a stored body), the
+	// envelope's own status is used
+	if got := DecodeError(0, readTestdata(t, "seed_400.json"), ""); got.HTTPStatus != 400 {
+		t.Fatalf("envelope status not decoded: %d", got.HTTPStatus)
 	}
 	const wantMsg = "propel: 400 Bad Request SchemaValidationException (10007): #/customers/0: extraneous key [company] is not permitted [x-request-id req-1]"
 	if got.Error() != wantMsg {
@@ -197,7 +207,7 @@ func FuzzDecodeBulkResponse(f *testing.F) {
 		if err == nil {
 			// matching against a chunk must not panic either
 			chunk := []Customer{{SourceID: "3002196"}, {SourceID: "C-1002"}, {SourceID: "C-9"}}
-			res := match(chunk, func(c Customer) string { return c.SourceID }, br, 200, "r", nil)
+			res := match(chunk, func(c Customer) string { return c.SourceID }, br, 200, "r", &scrubber{ssns: []string{"9"}})
 			if len(res) != len(chunk) {
 				t.Fatalf("%d results for %d records", len(res), len(chunk))
 			}
@@ -215,6 +225,7 @@ func FuzzDecodeError(f *testing.F) {
 		if e == nil {
 			t.Fatal("nil error")
 		}
+		(&scrubber{ssns: []string{"1", "123-45-6789"}}).scrubError(e)
 		_ = e.Error()
 		_ = splitNamed(e, "customers", 5)
 	})

@@ -31,8 +31,14 @@
 // Records are checked before anything is sent (required keys, email and
 // date formats, gender M/F/U, two-letter country codes, Y/N flags), and
 // nothing the API does not know is ever sent: every empty optional field is
-// left out of the JSON. Social security numbers never appear in an error or
-// a log line.
+// left out of the JSON.
+//
+// Social security numbers never appear in an error, a log line or a printed
+// record: Customer and Contact print and log "REDACTED" in their place, and
+// every string the server answers (messages, types, codes, failed entries)
+// has the request's SSNs replaced, however short, as well as any value the
+// server quotes in a message about an "ssn" field. The client secret is
+// scrubbed the same way.
 //
 // Package propeltest is an in-memory fake of these endpoints for tests.
 package propel

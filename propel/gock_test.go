@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -294,7 +295,7 @@ func TestSecretsAndSSNNeverLeak(t *testing.T) {
 		var logs syncBuffer
 		c := gockClient(t, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 		gock.New(gockHost).Post("/oauth2/token").Reply(401).
-			BodyString(`{"error":"invalid_client","error_description":"unknown secret ` + gockSecret + ` for ` + gockID + `"}`)
+			BodyString(`{"error":"invalid_client:` + gockSecret + `","error_description":"unknown secret ` + gockSecret + ` for ` + gockID + `"}`)
 		rep, err := c.BulkCustomersBySourceID(context.Background(), []Customer{{Source: "S", SourceID: "A"}})
 		if err == nil || !rep.Balanced() || rep.NotAttempted != 1 {
 			t.Fatalf("rep %+v err %v", rep, err)
@@ -336,4 +337,123 @@ func TestSecretsAndSSNNeverLeak(t *testing.T) {
 			t.Errorf("the message should still say what was wrong: %s", err)
 		}
 	})
+	t.Run("short ssn echoed by a rejection and by a failed entry", func(t *testing.T) {
+		// httpx ignores literal secrets under four characters; the SSN "907"
+		// must still be scrubbed, and the record index must survive.
+		defer gock.Off()
+		var logs syncBuffer
+		noTime := func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		}
+		c := gockClient(t, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: noTime}))))
+		mockToken("token_new.json")
+		in := []Customer{{Source: "S", SourceID: "A"}, {Source: "S", SourceID: "B", SSN: "907"}, {Source: "S", SourceID: "C", SSN: "1"}}
+		gock.New(gockBase).Post("/customers/bulk/sourceId").Reply(400).SetHeader("X-Request-Id", "rid-a").BodyString(
+			`{"error":{"code":10007,"status":400,"type":"SchemaValidationException","messages":["#/customers/1/ssn: string [907] does not match pattern; 907 refused"]}}`)
+		gock.New(gockBase).Post("/customers/bulk/sourceId").
+			AddMatcher(exactBody([]byte(`{"customers":[{"source":"S","sourceId":"A"},{"source":"S","sourceId":"C","ssn":"1"}]}`))).
+			Reply(200).SetHeader("X-Request-Id", "rid-b").BodyString(
+			`{"data":[{"action":"create","id":5,"key":"A","lookupKey":"sourceId","success":true},` +
+				`{"key":"C","success":false,"ssn":"1","error":{"code":"E 1","type":"Ssn 1","messages":["ssn 1 is taken"]}}],"total":2}`)
+		rep, err := c.BulkCustomersBySourceID(context.Background(), in)
+		if !rep.Balanced() || rep.Succeeded != 1 || rep.Failed != 2 || rep.Outcomes[0].Status != batch.Succeeded {
+			t.Fatalf("rep %+v", rep)
+		}
+		var pe *Error
+		if !errors.As(rep.Outcomes[1].Err, &pe) || pe.Code != CodeSchemaValidation {
+			t.Fatalf("record 1: %v", rep.Outcomes[1].Err)
+		}
+		wantMsgs := []string{"#/customers/1/ssn: string [REDACTED] does not match pattern; REDACTED refused"}
+		if d := cmp.Diff(wantMsgs, pe.Messages); d != "" {
+			t.Errorf("record 1 messages (-want +got):\n%s", d)
+		}
+		if !errors.As(rep.Outcomes[2].Err, &pe) || pe.Type != "Ssn REDACTED" || pe.CodeText != "E REDACTED" {
+			t.Fatalf("record 2: %+v", pe)
+		}
+		r2 := rep.Outcomes[2].Result
+		if d := cmp.Diff([]string{"ssn REDACTED is taken"}, r2.Messages); d != "" {
+			t.Errorf("record 2 messages (-want +got):\n%s", d)
+		}
+		if strings.Contains(string(r2.Raw), `"1"`) || strings.Contains(string(r2.Raw), "ssn 1 ") {
+			t.Errorf("raw entry holds the SSN: %s", r2.Raw)
+		}
+		short := regexp.MustCompile(`\b907\b`)
+		for what, s := range map[string]string{"error": err.Error(), "logs": logs.String(), "record 1": rep.Outcomes[1].Err.Error()} {
+			if short.MatchString(s) {
+				t.Errorf("%s holds the SSN: %s", what, s)
+			}
+		}
+	})
+}
+
+// TestSeedBodiesReachTheReport: the seed's 200 body becomes the record's
+// Result field for field, and its 400 body the record's *Error.
+func TestSeedBodiesReachTheReport(t *testing.T) {
+	defer gock.Off()
+	c := gockClient(t)
+	mockToken("token_new.json")
+	rec := Customer{Source: "MY_CRM", SourceID: "3002196", Language: "NL"}
+	gock.New(gockBase).Post("/customers/bulk/sourceId").Reply(200).
+		SetHeader("X-Request-Id", "rid-200").File(filepath.Join("testdata", "seed_200.json"))
+	rep, err := c.BulkCustomersBySourceID(context.Background(), []Customer{rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Result{Action: "update", ID: 25494, Key: "3002196", LookupKey: "sourceId", Success: true}
+	if d := cmp.Diff(want, rep.Outcomes[0].Result); d != "" {
+		t.Fatalf("seed 200 result (-want +got):\n%s", d)
+	}
+
+	gock.New(gockBase).Post("/customers/bulk/sourceId").Reply(400).
+		SetHeader("X-Request-Id", "rid-400").File(filepath.Join("testdata", "seed_400.json"))
+	rep, err = c.BulkCustomersBySourceID(context.Background(), []Customer{rec})
+	if !rep.Balanced() || rep.Failed != 1 || rep.Requests != 1 {
+		t.Fatalf("seed 400 report %+v", rep)
+	}
+	var got *Error
+	if !errors.As(err, &got) {
+		t.Fatalf("err %v, want a *propel.Error", err)
+	}
+	if d := cmp.Diff(seed400("rid-400"), got, cmp.AllowUnexported(Error{})); d != "" {
+		t.Fatalf("seed 400 error (-want +got):\n%s", d)
+	}
+}
+
+// TestRejectionsByClass: what each kind of refusal does to a two-record
+// request: a bad body or lookup and a 404 fail it at once, a 500 is
+// retried up to the policy's attempts, and a 403 stops the run.
+func TestRejectionsByClass(t *testing.T) {
+	tests := []struct {
+		name                               string
+		status                             int
+		body                               string
+		requests, failed, notAttempted     int
+		wantInvalid, wantNotFound, wantUna bool
+	}{
+		{"10005 invalid JSON", 400, `{"error":{"code":10005,"status":400,"type":"InvalidJSONPayload","messages":["bad"]}}`, 1, 2, 0, true, false, false},
+		{"10006 invalid lookup key", 400, `{"error":{"code":"10006","status":400,"type":"InvalidLookupKey"}}`, 1, 2, 0, true, false, false},
+		{"10008 not found", 404, `{"error":{"code":10008,"status":404,"type":"NotFound"}}`, 1, 2, 0, false, true, false},
+		{"500 retried", 500, `{"error":{"status":500,"type":"InternalServerError"}}`, fastRetry.MaxAttempts, 2, 0, false, false, false},
+		{"403 stops the run", 403, `{"error":{"status":403,"type":"Forbidden"}}`, 1, 0, 2, false, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer gock.Off()
+			c := gockClient(t)
+			mockToken("token_new.json")
+			gock.New(gockBase).Post("/customers/bulk/sourceId").Persist().Reply(tt.status).BodyString(tt.body)
+			rep, err := c.BulkCustomersBySourceID(context.Background(), []Customer{{Source: "S", SourceID: "A"}, {Source: "S", SourceID: "B"}})
+			if !rep.Balanced() || rep.Requests != tt.requests || rep.Failed != tt.failed || rep.NotAttempted != tt.notAttempted {
+				t.Fatalf("requests %d failed %d not attempted %d; want %d %d %d (err %v)",
+					rep.Requests, rep.Failed, rep.NotAttempted, tt.requests, tt.failed, tt.notAttempted, err)
+			}
+			got := []bool{errors.Is(err, ErrInvalidPayload), errors.Is(err, ErrNotFound), errors.Is(err, ErrUnauthorized)}
+			if d := cmp.Diff([]bool{tt.wantInvalid, tt.wantNotFound, tt.wantUna}, got); d != "" {
+				t.Fatalf("[invalid notfound unauthorized] (-want +got):\n%s", d)
+			}
+		})
+	}
 }

@@ -2,6 +2,7 @@ package propel
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"sync"
@@ -50,7 +51,7 @@ func (s *clientCredentials) Token() (*oauth2.Token, error) {
 		return nil, err
 	}
 	if !isSuccess(resp.StatusCode) {
-		e := errorFromResponse(resp, []string{s.secret})
+		e := errorFromResponse(resp, &scrubber{secrets: []string{s.secret}})
 		e.token = true
 		return nil, e
 	}
@@ -62,24 +63,33 @@ func (s *clientCredentials) Token() (*oauth2.Token, error) {
 	return &oauth2.Token{AccessToken: tok, TokenType: "Bearer", Expiry: exp}, nil
 }
 
-// tokenCache hands out a cached token (an oauth2.ReuseTokenSource over the
-// base source) and drops it when the API refuses it.
+// tokenCache hands out the current token, fetching one from src when
+// there is none or it is about to expire (oauth2.Token.Valid), one fetch
+// at a time, and forgets it when the API refuses it.
 type tokenCache struct {
-	base oauth2.TokenSource
-	mu   sync.Mutex
-	cur  oauth2.TokenSource
+	src oauth2.TokenSource
+	mu  sync.Mutex
+	tok *oauth2.Token
 }
 
-func newTokenCache(base oauth2.TokenSource) *tokenCache {
-	return &tokenCache{base: base, cur: oauth2.ReuseTokenSource(nil, base)}
-}
+func newTokenCache(src oauth2.TokenSource) *tokenCache { return &tokenCache{src: src} }
 
 // token returns the current token, fetching one when none is valid.
 func (t *tokenCache) token() (*oauth2.Token, error) {
 	t.mu.Lock()
-	ts := t.cur
-	t.mu.Unlock()
-	return ts.Token()
+	defer t.mu.Unlock()
+	if t.tok.Valid() {
+		return t.tok, nil
+	}
+	tok, err := t.src.Token()
+	if err != nil {
+		return nil, err
+	}
+	if tok == nil || tok.AccessToken == "" {
+		return nil, fmt.Errorf("%w: the token source gave no access token", ErrMalformedResponse)
+	}
+	t.tok = tok
+	return tok, nil
 }
 
 // tokenCtx is token bounded by ctx: a token fetch (which an
@@ -106,16 +116,15 @@ func (t *tokenCache) tokenCtx(ctx context.Context) (*oauth2.Token, error) {
 	}
 }
 
-// refresh drops the cached token if it is still the one the API refused
-// (another worker may already have replaced it), so the next call to token
-// fetches a new one.
+// refresh forgets the cached token if it is still the one the API refused
+// (another worker may already have replaced it), so that the next call to
+// token fetches a new one.
 func (t *tokenCache) refresh(refused string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if tok, err := t.cur.Token(); err == nil && tok.AccessToken != refused {
-		return
+	if t.tok != nil && t.tok.AccessToken == refused {
+		t.tok = nil
 	}
-	t.cur = oauth2.ReuseTokenSource(nil, t.base)
 }
 
 // TokenSourceFunc adapts a function to oauth2.TokenSource, for

@@ -99,7 +99,8 @@ type Customer struct {
 	DateOfBirth string `json:"dateOfBirth,omitempty"`
 	// Gender is GenderMale, GenderFemale or GenderUndefined.
 	Gender string `json:"gender,omitempty"`
-	// SSN is never logged nor put in an error message.
+	// SSN is sent as given but never printed, logged or put in an error
+	// (see the package doc).
 	SSN    string  `json:"ssn,omitempty"`
 	Phone  string  `json:"phone,omitempty"`
 	Mobile string  `json:"mobile,omitempty"`
@@ -148,7 +149,8 @@ type Contact struct {
 	DateOfBirth string `json:"dateOfBirth,omitempty"`
 	// Gender is GenderMale, GenderFemale or GenderUndefined.
 	Gender string `json:"gender,omitempty"`
-	// SSN is never logged nor put in an error message.
+	// SSN is sent as given but never printed, logged or put in an error
+	// (see the package doc).
 	SSN     string `json:"ssn,omitempty"`
 	Phone   string `json:"phone,omitempty"`
 	Mobile  string `json:"mobile,omitempty"`
@@ -226,10 +228,12 @@ type Result struct {
 	// Success is the entry's success flag.
 	Success bool
 	// Messages is what the API said about this record, when it said
-	// anything (a failed entry's message or error).
+	// anything (a failed entry's message or error), with any SSN of the
+	// request replaced by "REDACTED".
 	Messages []string
-	// Raw is a failed entry exactly as the API sent it (SSNs of the
-	// request redacted), for fields this package does not know.
+	// Raw is a failed entry as the API sent it, for members this package
+	// does not know. When it holds an SSN of the request or a secret,
+	// those values are replaced by "REDACTED" and it is encoded again.
 	Raw json.RawMessage
 }
 

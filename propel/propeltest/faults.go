@@ -35,6 +35,11 @@ const (
 	FaultMalformedJSON
 )
 
+// afterWrite reports whether f strikes after the records are saved.
+func (f Fault) afterWrite() bool {
+	return f == FaultServerErrorAfterWrite || f == FaultDropAfterWrite || f == FaultMalformedJSON
+}
+
 // FailNext queues fault f for the next n bulk requests that pass the token
 // check (after any faults already queued).
 func (s *Server) FailNext(n int, f Fault) {

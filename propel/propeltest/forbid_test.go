@@ -25,11 +25,12 @@ func TestForbidKeyFailsOnlyTheItemCarryingIt(t *testing.T) {
 		{Source: "CRM", SourceID: "3", FirstName: "Cy"},
 	}
 	rep, _ := c.BulkCustomersBySourceID(context.Background(), customers)
-	if rep.Succeeded != 2 || rep.Failed != 1 || rep.Outcomes[1].Status.String() != "failed" {
-		t.Fatalf("succeeded %d failed %d; want record 1 alone failed", rep.Succeeded, rep.Failed)
+	if !rep.Balanced() || rep.Succeeded != 2 || rep.Failed != 1 || rep.Outcomes[1].Status.String() != "failed" || rep.Requests != 2 {
+		t.Fatalf("succeeded %d failed %d in %d requests; want record 1 alone failed, the others resent once", rep.Succeeded, rep.Failed, rep.Requests)
 	}
 	var pe *propel.Error
-	if !errors.As(rep.Outcomes[1].Err, &pe) || pe.Code != 10007 {
+	want := []string{"#/customers/1: extraneous key [middleName] is not permitted"}
+	if !errors.As(rep.Outcomes[1].Err, &pe) || pe.Code != 10007 || len(pe.Messages) != 1 || pe.Messages[0] != want[0] {
 		t.Errorf("err = %v, want a 10007 *propel.Error", rep.Outcomes[1].Err)
 	}
 	if got := len(srv.Customers()); got != 2 {

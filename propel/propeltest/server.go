@@ -78,7 +78,7 @@ func NewServer() *Server {
 	mux.HandleFunc("POST /oauth2/token", s.handleToken)
 	mux.HandleFunc("POST /v2/{resource}/bulk/{lookup}", s.handleBulk)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "", 10008, "NotFound", "no such endpoint: "+r.Method+" "+r.URL.Path)
+		writeError(w, http.StatusNotFound, 10008, "NotFound", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
 	s.Server = httptest.NewServer(mux)
 	return s
@@ -229,7 +229,7 @@ func (s *Server) handleBulk(w http.ResponseWriter, r *http.Request) {
 	tok, ok := s.authorized(r)
 	if !ok {
 		s.mu.Unlock()
-		writeError(w, http.StatusUnauthorized, "", 0, "InvalidToken", "access token missing, invalid or expired")
+		writeError(w, http.StatusUnauthorized, 0, "InvalidToken", "access token missing, invalid or expired")
 		return
 	}
 	var fault Fault
@@ -239,51 +239,51 @@ func (s *Server) handleBulk(w http.ResponseWriter, r *http.Request) {
 	slow := s.slow
 	s.mu.Unlock()
 
-	switch fault {
-	case FaultExpireToken:
-		s.mu.Lock()
-		delete(s.tokens, tok)
-		s.mu.Unlock()
-		writeError(w, http.StatusUnauthorized, "", 0, "InvalidToken", "access token expired")
+	if !fault.afterWrite() && s.strike(w, r, fault, tok, slow) {
 		return
-	case FaultServerError:
-		writeError(w, http.StatusInternalServerError, "", 0, "InternalServerError", "internal server error")
-		return
-	case FaultBadGateway:
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(http.StatusBadGateway)
-		_, _ = io.WriteString(w, "<html><body>502 Bad Gateway</body></html>")
-		return
-	case FaultUnavailable:
-		w.Header().Set("Retry-After", "0")
-		writeError(w, http.StatusServiceUnavailable, "", 0, "ServiceUnavailable", "try again later")
-		return
-	case FaultDrop:
-		drop(w)
-		return
-	case FaultSlow:
-		select {
-		case <-time.After(slow):
-		case <-r.Context().Done():
-		}
 	}
-
 	status, resp := s.process(r.PathValue("resource"), r.PathValue("lookup"), body)
-	switch fault {
-	case FaultServerErrorAfterWrite:
-		writeError(w, http.StatusInternalServerError, "", 0, "InternalServerError", "internal server error")
-		return
-	case FaultDropAfterWrite:
-		drop(w)
-		return
-	case FaultMalformedJSON:
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"data":[{"action":"upd`)
+	if fault.afterWrite() && s.strike(w, r, fault, tok, slow) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(resp)
+}
+
+// strike injects fault f into the request; it reports whether it answered
+// (or dropped) the request, so that nothing more is to be written.
+func (s *Server) strike(w http.ResponseWriter, r *http.Request, f Fault, tok string, slow time.Duration) bool {
+	switch f {
+	case FaultExpireToken:
+		s.mu.Lock()
+		delete(s.tokens, tok)
+		s.mu.Unlock()
+		writeError(w, http.StatusUnauthorized, 0, "InvalidToken", "access token expired")
+	case FaultServerError, FaultServerErrorAfterWrite:
+		writeError(w, http.StatusInternalServerError, 0, "InternalServerError", "internal server error")
+	case FaultBadGateway:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = io.WriteString(w, "<html><body>502 Bad Gateway</body></html>")
+	case FaultUnavailable:
+		w.Header().Set("Retry-After", "0")
+		writeError(w, http.StatusServiceUnavailable, 0, "ServiceUnavailable", "try again later")
+	case FaultDrop, FaultDropAfterWrite:
+		drop(w)
+	case FaultMalformedJSON:
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"data":[{"action":"upd`)
+	case FaultSlow:
+		select {
+		case <-time.After(slow):
+		case <-r.Context().Done():
+		}
+		return false
+	default:
+		return false
+	}
+	return true
 }
 
 // drop closes the connection without an answer.
@@ -495,7 +495,7 @@ func errorBody(status int, code int, typ string, msgs ...string) (int, []byte) {
 	return status, b
 }
 
-func writeError(w http.ResponseWriter, status int, _ string, code int, typ string, msgs ...string) {
+func writeError(w http.ResponseWriter, status int, code int, typ string, msgs ...string) {
 	_, b := errorBody(status, code, typ, msgs...)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -1,0 +1,90 @@
+package propel
+
+import (
+	"encoding/json"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// The documented fields (issue 6, vendors.md 4.3): what each type may send.
+var (
+	documentedCustomer = []string{"source", "sourceId", "language", "debtorId", "firstName", "middleName",
+		"lastName", "abbreviation", "title", "dateOfBirth", "gender", "ssn", "phone", "mobile", "email",
+		"parent", "primaryLanguage", "addresses",
+		"id"} // the bulk/id variant's key
+	documentedAddress = []string{"type", "code", "company", "firstName", "middleName", "lastName", "gender",
+		"street", "number", "numberExtension", "postalCode", "city", "region", "country", "phone", "mobile",
+		"email", "url", "notes", "icp", "isDefault"}
+	documentedParent = []string{"id", "source", "sourceId"}
+)
+
+// fill sets every field of the struct v points to a non-zero value.
+func fill(v reflect.Value) {
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString("x")
+		case reflect.Int64:
+			f.SetInt(1)
+		case reflect.Pointer:
+			f.Set(reflect.New(f.Type().Elem()))
+			fill(f.Elem())
+		case reflect.Slice:
+			f.Set(reflect.MakeSlice(f.Type(), 1, 1))
+			fill(f.Index(0))
+		}
+	}
+}
+
+// keysOf marshals v and returns its JSON keys, sorted.
+func keysOf(t *testing.T, v any) []string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func sorted(s []string) []string { s = slices.Clone(s); slices.Sort(s); return s }
+
+// TestEveryDocumentedFieldAndNothingElse: a record with every field set
+// sends exactly the documented keys, and an empty one sends none (the API
+// rejects unknown keys and nulls, 10007).
+func TestEveryDocumentedFieldAndNothingElse(t *testing.T) {
+	var full Customer
+	fill(reflect.ValueOf(&full).Elem())
+	if d := cmp.Diff(sorted(documentedCustomer), keysOf(t, full)); d != "" {
+		t.Errorf("customer keys (-documented +sent):\n%s", d)
+	}
+	if d := cmp.Diff(sorted(documentedAddress), keysOf(t, full.Addresses[0])); d != "" {
+		t.Errorf("address keys (-documented +sent):\n%s", d)
+	}
+	if d := cmp.Diff(sorted(documentedParent), keysOf(t, full.Parent)); d != "" {
+		t.Errorf("parent keys (-documented +sent):\n%s", d)
+	}
+	for name, v := range map[string]any{"customer": Customer{}, "address": Address{}, "parent": Parent{},
+		"contact": Contact{}, "company": Company{}, "customer with empty address": Customer{Addresses: []Address{{}}}} {
+		b, _ := json.Marshal(v)
+		want := "{}"
+		if name == "customer with empty address" {
+			want = `{"addresses":[{}]}`
+		}
+		if string(b) != want {
+			t.Errorf("empty %s sends %s, want %s", name, b, want)
+		}
+	}
+}
