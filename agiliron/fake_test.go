@@ -463,21 +463,67 @@ func TestMatchByLeadIDWithoutRecordNumbers(t *testing.T) {
 	}
 }
 
-func TestAddWithoutRecordNumbersIsUnknown(t *testing.T) {
-	e := newEnv(t, false, agiliron.WithBatchSize(10))
-	e.srv.SetOmitRecordNumbers(true)
-	in := newLeads(10)
-	rep, _ := e.c.AddLeadsSeq(context.Background(), func(yield func(agiliron.Lead) bool) {
-		for _, l := range in {
-			if !yield(l) {
+// TestAddWithoutRecordNumbers: when Agiliron leaves out the Record
+// numbers, new leads have no LeadId to be matched by. Unique names place
+// every lead (and the stored lead behind each new LeadId proves the match
+// right); names alike with all leads succeeded still account for every
+// lead, without claiming whose new id is whose; names alike with a failure
+// among them leave the outcome unknown.
+func TestAddWithoutRecordNumbers(t *testing.T) {
+	tests := []struct {
+		name                          string
+		webhook                       bool
+		sameNames                     bool
+		bad                           []int
+		succeeded, rejected, unknown int
+	}{
+		{"unique names/webhook", true, false, []int{2, 7}, 8, 2, 0},
+		{"unique names/polling", false, false, []int{2, 7}, 8, 2, 0},
+		{"same names, all added", true, true, nil, 10, 0, 0},
+		{"same names, one refused", false, true, []int{4}, 0, 0, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, tt.webhook, agiliron.WithBatchSize(10))
+			e.srv.SetOmitRecordNumbers(true)
+			in := newLeads(10, tt.bad...)
+			if tt.sameNames {
+				for i := range in {
+					if in[i].LastName != " " {
+						in[i].LastName = "Lovelace"
+					}
+				}
+			}
+			rep, _ := e.c.AddLeads(context.Background(), in)
+			checkBalanced(t, rep, 10, tt.succeeded, tt.rejected+tt.unknown)
+			var rejected, unknown int
+			for _, o := range rep.Outcomes {
+				switch {
+				case errors.Is(o.Err, agiliron.ErrRejected):
+					rejected++
+					if o.Result.Message != agilirontest.MsgLastNameBlank || in[o.Index].LastName != " " {
+						t.Fatalf("outcome %d = %+v", o.Index, o)
+					}
+				case errors.Is(o.Err, agiliron.ErrOutcomeUnknown):
+					unknown++
+				}
+			}
+			if rejected != tt.rejected || unknown != tt.unknown {
+				t.Fatalf("%d rejected, %d unknown; want %d, %d", rejected, unknown, tt.rejected, tt.unknown)
+			}
+			if e.srv.Len() != 10-len(tt.bad) {
+				t.Fatalf("fake holds %d leads", e.srv.Len())
+			}
+			if tt.sameNames {
+				for _, o := range rep.Outcomes {
+					if o.Result.LeadID != "" {
+						t.Fatalf("outcome %d claims LeadId %s though the result cannot say", o.Index, o.Result.LeadID)
+					}
+				}
 				return
 			}
-		}
-	})
-	// New leads have no LeadId to match by: nothing is claimed.
-	checkBalanced(t, rep, 10, 0, 10)
-	if !errors.Is(rep.Outcomes[0].Err, agiliron.ErrOutcomeUnknown) {
-		t.Fatalf("outcome 0 = %+v", rep.Outcomes[0])
+			checkAddsLanded(t, e.srv, rep, in)
+		})
 	}
 }
 

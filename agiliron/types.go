@@ -182,11 +182,15 @@ type LeadResult struct {
 	// BatchID is the batch the lead was sent in.
 	BatchID string
 	// LeadID is the lead's id: the caller's for an update, the new one
-	// Agiliron assigned for an add (when Agiliron reports it).
+	// Agiliron assigned for an add. It is empty for an added lead when the
+	// result does not say which new id is whose (no Record numbers, and
+	// names that do not tell the leads apart).
 	LeadID string
 	// LeadName is the name Agiliron reports for a succeeded lead.
 	LeadName string
-	// Message is Agiliron's message for a failed lead.
+	// Message is Agiliron's message for a failed lead. When a result
+	// without Record numbers fails several leads with different messages
+	// and does not say whose is whose, it lists them all.
 	Message string
 	// Record is the lead's 1-based position in its request, as Agiliron
 	// reports it (0 when not reported).
