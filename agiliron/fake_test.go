@@ -471,10 +471,10 @@ func TestMatchByLeadIDWithoutRecordNumbers(t *testing.T) {
 // among them leave the outcome unknown.
 func TestAddWithoutRecordNumbers(t *testing.T) {
 	tests := []struct {
-		name                          string
-		webhook                       bool
-		sameNames                     bool
-		bad                           []int
+		name                         string
+		webhook                      bool
+		sameNames                    bool
+		bad                          []int
 		succeeded, rejected, unknown int
 	}{
 		{"unique names/webhook", true, false, []int{2, 7}, 8, 2, 0},

@@ -48,7 +48,7 @@ func adds(names ...string) []Lead {
 }
 
 func ok(id, name string) ResultEntry { return ResultEntry{LeadID: id, LeadName: name} }
-func ko(msg string) ResultEntry     { return ResultEntry{Message: msg} }
+func ko(msg string) ResultEntry      { return ResultEntry{Message: msg} }
 
 // TestInferWithoutRecordNumbers covers adds whose result has no Record
 // numbers: leads are placed by name or by count only where the result
