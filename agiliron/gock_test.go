@@ -275,3 +275,90 @@ func TestMatchingNeverClaimsTooMuch(t *testing.T) {
 		})
 	}
 }
+
+// TestSeedWebhookVariantsGiveOneReport runs UpdateLeads on the seed's two
+// leads four times, each time delivering one of the seed's four webhook
+// bodies (XML and JSON, with and without Record numbers) as Agiliron's
+// callback, and checks the four reports are the same, lead for lead.
+func TestSeedWebhookVariantsGiveOneReport(t *testing.T) {
+	type flat struct {
+		Status batch.Status
+		Result agiliron.LeadResult
+		Err    string
+	}
+	want := []flat{
+		{batch.Succeeded, agiliron.LeadResult{BatchID: "thggii1212kjkl", LeadID: "123", LeadName: "John Doe", Record: 1}, ""},
+		{batch.Failed, agiliron.LeadResult{BatchID: "thggii1212kjkl", LeadID: "456", Message: "Lead Last Name cannot be blank", Record: 2},
+			"agiliron: PUT Bulk-Leads: Lead Last Name cannot be blank (LeadId 456) (record 2) [batch thggii1212kjkl]"},
+	}
+	for _, tt := range []struct {
+		file   string
+		format agiliron.Format
+		ack    string
+	}{
+		{"webhook_norecord.xml", agiliron.XML, "ack.xml"},
+		{"webhook_norecord.json", agiliron.JSON, "ack.json"},
+		{"webhook_record.xml", agiliron.XML, "ack.xml"},
+		{"webhook_record.json", agiliron.JSON, "ack.json"},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			defer gock.Off()
+			hc := &http.Client{}
+			gock.InterceptClient(hc)
+			defer gock.RestoreClient(hc)
+			h, err := agiliron.NewWebhookHandler(testSecret)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gotQuery := make(chan url.Values, 1)
+			gock.New(gockBase).Put("/agiliron/api-40/Bulk-Leads").
+				AddMatcher(func(req *http.Request, _ *gock.Request) (bool, error) { gotQuery <- req.URL.Query(); return true, nil }).
+				Reply(200).SetHeader("Content-Type", "application/"+tt.format.String()).BodyString(string(golden(t, tt.ack)))
+			c, err := agiliron.New(agiliron.WithCompany("acme"), agiliron.WithAPIKey("gock-key-123456"),
+				agiliron.WithFormat(tt.format), agiliron.WithHTTPClient(hc),
+				agiliron.WithWebhook(h, "https://hooks.example.com/agiliron"), agiliron.WithCallbackTimeout(time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			leads := seedLeads()
+			leads[1].LastName = "Lead" // valid client-side; the callback fails it
+			done := make(chan *batch.Report[agiliron.LeadResult], 1)
+			go func() {
+				rep, _ := c.UpdateLeads(context.Background(), leads)
+				done <- rep
+			}()
+			var q url.Values
+			select {
+			case q = <-gotQuery:
+			case <-time.After(5 * time.Second):
+				t.Fatal("no request")
+			}
+			cb, err := url.Parse(q.Get("callback_url"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// PHP's curl with CURLOPT_POSTFIELDS as a string (the seed's
+			// sample) labels the body as a form: the handler sniffs it.
+			if code := callback(h, http.MethodPut, cb.RawQuery, "application/x-www-form-urlencoded", string(golden(t, tt.file))); code != http.StatusOK {
+				t.Fatalf("callback status %d", code)
+			}
+			var rep *batch.Report[agiliron.LeadResult]
+			select {
+			case rep = <-done:
+			case <-time.After(5 * time.Second):
+				t.Fatal("the callback did not complete the run")
+			}
+			checkBalanced(t, rep, 2, 1, 1)
+			got := make([]flat, len(rep.Outcomes))
+			for i, o := range rep.Outcomes {
+				got[i] = flat{o.Status, o.Result, ""}
+				if o.Err != nil {
+					got[i].Err = o.Err.Error()
+				}
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
