@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,6 +30,8 @@ type env struct {
 	c      *agiliron.Client
 	logs   *syncWriter
 	secret string
+	// delivered counts the results the webhook handed on (repeats excluded).
+	delivered atomic.Int64
 }
 
 // newEnv starts the fake and, when webhook is true, a webhook endpoint,
@@ -44,7 +47,8 @@ func newEnv(t *testing.T, webhook bool, opts ...agiliron.Option) *env {
 	}
 	if webhook {
 		e.secret = agiliron.GenerateSecret()
-		h, err := agiliron.NewWebhookHandler(e.secret)
+		h, err := agiliron.NewWebhookHandler(e.secret,
+			agiliron.WithResultHook(func(string, *agiliron.BatchResult) { e.delivered.Add(1) }))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,8 +235,8 @@ func TestDuplicateCallbackChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := e.srv.Stats()
-	if st.Callbacks != 8 {
-		t.Fatalf("%d callbacks delivered, want 8", st.Callbacks)
+	if st.Callbacks != 8 || e.delivered.Load() != 4 {
+		t.Fatalf("%d callbacks sent, %d results taken; want 8 and 4", st.Callbacks, e.delivered.Load())
 	}
 	for i, code := range st.CallbackStatuses {
 		if code != http.StatusOK {
