@@ -26,8 +26,9 @@ var (
 	// BatchID with WaitBatch, or read the leads back. It is the same value
 	// as httpx.ErrOutcomeUnknown.
 	ErrOutcomeUnknown = httpx.ErrOutcomeUnknown
-	// ErrBatchRefused: Agiliron answered the bulk request with an error or
-	// a non-success acknowledgement; nothing was queued.
+	// ErrBatchRefused: Agiliron answered the bulk request with an error
+	// status or a non-success acknowledgement, or the request never
+	// reached it; nothing was queued.
 	ErrBatchRefused = errors.New("agiliron: bulk request refused")
 	// ErrMalformed: a response could not be decoded.
 	ErrMalformed = errors.New("agiliron: malformed response")

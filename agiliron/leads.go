@@ -189,11 +189,7 @@ func (c *Client) sendLeads(ctx context.Context, method string, chunk []Lead) ([]
 		Body: body, Idempotent: idempotent,
 	})
 	if err != nil {
-		e := &Error{Op: op, Message: "request failed", cause: err, kind: ErrBatchRefused, retryable: batch.IsRetryable(err)}
-		if errors.Is(err, httpx.ErrOutcomeUnknown) {
-			e.kind = ErrOutcomeUnknown
-		}
-		return nil, e
+		return nil, sendError(op, err, idempotent)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, httpError(op, resp, idempotent, c.http.Redact)
@@ -229,6 +225,23 @@ func (c *Client) sendLeads(ctx context.Context, method string, chunk []Lead) ([]
 		return out, nil
 	}
 	return matchResults(op, chunk, ack.BatchID, res, c.log), nil
+}
+
+// sendError classifies a bulk request that got no usable answer. One that
+// may have reached Agiliron (written before the connection failed, or
+// answered with a body too large to read) has an unknown outcome; only an
+// update is then sent again.
+func sendError(op string, err error, idempotent bool) *Error {
+	e := &Error{Op: op, Message: "request failed", cause: err, kind: ErrBatchRefused, retryable: batch.IsRetryable(err)}
+	var te *httpx.TransportError
+	switch {
+	case errors.Is(err, httpx.ErrOutcomeUnknown), errors.As(err, &te) && te.MaybeSent:
+		e.kind = ErrOutcomeUnknown
+	case errors.Is(err, httpx.ErrBodyTooLarge):
+		e.kind, e.retryable = ErrOutcomeUnknown, idempotent
+		e.Message = "the answer was too large to read"
+	}
+	return e
 }
 
 // callbackURL returns the webhook URL for one batch: the configured URL
