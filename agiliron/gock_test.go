@@ -21,6 +21,19 @@ import (
 
 const gockBase = "https://acme.agiliron.net"
 
+// gockClient returns an *http.Client gock intercepts, undone (with every
+// mock) when the test ends.
+func gockClient(t *testing.T) *http.Client {
+	t.Helper()
+	hc := &http.Client{}
+	gock.InterceptClient(hc)
+	t.Cleanup(func() {
+		gock.RestoreClient(hc)
+		gock.Off()
+	})
+	return hc
+}
+
 // bodyInto returns a gock matcher that copies the request body into dst
 // (and puts it back).
 func bodyInto(dst *[]byte) gock.MatchFunc {
@@ -56,10 +69,7 @@ func TestGoldenRequests(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			defer gock.Off()
-			hc := &http.Client{}
-			gock.InterceptClient(hc)
-			defer gock.RestoreClient(hc)
+			hc := gockClient(t)
 			var sent []byte
 			gock.New(gockBase).
 				Put("/agiliron/api-40/Bulk-Leads").
@@ -105,10 +115,7 @@ func TestGoldenRequests(t *testing.T) {
 // callback_url (the configured URL plus ref and secret) and that AddLeads
 // uses POST with the same body shape and no LeadId.
 func TestGoldenCallbackURL(t *testing.T) {
-	defer gock.Off()
-	hc := &http.Client{}
-	gock.InterceptClient(hc)
-	defer gock.RestoreClient(hc)
+	hc := gockClient(t)
 	h, err := agiliron.NewWebhookHandler(testSecret)
 	if err != nil {
 		t.Fatal(err)
@@ -166,10 +173,7 @@ func TestGoldenCallbackURL(t *testing.T) {
 // TestGoldenKeyInQuery checks the query form of the key: key=… on the URL,
 // no apiKey header.
 func TestGoldenKeyInQuery(t *testing.T) {
-	defer gock.Off()
-	hc := &http.Client{}
-	gock.InterceptClient(hc)
-	defer gock.RestoreClient(hc)
+	hc := gockClient(t)
 	gock.New(gockBase).
 		Get("/agiliron/api-40/BatchStatus/abc").
 		MatchParam("key", "^gock-key-123456$").
@@ -247,10 +251,7 @@ func TestMatchingNeverClaimsTooMuch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			defer gock.Off()
-			hc := &http.Client{}
-			gock.InterceptClient(hc)
-			defer gock.RestoreClient(hc)
+			hc := gockClient(t)
 			gock.New(gockBase).Put("/agiliron/api-40/Bulk-Leads").
 				Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(golden(t, "ack.json")))
 			status, _ := json.Marshal(map[string]any{"BatchStatus": map[string]any{
@@ -302,10 +303,7 @@ func TestSeedWebhookVariantsGiveOneReport(t *testing.T) {
 		{"webhook_record.json", agiliron.JSON, "ack.json"},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
-			defer gock.Off()
-			hc := &http.Client{}
-			gock.InterceptClient(hc)
-			defer gock.RestoreClient(hc)
+			hc := gockClient(t)
 			h, err := agiliron.NewWebhookHandler(testSecret)
 			if err != nil {
 				t.Fatal(err)
