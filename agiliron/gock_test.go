@@ -34,6 +34,44 @@ func gockClient(t *testing.T) *http.Client {
 	return hc
 }
 
+// queryInto returns a gock matcher that sends the request's query to ch.
+func queryInto(ch chan<- url.Values) gock.MatchFunc {
+	return func(req *http.Request, _ *gock.Request) (bool, error) {
+		ch <- req.URL.Query()
+		return true, nil
+	}
+}
+
+// withCallback runs run in the background and, once the bulk request's
+// query arrives on queries, delivers body to h at the request's
+// callback_url, as Agiliron would; it returns run's report.
+func withCallback(t *testing.T, h http.Handler, queries <-chan url.Values, ct, body string,
+	run func() *batch.Report[agiliron.LeadResult]) *batch.Report[agiliron.LeadResult] {
+	t.Helper()
+	done := make(chan *batch.Report[agiliron.LeadResult], 1)
+	go func() { done <- run() }()
+	var q url.Values
+	select {
+	case q = <-queries:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no request")
+	}
+	cb, err := url.Parse(q.Get("callback_url"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := callback(h, http.MethodPut, cb.RawQuery, ct, body); code != http.StatusOK {
+		t.Fatalf("callback status %d", code)
+	}
+	select {
+	case rep := <-done:
+		return rep
+	case <-time.After(5 * time.Second):
+		t.Fatal("the callback did not complete the run")
+	}
+	return nil
+}
+
 // bodyInto returns a gock matcher that copies the request body into dst
 // (and puts it back).
 func bodyInto(dst *[]byte) gock.MatchFunc {
@@ -128,7 +166,7 @@ func TestGoldenCallbackURL(t *testing.T) {
 		MatchParam("callback_url", `^https://hooks\.example\.com/agiliron\?ref=[0-9a-f]{24}&secret=`+regexp.QuoteMeta(testSecret)+`$`).
 		MatchHeader("apiKey", "^gock-key-123456$").
 		AddMatcher(bodyInto(&sent)).
-		AddMatcher(func(req *http.Request, _ *gock.Request) (bool, error) { gotQuery <- req.URL.Query(); return true, nil }).
+		AddMatcher(queryInto(gotQuery)).
 		Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(golden(t, "ack.json")))
 
 	c, err := agiliron.New(agiliron.WithBaseURL(gockBase+"/agiliron/api-40.php"), agiliron.WithAPIKey("gock-key-123456"),
@@ -139,27 +177,11 @@ func TestGoldenCallbackURL(t *testing.T) {
 	}
 	lead := agiliron.Lead{FirstName: "Ada", LastName: "Lovelace", Company: "Analytical Ltd",
 		CustomFields: []agiliron.CustomField{{Name: "Text", Value: "value"}}}
-	done := make(chan *batch.Report[agiliron.LeadResult])
-	go func() {
-		rep, _ := c.AddLeads(context.Background(), []agiliron.Lead{lead})
-		done <- rep
-	}()
-	// Deliver the callback the way Agiliron would, to the URL it was given.
-	var query url.Values
-	select {
-	case query = <-gotQuery:
-	case <-time.After(5 * time.Second):
-		t.Fatal("no request")
-	}
-	cb, err := url.Parse(query.Get("callback_url"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	body := `{"result":{"SuccessNumber":"1","FailureNumber":"0","Success":{"Leads":{"LeadId":"394607","LeadName":"Ada Lovelace","Record":"1"}},"Failure":[]}}`
-	if code := callback(h, http.MethodPut, cb.RawQuery, "application/json", body); code != http.StatusOK {
-		t.Fatalf("callback status %d", code)
-	}
-	rep := <-done
+	rep := withCallback(t, h, gotQuery, "application/json", body, func() *batch.Report[agiliron.LeadResult] {
+		rep, _ := c.AddLeads(context.Background(), []agiliron.Lead{lead})
+		return rep
+	})
 	checkBalanced(t, rep, 1, 1, 0)
 	if got := rep.Outcomes[0].Result.LeadID; got != "394607" {
 		t.Fatalf("new LeadId %q", got)
@@ -310,7 +332,7 @@ func TestSeedWebhookVariantsGiveOneReport(t *testing.T) {
 			}
 			gotQuery := make(chan url.Values, 1)
 			gock.New(gockBase).Put("/agiliron/api-40/Bulk-Leads").
-				AddMatcher(func(req *http.Request, _ *gock.Request) (bool, error) { gotQuery <- req.URL.Query(); return true, nil }).
+				AddMatcher(queryInto(gotQuery)).
 				Reply(200).SetHeader("Content-Type", "application/"+tt.format.String()).BodyString(string(golden(t, tt.ack)))
 			c, err := agiliron.New(agiliron.WithCompany("acme"), agiliron.WithAPIKey("gock-key-123456"),
 				agiliron.WithFormat(tt.format), agiliron.WithHTTPClient(hc),
@@ -320,32 +342,13 @@ func TestSeedWebhookVariantsGiveOneReport(t *testing.T) {
 			}
 			leads := seedLeads()
 			leads[1].LastName = "Lead" // valid client-side; the callback fails it
-			done := make(chan *batch.Report[agiliron.LeadResult], 1)
-			go func() {
-				rep, _ := c.UpdateLeads(context.Background(), leads)
-				done <- rep
-			}()
-			var q url.Values
-			select {
-			case q = <-gotQuery:
-			case <-time.After(5 * time.Second):
-				t.Fatal("no request")
-			}
-			cb, err := url.Parse(q.Get("callback_url"))
-			if err != nil {
-				t.Fatal(err)
-			}
 			// PHP's curl with CURLOPT_POSTFIELDS as a string (the seed's
 			// sample) labels the body as a form: the handler sniffs it.
-			if code := callback(h, http.MethodPut, cb.RawQuery, "application/x-www-form-urlencoded", string(golden(t, tt.file))); code != http.StatusOK {
-				t.Fatalf("callback status %d", code)
-			}
-			var rep *batch.Report[agiliron.LeadResult]
-			select {
-			case rep = <-done:
-			case <-time.After(5 * time.Second):
-				t.Fatal("the callback did not complete the run")
-			}
+			rep := withCallback(t, h, gotQuery, "application/x-www-form-urlencoded", string(golden(t, tt.file)),
+				func() *batch.Report[agiliron.LeadResult] {
+					rep, _ := c.UpdateLeads(context.Background(), leads)
+					return rep
+				})
 			checkBalanced(t, rep, 2, 1, 1)
 			got := make([]flat, len(rep.Outcomes))
 			for i, o := range rep.Outcomes {
