@@ -53,8 +53,10 @@ type Error struct {
 	Message string
 	// BatchID is the batch the lead was sent in, when one was created.
 	BatchID string
-	// LeadID and Record name the lead in a per-lead error.
+	// LeadID is the lead's id in a per-lead error (empty for a new lead).
 	LeadID string
+	// Record is the lead's 1-based position in its request, in a per-lead
+	// error.
 	Record int
 	// Field names the offending field of a client-side check.
 	Field string

@@ -322,6 +322,52 @@ func TestRetriesAndUnknownOutcomes(t *testing.T) {
 	}
 }
 
+// TestTimeoutAfterSend: a request that times out after it was sent may
+// have been queued (the fake queued it). An add is not sent again: its
+// leads end ErrOutcomeUnknown with nothing added twice. An update is sent
+// again and every lead ends updated.
+func TestTimeoutAfterSend(t *testing.T) {
+	for _, method := range []string{http.MethodPost, http.MethodPut} {
+		t.Run(method, func(t *testing.T) {
+			e := newEnv(t, false, agiliron.WithBatchSize(10),
+				agiliron.WithHTTPClient(&http.Client{Timeout: 200 * time.Millisecond}))
+			e.srv.FailNext(1, agilirontest.HangAfterQueue)
+			in := newLeads(20)
+			var rep *batch.Report[agiliron.LeadResult]
+			if method == http.MethodPut {
+				for i := range in {
+					in[i].LeadID = e.srv.PutLead(agiliron.Lead{LastName: "x", Company: "y"})
+				}
+				rep, _ = e.c.UpdateLeads(context.Background(), in)
+			} else {
+				rep, _ = e.c.AddLeads(context.Background(), in)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := e.srv.Wait(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if method == http.MethodPut {
+				checkBalanced(t, rep, 20, 20, 0)
+				if st := e.srv.Stats(); st.BulkRequests != 3 {
+					t.Fatalf("%d bulk requests, want 3 (one sent again)", st.BulkRequests)
+				}
+				return
+			}
+			checkBalanced(t, rep, 20, 10, 10)
+			for _, o := range rep.Outcomes[:10] {
+				if !errors.Is(o.Err, agiliron.ErrOutcomeUnknown) || batch.IsRetryable(o.Err) {
+					t.Fatalf("outcome %d = %+v: want ErrOutcomeUnknown, not retryable", o.Index, o)
+				}
+			}
+			if st := e.srv.Stats(); st.BulkRequests != 2 || e.srv.Len() != 20 {
+				t.Fatalf("%d bulk requests, %d stored: want 2 and 20 (the silent batch went in once)", st.BulkRequests, e.srv.Len())
+			}
+			checkUniqueEmails(t, e.srv)
+		})
+	}
+}
+
 func checkUniqueEmails(t *testing.T, srv *agilirontest.Server) {
 	t.Helper()
 	seen := map[string]bool{}

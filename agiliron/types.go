@@ -206,20 +206,31 @@ type BatchResult struct {
 	Success, Failure []ResultEntry
 }
 
-// ResultEntry is one lead's entry in a batch result.
+// ResultEntry is one lead's entry in a batch result, as Agiliron writes
+// it (under "Leads", or "Product" in the seed's JSON failures).
 type ResultEntry struct {
-	LeadID   string
+	// LeadID is the lead's id: the one sent for an update, the new one for
+	// an add; Agiliron writes it as a number or a string.
+	LeadID string
+	// LeadName is the lead's name ("John Doe"), given for a success.
 	LeadName string
-	Message  string
+	// Message says why the lead failed, for a failure.
+	Message string
 	// Record is the lead's 1-based position in its request; 0 when absent.
 	Record int
 }
 
 // BatchStatus is the answer of GET BatchStatus/{batch_id}.
 type BatchStatus struct {
-	ID               string
-	BatchID          string
-	Status           string
+	// ID is Agiliron's sequence number of the batch ("10").
+	ID string
+	// BatchID is the batch id the acknowledgement gave.
+	BatchID string
+	// Status is "Completed" once the batch is done; other values are not
+	// documented (the fake answers "Processing" before).
+	Status string
+	// RequestStartTime and RequestEndTime are as written
+	// ("2021-12-13 09:51:27"); the end is empty until the batch is done.
 	RequestStartTime string
 	RequestEndTime   string
 	// Result is the decoded Response field; nil while it is empty.

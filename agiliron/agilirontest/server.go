@@ -76,6 +76,9 @@ const (
 	CallbackTwice
 	// CallbackNever never delivers the callback: only BatchStatus tells.
 	CallbackNever
+	// HangAfterQueue queues and processes the batch, then never answers:
+	// the client's request times out after it was sent.
+	HangAfterQueue
 )
 
 // String names the fault.
@@ -89,6 +92,8 @@ func (f Fault) String() string {
 		return "TooManyRequests"
 	case MalformedAck:
 		return "MalformedAck"
+	case HangAfterQueue:
+		return "HangAfterQueue"
 	case CallbackDelayed:
 		return "CallbackDelayed"
 	case CallbackTwice:
@@ -432,6 +437,12 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, xmlOut bool) {
 	switch fault {
 	case ServerErrorAfterQueue:
 		writeError(w, xmlOut, http.StatusInternalServerError, "Internal Server Error")
+		return
+	case HangAfterQueue:
+		select {
+		case <-r.Context().Done():
+		case <-s.ctx.Done():
+		}
 		return
 	case MalformedAck:
 		w.Header().Set("Content-Type", contentType(xmlOut))
