@@ -21,7 +21,13 @@ import (
 // LeadID is omitted from the wire when empty (a new lead); every other
 // field is always sent, empty or not, so that an update never relies on a
 // field being left out. CustomFields is sent as LeadCustomFields when it
-// is non-empty.
+// is non-empty; whether an update that leaves them out clears them is not
+// documented, so send them as read too.
+//
+// The WADL types some fields (SICCode and AnnualRevenue as integers, the
+// address fields as decimals, plainly in error); only the required fields
+// are checked before sending, and Agiliron reports any other bad value in
+// the lead's result.
 type Lead struct {
 	XMLName           xml.Name      `json:"-" xml:"Lead"`
 	LeadID            string        `json:"LeadId,omitempty" xml:"LeadId,omitempty"`
