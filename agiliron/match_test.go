@@ -138,17 +138,36 @@ func TestInferNeverForUpdatesNamingOtherLeads(t *testing.T) {
 	}
 }
 
-func BenchmarkMatchResultsByName(b *testing.B) {
+// benchMatch is a batch of 100 new leads and its result, every success
+// listed in reverse order; withRecords says whether entries carry Record
+// numbers.
+func benchMatch(b *testing.B, withRecords bool) {
 	const n = 100
 	chunk := make([]Lead, n)
 	r := &BatchResult{SuccessNumber: n}
 	for i := range chunk {
 		chunk[i] = Lead{FirstName: "Ada", LastName: fmt.Sprint("L", i), Company: "C"}
-		r.Success = append(r.Success, ResultEntry{LeadID: fmt.Sprint(1000 + i), LeadName: fmt.Sprint("Ada L", n-1-i)})
+	}
+	for i := n - 1; i >= 0; i-- {
+		e := ResultEntry{LeadID: fmt.Sprint(1000 + i), LeadName: fmt.Sprint("Ada L", i)}
+		if withRecords {
+			e.Record = i + 1
+		}
+		r.Success = append(r.Success, e)
 	}
 	log := slog.New(slog.DiscardHandler)
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = matchResults("POST Bulk-Leads", chunk, "b", r, log)
+		if res := matchResults("POST Bulk-Leads", chunk, "b", r, log); res[0].Err != nil || res[0].Value.LeadID != "1000" {
+			b.Fatalf("lead 0: %+v", res[0])
+		}
 	}
 }
+
+// BenchmarkMatchResultsByName places adds whose result has no Record
+// numbers, by name.
+func BenchmarkMatchResultsByName(b *testing.B) { benchMatch(b, false) }
+
+// BenchmarkMatchResultsByRecord is the baseline: the same result with
+// Record numbers.
+func BenchmarkMatchResultsByRecord(b *testing.B) { benchMatch(b, true) }
