@@ -198,8 +198,8 @@ type LeadResult struct {
 	// without Record numbers fails several leads with different messages
 	// and does not say whose is whose, it lists them all.
 	Message string
-	// Record is the lead's 1-based position in its request, as Agiliron
-	// reports it (0 when not reported).
+	// Record is the lead's 1-based position in the request it was sent in
+	// (the record number Agiliron's result gives it, when it gives one).
 	Record int
 }
 
