@@ -363,3 +363,30 @@ func TestSeedWebhookVariantsGiveOneReport(t *testing.T) {
 		})
 	}
 }
+
+// TestCompletedWithoutResult: a batch Agiliron calls "Completed" but
+// whose Response stays empty ends, after a few polls, with its leads'
+// outcome unknown instead of a wait until the result timeout.
+func TestCompletedWithoutResult(t *testing.T) {
+	hc := gockClient(t)
+	gock.New(gockBase).Put("/agiliron/api-40/Bulk-Leads").
+		Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(golden(t, "ack.json")))
+	gock.New(gockBase).Get("/agiliron/api-40/BatchStatus/thggii1212kjkl").Times(5).
+		Reply(200).SetHeader("Content-Type", "application/json").
+		BodyString(`{"BatchStatus":{"Id":"11","BatchId":"thggii1212kjkl","Response":"","Status":"Completed"}}`)
+	c, err := agiliron.New(agiliron.WithCompany("acme"), agiliron.WithAPIKey("gock-key-123456"),
+		agiliron.WithHTTPClient(hc), agiliron.WithPollInterval(time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := c.UpdateLeads(context.Background(), seedLeads())
+	checkBalanced(t, rep, 2, 0, 2)
+	for _, o := range rep.Outcomes {
+		if !errors.Is(o.Err, agiliron.ErrOutcomeUnknown) {
+			t.Fatalf("outcome %d: %v", o.Index, o.Err)
+		}
+	}
+	if !gock.IsDone() {
+		t.Fatalf("%d mocks left", len(gock.Pending()))
+	}
+}
