@@ -624,3 +624,42 @@ func TestPollingRidesOutStatusErrors(t *testing.T) {
 	checkBalanced(t, rep, 10, 9, 1)
 	checkAddsLanded(t, e.srv, rep, in)
 }
+
+// TestAdd500With7InvalidUnderFaults is the 500-lead run with the fake
+// misbehaving on the way: a 429 (sent again), a callback delivered twice,
+// one delayed, one never delivered (that batch is polled), and failing
+// BatchStatus polls. The result is still exactly 493 added once each and
+// 7 failed with Agiliron's message.
+func TestAdd500With7InvalidUnderFaults(t *testing.T) {
+	e := newEnv(t, true, agiliron.WithConcurrency(4), agiliron.WithBatchSize(50),
+		agiliron.WithCallbackTimeout(300*time.Millisecond))
+	e.srv.SetCallbackDelay(20 * time.Millisecond)
+	for _, f := range []agilirontest.Fault{agilirontest.TooManyRequests, agilirontest.CallbackTwice,
+		agilirontest.CallbackDelayed, agilirontest.CallbackNever} {
+		e.srv.FailNext(1, f)
+	}
+	e.srv.FailStatusNext(3)
+	in := newLeads(500, invalidIdx...)
+	rep, _ := e.c.AddLeads(context.Background(), in)
+	checkBalanced(t, rep, 500, 493, 7)
+	for _, idx := range invalidIdx {
+		if o := rep.Outcomes[idx]; !errors.Is(o.Err, agiliron.ErrRejected) || o.Result.Message != agilirontest.MsgLastNameBlank {
+			t.Fatalf("outcome %d = %+v", idx, o)
+		}
+	}
+	checkAddsLanded(t, e.srv, rep, in)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := e.srv.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := e.srv.Stats()
+	if st.Batches != 10 || st.BulkRequests != 11 || st.Callbacks != 10 || st.StatusRequests < 4 {
+		t.Fatalf("stats %+v: want 10 batches, 11 requests (a 429), 10 callbacks (one twice, one never), polls past 3 failures", st)
+	}
+	// At most the 9 batches that called back (fewer if a slow machine
+	// made a batch poll first): the repeat is never taken.
+	if d := e.delivered.Load(); d < 1 || d > 9 || e.hook.Pending() != 0 {
+		t.Fatalf("%d results taken from the webhook, %d pending; want 1..9, 0", d, e.hook.Pending())
+	}
+}
