@@ -72,6 +72,14 @@ func withCallback(t *testing.T, h http.Handler, queries <-chan url.Values, ct, b
 	return nil
 }
 
+// exactQuery returns a gock matcher for a request whose whole query is
+// raw: no key=, nothing else the test did not ask for.
+func exactQuery(raw string) gock.MatchFunc {
+	return func(req *http.Request, _ *gock.Request) (bool, error) {
+		return req.URL.RawQuery == raw, nil
+	}
+}
+
 // bodyInto returns a gock matcher that copies the request body into dst
 // (and puts it back).
 func bodyInto(dst *[]byte) gock.MatchFunc {
@@ -112,6 +120,7 @@ func TestGoldenRequests(t *testing.T) {
 			gock.New(gockBase).
 				Put("/agiliron/api-40/Bulk-Leads").
 				MatchParam("sendRecordNo", "^true$").
+				AddMatcher(exactQuery("sendRecordNo=true")).
 				MatchHeader("apiKey", "^gock-key-123456$").
 				MatchHeader("Accept", "^"+tt.mediaType+"$").
 				MatchHeader("Content-Type", "^"+tt.mediaType+"; charset=utf-8$").
@@ -119,6 +128,7 @@ func TestGoldenRequests(t *testing.T) {
 				Reply(200).SetHeader("Content-Type", tt.mediaType).BodyString(string(golden(t, tt.ackFile)))
 			gock.New(gockBase).
 				Get("/agiliron/api-40/BatchStatus/thggii1212kjkl").
+				AddMatcher(exactQuery("")).
 				MatchHeader("apiKey", "^gock-key-123456$").
 				MatchHeader("Accept", "^"+tt.mediaType+"$").
 				Reply(200).SetHeader("Content-Type", tt.mediaType).BodyString(string(golden(t, tt.statusFile)))
