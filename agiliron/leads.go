@@ -54,7 +54,9 @@ func (c *Client) UpdateLeadsSeq(ctx context.Context, leads iter.Seq[Lead]) (*bat
 // may have reached the server (a timeout after sending, a 500, a malformed
 // acknowledgement) is never replayed; its leads fail with
 // ErrOutcomeUnknown, so that no lead is added twice. Check those with
-// WaitBatch (when the error carries a BatchID) or by reading the leads.
+// WaitBatch (when the error carries a BatchID) or by reading the leads. A
+// request refused as a whole with 400, 413 or 422 is split in halves as
+// for UpdateLeads (Agiliron queued nothing).
 func (c *Client) AddLeads(ctx context.Context, leads []Lead) (*batch.Report[LeadResult], error) {
 	rep := batch.RunSlice(ctx, c.leadsOp(http.MethodPost), c.engineConfig(), leads)
 	return rep, rep.Err()
