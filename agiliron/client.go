@@ -8,8 +8,11 @@
 // GET BatchStatus/{batch_id}. The client waits for them: UpdateLeads and
 // AddLeads return once every lead has its final result, matched back to
 // the caller's input by record number (the client always asks for
-// sendRecordNo=true), falling back to LeadId. WithConcurrency(n) keeps up to
-// n batches pending at once.
+// sendRecordNo=true), falling back to LeadId. Should Agiliron leave the
+// record numbers out, new leads (which have no LeadId yet) are placed by
+// name or by count only where the result allows one reading; otherwise they
+// end with ErrOutcomeUnknown rather than a guess. WithConcurrency(n) keeps
+// up to n batches pending at once.
 //
 // Update replaces the whole record: every writable field omitted (empty)
 // is set to NULL. Send back the full lead as read.

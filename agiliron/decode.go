@@ -9,6 +9,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -129,33 +131,43 @@ func DecodeResult(contentType string, body []byte) (*BatchResult, error) {
 	return resultFromJSON(body)
 }
 
-// resultFromJSON decodes {"result":{…}} or the bare result object.
+// resultFromJSON decodes {"result":{…}} or the bare result object. The
+// body is parsed once into a tree (numbers kept as written), then walked.
 func resultFromJSON(body []byte) (*BatchResult, error) {
-	var top codec.OrderedMap[json.RawMessage]
-	if err := json.Unmarshal(body, &top); err != nil {
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	var tree any
+	if err := d.Decode(&tree); err != nil {
 		return nil, malformed("result", err)
 	}
-	for _, k := range top.Keys() {
-		if strings.EqualFold(k, "result") && top.Len() == 1 {
-			v, _ := top.Get(k)
-			if err := json.Unmarshal(v, &top); err != nil {
-				return nil, malformed("result", err)
+	if _, err := d.Token(); err != io.EOF {
+		return nil, malformed("result", errors.New("data after the result"))
+	}
+	top, ok := tree.(map[string]any)
+	if !ok {
+		return nil, malformed("result", errors.New("not an object"))
+	}
+	if len(top) == 1 {
+		for k, v := range top {
+			if strings.EqualFold(k, "result") {
+				if top, ok = v.(map[string]any); !ok {
+					return nil, malformed("result", errors.New("result is not an object"))
+				}
 			}
-			break
 		}
 	}
 	r := new(BatchResult)
 	found := false
-	for _, k := range top.Keys() {
-		v, _ := top.Get(k)
+	for _, k := range sortedKeys(top) {
+		v := top[k]
 		var err error
 		switch {
 		case strings.EqualFold(k, "SuccessNumber"):
 			found = true
-			err = intJSON(v, &r.SuccessNumber)
+			r.SuccessNumber, err = countJSON(v)
 		case strings.EqualFold(k, "FailureNumber"):
 			found = true
-			err = intJSON(v, &r.FailureNumber)
+			r.FailureNumber, err = countJSON(v)
 		case strings.EqualFold(k, "Success"):
 			found = true
 			r.Success, err = entriesJSON(v, 0, r.Success)
@@ -173,16 +185,50 @@ func resultFromJSON(body []byte) (*BatchResult, error) {
 	return r, nil
 }
 
-func intJSON(v json.RawMessage, dst *int) error {
-	var n codec.Int
-	if err := json.Unmarshal(v, &n); err != nil {
-		return err
+// sortedKeys returns m's keys in order, so that a result decodes the same
+// every time (Agiliron's objects have one key per name in practice).
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
-	if n < 0 || int64(n) > 1<<31 {
-		return fmt.Errorf("count %d out of range", n)
+	slices.Sort(keys)
+	return keys
+}
+
+// countJSON reads a count or a Record number: a number or a string of
+// digits, 0 to 2^31.
+func countJSON(v any) (int, error) {
+	var text string
+	switch x := v.(type) {
+	case nil:
+		return 0, nil
+	case json.Number:
+		text = string(x)
+	case string:
+		text = x
+	default:
+		return 0, fmt.Errorf("want a number, got %T", v)
 	}
-	*dst = int(n)
-	return nil
+	var n int
+	err := intText(text, &n)
+	return n, err
+}
+
+// textJSON reads a string-like value: a string, a number or a boolean as
+// written, null as "".
+func textJSON(v any) (string, error) {
+	switch x := v.(type) {
+	case nil:
+		return "", nil
+	case string:
+		return strings.TrimSpace(x), nil
+	case json.Number:
+		return string(x), nil
+	case bool:
+		return strconv.FormatBool(x), nil
+	}
+	return "", fmt.Errorf("want a string or a number, got %T", v)
 }
 
 // isEntryKey reports whether an object key belongs to a result entry
@@ -198,89 +244,61 @@ func isEntryKey(k string) bool {
 
 // entriesJSON collects the result entries in v: an entry object, a
 // wrapper object whose values hold entries, a list of either, null or "".
-func entriesJSON(v json.RawMessage, depth int, out []ResultEntry) ([]ResultEntry, error) {
+func entriesJSON(v any, depth int, out []ResultEntry) ([]ResultEntry, error) {
 	if depth > maxNesting {
 		return nil, errors.New("nested too deep")
 	}
-	v = bytes.TrimSpace(v)
-	if len(v) == 0 {
+	switch x := v.(type) {
+	case nil:
 		return out, nil
-	}
-	switch v[0] {
-	case 'n':
-		if string(v) == "null" {
+	case string:
+		if strings.TrimSpace(x) == "" {
 			return out, nil
 		}
-	case '"':
-		var s string
-		if err := json.Unmarshal(v, &s); err != nil {
-			return nil, err
-		}
-		if strings.TrimSpace(s) == "" {
-			return out, nil
-		}
-		return nil, fmt.Errorf("want an object or a list, got the string %.40q", s)
-	case '[':
-		var list []json.RawMessage
-		if err := json.Unmarshal(v, &list); err != nil {
-			return nil, err
-		}
-		for _, x := range list {
+		return nil, fmt.Errorf("want an object or a list, got the string %.40q", x)
+	case []any:
+		for _, y := range x {
 			var err error
-			if out, err = entriesJSON(x, depth+1, out); err != nil {
+			if out, err = entriesJSON(y, depth+1, out); err != nil {
 				return nil, err
 			}
 		}
 		return out, nil
-	case '{':
-		var obj codec.OrderedMap[json.RawMessage]
-		if err := json.Unmarshal(v, &obj); err != nil {
-			return nil, err
-		}
-		entry := false
-		for _, k := range obj.Keys() {
-			if isEntryKey(k) {
-				entry = true
-				break
-			}
-		}
-		if entry {
-			e, err := entryJSON(&obj)
+	case map[string]any:
+		keys := sortedKeys(x)
+		if slices.ContainsFunc(keys, isEntryKey) {
+			e, err := entryJSON(x, keys)
 			if err != nil {
 				return nil, err
 			}
 			return append(out, e), nil
 		}
-		for _, k := range obj.Keys() {
-			x, _ := obj.Get(k)
+		for _, k := range keys {
 			var err error
-			if out, err = entriesJSON(x, depth+1, out); err != nil {
+			if out, err = entriesJSON(x[k], depth+1, out); err != nil {
 				return nil, err
 			}
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("want an object or a list, got %.40q", v)
+	return nil, fmt.Errorf("want an object or a list, got %T", v)
 }
 
-func entryJSON(obj *codec.OrderedMap[json.RawMessage]) (ResultEntry, error) {
+// entryJSON reads one entry object, whose keys are given in order.
+func entryJSON(obj map[string]any, keys []string) (ResultEntry, error) {
 	var e ResultEntry
-	for _, k := range obj.Keys() {
-		v, _ := obj.Get(k)
-		var s codec.String
+	for _, k := range keys {
+		v := obj[k]
 		var err error
 		switch {
 		case strings.EqualFold(k, "LeadId"):
-			err = json.Unmarshal(v, &s)
-			e.LeadID = strings.TrimSpace(string(s))
+			e.LeadID, err = textJSON(v)
 		case strings.EqualFold(k, "LeadName"):
-			err = json.Unmarshal(v, &s)
-			e.LeadName = strings.TrimSpace(string(s))
+			e.LeadName, err = textJSON(v)
 		case strings.EqualFold(k, "Message"):
-			err = json.Unmarshal(v, &s)
-			e.Message = strings.TrimSpace(string(s))
+			e.Message, err = textJSON(v)
 		case strings.EqualFold(k, "Record"):
-			err = intJSON(v, &e.Record)
+			e.Record, err = countJSON(v)
 		}
 		if err != nil {
 			return ResultEntry{}, fmt.Errorf("%s: %w", k, err)
@@ -404,9 +422,11 @@ func resultFromXML(root *xnode) (*BatchResult, error) {
 	return r, nil
 }
 
+// intText reads a count or a Record number written as text (" 7 ", "",
+// "1e3"), the way codec.Int reads it, bounded to 0..2^31.
 func intText(s string, dst *int) error {
 	var n codec.Int
-	if err := json.Unmarshal(mustQuote(s), &n); err != nil {
+	if err := n.UnmarshalXMLAttr(xml.Attr{Value: s}); err != nil {
 		return err
 	}
 	if n < 0 || int64(n) > 1<<31 {
@@ -414,12 +434,6 @@ func intText(s string, dst *int) error {
 	}
 	*dst = int(n)
 	return nil
-}
-
-// mustQuote returns s as a JSON string literal.
-func mustQuote(s string) []byte {
-	b, _ := json.Marshal(s)
-	return b
 }
 
 // entriesXML collects the result entries under n: n itself when it holds

@@ -26,8 +26,9 @@ var (
 	// BatchID with WaitBatch, or read the leads back. It is the same value
 	// as httpx.ErrOutcomeUnknown.
 	ErrOutcomeUnknown = httpx.ErrOutcomeUnknown
-	// ErrBatchRefused: Agiliron answered the bulk request with an error or
-	// a non-success acknowledgement; nothing was queued.
+	// ErrBatchRefused: Agiliron answered the bulk request with an error
+	// status or a non-success acknowledgement, or the request never
+	// reached it; nothing was queued.
 	ErrBatchRefused = errors.New("agiliron: bulk request refused")
 	// ErrMalformed: a response could not be decoded.
 	ErrMalformed = errors.New("agiliron: malformed response")
@@ -52,8 +53,10 @@ type Error struct {
 	Message string
 	// BatchID is the batch the lead was sent in, when one was created.
 	BatchID string
-	// LeadID and Record name the lead in a per-lead error.
+	// LeadID is the lead's id in a per-lead error (empty for a new lead).
 	LeadID string
+	// Record is the lead's 1-based position in its request, in a per-lead
+	// error.
 	Record int
 	// Field names the offending field of a client-side check.
 	Field string

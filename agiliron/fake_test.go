@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,6 +30,8 @@ type env struct {
 	c      *agiliron.Client
 	logs   *syncWriter
 	secret string
+	// delivered counts the results the webhook handed on (repeats excluded).
+	delivered atomic.Int64
 }
 
 // newEnv starts the fake and, when webhook is true, a webhook endpoint,
@@ -44,7 +47,8 @@ func newEnv(t *testing.T, webhook bool, opts ...agiliron.Option) *env {
 	}
 	if webhook {
 		e.secret = agiliron.GenerateSecret()
-		h, err := agiliron.NewWebhookHandler(e.secret)
+		h, err := agiliron.NewWebhookHandler(e.secret,
+			agiliron.WithResultHook(func(string, *agiliron.BatchResult) { e.delivered.Add(1) }))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,8 +235,8 @@ func TestDuplicateCallbackChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := e.srv.Stats()
-	if st.Callbacks != 8 {
-		t.Fatalf("%d callbacks delivered, want 8", st.Callbacks)
+	if st.Callbacks != 8 || e.delivered.Load() != 4 {
+		t.Fatalf("%d callbacks sent, %d results taken; want 8 and 4", st.Callbacks, e.delivered.Load())
 	}
 	for i, code := range st.CallbackStatuses {
 		if code != http.StatusOK {
@@ -314,6 +318,52 @@ func TestRetriesAndUnknownOutcomes(t *testing.T) {
 					t.Fatalf("lead %d written %d times", i, w)
 				}
 			}
+		})
+	}
+}
+
+// TestTimeoutAfterSend: a request that times out after it was sent may
+// have been queued (the fake queued it). An add is not sent again: its
+// leads end ErrOutcomeUnknown with nothing added twice. An update is sent
+// again and every lead ends updated.
+func TestTimeoutAfterSend(t *testing.T) {
+	for _, method := range []string{http.MethodPost, http.MethodPut} {
+		t.Run(method, func(t *testing.T) {
+			e := newEnv(t, false, agiliron.WithBatchSize(10),
+				agiliron.WithHTTPClient(&http.Client{Timeout: 200 * time.Millisecond}))
+			e.srv.FailNext(1, agilirontest.HangAfterQueue)
+			in := newLeads(20)
+			var rep *batch.Report[agiliron.LeadResult]
+			if method == http.MethodPut {
+				for i := range in {
+					in[i].LeadID = e.srv.PutLead(agiliron.Lead{LastName: "x", Company: "y"})
+				}
+				rep, _ = e.c.UpdateLeads(context.Background(), in)
+			} else {
+				rep, _ = e.c.AddLeads(context.Background(), in)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := e.srv.Wait(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if method == http.MethodPut {
+				checkBalanced(t, rep, 20, 20, 0)
+				if st := e.srv.Stats(); st.BulkRequests != 3 {
+					t.Fatalf("%d bulk requests, want 3 (one sent again)", st.BulkRequests)
+				}
+				return
+			}
+			checkBalanced(t, rep, 20, 10, 10)
+			for _, o := range rep.Outcomes[:10] {
+				if !errors.Is(o.Err, agiliron.ErrOutcomeUnknown) || batch.IsRetryable(o.Err) {
+					t.Fatalf("outcome %d = %+v: want ErrOutcomeUnknown, not retryable", o.Index, o)
+				}
+			}
+			if st := e.srv.Stats(); st.BulkRequests != 2 || e.srv.Len() != 20 {
+				t.Fatalf("%d bulk requests, %d stored: want 2 and 20 (the silent batch went in once)", st.BulkRequests, e.srv.Len())
+			}
+			checkUniqueEmails(t, e.srv)
 		})
 	}
 }
@@ -463,21 +513,67 @@ func TestMatchByLeadIDWithoutRecordNumbers(t *testing.T) {
 	}
 }
 
-func TestAddWithoutRecordNumbersIsUnknown(t *testing.T) {
-	e := newEnv(t, false, agiliron.WithBatchSize(10))
-	e.srv.SetOmitRecordNumbers(true)
-	in := newLeads(10)
-	rep, _ := e.c.AddLeadsSeq(context.Background(), func(yield func(agiliron.Lead) bool) {
-		for _, l := range in {
-			if !yield(l) {
+// TestAddWithoutRecordNumbers: when Agiliron leaves out the Record
+// numbers, new leads have no LeadId to be matched by. Unique names place
+// every lead (and the stored lead behind each new LeadId proves the match
+// right); names alike with all leads succeeded still account for every
+// lead, without claiming whose new id is whose; names alike with a failure
+// among them leave the outcome unknown.
+func TestAddWithoutRecordNumbers(t *testing.T) {
+	tests := []struct {
+		name                         string
+		webhook                      bool
+		sameNames                    bool
+		bad                          []int
+		succeeded, rejected, unknown int
+	}{
+		{"unique names/webhook", true, false, []int{2, 7}, 8, 2, 0},
+		{"unique names/polling", false, false, []int{2, 7}, 8, 2, 0},
+		{"same names, all added", true, true, nil, 10, 0, 0},
+		{"same names, one refused", false, true, []int{4}, 0, 0, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, tt.webhook, agiliron.WithBatchSize(10))
+			e.srv.SetOmitRecordNumbers(true)
+			in := newLeads(10, tt.bad...)
+			if tt.sameNames {
+				for i := range in {
+					if in[i].LastName != " " {
+						in[i].LastName = "Lovelace"
+					}
+				}
+			}
+			rep, _ := e.c.AddLeads(context.Background(), in)
+			checkBalanced(t, rep, 10, tt.succeeded, tt.rejected+tt.unknown)
+			var rejected, unknown int
+			for _, o := range rep.Outcomes {
+				switch {
+				case errors.Is(o.Err, agiliron.ErrRejected):
+					rejected++
+					if o.Result.Message != agilirontest.MsgLastNameBlank || in[o.Index].LastName != " " {
+						t.Fatalf("outcome %d = %+v", o.Index, o)
+					}
+				case errors.Is(o.Err, agiliron.ErrOutcomeUnknown):
+					unknown++
+				}
+			}
+			if rejected != tt.rejected || unknown != tt.unknown {
+				t.Fatalf("%d rejected, %d unknown; want %d, %d", rejected, unknown, tt.rejected, tt.unknown)
+			}
+			if e.srv.Len() != 10-len(tt.bad) {
+				t.Fatalf("fake holds %d leads", e.srv.Len())
+			}
+			if tt.sameNames {
+				for _, o := range rep.Outcomes {
+					if o.Result.LeadID != "" {
+						t.Fatalf("outcome %d claims LeadId %s though the result cannot say", o.Index, o.Result.LeadID)
+					}
+				}
 				return
 			}
-		}
-	})
-	// New leads have no LeadId to match by: nothing is claimed.
-	checkBalanced(t, rep, 10, 0, 10)
-	if !errors.Is(rep.Outcomes[0].Err, agiliron.ErrOutcomeUnknown) {
-		t.Fatalf("outcome 0 = %+v", rep.Outcomes[0])
+			checkAddsLanded(t, e.srv, rep, in)
+		})
 	}
 }
 
@@ -527,4 +623,43 @@ func TestPollingRidesOutStatusErrors(t *testing.T) {
 	rep, _ := e.c.AddLeads(context.Background(), in)
 	checkBalanced(t, rep, 10, 9, 1)
 	checkAddsLanded(t, e.srv, rep, in)
+}
+
+// TestAdd500With7InvalidUnderFaults is the 500-lead run with the fake
+// misbehaving on the way: a 429 (sent again), a callback delivered twice,
+// one delayed, one never delivered (that batch is polled), and failing
+// BatchStatus polls. The result is still exactly 493 added once each and
+// 7 failed with Agiliron's message.
+func TestAdd500With7InvalidUnderFaults(t *testing.T) {
+	e := newEnv(t, true, agiliron.WithConcurrency(4), agiliron.WithBatchSize(50),
+		agiliron.WithCallbackTimeout(300*time.Millisecond))
+	e.srv.SetCallbackDelay(20 * time.Millisecond)
+	for _, f := range []agilirontest.Fault{agilirontest.TooManyRequests, agilirontest.CallbackTwice,
+		agilirontest.CallbackDelayed, agilirontest.CallbackNever} {
+		e.srv.FailNext(1, f)
+	}
+	e.srv.FailStatusNext(3)
+	in := newLeads(500, invalidIdx...)
+	rep, _ := e.c.AddLeads(context.Background(), in)
+	checkBalanced(t, rep, 500, 493, 7)
+	for _, idx := range invalidIdx {
+		if o := rep.Outcomes[idx]; !errors.Is(o.Err, agiliron.ErrRejected) || o.Result.Message != agilirontest.MsgLastNameBlank {
+			t.Fatalf("outcome %d = %+v", idx, o)
+		}
+	}
+	checkAddsLanded(t, e.srv, rep, in)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := e.srv.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := e.srv.Stats()
+	if st.Batches != 10 || st.BulkRequests != 11 || st.Callbacks != 10 || st.StatusRequests < 4 {
+		t.Fatalf("stats %+v: want 10 batches, 11 requests (a 429), 10 callbacks (one twice, one never), polls past 3 failures", st)
+	}
+	// At most the 9 batches that called back (fewer if a slow machine
+	// made a batch poll first): the repeat is never taken.
+	if d := e.delivered.Load(); d < 1 || d > 9 || e.hook.Pending() != 0 {
+		t.Fatalf("%d results taken from the webhook, %d pending; want 1..9, 0", d, e.hook.Pending())
+	}
 }

@@ -21,6 +21,65 @@ import (
 
 const gockBase = "https://acme.agiliron.net"
 
+// gockClient returns an *http.Client gock intercepts, undone (with every
+// mock) when the test ends.
+func gockClient(t *testing.T) *http.Client {
+	t.Helper()
+	hc := &http.Client{}
+	gock.InterceptClient(hc)
+	t.Cleanup(func() {
+		gock.RestoreClient(hc)
+		gock.Off()
+	})
+	return hc
+}
+
+// queryInto returns a gock matcher that sends the request's query to ch.
+func queryInto(ch chan<- url.Values) gock.MatchFunc {
+	return func(req *http.Request, _ *gock.Request) (bool, error) {
+		ch <- req.URL.Query()
+		return true, nil
+	}
+}
+
+// withCallback runs run in the background and, once the bulk request's
+// query arrives on queries, delivers body to h at the request's
+// callback_url, as Agiliron would; it returns run's report.
+func withCallback(t *testing.T, h http.Handler, queries <-chan url.Values, ct, body string,
+	run func() *batch.Report[agiliron.LeadResult]) *batch.Report[agiliron.LeadResult] {
+	t.Helper()
+	done := make(chan *batch.Report[agiliron.LeadResult], 1)
+	go func() { done <- run() }()
+	var q url.Values
+	select {
+	case q = <-queries:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no request")
+	}
+	cb, err := url.Parse(q.Get("callback_url"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := callback(h, http.MethodPut, cb.RawQuery, ct, body); code != http.StatusOK {
+		t.Fatalf("callback status %d", code)
+	}
+	select {
+	case rep := <-done:
+		return rep
+	case <-time.After(5 * time.Second):
+		t.Fatal("the callback did not complete the run")
+	}
+	return nil
+}
+
+// exactQuery returns a gock matcher for a request whose whole query is
+// raw: no key=, nothing else the test did not ask for.
+func exactQuery(raw string) gock.MatchFunc {
+	return func(req *http.Request, _ *gock.Request) (bool, error) {
+		return req.URL.RawQuery == raw, nil
+	}
+}
+
 // bodyInto returns a gock matcher that copies the request body into dst
 // (and puts it back).
 func bodyInto(dst *[]byte) gock.MatchFunc {
@@ -56,14 +115,12 @@ func TestGoldenRequests(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			defer gock.Off()
-			hc := &http.Client{}
-			gock.InterceptClient(hc)
-			defer gock.RestoreClient(hc)
+			hc := gockClient(t)
 			var sent []byte
 			gock.New(gockBase).
 				Put("/agiliron/api-40/Bulk-Leads").
 				MatchParam("sendRecordNo", "^true$").
+				AddMatcher(exactQuery("sendRecordNo=true")).
 				MatchHeader("apiKey", "^gock-key-123456$").
 				MatchHeader("Accept", "^"+tt.mediaType+"$").
 				MatchHeader("Content-Type", "^"+tt.mediaType+"; charset=utf-8$").
@@ -71,6 +128,7 @@ func TestGoldenRequests(t *testing.T) {
 				Reply(200).SetHeader("Content-Type", tt.mediaType).BodyString(string(golden(t, tt.ackFile)))
 			gock.New(gockBase).
 				Get("/agiliron/api-40/BatchStatus/thggii1212kjkl").
+				AddMatcher(exactQuery("")).
 				MatchHeader("apiKey", "^gock-key-123456$").
 				MatchHeader("Accept", "^"+tt.mediaType+"$").
 				Reply(200).SetHeader("Content-Type", tt.mediaType).BodyString(string(golden(t, tt.statusFile)))
@@ -105,10 +163,7 @@ func TestGoldenRequests(t *testing.T) {
 // callback_url (the configured URL plus ref and secret) and that AddLeads
 // uses POST with the same body shape and no LeadId.
 func TestGoldenCallbackURL(t *testing.T) {
-	defer gock.Off()
-	hc := &http.Client{}
-	gock.InterceptClient(hc)
-	defer gock.RestoreClient(hc)
+	hc := gockClient(t)
 	h, err := agiliron.NewWebhookHandler(testSecret)
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +176,7 @@ func TestGoldenCallbackURL(t *testing.T) {
 		MatchParam("callback_url", `^https://hooks\.example\.com/agiliron\?ref=[0-9a-f]{24}&secret=`+regexp.QuoteMeta(testSecret)+`$`).
 		MatchHeader("apiKey", "^gock-key-123456$").
 		AddMatcher(bodyInto(&sent)).
-		AddMatcher(func(req *http.Request, _ *gock.Request) (bool, error) { gotQuery <- req.URL.Query(); return true, nil }).
+		AddMatcher(queryInto(gotQuery)).
 		Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(golden(t, "ack.json")))
 
 	c, err := agiliron.New(agiliron.WithBaseURL(gockBase+"/agiliron/api-40.php"), agiliron.WithAPIKey("gock-key-123456"),
@@ -132,27 +187,11 @@ func TestGoldenCallbackURL(t *testing.T) {
 	}
 	lead := agiliron.Lead{FirstName: "Ada", LastName: "Lovelace", Company: "Analytical Ltd",
 		CustomFields: []agiliron.CustomField{{Name: "Text", Value: "value"}}}
-	done := make(chan *batch.Report[agiliron.LeadResult])
-	go func() {
-		rep, _ := c.AddLeads(context.Background(), []agiliron.Lead{lead})
-		done <- rep
-	}()
-	// Deliver the callback the way Agiliron would, to the URL it was given.
-	var query url.Values
-	select {
-	case query = <-gotQuery:
-	case <-time.After(5 * time.Second):
-		t.Fatal("no request")
-	}
-	cb, err := url.Parse(query.Get("callback_url"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	body := `{"result":{"SuccessNumber":"1","FailureNumber":"0","Success":{"Leads":{"LeadId":"394607","LeadName":"Ada Lovelace","Record":"1"}},"Failure":[]}}`
-	if code := callback(h, http.MethodPut, cb.RawQuery, "application/json", body); code != http.StatusOK {
-		t.Fatalf("callback status %d", code)
-	}
-	rep := <-done
+	rep := withCallback(t, h, gotQuery, "application/json", body, func() *batch.Report[agiliron.LeadResult] {
+		rep, _ := c.AddLeads(context.Background(), []agiliron.Lead{lead})
+		return rep
+	})
 	checkBalanced(t, rep, 1, 1, 0)
 	if got := rep.Outcomes[0].Result.LeadID; got != "394607" {
 		t.Fatalf("new LeadId %q", got)
@@ -166,10 +205,7 @@ func TestGoldenCallbackURL(t *testing.T) {
 // TestGoldenKeyInQuery checks the query form of the key: key=… on the URL,
 // no apiKey header.
 func TestGoldenKeyInQuery(t *testing.T) {
-	defer gock.Off()
-	hc := &http.Client{}
-	gock.InterceptClient(hc)
-	defer gock.RestoreClient(hc)
+	hc := gockClient(t)
 	gock.New(gockBase).
 		Get("/agiliron/api-40/BatchStatus/abc").
 		MatchParam("key", "^gock-key-123456$").
@@ -247,10 +283,7 @@ func TestMatchingNeverClaimsTooMuch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			defer gock.Off()
-			hc := &http.Client{}
-			gock.InterceptClient(hc)
-			defer gock.RestoreClient(hc)
+			hc := gockClient(t)
 			gock.New(gockBase).Put("/agiliron/api-40/Bulk-Leads").
 				Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(golden(t, "ack.json")))
 			status, _ := json.Marshal(map[string]any{"BatchStatus": map[string]any{
@@ -273,5 +306,97 @@ func TestMatchingNeverClaimsTooMuch(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSeedWebhookVariantsGiveOneReport runs UpdateLeads on the seed's two
+// leads four times, each time delivering one of the seed's four webhook
+// bodies (XML and JSON, with and without Record numbers) as Agiliron's
+// callback, and checks the four reports are the same, lead for lead.
+func TestSeedWebhookVariantsGiveOneReport(t *testing.T) {
+	type flat struct {
+		Status batch.Status
+		Result agiliron.LeadResult
+		Err    string
+	}
+	want := []flat{
+		{batch.Succeeded, agiliron.LeadResult{BatchID: "thggii1212kjkl", LeadID: "123", LeadName: "John Doe", Record: 1}, ""},
+		{batch.Failed, agiliron.LeadResult{BatchID: "thggii1212kjkl", LeadID: "456", Message: "Lead Last Name cannot be blank", Record: 2},
+			"agiliron: PUT Bulk-Leads: Lead Last Name cannot be blank (LeadId 456) (record 2) [batch thggii1212kjkl]"},
+	}
+	for _, tt := range []struct {
+		file   string
+		format agiliron.Format
+		ack    string
+	}{
+		{"webhook_norecord.xml", agiliron.XML, "ack.xml"},
+		{"webhook_norecord.json", agiliron.JSON, "ack.json"},
+		{"webhook_record.xml", agiliron.XML, "ack.xml"},
+		{"webhook_record.json", agiliron.JSON, "ack.json"},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			hc := gockClient(t)
+			h, err := agiliron.NewWebhookHandler(testSecret)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gotQuery := make(chan url.Values, 1)
+			gock.New(gockBase).Put("/agiliron/api-40/Bulk-Leads").
+				AddMatcher(queryInto(gotQuery)).
+				Reply(200).SetHeader("Content-Type", "application/"+tt.format.String()).BodyString(string(golden(t, tt.ack)))
+			c, err := agiliron.New(agiliron.WithCompany("acme"), agiliron.WithAPIKey("gock-key-123456"),
+				agiliron.WithFormat(tt.format), agiliron.WithHTTPClient(hc),
+				agiliron.WithWebhook(h, "https://hooks.example.com/agiliron"), agiliron.WithCallbackTimeout(time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			leads := seedLeads()
+			leads[1].LastName = "Lead" // valid client-side; the callback fails it
+			// PHP's curl with CURLOPT_POSTFIELDS as a string (the seed's
+			// sample) labels the body as a form: the handler sniffs it.
+			rep := withCallback(t, h, gotQuery, "application/x-www-form-urlencoded", string(golden(t, tt.file)),
+				func() *batch.Report[agiliron.LeadResult] {
+					rep, _ := c.UpdateLeads(context.Background(), leads)
+					return rep
+				})
+			checkBalanced(t, rep, 2, 1, 1)
+			got := make([]flat, len(rep.Outcomes))
+			for i, o := range rep.Outcomes {
+				got[i] = flat{o.Status, o.Result, ""}
+				if o.Err != nil {
+					got[i].Err = o.Err.Error()
+				}
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestCompletedWithoutResult: a batch Agiliron calls "Completed" but
+// whose Response stays empty ends, after a few polls, with its leads'
+// outcome unknown instead of a wait until the result timeout.
+func TestCompletedWithoutResult(t *testing.T) {
+	hc := gockClient(t)
+	gock.New(gockBase).Put("/agiliron/api-40/Bulk-Leads").
+		Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(golden(t, "ack.json")))
+	gock.New(gockBase).Get("/agiliron/api-40/BatchStatus/thggii1212kjkl").Times(5).
+		Reply(200).SetHeader("Content-Type", "application/json").
+		BodyString(`{"BatchStatus":{"Id":"11","BatchId":"thggii1212kjkl","Response":"","Status":"Completed"}}`)
+	c, err := agiliron.New(agiliron.WithCompany("acme"), agiliron.WithAPIKey("gock-key-123456"),
+		agiliron.WithHTTPClient(hc), agiliron.WithPollInterval(time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := c.UpdateLeads(context.Background(), seedLeads())
+	checkBalanced(t, rep, 2, 0, 2)
+	for _, o := range rep.Outcomes {
+		if !errors.Is(o.Err, agiliron.ErrOutcomeUnknown) {
+			t.Fatalf("outcome %d: %v", o.Index, o.Err)
+		}
+	}
+	if !gock.IsDone() {
+		t.Fatalf("%d mocks left", len(gock.Pending()))
 	}
 }

@@ -54,7 +54,9 @@ func (c *Client) UpdateLeadsSeq(ctx context.Context, leads iter.Seq[Lead]) (*bat
 // may have reached the server (a timeout after sending, a 500, a malformed
 // acknowledgement) is never replayed; its leads fail with
 // ErrOutcomeUnknown, so that no lead is added twice. Check those with
-// WaitBatch (when the error carries a BatchID) or by reading the leads.
+// WaitBatch (when the error carries a BatchID) or by reading the leads. A
+// request refused as a whole with 400, 413 or 422 is split in halves as
+// for UpdateLeads (Agiliron queued nothing).
 func (c *Client) AddLeads(ctx context.Context, leads []Lead) (*batch.Report[LeadResult], error) {
 	rep := batch.RunSlice(ctx, c.leadsOp(http.MethodPost), c.engineConfig(), leads)
 	return rep, rep.Err()
@@ -189,11 +191,7 @@ func (c *Client) sendLeads(ctx context.Context, method string, chunk []Lead) ([]
 		Body: body, Idempotent: idempotent,
 	})
 	if err != nil {
-		e := &Error{Op: op, Message: "request failed", cause: err, kind: ErrBatchRefused, retryable: batch.IsRetryable(err)}
-		if errors.Is(err, httpx.ErrOutcomeUnknown) {
-			e.kind = ErrOutcomeUnknown
-		}
-		return nil, e
+		return nil, sendError(op, err, idempotent)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, httpError(op, resp, idempotent, c.http.Redact)
@@ -229,6 +227,23 @@ func (c *Client) sendLeads(ctx context.Context, method string, chunk []Lead) ([]
 		return out, nil
 	}
 	return matchResults(op, chunk, ack.BatchID, res, c.log), nil
+}
+
+// sendError classifies a bulk request that got no usable answer. One that
+// may have reached Agiliron (written before the connection failed, or
+// answered with a body too large to read) has an unknown outcome; only an
+// update is then sent again.
+func sendError(op string, err error, idempotent bool) *Error {
+	e := &Error{Op: op, Message: "request failed", cause: err, kind: ErrBatchRefused, retryable: batch.IsRetryable(err)}
+	var te *httpx.TransportError
+	switch {
+	case errors.Is(err, httpx.ErrOutcomeUnknown), errors.As(err, &te) && te.MaybeSent:
+		e.kind = ErrOutcomeUnknown
+	case errors.Is(err, httpx.ErrBodyTooLarge):
+		e.kind, e.retryable = ErrOutcomeUnknown, idempotent
+		e.Message = "the answer was too large to read"
+	}
+	return e
 }
 
 // callbackURL returns the webhook URL for one batch: the configured URL

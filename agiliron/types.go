@@ -21,7 +21,13 @@ import (
 // LeadID is omitted from the wire when empty (a new lead); every other
 // field is always sent, empty or not, so that an update never relies on a
 // field being left out. CustomFields is sent as LeadCustomFields when it
-// is non-empty.
+// is non-empty; whether an update that leaves them out clears them is not
+// documented, so send them as read too.
+//
+// The WADL types some fields (SICCode and AnnualRevenue as integers, the
+// address fields as decimals, plainly in error); only the required fields
+// are checked before sending, and Agiliron reports any other bad value in
+// the lead's result.
 type Lead struct {
 	XMLName           xml.Name      `json:"-" xml:"Lead"`
 	LeadID            string        `json:"LeadId,omitempty" xml:"LeadId,omitempty"`
@@ -182,14 +188,18 @@ type LeadResult struct {
 	// BatchID is the batch the lead was sent in.
 	BatchID string
 	// LeadID is the lead's id: the caller's for an update, the new one
-	// Agiliron assigned for an add (when Agiliron reports it).
+	// Agiliron assigned for an add. It is empty for an added lead when the
+	// result does not say which new id is whose (no Record numbers, and
+	// names that do not tell the leads apart).
 	LeadID string
 	// LeadName is the name Agiliron reports for a succeeded lead.
 	LeadName string
-	// Message is Agiliron's message for a failed lead.
+	// Message is Agiliron's message for a failed lead. When a result
+	// without Record numbers fails several leads with different messages
+	// and does not say whose is whose, it lists them all.
 	Message string
-	// Record is the lead's 1-based position in its request, as Agiliron
-	// reports it (0 when not reported).
+	// Record is the lead's 1-based position in the request it was sent in
+	// (the record number Agiliron's result gives it, when it gives one).
 	Record int
 }
 
@@ -202,20 +212,31 @@ type BatchResult struct {
 	Success, Failure []ResultEntry
 }
 
-// ResultEntry is one lead's entry in a batch result.
+// ResultEntry is one lead's entry in a batch result, as Agiliron writes
+// it (under "Leads", or "Product" in the seed's JSON failures).
 type ResultEntry struct {
-	LeadID   string
+	// LeadID is the lead's id: the one sent for an update, the new one for
+	// an add; Agiliron writes it as a number or a string.
+	LeadID string
+	// LeadName is the lead's name ("John Doe"), given for a success.
 	LeadName string
-	Message  string
+	// Message says why the lead failed, for a failure.
+	Message string
 	// Record is the lead's 1-based position in its request; 0 when absent.
 	Record int
 }
 
 // BatchStatus is the answer of GET BatchStatus/{batch_id}.
 type BatchStatus struct {
-	ID               string
-	BatchID          string
-	Status           string
+	// ID is Agiliron's sequence number of the batch ("10").
+	ID string
+	// BatchID is the batch id the acknowledgement gave.
+	BatchID string
+	// Status is "Completed" once the batch is done; other values are not
+	// documented (the fake answers "Processing" before).
+	Status string
+	// RequestStartTime and RequestEndTime are as written
+	// ("2021-12-13 09:51:27"); the end is empty until the batch is done.
 	RequestStartTime string
 	RequestEndTime   string
 	// Result is the decoded Response field; nil while it is empty.

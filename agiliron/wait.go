@@ -18,7 +18,8 @@ import (
 const firstPoll = 100 * time.Millisecond
 
 // maxPollErrors is how many polls in a row may fail with a permanent
-// error (404, a malformed answer) before waiting stops.
+// error (404, a malformed answer, "Completed" without a result) before
+// waiting stops.
 const maxPollErrors = 5
 
 // await returns the final result of batchID: from the webhook when one is
@@ -87,10 +88,17 @@ func (c *Client) poll(ctx context.Context, batchID string, webhook <-chan *Batch
 			c.log.Debug("agiliron: BatchStatus poll failed", "batch_id", batchID, "err", err)
 			continue
 		}
-		errs = 0
 		switch {
 		case st.Completed():
 			return st.Result, nil
+		case isCompleted(st.Status):
+			// Completed with an empty Response: perhaps written a moment
+			// later; a few tries, then the outcome stays unknown.
+			if errs++; errs >= maxPollErrors {
+				return nil, &Error{Op: "GET BatchStatus", Status: st.Status, BatchID: batchID,
+					Message: "batch completed without a result", kind: ErrOutcomeUnknown}
+			}
+			continue
 		case isFailedStatus(st.Status):
 			if st.Result != nil {
 				return st.Result, nil
@@ -98,6 +106,7 @@ func (c *Client) poll(ctx context.Context, batchID string, webhook <-chan *Batch
 			return nil, &Error{Op: "GET BatchStatus", Status: st.Status, BatchID: batchID,
 				Message: "batch ended with status " + st.Status + " and no result", kind: ErrOutcomeUnknown}
 		}
+		errs = 0
 	}
 }
 

@@ -76,6 +76,9 @@ const (
 	CallbackTwice
 	// CallbackNever never delivers the callback: only BatchStatus tells.
 	CallbackNever
+	// HangAfterQueue queues and processes the batch, then never answers:
+	// the client's request times out after it was sent.
+	HangAfterQueue
 )
 
 // String names the fault.
@@ -89,6 +92,8 @@ func (f Fault) String() string {
 		return "TooManyRequests"
 	case MalformedAck:
 		return "MalformedAck"
+	case HangAfterQueue:
+		return "HangAfterQueue"
 	case CallbackDelayed:
 		return "CallbackDelayed"
 	case CallbackTwice:
@@ -433,6 +438,12 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, xmlOut bool) {
 	case ServerErrorAfterQueue:
 		writeError(w, xmlOut, http.StatusInternalServerError, "Internal Server Error")
 		return
+	case HangAfterQueue:
+		select {
+		case <-r.Context().Done():
+		case <-s.ctx.Done():
+		}
+		return
 	case MalformedAck:
 		w.Header().Set("Content-Type", contentType(xmlOut))
 		w.WriteHeader(http.StatusOK)
@@ -444,25 +455,14 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, xmlOut bool) {
 
 func (s *Server) recordsOmitted() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.noRecords }
 
+// decodeBody reads a Bulk-Leads body: {"Leads":{"Lead":…}} or
+// <Leads><Lead>…</Lead></Leads>, anything else an error.
 func decodeBody(xmlIn bool, body []byte) ([]agiliron.Lead, error) {
-	if !xmlIn {
-		var probe struct {
-			Leads *struct {
-				Lead json.RawMessage `json:"Lead"`
-			} `json:"Leads"`
-		}
-		if err := json.Unmarshal(body, &probe); err != nil {
-			return nil, err
-		}
-		if probe.Leads == nil {
-			return nil, fmt.Errorf("no Leads object")
-		}
-		return agiliron.DecodeLeads("application/json", body)
+	ct := "application/json"
+	if xmlIn {
+		ct = "application/xml"
 	}
-	if !bytes.Contains(body, []byte("<Leads")) {
-		return nil, fmt.Errorf("no Leads element")
-	}
-	return agiliron.DecodeLeads("application/xml", body)
+	return agiliron.DecodeLeads(ct, body)
 }
 
 // process writes a batch's leads, completes it and calls back.
