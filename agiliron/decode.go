@@ -425,8 +425,8 @@ func resultFromXML(root *xnode) (*BatchResult, error) {
 // intText reads a count or a Record number written as text (" 7 ", "",
 // "1e3"), the way codec.Int reads it, bounded to 0..2^31.
 func intText(s string, dst *int) error {
-	var n codec.Int
-	if err := n.UnmarshalXMLAttr(xml.Attr{Value: s}); err != nil {
+	n, err := codec.ParseInt(s)
+	if err != nil {
 		return err
 	}
 	if n < 0 || int64(n) > 1<<31 {

@@ -224,3 +224,16 @@ func FuzzOrderedMap(f *testing.F) {
 		}
 	})
 }
+
+func TestParseInt(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want Int
+		bad  bool
+	}{{" 42 ", 42, false}, {"", 0, false}, {"7.0", 7, false}, {"7.5", 0, true}, {"x", 0, true}} {
+		got, err := ParseInt(tt.in)
+		if (err != nil) != tt.bad || got != tt.want {
+			t.Errorf("ParseInt(%q) = %d, %v", tt.in, got, err)
+		}
+	}
+}

@@ -64,6 +64,14 @@ func (n *Int) UnmarshalJSON(b []byte) error {
 	return n.parse(text)
 }
 
+// ParseInt parses an integer the way Int decodes one: surrounding space
+// trimmed, "" as 0, and a float with no fraction ("12.0") accepted.
+func ParseInt(text string) (Int, error) {
+	var n Int
+	err := n.parse(text)
+	return n, err
+}
+
 func (n *Int) parse(text string) error {
 	text = strings.TrimSpace(text)
 	if text == "" {
