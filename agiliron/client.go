@@ -124,7 +124,7 @@ func (c *Client) header(body bool) http.Header {
 // engineConfig is the batch engine's configuration for one run.
 func (c *Client) engineConfig() batch.Config {
 	return batch.Config{
-		Concurrency: c.cfg.concurrency, Limiter: c.cfg.limiter, Retry: c.cfg.retry,
+		Concurrency: c.cfg.concurrency, Limiter: c.cfg.limiter, Retry: c.cfg.retry, RetryBudget: c.cfg.budget,
 		Keep: c.cfg.keep, OnProgress: c.cfg.progress, OnOutcome: c.cfg.outcomeHook,
 		Logger: c.cfg.logger,
 	}

@@ -76,6 +76,7 @@ type config struct {
 	httpClient      *http.Client
 	logger          *slog.Logger
 	limiter         batch.Limiter
+	budget          *batch.RetryBudget
 	retry           batch.RetryPolicy
 	concurrency     int
 	batchSize       int
@@ -315,4 +316,14 @@ func WithResultTimeout(d time.Duration) Option {
 // WithConcurrency above 1 it may be called from several goroutines at once.
 func WithAcceptedHook(f func(ack Ack, leads int)) Option {
 	return func(c *config) error { c.acceptedHook = f; return nil }
+}
+
+// WithRetryBudget caps the retries of every run of this client, and of
+// every other client given the same budget, so a sick server is not
+// hammered by every worker at once (see batch.RetryBudget).
+func WithRetryBudget(b *batch.RetryBudget) Option {
+	return func(c *config) error {
+		c.budget = b
+		return nil
+	}
 }

@@ -59,6 +59,7 @@ type config struct {
 	timeout     time.Duration
 	logger      *slog.Logger
 	limiter     batch.Limiter
+	budget      *batch.RetryBudget
 	retry       batch.RetryPolicy
 	concurrency int
 	batchSize   int
@@ -294,6 +295,16 @@ func WithTransportRetry(max int, waitMin, waitMax time.Duration) Option {
 			return fmt.Errorf("noojee: WithTransportRetry(%d, %v, %v): want max >= -1 and 0 <= waitMin <= waitMax", max, waitMin, waitMax)
 		}
 		c.transportRetryMax, c.transportWaitMin, c.transportWaitMax = max, waitMin, waitMax
+		return nil
+	}
+}
+
+// WithRetryBudget caps the retries of every run of this client, and of
+// every other client given the same budget, so a sick server is not
+// hammered by every worker at once (see batch.RetryBudget).
+func WithRetryBudget(b *batch.RetryBudget) Option {
+	return func(c *config) error {
+		c.budget = b
 		return nil
 	}
 }

@@ -72,7 +72,7 @@ func (c *Client) BatchSize() int { return c.cfg.batchSize }
 // batchConfig is the engine configuration of one run.
 func (c *Client) batchConfig() batch.Config {
 	return batch.Config{
-		Concurrency: c.cfg.concurrency, Limiter: c.cfg.limiter, Retry: c.cfg.retry,
+		Concurrency: c.cfg.concurrency, Limiter: c.cfg.limiter, Retry: c.cfg.retry, RetryBudget: c.cfg.budget,
 		Keep: c.cfg.keep, OnProgress: c.cfg.progress, OnOutcome: c.cfg.outcome, Logger: c.cfg.logger,
 	}
 }

@@ -43,6 +43,7 @@ type config struct {
 	httpClient   *http.Client
 	logger       *slog.Logger
 	limiter      batch.Limiter
+	budget       *batch.RetryBudget
 	retry        batch.RetryPolicy
 	concurrency  int
 	batchSize    int
@@ -234,4 +235,14 @@ func transportWaits(p batch.RetryPolicy) (time.Duration, time.Duration) {
 		hi = 5 * time.Second
 	}
 	return lo, max(lo, hi)
+}
+
+// WithRetryBudget caps the retries of every run of this client, and of
+// every other client given the same budget, so a sick server is not
+// hammered by every worker at once (see batch.RetryBudget).
+func WithRetryBudget(b *batch.RetryBudget) Option {
+	return func(c *config) error {
+		c.budget = b
+		return nil
+	}
 }
