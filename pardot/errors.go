@@ -63,7 +63,8 @@ var (
 	// ErrMalformedResponse: the response body could not be understood.
 	ErrMalformedResponse = errors.New("pardot: malformed response")
 	// ErrUnmatchedKey: a per-prospect error named no prospect of the request;
-	// the whole request is failed rather than guess.
+	// the whole request is failed rather than guess, and not resent (the
+	// error also matches httpx.ErrOutcomeUnknown: Pardot did process it).
 	ErrUnmatchedKey = errors.New("pardot: error key matches no prospect of the request")
 	// ErrInvalidProspect: client-side validation refused the record; it was
 	// not sent.

@@ -185,8 +185,7 @@ func matchResults(version int, o operation, chunk []Prospect, items []itemError,
 	for _, it := range items {
 		i, ok := resolveKey(version, o, chunk, it.Key)
 		if !ok {
-			return nil, &Error{Op: o.path(), HTTPStatus: status, Key: it.Key, Code: it.Code,
-				Message: fmt.Sprintf("%s (message %q)", ErrUnmatchedKey, it.Message), cause: ErrUnmatchedKey}
+			return nil, unmatchedKey(o, status, it)
 		}
 		if prev, _ := results[i].Err.(*Error); prev != nil {
 			prev.Message += "; " + it.Message
@@ -195,6 +194,21 @@ func matchResults(version int, o operation, chunk []Prospect, items []itemError,
 		results[i].Err = &Error{Op: o.path(), HTTPStatus: status, Key: it.Key, Code: it.Code, Message: it.Message}
 	}
 	return results, nil
+}
+
+// unmatchedKey is the error of a whole request whose errors map names a
+// key that matches none of its prospects. Pardot processed the request, so
+// the others may have been written: the error is never retried (Code stays
+// 0 even when the entry carried a retryable code such as 62) and matches
+// httpx.ErrOutcomeUnknown as well as ErrUnmatchedKey.
+func unmatchedKey(o operation, status int, it itemError) *Error {
+	msg := "the errors map names a prospect not in the request; Pardot processed the request, so the outcome of its prospects is unknown (entry"
+	if it.Code != 0 {
+		msg += fmt.Sprintf(" code %d,", it.Code)
+	}
+	msg += fmt.Sprintf(" message %q)", it.Message)
+	return &Error{Op: o.path(), HTTPStatus: status, Key: it.Key, Message: msg,
+		cause: errors.Join(ErrUnmatchedKey, httpx.ErrOutcomeUnknown)}
 }
 
 // resolveKey finds the record an errors-map key names: by position first
