@@ -51,7 +51,8 @@
 // prospect's position in the request (version 4) or by its identifier
 // (version 3); both keyings are understood in both versions, and a key that
 // matches no prospect of the request fails the whole request rather than
-// guess. Pardot returns no data for prospects that succeeded, so [Result]
+// guess (never resent: Pardot processed it, so the error also matches
+// httpx.ErrOutcomeUnknown). Pardot returns no data for prospects that succeeded, so [Result]
 // is empty. The XML layout of per-prospect errors is not documented; the
 // decoder reads <errors> children of any name, taking the key from an
 // identifier, index, key or id attribute or child, and the message from the
@@ -66,9 +67,14 @@
 // (15, 131) or a refused OAuth header stops the run. So do the daily limit
 // (122) and the errors that would hit every request alike: wrong API
 // version (88, 89) or batch shape (90, 91); the rest of the input is then
-// reported not attempted. Codes 70, 71 and 72 fail the request's prospects
-// without a retry. Per-prospect codes (3, 4, 9, 54, 77, 132, …) fail that
-// prospect only. A create whose answer is lost (dropped connection, 5xx,
+// reported not attempted. A request refused as a whole before anything was
+// written, for its size (70: the server takes fewer than WithBatchSize) or
+// for one prospect's content (71, 72, 10000), is not resent as is but split
+// in halves down to single prospects, so only the prospects at fault fail
+// with that code. Once a whole batch's worth of prospects has been refused
+// alone in a run, the fault is evidently a setting, not a prospect: later
+// refused requests fail whole instead of being split. Per-prospect codes
+// (3, 4, 9, 54, 77, 132, …) fail that prospect only. A create whose answer is lost (dropped connection, 5xx,
 // unreadable 200) is failed with an error matching httpx.ErrOutcomeUnknown
 // and never resent; updates and upserts by identifier are idempotent and
 // are retried.

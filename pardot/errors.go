@@ -162,6 +162,21 @@ func (e *Error) StopRun() bool {
 	return false
 }
 
+// refusedBeforeWrite reports a global failure that Pardot gives for a
+// request's content before writing any of it, so the request may be split
+// to find the prospects at fault: more prospects than the server takes
+// (70), a document it cannot parse (71, 72) or a bad parameter (10000).
+func (e *Error) refusedBeforeWrite() bool {
+	if e.Key != "" || e.cause != nil {
+		return false // a per-prospect error, or an answer that was processed
+	}
+	switch e.Code {
+	case CodeBatchTooLarge, CodeInvalidInput, CodeCorruptedJSON, CodeParameterError:
+		return true
+	}
+	return false
+}
+
 // Is matches the class sentinels (ErrAuth, ErrConfig, ErrNotFound,
 // ErrDuplicate, ErrRateLimited) by code, and another *Error with the same
 // non-zero Code.

@@ -366,7 +366,7 @@ func TestFaults(t *testing.T) {
 		{"malformed on upsert is retried", pardottest.Malformed(), true, 10, 0, false},
 		{"conflicting update is retried", pardottest.ErrorCode(pardot.CodeConflictingUpdate), false, 10, 0, false},
 		{"concurrency code is retried", pardottest.ErrorCode(pardot.CodeConcurrencyLimit), false, 10, 0, false},
-		{"batch too large is config", pardottest.ErrorCode(pardot.CodeBatchTooLarge), false, 0, 10, false},
+		{"batch too large is split", pardottest.ErrorCode(pardot.CodeBatchTooLarge), false, 10, 0, false},
 		{"slow", pardottest.Slow(20 * time.Millisecond), false, 10, 0, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -592,5 +592,95 @@ func TestCancelledContext(t *testing.T) {
 	checkReport(t, rep, err, 60, 0, 0, 60)
 	if !errors.Is(err, context.Canceled) || srv.Len() != 0 {
 		t.Errorf("err %v, stored %d", err, srv.Len())
+	}
+}
+
+// TestWholeRequestRefusalIsIsolated: Pardot refuses a whole request for
+// one prospect's content (71, 72, 10000) or for its size (70) before
+// writing anything; the request is split in halves until only the
+// prospects at fault fail, and every other prospect lands exactly once.
+func TestWholeRequestRefusalIsIsolated(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		version int
+		format  pardot.Format
+		setup   func(*pardottest.Server, []pardot.Prospect)
+		bad     []int
+		code    int
+		reqs    int
+	}{
+		// Batches of 50, 50, 20. Halving a batch down to its bad prospect
+		// costs 1 request plus 2 per split: 37 sits in sizes
+		// 50,25,13,6,3,1 (11 requests), 88 in 50,25,13,6,3,2,1 (13),
+		// 0 in 50,25,12,6,3,1 (11), 119 in 20,10,5,3,2,1 (11); a clean
+		// batch takes 1.
+		{"71 v3 JSON", 3, pardot.JSON, func(s *pardottest.Server, ps []pardot.Prospect) {
+			s.RejectBatchWith(ps[37].Email, pardot.CodeInvalidInput)
+			s.RejectBatchWith(ps[88].Email, pardot.CodeInvalidInput)
+		}, []int{37, 88}, pardot.CodeInvalidInput, 11 + 13 + 1},
+		{"72 v4 XML", 4, pardot.XML, func(s *pardottest.Server, ps []pardot.Prospect) {
+			s.RejectBatchWith(ps[0].Email, pardot.CodeCorruptedJSON)
+		}, []int{0}, pardot.CodeCorruptedJSON, 11 + 1 + 1},
+		{"10000 v3 XML", 3, pardot.XML, func(s *pardottest.Server, ps []pardot.Prospect) {
+			s.RejectBatchWith(ps[119].Email, pardot.CodeParameterError)
+		}, []int{119}, pardot.CodeParameterError, 1 + 1 + 11},
+		// A server that takes 20: each 50 is refused, then its halves of
+		// 25, then the quarters land: 1+2+4 twice; the 20 lands at once.
+		{"70 server limit 20", 4, pardot.JSON, func(s *pardottest.Server, _ []pardot.Prospect) {
+			s.SetBatchLimit(20)
+		}, nil, 0, 15},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := pardottest.NewServer()
+			defer srv.Close()
+			ps := people(120)
+			tc.setup(srv, ps)
+			c := newClient(t, srv, oauth(), pardot.WithConcurrency(1), pardot.WithVersion(tc.version),
+				pardot.WithRequestFormat(tc.format), pardot.WithResponseFormat(tc.format))
+			rep, err := c.BatchCreate(context.Background(), ps)
+			checkReport(t, rep, err, 120, 120-len(tc.bad), len(tc.bad), 0)
+			var bad []int
+			for _, o := range rep.Outcomes {
+				if o.Status != batch.Failed {
+					continue
+				}
+				bad = append(bad, o.Index)
+				var pe *pardot.Error
+				if !errors.As(o.Err, &pe) || pe.Code != tc.code {
+					t.Errorf("record %d: %v, want code %d", o.Index, o.Err, tc.code)
+				}
+			}
+			if d := cmp.Diff(tc.bad, bad); d != "" {
+				t.Errorf("failed records (-want +got):\n%s", d)
+			}
+			st := srv.Stats()
+			if st.Requests != tc.reqs || rep.Requests != tc.reqs {
+				t.Errorf("requests: server %d, client %d; want %d", st.Requests, rep.Requests, tc.reqs)
+			}
+			if st.BatchProspects != 120-len(tc.bad) || srv.Len() != 120-len(tc.bad) {
+				t.Errorf("applied %d, stored %d; want %d (refused requests write nothing)", st.BatchProspects, srv.Len(), 120-len(tc.bad))
+			}
+			checkLandedOnce(t, srv, rep, ps)
+		})
+	}
+}
+
+// TestRefusalOfEveryRequestIsNotIsolatedForever: when every request is
+// refused (a setting, not a prospect, is at fault), the first batch is
+// split down to single prospects, each refused alone; after that batch's
+// worth, later batches fail whole, one request each.
+func TestRefusalOfEveryRequestIsNotIsolatedForever(t *testing.T) {
+	srv := pardottest.NewServer()
+	defer srv.Close()
+	srv.FailNext(1000, pardottest.ErrorCode(pardot.CodeInvalidInput))
+	c := newClient(t, srv, oauth(), pardot.WithConcurrency(1))
+	rep, err := c.BatchCreate(context.Background(), people(200))
+	checkReport(t, rep, err, 200, 0, 200, 0)
+	// 50 prospects halved down to singles take 2*50-1 requests; then 3.
+	if got := srv.Stats().Requests; got != 99+3 {
+		t.Errorf("%d requests, want 102", got)
+	}
+	if !errors.Is(err, pardot.ErrConfig) {
+		t.Errorf("err %v does not match ErrConfig", err)
 	}
 }

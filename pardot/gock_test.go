@@ -201,7 +201,8 @@ func TestGoldenLegacyLogin(t *testing.T) {
 	}
 }
 
-// TestGlobalFailureOnHTTP200 checks that stat=fail is found in a 200 body.
+// TestGlobalFailureOnHTTP200 checks that stat=fail is found in a 200 body
+// (one prospect, so the refusal is not split further).
 func TestGlobalFailureOnHTTP200(t *testing.T) {
 	defer gock.Off()
 	c, err := pardot.New(pardot.WithToken(testToken, testBU), pardot.WithResponseFormat(pardot.XML))
@@ -212,8 +213,8 @@ func TestGlobalFailureOnHTTP200(t *testing.T) {
 	defer gock.RestoreClient(c.HTTPClient())
 	gock.New(pardot.DefaultBaseURL).Post("/api/prospect/version/3/do/batchUpdate").Reply(200).
 		BodyString(`<rsp stat="fail" version="1.0"><err code="71">Input needs to be valid JSON or XML</err></rsp>`)
-	rep, err := c.BatchUpdate(context.Background(), []pardot.Prospect{{ID: 1, City: "X"}, {ID: 2, City: "Y"}})
-	checkReport(t, rep, err, 2, 0, 2, 0)
+	rep, err := c.BatchUpdate(context.Background(), []pardot.Prospect{{ID: 1, City: "X"}})
+	checkReport(t, rep, err, 1, 0, 1, 0)
 	var pe *pardot.Error
 	if !errors.As(err, &pe) || pe.Code != pardot.CodeInvalidInput || pe.HTTPStatus != 200 || !errors.Is(err, pardot.ErrConfig) {
 		t.Errorf("err = %v", err)

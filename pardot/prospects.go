@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
@@ -79,6 +80,9 @@ func (c *Client) op(o operation) batch.Op[Prospect, Result] {
 			return nil
 		}
 	}
+	// refusedAlone counts the run's single-prospect requests refused as a
+	// whole (see isolate).
+	var refusedAlone atomic.Int64
 	return batch.Op[Prospect, Result]{
 		Name:       "pardot " + o.path(),
 		MaxItems:   c.cfg.batchSize,
@@ -86,9 +90,30 @@ func (c *Client) op(o operation) batch.Op[Prospect, Result] {
 		Validate:   validateFn,
 		UniqueKeys: true,
 		Send: func(ctx context.Context, chunk []Prospect) ([]batch.Result[Result], error) {
-			return c.send(ctx, o, chunk)
+			res, err := c.send(ctx, o, chunk)
+			if len(chunk) == 1 && refusedBeforeWrite(err) {
+				refusedAlone.Add(1)
+			}
+			return res, err
+		},
+		// A request refused as a whole before any write (70, 71, 72,
+		// 10000) is split in halves down to single prospects, so only
+		// the prospects at fault fail. Once a whole batch's worth of
+		// prospects has been refused alone, the refusal is evidently not
+		// about single prospects (every request would earn it): later
+		// requests are then failed whole instead of split, so a wrong
+		// setting costs one request per batch, not two per prospect.
+		Isolate: func(err error) bool {
+			return refusedBeforeWrite(err) && refusedAlone.Load() < int64(c.cfg.batchSize)
 		},
 	}
+}
+
+// refusedBeforeWrite reports a chunk error that Error.refusedBeforeWrite
+// allows to isolate.
+func refusedBeforeWrite(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.refusedBeforeWrite()
 }
 
 // send posts one chunk and maps Pardot's answer to one result per prospect.

@@ -206,3 +206,27 @@ func TestUpdateSemantics(t *testing.T) {
 		t.Errorf("%d prospects with a2@, want 2", n)
 	}
 }
+
+func TestRejectBatchWithAndBatchLimit(t *testing.T) {
+	srv := NewServer()
+	defer srv.Close()
+	srv.RejectBatchWith("Bad@Example.com", 71)
+	srv.SetBatchLimit(2)
+	form := func(doc string) url.Values { return url.Values{"format": {"json"}, "prospects": {doc}} }
+	for _, tc := range []struct{ doc, want string }{
+		{`{"prospects":{"a@example.com":{},"bad@example.com":{}}}`, `"err_code":71`},
+		{`{"prospects":{"a@example.com":{},"b@example.com":{},"c@example.com":{}}}`, `"err_code":70`},
+		{`{"prospects":{"a@example.com":{},"b@example.com":{}}}`, `"stat":"ok"`},
+	} {
+		if _, body := post(t, srv, "/api/prospect/version/3/do/batchCreate", form(tc.doc), bearer()); !strings.Contains(body, tc.want) {
+			t.Errorf("%s: got %s, want %s", tc.doc, body, tc.want)
+		}
+	}
+	srv.RejectBatchWith("bad@example.com", 0)
+	if _, body := post(t, srv, "/api/prospect/version/3/do/batchCreate", form(`{"prospects":{"bad@example.com":{}}}`), bearer()); !strings.Contains(body, `"stat":"ok"`) {
+		t.Errorf("rule not removed: %s", body)
+	}
+	if st := srv.Stats(); srv.Len() != 3 || st.BatchProspects != 3 {
+		t.Errorf("stored %d, applied %d; want 3 (refused requests write nothing)", srv.Len(), st.BatchProspects)
+	}
+}
