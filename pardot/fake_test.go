@@ -300,18 +300,39 @@ func TestExpiredKeyMidRunReLogsInOnce(t *testing.T) {
 	}
 }
 
+// TestInvalidKeyTwiceStopsRun: code 1 earns exactly one fresh login and
+// one replay (legacy) and none with OAuth, whose token source refreshes
+// itself; a code 1 that stands then stops the run.
 func TestInvalidKeyTwiceStopsRun(t *testing.T) {
-	srv := pardottest.NewServer()
-	defer srv.Close()
-	srv.FailNext(2, pardottest.ErrorCode(pardot.CodeInvalidAPIKey))
-	c := newClient(t, srv, legacy(), pardot.WithConcurrency(1))
-	rep, err := c.BatchCreate(context.Background(), people(120))
-	checkReport(t, rep, err, 120, 0, 0, 120)
-	if !errors.Is(err, pardot.ErrAuth) {
-		t.Errorf("err %v does not match ErrAuth", err)
-	}
-	if srv.Len() != 0 {
-		t.Errorf("stored %d", srv.Len())
+	for _, tc := range []struct {
+		name         string
+		auth         pardot.Option
+		logins, reqs int
+	}{
+		{"legacy: one re-login, one replay", legacy(), 2, 2},
+		{"oauth: no replay", oauth(), 0, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := pardottest.NewServer()
+			defer srv.Close()
+			srv.FailNext(3, pardottest.ErrorCode(pardot.CodeInvalidAPIKey))
+			c := newClient(t, srv, tc.auth, pardot.WithConcurrency(1))
+			rep, err := c.BatchCreate(context.Background(), people(120))
+			checkReport(t, rep, err, 120, 0, 0, 120)
+			var pe *pardot.Error
+			if !errors.Is(err, pardot.ErrAuth) || !errors.As(err, &pe) || pe.Code != pardot.CodeInvalidAPIKey {
+				t.Errorf("err %v: want code 1 matching ErrAuth", err)
+			}
+			if st := srv.Stats(); st.Logins != tc.logins || st.Requests != tc.reqs {
+				t.Errorf("logins %d, batch requests %d; want %d and %d", st.Logins, st.Requests, tc.logins, tc.reqs)
+			}
+			if rep.Requests != 1 || rep.Retries != 0 {
+				t.Errorf("engine requests %d, retries %d; want 1 and 0 (the replay is inside one send)", rep.Requests, rep.Retries)
+			}
+			if srv.Len() != 0 {
+				t.Errorf("stored %d", srv.Len())
+			}
+		})
 	}
 }
 
@@ -327,6 +348,8 @@ func TestRunStoppers(t *testing.T) {
 		{"daily limit", func(s *pardottest.Server) { s.SetDailyLimit(2) }, 3, pardot.CodeDailyLimit, 100, pardot.ErrRateLimited},
 		{"must use v4", func(s *pardottest.Server) { s.SetVersion(4) }, 3, pardot.CodeMustUseVersion4, 0, pardot.ErrConfig},
 		{"cannot use v4", func(s *pardottest.Server) { s.SetVersion(3) }, 4, pardot.CodeCannotUseVersion4, 0, pardot.ErrConfig},
+		{"v3 shape refused", func(s *pardottest.Server) { s.FailNext(1, pardottest.ErrorCode(pardot.CodeNotKeyedByEmail)) }, 3, pardot.CodeNotKeyedByEmail, 0, pardot.ErrConfig},
+		{"v4 shape refused", func(s *pardottest.Server) { s.FailNext(1, pardottest.ErrorCode(pardot.CodeNotFlatArray)) }, 4, pardot.CodeNotFlatArray, 0, pardot.ErrConfig},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := pardottest.NewServer()
@@ -336,6 +359,10 @@ func TestRunStoppers(t *testing.T) {
 			ps := people(200)
 			rep, err := c.BatchCreate(context.Background(), ps)
 			checkReport(t, rep, err, 200, tc.ok, 0, 200-tc.ok)
+			// One request per batch that landed, one refused, none after.
+			if got, want := srv.Stats().Requests, tc.ok/50+1; got != want || rep.Requests != want {
+				t.Errorf("requests: server %d, client %d; want %d (nothing sent after the stop)", got, rep.Requests, want)
+			}
 			var pe *pardot.Error
 			if !errors.As(err, &pe) || pe.Code != tc.code || !errors.Is(err, tc.class) {
 				t.Errorf("err %v: want code %d matching %v", err, tc.code, tc.class)
@@ -683,4 +710,29 @@ func TestRefusalOfEveryRequestIsNotIsolatedForever(t *testing.T) {
 	if !errors.Is(err, pardot.ErrConfig) {
 		t.Errorf("err %v does not match ErrConfig", err)
 	}
+}
+
+// TestDailyLimitStopsConcurrentRun: with five requests in flight, the
+// daily limit (122) fails no prospect and retries nothing: the budget's
+// requests land, every other prospect is reported not attempted, and at
+// most the requests already started get the 122.
+func TestDailyLimitStopsConcurrentRun(t *testing.T) {
+	srv := pardottest.NewServer()
+	defer srv.Close()
+	srv.SetDailyLimit(2)
+	c := newClient(t, srv, legacy(), pardot.WithConcurrency(5))
+	ps := people(500)
+	rep, err := c.BatchCreate(context.Background(), ps)
+	checkReport(t, rep, err, 500, 100, 0, 400)
+	if rep.Retries != 0 {
+		t.Errorf("%d retries after a 122", rep.Retries)
+	}
+	if got := srv.Stats().Requests; got > 2+5 {
+		t.Errorf("%d requests: requests kept being sent after the 122", got)
+	}
+	var pe *pardot.Error
+	if !errors.As(err, &pe) || pe.Code != pardot.CodeDailyLimit || !pe.StopRun() || pe.Retryable() {
+		t.Errorf("err %v: want a code 122 that stops the run", err)
+	}
+	checkLandedOnce(t, srv, rep, ps)
 }
