@@ -6,10 +6,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func post(t *testing.T, srv *Server, path string, form url.Values, header http.Header) (int, string) {
@@ -228,5 +231,38 @@ func TestRejectBatchWithAndBatchLimit(t *testing.T) {
 	}
 	if st := srv.Stats(); srv.Len() != 3 || st.BatchProspects != 3 {
 		t.Errorf("stored %d, applied %d; want 3 (refused requests write nothing)", srv.Len(), st.BatchProspects)
+	}
+}
+
+// TestSeedDocumentsApply posts the seed's v3 examples as printed (one key
+// or element per line) to batchUpdate: the fake reads the keyed map in
+// both formats and updates 1234 by id and the two others by email.
+func TestSeedDocumentsApply(t *testing.T) {
+	for _, name := range []string{"seed_v3.json", "seed_v3.xml"} {
+		t.Run(name, func(t *testing.T) {
+			doc, err := os.ReadFile("../testdata/" + name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := NewServer()
+			defer srv.Close()
+			srv.Add(Prospect{ID: 1234, Email: "id@example.com"})
+			a := srv.Add(Prospect{Email: "some@email.com"})
+			b := srv.Add(Prospect{Email: "some.other@email.com"})
+			_, body := post(t, srv, "/api/prospect/version/3/do/batchUpdate", url.Values{"format": {"json"}, "prospects": {string(doc)}}, bearer())
+			if body != `{"@attributes":{"stat":"ok","version":1}}` {
+				t.Fatalf("answer %s", body)
+			}
+			want := map[string]string{"first_name": "New first name", "last_name": "New last name"}
+			for _, id := range []int64{1234, a.ID, b.ID} {
+				p, _ := srv.Get(id)
+				if d := cmp.Diff(want, p.Fields); d != "" || p.Writes != 1 {
+					t.Errorf("prospect %d (%s), writes %d (-want +got):\n%s", id, p.Email, p.Writes, d)
+				}
+			}
+			if srv.Len() != 3 {
+				t.Errorf("stored %d, want 3", srv.Len())
+			}
+		})
 	}
 }
