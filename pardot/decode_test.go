@@ -19,6 +19,9 @@ func TestDecodeResponse(t *testing.T) {
 		{"json ok empty errors object", ` {"@attributes":{"stat":"ok","version":"1.0"},"errors":{}}`, &response{}},
 		{"json per-prospect errors", `{"@attributes":{"stat":"ok","version":1},"errors":{"3":"Invalid prospect ID","0":"Invalid prospect email address"}}`,
 			&response{Items: []itemError{{"3", 3, "Invalid prospect ID"}, {"0", 4, "Invalid prospect email address"}}}},
+		{"json errors as a PHP list (keys 0..n-1)", `{"@attributes":{"stat":"ok","version":1},"errors":["Invalid prospect email address",{"code":62,"message":"Conflicting Update"}]}`,
+			&response{Items: []itemError{{"0", 4, "Invalid prospect email address"}, {"1", 62, "Conflicting Update"}}}},
+		{"json errors null", `{"@attributes":{"stat":"ok","version":1},"errors":null}`, &response{}},
 		{"json error objects and lists", `{"@attributes":{"stat":"ok"},"errors":{"a@x.io":{"code":"62","message":"Conflicting Update"},"b@x.io":["Email address is already in use","second"]}}`,
 			&response{Items: []itemError{{"a@x.io", 62, "Conflicting Update"}, {"b@x.io", 54, "Email address is already in use; second"}}}},
 		{"json fail (vendors.md)", `{"@attributes": {"stat": "fail", "version": 1, "err_code": 66}, "err": "You have exceeded your concurrent request limit.  Please wait, before trying again"}`,
@@ -160,6 +163,7 @@ func FuzzDecodeJSON(f *testing.F) {
 		`{"@attributes":{"stat":"ok"},"errors":[]}`,
 		`{"@attributes":{"stat":"ok"},"errors":{"a@x.io":{"code":62,"message":"m"},"1":["x","y"]}}`,
 		`{"@attributes":{"stat":"ok","version":1},"api_key":"k"}`,
+		`{"@attributes":{"stat":"ok","version":1},"errors":["Invalid prospect email address",{"code":62}]}`,
 	} {
 		f.Add(s)
 	}

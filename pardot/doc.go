@@ -49,7 +49,9 @@
 // with "@attributes":{"stat":"fail"}) is checked in the body whatever the
 // HTTP status. Per-prospect failures arrive in an "errors" map keyed by the
 // prospect's position in the request (version 4) or by its identifier
-// (version 3); both keyings are understood in both versions, and a key that
+// (version 3); a JSON array stands for a map keyed 0..n-1 (PHP's
+// json_encode writes one so when the first n prospects failed). Both
+// keyings are understood in both versions, and a key that
 // matches no prospect of the request fails the whole request rather than
 // guess (never resent: Pardot processed it, so the error also matches
 // httpx.ErrOutcomeUnknown). Pardot returns no data for prospects that succeeded, so [Result]

@@ -736,3 +736,24 @@ func TestDailyLimitStopsConcurrentRun(t *testing.T) {
 	}
 	checkLandedOnce(t, srv, rep, ps)
 }
+
+// TestV4ErrorsAsPHPList: when the first prospects of a version 4 request
+// fail, PHP's json_encode writes the errors map keyed 0..n-1 as an array;
+// item i is prospect i.
+func TestV4ErrorsAsPHPList(t *testing.T) {
+	srv := pardottest.NewServer()
+	defer srv.Close()
+	ps := people(5)
+	srv.FailProspect(ps[0].Email, pardot.CodeEmailExists, 1)
+	srv.FailProspect(ps[1].Email, pardot.CodeInvalidEmail, 1)
+	c := newClient(t, srv, oauth(), pardot.WithVersion(4))
+	rep, err := c.BatchCreate(context.Background(), ps)
+	checkReport(t, rep, err, 5, 3, 2, 0)
+	for i, code := range []int{pardot.CodeEmailExists, pardot.CodeInvalidEmail} {
+		var pe *pardot.Error
+		if o, _ := rep.Outcome(i); !errors.As(o.Err, &pe) || pe.Code != code || pe.Key != strconv.Itoa(i) {
+			t.Errorf("record %d: %v, want code %d keyed %d", i, o.Err, code, i)
+		}
+	}
+	checkLandedOnce(t, srv, rep, ps)
+}

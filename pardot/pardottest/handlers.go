@@ -293,26 +293,39 @@ type itemErr struct {
 	code int
 }
 
-// writeOK answers success, listing the failed prospects. In XML each is
-// <prospect identifier="…"> (version 3) or <prospect index="…">
-// (version 4) holding the message.
+// writeOK answers success, listing the failed prospects. In JSON the
+// errors map is an object, or an array when its keys are exactly 0..n-1
+// (the first n prospects of a version 4 request failed), as PHP's
+// json_encode writes it. In XML each is <prospect identifier="…">
+// (version 3) or <prospect index="…"> (version 4) holding the message.
 func writeOK(w http.ResponseWriter, jsonOut bool, version int, errs []itemErr) {
 	var b bytes.Buffer
 	if jsonOut {
 		b.WriteString(`{"@attributes":{"stat":"ok","version":1}`)
 		if len(errs) > 0 {
-			b.WriteString(`,"errors":{`)
+			list := true
+			for i, e := range errs {
+				list = list && e.key == itoa(i)
+			}
+			open, closing := byte('{'), byte('}')
+			if list {
+				open, closing = '[', ']'
+			}
+			b.WriteString(`,"errors":`)
+			b.WriteByte(open)
 			for i, e := range errs {
 				if i > 0 {
 					b.WriteByte(',')
 				}
-				k, _ := json.Marshal(e.key)
+				if !list {
+					k, _ := json.Marshal(e.key)
+					b.Write(k)
+					b.WriteByte(':')
+				}
 				m, _ := json.Marshal(message(e.code))
-				b.Write(k)
-				b.WriteByte(':')
 				b.Write(m)
 			}
-			b.WriteByte('}')
+			b.WriteByte(closing)
 		}
 		b.WriteByte('}')
 		writeBody(w, "application/json", b.String())

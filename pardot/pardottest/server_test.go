@@ -266,3 +266,21 @@ func TestSeedDocumentsApply(t *testing.T) {
 		})
 	}
 }
+
+// TestJSONErrorsListLikePHP: an errors map keyed exactly 0..n-1 is written
+// as an array, any other as an object.
+func TestJSONErrorsListLikePHP(t *testing.T) {
+	srv := NewServer()
+	defer srv.Close()
+	for _, tc := range []struct{ doc, want string }{
+		{`{"prospects":[{"email":"bad1"},{"email":"bad2"},{"email":"ok@example.com"}]}`,
+			`{"@attributes":{"stat":"ok","version":1},"errors":["Invalid prospect email address","Invalid prospect email address"]}`},
+		{`{"prospects":[{"email":"ok2@example.com"},{"email":"bad2"}]}`,
+			`{"@attributes":{"stat":"ok","version":1},"errors":{"1":"Invalid prospect email address"}}`},
+	} {
+		_, body := post(t, srv, "/api/prospect/version/4/do/batchCreate", url.Values{"format": {"json"}, "prospects": {tc.doc}}, bearer())
+		if body != tc.want {
+			t.Errorf("got  %s\nwant %s", body, tc.want)
+		}
+	}
+}
