@@ -51,14 +51,14 @@
 // prospect's position in the request (version 4) or by its identifier
 // (version 3); a JSON array stands for a map keyed 0..n-1 (PHP's
 // json_encode writes one so when the first n prospects failed). Both
-// keyings are understood in both versions, and a key that
-// matches no prospect of the request fails the whole request rather than
-// guess (never resent: Pardot processed it, so the error also matches
-// httpx.ErrOutcomeUnknown). Pardot returns no data for prospects that succeeded, so [Result]
-// is empty. The XML layout of per-prospect errors is not documented; the
-// decoder reads <errors> children of any name, taking the key from an
-// identifier, index, key or id attribute or child, and the message from the
-// text or a message child.
+// keyings are understood in both versions. A key that matches no prospect
+// of the request fails the whole request rather than guess, and is never
+// resent: Pardot processed the request, so the error also matches
+// httpx.ErrOutcomeUnknown. Pardot returns no data for prospects that
+// succeeded, so [Result] is empty. The XML layout of per-prospect errors is
+// not documented; the decoder reads <errors> children of any name, taking
+// the key from an identifier, index, key or id attribute or child, and the
+// message from the text or a message child.
 //
 // # Errors and retries
 //

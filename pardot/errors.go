@@ -50,9 +50,11 @@ var (
 	// ErrAuth: credentials were refused or expired (codes 1, 15, 126, 131,
 	// 46, 49, 53, 76).
 	ErrAuth = errors.New("pardot: authentication or authorization failed")
-	// ErrConfig: the client is configured wrongly for the account (wrong
-	// API version 88/89, wrong batch shape 90/91, bad input 71/72, batch
-	// too large 70).
+	// ErrConfig: the request does not fit the account: wrong API version
+	// (88, 89) or batch shape (90, 91), more prospects than the server
+	// takes (70), or a document it cannot read (71, 72). A 70, 71 or 72
+	// on a single prospect, after the request was split, names that
+	// prospect's content.
 	ErrConfig = errors.New("pardot: request does not fit the account's configuration")
 	// ErrNotFound: no prospect has that id, email or fid (3, 4 on update, 77).
 	ErrNotFound = errors.New("pardot: prospect not found")
@@ -78,9 +80,10 @@ var (
 // (Key empty) or the failure of one prospect (Key is the errors-map key).
 // Its message never holds credentials.
 type Error struct {
-	// Code is Pardot's error code; 0 when Pardot gave only a message (then
-	// it is inferred from well-known messages where possible) or when the
-	// failure is an HTTP status without a Pardot body.
+	// Code is Pardot's error code. It is inferred from well-known messages
+	// when Pardot gave only a message, and 0 when none is known, when the
+	// failure is an HTTP status without a Pardot body, or for
+	// ErrUnmatchedKey (the entry's code is then in Message).
 	Code int
 	// Message is Pardot's message.
 	Message string
