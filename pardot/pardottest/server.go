@@ -43,8 +43,11 @@ const (
 
 // Prospect is a stored prospect.
 type Prospect struct {
-	ID    int64
-	FID   string
+	// ID is the prospect id, assigned by the server on create.
+	ID int64
+	// FID is the CRM id, set by a version 4 request or Add.
+	FID string
+	// Email is the address as last written.
 	Email string
 	// Fields holds every other field as last written, by API name.
 	Fields map[string]string
