@@ -67,6 +67,18 @@ func TestSeedExamplesByteForByte(t *testing.T) {
 	}
 }
 
+// xmlProspects reads a prospects document in XML: each prospect's
+// identifier attribute (version 3) and its fields.
+type xmlProspects struct {
+	Items []struct {
+		Identifier string `xml:"identifier,attr"`
+		Fields     []struct {
+			XMLName xml.Name
+			Value   string `xml:",chardata"`
+		} `xml:",any"`
+	} `xml:"prospect"`
+}
+
 // decodeV3 reads a version 3 keyed document in either format back into
 // prospects, in document order: a key of digits is the id, any other key
 // the email, and the typed fields the seed uses are filled.
@@ -78,15 +90,7 @@ func decodeV3(t *testing.T, doc []byte) []Prospect {
 	}
 	var entries []entry
 	if bytes.HasPrefix(bytes.TrimSpace(doc), []byte("<")) {
-		var d struct {
-			Items []struct {
-				Identifier string `xml:"identifier,attr"`
-				Fields     []struct {
-					XMLName xml.Name
-					Value   string `xml:",chardata"`
-				} `xml:",any"`
-			} `xml:"prospect"`
-		}
+		var d xmlProspects
 		if err := xml.Unmarshal(doc, &d); err != nil {
 			t.Fatal(err)
 		}
@@ -204,15 +208,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 		t.Errorf("v4 JSON (-want +got):\n%s", d)
 	}
 
-	var xdoc struct {
-		Items []struct {
-			Identifier string `xml:"identifier,attr"`
-			Fields     []struct {
-				XMLName xml.Name
-				Value   string `xml:",chardata"`
-			} `xml:",any"`
-		} `xml:"prospect"`
-	}
+	var xdoc xmlProspects
 	// v3 keyed by id leaves id out of the body and keeps the email.
 	if err := xml.Unmarshal(encodeBatch(nil, 3, XML, opUpdate, ps[:1]), &xdoc); err != nil {
 		t.Fatal(err)

@@ -147,7 +147,9 @@ func (c *Client) send(ctx context.Context, o operation, chunk []Prospect) ([]bat
 			return nil, e
 		}
 		if derr != nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
-			return nil, statusError(o, resp.StatusCode, resp.Header, derr)
+			e := statusError(o, resp.StatusCode, resp.Header, derr)
+			e.Message = c.http.Redact(e.Message) // derr may quote the body
+			return nil, e
 		}
 		return matchResults(c.cfg.version, o, chunk, r.Items, resp.StatusCode)
 	}
