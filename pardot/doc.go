@@ -34,7 +34,10 @@
 //
 // batchCreate needs a valid email on every prospect, unique within the
 // whole input (case-insensitively); a repeated email is reported Failed with
-// [ErrDuplicateIdentifier] and not sent. batchUpdate and batchUpsert
+// [ErrDuplicateIdentifier] and not sent. That holds in version 4 too,
+// where an account that allows several prospects per email would accept
+// both: a repeated row is far more often a mistake than a wish, so create
+// deliberate namesakes in separate calls. batchUpdate and batchUpsert
 // identify a prospect by id or email in version 3 and by id or fid in
 // version 4. Two records with the same identifier are never put in the same
 // request (in version 3 they would merge silently in the keyed map): the

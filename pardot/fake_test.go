@@ -551,7 +551,15 @@ func TestSecretsNeverLeak(t *testing.T) {
 	srv.FailNext(2, pardottest.ErrorCode(pardot.CodeInvalidAPIKey))
 	srv.ExpireAPIKeys()
 	_, err2 := c.BatchCreate(context.Background(), people(2))
-	text := logs.String() + fmt.Sprint(err) + fmt.Sprint(err2) + fmt.Sprintf("%+v %#v", pe, pe)
+	// An OAuth client through a refused request and a server error.
+	srv.FailNext(1, pardottest.ErrorCode(pardot.CodeInvalidAPIKey))
+	_, err3 := newClient(t, srv, oauth(), pardot.WithLogger(logger)).BatchCreate(context.Background(), people(2))
+	srv.FailNext(1, pardottest.HTTPStatus(500))
+	_, err4 := newClient(t, srv, oauth(), pardot.WithLogger(logger)).BatchUpsert(context.Background(), people(2))
+	if err3 == nil || err4 != nil {
+		t.Errorf("OAuth runs: %v, %v; want a code 1 failure, then a retried success", err3, err4)
+	}
+	text := logs.String() + fmt.Sprint(err) + fmt.Sprint(err2) + fmt.Sprint(err3) + fmt.Sprintf("%+v %#v", pe, pe)
 	for _, secret := range []string{"s3cret-Passw0rd", pardottest.Password, pardottest.UserKey, pardottest.AccessToken} {
 		if strings.Contains(text, secret) {
 			t.Errorf("secret %q leaked:\n%s", secret, text)
