@@ -150,6 +150,11 @@ func TestErrorClasses(t *testing.T) {
 			t.Errorf("code %d retry/stop/auth/config/notfound (-want +got):\n%s", tc.code, d)
 		}
 	}
+	for code, want := range map[int]int{CodeUnableToSave: 2, CodeConnectorSync: 3, CodeConflictingUpdate: 0, CodeConcurrencyLimit: 0} {
+		if got := (&Error{Code: code}).MaxAttempts(); got != want {
+			t.Errorf("code %d: MaxAttempts %d, want %d", code, got, want)
+		}
+	}
 	if !errors.Is(&Error{Code: 9}, &Error{Code: 9}) || errors.Is(&Error{Code: 9}, &Error{Code: 54}) {
 		t.Error("Is by code broken")
 	}

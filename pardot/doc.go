@@ -65,8 +65,9 @@
 //
 // # Errors and retries
 //
-// Codes 62 and 66 (and 85, 119-121) are retried with the retry policy's
-// backoff; a per-prospect 62 resends only that prospect. Code 1 with a
+// Codes 62 and 66 are retried with the retry policy's backoff, 85 once
+// more and 119-121 up to three sends in all (see [Error.MaxAttempts]); a
+// per-prospect code resends only that prospect. Code 1 with a
 // legacy login forgets the api_key, logs in once more (shared by all
 // workers) and replays the request once; a second code 1, a refused login
 // (15, 131) or a refused OAuth header stops the run. So do the daily limit

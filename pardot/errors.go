@@ -144,6 +144,20 @@ func (e *Error) Retryable() bool {
 	return false
 }
 
+// MaxAttempts is the most times a prospect is sent when this error is the
+// reason to send it again, the first included: 2 for "unable to save"
+// (85, which Pardot asks to resubmit once), 3 for the Salesforce
+// connector failures (119-121); 0 leaves the retry policy's limit.
+func (e *Error) MaxAttempts() int {
+	switch e.Code {
+	case CodeUnableToSave:
+		return 2
+	case CodeConnectorToken, CodeConnectorVerify, CodeConnectorSync:
+		return 3
+	}
+	return 0
+}
+
 // RetryAfter is the server's Retry-After, when an HTTP failure carried
 // one; Pardot's own codes carry no wait hint, so it is usually 0 and the
 // retry policy's backoff applies.

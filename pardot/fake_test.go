@@ -433,6 +433,23 @@ func TestFaults(t *testing.T) {
 	}
 }
 
+// TestUnableToSaveIsResentOnce: a per-prospect 85 is resent once, then
+// the prospect fails with it.
+func TestUnableToSaveIsResentOnce(t *testing.T) {
+	srv := pardottest.NewServer()
+	defer srv.Close()
+	ps := people(10)
+	srv.FailProspect(ps[2].Email, pardot.CodeUnableToSave, 5)
+	c := newClient(t, srv, oauth())
+	rep, err := c.BatchCreate(context.Background(), ps)
+	checkReport(t, rep, err, 10, 9, 1, 0)
+	var pe *pardot.Error
+	if o, _ := rep.Outcome(2); o.Attempts != 2 || !errors.As(o.Err, &pe) || pe.Code != pardot.CodeUnableToSave {
+		t.Errorf("record 2: %d attempts, %v; want 2 attempts ending in code 85", o.Attempts, o.Err)
+	}
+	checkLandedOnce(t, srv, rep, ps)
+}
+
 func TestPerRecordRetryableResendsOnlyThatRecord(t *testing.T) {
 	srv := pardottest.NewServer()
 	defer srv.Close()
