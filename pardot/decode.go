@@ -236,7 +236,8 @@ type xmlErrors struct {
 }
 
 // xmlItem is one per-prospect error of any element name, its key in an
-// attribute or a child.
+// attribute or a child, its message in the text or a message, error or
+// err child (which may carry a code attribute).
 type xmlItem struct {
 	XMLName    xml.Name
 	Attrs      []xml.Attr `xml:",any,attr"`
@@ -244,6 +245,8 @@ type xmlItem struct {
 	Identifier string     `xml:"identifier"`
 	Index      string     `xml:"index"`
 	Message    string     `xml:"message"`
+	ErrorText  xmlErr     `xml:"error"`
+	Err        xmlErr     `xml:"err"`
 	Code       codec.Int  `xml:"code"`
 }
 
@@ -295,6 +298,14 @@ func decodeXML(body []byte) (*response, error) {
 				key = strings.TrimSpace(it.Index)
 			}
 			msg := strings.TrimSpace(it.Message)
+			for _, child := range []xmlErr{it.ErrorText, it.Err} {
+				if msg == "" {
+					msg = strings.TrimSpace(child.Text)
+				}
+				if code == 0 {
+					code = int(child.Code)
+				}
+			}
 			if msg == "" {
 				msg = strings.TrimSpace(it.Text)
 			}

@@ -39,8 +39,11 @@ func TestDecodeResponse(t *testing.T) {
 <prospect identifier="a@x.io">Invalid prospect email address</prospect>
 <prospect index="2" code="62">Conflicting Update</prospect>
 <error><identifier>77</identifier><message>Invalid prospect ID</message></error>
+<prospect identifier="b@x.io"><err code="9">Prospect with that email already exists</err></prospect>
+<prospect index="4"><error>Conflicting Update</error></prospect>
 </errors></rsp>`,
-			&response{Items: []itemError{{"a@x.io", 4, "Invalid prospect email address"}, {"2", 62, "Conflicting Update"}, {"77", 3, "Invalid prospect ID"}}}},
+			&response{Items: []itemError{{"a@x.io", 4, "Invalid prospect email address"}, {"2", 62, "Conflicting Update"}, {"77", 3, "Invalid prospect ID"},
+				{"b@x.io", 9, "Prospect with that email already exists"}, {"4", 62, "Conflicting Update"}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := decodeResponse([]byte(tc.body))

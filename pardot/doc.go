@@ -61,7 +61,7 @@
 // succeeded, so [Result] is empty. The XML layout of per-prospect errors is
 // not documented; the decoder reads <errors> children of any name, taking
 // the key from an identifier, index, key or id attribute or child, and the
-// message from the text or a message child.
+// message from the text or a message, error or err child.
 //
 // # Errors and retries
 //
