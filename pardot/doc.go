@@ -70,7 +70,9 @@
 // per-prospect code resends only that prospect. Code 1 with a
 // legacy login forgets the api_key, logs in once more (shared by all
 // workers) and replays the request once; a second code 1, a refused login
-// (15, 131) or a refused OAuth header stops the run. So do the daily limit
+// (15, 131), a refused OAuth header or a token endpoint refusing the
+// credentials (a 4xx oauth2.RetrieveError; other token failures are
+// retried) stops the run. So do the daily limit
 // (122) and the errors that would hit every request alike: wrong API
 // version (88, 89) or batch shape (90, 91); the rest of the input is then
 // reported not attempted. A request refused as a whole before anything was

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
@@ -19,6 +20,7 @@ import (
 	"github.com/crmbatch/crmbatch/pardot"
 	"github.com/crmbatch/crmbatch/pardot/pardottest"
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/oauth2"
 )
 
 // fastRetry keeps test retries in milliseconds.
@@ -781,4 +783,45 @@ func TestV4ErrorsAsPHPList(t *testing.T) {
 		}
 	}
 	checkLandedOnce(t, srv, rep, ps)
+}
+
+// flakyTokens fails its first n calls with err, then hands out the fake's
+// access token.
+type flakyTokens struct {
+	n   atomic.Int64
+	err error
+}
+
+func (f *flakyTokens) Token() (*oauth2.Token, error) {
+	if f.n.Add(-1) >= 0 {
+		return nil, f.err
+	}
+	return &oauth2.Token{AccessToken: pardottest.AccessToken, TokenType: "Bearer"}, nil
+}
+
+// TestOAuthTokenSourceFailures: a token endpoint that is down is tried
+// again; one that refuses the credentials stops the run, nothing sent.
+func TestOAuthTokenSourceFailures(t *testing.T) {
+	refused := &oauth2.RetrieveError{Response: &http.Response{StatusCode: 400}, ErrorCode: "invalid_grant"}
+	for _, tc := range []struct {
+		name         string
+		err          error
+		ok, notTried int
+	}{
+		{"network error is retried", errors.New("dial tcp: connection refused"), 120, 0},
+		{"refused grant stops the run", refused, 0, 120},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := pardottest.NewServer()
+			defer srv.Close()
+			ts := &flakyTokens{err: tc.err}
+			ts.n.Store(2)
+			c := newClient(t, srv, pardot.WithOAuth(ts, pardottest.BusinessUnitID), pardot.WithConcurrency(1))
+			rep, err := c.BatchCreate(context.Background(), people(120))
+			checkReport(t, rep, err, 120, tc.ok, 0, tc.notTried)
+			if srv.Len() != tc.ok || (tc.ok == 0 && srv.Stats().Requests != 0) {
+				t.Errorf("stored %d after %d requests, want %d", srv.Len(), srv.Stats().Requests, tc.ok)
+			}
+		})
+	}
 }
