@@ -92,3 +92,14 @@ func writes(ps []pardottest.Prospect) []int {
 	}
 	return w
 }
+
+// shape is an API version and the format of both requests and answers.
+type shape struct {
+	version int
+	format  pardot.Format
+}
+
+func (s shape) String() string { return fmt.Sprintf("v%d/%v", s.version, s.format) }
+
+// shapes are the four wire shapes.
+var shapes = []shape{{3, pardot.JSON}, {3, pardot.XML}, {4, pardot.JSON}, {4, pardot.XML}}

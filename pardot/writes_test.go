@@ -53,11 +53,8 @@ func TestCreateChunksOf50(t *testing.T) {
 
 func TestUpdateAndUpsertBothVersions(t *testing.T) {
 	yes := true
-	for _, tc := range []struct {
-		version int
-		format  pardot.Format
-	}{{3, pardot.JSON}, {3, pardot.XML}, {4, pardot.JSON}, {4, pardot.XML}} {
-		t.Run(fmt.Sprintf("v%d/%v", tc.version, tc.format), func(t *testing.T) {
+	for _, tc := range shapes {
+		t.Run(tc.String(), func(t *testing.T) {
 			srv := pardottest.NewServer()
 			defer srv.Close()
 			a := srv.Add(pardottest.Prospect{Email: "a@example.com", FID: "00Q000000000001AAA", Fields: map[string]string{"first_name": "A"}})
@@ -111,11 +108,8 @@ func TestUpdateAndUpsertBothVersions(t *testing.T) {
 }
 
 func TestPerProspectErrorsBothFormats(t *testing.T) {
-	for _, tc := range []struct {
-		version int
-		format  pardot.Format
-	}{{3, pardot.JSON}, {3, pardot.XML}, {4, pardot.JSON}, {4, pardot.XML}} {
-		t.Run(fmt.Sprintf("v%d/%v", tc.version, tc.format), func(t *testing.T) {
+	for _, tc := range shapes {
+		t.Run(tc.String(), func(t *testing.T) {
 			srv := pardottest.NewServer()
 			defer srv.Close()
 			srv.Add(pardottest.Prospect{Email: "taken@example.com"})
