@@ -77,12 +77,14 @@ type jsonResponse struct {
 // in PHP, whose json_encode writes a map keyed exactly 0..n-1 as an array
 // (the first n prospects failed), so item i of an array is keyed "i".
 type jsonErrors struct {
-	keys []string
-	vals []jsonItemError
+	keys    []string
+	vals    []jsonItemError
+	present bool // the member was in the document
 }
 
 // UnmarshalJSON accepts an object, an array or null.
 func (e *jsonErrors) UnmarshalJSON(b []byte) error {
+	e.present = true
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '[' {
 		if err := json.Unmarshal(b, &e.vals); err != nil {
@@ -198,7 +200,9 @@ func decodeJSON(body []byte) (*response, error) {
 		r.Errs = []*Error{{Code: code, Message: msg.Message}}
 		return r, nil
 	}
-	if stat != "ok" {
+	// Batch answers from before Pardot added the attributes node carry
+	// only the errors map.
+	if stat != "ok" && !(stat == "" && jr.Errors.present) {
 		return nil, fmt.Errorf("%w: no stat attribute", ErrMalformedResponse)
 	}
 	for i, k := range jr.Errors.keys {

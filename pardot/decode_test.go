@@ -21,6 +21,8 @@ func TestDecodeResponse(t *testing.T) {
 			&response{Items: []itemError{{"3", 3, "Invalid prospect ID"}, {"0", 4, "Invalid prospect email address"}}}},
 		{"json errors as a PHP list (keys 0..n-1)", `{"@attributes":{"stat":"ok","version":1},"errors":["Invalid prospect email address",{"code":62,"message":"Conflicting Update"}]}`,
 			&response{Items: []itemError{{"0", 4, "Invalid prospect email address"}, {"1", 62, "Conflicting Update"}}}},
+		{"json errors without the attributes node (older answers)", `{"errors":{"2":"Invalid prospect ID"}}`,
+			&response{Items: []itemError{{"2", 3, "Invalid prospect ID"}}}},
 		{"json errors null", `{"@attributes":{"stat":"ok","version":1},"errors":null}`, &response{}},
 		{"json error objects and lists", `{"@attributes":{"stat":"ok"},"errors":{"a@x.io":{"code":"62","message":"Conflicting Update"},"b@x.io":["Email address is already in use","second"]}}`,
 			&response{Items: []itemError{{"a@x.io", 62, "Conflicting Update"}, {"b@x.io", 54, "Email address is already in use; second"}}}},
