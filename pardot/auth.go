@@ -2,6 +2,7 @@ package pardot
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"sync"
@@ -29,7 +30,12 @@ type oauthAuth struct {
 func (a *oauthAuth) apply(_ context.Context, h http.Header) (string, error) {
 	tok, err := a.ts.Token()
 	if err != nil {
-		return "", &Error{Op: "oauth", Message: "getting an access token: " + httpx.RedactString(err.Error()), fatal: true}
+		// The token endpoint refusing the credentials (4xx) ends the run;
+		// anything else (network, 5xx) may pass on a later try.
+		var re *oauth2.RetrieveError
+		refused := errors.As(err, &re) && re.Response != nil && re.Response.StatusCode < 500
+		return "", &Error{Op: "oauth", Message: "getting an access token: " + httpx.RedactString(err.Error()),
+			fatal: refused, retryable: !refused}
 	}
 	if tok.AccessToken == "" {
 		return "", &Error{Op: "oauth", Message: "the token source returned an empty access token", fatal: true}

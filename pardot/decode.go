@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/crmbatch/crmbatch/internal/codec"
@@ -65,10 +66,45 @@ type jsonResponse struct {
 		Version codec.String `json:"version"`
 		ErrCode codec.Int    `json:"err_code"`
 	} `json:"@attributes"`
-	Err     json.RawMessage                 `json:"err"`
-	Errors  codec.OrderedMap[jsonItemError] `json:"errors"`
-	APIKey  codec.String                    `json:"api_key"`
-	Version codec.String                    `json:"version"`
+	Err     json.RawMessage `json:"err"`
+	Errors  jsonErrors      `json:"errors"`
+	APIKey  codec.String    `json:"api_key"`
+	Version codec.String    `json:"version"`
+}
+
+// jsonErrors is the per-prospect errors member in document order: an
+// object keyed by position or identifier, or an array. Pardot is written
+// in PHP, whose json_encode writes a map keyed exactly 0..n-1 as an array
+// (the first n prospects failed), so item i of an array is keyed "i".
+type jsonErrors struct {
+	keys    []string
+	vals    []jsonItemError
+	present bool // the member was in the document
+}
+
+// UnmarshalJSON accepts an object, an array or null.
+func (e *jsonErrors) UnmarshalJSON(b []byte) error {
+	e.present = true
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '[' {
+		if err := json.Unmarshal(b, &e.vals); err != nil {
+			return err
+		}
+		for i := range e.vals {
+			e.keys = append(e.keys, strconv.Itoa(i))
+		}
+		return nil
+	}
+	var m codec.OrderedMap[jsonItemError]
+	if err := m.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	e.keys = m.Keys()
+	for _, k := range e.keys {
+		v, _ := m.Get(k)
+		e.vals = append(e.vals, v)
+	}
+	return nil
 }
 
 // jsonItemError is one errors-map value: a message, a list of messages, or
@@ -164,11 +200,13 @@ func decodeJSON(body []byte) (*response, error) {
 		r.Errs = []*Error{{Code: code, Message: msg.Message}}
 		return r, nil
 	}
-	if stat != "ok" {
+	// Batch answers from before Pardot added the attributes node carry
+	// only the errors map.
+	if stat != "ok" && !(stat == "" && jr.Errors.present) {
 		return nil, fmt.Errorf("%w: no stat attribute", ErrMalformedResponse)
 	}
-	for _, k := range jr.Errors.Keys() {
-		v, _ := jr.Errors.Get(k)
+	for i, k := range jr.Errors.keys {
+		v := jr.Errors.vals[i]
 		c := v.Code
 		if c == 0 {
 			c = inferCode(v.Message)
@@ -202,7 +240,8 @@ type xmlErrors struct {
 }
 
 // xmlItem is one per-prospect error of any element name, its key in an
-// attribute or a child.
+// attribute or a child, its message in the text or a message, error or
+// err child (which may carry a code attribute).
 type xmlItem struct {
 	XMLName    xml.Name
 	Attrs      []xml.Attr `xml:",any,attr"`
@@ -210,6 +249,8 @@ type xmlItem struct {
 	Identifier string     `xml:"identifier"`
 	Index      string     `xml:"index"`
 	Message    string     `xml:"message"`
+	ErrorText  xmlErr     `xml:"error"`
+	Err        xmlErr     `xml:"err"`
 	Code       codec.Int  `xml:"code"`
 }
 
@@ -261,6 +302,14 @@ func decodeXML(body []byte) (*response, error) {
 				key = strings.TrimSpace(it.Index)
 			}
 			msg := strings.TrimSpace(it.Message)
+			for _, child := range []xmlErr{it.ErrorText, it.Err} {
+				if msg == "" {
+					msg = strings.TrimSpace(child.Text)
+				}
+				if code == 0 {
+					code = int(child.Code)
+				}
+			}
 			if msg == "" {
 				msg = strings.TrimSpace(it.Text)
 			}

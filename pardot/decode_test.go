@@ -19,6 +19,11 @@ func TestDecodeResponse(t *testing.T) {
 		{"json ok empty errors object", ` {"@attributes":{"stat":"ok","version":"1.0"},"errors":{}}`, &response{}},
 		{"json per-prospect errors", `{"@attributes":{"stat":"ok","version":1},"errors":{"3":"Invalid prospect ID","0":"Invalid prospect email address"}}`,
 			&response{Items: []itemError{{"3", 3, "Invalid prospect ID"}, {"0", 4, "Invalid prospect email address"}}}},
+		{"json errors as a PHP list (keys 0..n-1)", `{"@attributes":{"stat":"ok","version":1},"errors":["Invalid prospect email address",{"code":62,"message":"Conflicting Update"}]}`,
+			&response{Items: []itemError{{"0", 4, "Invalid prospect email address"}, {"1", 62, "Conflicting Update"}}}},
+		{"json errors without the attributes node (older answers)", `{"errors":{"2":"Invalid prospect ID"}}`,
+			&response{Items: []itemError{{"2", 3, "Invalid prospect ID"}}}},
+		{"json errors null", `{"@attributes":{"stat":"ok","version":1},"errors":null}`, &response{}},
 		{"json error objects and lists", `{"@attributes":{"stat":"ok"},"errors":{"a@x.io":{"code":"62","message":"Conflicting Update"},"b@x.io":["Email address is already in use","second"]}}`,
 			&response{Items: []itemError{{"a@x.io", 62, "Conflicting Update"}, {"b@x.io", 54, "Email address is already in use; second"}}}},
 		{"json fail (vendors.md)", `{"@attributes": {"stat": "fail", "version": 1, "err_code": 66}, "err": "You have exceeded your concurrent request limit.  Please wait, before trying again"}`,
@@ -36,8 +41,11 @@ func TestDecodeResponse(t *testing.T) {
 <prospect identifier="a@x.io">Invalid prospect email address</prospect>
 <prospect index="2" code="62">Conflicting Update</prospect>
 <error><identifier>77</identifier><message>Invalid prospect ID</message></error>
+<prospect identifier="b@x.io"><err code="9">Prospect with that email already exists</err></prospect>
+<prospect index="4"><error>Conflicting Update</error></prospect>
 </errors></rsp>`,
-			&response{Items: []itemError{{"a@x.io", 4, "Invalid prospect email address"}, {"2", 62, "Conflicting Update"}, {"77", 3, "Invalid prospect ID"}}}},
+			&response{Items: []itemError{{"a@x.io", 4, "Invalid prospect email address"}, {"2", 62, "Conflicting Update"}, {"77", 3, "Invalid prospect ID"},
+				{"b@x.io", 9, "Prospect with that email already exists"}, {"4", 62, "Conflicting Update"}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := decodeResponse([]byte(tc.body))
@@ -147,6 +155,11 @@ func TestErrorClasses(t *testing.T) {
 			t.Errorf("code %d retry/stop/auth/config/notfound (-want +got):\n%s", tc.code, d)
 		}
 	}
+	for code, want := range map[int]int{CodeUnableToSave: 2, CodeConnectorSync: 3, CodeConflictingUpdate: 0, CodeConcurrencyLimit: 0} {
+		if got := (&Error{Code: code}).MaxAttempts(); got != want {
+			t.Errorf("code %d: MaxAttempts %d, want %d", code, got, want)
+		}
+	}
 	if !errors.Is(&Error{Code: 9}, &Error{Code: 9}) || errors.Is(&Error{Code: 9}, &Error{Code: 54}) {
 		t.Error("Is by code broken")
 	}
@@ -160,6 +173,7 @@ func FuzzDecodeJSON(f *testing.F) {
 		`{"@attributes":{"stat":"ok"},"errors":[]}`,
 		`{"@attributes":{"stat":"ok"},"errors":{"a@x.io":{"code":62,"message":"m"},"1":["x","y"]}}`,
 		`{"@attributes":{"stat":"ok","version":1},"api_key":"k"}`,
+		`{"@attributes":{"stat":"ok","version":1},"errors":["Invalid prospect email address",{"code":62}]}`,
 	} {
 		f.Add(s)
 	}

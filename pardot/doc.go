@@ -34,7 +34,10 @@
 //
 // batchCreate needs a valid email on every prospect, unique within the
 // whole input (case-insensitively); a repeated email is reported Failed with
-// [ErrDuplicateIdentifier] and not sent. batchUpdate and batchUpsert
+// [ErrDuplicateIdentifier] and not sent. That holds in version 4 too,
+// where an account that allows several prospects per email would accept
+// both: a repeated row is far more often a mistake than a wish, so create
+// deliberate namesakes in separate calls. batchUpdate and batchUpsert
 // identify a prospect by id or email in version 3 and by id or fid in
 // version 4. Two records with the same identifier are never put in the same
 // request (in version 3 they would merge silently in the keyed map): the
@@ -49,26 +52,37 @@
 // with "@attributes":{"stat":"fail"}) is checked in the body whatever the
 // HTTP status. Per-prospect failures arrive in an "errors" map keyed by the
 // prospect's position in the request (version 4) or by its identifier
-// (version 3); both keyings are understood in both versions, and a key that
-// matches no prospect of the request fails the whole request rather than
-// guess. Pardot returns no data for prospects that succeeded, so [Result]
-// is empty. The XML layout of per-prospect errors is not documented; the
-// decoder reads <errors> children of any name, taking the key from an
-// identifier, index, key or id attribute or child, and the message from the
-// text or a message child.
+// (version 3); a JSON array stands for a map keyed 0..n-1 (PHP's
+// json_encode writes one so when the first n prospects failed). Both
+// keyings are understood in both versions. A key that matches no prospect
+// of the request fails the whole request rather than guess, and is never
+// resent: Pardot processed the request, so the error also matches
+// httpx.ErrOutcomeUnknown. Pardot returns no data for prospects that
+// succeeded, so [Result] is empty. The XML layout of per-prospect errors is
+// not documented; the decoder reads <errors> children of any name, taking
+// the key from an identifier, index, key or id attribute or child, and the
+// message from the text or a message, error or err child.
 //
 // # Errors and retries
 //
-// Codes 62 and 66 (and 85, 119-121) are retried with the retry policy's
-// backoff; a per-prospect 62 resends only that prospect. Code 1 with a
+// Codes 62 and 66 are retried with the retry policy's backoff, 85 once
+// more and 119-121 up to three sends in all (see [Error.MaxAttempts]); a
+// per-prospect code resends only that prospect. Code 1 with a
 // legacy login forgets the api_key, logs in once more (shared by all
 // workers) and replays the request once; a second code 1, a refused login
-// (15, 131) or a refused OAuth header stops the run. So do the daily limit
+// (15, 131), a refused OAuth header or a token endpoint refusing the
+// credentials (a 4xx oauth2.RetrieveError; other token failures are
+// retried) stops the run. So do the daily limit
 // (122) and the errors that would hit every request alike: wrong API
 // version (88, 89) or batch shape (90, 91); the rest of the input is then
-// reported not attempted. Codes 70, 71 and 72 fail the request's prospects
-// without a retry. Per-prospect codes (3, 4, 9, 54, 77, 132, …) fail that
-// prospect only. A create whose answer is lost (dropped connection, 5xx,
+// reported not attempted. A request refused as a whole before anything was
+// written, for its size (70: the server takes fewer than WithBatchSize) or
+// for one prospect's content (71, 72, 10000), is not resent as is but split
+// in halves down to single prospects, so only the prospects at fault fail
+// with that code. Once a whole batch's worth of prospects has been refused
+// alone in a run, the fault is evidently a setting, not a prospect: later
+// refused requests fail whole instead of being split. Per-prospect codes
+// (3, 4, 9, 54, 77, 132, …) fail that prospect only. A create whose answer is lost (dropped connection, 5xx,
 // unreadable 200) is failed with an error matching httpx.ErrOutcomeUnknown
 // and never resent; updates and upserts by identifier are idempotent and
 // are retried.

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"os"
-	"strings"
+	"regexp"
+	"strconv"
 	"testing"
 
+	"github.com/crmbatch/crmbatch/internal/codec"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -20,39 +22,39 @@ func seedProspects() []Prospect {
 	}
 }
 
-// TestSeedExamplesByteForByte encodes the seed's v3 examples. The seed
-// (a pastebin copy of Pardot's page) lost the examples' indentation and
-// keeps one element or key per line; the encoder writes the same bytes
-// without those line breaks. Its inline URL example is compact already
-// and must match exactly, untouched.
-func TestSeedExamplesByteForByte(t *testing.T) {
-	read := func(name string) string {
-		b, err := os.ReadFile("testdata/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
+// readSeed returns a file of testdata: the seed's examples as the seed
+// prints them.
+func readSeed(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
 	}
-	unwrap := func(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "\n", "") }
+	return b
+}
 
+// betweenTags is the whitespace XML ignores between elements.
+var betweenTags = regexp.MustCompile(`>\s+<`)
+
+// TestSeedExamplesByteForByte encodes the seed's v3 examples. The seed (a
+// pastebin copy of Pardot's page) lost the examples' indentation and keeps
+// one element or key per line; the encoder writes the same bytes without
+// that insignificant whitespace: json.Compact for the JSON, whitespace
+// between tags for the XML (text inside elements is kept, so "New first
+// name" must match exactly). The inline URL example is compact already and
+// must match untouched.
+func TestSeedExamplesByteForByte(t *testing.T) {
+	var wantJSON bytes.Buffer
+	if err := json.Compact(&wantJSON, readSeed(t, "seed_v3.json")); err != nil {
+		t.Fatal(err)
+	}
+	wantXML := string(betweenTags.ReplaceAll(bytes.TrimSpace(readSeed(t, "seed_v3.xml")), []byte("><")))
 	for _, op := range []operation{opUpdate, opUpsert} {
-		gotJSON := string(encodeBatch(nil, 3, JSON, op, seedProspects()))
-		var compact bytes.Buffer
-		if err := json.Compact(&compact, []byte(read("seed_v3.json"))); err != nil {
-			t.Fatal(err)
+		if got := string(encodeBatch(nil, 3, JSON, op, seedProspects())); got != wantJSON.String() {
+			t.Errorf("%s JSON:\n got %s\nwant %s", op.path(), got, wantJSON.String())
 		}
-		if gotJSON != compact.String() {
-			t.Errorf("%s JSON:\n got %s\nwant %s", op.path(), gotJSON, compact.String())
-		}
-		// The seed's JSON has a space after each colon; json.Compact drops
-		// it, so also compare against the file with only newlines removed
-		// and ": " made ":" — the two transformations must agree.
-		if alt := strings.ReplaceAll(unwrap(read("seed_v3.json")), `": `, `":`); alt != gotJSON {
-			t.Errorf("%s JSON differs from the seed text:\n got %s\nwant %s", op.path(), gotJSON, alt)
-		}
-		gotXML := string(encodeBatch(nil, 3, XML, op, seedProspects()))
-		if want := unwrap(read("seed_v3.xml")); gotXML != want {
-			t.Errorf("%s XML:\n got %s\nwant %s", op.path(), gotXML, want)
+		if got := string(encodeBatch(nil, 3, XML, op, seedProspects())); got != wantXML {
+			t.Errorf("%s XML:\n got %s\nwant %s", op.path(), got, wantXML)
 		}
 	}
 
@@ -60,8 +62,93 @@ func TestSeedExamplesByteForByte(t *testing.T) {
 	ps := seedProspects()[:2]
 	ps[0], ps[1] = ps[1], ps[0]
 	got := string(encodeBatch(nil, 3, JSON, opUpdate, ps))
-	if want := strings.TrimSpace(read("seed_v3_url.json")); got != want {
+	if want := string(bytes.TrimSpace(readSeed(t, "seed_v3_url.json"))); got != want {
 		t.Errorf("inline example:\n got %s\nwant %s", got, want)
+	}
+}
+
+// xmlProspects reads a prospects document in XML: each prospect's
+// identifier attribute (version 3) and its fields.
+type xmlProspects struct {
+	Items []struct {
+		Identifier string `xml:"identifier,attr"`
+		Fields     []struct {
+			XMLName xml.Name
+			Value   string `xml:",chardata"`
+		} `xml:",any"`
+	} `xml:"prospect"`
+}
+
+// decodeV3 reads a version 3 keyed document in either format back into
+// prospects, in document order: a key of digits is the id, any other key
+// the email, and the typed fields the seed uses are filled.
+func decodeV3(t *testing.T, doc []byte) []Prospect {
+	t.Helper()
+	type entry struct {
+		key    string
+		fields map[string]string
+	}
+	var entries []entry
+	if bytes.HasPrefix(bytes.TrimSpace(doc), []byte("<")) {
+		var d xmlProspects
+		if err := xml.Unmarshal(doc, &d); err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range d.Items {
+			e := entry{key: it.Identifier, fields: map[string]string{}}
+			for _, f := range it.Fields {
+				e.fields[f.XMLName.Local] = f.Value
+			}
+			entries = append(entries, e)
+		}
+	} else {
+		var d struct {
+			Prospects codec.OrderedMap[map[string]string] `json:"prospects"`
+		}
+		if err := json.Unmarshal(doc, &d); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range d.Prospects.Keys() {
+			f, _ := d.Prospects.Get(k)
+			entries = append(entries, entry{key: k, fields: f})
+		}
+	}
+	var ps []Prospect
+	for _, e := range entries {
+		p := Prospect{FirstName: e.fields["first_name"], LastName: e.fields["last_name"]}
+		if id, err := strconv.ParseInt(e.key, 10, 64); err == nil {
+			p.ID = id
+		} else {
+			p.Email = e.key
+		}
+		delete(e.fields, "first_name")
+		delete(e.fields, "last_name")
+		if len(e.fields) > 0 {
+			t.Errorf("prospect %q: unexpected fields %v", e.key, e.fields)
+		}
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// TestSeedDecodesToRecords reads the seed's keyed maps, as printed, back
+// into records: the three prospects in order (1234 by id, the two others
+// by email), each with its two names; and the encoder's output of those
+// records reads back the same.
+func TestSeedDecodesToRecords(t *testing.T) {
+	for _, name := range []string{"seed_v3.json", "seed_v3.xml"} {
+		if d := cmp.Diff(seedProspects(), decodeV3(t, readSeed(t, name))); d != "" {
+			t.Errorf("%s (-want +got):\n%s", name, d)
+		}
+	}
+	for _, f := range []Format{JSON, XML} {
+		if d := cmp.Diff(seedProspects(), decodeV3(t, encodeBatch(nil, 3, f, opUpdate, seedProspects()))); d != "" {
+			t.Errorf("encoded %v (-want +got):\n%s", f, d)
+		}
+	}
+	want := []Prospect{seedProspects()[1], seedProspects()[0]}
+	if d := cmp.Diff(want, decodeV3(t, readSeed(t, "seed_v3_url.json"))); d != "" {
+		t.Errorf("inline example (-want +got):\n%s", d)
 	}
 }
 
@@ -121,15 +208,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 		t.Errorf("v4 JSON (-want +got):\n%s", d)
 	}
 
-	var xdoc struct {
-		Items []struct {
-			Identifier string `xml:"identifier,attr"`
-			Fields     []struct {
-				XMLName xml.Name
-				Value   string `xml:",chardata"`
-			} `xml:",any"`
-		} `xml:"prospect"`
-	}
+	var xdoc xmlProspects
 	// v3 keyed by id leaves id out of the body and keeps the email.
 	if err := xml.Unmarshal(encodeBatch(nil, 3, XML, opUpdate, ps[:1]), &xdoc); err != nil {
 		t.Fatal(err)

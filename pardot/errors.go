@@ -50,9 +50,11 @@ var (
 	// ErrAuth: credentials were refused or expired (codes 1, 15, 126, 131,
 	// 46, 49, 53, 76).
 	ErrAuth = errors.New("pardot: authentication or authorization failed")
-	// ErrConfig: the client is configured wrongly for the account (wrong
-	// API version 88/89, wrong batch shape 90/91, bad input 71/72, batch
-	// too large 70).
+	// ErrConfig: the request does not fit the account: wrong API version
+	// (88, 89) or batch shape (90, 91), more prospects than the server
+	// takes (70), or a document it cannot read (71, 72). A 70, 71 or 72
+	// on a single prospect, after the request was split, names that
+	// prospect's content.
 	ErrConfig = errors.New("pardot: request does not fit the account's configuration")
 	// ErrNotFound: no prospect has that id, email or fid (3, 4 on update, 77).
 	ErrNotFound = errors.New("pardot: prospect not found")
@@ -63,7 +65,8 @@ var (
 	// ErrMalformedResponse: the response body could not be understood.
 	ErrMalformedResponse = errors.New("pardot: malformed response")
 	// ErrUnmatchedKey: a per-prospect error named no prospect of the request;
-	// the whole request is failed rather than guess.
+	// the whole request is failed rather than guess, and not resent (the
+	// error also matches httpx.ErrOutcomeUnknown: Pardot did process it).
 	ErrUnmatchedKey = errors.New("pardot: error key matches no prospect of the request")
 	// ErrInvalidProspect: client-side validation refused the record; it was
 	// not sent.
@@ -77,9 +80,10 @@ var (
 // (Key empty) or the failure of one prospect (Key is the errors-map key).
 // Its message never holds credentials.
 type Error struct {
-	// Code is Pardot's error code; 0 when Pardot gave only a message (then
-	// it is inferred from well-known messages where possible) or when the
-	// failure is an HTTP status without a Pardot body.
+	// Code is Pardot's error code. It is inferred from well-known messages
+	// when Pardot gave only a message, and 0 when none is known, when the
+	// failure is an HTTP status without a Pardot body, or for
+	// ErrUnmatchedKey (the entry's code is then in Message).
 	Code int
 	// Message is Pardot's message.
 	Message string
@@ -140,6 +144,20 @@ func (e *Error) Retryable() bool {
 	return false
 }
 
+// MaxAttempts is the most times a prospect is sent when this error is the
+// reason to send it again, the first included: 2 for "unable to save"
+// (85, which Pardot asks to resubmit once), 3 for the Salesforce
+// connector failures (119-121); 0 leaves the retry policy's limit.
+func (e *Error) MaxAttempts() int {
+	switch e.Code {
+	case CodeUnableToSave:
+		return 2
+	case CodeConnectorToken, CodeConnectorVerify, CodeConnectorSync:
+		return 3
+	}
+	return 0
+}
+
 // RetryAfter is the server's Retry-After, when an HTTP failure carried
 // one; Pardot's own codes carry no wait hint, so it is usually 0 and the
 // retry policy's backoff applies.
@@ -156,6 +174,21 @@ func (e *Error) StopRun() bool {
 	switch e.Code {
 	case CodeDailyLimit, CodeMustUseVersion4, CodeCannotUseVersion4, CodeNotFlatArray, CodeNotKeyedByEmail,
 		CodeLoginFailed, CodeInvalidAuthMechanism, CodeAccountLocked, CodeAPIDisabled, CodeIPNotActivated:
+		return true
+	}
+	return false
+}
+
+// refusedBeforeWrite reports a global failure that Pardot gives for a
+// request's content before writing any of it, so the request may be split
+// to find the prospects at fault: more prospects than the server takes
+// (70), a document it cannot parse (71, 72) or a bad parameter (10000).
+func (e *Error) refusedBeforeWrite() bool {
+	if e.Key != "" || e.cause != nil {
+		return false // a per-prospect error, or an answer that was processed
+	}
+	switch e.Code {
+	case CodeBatchTooLarge, CodeInvalidInput, CodeCorruptedJSON, CodeParameterError:
 		return true
 	}
 	return false

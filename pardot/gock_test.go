@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/httpx"
 	"github.com/crmbatch/crmbatch/pardot"
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/h2non/gock.v1"
@@ -200,7 +201,8 @@ func TestGoldenLegacyLogin(t *testing.T) {
 	}
 }
 
-// TestGlobalFailureOnHTTP200 checks that stat=fail is found in a 200 body.
+// TestGlobalFailureOnHTTP200 checks that stat=fail is found in a 200 body
+// (one prospect, so the refusal is not split further).
 func TestGlobalFailureOnHTTP200(t *testing.T) {
 	defer gock.Off()
 	c, err := pardot.New(pardot.WithToken(testToken, testBU), pardot.WithResponseFormat(pardot.XML))
@@ -211,13 +213,70 @@ func TestGlobalFailureOnHTTP200(t *testing.T) {
 	defer gock.RestoreClient(c.HTTPClient())
 	gock.New(pardot.DefaultBaseURL).Post("/api/prospect/version/3/do/batchUpdate").Reply(200).
 		BodyString(`<rsp stat="fail" version="1.0"><err code="71">Input needs to be valid JSON or XML</err></rsp>`)
-	rep, err := c.BatchUpdate(context.Background(), []pardot.Prospect{{ID: 1, City: "X"}, {ID: 2, City: "Y"}})
-	checkReport(t, rep, err, 2, 0, 2, 0)
+	rep, err := c.BatchUpdate(context.Background(), []pardot.Prospect{{ID: 1, City: "X"}})
+	checkReport(t, rep, err, 1, 0, 1, 0)
 	var pe *pardot.Error
 	if !errors.As(err, &pe) || pe.Code != pardot.CodeInvalidInput || pe.HTTPStatus != 200 || !errors.Is(err, pardot.ErrConfig) {
 		t.Errorf("err = %v", err)
 	}
 	if !gock.IsDone() {
 		t.Error("request not made")
+	}
+}
+
+// TestUnmatchedKeyFailsWholeChunk answers with an errors map whose key
+// names no prospect of the request, in both formats and versions, keyed
+// the version's way (an identifier in v3, a position in v4). The entry
+// carries the retryable code 62, yet the request is neither resent nor
+// guessed at: every prospect fails with ErrUnmatchedKey and
+// httpx.ErrOutcomeUnknown, because Pardot processed the request.
+func TestUnmatchedKeyFailsWholeChunk(t *testing.T) {
+	defer gock.Off()
+	for _, version := range []int{3, 4} {
+		for _, format := range []pardot.Format{pardot.JSON, pardot.XML} {
+			for _, op := range []string{"batchCreate", "batchUpsert"} {
+				t.Run(fmt.Sprintf("%s_v%d.%s", op, version, format), func(t *testing.T) {
+					defer gock.Off()
+					c, err := pardot.New(pardot.WithToken(testToken, testBU), pardot.WithVersion(version),
+						pardot.WithRequestFormat(format), pardot.WithResponseFormat(format), pardot.WithRetryPolicy(fastRetry))
+					if err != nil {
+						t.Fatal(err)
+					}
+					gock.InterceptClient(c.HTTPClient())
+					defer gock.RestoreClient(c.HTTPClient())
+					key, attr := "nobody@example.com", "identifier"
+					if version == 4 {
+						key, attr = "2", "index" // two prospects: positions 0 and 1
+					}
+					body := `{"@attributes":{"stat":"ok","version":1},"errors":{"` + key + `":{"code":62,"message":"Conflicting Update"}}}`
+					if format == pardot.XML {
+						body = `<rsp stat="ok" version="1.0"><errors><prospect ` + attr + `="` + key + `" code="62">Conflicting Update</prospect></errors></rsp>`
+					}
+					var calls int
+					gock.New(pardot.DefaultBaseURL).Post(fmt.Sprintf("/api/prospect/version/%d/do/%s", version, op)).
+						AddMatcher(func(*http.Request, *gock.Request) (bool, error) { calls++; return true, nil }).
+						Times(2).Reply(200).BodyString(body)
+
+					in := gockInput(op, version)
+					run := c.BatchUpsert
+					if op == "batchCreate" {
+						run = c.BatchCreate
+					}
+					rep, err := run(context.Background(), in)
+					checkReport(t, rep, err, 2, 0, 2, 0)
+					if calls != 1 {
+						t.Errorf("%d requests, want 1 (an unmatched answer is never resent)", calls)
+					}
+					for i := range in {
+						o, _ := rep.Outcome(i)
+						var pe *pardot.Error
+						if !errors.Is(o.Err, pardot.ErrUnmatchedKey) || !errors.Is(o.Err, httpx.ErrOutcomeUnknown) ||
+							!errors.As(o.Err, &pe) || pe.Key != key || pe.Retryable() {
+							t.Errorf("record %d: %v; want ErrUnmatchedKey, ErrOutcomeUnknown, key %q, not retryable", i, o.Err, key)
+						}
+					}
+				})
+			}
+		}
 	}
 }

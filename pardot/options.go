@@ -181,7 +181,8 @@ func WithResponseFormat(f Format) Option {
 
 // WithOAuth authenticates with Salesforce OAuth: each request carries
 // "Authorization: Bearer <token>" from ts and the
-// "Pardot-Business-Unit-Id" header (an 18-character id starting "0Uv").
+// "Pardot-Business-Unit-Id" header (the business unit's id: "0Uv" then
+// letters and digits, 15 or 18 characters in all).
 func WithOAuth(ts oauth2.TokenSource, businessUnitID string) Option {
 	return func(c *config) error {
 		if ts == nil {

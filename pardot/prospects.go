@@ -5,14 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
-	"time"
+	"sync/atomic"
 
 	"github.com/crmbatch/crmbatch/batch"
-	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
 // BatchCreate creates prospects: POST /api/prospect/version/{3|4}/do/batchCreate.
@@ -79,6 +75,9 @@ func (c *Client) op(o operation) batch.Op[Prospect, Result] {
 			return nil
 		}
 	}
+	// refusedAlone counts the run's single-prospect requests refused as a
+	// whole (see isolate).
+	var refusedAlone atomic.Int64
 	return batch.Op[Prospect, Result]{
 		Name:       "pardot " + o.path(),
 		MaxItems:   c.cfg.batchSize,
@@ -86,152 +85,28 @@ func (c *Client) op(o operation) batch.Op[Prospect, Result] {
 		Validate:   validateFn,
 		UniqueKeys: true,
 		Send: func(ctx context.Context, chunk []Prospect) ([]batch.Result[Result], error) {
-			return c.send(ctx, o, chunk)
+			res, err := c.send(ctx, o, chunk)
+			if len(chunk) == 1 && refusedBeforeWrite(err) {
+				refusedAlone.Add(1)
+			}
+			return res, err
+		},
+		// A request refused as a whole before any write (70, 71, 72,
+		// 10000) is split in halves down to single prospects, so only
+		// the prospects at fault fail. Once a whole batch's worth of
+		// prospects has been refused alone, the refusal is evidently not
+		// about single prospects (every request would earn it): later
+		// requests are then failed whole instead of split, so a wrong
+		// setting costs one request per batch, not two per prospect.
+		Isolate: func(err error) bool {
+			return refusedBeforeWrite(err) && refusedAlone.Load() < int64(c.cfg.batchSize)
 		},
 	}
 }
 
-// send posts one chunk and maps Pardot's answer to one result per prospect.
-func (c *Client) send(ctx context.Context, o operation, chunk []Prospect) ([]batch.Result[Result], error) {
-	doc := encodeBatch(make([]byte, 0, 128*len(chunk)), c.cfg.version, c.cfg.reqFormat, o, chunk)
-	body := encodeForm(c.cfg.respFormat.String(), doc)
-	endpoint := c.cfg.baseURL + "/api/prospect/version/" + strconv.Itoa(c.cfg.version) + "/do/" + o.path()
-	idempotent := o != opCreate
-	for attempt := 0; ; attempt++ {
-		h := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
-		used, err := c.auth.apply(ctx, h)
-		if err != nil {
-			return nil, err
-		}
-		resp, err := c.http.Do(ctx, &httpx.Request{
-			Method: http.MethodPost, URL: endpoint, Header: h, Body: body, Idempotent: idempotent,
-		})
-		if err != nil {
-			return nil, err
-		}
-		r, derr := decodeResponse(resp.Body)
-		if derr == nil && r.Failed {
-			e := globalError(o, resp.StatusCode, r.Errs)
-			if e.Code == CodeInvalidAPIKey {
-				if attempt == 0 && c.auth.renew(used) {
-					c.cfg.logger.Debug("pardot: api key expired, logging in again", "op", o.path())
-					continue
-				}
-				e.fatal = true
-			}
-			return nil, e
-		}
-		if derr != nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
-			return nil, statusError(o, resp.StatusCode, resp.Header, derr)
-		}
-		return matchResults(c.cfg.version, o, chunk, r.Items, resp.StatusCode)
-	}
-}
-
-// encodeForm builds the form body "format=…&prospects=…".
-func encodeForm(format string, doc []byte) []byte {
-	esc := url.QueryEscape(string(doc))
-	b := make([]byte, 0, len("format=&prospects=")+len(format)+len(esc))
-	b = append(b, "format="...)
-	b = append(b, format...)
-	b = append(b, "&prospects="...)
-	return append(b, esc...)
-}
-
-// globalError merges a global failure's errors into one *Error.
-func globalError(o operation, status int, errs []*Error) *Error {
-	e := *errs[0]
-	e.Op, e.HTTPStatus = o.path(), status
-	for _, x := range errs[1:] {
-		e.Message += "; " + x.Message
-		if x.Param != "" {
-			e.Message += " (param " + x.Param + ")"
-		}
-	}
-	return &e
-}
-
-// statusError classifies a response without a usable Pardot body. A
-// create that may have been applied is never retried.
-func statusError(o operation, status int, header http.Header, derr error) *Error {
-	e := &Error{Op: o.path(), HTTPStatus: status}
-	if d, ok := httpx.ParseRetryAfter(header.Get("Retry-After"), time.Now()); ok {
-		e.retryAfter = d
-	}
-	if derr != nil {
-		e.Message, e.cause = derr.Error(), derr
-	} else {
-		e.Message = http.StatusText(status)
-	}
-	switch {
-	case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
-		e.retryable = true // refused before any work
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		e.fatal = true
-	case status >= 200 && status < 300 || status >= 500:
-		if o == opCreate {
-			e.Message += "; the batch may have been applied, not resent"
-			e.cause = errors.Join(e.cause, httpx.ErrOutcomeUnknown)
-		} else {
-			e.retryable = true // update and upsert by identifier are idempotent
-		}
-	}
-	return e
-}
-
-// matchResults turns the per-prospect errors into one result per record.
-func matchResults(version int, o operation, chunk []Prospect, items []itemError, status int) ([]batch.Result[Result], error) {
-	results := make([]batch.Result[Result], len(chunk))
-	for _, it := range items {
-		i, ok := resolveKey(version, o, chunk, it.Key)
-		if !ok {
-			return nil, &Error{Op: o.path(), HTTPStatus: status, Key: it.Key, Code: it.Code,
-				Message: fmt.Sprintf("%s (message %q)", ErrUnmatchedKey, it.Message), cause: ErrUnmatchedKey}
-		}
-		if prev, _ := results[i].Err.(*Error); prev != nil {
-			prev.Message += "; " + it.Message
-			continue
-		}
-		results[i].Err = &Error{Op: o.path(), HTTPStatus: status, Key: it.Key, Code: it.Code, Message: it.Message}
-	}
-	return results, nil
-}
-
-// resolveKey finds the record an errors-map key names: by position first
-// in version 4, by identifier first in version 3, then the other way.
-func resolveKey(version int, o operation, chunk []Prospect, key string) (int, bool) {
-	byIndex := func() (int, bool) {
-		n, err := strconv.Atoi(key)
-		if err != nil || n < 0 || n >= len(chunk) || strconv.Itoa(n) != key {
-			return 0, false
-		}
-		return n, true
-	}
-	byIdent := func() (int, bool) {
-		for i := range chunk {
-			p := &chunk[i]
-			if version == 3 && v3Key(o, p) == key {
-				return i, true
-			}
-		}
-		for i := range chunk {
-			p := &chunk[i]
-			if (p.ID != 0 && strconv.FormatInt(p.ID, 10) == key) ||
-				(p.FID != "" && p.FID == key) ||
-				(p.Email != "" && strings.EqualFold(p.Email, key)) {
-				return i, true
-			}
-		}
-		return 0, false
-	}
-	if version == 3 {
-		if i, ok := byIdent(); ok {
-			return i, true
-		}
-		return byIndex()
-	}
-	if i, ok := byIndex(); ok {
-		return i, true
-	}
-	return byIdent()
+// refusedBeforeWrite reports a chunk error that Error.refusedBeforeWrite
+// allows to isolate.
+func refusedBeforeWrite(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.refusedBeforeWrite()
 }

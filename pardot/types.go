@@ -17,6 +17,8 @@ type Prospect struct {
 	// Email identifies the prospect in version 3 and is required on create.
 	Email string `json:"email,omitempty" xml:"email,omitempty"`
 
+	// Salutation through Notes are Pardot's standard prospect fields,
+	// sent under their API names (first_name, job_title, address_one, …).
 	Salutation      string `json:"salutation,omitempty" xml:"salutation,omitempty"`
 	FirstName       string `json:"first_name,omitempty" xml:"first_name,omitempty"`
 	LastName        string `json:"last_name,omitempty" xml:"last_name,omitempty"`

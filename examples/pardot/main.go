@@ -83,6 +83,9 @@ func options() ([]pardot.Option, func()) {
 	srv.FailNext(1, pardottest.ErrorCode(pardot.CodeConcurrencyLimit)) // retried
 	srv.FailNext(1, pardottest.HTTPStatus(503))                        // retried
 	srv.FailProspect("crmbatch.example.007@example.com", pardot.CodeConflictingUpdate, 1)
+	// Any request carrying prospect 123 is refused whole (code 71): the
+	// client splits it until only that prospect fails.
+	srv.RejectBatchWith("crmbatch.example.123@example.com", pardot.CodeInvalidInput)
 	opts = append(opts,
 		pardot.WithBaseURL(srv.URL),
 		pardot.WithLegacyLogin(pardottest.Email, pardottest.Password, pardottest.UserKey),

@@ -29,6 +29,24 @@ func (s *Server) apply(version int, op string, items []item) []itemErr {
 	return errs
 }
 
+// rejected returns the global code of a RejectBatchWith rule matching any
+// of the items, or 0.
+func (s *Server) rejected(items []item) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.rejects) == 0 {
+		return 0
+	}
+	for _, it := range items {
+		for _, id := range []string{it.key, it.fields["email"], it.fields["id"], it.fields["fid"]} {
+			if code := s.rejects[strings.ToLower(id)]; id != "" && code != 0 {
+				return code
+			}
+		}
+	}
+	return 0
+}
+
 // injected returns a queued per-prospect fault for any of the identifiers.
 func (s *Server) injected(idents ...string) int {
 	for _, id := range idents {

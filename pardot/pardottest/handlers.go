@@ -14,26 +14,28 @@ import (
 
 // messages are Pardot's texts for the codes the fake answers with.
 var messages = map[int]string{
-	1:   "Invalid API key or user key",
-	3:   "Invalid prospect ID",
-	4:   "Invalid prospect email address",
-	9:   "Prospect with that email already exists",
-	13:  "Required parameters are missing",
-	15:  "Login failed",
-	62:  "Conflicting Update",
-	66:  "You have exceeded your concurrent request limit.  Please wait, before trying again",
-	70:  "Batch processing is limited to 50 prospects at once",
-	71:  "Input needs to be valid JSON or XML",
-	77:  "Invalid prospect fid",
-	81:  "Prospect id and fid do not match",
-	85:  "Unable to save the prospect",
-	88:  "This API user must use version 4",
-	89:  "This API user is unable to use version 4",
-	90:  "Prospect array should be a flat array of attributes",
-	91:  "Prospect array must be keyed by email address",
-	122: "Daily API rate limit met",
-	126: "Invalid authentication mechanism",
-	132: "This prospect is archived",
+	1:     "Invalid API key or user key",
+	3:     "Invalid prospect ID",
+	4:     "Invalid prospect email address",
+	9:     "Prospect with that email already exists",
+	13:    "Required parameters are missing",
+	15:    "Login failed",
+	62:    "Conflicting Update",
+	66:    "You have exceeded your concurrent request limit.  Please wait, before trying again",
+	70:    "Batch processing is limited to 50 prospects at once",
+	71:    "Input needs to be valid JSON or XML",
+	72:    "JSON has been corrupted, hash does not match",
+	77:    "Invalid prospect fid",
+	81:    "Prospect id and fid do not match",
+	85:    "Unable to save the prospect",
+	88:    "This API user must use version 4",
+	89:    "This API user is unable to use version 4",
+	90:    "Prospect array should be a flat array of attributes",
+	91:    "Prospect array must be keyed by email address",
+	122:   "Daily API rate limit met",
+	126:   "Invalid authentication mechanism",
+	132:   "This prospect is archived",
+	10000: "Invalid parameter value",
 }
 
 func message(code int) string {
@@ -204,6 +206,10 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 		writeFail(w, jsonOut, 70)
 		return
 	}
+	if code := s.rejected(items); code != 0 {
+		writeFail(w, jsonOut, code)
+		return
+	}
 	errs := s.apply(version, op, items)
 	if fault.kind == faultDropAfterApply {
 		drop(w)
@@ -287,26 +293,39 @@ type itemErr struct {
 	code int
 }
 
-// writeOK answers success, listing the failed prospects. In XML each is
-// <prospect identifier="…"> (version 3) or <prospect index="…">
-// (version 4) holding the message.
+// writeOK answers success, listing the failed prospects. In JSON the
+// errors map is an object, or an array when its keys are exactly 0..n-1
+// (the first n prospects of a version 4 request failed), as PHP's
+// json_encode writes it. In XML each is <prospect identifier="…">
+// (version 3) or <prospect index="…"> (version 4) holding the message.
 func writeOK(w http.ResponseWriter, jsonOut bool, version int, errs []itemErr) {
 	var b bytes.Buffer
 	if jsonOut {
 		b.WriteString(`{"@attributes":{"stat":"ok","version":1}`)
 		if len(errs) > 0 {
-			b.WriteString(`,"errors":{`)
+			list := true
+			for i, e := range errs {
+				list = list && e.key == itoa(i)
+			}
+			open, closing := byte('{'), byte('}')
+			if list {
+				open, closing = '[', ']'
+			}
+			b.WriteString(`,"errors":`)
+			b.WriteByte(open)
 			for i, e := range errs {
 				if i > 0 {
 					b.WriteByte(',')
 				}
-				k, _ := json.Marshal(e.key)
+				if !list {
+					k, _ := json.Marshal(e.key)
+					b.Write(k)
+					b.WriteByte(':')
+				}
 				m, _ := json.Marshal(message(e.code))
-				b.Write(k)
-				b.WriteByte(':')
 				b.Write(m)
 			}
-			b.WriteByte('}')
+			b.WriteByte(closing)
 		}
 		b.WriteByte('}')
 		writeBody(w, "application/json", b.String())

@@ -13,8 +13,8 @@
 // id, email and fid so a test can read them back, enforces the limits (50
 // prospects: code 70; 5 requests in flight: code 66; a daily call budget:
 // code 122; the account's API version: 88/89; expiring api keys: code 1)
-// and injects faults queued with FailNext or FailProspect. It is safe for
-// concurrent use.
+// and injects faults queued with FailNext, FailProspect or RejectBatchWith.
+// It is safe for concurrent use.
 package pardottest
 
 import (
@@ -43,8 +43,11 @@ const (
 
 // Prospect is a stored prospect.
 type Prospect struct {
-	ID    int64
-	FID   string
+	// ID is the prospect id, assigned by the server on create.
+	ID int64
+	// FID is the CRM id, set by a version 4 request or Add.
+	FID string
+	// Email is the address as last written.
 	Email string
 	// Fields holds every other field as last written, by API name.
 	Fields map[string]string
@@ -86,6 +89,7 @@ type Server struct {
 	keyExpiry  time.Time
 	faults     []Fault
 	recFaults  map[string]*recordFault
+	rejects    map[string]int
 	byID       map[int64]*Prospect
 	byEmail    map[string][]int64
 	byFID      map[string]int64
@@ -106,6 +110,7 @@ func NewServer() *Server {
 		batchLimit: 50,
 		keyTTL:     time.Hour,
 		recFaults:  map[string]*recordFault{},
+		rejects:    map[string]int{},
 		byID:       map[int64]*Prospect{},
 		byEmail:    map[string][]int64{},
 		byFID:      map[string]int64{},
@@ -172,6 +177,29 @@ func (s *Server) FailNext(n int, f Fault) {
 func (s *Server) FailProspect(identifier string, code, times int) {
 	s.mu.Lock()
 	s.recFaults[strings.ToLower(identifier)] = &recordFault{code: code, times: times}
+	s.mu.Unlock()
+}
+
+// RejectBatchWith makes every batch request that carries the prospect with
+// this identifier (email, id or fid, as written in the request) fail as a
+// whole with the global code, nothing applied, as Pardot does when one
+// prospect's content spoils the document: for example 71 (not valid JSON
+// or XML), 72 or 10000 (a parameter error). Code 0 removes the rule.
+func (s *Server) RejectBatchWith(identifier string, code int) {
+	s.mu.Lock()
+	if code == 0 {
+		delete(s.rejects, strings.ToLower(identifier))
+	} else {
+		s.rejects[strings.ToLower(identifier)] = code
+	}
+	s.mu.Unlock()
+}
+
+// SetBatchLimit sets the most prospects one batch request may carry before
+// code 70 (default 50, Pardot's limit).
+func (s *Server) SetBatchLimit(n int) {
+	s.mu.Lock()
+	s.batchLimit = n
 	s.mu.Unlock()
 }
 

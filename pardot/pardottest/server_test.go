@@ -6,10 +6,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func post(t *testing.T, srv *Server, path string, form url.Values, header http.Header) (int, string) {
@@ -204,5 +207,80 @@ func TestUpdateSemantics(t *testing.T) {
 	}
 	if n := len(srv.ByEmail("a2@example.com")); n != 2 {
 		t.Errorf("%d prospects with a2@, want 2", n)
+	}
+}
+
+func TestRejectBatchWithAndBatchLimit(t *testing.T) {
+	srv := NewServer()
+	defer srv.Close()
+	srv.RejectBatchWith("Bad@Example.com", 71)
+	srv.SetBatchLimit(2)
+	form := func(doc string) url.Values { return url.Values{"format": {"json"}, "prospects": {doc}} }
+	for _, tc := range []struct{ doc, want string }{
+		{`{"prospects":{"a@example.com":{},"bad@example.com":{}}}`, `"err_code":71`},
+		{`{"prospects":{"a@example.com":{},"b@example.com":{},"c@example.com":{}}}`, `"err_code":70`},
+		{`{"prospects":{"a@example.com":{},"b@example.com":{}}}`, `"stat":"ok"`},
+	} {
+		if _, body := post(t, srv, "/api/prospect/version/3/do/batchCreate", form(tc.doc), bearer()); !strings.Contains(body, tc.want) {
+			t.Errorf("%s: got %s, want %s", tc.doc, body, tc.want)
+		}
+	}
+	srv.RejectBatchWith("bad@example.com", 0)
+	if _, body := post(t, srv, "/api/prospect/version/3/do/batchCreate", form(`{"prospects":{"bad@example.com":{}}}`), bearer()); !strings.Contains(body, `"stat":"ok"`) {
+		t.Errorf("rule not removed: %s", body)
+	}
+	if st := srv.Stats(); srv.Len() != 3 || st.BatchProspects != 3 {
+		t.Errorf("stored %d, applied %d; want 3 (refused requests write nothing)", srv.Len(), st.BatchProspects)
+	}
+}
+
+// TestSeedDocumentsApply posts the seed's v3 examples as printed (one key
+// or element per line) to batchUpdate: the fake reads the keyed map in
+// both formats and updates 1234 by id and the two others by email.
+func TestSeedDocumentsApply(t *testing.T) {
+	for _, name := range []string{"seed_v3.json", "seed_v3.xml"} {
+		t.Run(name, func(t *testing.T) {
+			doc, err := os.ReadFile("../testdata/" + name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := NewServer()
+			defer srv.Close()
+			srv.Add(Prospect{ID: 1234, Email: "id@example.com"})
+			a := srv.Add(Prospect{Email: "some@email.com"})
+			b := srv.Add(Prospect{Email: "some.other@email.com"})
+			_, body := post(t, srv, "/api/prospect/version/3/do/batchUpdate", url.Values{"format": {"json"}, "prospects": {string(doc)}}, bearer())
+			if body != `{"@attributes":{"stat":"ok","version":1}}` {
+				t.Fatalf("answer %s", body)
+			}
+			want := map[string]string{"first_name": "New first name", "last_name": "New last name"}
+			for _, id := range []int64{1234, a.ID, b.ID} {
+				p, _ := srv.Get(id)
+				if d := cmp.Diff(want, p.Fields); d != "" || p.Writes != 1 {
+					t.Errorf("prospect %d (%s), writes %d (-want +got):\n%s", id, p.Email, p.Writes, d)
+				}
+			}
+			if srv.Len() != 3 {
+				t.Errorf("stored %d, want 3", srv.Len())
+			}
+		})
+	}
+}
+
+// TestJSONErrorsListLikePHP: an errors map keyed exactly 0..n-1 is written
+// as an array, any other as an object.
+func TestJSONErrorsListLikePHP(t *testing.T) {
+	srv := NewServer()
+	defer srv.Close()
+	for _, tc := range []struct{ doc, want string }{
+		{`{"prospects":[{"email":"bad1"},{"email":"bad2"},{"email":"ok@example.com"}]}`,
+			`{"@attributes":{"stat":"ok","version":1},"errors":["Invalid prospect email address","Invalid prospect email address"]}`},
+		{`{"prospects":[{"email":"ok2@example.com"},{"email":"bad2"}]}`,
+			`{"@attributes":{"stat":"ok","version":1},"errors":{"1":"Invalid prospect email address"}}`},
+	} {
+		_, body := post(t, srv, "/api/prospect/version/4/do/batchCreate", url.Values{"format": {"json"}, "prospects": {tc.doc}}, bearer())
+		if body != tc.want {
+			t.Errorf("got  %s\nwant %s", body, tc.want)
+		}
 	}
 }
