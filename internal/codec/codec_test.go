@@ -1,11 +1,13 @@
 package codec
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestStringJSON(t *testing.T) {
@@ -236,4 +238,37 @@ func TestParseInt(t *testing.T) {
 			t.Errorf("ParseInt(%q) = %d, %v", tt.in, got, err)
 		}
 	}
+}
+
+// FuzzOrderedMapKeyOrder checks the key scanner against the standard
+// decoder's token stream: the same keys, in the same order.
+func FuzzOrderedMapKeyOrder(f *testing.F) {
+	for _, s := range []string{`{"b":1,"a":[1,{"x":"}"}],"c":"\"q\\"}`, `{"z":{"y":{}},"y":null}`, `{ "a" : "b" , "a" : 2 }`, `{"\u00e9":1}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var m OrderedMap[json.RawMessage]
+		if json.Unmarshal(b, &m) != nil {
+			return
+		}
+		var want []string
+		dec := json.NewDecoder(bytes.NewReader(b))
+		if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+			return // null or []
+		}
+		seen := map[string]bool{}
+		for dec.More() {
+			tok, _ := dec.Token()
+			k := tok.(string)
+			var skip json.RawMessage
+			dec.Decode(&skip)
+			if !seen[k] {
+				seen[k] = true
+				want = append(want, k)
+			}
+		}
+		if diff := cmp.Diff(want, m.Keys(), cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("keys of %q (-decoder +scanner):\n%s", b, diff)
+		}
+	})
 }

@@ -76,31 +76,113 @@ func (m *OrderedMap[V]) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '[' && len(bytes.TrimSpace(b[1:])) == 1 && bytes.TrimSpace(b[1:])[0] == ']' {
 		return nil // an empty array stands for an empty map
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	tok, err := dec.Token()
+	// One pass of the standard decoder validates the document and splits
+	// it into raw values; a second, light pass reads the keys in order.
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return fmt.Errorf("codec: want a JSON object: %w", err)
+	}
+	keys, err := objectKeys(b)
 	if err != nil {
 		return err
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return fmt.Errorf("codec: want a JSON object, got %v", tok)
-	}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		key, ok := tok.(string)
-		if !ok {
-			return fmt.Errorf("codec: want an object key, got %v", tok)
+	m.keys = make([]string, 0, len(raw))
+	m.values = make(map[string]V, len(raw))
+	for _, k := range keys {
+		if _, done := m.values[k]; done {
+			continue
 		}
 		var v V
-		if err := dec.Decode(&v); err != nil {
-			return fmt.Errorf("codec: value of %q: %w", key, err)
+		if err := json.Unmarshal(raw[k], &v); err != nil {
+			return fmt.Errorf("codec: value of %q: %w", k, err)
 		}
-		m.Set(key, v)
-	}
-	if _, err := dec.Token(); err != nil {
-		return err
+		m.keys = append(m.keys, k)
+		m.values[k] = v
 	}
 	return nil
+}
+
+// objectKeys returns the keys of the JSON object b in document order. b
+// must already be known to be a valid JSON object.
+func objectKeys(b []byte) ([]string, error) {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return nil, fmt.Errorf("codec: want a JSON object")
+	}
+	var keys []string
+	for i = skipSpace(b, i+1); i < len(b) && b[i] != '}'; {
+		end := stringEnd(b, i)
+		if end < 0 {
+			return nil, fmt.Errorf("codec: malformed object key at byte %d", i)
+		}
+		var key string
+		if err := json.Unmarshal(b[i:end], &key); err != nil {
+			return nil, err
+		}
+		keys = append(keys, key)
+		i = skipSpace(b, end)
+		if i >= len(b) || b[i] != ':' {
+			return nil, fmt.Errorf("codec: want ':' at byte %d", i)
+		}
+		i = valueEnd(b, skipSpace(b, i+1))
+		if i < 0 {
+			return nil, fmt.Errorf("codec: malformed object value")
+		}
+		if i = skipSpace(b, i); i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+	}
+	return keys, nil
+}
+
+// skipSpace returns the index of the first non-space byte at or after i.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index just past the JSON string starting at b[i],
+// or -1.
+func stringEnd(b []byte, i int) int {
+	if i >= len(b) || b[i] != '"' {
+		return -1
+	}
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return -1
+}
+
+// valueEnd returns the index just past the JSON value starting at b[i]
+// (at depth 0: the next ',' or the closing brace of the enclosing
+// object), or -1.
+func valueEnd(b []byte, i int) int {
+	depth := 0
+	for i < len(b) {
+		switch c := b[i]; {
+		case c == '"':
+			if i = stringEnd(b, i); i < 0 {
+				return -1
+			}
+			continue
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			if depth == 0 {
+				return i
+			}
+			depth--
+		case c == ',' && depth == 0:
+			return i
+		}
+		i++
+	}
+	return -1
 }

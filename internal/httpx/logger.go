@@ -20,6 +20,9 @@ func (a *slogAdapter) Info(msg string, kv ...any)  { a.write(slog.LevelInfo, msg
 func (a *slogAdapter) Debug(msg string, kv ...any) { a.write(slog.LevelDebug, msg, kv) }
 
 func (a *slogAdapter) write(level slog.Level, msg string, kv []any) {
+	if !a.log.Enabled(context.Background(), level) {
+		return // nothing to redact for a line nobody reads
+	}
 	clean := make([]any, len(kv))
 	for i, v := range kv {
 		switch x := v.(type) {
