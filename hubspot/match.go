@@ -69,13 +69,17 @@ func (x *chunkIndex) firstOpen(ps []int) int {
 	return -1
 }
 
-// matchResult returns the open position a result belongs to, or -1: by
-// objectWriteTraceId, else by record id, else by a unique property value.
+// matchResult returns the open position a result belongs to, or -1. A
+// result that echoes an objectWriteTraceId is matched by it alone (a trace
+// id this request did not send, or one already matched, matches nothing);
+// only a result without one is matched by record id, then by unique
+// property value.
 func (x *chunkIndex) matchResult(r *Object) int {
 	if r.ObjectWriteTraceID != "" && x.trace != nil {
 		if p, ok := x.trace[r.ObjectWriteTraceID]; ok && x.state[p] == stateOpen {
 			return p
 		}
+		return -1
 	}
 	if p := x.firstOpen(x.byID[r.ID]); p >= 0 {
 		return p
@@ -90,29 +94,27 @@ func (x *chunkIndex) matchResult(r *Object) int {
 	return -1
 }
 
-// matchError returns the open positions an error's context names.
-func (x *chunkIndex) matchError(e *Error) []int {
+// named returns the positions an error's context names, whatever their
+// state. An error naming objectWriteTraceIds is matched by them alone, so
+// that two inputs addressing the same id (say, by record id and by a
+// unique property) are told apart; only an error naming no trace id is
+// matched by "ids" (or "id"), against record ids and unique property
+// values.
+func (x *chunkIndex) named(e *Error) []int {
 	var out []int
-	if x.trace != nil {
-		for _, t := range e.Context["objectWriteTraceId"] {
-			if p, ok := x.trace[t]; ok && x.state[p] == stateOpen {
+	if traces := e.Context["objectWriteTraceId"]; len(traces) > 0 && x.trace != nil {
+		for _, t := range traces {
+			if p, ok := x.trace[t]; ok {
 				out = append(out, p)
 			}
 		}
+		return out
 	}
 	for _, key := range [...]string{"ids", "id"} {
 		for _, id := range e.Context[key] {
-			for _, p := range x.byID[id] {
-				if x.state[p] == stateOpen {
-					out = append(out, p)
-				}
-			}
+			out = append(out, x.byID[id]...)
 			for _, m := range x.byProp {
-				for _, p := range m[strings.ToLower(id)] {
-					if x.state[p] == stateOpen {
-						out = append(out, p)
-					}
-				}
+				out = append(out, m[strings.ToLower(id)]...)
 			}
 		}
 	}
@@ -120,10 +122,13 @@ func (x *chunkIndex) matchError(e *Error) []int {
 }
 
 // apply settles every open position of res from a decoded 2xx answer:
-// matched results succeed, named errors fail their records, an error that
-// names nobody fails the records nothing else settled, and a record the
-// answer does not mention gets noResult. A CANCELED batch fails every
-// record, keeping any result it carried.
+// matched results succeed; a named error fails its records (even one that
+// also got a result, whose result is kept); an error that names none of
+// the request's inputs fails the records nothing else settled; and a record
+// the answer does not mention gets noResult — unless the answer lists
+// every error it counts and the endpoint is archive, whose answer has no
+// results. A CANCELED batch fails every record, keeping any result it
+// carried.
 func (x *chunkIndex) apply(kind opKind, status int, br *batchResponse, res []batch.Result[Object], redact func(string) string) {
 	for i := range br.Results {
 		r := &br.Results[i]
@@ -138,7 +143,7 @@ func (x *chunkIndex) apply(kind opKind, status int, br *batchResponse, res []bat
 		e.HTTPStatus = status
 		e.redact(redact)
 		classifyRecordError(e)
-		ps := x.matchError(e)
+		ps := x.named(e)
 		if len(ps) == 0 {
 			if unnamed == nil {
 				unnamed = e
@@ -146,16 +151,14 @@ func (x *chunkIndex) apply(kind opKind, status int, br *batchResponse, res []bat
 			continue
 		}
 		for _, p := range ps {
-			res[p].Err = e
-			x.state[p] = stateError
+			if s := x.state[p]; s == stateOpen || s == stateResult {
+				res[p].Err = e
+				x.state[p] = stateError
+			}
 		}
 	}
-	if br.Status == StatusCanceled {
-		canceled := &Error{HTTPStatus: status, Status: string(StatusCanceled), Category: CategoryCanceled,
-			Message: "HubSpot canceled the batch; its records are not confirmed"}
-		if unnamed != nil {
-			canceled.Errors = unnamed.Errors
-		}
+	if strings.EqualFold(string(br.Status), string(StatusCanceled)) {
+		canceled := canceledError(status, unnamed)
 		for p, s := range x.state {
 			if s == stateOpen || s == stateResult {
 				res[p].Err = canceled
@@ -164,6 +167,9 @@ func (x *chunkIndex) apply(kind opKind, status int, br *batchResponse, res []bat
 		}
 		return
 	}
+	// numErrors counts more errors than errors[] lists: the records no
+	// listed error names may be among the unlisted ones.
+	unlisted := br.NumErrors > len(br.Errors)
 	for p, s := range x.state {
 		if s != stateOpen {
 			continue
@@ -171,13 +177,30 @@ func (x *chunkIndex) apply(kind opKind, status int, br *batchResponse, res []bat
 		switch {
 		case unnamed != nil:
 			res[p].Err = unnamed
-		case kind == opArchive:
+		case kind == opArchive && !unlisted:
 			// archive answers no results: a record no error names is done.
+		case unlisted:
+			res[p].Err = unlistedErrors(kind, status, br.NumErrors, len(br.Errors))
 		default:
 			res[p].Err = noResult(kind, status)
 		}
 		x.state[p] = stateError
 	}
+}
+
+// canceledError is the error of the records of a CANCELED batch. It takes
+// the message, context and details of the answer's error that names no
+// input, when there is one.
+func canceledError(status int, unnamed *Error) *Error {
+	e := &Error{HTTPStatus: status, Status: string(StatusCanceled), Category: CategoryCanceled,
+		Message: "HubSpot canceled the batch; its records are not confirmed"}
+	if unnamed != nil {
+		if unnamed.Message != "" {
+			e.Message += ": " + unnamed.Message
+		}
+		e.ID, e.SubCategory, e.Context, e.Errors, e.Links = unnamed.ID, unnamed.SubCategory, unnamed.Context, unnamed.Errors, unnamed.Links
+	}
+	return e
 }
 
 // classifyRecordError marks a per-record error retryable when it is a
@@ -193,13 +216,15 @@ func classifyRecordError(e *Error) {
 // request was refused as a whole — are sent again without them. It reports
 // false, settling nothing, when the error names none of them.
 func (x *chunkIndex) rejectNamed(e *Error, res []batch.Result[Object]) bool {
-	ps := x.matchError(e)
+	ps := x.named(e)
 	if len(ps) == 0 {
 		return false
 	}
 	for _, p := range ps {
-		res[p].Err = e
-		x.state[p] = stateError
+		if x.state[p] == stateOpen {
+			res[p].Err = e
+			x.state[p] = stateError
+		}
 	}
 	again := batch.Retryable(errRejectedWithOthers, 0)
 	for p, s := range x.state {
