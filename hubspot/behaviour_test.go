@@ -96,7 +96,7 @@ func TestCreateMultiStatusExactOutcomes(t *testing.T) {
 			t.Errorf("record %d: %v %v, want failed with %v", i, o.Status, o.Err, w.class)
 			continue
 		}
-		if he.HTTPStatus != http.StatusMultiStatus || (w.code != "" && (len(he.Errors) == 0 || he.Errors[0].Code != w.code)) {
+		if he.HTTPStatus != http.StatusMultiStatus || he.NumErrors != 3 || (w.code != "" && (len(he.Errors) == 0 || he.Errors[0].Code != w.code)) {
 			t.Errorf("record %d: error %+v", i, he)
 		}
 		if o.Attempts != 1 {

@@ -141,6 +141,10 @@ type Error struct {
 	PolicyName string
 	ErrorType  string
 	GroupName  string
+	// NumErrors is the numErrors of the batch answer this error came in
+	// (the errors HubSpot counted for the whole request, which may be
+	// more than it listed); 0 outside a batch answer.
+	NumErrors int
 	// Wait is the server's requested wait (Retry-After, or the rate-limit
 	// window, or 2 s for 423), when there is one.
 	Wait time.Duration

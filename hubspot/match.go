@@ -140,7 +140,7 @@ func (x *chunkIndex) apply(kind opKind, status int, br *batchResponse, res []bat
 	var unnamed *Error
 	for i := range br.Errors {
 		e := &br.Errors[i]
-		e.HTTPStatus = status
+		e.HTTPStatus, e.NumErrors = status, br.NumErrors
 		e.redact(redact)
 		classifyRecordError(e)
 		ps := x.named(e)
@@ -158,7 +158,7 @@ func (x *chunkIndex) apply(kind opKind, status int, br *batchResponse, res []bat
 		}
 	}
 	if strings.EqualFold(string(br.Status), string(StatusCanceled)) {
-		canceled := canceledError(status, unnamed)
+		canceled := canceledError(status, br.NumErrors, unnamed)
 		for p, s := range x.state {
 			if s == stateOpen || s == stateResult {
 				res[p].Err = canceled
@@ -191,8 +191,8 @@ func (x *chunkIndex) apply(kind opKind, status int, br *batchResponse, res []bat
 // canceledError is the error of the records of a CANCELED batch. It takes
 // the message, context and details of the answer's error that names no
 // input, when there is one.
-func canceledError(status int, unnamed *Error) *Error {
-	e := &Error{HTTPStatus: status, Status: string(StatusCanceled), Category: CategoryCanceled,
+func canceledError(status, numErrors int, unnamed *Error) *Error {
+	e := &Error{HTTPStatus: status, NumErrors: numErrors, Status: string(StatusCanceled), Category: CategoryCanceled,
 		Message: "HubSpot canceled the batch; its records are not confirmed"}
 	if unnamed != nil {
 		if unnamed.Message != "" {

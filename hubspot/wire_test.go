@@ -244,7 +244,7 @@ func TestSeedCanceledIsNotSuccess(t *testing.T) {
 	}
 	// The answer's error names no input: its message, id and details
 	// travel on the CANCELED error of every record.
-	want := &Error{HTTPStatus: 200, Status: "CANCELED", Category: CategoryCanceled, ID: "<string>",
+	want := &Error{HTTPStatus: 200, NumErrors: 123, Status: "CANCELED", Category: CategoryCanceled, ID: "<string>",
 		Message: "HubSpot canceled the batch; its records are not confirmed: <string>",
 		Errors:  []ErrorDetail{{Message: "<string>", Code: "<string>", In: "<string>", SubCategory: "<string>", Context: "{missingScopes=[scope1, scope2]}"}}}
 	for _, o := range rep.Outcomes {
