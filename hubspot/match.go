@@ -151,10 +151,16 @@ func (x *chunkIndex) apply(kind opKind, status int, br *batchResponse, res []bat
 			continue
 		}
 		for _, p := range ps {
-			if s := x.state[p]; s == stateOpen || s == stateResult {
+			switch x.state[p] {
+			case stateOpen:
 				res[p].Err = e
-				x.state[p] = stateError
+			case stateResult:
+				// It got a result too, so it may be written: never resent.
+				res[p].Err = e.final()
+			default:
+				continue
 			}
+			x.state[p] = stateError
 		}
 	}
 	if strings.EqualFold(string(br.Status), string(StatusCanceled)) {
@@ -186,6 +192,16 @@ func (x *chunkIndex) apply(kind opKind, status int, br *batchResponse, res []bat
 		}
 		x.state[p] = stateError
 	}
+}
+
+// final returns e, or a copy of it that is not retryable.
+func (e *Error) final() *Error {
+	if !e.retryable {
+		return e
+	}
+	c := *e
+	c.retryable = false
+	return &c
 }
 
 // canceledError is the error of the records of a CANCELED batch. It takes

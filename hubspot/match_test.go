@@ -26,6 +26,9 @@ func describe(r batch.Result[Object]) string {
 		return "ok " + r.Value.ID
 	case errors.As(r.Err, &he):
 		s = strings.TrimSpace(he.Category + " " + he.Message)
+		if batch.IsRetryable(r.Err) {
+			s += ", retry"
+		}
 	case errors.Is(r.Err, ErrNoResult):
 		s = "no result"
 		if strings.Contains(r.Err.Error(), "numErrors") {
@@ -77,6 +80,9 @@ func TestApplyMatching(t *testing.T) {
 		{"an error naming a record that also has a result fails it, keeping the result", opCreate, twoCreates,
 			`{"status":"COMPLETE","results":[{"id":"1","objectWriteTraceId":"t0"},{"id":"2","objectWriteTraceId":"t1"}],"numErrors":1,"errors":[{"category":"VALIDATION_ERROR","message":"half done","context":{"objectWriteTraceId":["t0"]}}]}`,
 			[]string{"VALIDATION_ERROR half done +result 1", "ok 2"}},
+		{"a retryable error naming a record that also has a result is not resent", opCreate, twoCreates,
+			`{"status":"COMPLETE","results":[{"id":"1","objectWriteTraceId":"t0"}],"numErrors":2,"errors":[{"category":"RATE_LIMITS","message":"slow","context":{"objectWriteTraceId":["t0","t1"]}}]}`,
+			[]string{"RATE_LIMITS slow +result 1", "RATE_LIMITS slow, retry"}},
 		{"an error naming an input of another request is not pinned on these", opCreate, twoCreates,
 			`{"status":"COMPLETE","results":[{"id":"1","objectWriteTraceId":"t0"}],"numErrors":1,"errors":[{"category":"VALIDATION_ERROR","message":"other","context":{"objectWriteTraceId":["t9"]}}]}`,
 			[]string{"ok 1", "VALIDATION_ERROR other"}},
