@@ -94,6 +94,13 @@ func (x *chunkIndex) matchResult(r *Object) int {
 	return -1
 }
 
+// names reports whether an error's context identifies inputs at all (by
+// objectWriteTraceId, "ids" or "id"), whether or not they are this
+// request's.
+func names(e *Error) bool {
+	return len(e.Context["objectWriteTraceId"]) > 0 || len(e.Context["ids"]) > 0 || len(e.Context["id"]) > 0
+}
+
 // named returns the positions an error's context names, whatever their
 // state. An error naming objectWriteTraceIds is matched by them alone, so
 // that two inputs addressing the same id (say, by record id and by a
@@ -123,8 +130,10 @@ func (x *chunkIndex) named(e *Error) []int {
 
 // apply settles every open position of res from a decoded 2xx answer:
 // matched results succeed; a named error fails its records (even one that
-// also got a result, whose result is kept); an error that names none of
-// the request's inputs fails the records nothing else settled; and a record
+// also got a result, whose result is kept, and which is never resent); an
+// error that names no input at all fails the records nothing else settled,
+// while one naming only inputs this request did not send is ignored; and a
+// record
 // the answer does not mention gets noResult — unless the answer lists
 // every error it counts and the endpoint is archive, whose answer has no
 // results. A CANCELED batch fails every record, keeping any result it
@@ -143,13 +152,13 @@ func (x *chunkIndex) apply(kind opKind, status int, br *batchResponse, res []bat
 		e.HTTPStatus, e.NumErrors = status, br.NumErrors
 		e.redact(redact)
 		classifyRecordError(e)
-		ps := x.named(e)
-		if len(ps) == 0 {
+		if !names(e) {
 			if unnamed == nil {
 				unnamed = e
 			}
 			continue
 		}
+		ps := x.named(e) // none: it is about inputs this request did not send
 		for _, p := range ps {
 			switch x.state[p] {
 			case stateOpen:
