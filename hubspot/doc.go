@@ -19,7 +19,10 @@
 // multi-status answer is mapped to exactly the records it concerns. A
 // result or error that carries trace ids is matched by them alone; only
 // one without is matched by record id (or unique property value) — never
-// by position. An error that names a record which also got a result fails
+// by position. (An update or upsert answered 200 COMPLETE, with no error
+// and one result per input but no trace id echoed, is taken as applied
+// for the inputs named by a unique property even when their results
+// cannot be told apart; see [Objects.BatchUpdate].) An error that names a record which also got a result fails
 // it, keeping the result. When the answer's numErrors counts more errors
 // than its errors[] lists, the records it does not mention are not taken
 // as done: they fail with [ErrNoResult] (resent, except on create). A

@@ -1,6 +1,7 @@
 package hubspot
 
 import (
+	"net/http"
 	"strings"
 
 	"github.com/crmbatch/crmbatch/batch"
@@ -20,7 +21,10 @@ type chunkIndex struct {
 	trace  map[string]int
 	byID   map[string][]int
 	byProp map[string]map[string][]int // idProperty → lower-cased value → positions
-	state  []uint8
+	// viaProp marks the positions addressed by a unique property value;
+	// nil when none is.
+	viaProp []bool
+	state   []uint8
 }
 
 func newChunkIndex(n int, traces bool) *chunkIndex {
@@ -49,7 +53,9 @@ func (x *chunkIndex) addID(id, prop string, p int) {
 	}
 	if x.byProp == nil {
 		x.byProp = make(map[string]map[string][]int, 1)
+		x.viaProp = make([]bool, len(x.state))
 	}
+	x.viaProp[p] = true
 	m := x.byProp[prop]
 	if m == nil {
 		m = make(map[string][]int)
@@ -131,20 +137,32 @@ func (x *chunkIndex) named(e *Error) []int {
 // apply settles every open position of res from a decoded 2xx answer:
 // matched results succeed; a named error fails its records (even one that
 // also got a result, whose result is kept, and which is never resent); an
-// error that names no input at all fails the records nothing else settled,
-// while one naming only inputs this request did not send is ignored; and a
-// record
-// the answer does not mention gets noResult — unless the answer lists
-// every error it counts and the endpoint is archive, whose answer has no
-// results. A CANCELED batch fails every record, keeping any result it
-// carried.
+// error that names no input at all fails the records nothing else
+// settled, while one naming only inputs this request did not send is
+// ignored; and a record the answer does not mention gets noResult —
+// unless the endpoint is archive (whose answer has no results) and the
+// answer lists every error it counts, or allApplied vouches for an update
+// or upsert by unique property whose results carry no trace id. A
+// CANCELED batch fails every record, keeping any result it carried.
 func (x *chunkIndex) apply(kind opKind, status int, br *batchResponse, res []batch.Result[Object], redact func(string) string) {
+	sent := 0
+	for _, s := range x.state {
+		if s != stateRefused {
+			sent++
+		}
+	}
+	var unmatched []*Object
 	for i := range br.Results {
 		r := &br.Results[i]
 		if p := x.matchResult(r); p >= 0 {
 			res[p].Value = *r
 			x.state[p] = stateResult
+		} else {
+			unmatched = append(unmatched, r)
 		}
+	}
+	if allApplied(kind, status, br, sent) {
+		x.settleUntraced(unmatched, res)
 	}
 	var unnamed *Error
 	for i := range br.Errors {
@@ -200,6 +218,50 @@ func (x *chunkIndex) apply(kind opKind, status int, br *batchResponse, res []bat
 			res[p].Err = noResult(kind, status)
 		}
 		x.state[p] = stateError
+	}
+}
+
+// allApplied reports an update or upsert answer that says, by itself,
+// that every input was applied: HTTP 200, status COMPLETE, no error
+// counted or listed, one result per input sent, and no result carrying an
+// objectWriteTraceId (HubSpot's v3 answers need not echo it, and the
+// results of an update by a unique property carry the record id, not the
+// value the input named).
+func allApplied(kind opKind, status int, br *batchResponse, sent int) bool {
+	if (kind != opUpdate && kind != opUpsert) || status != http.StatusOK ||
+		!strings.EqualFold(string(br.Status), string(StatusComplete)) ||
+		br.NumErrors != 0 || len(br.Errors) != 0 || len(br.Results) != sent {
+		return false
+	}
+	for i := range br.Results {
+		if br.Results[i].ObjectWriteTraceID != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// settleUntraced marks the still-open records of an answer allApplied
+// vouches for as succeeded, when each of them was addressed by a unique
+// property value (a record addressed by record id must find its own id
+// among the results). Their results cannot be told apart: a lone open
+// record gets the lone unmatched result, the others keep an empty Result.
+func (x *chunkIndex) settleUntraced(unmatched []*Object, res []batch.Result[Object]) {
+	var open []int
+	for p, s := range x.state {
+		if s != stateOpen {
+			continue
+		}
+		if x.viaProp == nil || !x.viaProp[p] {
+			return
+		}
+		open = append(open, p)
+	}
+	if len(open) == 1 && len(unmatched) == 1 {
+		res[open[0]].Value = *unmatched[0]
+	}
+	for _, p := range open {
+		x.state[p] = stateResult
 	}
 }
 
