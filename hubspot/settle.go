@@ -1,5 +1,6 @@
 // Settling a chunk from a 2xx batch answer: results and errors matched to
 // records, numErrors and the batch status checked.
+
 package hubspot
 
 import (
