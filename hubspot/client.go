@@ -109,6 +109,3 @@ func (c *Client) runConfig() batch.Config {
 		Logger:      c.cfg.logger,
 	}
 }
-
-// httpxRedact hides credentials in text from an option.
-func httpxRedact(s string) string { return httpx.RedactString(s) }

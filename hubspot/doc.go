@@ -16,9 +16,18 @@
 //
 // Every create, update and upsert input is sent with a unique
 // objectWriteTraceId (the caller's, or one the client makes up), so a 207
-// multi-status answer is mapped to exactly the records it concerns; results
-// are matched by trace id (then by id), never by position. A batch whose
-// status is CANCELED is not a success.
+// multi-status answer is mapped to exactly the records it concerns. A
+// result or error that carries trace ids is matched by them alone; only
+// one without is matched by record id (or unique property value) — never
+// by position. (An update or upsert answered 200 COMPLETE, with no error
+// and one result per input but no trace id echoed, is taken as applied
+// for the inputs named by a unique property even when their results
+// cannot be told apart; see [Objects.BatchUpdate].) An error that names a record which also got a result fails
+// it, keeping the result. When the answer's numErrors counts more errors
+// than its errors[] lists, the records it does not mention are not taken
+// as done: they fail with [ErrNoResult] (resent, except on create). A
+// batch whose status is CANCELED is never a success: its records fail
+// with [ErrCanceled], keeping any result the answer carried.
 //
 // Failures carry a *[Error] (category, subCategory, message, context,
 // nested errors, correlationId, HTTP status) usable with errors.As and
@@ -28,8 +37,18 @@
 // Retry-After (or the policy window), 423 Locked after at least 2 s, 477
 // after Retry-After, 5xx with backoff (a create only when the server cannot
 // have written it); a daily-limit 429 stops the run and leaves the rest not
-// attempted. A create rejected as a whole (400 or 409 naming no input) is
-// split in halves until the bad inputs are found.
+// attempted. A write rejected as a whole with 400 or 409 wrote nothing:
+// when the error names inputs, those fail and the others are sent again
+// without them; when it names none, the request is split in halves until
+// the bad inputs are found.
+//
+// Rate limits: [BurstLimiter] paces requests to stay under HubSpot's
+// rolling 10-second limit (pass it to [WithLimiter]). The
+// X-HubSpot-RateLimit-* headers of the latest answer that carried them are
+// read on every answer and returned by [Client.RateLimit]; they are not on
+// the *batch.Report, whose type is shared by every vendor package. Read
+// Client.RateLimit after a call to see what is left of the burst and daily
+// quotas.
 //
 // The hubspottest package is an in-memory fake of these endpoints for tests.
 package hubspot

@@ -38,30 +38,58 @@ const StatusMigrationInProgress = 477
 // Sentinel classes a caller can branch on with errors.Is(err, …); a *Error
 // matches the classes its status and category belong to.
 var (
-	ErrValidation  = errors.New("hubspot: validation error")
-	ErrConflict    = errors.New("hubspot: conflict")
-	ErrNotFound    = errors.New("hubspot: object not found")
+	// ErrValidation: category VALIDATION_ERROR (a bad property value, say).
+	ErrValidation = errors.New("hubspot: validation error")
+	// ErrConflict: category CONFLICT or HTTP 409 (a unique value taken).
+	ErrConflict = errors.New("hubspot: conflict")
+	// ErrNotFound: category OBJECT_NOT_FOUND or NOT_FOUND, or HTTP 404.
+	ErrNotFound = errors.New("hubspot: object not found")
+	// ErrRateLimited: HTTP 429 or category RATE_LIMITS, burst or daily.
 	ErrRateLimited = errors.New("hubspot: rate limited")
-	ErrDailyLimit  = errors.New("hubspot: daily request limit reached")
-	ErrAuth        = errors.New("hubspot: authentication or scope error")
-	ErrLocked      = errors.New("hubspot: locked (423)")
-	ErrMigration   = errors.New("hubspot: account migration in progress (477)")
-	ErrServer      = errors.New("hubspot: server error")
-	ErrCanceled    = errors.New("hubspot: batch canceled")
+	// ErrDailyLimit: a 429 for the account's spent daily quota; the run
+	// stops and the records not yet sent are not attempted.
+	ErrDailyLimit = errors.New("hubspot: daily request limit reached")
+	// ErrAuth: HTTP 401 or 403, or category INVALID_AUTHENTICATION or
+	// MISSING_SCOPES; the run stops.
+	ErrAuth = errors.New("hubspot: authentication or scope error")
+	// ErrLocked: HTTP 423 Locked, retried after at least 2 s.
+	ErrLocked = errors.New("hubspot: locked (423)")
+	// ErrMigration: HTTP 477 Migration in Progress, retried after
+	// Retry-After.
+	ErrMigration = errors.New("hubspot: account migration in progress (477)")
+	// ErrServer: HTTP 5xx.
+	ErrServer = errors.New("hubspot: server error")
+	// ErrCanceled: the batch answer had status CANCELED; its records are
+	// failed, not retried, and keep any result the answer carried.
+	ErrCanceled = errors.New("hubspot: batch canceled")
 	// ErrNoResult: HubSpot answered the request but named neither a result
-	// nor an error for the record.
+	// nor an error for the record (also when its numErrors counts more
+	// errors than its errors[] lists). Resent on update, upsert, read and
+	// archive; on create it also matches httpx.ErrOutcomeUnknown and is not
+	// resent.
 	ErrNoResult = errors.New("hubspot: no result or error for the record in the answer")
 )
 
 // Client-side validation errors (the record is failed and never sent).
 var (
-	ErrMissingID          = errors.New("hubspot: input has no id")
-	ErrMissingIDProperty  = errors.New("hubspot: upsert input has no idProperty")
-	ErrNoProperties       = errors.New("hubspot: create input has no properties")
-	ErrDuplicateTraceID   = errors.New("hubspot: objectWriteTraceId repeated inside one request")
-	ErrInvalidObjectType  = errors.New("hubspot: invalid object type")
-	ErrEmptyPropertyName  = errors.New("hubspot: empty property name")
-	ErrTraceIDTooLong     = errors.New("hubspot: objectWriteTraceId longer than 256 characters")
+	// ErrMissingID: an update, upsert, read or archive input without an id.
+	ErrMissingID = errors.New("hubspot: input has no id")
+	// ErrMissingIDProperty: an upsert input without IDProperty.
+	ErrMissingIDProperty = errors.New("hubspot: upsert input has no idProperty")
+	// ErrNoProperties: a create input without any property.
+	ErrNoProperties = errors.New("hubspot: create input has no properties")
+	// ErrDuplicateTraceID: a caller-set objectWriteTraceId already used by
+	// another input of the same request.
+	ErrDuplicateTraceID = errors.New("hubspot: objectWriteTraceId repeated inside one request")
+	// ErrInvalidObjectType: an object type that is not a name or type id
+	// (see Client.Objects).
+	ErrInvalidObjectType = errors.New("hubspot: invalid object type")
+	// ErrEmptyPropertyName: a property with a blank name.
+	ErrEmptyPropertyName = errors.New("hubspot: empty property name")
+	// ErrTraceIDTooLong: a caller-set objectWriteTraceId over 256 bytes.
+	ErrTraceIDTooLong = errors.New("hubspot: objectWriteTraceId longer than 256 characters")
+	// errRejectedWithOthers is the retryable error of inputs resent
+	// because a whole-request 400 or 409 named other inputs.
 	errRejectedWithOthers = errors.New("hubspot: the request was rejected because of other inputs; resending without them")
 )
 
@@ -86,22 +114,37 @@ type Error struct {
 	// of a multi-status answer).
 	HTTPStatus int
 	// Status is the body's "status" (usually "error").
-	Status        string
-	ID            string
-	Category      string
-	SubCategory   string
-	Message       string
+	Status string
+	// ID is the error's id, when HubSpot gives one.
+	ID string
+	// Category is HubSpot's error class, e.g. VALIDATION_ERROR (see the
+	// Category… constants).
+	Category string
+	// SubCategory refines Category; an object-valued subCategory is kept
+	// as compact JSON.
+	SubCategory string
+	// Message is HubSpot's human-readable message.
+	Message string
+	// CorrelationID identifies the request to HubSpot support.
 	CorrelationID string
 	// Context names what the error concerns, e.g. {"ids": ["512"]} or
 	// {"objectWriteTraceId": ["t-1"]}; a context sent as text is kept under
 	// the key "".
 	Context map[string][]string
-	Errors  []ErrorDetail
-	Links   map[string]string
-	// PolicyName and ErrorType are set on 429s (e.g. TEN_SECONDLY_ROLLING).
+	// Errors are the nested details (a property, a code, a message).
+	Errors []ErrorDetail
+	// Links are documentation links by name.
+	Links map[string]string
+	// PolicyName names the rate limit a 429 hit (TEN_SECONDLY_ROLLING,
+	// SECONDLY, DAILY …); ErrorType ("RATE_LIMIT") and GroupName come with
+	// it in HubSpot's 429 body.
 	PolicyName string
 	ErrorType  string
 	GroupName  string
+	// NumErrors is the numErrors of the batch answer this error came in
+	// (the errors HubSpot counted for the whole request, which may be
+	// more than it listed); 0 outside a batch answer.
+	NumErrors int
 	// Wait is the server's requested wait (Retry-After, or the rate-limit
 	// window, or 2 s for 423), when there is one.
 	Wait time.Duration

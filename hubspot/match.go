@@ -20,9 +20,14 @@ type chunkIndex struct {
 	trace  map[string]int
 	byID   map[string][]int
 	byProp map[string]map[string][]int // idProperty → lower-cased value → positions
-	state  []uint8
+	// viaProp marks the positions addressed by a unique property value;
+	// nil when none is.
+	viaProp []bool
+	state   []uint8
 }
 
+// newChunkIndex returns an index for a chunk of n records, with trace ids
+// when the endpoint sends them.
 func newChunkIndex(n int, traces bool) *chunkIndex {
 	x := &chunkIndex{byID: make(map[string][]int, n), state: make([]uint8, n)}
 	if traces {
@@ -49,7 +54,9 @@ func (x *chunkIndex) addID(id, prop string, p int) {
 	}
 	if x.byProp == nil {
 		x.byProp = make(map[string]map[string][]int, 1)
+		x.viaProp = make([]bool, len(x.state))
 	}
+	x.viaProp[p] = true
 	m := x.byProp[prop]
 	if m == nil {
 		m = make(map[string][]int)
@@ -69,13 +76,17 @@ func (x *chunkIndex) firstOpen(ps []int) int {
 	return -1
 }
 
-// matchResult returns the open position a result belongs to, or -1: by
-// objectWriteTraceId, else by record id, else by a unique property value.
+// matchResult returns the open position a result belongs to, or -1. A
+// result that echoes an objectWriteTraceId is matched by it alone (a trace
+// id this request did not send, or one already matched, matches nothing);
+// only a result without one is matched by record id, then by unique
+// property value.
 func (x *chunkIndex) matchResult(r *Object) int {
 	if r.ObjectWriteTraceID != "" && x.trace != nil {
 		if p, ok := x.trace[r.ObjectWriteTraceID]; ok && x.state[p] == stateOpen {
 			return p
 		}
+		return -1
 	}
 	if p := x.firstOpen(x.byID[r.ID]); p >= 0 {
 		return p
@@ -90,94 +101,38 @@ func (x *chunkIndex) matchResult(r *Object) int {
 	return -1
 }
 
-// matchError returns the open positions an error's context names.
-func (x *chunkIndex) matchError(e *Error) []int {
+// names reports whether an error's context identifies inputs at all (by
+// objectWriteTraceId, "ids" or "id"), whether or not they are this
+// request's.
+func names(e *Error) bool {
+	return len(e.Context["objectWriteTraceId"]) > 0 || len(e.Context["ids"]) > 0 || len(e.Context["id"]) > 0
+}
+
+// named returns the positions an error's context names, whatever their
+// state. An error naming objectWriteTraceIds is matched by them alone, so
+// that two inputs addressing the same id (say, by record id and by a
+// unique property) are told apart; only an error naming no trace id is
+// matched by "ids" (or "id"), against record ids and unique property
+// values.
+func (x *chunkIndex) named(e *Error) []int {
 	var out []int
-	if x.trace != nil {
-		for _, t := range e.Context["objectWriteTraceId"] {
-			if p, ok := x.trace[t]; ok && x.state[p] == stateOpen {
+	if traces := e.Context["objectWriteTraceId"]; len(traces) > 0 && x.trace != nil {
+		for _, t := range traces {
+			if p, ok := x.trace[t]; ok {
 				out = append(out, p)
 			}
 		}
+		return out
 	}
 	for _, key := range [...]string{"ids", "id"} {
 		for _, id := range e.Context[key] {
-			for _, p := range x.byID[id] {
-				if x.state[p] == stateOpen {
-					out = append(out, p)
-				}
-			}
+			out = append(out, x.byID[id]...)
 			for _, m := range x.byProp {
-				for _, p := range m[strings.ToLower(id)] {
-					if x.state[p] == stateOpen {
-						out = append(out, p)
-					}
-				}
+				out = append(out, m[strings.ToLower(id)]...)
 			}
 		}
 	}
 	return out
-}
-
-// apply settles every open position of res from a decoded 2xx answer:
-// matched results succeed, named errors fail their records, an error that
-// names nobody fails the records nothing else settled, and a record the
-// answer does not mention gets noResult. A CANCELED batch fails every
-// record, keeping any result it carried.
-func (x *chunkIndex) apply(kind opKind, status int, br *batchResponse, res []batch.Result[Object], redact func(string) string) {
-	for i := range br.Results {
-		r := &br.Results[i]
-		if p := x.matchResult(r); p >= 0 {
-			res[p].Value = *r
-			x.state[p] = stateResult
-		}
-	}
-	var unnamed *Error
-	for i := range br.Errors {
-		e := &br.Errors[i]
-		e.HTTPStatus = status
-		e.redact(redact)
-		classifyRecordError(e)
-		ps := x.matchError(e)
-		if len(ps) == 0 {
-			if unnamed == nil {
-				unnamed = e
-			}
-			continue
-		}
-		for _, p := range ps {
-			res[p].Err = e
-			x.state[p] = stateError
-		}
-	}
-	if br.Status == StatusCanceled {
-		canceled := &Error{HTTPStatus: status, Status: string(StatusCanceled), Category: CategoryCanceled,
-			Message: "HubSpot canceled the batch; its records are not confirmed"}
-		if unnamed != nil {
-			canceled.Errors = unnamed.Errors
-		}
-		for p, s := range x.state {
-			if s == stateOpen || s == stateResult {
-				res[p].Err = canceled
-				x.state[p] = stateError
-			}
-		}
-		return
-	}
-	for p, s := range x.state {
-		if s != stateOpen {
-			continue
-		}
-		switch {
-		case unnamed != nil:
-			res[p].Err = unnamed
-		case kind == opArchive:
-			// archive answers no results: a record no error names is done.
-		default:
-			res[p].Err = noResult(kind, status)
-		}
-		x.state[p] = stateError
-	}
 }
 
 // classifyRecordError marks a per-record error retryable when it is a
@@ -193,13 +148,15 @@ func classifyRecordError(e *Error) {
 // request was refused as a whole — are sent again without them. It reports
 // false, settling nothing, when the error names none of them.
 func (x *chunkIndex) rejectNamed(e *Error, res []batch.Result[Object]) bool {
-	ps := x.matchError(e)
+	ps := x.named(e)
 	if len(ps) == 0 {
 		return false
 	}
 	for _, p := range ps {
-		res[p].Err = e
-		x.state[p] = stateError
+		if x.state[p] == stateOpen {
+			res[p].Err = e
+			x.state[p] = stateError
+		}
 	}
 	again := batch.Retryable(errRejectedWithOthers, 0)
 	for p, s := range x.state {

@@ -90,7 +90,12 @@ func (o *Objects) BatchCreateSeq(ctx context.Context, seq iter.Seq[CreateInput])
 
 // BatchUpdate updates every input by id (or by a unique property with
 // IDProperty): POST /crm/v3/objects/{objectType}/batch/update. Inputs for
-// the same object never share a request.
+// the same object never share a request. Each succeeded record's Result is
+// HubSpot's object for it, with one exception: when a 200 COMPLETE answer
+// confirms every input but echoes no objectWriteTraceId, records addressed
+// by a unique property succeed with an empty Result if more than one of
+// them is left to match (their results carry record ids, not the values
+// the inputs named).
 func (o *Objects) BatchUpdate(ctx context.Context, in []UpdateInput) (*batch.Report[Object], error) {
 	return runSlice(ctx, o, o.updateOp(opUpdate, validateUpdate), in, o.prepareUpdate)
 }
@@ -102,7 +107,8 @@ func (o *Objects) BatchUpdateSeq(ctx context.Context, seq iter.Seq[UpdateInput])
 
 // BatchUpsert creates or updates every input by the unique property
 // IDProperty whose value ID holds: POST /crm/v3/objects/{objectType}/batch/upsert.
-// Object.New tells which were created.
+// Object.New tells which were created. Results are matched as for
+// BatchUpdate.
 func (o *Objects) BatchUpsert(ctx context.Context, in []UpsertInput) (*batch.Report[Object], error) {
 	return runSlice(ctx, o, o.updateOp(opUpsert, validateUpsert), in, o.prepareUpdate)
 }

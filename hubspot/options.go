@@ -12,6 +12,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
 // DefaultBaseURL is HubSpot's API host.
@@ -91,7 +92,7 @@ func WithBaseURL(u string) Option {
 	return func(c *config) error {
 		p, err := url.Parse(u)
 		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			return fmt.Errorf("hubspot: WithBaseURL: want an absolute http(s) URL, got %q", httpxRedact(u))
+			return fmt.Errorf("hubspot: WithBaseURL: want an absolute http(s) URL, got %q", httpx.RedactString(u))
 		}
 		if p.RawQuery != "" || p.User != nil {
 			return errors.New("hubspot: WithBaseURL: the URL must not carry a query or user info")

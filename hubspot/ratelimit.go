@@ -58,8 +58,10 @@ func unknownRateLimit() RateLimit {
 	return RateLimit{Max: -1, Remaining: -1, Interval: -1, Secondly: -1, SecondlyRemaining: -1, Daily: -1, DailyRemaining: -1}
 }
 
-// RateLimit returns the rate-limit headers of the latest answer that
-// carried any.
+// RateLimit returns the X-HubSpot-RateLimit-* headers of the latest answer
+// (of any call, any status) that carried any; fields never sent are -1 and
+// Seen is zero before the first such answer. This is where the headers
+// are exposed: a *batch.Report has no field for them.
 func (c *Client) RateLimit() RateLimit {
 	c.rateMu.Lock()
 	defer c.rateMu.Unlock()

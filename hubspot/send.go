@@ -122,10 +122,25 @@ func isolate(err error) bool {
 	return errors.As(err, &e) && e.isolate
 }
 
-// noResult is the error of a record the answer did not mention.
+// noResult is the error of a record the answer did not mention: sent
+// again where that is harmless, else failed with httpx.ErrOutcomeUnknown.
 func noResult(kind opKind, status int) error {
+	return unsettled(kind, fmt.Errorf("%w (HTTP %d)", ErrNoResult, status))
+}
+
+// unlistedErrors is the error of a record the answer did not mention when
+// its numErrors counts more errors than its errors[] lists: the record may
+// be one of those left out.
+func unlistedErrors(kind opKind, status, counted, listed int) error {
+	return unsettled(kind, fmt.Errorf("%w (HTTP %d; numErrors %d but %d listed)", ErrNoResult, status, counted, listed))
+}
+
+// unsettled makes err retryable for an idempotent endpoint, and marks it
+// httpx.ErrOutcomeUnknown for create (never resent: it may have been
+// written).
+func unsettled(kind opKind, err error) error {
 	if kind.idempotent() {
-		return batch.Retryable(fmt.Errorf("%w (HTTP %d)", ErrNoResult, status), 0)
+		return batch.Retryable(err, 0)
 	}
-	return fmt.Errorf("%w (HTTP %d): %w", ErrNoResult, status, httpx.ErrOutcomeUnknown)
+	return fmt.Errorf("%w: %w", err, httpx.ErrOutcomeUnknown)
 }

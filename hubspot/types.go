@@ -135,10 +135,15 @@ type ReadOptions struct {
 // Object is HubSpot's answer for one object (SimplePublicObject, and
 // SimplePublicUpsertObject on upsert).
 type Object struct {
-	ID         string     `json:"id"`
+	// ID is the object's record id.
+	ID string `json:"id"`
+	// Properties are the values HubSpot returned (on writes, usually the
+	// ones set plus a few HubSpot maintains).
 	Properties Properties `json:"properties"`
-	CreatedAt  time.Time  `json:"createdAt"`
-	UpdatedAt  time.Time  `json:"updatedAt"`
+	// CreatedAt and UpdatedAt are HubSpot's timestamps.
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	// Archived and ArchivedAt say whether and when the object was archived.
 	Archived   bool       `json:"archived"`
 	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
 	// New is true when an upsert created the object.
@@ -149,11 +154,13 @@ type Object struct {
 	URL string `json:"url,omitempty"`
 }
 
-// BatchStatus is the status of a batch answer.
+// BatchStatus is the status of a batch answer (PENDING, PROCESSING,
+// CANCELED or COMPLETE).
 type BatchStatus string
 
-// The batch statuses HubSpot documents. Only COMPLETE (or none) is taken as
-// done; CANCELED fails every record of the request.
+// The batch statuses HubSpot documents. CANCELED (in any case) fails every
+// record of the request with ErrCanceled; under any other status, a record
+// with a result succeeded and one without is settled as ErrNoResult.
 const (
 	StatusPending    BatchStatus = "PENDING"
 	StatusProcessing BatchStatus = "PROCESSING"

@@ -62,18 +62,16 @@ func validateUpdate(in UpdateInput) error {
 	return checkTrace(in.ObjectWriteTraceID)
 }
 
-// validateUpsert: an id and the unique property it is a value of.
+// validateUpsert: an update's checks, and the unique property the id is a
+// value of.
 func validateUpsert(in UpsertInput) error {
-	if strings.TrimSpace(in.ID) == "" {
-		return ErrMissingID
+	if err := validateUpdate(in); err != nil {
+		return err
 	}
 	if strings.TrimSpace(in.IDProperty) == "" {
 		return ErrMissingIDProperty
 	}
-	if err := checkProperties(in.Properties); err != nil {
-		return err
-	}
-	return checkTrace(in.ObjectWriteTraceID)
+	return nil
 }
 
 // validateID: a read or archive id.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"gopkg.in/h2non/gock.v1"
 
 	"github.com/crmbatch/crmbatch/batch"
@@ -240,6 +241,20 @@ func TestSeedCanceledIsNotSuccess(t *testing.T) {
 	}
 	if r := rep.Outcomes[0].Result; r.ID != "512" || r.Properties["property_radio"] != "option_1" {
 		t.Errorf("the canceled result was not kept: %+v", r)
+	}
+	// The answer's error names no input: its message, id and details
+	// travel on the CANCELED error of every record.
+	want := &Error{HTTPStatus: 200, NumErrors: 123, Status: "CANCELED", Category: CategoryCanceled, ID: "<string>",
+		Message: "HubSpot canceled the batch; its records are not confirmed: <string>",
+		Errors:  []ErrorDetail{{Message: "<string>", Code: "<string>", In: "<string>", SubCategory: "<string>", Context: "{missingScopes=[scope1, scope2]}"}}}
+	for _, o := range rep.Outcomes {
+		var he *Error
+		if !errors.As(o.Err, &he) {
+			t.Fatalf("record %d: %v", o.Index, o.Err)
+		}
+		if diff := cmp.Diff(want, he, cmpopts.IgnoreUnexported(Error{})); diff != "" {
+			t.Errorf("record %d (-want +got):\n%s", o.Index, diff)
+		}
 	}
 }
 

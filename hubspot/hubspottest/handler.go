@@ -166,33 +166,34 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			case <-t.C:
 			}
 		}
-		if !fault.AfterWrite {
-			switch {
-			case fault.Drop:
-				dropConnection(w)
-				return
-			case fault.Status != 0:
-				s.writeFault(w, fault, corr)
-				return
-			}
+		if !fault.AfterWrite && s.answerFault(w, fault, corr) {
+			return
 		}
 	}
 	a := s.process(r, data, readErr, objectType, op, corr)
-	if faulted && fault.AfterWrite {
-		switch {
-		case fault.Drop:
-			dropConnection(w)
-			return
-		case fault.Status != 0:
-			s.writeFault(w, fault, corr)
-			return
-		}
+	if faulted && fault.AfterWrite && s.answerFault(w, fault, corr) {
+		return
 	}
 	if a.body == nil {
 		w.WriteHeader(a.status)
 		return
 	}
 	writeJSON(w, a.status, a.body)
+}
+
+// answerFault answers with the fault — a dropped connection or its
+// status — and reports whether it did (a fault that only slows the answer
+// does not).
+func (s *Server) answerFault(w http.ResponseWriter, f Fault, corr string) bool {
+	switch {
+	case f.Drop:
+		dropConnection(w)
+		return true
+	case f.Status != 0:
+		s.writeFault(w, f, corr)
+		return true
+	}
+	return false
 }
 
 // dropConnection closes the client's connection without an answer.
