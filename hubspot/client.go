@@ -103,6 +103,7 @@ func (c *Client) runConfig() batch.Config {
 		Concurrency: c.cfg.concurrency,
 		Limiter:     c.cfg.limiter,
 		Retry:       c.cfg.retry,
+		RetryBudget: c.cfg.budget,
 		Keep:        c.cfg.keep,
 		OnProgress:  c.cfg.progress,
 		OnOutcome:   c.cfg.outcome,

@@ -38,6 +38,7 @@ type config struct {
 	httpClient  *http.Client
 	logger      *slog.Logger
 	limiter     batch.Limiter
+	budget      *batch.RetryBudget
 	retry       batch.RetryPolicy
 	concurrency int
 	batchSize   int
@@ -214,6 +215,16 @@ func WithLockedWait(d time.Duration) Option {
 			return errors.New("hubspot: WithLockedWait: negative wait")
 		}
 		c.lockedWait = d
+		return nil
+	}
+}
+
+// WithRetryBudget caps the retries of every run of this client, and of
+// every other client given the same budget, so a sick server is not
+// hammered by every worker at once (see batch.RetryBudget).
+func WithRetryBudget(b *batch.RetryBudget) Option {
+	return func(c *config) error {
+		c.budget = b
 		return nil
 	}
 }
