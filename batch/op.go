@@ -6,7 +6,7 @@ import "context"
 // one per endpoint; callers normally never see it.
 type Op[T, R any] struct {
 	// Name names the operation in errors and logs, e.g.
-	// "hubspot contacts batch/update".
+	// "contacts batch/update".
 	Name string
 
 	// Send sends one chunk in one request and returns one Result per record,
