@@ -5,7 +5,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
-	"unicode/utf8"
+
+	"github.com/crmbatch/crmbatch/internal/codec"
 )
 
 // encodeLead writes the lead as one JSON object, keys sorted, template
@@ -25,10 +26,10 @@ func encodeLead(dst []byte, l *Lead, t *Target) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendJSONString(dst, k)
+		dst = codec.AppendJSONString(dst, k, false)
 		dst = append(dst, ':')
 		if v, ok := l.Fields[k]; ok {
-			dst = appendJSONString(dst, v)
+			dst = codec.AppendJSONString(dst, v, false)
 			continue
 		}
 		for _, kv := range sys {
@@ -36,7 +37,7 @@ func encodeLead(dst []byte, l *Lead, t *Target) []byte {
 				if kv.number {
 					dst = append(dst, kv.value...)
 				} else {
-					dst = appendJSONString(dst, kv.value)
+					dst = codec.AppendJSONString(dst, kv.value, false)
 				}
 				break
 			}
@@ -123,61 +124,4 @@ func ParseCallBack(s string, loc *time.Location) (time.Time, error) {
 		loc = time.UTC
 	}
 	return time.ParseInLocation(CallBackLayout, s, loc)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string, escaping as encoding/json
-// does with HTML escaping off (so "<No Change>" goes out literally, as the
-// docs show it); invalid UTF-8 becomes U+FFFD.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		b := s[i]
-		if b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '"', '\\':
-				dst = append(dst, '\\', b)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

@@ -3,6 +3,8 @@ package pardot
 import (
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/crmbatch/crmbatch/internal/codec"
 )
 
 // operation is one of the three batch endpoints.
@@ -89,7 +91,7 @@ func encodeBatch(dst []byte, version int, format Format, op operation, ps []Pros
 		skip := identNone
 		if version == 3 {
 			skip = keyedBy(op, p)
-			dst = appendJSONString(dst, v3Key(op, p))
+			dst = codec.AppendJSONString(dst, v3Key(op, p), true)
 			dst = append(dst, ':')
 		}
 		dst = append(dst, '{')
@@ -98,73 +100,18 @@ func encodeBatch(dst []byte, version int, format Format, op operation, ps []Pros
 			if j > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendJSONString(dst, f.name)
+			dst = codec.AppendJSONString(dst, f.name, true)
 			dst = append(dst, ':')
 			if f.literal {
 				dst = append(dst, f.value...)
 			} else {
-				dst = appendJSONString(dst, f.value)
+				dst = codec.AppendJSONString(dst, f.value, true)
 			}
 		}
 		dst = append(dst, '}')
 	}
 	dst = append(dst, closing)
 	return append(dst, '}')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string escaped exactly as
-// encoding/json does (HTML-safe, invalid UTF-8 replaced by U+FFFD).
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '\\', '"':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }
 
 // appendXMLText appends s escaped as encoding/xml.EscapeText does, usable

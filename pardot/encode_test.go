@@ -160,7 +160,7 @@ func TestEncodeMatchesStdlib(t *testing.T) {
 		"unicode é 中文 🙂", "\u2028\u2029", "bad utf8 \xff\xfe", "'single'", "]]>",
 	} {
 		want, _ := json.Marshal(s)
-		if got := appendJSONString(nil, s); string(got) != string(want) {
+		if got := codec.AppendJSONString(nil, s, true); string(got) != string(want) {
 			t.Errorf("JSON %q: got %s want %s", s, got, want)
 		}
 		var xb bytes.Buffer
