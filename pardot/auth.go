@@ -118,6 +118,6 @@ func (a *legacyAuth) login(ctx context.Context) (string, error) {
 	case r.APIKey == "":
 		return "", &Error{Op: "login", HTTPStatus: resp.StatusCode, Message: "login response has no api_key", fatal: true}
 	}
-	a.c.cfg.logger.Debug("pardot: logged in", "logins", a.logins)
+	a.c.cfg.engine.Logger.Debug("pardot: logged in", "logins", a.logins)
 	return r.APIKey, nil
 }

@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/engineopt"
 	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
@@ -21,12 +21,12 @@ type Client struct {
 // WithLegacyLogin is required.
 func New(opts ...Option) (*Client, error) {
 	cfg := config{
-		baseURL:     DefaultBaseURL,
-		concurrency: DefaultConcurrency,
-		batchSize:   MaxBatchSize,
-		version:     3,
-		reqFormat:   JSON,
-		respFormat:  JSON,
+		baseURL:    DefaultBaseURL,
+		engine:     engineopt.Settings{Concurrency: DefaultConcurrency},
+		batchSize:  MaxBatchSize,
+		version:    3,
+		reqFormat:  JSON,
+		respFormat: JSON,
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -42,8 +42,8 @@ func New(opts ...Option) (*Client, error) {
 	case cfg.authKinds > 1:
 		return nil, errors.New("pardot: more than one credential option: use exactly one of WithOAuth, WithToken or WithLegacyLogin")
 	}
-	if cfg.logger == nil {
-		cfg.logger = slog.New(slog.DiscardHandler)
+	if cfg.engine.Logger == nil {
+		cfg.engine.Logger = slog.New(slog.DiscardHandler)
 	}
 	var secrets []string
 	if cfg.legacy != nil {
@@ -51,7 +51,7 @@ func New(opts ...Option) (*Client, error) {
 	}
 	hc, err := httpx.New(httpx.Config{
 		HTTPClient:   cfg.httpClient,
-		Logger:       cfg.logger,
+		Logger:       cfg.engine.Logger,
 		Secrets:      secrets,
 		RetryMax:     cfg.transportRetries,
 		RetryWaitMin: cfg.transportWait,
@@ -75,17 +75,3 @@ func (c *Client) HTTPClient() *http.Client { return c.http.HTTPClient() }
 
 // Version returns the API version in use (3 or 4).
 func (c *Client) Version() int { return c.cfg.version }
-
-// batchConfig is the engine configuration from the client's options.
-func (c *Client) batchConfig() batch.Config {
-	return batch.Config{
-		Concurrency: c.cfg.concurrency,
-		Limiter:     c.cfg.limiter,
-		Retry:       c.cfg.retry,
-		RetryBudget: c.cfg.budget,
-		Keep:        c.cfg.keep,
-		OnProgress:  c.cfg.progress,
-		OnOutcome:   c.cfg.outcome,
-		Logger:      c.cfg.logger,
-	}
-}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/engineopt"
 	"golang.org/x/oauth2"
 )
 
@@ -33,15 +34,8 @@ type Option func(*config) error
 type config struct {
 	baseURL      string
 	httpClient   *http.Client
-	logger       *slog.Logger
-	limiter      batch.Limiter
-	budget       *batch.RetryBudget
-	retry        batch.RetryPolicy
-	concurrency  int
+	engine       engineopt.Settings
 	batchSize    int
-	progress     func(batch.Progress)
-	outcome      func(int, string, batch.Status, error)
-	keep         batch.Keep
 	version      int
 	reqFormat    Format
 	respFormat   Format
@@ -87,28 +81,32 @@ func WithHTTPClient(hc *http.Client) Option {
 
 // WithLogger sets the logger for request, retry and login lines (redacted).
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error { c.logger = l; return nil }
+	return func(c *config) error { c.engine.Logger = l; return nil }
 }
 
 // WithLimiter sets a client-side rate limiter waited on before each request.
 func WithLimiter(l batch.Limiter) Option {
-	return func(c *config) error { c.limiter = l; return nil }
+	return func(c *config) error { c.engine.Limiter = l; return nil }
 }
 
 // WithRetryPolicy sets the retry policy for codes 62/66 and other
 // transient failures.
 func WithRetryPolicy(p batch.RetryPolicy) Option {
-	return func(c *config) error { c.retry = p; return nil }
+	return func(c *config) error {
+		if err := c.engine.SetRetry(p); err != nil {
+			return fmt.Errorf("pardot: WithRetryPolicy: %w", err)
+		}
+		return nil
+	}
 }
 
 // WithConcurrency sets how many requests may be in flight (default 5,
 // Pardot's limit per account; more earns code 66 answers, which are retried).
 func WithConcurrency(n int) Option {
 	return func(c *config) error {
-		if n < 1 {
-			return fmt.Errorf("pardot: WithConcurrency(%d): must be at least 1", n)
+		if err := c.engine.SetConcurrency(n); err != nil {
+			return fmt.Errorf("pardot: WithConcurrency: %w", err)
 		}
-		c.concurrency = n
 		return nil
 	}
 }
@@ -126,21 +124,20 @@ func WithBatchSize(n int) Option {
 
 // WithProgress sets a hook called as requests finish.
 func WithProgress(f func(batch.Progress)) Option {
-	return func(c *config) error { c.progress = f; return nil }
+	return func(c *config) error { c.engine.Progress = f; return nil }
 }
 
 // WithOutcomeHook sets a hook called once per record as its outcome is final.
 func WithOutcomeHook(f func(index int, key string, status batch.Status, err error)) Option {
-	return func(c *config) error { c.outcome = f; return nil }
+	return func(c *config) error { c.engine.Outcome = f; return nil }
 }
 
 // WithKeep sets which per-record outcomes the report keeps.
 func WithKeep(k batch.Keep) Option {
 	return func(c *config) error {
-		if k > batch.KeepNone {
-			return fmt.Errorf("pardot: WithKeep(%d): unknown mode", k)
+		if err := c.engine.SetKeep(k); err != nil {
+			return fmt.Errorf("pardot: WithKeep: %w", err)
 		}
-		c.keep = k
 		return nil
 	}
 }
@@ -257,8 +254,5 @@ func checkBusinessUnit(id string) error {
 // every other client given the same budget, so a sick server is not
 // hammered by every worker at once (see batch.RetryBudget).
 func WithRetryBudget(b *batch.RetryBudget) Option {
-	return func(c *config) error {
-		c.budget = b
-		return nil
-	}
+	return func(c *config) error { c.engine.Budget = b; return nil }
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/pardot"
 )
 
@@ -23,13 +24,15 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		{"version 5", []pardot.Option{tok, pardot.WithVersion(5)}, "3 or 4"},
 		{"batch 51", []pardot.Option{tok, pardot.WithBatchSize(51)}, "1 to 50"},
 		{"batch 0", []pardot.Option{tok, pardot.WithBatchSize(0)}, "1 to 50"},
-		{"concurrency 0", []pardot.Option{tok, pardot.WithConcurrency(0)}, "at least 1"},
+		{"concurrency 0", []pardot.Option{tok, pardot.WithConcurrency(0)}, "WithConcurrency: concurrency 0 is not in 1..256"},
+		{"concurrency 257", []pardot.Option{tok, pardot.WithConcurrency(257)}, "WithConcurrency: concurrency 257 is not in 1..256"},
+		{"negative retry", []pardot.Option{tok, pardot.WithRetryPolicy(batch.RetryPolicy{MaxAttempts: -1})}, "WithRetryPolicy: retry policy has a negative field"},
 		{"format", []pardot.Option{tok, pardot.WithRequestFormat(0)}, "unknown format"},
 		{"response format", []pardot.Option{tok, pardot.WithResponseFormat(9)}, "unknown format"},
 		{"base URL", []pardot.Option{tok, pardot.WithBaseURL("pi.pardot.com")}, "not an http(s) URL"},
 		{"base URL with key", []pardot.Option{tok, pardot.WithBaseURL("https://pi.pardot.com/?api_key=x")}, "must not carry"},
 		{"nil http client", []pardot.Option{tok, pardot.WithHTTPClient(nil)}, "nil client"},
-		{"keep", []pardot.Option{tok, pardot.WithKeep(9)}, "unknown mode"},
+		{"keep", []pardot.Option{tok, pardot.WithKeep(9)}, "WithKeep: unknown batch.Keep value 9"},
 		{"transport waits", []pardot.Option{tok, pardot.WithTransportRetries(1, 2, 1)}, "bad waits"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

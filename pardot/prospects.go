@@ -17,13 +17,13 @@ import (
 // create whose answer is lost is reported Failed with an error matching
 // httpx.ErrOutcomeUnknown, never sent twice. The error is rep.Err().
 func (c *Client) BatchCreate(ctx context.Context, ps []Prospect) (*batch.Report[Result], error) {
-	rep := batch.RunSlice(ctx, c.op(opCreate), c.batchConfig(), ps)
+	rep := batch.RunSlice(ctx, c.op(opCreate), c.cfg.engine.Config(), ps)
 	return rep, rep.Err()
 }
 
 // BatchCreateSeq is BatchCreate over a stream of prospects.
 func (c *Client) BatchCreateSeq(ctx context.Context, ps iter.Seq[Prospect]) (*batch.Report[Result], error) {
-	rep := batch.Run(ctx, c.op(opCreate), c.batchConfig(), ps)
+	rep := batch.Run(ctx, c.op(opCreate), c.cfg.engine.Config(), ps)
 	return rep, rep.Err()
 }
 
@@ -32,13 +32,13 @@ func (c *Client) BatchCreateSeq(ctx context.Context, ps iter.Seq[Prospect]) (*ba
 // id or email, version 4 by id or fid. Records with the same identifier go
 // in different requests (see the package doc).
 func (c *Client) BatchUpdate(ctx context.Context, ps []Prospect) (*batch.Report[Result], error) {
-	rep := batch.RunSlice(ctx, c.op(opUpdate), c.batchConfig(), ps)
+	rep := batch.RunSlice(ctx, c.op(opUpdate), c.cfg.engine.Config(), ps)
 	return rep, rep.Err()
 }
 
 // BatchUpdateSeq is BatchUpdate over a stream of prospects.
 func (c *Client) BatchUpdateSeq(ctx context.Context, ps iter.Seq[Prospect]) (*batch.Report[Result], error) {
-	rep := batch.Run(ctx, c.op(opUpdate), c.batchConfig(), ps)
+	rep := batch.Run(ctx, c.op(opUpdate), c.cfg.engine.Config(), ps)
 	return rep, rep.Err()
 }
 
@@ -47,13 +47,13 @@ func (c *Client) BatchUpdateSeq(ctx context.Context, ps iter.Seq[Prospect]) (*ba
 // email; version 4 by id or fid (a fid not found creates a prospect with
 // the record's email).
 func (c *Client) BatchUpsert(ctx context.Context, ps []Prospect) (*batch.Report[Result], error) {
-	rep := batch.RunSlice(ctx, c.op(opUpsert), c.batchConfig(), ps)
+	rep := batch.RunSlice(ctx, c.op(opUpsert), c.cfg.engine.Config(), ps)
 	return rep, rep.Err()
 }
 
 // BatchUpsertSeq is BatchUpsert over a stream of prospects.
 func (c *Client) BatchUpsertSeq(ctx context.Context, ps iter.Seq[Prospect]) (*batch.Report[Result], error) {
-	rep := batch.Run(ctx, c.op(opUpsert), c.batchConfig(), ps)
+	rep := batch.Run(ctx, c.op(opUpsert), c.cfg.engine.Config(), ps)
 	return rep, rep.Err()
 }
 

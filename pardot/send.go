@@ -35,7 +35,7 @@ func (c *Client) send(ctx context.Context, o operation, chunk []Prospect) ([]bat
 			e := globalError(o, resp.StatusCode, r.Errs)
 			if e.Code == CodeInvalidAPIKey {
 				if attempt == 0 && c.auth.renew(used) {
-					c.cfg.logger.Debug("pardot: api key expired, logging in again", "op", o.path())
+					c.cfg.engine.Logger.Debug("pardot: api key expired, logging in again", "op", o.path())
 					continue
 				}
 				e.fatal = true
