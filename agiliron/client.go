@@ -26,7 +26,7 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/engineopt"
 	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
@@ -42,7 +42,7 @@ type Client struct {
 // required.
 func New(opts ...Option) (*Client, error) {
 	cfg := config{
-		reqFormat: JSON, batchSize: DefaultBatchSize, concurrency: 1,
+		reqFormat: JSON, batchSize: DefaultBatchSize, engine: engineopt.Settings{Concurrency: 1},
 		pollInterval: DefaultPollInterval, callbackTimeout: DefaultCallbackTimeout,
 		resultTimeout: DefaultResultTimeout,
 	}
@@ -70,19 +70,19 @@ func New(opts ...Option) (*Client, error) {
 	if cfg.respFormat == 0 {
 		cfg.respFormat = cfg.reqFormat
 	}
-	if cfg.logger == nil {
-		cfg.logger = slog.New(slog.DiscardHandler)
+	if cfg.engine.Logger == nil {
+		cfg.engine.Logger = slog.New(slog.DiscardHandler)
 	}
 	secrets := []string{cfg.apiKey, url.QueryEscape(cfg.apiKey), url.QueryEscape(url.QueryEscape(cfg.apiKey))}
 	if cfg.webhook != nil {
 		s := cfg.webhook.secret
 		secrets = append(secrets, s, url.QueryEscape(s))
 	}
-	hc, err := httpx.New(httpx.Config{HTTPClient: cfg.httpClient, Logger: cfg.logger, Secrets: secrets})
+	hc, err := httpx.New(httpx.Config{HTTPClient: cfg.httpClient, Logger: cfg.engine.Logger, Secrets: secrets})
 	if err != nil {
 		return nil, fmt.Errorf("agiliron: %w", err)
 	}
-	return &Client{cfg: cfg, http: hc, base: base, log: cfg.logger}, nil
+	return &Client{cfg: cfg, http: hc, base: base, log: cfg.engine.Logger}, nil
 }
 
 // BaseURL returns the base URL resources are appended to.
@@ -121,19 +121,10 @@ func (c *Client) header(body bool) http.Header {
 	return h
 }
 
-// engineConfig is the batch engine's configuration for one run.
-func (c *Client) engineConfig() batch.Config {
-	return batch.Config{
-		Concurrency: c.cfg.concurrency, Limiter: c.cfg.limiter, Retry: c.cfg.retry, RetryBudget: c.cfg.budget,
-		Keep: c.cfg.keep, OnProgress: c.cfg.progress, OnOutcome: c.cfg.outcomeHook,
-		Logger: c.cfg.logger,
-	}
-}
-
 // waitLimiter waits on the configured limiter, if any.
 func (c *Client) waitLimiter(ctx context.Context) error {
-	if c.cfg.limiter == nil {
+	if c.cfg.engine.Limiter == nil {
 		return nil
 	}
-	return c.cfg.limiter.Wait(ctx)
+	return c.cfg.engine.Limiter.Wait(ctx)
 }

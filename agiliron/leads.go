@@ -35,13 +35,13 @@ const bulkLeads = "Bulk-Leads"
 // Agiliron's message (ErrRejected) or another *Error; the report is final
 // when the method returns, and the error is rep.Err().
 func (c *Client) UpdateLeads(ctx context.Context, leads []Lead) (*batch.Report[LeadResult], error) {
-	rep := batch.RunSlice(ctx, c.leadsOp(http.MethodPut), c.engineConfig(), leads)
+	rep := batch.RunSlice(ctx, c.leadsOp(http.MethodPut), c.cfg.engine.Config(), leads)
 	return rep, rep.Err()
 }
 
 // UpdateLeadsSeq is UpdateLeads over a sequence, read as it goes.
 func (c *Client) UpdateLeadsSeq(ctx context.Context, leads iter.Seq[Lead]) (*batch.Report[LeadResult], error) {
-	rep := batch.Run(ctx, c.leadsOp(http.MethodPut), c.engineConfig(), leads)
+	rep := batch.Run(ctx, c.leadsOp(http.MethodPut), c.cfg.engine.Config(), leads)
 	return rep, rep.Err()
 }
 
@@ -58,13 +58,13 @@ func (c *Client) UpdateLeadsSeq(ctx context.Context, leads iter.Seq[Lead]) (*bat
 // request refused as a whole with 400, 413 or 422 is split in halves as
 // for UpdateLeads (Agiliron queued nothing).
 func (c *Client) AddLeads(ctx context.Context, leads []Lead) (*batch.Report[LeadResult], error) {
-	rep := batch.RunSlice(ctx, c.leadsOp(http.MethodPost), c.engineConfig(), leads)
+	rep := batch.RunSlice(ctx, c.leadsOp(http.MethodPost), c.cfg.engine.Config(), leads)
 	return rep, rep.Err()
 }
 
 // AddLeadsSeq is AddLeads over a sequence, read as it goes.
 func (c *Client) AddLeadsSeq(ctx context.Context, leads iter.Seq[Lead]) (*batch.Report[LeadResult], error) {
-	rep := batch.Run(ctx, c.leadsOp(http.MethodPost), c.engineConfig(), leads)
+	rep := batch.Run(ctx, c.leadsOp(http.MethodPost), c.cfg.engine.Config(), leads)
 	return rep, rep.Err()
 }
 

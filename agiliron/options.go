@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/engineopt"
 )
 
 // Format is a wire format: JSON or XML.
@@ -74,15 +75,8 @@ type config struct {
 	reqFormat       Format
 	respFormat      Format
 	httpClient      *http.Client
-	logger          *slog.Logger
-	limiter         batch.Limiter
-	budget          *batch.RetryBudget
-	retry           batch.RetryPolicy
-	concurrency     int
+	engine          engineopt.Settings
 	batchSize       int
-	progress        func(batch.Progress)
-	outcomeHook     func(int, string, batch.Status, error)
-	keep            batch.Keep
 	webhook         *WebhookHandler
 	callbackURL     string
 	pollInterval    time.Duration
@@ -182,22 +176,21 @@ func WithHTTPClient(hc *http.Client) Option {
 // WithLogger sets the logger for requests, retries and results (debug
 // level); secrets are redacted. Default: discard.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error { c.logger = l; return nil }
+	return func(c *config) error { c.engine.Logger = l; return nil }
 }
 
 // WithLimiter paces every request (Bulk-Leads and BatchStatus polls),
 // for example with a *rate.Limiter shared by every client of one account.
 func WithLimiter(l batch.Limiter) Option {
-	return func(c *config) error { c.limiter = l; return nil }
+	return func(c *config) error { c.engine.Limiter = l; return nil }
 }
 
 // WithRetryPolicy sets the engine's retry policy for whole requests.
 func WithRetryPolicy(p batch.RetryPolicy) Option {
 	return func(c *config) error {
-		if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
-			return errors.New("agiliron: WithRetryPolicy: negative values")
+		if err := c.engine.SetRetry(p); err != nil {
+			return fmt.Errorf("agiliron: WithRetryPolicy: %w", err)
 		}
-		c.retry = p
 		return nil
 	}
 }
@@ -206,10 +199,9 @@ func WithRetryPolicy(p batch.RetryPolicy) Option {
 // waiting for their final result). Default 1.
 func WithConcurrency(n int) Option {
 	return func(c *config) error {
-		if n < 1 || n > 256 {
-			return fmt.Errorf("agiliron: WithConcurrency: %d is not in 1..256", n)
+		if err := c.engine.SetConcurrency(n); err != nil {
+			return fmt.Errorf("agiliron: WithConcurrency: %w", err)
 		}
-		c.concurrency = n
 		return nil
 	}
 }
@@ -228,22 +220,21 @@ func WithBatchSize(n int) Option {
 
 // WithProgress sets a hook called after each batch reaches its final state.
 func WithProgress(f func(batch.Progress)) Option {
-	return func(c *config) error { c.progress = f; return nil }
+	return func(c *config) error { c.engine.Progress = f; return nil }
 }
 
 // WithOutcomeHook sets a hook called once per lead as it reaches its final
 // state.
 func WithOutcomeHook(f func(index int, key string, status batch.Status, err error)) Option {
-	return func(c *config) error { c.outcomeHook = f; return nil }
+	return func(c *config) error { c.engine.Outcome = f; return nil }
 }
 
 // WithKeep says which outcomes a report keeps (default batch.KeepAll).
 func WithKeep(k batch.Keep) Option {
 	return func(c *config) error {
-		if k > batch.KeepNone {
-			return fmt.Errorf("agiliron: WithKeep: unknown value %d", k)
+		if err := c.engine.SetKeep(k); err != nil {
+			return fmt.Errorf("agiliron: WithKeep: %w", err)
 		}
-		c.keep = k
 		return nil
 	}
 }
@@ -322,8 +313,5 @@ func WithAcceptedHook(f func(ack Ack, leads int)) Option {
 // every other client given the same budget, so a sick server is not
 // hammered by every worker at once (see batch.RetryBudget).
 func WithRetryBudget(b *batch.RetryBudget) Option {
-	return func(c *config) error {
-		c.budget = b
-		return nil
-	}
+	return func(c *config) error { c.engine.Budget = b; return nil }
 }
