@@ -48,7 +48,7 @@ func op[T any](c *Client, s *spec[T]) batch.Op[T, Result] {
 
 // runSlice and runSeq run an endpoint over the caller's input.
 func runSlice[T any](ctx context.Context, c *Client, s *spec[T], in []T) (*batch.Report[Result], error) {
-	rep := batch.RunSlice(ctx, op(c, s), c.batchConfig(), in)
+	rep := batch.RunSlice(ctx, op(c, s), c.cfg.engine.Config(), in)
 	return rep, rep.Err()
 }
 
@@ -56,7 +56,7 @@ func runSeq[T any](ctx context.Context, c *Client, s *spec[T], in iter.Seq[T]) (
 	if in == nil {
 		in = func(func(T) bool) {}
 	}
-	rep := batch.Run(ctx, op(c, s), c.batchConfig(), in)
+	rep := batch.Run(ctx, op(c, s), c.cfg.engine.Config(), in)
 	return rep, rep.Err()
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
@@ -47,9 +46,9 @@ func New(opts ...Option) (*Client, error) {
 	if cfg.clientSecret != "" {
 		secrets = append(secrets, cfg.clientSecret)
 	}
-	waitMin, waitMax := transportWaits(cfg.retry)
+	waitMin, waitMax := transportWaits(cfg.engine.Retry)
 	hc, err := httpx.New(httpx.Config{
-		HTTPClient: cfg.httpClient, Logger: cfg.logger, Secrets: secrets,
+		HTTPClient: cfg.httpClient, Logger: cfg.engine.Logger, Secrets: secrets,
 		RetryWaitMin: waitMin, RetryWaitMax: waitMax,
 	})
 	if err != nil {
@@ -68,14 +67,6 @@ func (c *Client) HTTPClient() *http.Client { return c.http.HTTPClient() }
 
 // BatchSize returns the most records sent in one request.
 func (c *Client) BatchSize() int { return c.cfg.batchSize }
-
-// batchConfig is the engine configuration of one run.
-func (c *Client) batchConfig() batch.Config {
-	return batch.Config{
-		Concurrency: c.cfg.concurrency, Limiter: c.cfg.limiter, Retry: c.cfg.retry, RetryBudget: c.cfg.budget,
-		Keep: c.cfg.keep, OnProgress: c.cfg.progress, OnOutcome: c.cfg.outcome, Logger: c.cfg.logger,
-	}
-}
 
 // post sends one bulk body to path with a bearer token. A 401 drops the
 // token, fetches a new one and replays the request once. The request is
@@ -101,8 +92,8 @@ func (c *Client) post(ctx context.Context, path string, body []byte) (*httpx.Res
 			return nil, err
 		}
 		if resp.StatusCode == http.StatusUnauthorized && attempt == 0 {
-			if c.cfg.logger != nil {
-				c.cfg.logger.Debug("propel: token refused, refreshing once", "path", path, "x-request-id", resp.Header.Get("X-Request-Id"))
+			if c.cfg.engine.Logger != nil {
+				c.cfg.engine.Logger.Debug("propel: token refused, refreshing once", "path", path, "x-request-id", resp.Header.Get("X-Request-Id"))
 			}
 			c.tokens.refresh(tok.AccessToken)
 			continue

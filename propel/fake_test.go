@@ -594,6 +594,8 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		{"batch size 0", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithBatchSize(0)}},
 		{"batch size huge", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithBatchSize(propel.MaxBatchSize + 1)}},
 		{"concurrency 0", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithConcurrency(0)}},
+		{"concurrency huge", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithConcurrency(257)}},
+		{"negative retry", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithRetryPolicy(batch.RetryPolicy{MaxAttempts: -1})}},
 		{"nil http client", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithHTTPClient(nil)}},
 		{"bad keep", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithKeep(9)}},
 	}

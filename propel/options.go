@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/engineopt"
 	"golang.org/x/oauth2"
 )
 
@@ -41,20 +42,19 @@ type config struct {
 	clientSecret string
 	tokenSource  oauth2.TokenSource
 	httpClient   *http.Client
-	logger       *slog.Logger
-	limiter      batch.Limiter
-	budget       *batch.RetryBudget
-	retry        batch.RetryPolicy
-	concurrency  int
 	batchSize    int
-	progress     func(batch.Progress)
-	outcome      func(index int, key string, status batch.Status, err error)
-	keep         batch.Keep
 	directives   []Directive
+	// engine holds the settings shared with every vendor: concurrency,
+	// limiter, retry policy and budget, keep, hooks, logger.
+	engine engineopt.Settings
 }
 
 func defaultConfig() config {
-	return config{baseURL: DefaultBaseURL, concurrency: DefaultConcurrency, batchSize: DefaultBatchSize}
+	return config{
+		baseURL:   DefaultBaseURL,
+		batchSize: DefaultBatchSize,
+		engine:    engineopt.Settings{Concurrency: DefaultConcurrency},
+	}
 }
 
 // WithBaseURL sets the API's base URL (default DefaultBaseURL), for example
@@ -125,7 +125,7 @@ func WithHTTPClient(hc *http.Client) Option {
 // level, secrets redacted). Default: discard.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
-		c.logger = l
+		c.engine.Logger = l
 		return nil
 	}
 }
@@ -134,7 +134,7 @@ func WithLogger(l *slog.Logger) Option {
 // every bulk request, retries included.
 func WithLimiter(l batch.Limiter) Option {
 	return func(c *config) error {
-		c.limiter = l
+		c.engine.Limiter = l
 		return nil
 	}
 }
@@ -144,10 +144,9 @@ func WithLimiter(l batch.Limiter) Option {
 // transport-level retry waits.
 func WithRetryPolicy(p batch.RetryPolicy) Option {
 	return func(c *config) error {
-		if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
-			return errors.New("propel: WithRetryPolicy: negative values")
+		if err := c.engine.SetRetry(p); err != nil {
+			return fmt.Errorf("propel: WithRetryPolicy: %w", err)
 		}
-		c.retry = p
 		return nil
 	}
 }
@@ -156,10 +155,9 @@ func WithRetryPolicy(p batch.RetryPolicy) Option {
 // DefaultConcurrency).
 func WithConcurrency(n int) Option {
 	return func(c *config) error {
-		if n < 1 {
-			return fmt.Errorf("propel: WithConcurrency: %d is less than 1", n)
+		if err := c.engine.SetConcurrency(n); err != nil {
+			return fmt.Errorf("propel: WithConcurrency: %w", err)
 		}
-		c.concurrency = n
 		return nil
 	}
 }
@@ -179,7 +177,7 @@ func WithBatchSize(n int) Option {
 // WithProgress sets a hook called after each request finishes.
 func WithProgress(f func(batch.Progress)) Option {
 	return func(c *config) error {
-		c.progress = f
+		c.engine.Progress = f
 		return nil
 	}
 }
@@ -188,7 +186,7 @@ func WithProgress(f func(batch.Progress)) Option {
 // final state.
 func WithOutcomeHook(f func(index int, key string, status batch.Status, err error)) Option {
 	return func(c *config) error {
-		c.outcome = f
+		c.engine.Outcome = f
 		return nil
 	}
 }
@@ -196,10 +194,9 @@ func WithOutcomeHook(f func(index int, key string, status batch.Status, err erro
 // WithKeep says which outcomes a report holds (default batch.KeepAll).
 func WithKeep(k batch.Keep) Option {
 	return func(c *config) error {
-		if k > batch.KeepNone {
-			return fmt.Errorf("propel: WithKeep: unknown value %d", k)
+		if err := c.engine.SetKeep(k); err != nil {
+			return fmt.Errorf("propel: WithKeep: %w", err)
 		}
-		c.keep = k
 		return nil
 	}
 }
@@ -242,7 +239,7 @@ func transportWaits(p batch.RetryPolicy) (time.Duration, time.Duration) {
 // hammered by every worker at once (see batch.RetryBudget).
 func WithRetryBudget(b *batch.RetryBudget) Option {
 	return func(c *config) error {
-		c.budget = b
+		c.engine.Budget = b
 		return nil
 	}
 }
