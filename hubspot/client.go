@@ -11,7 +11,6 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
@@ -60,7 +59,7 @@ func New(opts ...Option) (*Client, error) {
 		// answer's body (rate-limit policy, daily quota, 423, 477), so the
 		// transport does not retry on its own.
 		RetryMax: -1,
-		Logger:   cfg.logger,
+		Logger:   cfg.engine.Logger,
 		Secrets:  secrets,
 	})
 	if err != nil {
@@ -95,18 +94,4 @@ func (c *Client) Objects(objectType string) *Objects {
 // through its random prefix, across clients and runs).
 func (c *Client) nextTraceID() string {
 	return c.tracePrefix + strconv.FormatUint(c.traceSeq.Add(1), 36)
-}
-
-// runConfig is the engine configuration of every call.
-func (c *Client) runConfig() batch.Config {
-	return batch.Config{
-		Concurrency: c.cfg.concurrency,
-		Limiter:     c.cfg.limiter,
-		Retry:       c.cfg.retry,
-		RetryBudget: c.cfg.budget,
-		Keep:        c.cfg.keep,
-		OnProgress:  c.cfg.progress,
-		OnOutcome:   c.cfg.outcome,
-		Logger:      c.cfg.logger,
-	}
 }

@@ -31,7 +31,7 @@ func runSlice[T, R any](ctx context.Context, o *Objects, op batch.Op[T, R], in [
 		}
 		in = cp
 	}
-	rep := batch.RunSlice(ctx, op, o.c.runConfig(), in)
+	rep := batch.RunSlice(ctx, op, o.c.cfg.engine.Config(), in)
 	return rep, rep.Err()
 }
 
@@ -50,7 +50,7 @@ func runSeq[T, R any](ctx context.Context, o *Objects, op batch.Op[T, R], seq it
 			}
 		}
 	}
-	rep := batch.Run(ctx, op, o.c.runConfig(), seq)
+	rep := batch.Run(ctx, op, o.c.cfg.engine.Config(), seq)
 	return rep, rep.Err()
 }
 

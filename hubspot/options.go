@@ -12,6 +12,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/engineopt"
 	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
@@ -34,17 +35,10 @@ type Option func(*config) error
 
 // config is what the options set.
 type config struct {
+	engine      engineopt.Settings
 	baseURL     string
 	httpClient  *http.Client
-	logger      *slog.Logger
-	limiter     batch.Limiter
-	budget      *batch.RetryBudget
-	retry       batch.RetryPolicy
-	concurrency int
 	batchSize   int
-	progress    func(batch.Progress)
-	outcome     func(index int, key string, status batch.Status, err error)
-	keep        batch.Keep
 	token       string
 	tokenSource oauth2.TokenSource
 	timeout     time.Duration
@@ -53,11 +47,13 @@ type config struct {
 
 func defaultConfig() config {
 	return config{
-		baseURL:     DefaultBaseURL,
-		retry:       batch.DefaultRetryPolicy(),
-		concurrency: 1,
-		batchSize:   DefaultBatchSize,
-		lockedWait:  DefaultLockedWait,
+		engine: engineopt.Settings{
+			Concurrency: 1,
+			Retry:       batch.DefaultRetryPolicy(),
+		},
+		baseURL:    DefaultBaseURL,
+		batchSize:  DefaultBatchSize,
+		lockedWait: DefaultLockedWait,
 	}
 }
 
@@ -130,7 +126,7 @@ func WithTimeout(d time.Duration) Option {
 // never a token. Default: discarded.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
-		c.logger = l
+		c.engine.Logger = l
 		return nil
 	}
 }
@@ -139,7 +135,7 @@ func WithLogger(l *slog.Logger) Option {
 // every client that uses the same HubSpot account; see BurstLimiter.
 func WithLimiter(l batch.Limiter) Option {
 	return func(c *config) error {
-		c.limiter = l
+		c.engine.Limiter = l
 		return nil
 	}
 }
@@ -148,22 +144,20 @@ func WithLimiter(l batch.Limiter) Option {
 // batch.DefaultRetryPolicy's values.
 func WithRetryPolicy(p batch.RetryPolicy) Option {
 	return func(c *config) error {
-		if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
-			return errors.New("hubspot: WithRetryPolicy: negative value")
+		if err := c.engine.SetRetry(p); err != nil {
+			return fmt.Errorf("hubspot: WithRetryPolicy: %w", err)
 		}
-		c.retry = p
 		return nil
 	}
 }
 
 // WithConcurrency sets how many requests may be in flight at once
-// (default 1; at most 64).
+// (default 1; at most 256).
 func WithConcurrency(n int) Option {
 	return func(c *config) error {
-		if n < 1 || n > 64 {
-			return fmt.Errorf("hubspot: WithConcurrency: %d is not in 1..64", n)
+		if err := c.engine.SetConcurrency(n); err != nil {
+			return fmt.Errorf("hubspot: WithConcurrency: %w", err)
 		}
-		c.concurrency = n
 		return nil
 	}
 }
@@ -183,7 +177,7 @@ func WithBatchSize(n int) Option {
 // WithProgress is called after each request's records are settled.
 func WithProgress(f func(batch.Progress)) Option {
 	return func(c *config) error {
-		c.progress = f
+		c.engine.Progress = f
 		return nil
 	}
 }
@@ -191,7 +185,7 @@ func WithProgress(f func(batch.Progress)) Option {
 // WithOutcomeHook is called once per record as it reaches its final state.
 func WithOutcomeHook(f func(index int, key string, status batch.Status, err error)) Option {
 	return func(c *config) error {
-		c.outcome = f
+		c.engine.Outcome = f
 		return nil
 	}
 }
@@ -199,10 +193,9 @@ func WithOutcomeHook(f func(index int, key string, status batch.Status, err erro
 // WithKeep says which outcomes a report holds (default batch.KeepAll).
 func WithKeep(k batch.Keep) Option {
 	return func(c *config) error {
-		if k > batch.KeepNone {
-			return fmt.Errorf("hubspot: WithKeep: unknown value %d", k)
+		if err := c.engine.SetKeep(k); err != nil {
+			return fmt.Errorf("hubspot: WithKeep: %w", err)
 		}
-		c.keep = k
 		return nil
 	}
 }
@@ -224,7 +217,7 @@ func WithLockedWait(d time.Duration) Option {
 // hammered by every worker at once (see batch.RetryBudget).
 func WithRetryBudget(b *batch.RetryBudget) Option {
 	return func(c *config) error {
-		c.budget = b
+		c.engine.Budget = b
 		return nil
 	}
 }

@@ -33,7 +33,9 @@ func TestNewOptions(t *testing.T) {
 		{"nil http client", []Option{tok, WithHTTPClient(nil)}, "nil client"},
 		{"batch size 0", []Option{tok, WithBatchSize(0)}, "not in 1..1000"},
 		{"batch size too big", []Option{tok, WithBatchSize(1001)}, "not in 1..1000"},
-		{"concurrency 0", []Option{tok, WithConcurrency(0)}, "not in 1..64"},
+		{"concurrency 0", []Option{tok, WithConcurrency(0)}, "not in 1..256"},
+		{"concurrency too big", []Option{tok, WithConcurrency(257)}, "not in 1..256"},
+		{"concurrency at the cap", []Option{tok, WithConcurrency(256)}, ""},
 		{"negative retry", []Option{tok, WithRetryPolicy(batch.RetryPolicy{MaxAttempts: -1})}, "negative"},
 		{"bad keep", []Option{tok, WithKeep(batch.Keep(9))}, "unknown"},
 		{"zero timeout", []Option{tok, WithTimeout(0)}, "not positive"},
@@ -66,8 +68,11 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.cfg.baseURL != DefaultBaseURL || c.cfg.batchSize != 100 || c.cfg.lockedWait != 2*time.Second || c.cfg.concurrency != 1 {
+	if c.cfg.baseURL != DefaultBaseURL || c.cfg.batchSize != 100 || c.cfg.lockedWait != 2*time.Second || c.cfg.engine.Concurrency != 1 {
 		t.Errorf("defaults: %+v", c.cfg)
+	}
+	if c.cfg.engine.Retry != batch.DefaultRetryPolicy() || c.cfg.engine.Keep != batch.KeepAll {
+		t.Errorf("engine defaults: %+v", c.cfg.engine)
 	}
 	if rl := c.RateLimit(); rl.Max != -1 || rl.DailyRemaining != -1 || !rl.Seen.IsZero() {
 		t.Errorf("RateLimit before any answer: %+v", rl)
