@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
@@ -32,10 +31,14 @@ type Client struct {
 // required; a bad or missing option is an error.
 func New(opts ...Option) (*Client, error) {
 	cfg := config{
-		concurrency: DefaultConcurrency,
-		batchSize:   DefaultBatchSize,
-		retry:       DefaultRetryPolicy(),
-		excRetries:  DefaultExceptionRetries,
+		batchSize:  DefaultBatchSize,
+		excRetries: DefaultExceptionRetries,
+	}
+	if err := cfg.engine.SetConcurrency(DefaultConcurrency); err != nil {
+		return nil, fmt.Errorf("noojee: %w", err)
+	}
+	if err := cfg.engine.SetRetry(DefaultRetryPolicy()); err != nil {
+		return nil, fmt.Errorf("noojee: %w", err)
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -65,7 +68,7 @@ func New(opts ...Option) (*Client, error) {
 		RetryMax:     cfg.transportRetryMax,
 		RetryWaitMin: cfg.transportWaitMin,
 		RetryWaitMax: cfg.transportWaitMax,
-		Logger:       cfg.logger,
+		Logger:       cfg.engine.Logger,
 		Secrets:      secretForms(cfg.apiKey),
 	})
 	if err != nil {
@@ -99,20 +102,6 @@ func (c *Client) Campaign(t Target) *Campaign {
 	}
 	q.Set("apiKey", c.cfg.apiKey)
 	return &Campaign{c: c, target: t, query: q.Encode()}
-}
-
-// batchConfig is the engine configuration for one run.
-func (c *Client) batchConfig() batch.Config {
-	return batch.Config{
-		Concurrency: c.cfg.concurrency,
-		Limiter:     c.cfg.limiter,
-		Retry:       c.cfg.retry,
-		RetryBudget: c.cfg.budget,
-		Keep:        c.cfg.keep,
-		OnProgress:  c.cfg.progress,
-		OnOutcome:   c.cfg.outcome,
-		Logger:      c.cfg.logger,
-	}
 }
 
 // post sends one JSON body to an endpoint. The request is not marked

@@ -227,7 +227,7 @@ func TestDefaultBusyPolicyIsPatient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := c.batchConfig().Retry
+	p := c.cfg.engine.Config().Retry
 	if d := cmp.Diff(DefaultRetryPolicy(), p); d != "" {
 		t.Fatalf("a client without WithRetryPolicy does not use DefaultRetryPolicy (-want +got):\n%s", d)
 	}

@@ -90,7 +90,7 @@ func runSlice(ctx context.Context, cp *Campaign, op batch.Op[*job, Result], lead
 		jobs[i].lead = leads[i]
 		ptrs[i] = &jobs[i]
 	}
-	rep := batch.RunSlice(ctx, op, cp.c.batchConfig(), ptrs)
+	rep := batch.RunSlice(ctx, op, cp.c.cfg.engine.Config(), ptrs)
 	return rep, rep.Err()
 }
 
@@ -102,12 +102,12 @@ func runSeq(ctx context.Context, cp *Campaign, op batch.Op[*job, Result], leads 
 			}
 		}
 	}
-	rep := batch.Run(ctx, op, cp.c.batchConfig(), jobs)
+	rep := batch.Run(ctx, op, cp.c.cfg.engine.Config(), jobs)
 	return rep, rep.Err()
 }
 
 func runOne(ctx context.Context, cp *Campaign, op batch.Op[*job, Result], l Lead) (Result, error) {
-	cfg := cp.c.batchConfig()
+	cfg := cp.c.cfg.engine.Config()
 	cfg.Keep, cfg.OnProgress, cfg.OnOutcome = batch.KeepAll, nil, nil
 	rep := batch.RunSlice(ctx, op, cfg, []*job{{lead: l}})
 	o, ok := rep.Outcome(0)

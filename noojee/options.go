@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/engineopt"
 )
 
 // Defaults and limits.
@@ -53,20 +54,16 @@ func DefaultRetryPolicy() batch.RetryPolicy {
 
 // config is what the options set.
 type config struct {
-	baseURL     string
-	apiKey      string
-	httpClient  *http.Client
-	timeout     time.Duration
-	logger      *slog.Logger
-	limiter     batch.Limiter
-	budget      *batch.RetryBudget
-	retry       batch.RetryPolicy
-	concurrency int
-	batchSize   int
-	progress    func(batch.Progress)
-	outcome     func(index int, key string, status batch.Status, err error)
-	keep        batch.Keep
-	excRetries  int
+	baseURL    string
+	apiKey     string
+	httpClient *http.Client
+	timeout    time.Duration
+	batchSize  int
+	excRetries int
+
+	// engine holds the settings the batch engine takes (concurrency,
+	// limiter, retry policy and budget, keep, hooks, logger).
+	engine engineopt.Settings
 
 	// transport retries inside httpx (tests shorten the waits).
 	transportRetryMax                  int
@@ -175,7 +172,7 @@ func WithTimeout(d time.Duration) Option {
 // apiKey redacted) to l.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
-		c.logger = l
+		c.engine.Logger = l
 		return nil
 	}
 }
@@ -184,7 +181,7 @@ func WithLogger(l *slog.Logger) Option {
 // Share one between clients that use the same server.
 func WithLimiter(l batch.Limiter) Option {
 	return func(c *config) error {
-		c.limiter = l
+		c.engine.Limiter = l
 		return nil
 	}
 }
@@ -195,23 +192,22 @@ func WithLimiter(l batch.Limiter) Option {
 // 103 retries further.
 func WithRetryPolicy(p batch.RetryPolicy) Option {
 	return func(c *config) error {
-		if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
-			return errors.New("noojee: WithRetryPolicy: negative value")
+		if err := c.engine.SetRetry(p); err != nil {
+			return fmt.Errorf("noojee: WithRetryPolicy: %w", err)
 		}
-		d := DefaultRetryPolicy()
-		if p.MaxAttempts == 0 {
-			p.MaxAttempts = d.MaxAttempts
+		r, d := &c.engine.Retry, DefaultRetryPolicy()
+		if r.MaxAttempts == 0 {
+			r.MaxAttempts = d.MaxAttempts
 		}
-		if p.BaseDelay == 0 {
-			p.BaseDelay = d.BaseDelay
+		if r.BaseDelay == 0 {
+			r.BaseDelay = d.BaseDelay
 		}
-		if p.MaxDelay == 0 {
-			p.MaxDelay = d.MaxDelay
+		if r.MaxDelay == 0 {
+			r.MaxDelay = d.MaxDelay
 		}
-		if p.MaxRetryAfter == 0 {
-			p.MaxRetryAfter = d.MaxRetryAfter
+		if r.MaxRetryAfter == 0 {
+			r.MaxRetryAfter = d.MaxRetryAfter
 		}
-		c.retry = p
 		return nil
 	}
 }
@@ -235,10 +231,9 @@ func WithExceptionRetries(n int) Option {
 // DefaultConcurrency). The server answers 109 when busy, so keep it low.
 func WithConcurrency(n int) Option {
 	return func(c *config) error {
-		if n < 1 || n > 64 {
-			return fmt.Errorf("noojee: WithConcurrency(%d): want 1 to 64", n)
+		if err := c.engine.SetConcurrency(n); err != nil {
+			return fmt.Errorf("noojee: WithConcurrency: %w", err)
 		}
-		c.concurrency = n
 		return nil
 	}
 }
@@ -259,7 +254,7 @@ func WithBatchSize(n int) Option {
 // WithProgress calls f after each call finishes (serialized; keep it quick).
 func WithProgress(f func(batch.Progress)) Option {
 	return func(c *config) error {
-		c.progress = f
+		c.engine.Progress = f
 		return nil
 	}
 }
@@ -268,7 +263,7 @@ func WithProgress(f func(batch.Progress)) Option {
 // is the lead's njExternalLeadId (serialized; keep it quick).
 func WithOutcomeHook(f func(index int, key string, status batch.Status, err error)) Option {
 	return func(c *config) error {
-		c.outcome = f
+		c.engine.Outcome = f
 		return nil
 	}
 }
@@ -276,10 +271,9 @@ func WithOutcomeHook(f func(index int, key string, status batch.Status, err erro
 // WithKeep says which outcomes reports hold (default batch.KeepAll).
 func WithKeep(k batch.Keep) Option {
 	return func(c *config) error {
-		if k > batch.KeepNone {
-			return fmt.Errorf("noojee: WithKeep(%d): unknown value", k)
+		if err := c.engine.SetKeep(k); err != nil {
+			return fmt.Errorf("noojee: WithKeep: %w", err)
 		}
-		c.keep = k
 		return nil
 	}
 }
@@ -304,7 +298,7 @@ func WithTransportRetry(max int, waitMin, waitMax time.Duration) Option {
 // hammered by every worker at once (see batch.RetryBudget).
 func WithRetryBudget(b *batch.RetryBudget) Option {
 	return func(c *config) error {
-		c.budget = b
+		c.engine.Budget = b
 		return nil
 	}
 }

@@ -37,6 +37,8 @@ func TestNewOptions(t *testing.T) {
 		{"timeout and http.Client", []noojee.Option{host, key, noojee.WithTimeout(2 * time.Minute), noojee.WithHTTPClient(&http.Client{})}, "together", ""},
 		{"nil http.Client", []noojee.Option{host, key, noojee.WithHTTPClient(nil)}, "nil", ""},
 		{"concurrency 0", []noojee.Option{host, key, noojee.WithConcurrency(0)}, "WithConcurrency", ""},
+		{"concurrency at the shared maximum", []noojee.Option{host, key, noojee.WithConcurrency(256)}, "", "https://pbx.example.com/servicemanager/rest/CampaignAPI"},
+		{"concurrency above the shared maximum", []noojee.Option{host, key, noojee.WithConcurrency(257)}, "WithConcurrency", ""},
 		{"batch 0", []noojee.Option{host, key, noojee.WithBatchSize(0)}, "WithBatchSize", ""},
 		{"batch too big", []noojee.Option{host, key, noojee.WithBatchSize(noojee.MaxBatchSize + 1)}, "WithBatchSize", ""},
 		{"negative 103 retries", []noojee.Option{host, key, noojee.WithExceptionRetries(-1)}, "negative", ""},
