@@ -1,6 +1,11 @@
 package propeltest
 
-import "strconv"
+import (
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+)
 
 // Fault is a failure the server injects into one bulk request (after the
 // token check). Queue them with FailNext.
@@ -66,4 +71,51 @@ func (f Fault) String() string {
 		return faultNames[f]
 	}
 	return "fault(" + strconv.Itoa(int(f)) + ")"
+}
+
+// strike injects fault f into the request; it reports whether it answered
+// (or dropped) the request, so that nothing more is to be written.
+func (s *Server) strike(w http.ResponseWriter, r *http.Request, f Fault, tok string, slow time.Duration) bool {
+	switch f {
+	case FaultExpireToken:
+		s.mu.Lock()
+		delete(s.tokens, tok)
+		s.mu.Unlock()
+		writeError(w, http.StatusUnauthorized, 0, "InvalidToken", "access token expired")
+	case FaultServerError, FaultServerErrorAfterWrite:
+		writeError(w, http.StatusInternalServerError, 0, "InternalServerError", "internal server error")
+	case FaultBadGateway:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = io.WriteString(w, "<html><body>502 Bad Gateway</body></html>")
+	case FaultUnavailable:
+		w.Header().Set("Retry-After", "0")
+		writeError(w, http.StatusServiceUnavailable, 0, "ServiceUnavailable", "try again later")
+	case FaultDrop, FaultDropAfterWrite:
+		drop(w)
+	case FaultMalformedJSON:
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"data":[{"action":"upd`)
+	case FaultSlow:
+		select {
+		case <-time.After(slow):
+		case <-r.Context().Done():
+		}
+		return false
+	default:
+		return false
+	}
+	return true
+}
+
+// drop closes the connection without an answer.
+func drop(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err == nil {
+		conn.Close()
+	}
 }
