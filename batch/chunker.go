@@ -7,10 +7,10 @@ import (
 
 // produce reads the input, applies the client-side checks, cuts chunks and
 // passes each to dispatch.
-func (e *engine[T, R]) produce(ctx context.Context, seq iter.Seq[T], dispatch func([]item[T]), countTotal bool) {
+func (e *engine[T, R]) produce(ctx context.Context, seq iter.Seq[T], dispatch func(*chunk[T]), countTotal bool) {
 	maxItems := max(e.op.MaxItems, 1)
 	var (
-		chunk []item[T]
+		cur   *chunk[T]
 		bytes int
 		keys  map[string]struct{}
 	)
@@ -18,11 +18,11 @@ func (e *engine[T, R]) produce(ctx context.Context, seq iter.Seq[T], dispatch fu
 		keys = make(map[string]struct{}, maxItems)
 	}
 	flush := func() {
-		if len(chunk) == 0 {
+		if cur.len() == 0 {
 			return
 		}
-		c := chunk
-		chunk, bytes = e.newChunk(maxItems), 0
+		c := cur
+		cur, bytes = e.newChunk(maxItems), 0
 		clear(keys)
 		if err := e.halted(ctx); err != nil {
 			e.notAttempted(c, err)
@@ -30,20 +30,20 @@ func (e *engine[T, R]) produce(ctx context.Context, seq iter.Seq[T], dispatch fu
 		}
 		dispatch(c)
 	}
-	chunk = e.newChunk(maxItems)
-	index := 0
+	cur = e.newChunk(maxItems)
+	index := -1
 	for v := range seq {
-		it := item[T]{index: index, value: v}
 		index++
 		if countTotal {
 			e.rec.read()
 		}
+		key := ""
 		if e.op.Key != nil {
-			it.key = e.op.Key(v)
+			key = e.op.Key(v)
 		}
 		if e.op.Validate != nil {
 			if err := e.op.Validate(v); err != nil {
-				e.rec.record([]Outcome[R]{{Index: it.index, Key: it.key, Status: Failed, Err: err}})
+				e.rec.record([]Outcome[R]{{Index: index, Key: key, Status: Failed, Err: err}})
 				continue
 			}
 		}
@@ -51,7 +51,7 @@ func (e *engine[T, R]) produce(ctx context.Context, seq iter.Seq[T], dispatch fu
 		if e.op.MaxBytes > 0 && e.op.Size != nil {
 			size = e.op.Size(v)
 			if size > e.op.MaxBytes {
-				e.rec.record([]Outcome[R]{{Index: it.index, Key: it.key, Status: Failed, Err: &TooLargeError{Size: size, Limit: e.op.MaxBytes}}})
+				e.rec.record([]Outcome[R]{{Index: index, Key: key, Status: Failed, Err: &TooLargeError{Size: size, Limit: e.op.MaxBytes}}})
 				continue
 			}
 			if bytes+size > e.op.MaxBytes {
@@ -59,14 +59,14 @@ func (e *engine[T, R]) produce(ctx context.Context, seq iter.Seq[T], dispatch fu
 			}
 		}
 		if keys != nil {
-			if _, dup := keys[it.key]; dup {
+			if _, dup := keys[key]; dup {
 				flush()
 			}
-			keys[it.key] = struct{}{}
+			keys[key] = struct{}{}
 		}
-		chunk = append(chunk, it)
+		cur.add(v, index, key)
 		bytes += size
-		if len(chunk) == maxItems {
+		if cur.len() == maxItems {
 			flush()
 		}
 	}
@@ -74,11 +74,11 @@ func (e *engine[T, R]) produce(ctx context.Context, seq iter.Seq[T], dispatch fu
 }
 
 // newChunk returns an empty chunk buffer, reusing a finished one if any.
-func (e *engine[T, R]) newChunk(size int) []item[T] {
+func (e *engine[T, R]) newChunk(size int) *chunk[T] {
 	select {
 	case c := <-e.free:
 		return c
 	default:
-		return make([]item[T], 0, size)
+		return newChunkBuf[T](size, e.op.Key != nil)
 	}
 }

@@ -9,15 +9,6 @@ import (
 	"time"
 )
 
-// item is one input record on its way through the engine.
-type item[T any] struct {
-	index    int
-	key      string
-	value    T
-	attempts int // sends counted against the retry budget (reset for isolated halves)
-	sent     int // every send, for Outcome.Attempts
-}
-
 // RunSlice runs op over every record of in. The report is preallocated, and
 // progress reports know the total from the start.
 func RunSlice[T, R any](ctx context.Context, op Op[T, R], cfg Config, in []T) *Report[R] {
@@ -51,13 +42,12 @@ type engine[T, R any] struct {
 	stopped  chan struct{}
 	stopErr  error
 
-	free chan []item[T] // chunk buffers handed back by the workers for reuse
+	free chan *chunk[T] // chunk buffers handed back by the workers for reuse
 }
 
 // worker holds one worker's reusable buffers.
 type worker[T, R any] struct {
-	values []T
-	outs   []Outcome[R]
+	outs []Outcome[R]
 	// transport counts the HTTP retries made under Send (AddTransportRetries).
 	transport atomic.Int64
 	// sendCtx is the run's context carrying transport, made once.
@@ -90,31 +80,31 @@ func run[T, R any](ctx context.Context, op Op[T, R], cfg Config, seq iter.Seq[T]
 		e.log = slog.New(slog.DiscardHandler)
 	}
 	workers := max(cfg.Concurrency, 1)
-	e.free = make(chan []item[T], 2*workers+1)
+	e.free = make(chan *chunk[T], 2*workers+1)
 	if workers == 1 {
 		// One chunk at a time: send it from the reading goroutine, with no
 		// hand-off between goroutines.
 		w := newWorker[T, R](ctx)
-		e.produce(ctx, seq, func(chunk []item[T]) { e.work(ctx, w, chunk) }, total < 0)
+		e.produce(ctx, seq, func(c *chunk[T]) { e.work(ctx, w, c) }, total < 0)
 		return e.rec.finish()
 	}
-	work := make(chan []item[T], workers)
+	work := make(chan *chunk[T], workers)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
 			w := newWorker[T, R](ctx)
-			for chunk := range work {
-				e.work(ctx, w, chunk)
+			for c := range work {
+				e.work(ctx, w, c)
 			}
 		})
 	}
-	e.produce(ctx, seq, func(chunk []item[T]) {
+	e.produce(ctx, seq, func(c *chunk[T]) {
 		select {
-		case work <- chunk:
+		case work <- c:
 		case <-ctx.Done():
-			e.notAttempted(chunk, ctx.Err())
+			e.notAttempted(c, ctx.Err())
 		case <-e.stopped:
-			e.notAttempted(chunk, e.stopErr)
+			e.notAttempted(c, e.stopErr)
 		}
 	}, total < 0)
 	close(work)
@@ -123,11 +113,11 @@ func run[T, R any](ctx context.Context, op Op[T, R], cfg Config, seq iter.Seq[T]
 }
 
 // work processes one chunk and hands its buffer back for reuse.
-func (e *engine[T, R]) work(ctx context.Context, w *worker[T, R], chunk []item[T]) {
-	e.process(ctx, w, chunk)
-	clear(chunk) // drop references to the records
+func (e *engine[T, R]) work(ctx context.Context, w *worker[T, R], c *chunk[T]) {
+	e.process(ctx, w, c)
+	c.reset()
 	select {
-	case e.free <- chunk[:0]:
+	case e.free <- c:
 	default:
 	}
 }
