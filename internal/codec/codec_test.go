@@ -272,3 +272,40 @@ func FuzzOrderedMapKeyOrder(f *testing.F) {
 		}
 	})
 }
+
+// TestOrderedMapXML writes and reads the seed's v3 XML shape.
+func TestOrderedMapXML(t *testing.T) {
+	type names struct {
+		First string `xml:"first_name"`
+		Last  string `xml:"last_name"`
+	}
+	type prospects struct {
+		XMLName   xml.Name          `xml:"prospects"`
+		Prospects OrderedMap[names] `xml:"prospect"`
+	}
+	var in prospects
+	in.Prospects.Set("1234", names{"New first name", "New last name"})
+	in.Prospects.Set("some@email.com", names{"New first name", "New last name"})
+	out, err := xml.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<prospects><prospect identifier="1234"><first_name>New first name</first_name><last_name>New last name</last_name></prospect>` +
+		`<prospect identifier="some@email.com"><first_name>New first name</first_name><last_name>New last name</last_name></prospect></prospects>`
+	if string(out) != want {
+		t.Errorf("Marshal =\n%s\nwant\n%s", out, want)
+	}
+	var back prospects
+	if err := xml.Unmarshal(out, &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"1234", "some@email.com"}, back.Prospects.Keys()); diff != "" {
+		t.Errorf("keys (-want +got):\n%s", diff)
+	}
+	if v, _ := back.Prospects.Get("some@email.com"); v.First != "New first name" {
+		t.Errorf("value %+v", v)
+	}
+	if err := xml.Unmarshal([]byte(`<prospects><prospect><first_name>x</first_name></prospect></prospects>`), &back); err == nil {
+		t.Error("an entry without its key attribute was accepted")
+	}
+}

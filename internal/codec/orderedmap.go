@@ -3,11 +3,18 @@ package codec
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 )
 
+// XMLKeyAttr is the attribute that carries an OrderedMap entry's key in
+// XML, as Pardot's <prospect identifier="…"> does.
+const XMLKeyAttr = "identifier"
+
 // OrderedMap is a JSON object whose keys keep their order: the order of Set
-// when encoding, the document's order when decoding. Vendors whose batch
+// when encoding, the document's order when decoding. In XML it is a run of
+// elements, one per entry, each carrying its key in the XMLKeyAttr
+// attribute (<prospect identifier="1234">…</prospect>). Vendors whose batch
 // body is an object keyed by identifier need it so a request encodes byte
 // for byte as documented and a response's keys can be walked in order.
 // Setting an existing key replaces its value in place. The zero value is an
@@ -185,4 +192,37 @@ func valueEnd(b []byte, i int) int {
 		i++
 	}
 	return -1
+}
+
+// MarshalXML writes one element per entry, in order, named as the field
+// that holds the map, with the key in the XMLKeyAttr attribute.
+func (m OrderedMap[V]) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	for _, k := range m.keys {
+		el := xml.StartElement{Name: start.Name, Attr: []xml.Attr{{Name: xml.Name{Local: XMLKeyAttr}, Value: k}}}
+		if err := e.EncodeElement(m.values[k], el); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UnmarshalXML reads one entry: the element's XMLKeyAttr attribute is its
+// key (required), its content the value. Repeated elements add entries in
+// document order.
+func (m *OrderedMap[V]) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	key, found := "", false
+	for _, a := range start.Attr {
+		if a.Name.Local == XMLKeyAttr {
+			key, found = a.Value, true
+		}
+	}
+	if !found {
+		return fmt.Errorf("codec: <%s> has no %s attribute", start.Name.Local, XMLKeyAttr)
+	}
+	var v V
+	if err := d.DecodeElement(&v, &start); err != nil {
+		return fmt.Errorf("codec: value of %q: %w", key, err)
+	}
+	m.Set(key, v)
+	return nil
 }
