@@ -1,5 +1,7 @@
 // Package hubspot moves CRM objects in bulk through HubSpot's CRM v3 batch
-// API: POST /crm/v3/objects/{objectType}/batch/{create|update|upsert|read|archive}.
+// API: POST /crm/v3/objects/{objectType}/batch/{create|update|upsert|read|archive}
+// (or the date-versioned /crm/objects/{YYYY-MM}/… chosen with
+// [WithAPIVersion]).
 //
 // A [Client] is built once with [New] and a private-app token ([WithToken])
 // or an OAuth token source ([WithTokenSource]). [Client.Objects] returns a

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -37,6 +38,7 @@ type Option func(*config) error
 type config struct {
 	engine      engineopt.Settings
 	baseURL     string
+	objectsPath string // "/crm/v3/objects" or "/crm/objects/YYYY-MM"
 	httpClient  *http.Client
 	batchSize   int
 	token       string
@@ -51,9 +53,10 @@ func defaultConfig() config {
 			Concurrency: 1,
 			Retry:       batch.DefaultRetryPolicy(),
 		},
-		baseURL:    DefaultBaseURL,
-		batchSize:  DefaultBatchSize,
-		lockedWait: DefaultLockedWait,
+		baseURL:     DefaultBaseURL,
+		objectsPath: "/crm/v3/objects",
+		batchSize:   DefaultBatchSize,
+		lockedWait:  DefaultLockedWait,
 	}
 }
 
@@ -98,6 +101,27 @@ func WithBaseURL(u string) Option {
 		return nil
 	}
 }
+
+// WithAPIVersion chooses the CRM objects API: "v3" (the default,
+// /crm/v3/objects/…, which HubSpot's reference now labels legacy) or a
+// date version such as "2026-03" (/crm/objects/2026-03/…). The batch
+// endpoints and their bodies are the same in both.
+func WithAPIVersion(v string) Option {
+	return func(c *config) error {
+		switch {
+		case v == "v3":
+			c.objectsPath = "/crm/v3/objects"
+		case datedVersion.MatchString(v):
+			c.objectsPath = "/crm/objects/" + v
+		default:
+			return fmt.Errorf("hubspot: WithAPIVersion: want \"v3\" or a date version like \"2026-03\", got %q", v)
+		}
+		return nil
+	}
+}
+
+// datedVersion matches HubSpot's date versions (YYYY-MM).
+var datedVersion = regexp.MustCompile(`^20[0-9]{2}-(0[1-9]|1[0-2])$`)
 
 // WithHTTPClient sends requests through hc (its Transport and Timeout).
 func WithHTTPClient(hc *http.Client) Option {

@@ -47,7 +47,7 @@ func (c *Client) post(ctx context.Context, objectType string, kind opKind, query
 		h[k] = v
 	}
 	h["Authorization"] = []string{"Bearer " + tok.AccessToken}
-	url := c.cfg.baseURL + "/crm/v3/objects/" + objectType + "/batch/" + kind.String() + query
+	url := c.cfg.baseURL + c.cfg.objectsPath + "/" + objectType + "/batch/" + kind.String() + query
 	resp, err := c.http.Do(ctx, &httpx.Request{Method: http.MethodPost, URL: url, Header: h, Body: body, Idempotent: kind.idempotent()})
 	if err != nil {
 		return nil, err

@@ -207,11 +207,17 @@ func dropConnection(w http.ResponseWriter) {
 	panic(http.ErrAbortHandler)
 }
 
-// parsePath splits /crm/v3/objects/{type}/batch/{op}.
+// parsePath splits /crm/v3/objects/{type}/batch/{op}, or the date-versioned
+// /crm/objects/{YYYY-MM}/{type}/batch/{op}.
 func parsePath(p string) (objectType, op string, ok bool) {
 	rest, found := strings.CutPrefix(p, "/crm/v3/objects/")
 	if !found {
-		return "", "", false
+		dated, isDated := strings.CutPrefix(p, "/crm/objects/")
+		version, after, cut := strings.Cut(dated, "/")
+		if !isDated || !cut || len(version) != len("2026-03") || version[4] != '-' {
+			return "", "", false
+		}
+		rest = after
 	}
 	parts := strings.Split(rest, "/")
 	if len(parts) != 3 || parts[0] == "" || parts[1] != "batch" {

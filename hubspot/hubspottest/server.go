@@ -1,5 +1,6 @@
 // Package hubspottest is an in-memory fake of HubSpot's CRM v3 batch API
-// for tests: POST /crm/v3/objects/{objectType}/batch/{create|update|upsert|read|archive}.
+// for tests: POST /crm/v3/objects/{objectType}/batch/{create|update|upsert|read|archive},
+// and the same under the date-versioned /crm/objects/{YYYY-MM}/….
 //
 // Like net/http/httptest, NewServer starts it on a loopback port:
 //

@@ -1,0 +1,54 @@
+package hubspot_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/crmbatch/crmbatch/hubspot"
+	"github.com/crmbatch/crmbatch/hubspot/hubspottest"
+	"gopkg.in/h2non/gock.v1"
+)
+
+func TestAPIVersionChoosesThePath(t *testing.T) {
+	defer gock.Off()
+	for _, tt := range []struct{ version, path string }{
+		{"v3", "/crm/v3/objects/contacts/batch/archive"},
+		{"2026-03", "/crm/objects/2026-03/contacts/batch/archive"},
+	} {
+		c, err := hubspot.New(hubspot.WithToken("t"), hubspot.WithBaseURL("https://api.example.test"), hubspot.WithAPIVersion(tt.version))
+		if err != nil {
+			t.Fatal(err)
+		}
+		gock.InterceptClient(c.HTTPClient())
+		gock.New("https://api.example.test").Post(tt.path).Reply(204)
+		rep, err := c.Objects("contacts").BatchArchive(context.Background(), []string{"1"})
+		if err != nil || rep.Succeeded != 1 {
+			t.Errorf("%s: %v (succeeded %d)", tt.version, err, rep.Succeeded)
+		}
+		if !gock.IsDone() {
+			t.Errorf("%s: no request to %s", tt.version, tt.path)
+		}
+		gock.Off()
+	}
+	for _, bad := range []string{"", "v4", "2026-13", "26-03"} {
+		if _, err := hubspot.New(hubspot.WithToken("t"), hubspot.WithAPIVersion(bad)); err == nil {
+			t.Errorf("WithAPIVersion(%q) accepted", bad)
+		}
+	}
+}
+
+// TestFakeServesDatedPaths: the fake answers the date-versioned paths too.
+func TestFakeServesDatedPaths(t *testing.T) {
+	srv := hubspottest.NewServer()
+	defer srv.Close()
+	c, err := hubspot.New(hubspot.WithBaseURL(srv.URL), hubspot.WithToken(hubspottest.DefaultToken), hubspot.WithAPIVersion("2026-03"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := c.Objects("contacts").BatchCreate(context.Background(), []hubspot.CreateInput{
+		{Properties: hubspot.Properties{"email": "ada@example.com"}},
+	})
+	if err != nil || rep.Succeeded != 1 || srv.Count("contacts") != 1 {
+		t.Fatalf("err %v, succeeded %d, stored %d", err, rep.Succeeded, srv.Count("contacts"))
+	}
+}
