@@ -58,7 +58,7 @@ func runAgiliron(ctx context.Context, progress func(batch.Progress)) result {
 		leads[i].LastName = "" // "Lead Last Name cannot be blank"
 	}
 	rep, _ := c.AddLeads(ctx, leads)
-	r := resultOf("agiliron", "Bulk-Leads POST + webhook", rep, func(err error) string {
+	r := resultOf("Bulk-Leads POST + webhook", rep, func(err error) string {
 		var ae *agiliron.Error
 		if errors.As(err, &ae) && ae.StatusCode != 0 {
 			return fmt.Sprint(ae.StatusCode)

@@ -56,7 +56,7 @@ func runHubSpot(ctx context.Context, progress func(batch.Progress)) result {
 	inputs[2024].Properties["email"] = "not-an-email" // HubSpot: VALIDATION_ERROR INVALID_EMAIL
 
 	rep, _ := c.Objects("contacts").BatchCreate(ctx, inputs)
-	r := resultOf("hubspot", "contacts batch/create", rep, func(err error) string {
+	r := resultOf("contacts batch/create", rep, func(err error) string {
 		var he *hubspot.Error
 		if errors.As(err, &he) && he.Category != "" {
 			return he.Category

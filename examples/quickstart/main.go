@@ -71,11 +71,11 @@ type failure struct {
 	code, message string
 }
 
-// resultOf turns a report into a result; code extracts the vendor's code
-// from a record's error.
-func resultOf[R any](vendor, what string, rep *batch.Report[R], code func(error) string) result {
+// resultOf turns a report into a result (the runner names the vendor);
+// code extracts the vendor's code from a record's error.
+func resultOf[R any](what string, rep *batch.Report[R], code func(error) string) result {
 	r := result{
-		vendor: vendor, what: what, total: rep.Total, succeeded: rep.Succeeded, failed: rep.Failed,
+		what: what, total: rep.Total, succeeded: rep.Succeeded, failed: rep.Failed,
 		notAttempted: rep.NotAttempted, requests: rep.Requests, retries: rep.Retries, elapsed: rep.Elapsed,
 	}
 	for _, o := range rep.Outcomes {

@@ -48,7 +48,7 @@ func runNoojee(ctx context.Context, progress func(batch.Progress)) result {
 		}
 	}
 	rep, _ := camp.InsertLeads(ctx, leads)
-	r := resultOf("noojee", "insertLeadsFast (bulk)", rep, func(err error) string {
+	r := resultOf("insertLeadsFast (bulk)", rep, func(err error) string {
 		var ne *noojee.Error
 		if errors.As(err, &ne) && ne.Code != noojee.CodeUnknown {
 			return strconv.Itoa(int(ne.Code)) + " " + ne.Code.Name()

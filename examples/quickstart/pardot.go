@@ -45,7 +45,7 @@ func runPardot(ctx context.Context, progress func(batch.Progress)) result {
 	prospects[17].Email = "not-an-email" // refused before any request
 
 	rep, _ := c.BatchUpsert(ctx, prospects)
-	r := resultOf("pardot", "prospect batchUpsert v3", rep, func(err error) string {
+	r := resultOf("prospect batchUpsert v3", rep, func(err error) string {
 		var pe *pardot.Error
 		if errors.As(err, &pe) && pe.Code != 0 {
 			return strconv.Itoa(pe.Code)

@@ -44,7 +44,7 @@ func runPropel(ctx context.Context, progress func(batch.Progress)) result {
 	customers[2500].MiddleName = "Z"
 
 	rep, _ := c.BulkCustomersBySourceID(ctx, customers)
-	r := resultOf("propel", "customers/bulk/sourceId", rep, func(err error) string {
+	r := resultOf("customers/bulk/sourceId", rep, func(err error) string {
 		var pe *propel.Error
 		if errors.As(err, &pe) && pe.Code != 0 {
 			return strconv.Itoa(int(pe.Code))
