@@ -14,30 +14,42 @@ import (
 // authenticator puts credentials on a request's headers.
 type authenticator interface {
 	// apply sets the auth headers and returns the credential used, to hand
-	// back to renew.
+	// back to forget.
 	apply(ctx context.Context, h http.Header) (used string, err error)
-	// renew is called when Pardot answered code 1 to a request made with
-	// used; it reports whether a fresh credential is worth one replay.
-	renew(used string) bool
+	// forget is called when Pardot refused used as an invalid session
+	// (Error.invalidSession): the next apply gets a fresh credential,
+	// unless another request already replaced used.
+	forget(used string)
 }
 
 // oauthAuth sends a Salesforce access token and the business unit id.
+// With WithOAuth the caller's TokenSource is asked on every request, so it
+// owns the caching; with WithOAuthTokenFunc the token is kept here, for
+// all workers, until it expires or Pardot refuses it.
 type oauthAuth struct {
-	ts           oauth2.TokenSource
+	ts           oauth2.TokenSource // WithOAuth
+	fetch        TokenFunc          // WithOAuthTokenFunc
 	businessUnit string
+
+	mu     sync.Mutex
+	cached *oauth2.Token // fetch's last token
 }
 
-func (a *oauthAuth) apply(_ context.Context, h http.Header) (string, error) {
-	tok, err := a.ts.Token()
+func (a *oauthAuth) apply(ctx context.Context, h http.Header) (string, error) {
+	tok, err := a.token(ctx)
 	if err != nil {
 		// The token endpoint refusing the credentials (4xx) ends the run;
 		// anything else (network, 5xx) may pass on a later try.
 		var re *oauth2.RetrieveError
 		refused := errors.As(err, &re) && re.Response != nil && re.Response.StatusCode < 500
-		return "", &Error{Op: "oauth", Message: "getting an access token: " + httpx.RedactString(err.Error()),
+		e := &Error{Op: "oauth", Message: "getting an access token: " + httpx.RedactString(err.Error()),
 			fatal: refused, retryable: !refused}
+		if refused {
+			e.cause = ErrAuth
+		}
+		return "", e
 	}
-	if tok.AccessToken == "" {
+	if tok == nil || tok.AccessToken == "" {
 		return "", &Error{Op: "oauth", Message: "the token source returned an empty access token", fatal: true}
 	}
 	h.Set("Authorization", "Bearer "+tok.AccessToken)
@@ -45,9 +57,36 @@ func (a *oauthAuth) apply(_ context.Context, h http.Header) (string, error) {
 	return tok.AccessToken, nil
 }
 
-// renew: an OAuth token source refreshes expired tokens itself, so a code
-// 1 is final.
-func (a *oauthAuth) renew(string) bool { return false }
+// token returns the caller's TokenSource's token, or the cached token,
+// fetching a new one when there is none or it expired. One fetch serves
+// every worker waiting on it.
+func (a *oauthAuth) token(ctx context.Context) (*oauth2.Token, error) {
+	if a.fetch == nil {
+		return a.ts.Token()
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.cached.Valid() {
+		return a.cached, nil
+	}
+	tok, err := a.fetch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a.cached = tok
+	return tok, nil
+}
+
+// forget drops the cached token if it is still used. With WithOAuth there
+// is no cache here: the next apply asks the caller's TokenSource again,
+// which helps only if that source hands out a new token (see WithOAuth).
+func (a *oauthAuth) forget(used string) {
+	a.mu.Lock()
+	if a.cached != nil && a.cached.AccessToken == used {
+		a.cached = nil
+	}
+	a.mu.Unlock()
+}
 
 // legacyAuth logs in with email, password and user_key and caches the
 // api_key until Pardot calls it invalid.
@@ -74,15 +113,14 @@ func (a *legacyAuth) apply(ctx context.Context, h http.Header) (string, error) {
 	return a.apiKey, nil
 }
 
-// renew forgets used if it is still the cached key, so the next apply logs
+// forget drops used if it is still the cached key, so the next apply logs
 // in again; callers that saw the same expired key share one login.
-func (a *legacyAuth) renew(used string) bool {
+func (a *legacyAuth) forget(used string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.apiKey == used {
 		a.apiKey = ""
 	}
-	return true
 }
 
 // login is POST /api/login/version/3 with the credentials in the form body.

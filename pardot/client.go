@@ -17,8 +17,9 @@ type Client struct {
 	auth authenticator
 }
 
-// New builds a Client. Exactly one of WithOAuth, WithToken or
-// WithLegacyLogin is required.
+// New builds a Client. Exactly one credential option is required:
+// WithOAuthTokenFunc (recommended), WithOAuth, WithToken, or the
+// deprecated WithLegacyLogin.
 func New(opts ...Option) (*Client, error) {
 	cfg := config{
 		baseURL:    DefaultBaseURL,
@@ -38,9 +39,9 @@ func New(opts ...Option) (*Client, error) {
 	}
 	switch {
 	case cfg.authKinds == 0:
-		return nil, errors.New("pardot: no credentials: use WithOAuth, WithToken or WithLegacyLogin")
+		return nil, errors.New("pardot: no credentials: use WithOAuthTokenFunc, WithOAuth or WithToken")
 	case cfg.authKinds > 1:
-		return nil, errors.New("pardot: more than one credential option: use exactly one of WithOAuth, WithToken or WithLegacyLogin")
+		return nil, errors.New("pardot: more than one credential option: use exactly one of WithOAuthTokenFunc, WithOAuth, WithToken or WithLegacyLogin")
 	}
 	if cfg.engine.Logger == nil {
 		cfg.engine.Logger = slog.New(slog.DiscardHandler)
@@ -64,7 +65,7 @@ func New(opts ...Option) (*Client, error) {
 	if cfg.legacy != nil {
 		c.auth = &legacyAuth{c: c, creds: *cfg.legacy}
 	} else {
-		c.auth = &oauthAuth{ts: cfg.tokenSource, businessUnit: cfg.businessUnit}
+		c.auth = &oauthAuth{ts: cfg.tokenSource, fetch: cfg.tokenFunc, businessUnit: cfg.businessUnit}
 	}
 	return c, nil
 }

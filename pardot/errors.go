@@ -41,14 +41,15 @@ const (
 	CodeInvalidAuthMechanism   = 126   // invalid authentication mechanism
 	CodeAccountLocked          = 131   // account locked after failed logins
 	CodeProspectArchived       = 132   // the prospect is archived
+	CodeInvalidAccessToken     = 184   // Salesforce access token invalid, unknown, malformed or expired
 	CodeParameterError         = 10000 // a parameter-level error (see Error.Param)
 )
 
 // Sentinels for the classes a caller branches on; *Error matches them with
 // errors.Is.
 var (
-	// ErrAuth: credentials were refused or expired (codes 1, 15, 126, 131,
-	// 46, 49, 53, 76).
+	// ErrAuth: credentials were refused or expired (codes 1, 184, 15, 126,
+	// 131, 46, 49, 53, 76).
 	ErrAuth = errors.New("pardot: authentication or authorization failed")
 	// ErrConfig: the request does not fit the account: wrong API version
 	// (88, 89) or batch shape (90, 91), more prospects than the server
@@ -99,11 +100,12 @@ type Error struct {
 	retryable  bool          // set for transient failures that carry no code
 	fatal      bool          // stop the run: every further request would fail alike
 	retryAfter time.Duration // from a Retry-After header
-	cause      error         // ErrMalformedResponse, ErrUnmatchedKey, httpx.ErrOutcomeUnknown
+	cause      error         // ErrMalformedResponse, ErrUnmatchedKey, httpx.ErrOutcomeUnknown, ErrAuth (token endpoint refusal)
 }
 
 // Unwrap returns the underlying cause, if any (ErrMalformedResponse,
-// ErrUnmatchedKey, httpx.ErrOutcomeUnknown).
+// ErrUnmatchedKey, httpx.ErrOutcomeUnknown, or ErrAuth when Salesforce's
+// token endpoint refused the credentials).
 func (e *Error) Unwrap() error { return e.cause }
 
 // Error implements error.
@@ -166,7 +168,7 @@ func (e *Error) RetryAfter() time.Duration { return e.retryAfter }
 // StopRun reports errors after which every further request would fail the
 // same way, so the rest of the run is not attempted: the daily limit (122),
 // the wrong API version or batch shape (88-91), and authentication that
-// failed even after a fresh login (1, 15, 126, 131, 76, 53).
+// failed even after a fresh login or token (1, 184, 15, 126, 131, 76, 53).
 func (e *Error) StopRun() bool {
 	if e.fatal {
 		return true
@@ -177,6 +179,15 @@ func (e *Error) StopRun() bool {
 		return true
 	}
 	return false
+}
+
+// invalidSession reports the codes by which Pardot says the credential a
+// request carried is not, or no longer, good: 1 (an api_key that expired,
+// or any credential it does not know) and 184 (a Salesforce access token
+// that is invalid, unknown, malformed or whose session ended). A fresh
+// credential may pass, so each earns one renewal and one replay.
+func (e *Error) invalidSession() bool {
+	return e.Code == CodeInvalidAPIKey || e.Code == CodeInvalidAccessToken
 }
 
 // refusedBeforeWrite reports a global failure that Pardot gives for a
@@ -201,7 +212,7 @@ func (e *Error) Is(target error) bool {
 	switch target {
 	case ErrAuth:
 		switch e.Code {
-		case CodeInvalidAPIKey, CodeLoginFailed, CodeInvalidAuthMechanism, CodeAccountLocked,
+		case CodeInvalidAPIKey, CodeInvalidAccessToken, CodeLoginFailed, CodeInvalidAuthMechanism, CodeAccountLocked,
 			CodeInsufficientPermission, CodeAccessDenied, CodeIPNotActivated, CodeAPIDisabled:
 			return true
 		}
@@ -232,6 +243,7 @@ func (e *Error) Is(target error) bool {
 // code, to their codes.
 var codeMessages = map[string]int{
 	"invalid api key or user key":                         CodeInvalidAPIKey,
+	"access_token is invalid, unknown, or malformed":      CodeInvalidAccessToken,
 	"invalid prospect id":                                 CodeInvalidProspectID,
 	"invalid prospect email address":                      CodeInvalidEmail,
 	"prospect with that email already exists":             CodeEmailExists,

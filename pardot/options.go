@@ -1,6 +1,7 @@
 package pardot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -40,6 +41,7 @@ type config struct {
 	reqFormat    Format
 	respFormat   Format
 	tokenSource  oauth2.TokenSource
+	tokenFunc    TokenFunc
 	businessUnit string
 	legacy       *legacyCreds
 	authKinds    int
@@ -177,10 +179,48 @@ func WithResponseFormat(f Format) Option {
 	}
 }
 
-// WithOAuth authenticates with Salesforce OAuth: each request carries
-// "Authorization: Bearer <token>" from ts and the
-// "Pardot-Business-Unit-Id" header (the business unit's id: "0Uv" then
-// letters and digits, 15 or 18 characters in all).
+// TokenFunc gets a new Salesforce access token each time it is called,
+// for example a clientcredentials.Config's Token method, or a closure
+// around oauth2.Config.PasswordCredentialsToken or a refresh-token
+// exchange. See WithOAuthTokenFunc.
+type TokenFunc func(ctx context.Context) (*oauth2.Token, error)
+
+// WithOAuthTokenFunc authenticates with Salesforce OAuth, the way
+// Salesforce documents for Account Engagement: each request carries
+// "Authorization: Bearer <token>" and the "Pardot-Business-Unit-Id"
+// header (the business unit's id: "0Uv" then letters and digits, 15 or 18
+// characters in all). The client keeps the token fetch returns, shared by
+// every worker, until Pardot refuses it as an ended session (code 184, or
+// 1) or its Expiry passes; it then calls fetch once for a new token and
+// replays the refused request once. Salesforce's token answer carries no
+// expires_in, so a session that ends mid-run is noticed only through that
+// refusal. If fetch gives back the refused token, or is refused itself
+// (a 4xx from the token endpoint), the run stops with the rest not
+// attempted; a token endpoint that is down is tried again later.
+func WithOAuthTokenFunc(fetch TokenFunc, businessUnitID string) Option {
+	return func(c *config) error {
+		if fetch == nil {
+			return errors.New("pardot: WithOAuthTokenFunc: nil TokenFunc")
+		}
+		if err := checkBusinessUnit(businessUnitID); err != nil {
+			return err
+		}
+		c.tokenFunc, c.businessUnit = fetch, businessUnitID
+		c.authKinds++
+		return nil
+	}
+}
+
+// WithOAuth authenticates with Salesforce OAuth through a TokenSource
+// asked on every request; see WithOAuthTokenFunc for the headers. When
+// Pardot refuses the token as an ended session (code 184, or 1), ts is
+// asked once more and the request replayed once with the new token. Most
+// TokenSources cache: oauth2.ReuseTokenSource (what oauth2.Config and
+// clientcredentials.Config hand out) keeps a token without expiry for
+// ever, and Salesforce's tokens have none, so such a source gives back
+// the refused token and the run stops with the rest not attempted. To
+// recover from an ended session, give WithOAuthTokenFunc a function that
+// gets a new token.
 func WithOAuth(ts oauth2.TokenSource, businessUnitID string) Option {
 	return func(c *config) error {
 		if ts == nil {
@@ -195,7 +235,8 @@ func WithOAuth(ts oauth2.TokenSource, businessUnitID string) Option {
 	}
 }
 
-// WithToken authenticates with a fixed Salesforce access token; see WithOAuth.
+// WithToken authenticates with a fixed Salesforce access token; see
+// WithOAuthTokenFunc. A session that ends stops the run (code 184).
 func WithToken(accessToken, businessUnitID string) Option {
 	return func(c *config) error {
 		if accessToken == "" {
@@ -210,6 +251,12 @@ func WithToken(accessToken, businessUnitID string) Option {
 // api_key (valid about an hour) sent as "Authorization: Pardot
 // api_key=…, user_key=…". An expired key (code 1) triggers one fresh login
 // and one replay of the request.
+//
+// Deprecated: Salesforce retired Pardot's own user authentication on
+// 2021-02-15 (help article 000381447): users sign in through Salesforce
+// single sign-on, and the API takes Salesforce OAuth. Use
+// WithOAuthTokenFunc; this option remains for accounts that still have a
+// Pardot-only API user.
 func WithLegacyLogin(email, password, userKey string) Option {
 	return func(c *config) error {
 		if email == "" || password == "" || userKey == "" {

@@ -18,11 +18,21 @@ func (c *Client) send(ctx context.Context, o operation, chunk []Prospect) ([]bat
 	body := encodeForm(c.cfg.respFormat.String(), doc)
 	endpoint := c.cfg.baseURL + "/api/prospect/version/" + strconv.Itoa(c.cfg.version) + "/do/" + o.path()
 	idempotent := o != opCreate
-	for attempt := 0; ; attempt++ {
+	var (
+		refused     *Error // the invalid-session answer that earned a replay
+		refusedCred string // the credential it refused
+	)
+	for {
 		h := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
 		used, err := c.auth.apply(ctx, h)
 		if err != nil {
 			return nil, err
+		}
+		if refused != nil {
+			if used == refusedCred {
+				return nil, noFreshCredential(refused)
+			}
+			batch.AddTransportRetries(ctx, 1) // the replay is a request the engine did not make
 		}
 		resp, err := c.http.Do(ctx, &httpx.Request{
 			Method: http.MethodPost, URL: endpoint, Header: h, Body: body, Idempotent: idempotent,
@@ -33,9 +43,12 @@ func (c *Client) send(ctx context.Context, o operation, chunk []Prospect) ([]bat
 		r, derr := decodeResponse(resp.Body)
 		if derr == nil && r.Failed {
 			e := globalError(o, resp.StatusCode, r.Errs)
-			if e.Code == CodeInvalidAPIKey {
-				if attempt == 0 && c.auth.renew(used) {
-					c.cfg.engine.Logger.Debug("pardot: api key expired, logging in again", "op", o.path())
+			if e.invalidSession() {
+				if refused == nil {
+					c.cfg.engine.Logger.Debug("pardot: session refused, renewing the credential and replaying once",
+						"op", o.path(), "code", e.Code)
+					c.auth.forget(used)
+					refused, refusedCred = e, used
 					continue
 				}
 				e.fatal = true
@@ -49,6 +62,19 @@ func (c *Client) send(ctx context.Context, o operation, chunk []Prospect) ([]bat
 		}
 		return matchResults(c.cfg.version, o, chunk, r.Items, resp.StatusCode)
 	}
+}
+
+// noFreshCredential is the refusal e, final: renewing the credential gave
+// back the one Pardot had refused, so every further request would fail
+// alike and the run stops.
+func noFreshCredential(e *Error) *Error {
+	final := *e
+	final.fatal = true
+	final.Message += "; renewing the credential gave back the same one"
+	if final.Code == CodeInvalidAccessToken {
+		final.Message += " (a TokenSource that caches, as oauth2.ReuseTokenSource does, never renews a Salesforce token: use WithOAuthTokenFunc)"
+	}
+	return &final
 }
 
 // encodeForm builds the form body "format=…&prospects=…".

@@ -35,6 +35,7 @@ var messages = map[int]string{
 	122:   "Daily API rate limit met",
 	126:   "Invalid authentication mechanism",
 	132:   "This prospect is archived",
+	184:   "access_token is invalid, unknown, or malformed: Inactive token",
 	10000: "Invalid parameter value",
 }
 
@@ -226,8 +227,11 @@ func (s *Server) checkAuth(r *http.Request) int {
 	auth := r.Header.Get("Authorization")
 	switch {
 	case strings.HasPrefix(auth, "Bearer "):
-		if strings.TrimPrefix(auth, "Bearer ") != AccessToken {
-			return 1
+		s.mu.Lock()
+		live := s.tokens[strings.TrimPrefix(auth, "Bearer ")]
+		s.mu.Unlock()
+		if !live {
+			return 184
 		}
 		if r.Header.Get("Pardot-Business-Unit-Id") != BusinessUnitID {
 			return 126

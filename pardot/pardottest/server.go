@@ -7,12 +7,19 @@
 //	c, _ := pardot.New(pardot.WithBaseURL(srv.URL),
 //		pardot.WithLegacyLogin(pardottest.Email, pardottest.Password, pardottest.UserKey))
 //
+// It also serves Salesforce's token endpoint for the client credentials
+// flow (POST /services/oauth2/token, TokenURL), answering as Salesforce
+// does with no expires_in, so a client built with
+// pardot.WithOAuthTokenFunc(cfg.Token, pardottest.BusinessUnitID) runs
+// against it as against the real pair.
+//
 // It checks auth and request shape as strictly as the real API (POST, a
 // form body with prospects and format, credentials only in the
 // Authorization header, the version's batch shape), stores prospects by
 // id, email and fid so a test can read them back, enforces the limits (50
 // prospects: code 70; 5 requests in flight: code 66; a daily call budget:
-// code 122; the account's API version: 88/89; expiring api keys: code 1)
+// code 122; the account's API version: 88/89; expiring api keys: code 1;
+// an access token whose session ended, or one it never issued: code 184)
 // and injects faults queued with FailNext, FailProspect or RejectBatchWith.
 // It is safe for concurrent use.
 package pardottest
@@ -36,9 +43,14 @@ const (
 	Email    = "api.user@example.com"
 	Password = "fake-password-1"
 	UserKey  = "0123456789abcdef0123456789abcdef"
-	// AccessToken and BusinessUnitID are the Salesforce OAuth credentials.
+	// AccessToken and BusinessUnitID are the Salesforce OAuth credentials:
+	// AccessToken is valid until ExpireSessions.
 	AccessToken    = "00Dfake!access.token"
 	BusinessUnitID = "0Uv000000000001AAA"
+	// ClientID and ClientSecret are the connected app's credentials the
+	// token endpoint takes.
+	ClientID     = "3MVGfake.connected.app"
+	ClientSecret = "fake-client-secret-0123456789"
 )
 
 // Prospect is a stored prospect.
@@ -64,6 +76,8 @@ type Stats struct {
 	Requests, BatchProspects int
 	// Logins counts successful legacy logins.
 	Logins int
+	// TokensIssued counts access tokens the token endpoint handed out.
+	TokensIssued int
 	// Rejected counts requests refused for concurrency (code 66).
 	Rejected int
 	// MaxInFlight is the most batch requests seen at once.
@@ -87,6 +101,7 @@ type Server struct {
 	keyTTL     time.Duration
 	apiKey     string
 	keyExpiry  time.Time
+	tokens     map[string]bool // access tokens whose session is live
 	faults     []Fault
 	recFaults  map[string]*recordFault
 	rejects    map[string]int
@@ -115,10 +130,12 @@ func NewServer() *Server {
 		byEmail:    map[string][]int64{},
 		byFID:      map[string]int64{},
 		nextID:     1000,
+		tokens:     map[string]bool{AccessToken: true},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/login/version/{v}", s.handleLogin)
 	mux.HandleFunc("/api/prospect/version/{v}/do/{op}", s.handleBatch)
+	mux.HandleFunc("/services/oauth2/token", s.handleToken)
 	s.Server = httptest.NewServer(mux)
 	return s
 }
@@ -161,6 +178,19 @@ func (s *Server) ExpireAPIKeys() {
 	s.apiKey = ""
 	s.mu.Unlock()
 }
+
+// ExpireSessions ends the session of every access token issued so far,
+// AccessToken included, as Salesforce's session timeout or a revocation
+// does: a batch request carrying one gets code 184. Tokens issued later
+// are valid.
+func (s *Server) ExpireSessions() {
+	s.mu.Lock()
+	clear(s.tokens)
+	s.mu.Unlock()
+}
+
+// TokenURL is the token endpoint's URL, for clientcredentials.Config.
+func (s *Server) TokenURL() string { return s.URL + "/services/oauth2/token" }
 
 // FailNext queues fault f for each of the next n batch requests.
 func (s *Server) FailNext(n int, f Fault) {

@@ -63,7 +63,7 @@ func TestRequestShapeIsChecked(t *testing.T) {
 		want                  string
 	}{
 		{"no auth", "/api/prospect/version/4/do/batchCreate", `{"prospects":[{"email":"a@example.com"}]}`, nil, `"err_code":126`},
-		{"bad token", "/api/prospect/version/4/do/batchCreate", `{"prospects":[{"email":"a@example.com"}]}`, http.Header{"Authorization": {"Bearer nope"}, "Pardot-Business-Unit-Id": {BusinessUnitID}}, `"err_code":1}`},
+		{"bad token", "/api/prospect/version/4/do/batchCreate", `{"prospects":[{"email":"a@example.com"}]}`, http.Header{"Authorization": {"Bearer nope"}, "Pardot-Business-Unit-Id": {BusinessUnitID}}, `"err_code":184},"err":"access_token is invalid, unknown, or malformed: Inactive token"`},
 		{"credentials in URL", "/api/prospect/version/4/do/batchCreate?api_key=x&user_key=y", `{"prospects":[{"email":"a@example.com"}]}`, bearer(), `"err_code":126`},
 		{"v3 given an array", "/api/prospect/version/3/do/batchCreate", `{"prospects":[{"email":"a@example.com"}]}`, bearer(), `"err_code":91`},
 		{"v4 given a keyed map", "/api/prospect/version/4/do/batchCreate", `{"prospects":{"a@example.com":{}}}`, bearer(), `"err_code":90`},
