@@ -97,7 +97,13 @@ type legacyAuth struct {
 	mu     sync.Mutex
 	apiKey string
 	logins int
+	warned bool // the deprecation warning was logged
 }
+
+// retiredLoginHint follows a refused legacy login: the usual reason today
+// is that the user signs in through Salesforce.
+const retiredLoginHint = "; Pardot's own login was retired on 2021-02-15 for every user who signs in through Salesforce " +
+	"(Salesforce help article 000381447): authenticate with Salesforce OAuth (WithOAuthTokenFunc)"
 
 func (a *legacyAuth) apply(ctx context.Context, h http.Header) (string, error) {
 	a.mu.Lock()
@@ -126,6 +132,10 @@ func (a *legacyAuth) forget(used string) {
 // login is POST /api/login/version/3 with the credentials in the form body.
 // A refusal stops the run: retrying a bad password locks the account.
 func (a *legacyAuth) login(ctx context.Context) (string, error) {
+	if !a.warned {
+		a.warned = true
+		a.c.cfg.engine.Logger.Warn("pardot: WithLegacyLogin is deprecated: Pardot's own login was retired on 2021-02-15; use Salesforce OAuth (WithOAuthTokenFunc)")
+	}
 	form := url.Values{
 		"email":    {a.creds.email},
 		"password": {a.creds.password},
@@ -148,6 +158,9 @@ func (a *legacyAuth) login(ctx context.Context) (string, error) {
 	case derr == nil && r.Failed:
 		e := r.Errs[0]
 		e.Op, e.HTTPStatus, e.fatal = "login", resp.StatusCode, true
+		if e.Code == CodeLoginFailed || e.Code == CodeInvalidAuthMechanism {
+			e.Message += retiredLoginHint
+		}
 		return "", e
 	case derr != nil && resp.StatusCode >= 500:
 		return "", &Error{Op: "login", HTTPStatus: resp.StatusCode, Message: "server error", retryable: true}

@@ -156,3 +156,42 @@ func TestSessionRefusedAfterRenewalStopsRun(t *testing.T) {
 			st.Requests, st.TokensIssued, rep.Requests, rep.Retries)
 	}
 }
+
+// TestRetiredLegacyLogin: Pardot's own login was retired on 2021-02-15.
+// A client that still uses it warns once in the log, and a refused login
+// (the usual reason now: the user must sign in through Salesforce) stops
+// the run, nothing sent, with an error that points to Salesforce OAuth.
+func TestRetiredLegacyLogin(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		setup  func(*pardottest.Server)
+		option pardot.Option
+	}{
+		{"retired for the account", (*pardottest.Server).RetireLegacyLogin, legacy()},
+		{"refused credentials", func(*pardottest.Server) {}, pardot.WithLegacyLogin(pardottest.Email, "wrong", pardottest.UserKey)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := pardottest.NewServer()
+			defer srv.Close()
+			tc.setup(srv)
+			var logs bytes.Buffer
+			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+			c := newClient(t, srv, tc.option, pardot.WithLogger(logger), pardot.WithConcurrency(1))
+			rep, err := c.BatchCreate(context.Background(), people(120))
+			checkReport(t, rep, err, 120, 0, 0, 120)
+			var pe *pardot.Error
+			if !errors.As(err, &pe) || pe.Code != pardot.CodeLoginFailed || !errors.Is(err, pardot.ErrAuth) {
+				t.Fatalf("err %v: want code 15 matching ErrAuth", err)
+			}
+			if !strings.Contains(pe.Message, "retired on 2021-02-15") || !strings.Contains(pe.Message, "WithOAuthTokenFunc") {
+				t.Errorf("message %q does not point to Salesforce OAuth", pe.Message)
+			}
+			if n := strings.Count(logs.String(), "level=WARN msg=\"pardot: WithLegacyLogin is deprecated"); n != 1 {
+				t.Errorf("%d deprecation warnings, want 1:\n%s", n, logs.String())
+			}
+			if st := srv.Stats(); st.Requests != 0 {
+				t.Errorf("%d batch requests sent", st.Requests)
+			}
+		})
+	}
+}

@@ -91,7 +91,10 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		writeFail(w, jsonOut, 126)
 		return
 	}
-	if form.Get("email") != Email || form.Get("password") != Password || form.Get("user_key") != UserKey {
+	s.mu.Lock()
+	retired := s.retired
+	s.mu.Unlock()
+	if retired || form.Get("email") != Email || form.Get("password") != Password || form.Get("user_key") != UserKey {
 		writeFail(w, jsonOut, 15)
 		return
 	}

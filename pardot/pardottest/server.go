@@ -102,6 +102,7 @@ type Server struct {
 	apiKey     string
 	keyExpiry  time.Time
 	tokens     map[string]bool // access tokens whose session is live
+	retired    bool            // the legacy login refuses everyone (code 15)
 	faults     []Fault
 	recFaults  map[string]*recordFault
 	rejects    map[string]int
@@ -116,9 +117,10 @@ type recordFault struct {
 	code, times int
 }
 
-// NewServer starts a fake that accepts both API versions, both auth kinds,
-// at most 5 requests in flight and 50 prospects per batch, with api keys
-// valid for an hour. Close it when done.
+// NewServer starts a fake that accepts both API versions, both auth kinds
+// (Salesforce OAuth, and the legacy login of an account that still has
+// it: see RetireLegacyLogin), at most 5 requests in flight and 50
+// prospects per batch, with api keys valid for an hour. Close it when done.
 func NewServer() *Server {
 	s := &Server{
 		limit:      5,
@@ -186,6 +188,17 @@ func (s *Server) ExpireAPIKeys() {
 func (s *Server) ExpireSessions() {
 	s.mu.Lock()
 	clear(s.tokens)
+	s.mu.Unlock()
+}
+
+// RetireLegacyLogin makes POST /api/login refuse the legacy credentials
+// with code 15 ("Login failed"), as Pardot does for a user who must sign
+// in through Salesforce since Pardot's own login was retired on
+// 2021-02-15 (Salesforce help article 000381447). Api keys already handed
+// out stay valid until they expire.
+func (s *Server) RetireLegacyLogin() {
+	s.mu.Lock()
+	s.retired = true
 	s.mu.Unlock()
 }
 
