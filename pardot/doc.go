@@ -7,10 +7,71 @@
 //
 // A [Client] splits the input into requests of at most 50 prospects, sends
 // up to five at once (Pardot's concurrent-request limit), retries what
-// Pardot says may be retried (codes 62 and 66), logs in again once when a
-// legacy api_key expires (code 1), stops the run on the daily limit (code
-// 122) and reports every prospect as succeeded, failed (with a [*Error]) or
-// not attempted in a [batch.Report].
+// Pardot says may be retried (codes 62 and 66), gets a new Salesforce
+// token once when a session ends mid-run (code 184), stops the run on the
+// daily limit (code 122) and reports every prospect as succeeded, failed
+// (with a [*Error]) or not attempted in a [batch.Report].
+//
+// # Authentication
+//
+// The way in is Salesforce OAuth: a connected app with the pardot_api
+// scope, a user with Account Engagement access, and the business unit's id
+// ("0Uv…", from Setup, Business Unit Setup). Give [WithOAuthTokenFunc] a
+// function that gets a new token, such as a clientcredentials.Config's
+// Token method (TokenURL https://<MyDomain>.my.salesforce.com/services/oauth2/token):
+//
+//	app := clientcredentials.Config{ClientID: id, ClientSecret: secret, TokenURL: tokenURL}
+//	c, err := pardot.New(pardot.WithOAuthTokenFunc(app.Token, businessUnitID))
+//
+// Every request carries "Authorization: Bearer <token>" and
+// "Pardot-Business-Unit-Id: <id>". Salesforce's token answer has no
+// expires_in (the session lasts as the org's session policy says), so an
+// oauth2.Token built from it never expires and an oauth2.ReuseTokenSource
+// never asks for another. The client therefore keeps the token until
+// Pardot refuses it as an ended session: code 184 ("access_token is
+// invalid, unknown, or malformed: …"), or code 1. It then gets one new
+// token, shared by every worker, and replays each refused request once;
+// the replay counts in Report.Requests and Report.Retries, so the report
+// matches what the server saw. If no new token comes (the same token back,
+// or the token endpoint refusing the credentials), or the replay is
+// refused again, the run stops and the rest of the input is reported not
+// attempted. [WithOAuth] takes a TokenSource asked on every request; most
+// cache, so with one an ended session stops the run. [WithToken] takes a
+// fixed token.
+//
+// [WithLegacyLogin], Pardot's own login (POST /api/login/version/3 with
+// email, password and user key, answering an api_key valid an hour), is
+// deprecated: Salesforce retired it on 2021-02-15 for every user who signs
+// in through Salesforce (help article 000381447). It remains for accounts
+// that still have a Pardot-only API user; the client logs a warning once,
+// and a refused login (code 15 or 126) says to use Salesforce OAuth. An
+// expired api_key (code 1) earns one new login and one replay, as above.
+//
+// Where the documents disagree, this package chose:
+//
+//   - Code 184 is in none of Pardot's numbered error lists we could read
+//     (pardot/api-docs docs/kb/error-codes-messages.md stops at 177; the
+//     Salesforce-hosted "Error Codes and Messages" page prints messages
+//     without numbers). Its number and text come from the clients that
+//     handle it: pardot/ruby-pardot spec/pardot/http_spec.rb wires
+//     <err code="184">access_token is invalid, unknown, or malformed</err>
+//     to handle_expired_access_token; mneedham91/PyPardot4's README refreshes the
+//     token on 184 and retries once; and a Trailhead community answer
+//     (feed 0D54V00007ajE8HSAU) shows the JSON body
+//     {"@attributes":{"stat":"fail","version":1,"err_code":184},"err":"access_token is invalid, unknown, or malformed: Invalid scope"}.
+//     The client reads the code, or the message's prefix when the code is
+//     missing. Since the same 184 also means a connected app without the
+//     pardot_api scope, a second 184 after a new token is final.
+//   - Code 1 is documented for api keys only ("the API key has expired");
+//     it is treated as an ended session for OAuth too, with the same one
+//     renewal.
+//   - pardot/api-docs docs/kb/authentication.md still presents the legacy
+//     login beside OAuth as an equal choice for Pardot-only users; help
+//     article 000381447 (and SAP Open Connectors' Pardot setup page:
+//     "completely deprecated") retire it. This package follows the
+//     retirement: deprecated, kept, not shown first.
+//   - Salesforce's Authentication page says the business unit id is 18
+//     characters; the 15-character form of the same id is accepted too.
 //
 // # Wire shapes
 //
@@ -27,8 +88,8 @@
 // The document goes in the form-encoded POST body as "prospects", beside
 // "format" (the response format, json or xml). Credentials travel only in
 // headers: "Authorization: Bearer …" with "Pardot-Business-Unit-Id" for
-// Salesforce OAuth, or "Authorization: Pardot api_key=…, user_key=…" for a
-// legacy Pardot login.
+// Salesforce OAuth, or "Authorization: Pardot api_key=…, user_key=…" for
+// the deprecated legacy login.
 //
 // # Identifiers and duplicates
 //
@@ -67,12 +128,12 @@
 //
 // Codes 62 and 66 are retried with the retry policy's backoff, 85 once
 // more and 119-121 up to three sends in all (see [Error.MaxAttempts]); a
-// per-prospect code resends only that prospect. Code 1 with a
-// legacy login forgets the api_key, logs in once more (shared by all
-// workers) and replays the request once; a second code 1, a refused login
-// (15, 131), a refused OAuth header or a token endpoint refusing the
-// credentials (a 4xx oauth2.RetrieveError; other token failures are
-// retried) stops the run. So do the daily limit
+// per-prospect code resends only that prospect. An ended session (184, or
+// 1) gets one new credential, shared by all workers, and one replay (see
+// Authentication); the same credential back, a second refusal, a refused
+// login (15, 131), a refused OAuth header (126) or a token endpoint
+// refusing the credentials (a 4xx oauth2.RetrieveError, which matches
+// ErrAuth; other token failures are retried) stops the run. So do the daily limit
 // (122) and the errors that would hit every request alike: wrong API
 // version (88, 89) or batch shape (90, 91); the rest of the input is then
 // reported not attempted. A request refused as a whole before anything was

@@ -6,17 +6,24 @@ import (
 
 	"github.com/crmbatch/crmbatch/pardot"
 	"github.com/crmbatch/crmbatch/pardot/pardottest"
+	"golang.org/x/oauth2/clientcredentials"
 )
 
-// Example creates three prospects against the in-process fake with a legacy
-// Pardot login; one has an invalid email and is reported, not sent.
+// Example creates three prospects against the in-process fake, signed in
+// through its Salesforce connected app (client credentials flow); one has
+// an invalid email and is reported, not sent.
 func Example() {
 	srv := pardottest.NewServer()
 	defer srv.Close()
 
+	app := clientcredentials.Config{ // in production: your connected app, pardot_api scope,
+		ClientID:     pardottest.ClientID, // TokenURL https://<MyDomain>.my.salesforce.com/services/oauth2/token
+		ClientSecret: pardottest.ClientSecret,
+		TokenURL:     srv.TokenURL(),
+	}
 	c, err := pardot.New(
 		pardot.WithBaseURL(srv.URL),
-		pardot.WithLegacyLogin(pardottest.Email, pardottest.Password, pardottest.UserKey),
+		pardot.WithOAuthTokenFunc(app.Token, pardottest.BusinessUnitID),
 	)
 	if err != nil {
 		fmt.Println(err)

@@ -3,8 +3,16 @@
 //
 // Credentials come from the environment; set one kind:
 //
-//	PARDOT_ACCESS_TOKEN and PARDOT_BUSINESS_UNIT_ID   Salesforce OAuth
-//	PARDOT_EMAIL, PARDOT_PASSWORD and PARDOT_USER_KEY legacy Pardot login
+//	PARDOT_CLIENT_ID, PARDOT_CLIENT_SECRET, PARDOT_TOKEN_URL   Salesforce OAuth, client credentials
+//	  and PARDOT_BUSINESS_UNIT_ID                              flow of a connected app (recommended)
+//	PARDOT_ACCESS_TOKEN and PARDOT_BUSINESS_UNIT_ID            a Salesforce access token you got
+//	PARDOT_EMAIL, PARDOT_PASSWORD and PARDOT_USER_KEY          legacy Pardot login (deprecated:
+//	                                                           retired on 2021-02-15 for SSO users)
+//
+// PARDOT_TOKEN_URL is https://<MyDomain>.my.salesforce.com/services/oauth2/token;
+// the connected app needs the pardot_api scope and a run-as user with
+// Account Engagement access. With it a session that ends mid-run is renewed
+// (code 184: one new token, one replay).
 //
 // Optional: PARDOT_BASE_URL (default https://pi.pardot.com; use
 // https://pi.demo.pardot.com for sandboxes) and PARDOT_API_VERSION (3 or 4,
@@ -19,11 +27,13 @@ import (
 	"log"
 	"os"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/pardot"
 	"github.com/crmbatch/crmbatch/pardot/pardottest"
+	"golang.org/x/oauth2/clientcredentials"
 )
 
 func main() {
@@ -73,9 +83,17 @@ func options() ([]pardot.Option, func()) {
 		opts = append(opts, pardot.WithBaseURL(u))
 	}
 	switch {
+	case os.Getenv("PARDOT_CLIENT_ID") != "":
+		app := clientcredentials.Config{
+			ClientID:     os.Getenv("PARDOT_CLIENT_ID"),
+			ClientSecret: os.Getenv("PARDOT_CLIENT_SECRET"),
+			TokenURL:     os.Getenv("PARDOT_TOKEN_URL"),
+		}
+		return append(opts, pardot.WithOAuthTokenFunc(app.Token, os.Getenv("PARDOT_BUSINESS_UNIT_ID"))), func() {}
 	case os.Getenv("PARDOT_ACCESS_TOKEN") != "":
 		return append(opts, pardot.WithToken(os.Getenv("PARDOT_ACCESS_TOKEN"), os.Getenv("PARDOT_BUSINESS_UNIT_ID"))), func() {}
 	case os.Getenv("PARDOT_EMAIL") != "":
+		//lint:ignore SA1019 kept for accounts that still have a Pardot-only API user
 		return append(opts, pardot.WithLegacyLogin(os.Getenv("PARDOT_EMAIL"), os.Getenv("PARDOT_PASSWORD"), os.Getenv("PARDOT_USER_KEY"))), func() {}
 	}
 	fmt.Println("no PARDOT_* credentials set: running against the in-process fake (pardottest), with faults on")
@@ -86,9 +104,18 @@ func options() ([]pardot.Option, func()) {
 	// Any request carrying prospect 123 is refused whole (code 71): the
 	// client splits it until only that prospect fails.
 	srv.RejectBatchWith("crmbatch.example.123@example.com", pardot.CodeInvalidInput)
+	// The Salesforce session ends once 100 prospects are done: code 184,
+	// one new token from the connected app, one replay.
+	var expired atomic.Bool
+	app := clientcredentials.Config{ClientID: pardottest.ClientID, ClientSecret: pardottest.ClientSecret, TokenURL: srv.TokenURL()}
 	opts = append(opts,
 		pardot.WithBaseURL(srv.URL),
-		pardot.WithLegacyLogin(pardottest.Email, pardottest.Password, pardottest.UserKey),
+		pardot.WithOAuthTokenFunc(app.Token, pardottest.BusinessUnitID),
+		pardot.WithProgress(func(p batch.Progress) {
+			if p.Done >= 100 && expired.CompareAndSwap(false, true) {
+				srv.ExpireSessions()
+			}
+		}),
 		pardot.WithRetryPolicy(batch.RetryPolicy{MaxAttempts: 5, BaseDelay: 10 * time.Millisecond, MaxDelay: 100 * time.Millisecond}),
 		pardot.WithTransportRetries(3, 10*time.Millisecond, 100*time.Millisecond),
 	)

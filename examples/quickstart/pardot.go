@@ -5,17 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/pardot"
 	"github.com/crmbatch/crmbatch/pardot/pardottest"
+	"golang.org/x/oauth2/clientcredentials"
 )
 
-// runPardot upserts 3,000 prospects (API v3, legacy login) into a fake that
-// allows 3 requests in flight while the client sends 5 (code 66 beyond),
-// with one invalid email caught before sending and one prospect refused
-// by the server.
+// runPardot upserts 3,000 prospects (API v3, Salesforce OAuth through the
+// fake's connected app) into a fake that allows 3 requests in flight while
+// the client sends 5 (code 66 beyond) and ends the Salesforce session
+// mid-run (code 184: one new token, one replay), with one invalid email
+// caught before sending and one prospect refused by the server.
 func runPardot(ctx context.Context, progress func(batch.Progress)) result {
 	const n = 3000
 	srv := pardottest.NewServer()
@@ -24,12 +27,19 @@ func runPardot(ctx context.Context, progress func(batch.Progress)) result {
 	srv.FailNext(2, pardottest.HTTPStatus(503))      // two server errors, retried
 	srv.FailProspect("p01234@example.com", 4, 1<<30) // "invalid prospect email": fails that prospect
 
+	app := clientcredentials.Config{ClientID: pardottest.ClientID, ClientSecret: pardottest.ClientSecret, TokenURL: srv.TokenURL()}
+	var expired atomic.Bool
 	c, err := pardot.New(
 		pardot.WithBaseURL(srv.URL),
-		pardot.WithLegacyLogin(pardottest.Email, pardottest.Password, pardottest.UserKey),
+		pardot.WithOAuthTokenFunc(app.Token, pardottest.BusinessUnitID),
 		pardot.WithConcurrency(5),
 		pardot.WithKeep(batch.KeepFailures),
-		pardot.WithProgress(progress),
+		pardot.WithProgress(func(p batch.Progress) {
+			if p.Done >= n/2 && expired.CompareAndSwap(false, true) {
+				srv.ExpireSessions() // the Salesforce session ends mid-run
+			}
+			progress(p)
+		}),
 		pardot.WithRetryPolicy(batch.RetryPolicy{MaxAttempts: 20, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}),
 		pardot.WithTransportRetries(3, time.Millisecond, 10*time.Millisecond),
 	)

@@ -4,8 +4,10 @@
 //
 //	srv := pardottest.NewServer()
 //	defer srv.Close()
+//	app := clientcredentials.Config{ClientID: pardottest.ClientID,
+//		ClientSecret: pardottest.ClientSecret, TokenURL: srv.TokenURL()}
 //	c, _ := pardot.New(pardot.WithBaseURL(srv.URL),
-//		pardot.WithLegacyLogin(pardottest.Email, pardottest.Password, pardottest.UserKey))
+//		pardot.WithOAuthTokenFunc(app.Token, pardottest.BusinessUnitID))
 //
 // It also serves Salesforce's token endpoint for the client credentials
 // flow (POST /services/oauth2/token, TokenURL), answering as Salesforce
