@@ -198,17 +198,8 @@ type TokenFunc func(ctx context.Context) (*oauth2.Token, error)
 // (a 4xx from the token endpoint), the run stops with the rest not
 // attempted; a token endpoint that is down is tried again later.
 func WithOAuthTokenFunc(fetch TokenFunc, businessUnitID string) Option {
-	return func(c *config) error {
-		if fetch == nil {
-			return errors.New("pardot: WithOAuthTokenFunc: nil TokenFunc")
-		}
-		if err := checkBusinessUnit(businessUnitID); err != nil {
-			return err
-		}
-		c.tokenFunc, c.businessUnit = fetch, businessUnitID
-		c.authKinds++
-		return nil
-	}
+	return oauthOption(fetch == nil, "WithOAuthTokenFunc: nil TokenFunc", businessUnitID,
+		func(c *config) { c.tokenFunc = fetch })
 }
 
 // WithOAuth authenticates with Salesforce OAuth through a TokenSource
@@ -222,14 +213,22 @@ func WithOAuthTokenFunc(fetch TokenFunc, businessUnitID string) Option {
 // recover from an ended session, give WithOAuthTokenFunc a function that
 // gets a new token.
 func WithOAuth(ts oauth2.TokenSource, businessUnitID string) Option {
+	return oauthOption(ts == nil, "WithOAuth: nil TokenSource", businessUnitID,
+		func(c *config) { c.tokenSource = ts })
+}
+
+// oauthOption checks an OAuth option's arguments (missing: its token
+// argument is nil, reported as problem) and records it with set.
+func oauthOption(missing bool, problem, businessUnitID string, set func(*config)) Option {
 	return func(c *config) error {
-		if ts == nil {
-			return errors.New("pardot: WithOAuth: nil TokenSource")
+		if missing {
+			return errors.New("pardot: " + problem)
 		}
 		if err := checkBusinessUnit(businessUnitID); err != nil {
 			return err
 		}
-		c.tokenSource, c.businessUnit = ts, businessUnitID
+		set(c)
+		c.businessUnit = businessUnitID
 		c.authKinds++
 		return nil
 	}

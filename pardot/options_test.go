@@ -1,11 +1,13 @@
 package pardot_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/pardot"
+	"golang.org/x/oauth2"
 )
 
 func TestNewRejectsBadOptions(t *testing.T) {
@@ -21,6 +23,9 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		{"bad business unit", []pardot.Option{pardot.WithToken("t", "001000000000001AAA")}, "0Uv"},
 		{"empty token", []pardot.Option{pardot.WithToken("", "0Uv000000000001AAA")}, "empty access token"},
 		{"nil token source", []pardot.Option{pardot.WithOAuth(nil, "0Uv000000000001AAA")}, "nil TokenSource"},
+		{"nil token func", []pardot.Option{pardot.WithOAuthTokenFunc(nil, "0Uv000000000001AAA")}, "nil TokenFunc"},
+		{"token func, bad business unit", []pardot.Option{pardot.WithOAuthTokenFunc(func(context.Context) (*oauth2.Token, error) { return nil, nil }, "0Uv1")}, "0Uv"},
+		{"token func and token", []pardot.Option{tok, pardot.WithOAuthTokenFunc(func(context.Context) (*oauth2.Token, error) { return nil, nil }, "0Uv000000000001AAA")}, "more than one"},
 		{"version 5", []pardot.Option{tok, pardot.WithVersion(5)}, "3 or 4"},
 		{"batch 51", []pardot.Option{tok, pardot.WithBatchSize(51)}, "1 to 50"},
 		{"batch 0", []pardot.Option{tok, pardot.WithBatchSize(0)}, "1 to 50"},
