@@ -17,6 +17,7 @@ import (
 	"github.com/crmbatch/crmbatch/internal/httpx"
 	"github.com/crmbatch/crmbatch/pardot"
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/oauth2"
 	"gopkg.in/h2non/gock.v1"
 )
 
@@ -278,5 +279,59 @@ func TestUnmatchedKeyFailsWholeChunk(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestGoldenSessionRenewal pins the replay after Pardot's code 184, with
+// the bodies the sources show: Trailhead's JSON (feed 0D54V00007ajE8HSAU),
+// ruby-pardot's XML (spec/pardot/http_spec.rb), and a JSON body without
+// err_code, known by its message. The replay carries the new token, the
+// same business unit and a byte-identical form body.
+func TestGoldenSessionRenewal(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		format     pardot.Format
+	}{
+		{"trailhead JSON", `{"@attributes":{"stat":"fail","version":1,"err_code":184},"err":"access_token is invalid, unknown, or malformed: Inactive token"}`, pardot.JSON},
+		{"ruby-pardot XML", `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<rsp stat="fail" version="1.0">` + "\n" + `   <err code="184">access_token is invalid, unknown, or malformed</err>` + "\n</rsp>\n", pardot.XML},
+		{"message only", `{"@attributes":{"stat":"fail","version":1},"err":"access_token is invalid, unknown, or malformed: Invalid scope"}`, pardot.JSON},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer gock.Off()
+			tokens := []string{"first-token", "second-token"}
+			var calls int
+			c, err := pardot.New(pardot.WithResponseFormat(tc.format), pardot.WithOAuthTokenFunc(func(context.Context) (*oauth2.Token, error) {
+				calls++
+				return &oauth2.Token{AccessToken: tokens[calls-1], TokenType: "Bearer"}, nil
+			}, testBU))
+			if err != nil {
+				t.Fatal(err)
+			}
+			gock.InterceptClient(c.HTTPClient())
+			defer gock.RestoreClient(c.HTTPClient())
+			var refused, replayed captured
+			okBody := `{"@attributes":{"stat":"ok","version":1}}`
+			if tc.format == pardot.XML {
+				okBody = `<rsp stat="ok" version="1.0"></rsp>`
+			}
+			gock.New(pardot.DefaultBaseURL).Post("/api/prospect/version/3/do/batchUpsert").
+				MatchHeader("Authorization", "^Bearer first-token$").
+				AddMatcher(capture(&refused)).Reply(200).BodyString(tc.body)
+			gock.New(pardot.DefaultBaseURL).Post("/api/prospect/version/3/do/batchUpsert").
+				MatchHeader("Authorization", "^Bearer second-token$").
+				MatchHeader("Pardot-Business-Unit-Id", "^"+testBU+"$").
+				AddMatcher(capture(&replayed)).Reply(200).BodyString(okBody)
+			rep, err := c.BatchUpsert(context.Background(), []pardot.Prospect{{Email: "some@email.com", FirstName: "Ada"}})
+			if !gock.IsDone() {
+				t.Fatalf("requests not made as expected: %v", err)
+			}
+			checkReport(t, rep, err, 1, 1, 0, 0)
+			if calls != 2 || rep.Requests != 2 || rep.Retries != 1 {
+				t.Errorf("token calls %d, requests %d, retries %d; want 2, 2, 1", calls, rep.Requests, rep.Retries)
+			}
+			if d := cmp.Diff(refused.Form, replayed.Form); d != "" {
+				t.Errorf("replayed form differs (-refused +replayed):\n%s", d)
+			}
+		})
 	}
 }

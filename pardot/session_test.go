@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/pardot"
@@ -191,6 +192,40 @@ func TestRetiredLegacyLogin(t *testing.T) {
 			}
 			if st := srv.Stats(); st.Requests != 0 {
 				t.Errorf("%d batch requests sent", st.Requests)
+			}
+		})
+	}
+}
+
+// TestTokenFuncTokenKeptUntilExpiry: a token without Expiry (Salesforce's)
+// or with one ahead is fetched once for the whole run; one already past
+// its Expiry is fetched again for each request.
+func TestTokenFuncTokenKeptUntilExpiry(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		expiry time.Time
+		tokens int
+	}{
+		{"no expiry", time.Time{}, 1},
+		{"expiry ahead", time.Now().Add(time.Hour), 1},
+		{"expired", time.Now().Add(-time.Hour), 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := pardottest.NewServer()
+			defer srv.Close()
+			app := connectedApp(srv)
+			fetch := func(ctx context.Context) (*oauth2.Token, error) {
+				tok, err := app.Token(ctx)
+				if err == nil {
+					tok.Expiry = tc.expiry
+				}
+				return tok, err
+			}
+			c := newClient(t, srv, pardot.WithOAuthTokenFunc(fetch, pardottest.BusinessUnitID), pardot.WithConcurrency(1))
+			rep, err := c.BatchCreate(context.Background(), people(120))
+			checkReport(t, rep, err, 120, 120, 0, 0)
+			if st := srv.Stats(); st.TokensIssued != tc.tokens || st.Requests != 3 {
+				t.Errorf("tokens issued %d for %d requests, want %d for 3", st.TokensIssued, st.Requests, tc.tokens)
 			}
 		})
 	}
