@@ -25,7 +25,10 @@
 //
 // Every request carries "Authorization: Bearer <token>" and
 // "Pardot-Business-Unit-Id: <id>". Salesforce's token answer has no
-// expires_in (the session lasts as the org's session policy says), so an
+// expires_in (its fields are access_token, signature, token_format,
+// instance_url, id, token_type and issued_at, as in Salesforce's Connect
+// REST API quick start and NangoHQ/nango#327; the session lasts as the
+// org's session policy says), so an
 // oauth2.Token built from it never expires and an oauth2.ReuseTokenSource
 // never asks for another. The client therefore keeps the token until
 // Pardot refuses it as an ended session: code 184 ("access_token is
@@ -55,8 +58,9 @@
 //     without numbers). Its number and text come from the clients that
 //     handle it: pardot/ruby-pardot spec/pardot/http_spec.rb wires
 //     <err code="184">access_token is invalid, unknown, or malformed</err>
-//     to handle_expired_access_token; mneedham91/PyPardot4's README refreshes the
-//     token on 184 and retries once; and a Trailhead community answer
+//     to handle_expired_access_token; mneedham91/PyPardot4's README
+//     refreshes the token on 184 and retries once; and a Trailhead
+//     community answer
 //     (feed 0D54V00007ajE8HSAU) shows the JSON body
 //     {"@attributes":{"stat":"fail","version":1,"err_code":184},"err":"access_token is invalid, unknown, or malformed: Invalid scope"}.
 //     The client reads the code, or the message's prefix when the code is
