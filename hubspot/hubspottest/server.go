@@ -1,6 +1,7 @@
-// Package hubspottest is an in-memory fake of HubSpot's CRM v3 batch API
-// for tests: POST /crm/v3/objects/{objectType}/batch/{create|update|upsert|read|archive},
-// and the same under the date-versioned /crm/objects/{YYYY-MM}/….
+// Package hubspottest is an in-memory fake of HubSpot's CRM objects batch
+// API for tests: POST /crm/objects/{YYYY-MM}/{objectType}/batch/{create|update|upsert|read|archive}
+// (the date-versioned paths, 2026-09 being current), and the same under
+// the legacy /crm/v3/objects/….
 //
 // Like net/http/httptest, NewServer starts it on a loopback port:
 //
@@ -9,7 +10,10 @@
 //	c, _ := hubspot.New(hubspot.WithBaseURL(srv.URL), hubspot.WithToken(hubspottest.DefaultToken))
 //
 // It checks the bearer token and the request shape as strictly as HubSpot
-// (unknown fields, missing inputs, more inputs than the limit), keeps
+// (unknown fields, missing inputs, more inputs than the limit of 100, a
+// history read of more than MaxHistoryInputs ids), holds writes under
+// 2026-09 and later to the validation rules set with RequireWhen (as
+// HubSpot does from that version on, and not before), keeps
 // objects per type with their unique properties (email for contacts),
 // answers with HubSpot's status codes and bodies (201, 200, 204, 207 with
 // per-input errors, 400, 401, 404, 409, 429), counts requests in a rolling
@@ -109,6 +113,7 @@ type Server struct {
 	inputErr     func(Input) *InputError
 	allOrNothing bool
 	uniqueProps  map[string][]string
+	rules        map[string][]rule
 	types        map[string]*store
 	nextID       int64
 	seq          int64
