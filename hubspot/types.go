@@ -107,7 +107,10 @@ type UpdateInput struct {
 	// unique property. Required.
 	ID string `json:"id"`
 	// IDProperty names a unique property (such as "email" for contacts)
-	// whose value ID holds. Optional on update, required on upsert.
+	// whose value ID holds. Optional on update, required on upsert. An
+	// upsert of contacts by "email" is not partial: send every property
+	// the contact should hold, or use a custom unique property (see
+	// Objects.BatchUpsert).
 	IDProperty string `json:"idProperty,omitempty"`
 	// Properties are the values to set.
 	Properties Properties `json:"properties"`
@@ -124,7 +127,8 @@ type UpsertInput = UpdateInput
 type ReadOptions struct {
 	// Properties to return; empty returns HubSpot's default set.
 	Properties []string
-	// PropertiesWithHistory to return with their change history.
+	// PropertiesWithHistory to return with their change history. When set,
+	// a request carries at most MaxHistoryBatchSize (50) ids.
 	PropertiesWithHistory []string
 	// IDProperty, when set, says the ids are values of this unique property.
 	IDProperty string
