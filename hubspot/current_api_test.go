@@ -90,3 +90,32 @@ func TestWriteValidationRulesFrom2026_09(t *testing.T) {
 		t.Errorf("v3 ignores the portal's rules; got %v", err)
 	}
 }
+
+// The history asked for comes back on each object, newest first.
+func TestHistoryComesBack(t *testing.T) {
+	srv := newFake(t)
+	c := newClient(t, srv)
+	id := srv.Put("contacts", map[string]string{"email": "ada@example.com", "firstname": "Ada"})
+	if _, err := c.Objects("contacts").BatchUpdate(context.Background(), []UpdateInput{{ID: id, Properties: Properties{"firstname": "Augusta"}}}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := c.Objects("contacts").BatchRead(context.Background(), []string{id}, ReadOptions{
+		Properties: []string{"firstname"}, PropertiesWithHistory: []string{"firstname", "phone"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := rep.Outcomes[0].Result
+	var values []string
+	for _, ch := range o.PropertiesWithHistory["firstname"] {
+		if ch.Timestamp.IsZero() || ch.SourceType == "" {
+			t.Errorf("change without timestamp or source: %+v", ch)
+		}
+		values = append(values, ch.Value)
+	}
+	if fmt.Sprint(values) != "[Augusta Ada]" || o.Properties["firstname"] != "Augusta" {
+		t.Errorf("firstname %q, history %v; want Augusta, [Augusta Ada]", o.Properties["firstname"], values)
+	}
+	if _, ok := o.PropertiesWithHistory["phone"]; ok {
+		t.Error("a property without a value came back with a history")
+	}
+}

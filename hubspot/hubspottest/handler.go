@@ -49,9 +49,18 @@ type standardError struct {
 	Links    map[string]string   `json:"links"`
 }
 
+// historyJSON is HubSpot's ValueWithTimestamp. The fake marks every
+// value it stores with sourceType API.
+type historyJSON struct {
+	Value      string `json:"value"`
+	Timestamp  string `json:"timestamp"`
+	SourceType string `json:"sourceType"`
+}
+
 type objectJSON struct {
-	ID                 string            `json:"id"`
-	Properties         map[string]string `json:"properties"`
+	ID                    string                   `json:"id"`
+	Properties            map[string]string        `json:"properties"`
+	PropertiesWithHistory map[string][]historyJSON `json:"propertiesWithHistory,omitempty"`
 	CreatedAt          string            `json:"createdAt"`
 	UpdatedAt          string            `json:"updatedAt"`
 	Archived           bool              `json:"archived"`
@@ -115,6 +124,27 @@ func (o *Object) json(traceID string, isNew *bool, props []string) objectJSON {
 	}
 	return objectJSON{ID: o.ID, Properties: p, CreatedAt: stamp(o.CreatedAt), UpdatedAt: stamp(o.UpdatedAt),
 		Archived: o.Archived, New: isNew, ObjectWriteTraceID: traceID}
+}
+
+// historyJSON answers the history of each of props the object has a
+// value for, newest first; nil when props is empty.
+func (o *Object) historyJSON(props []string) map[string][]historyJSON {
+	if len(props) == 0 {
+		return nil
+	}
+	out := make(map[string][]historyJSON, len(props))
+	for _, k := range props {
+		h := o.History[k]
+		if len(h) == 0 {
+			continue
+		}
+		list := make([]historyJSON, len(h))
+		for i, c := range h {
+			list[len(h)-1-i] = historyJSON{Value: c.Value, Timestamp: stamp(c.At), SourceType: "API"}
+		}
+		out[k] = list
+	}
+	return out
 }
 
 // ---- the handler ----

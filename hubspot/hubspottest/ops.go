@@ -241,7 +241,9 @@ func (s *Server) read(objectType string, req readRequest, archived bool, request
 			continue
 		}
 		done[o.ID] = true
-		ans.Results = append(ans.Results, o.json("", nil, req.Properties))
+		r := o.json("", nil, req.Properties)
+		r.PropertiesWithHistory = o.historyJSON(req.PropertiesWithHistory)
+		ans.Results = append(ans.Results, r)
 	}
 	ans.CompletedAt = stamp(time.Now())
 	var failed []standardError

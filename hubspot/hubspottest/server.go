@@ -61,6 +61,15 @@ type Object struct {
 	// through the API (1 after a create; an object stored with Put starts
 	// at 0): a test can prove a record landed once.
 	Writes int
+	// History holds every value each property was given, oldest first;
+	// batch reads asking for propertiesWithHistory answer it newest first.
+	History map[string][]Change
+}
+
+// Change is one value a property was given.
+type Change struct {
+	Value string
+	At    time.Time
 }
 
 func (o *Object) clone() Object {
@@ -69,7 +78,20 @@ func (o *Object) clone() Object {
 	for k, v := range o.Properties {
 		c.Properties[k] = v
 	}
+	c.History = make(map[string][]Change, len(o.History))
+	for k, h := range o.History {
+		c.History[k] = append([]Change(nil), h...)
+	}
 	return c
+}
+
+// set gives property k the value v at now, keeping its history.
+func (o *Object) set(k, v string, now time.Time) {
+	o.Properties[k] = v
+	if o.History == nil {
+		o.History = map[string][]Change{}
+	}
+	o.History[k] = append(o.History[k], Change{Value: v, At: now})
 }
 
 // Stats counts what the fake saw.
@@ -324,12 +346,12 @@ func (s *Server) newObject(st *store, props map[string]string, now time.Time) *O
 	id := strconv.FormatInt(s.nextID, 10)
 	o := &Object{ID: id, Properties: make(map[string]string, len(props)+3), CreatedAt: now, UpdatedAt: now, Writes: 1}
 	for k, v := range props {
-		o.Properties[k] = v
+		o.set(k, v, now)
 	}
 	ts := strconv.FormatInt(now.UnixMilli(), 10)
-	o.Properties["hs_object_id"] = id
-	o.Properties["createdate"] = ts
-	o.Properties["lastmodifieddate"] = ts
+	o.set("hs_object_id", id, now)
+	o.set("createdate", ts, now)
+	o.set("lastmodifieddate", ts, now)
 	st.byID[id] = o
 	for p, m := range st.unique {
 		if v := props[p]; v != "" {
@@ -352,10 +374,10 @@ func (st *store) update(o *Object, props map[string]string, now time.Time) {
 		}
 	}
 	for k, v := range props {
-		o.Properties[k] = v
+		o.set(k, v, now)
 	}
 	o.UpdatedAt = now
-	o.Properties["lastmodifieddate"] = strconv.FormatInt(now.UnixMilli(), 10)
+	o.set("lastmodifieddate", strconv.FormatInt(now.UnixMilli(), 10), now)
 	o.Writes++
 }
 
