@@ -61,11 +61,11 @@ type objectJSON struct {
 	ID                    string                   `json:"id"`
 	Properties            map[string]string        `json:"properties"`
 	PropertiesWithHistory map[string][]historyJSON `json:"propertiesWithHistory,omitempty"`
-	CreatedAt          string            `json:"createdAt"`
-	UpdatedAt          string            `json:"updatedAt"`
-	Archived           bool              `json:"archived"`
-	New                *bool             `json:"new,omitempty"`
-	ObjectWriteTraceID string            `json:"objectWriteTraceId,omitempty"`
+	CreatedAt             string                   `json:"createdAt"`
+	UpdatedAt             string                   `json:"updatedAt"`
+	Archived              bool                     `json:"archived"`
+	New                   *bool                    `json:"new,omitempty"`
+	ObjectWriteTraceID    string                   `json:"objectWriteTraceId,omitempty"`
 }
 
 type batchAnswer struct {
