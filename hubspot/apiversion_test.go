@@ -9,13 +9,21 @@ import (
 	"gopkg.in/h2non/gock.v1"
 )
 
+// The default is HubSpot's current GA date version, 2026-09; "v3" (legacy)
+// and other date versions stay selectable.
 func TestAPIVersionChoosesThePath(t *testing.T) {
 	defer gock.Off()
 	for _, tt := range []struct{ version, path string }{
+		{"", "/crm/objects/2026-09/contacts/batch/archive"}, // no WithAPIVersion
+		{"2026-09", "/crm/objects/2026-09/contacts/batch/archive"},
 		{"v3", "/crm/v3/objects/contacts/batch/archive"},
 		{"2026-03", "/crm/objects/2026-03/contacts/batch/archive"},
 	} {
-		c, err := hubspot.New(hubspot.WithToken("t"), hubspot.WithBaseURL("https://api.example.test"), hubspot.WithAPIVersion(tt.version))
+		opts := []hubspot.Option{hubspot.WithToken("t"), hubspot.WithBaseURL("https://api.example.test")}
+		if tt.version != "" {
+			opts = append(opts, hubspot.WithAPIVersion(tt.version))
+		}
+		c, err := hubspot.New(opts...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -151,7 +151,7 @@ type plainLoop struct {
 }
 
 func newPlainLoop(srv *hubspottest.Server) *plainLoop {
-	return &plainLoop{hc: &http.Client{}, url: srv.URL + "/crm/v3/objects/partner_clients/batch/update"}
+	return &plainLoop{hc: &http.Client{}, url: srv.URL + "/crm/objects/2026-09/partner_clients/batch/update"}
 }
 
 // plainInput is the baseline's request input.

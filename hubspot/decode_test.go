@@ -135,3 +135,28 @@ func TestApplyHostileAnswers(t *testing.T) {
 		})
 	}
 }
+
+// A read answer's propertiesWithHistory (the shape HubSpot sends, as shown
+// in HubSpot/hubspot-api-nodejs#154) decodes, a non-string value included.
+func TestDecodePropertiesWithHistory(t *testing.T) {
+	body := `{"status":"COMPLETE","results":[{"id":"1","properties":{"is_verified":"true"},
+		"propertiesWithHistory":{"is_verified":[
+			{"value":"true","timestamp":"2022-11-07T21:54:03.930Z","sourceType":"CRM_UI","sourceId":"userId:28604240","updatedByUserId":28604240},
+			{"value":false,"timestamp":"2022-02-22T08:16:52.981Z","sourceType":"API","sourceLabel":"crmbatch"}]},
+		"createdAt":"2022-02-22T08:16:52.981Z","updatedAt":"2022-11-07T21:54:03.954Z","archived":false}],
+		"startedAt":"2022-11-07T21:54:04Z","completedAt":"2022-11-07T21:54:04Z"}`
+	got, err := decodeBatchResponse([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]PropertyChange{"is_verified": {
+		{Value: "true", Timestamp: mustTime(t, "2022-11-07T21:54:03.930Z"), SourceType: "CRM_UI", SourceID: "userId:28604240", UpdatedByUserID: 28604240},
+		{Value: "false", Timestamp: mustTime(t, "2022-02-22T08:16:52.981Z"), SourceType: "API", SourceLabel: "crmbatch"},
+	}}
+	if diff := cmp.Diff(want, got.Results[0].PropertiesWithHistory); diff != "" {
+		t.Errorf("history (-want +got):\n%s", diff)
+	}
+	if _, err := decodeBatchResponse([]byte(`{"status":"COMPLETE","results":[{"id":"1","propertiesWithHistory":{"a":[{"value":{}}]}}]}`)); err == nil {
+		t.Error("an object as a history value decoded")
+	}
+}

@@ -1,7 +1,7 @@
-// Package hubspot moves CRM objects in bulk through HubSpot's CRM v3 batch
-// API: POST /crm/v3/objects/{objectType}/batch/{create|update|upsert|read|archive}
-// (or the date-versioned /crm/objects/{YYYY-MM}/… chosen with
-// [WithAPIVersion]).
+// Package hubspot moves CRM objects in bulk through HubSpot's CRM objects
+// batch API: POST /crm/objects/2026-09/{objectType}/batch/{create|update|upsert|read|archive}
+// by default, or another date version, or the legacy
+// /crm/v3/objects/{objectType}/batch/…, chosen with [WithAPIVersion].
 //
 // A [Client] is built once with [New] and a private-app token ([WithToken])
 // or an OAuth token source ([WithTokenSource]). [Client.Objects] returns a
@@ -51,6 +51,61 @@
 // the *batch.Report, whose type is shared by every vendor package. Read
 // Client.RateLimit after a call to see what is left of the burst and daily
 // quotas.
+//
+// # API version 2026-09
+//
+// The client speaks the date version 2026-09 ([DefaultAPIVersion]) unless
+// told otherwise: HubSpot files the /crm/v3 pages under "legacy", and
+// 2026-09 is its current generally available version. For a caller the
+// bodies, answers and errors are those of v3; what changes is that "starting
+// with the GA release of API version /2026-09/ on September 8, 2026,
+// HubSpot will enforce admin-configured validation rules on all CRM API
+// write paths". A create, update or upsert that breaks one of the portal's
+// conditional required properties, leaves out a field the Create Record
+// form requires, or (with a user-level OAuth token) sets associations the
+// user may not edit is refused with a VALIDATION_ERROR where v3 wrote it:
+// such records fail with [ErrValidation] and HubSpot's message, are not
+// retried, and the other records of their request still go in (matched by
+// trace id in a 207, or found by halving a request refused whole). Read the
+// portal's rules with HubSpot's property validations API before a large
+// load. [WithAPIVersion]("v3") or ("2026-03") keeps the old behaviour while
+// an integration is brought in line; the fake (hubspottest) enforces rules
+// set with RequireWhen from 2026-09 on, and not under older versions.
+//
+// # Limits and choices where HubSpot's documents differ
+//
+//   - Inputs per request: at most 100 ([MaxBatchSize]; [WithBatchSize]
+//     refuses more). HubSpot's Using Object APIs guide: "Object API batch
+//     endpoints are limited to 100 inputs per request". An older contacts
+//     page said batches of 10, and the legacy v1 contacts batch took up to
+//     1,000; neither applies to these endpoints, so the current guide rules.
+//   - Batch reads with ReadOptions.PropertiesWithHistory: at most 50 ids
+//     per request ([MaxHistoryBatchSize]), whatever the batch size. No
+//     reference page states it; HubSpot's answer to more does: a
+//     VALIDATION_ERROR, "The maximum number of inputs supported in a batch
+//     request for property histories is 50" (quoted in
+//     PipedreamHQ/pipedream#8462, whose HubSpot sources, like other public
+//     clients, read histories in chunks of 50). The guide's "up to 100
+//     record IDs" is the limit for reads without histories.
+//   - Upserting contacts by email: HubSpot's Contacts and Objects guides
+//     warn "Partial upserts are not supported when using email as the
+//     idProperty for contacts. To complete a partial upsert, use a custom
+//     unique identifier property as the idProperty instead." They do not
+//     say what happens to a partial one; the batch update reference says
+//     only that "provided property values will be overwritten". This
+//     package sends what it is given and does not guess: with
+//     IDProperty "email", send every property the contact should hold, or
+//     key the upsert on a custom property created with hasUniqueValue (see
+//     [Objects.BatchUpsert]).
+//
+// Sources (read 2026-11): developers.hubspot.com/docs/api-reference/latest/crm/using-object-apis
+// (2026-09 pages: paths, Limits, upsert warning, write validation);
+// developers.hubspot.com/changelog/crm-api-write-validation-enforcement;
+// developers.hubspot.com/docs/api-reference/latest/overview (date
+// versioning, "for new integrations, always use the latest date version");
+// developers.hubspot.com/docs/api-reference/latest/crm/objects/contacts/guide
+// (upsert contacts); developers.hubspot.com/docs/api-reference/error-handling
+// (207 and objectWriteTraceId).
 //
 // The hubspottest package is an in-memory fake of these endpoints for tests.
 package hubspot

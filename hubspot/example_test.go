@@ -56,6 +56,8 @@ func ExampleObjects_BatchCreate() {
 }
 
 // Upsert by a unique property: Object.New says which records were created.
+// Contacts keyed on email do not support partial upserts: send every
+// property the contact should hold (or see the custom-property example).
 func ExampleObjects_BatchUpsert() {
 	srv := hubspottest.NewServer()
 	defer srv.Close()
@@ -72,4 +74,30 @@ func ExampleObjects_BatchUpsert() {
 	// Output:
 	// email=ada@example.com: succeeded, new=false
 	// email=grace@example.com: succeeded, new=true
+}
+
+// Upsert only what changed, keyed on a custom unique property. HubSpot
+// does not support partial upserts of contacts keyed on email; a property
+// created with hasUniqueValue (here crm_id, your system's id) takes them,
+// and the properties left out keep their values.
+func ExampleObjects_BatchUpsert_customUniqueProperty() {
+	srv := hubspottest.NewServer()
+	defer srv.Close()
+	srv.SetUniqueProperty("contacts", "crm_id") // in HubSpot: a contact property with hasUniqueValue
+	id := srv.Put("contacts", map[string]string{"crm_id": "C-1042", "email": "ada@example.com", "firstname": "Ada"})
+
+	c, _ := hubspot.New(hubspot.WithBaseURL(srv.URL), hubspot.WithToken(hubspottest.DefaultToken))
+	rep, _ := c.Objects("contacts").BatchUpsert(context.Background(), []hubspot.UpsertInput{
+		{IDProperty: "crm_id", ID: "C-1042", Properties: hubspot.Properties{"phone": "+61 3 8321 8199"}},
+		{IDProperty: "crm_id", ID: "C-2001", Properties: hubspot.Properties{"email": "grace@example.com", "firstname": "Grace"}},
+	})
+	for _, o := range rep.Outcomes {
+		fmt.Printf("%s: %s, new=%v\n", o.Key, o.Status, o.Result.New)
+	}
+	ada, _ := srv.Object("contacts", id)
+	fmt.Println(ada.Properties["firstname"], ada.Properties["email"], ada.Properties["phone"])
+	// Output:
+	// crm_id=C-1042: succeeded, new=false
+	// crm_id=C-2001: succeeded, new=true
+	// Ada ada@example.com +61 3 8321 8199
 }

@@ -22,6 +22,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"status":"error","message":"You have reached your ten_secondly_rolling limit.","errorType":"RATE_LIMIT","correlationId":"c","policyName":"TEN_SECONDLY_ROLLING"}`))
 	f.Add([]byte(`{"status":"COMPLETE","results":[{"id":"1","properties":{"a":null,"b":1,"c":true}}],"errors":[{"context":{"ids":[1,{"x":2}]},"subCategory":[1]}]}`))
 	f.Add([]byte(`{"results":null,"errors":[null],"links":[]}`))
+	f.Add([]byte(`{"status":"COMPLETE","results":[{"id":"1","propertiesWithHistory":{"a":[{"value":7,"timestamp":"2022-11-07T21:54:03.930Z","sourceType":"API","updatedByUserId":1}],"b":null}}]}`))
 	f.Add([]byte(`<html>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_ = decodeError(400, data, func(s string) string { return s }).Error()

@@ -8,6 +8,9 @@ import (
 )
 
 // Objects is the batch handle of one object type, from Client.Objects.
+// The paths its methods name start with the objects root of the client's
+// API version: /crm/objects/2026-09 by default, /crm/v3/objects for "v3"
+// (see WithAPIVersion).
 type Objects struct {
 	c          *Client
 	objectType string
@@ -74,7 +77,7 @@ func updateKey(in UpdateInput) string {
 }
 
 // BatchCreate creates every input, 100 per request:
-// POST /crm/v3/objects/{objectType}/batch/create. Each input without an
+// POST …/{objectType}/batch/create. Each input without an
 // objectWriteTraceId is given a unique one, and answers are matched by it.
 // A create is never resent once it may have been written (a 500, 502 or
 // 504, a lost connection): such records fail wrapping
@@ -89,7 +92,7 @@ func (o *Objects) BatchCreateSeq(ctx context.Context, seq iter.Seq[CreateInput])
 }
 
 // BatchUpdate updates every input by id (or by a unique property with
-// IDProperty): POST /crm/v3/objects/{objectType}/batch/update. Inputs for
+// IDProperty): POST …/{objectType}/batch/update. Inputs for
 // the same object never share a request. Each succeeded record's Result is
 // HubSpot's object for it, with one exception: when a 200 COMPLETE answer
 // confirms every input but echoes no objectWriteTraceId, records addressed
@@ -106,9 +109,20 @@ func (o *Objects) BatchUpdateSeq(ctx context.Context, seq iter.Seq[UpdateInput])
 }
 
 // BatchUpsert creates or updates every input by the unique property
-// IDProperty whose value ID holds: POST /crm/v3/objects/{objectType}/batch/upsert.
+// IDProperty whose value ID holds: POST …/{objectType}/batch/upsert.
 // Object.New tells which were created. Results are matched as for
 // BatchUpdate.
+//
+// Contacts upserted with IDProperty "email" do not support partial
+// upserts (HubSpot's Contacts guide: "Partial upserts are not supported
+// when using email as the idProperty for contacts. To complete a partial
+// upsert, use a custom unique identifier property as the idProperty
+// instead."). With "email", send every property the contact should hold,
+// not only the ones that changed. To send only changes, key the upsert on
+// a custom contact property created with hasUniqueValue (for example
+// "crm_id", holding your system's id):
+//
+//	{IDProperty: "crm_id", ID: "C-1042", Properties: hubspot.Properties{"phone": "+61 3 8321 8199"}}
 func (o *Objects) BatchUpsert(ctx context.Context, in []UpsertInput) (*batch.Report[Object], error) {
 	return runSlice(ctx, o, o.updateOp(opUpsert, validateUpsert), in, o.prepareUpdate)
 }
@@ -119,8 +133,10 @@ func (o *Objects) BatchUpsertSeq(ctx context.Context, seq iter.Seq[UpsertInput])
 }
 
 // BatchRead reads the objects with the given ids (record ids, or values of
-// opts.IDProperty): POST /crm/v3/objects/{objectType}/batch/read. An id
-// HubSpot does not find fails with ErrNotFound.
+// opts.IDProperty): POST …/{objectType}/batch/read. An id
+// HubSpot does not find fails with ErrNotFound. With
+// opts.PropertiesWithHistory a request carries at most MaxHistoryBatchSize
+// (50) ids, as HubSpot refuses more.
 func (o *Objects) BatchRead(ctx context.Context, ids []string, opts ReadOptions) (*batch.Report[Object], error) {
 	return runSlice(ctx, o, o.readOp(opts), ids, nil)
 }
@@ -131,7 +147,7 @@ func (o *Objects) BatchReadSeq(ctx context.Context, ids iter.Seq[string], opts R
 }
 
 // BatchArchive archives the objects with the given record ids:
-// POST /crm/v3/objects/{objectType}/batch/archive (204 No Content).
+// POST …/{objectType}/batch/archive (204 No Content).
 func (o *Objects) BatchArchive(ctx context.Context, ids []string) (*batch.Report[struct{}], error) {
 	return runSlice(ctx, o, o.archiveOp(), ids, nil)
 }

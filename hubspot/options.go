@@ -21,11 +21,28 @@ import (
 const DefaultBaseURL = "https://api.hubapi.com"
 
 // DefaultBatchSize is the most inputs sent in one request unless
-// WithBatchSize says otherwise (the commonly documented CRM batch limit).
-const DefaultBatchSize = 100
+// WithBatchSize says otherwise.
+const DefaultBatchSize = MaxBatchSize
 
-// MaxBatchSize is the largest value WithBatchSize accepts.
-const MaxBatchSize = 1000
+// MaxBatchSize is the largest value WithBatchSize accepts: "Object API
+// batch endpoints are limited to 100 inputs per request" (HubSpot, Using
+// Object APIs, Limits).
+const MaxBatchSize = 100
+
+// MaxHistoryBatchSize is the most ids a batch read sends when it asks for
+// ReadOptions.PropertiesWithHistory: HubSpot refuses more with "The maximum
+// number of inputs supported in a batch request for property histories is
+// 50".
+const MaxHistoryBatchSize = 50
+
+// DefaultAPIVersion is the CRM objects API a Client speaks unless
+// WithAPIVersion says otherwise: the date version 2026-09, generally
+// available since 2026-09-08 (/crm/objects/2026-09/…).
+const DefaultAPIVersion = "2026-09"
+
+// LegacyAPIVersion names the /crm/v3/objects/… paths, which HubSpot's
+// reference lists under "legacy".
+const LegacyAPIVersion = "v3"
 
 // DefaultLockedWait is the least wait before retrying after a 423 Locked
 // (HubSpot's lock lasts 2 s).
@@ -38,7 +55,7 @@ type Option func(*config) error
 type config struct {
 	engine      engineopt.Settings
 	baseURL     string
-	objectsPath string // "/crm/v3/objects" or "/crm/objects/YYYY-MM"
+	objectsPath string // "/crm/objects/YYYY-MM" or "/crm/v3/objects"
 	httpClient  *http.Client
 	batchSize   int
 	token       string
@@ -54,7 +71,7 @@ func defaultConfig() config {
 			Retry:       batch.DefaultRetryPolicy(),
 		},
 		baseURL:     DefaultBaseURL,
-		objectsPath: "/crm/v3/objects",
+		objectsPath: objectsPath(DefaultAPIVersion),
 		batchSize:   DefaultBatchSize,
 		lockedWait:  DefaultLockedWait,
 	}
@@ -102,22 +119,35 @@ func WithBaseURL(u string) Option {
 	}
 }
 
-// WithAPIVersion chooses the CRM objects API: "v3" (the default,
-// /crm/v3/objects/…, which HubSpot's reference now labels legacy) or a
-// date version such as "2026-03" (/crm/objects/2026-03/…). The batch
-// endpoints and their bodies are the same in both.
+// WithAPIVersion chooses the CRM objects API: a date version such as
+// "2026-09" (the default, [DefaultAPIVersion]: /crm/objects/2026-09/…) or
+// "2026-03", or "v3" ([LegacyAPIVersion]: /crm/v3/objects/…, which
+// HubSpot's reference now files under legacy). The batch endpoints and
+// their bodies are the same in all of them; what differs is what HubSpot
+// enforces. From 2026-09 on, the portal's admin-configured validation
+// rules (conditional required properties, the required fields of the
+// Create Record form, user-level association permissions) apply to every
+// create, update and upsert: a write those rules refuse fails with
+// [ErrValidation] (a 400, or its input's error in a 207), where v3 and
+// 2026-03 would have written it. Choose "v3" or "2026-03" only to keep
+// the older behaviour until the integration sends what the rules require.
 func WithAPIVersion(v string) Option {
 	return func(c *config) error {
-		switch {
-		case v == "v3":
-			c.objectsPath = "/crm/v3/objects"
-		case datedVersion.MatchString(v):
-			c.objectsPath = "/crm/objects/" + v
-		default:
-			return fmt.Errorf("hubspot: WithAPIVersion: want \"v3\" or a date version like \"2026-03\", got %q", v)
+		if v != LegacyAPIVersion && !datedVersion.MatchString(v) {
+			return fmt.Errorf("hubspot: WithAPIVersion: want %q or a date version like %q, got %q", LegacyAPIVersion, DefaultAPIVersion, v)
 		}
+		c.objectsPath = objectsPath(v)
 		return nil
 	}
+}
+
+// objectsPath is the path prefix of the objects API of version v (one
+// WithAPIVersion accepts).
+func objectsPath(v string) string {
+	if v == LegacyAPIVersion {
+		return "/crm/v3/objects"
+	}
+	return "/crm/objects/" + v
 }
 
 // datedVersion matches HubSpot's date versions (YYYY-MM).
@@ -186,12 +216,17 @@ func WithConcurrency(n int) Option {
 	}
 }
 
-// WithBatchSize sets the most inputs per request (default 100, at most
-// MaxBatchSize). HubSpot's CRM batch endpoints take 100.
+// WithBatchSize sets the most inputs per request (default and most
+// [MaxBatchSize], 100: HubSpot's object batch endpoints take no more). A
+// batch read that asks for property histories sends at most
+// [MaxHistoryBatchSize] (50) ids whatever the batch size.
 func WithBatchSize(n int) Option {
 	return func(c *config) error {
-		if n < 1 || n > MaxBatchSize {
-			return fmt.Errorf("hubspot: WithBatchSize: %d is not in 1..%d", n, MaxBatchSize)
+		switch {
+		case n < 1:
+			return fmt.Errorf("hubspot: WithBatchSize: %d is not positive", n)
+		case n > MaxBatchSize:
+			return fmt.Errorf("hubspot: WithBatchSize: %d is more than the %d inputs HubSpot's object batch endpoints take per request", n, MaxBatchSize)
 		}
 		c.batchSize = n
 		return nil

@@ -31,8 +31,10 @@ func TestNewOptions(t *testing.T) {
 		{"relative base URL", []Option{tok, WithBaseURL("api.hubapi.com")}, "absolute"},
 		{"base URL with query", []Option{tok, WithBaseURL("https://x.test/?hapikey=secret")}, "query"},
 		{"nil http client", []Option{tok, WithHTTPClient(nil)}, "nil client"},
-		{"batch size 0", []Option{tok, WithBatchSize(0)}, "not in 1..1000"},
-		{"batch size too big", []Option{tok, WithBatchSize(1001)}, "not in 1..1000"},
+		{"batch size 0", []Option{tok, WithBatchSize(0)}, "not positive"},
+		// "Object API batch endpoints are limited to 100 inputs per request"
+		{"batch size over HubSpot's 100", []Option{tok, WithBatchSize(101)}, "more than the 100 inputs HubSpot's object batch endpoints take"},
+		{"batch size at HubSpot's 100", []Option{tok, WithBatchSize(100)}, ""},
 		{"concurrency 0", []Option{tok, WithConcurrency(0)}, "not in 1..256"},
 		{"concurrency too big", []Option{tok, WithConcurrency(257)}, "not in 1..256"},
 		{"concurrency at the cap", []Option{tok, WithConcurrency(256)}, ""},

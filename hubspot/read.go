@@ -22,7 +22,8 @@ type readRequest struct {
 }
 
 // readOp is batch/read: ids in, objects out, matched by id (or by the
-// idProperty value, which is therefore always requested).
+// idProperty value, which is therefore always requested). A read that asks
+// for property histories sends at most MaxHistoryBatchSize ids.
 func (o *Objects) readOp(opts ReadOptions) batch.Op[string, Object] {
 	props := append([]string{}, opts.Properties...)
 	if opts.IDProperty != "" && !slices.Contains(props, opts.IDProperty) {
@@ -33,9 +34,13 @@ func (o *Objects) readOp(opts ReadOptions) batch.Op[string, Object] {
 	if opts.Archived {
 		query = "?archived=true"
 	}
+	size := o.c.cfg.batchSize
+	if len(hist) > 0 {
+		size = min(size, MaxHistoryBatchSize)
+	}
 	return batch.Op[string, Object]{
 		Name:       o.opName(opRead),
-		MaxItems:   o.c.cfg.batchSize,
+		MaxItems:   size,
 		Key:        func(id string) string { return id },
 		Validate:   validateWith(o, validateID),
 		UniqueKeys: true,

@@ -56,9 +56,9 @@ func TestWholeRequestRejectNamingInputs(t *testing.T) {
 	defer gock.Off()
 	c := gockClient(t)
 	var cap capture
-	gock.New(gockBase).Post("/crm/v3/objects/contacts/batch/create").Reply(400).
+	gock.New(gockBase).Post("/crm/objects/2026-09/contacts/batch/create").Reply(400).
 		BodyString(`{"status":"error","category":"VALIDATION_ERROR","message":"Property values were not valid","correlationId":"c9","context":{"objectWriteTraceId":["t1"]}}`)
-	gock.New(gockBase).Post("/crm/v3/objects/contacts/batch/create").AddMatcher(cap.matcher).Reply(201).
+	gock.New(gockBase).Post("/crm/objects/2026-09/contacts/batch/create").AddMatcher(cap.matcher).Reply(201).
 		BodyString(`{"status":"COMPLETE","results":[{"id":"7","objectWriteTraceId":"t0","properties":{}},{"id":"8","objectWriteTraceId":"t2","properties":{}}]}`)
 	rep, err := c.Objects("contacts").BatchCreate(context.Background(), []CreateInput{
 		{Properties: Properties{"a": "0"}, ObjectWriteTraceID: "t0"},
@@ -91,17 +91,18 @@ func TestCreateWholeBatchConflictIsolates(t *testing.T) {
 	landedOnce(t, srv, "contacts", in, rep, 1)
 }
 
-// A batch size above what the server takes: the whole-request 400 is
-// isolated into halves that fit, so every record still goes in once.
+// A server that takes fewer inputs than the batch size: the whole-request
+// 400 is isolated into halves that fit, so every record still goes in once.
 func TestBatchSizeAboveServerLimit(t *testing.T) {
 	srv := newFake(t)
-	c := newClient(t, srv, WithBatchSize(150))
-	in := contacts(150, "big")
+	srv.SetMaxInputs(60)
+	c := newClient(t, srv)
+	in := contacts(100, "big")
 	rep, err := c.Objects("contacts").BatchCreate(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkReport(t, rep, 150, 150, 0, 0)
+	checkReport(t, rep, 100, 100, 0, 0)
 	if st := srv.Stats(); rep.Requests != 3 || st.ByOp["create"] != 2 {
 		t.Errorf("%d requests, fake processed %d", rep.Requests, st.ByOp["create"])
 	}

@@ -100,7 +100,7 @@ func (x *chunkIndex) apply(kind opKind, status int, br *batchResponse, res []bat
 // allApplied reports an update or upsert answer that says, by itself,
 // that every input was applied: HTTP 200, status COMPLETE, no error
 // counted or listed, one result per input sent, and no result carrying an
-// objectWriteTraceId (HubSpot's v3 answers need not echo it, and the
+// objectWriteTraceId (HubSpot's answers need not echo it, and the
 // results of an update by a unique property carry the record id, not the
 // value the input named).
 func allApplied(kind opKind, status int, br *batchResponse, sent int) bool {

@@ -107,7 +107,10 @@ type UpdateInput struct {
 	// unique property. Required.
 	ID string `json:"id"`
 	// IDProperty names a unique property (such as "email" for contacts)
-	// whose value ID holds. Optional on update, required on upsert.
+	// whose value ID holds. Optional on update, required on upsert. An
+	// upsert of contacts by "email" is not partial: send every property
+	// the contact should hold, or use a custom unique property (see
+	// Objects.BatchUpsert).
 	IDProperty string `json:"idProperty,omitempty"`
 	// Properties are the values to set.
 	Properties Properties `json:"properties"`
@@ -124,7 +127,9 @@ type UpsertInput = UpdateInput
 type ReadOptions struct {
 	// Properties to return; empty returns HubSpot's default set.
 	Properties []string
-	// PropertiesWithHistory to return with their change history.
+	// PropertiesWithHistory to return with their change history, in
+	// Object.PropertiesWithHistory. When set, a request carries at most
+	// MaxHistoryBatchSize (50) ids.
 	PropertiesWithHistory []string
 	// IDProperty, when set, says the ids are values of this unique property.
 	IDProperty string
@@ -140,6 +145,10 @@ type Object struct {
 	// Properties are the values HubSpot returned (on writes, usually the
 	// ones set plus a few HubSpot maintains).
 	Properties Properties `json:"properties"`
+	// PropertiesWithHistory holds, for a read with
+	// ReadOptions.PropertiesWithHistory, each asked property's values,
+	// newest first.
+	PropertiesWithHistory map[string][]PropertyChange `json:"propertiesWithHistory,omitempty"`
 	// CreatedAt and UpdatedAt are HubSpot's timestamps.
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`

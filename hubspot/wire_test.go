@@ -106,7 +106,7 @@ func TestWireRequests(t *testing.T) {
 		wantValue any
 	}{
 		{
-			name: "create", path: "/crm/v3/objects/contacts/batch/create", request: "create_request.json",
+			name: "create", path: "/crm/objects/2026-09/contacts/batch/create", request: "create_request.json",
 			status: 201, response: "create_response_201.json",
 			run: func(ctx context.Context, c *Client) (any, error) {
 				rep, err := c.Objects("contacts").BatchCreate(ctx, []CreateInput{
@@ -125,7 +125,7 @@ func TestWireRequests(t *testing.T) {
 			},
 		},
 		{
-			name: "update (seed shape)", path: "/crm/v3/objects/partner_clients/batch/update", request: "update_request.json",
+			name: "update (seed shape)", path: "/crm/objects/2026-09/partner_clients/batch/update", request: "update_request.json",
 			status: 207, response: "update_response_207.json",
 			run: func(ctx context.Context, c *Client) (any, error) {
 				rep, err := c.Objects("partner_clients").BatchUpdate(ctx, []UpdateInput{
@@ -139,7 +139,7 @@ func TestWireRequests(t *testing.T) {
 			wantValue: []string{"succeeded", "failed OBJECT_NOT_FOUND"},
 		},
 		{
-			name: "upsert", path: "/crm/v3/objects/contacts/batch/upsert", request: "upsert_request.json",
+			name: "upsert", path: "/crm/objects/2026-09/contacts/batch/upsert", request: "upsert_request.json",
 			status: 200, response: "upsert_response_200.json",
 			run: func(ctx context.Context, c *Client) (any, error) {
 				rep, err := c.Objects("contacts").BatchUpsert(ctx, []UpsertInput{
@@ -150,7 +150,7 @@ func TestWireRequests(t *testing.T) {
 				CreatedAt: ts("2024-05-01T00:00:00Z"), UpdatedAt: ts("2024-05-01T00:00:00Z")}},
 		},
 		{
-			name: "read archived", path: "/crm/v3/objects/contacts/batch/read", query: "archived=true", request: "read_request.json",
+			name: "read archived", path: "/crm/objects/2026-09/contacts/batch/read", query: "archived=true", request: "read_request.json",
 			status: 207, response: "read_response_207.json",
 			run: func(ctx context.Context, c *Client) (any, error) {
 				rep, err := c.Objects("contacts").BatchRead(ctx, []string{"512", "999"}, ReadOptions{Properties: []string{"email", "firstname"}, Archived: true})
@@ -159,7 +159,7 @@ func TestWireRequests(t *testing.T) {
 			wantValue: []string{"succeeded", "failed OBJECT_NOT_FOUND", archivedAt.String()},
 		},
 		{
-			name: "archive", path: "/crm/v3/objects/2-123456/batch/archive", request: "archive_request.json",
+			name: "archive", path: "/crm/objects/2026-09/2-123456/batch/archive", request: "archive_request.json",
 			status: 204,
 			run: func(ctx context.Context, c *Client) (any, error) {
 				rep, err := c.Objects("2-123456").BatchArchive(ctx, []string{"512", "513"})
@@ -224,7 +224,7 @@ func statuses[R any](rep *batch.Report[R]) []string {
 func TestSeedCanceledIsNotSuccess(t *testing.T) {
 	defer gock.Off()
 	c := gockClient(t)
-	gock.New(gockBase).Post("/crm/v3/objects/partner_clients/batch/update").
+	gock.New(gockBase).Post("/crm/objects/2026-09/partner_clients/batch/update").
 		Reply(200).SetHeader("Content-Type", "application/json").BodyString(golden(t, "seed_update_response_canceled.json"))
 	rep, err := c.Objects("partner_clients").BatchUpdate(context.Background(), []UpdateInput{
 		{ID: "512", Properties: Properties{"property_string": "value"}},
@@ -263,10 +263,10 @@ func TestWire429(t *testing.T) {
 	defer gock.Off()
 	c := gockClient(t)
 	burst := `{"status":"error","message":"You have reached your ten_secondly_rolling limit.","errorType":"RATE_LIMIT","correlationId":"c-1","policyName":"TEN_SECONDLY_ROLLING","groupName":"g"}`
-	gock.New(gockBase).Post("/crm/v3/objects/contacts/batch/update").Reply(429).
+	gock.New(gockBase).Post("/crm/objects/2026-09/contacts/batch/update").Reply(429).
 		SetHeader("Retry-After", "0.005").SetHeader("X-HubSpot-RateLimit-Daily", "1000").SetHeader("X-HubSpot-RateLimit-Daily-Remaining", "900").
 		BodyString(burst)
-	gock.New(gockBase).Post("/crm/v3/objects/contacts/batch/update").Reply(200).
+	gock.New(gockBase).Post("/crm/objects/2026-09/contacts/batch/update").Reply(200).
 		BodyString(`{"status":"COMPLETE","results":[{"id":"1","properties":{}}],"startedAt":"2024-05-01T00:00:00Z","completedAt":"2024-05-01T00:00:00Z"}`)
 	rep, err := c.Objects("contacts").BatchUpdate(context.Background(), []UpdateInput{{ID: "1", Properties: Properties{"a": "b"}}})
 	if err != nil {
@@ -281,7 +281,7 @@ func TestWire429(t *testing.T) {
 	}
 
 	daily := `{"status":"error","message":"You have reached your daily limit.","errorType":"RATE_LIMIT","correlationId":"c-2","policyName":"DAILY","groupName":"g"}`
-	gock.New(gockBase).Post("/crm/v3/objects/contacts/batch/update").Reply(429).BodyString(daily)
+	gock.New(gockBase).Post("/crm/objects/2026-09/contacts/batch/update").Reply(429).BodyString(daily)
 	rep, err = c.Objects("contacts").BatchUpdate(context.Background(), []UpdateInput{{ID: "1", Properties: Properties{"a": "b"}}})
 	checkReport(t, rep, 1, 0, 0, 1)
 	var he *Error

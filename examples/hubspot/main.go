@@ -33,8 +33,9 @@ import (
 func main() {
 	log.SetFlags(0)
 	token := os.Getenv("HUBSPOT_TOKEN")
-	// Stay under the account's burst limit: 100 per 10 s for OAuth apps
-	// and Starter, 190 for Professional/Enterprise private apps.
+	// Stay under the burst limit: per 10 s, 100 for Free/Starter private
+	// apps, 190 for Professional/Enterprise ones, 110 for a public OAuth
+	// app in each account that installed it.
 	burst := 100
 	opts := []hubspot.Option{
 		hubspot.WithConcurrency(4),
@@ -67,6 +68,9 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	// Keyed on email, HubSpot does not take partial upserts: each input
+	// carries every property the example contact holds. To send only what
+	// changed, key on a custom property created with hasUniqueValue.
 	inputs := make([]hubspot.UpsertInput, n)
 	for i := range inputs {
 		inputs[i] = hubspot.UpsertInput{

@@ -49,14 +49,23 @@ type standardError struct {
 	Links    map[string]string   `json:"links"`
 }
 
+// historyJSON is HubSpot's ValueWithTimestamp. The fake marks every
+// value it stores with sourceType API.
+type historyJSON struct {
+	Value      string `json:"value"`
+	Timestamp  string `json:"timestamp"`
+	SourceType string `json:"sourceType"`
+}
+
 type objectJSON struct {
-	ID                 string            `json:"id"`
-	Properties         map[string]string `json:"properties"`
-	CreatedAt          string            `json:"createdAt"`
-	UpdatedAt          string            `json:"updatedAt"`
-	Archived           bool              `json:"archived"`
-	New                *bool             `json:"new,omitempty"`
-	ObjectWriteTraceID string            `json:"objectWriteTraceId,omitempty"`
+	ID                    string                   `json:"id"`
+	Properties            map[string]string        `json:"properties"`
+	PropertiesWithHistory map[string][]historyJSON `json:"propertiesWithHistory,omitempty"`
+	CreatedAt             string                   `json:"createdAt"`
+	UpdatedAt             string                   `json:"updatedAt"`
+	Archived              bool                     `json:"archived"`
+	New                   *bool                    `json:"new,omitempty"`
+	ObjectWriteTraceID    string                   `json:"objectWriteTraceId,omitempty"`
 }
 
 type batchAnswer struct {
@@ -117,6 +126,27 @@ func (o *Object) json(traceID string, isNew *bool, props []string) objectJSON {
 		Archived: o.Archived, New: isNew, ObjectWriteTraceID: traceID}
 }
 
+// historyJSON answers the history of each of props the object has a
+// value for, newest first; nil when props is empty.
+func (o *Object) historyJSON(props []string) map[string][]historyJSON {
+	if len(props) == 0 {
+		return nil
+	}
+	out := make(map[string][]historyJSON, len(props))
+	for _, k := range props {
+		h := o.History[k]
+		if len(h) == 0 {
+			continue
+		}
+		list := make([]historyJSON, len(h))
+		for i, c := range h {
+			list[len(h)-1-i] = historyJSON{Value: c.Value, Timestamp: stamp(c.At), SourceType: "API"}
+		}
+		out[k] = list
+	}
+	return out
+}
+
 // ---- the handler ----
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
@@ -126,7 +156,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.stats.Requests++
 	corr := s.correlationID()
-	objectType, op, ok := parsePath(r.URL.Path)
+	version, objectType, op, ok := parsePath(r.URL.Path)
 	if !ok {
 		s.mu.Unlock()
 		writeJSON(w, http.StatusNotFound, errorBody{Status: "error", Message: "Unable to route " + r.Method + " " + r.URL.Path, CorrelationID: corr, Category: "NOT_FOUND"})
@@ -170,7 +200,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	a := s.process(r, data, readErr, objectType, op, corr)
+	a := s.process(r, data, readErr, request{objectType: objectType, op: op, rules: enforcesRules(version)}, corr)
 	if faulted && fault.AfterWrite && s.answerFault(w, fault, corr) {
 		return
 	}
@@ -207,27 +237,28 @@ func dropConnection(w http.ResponseWriter) {
 	panic(http.ErrAbortHandler)
 }
 
-// parsePath splits /crm/v3/objects/{type}/batch/{op}, or the date-versioned
-// /crm/objects/{YYYY-MM}/{type}/batch/{op}.
-func parsePath(p string) (objectType, op string, ok bool) {
+// parsePath splits /crm/v3/objects/{type}/batch/{op} (version "v3"), or
+// the date-versioned /crm/objects/{YYYY-MM}/{type}/batch/{op}.
+func parsePath(p string) (version, objectType, op string, ok bool) {
 	rest, found := strings.CutPrefix(p, "/crm/v3/objects/")
+	version = "v3"
 	if !found {
 		dated, isDated := strings.CutPrefix(p, "/crm/objects/")
-		version, after, cut := strings.Cut(dated, "/")
-		if !isDated || !cut || len(version) != len("2026-03") || version[4] != '-' {
-			return "", "", false
+		v, after, cut := strings.Cut(dated, "/")
+		if !isDated || !cut || len(v) != len("2026-03") || v[4] != '-' {
+			return "", "", "", false
 		}
-		rest = after
+		version, rest = v, after
 	}
 	parts := strings.Split(rest, "/")
 	if len(parts) != 3 || parts[0] == "" || parts[1] != "batch" {
-		return "", "", false
+		return "", "", "", false
 	}
 	switch parts[2] {
 	case "create", "update", "upsert", "read", "archive":
-		return canonicalType(parts[0]), parts[2], true
+		return version, canonicalType(parts[0]), parts[2], true
 	}
-	return "", "", false
+	return "", "", "", false
 }
 
 // checkLimits applies the daily and rolling limits and sets the rate-limit
@@ -273,8 +304,17 @@ func badRequest(corr, msg string) answer {
 	return answer{http.StatusBadRequest, errorBody{Status: "error", Message: msg, CorrelationID: corr, Category: "VALIDATION_ERROR"}}
 }
 
+// request is what the path says about a request.
+type request struct {
+	objectType, op string
+	// rules: the API version holds writes to the portal's validation
+	// rules (RulesFromVersion on).
+	rules bool
+}
+
 // process checks the request's shape and runs the operation.
-func (s *Server) process(r *http.Request, data []byte, err error, objectType, op, corr string) answer {
+func (s *Server) process(r *http.Request, data []byte, err error, rq request, corr string) answer {
+	objectType, op := rq.objectType, rq.op
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		return answer{http.StatusUnsupportedMediaType, errorBody{Status: "error", Message: "Content-Type must be application/json", CorrelationID: corr}}
 	}
@@ -292,6 +332,9 @@ func (s *Server) process(r *http.Request, data []byte, err error, objectType, op
 			return badRequest(corr, "Invalid input JSON on line 1: "+err.Error())
 		}
 		if a, bad := s.checkCount(len(req.Inputs), corr); bad {
+			return a
+		}
+		if a, bad := checkHistoryCount(req, corr); bad {
 			return a
 		}
 		s.mu.Lock()
@@ -314,11 +357,11 @@ func (s *Server) process(r *http.Request, data []byte, err error, objectType, op
 		s.count(op, len(req.Inputs))
 		switch op {
 		case "create":
-			return s.create(objectType, req.Inputs, requested, corr)
+			return s.create(objectType, req.Inputs, rq.rules, requested, corr)
 		case "archive":
 			return s.archive(objectType, req.Inputs)
 		default:
-			return s.updateOrUpsert(objectType, op, req.Inputs, requested, corr)
+			return s.updateOrUpsert(objectType, op, req.Inputs, rq.rules, requested, corr)
 		}
 	}
 }

@@ -72,7 +72,7 @@ func (s *Server) checkValues(st *store, objectType, op string, in writeInput, se
 }
 
 // create runs batch/create; the caller holds mu.
-func (s *Server) create(objectType string, inputs []writeInput, requested time.Time, corr string) answer {
+func (s *Server) create(objectType string, inputs []writeInput, rules bool, requested time.Time, corr string) answer {
 	st := s.storeOf(objectType)
 	multi := !s.allOrNothing
 	seen := make(map[string]bool, len(inputs))
@@ -87,7 +87,14 @@ func (s *Server) create(objectType string, inputs []writeInput, requested time.T
 	var failed []standardError
 	for i, in := range inputs {
 		// a distinct placeholder per input so requests' own values clash
-		if e := s.checkValues(st, objectType, "create", in, fmt.Sprintf("\x00new%d", i), claimed); e != nil {
+		var e *standardError
+		if rules {
+			e = s.ruleError(objectType, in, nil, in.Properties)
+		}
+		if e == nil {
+			e = s.checkValues(st, objectType, "create", in, fmt.Sprintf("\x00new%d", i), claimed)
+		}
+		if e != nil {
 			errs[i] = e
 			failed = append(failed, *e)
 		}
@@ -141,7 +148,7 @@ func (st *store) lookup(id, idProperty string) *Object {
 }
 
 // updateOrUpsert runs batch/update and batch/upsert; the caller holds mu.
-func (s *Server) updateOrUpsert(objectType, op string, inputs []writeInput, requested time.Time, corr string) answer {
+func (s *Server) updateOrUpsert(objectType, op string, inputs []writeInput, rules bool, requested time.Time, corr string) answer {
 	st := s.storeOf(objectType)
 	seen := make(map[string]bool, len(inputs))
 	for _, in := range inputs {
@@ -177,7 +184,14 @@ func (s *Server) updateOrUpsert(objectType, op string, inputs []writeInput, requ
 		}
 		check := in
 		check.Properties = props
-		if e := s.checkValues(st, objectType, op, check, self, claimed); e != nil {
+		var e *standardError
+		if rules {
+			e = s.ruleError(objectType, in, o, props)
+		}
+		if e == nil {
+			e = s.checkValues(st, objectType, op, check, self, claimed)
+		}
+		if e != nil {
 			failed = append(failed, *e)
 			continue
 		}
@@ -227,7 +241,9 @@ func (s *Server) read(objectType string, req readRequest, archived bool, request
 			continue
 		}
 		done[o.ID] = true
-		ans.Results = append(ans.Results, o.json("", nil, req.Properties))
+		r := o.json("", nil, req.Properties)
+		r.PropertiesWithHistory = o.historyJSON(req.PropertiesWithHistory)
+		ans.Results = append(ans.Results, r)
 	}
 	ans.CompletedAt = stamp(time.Now())
 	var failed []standardError

@@ -1,6 +1,7 @@
-// Package hubspottest is an in-memory fake of HubSpot's CRM v3 batch API
-// for tests: POST /crm/v3/objects/{objectType}/batch/{create|update|upsert|read|archive},
-// and the same under the date-versioned /crm/objects/{YYYY-MM}/….
+// Package hubspottest is an in-memory fake of HubSpot's CRM objects batch
+// API for tests: POST /crm/objects/{YYYY-MM}/{objectType}/batch/{create|update|upsert|read|archive}
+// (the date-versioned paths, 2026-09 being current), and the same under
+// the legacy /crm/v3/objects/….
 //
 // Like net/http/httptest, NewServer starts it on a loopback port:
 //
@@ -9,7 +10,10 @@
 //	c, _ := hubspot.New(hubspot.WithBaseURL(srv.URL), hubspot.WithToken(hubspottest.DefaultToken))
 //
 // It checks the bearer token and the request shape as strictly as HubSpot
-// (unknown fields, missing inputs, more inputs than the limit), keeps
+// (unknown fields, missing inputs, more inputs than the limit of 100, a
+// history read of more than MaxHistoryInputs ids), holds writes under
+// 2026-09 and later to the validation rules set with RequireWhen (as
+// HubSpot does from that version on, and not before), keeps
 // objects per type with their unique properties (email for contacts),
 // answers with HubSpot's status codes and bodies (201, 200, 204, 207 with
 // per-input errors, 400, 401, 404, 409, 429), counts requests in a rolling
@@ -57,6 +61,15 @@ type Object struct {
 	// through the API (1 after a create; an object stored with Put starts
 	// at 0): a test can prove a record landed once.
 	Writes int
+	// History holds every value each property was given, oldest first;
+	// batch reads asking for propertiesWithHistory answer it newest first.
+	History map[string][]Change
+}
+
+// Change is one value a property was given.
+type Change struct {
+	Value string
+	At    time.Time
 }
 
 func (o *Object) clone() Object {
@@ -65,7 +78,20 @@ func (o *Object) clone() Object {
 	for k, v := range o.Properties {
 		c.Properties[k] = v
 	}
+	c.History = make(map[string][]Change, len(o.History))
+	for k, h := range o.History {
+		c.History[k] = append([]Change(nil), h...)
+	}
 	return c
+}
+
+// set gives property k the value v at now, keeping its history.
+func (o *Object) set(k, v string, now time.Time) {
+	o.Properties[k] = v
+	if o.History == nil {
+		o.History = map[string][]Change{}
+	}
+	o.History[k] = append(o.History[k], Change{Value: v, At: now})
 }
 
 // Stats counts what the fake saw.
@@ -109,6 +135,7 @@ type Server struct {
 	inputErr     func(Input) *InputError
 	allOrNothing bool
 	uniqueProps  map[string][]string
+	rules        map[string][]rule
 	types        map[string]*store
 	nextID       int64
 	seq          int64
@@ -319,12 +346,12 @@ func (s *Server) newObject(st *store, props map[string]string, now time.Time) *O
 	id := strconv.FormatInt(s.nextID, 10)
 	o := &Object{ID: id, Properties: make(map[string]string, len(props)+3), CreatedAt: now, UpdatedAt: now, Writes: 1}
 	for k, v := range props {
-		o.Properties[k] = v
+		o.set(k, v, now)
 	}
 	ts := strconv.FormatInt(now.UnixMilli(), 10)
-	o.Properties["hs_object_id"] = id
-	o.Properties["createdate"] = ts
-	o.Properties["lastmodifieddate"] = ts
+	o.set("hs_object_id", id, now)
+	o.set("createdate", ts, now)
+	o.set("lastmodifieddate", ts, now)
 	st.byID[id] = o
 	for p, m := range st.unique {
 		if v := props[p]; v != "" {
@@ -347,10 +374,10 @@ func (st *store) update(o *Object, props map[string]string, now time.Time) {
 		}
 	}
 	for k, v := range props {
-		o.Properties[k] = v
+		o.set(k, v, now)
 	}
 	o.UpdatedAt = now
-	o.Properties["lastmodifieddate"] = strconv.FormatInt(now.UnixMilli(), 10)
+	o.set("lastmodifieddate", strconv.FormatInt(now.UnixMilli(), 10), now)
 	o.Writes++
 }
 
