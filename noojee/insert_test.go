@@ -489,3 +489,31 @@ func TestNoCampaignAPIStopsRun(t *testing.T) {
 		t.Errorf("%d requests, want 2 (one bulk call, one insertLeadFast)", rep.Requests)
 	}
 }
+
+// A bulk answer whose summary counts a rejection but lists no row naming
+// it: no lead can be told apart, so none is reported succeeded; each fails
+// as outcome unknown and none is sent again.
+func TestBulkRejectionNamingNoLeadIsUnknown(t *testing.T) {
+	srv := newFake(t)
+	c := newClient(t, srv, noojee.WithBatchSize(10), noojee.WithConcurrency(1))
+	leads := makeLeads(0, 20)
+	srv.AddDNC(leads[3].Fields["FirstPhone"])
+	srv.FailNext(1, noojeetest.FaultSummaryWithoutRows)
+	rep, err := c.Campaign(target).InsertLeads(context.Background(), leads)
+	checkCounts(t, rep, 20, 10, 10, 0)
+	for i := range 10 {
+		o, _ := rep.Outcome(i)
+		if o.Status != batch.Failed || !errors.Is(o.Err, noojee.ErrOutcomeUnknown) || errors.Is(o.Err, noojee.ErrRejected) {
+			t.Errorf("lead %d: %v %v, want failed, outcome unknown", i, o.Status, o.Err)
+		}
+	}
+	if !errors.Is(err, noojee.ErrOutcomeUnknown) {
+		t.Errorf("run error %v", err)
+	}
+	if n := srv.Stats().Requests[noojee.EndpointInsertLeadsFast]; n != 2 || rep.Requests != 2 {
+		t.Errorf("%d calls (report %d), want 2: the unknown chunk must not be resent", n, rep.Requests)
+	}
+	if n := srv.LeadCount(target.CampaignID); n != 19 {
+		t.Errorf("fake holds %d leads, want 19 (all but the DNC one)", n)
+	}
+}

@@ -224,6 +224,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.stats.Codes[0]++
 	s.mu.Unlock()
 	if summary != "" {
+		if fault == FaultSummaryWithoutRows {
+			summary, _, _ = strings.Cut(summary, "\n")
+		}
 		answerSummary(w, summary)
 		return
 	}
