@@ -32,9 +32,10 @@ var (
 	ErrInvalid = errors.New("noojee: invalid lead or request")
 	// ErrAuth matches an HTTP 401 or 403: the apiKey was refused.
 	ErrAuth = errors.New("noojee: apiKey refused")
-	// ErrEndpointNotFound matches an HTTP 404 without a result code: the
-	// server does not offer the operation (the bulk insertLeadsFast is not
-	// documented on every server; InsertEach uses insertLeadFast).
+	// ErrEndpointNotFound matches an HTTP 404 from a one-lead call: the
+	// server offers no such operation, and the run stops. (A 404 from the
+	// bulk insertLeadsFast is not an error: InsertLeads falls back to
+	// insertLeadFast.)
 	ErrEndpointNotFound = errors.New("noojee: the server has no such CampaignAPI operation")
 	// ErrRejected matches a lead that the bulk insertLeadsFast call named
 	// in the "Errors (If any):" rows of its import summary. The lead was

@@ -190,7 +190,9 @@ func (cp *Campaign) sendOne(ctx context.Context, endpoint string, j *job) (batch
 	return rs[0], nil
 }
 
-// bulkOp is the insertLeadsFast operation.
+// bulkOp is the insertLeadsFast operation. Once the server has answered
+// it with HTTP 404, its chunks go one lead per call to insertLeadFast
+// (sendEach).
 func (cp *Campaign) bulkOp() batch.Op[*job, Result] {
 	const endpoint = EndpointInsertLeadsFast
 	return batch.Op[*job, Result]{
