@@ -18,24 +18,6 @@ import (
 	"github.com/crmbatch/crmbatch/noojee/noojeetest"
 )
 
-// syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // A server following the current documentation has no insertLeadsFast
 // (HTTP 404). InsertLeads falls back to insertLeadFast for the same leads:
 // every lead lands exactly once, the per-lead 109s are retried, the client
@@ -45,7 +27,7 @@ func TestBulk404FallsBackToInsertLeadFast(t *testing.T) {
 	srv := newFake(t)
 	srv.RemoveBulkEndpoint()
 	srv.FailNext(3, noojeetest.FaultBusy) // hits the per-lead calls
-	var logs syncBuffer
+	var logs bytes.Buffer                 // slog handlers serialize their writes
 	lim := &countingLimiter{}
 	c := newClient(t, srv, noojee.WithBatchSize(10), noojee.WithConcurrency(2), noojee.WithLimiter(lim),
 		noojee.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))))
@@ -122,15 +104,7 @@ func TestBulk404FallbackPerLeadFailures(t *testing.T) {
 	if n := srv.Stats().Requests[noojee.EndpointInsertLeadFast]; n != 10+5 {
 		t.Errorf("%d insertLeadFast calls, want 15: the dropped lead must not be resent", n)
 	}
-	seen := map[string]int{}
-	for _, l := range srv.Leads(target.CampaignID) {
-		seen[l.ExternalID]++
-	}
-	for _, l := range more {
-		if seen[l.ExternalID] != 1 {
-			t.Errorf("%s stored %d times, want 1", l.ExternalID, seen[l.ExternalID])
-		}
-	}
+	checkStoredOnce(t, srv, target.CampaignID, more)
 }
 
 // A refused apiKey met while falling back mid-chunk stops the run: the

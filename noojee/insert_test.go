@@ -460,15 +460,7 @@ func TestBulkDropAfterWriteNeverDuplicates(t *testing.T) {
 	if n := srv.Stats().Requests[noojee.EndpointInsertLeadsFast]; n != 3 {
 		t.Errorf("fake saw %d calls, want 3: the dropped chunk must not be resent", n)
 	}
-	seen := map[string]int{}
-	for _, l := range srv.Leads(target.CampaignID) {
-		seen[l.ExternalID]++
-	}
-	for _, l := range leads {
-		if seen[l.ExternalID] != 1 {
-			t.Errorf("%s stored %d times, want 1", l.ExternalID, seen[l.ExternalID])
-		}
-	}
+	checkStoredOnce(t, srv, target.CampaignID, leads)
 }
 
 // A server with no CampaignAPI at the base URL (every call 404): the bulk
