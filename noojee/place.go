@@ -66,7 +66,8 @@ func (cp *Campaign) rejection(endpoint string, resp *httpx.Response, reason stri
 
 // placeRows returns, for each lead of the chunk, the index of the
 // rejected row placed on it, or -1. A row is placed when exactly one lead
-// not yet placed matches it; otherwise it stays unplaced.
+// not yet placed matches it (see leadIndex.find); otherwise it stays
+// unplaced.
 func (cp *Campaign) placeRows(sum importSummary, chunk []*job) []int {
 	rowOf := make([]int, len(chunk))
 	for i := range rowOf {
@@ -75,74 +76,115 @@ func (cp *Campaign) placeRows(sum importSummary, chunk []*job) []int {
 	if len(sum.rows) == 0 {
 		return rowOf
 	}
-	extCol := -1
-	var phoneCols []int
-	for i, name := range sum.columns {
-		switch {
-		case strings.EqualFold(name, FieldExternalID):
-			extCol = i
-		case cp.isPhoneColumn(name):
-			phoneCols = append(phoneCols, i)
-		}
-	}
+	idx := cp.newLeadIndex(sum.columns, chunk)
 	for ri, row := range sum.rows {
 		if row.values == nil {
 			continue
 		}
-		if li, ok := cp.leadOf(row.values, sum.columns, extCol, phoneCols, chunk, rowOf); ok {
+		if li, ok := idx.find(row.values, rowOf); ok {
 			rowOf[li] = ri
 		}
 	}
 	return rowOf
 }
 
-// leadOf finds the one lead, not yet placed, that a row echoes: by its
+// leadIndex finds the leads of a chunk by the fields a rejected row
+// echoes: njExternalLeadId, and the phone columns by their digits.
+type leadIndex struct {
+	extCol    int        // the njExternalLeadId column, or -1
+	phoneCols []int      // the phone columns
+	phones    [][]string // each lead's digits, by phone column
+	byExt     map[string][]int
+	byPhone   map[phoneKey][]int
+}
+
+// phoneKey is a phone number's digits in one phone column.
+type phoneKey struct {
+	col    int // position in leadIndex.phoneCols
+	digits string
+}
+
+// newLeadIndex indexes the chunk's leads by the summary's columns.
+func (cp *Campaign) newLeadIndex(columns []string, chunk []*job) *leadIndex {
+	x := &leadIndex{extCol: -1, phones: make([][]string, len(chunk)),
+		byExt: make(map[string][]int, len(chunk)), byPhone: map[phoneKey][]int{}}
+	for i, name := range columns {
+		switch {
+		case strings.EqualFold(name, FieldExternalID):
+			x.extCol = i
+		case cp.isPhoneColumn(name):
+			x.phoneCols = append(x.phoneCols, i)
+		}
+	}
+	for li, j := range chunk {
+		if ext := strings.TrimSpace(externalID(&j.lead)); ext != "" {
+			x.byExt[ext] = append(x.byExt[ext], li)
+		}
+		x.phones[li] = make([]string, len(x.phoneCols))
+		for k, c := range x.phoneCols {
+			d := phoneDigits(fieldValue(&j.lead, columns[c]))
+			x.phones[li][k] = d
+			if d != "" {
+				key := phoneKey{k, d}
+				x.byPhone[key] = append(x.byPhone[key], li)
+			}
+		}
+	}
+	return x
+}
+
+// find returns the one lead, not yet placed, that a row echoes: by its
 // njExternalLeadId when the row has one (narrowed by the phones when two
 // leads share it), else by every phone the row has, compared by digits so
 // that a server that reformats numbers still matches. A row with neither,
 // or that fits no lead or several, names no lead.
-func (cp *Campaign) leadOf(values, columns []string, extCol int, phoneCols []int, chunk []*job, rowOf []int) (int, bool) {
+func (x *leadIndex) find(values []string, rowOf []int) (int, bool) {
+	want := make([]string, len(x.phoneCols))
+	first := -1 // the first phone column the row fills
+	for k, c := range x.phoneCols {
+		want[k] = phoneDigits(values[c])
+		if want[k] != "" && first < 0 {
+			first = k
+		}
+	}
+	var candidates []int
 	ext := ""
-	if extCol >= 0 {
-		ext = strings.TrimSpace(values[extCol])
+	if x.extCol >= 0 {
+		ext = strings.TrimSpace(values[x.extCol])
+	}
+	switch {
+	case ext != "":
+		candidates = x.byExt[ext]
+	case first >= 0:
+		candidates = x.byPhone[phoneKey{first, want[first]}]
+	default:
+		return -1, false
 	}
 	found, count := -1, 0
-	for li, j := range chunk {
-		if rowOf[li] >= 0 || (ext != "" && strings.TrimSpace(externalID(&j.lead)) != ext) {
+	for _, li := range candidates {
+		if rowOf[li] >= 0 {
 			continue
 		}
-		if ext == "" && !phonesMatch(values, columns, phoneCols, &j.lead) {
+		if (ext == "" || len(candidates) > 1) && !x.phonesMatch(li, want, first) {
 			continue
 		}
 		found, count = li, count+1
-	}
-	if count <= 1 || ext == "" {
-		return found, count == 1
-	}
-	found, count = -1, 0 // two leads share the external id: the phones decide
-	for li, j := range chunk {
-		if rowOf[li] < 0 && strings.TrimSpace(externalID(&j.lead)) == ext && phonesMatch(values, columns, phoneCols, &j.lead) {
-			found, count = li, count+1
-		}
 	}
 	return found, count == 1
 }
 
 // phonesMatch reports whether the row has at least one phone and every
-// phone it has is the lead's, by digits.
-func phonesMatch(values, columns []string, phoneCols []int, l *Lead) bool {
-	seen := false
-	for _, c := range phoneCols {
-		want := phoneDigits(values[c])
-		if want == "" {
-			continue
-		}
-		if phoneDigits(fieldValue(l, columns[c])) != want {
+// phone it has is lead li's.
+func (x *leadIndex) phonesMatch(li int, want []string, first int) bool {
+	if first < 0 {
+		return false
+	}
+	for k, d := range want {
+		if d != "" && x.phones[li][k] != d {
 			return false
 		}
-		seen = true
 	}
-	return seen
+	return true
 }
 
 // isPhoneColumn reports whether a column holds a phone number: one of
