@@ -10,7 +10,10 @@ import (
 )
 
 // answer turns a response into one result per lead of the chunk, or a
-// chunk-level error: a single code answers for the whole call; an array of
+// chunk-level error. A single refusal code answers for the whole call. A
+// single 0 answers a one-lead call; for a call of several leads it must
+// carry the documented import summary in its message (see
+// summaryResults), else the outcome of every lead is unknown. An array of
 // codes answers per lead (matched by njExternalLeadId when every reply
 // carries one, else by position).
 func (cp *Campaign) answer(endpoint string, resp *httpx.Response, chunk []*job) ([]batch.Result[Result], error) {
@@ -31,6 +34,18 @@ func (cp *Campaign) answer(endpoint string, resp *httpx.Response, chunk []*job) 
 		r := replies[0]
 		if err := cp.replyError(endpoint, resp, r, chunk, true); err != nil {
 			return nil, err
+		}
+		sum, isSummary, err := parseImportSummary(r.Message)
+		switch {
+		case err != nil:
+			return nil, cp.c.malformed(endpoint, resp.StatusCode, err.Error(), true)
+		case isSummary:
+			return cp.summaryResults(endpoint, resp, sum, chunk), nil
+		case len(chunk) > 1:
+			// Noojee documents one answer for a call carrying several
+			// leads: code 0 with the import summary. A bare 0 does not
+			// say which of them went in.
+			return nil, cp.c.malformed(endpoint, resp.StatusCode, "code 0 without the import summary (Imported N Updated N Rejected N leads.) for a call of several leads", true)
 		}
 		out := make([]batch.Result[Result], len(chunk))
 		for i := range out {

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/httpx"
 	"github.com/crmbatch/crmbatch/noojee/noojeetest"
 )
 
@@ -141,3 +144,61 @@ func BenchmarkInsertLeads1000(b *testing.B)         { benchInsert(b, 1000, true,
 func BenchmarkInsertLeads1000Baseline(b *testing.B) { benchInsert(b, 1000, true, false) }
 func BenchmarkInsertEach200(b *testing.B)           { benchInsert(b, 200, false, true) }
 func BenchmarkInsertEach200Baseline(b *testing.B)   { benchInsert(b, 200, false, false) }
+
+// summaryBody is a bulk answer rejecting every one of n leads, each row
+// echoing only its phone (no njExternalLeadId column): the costliest
+// placement.
+func summaryBody(leads []Lead) []byte {
+	var msg bytes.Buffer
+	fmt.Fprintf(&msg, "Imported 0 Updated 0 Rejected %d leads.\n\nErrors (If any):\n Name,FirstPhone,PostCode,City,Error Reason,\n", len(leads))
+	for i := len(leads) - 1; i >= 0; i-- {
+		f := leads[i].Fields
+		fmt.Fprintf(&msg, "%s,%s,%s,%s,DUPLICATE,\n", f["Name"], f["FirstPhone"], f["PostCode"], f["City"])
+	}
+	body, _ := json.Marshal(map[string]any{"code": 0, "message": msg.String()})
+	return body
+}
+
+// BenchmarkAnswerSummary1000 reads a 1,000-lead import summary that
+// rejects every lead and places each row on its lead by phone.
+func BenchmarkAnswerSummary1000(b *testing.B) {
+	c, err := New(WithHost("pbx.example.com"), WithAPIKey("bench-key-123"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	cp := c.Campaign(benchTarget)
+	leads := benchLeads(MaxBatchSize)
+	chunk := make([]*job, len(leads))
+	for i := range leads {
+		leads[i].ExternalID = ""
+		chunk[i] = &job{lead: leads[i]}
+	}
+	resp := &httpx.Response{StatusCode: 200, Header: http.Header{}, Body: summaryBody(leads)}
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := cp.answer(EndpointInsertLeadsFast, resp, chunk)
+		if err != nil || !errors.Is(res[0].Err, ErrRejected) {
+			b.Fatal(err, res[0].Err)
+		}
+	}
+}
+
+// BenchmarkAnswerSummary1000Baseline only decodes the same body with
+// encoding/json and splits its message into lines, the least any reader
+// of this answer does.
+func BenchmarkAnswerSummary1000Baseline(b *testing.B) {
+	body := summaryBody(benchLeads(MaxBatchSize))
+	b.ReportAllocs()
+	for b.Loop() {
+		var r struct {
+			Code    int    `json:"code"`
+			Message string `json:"message"`
+		}
+		if err := json.Unmarshal(body, &r); err != nil {
+			b.Fatal(err)
+		}
+		if n := len(strings.Split(r.Message, "\n")); n < MaxBatchSize {
+			b.Fatal(n)
+		}
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sync"
+	"sync/atomic"
 
 	"github.com/crmbatch/crmbatch/internal/httpx"
 )
@@ -13,6 +15,9 @@ import (
 // The CampaignAPI operations this package calls.
 const (
 	// EndpointInsertLeadsFast is the bulk insert: a JSON array of leads.
+	// Noojee's current documentation renames it to the one-lead
+	// insertLeadFast; a server without it answers HTTP 404 and InsertLeads
+	// falls back to EndpointInsertLeadFast.
 	EndpointInsertLeadsFast = "insertLeadsFast"
 	// EndpointInsertLeadFast inserts one lead.
 	EndpointInsertLeadFast = "insertLeadFast"
@@ -25,6 +30,19 @@ type Client struct {
 	cfg           config
 	http          *httpx.Client
 	longestSecret int // bytes of the longest spelling of the apiKey, see snippet
+
+	// bulk remembers whether the server has insertLeadsFast (a pointer, so
+	// that a printed Client value copies no lock).
+	bulk *bulkState
+}
+
+// bulkState is what a client learnt about the bulk endpoint.
+type bulkState struct {
+	// gone is set once insertLeadsFast has answered HTTP 404: from then on
+	// InsertLeads sends one lead per call to insertLeadFast.
+	gone atomic.Bool
+	// logged says so in the log once.
+	logged sync.Once
 }
 
 // New builds a Client. WithHost (or WithBaseURL) and WithAPIKey are
@@ -74,7 +92,7 @@ func New(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("noojee: %w (the server may take a minute to answer; use a timeout of at least %v)", err, MinTimeout)
 	}
-	c := &Client{cfg: cfg, http: hc}
+	c := &Client{cfg: cfg, http: hc, bulk: &bulkState{}}
 	for _, f := range secretForms(cfg.apiKey) {
 		c.longestSecret = max(c.longestSecret, len(f))
 	}

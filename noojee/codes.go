@@ -81,8 +81,8 @@ const (
 	// ClassAuth: the server refused the credentials (HTTP 401/403); the run stops.
 	ClassAuth
 	// ClassEndpoint: the server has no such operation (HTTP 404 without a
-	// result code; insertLeadsFast may be missing on some servers); the run
-	// stops.
+	// result code); the run stops. A 404 from the bulk insertLeadsFast
+	// instead turns InsertLeads to insertLeadFast.
 	ClassEndpoint
 )
 

@@ -103,6 +103,9 @@ func FuzzAnswer(f *testing.F) {
 		{200, `[{"njExternalLeadId":"c","code":104},{"njExternalLeadId":"a","code":0},{"njExternalLeadId":"b","code":"109"}]`},
 		{200, `[{"code":0},{"code":0}]`}, {401, "bad key " + key}, {500, `103 EXCEPTION`}, {503, ""},
 		{200, `[{"njExternalLeadId":"` + key + `","code":0},{"njExternalLeadId":"` + key + `","code":0},{"code":0}]`},
+		{200, `{"code":0,"message":"Imported 2 Updated 0 Rejected 1 leads.\n\nErrors (If any):\n njExternalLeadId,FirstPhone,Error Reason,\nb,0383218199,DNC,\n"}`},
+		{200, `{"code":0,"message":"Imported 2 Updated 0 Rejected 1 leads.\nErrors (If any):\nnjExternalLeadId,Error Reason,\nb,` + key + `,\n"}`},
+		{200, `{"code":0,"message":"Imported 9 Updated 0 Rejected 0 leads."}`},
 	} {
 		f.Add(s.status, []byte(s.body))
 	}

@@ -32,10 +32,16 @@ var (
 	ErrInvalid = errors.New("noojee: invalid lead or request")
 	// ErrAuth matches an HTTP 401 or 403: the apiKey was refused.
 	ErrAuth = errors.New("noojee: apiKey refused")
-	// ErrEndpointNotFound matches an HTTP 404 without a result code: the
-	// server does not offer the operation (the bulk insertLeadsFast is not
-	// documented on every server; InsertEach uses insertLeadFast).
+	// ErrEndpointNotFound matches an HTTP 404 from a one-lead call: the
+	// server offers no such operation, and the run stops. (A 404 from the
+	// bulk insertLeadsFast is not an error: InsertLeads falls back to
+	// insertLeadFast.)
 	ErrEndpointNotFound = errors.New("noojee: the server has no such CampaignAPI operation")
+	// ErrRejected matches a lead that the bulk insertLeadsFast call named
+	// in the "Errors (If any):" rows of its import summary. The lead was
+	// not inserted; Error.Message holds the row's Error Reason, and
+	// Error.Code the code that reason names, or CodeUnknown.
+	ErrRejected = errors.New("noojee: lead rejected by the bulk import")
 	// ErrInvalidLead is wrapped by local validation errors that have no
 	// vendor code (priority out of range, njDisposition on an insert, an
 	// update without njExternalLeadId, a field given twice).
@@ -71,6 +77,7 @@ type Error struct {
 
 	retryAfter time.Duration
 	exhausted  bool // a 103 whose lead has used up WithExceptionRetries
+	rejected   bool // named in a rejected row of a bulk import summary
 }
 
 // Error implements error. It never holds the apiKey.
@@ -84,6 +91,9 @@ func (e *Error) Error() string {
 		b.WriteString(" (local check)")
 	}
 	b.WriteString(": ")
+	if e.rejected {
+		b.WriteString("rejected by the bulk import: ")
+	}
 	b.WriteString(e.Code.String())
 	if e.HTTPStatus != 0 {
 		fmt.Fprintf(&b, " (HTTP %d)", e.HTTPStatus)
@@ -150,7 +160,7 @@ func (e *Error) NeedsManualAction() bool { return e.Code == CodeConflict }
 
 // Is matches the class sentinels (ErrBusy, ErrServer, ErrConflict,
 // ErrNotFound, ErrDuplicate, ErrDNC, ErrInvalid, ErrAuth,
-// ErrEndpointNotFound), and another
+// ErrEndpointNotFound, ErrRejected), and another
 // *Error with the same Code.
 func (e *Error) Is(target error) bool {
 	switch target {
@@ -177,6 +187,8 @@ func (e *Error) Is(target error) bool {
 		return e.Class() == ClassAuth
 	case ErrEndpointNotFound:
 		return e.Class() == ClassEndpoint
+	case ErrRejected:
+		return e.rejected
 	}
 	if t, ok := target.(*Error); ok {
 		return t.Code == e.Code

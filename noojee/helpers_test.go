@@ -100,3 +100,17 @@ func checkLanded(t testing.TB, srv *noojeetest.Server, campaignID string, leads 
 		t.Errorf("fake holds %d leads, want %d (the succeeded ones)", len(stored), want)
 	}
 }
+
+// checkStoredOnce asserts each of leads is stored exactly once in the fake.
+func checkStoredOnce(t testing.TB, srv *noojeetest.Server, campaignID string, leads []noojee.Lead) {
+	t.Helper()
+	seen := map[string]int{}
+	for _, l := range srv.Leads(campaignID) {
+		seen[l.ExternalID]++
+	}
+	for _, l := range leads {
+		if seen[l.ExternalID] != 1 {
+			t.Errorf("%s stored %d times, want 1", l.ExternalID, seen[l.ExternalID])
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"net/http"
 
 	"github.com/crmbatch/crmbatch/batch"
 )
@@ -31,17 +32,40 @@ type job struct {
 
 // InsertLeads inserts leads in bulk: POST
 // https://{host}/servicemanager/rest/CampaignAPI/insertLeadsFast?fTemplateId=…&fCampaignId=…&fAllocationId=…[&allowDuplicates=true]&apiKey=…
-// with a JSON array of up to WithBatchSize leads per call. A call refused
-// with a code that concerns one lead (104, 105, 112, 102 …) is split in
-// halves and sent again until the refused leads are named; the rest go in.
-// This assumes, as the fake does, that a refused bulk call writes nothing.
+// with a JSON array of up to WithBatchSize leads per call. The answer is
+// Noojee's import summary ({"code":0,"message":"Imported N Updated N
+// Rejected N leads. … Errors (If any): …"}): each rejected CSV row is
+// placed back on its lead by the njExternalLeadId and phones it echoes,
+// and that lead fails with the row's reason (ErrRejected). A lead that
+// cannot be placed, or a summary whose counts do not add up to the leads
+// sent, leaves the unplaced leads failed with ErrOutcomeUnknown, never
+// succeeded and never sent again. A call refused with a code that concerns
+// one lead (104, 105, 112, 102 …) is split in halves and sent again until
+// the refused leads are named.
+//
+// Noojee's current documentation renames insertLeadsFast to the one-lead
+// insertLeadFast. When insertLeadsFast answers HTTP 404, the client
+// remembers it (for every later run too), logs it once at Warn level, and
+// sends the same leads one per call to insertLeadFast: none is lost, none
+// is sent twice. In the run that finds out, the one-lead calls made for a
+// bulk chunk count in Report.Requests and Report.Retries as retries of
+// that chunk's request.
 func (cp *Campaign) InsertLeads(ctx context.Context, leads []Lead) (*batch.Report[Result], error) {
-	return runSlice(ctx, cp, cp.bulkOp(), leads)
+	return runSlice(ctx, cp, cp.insertOp(), leads)
 }
 
 // InsertLeadsSeq is InsertLeads over a stream of leads, read as it goes.
 func (cp *Campaign) InsertLeadsSeq(ctx context.Context, leads iter.Seq[Lead]) (*batch.Report[Result], error) {
-	return runSeq(ctx, cp, cp.bulkOp(), leads)
+	return runSeq(ctx, cp, cp.insertOp(), leads)
+}
+
+// insertOp is the bulk operation, or the one-lead insert once the client
+// knows the server has no insertLeadsFast.
+func (cp *Campaign) insertOp() batch.Op[*job, Result] {
+	if cp.c.bulk.gone.Load() {
+		return cp.oneOp(EndpointInsertLeadFast, kindInsert)
+	}
+	return cp.bulkOp()
 }
 
 // InsertEach inserts leads one per call, up to WithConcurrency at once:
@@ -139,24 +163,36 @@ func (cp *Campaign) oneOp(endpoint string, kind opKind) batch.Op[*job, Result] {
 		Key:      key,
 		Validate: cp.validator(endpoint, kind),
 		Send: func(ctx context.Context, chunk []*job) ([]batch.Result[Result], error) {
-			j := chunk[0]
-			resp, err := cp.c.post(ctx, endpoint, cp.query, j.body)
+			r, err := cp.sendOne(ctx, endpoint, chunk[0])
 			if err != nil {
-				return nil, cp.c.transportError(endpoint, err)
+				return nil, err
 			}
-			rs, err := cp.answer(endpoint, resp, chunk)
-			if err != nil {
-				if batch.StopsRun(err) {
-					return nil, err // the apiKey was refused: stop the run
-				}
-				return []batch.Result[Result]{{Err: err}}, nil
-			}
-			return []batch.Result[Result]{{Value: rs[0].Value, Err: rs[0].Err}}, nil
+			return []batch.Result[Result]{r}, nil
 		},
 	}
 }
 
-// bulkOp is the insertLeadsFast operation.
+// sendOne sends one lead to a one-lead endpoint. The error is a
+// chunk-level one: the call failed in transport, or the apiKey was refused
+// (it stops the run); every other failure is the lead's own result.
+func (cp *Campaign) sendOne(ctx context.Context, endpoint string, j *job) (batch.Result[Result], error) {
+	resp, err := cp.c.post(ctx, endpoint, cp.query, j.body)
+	if err != nil {
+		return batch.Result[Result]{}, cp.c.transportError(endpoint, err)
+	}
+	rs, err := cp.answer(endpoint, resp, []*job{j})
+	if err != nil {
+		if batch.StopsRun(err) {
+			return batch.Result[Result]{}, err
+		}
+		return batch.Result[Result]{Err: err}, nil
+	}
+	return rs[0], nil
+}
+
+// bulkOp is the insertLeadsFast operation. Once the server has answered
+// it with HTTP 404, its chunks go one lead per call to insertLeadFast
+// (sendEach).
 func (cp *Campaign) bulkOp() batch.Op[*job, Result] {
 	const endpoint = EndpointInsertLeadsFast
 	return batch.Op[*job, Result]{
@@ -166,6 +202,9 @@ func (cp *Campaign) bulkOp() batch.Op[*job, Result] {
 		Validate: cp.validator(endpoint, kindInsert),
 		Isolate:  isolate,
 		Send: func(ctx context.Context, chunk []*job) ([]batch.Result[Result], error) {
+			if cp.c.bulk.gone.Load() {
+				return cp.sendEach(ctx, chunk, false)
+			}
 			size := 2
 			for _, j := range chunk {
 				size += len(j.body) + 1
@@ -182,6 +221,10 @@ func (cp *Campaign) bulkOp() batch.Op[*job, Result] {
 			resp, err := cp.c.post(ctx, endpoint, cp.query, body)
 			if err != nil {
 				return nil, cp.c.transportError(endpoint, err)
+			}
+			if resp.StatusCode == http.StatusNotFound {
+				cp.c.noBulk()
+				return cp.sendEach(ctx, chunk, true)
 			}
 			return cp.answer(endpoint, resp, chunk)
 		},

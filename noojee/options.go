@@ -27,7 +27,8 @@ const (
 	// server runs (hardware threads / 2) calls at once and answers 109 when
 	// its queue backs up, so keep it low.
 	DefaultConcurrency = 2
-	// DefaultBatchSize is the default number of leads per insertLeadsFast call.
+	// DefaultBatchSize is the default number of leads per insertLeadsFast
+	// call (after a fallback to insertLeadFast each call carries one).
 	DefaultBatchSize = 100
 	// MaxBatchSize is the most leads WithBatchSize allows per insertLeadsFast call.
 	MaxBatchSize = 1000
@@ -169,7 +170,8 @@ func WithTimeout(d time.Duration) Option {
 }
 
 // WithLogger sends request, retry and isolation lines (debug level,
-// apiKey redacted) to l.
+// apiKey redacted) to l, and one Warn line when the server turns out to
+// have no insertLeadsFast (see Campaign.InsertLeads).
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		c.engine.Logger = l
@@ -240,7 +242,8 @@ func WithConcurrency(n int) Option {
 
 // WithBatchSize sets how many leads one insertLeadsFast call carries
 // (default DefaultBatchSize, at most MaxBatchSize). The per-lead calls
-// always carry one.
+// always carry one, as do InsertLeads's calls once the server has answered
+// insertLeadsFast with HTTP 404.
 func WithBatchSize(n int) Option {
 	return func(c *config) error {
 		if n < 1 || n > MaxBatchSize {

@@ -96,7 +96,7 @@ func TestWireShapes(t *testing.T) {
 
 	t.Run("insertLeadsFast", func(t *testing.T) {
 		var body []byte
-		expect(noojee.EndpointInsertLeadsFast, q, &body, `{"code":0,"message":"OK"}`, 200)
+		expect(noojee.EndpointInsertLeadsFast, q, &body, `{"code":0,"message":"Imported 2 Updated 0 Rejected 0 leads.\n\nErrors (If any):\n Name,FirstPhone,njExternalLeadId,Error Reason,\n"}`, 200)
 		rep, err := camp.InsertLeads(ctx, leads)
 		if err != nil {
 			t.Fatal(err)

@@ -101,7 +101,8 @@ func main() {
 	}
 	if srv != nil {
 		st := srv.Stats()
-		fmt.Printf("fake: %d leads stored, %d answered 109, %d answered 103\n", srv.LeadCount("42"), st.Codes[109], st.Codes[103])
+		fmt.Printf("fake: %d leads stored, %d listed as rejected in bulk answers, %d calls answered 109, %d answered 103\n",
+			srv.LeadCount("42"), st.Rejected, st.Codes[109], st.Codes[103])
 	}
 }
 

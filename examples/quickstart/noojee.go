@@ -15,7 +15,8 @@ import (
 // runNoojee inserts 2,000 campaign leads in bulk calls of 100 into a fake
 // that answers 109 (too many concurrent requests) to everything for a
 // while and beyond 2 calls in flight, with one number on the Do-Not-Call
-// list: that lead is isolated by halving and the rest go in.
+// list: the bulk answer's import summary names that lead in its CSV error
+// rows, the client places it back on its lead, and the rest go in.
 func runNoojee(ctx context.Context, progress func(batch.Progress)) result {
 	const n = 2000
 	srv := noojeetest.NewServer()

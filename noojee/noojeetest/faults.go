@@ -29,11 +29,17 @@ const (
 	FaultMalformed
 	// FaultSlow answers normally after the delay set by SetSlowDelay.
 	FaultSlow
+	// FaultSummaryWithoutRows applies to a bulk insertLeadsFast call: the
+	// leads are imported as usual, but the answer's message stops after its
+	// counts line ("Imported N Updated 0 Rejected M leads."), without the
+	// "Errors (If any):" rows that name the rejected leads. On any other
+	// call it answers normally.
+	FaultSummaryWithoutRows
 )
 
 // String names the fault.
 func (f Fault) String() string {
-	names := []string{"none", "busy", "exception", "unavailable", "drop", "drop-after-write", "malformed", "slow"}
+	names := []string{"none", "busy", "exception", "unavailable", "drop", "drop-after-write", "malformed", "slow", "summary-without-rows"}
 	if f >= 0 && int(f) < len(names) {
 		return names[f]
 	}

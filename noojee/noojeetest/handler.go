@@ -104,6 +104,16 @@ func readLeads(body []byte, bulk bool) ([]map[string]string, error) {
 // serve handles one call.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	endpoint, ok := strings.CutPrefix(r.URL.Path, Path)
+	s.mu.Lock()
+	noBulk := s.noBulk
+	s.mu.Unlock()
+	if noBulk && endpoint == "insertLeadsFast" {
+		s.mu.Lock()
+		s.stats.Requests[endpoint]++
+		s.mu.Unlock()
+		http.Error(w, "no such CampaignAPI operation", http.StatusNotFound)
+		return
+	}
 	if !ok || (endpoint != "insertLeadsFast" && endpoint != "insertLeadFast" && endpoint != "updateLeadFast") {
 		http.Error(w, "no such CampaignAPI operation", http.StatusNotFound)
 		return
@@ -163,6 +173,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var ref *refusal
+	var summary string // the bulk answer's message
 	extra := map[string]any{}
 	switch {
 	case q.Get("fTemplateId") == "":
@@ -179,14 +190,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.mu.Lock()
-		if endpoint == "updateLeadFast" {
+		switch endpoint {
+		case "updateLeadFast":
 			ref = s.update(q.Get("fCampaignId"), leads[0])
-		} else {
+		case "insertLeadFast":
 			var id int
-			id, ref = s.insert(q.Get("fTemplateId"), q.Get("fCampaignId"), q.Get("fAllocationId"), q.Get("allowDuplicates") == "true", leads)
-			if ref == nil && endpoint == "insertLeadFast" {
+			id, ref = s.insertOne(q.Get("fTemplateId"), q.Get("fCampaignId"), q.Get("fAllocationId"), q.Get("allowDuplicates") == "true", leads[0])
+			if ref == nil {
 				extra["leadId"] = id
 			}
+		default:
+			summary = s.importLeads(q.Get("fTemplateId"), q.Get("fCampaignId"), q.Get("fAllocationId"), q.Get("allowDuplicates") == "true", leads)
 		}
 		s.mu.Unlock()
 	}
@@ -209,6 +223,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.stats.Codes[0]++
 	s.mu.Unlock()
+	if summary != "" {
+		if fault == FaultSummaryWithoutRows {
+			summary, _, _ = strings.Cut(summary, "\n")
+		}
+		answerSummary(w, summary)
+		return
+	}
 	answer(w, 0, http.StatusOK, "OK", "", extra)
 }
 

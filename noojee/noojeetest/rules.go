@@ -65,43 +65,41 @@ func (s *Server) checkCommon(fields map[string]string) *refusal {
 	return nil
 }
 
-// insert checks every lead, then stores all or none (s.mu held).
-func (s *Server) insert(template, campaignID, allocation string, allowDup bool, leads []map[string]string) (int, *refusal) {
+// insertOne checks one lead and stores it (s.mu held).
+func (s *Server) insertOne(template, campaignID, allocation string, allowDup bool, f map[string]string) (int, *refusal) {
 	c := s.campaign(campaignID)
-	batchPhones := map[string]bool{}
-	batchExt := map[string]bool{}
-	for _, f := range leads {
-		for _, v := range f {
-			if isNoChange(v) {
-				return 0, refuse(108, "")
-			}
-		}
-		if len(s.phones(f)) == 0 {
-			return 0, refuse(102, "")
-		}
-		if ref := s.checkCommon(f); ref != nil {
-			return 0, ref
-		}
-		if !allowDup {
-			for _, p := range s.phones(f) {
-				if c.phones[p] > 0 || batchPhones[p] {
-					return 0, refuse(105, "")
-				}
-				batchPhones[p] = true
-			}
-		}
-		if ext := f["njExternalLeadId"]; ext != "" {
-			if c.byExt[ext] != nil || batchExt[ext] {
-				return 0, refuse(112, "")
-			}
-			batchExt[ext] = true
+	if ref := s.checkInsert(c, allowDup, f); ref != nil {
+		return 0, ref
+	}
+	return s.store(c, template, allocation, f).LeadID, nil
+}
+
+// checkInsert applies the insert rules to one lead against what the
+// campaign holds (s.mu held).
+func (s *Server) checkInsert(c *campaign, allowDup bool, f map[string]string) *refusal {
+	for _, v := range f {
+		if isNoChange(v) {
+			return refuse(108, "")
 		}
 	}
-	id := 0
-	for _, f := range leads {
-		id = s.store(c, template, allocation, f).LeadID
+	phones := s.phones(f)
+	if len(phones) == 0 {
+		return refuse(102, "")
 	}
-	return id, nil
+	if ref := s.checkCommon(f); ref != nil {
+		return ref
+	}
+	if !allowDup {
+		for _, p := range phones {
+			if c.phones[p] > 0 {
+				return refuse(105, "")
+			}
+		}
+	}
+	if ext := f["njExternalLeadId"]; ext != "" && c.byExt[ext] != nil {
+		return refuse(112, "")
+	}
+	return nil
 }
 
 // update applies one update (s.mu held).

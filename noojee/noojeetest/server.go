@@ -14,11 +14,18 @@
 // allowDuplicates=true), 106/107 for dispositions, 108 for <No Change> on an
 // insert, 110 for leads marked in conflict, 111 for unknown contact hours,
 // 112 for a repeated njExternalLeadId, 114 for a bad callback date, and 109
-// when more calls are in flight than its concurrency limit. A bulk call
-// with any refused lead writes nothing and answers the first refused
-// lead's code. Tests inject faults with FailNext and BusyFor and read the
-// stored leads back with Leads and Lead. Answers are JSON objects
-// {"code":N,"message":"NAME"} with the documented HTTP status.
+// when more calls are in flight than its concurrency limit. Answers to the
+// one-lead calls are JSON objects {"code":N,"message":"NAME"} with the
+// documented HTTP status. A bulk insertLeadsFast call is answered as
+// Noojee documents the multi-lead insert (insertLead page, pageId=22186919;
+// the array body, pageId=43417608): the leads are imported one by one, and
+// the answer is {"code":0,"message":"Imported N Updated 0 Rejected N
+// leads.\n\nErrors (If any):\n <header>,Error Reason,\n<row>,…"} with one
+// CSV row per refused lead, its reason the code's name (see importLeads).
+// A call-level refusal (a missing id, a busy server) is still one code.
+// RemoveBulkEndpoint turns insertLeadsFast into a 404, as on a server that
+// follows the current documentation. Tests inject faults with FailNext and
+// BusyFor and read the stored leads back with Leads and Lead.
 //
 // A Server is safe for concurrent use.
 package noojeetest
@@ -48,6 +55,8 @@ type Stats struct {
 	Codes map[int]int
 	// Faults counts injected faults used.
 	Faults int
+	// Rejected counts the leads listed as rejected in bulk answers.
+	Rejected int
 	// MaxInFlight is the most lead calls that were in flight at once.
 	MaxInFlight int
 }
@@ -73,6 +82,7 @@ type Server struct {
 	campaigns    map[string]*campaign
 	nextID       int
 	inFlight     int
+	noBulk       bool
 	stats        Stats
 }
 
@@ -187,6 +197,17 @@ func (s *Server) ClearConflicts() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.conflicts)
+}
+
+// RemoveBulkEndpoint makes the fake a server without the bulk
+// insertLeadsFast, as Noojee's current documentation has it (the entry
+// point was renamed to the one-lead insertLeadFast, pageId=38600709
+// versions 10 to 15): every insertLeadsFast call is answered HTTP 404 with
+// a plain body and writes nothing. It is counted in Stats.Requests.
+func (s *Server) RemoveBulkEndpoint() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.noBulk = true
 }
 
 // Stats returns a copy of the counters.

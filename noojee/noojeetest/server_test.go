@@ -62,7 +62,7 @@ func TestStrictRequests(t *testing.T) {
 		{"dup ext id", "insertLeadFast", query, "application/json", `{"FirstPhone":"2","njExternalLeadId":"A"}`, 400, 112},
 		{"dup phone", "insertLeadFast", query, "application/json", `{"FirstPhone":"03 8321 8199"}`, 400, 105},
 		{"dup allowed", "insertLeadFast", query + "&allowDuplicates=true", "application/json", `{"FirstPhone":"03 8321 8199"}`, 200, 0},
-		{"bulk dup inside", "insertLeadsFast", query, "application/json", `[{"FirstPhone":"5"},{"FirstPhone":"5"}]`, 400, 105},
+		{"bulk dup inside", "insertLeadsFast", query, "application/json", `[{"FirstPhone":"5"},{"FirstPhone":"5"}]`, 200, 0},
 		{"update unknown", "updateLeadFast", query, "application/json", `{"njExternalLeadId":"Z","Name":"x"}`, 400, 101},
 		{"update ok", "updateLeadFast", query, "application/json", `{"njExternalLeadId":"A","Name":"x","FirstPhone":"<No Change>"}`, 200, 0},
 	}
@@ -73,8 +73,8 @@ func TestStrictRequests(t *testing.T) {
 		}
 	}
 	got := srv.Leads("2")
-	if len(got) != 2 {
-		t.Fatalf("%d leads stored, want 2", len(got))
+	if len(got) != 3 { // A, the allowed duplicate, and the first of "bulk dup inside"
+		t.Fatalf("%d leads stored, want 3", len(got))
 	}
 	want := map[string]string{"FirstPhone": "0383218199", "njExternalLeadId": "A", "Name": "x"}
 	if d := cmp.Diff(want, got[0].Fields); d != "" || got[0].Updates != 1 {
@@ -127,5 +127,53 @@ func TestFaultQueue(t *testing.T) {
 	}
 	if srv.LeadCount("2") != 1 || srv.Stats().Faults != 3 {
 		t.Errorf("stored %d, faults %d", srv.LeadCount("2"), srv.Stats().Faults)
+	}
+}
+
+// A bulk call is answered in the documented import-summary form: the
+// accepted leads are stored, each refused one is a CSV row echoing its
+// fields with the code's name as the Error Reason.
+func TestBulkAnswerIsTheImportSummary(t *testing.T) {
+	srv := noojeetest.NewServer()
+	defer srv.Close()
+	srv.AddDNC("0400 000 002")
+	body := `[{"Name":"Ann","FirstPhone":"0400000001","njExternalLeadId":"A"},` +
+		`{"Name":"Bob, Jr","FirstPhone":"0400 000 002","njExternalLeadId":"B"},` +
+		`{"Name":"Cat","FirstPhone":"0400000001","njExternalLeadId":"C"}]`
+	resp, err := http.Post(srv.URL+noojeetest.Path+"insertLeadsFast"+query, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"code": float64(0), "message": "Imported 1 Updated 0 Rejected 2 leads.\n\nErrors (If any):\n" +
+		" FirstPhone,Name,njExternalLeadId,Error Reason,\n" +
+		"0400 000 002,\"Bob, Jr\",B,DNC,\n" +
+		"0400000001,Cat,C,DUPLICATE,\n"}
+	if d := cmp.Diff(want, got); d != "" || resp.StatusCode != 200 {
+		t.Errorf("status %d, answer (-want +got):\n%s", resp.StatusCode, d)
+	}
+	if n := srv.LeadCount("2"); n != 1 || srv.Stats().Rejected != 2 {
+		t.Errorf("stored %d, rejected %d; want 1 and 2", n, srv.Stats().Rejected)
+	}
+}
+
+// RemoveBulkEndpoint: insertLeadsFast answers 404 and writes nothing; the
+// one-lead insertLeadFast still works.
+func TestRemoveBulkEndpoint(t *testing.T) {
+	srv := noojeetest.NewServer()
+	defer srv.Close()
+	srv.RemoveBulkEndpoint()
+	if s, c := post(t, srv, "insertLeadsFast", query, "application/json", `[{"FirstPhone":"1"}]`); s != 404 || c != -1 {
+		t.Errorf("insertLeadsFast: status %d code %d, want 404 and no code", s, c)
+	}
+	if s, c := post(t, srv, "insertLeadFast", query, "application/json", `{"FirstPhone":"1"}`); s != 200 || c != 0 {
+		t.Errorf("insertLeadFast: status %d code %d", s, c)
+	}
+	if n, r := srv.LeadCount("2"), srv.Stats().Requests["insertLeadsFast"]; n != 1 || r != 1 {
+		t.Errorf("stored %d, insertLeadsFast calls %d; want 1 and 1", n, r)
 	}
 }
