@@ -14,8 +14,12 @@
 //
 // Authentication is OAuth 2.0 client credentials ([WithClientCredentials]):
 // the client fetches a token from POST {host}/oauth2/token, reuses it until
-// shortly before it expires, and, when the API answers 401 mid-run, fetches
-// a new one once and replays the request. Both token answers Propel has
+// 5 minutes before it expires ([TokenRenewBefore]: Propeller's tokens last
+// 30 minutes, cannot be refreshed, and its guide recommends "a renewal
+// buffer of about 5 minutes", docs.propeller-commerce.com/integrations/
+// integration-patterns/authentication-and-security), and, when the API
+// answers 401 mid-run all the same, fetches a new one once and replays the
+// request. Both token answers Propel has
 // documented are accepted ("expires_in" as a number or a string, token_type
 // "Bearer" or the old "BearerToken"); the token is always sent as
 // "Authorization: Bearer". Any oauth2.TokenSource can be given instead

@@ -44,6 +44,8 @@ type config struct {
 	httpClient   *http.Client
 	batchSize    int
 	directives   []Directive
+	// now is the clock tokens expire by (time.Now; tests set their own).
+	now func() time.Time
 	// engine holds the settings shared with every vendor: concurrency,
 	// limiter, retry policy and budget, keep, hooks, logger.
 	engine engineopt.Settings
@@ -52,6 +54,7 @@ type config struct {
 func defaultConfig() config {
 	return config{
 		baseURL:   DefaultBaseURL,
+		now:       time.Now,
 		batchSize: DefaultBatchSize,
 		engine:    engineopt.Settings{Concurrency: DefaultConcurrency},
 	}
