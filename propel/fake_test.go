@@ -173,9 +173,10 @@ func TestFullRecordsRoundTrip(t *testing.T) {
 		PostalCode: "3511 AB", City: "Utrecht", Region: "UT", Country: "NL", Phone: "030", Mobile: "06",
 		Email: "a@example.com", URL: "https://example.com", Notes: "n", ICP: propel.No, IsDefault: propel.Yes}
 	company := propel.Company{Source: "ERP", SourceID: "1", Language: "NL", Name: "ACME", TaxNumber: "T", CocNumber: "C",
-		DebtorID: "D", Department: "Dep", Office: "Off", Notes: "N", Email: "info@example.com", Phone: "030",
-		InheritProductList: propel.Yes, InheritOrderList: propel.No, Budget: propel.No, BudgetInherit: propel.Yes,
-		OrderListAllowAll: "U", Addresses: []propel.Address{addr}}
+		DebtorID: "D", Department: "Dep", Office: "Off", Notes: "N",
+		InheritProductList: propel.Yes, InheritOrderList: propel.No, Budget: "H", BudgetInherit: propel.Yes,
+		OrderListAllowAll: "U", Addresses: []propel.Address{addr},
+		Attributes: []propel.Attribute{{Class: "company", Name: "CREDIT_LIMIT", Type: "integer", Value: "5000"}}}
 	if _, err := c.BulkCompaniesBySourceID(context.Background(), []propel.Company{company}); err != nil {
 		t.Fatal(err)
 	}

@@ -88,6 +88,12 @@ func (s *Server) process(resource, lookup string, body []byte) (int, []byte) {
 	case typeName(rawItems) != "JSONArray" || json.Unmarshal(rawItems, &items) != nil:
 		msgs = append(msgs, fmt.Sprintf("#/%s: expected type: JSONArray, found: %s", ent.field, typeName(rawItems)))
 	}
+	keys := ent.keys
+	s.mu.Lock()
+	if resource == "companies" && s.guideKeys {
+		keys = with(keys, guideKeys)
+	}
+	s.mu.Unlock()
 	objs := make([]map[string]json.RawMessage, len(items))
 	for i, it := range items {
 		path := fmt.Sprintf("#/%s/%d", ent.field, i)
@@ -95,7 +101,7 @@ func (s *Server) process(resource, lookup string, body []byte) (int, []byte) {
 			msgs = append(msgs, fmt.Sprintf("%s: expected type: JSONObject, found: %s", path, typeName(it)))
 			continue
 		}
-		msgs = append(msgs, checkObject(path, objs[i], ent.keys)...)
+		msgs = append(msgs, checkObject(path, objs[i], keys)...)
 		msgs = append(msgs, s.checkForbidden(path, resource, objs[i])...)
 		msgs = append(msgs, checkRequired(path, objs[i], byID, ent.needLanguage)...)
 	}
@@ -129,7 +135,7 @@ func (s *Server) upsert(ent *entity, st *store, obj map[string]json.RawMessage, 
 		_ = json.Unmarshal(obj["id"], &id)
 		entry["key"] = id
 	} else {
-		sid := str(obj["sourceId"])
+		_, sid, _ := sourcePair(obj)
 		entry["key"] = echoKey(sid)
 	}
 	if ent.checkParent {

@@ -54,6 +54,7 @@ type Server struct {
 	tokenReqs    int
 	reqSeq       int
 	forbidden    map[string][]string // resource → keys this server's schema lacks
+	guideKeys    bool                // companies accept email, phone and sources
 }
 
 // NewServer starts a fake accepting ClientID and ClientSecret.
@@ -144,6 +145,18 @@ func (s *Server) TokenRequests() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.tokenReqs
+}
+
+// AcceptGuideKeys makes the companies endpoints accept (on) or refuse
+// (off, the default) the keys that only Propeller's integration guide shows
+// in its example (email, phone, and "sources":[{"name","id"}] in place of
+// source and sourceId). By default the fake follows the bulk company
+// reference, which lists none of them, and refuses each with 10007
+// "extraneous key [email] is not permitted".
+func (s *Server) AcceptGuideKeys(on bool) {
+	s.mu.Lock()
+	s.guideKeys = on
+	s.mu.Unlock()
 }
 
 // ForbidKey makes the server's schema for resource ("customers",
