@@ -201,12 +201,12 @@ func checkList(path string, raw json.RawMessage, keys map[string]kind, required 
 			msgs = append(msgs, fmt.Sprintf("%s: expected type: JSONObject, found: %s", ap, typeName(a)))
 			continue
 		}
-		msgs = append(msgs, checkObject(ap, am, keys)...)
 		if strings.HasSuffix(path, "/addresses") {
 			if t, ok := am["type"]; ok && typeName(t) == "String" && !contains(addressTypes, str(t)) {
 				msgs = append(msgs, fmt.Sprintf("%s/type: %s is not a valid enum value", ap, str(t)))
 			}
 		}
+		msgs = append(msgs, checkObject(ap, am, keys)...)
 		for _, req := range required {
 			if _, ok := am[req]; !ok {
 				msgs = append(msgs, fmt.Sprintf("%s: required key [%s] not found", ap, req))
