@@ -117,37 +117,53 @@ func checkParent(p *Parent) error {
 
 func checkAddresses(as []Address) error {
 	for i, a := range as {
-		f := func(name string) string { return fmt.Sprintf("addresses[%d].%s", i, name) }
-		switch a.Type {
-		case AddressDelivery, AddressInvoice:
-		case "":
-			return invalid(f("type"), `required ("delivery" or "invoice")`)
-		default:
-			return invalid(f("type"), `want "delivery" or "invoice"`)
-		}
-		if strings.TrimSpace(a.Street) == "" {
-			return invalid(f("street"), "required")
-		}
-		if strings.TrimSpace(a.City) == "" {
-			return invalid(f("city"), "required")
-		}
-		if len(a.Country) != 2 || a.Country[0] < 'A' || a.Country[0] > 'Z' || a.Country[1] < 'A' || a.Country[1] > 'Z' {
-			return invalid(f("country"), "required: a two-letter ISO 3166-1 code in capitals, e.g. NL")
-		}
-		if err := checkGender(f("gender"), a.Gender); err != nil {
-			return err
-		}
-		if err := checkEmail(f("email"), a.Email); err != nil {
-			return err
-		}
-		if err := checkYN(f("icp"), a.ICP); err != nil {
-			return err
-		}
-		if err := checkYN(f("isDefault"), a.IsDefault); err != nil {
+		if err := checkAddress(fmt.Sprintf("addresses[%d].", i), a); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// checkAddress checks one address; prefix starts its field names.
+func checkAddress(prefix string, a Address) error {
+	f := func(name string) string { return prefix + name }
+	switch a.Type {
+	case AddressDelivery, AddressInvoice:
+	case "":
+		return invalid(f("type"), `required ("delivery" or "invoice")`)
+	default:
+		return invalid(f("type"), `want "delivery" or "invoice"`)
+	}
+	if strings.TrimSpace(a.Street) == "" {
+		return invalid(f("street"), "required")
+	}
+	if strings.TrimSpace(a.City) == "" {
+		return invalid(f("city"), "required")
+	}
+	if len(a.Country) != 2 || a.Country[0] < 'A' || a.Country[0] > 'Z' || a.Country[1] < 'A' || a.Country[1] > 'Z' {
+		return invalid(f("country"), "required: a two-letter ISO 3166-1 code in capitals, e.g. NL")
+	}
+	if err := checkGender(f("gender"), a.Gender); err != nil {
+		return err
+	}
+	if err := checkEmail(f("email"), a.Email); err != nil {
+		return err
+	}
+	if err := checkYN(f("icp"), a.ICP); err != nil {
+		return err
+	}
+	return checkYN(f("isDefault"), a.IsDefault)
+}
+
+// ValidateBulkAddress checks a for BulkCustomerAddresses and
+// BulkCompanyAddresses, as they do before sending: the fields every
+// address needs, and the code the endpoint matches on (required there: an
+// address without one would be created again on every resend).
+func ValidateBulkAddress(a Address) error {
+	if strings.TrimSpace(a.Code) == "" {
+		return invalid("code", "required: the bulk addresses endpoint matches on it")
+	}
+	return checkAddress("", a)
 }
 
 // ValidateCustomer checks c for BulkCustomersByID (byID) or

@@ -14,6 +14,14 @@ import (
 
 // handleBulk serves POST /v2/{customers|contacts|companies}/bulk/{sourceId|id}.
 func (s *Server) handleBulk(w http.ResponseWriter, r *http.Request) {
+	s.serve(w, r, func(body []byte) (int, []byte) {
+		return s.process(r.PathValue("resource"), r.PathValue("lookup"), body)
+	})
+}
+
+// serve checks the token, injects the next queued fault and answers with
+// process's status and body.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, process func(body []byte) (int, []byte)) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
 	if err != nil {
 		return
@@ -39,7 +47,7 @@ func (s *Server) handleBulk(w http.ResponseWriter, r *http.Request) {
 	if !fault.afterWrite() && s.strike(w, r, fault, tok, slow) {
 		return
 	}
-	status, resp := s.process(r.PathValue("resource"), r.PathValue("lookup"), body)
+	status, resp := process(body)
 	if fault.afterWrite() && s.strike(w, r, fault, tok, slow) {
 		return
 	}
