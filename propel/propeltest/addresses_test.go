@@ -75,4 +75,3 @@ func TestAddressesEndpointAnswers(t *testing.T) {
 		})
 	}
 }
-
