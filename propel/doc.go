@@ -79,9 +79,9 @@
 //     [TokenRenewBefore] before its announced expiry (a sixth of its life
 //     for tokens shorter than 30 minutes), and a 401 still refreshes once.
 //   - Bulk addresses. The reference (rest/bulk-customer-addresses,
-//     rest/bulk-company-addresses) matches an address on its code, creates
-//     one without a code, and requires type, code, street, city and
-//     country; the newer rest-v2/user-management page matches on type and
+//     rest/bulk-company-addresses) matches an address on its code, and its
+//     field table requires type, code, street, city and country, while its
+//     prose creates an address sent without a code; the newer rest-v2/user-management page matches on type and
 //     code and also requires a postal code. The client requires a code
 //     (an address without one would be created again by every resend),
 //     checks the reference's required fields, and never puts two
