@@ -99,10 +99,10 @@ func WithClientCredentials(clientID, clientSecret string) Option {
 }
 
 // WithTokenSource authenticates with tokens from ts instead of client
-// credentials. The client caches each token until TokenRenewBefore ahead of
-// its expiry; on a 401 it
-// asks ts once more, so ts should mint a fresh token when asked (a source
-// that caches on its own cannot recover from a token revoked early).
+// credentials. The client caches each token until TokenRenewBefore ahead
+// of its expiry; on a 401 it asks ts once more, so ts should mint a fresh
+// token when asked (a source that caches on its own cannot recover from a
+// token revoked early).
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(c *config) error {
 		if ts == nil {
