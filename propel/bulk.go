@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -29,6 +30,12 @@ type spec[T any] struct {
 	validate func(T) error
 	// ssn returns the record's SSN, scrubbed from server messages.
 	ssn func(T) string
+	// noDirectives leaves the client's directives out of the body (the
+	// addresses endpoints document none).
+	noDirectives bool
+	// ownerMissingStops ends the run on a 404: the path names one owner
+	// record, so every further request would be refused too.
+	ownerMissingStops bool
 }
 
 // op builds the engine's Op for an endpoint.
@@ -62,7 +69,11 @@ func runSeq[T any](ctx context.Context, c *Client, s *spec[T], in iter.Seq[T]) (
 
 // send sends one chunk and answers one result per record.
 func send[T any](ctx context.Context, c *Client, s *spec[T], chunk []T) ([]batch.Result[Result], error) {
-	body, err := encodeBulk(s.field, chunk, c.cfg.directives)
+	directives := c.cfg.directives
+	if s.noDirectives {
+		directives = nil
+	}
+	body, err := encodeBulk(s.field, chunk, directives)
 	if err != nil {
 		return nil, err
 	}
@@ -87,8 +98,21 @@ func send[T any](ctx context.Context, c *Client, s *spec[T], chunk []T) ([]batch
 			return res, nil
 		}
 	}
+	if s.ownerMissingStops && e.HTTPStatus == http.StatusNotFound {
+		return nil, &ownerMissing{e}
+	}
 	return nil, e
 }
+
+// ownerMissing is a 404 from an endpoint whose path names one owner record
+// (a customer's or company's addresses): it stops the run.
+type ownerMissing struct{ err *Error }
+
+func (o *ownerMissing) Error() string { return o.err.Error() }
+func (o *ownerMissing) Unwrap() error { return o.err }
+
+// StopRun ends the run: every request names the same missing owner.
+func (o *ownerMissing) StopRun() bool { return true }
 
 // encodeBulk writes {"<field>":[...]} or, with directives,
 // {"<field>":[...],"directives":[...]}.

@@ -56,9 +56,9 @@ func New(opts ...Option) (*Client, error) {
 	}
 	ts := cfg.tokenSource
 	if ts == nil {
-		ts = &clientCredentials{http: hc, url: cfg.tokenURL, id: cfg.clientID, secret: cfg.clientSecret}
+		ts = &clientCredentials{http: hc, url: cfg.tokenURL, id: cfg.clientID, secret: cfg.clientSecret, now: cfg.now}
 	}
-	return &Client{cfg: cfg, http: hc, tokens: newTokenCache(ts), base: cfg.baseURL, secrets: secrets}, nil
+	return &Client{cfg: cfg, http: hc, tokens: newTokenCache(ts, cfg.now), base: cfg.baseURL, secrets: secrets}, nil
 }
 
 // HTTPClient returns the *http.Client requests go through, for

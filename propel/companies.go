@@ -9,8 +9,11 @@ import (
 
 var companiesBySourceID = &spec[Company]{
 	name: "propel companies bulk/sourceId", field: "companies", path: "/companies/bulk/sourceId",
-	key:      func(c Company) string { return sourceKey(c.Source, c.SourceID, c.Language) },
-	lookup:   func(c Company) string { return c.SourceID },
+	key: func(c Company) string {
+		source, sourceID := c.sourceRef()
+		return sourceKey(source, sourceID, c.Language)
+	},
+	lookup:   func(c Company) string { _, sourceID := c.sourceRef(); return sourceID },
 	validate: func(c Company) error { return ValidateCompany(c, false) },
 }
 

@@ -199,6 +199,8 @@ func FuzzDecodeBulkResponse(f *testing.F) {
 	f.Add([]byte(`{"data":[{"action":"create","id":25495,"key":"C-1002","lookupKey":"sourceId","success":true}],"messages":["Completed"],"total":2}`))
 	f.Add([]byte(`{"data":[{"key":"C-9","success":false,"error":{"code":"50007","messages":["x"]}}]}`))
 	f.Add([]byte(`{"data":[{"action":"upd`))
+	// the bulk addresses answer (rest/bulk-customer-addresses): key is the code, a string
+	f.Add([]byte(`{"data":[{"action":"update","id":106097,"key":"11234","lookupKey":"code","success":true},{"action":"create","id":106104,"key":"11235","lookupKey":"code","success":true}],"messages":["Completed"],"total":2}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		br, err := DecodeBulkResponse(body)
 		if err == nil && br == nil {

@@ -1,9 +1,12 @@
-// Package propel moves customers, contacts and companies in bulk into
-// Propeller Commerce (Propel) through its REST v2 bulk upsert endpoints:
+// Package propel moves customers, contacts, companies and their addresses
+// in bulk into Propeller Commerce (Propel) through its REST v2 bulk upsert
+// endpoints:
 //
 //	POST /customers/bulk/sourceId   POST /customers/bulk/id
 //	POST /contacts/bulk/sourceId    POST /contacts/bulk/id
 //	POST /companies/bulk/sourceId   POST /companies/bulk/id
+//	POST /customers/{lookupKey}/{lookupValue}/addresses/bulk   (BulkCustomerAddresses)
+//	POST /companies/{lookupKey}/{lookupValue}/addresses/bulk   (BulkCompanyAddresses)
 //
 // Every bulk method takes the whole input (a slice, or an iter.Seq in the
 // ...Seq variant), cuts it into requests of at most the batch size
@@ -14,8 +17,12 @@
 //
 // Authentication is OAuth 2.0 client credentials ([WithClientCredentials]):
 // the client fetches a token from POST {host}/oauth2/token, reuses it until
-// shortly before it expires, and, when the API answers 401 mid-run, fetches
-// a new one once and replays the request. Both token answers Propel has
+// 5 minutes before it expires ([TokenRenewBefore]: Propeller's tokens last
+// 30 minutes, cannot be refreshed, and its guide recommends "a renewal
+// buffer of about 5 minutes", docs.propeller-commerce.com/integrations/
+// integration-patterns/authentication-and-security), and, when the API
+// answers 401 mid-run all the same, fetches a new one once and replays the
+// request. Both token answers Propel has
 // documented are accepted ("expires_in" as a number or a string, token_type
 // "Bearer" or the old "BearerToken"); the token is always sent as
 // "Authorization: Bearer". Any oauth2.TokenSource can be given instead
@@ -39,6 +46,50 @@
 // has the request's SSNs replaced, however short, as well as any value the
 // server quotes in a message about an "ssn" field. The client secret is
 // scrubbed the same way.
+//
+// # Where Propeller's documents disagree
+//
+// The choices below follow the API reference (docs.propeller-commerce.com,
+// rest-v2/… and rest/… pages) over the integration guides where the two
+// differ; the guide-only forms stay available but are never sent unless
+// set.
+//
+//   - Company fields. The bulk company reference
+//     (rest-v2/bulk-companies-by-source-id, …/bulk-companies-by-id) lists
+//     name, language, parent, taxNumber, cocNumber, debtorId, department,
+//     office, notes, inheritProductList, inheritOrderList, budget,
+//     budgetInherit, orderListAllowAll, attributes and addresses, and
+//     neither email nor phone. The guide "Import Companies, Contacts and
+//     Customers" (integrations/domain-guides/users/…) sends email, phone
+//     and "sources":[{"name","id"}] instead of source and sourceId. Since
+//     Propel refuses unknown keys (10007), [Company] follows the reference;
+//     Email, Phone and Sources are guide-only fields, sent only when set,
+//     and a 10007 naming them fails that company alone. The Companies page
+//     (rest-v2/companies) also lists phone and email, and gives budget a
+//     third value, "H", which is accepted.
+//   - Attributes. The bulk pages say "Read more about attributes" without
+//     a schema of their own; the element {"class","name","type","value"}
+//     is the one the bulk users reference shows (rest-v2/bulk-users-by-
+//     source-id) and the attribute values page describes
+//     (rest/bulk-resource-attribute-values-by-resource-lookup-key), where
+//     an omitted value deletes the record's own value.
+//   - Token lifetime. The authentication pages say 30 minutes and
+//     recommend renewing about 5 minutes early; the older Apigee-style
+//     answer says "expires_in":"1899". Either way the token is renewed
+//     [TokenRenewBefore] before its announced expiry (a sixth of its life
+//     for tokens shorter than 30 minutes), and a 401 still refreshes once.
+//   - Bulk addresses. The reference (rest/bulk-customer-addresses,
+//     rest/bulk-company-addresses) matches an address on its code, and its
+//     field table requires type, code, street, city and country, while its
+//     prose creates an address sent without a code; the newer rest-v2/user-management page matches on type and
+//     code and also requires a postal code. The client requires a code
+//     (an address without one would be created again by every resend),
+//     checks the reference's required fields, and never puts two
+//     addresses with the same code in one request, so both matching rules
+//     give the same result. The owner's source travels as the "source"
+//     query parameter of a sourceId lookup, as the lookup-keys and
+//     attribute-values pages describe for lookups by sourceId. The client's
+//     directives are not sent there: these endpoints document none.
 //
 // Package propeltest is an in-memory fake of these endpoints for tests.
 package propel

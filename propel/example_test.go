@@ -36,3 +36,23 @@ func ExampleClient_BulkCustomersBySourceID() {
 	// 1 MY_CRM/C-1002/NL failed  propel: invalid record: email: not a valid email address
 	// true
 }
+
+// Create or update one customer's addresses, matched on their codes.
+func ExampleClient_BulkCustomerAddresses() {
+	srv := propeltest.NewServer()
+	defer srv.Close()
+	client, err := propel.New(srv.ClientOptions()...)
+	if err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+	_, _ = client.BulkCustomersBySourceID(ctx, []propel.Customer{{Source: "MY_CRM", SourceID: "C-1001", Language: "NL"}})
+
+	rep, err := client.BulkCustomerAddresses(ctx, propel.BySourceID("MY_CRM", "C-1001"), []propel.Address{
+		{Type: propel.AddressDelivery, Code: "D1", Street: "Kerkstraat", Number: "34", City: "Utrecht", Country: "NL"},
+		{Type: propel.AddressInvoice, Code: "I1", Street: "Domplein", Number: "1", City: "Utrecht", Country: "NL"},
+	})
+	fmt.Println(rep.Succeeded, "of", rep.Total, "addresses written", err)
+	// Output:
+	// 2 of 2 addresses written <nil>
+}

@@ -133,10 +133,17 @@ func TestGoldenRequests(t *testing.T) {
 			`{"data":[{"action":"create","id":5,"key":1032644,"lookupKey":"sourceId","success":true}],"messages":["Completed"],"total":1}`,
 			func(c *Client) (*batch.Report[Result], error) {
 				return c.BulkCompaniesBySourceID(ctx, []Company{{Source: "MY_ERP", SourceID: "1032644", Language: "NL",
-					Name: "Bakker Bouw B.V.", DebtorID: "29931", TaxNumber: "NL812345678B01", CocNumber: "12345678",
-					Email: "info@bakkerbouw.nl", Phone: "0301234567", Budget: No,
+					Name: "Bakker Bouw B.V.", DebtorID: "29931", TaxNumber: "NL812345678B01", CocNumber: "12345678", Budget: No,
+					Attributes: []Attribute{{Class: "company", Name: "CREDIT_LIMIT", Type: "integer", Value: "5000"}},
 					Addresses: []Address{{Type: AddressInvoice, Code: "34766", Street: "Kerkstraat", Number: "34",
 						PostalCode: "3511 AB", City: "Utrecht", Country: "NL", Email: "factuur@bakkerbouw.nl", IsDefault: Yes}}}})
+			}, nil},
+		{"companies in the guide's form", "req_companies_guide.json", "/v2/companies/bulk/sourceId",
+			`{"data":[{"action":"create","id":5,"key":1032644,"lookupKey":"sourceId","success":true}],"messages":["Completed"],"total":1}`,
+			func(c *Client) (*batch.Report[Result], error) {
+				return c.BulkCompaniesBySourceID(ctx, []Company{{Sources: []CompanySource{{Name: "MY_ERP", ID: "1032644"}}, Language: "NL",
+					Name: "Bakker Bouw B.V.", DebtorID: "29931", TaxNumber: "NL812345678B01", CocNumber: "12345678",
+					Email: "info@bakkerbouw.nl", Phone: "0301234567"}})
 			}, nil},
 		{"customers with directives", "req_customers_directives.json", "/v2/customers/bulk/sourceId",
 			`{"data":[{"action":"update","id":1,"key":"C-7","lookupKey":"sourceId","success":true}],"messages":["Completed"],"total":1}`,

@@ -44,6 +44,8 @@ type config struct {
 	httpClient   *http.Client
 	batchSize    int
 	directives   []Directive
+	// now is the clock tokens expire by (time.Now; tests set their own).
+	now func() time.Time
 	// engine holds the settings shared with every vendor: concurrency,
 	// limiter, retry policy and budget, keep, hooks, logger.
 	engine engineopt.Settings
@@ -52,6 +54,7 @@ type config struct {
 func defaultConfig() config {
 	return config{
 		baseURL:   DefaultBaseURL,
+		now:       time.Now,
 		batchSize: DefaultBatchSize,
 		engine:    engineopt.Settings{Concurrency: DefaultConcurrency},
 	}
@@ -96,9 +99,10 @@ func WithClientCredentials(clientID, clientSecret string) Option {
 }
 
 // WithTokenSource authenticates with tokens from ts instead of client
-// credentials. The client caches each token until it expires; on a 401 it
-// asks ts once more, so ts should mint a fresh token when asked (a source
-// that caches on its own cannot recover from a token revoked early).
+// credentials. The client caches each token until TokenRenewBefore ahead
+// of its expiry; on a 401 it asks ts once more, so ts should mint a fresh
+// token when asked (a source that caches on its own cannot recover from a
+// token revoked early).
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(c *config) error {
 		if ts == nil {

@@ -30,6 +30,8 @@ type clientCredentials struct {
 	url    string
 	id     string
 	secret string
+	// now is the client's clock: a token expires expires_in after it.
+	now func() time.Time
 }
 
 // Token fetches a new token; every call asks the endpoint.
@@ -55,7 +57,7 @@ func (s *clientCredentials) Token() (*oauth2.Token, error) {
 		e.token = true
 		return nil, e
 	}
-	tok, exp, err := decodeToken(resp.Body, time.Now())
+	tok, exp, err := decodeToken(resp.Body, s.now())
 	if err != nil {
 		// A garbled answer may be a passing fault: let the engine retry.
 		return nil, batch.Retryable(&Error{HTTPStatus: resp.StatusCode, Type: "MalformedTokenResponse", Messages: []string{err.Error()}, RequestID: resp.Header.Get("X-Request-Id"), token: true}, 0)
@@ -63,24 +65,49 @@ func (s *clientCredentials) Token() (*oauth2.Token, error) {
 	return &oauth2.Token{AccessToken: tok, TokenType: "Bearer", Expiry: exp}, nil
 }
 
-// tokenCache hands out the current token, fetching one from src when
-// there is none or it is about to expire (oauth2.Token.Valid), one fetch
-// at a time, and forgets it when the API refuses it.
-type tokenCache struct {
-	src oauth2.TokenSource
-	mu  sync.Mutex
-	tok *oauth2.Token
+// TokenRenewBefore is how long before a token's expiry the client fetches
+// the next one. Propeller's tokens last 30 minutes and cannot be refreshed;
+// its integration guide recommends "a renewal buffer of about 5 minutes"
+// (docs.propeller-commerce.com/integrations/integration-patterns/authentication-and-security).
+// A token that lives less than 30 minutes is renewed when a sixth of its
+// life is left (5 minutes of 30), so a short-lived token is still used.
+const TokenRenewBefore = 5 * time.Minute
+
+// renewMargin is how long before expiry a token obtained at got is renewed.
+func renewMargin(got, expiry time.Time) time.Duration {
+	return max(0, min(TokenRenewBefore, expiry.Sub(got)/6))
 }
 
-func newTokenCache(src oauth2.TokenSource) *tokenCache { return &tokenCache{src: src} }
+// tokenCache hands out the current token, fetching one from src when
+// there is none or it is within its renewal margin (see TokenRenewBefore),
+// one fetch at a time, and forgets it when the API refuses it.
+type tokenCache struct {
+	src oauth2.TokenSource
+	now func() time.Time
+	mu  sync.Mutex
+	tok *oauth2.Token
+	// renewAt is when tok is replaced: its expiry less the renewal margin
+	// (zero for a token without expiry, kept until the API refuses it).
+	renewAt time.Time
+}
 
-// token returns the current token, fetching one when none is valid.
+func newTokenCache(src oauth2.TokenSource, now func() time.Time) *tokenCache {
+	return &tokenCache{src: src, now: now}
+}
+
+// fresh reports whether the cached token is still to be used.
+func (t *tokenCache) fresh() bool {
+	return t.tok != nil && (t.renewAt.IsZero() || t.now().Before(t.renewAt))
+}
+
+// token returns the current token, fetching one when none is fresh.
 func (t *tokenCache) token() (*oauth2.Token, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.tok.Valid() {
+	if t.fresh() {
 		return t.tok, nil
 	}
+	got := t.now()
 	tok, err := t.src.Token()
 	if err != nil {
 		return nil, err
@@ -88,7 +115,10 @@ func (t *tokenCache) token() (*oauth2.Token, error) {
 	if tok == nil || tok.AccessToken == "" {
 		return nil, fmt.Errorf("%w: the token source gave no access token", ErrMalformedResponse)
 	}
-	t.tok = tok
+	t.tok, t.renewAt = tok, time.Time{}
+	if !tok.Expiry.IsZero() {
+		t.renewAt = tok.Expiry.Add(-renewMargin(got, tok.Expiry))
+	}
 	return tok, nil
 }
 

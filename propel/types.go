@@ -185,33 +185,90 @@ const redacted = "REDACTED"
 
 // Company is a B2B company. For BulkCompaniesBySourceID, Source, SourceID
 // and Language (all required) identify it; for BulkCompaniesByID, ID does.
+//
+// The fields are those of Propeller's reference for the bulk company
+// endpoints (docs.propeller-commerce.com/rest-v2/bulk-companies-by-source-id
+// and …/bulk-companies-by-id): name, language, parent, taxNumber,
+// cocNumber, debtorId, department, office, notes, the inherit and budget
+// flags, orderListAllowAll, attributes and addresses. Email, Phone and
+// Sources appear only in the integration guide's example
+// (…/integrations/domain-guides/users/import-companies-contacts-and-customers),
+// not in the reference; they are sent only when set, and a server that
+// follows the reference refuses them with 10007 ("extraneous key"), which
+// fails that company alone (see the package doc).
 type Company struct {
 	// ID is Propeller's company id (the key of BulkCompaniesByID only).
-	ID         int64   `json:"id,omitempty"`
-	Source     string  `json:"source,omitempty"`
-	SourceID   string  `json:"sourceId,omitempty"`
-	Language   string  `json:"language,omitempty"`
-	Name       string  `json:"name,omitempty"`
-	Parent     *Parent `json:"parent,omitempty"`
-	TaxNumber  string  `json:"taxNumber,omitempty"`
-	CocNumber  string  `json:"cocNumber,omitempty"`
-	DebtorID   string  `json:"debtorId,omitempty"`
-	Department string  `json:"department,omitempty"`
-	Office     string  `json:"office,omitempty"`
-	Notes      string  `json:"notes,omitempty"`
-	Email      string  `json:"email,omitempty"`
-	Phone      string  `json:"phone,omitempty"`
+	ID       int64  `json:"id,omitempty"`
+	Source   string `json:"source,omitempty"`
+	SourceID string `json:"sourceId,omitempty"`
+	// Sources is the integration guide's way of naming the company's
+	// origin, "sources":[{"name":"MY_ERP","id":"1032644"}], in place of
+	// Source and SourceID (give one form, not both; at most one entry).
+	// Guide-only: the reference lists flat source and sourceId.
+	Sources    []CompanySource `json:"sources,omitempty"`
+	Language   string          `json:"language,omitempty"`
+	Name       string          `json:"name,omitempty"`
+	Parent     *Parent         `json:"parent,omitempty"`
+	TaxNumber  string          `json:"taxNumber,omitempty"`
+	CocNumber  string          `json:"cocNumber,omitempty"`
+	DebtorID   string          `json:"debtorId,omitempty"`
+	Department string          `json:"department,omitempty"`
+	Office     string          `json:"office,omitempty"`
+	Notes      string          `json:"notes,omitempty"`
+	// Email is guide-only: the bulk reference does not list it.
+	Email string `json:"email,omitempty"`
+	// Phone is guide-only: the bulk reference does not list it.
+	Phone string `json:"phone,omitempty"`
 	// InheritProductList defaults to Y.
 	InheritProductList YN `json:"inheritProductList,omitempty"`
 	// InheritOrderList defaults to Y.
 	InheritOrderList YN `json:"inheritOrderList,omitempty"`
-	// Budget defaults to N.
+	// Budget defaults to N. The Companies page also documents "H"
+	// (contacts use a budget and may order outside it): YN("H").
 	Budget YN `json:"budget,omitempty"`
 	// BudgetInherit defaults to Y.
 	BudgetInherit YN `json:"budgetInherit,omitempty"`
 	// OrderListAllowAll is "Y", "N" or "U" (the default).
-	OrderListAllowAll string    `json:"orderListAllowAll,omitempty"`
-	Addresses         []Address `json:"addresses,omitempty"`
+	OrderListAllowAll string `json:"orderListAllowAll,omitempty"`
+	// Attributes sets attribute values on the company in the same call.
+	Attributes []Attribute `json:"attributes,omitempty"`
+	Addresses  []Address   `json:"addresses,omitempty"`
+}
+
+// sourceRef returns the company's source and sourceId, from the flat
+// fields or from the guide's one-entry Sources.
+func (c Company) sourceRef() (source, sourceID string) {
+	if c.Source == "" && c.SourceID == "" && len(c.Sources) == 1 {
+		return c.Sources[0].Name, c.Sources[0].ID
+	}
+	return c.Source, c.SourceID
+}
+
+// CompanySource is one entry of the integration guide's "sources" array.
+type CompanySource struct {
+	// Name is the source system, e.g. "MY_ERP".
+	Name string `json:"name,omitempty"`
+	// ID is the company's id in that system.
+	ID string `json:"id,omitempty"`
+}
+
+// Attribute sets one attribute value on a record, as an element of the
+// bulk endpoints' "attributes" array: {"class","name","type","value"}
+// (docs.propeller-commerce.com/rest-v2/bulk-users-by-source-id shows the
+// element; …/rest/bulk-resource-attribute-values-by-resource-lookup-key
+// describes its fields). The attribute must already be defined in
+// Propeller (Backoffice, or the attributes endpoints).
+type Attribute struct {
+	// Class is the kind of resource the attribute is defined for.
+	Class string `json:"class,omitempty"`
+	// Name is the attribute's name: capitals, digits and "_", e.g. "CREDIT_LIMIT".
+	Name string `json:"name,omitempty"`
+	// Type is the attribute's value type, e.g. "text", "enum", "integer".
+	Type string `json:"type,omitempty"`
+	// Value is the value as text. An empty Value is left out, which the
+	// API reads as "delete this record's value" (it then inherits its
+	// parent's).
+	Value string `json:"value,omitempty"`
 }
 
 // Result is the API's answer for one record: an entry of the bulk

@@ -19,6 +19,15 @@ var (
 		"street", "number", "numberExtension", "postalCode", "city", "region", "country", "phone", "mobile",
 		"email", "url", "notes", "icp", "isDefault"}
 	documentedParent = []string{"id", "source", "sourceId"}
+	// the bulk company reference (rest-v2/bulk-companies-by-source-id), the
+	// bulk/id variant's id, and the guide-only email, phone and sources
+	documentedCompany = []string{"source", "sourceId", "language", "name", "parent", "taxNumber", "cocNumber",
+		"debtorId", "department", "office", "notes", "inheritProductList", "inheritOrderList", "budget",
+		"budgetInherit", "orderListAllowAll", "attributes", "addresses",
+		"id"}
+	guideOnlyCompany    = []string{"email", "phone", "sources"}
+	documentedAttribute = []string{"class", "name", "type", "value"}
+	documentedSource    = []string{"name", "id"}
 )
 
 // fill sets every field of the struct v points to a non-zero value.
@@ -75,6 +84,17 @@ func TestEveryDocumentedFieldAndNothingElse(t *testing.T) {
 	}
 	if d := cmp.Diff(sorted(documentedParent), keysOf(t, full.Parent)); d != "" {
 		t.Errorf("parent keys (-documented +sent):\n%s", d)
+	}
+	var co Company
+	fill(reflect.ValueOf(&co).Elem())
+	if d := cmp.Diff(sorted(append(slices.Clone(documentedCompany), guideOnlyCompany...)), keysOf(t, co)); d != "" {
+		t.Errorf("company keys (-documented +sent):\n%s", d)
+	}
+	if d := cmp.Diff(sorted(documentedAttribute), keysOf(t, co.Attributes[0])); d != "" {
+		t.Errorf("attribute keys (-documented +sent):\n%s", d)
+	}
+	if d := cmp.Diff(sorted(documentedSource), keysOf(t, co.Sources[0])); d != "" {
+		t.Errorf("sources entry keys (-documented +sent):\n%s", d)
 	}
 	for name, v := range map[string]any{"customer": Customer{}, "address": Address{}, "parent": Parent{},
 		"contact": Contact{}, "company": Company{}, "customer with empty address": Customer{Addresses: []Address{{}}}} {

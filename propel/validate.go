@@ -117,37 +117,53 @@ func checkParent(p *Parent) error {
 
 func checkAddresses(as []Address) error {
 	for i, a := range as {
-		f := func(name string) string { return fmt.Sprintf("addresses[%d].%s", i, name) }
-		switch a.Type {
-		case AddressDelivery, AddressInvoice:
-		case "":
-			return invalid(f("type"), `required ("delivery" or "invoice")`)
-		default:
-			return invalid(f("type"), `want "delivery" or "invoice"`)
-		}
-		if strings.TrimSpace(a.Street) == "" {
-			return invalid(f("street"), "required")
-		}
-		if strings.TrimSpace(a.City) == "" {
-			return invalid(f("city"), "required")
-		}
-		if len(a.Country) != 2 || a.Country[0] < 'A' || a.Country[0] > 'Z' || a.Country[1] < 'A' || a.Country[1] > 'Z' {
-			return invalid(f("country"), "required: a two-letter ISO 3166-1 code in capitals, e.g. NL")
-		}
-		if err := checkGender(f("gender"), a.Gender); err != nil {
-			return err
-		}
-		if err := checkEmail(f("email"), a.Email); err != nil {
-			return err
-		}
-		if err := checkYN(f("icp"), a.ICP); err != nil {
-			return err
-		}
-		if err := checkYN(f("isDefault"), a.IsDefault); err != nil {
+		if err := checkAddress(fmt.Sprintf("addresses[%d].", i), a); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// checkAddress checks one address; prefix starts its field names.
+func checkAddress(prefix string, a Address) error {
+	f := func(name string) string { return prefix + name }
+	switch a.Type {
+	case AddressDelivery, AddressInvoice:
+	case "":
+		return invalid(f("type"), `required ("delivery" or "invoice")`)
+	default:
+		return invalid(f("type"), `want "delivery" or "invoice"`)
+	}
+	if strings.TrimSpace(a.Street) == "" {
+		return invalid(f("street"), "required")
+	}
+	if strings.TrimSpace(a.City) == "" {
+		return invalid(f("city"), "required")
+	}
+	if len(a.Country) != 2 || a.Country[0] < 'A' || a.Country[0] > 'Z' || a.Country[1] < 'A' || a.Country[1] > 'Z' {
+		return invalid(f("country"), "required: a two-letter ISO 3166-1 code in capitals, e.g. NL")
+	}
+	if err := checkGender(f("gender"), a.Gender); err != nil {
+		return err
+	}
+	if err := checkEmail(f("email"), a.Email); err != nil {
+		return err
+	}
+	if err := checkYN(f("icp"), a.ICP); err != nil {
+		return err
+	}
+	return checkYN(f("isDefault"), a.IsDefault)
+}
+
+// ValidateBulkAddress checks a for BulkCustomerAddresses and
+// BulkCompanyAddresses, as they do before sending: the fields every
+// address needs, and the code the endpoint matches on (required there: an
+// address without one would be created again on every resend).
+func ValidateBulkAddress(a Address) error {
+	if strings.TrimSpace(a.Code) == "" {
+		return invalid("code", "required: the bulk addresses endpoint matches on it")
+	}
+	return checkAddress("", a)
 }
 
 // ValidateCustomer checks c for BulkCustomersByID (byID) or
@@ -175,7 +191,11 @@ func ValidateContact(c Contact, byID bool) error {
 // BulkCompaniesBySourceID (where language is required), as the bulk
 // methods do before sending.
 func ValidateCompany(c Company, byID bool) error {
-	if err := checkLookup(byID, c.ID, c.Source, c.SourceID, c.Language, true); err != nil {
+	if err := checkSources(c, byID); err != nil {
+		return err
+	}
+	source, sourceID := c.sourceRef()
+	if err := checkLookup(byID, c.ID, source, sourceID, c.Language, true); err != nil {
 		return err
 	}
 	if err := checkEmail("email", c.Email); err != nil {
@@ -187,15 +207,58 @@ func ValidateCompany(c Company, byID bool) error {
 	for _, f := range []struct {
 		name string
 		v    YN
-	}{{"inheritProductList", c.InheritProductList}, {"inheritOrderList", c.InheritOrderList}, {"budget", c.Budget}, {"budgetInherit", c.BudgetInherit}} {
+	}{{"inheritProductList", c.InheritProductList}, {"inheritOrderList", c.InheritOrderList}, {"budgetInherit", c.BudgetInherit}} {
 		if err := checkYN(f.name, f.v); err != nil {
 			return err
 		}
+	}
+	switch c.Budget {
+	case "", Yes, No, "H":
+	default:
+		return invalid("budget", `want "Y", "N" or "H"`)
 	}
 	switch c.OrderListAllowAll {
 	case "", "Y", "N", "U":
 	default:
 		return invalid("orderListAllowAll", `want "Y", "N" or "U"`)
 	}
+	if err := checkAttributes(c.Attributes); err != nil {
+		return err
+	}
 	return checkAddresses(c.Addresses)
+}
+
+// checkSources checks the guide-only Sources form.
+func checkSources(c Company, byID bool) error {
+	switch {
+	case len(c.Sources) == 0:
+		return nil
+	case byID:
+		return invalid("sources", "only for the bulk/sourceId endpoint; give source and sourceId")
+	case c.Source != "" || c.SourceID != "":
+		return invalid("sources", "give source and sourceId, or sources, not both")
+	case len(c.Sources) > 1:
+		return invalid("sources", "at most one entry (it is the company's key)")
+	case strings.TrimSpace(c.Sources[0].Name) == "" || strings.TrimSpace(c.Sources[0].ID) == "":
+		return invalid("sources[0]", "needs name and id")
+	}
+	return nil
+}
+
+// checkAttributes checks attribute elements: name (capitals, digits and
+// "_", as Propeller names attributes), class and type are required.
+func checkAttributes(as []Attribute) error {
+	for i, a := range as {
+		f := func(name string) string { return fmt.Sprintf("attributes[%d].%s", i, name) }
+		if a.Name == "" || strings.TrimLeft(a.Name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != "" {
+			return invalid(f("name"), `required: capitals, digits and "_"`)
+		}
+		if strings.TrimSpace(a.Class) == "" {
+			return invalid(f("class"), "required")
+		}
+		if strings.TrimSpace(a.Type) == "" {
+			return invalid(f("type"), "required")
+		}
+	}
+	return nil
 }

@@ -1,6 +1,6 @@
-// Command propel upserts a few companies, contacts and customers into
-// Propeller Commerce through the bulk endpoints and prints what became of
-// each record.
+// Command propel upserts a few companies, contacts, customers and one
+// customer's addresses into Propeller Commerce through the bulk endpoints
+// and prints what became of each record.
 //
 // Credentials come from the environment:
 //
@@ -79,6 +79,17 @@ func main() {
 	customers[7].Email = "not-an-email" // refused before sending
 	rep, err = client.BulkCustomersBySourceID(ctx, customers)
 	report("customers", rep, err)
+
+	// One customer's addresses, matched on their codes: sent twice, the
+	// second run updates the same two addresses.
+	addresses := []propel.Address{
+		{Type: propel.AddressDelivery, Code: "D1", Street: "Kerkstraat", Number: "34", PostalCode: "3511 AB", City: "Utrecht", Country: "NL"},
+		{Type: propel.AddressInvoice, Code: "I1", Street: "Domplein", Number: "1", City: "Utrecht", Country: "NL", IsDefault: propel.Yes},
+	}
+	for range 2 {
+		rep, err = client.BulkCustomerAddresses(ctx, propel.BySourceID("MY_CRM", "C-0001"), addresses)
+		report("addresses of C-0001", rep, err)
+	}
 }
 
 func report(what string, rep *batch.Report[propel.Result], err error) {

@@ -14,6 +14,14 @@ import (
 
 // handleBulk serves POST /v2/{customers|contacts|companies}/bulk/{sourceId|id}.
 func (s *Server) handleBulk(w http.ResponseWriter, r *http.Request) {
+	s.serve(w, r, func(body []byte) (int, []byte) {
+		return s.process(r.PathValue("resource"), r.PathValue("lookup"), body)
+	})
+}
+
+// serve checks the token, injects the next queued fault and answers with
+// process's status and body.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, process func(body []byte) (int, []byte)) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
 	if err != nil {
 		return
@@ -39,7 +47,7 @@ func (s *Server) handleBulk(w http.ResponseWriter, r *http.Request) {
 	if !fault.afterWrite() && s.strike(w, r, fault, tok, slow) {
 		return
 	}
-	status, resp := s.process(r.PathValue("resource"), r.PathValue("lookup"), body)
+	status, resp := process(body)
 	if fault.afterWrite() && s.strike(w, r, fault, tok, slow) {
 		return
 	}
@@ -88,6 +96,12 @@ func (s *Server) process(resource, lookup string, body []byte) (int, []byte) {
 	case typeName(rawItems) != "JSONArray" || json.Unmarshal(rawItems, &items) != nil:
 		msgs = append(msgs, fmt.Sprintf("#/%s: expected type: JSONArray, found: %s", ent.field, typeName(rawItems)))
 	}
+	keys := ent.keys
+	s.mu.Lock()
+	if resource == "companies" && s.guideKeys {
+		keys = with(keys, guideKeys)
+	}
+	s.mu.Unlock()
 	objs := make([]map[string]json.RawMessage, len(items))
 	for i, it := range items {
 		path := fmt.Sprintf("#/%s/%d", ent.field, i)
@@ -95,7 +109,7 @@ func (s *Server) process(resource, lookup string, body []byte) (int, []byte) {
 			msgs = append(msgs, fmt.Sprintf("%s: expected type: JSONObject, found: %s", path, typeName(it)))
 			continue
 		}
-		msgs = append(msgs, checkObject(path, objs[i], ent.keys)...)
+		msgs = append(msgs, checkObject(path, objs[i], keys)...)
 		msgs = append(msgs, s.checkForbidden(path, resource, objs[i])...)
 		msgs = append(msgs, checkRequired(path, objs[i], byID, ent.needLanguage)...)
 	}
@@ -129,7 +143,7 @@ func (s *Server) upsert(ent *entity, st *store, obj map[string]json.RawMessage, 
 		_ = json.Unmarshal(obj["id"], &id)
 		entry["key"] = id
 	} else {
-		sid := str(obj["sourceId"])
+		_, sid, _ := sourcePair(obj)
 		entry["key"] = echoKey(sid)
 	}
 	if ent.checkParent {

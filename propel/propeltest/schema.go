@@ -50,14 +50,26 @@ func with(base map[string]kind, extra map[string]kind) map[string]kind {
 var entities = map[string]*entity{
 	"customers": {field: "customers", keys: with(personKeys, map[string]kind{"addresses": kArray})},
 	"contacts":  {field: "contacts", keys: with(personKeys, map[string]kind{"company": kString}), checkParent: true},
+	// The bulk company reference's fields (rest-v2/bulk-companies-by-source-id):
+	// no email, no phone, no sources (see guideKeys).
 	"companies": {field: "companies", needLanguage: true, keys: map[string]kind{
 		"id": kInteger, "source": kString, "sourceId": kStrOrNum, "language": kString, "name": kString,
 		"parent": kObject, "taxNumber": kString, "cocNumber": kString, "debtorId": kStrOrNum,
-		"department": kString, "office": kString, "notes": kString, "email": kString, "phone": kString,
+		"department": kString, "office": kString, "notes": kString,
 		"inheritProductList": kString, "inheritOrderList": kString, "budget": kString,
-		"budgetInherit": kString, "orderListAllowAll": kString, "addresses": kArray,
+		"budgetInherit": kString, "orderListAllowAll": kString, "attributes": kArray, "addresses": kArray,
 	}},
 }
+
+// guideKeys are the company keys only the integration guide's example
+// sends (import-companies-contacts-and-customers); the server accepts them
+// only after AcceptGuideKeys(true).
+var guideKeys = map[string]kind{"email": kString, "phone": kString, "sources": kArray}
+
+var sourceKeys = map[string]kind{"name": kString, "id": kStrOrNum}
+
+// attributeKeys are an "attributes" element's keys (bulk-users-by-source-id).
+var attributeKeys = map[string]kind{"class": kString, "name": kString, "type": kString, "value": kStrOrNum}
 
 var parentKeys = map[string]kind{"id": kInteger, "source": kString, "sourceId": kStrOrNum}
 
@@ -71,10 +83,14 @@ var addressKeys = map[string]kind{
 
 // enums are the fields whose values the schema restricts.
 var enums = map[string][]string{
-	"gender": {"M", "F", "U"}, "icp": {"Y", "N"}, "isDefault": {"Y", "N"}, "type": {"delivery", "invoice"},
-	"inheritProductList": {"Y", "N"}, "inheritOrderList": {"Y", "N"}, "budget": {"Y", "N"},
+	"gender": {"M", "F", "U"}, "icp": {"Y", "N"}, "isDefault": {"Y", "N"},
+	"inheritProductList": {"Y", "N"}, "inheritOrderList": {"Y", "N"}, "budget": {"Y", "N", "H"},
 	"budgetInherit": {"Y", "N"}, "orderListAllowAll": {"Y", "N", "U"},
 }
+
+// addressTypes are an address's "type" values (the bulk-addresses
+// reference; its GET also shows "home", which no write documents).
+var addressTypes = []string{"delivery", "invoice"}
 
 // typeName names a raw JSON value's type the way the API's messages do.
 func typeName(raw json.RawMessage) string {
@@ -163,21 +179,37 @@ func checkObject(path string, obj map[string]json.RawMessage, keys map[string]ki
 			_ = json.Unmarshal(raw, &p)
 			msgs = append(msgs, checkObject(path+"/parent", p, parentKeys)...)
 		case "addresses":
-			var list []json.RawMessage
-			_ = json.Unmarshal(raw, &list)
-			for j, a := range list {
-				ap := fmt.Sprintf("%s/addresses/%d", path, j)
-				var am map[string]json.RawMessage
-				if typeName(a) != "JSONObject" || json.Unmarshal(a, &am) != nil {
-					msgs = append(msgs, fmt.Sprintf("%s: expected type: JSONObject, found: %s", ap, typeName(a)))
-					continue
-				}
-				msgs = append(msgs, checkObject(ap, am, addressKeys)...)
-				for _, req := range []string{"type", "street", "city", "country"} {
-					if _, ok := am[req]; !ok {
-						msgs = append(msgs, fmt.Sprintf("%s: required key [%s] not found", ap, req))
-					}
-				}
+			msgs = append(msgs, checkList(path+"/addresses", raw, addressKeys, "type", "street", "city", "country")...)
+		case "attributes":
+			msgs = append(msgs, checkList(path+"/attributes", raw, attributeKeys, "class", "name", "type")...)
+		case "sources":
+			msgs = append(msgs, checkList(path+"/sources", raw, sourceKeys, "name", "id")...)
+		}
+	}
+	return msgs
+}
+
+// checkList checks an array of objects with keys, each needing required.
+func checkList(path string, raw json.RawMessage, keys map[string]kind, required ...string) []string {
+	var msgs []string
+	var list []json.RawMessage
+	_ = json.Unmarshal(raw, &list)
+	for j, a := range list {
+		ap := fmt.Sprintf("%s/%d", path, j)
+		var am map[string]json.RawMessage
+		if typeName(a) != "JSONObject" || json.Unmarshal(a, &am) != nil {
+			msgs = append(msgs, fmt.Sprintf("%s: expected type: JSONObject, found: %s", ap, typeName(a)))
+			continue
+		}
+		if strings.HasSuffix(path, "/addresses") {
+			if t, ok := am["type"]; ok && typeName(t) == "String" && !contains(addressTypes, str(t)) {
+				msgs = append(msgs, fmt.Sprintf("%s/type: %s is not a valid enum value", ap, str(t)))
+			}
+		}
+		msgs = append(msgs, checkObject(ap, am, keys)...)
+		for _, req := range required {
+			if _, ok := am[req]; !ok {
+				msgs = append(msgs, fmt.Sprintf("%s: required key [%s] not found", ap, req))
 			}
 		}
 	}
@@ -191,6 +223,9 @@ func checkRequired(path string, obj map[string]json.RawMessage, byID, needLangua
 		req = []string{"id"}
 	} else {
 		req = []string{"source", "sourceId"}
+		if _, guide := obj["sources"]; guide {
+			req = nil // the guide's form: the key is sources[0] (checked by checkList)
+		}
 		if needLanguage {
 			req = append(req, "language")
 		}

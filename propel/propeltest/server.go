@@ -1,12 +1,18 @@
-// Package propeltest is an in-memory fake of Propel's OAuth token endpoint
-// and its customer, contact and company bulk endpoints, for tests of code
-// that uses package propel. It is as strict as the real API where the API
-// is documented: a bearer token from POST /oauth2/token is required and
-// expires, unknown keys and wrongly typed values are answered with error
-// 10007 naming the item ("#/customers/0: extraneous key [company] is not
-// permitted"), and a contact whose parent company does not exist fails
-// while the others are saved. Records are upserted on the keys the API
-// uses (source + sourceId + language, or id) and can be read back.
+// Package propeltest is an in-memory fake of Propel's OAuth token endpoint,
+// its customer, contact and company bulk endpoints and the customer and
+// company bulk addresses endpoints, for tests of code that uses package
+// propel. It is as strict as the real API where the API is documented: a
+// bearer token from POST /oauth2/token is required and expires, unknown
+// keys and wrongly typed values are answered with error 10007 naming the
+// item ("#/customers/0: extraneous key [company] is not permitted"), and a
+// contact whose parent company does not exist fails while the others are
+// saved. Records are upserted on the keys the API uses (source + sourceId
+// + language, or id; an address on its code) and can be read back.
+//
+// Companies follow Propeller's bulk company reference: attributes are
+// accepted, and the keys only the integration guide's example sends
+// (email, phone, sources) are refused unless AcceptGuideKeys says
+// otherwise.
 //
 // Faults are injected per request with FailNext; see Fault.
 //
@@ -53,7 +59,9 @@ type Server struct {
 	requests     int
 	tokenReqs    int
 	reqSeq       int
-	forbidden    map[string][]string // resource → keys this server's schema lacks
+	forbidden    map[string][]string     // resource → keys this server's schema lacks
+	guideKeys    bool                    // companies accept email, phone and sources
+	books        map[string]*addressBook // resource \x00 owner id → addresses sent to the bulk addresses endpoint
 }
 
 // NewServer starts a fake accepting ClientID and ClientSecret.
@@ -62,10 +70,12 @@ func NewServer() *Server {
 		clientID: ClientID, clientSecret: ClientSecret, ttl: DefaultTokenTTL,
 		tokens: map[string]time.Time{}, slow: 200 * time.Millisecond, nextID: 1000,
 		stores: map[string]*store{"customers": newStore(), "contacts": newStore(), "companies": newStore()},
+		books:  map[string]*addressBook{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /oauth2/token", s.handleToken)
 	mux.HandleFunc("POST /v2/{resource}/bulk/{lookup}", s.handleBulk)
+	mux.HandleFunc("POST /v2/{resource}/{lookupKey}/{lookupValue}/addresses/bulk", s.handleAddresses)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, 10008, "NotFound", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
@@ -144,6 +154,18 @@ func (s *Server) TokenRequests() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.tokenReqs
+}
+
+// AcceptGuideKeys makes the companies endpoints accept (on) or refuse
+// (off, the default) the keys that only Propeller's integration guide shows
+// in its example (email, phone, and "sources":[{"name","id"}] in place of
+// source and sourceId). By default the fake follows the bulk company
+// reference, which lists none of them, and refuses each with 10007
+// "extraneous key [email] is not permitted".
+func (s *Server) AcceptGuideKeys(on bool) {
+	s.mu.Lock()
+	s.guideKeys = on
+	s.mu.Unlock()
 }
 
 // ForbidKey makes the server's schema for resource ("customers",

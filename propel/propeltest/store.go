@@ -44,10 +44,24 @@ func sourceKey(source, sourceID, language string) string {
 }
 
 func keyOf(obj map[string]json.RawMessage) (string, bool) {
-	if _, ok := obj["sourceId"]; !ok {
+	source, sourceID, ok := sourcePair(obj)
+	if !ok {
 		return "", false
 	}
-	return sourceKey(str(obj["source"]), str(obj["sourceId"]), str(obj["language"])), true
+	return sourceKey(source, sourceID, str(obj["language"])), true
+}
+
+// sourcePair reads an item's source and sourceId: the flat keys, or the
+// first entry of the guide's "sources":[{"name":…,"id":…}].
+func sourcePair(obj map[string]json.RawMessage) (source, sourceID string, ok bool) {
+	if _, ok := obj["sourceId"]; ok {
+		return str(obj["source"]), str(obj["sourceId"]), true
+	}
+	var list []map[string]json.RawMessage
+	if raw, has := obj["sources"]; has && json.Unmarshal(raw, &list) == nil && len(list) > 0 {
+		return str(list[0]["name"]), str(list[0]["id"]), true
+	}
+	return "", "", false
 }
 
 // upsert finds the record by id (byID) or by source key, creating it when
