@@ -60,9 +60,12 @@ func New(opts ...Option) (*Client, error) {
 	if cfg.company != "" && cfg.baseURL != "" {
 		return nil, errors.New("agiliron: WithCompany and WithBaseURL are exclusive")
 	}
+	if cfg.pathStyle != 0 && cfg.company == "" {
+		return nil, errors.New("agiliron: WithPathStyle applies to WithCompany; WithBaseURL takes the whole path")
+	}
 	base := cfg.baseURL
 	if cfg.company != "" {
-		base = "https://" + cfg.company + ".agiliron.net/agiliron/api-40/"
+		base = "https://" + cfg.company + ".agiliron.net/agiliron/" + cfg.pathStyle.segment()
 	}
 	if base == "" {
 		return nil, errors.New("agiliron: a company (WithCompany) or a base URL (WithBaseURL) is required")

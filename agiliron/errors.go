@@ -12,11 +12,11 @@ import (
 
 // Error classes a caller can branch on with errors.Is.
 var (
-	// ErrRejected: Agiliron processed the batch and failed this lead
+	// ErrRejected: Agiliron processed the request and failed this record
 	// (Message says why, e.g. "Lead Last Name cannot be blank").
-	ErrRejected = errors.New("agiliron: lead rejected")
-	// ErrInvalid: the lead failed a client-side check and was not sent.
-	ErrInvalid = errors.New("agiliron: invalid lead")
+	ErrRejected = errors.New("agiliron: record rejected")
+	// ErrInvalid: the record failed a client-side check and was not sent.
+	ErrInvalid = errors.New("agiliron: invalid record")
 	// ErrAuth: the API key was refused (HTTP 401 or 403).
 	ErrAuth = errors.New("agiliron: authentication failed")
 	// ErrOutcomeUnknown: the request may have been processed, but no final
@@ -53,15 +53,18 @@ type Error struct {
 	Message string
 	// BatchID is the batch the lead was sent in, when one was created.
 	BatchID string
-	// LeadID is the lead's id in a per-lead error (empty for a new lead).
+	// LeadID is the record's id in a per-record error (empty for a new
+	// record): a LeadId, ContactId or AccountID, as the Op's resource says.
 	LeadID string
-	// Record is the lead's 1-based position in its request, in a per-lead
-	// error.
+	// Record is the record's 1-based position in its request, in a
+	// per-record error.
 	Record int
 	// Field names the offending field of a client-side check.
 	Field string
 
 	kind       error
+	idName     string // the id's wire name ("LeadId" when empty)
+	whole      bool   // the request was refused as a whole, nothing written
 	retryable  bool
 	retryAfter time.Duration
 	cause      error
@@ -80,7 +83,11 @@ func (e *Error) Error() string {
 	}
 	b.WriteString(e.Message)
 	if e.LeadID != "" {
-		fmt.Fprintf(&b, " (LeadId %s)", e.LeadID)
+		name := e.idName
+		if name == "" {
+			name = "LeadId"
+		}
+		fmt.Fprintf(&b, " (%s %s)", name, e.LeadID)
 	}
 	if e.Record != 0 {
 		fmt.Fprintf(&b, " (record %d)", e.Record)

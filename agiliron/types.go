@@ -1,8 +1,6 @@
 package agiliron
 
 import (
-	"bytes"
-	"encoding/json"
 	"encoding/xml"
 
 	"github.com/crmbatch/crmbatch/internal/codec"
@@ -62,7 +60,7 @@ type Lead struct {
 	AssignedTo        string        `json:"AssignedTo" xml:"AssignedTo"`
 	AssignedGroupName string        `json:"AssignedGroupName" xml:"AssignedGroupName"`
 	DefaultCurrency   string        `json:"DefaultCurrency" xml:"DefaultCurrency"`
-	CustomFields      []CustomField `json:"-" xml:"LeadCustomFields>CustomField"`
+	CustomFields      []CustomField `json:"-" xml:"LeadCustomFields>CustomField,omitempty"`
 }
 
 // CustomField is one of a lead's custom fields, as a name/value pair
@@ -72,75 +70,26 @@ type CustomField struct {
 	Value string `json:"Value" xml:"Value"`
 }
 
-// customFieldsJSON is the JSON wrapper of a lead's custom fields.
-type customFieldsJSON struct {
-	CustomField []CustomField `json:"CustomField"`
-}
-
 // plainLead is Lead without its methods, for the JSON codec.
 type plainLead Lead
-
-// leadJSON is a lead's JSON shape: the plain fields, then LeadCustomFields.
-type leadJSON struct {
-	plainLead
-	LeadCustomFields *customFieldsJSON `json:"LeadCustomFields,omitempty"`
-}
-
-// toLeadJSON returns l's JSON shape.
-func toLeadJSON(l *Lead) leadJSON {
-	w := leadJSON{plainLead: plainLead(*l)}
-	if len(l.CustomFields) > 0 {
-		w.LeadCustomFields = &customFieldsJSON{CustomField: l.CustomFields}
-	}
-	return w
-}
 
 // MarshalJSON writes the lead with its custom fields wrapped as
 // {"LeadCustomFields":{"CustomField":[…]}}, without HTML escaping.
 func (l Lead) MarshalJSON() ([]byte, error) {
-	w := toLeadJSON(&l)
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(w); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(b.Bytes(), "\n"), nil
+	return marshalRecordJSON(plainLead(l), "LeadCustomFields", l.CustomFields)
 }
 
 // UnmarshalJSON reads a lead, its custom fields given as one object or a
 // list under LeadCustomFields.CustomField.
 func (l *Lead) UnmarshalJSON(b []byte) error {
-	var w struct {
-		plainLead
-		LeadCustomFields *struct {
-			CustomField codec.OneOrMany[CustomField] `json:"CustomField"`
-		} `json:"LeadCustomFields"`
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
+	var p plainLead
+	cf, err := unmarshalRecordJSON(b, &p, "LeadCustomFields")
+	if err != nil {
 		return err
 	}
-	*l = Lead(w.plainLead)
-	l.XMLName = xml.Name{}
-	if w.LeadCustomFields != nil && len(w.LeadCustomFields.CustomField) > 0 {
-		l.CustomFields = []CustomField(w.LeadCustomFields.CustomField)
-	}
+	*l = Lead(p)
+	l.XMLName, l.CustomFields = xml.Name{}, cf
 	return nil
-}
-
-// leadsEnvelopeJSON is the Bulk-Leads request body in JSON:
-// {"Leads":{"Lead":[…]}}.
-type leadsEnvelopeJSON struct {
-	Leads struct {
-		Lead []Lead `json:"Lead"`
-	} `json:"Leads"`
-}
-
-// leadsEnvelopeXML is the Bulk-Leads request body in XML:
-// <Leads><Lead>…</Lead></Leads>.
-type leadsEnvelopeXML struct {
-	XMLName xml.Name `xml:"Leads"`
-	Lead    []Lead   `xml:"Lead"`
 }
 
 // Ack is Agiliron's acknowledgement of a bulk request (the MCM envelope):
@@ -212,13 +161,16 @@ type BatchResult struct {
 	Success, Failure []ResultEntry
 }
 
-// ResultEntry is one lead's entry in a batch result, as Agiliron writes
-// it (under "Leads", or "Product" in the seed's JSON failures).
+// ResultEntry is one record's entry in a batch result, as Agiliron writes
+// it (under "Leads", or "Product" in the seed's JSON failures; under
+// "Contacts" or "Accounts" for those resources). The field names are the
+// leads'; for a contact or an account they hold its ContactId or
+// AccountID and its name.
 type ResultEntry struct {
-	// LeadID is the lead's id: the one sent for an update, the new one for
-	// an add; Agiliron writes it as a number or a string.
+	// LeadID is the record's id: the one sent for an update, the new one
+	// for an add; Agiliron writes it as a number or a string.
 	LeadID string
-	// LeadName is the lead's name ("John Doe"), given for a success.
+	// LeadName is the record's name ("John Doe"), given for a success.
 	LeadName string
 	// Message says why the lead failed, for a failure.
 	Message string
