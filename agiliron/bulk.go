@@ -83,15 +83,9 @@ func sendBulk[T, R any](ctx context.Context, c *Client, res *resource[T, R], met
 		q.Set("callback_url", c.callbackURL(ref))
 	}
 	q.Set("sendRecordNo", "true")
-	resp, err := c.http.Do(ctx, &httpx.Request{
-		Method: method, URL: c.endpoint(res.bulk, q), Header: c.header(true),
-		Body: body, Idempotent: idempotent,
-	})
+	resp, err := c.write(ctx, op, method, c.endpoint(res.bulk, q), body, idempotent)
 	if err != nil {
-		return nil, sendError(op, err, idempotent)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, httpError(op, resp, idempotent, c.http.Redact)
+		return nil, err
 	}
 	ack, err := DecodeAck(resp.Header.Get("Content-Type"), resp.Body)
 	if err != nil {
@@ -125,6 +119,21 @@ func sendBulk[T, R any](ctx context.Context, c *Client, res *resource[T, R], met
 		return out, nil
 	}
 	return convert(res, matchResults(op, res.idName, ids, names, ack.BatchID, r, c.log)), nil
+}
+
+// write sends a request with a body and returns its 2xx answer, or the
+// *Error that classifies a failure (see sendError and httpError).
+func (c *Client) write(ctx context.Context, op, method, url string, body []byte, idempotent bool) (*httpx.Response, error) {
+	resp, err := c.http.Do(ctx, &httpx.Request{
+		Method: method, URL: url, Header: c.header(true), Body: body, Idempotent: idempotent,
+	})
+	if err != nil {
+		return nil, sendError(op, err, idempotent)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, httpError(op, resp, idempotent, c.http.Redact)
+	}
+	return resp, nil
 }
 
 // identities returns the id and the reported name of every record.

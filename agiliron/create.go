@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	"github.com/crmbatch/crmbatch/batch"
-	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
 // createOp is the engine's description of a synchronous multi-record
@@ -40,14 +39,9 @@ func sendCreate[T, R any](ctx context.Context, c *Client, res *resource[T, R], p
 	if err != nil {
 		return nil, &Error{Op: op, Message: "encoding the request: " + err.Error(), kind: ErrInvalid}
 	}
-	resp, err := c.http.Do(ctx, &httpx.Request{
-		Method: http.MethodPost, URL: c.endpoint(path, nil), Header: c.header(true), Body: body,
-	})
+	resp, err := c.write(ctx, op, http.MethodPost, c.endpoint(path, nil), body, false)
 	if err != nil {
-		return nil, sendError(op, err, false)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, httpError(op, resp, false, c.http.Redact)
+		return nil, err
 	}
 	ans, err := DecodeCreated(resp.Header.Get("Content-Type"), resp.Body)
 	if err != nil {

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/crmbatch/crmbatch/internal/codec"
@@ -86,45 +84,20 @@ func decodeRecords[T, R any](res *resource[T, R], contentType string, body []byt
 	return []T(out), nil
 }
 
-// decodeRecordsXML reads <plural><single>…</single>…</plural>.
+// decodeRecordsXML reads <plural><single>…</single>…</plural>; a child
+// of another name is refused by the record type's XMLName.
 func decodeRecordsXML[T, R any](res *resource[T, R], body []byte) ([]T, error) {
-	d := xml.NewDecoder(bytes.NewReader(body))
-	var out []T
-	depth := 0
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch {
-			case depth == 0 && t.Name.Local != res.plural:
-				return nil, fmt.Errorf("agiliron: root element <%s>, want <%s>", t.Name.Local, res.plural)
-			case depth == 0:
-				depth++
-			case t.Name.Local == res.single:
-				var v T
-				if err := d.DecodeElement(&v, &t); err != nil {
-					return nil, err
-				}
-				out = append(out, v)
-			default:
-				if err := d.Skip(); err != nil {
-					return nil, err
-				}
-			}
-		case xml.EndElement:
-			depth--
-		}
+	var env struct {
+		XMLName xml.Name
+		Records []T `xml:",any"`
 	}
-	if depth != 0 {
-		return nil, errors.New("agiliron: unclosed root element")
+	if err := xml.Unmarshal(body, &env); err != nil {
+		return nil, err
 	}
-	return out, nil
+	if env.XMLName.Local != res.plural {
+		return nil, fmt.Errorf("agiliron: root element <%s>, want <%s>", env.XMLName.Local, res.plural)
+	}
+	return env.Records, nil
 }
 
 // customFieldsJSON is the JSON wrapper of a record's custom fields:
