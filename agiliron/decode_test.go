@@ -223,3 +223,48 @@ func TestDecodeBatchStatusErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeCreated reads the synchronous Add Lead answer in the forms it
+// may take: success_message as text or as an object with lead_id (one id,
+// a list, comma-separated), ids beside it, per-record results, and a
+// refusal with error_message.
+func TestDecodeCreated(t *testing.T) {
+	mcm := func(msg string) string {
+		return `{"MCM":{"response":{"objectType":"Leads"},"parameters":{"results":{"message":` + msg + `}}}}`
+	}
+	tests := []struct {
+		name, ct, body string
+		want           agiliron.Created
+	}{
+		{"golden json", "application/json", string(golden(t, "created.json")),
+			agiliron.Created{Status: "Success", Message: "Leads Added Successfully.", IDs: []string{"394607"}}},
+		{"golden xml", "application/xml", string(golden(t, "created.xml")),
+			agiliron.Created{Status: "Success", Message: "Leads Added Successfully.", IDs: []string{"394607"}}},
+		{"text message", "", mcm(`{"status":"Success","success_message":" Lead Added Successfully. "}`),
+			agiliron.Created{Status: "Success", Message: "Lead Added Successfully."}},
+		{"id list", "", mcm(`{"status":"Success","success_message":{"lead_id":[1001,"1002"]}}`),
+			agiliron.Created{Status: "Success", IDs: []string{"1001", "1002"}}},
+		{"comma ids beside", "", mcm(`{"status":"Success","LeadId":"1001, 1002"}`),
+			agiliron.Created{Status: "Success", IDs: []string{"1001", "1002"}}},
+		{"refused", "", mcm(`{"status":"Error","error_message":"Lead Company cannot be blank"}`),
+			agiliron.Created{Status: "Error", Message: "Lead Company cannot be blank"}},
+		{"per record", "", mcm(`{"SuccessNumber":"1","FailureNumber":"0","Success":{"Leads":{"LeadId":7,"Record":1}}}`),
+			agiliron.Created{Result: &agiliron.BatchResult{SuccessNumber: 1, Success: []agiliron.ResultEntry{{LeadID: "7", Record: 1}}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := agiliron.DecodeCreated(tt.ct, []byte(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(&tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+	for _, bad := range []string{``, `{}`, `{"MCM":{}}`, mcm(`{}`), mcm(`"x"`), `<MCM><parameters/></MCM>`, `{"MCM":1} x`} {
+		if _, err := agiliron.DecodeCreated("", []byte(bad)); !errors.Is(err, agiliron.ErrMalformed) {
+			t.Errorf("%q: err = %v, want ErrMalformed", bad, err)
+		}
+	}
+}

@@ -20,10 +20,10 @@ var (
 	// ErrAuth: the API key was refused (HTTP 401 or 403).
 	ErrAuth = errors.New("agiliron: authentication failed")
 	// ErrOutcomeUnknown: the request may have been processed, but no final
-	// result for the lead is known (an add that failed in flight and was
+	// result for the record is known (an add that failed in flight and was
 	// not replayed, a batch whose result did not come in time, a result
-	// that does not name the lead). Do not resend an add blindly: check
-	// BatchID with WaitBatch, or read the leads back. It is the same value
+	// that does not name the record). Do not resend an add blindly: check
+	// BatchID with WaitBatch, or read the records back. It is the same value
 	// as httpx.ErrOutcomeUnknown.
 	ErrOutcomeUnknown = httpx.ErrOutcomeUnknown
 	// ErrBatchRefused: Agiliron answered the bulk request with an error
@@ -39,7 +39,7 @@ var (
 // uses it for the same client-side check.
 const MessageLastNameBlank = "Lead Last Name cannot be blank"
 
-// Error is an Agiliron error: a refused request, a failed lead or a lead
+// Error is an Agiliron error: a refused request, a failed record or a record
 // whose outcome is unknown. Its message never holds the API key.
 type Error struct {
 	// Op is the request, e.g. "PUT Bulk-Leads".
@@ -51,7 +51,8 @@ type Error struct {
 	// Message is Agiliron's message (or this package's, for client-side
 	// checks and unknown outcomes).
 	Message string
-	// BatchID is the batch the lead was sent in, when one was created.
+	// BatchID is the batch the record was sent in, when one was created
+	// (never for Add Lead, which has no batch).
 	BatchID string
 	// LeadID is the record's id in a per-record error (empty for a new
 	// record): a LeadId, ContactId or AccountID, as the Op's resource says.

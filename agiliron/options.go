@@ -60,7 +60,7 @@ const (
 	// before polling BatchStatus.
 	DefaultCallbackTimeout = 2 * time.Minute
 	// DefaultResultTimeout is how long a batch waits, in all, for its final
-	// result before its leads are reported with an unknown outcome.
+	// result before its records are reported with an unknown outcome.
 	DefaultResultTimeout = 30 * time.Minute
 )
 
@@ -272,8 +272,8 @@ func WithProgress(f func(batch.Progress)) Option {
 	return func(c *config) error { c.engine.Progress = f; return nil }
 }
 
-// WithOutcomeHook sets a hook called once per lead as it reaches its final
-// state.
+// WithOutcomeHook sets a hook called once per record as it reaches its
+// final state.
 func WithOutcomeHook(f func(index int, key string, status batch.Status, err error)) Option {
 	return func(c *config) error { c.engine.Outcome = f; return nil }
 }
@@ -288,7 +288,7 @@ func WithKeep(k batch.Keep) Option {
 	}
 }
 
-// WithWebhook makes every bulk request ask Agiliron to call back when the
+// WithWebhook makes every Bulk-* request ask Agiliron to call back when the
 // batch is done. callbackURL is where h is served, as Agiliron can reach it
 // (https://hooks.example.com/agiliron); the client adds a ref and h's
 // secret to it. h must run in the same process as the client; results that
@@ -338,7 +338,7 @@ func WithCallbackTimeout(d time.Duration) Option {
 }
 
 // WithResultTimeout sets how long a batch waits in all for its final
-// result; past it the batch's leads fail with ErrOutcomeUnknown (the batch
+// result; past it the batch's records fail with ErrOutcomeUnknown (the batch
 // id is in the error, for WaitBatch later). Default DefaultResultTimeout.
 func WithResultTimeout(d time.Duration) Option {
 	return func(c *config) error {
@@ -350,11 +350,12 @@ func WithResultTimeout(d time.Duration) Option {
 	}
 }
 
-// WithAcceptedHook sets a hook called when Agiliron acknowledges a batch
-// (its leads are then accepted, awaiting their final result), with the
-// acknowledgement and the number of leads in the batch. With
+// WithAcceptedHook sets a hook called when Agiliron acknowledges a Bulk-*
+// batch (its records are then accepted, awaiting their final result),
+// with the acknowledgement and the number of records in the batch. Add
+// Lead (AddLeads) has no acknowledgement and does not call it. With
 // WithConcurrency above 1 it may be called from several goroutines at once.
-func WithAcceptedHook(f func(ack Ack, leads int)) Option {
+func WithAcceptedHook(f func(ack Ack, records int)) Option {
 	return func(c *config) error { c.acceptedHook = f; return nil }
 }
 

@@ -92,11 +92,12 @@ func (l *Lead) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Ack is Agiliron's acknowledgement of a bulk request (the MCM envelope):
-// the batch has been accepted for processing, and its final per-lead
-// results come later, by webhook or from BatchStatus.
+// Ack is Agiliron's acknowledgement of a Bulk-* request (the MCM
+// envelope): the batch has been accepted for processing, and its final
+// per-record results come later, by webhook or from BatchStatus.
 type Ack struct {
-	// ObjectType is "Leads" for Bulk-Leads.
+	// ObjectType is the resource's object type: "Leads", "Contacts" or
+	// "Accounts".
 	ObjectType string
 	// SyncTime is the server's time stamp, as written ("2021-06-11 04:13:24").
 	SyncTime string
@@ -157,7 +158,7 @@ type LeadResult struct {
 type BatchResult struct {
 	// SuccessNumber and FailureNumber are the counts Agiliron reports.
 	SuccessNumber, FailureNumber int
-	// Success and Failure hold one entry per lead.
+	// Success and Failure hold one entry per record.
 	Success, Failure []ResultEntry
 }
 
