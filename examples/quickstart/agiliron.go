@@ -12,11 +12,13 @@ import (
 	"github.com/crmbatch/crmbatch/batch"
 )
 
-// runAgiliron adds 2,000 leads in batches of 100. Agiliron answers each
-// batch at once with a batch id and reports the per-lead results later:
-// here by calling a webhook served on a local listener, once twice (the
-// repeat is ignored) and once never (the client falls back to polling
-// BatchStatus). Five leads have a blank last name and are refused.
+// runAgiliron adds 2,000 contacts through Bulk-Contacts in batches of
+// 100. Agiliron answers each batch at once with a batch id and reports the
+// per-contact results later: here by calling a webhook served on a local
+// listener, once twice (the repeat is ignored) and once never (the client
+// falls back to polling BatchStatus). Five contacts have a blank last name
+// and are refused. (Leads are added with AddLeads, Agiliron's synchronous
+// Add Lead, which has no batch or callback to show.)
 func runAgiliron(ctx context.Context, progress func(batch.Progress)) result {
 	const n = 2000
 	srv := agilirontest.NewServer()
@@ -47,24 +49,24 @@ func runAgiliron(ctx context.Context, progress func(batch.Progress)) result {
 	if err != nil {
 		return result{err: err}
 	}
-	leads := make([]agiliron.Lead, n)
-	for i := range leads {
-		leads[i] = agiliron.Lead{
-			FirstName: "Lead", LastName: fmt.Sprintf("No. %04d", i), Company: "crmbatch",
-			Email: fmt.Sprintf("lead%04d@example.com", i), LeadSource: "--None--", EmailOptOut: "0",
+	contacts := make([]agiliron.Contact, n)
+	for i := range contacts {
+		contacts[i] = agiliron.Contact{
+			FirstName: "Contact", LastName: fmt.Sprintf("No. %04d", i), AccountName: "crmbatch",
+			Email: fmt.Sprintf("contact%04d@example.com", i), LeadSource: "--None--", EmailOptOut: "0",
 		}
 	}
 	for _, i := range []int{7, 420, 999, 1500, 1999} {
-		leads[i].LastName = "" // "Lead Last Name cannot be blank"
+		contacts[i].LastName = "" // refused by Agiliron: a contact needs a last name
 	}
-	rep, _ := c.AddLeads(ctx, leads)
-	r := resultOf("Bulk-Leads POST + webhook", rep, func(err error) string {
+	rep, _ := c.AddContacts(ctx, contacts)
+	r := resultOf("Bulk-Contacts POST + webhook", rep, func(err error) string {
 		var ae *agiliron.Error
 		if errors.As(err, &ae) && ae.StatusCode != 0 {
 			return fmt.Sprint(ae.StatusCode)
 		}
 		return ""
 	})
-	r.stored = srv.Len()
+	r.stored = len(srv.Contacts())
 	return r
 }
