@@ -59,7 +59,7 @@ func sendCreate[T, R any](ctx context.Context, c *Client, res *resource[T, R], p
 		}
 		return []batch.Result[R]{{
 			Value: res.result(recordResult{message: msg, record: 1}),
-			Err:   &Error{Op: op, StatusCode: resp.StatusCode, Status: ans.Status, Message: msg, Record: 1, kind: ErrRejected},
+			Err:   &Error{Op: op, Status: ans.Status, Message: msg, Record: 1, kind: ErrRejected},
 		}}, nil
 	case !ans.Succeeded():
 		return nil, &Error{Op: op, StatusCode: resp.StatusCode, Status: ans.Status, Message: msg, kind: ErrBatchRefused, whole: true}
