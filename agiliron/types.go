@@ -6,7 +6,8 @@ import (
 	"github.com/crmbatch/crmbatch/internal/codec"
 )
 
-// Lead is one Agiliron lead as the Bulk-Leads resource reads and writes it.
+// Lead is one Agiliron lead as the Leads (Add Lead) and Bulk-Leads
+// (Update Bulk Leads) resources write it.
 // Every value is a string written the way Agiliron writes it: picklists
 // hold the literal "--None--" when unset, date-times look like
 // "07-30-2020 06:12:06" (MM-DD-YYYY HH:MM:SS), an empty custom date is
@@ -133,16 +134,18 @@ type mcmEnvelopeJSON struct {
 	MCM *mcmWire `json:"MCM"`
 }
 
-// LeadResult is Agiliron's final word on one lead of a batch.
+// LeadResult is Agiliron's final word on one lead of a request.
 type LeadResult struct {
-	// BatchID is the batch the lead was sent in.
+	// BatchID is the batch the lead was sent in (empty for an add: Add
+	// Lead has no batch).
 	BatchID string
 	// LeadID is the lead's id: the caller's for an update, the new one
 	// Agiliron assigned for an add. It is empty for an added lead when the
-	// result does not say which new id is whose (no Record numbers, and
-	// names that do not tell the leads apart).
+	// answer does not say which new id is whose: an Add Lead request of
+	// several leads (its answer lists the new ids, not whose they are).
 	LeadID string
-	// LeadName is the name Agiliron reports for a succeeded lead.
+	// LeadName is the name a batch result reports for a succeeded lead
+	// (Add Lead reports none).
 	LeadName string
 	// Message is Agiliron's message for a failed lead. When a result
 	// without Record numbers fails several leads with different messages
