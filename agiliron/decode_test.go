@@ -268,3 +268,53 @@ func TestDecodeCreated(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeResultOtherResources: a batch result of Bulk-Contacts or
+// Bulk-Accounts names each record by its own id and name keys; both
+// formats read alike.
+func TestDecodeResultOtherResources(t *testing.T) {
+	want := &agiliron.BatchResult{SuccessNumber: 1, FailureNumber: 1,
+		Success: []agiliron.ResultEntry{{LeadID: "5001", LeadName: "Test New Contact", Record: 1}},
+		Failure: []agiliron.ResultEntry{{LeadID: "6548", Message: "Account Name cannot be blank", Record: 2}}}
+	for _, body := range []string{
+		`{"result":{"SuccessNumber":"1","FailureNumber":"1","Success":{"Contacts":{"ContactId":"5001","ContactName":"Test New Contact","Record":"1"}},"Failure":{"Accounts":{"AccountID":6548,"Message":"Account Name cannot be blank","Record":2}}}}`,
+		`<result><SuccessNumber>1</SuccessNumber><FailureNumber>1</FailureNumber><Success><Contacts><ContactId>5001</ContactId><ContactName>Test New Contact</ContactName><Record>1</Record></Contacts></Success><Failure><Accounts><AccountID>6548</AccountID><Message>Account Name cannot be blank</Message><Record>2</Record></Accounts></Failure></result>`,
+	} {
+		got, err := agiliron.DecodeResult("", []byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+	}
+}
+
+// TestDecodeContactsAndAccountsMatchDocs: the docs' samples decode to the
+// records they show, in both formats, custom fields included.
+func TestDecodeContactsAndAccountsMatchDocs(t *testing.T) {
+	for _, ext := range []string{"json", "xml"} {
+		cs, err := agiliron.DecodeContacts("", golden(t, "add_contacts."+ext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]agiliron.Contact{docContact()}, cs, cmpopts.IgnoreFields(agiliron.Contact{}, "XMLName")); diff != "" {
+			t.Errorf("%s contacts (-doc +decoded):\n%s", ext, diff)
+		}
+		as, err := agiliron.DecodeAccounts("", golden(t, "update_accounts."+ext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := docAccount()
+		want.AccountID = "6548"
+		if diff := cmp.Diff([]agiliron.Account{want}, as, cmpopts.IgnoreFields(agiliron.Account{}, "XMLName")); diff != "" {
+			t.Errorf("%s accounts (-doc +decoded):\n%s", ext, diff)
+		}
+	}
+	if _, err := agiliron.DecodeAccounts("", golden(t, "add_contacts.xml")); err == nil {
+		t.Error("a Contacts body decoded as accounts")
+	}
+	if _, err := agiliron.DecodeAccounts("", golden(t, "add_contacts.json")); err == nil {
+		t.Error("a Contacts body decoded as accounts")
+	}
+}
