@@ -146,9 +146,10 @@ func BenchmarkDecodeResultJSONBaseline(b *testing.B) {
 	}
 }
 
-// BenchmarkAddLeadsWebhook is end-to-end: 1000 leads in 10 batches of 100,
-// 4 pending at once, results by webhook, against the fake.
-func BenchmarkAddLeadsWebhook(b *testing.B) {
+// BenchmarkAddContactsWebhook is end-to-end through Bulk-Contacts: 1000
+// contacts in 10 batches of 100, 4 pending at once, results by webhook,
+// against the fake.
+func BenchmarkAddContactsWebhook(b *testing.B) {
 	srv := agilirontest.NewServer()
 	defer srv.Close()
 	hook, _ := agiliron.NewWebhookHandler(agiliron.GenerateSecret())
@@ -162,9 +163,9 @@ func BenchmarkAddLeadsWebhook(b *testing.B) {
 	benchAdd(b, c)
 }
 
-// BenchmarkAddLeadsPolling is BenchmarkAddLeadsWebhook without a
+// BenchmarkAddContactsPolling is BenchmarkAddContactsWebhook without a
 // webhook: results from BatchStatus, polled every 1 ms at most.
-func BenchmarkAddLeadsPolling(b *testing.B) {
+func BenchmarkAddContactsPolling(b *testing.B) {
 	srv := agilirontest.NewServer()
 	defer srv.Close()
 	c, err := agiliron.New(agiliron.WithBaseURL(srv.BaseURL()), agiliron.WithAPIKey(agilirontest.APIKey),
@@ -175,14 +176,14 @@ func BenchmarkAddLeadsPolling(b *testing.B) {
 	benchAdd(b, c)
 }
 
-// BenchmarkAddLeadsPlainHTTP is the baseline: the same 10 POSTs made with
-// plain net/http, 4 at once, each then polling BatchStatus every 1 ms.
-func BenchmarkAddLeadsPlainHTTP(b *testing.B) {
+// BenchmarkAddContactsPlainHTTP is the baseline: the same 10 POSTs made
+// with plain net/http, 4 at once, each then polling BatchStatus every 1 ms.
+func BenchmarkAddContactsPlainHTTP(b *testing.B) {
 	srv := agilirontest.NewServer()
 	defer srv.Close()
-	body, _ := agiliron.EncodeLeads(agiliron.JSON, benchLeads())
+	body, _ := agiliron.EncodeContacts(agiliron.JSON, benchContacts())
 	post := func() error {
-		req, _ := http.NewRequest(http.MethodPost, srv.BaseURL()+"Bulk-Leads?sendRecordNo=true", bytes.NewReader(body))
+		req, _ := http.NewRequest(http.MethodPost, srv.BaseURL()+"Bulk-Contacts?sendRecordNo=true", bytes.NewReader(body))
 		req.Header.Set("apiKey", agilirontest.APIKey)
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
@@ -240,15 +241,27 @@ func BenchmarkAddLeadsPlainHTTP(b *testing.B) {
 	}
 }
 
-// benchAdd adds 1,000 leads (10 requests of benchLeads) per iteration.
+// benchContacts is benchLeads as contacts.
+func benchContacts() []agiliron.Contact {
+	leads := benchLeads()
+	out := make([]agiliron.Contact, len(leads))
+	for i, l := range leads {
+		out[i] = agiliron.Contact{FirstName: l.FirstName, LastName: l.LastName, AccountName: l.Company,
+			Email: l.Email, OfficePhone: l.Phone, LeadSource: l.LeadSource, CustomFields: l.CustomFields}
+	}
+	return out
+}
+
+// benchAdd adds 1,000 contacts (10 requests of benchContacts) per
+// iteration.
 func benchAdd(b *testing.B, c *agiliron.Client) {
-	leads := make([]agiliron.Lead, 0, 1000)
+	contacts := make([]agiliron.Contact, 0, 1000)
 	for range 10 {
-		leads = append(leads, benchLeads()...)
+		contacts = append(contacts, benchContacts()...)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		rep, _ := c.AddLeads(context.Background(), leads)
+		rep, _ := c.AddContacts(context.Background(), contacts)
 		if rep.Succeeded != 1000 {
 			b.Fatalf("%d succeeded", rep.Succeeded)
 		}

@@ -1,21 +1,3 @@
-// Package agiliron moves leads in bulk into Agiliron (API v4, "api-40")
-// through the Bulk-Leads resource, in JSON or XML, and reports what became
-// of every lead.
-//
-// Agiliron processes a bulk request asynchronously: it answers with an
-// acknowledgement carrying a batch id, and the per-lead results come later,
-// to a callback URL (see NewWebhookHandler and WithWebhook) or from
-// GET BatchStatus/{batch_id}. The client waits for them: UpdateLeads and
-// AddLeads return once every lead has its final result, matched back to
-// the caller's input by record number (the client always asks for
-// sendRecordNo=true), falling back to LeadId. Should Agiliron leave the
-// record numbers out, new leads (which have no LeadId yet) are placed by
-// name or by count only where the result allows one reading; otherwise they
-// end with ErrOutcomeUnknown rather than a guess. WithConcurrency(n) keeps
-// up to n batches pending at once.
-//
-// Update replaces the whole record: every writable field omitted (empty)
-// is set to NULL. Send back the full lead as read.
 package agiliron
 
 import (
@@ -30,7 +12,8 @@ import (
 	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
-// Client sends leads to one Agiliron company. It is safe for concurrent use.
+// Client sends leads, contacts and accounts to one Agiliron company. It is
+// safe for concurrent use.
 type Client struct {
 	cfg  config
 	http *httpx.Client
@@ -60,9 +43,12 @@ func New(opts ...Option) (*Client, error) {
 	if cfg.company != "" && cfg.baseURL != "" {
 		return nil, errors.New("agiliron: WithCompany and WithBaseURL are exclusive")
 	}
+	if cfg.pathStyle != 0 && cfg.company == "" {
+		return nil, errors.New("agiliron: WithPathStyle applies to WithCompany; WithBaseURL takes the whole path")
+	}
 	base := cfg.baseURL
 	if cfg.company != "" {
-		base = "https://" + cfg.company + ".agiliron.net/agiliron/api-40/"
+		base = "https://" + cfg.company + ".agiliron.net/agiliron/" + cfg.pathStyle.segment()
 	}
 	if base == "" {
 		return nil, errors.New("agiliron: a company (WithCompany) or a base URL (WithBaseURL) is required")

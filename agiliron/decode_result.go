@@ -15,8 +15,10 @@ import (
 // callback URL, in JSON or XML (chosen by contentType or sniffed). It
 // accepts every variant seen: the counts as numbers or strings, Success and
 // Failure holding one entry or a list, entries wrapped in "Leads",
-// "Product" or "Lead", with or without Record numbers, and with or without
-// the outer "result" wrapper.
+// "Product", "Lead", "Contacts" or "Accounts", with or without Record
+// numbers, and with or without the outer "result" wrapper. An entry's id
+// is its key ending in "Id" (LeadId, ContactId, AccountID), its name the
+// key ending in "Name" (LeadName, ContactName, AccountName).
 func DecodeResult(contentType string, body []byte) (*BatchResult, error) {
 	if detectFormat(contentType, body) == XML {
 		root, err := parseXML(body)
@@ -128,16 +130,37 @@ func textJSON(v any) (string, error) {
 	return "", fmt.Errorf("want a string or a number, got %T", v)
 }
 
-// isEntryKey reports whether an object key belongs to a result entry
-// rather than to a wrapper ("Leads", "Product" …).
-func isEntryKey(k string) bool {
-	for _, n := range []string{"LeadId", "LeadName", "Message", "Record"} {
-		if strings.EqualFold(k, n) {
-			return true
-		}
+// Result entry fields, by their key: the record's id (LeadId, ContactId,
+// AccountID …), its name (LeadName, ContactName, AccountName …), Message
+// and Record.
+const (
+	notEntryKey = iota
+	idKey
+	nameKey
+	messageKey
+	recordKey
+)
+
+// entryKey classifies an object key of a result entry; notEntryKey for a
+// wrapper ("Leads", "Contacts", "Product" …).
+func entryKey(k string) int {
+	l := strings.ToLower(k)
+	switch {
+	case l == "message":
+		return messageKey
+	case l == "record":
+		return recordKey
+	case strings.HasSuffix(l, "id") && len(l) > 2:
+		return idKey
+	case strings.HasSuffix(l, "name") && len(l) > 4:
+		return nameKey
 	}
-	return false
+	return notEntryKey
 }
+
+// isEntryKey reports whether an object key belongs to a result entry
+// rather than to a wrapper.
+func isEntryKey(k string) bool { return entryKey(k) != notEntryKey }
 
 // entriesJSON collects the result entries in v: an entry object, a
 // wrapper object whose values hold entries, a list of either, null or "".
@@ -187,14 +210,14 @@ func entryJSON(obj map[string]any, keys []string) (ResultEntry, error) {
 	for _, k := range keys {
 		v := obj[k]
 		var err error
-		switch {
-		case strings.EqualFold(k, "LeadId"):
+		switch entryKey(k) {
+		case idKey:
 			e.LeadID, err = textJSON(v)
-		case strings.EqualFold(k, "LeadName"):
+		case nameKey:
 			e.LeadName, err = textJSON(v)
-		case strings.EqualFold(k, "Message"):
+		case messageKey:
 			e.Message, err = textJSON(v)
-		case strings.EqualFold(k, "Record"):
+		case recordKey:
 			e.Record, err = countJSON(v)
 		}
 		if err != nil {
@@ -241,7 +264,7 @@ func resultFromXML(root *xnode) (*BatchResult, error) {
 }
 
 // entriesXML collects the result entries under n: n itself when it holds
-// LeadId/LeadName/Message/Record, else its children's.
+// an id, a name, Message or Record, else its children's.
 func entriesXML(n *xnode, depth int, out []ResultEntry) ([]ResultEntry, error) {
 	if depth > maxNesting {
 		return nil, errors.New("nested too deep")
@@ -264,14 +287,14 @@ func entriesXML(n *xnode, depth int, out []ResultEntry) ([]ResultEntry, error) {
 	}
 	var e ResultEntry
 	for _, k := range n.kids {
-		switch {
-		case strings.EqualFold(k.name, "LeadId"):
+		switch entryKey(k.name) {
+		case idKey:
 			e.LeadID = strings.TrimSpace(k.text)
-		case strings.EqualFold(k.name, "LeadName"):
+		case nameKey:
 			e.LeadName = strings.TrimSpace(k.text)
-		case strings.EqualFold(k.name, "Message"):
+		case messageKey:
 			e.Message = strings.TrimSpace(k.text)
-		case strings.EqualFold(k.name, "Record"):
+		case recordKey:
 			if err := intText(k.text, &e.Record); err != nil {
 				return nil, fmt.Errorf("Record: %w", err)
 			}

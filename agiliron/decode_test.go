@@ -223,3 +223,98 @@ func TestDecodeBatchStatusErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeCreated reads the synchronous Add Lead answer in the forms it
+// may take: success_message as text or as an object with lead_id (one id,
+// a list, comma-separated), ids beside it, per-record results, and a
+// refusal with error_message.
+func TestDecodeCreated(t *testing.T) {
+	mcm := func(msg string) string {
+		return `{"MCM":{"response":{"objectType":"Leads"},"parameters":{"results":{"message":` + msg + `}}}}`
+	}
+	tests := []struct {
+		name, ct, body string
+		want           agiliron.Created
+	}{
+		{"golden json", "application/json", string(golden(t, "created.json")),
+			agiliron.Created{Status: "Success", Message: "Leads Added Successfully.", IDs: []string{"394607"}}},
+		{"golden xml", "application/xml", string(golden(t, "created.xml")),
+			agiliron.Created{Status: "Success", Message: "Leads Added Successfully.", IDs: []string{"394607"}}},
+		{"text message", "", mcm(`{"status":"Success","success_message":" Lead Added Successfully. "}`),
+			agiliron.Created{Status: "Success", Message: "Lead Added Successfully."}},
+		{"id list", "", mcm(`{"status":"Success","success_message":{"lead_id":[1001,"1002"]}}`),
+			agiliron.Created{Status: "Success", IDs: []string{"1001", "1002"}}},
+		{"comma ids beside", "", mcm(`{"status":"Success","LeadId":"1001, 1002"}`),
+			agiliron.Created{Status: "Success", IDs: []string{"1001", "1002"}}},
+		{"refused", "", mcm(`{"status":"Error","error_message":"Lead Company cannot be blank"}`),
+			agiliron.Created{Status: "Error", Message: "Lead Company cannot be blank"}},
+		{"per record", "", mcm(`{"SuccessNumber":"1","FailureNumber":"0","Success":{"Leads":{"LeadId":7,"Record":1}}}`),
+			agiliron.Created{Result: &agiliron.BatchResult{SuccessNumber: 1, Success: []agiliron.ResultEntry{{LeadID: "7", Record: 1}}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := agiliron.DecodeCreated(tt.ct, []byte(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(&tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+	for _, bad := range []string{``, `{}`, `{"MCM":{}}`, mcm(`{}`), mcm(`"x"`), `<MCM><parameters/></MCM>`, `{"MCM":1} x`} {
+		if _, err := agiliron.DecodeCreated("", []byte(bad)); !errors.Is(err, agiliron.ErrMalformed) {
+			t.Errorf("%q: err = %v, want ErrMalformed", bad, err)
+		}
+	}
+}
+
+// TestDecodeResultOtherResources: a batch result of Bulk-Contacts or
+// Bulk-Accounts names each record by its own id and name keys; both
+// formats read alike.
+func TestDecodeResultOtherResources(t *testing.T) {
+	want := &agiliron.BatchResult{SuccessNumber: 1, FailureNumber: 1,
+		Success: []agiliron.ResultEntry{{LeadID: "5001", LeadName: "Test New Contact", Record: 1}},
+		Failure: []agiliron.ResultEntry{{LeadID: "6548", Message: "Account Name cannot be blank", Record: 2}}}
+	for _, body := range []string{
+		`{"result":{"SuccessNumber":"1","FailureNumber":"1","Success":{"Contacts":{"ContactId":"5001","ContactName":"Test New Contact","Record":"1"}},"Failure":{"Accounts":{"AccountID":6548,"Message":"Account Name cannot be blank","Record":2}}}}`,
+		`<result><SuccessNumber>1</SuccessNumber><FailureNumber>1</FailureNumber><Success><Contacts><ContactId>5001</ContactId><ContactName>Test New Contact</ContactName><Record>1</Record></Contacts></Success><Failure><Accounts><AccountID>6548</AccountID><Message>Account Name cannot be blank</Message><Record>2</Record></Accounts></Failure></result>`,
+	} {
+		got, err := agiliron.DecodeResult("", []byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+	}
+}
+
+// TestDecodeContactsAndAccountsMatchDocs: the docs' samples decode to the
+// records they show, in both formats, custom fields included.
+func TestDecodeContactsAndAccountsMatchDocs(t *testing.T) {
+	for _, ext := range []string{"json", "xml"} {
+		cs, err := agiliron.DecodeContacts("", golden(t, "add_contacts."+ext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]agiliron.Contact{docContact()}, cs, cmpopts.IgnoreFields(agiliron.Contact{}, "XMLName")); diff != "" {
+			t.Errorf("%s contacts (-doc +decoded):\n%s", ext, diff)
+		}
+		as, err := agiliron.DecodeAccounts("", golden(t, "update_accounts."+ext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := docAccount()
+		want.AccountID = "6548"
+		if diff := cmp.Diff([]agiliron.Account{want}, as, cmpopts.IgnoreFields(agiliron.Account{}, "XMLName")); diff != "" {
+			t.Errorf("%s accounts (-doc +decoded):\n%s", ext, diff)
+		}
+	}
+	if _, err := agiliron.DecodeAccounts("", golden(t, "add_contacts.xml")); err == nil {
+		t.Error("a Contacts body decoded as accounts")
+	}
+	if _, err := agiliron.DecodeAccounts("", golden(t, "add_contacts.json")); err == nil {
+		t.Error("a Contacts body decoded as accounts")
+	}
+}

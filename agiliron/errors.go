@@ -12,18 +12,18 @@ import (
 
 // Error classes a caller can branch on with errors.Is.
 var (
-	// ErrRejected: Agiliron processed the batch and failed this lead
+	// ErrRejected: Agiliron processed the request and failed this record
 	// (Message says why, e.g. "Lead Last Name cannot be blank").
-	ErrRejected = errors.New("agiliron: lead rejected")
-	// ErrInvalid: the lead failed a client-side check and was not sent.
-	ErrInvalid = errors.New("agiliron: invalid lead")
+	ErrRejected = errors.New("agiliron: record rejected")
+	// ErrInvalid: the record failed a client-side check and was not sent.
+	ErrInvalid = errors.New("agiliron: invalid record")
 	// ErrAuth: the API key was refused (HTTP 401 or 403).
 	ErrAuth = errors.New("agiliron: authentication failed")
 	// ErrOutcomeUnknown: the request may have been processed, but no final
-	// result for the lead is known (an add that failed in flight and was
+	// result for the record is known (an add that failed in flight and was
 	// not replayed, a batch whose result did not come in time, a result
-	// that does not name the lead). Do not resend an add blindly: check
-	// BatchID with WaitBatch, or read the leads back. It is the same value
+	// that does not name the record). Do not resend an add blindly: check
+	// BatchID with WaitBatch, or read the records back. It is the same value
 	// as httpx.ErrOutcomeUnknown.
 	ErrOutcomeUnknown = httpx.ErrOutcomeUnknown
 	// ErrBatchRefused: Agiliron answered the bulk request with an error
@@ -39,7 +39,7 @@ var (
 // uses it for the same client-side check.
 const MessageLastNameBlank = "Lead Last Name cannot be blank"
 
-// Error is an Agiliron error: a refused request, a failed lead or a lead
+// Error is an Agiliron error: a refused request, a failed record or a record
 // whose outcome is unknown. Its message never holds the API key.
 type Error struct {
 	// Op is the request, e.g. "PUT Bulk-Leads".
@@ -51,17 +51,21 @@ type Error struct {
 	// Message is Agiliron's message (or this package's, for client-side
 	// checks and unknown outcomes).
 	Message string
-	// BatchID is the batch the lead was sent in, when one was created.
+	// BatchID is the batch the record was sent in, when one was created
+	// (never for Add Lead, which has no batch).
 	BatchID string
-	// LeadID is the lead's id in a per-lead error (empty for a new lead).
+	// LeadID is the record's id in a per-record error (empty for a new
+	// record): a LeadId, ContactId or AccountID, as the Op's resource says.
 	LeadID string
-	// Record is the lead's 1-based position in its request, in a per-lead
-	// error.
+	// Record is the record's 1-based position in its request, in a
+	// per-record error.
 	Record int
 	// Field names the offending field of a client-side check.
 	Field string
 
 	kind       error
+	idName     string // the id's wire name ("LeadId" when empty)
+	whole      bool   // the request was refused as a whole, nothing written
 	retryable  bool
 	retryAfter time.Duration
 	cause      error
@@ -80,7 +84,11 @@ func (e *Error) Error() string {
 	}
 	b.WriteString(e.Message)
 	if e.LeadID != "" {
-		fmt.Fprintf(&b, " (LeadId %s)", e.LeadID)
+		name := e.idName
+		if name == "" {
+			name = "LeadId"
+		}
+		fmt.Fprintf(&b, " (%s %s)", name, e.LeadID)
 	}
 	if e.Record != 0 {
 		fmt.Fprintf(&b, " (record %d)", e.Record)

@@ -12,24 +12,15 @@ import (
 )
 
 // Example adds three leads to the fake Agiliron, one of them without a
-// last name, and takes the final results from the webhook.
+// last name. Add Lead answers at once: the refused request is halved
+// until the lead at fault is named, and the others are added.
 func Example() {
 	srv := agilirontest.NewServer()
 	defer srv.Close()
 
-	// Where Agiliron calls back when a batch is done.
-	hook, err := agiliron.NewWebhookHandler(agiliron.GenerateSecret())
-	if err != nil {
-		panic(err)
-	}
-	hooks := httptest.NewServer(hook)
-	defer hooks.Close()
-
 	c, err := agiliron.New(
 		agiliron.WithBaseURL(srv.BaseURL()), // in production: agiliron.WithCompany("yourcompany")
 		agiliron.WithAPIKey(agilirontest.APIKey),
-		agiliron.WithWebhook(hook, hooks.URL+"/agiliron"),
-		agiliron.WithPollInterval(10*time.Millisecond),
 	)
 	if err != nil {
 		panic(err)
@@ -45,7 +36,7 @@ func Example() {
 		var ae *agiliron.Error
 		switch {
 		case o.Err == nil:
-			fmt.Printf("lead %d: added as %s (%s)\n", o.Index, o.Result.LeadID, o.Result.LeadName)
+			fmt.Printf("lead %d: added as %s\n", o.Index, o.Result.LeadID)
 		case errors.As(o.Err, &ae) && errors.Is(o.Err, agiliron.ErrRejected):
 			fmt.Printf("lead %d: rejected: %s\n", o.Index, ae.Message)
 		}
@@ -53,8 +44,56 @@ func Example() {
 	fmt.Println("error:", err != nil, "- stored:", srv.Len())
 	// Output:
 	// 2 succeeded, 1 failed
-	// lead 0: added as 1000 (Ada Lovelace)
+	// lead 0: added as 1000
 	// lead 1: rejected: Lead Last Name cannot be blank
-	// lead 2: added as 1001 (Mary Somerville)
+	// lead 2: added as 1001
+	// error: true - stored: 2
+}
+
+// ExampleClient_AddContacts adds three contacts through Bulk-Contacts,
+// one of them without a last name, and takes the final results from the
+// webhook Agiliron calls when the batch is done.
+func ExampleClient_AddContacts() {
+	srv := agilirontest.NewServer()
+	defer srv.Close()
+
+	hook, err := agiliron.NewWebhookHandler(agiliron.GenerateSecret())
+	if err != nil {
+		panic(err)
+	}
+	hooks := httptest.NewServer(hook)
+	defer hooks.Close()
+
+	c, err := agiliron.New(
+		agiliron.WithBaseURL(srv.BaseURL()),
+		agiliron.WithAPIKey(agilirontest.APIKey),
+		agiliron.WithWebhook(hook, hooks.URL+"/agiliron"),
+		agiliron.WithPollInterval(10*time.Millisecond),
+	)
+	if err != nil {
+		panic(err)
+	}
+	contacts := []agiliron.Contact{
+		{FirstName: "Ada", LastName: "Lovelace", AccountName: "Analytical Ltd", Email: "ada@example.com"},
+		{FirstName: "Charles", LastName: "", AccountName: "Difference Engines", Email: "charles@example.com"},
+		{FirstName: "Mary", LastName: "Somerville", AccountName: "Connexion Ltd", Email: "mary@example.com"},
+	}
+	rep, err := c.AddContacts(context.Background(), contacts)
+	fmt.Printf("%d succeeded, %d failed\n", rep.Succeeded, rep.Failed)
+	for _, o := range rep.Outcomes {
+		var ae *agiliron.Error
+		switch {
+		case o.Err == nil:
+			fmt.Printf("contact %d: added as %s (%s)\n", o.Index, o.Result.ContactID, o.Result.Name)
+		case errors.As(o.Err, &ae) && errors.Is(o.Err, agiliron.ErrRejected):
+			fmt.Printf("contact %d: rejected: %s\n", o.Index, ae.Message)
+		}
+	}
+	fmt.Println("error:", err != nil, "- stored:", len(srv.Contacts()))
+	// Output:
+	// 2 succeeded, 1 failed
+	// contact 0: added as 1000 (Ada Lovelace)
+	// contact 1: rejected: Contact Last Name cannot be blank
+	// contact 2: added as 1001 (Mary Somerville)
 	// error: true - stored: 2
 }

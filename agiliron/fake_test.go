@@ -78,8 +78,23 @@ func newLeads(n int, bad ...int) []agiliron.Lead {
 	return out
 }
 
-// checkBalanced asserts the report accounts for every lead, with exact counts.
-func checkBalanced(t *testing.T, rep *batch.Report[agiliron.LeadResult], total, succeeded, failed int) {
+// newContacts returns n new contacts; those at the bad indexes have a
+// blank last name.
+func newContacts(n int, bad ...int) []agiliron.Contact {
+	out := make([]agiliron.Contact, n)
+	for i := range out {
+		out[i] = agiliron.Contact{FirstName: "Ada", LastName: fmt.Sprintf("Lovelace%d", i), AccountName: "Analytical Ltd",
+			Email: fmt.Sprintf("ada%d@example.com", i), LeadSource: "--None--", EmailOptOut: "0",
+			CustomFields: []agiliron.CustomField{{Name: "Seq", Value: strconv.Itoa(i)}}}
+	}
+	for _, i := range bad {
+		out[i].LastName = " "
+	}
+	return out
+}
+
+// checkBalanced asserts the report accounts for every record, with exact counts.
+func checkBalanced[R any](t *testing.T, rep *batch.Report[R], total, succeeded, failed int) {
 	t.Helper()
 	if !rep.Balanced() || rep.Total != total || rep.Succeeded != succeeded || rep.Failed != failed || rep.NotAttempted != 0 {
 		t.Fatalf("report: total %d, %d succeeded, %d failed, %d not attempted (balanced %v); want %d, %d, %d, 0",
@@ -92,30 +107,24 @@ func checkBalanced(t *testing.T, rep *batch.Report[agiliron.LeadResult], total, 
 
 // checkAddsLanded asserts that every succeeded add is stored exactly once,
 // as sent, and that nothing else is stored.
-func checkAddsLanded(t *testing.T, srv *agilirontest.Server, rep *batch.Report[agiliron.LeadResult], in []agiliron.Lead) {
+func checkAddsLanded(t *testing.T, srv *agilirontest.Server, rep *batch.Report[agiliron.ContactResult], in []agiliron.Contact) {
 	t.Helper()
 	for _, o := range rep.Outcomes {
 		if o.Status != batch.Succeeded {
 			continue
 		}
-		got, ok := srv.Lead(o.Result.LeadID)
+		got, ok := srv.Contact(o.Result.ContactID)
 		if !ok {
-			t.Fatalf("lead %d reported added as %q, not stored", o.Index, o.Result.LeadID)
+			t.Fatalf("contact %d reported added as %q, not stored", o.Index, o.Result.ContactID)
 		}
-		if got.Email != in[o.Index].Email || srv.Writes(o.Result.LeadID) != 1 {
-			t.Fatalf("lead %d: stored %q (%d writes), sent %q", o.Index, got.Email, srv.Writes(o.Result.LeadID), in[o.Index].Email)
+		if got.Email != in[o.Index].Email || srv.Writes(o.Result.ContactID) != 1 {
+			t.Fatalf("contact %d: stored %q (%d writes), sent %q", o.Index, got.Email, srv.Writes(o.Result.ContactID), in[o.Index].Email)
 		}
 	}
-	if srv.Len() != rep.Succeeded {
-		t.Fatalf("fake holds %d leads, report says %d added", srv.Len(), rep.Succeeded)
+	if n := len(srv.Contacts()); n != rep.Succeeded {
+		t.Fatalf("fake holds %d contacts, report says %d added", n, rep.Succeeded)
 	}
-	seen := map[string]bool{}
-	for _, l := range srv.Leads() {
-		if seen[l.Email] {
-			t.Fatalf("lead %s stored twice", l.Email)
-		}
-		seen[l.Email] = true
-	}
+	checkUniqueEmails(t, srv)
 }
 
 var invalidIdx = []int{0, 13, 99, 100, 250, 377, 499}
@@ -133,8 +142,8 @@ func TestAdd500With7Invalid(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, tt.webhook, agiliron.WithFormat(tt.format), agiliron.WithConcurrency(4), agiliron.WithBatchSize(50))
-			in := newLeads(500, invalidIdx...)
-			rep, err := e.c.AddLeads(context.Background(), in)
+			in := newContacts(500, invalidIdx...)
+			rep, err := e.c.AddContacts(context.Background(), in)
 			checkBalanced(t, rep, 500, 493, 7)
 			var re *batch.RunError
 			if !errors.As(err, &re) || len(re.Records) != 7 {
@@ -144,8 +153,8 @@ func TestAdd500With7Invalid(t *testing.T) {
 				o := rep.Outcomes[idx]
 				var ae *agiliron.Error
 				if o.Status != batch.Failed || !errors.Is(o.Err, agiliron.ErrRejected) || !errors.As(o.Err, &ae) ||
-					ae.Message != agilirontest.MsgLastNameBlank || ae.BatchID == "" || ae.Record != idx%50+1 {
-					t.Fatalf("outcome %d = %+v, want rejected with %q", idx, o, agilirontest.MsgLastNameBlank)
+					ae.Message != agilirontest.MsgContactLastNameBlank || ae.BatchID == "" || ae.Record != idx%50+1 {
+					t.Fatalf("outcome %d = %+v, want rejected with %q", idx, o, agilirontest.MsgContactLastNameBlank)
 				}
 				if re.Records[i].Index != idx {
 					t.Fatalf("RunError record %d has index %d, want %d", i, re.Records[i].Index, idx)
@@ -204,8 +213,8 @@ func TestUpdateLeadsReplacesRecords(t *testing.T) {
 func TestCallbackNeverFallsBackToPolling(t *testing.T) {
 	e := newEnv(t, true, agiliron.WithCallbackTimeout(20*time.Millisecond), agiliron.WithBatchSize(10), agiliron.WithConcurrency(2))
 	e.srv.FailNext(3, agilirontest.CallbackNever)
-	in := newLeads(50, 3, 44)
-	rep, _ := e.c.AddLeads(context.Background(), in)
+	in := newContacts(50, 3, 44)
+	rep, _ := e.c.AddContacts(context.Background(), in)
 	checkBalanced(t, rep, 50, 48, 2)
 	checkAddsLanded(t, e.srv, rep, in)
 	if st := e.srv.Stats(); st.StatusRequests < 3 || st.Callbacks != 2 {
@@ -217,8 +226,8 @@ func TestDelayedCallbackStillCounts(t *testing.T) {
 	e := newEnv(t, true, agiliron.WithBatchSize(10), agiliron.WithCallbackTimeout(2*time.Second))
 	e.srv.SetCallbackDelay(30 * time.Millisecond)
 	e.srv.FailNext(2, agilirontest.CallbackDelayed)
-	in := newLeads(30, 5)
-	rep, _ := e.c.AddLeads(context.Background(), in)
+	in := newContacts(30, 5)
+	rep, _ := e.c.AddContacts(context.Background(), in)
 	checkBalanced(t, rep, 30, 29, 1)
 	checkAddsLanded(t, e.srv, rep, in)
 }
@@ -226,8 +235,8 @@ func TestDelayedCallbackStillCounts(t *testing.T) {
 func TestDuplicateCallbackChangesNothing(t *testing.T) {
 	e := newEnv(t, true, agiliron.WithBatchSize(25))
 	e.srv.FailNext(4, agilirontest.CallbackTwice)
-	in := newLeads(100, 1, 2)
-	rep, _ := e.c.AddLeads(context.Background(), in)
+	in := newContacts(100, 1, 2)
+	rep, _ := e.c.AddContacts(context.Background(), in)
 	checkBalanced(t, rep, 100, 98, 2)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -275,17 +284,17 @@ func TestRetriesAndUnknownOutcomes(t *testing.T) {
 			for _, f := range tt.faults {
 				e.srv.FailNext(1, f)
 			}
-			in := newLeads(20)
+			in := newContacts(20)
 			var (
-				rep *batch.Report[agiliron.LeadResult]
+				rep *batch.Report[agiliron.ContactResult]
 			)
 			if tt.method == http.MethodPut {
 				for i := range in {
-					in[i].LeadID = e.srv.PutLead(agiliron.Lead{LastName: "x", Company: "y"})
+					in[i].ContactID = e.srv.PutContact(agiliron.Contact{LastName: "x"})
 				}
-				rep, _ = e.c.UpdateLeads(context.Background(), in)
+				rep, _ = e.c.UpdateContacts(context.Background(), in)
 			} else {
-				rep, _ = e.c.AddLeads(context.Background(), in)
+				rep, _ = e.c.AddContacts(context.Background(), in)
 			}
 			checkBalanced(t, rep, 20, tt.succeeded, tt.unknown)
 			for _, o := range rep.Outcomes {
@@ -303,14 +312,14 @@ func TestRetriesAndUnknownOutcomes(t *testing.T) {
 			}
 			if tt.method == http.MethodPost {
 				// No lead was added twice: an unknown outcome was not replayed.
-				if e.srv.Len() != tt.stored {
-					t.Fatalf("fake holds %d leads, want %d", e.srv.Len(), tt.stored)
+				if len(e.srv.Contacts()) != tt.stored {
+					t.Fatalf("fake holds %d leads, want %d", len(e.srv.Contacts()), tt.stored)
 				}
 				checkUniqueEmails(t, e.srv)
 				return
 			}
 			for i, l := range in {
-				w := e.srv.Writes(l.LeadID)
+				w := e.srv.Writes(l.ContactID)
 				if tt.wantWritesPerLead > 0 && w != tt.wantWritesPerLead {
 					t.Fatalf("lead %d written %d times", i, w)
 				}
@@ -332,15 +341,15 @@ func TestTimeoutAfterSend(t *testing.T) {
 			e := newEnv(t, false, agiliron.WithBatchSize(10),
 				agiliron.WithHTTPClient(&http.Client{Timeout: 200 * time.Millisecond}))
 			e.srv.FailNext(1, agilirontest.HangAfterQueue)
-			in := newLeads(20)
-			var rep *batch.Report[agiliron.LeadResult]
+			in := newContacts(20)
+			var rep *batch.Report[agiliron.ContactResult]
 			if method == http.MethodPut {
 				for i := range in {
-					in[i].LeadID = e.srv.PutLead(agiliron.Lead{LastName: "x", Company: "y"})
+					in[i].ContactID = e.srv.PutContact(agiliron.Contact{LastName: "x"})
 				}
-				rep, _ = e.c.UpdateLeads(context.Background(), in)
+				rep, _ = e.c.UpdateContacts(context.Background(), in)
 			} else {
-				rep, _ = e.c.AddLeads(context.Background(), in)
+				rep, _ = e.c.AddContacts(context.Background(), in)
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
@@ -360,8 +369,8 @@ func TestTimeoutAfterSend(t *testing.T) {
 					t.Fatalf("outcome %d = %+v: want ErrOutcomeUnknown, not retryable", o.Index, o)
 				}
 			}
-			if st := e.srv.Stats(); st.BulkRequests != 2 || e.srv.Len() != 20 {
-				t.Fatalf("%d bulk requests, %d stored: want 2 and 20 (the silent batch went in once)", st.BulkRequests, e.srv.Len())
+			if st := e.srv.Stats(); st.BulkRequests != 2 || len(e.srv.Contacts()) != 20 {
+				t.Fatalf("%d bulk requests, %d stored: want 2 and 20 (the silent batch went in once)", st.BulkRequests, len(e.srv.Contacts()))
 			}
 			checkUniqueEmails(t, e.srv)
 		})
@@ -371,11 +380,11 @@ func TestTimeoutAfterSend(t *testing.T) {
 func checkUniqueEmails(t *testing.T, srv *agilirontest.Server) {
 	t.Helper()
 	seen := map[string]bool{}
-	for _, l := range srv.Leads() {
-		if seen[l.Email] {
-			t.Fatalf("lead %s stored twice", l.Email)
+	for _, c := range srv.Contacts() {
+		if seen[c.Email] {
+			t.Fatalf("contact %s stored twice", c.Email)
 		}
-		seen[l.Email] = true
+		seen[c.Email] = true
 	}
 }
 
@@ -388,7 +397,7 @@ func TestBadKeyNeverLeaks(t *testing.T) {
 				opts = append(opts, agiliron.WithAPIKeyInQuery())
 			}
 			e := newEnv(t, true, opts...)
-			rep, err := e.c.AddLeads(context.Background(), newLeads(3))
+			rep, err := e.c.AddContacts(context.Background(), newContacts(3))
 			checkBalanced(t, rep, 3, 0, 3)
 			if !errors.Is(err, agiliron.ErrAuth) {
 				t.Fatalf("err = %v, want ErrAuth", err)
@@ -396,7 +405,7 @@ func TestBadKeyNeverLeaks(t *testing.T) {
 			if strings.Contains(err.Error(), secret) || strings.Contains(e.logs.String(), secret) {
 				t.Fatalf("the key leaked:\nerr: %v\nlogs: %s", err, e.logs)
 			}
-			if e.srv.Len() != 0 {
+			if len(e.srv.Contacts()) != 0 {
 				t.Fatal("leads stored with a bad key")
 			}
 		})
@@ -430,7 +439,7 @@ func TestContextEndsWhileBatchPending(t *testing.T) {
 	e.srv.SetProcessingDelay(time.Hour)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	rep, _ := e.c.AddLeads(ctx, newLeads(25))
+	rep, _ := e.c.AddContacts(ctx, newContacts(25))
 	if !rep.Balanced() || rep.Total != 25 || rep.Succeeded != 0 {
 		t.Fatalf("report %+v", rep)
 	}
@@ -445,7 +454,7 @@ func TestResultTimeout(t *testing.T) {
 	e := newEnv(t, true, agiliron.WithBatchSize(10), agiliron.WithCallbackTimeout(10*time.Millisecond),
 		agiliron.WithResultTimeout(80*time.Millisecond))
 	e.srv.SetProcessingDelay(time.Hour)
-	rep, _ := e.c.AddLeads(context.Background(), newLeads(10))
+	rep, _ := e.c.AddContacts(context.Background(), newContacts(10))
 	checkBalanced(t, rep, 10, 0, 10)
 	if !errors.Is(rep.Outcomes[3].Err, agiliron.ErrOutcomeUnknown) {
 		t.Fatalf("outcome = %+v", rep.Outcomes[3])
@@ -464,7 +473,7 @@ func TestWaitBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.AddLeads(context.Background(), newLeads(3, 1)); err == nil {
+	if _, err := c.AddContacts(context.Background(), newContacts(3, 1)); err == nil {
 		t.Fatal("want an error for the blank last name")
 	}
 	if len(ids) != 1 {
@@ -536,7 +545,7 @@ func TestAddWithoutRecordNumbers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, tt.webhook, agiliron.WithBatchSize(10))
 			e.srv.SetOmitRecordNumbers(true)
-			in := newLeads(10, tt.bad...)
+			in := newContacts(10, tt.bad...)
 			if tt.sameNames {
 				for i := range in {
 					if in[i].LastName != " " {
@@ -544,14 +553,14 @@ func TestAddWithoutRecordNumbers(t *testing.T) {
 					}
 				}
 			}
-			rep, _ := e.c.AddLeads(context.Background(), in)
+			rep, _ := e.c.AddContacts(context.Background(), in)
 			checkBalanced(t, rep, 10, tt.succeeded, tt.rejected+tt.unknown)
 			var rejected, unknown int
 			for _, o := range rep.Outcomes {
 				switch {
 				case errors.Is(o.Err, agiliron.ErrRejected):
 					rejected++
-					if o.Result.Message != agilirontest.MsgLastNameBlank || in[o.Index].LastName != " " {
+					if o.Result.Message != agilirontest.MsgContactLastNameBlank || in[o.Index].LastName != " " {
 						t.Fatalf("outcome %d = %+v", o.Index, o)
 					}
 				case errors.Is(o.Err, agiliron.ErrOutcomeUnknown):
@@ -561,13 +570,13 @@ func TestAddWithoutRecordNumbers(t *testing.T) {
 			if rejected != tt.rejected || unknown != tt.unknown {
 				t.Fatalf("%d rejected, %d unknown; want %d, %d", rejected, unknown, tt.rejected, tt.unknown)
 			}
-			if e.srv.Len() != 10-len(tt.bad) {
-				t.Fatalf("fake holds %d leads", e.srv.Len())
+			if len(e.srv.Contacts()) != 10-len(tt.bad) {
+				t.Fatalf("fake holds %d leads", len(e.srv.Contacts()))
 			}
 			if tt.sameNames {
 				for _, o := range rep.Outcomes {
-					if o.Result.LeadID != "" {
-						t.Fatalf("outcome %d claims LeadId %s though the result cannot say", o.Index, o.Result.LeadID)
+					if o.Result.ContactID != "" {
+						t.Fatalf("outcome %d claims ContactId %s though the result cannot say", o.Index, o.Result.ContactID)
 					}
 				}
 				return
@@ -579,7 +588,7 @@ func TestAddWithoutRecordNumbers(t *testing.T) {
 
 func TestWebhookSecretNeverLogged(t *testing.T) {
 	e := newEnv(t, true)
-	if _, err := e.c.AddLeads(context.Background(), newLeads(3)); err != nil {
+	if _, err := e.c.AddContacts(context.Background(), newContacts(3)); err != nil {
 		t.Fatal(err)
 	}
 	logs := e.logs.String()
@@ -594,8 +603,8 @@ func TestWebhookSecretNeverLogged(t *testing.T) {
 func TestOversizedBatchIsSplit(t *testing.T) {
 	e := newEnv(t, true, agiliron.WithBatchSize(100))
 	e.srv.SetMaxBatch(30)
-	in := newLeads(100, 77)
-	rep, _ := e.c.AddLeads(context.Background(), in)
+	in := newContacts(100, 77)
+	rep, _ := e.c.AddContacts(context.Background(), in)
 	checkBalanced(t, rep, 100, 99, 1)
 	checkAddsLanded(t, e.srv, rep, in)
 	if o := rep.Outcomes[77]; !errors.Is(o.Err, agiliron.ErrRejected) {
@@ -607,8 +616,8 @@ func TestXMLRequestJSONResponse(t *testing.T) {
 	e := newEnv(t, true, agiliron.WithFormat(agiliron.XML), agiliron.WithResponseFormat(agiliron.JSON),
 		agiliron.WithCallbackTimeout(10*time.Millisecond))
 	e.srv.FailNext(1, agilirontest.CallbackNever) // the result comes from BatchStatus, in JSON
-	in := newLeads(12, 4)
-	rep, _ := e.c.AddLeads(context.Background(), in)
+	in := newContacts(12, 4)
+	rep, _ := e.c.AddContacts(context.Background(), in)
 	checkBalanced(t, rep, 12, 11, 1)
 	checkAddsLanded(t, e.srv, rep, in)
 	if st := e.srv.Stats(); st.StatusRequests == 0 {
@@ -619,8 +628,8 @@ func TestXMLRequestJSONResponse(t *testing.T) {
 func TestPollingRidesOutStatusErrors(t *testing.T) {
 	e := newEnv(t, false, agiliron.WithBatchSize(10))
 	e.srv.FailStatusNext(8) // more than the permanent-error cap, all transient
-	in := newLeads(10, 9)
-	rep, _ := e.c.AddLeads(context.Background(), in)
+	in := newContacts(10, 9)
+	rep, _ := e.c.AddContacts(context.Background(), in)
 	checkBalanced(t, rep, 10, 9, 1)
 	checkAddsLanded(t, e.srv, rep, in)
 }
@@ -639,11 +648,11 @@ func TestAdd500With7InvalidUnderFaults(t *testing.T) {
 		e.srv.FailNext(1, f)
 	}
 	e.srv.FailStatusNext(3)
-	in := newLeads(500, invalidIdx...)
-	rep, _ := e.c.AddLeads(context.Background(), in)
+	in := newContacts(500, invalidIdx...)
+	rep, _ := e.c.AddContacts(context.Background(), in)
 	checkBalanced(t, rep, 500, 493, 7)
 	for _, idx := range invalidIdx {
-		if o := rep.Outcomes[idx]; !errors.Is(o.Err, agiliron.ErrRejected) || o.Result.Message != agilirontest.MsgLastNameBlank {
+		if o := rep.Outcomes[idx]; !errors.Is(o.Err, agiliron.ErrRejected) || o.Result.Message != agilirontest.MsgContactLastNameBlank {
 			t.Fatalf("outcome %d = %+v", idx, o)
 		}
 	}

@@ -89,3 +89,31 @@ func FuzzDecodeLeads(f *testing.F) {
 		}
 	})
 }
+
+func FuzzDecodeCreated(f *testing.F) {
+	addSeeds(f, f, "created.json", "created.xml", "ack.json")
+	f.Add("", []byte(`{"MCM":{"parameters":{"results":{"message":{"status":"Success","success_message":{"lead_id":[1,"2",[3]]}}}}}}`))
+	f.Add("", []byte(`{"MCM":{"parameters":{"results":{"message":{"SuccessNumber":1,"Success":{"Leads":{"LeadId":7}}}}}}}`))
+	f.Fuzz(func(t *testing.T, ct string, body []byte) {
+		c, err := agiliron.DecodeCreated(ct, body)
+		if err == nil && c.Status == "" && c.Result == nil {
+			t.Fatalf("accepted an answer with neither a status nor a result: %q", body)
+		}
+	})
+}
+
+func FuzzDecodeContactsAndAccounts(f *testing.F) {
+	addSeeds(f, f, "add_contacts.json", "add_contacts.xml", "add_accounts.json", "add_accounts.xml")
+	f.Fuzz(func(t *testing.T, ct string, body []byte) {
+		if cs, err := agiliron.DecodeContacts(ct, body); err == nil {
+			if _, err := agiliron.EncodeContacts(agiliron.XML, cs); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if as, err := agiliron.DecodeAccounts(ct, body); err == nil {
+			if _, err := agiliron.EncodeAccounts(agiliron.JSON, as); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}

@@ -45,10 +45,10 @@ func queryInto(ch chan<- url.Values) gock.MatchFunc {
 // withCallback runs run in the background and, once the bulk request's
 // query arrives on queries, delivers body to h at the request's
 // callback_url, as Agiliron would; it returns run's report.
-func withCallback(t *testing.T, h http.Handler, queries <-chan url.Values, ct, body string,
-	run func() *batch.Report[agiliron.LeadResult]) *batch.Report[agiliron.LeadResult] {
+func withCallback[R any](t *testing.T, h http.Handler, queries <-chan url.Values, ct, body string,
+	run func() *batch.Report[R]) *batch.Report[R] {
 	t.Helper()
-	done := make(chan *batch.Report[agiliron.LeadResult], 1)
+	done := make(chan *batch.Report[R], 1)
 	go func() { done <- run() }()
 	var q url.Values
 	select {
@@ -118,7 +118,7 @@ func TestGoldenRequests(t *testing.T) {
 			hc := gockClient(t)
 			var sent []byte
 			gock.New(gockBase).
-				Put("/agiliron/api-40/Bulk-Leads").
+				Put("/agiliron/api-40.php/Bulk-Leads").
 				MatchParam("sendRecordNo", "^true$").
 				AddMatcher(exactQuery("sendRecordNo=true")).
 				MatchHeader("apiKey", "^gock-key-123456$").
@@ -127,7 +127,7 @@ func TestGoldenRequests(t *testing.T) {
 				AddMatcher(bodyInto(&sent)).
 				Reply(200).SetHeader("Content-Type", tt.mediaType).BodyString(string(golden(t, tt.ackFile)))
 			gock.New(gockBase).
-				Get("/agiliron/api-40/BatchStatus/thggii1212kjkl").
+				Get("/agiliron/api-40.php/BatchStatus/thggii1212kjkl").
 				AddMatcher(exactQuery("")).
 				MatchHeader("apiKey", "^gock-key-123456$").
 				MatchHeader("Accept", "^"+tt.mediaType+"$").
@@ -160,8 +160,8 @@ func TestGoldenRequests(t *testing.T) {
 }
 
 // TestGoldenCallbackURL checks that with a webhook the request carries
-// callback_url (the configured URL plus ref and secret) and that AddLeads
-// uses POST with the same body shape and no LeadId.
+// callback_url (the configured URL plus ref and secret) and that
+// AddContacts uses POST Bulk-Contacts with every field and no ContactId.
 func TestGoldenCallbackURL(t *testing.T) {
 	hc := gockClient(t)
 	h, err := agiliron.NewWebhookHandler(testSecret)
@@ -171,7 +171,7 @@ func TestGoldenCallbackURL(t *testing.T) {
 	var sent []byte
 	gotQuery := make(chan url.Values, 1)
 	gock.New(gockBase).
-		Post("/agiliron/api-40.php/Bulk-Leads").
+		Post("/agiliron/api-40.php/Bulk-Contacts").
 		MatchParam("sendRecordNo", "^true$").
 		MatchParam("callback_url", `^https://hooks\.example\.com/agiliron\?ref=[0-9a-f]{24}&secret=`+regexp.QuoteMeta(testSecret)+`$`).
 		MatchHeader("apiKey", "^gock-key-123456$").
@@ -185,18 +185,18 @@ func TestGoldenCallbackURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lead := agiliron.Lead{FirstName: "Ada", LastName: "Lovelace", Company: "Analytical Ltd",
+	contact := agiliron.Contact{FirstName: "Ada", LastName: "Lovelace", AccountName: "Analytical Ltd",
 		CustomFields: []agiliron.CustomField{{Name: "Text", Value: "value"}}}
-	body := `{"result":{"SuccessNumber":"1","FailureNumber":"0","Success":{"Leads":{"LeadId":"394607","LeadName":"Ada Lovelace","Record":"1"}},"Failure":[]}}`
-	rep := withCallback(t, h, gotQuery, "application/json", body, func() *batch.Report[agiliron.LeadResult] {
-		rep, _ := c.AddLeads(context.Background(), []agiliron.Lead{lead})
+	body := `{"result":{"SuccessNumber":"1","FailureNumber":"0","Success":{"Contacts":{"ContactId":"394607","ContactName":"Ada Lovelace","Record":"1"}},"Failure":[]}}`
+	rep := withCallback(t, h, gotQuery, "application/json", body, func() *batch.Report[agiliron.ContactResult] {
+		rep, _ := c.AddContacts(context.Background(), []agiliron.Contact{contact})
 		return rep
 	})
 	checkBalanced(t, rep, 1, 1, 0)
-	if got := rep.Outcomes[0].Result.LeadID; got != "394607" {
-		t.Fatalf("new LeadId %q", got)
+	if got := rep.Outcomes[0].Result.ContactID; got != "394607" {
+		t.Fatalf("new ContactId %q", got)
 	}
-	want := `{"Leads":{"Lead":[{"Salutation":"","FirstName":"Ada","LastName":"Lovelace","Company":"Analytical Ltd","Designation":"","Phone":"","Mobile":"","Fax":"","Email":"","Website":"","Industry":"","SICCode":"","AnnualRevenue":"","NumberOfEmployees":"","ContactType":"","LeadSource":"","LeadStatus":"","Rating":"","EmailOptOut":"","YahooID":"","CreatedTime":"","ModifiedTime":"","Street":"","City":"","State":"","Zip":"","Country":"","Description":"","AssignedTo":"","AssignedGroupName":"","DefaultCurrency":"","LeadCustomFields":{"CustomField":[{"Name":"Text","Value":"value"}]}}]}}`
+	want := `{"Contacts":{"Contact":[{"Salutation":"","FirstName":"Ada","LastName":"Lovelace","OfficePhone":"","Mobile":"","HomePhone":"","OtherPhone":"","Fax":"","AccountName":"Analytical Ltd","AccountID":"","VendorName":"","VendorID":"","ContactType":"","Title":"","Department":"","Email":"","ReportsTo":"","ReportsToID":"","Assistant":"","YahooID":"","AssistantPhone":"","DoNotCall":"","EmailOptOut":"","AssignedToUser":"","LeadSource":"","Birthday":"","ContactProfile":"","MailingStreet":"","MailingCity":"","MailingState":"","MailingZip":"","MailingCountry":"","OtherStreet":"","OtherCity":"","OtherState":"","OtherZip":"","OtherCountry":"","CreatedTime":"","ModifiedTime":"","Description":"","B2BCustomer":"","B2BChannels":"","CustomFields":{"CustomField":[{"Name":"Text","Value":"value"}]}}]}}`
 	if diff := cmp.Diff(want, string(sent)); diff != "" {
 		t.Errorf("(-want +sent):\n%s", diff)
 	}
@@ -207,7 +207,7 @@ func TestGoldenCallbackURL(t *testing.T) {
 func TestGoldenKeyInQuery(t *testing.T) {
 	hc := gockClient(t)
 	gock.New(gockBase).
-		Get("/agiliron/api-40/BatchStatus/abc").
+		Get("/agiliron/api-40.php/BatchStatus/abc").
 		MatchParam("key", "^gock-key-123456$").
 		AddMatcher(func(req *http.Request, _ *gock.Request) (bool, error) { return req.Header.Get("apiKey") == "", nil }).
 		Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(golden(t, "batchstatus_pending.json")))
@@ -236,7 +236,11 @@ func TestNewOptions(t *testing.T) {
 		ok   bool
 		base string
 	}{
-		{"company", []agiliron.Option{agiliron.WithCompany("acme-1"), key}, true, "https://acme-1.agiliron.net/agiliron/api-40/"},
+		{"company", []agiliron.Option{agiliron.WithCompany("acme-1"), key}, true, "https://acme-1.agiliron.net/agiliron/api-40.php/"},
+		{"company php", []agiliron.Option{agiliron.WithCompany("acme-1"), agiliron.WithPathStyle(agiliron.PathPHP), key}, true, "https://acme-1.agiliron.net/agiliron/api-40.php/"},
+		{"company wadl", []agiliron.Option{agiliron.WithCompany("acme-1"), agiliron.WithPathStyle(agiliron.PathWADL), key}, true, "https://acme-1.agiliron.net/agiliron/api-40/"},
+		{"path style without company", []agiliron.Option{agiliron.WithBaseURL("https://x.example/"), agiliron.WithPathStyle(agiliron.PathWADL), key}, false, ""},
+		{"bad path style", []agiliron.Option{agiliron.WithCompany("acme"), agiliron.WithPathStyle(7), key}, false, ""},
 		{"base url", []agiliron.Option{agiliron.WithBaseURL("https://acme.agiliron.net/agiliron/api-40.php"), key}, true, "https://acme.agiliron.net/agiliron/api-40.php/"},
 		{"no key", []agiliron.Option{agiliron.WithCompany("acme")}, false, ""},
 		{"no company", []agiliron.Option{key}, false, ""},
@@ -284,11 +288,11 @@ func TestMatchingNeverClaimsTooMuch(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			hc := gockClient(t)
-			gock.New(gockBase).Put("/agiliron/api-40/Bulk-Leads").
+			gock.New(gockBase).Put("/agiliron/api-40.php/Bulk-Leads").
 				Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(golden(t, "ack.json")))
 			status, _ := json.Marshal(map[string]any{"BatchStatus": map[string]any{
 				"Id": "1", "BatchId": "thggii1212kjkl", "Status": "Completed", "Response": tt.response}})
-			gock.New(gockBase).Get("/agiliron/api-40/BatchStatus/thggii1212kjkl").
+			gock.New(gockBase).Get("/agiliron/api-40.php/BatchStatus/thggii1212kjkl").
 				Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(status))
 			c, err := agiliron.New(agiliron.WithCompany("acme"), agiliron.WithAPIKey("gock-key-123456"),
 				agiliron.WithHTTPClient(hc), agiliron.WithPollInterval(time.Millisecond))
@@ -341,7 +345,7 @@ func TestSeedWebhookVariantsGiveOneReport(t *testing.T) {
 				t.Fatal(err)
 			}
 			gotQuery := make(chan url.Values, 1)
-			gock.New(gockBase).Put("/agiliron/api-40/Bulk-Leads").
+			gock.New(gockBase).Put("/agiliron/api-40.php/Bulk-Leads").
 				AddMatcher(queryInto(gotQuery)).
 				Reply(200).SetHeader("Content-Type", "application/"+tt.format.String()).BodyString(string(golden(t, tt.ack)))
 			c, err := agiliron.New(agiliron.WithCompany("acme"), agiliron.WithAPIKey("gock-key-123456"),
@@ -379,9 +383,9 @@ func TestSeedWebhookVariantsGiveOneReport(t *testing.T) {
 // outcome unknown instead of a wait until the result timeout.
 func TestCompletedWithoutResult(t *testing.T) {
 	hc := gockClient(t)
-	gock.New(gockBase).Put("/agiliron/api-40/Bulk-Leads").
+	gock.New(gockBase).Put("/agiliron/api-40.php/Bulk-Leads").
 		Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(golden(t, "ack.json")))
-	gock.New(gockBase).Get("/agiliron/api-40/BatchStatus/thggii1212kjkl").Times(5).
+	gock.New(gockBase).Get("/agiliron/api-40.php/BatchStatus/thggii1212kjkl").Times(5).
 		Reply(200).SetHeader("Content-Type", "application/json").
 		BodyString(`{"BatchStatus":{"Id":"11","BatchId":"thggii1212kjkl","Response":"","Status":"Completed"}}`)
 	c, err := agiliron.New(agiliron.WithCompany("acme"), agiliron.WithAPIKey("gock-key-123456"),

@@ -59,3 +59,9 @@ func seedLeads() []agiliron.Lead {
 		DefaultCurrency: "US Dollar", CustomFields: custom,
 	}}
 }
+
+// jsonString returns s as a JSON string literal.
+func jsonString(s string) (string, error) {
+	b, err := json.Marshal(s)
+	return string(b), err
+}

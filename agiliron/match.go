@@ -17,7 +17,10 @@ const (
 
 // matching is the state of matching one batch result to its request.
 type matching struct {
-	chunk   []Lead
+	// ids and names are the id (empty for a new record) and the name
+	// Agiliron reports of each record of the request, in order.
+	ids     []string
+	names   []string
 	state   []uint8
 	entries []ResultEntry
 	byID    map[string][]int
@@ -33,8 +36,8 @@ type leftEntry struct {
 	s uint8
 }
 
-// matchResults turns a batch result into one result per lead of chunk, in
-// chunk order.
+// matchResults turns a batch result into one result per record of the
+// request (given by its ids and names), in request order.
 //
 // An entry is placed by its Record number (1-based position in the
 // request), else by LeadId when exactly one lead of the chunk has it. The
@@ -44,9 +47,9 @@ type leftEntry struct {
 // (see inferRest). A lead named by no entry, or by conflicting entries,
 // fails with ErrOutcomeUnknown: nothing is claimed that the result does
 // not say.
-func matchResults(op string, chunk []Lead, batchID string, r *BatchResult, log *slog.Logger) []batch.Result[LeadResult] {
-	n := len(chunk)
-	m := &matching{chunk: chunk, state: make([]uint8, n), entries: make([]ResultEntry, n)}
+func matchResults(op, idName string, ids, names []string, batchID string, r *BatchResult, log *slog.Logger) []batch.Result[recordResult] {
+	n := len(ids)
+	m := &matching{ids: ids, names: names, state: make([]uint8, n), entries: make([]ResultEntry, n)}
 	for _, e := range r.Success {
 		m.place(e, succeeded)
 	}
@@ -64,16 +67,16 @@ func matchResults(op string, chunk []Lead, batchID string, r *BatchResult, log *
 			"leads", n, "success_entries", len(r.Success), "failure_entries", len(r.Failure),
 			"success_number", r.SuccessNumber, "failure_number", r.FailureNumber, "unmatched", len(m.left))
 	}
-	return m.results(op, batchID)
+	return m.results(op, idName, batchID)
 }
 
 // index returns the lead an entry names by Record number or LeadId: -1 for
 // none, -2 when the Record number and the LeadId disagree.
 func (m *matching) index(e ResultEntry) int {
-	n := len(m.chunk)
+	n := len(m.ids)
 	if e.Record >= 1 && e.Record <= n {
 		i := e.Record - 1
-		if e.LeadID != "" && m.chunk[i].LeadID != "" && e.LeadID != m.chunk[i].LeadID {
+		if e.LeadID != "" && m.ids[i] != "" && e.LeadID != m.ids[i] {
 			return -2
 		}
 		return i
@@ -83,9 +86,9 @@ func (m *matching) index(e ResultEntry) int {
 	}
 	if m.byID == nil {
 		m.byID = make(map[string][]int, n)
-		for i, l := range m.chunk {
-			if l.LeadID != "" {
-				m.byID[l.LeadID] = append(m.byID[l.LeadID], i)
+		for i, id := range m.ids {
+			if id != "" {
+				m.byID[id] = append(m.byID[id], i)
 			}
 		}
 	}
@@ -133,17 +136,17 @@ func (m *matching) place(e ResultEntry, s uint8) {
 // document that it keeps the request's order, and the two lists do not say
 // how successes and failures interleave.
 func (m *matching) inferRest(r *BatchResult) {
-	n := len(m.chunk)
+	n := len(m.ids)
 	var open []int
 	haveIDs := false
-	for i, l := range m.chunk {
+	for i, id := range m.ids {
 		switch m.state[i] {
 		case conflict:
 			return
 		case unset:
 			open = append(open, i)
 		}
-		haveIDs = haveIDs || l.LeadID != ""
+		haveIDs = haveIDs || id != ""
 	}
 	if m.odd || len(open) != len(m.left) || len(r.Success) != r.SuccessNumber ||
 		len(r.Failure) != r.FailureNumber || r.SuccessNumber+r.FailureNumber != n {
@@ -181,7 +184,7 @@ func (m *matching) inferRest(r *BatchResult) {
 func (m *matching) placeByName(open []int) []int {
 	byName := make(map[string][]int, len(open))
 	for _, i := range open {
-		k := leadName(m.chunk[i].FirstName + " " + m.chunk[i].LastName)
+		k := leadName(m.names[i])
 		byName[k] = append(byName[k], i)
 	}
 	target := make(map[int]int) // left entry -> lead
@@ -246,33 +249,33 @@ func commonMessage(left []leftEntry) string {
 	return "one of (the result does not say which lead had which): " + strings.Join(msgs, "; ") + more
 }
 
-// results builds the per-lead results from the matching.
-func (m *matching) results(op, batchID string) []batch.Result[LeadResult] {
-	out := make([]batch.Result[LeadResult], len(m.chunk))
-	for i, l := range m.chunk {
+// results builds the per-record results from the matching.
+func (m *matching) results(op, idName, batchID string) []batch.Result[recordResult] {
+	out := make([]batch.Result[recordResult], len(m.ids))
+	for i, id := range m.ids {
 		e := m.entries[i]
-		v := LeadResult{BatchID: batchID, LeadID: l.LeadID, Record: i + 1}
+		v := recordResult{batchID: batchID, id: id, record: i + 1}
 		perr := func(msg string, kind error) *Error {
-			return &Error{Op: op, BatchID: batchID, LeadID: l.LeadID, Record: i + 1, Message: msg, kind: kind}
+			return &Error{Op: op, BatchID: batchID, LeadID: id, Record: i + 1, Message: msg, kind: kind, idName: idName}
 		}
 		switch m.state[i] {
 		case succeeded:
 			if e.LeadID != "" {
-				v.LeadID = e.LeadID
+				v.id = e.LeadID
 			}
-			v.LeadName = e.LeadName
+			v.name = e.LeadName
 			out[i].Value = v
 		case failed:
-			v.Message = e.Message
+			v.message = e.Message
 			msg := e.Message
 			if msg == "" {
 				msg = "rejected without a message"
 			}
-			out[i] = batch.Result[LeadResult]{Value: v, Err: perr(msg, ErrRejected)}
+			out[i] = batch.Result[recordResult]{Value: v, Err: perr(msg, ErrRejected)}
 		case conflict:
-			out[i] = batch.Result[LeadResult]{Value: v, Err: perr("the batch result gives conflicting answers for this lead", ErrOutcomeUnknown)}
+			out[i] = batch.Result[recordResult]{Value: v, Err: perr("the batch result gives conflicting answers for this record", ErrOutcomeUnknown)}
 		default:
-			out[i] = batch.Result[LeadResult]{Value: v, Err: perr("the batch result does not name this lead", ErrOutcomeUnknown)}
+			out[i] = batch.Result[recordResult]{Value: v, Err: perr("the batch result does not name this record", ErrOutcomeUnknown)}
 		}
 	}
 	return out

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -16,9 +17,15 @@ type outcome struct {
 	Message string
 }
 
+// matchLeads matches a batch result to a chunk of leads.
+func matchLeads(chunk []Lead, batchID string, r *BatchResult, log *slog.Logger) []batch.Result[LeadResult] {
+	ids, names := identities(leads, chunk)
+	return convert(leads, matchResults("POST Bulk-Contacts", "LeadId", ids, names, batchID, r, log))
+}
+
 func flatten(t *testing.T, chunk []Lead, r *BatchResult) []outcome {
 	t.Helper()
-	res := matchResults("POST Bulk-Leads", chunk, "b1", r, slog.New(slog.DiscardHandler))
+	res := matchLeads(chunk, "b1", r, slog.New(slog.DiscardHandler))
 	out := make([]outcome, len(res))
 	for i, x := range res {
 		switch {
@@ -158,7 +165,7 @@ func benchMatch(b *testing.B, withRecords bool) {
 	log := slog.New(slog.DiscardHandler)
 	b.ReportAllocs()
 	for b.Loop() {
-		if res := matchResults("POST Bulk-Leads", chunk, "b", r, log); res[0].Err != nil || res[0].Value.LeadID != "1000" {
+		if res := matchLeads(chunk, "b", r, log); res[0].Err != nil || res[0].Value.LeadID != "1000" {
 			b.Fatalf("lead 0: %+v", res[0])
 		}
 	}

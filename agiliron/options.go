@@ -47,7 +47,7 @@ func (f Format) mediaType() string {
 
 // Defaults.
 const (
-	// DefaultBatchSize is how many leads one Bulk-Leads request carries
+	// DefaultBatchSize is how many records one request carries
 	// unless WithBatchSize says otherwise. Agiliron documents no maximum;
 	// 100 keeps one request well under any sensible body limit.
 	DefaultBatchSize = 100
@@ -60,7 +60,7 @@ const (
 	// before polling BatchStatus.
 	DefaultCallbackTimeout = 2 * time.Minute
 	// DefaultResultTimeout is how long a batch waits, in all, for its final
-	// result before its leads are reported with an unknown outcome.
+	// result before its records are reported with an unknown outcome.
 	DefaultResultTimeout = 30 * time.Minute
 )
 
@@ -69,6 +69,7 @@ type Option func(*config) error
 
 type config struct {
 	company         string
+	pathStyle       PathStyle
 	baseURL         string
 	apiKey          string
 	keyInQuery      bool
@@ -87,8 +88,57 @@ type config struct {
 
 var companyPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,62}$`)
 
+// PathStyle is the form of the API path under
+// https://{company}.agiliron.net/agiliron/. Agiliron's pages write it two
+// ways (see the package doc).
+type PathStyle uint8
+
+// The two path forms.
+const (
+	// PathPHP is api-40.php/{Resource}, as every prose page of Agiliron's
+	// API docs builds the URL (add-lead-1, add-bulk-contacts-1,
+	// add-bulk-accounts, read-batchstatus). The default.
+	PathPHP PathStyle = iota + 1
+	// PathWADL is api-40/{Resource}, as the WADL on the Update Bulk Leads
+	// page (and the filter examples of the Read pages) write it.
+	PathWADL
+)
+
+// segment returns the path under /agiliron/, with its trailing slash.
+func (p PathStyle) segment() string {
+	if p == PathWADL {
+		return "api-40/"
+	}
+	return "api-40.php/"
+}
+
+// String returns "api-40.php" or "api-40".
+func (p PathStyle) String() string {
+	switch p {
+	case 0, PathPHP:
+		return "api-40.php"
+	case PathWADL:
+		return "api-40"
+	}
+	return fmt.Sprintf("PathStyle(%d)", uint8(p))
+}
+
+// WithPathStyle picks the API path form WithCompany builds: PathPHP (the
+// default, https://{company}.agiliron.net/agiliron/api-40.php/) or
+// PathWADL (…/agiliron/api-40/). It needs WithCompany.
+func WithPathStyle(p PathStyle) Option {
+	return func(c *config) error {
+		if p != PathPHP && p != PathWADL {
+			return fmt.Errorf("agiliron: WithPathStyle: unknown path style %v", p)
+		}
+		c.pathStyle = p
+		return nil
+	}
+}
+
 // WithCompany sets the Agiliron company (account) name; the base URL is
-// then https://{company}.agiliron.net/agiliron/api-40/ as the WADL gives it.
+// then https://{company}.agiliron.net/agiliron/api-40.php/, as Agiliron's
+// prose pages build it (WithPathStyle(PathWADL) gives …/api-40/).
 func WithCompany(name string) Option {
 	return func(c *config) error {
 		if !companyPattern.MatchString(name) {
@@ -100,9 +150,8 @@ func WithCompany(name string) Option {
 }
 
 // WithBaseURL sets the full base URL instead of WithCompany, for example
-// "https://acme.agiliron.net/agiliron/api-40.php/" (the form some of
-// Agiliron's pages show) or a test server's URL. Resource names are
-// appended to it.
+// a test server's URL or a proxy's. Resource names (Leads, Bulk-Leads,
+// BatchStatus/{id} …) are appended to it.
 func WithBaseURL(base string) Option {
 	return func(c *config) error {
 		u, err := url.Parse(base)
@@ -179,7 +228,7 @@ func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error { c.engine.Logger = l; return nil }
 }
 
-// WithLimiter paces every request (Bulk-Leads and BatchStatus polls),
+// WithLimiter paces every request (adds, updates and BatchStatus polls),
 // for example with a *rate.Limiter shared by every client of one account.
 func WithLimiter(l batch.Limiter) Option {
 	return func(c *config) error { c.engine.Limiter = l; return nil }
@@ -206,7 +255,7 @@ func WithConcurrency(n int) Option {
 	}
 }
 
-// WithBatchSize sets how many leads one request carries; default
+// WithBatchSize sets how many records one request carries; default
 // DefaultBatchSize, at most MaxBatchSize.
 func WithBatchSize(n int) Option {
 	return func(c *config) error {
@@ -223,8 +272,8 @@ func WithProgress(f func(batch.Progress)) Option {
 	return func(c *config) error { c.engine.Progress = f; return nil }
 }
 
-// WithOutcomeHook sets a hook called once per lead as it reaches its final
-// state.
+// WithOutcomeHook sets a hook called once per record as it reaches its
+// final state.
 func WithOutcomeHook(f func(index int, key string, status batch.Status, err error)) Option {
 	return func(c *config) error { c.engine.Outcome = f; return nil }
 }
@@ -239,7 +288,7 @@ func WithKeep(k batch.Keep) Option {
 	}
 }
 
-// WithWebhook makes every bulk request ask Agiliron to call back when the
+// WithWebhook makes every Bulk-* request ask Agiliron to call back when the
 // batch is done. callbackURL is where h is served, as Agiliron can reach it
 // (https://hooks.example.com/agiliron); the client adds a ref and h's
 // secret to it. h must run in the same process as the client; results that
@@ -289,7 +338,7 @@ func WithCallbackTimeout(d time.Duration) Option {
 }
 
 // WithResultTimeout sets how long a batch waits in all for its final
-// result; past it the batch's leads fail with ErrOutcomeUnknown (the batch
+// result; past it the batch's records fail with ErrOutcomeUnknown (the batch
 // id is in the error, for WaitBatch later). Default DefaultResultTimeout.
 func WithResultTimeout(d time.Duration) Option {
 	return func(c *config) error {
@@ -301,11 +350,12 @@ func WithResultTimeout(d time.Duration) Option {
 	}
 }
 
-// WithAcceptedHook sets a hook called when Agiliron acknowledges a batch
-// (its leads are then accepted, awaiting their final result), with the
-// acknowledgement and the number of leads in the batch. With
+// WithAcceptedHook sets a hook called when Agiliron acknowledges a Bulk-*
+// batch (its records are then accepted, awaiting their final result),
+// with the acknowledgement and the number of records in the batch. Add
+// Lead (AddLeads) has no acknowledgement and does not call it. With
 // WithConcurrency above 1 it may be called from several goroutines at once.
-func WithAcceptedHook(f func(ack Ack, leads int)) Option {
+func WithAcceptedHook(f func(ack Ack, records int)) Option {
 	return func(c *config) error { c.acceptedHook = f; return nil }
 }
 

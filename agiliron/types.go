@@ -1,14 +1,13 @@
 package agiliron
 
 import (
-	"bytes"
-	"encoding/json"
 	"encoding/xml"
 
 	"github.com/crmbatch/crmbatch/internal/codec"
 )
 
-// Lead is one Agiliron lead as the Bulk-Leads resource reads and writes it.
+// Lead is one Agiliron lead as the Leads (Add Lead) and Bulk-Leads
+// (Update Bulk Leads) resources write it.
 // Every value is a string written the way Agiliron writes it: picklists
 // hold the literal "--None--" when unset, date-times look like
 // "07-30-2020 06:12:06" (MM-DD-YYYY HH:MM:SS), an empty custom date is
@@ -62,7 +61,7 @@ type Lead struct {
 	AssignedTo        string        `json:"AssignedTo" xml:"AssignedTo"`
 	AssignedGroupName string        `json:"AssignedGroupName" xml:"AssignedGroupName"`
 	DefaultCurrency   string        `json:"DefaultCurrency" xml:"DefaultCurrency"`
-	CustomFields      []CustomField `json:"-" xml:"LeadCustomFields>CustomField"`
+	CustomFields      []CustomField `json:"-" xml:"LeadCustomFields>CustomField,omitempty"`
 }
 
 // CustomField is one of a lead's custom fields, as a name/value pair
@@ -72,82 +71,34 @@ type CustomField struct {
 	Value string `json:"Value" xml:"Value"`
 }
 
-// customFieldsJSON is the JSON wrapper of a lead's custom fields.
-type customFieldsJSON struct {
-	CustomField []CustomField `json:"CustomField"`
-}
-
 // plainLead is Lead without its methods, for the JSON codec.
 type plainLead Lead
-
-// leadJSON is a lead's JSON shape: the plain fields, then LeadCustomFields.
-type leadJSON struct {
-	plainLead
-	LeadCustomFields *customFieldsJSON `json:"LeadCustomFields,omitempty"`
-}
-
-// toLeadJSON returns l's JSON shape.
-func toLeadJSON(l *Lead) leadJSON {
-	w := leadJSON{plainLead: plainLead(*l)}
-	if len(l.CustomFields) > 0 {
-		w.LeadCustomFields = &customFieldsJSON{CustomField: l.CustomFields}
-	}
-	return w
-}
 
 // MarshalJSON writes the lead with its custom fields wrapped as
 // {"LeadCustomFields":{"CustomField":[…]}}, without HTML escaping.
 func (l Lead) MarshalJSON() ([]byte, error) {
-	w := toLeadJSON(&l)
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(w); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(b.Bytes(), "\n"), nil
+	return marshalRecordJSON(plainLead(l), "LeadCustomFields", l.CustomFields)
 }
 
 // UnmarshalJSON reads a lead, its custom fields given as one object or a
 // list under LeadCustomFields.CustomField.
 func (l *Lead) UnmarshalJSON(b []byte) error {
-	var w struct {
-		plainLead
-		LeadCustomFields *struct {
-			CustomField codec.OneOrMany[CustomField] `json:"CustomField"`
-		} `json:"LeadCustomFields"`
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
+	var p plainLead
+	cf, err := unmarshalRecordJSON(b, &p, "LeadCustomFields")
+	if err != nil {
 		return err
 	}
-	*l = Lead(w.plainLead)
-	l.XMLName = xml.Name{}
-	if w.LeadCustomFields != nil && len(w.LeadCustomFields.CustomField) > 0 {
-		l.CustomFields = []CustomField(w.LeadCustomFields.CustomField)
-	}
+	*l = Lead(p)
+	l.XMLName, l.CustomFields = xml.Name{}, cf
 	return nil
 }
 
-// leadsEnvelopeJSON is the Bulk-Leads request body in JSON:
-// {"Leads":{"Lead":[…]}}.
-type leadsEnvelopeJSON struct {
-	Leads struct {
-		Lead []Lead `json:"Lead"`
-	} `json:"Leads"`
-}
-
-// leadsEnvelopeXML is the Bulk-Leads request body in XML:
-// <Leads><Lead>…</Lead></Leads>.
-type leadsEnvelopeXML struct {
-	XMLName xml.Name `xml:"Leads"`
-	Lead    []Lead   `xml:"Lead"`
-}
-
-// Ack is Agiliron's acknowledgement of a bulk request (the MCM envelope):
-// the batch has been accepted for processing, and its final per-lead
-// results come later, by webhook or from BatchStatus.
+// Ack is Agiliron's acknowledgement of a Bulk-* request (the MCM
+// envelope): the batch has been accepted for processing, and its final
+// per-record results come later, by webhook or from BatchStatus.
 type Ack struct {
-	// ObjectType is "Leads" for Bulk-Leads.
+	// ObjectType is the resource's object type: "Leads", "Contacts" or
+	// "Accounts".
 	ObjectType string
 	// SyncTime is the server's time stamp, as written ("2021-06-11 04:13:24").
 	SyncTime string
@@ -183,16 +134,18 @@ type mcmEnvelopeJSON struct {
 	MCM *mcmWire `json:"MCM"`
 }
 
-// LeadResult is Agiliron's final word on one lead of a batch.
+// LeadResult is Agiliron's final word on one lead of a request.
 type LeadResult struct {
-	// BatchID is the batch the lead was sent in.
+	// BatchID is the batch the lead was sent in (empty for an add: Add
+	// Lead has no batch).
 	BatchID string
 	// LeadID is the lead's id: the caller's for an update, the new one
 	// Agiliron assigned for an add. It is empty for an added lead when the
-	// result does not say which new id is whose (no Record numbers, and
-	// names that do not tell the leads apart).
+	// answer does not say which new id is whose: an Add Lead request of
+	// several leads (its answer lists the new ids, not whose they are).
 	LeadID string
-	// LeadName is the name Agiliron reports for a succeeded lead.
+	// LeadName is the name a batch result reports for a succeeded lead
+	// (Add Lead reports none).
 	LeadName string
 	// Message is Agiliron's message for a failed lead. When a result
 	// without Record numbers fails several leads with different messages
@@ -208,17 +161,20 @@ type LeadResult struct {
 type BatchResult struct {
 	// SuccessNumber and FailureNumber are the counts Agiliron reports.
 	SuccessNumber, FailureNumber int
-	// Success and Failure hold one entry per lead.
+	// Success and Failure hold one entry per record.
 	Success, Failure []ResultEntry
 }
 
-// ResultEntry is one lead's entry in a batch result, as Agiliron writes
-// it (under "Leads", or "Product" in the seed's JSON failures).
+// ResultEntry is one record's entry in a batch result, as Agiliron writes
+// it (under "Leads", or "Product" in the seed's JSON failures; under
+// "Contacts" or "Accounts" for those resources). The field names are the
+// leads'; for a contact or an account they hold its ContactId or
+// AccountID and its name.
 type ResultEntry struct {
-	// LeadID is the lead's id: the one sent for an update, the new one for
-	// an add; Agiliron writes it as a number or a string.
+	// LeadID is the record's id: the one sent for an update, the new one
+	// for an add; Agiliron writes it as a number or a string.
 	LeadID string
-	// LeadName is the lead's name ("John Doe"), given for a success.
+	// LeadName is the record's name ("John Doe"), given for a success.
 	LeadName string
 	// Message says why the lead failed, for a failure.
 	Message string

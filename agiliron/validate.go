@@ -21,29 +21,42 @@ func isDigits(s string) bool {
 	return true
 }
 
-// validateUpdate checks the fields the WADL requires for an update:
-// LeadId (an integer), LastName and Company.
-func validateUpdate(l Lead) error {
-	const op = "PUT Bulk-Leads"
+// validateUpdate checks what every update needs: the record's id (an
+// integer) and its name field.
+func validateUpdate(op, idField, id, nameField, name, blankMsg string) error {
 	switch {
-	case strings.TrimSpace(l.LeadID) == "":
-		return invalid(op, "LeadId", "LeadId is required for an update")
-	case !isDigits(l.LeadID):
-		return invalid(op, "LeadId", "LeadId must be an integer")
-	case strings.TrimSpace(l.LastName) == "":
-		return invalid(op, "LastName", MessageLastNameBlank)
-	case strings.TrimSpace(l.Company) == "":
-		return invalid(op, "Company", "Lead Company cannot be blank")
+	case strings.TrimSpace(id) == "":
+		return invalid(op, idField, idField+" is required for an update")
+	case !isDigits(id):
+		return invalid(op, idField, idField+" must be an integer")
+	}
+	return validateRequired(op, nameField, name, blankMsg)
+}
+
+// validateRequired checks that a required field is not blank.
+func validateRequired(op, field, value, blankMsg string) error {
+	if strings.TrimSpace(value) == "" {
+		return invalid(op, field, blankMsg)
 	}
 	return nil
 }
 
-// validateAdd checks that a new lead carries no LeadId (Agiliron assigns
-// it); other fields are left to Agiliron, which reports each lead's
-// failure in the batch result.
-func validateAdd(l Lead) error {
-	if l.LeadID != "" {
-		return invalid("POST Bulk-Leads", "LeadId", "a new lead must not carry a LeadId (use UpdateLeads)")
+// validateLeadUpdate checks the fields the WADL requires for an update:
+// LeadId (an integer), LastName and Company.
+func validateLeadUpdate(l Lead) error {
+	const op = "PUT " + bulkLeads
+	if err := validateUpdate(op, "LeadId", l.LeadID, "LastName", l.LastName, MessageLastNameBlank); err != nil {
+		return err
+	}
+	return validateRequired(op, "Company", l.Company, "Lead Company cannot be blank")
+}
+
+// validateNoID checks that a new record carries no id (Agiliron assigns
+// it); other fields are left to Agiliron, which reports each record's
+// failure.
+func validateNoID(op, idField, id, update string) error {
+	if id != "" {
+		return invalid(op, idField, "a new record must not carry a "+idField+" (use "+update+")")
 	}
 	return nil
 }

@@ -46,7 +46,7 @@ func (c *Client) await(ctx context.Context, batchID string, webhook <-chan *Batc
 
 // WaitBatch polls GET BatchStatus/{batch_id} until the batch is completed
 // and returns its result, or returns when ctx ends. Use it for a batch
-// whose leads ended with ErrOutcomeUnknown and a BatchID.
+// whose records ended with ErrOutcomeUnknown and a BatchID.
 func (c *Client) WaitBatch(ctx context.Context, batchID string) (*BatchResult, error) {
 	return c.poll(ctx, batchID, nil)
 }

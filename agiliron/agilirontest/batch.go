@@ -5,8 +5,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/crmbatch/crmbatch/agiliron"
@@ -16,18 +14,18 @@ import (
 type fakeBatch struct {
 	seq        int
 	id         string
+	kind       kind
 	xml        bool // the request's format: the callback's
 	records    bool // sendRecordNo=true
 	callback   string
 	fault      Fault
-	leads      []agiliron.Lead
-	method     string
+	run        func() agiliron.BatchResult // writes the records; s.mu held
 	start, end time.Time
 	done       bool
 	result     agiliron.BatchResult
 }
 
-// process writes a batch's leads, completes it and calls back.
+// process writes a batch's records, completes it and calls back.
 func (s *Server) process(b *fakeBatch, delay time.Duration) {
 	defer s.wg.Done()
 	defer s.busy.Add(-1)
@@ -35,20 +33,7 @@ func (s *Server) process(b *fakeBatch, delay time.Duration) {
 		return
 	}
 	s.mu.Lock()
-	var res agiliron.BatchResult
-	for i, l := range b.leads {
-		e := agiliron.ResultEntry{Record: i + 1, LeadID: l.LeadID}
-		msg := s.apply(b.method, &l)
-		if msg != "" {
-			e.Message = msg
-			res.Failure = append(res.Failure, e)
-			continue
-		}
-		e.LeadID = l.LeadID
-		e.LeadName = strings.TrimSpace(l.FirstName + " " + l.LastName)
-		res.Success = append(res.Success, e)
-	}
-	res.SuccessNumber, res.FailureNumber = len(res.Success), len(res.Failure)
+	res := b.run()
 	if !b.records {
 		for i := range res.Success {
 			res.Success[i].Record = 0
@@ -75,39 +60,10 @@ func (s *Server) process(b *fakeBatch, delay time.Duration) {
 			return
 		}
 	}
-	body := callbackBody(b.xml, &res)
+	body := callbackBody(b.kind, b.xml, &res)
 	for range times {
 		s.callback(b, body)
 	}
-}
-
-// apply validates and writes one lead under s.mu; it returns the failure
-// message, or "" with l.LeadID set.
-func (s *Server) apply(method string, l *agiliron.Lead) string {
-	switch {
-	case strings.TrimSpace(l.LastName) == "":
-		return MsgLastNameBlank
-	case strings.TrimSpace(l.Company) == "":
-		return MsgCompanyBlank
-	}
-	if method == http.MethodPost {
-		if l.LeadID != "" {
-			return MsgLeadIDOnAdd
-		}
-		id := s.newID()
-		l.LeadID = strconv.Itoa(id)
-		s.leads[id] = *l
-		s.writes[id]++
-		return ""
-	}
-	id, err := strconv.Atoi(l.LeadID)
-	if _, ok := s.leads[id]; err != nil || !ok {
-		return MsgNoSuchLead
-	}
-	// An update replaces the whole record, as Agiliron's does.
-	s.leads[id] = *l
-	s.writes[id]++
-	return ""
 }
 
 // callback delivers body to the batch's callback URL with PUT.

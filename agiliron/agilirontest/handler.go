@@ -19,7 +19,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	xmlOut := wantsXML(r.Header.Get("Accept"))
 	rest, ok := strings.CutPrefix(r.URL.Path, Prefix)
 	if !ok {
-		rest, ok = strings.CutPrefix(r.URL.Path, "/agiliron/api-40.php/")
+		rest, ok = strings.CutPrefix(r.URL.Path, WADLPrefix)
 	}
 	if !ok {
 		writeError(w, xmlOut, http.StatusNotFound, "Not found")
@@ -29,12 +29,20 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, xmlOut, http.StatusUnauthorized, "Invalid API Key")
 		return
 	}
+	post, put := r.Method == http.MethodPost, r.Method == http.MethodPut
 	switch {
-	case rest == "Bulk-Leads" && (r.Method == http.MethodPut || r.Method == http.MethodPost):
-		s.bulk(w, r, xmlOut)
+	case rest == "Bulk-Leads" && put:
+		serveBulk(s, w, r, xmlOut, s.leads, agiliron.DecodeLeads)
+	case rest == "Leads" && post:
+		s.serveAddLeads(w, r, xmlOut)
+	case rest == "Bulk-Contacts" && (post || put):
+		serveBulk(s, w, r, xmlOut, s.contacts, agiliron.DecodeContacts)
+	case rest == "Bulk-Accounts" && (post || put):
+		serveBulk(s, w, r, xmlOut, s.accounts, agiliron.DecodeAccounts)
 	case strings.HasPrefix(rest, "BatchStatus/") && r.Method == http.MethodGet:
 		s.batchStatus(w, strings.TrimPrefix(rest, "BatchStatus/"), xmlOut)
-	case rest == "Bulk-Leads" || strings.HasPrefix(rest, "BatchStatus/"):
+	case rest == "Bulk-Leads" || rest == "Leads" || rest == "Bulk-Contacts" || rest == "Bulk-Accounts" ||
+		strings.HasPrefix(rest, "BatchStatus/"):
 		writeError(w, xmlOut, http.StatusMethodNotAllowed, "Method not allowed")
 	default:
 		writeError(w, xmlOut, http.StatusNotFound, "Not found")
@@ -55,69 +63,115 @@ func wantsXML(accept string) bool {
 	return strings.Contains(accept, "xml") && !strings.Contains(accept, "json")
 }
 
-// bulk handles PUT and POST Bulk-Leads.
-func (s *Server) bulk(w http.ResponseWriter, r *http.Request, xmlOut bool) {
+// writeRequest is a write request that passed the checks every write
+// request shares: its fault, body format and records.
+type writeRequest[T any] struct {
+	fault Fault
+	xmlIn bool
+	recs  []T
+}
+
+// readWrite counts a write request, takes its fault, and checks its
+// Content-Type, query and body; ok is false when it has been answered.
+func readWrite[T any](s *Server, w http.ResponseWriter, r *http.Request, xmlOut bool,
+	decode func(string, []byte) ([]T, error), objectType string) (req writeRequest[T], ok bool) {
 	s.mu.Lock()
 	s.stats.BulkRequests++
-	var fault Fault
 	if len(s.faults) > 0 {
-		fault = s.faults[0]
+		req.fault = s.faults[0]
 		s.faults = s.faults[1:]
 	}
 	maxBatch := s.maxBatch
 	s.mu.Unlock()
-	switch fault {
+	switch req.fault {
 	case ServerError:
 		writeError(w, xmlOut, http.StatusInternalServerError, "Internal Server Error")
-		return
+		return req, false
 	case TooManyRequests:
 		w.Header().Set("Retry-After", "0")
 		writeError(w, xmlOut, http.StatusTooManyRequests, "Too many requests")
-		return
+		return req, false
 	}
 	ct := r.Header.Get("Content-Type")
-	var xmlIn bool
 	switch {
 	case strings.HasPrefix(ct, "application/json"):
 	case strings.HasPrefix(ct, "application/xml"), strings.HasPrefix(ct, "text/xml"):
-		xmlIn = true
+		req.xmlIn = true
 	default:
 		writeError(w, xmlOut, http.StatusUnsupportedMediaType, "Content-Type must be application/json or application/xml")
-		return
+		return req, false
 	}
 	q := r.URL.Query()
-	cb := q.Get("callback_url")
-	if cb != "" {
+	if cb := q.Get("callback_url"); cb != "" {
 		if u, err := url.Parse(cb); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			writeError(w, xmlOut, http.StatusBadRequest, "Invalid callback_url")
-			return
+			return req, false
 		}
 	}
 	if v := q.Get("sendRecordNo"); v != "" && v != "true" && v != "false" {
 		writeError(w, xmlOut, http.StatusBadRequest, "Invalid sendRecordNo")
-		return
+		return req, false
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
 	if err != nil {
 		writeError(w, xmlOut, http.StatusBadRequest, "Cannot read body")
-		return
+		return req, false
 	}
-	leads, err := decodeBody(xmlIn, body)
-	if err != nil {
+	if req.xmlIn {
+		ct = "application/xml"
+	} else {
+		ct = "application/json"
+	}
+	if req.recs, err = decode(ct, body); err != nil {
 		writeError(w, xmlOut, http.StatusBadRequest, "Malformed request body: "+err.Error())
+		return req, false
+	}
+	if len(req.recs) == 0 {
+		writeError(w, xmlOut, http.StatusBadRequest, "No "+objectType+" in the request")
+		return req, false
+	}
+	if len(req.recs) > maxBatch {
+		writeError(w, xmlOut, http.StatusBadRequest, fmt.Sprintf("Too many %s in one request (%d > %d)", objectType, len(req.recs), maxBatch))
+		return req, false
+	}
+	return req, true
+}
+
+// afterWrite answers a request whose fault strikes after the records were
+// written; it reports whether it answered.
+func (s *Server) afterWrite(w http.ResponseWriter, r *http.Request, xmlOut bool, fault Fault, objectType string) bool {
+	switch fault {
+	case ServerErrorAfterQueue:
+		writeError(w, xmlOut, http.StatusInternalServerError, "Internal Server Error")
+	case HangAfterQueue:
+		select {
+		case <-r.Context().Done():
+		case <-s.ctx.Done():
+		}
+	case MalformedAck:
+		w.Header().Set("Content-Type", contentType(xmlOut))
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, `{"MCM":{"response":{"objectType":"`+objectType+`"`)
+	default:
+		return false
+	}
+	return true
+}
+
+// serveBulk handles PUT (update) and POST (add) on a Bulk-* resource:
+// the batch is queued and acknowledged, and processed in the background.
+func serveBulk[T any](s *Server, w http.ResponseWriter, r *http.Request, xmlOut bool, t *table[T],
+	decode func(string, []byte) ([]T, error)) {
+	req, ok := readWrite(s, w, r, xmlOut, decode, t.kind.objectType)
+	if !ok {
 		return
 	}
-	if len(leads) == 0 {
-		writeError(w, xmlOut, http.StatusBadRequest, "No leads in the request")
-		return
-	}
-	if len(leads) > maxBatch {
-		writeError(w, xmlOut, http.StatusBadRequest, fmt.Sprintf("Too many leads in one request (%d > %d)", len(leads), maxBatch))
-		return
-	}
+	q := r.URL.Query()
+	add := r.Method == http.MethodPost
 	b := &fakeBatch{
-		xml: xmlIn, records: q.Get("sendRecordNo") == "true" && !s.recordsOmitted(), callback: cb, fault: fault,
-		leads: leads, method: r.Method, start: time.Now(),
+		kind: t.kind, xml: req.xmlIn, records: q.Get("sendRecordNo") == "true" && !s.recordsOmitted(),
+		callback: q.Get("callback_url"), fault: req.fault, start: time.Now(),
+		run: func() agiliron.BatchResult { return t.process(s, add, req.recs) },
 	}
 	s.mu.Lock()
 	s.nextBatch++
@@ -130,37 +184,51 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, xmlOut bool) {
 	s.wg.Add(1)
 	s.busy.Add(1)
 	go s.process(b, delay)
-
-	switch fault {
-	case ServerErrorAfterQueue:
-		writeError(w, xmlOut, http.StatusInternalServerError, "Internal Server Error")
-		return
-	case HangAfterQueue:
-		select {
-		case <-r.Context().Done():
-		case <-s.ctx.Done():
-		}
-		return
-	case MalformedAck:
-		w.Header().Set("Content-Type", contentType(xmlOut))
-		w.WriteHeader(http.StatusOK)
-		_, _ = io.WriteString(w, `{"MCM":{"response":{"objectType":"Leads"`)
+	if s.afterWrite(w, r, xmlOut, req.fault, t.kind.objectType) {
 		return
 	}
-	writeAck(w, xmlOut, r.Method, b.id)
+	verb := "Update"
+	if add {
+		verb = "Add"
+	}
+	writeAck(w, xmlOut, t.kind.objectType, "Bulk "+t.kind.objectType+" "+verb+" Initiated Successfully.", b.id)
+}
+
+// serveAddLeads handles POST Leads (Add Lead), synchronously: every lead
+// valid, all are added and their ids answered; else none is, and the
+// first failure is answered with status "Error".
+func (s *Server) serveAddLeads(w http.ResponseWriter, r *http.Request, xmlOut bool) {
+	req, ok := readWrite(s, w, r, xmlOut, agiliron.DecodeLeads, "Leads")
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	var ids []string
+	failure := ""
+	for i := range req.recs {
+		if msg := s.leads.check(&req.recs[i]); msg != "" {
+			failure = msg
+			break
+		}
+		if req.recs[i].LeadID != "" {
+			failure = MsgLeadIDOnAdd
+			break
+		}
+	}
+	if failure == "" {
+		for i := range req.recs {
+			s.leads.apply(s, true, &req.recs[i])
+			ids = append(ids, req.recs[i].LeadID)
+		}
+	}
+	s.mu.Unlock()
+	if s.afterWrite(w, r, xmlOut, req.fault, "Leads") {
+		return
+	}
+	writeCreated(w, xmlOut, ids, failure)
 }
 
 func (s *Server) recordsOmitted() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.noRecords }
-
-// decodeBody reads a Bulk-Leads body: {"Leads":{"Lead":…}} or
-// <Leads><Lead>…</Lead></Leads>, anything else an error.
-func decodeBody(xmlIn bool, body []byte) ([]agiliron.Lead, error) {
-	ct := "application/json"
-	if xmlIn {
-		ct = "application/xml"
-	}
-	return agiliron.DecodeLeads(ct, body)
-}
 
 // batchStatus serves GET BatchStatus/{id}.
 func (s *Server) batchStatus(w http.ResponseWriter, id string, xmlOut bool) {
@@ -176,12 +244,13 @@ func (s *Server) batchStatus(w http.ResponseWriter, id string, xmlOut bool) {
 	var (
 		done  bool
 		res   agiliron.BatchResult
+		k     kind
 		seq   int
 		start time.Time
 		end   time.Time
 	)
 	if ok {
-		done, res, seq, start, end = b.done, b.result, b.seq, b.start, b.end
+		done, res, k, seq, start, end = b.done, b.result, b.kind, b.seq, b.start, b.end
 	}
 	s.mu.Unlock()
 	if !ok {
@@ -191,7 +260,7 @@ func (s *Server) batchStatus(w http.ResponseWriter, id string, xmlOut bool) {
 	st := statusDoc{ID: strconv.Itoa(seq), BatchID: id, Status: "Processing", RequestStartTime: stamp(start)}
 	if done {
 		st.Status, st.RequestEndTime = "Completed", stamp(end)
-		st.Response = string(statusResponse(&res))
+		st.Response = string(statusResponse(k, &res))
 	}
 	w.Header().Set("Content-Type", contentType(xmlOut))
 	if xmlOut {
@@ -211,3 +280,5 @@ func stamp(t time.Time) string {
 	}
 	return t.UTC().Format("2006-01-02 15:04:05")
 }
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }

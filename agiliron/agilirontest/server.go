@@ -1,13 +1,31 @@
-// Package agilirontest is an in-memory fake of Agiliron's Bulk-Leads and
-// BatchStatus resources, for tests of code that uses package agiliron, in
-// the manner of net/http/httptest.
+// Package agilirontest is an in-memory fake of the Agiliron resources
+// package agiliron uses, for tests of code that uses it, in the manner of
+// net/http/httptest:
+//
+//	PUT  Bulk-Leads                 update leads (asynchronous)
+//	POST Leads                      add leads (synchronous: "Add Lead")
+//	POST/PUT Bulk-Contacts          add/update contacts (asynchronous)
+//	POST/PUT Bulk-Accounts          add/update accounts (asynchronous)
+//	GET  BatchStatus/{batch_id}     an asynchronous batch's status
+//
+// as Agiliron's pages document them; POST Bulk-Leads, which no page
+// documents, answers 405. The API is served under /agiliron/api-40.php/
+// (Prefix, the prose pages' form) and /agiliron/api-40/ (WADLPrefix).
 //
 // The fake checks the API key (apiKey header or key query parameter) and
-// the request's shape, stores leads so a test can read them back, answers
-// a bulk request with the MCM acknowledgement and a batch id, processes the
-// batch in the background, then calls the request's callback_url (PUT, in
-// the request's format) and serves GET BatchStatus/{batch_id}. Faults are
-// injected per request with FailNext.
+// the request's shape, and stores records so a test can read them back. A
+// Bulk-* request is answered with the MCM acknowledgement and a batch id;
+// the batch is processed in the background, then the request's
+// callback_url is called (PUT, in the request's format) and
+// BatchStatus/{batch_id} serves the result. POST Leads is answered at once
+// with the MCM envelope: status "Success" and the new lead ids in
+// success_message.lead_id when every lead is valid (all are added), else
+// status "Error" with the first lead's failure in error_message (none is
+// added). Agiliron's Add Lead page shows no sample answer in the copy this
+// fake was built from: the shape follows the MCM envelope of the bulk
+// acknowledgement and the field Pipedream's Agiliron client reads
+// (success_message.lead_id). Faults are injected per request with
+// FailNext.
 //
 //	srv := agilirontest.NewServer()
 //	defer srv.Close()
@@ -29,19 +47,30 @@ import (
 const APIKey = "agiliron-test-key-0123456789"
 
 // Prefix is the path of the API under the server's URL, as in
-// https://{company}.agiliron.net/agiliron/api-40/. The api-40.php form is
-// accepted too.
-const Prefix = "/agiliron/api-40/"
+// https://{company}.agiliron.net/agiliron/api-40.php/ (the form of
+// Agiliron's prose pages, and package agiliron's default).
+const Prefix = "/agiliron/api-40.php/"
 
-// Messages the fake gives for failed leads (the first is Agiliron's own).
+// WADLPrefix is the other path form, as the WADL on Agiliron's Update Bulk
+// Leads page writes it; the fake serves it too.
+const WADLPrefix = "/agiliron/api-40/"
+
+// Messages the fake gives for failed records (the first is Agiliron's
+// own; the others are composed in its style).
 const (
-	MsgLastNameBlank = agiliron.MessageLastNameBlank
-	MsgCompanyBlank  = "Lead Company cannot be blank"
-	MsgNoSuchLead    = "Lead does not exist"
-	MsgLeadIDOnAdd   = "LeadId must not be given for a new lead"
+	MsgLastNameBlank        = agiliron.MessageLastNameBlank
+	MsgCompanyBlank         = "Lead Company cannot be blank"
+	MsgNoSuchLead           = "Lead does not exist"
+	MsgLeadIDOnAdd          = "LeadId must not be given for a new lead"
+	MsgContactLastNameBlank = "Contact Last Name cannot be blank"
+	MsgNoSuchContact        = "Contact does not exist"
+	MsgContactIDOnAdd       = "ContactId must not be given for a new contact"
+	MsgAccountNameBlank     = "Account Name cannot be blank"
+	MsgNoSuchAccount        = "Account does not exist"
+	MsgAccountIDOnAdd       = "AccountID must not be given for a new account"
 )
 
-// DefaultMaxBatch is the most leads one request may carry unless
+// DefaultMaxBatch is the most records one request may carry unless
 // SetMaxBatch says otherwise.
 const DefaultMaxBatch = 5000
 
@@ -63,8 +92,9 @@ type Server struct {
 	callbackDelay time.Duration
 	faults        []Fault
 	statusFaults  int
-	leads         map[int]agiliron.Lead
-	writes        map[int]int
+	leads         *table[agiliron.Lead]
+	contacts      *table[agiliron.Contact]
+	accounts      *table[agiliron.Account]
 	nextID        int
 	batches       map[string]*fakeBatch
 	nextBatch     int
@@ -78,7 +108,7 @@ func NewServer() *Server {
 		ctx: ctx, cancel: cancel,
 		hc:     &http.Client{Timeout: 10 * time.Second},
 		apiKey: APIKey, maxBatch: DefaultMaxBatch,
-		leads: make(map[int]agiliron.Lead), writes: make(map[int]int), nextID: 1000,
+		leads: newLeadTable(), contacts: newContactTable(), accounts: newAccountTable(), nextID: 1000,
 		batches: make(map[string]*fakeBatch),
 	}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -113,16 +143,16 @@ func (s *Server) ClientOptions() []agiliron.Option {
 // SetAPIKey changes the accepted key.
 func (s *Server) SetAPIKey(k string) { s.mu.Lock(); s.apiKey = k; s.mu.Unlock() }
 
-// SetMaxBatch sets the most leads one request may carry (400 beyond).
+// SetMaxBatch sets the most records one request may carry (400 beyond).
 func (s *Server) SetMaxBatch(n int) { s.mu.Lock(); s.maxBatch = n; s.mu.Unlock() }
 
 // SetProcessingDelay sets how long a batch stays "Processing" before its
-// leads are written and its result is ready (default 0).
+// records are written and its result is ready (default 0).
 func (s *Server) SetProcessingDelay(d time.Duration) { s.mu.Lock(); s.procDelay = d; s.mu.Unlock() }
 
 // SetOmitRecordNumbers makes results leave out Record numbers even when
 // the request asked for them (sendRecordNo=true), so that clients must
-// match results by LeadId.
+// match results by id or name.
 func (s *Server) SetOmitRecordNumbers(omit bool) { s.mu.Lock(); s.noRecords = omit; s.mu.Unlock() }
 
 // SetCallbackDelay sets the extra delay of a CallbackDelayed callback.

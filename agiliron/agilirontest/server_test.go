@@ -46,18 +46,23 @@ func TestServerStrictness(t *testing.T) {
 	}{
 		{"no key", http.MethodPut, bulk, "application/json", "", oneLead, http.StatusUnauthorized},
 		{"wrong key", http.MethodPut, bulk, "application/json", "nope", oneLead, http.StatusUnauthorized},
-		{"key in query", http.MethodPost, bulk + "?key=" + agilirontest.APIKey, "application/json", "", oneLead, http.StatusOK},
-		{"php path", http.MethodPost, srv.URL + "/agiliron/api-40.php/Bulk-Leads", "application/json", agilirontest.APIKey, oneLead, http.StatusOK},
+		{"key in query", http.MethodPut, bulk + "?key=" + agilirontest.APIKey, "application/json", "", oneLead, http.StatusOK},
+		{"wadl path", http.MethodPut, srv.URL + agilirontest.WADLPrefix + "Bulk-Leads", "application/json", agilirontest.APIKey, oneLead, http.StatusOK},
+		{"post bulk-leads is undocumented", http.MethodPost, bulk, "application/json", agilirontest.APIKey, oneLead, http.StatusMethodNotAllowed},
+		{"add contacts", http.MethodPost, srv.BaseURL() + "Bulk-Contacts", "application/json", agilirontest.APIKey, `{"Contacts":{"Contact":[{"LastName":"Doe"}]}}`, http.StatusOK},
+		{"update accounts", http.MethodPut, srv.BaseURL() + "Bulk-Accounts", "application/json", agilirontest.APIKey, `{"Accounts":{"Account":{"AccountID":"1","AccountName":"A"}}}`, http.StatusOK},
+		{"contacts body for accounts", http.MethodPost, srv.BaseURL() + "Bulk-Accounts", "application/json", agilirontest.APIKey, `{"Contacts":{"Contact":[{"LastName":"Doe"}]}}`, http.StatusBadRequest},
 		{"no content type", http.MethodPut, bulk, "", agilirontest.APIKey, oneLead, http.StatusUnsupportedMediaType},
 		{"malformed json", http.MethodPut, bulk, "application/json", agilirontest.APIKey, `{"Leads":`, http.StatusBadRequest},
 		{"no Leads", http.MethodPut, bulk, "application/json", agilirontest.APIKey, `{"Lead":[]}`, http.StatusBadRequest},
 		{"empty", http.MethodPut, bulk, "application/json", agilirontest.APIKey, `{"Leads":{"Lead":[]}}`, http.StatusBadRequest},
-		{"xml ok", http.MethodPost, bulk, "application/xml", agilirontest.APIKey, `<Leads><Lead><LastName>D</LastName><Company>C</Company></Lead></Leads>`, http.StatusOK},
-		{"too many", http.MethodPost, bulk, "application/json", agilirontest.APIKey, `{"Leads":{"Lead":[{},{},{}]}}`, http.StatusBadRequest},
-		{"bad callback", http.MethodPost, bulk + "?callback_url=ftp://x", "application/json", agilirontest.APIKey, oneLead, http.StatusBadRequest},
+		{"xml ok", http.MethodPost, srv.BaseURL() + "Leads", "application/xml", agilirontest.APIKey, `<Leads><Lead><LastName>D</LastName><Company>C</Company></Lead></Leads>`, http.StatusOK},
+		{"too many", http.MethodPut, bulk, "application/json", agilirontest.APIKey, `{"Leads":{"Lead":[{},{},{}]}}`, http.StatusBadRequest},
+		{"bad callback", http.MethodPut, bulk + "?callback_url=ftp://x", "application/json", agilirontest.APIKey, oneLead, http.StatusBadRequest},
 		{"delete", http.MethodDelete, bulk, "", agilirontest.APIKey, "", http.StatusMethodNotAllowed},
 		{"unknown batch", http.MethodGet, srv.BaseURL() + "BatchStatus/nope", "", agilirontest.APIKey, "", http.StatusNotFound},
-		{"unknown resource", http.MethodGet, srv.BaseURL() + "Leads", "", agilirontest.APIKey, "", http.StatusNotFound},
+		{"get leads", http.MethodGet, srv.BaseURL() + "Leads", "", agilirontest.APIKey, "", http.StatusMethodNotAllowed},
+		{"unknown resource", http.MethodGet, srv.BaseURL() + "Products", "", agilirontest.APIKey, "", http.StatusNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,8 +71,8 @@ func TestServerStrictness(t *testing.T) {
 			}
 		})
 	}
-	if srv.Stats().Batches != 3 {
-		t.Fatalf("%d batches queued, want 3", srv.Stats().Batches)
+	if srv.Stats().Batches != 4 || srv.Len() != 1 {
+		t.Fatalf("%d batches queued, %d leads added; want 4 (Bulk-*) and 1 (POST Leads)", srv.Stats().Batches, srv.Len())
 	}
 }
 
@@ -75,8 +80,8 @@ func TestServerBatchLifecycle(t *testing.T) {
 	srv := agilirontest.NewServer()
 	defer srv.Close()
 	srv.SetProcessingDelay(50 * time.Millisecond)
-	code, body, h := do(t, http.MethodPost, srv.BaseURL()+"Bulk-Leads?sendRecordNo=true", "application/json", agilirontest.APIKey,
-		`{"Leads":{"Lead":[{"LastName":"Doe","Company":"Co"},{"LastName":"","Company":"Co"}]}}`)
+	code, body, h := do(t, http.MethodPost, srv.BaseURL()+"Bulk-Contacts?sendRecordNo=true", "application/json", agilirontest.APIKey,
+		`{"Contacts":{"Contact":[{"LastName":"Doe"},{"LastName":""}]}}`)
 	if code != http.StatusOK {
 		t.Fatalf("status %d: %s", code, body)
 	}
@@ -95,19 +100,19 @@ func TestServerBatchLifecycle(t *testing.T) {
 	if st := status(); st.Completed() || st.Status != "Processing" {
 		t.Fatalf("status right after the ack: %+v", st)
 	}
-	if srv.Len() != 0 {
-		t.Fatal("leads written before processing")
+	if len(srv.Contacts()) != 0 {
+		t.Fatal("contacts written before processing")
 	}
 	if err := srv.Wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	st := status()
 	if !st.Completed() || st.Result.SuccessNumber != 1 || st.Result.FailureNumber != 1 ||
-		st.Result.Failure[0].Message != agilirontest.MsgLastNameBlank || st.Result.Failure[0].Record != 2 {
+		st.Result.Failure[0].Message != agilirontest.MsgContactLastNameBlank || st.Result.Failure[0].Record != 2 {
 		t.Fatalf("final status %+v / %+v", st, st.Result)
 	}
-	if srv.Len() != 1 || srv.Writes(st.Result.Success[0].LeadID) != 1 {
-		t.Fatal("the good lead was not stored once")
+	if len(srv.Contacts()) != 1 || srv.Writes(st.Result.Success[0].LeadID) != 1 {
+		t.Fatal("the good contact was not stored once")
 	}
 }
 

@@ -2,16 +2,16 @@ package agilirontest
 
 import (
 	"slices"
-	"strconv"
 
 	"github.com/crmbatch/crmbatch/agiliron"
 )
 
 // Stats counts what the server has seen.
 type Stats struct {
-	// BulkRequests counts Bulk-Leads requests that passed the key check.
+	// BulkRequests counts write requests (Bulk-Leads, Leads, Bulk-Contacts,
+	// Bulk-Accounts) that passed the key check.
 	BulkRequests int
-	// Batches counts batches queued.
+	// Batches counts asynchronous batches queued (Bulk-* requests).
 	Batches int
 	// StatusRequests counts BatchStatus requests.
 	StatusRequests int
@@ -21,67 +21,92 @@ type Stats struct {
 	CallbackStatuses []int
 }
 
-// PutLead stores l as an existing lead (for updates to find) and returns
-// its id, assigning one when l.LeadID is empty.
-func (s *Server) PutLead(l agiliron.Lead) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	id, err := strconv.Atoi(l.LeadID)
-	if err != nil || l.LeadID == "" {
-		id = s.newID()
-	}
-	if id >= s.nextID {
-		s.nextID = id + 1
-	}
-	l.LeadID = strconv.Itoa(id)
-	s.leads[id] = l
-	return l.LeadID
-}
-
 func (s *Server) newID() int {
 	id := s.nextID
 	s.nextID++
 	return id
 }
 
-// Lead returns the stored lead with id.
-func (s *Server) Lead(id string) (agiliron.Lead, bool) {
-	n, err := strconv.Atoi(id)
-	if err != nil {
-		return agiliron.Lead{}, false
-	}
+// PutLead stores l as an existing lead (for updates to find) and returns
+// its id, assigning one when l.LeadID is empty.
+func (s *Server) PutLead(l agiliron.Lead) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	l, ok := s.leads[n]
-	return l, ok
+	return s.leads.put(s, l)
+}
+
+// Lead returns the stored lead with id.
+func (s *Server) Lead(id string) (agiliron.Lead, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.leads.get(id)
 }
 
 // Leads returns every stored lead, by id.
-func (s *Server) Leads() []agiliron.Lead {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ids := make([]int, 0, len(s.leads))
-	for id := range s.leads {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	out := make([]agiliron.Lead, len(ids))
-	for i, id := range ids {
-		out[i] = s.leads[id]
-	}
-	return out
-}
+func (s *Server) Leads() []agiliron.Lead { s.mu.Lock(); defer s.mu.Unlock(); return s.leads.all() }
 
 // Len returns the number of stored leads.
-func (s *Server) Len() int { s.mu.Lock(); defer s.mu.Unlock(); return len(s.leads) }
+func (s *Server) Len() int { s.mu.Lock(); defer s.mu.Unlock(); return len(s.leads.rows) }
 
-// Writes returns how many times the lead with id was written by a bulk
-// request (an add counts 1, each update 1 more).
-func (s *Server) Writes(id string) int {
-	n, _ := strconv.Atoi(id)
+// PutContact stores c as an existing contact and returns its id.
+func (s *Server) PutContact(c agiliron.Contact) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.writes[n]
+	return s.contacts.put(s, c)
+}
+
+// Contact returns the stored contact with id.
+func (s *Server) Contact(id string) (agiliron.Contact, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.contacts.get(id)
+}
+
+// Contacts returns every stored contact, by id.
+func (s *Server) Contacts() []agiliron.Contact {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.contacts.all()
+}
+
+// PutAccount stores a as an existing account and returns its id.
+func (s *Server) PutAccount(a agiliron.Account) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.accounts.put(s, a)
+}
+
+// Account returns the stored account with id.
+func (s *Server) Account(id string) (agiliron.Account, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.accounts.get(id)
+}
+
+// Accounts returns every stored account, by id.
+func (s *Server) Accounts() []agiliron.Account {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.accounts.all()
+}
+
+// Writes returns how many times the record with id (a lead, contact or
+// account: ids are unique across them) was written by a request (an add
+// counts 1, each update 1 more).
+func (s *Server) Writes(id string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	if _, ok := s.leads.get(id); ok {
+		n += s.leads.writes[atoi(id)]
+	}
+	if _, ok := s.contacts.get(id); ok {
+		n += s.contacts.writes[atoi(id)]
+	}
+	if _, ok := s.accounts.get(id); ok {
+		n += s.accounts.writes[atoi(id)]
+	}
+	return n
 }
 
 // Stats returns a snapshot of the counters.

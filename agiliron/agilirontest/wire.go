@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"html"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -33,115 +34,161 @@ func writeError(w http.ResponseWriter, xmlOut bool, status int, msg string) {
 }
 
 // writeAck answers with the MCM acknowledgement, shaped as the seed's.
-func writeAck(w http.ResponseWriter, xmlOut bool, method, batchID string) {
-	msg := "Bulk Leads Update Initiated Successfully."
-	if method == http.MethodPost {
-		msg = "Bulk Leads Add Initiated Successfully."
-	}
-	sync := time.Now().UTC().Format("2006-01-02 15:04:05")
-	w.Header().Set("Content-Type", contentType(xmlOut))
-	if xmlOut {
-		_, _ = w.Write([]byte("<MCM>\n<response>\n<objectType>Leads</objectType>\n<syncTime>" + sync +
-			"</syncTime>\n</response>\n<parameters>\n<results>\n<message>\n<status>Success</status>\n<success_message> " +
-			msg + " </success_message>\n<batch_id>" + batchID + "</batch_id>\n</message>\n</results>\n</parameters>\n</MCM>\n"))
+func writeAck(w http.ResponseWriter, xmlOut bool, objectType, msg, batchID string) {
+	writeMCM(w, xmlOut, objectType, [][2]string{{"status", "Success"}, {"success_message", msg}, {"batch_id", batchID}}, nil)
+}
+
+// writeCreated answers POST Leads: status "Success" with the new ids in
+// success_message.lead_id (one value, or a list), or status "Error" with
+// failure in error_message.
+func writeCreated(w http.ResponseWriter, xmlOut bool, ids []string, failure string) {
+	if failure != "" {
+		writeMCM(w, xmlOut, "Leads", [][2]string{{"status", "Error"}, {"error_message", failure}}, nil)
 		return
 	}
-	_, _ = w.Write([]byte(`{"MCM":{"response":{"objectType":"Leads","syncTime":"` + sync +
-		`"},"parameters":{"results":{"message":{"status":"Success","success_message":"` + msg +
-		`","batch_id":"` + batchID + `"}}}}}`))
+	writeMCM(w, xmlOut, "Leads", [][2]string{{"status", "Success"}}, ids)
 }
 
-// cbEntry is one entry of a callback body.
-type cbEntry struct {
-	XMLName  xml.Name `json:"-" xml:"Leads"`
-	LeadID   string   `json:"LeadId,omitempty" xml:"LeadId,omitempty"`
-	LeadName string   `json:"LeadName,omitempty" xml:"LeadName,omitempty"`
-	Message  string   `json:"Message,omitempty" xml:"Message,omitempty"`
-	Record   string   `json:"Record,omitempty" xml:"Record,omitempty"`
-}
-
-func cbEntries(es []agiliron.ResultEntry) []cbEntry {
-	out := make([]cbEntry, len(es))
-	for i, e := range es {
-		out[i] = cbEntry{LeadID: e.LeadID, LeadName: e.LeadName, Message: e.Message}
-		if e.Record > 0 {
-			out[i].Record = strconv.Itoa(e.Record)
+// writeMCM writes {"MCM":{"response":{…},"parameters":{"results":{"message":{…}}}}}
+// (or its XML form) with the message's fields in order; ids, when given,
+// go in success_message as {"message":…,"lead_id":…}.
+func writeMCM(w http.ResponseWriter, xmlOut bool, objectType string, fields [][2]string, ids []string) {
+	sync := time.Now().UTC().Format("2006-01-02 15:04:05")
+	w.Header().Set("Content-Type", contentType(xmlOut))
+	var b strings.Builder
+	if xmlOut {
+		b.WriteString("<MCM>\n<response>\n<objectType>" + objectType + "</objectType>\n<syncTime>" + sync +
+			"</syncTime>\n</response>\n<parameters>\n<results>\n<message>\n")
+		for _, f := range fields {
+			b.WriteString("<" + f[0] + ">" + html.EscapeString(f[1]) + "</" + f[0] + ">\n")
 		}
+		if ids != nil {
+			b.WriteString("<success_message>\n<message>" + objectType + " Added Successfully.</message>\n")
+			for _, id := range ids {
+				b.WriteString("<lead_id>" + id + "</lead_id>\n")
+			}
+			b.WriteString("</success_message>\n")
+		}
+		b.WriteString("</message>\n</results>\n</parameters>\n</MCM>\n")
+		_, _ = io.WriteString(w, b.String())
+		return
+	}
+	msg := make(map[string]any, len(fields)+1)
+	for _, f := range fields {
+		msg[f[0]] = f[1]
+	}
+	if ids != nil {
+		var id any = ids
+		if len(ids) == 1 {
+			id = ids[0]
+		}
+		msg["success_message"] = map[string]any{"message": objectType + " Added Successfully.", "lead_id": id}
+	}
+	out, _ := json.Marshal(map[string]any{"MCM": map[string]any{
+		"response":   map[string]string{"objectType": objectType, "syncTime": sync},
+		"parameters": map[string]any{"results": map[string]any{"message": msg}},
+	}})
+	_, _ = w.Write(out)
+}
+
+// entries turns result entries into the callback's shape: the id, name,
+// message and record under k's keys, the record as a string.
+func entries(k kind, es []agiliron.ResultEntry) []map[string]string {
+	out := make([]map[string]string, len(es))
+	for i, e := range es {
+		m := map[string]string{}
+		for key, v := range map[string]string{k.idKey: e.LeadID, k.nameKey: e.LeadName, "Message": e.Message} {
+			if v != "" {
+				m[key] = v
+			}
+		}
+		if e.Record > 0 {
+			m["Record"] = strconv.Itoa(e.Record)
+		}
+		out[i] = m
 	}
 	return out
 }
 
 // oneOrList is a single entry alone, or the list, as Agiliron writes them.
-func oneOrList(es []cbEntry) any {
+func oneOrList(es []map[string]string) any {
 	if len(es) == 1 {
 		return es[0]
 	}
 	return es
 }
 
+// entryKeys is the order entry fields are written in XML.
+func entryKeys(k kind) []string { return []string{k.idKey, k.nameKey, "Message", "Record"} }
+
 // callbackBody is the result a callback carries, in the seed's shapes:
-// JSON with counts as strings, successes under "Leads", failures under
-// "Product", one entry alone or a list; XML with <Leads> entries.
-func callbackBody(xmlOut bool, r *agiliron.BatchResult) []byte {
-	succ, fail := cbEntries(r.Success), cbEntries(r.Failure)
+// JSON with counts as strings, successes under the object type ("Leads"),
+// failures under k.failWrap ("Product" for leads), one entry alone or a
+// list; XML with an element per entry named after the object type.
+func callbackBody(k kind, xmlOut bool, r *agiliron.BatchResult) []byte {
+	succ, fail := entries(k, r.Success), entries(k, r.Failure)
 	if xmlOut {
-		type group struct {
-			Leads []cbEntry `xml:"Leads"`
+		var b strings.Builder
+		b.WriteString("<result>\n\t<SuccessNumber>" + strconv.Itoa(r.SuccessNumber) + "</SuccessNumber>\n\t<FailureNumber>" +
+			strconv.Itoa(r.FailureNumber) + "</FailureNumber>\n")
+		for _, g := range []struct {
+			name string
+			es   []map[string]string
+		}{{"Success", succ}, {"Failure", fail}} {
+			b.WriteString("\t<" + g.name + ">\n")
+			for _, e := range g.es {
+				b.WriteString("\t\t<" + k.objectType + ">")
+				for _, key := range entryKeys(k) {
+					if v, ok := e[key]; ok {
+						b.WriteString("<" + key + ">" + html.EscapeString(v) + "</" + key + ">")
+					}
+				}
+				b.WriteString("</" + k.objectType + ">\n")
+			}
+			b.WriteString("\t</" + g.name + ">\n")
 		}
-		doc := struct {
-			XMLName       xml.Name `xml:"result"`
-			SuccessNumber int      `xml:"SuccessNumber"`
-			FailureNumber int      `xml:"FailureNumber"`
-			Success       group    `xml:"Success"`
-			Failure       group    `xml:"Failure"`
-		}{SuccessNumber: r.SuccessNumber, FailureNumber: r.FailureNumber, Success: group{succ}, Failure: group{fail}}
-		b, _ := xml.MarshalIndent(doc, "", "\t")
-		return b
+		b.WriteString("</result>")
+		return []byte(b.String())
 	}
 	doc := map[string]any{"result": map[string]any{
 		"SuccessNumber": strconv.Itoa(r.SuccessNumber),
 		"FailureNumber": strconv.Itoa(r.FailureNumber),
-		"Success":       map[string]any{"Leads": oneOrList(succ)},
-		"Failure":       map[string]any{"Product": oneOrList(fail)},
+		"Success":       map[string]any{k.objectType: oneOrList(succ)},
+		"Failure":       map[string]any{k.failWrap: oneOrList(fail)},
 	}}
 	b, _ := json.Marshal(doc)
 	return b
 }
 
-// statusEntry is one entry inside BatchStatus's Response: LeadId a number.
-type statusEntry struct {
-	LeadID   json.RawMessage `json:"LeadId,omitempty"`
-	LeadName string          `json:"LeadName,omitempty"`
-	Message  string          `json:"Message,omitempty"`
-	Record   int             `json:"Record,omitempty"`
-}
-
-type statusWrap struct {
-	Leads statusEntry `json:"Leads"`
-}
-
-// statusResponse is the JSON text BatchStatus puts in Response.
-func statusResponse(r *agiliron.BatchResult) []byte {
-	conv := func(es []agiliron.ResultEntry) []statusWrap {
-		out := make([]statusWrap, len(es))
+// statusResponse is the JSON text BatchStatus puts in Response: entries
+// wrapped in the object type, ids as numbers, Record as a number.
+func statusResponse(k kind, r *agiliron.BatchResult) []byte {
+	conv := func(es []agiliron.ResultEntry) []map[string]any {
+		out := make([]map[string]any, len(es))
 		for i, e := range es {
-			se := statusEntry{LeadName: e.LeadName, Message: e.Message, Record: e.Record}
-			if _, err := strconv.Atoi(e.LeadID); err == nil {
-				se.LeadID = json.RawMessage(e.LeadID)
+			m := map[string]any{}
+			if n, err := strconv.Atoi(e.LeadID); err == nil {
+				m[k.idKey] = n
 			} else if strings.TrimSpace(e.LeadID) != "" {
-				se.LeadID, _ = json.Marshal(e.LeadID)
+				m[k.idKey] = e.LeadID
 			}
-			out[i] = statusWrap{se}
+			if e.LeadName != "" {
+				m[k.nameKey] = e.LeadName
+			}
+			if e.Message != "" {
+				m["Message"] = e.Message
+			}
+			if e.Record > 0 {
+				m["Record"] = e.Record
+			}
+			out[i] = map[string]any{k.objectType: m}
 		}
 		return out
 	}
-	b, _ := json.Marshal(struct {
-		SuccessNumber    int          `json:"SuccessNumber"`
-		FailureNumber    int          `json:"FailureNumber"`
-		SuccessAccountID int          `json:"SuccessAccountId"`
-		Success          []statusWrap `json:"Success"`
-		Failure          []statusWrap `json:"Failure"`
-	}{r.SuccessNumber, r.FailureNumber, 0, conv(r.Success), conv(r.Failure)})
+	b, _ := json.Marshal(map[string]any{
+		"SuccessNumber": r.SuccessNumber, "FailureNumber": r.FailureNumber, "SuccessAccountId": 0,
+		"Success": conv(r.Success), "Failure": conv(r.Failure),
+	})
 	return b
 }
 

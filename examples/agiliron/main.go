@@ -1,14 +1,15 @@
-// Command agiliron adds a few hundred leads to Agiliron in bulk and prints
-// what became of each batch and of every failed lead.
+// Command agiliron adds a few hundred leads (Add Lead, answered at once)
+// and contacts (Bulk-Contacts, answered later by webhook or BatchStatus)
+// to Agiliron and prints what became of every failed record.
 //
 // Real credentials come from the environment:
 //
 //	AGILIRON_COMPANY        your company name (https://{company}.agiliron.net)
 //	AGILIRON_API_KEY        your API key
-//	AGILIRON_CALLBACK_URL   optional: the public URL Agiliron calls back,
-//	                        served by this program on AGILIRON_WEBHOOK_ADDR
-//	                        (default :8080); without it the program polls
-//	                        BatchStatus
+//	AGILIRON_CALLBACK_URL   optional: the public URL Agiliron calls back
+//	                        when a Bulk-Contacts batch is done, served by
+//	                        this program on AGILIRON_WEBHOOK_ADDR (default
+//	                        :8080); without it the program polls BatchStatus
 //
 // When AGILIRON_COMPANY or AGILIRON_API_KEY is unset, the program starts the
 // in-process fake (package agilirontest), with a few faults switched on,
@@ -52,9 +53,7 @@ func main() {
 		fmt.Println("AGILIRON_COMPANY/AGILIRON_API_KEY not set: running against the in-process fake Agiliron")
 		srv := agilirontest.NewServer()
 		defer srv.Close()
-		srv.FailNext(1, agilirontest.TooManyRequests) // retried after Retry-After
-		srv.FailNext(1, agilirontest.CallbackNever)   // finished by polling BatchStatus
-		srv.FailNext(1, agilirontest.CallbackTwice)   // the repeat is ignored
+		srv.FailNext(1, agilirontest.TooManyRequests) // an Add Lead retried after Retry-After
 		hooks := httptest.NewServer(hook)
 		defer hooks.Close()
 		opts = append(opts,
@@ -88,22 +87,41 @@ func main() {
 	}
 	leads[42].LastName = "" // Agiliron refuses it: "Lead Last Name cannot be blank"
 
-	rep, err := c.AddLeads(ctx, leads)
-	fmt.Printf("added %d of %d leads: %d failed, %d not attempted, %d requests in %v\n",
-		rep.Succeeded, rep.Total, rep.Failed, rep.NotAttempted, rep.Requests, rep.Elapsed.Round(time.Millisecond))
+	rep, _ := c.AddLeads(ctx, leads) // per-lead failures are listed below
+	show("leads", rep)
+
+	contacts := make([]agiliron.Contact, 200)
+	for i := range contacts {
+		contacts[i] = agiliron.Contact{
+			FirstName: "Mary", LastName: fmt.Sprintf("Somerville %03d", i), AccountName: "Analytical Ltd",
+			Email: fmt.Sprintf("mary.%03d@example.com", i), LeadSource: "--None--", EmailOptOut: "0",
+			CustomFields: []agiliron.CustomField{{Name: "Source", Value: "crmbatch example"}},
+		}
+	}
+	contacts[7].LastName = "" // Agiliron refuses it in the batch result
+	crep, _ := c.AddContacts(ctx, contacts)
+	show("contacts", crep)
+}
+
+// show prints a report's counts and every failed record.
+func show[R any](what string, rep *batch.Report[R]) {
+	fmt.Printf("added %d of %d %s: %d failed, %d not attempted, %d requests in %v\n",
+		rep.Succeeded, rep.Total, what, rep.Failed, rep.NotAttempted, rep.Requests, rep.Elapsed.Round(time.Millisecond))
 	for _, o := range rep.Outcomes {
 		if o.Err == nil {
 			continue
 		}
 		var ae *agiliron.Error
-		if errors.As(o.Err, &ae) {
-			fmt.Printf("  lead %d (%s): %s [batch %s]\n", o.Index, o.Key, ae.Message, ae.BatchID)
-		} else {
-			fmt.Printf("  lead %d (%s): %v\n", o.Index, o.Key, o.Err)
+		switch {
+		case errors.As(o.Err, &ae) && ae.BatchID != "":
+			fmt.Printf("  %s %d (%s): %s [batch %s]\n", what, o.Index, o.Key, ae.Message, ae.BatchID)
+		case errors.As(o.Err, &ae):
+			fmt.Printf("  %s %d (%s): %s\n", what, o.Index, o.Key, ae.Message)
+		default:
+			fmt.Printf("  %s %d (%s): %v\n", what, o.Index, o.Key, o.Err)
 		}
 	}
 	if !rep.Balanced() {
 		log.Fatal("report does not balance")
 	}
-	_ = err // per-lead failures are listed above
 }

@@ -1,0 +1,178 @@
+package agiliron
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"strings"
+
+	"github.com/crmbatch/crmbatch/internal/codec"
+)
+
+// encodeRecords writes the request body of a Bulk-* (or Leads) request in
+// format f: {"<plural>":{"<single>":[…]}} or <plural><single>…</single></plural>.
+func encodeRecords[T, R any](res *resource[T, R], f Format, recs []T) ([]byte, error) {
+	var b bytes.Buffer
+	if f == XML {
+		enc := xml.NewEncoder(&b)
+		outer := xml.StartElement{Name: xml.Name{Local: res.plural}}
+		if err := enc.EncodeToken(outer); err != nil {
+			return nil, err
+		}
+		inner := xml.StartElement{Name: xml.Name{Local: res.single}}
+		for i := range recs {
+			if err := enc.EncodeElement(&recs[i], inner); err != nil {
+				return nil, err
+			}
+		}
+		if err := enc.EncodeToken(outer.End()); err != nil {
+			return nil, err
+		}
+		if err := enc.Flush(); err != nil {
+			return nil, err
+		}
+		// encoding/xml writes the parent of CustomFields>CustomField even
+		// with no custom field; JSON leaves the wrapper out, so XML does
+		// too. Field values are escaped, so the bytes can only be that
+		// empty element.
+		empty := "<" + res.customKey + "></" + res.customKey + ">"
+		return bytes.ReplaceAll(b.Bytes(), []byte(empty), nil), nil
+	}
+	fmt.Fprintf(&b, `{%q:{%q:[`, res.plural, res.single)
+	for i := range recs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		one, err := res.marshalJSON(&recs[i])
+		if err != nil {
+			return nil, err
+		}
+		b.Write(one)
+	}
+	b.WriteString("]}}")
+	return b.Bytes(), nil
+}
+
+// decodeRecords reads a request body as encodeRecords writes it (JSON or
+// XML, chosen by contentType or sniffed), the records given as one object
+// or a list.
+func decodeRecords[T, R any](res *resource[T, R], contentType string, body []byte) ([]T, error) {
+	if detectFormat(contentType, body) == XML {
+		return decodeRecordsXML(res, body)
+	}
+	var outer map[string]json.RawMessage
+	if err := json.Unmarshal(body, &outer); err != nil {
+		return nil, err
+	}
+	raw, ok := outer[res.plural]
+	if !ok {
+		return nil, fmt.Errorf("agiliron: no %s object", res.plural)
+	}
+	var inner map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &inner); err != nil {
+		return nil, fmt.Errorf("agiliron: %s: %w", res.plural, err)
+	}
+	list := bytes.TrimSpace(inner[res.single])
+	if len(list) == 0 || string(list) == "null" {
+		return nil, nil
+	}
+	var out codec.OneOrMany[T]
+	if err := json.Unmarshal(list, &out); err != nil {
+		return nil, err
+	}
+	return []T(out), nil
+}
+
+// decodeRecordsXML reads <plural><single>…</single>…</plural>; a child
+// of another name is refused by the record type's XMLName.
+func decodeRecordsXML[T, R any](res *resource[T, R], body []byte) ([]T, error) {
+	var env struct {
+		XMLName xml.Name
+		Records []T `xml:",any"`
+	}
+	if err := xml.Unmarshal(body, &env); err != nil {
+		return nil, err
+	}
+	if env.XMLName.Local != res.plural {
+		return nil, fmt.Errorf("agiliron: root element <%s>, want <%s>", env.XMLName.Local, res.plural)
+	}
+	return env.Records, nil
+}
+
+// customFieldsJSON is the JSON wrapper of a record's custom fields:
+// {"CustomField":[…]}.
+type customFieldsJSON struct {
+	CustomField []CustomField `json:"CustomField"`
+}
+
+// marshalRecordJSON writes plain (a record type without methods) as a JSON
+// object, without HTML escaping, with its custom fields appended under
+// cfKey ({"<cfKey>":{"CustomField":[…]}}) when there are any.
+func marshalRecordJSON(plain any, cfKey string, cf []CustomField) ([]byte, error) {
+	b, err := marshalNoEscape(plain)
+	if err != nil || len(cf) == 0 {
+		return b, err
+	}
+	c, err := marshalNoEscape(customFieldsJSON{CustomField: cf})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(b)+len(cfKey)+len(c)+4)
+	out = append(out, b[:len(b)-1]...) // without the closing brace
+	if len(b) > 2 {
+		out = append(out, ',')
+	}
+	out = append(out, '"')
+	out = append(out, cfKey...)
+	out = append(out, `":`...)
+	out = append(out, c...)
+	return append(out, '}'), nil
+}
+
+// unmarshalRecordJSON reads b into plain (a pointer to a record type
+// without methods) and returns the custom fields under cfKey, given as
+// one object or a list.
+func unmarshalRecordJSON(b []byte, plain any, cfKey string) ([]CustomField, error) {
+	if err := json.Unmarshal(b, plain); err != nil {
+		return nil, err
+	}
+	if !bytes.Contains(b, []byte(cfKey)) {
+		return nil, nil
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(b, &all); err != nil {
+		return nil, err
+	}
+	raw := bytes.TrimSpace(all[cfKey])
+	if len(raw) == 0 || string(raw) == "null" || string(raw) == `""` {
+		return nil, nil
+	}
+	var w struct {
+		CustomField codec.OneOrMany[CustomField] `json:"CustomField"`
+	}
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return nil, fmt.Errorf("%s: %w", cfKey, err)
+	}
+	if len(w.CustomField) == 0 {
+		return nil, nil
+	}
+	return []CustomField(w.CustomField), nil
+}
+
+// marshalNoEscape is json.Marshal without HTML escaping or the trailing
+// newline.
+func marshalNoEscape(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
+
+// fullName is "First Last" as Agiliron reports a person's name.
+func fullName(first, last string) string {
+	return strings.TrimSpace(strings.TrimSpace(first) + " " + strings.TrimSpace(last))
+}
