@@ -31,8 +31,11 @@ func newKeys(account string) (keys, error) {
 
 func (k keys) base() string { return keyPrefix + "{" + k.account + "}:" }
 
-// rateLog holds the grant times of the last n requests, newest first.
-func (k keys) rateLog() string { return k.base() + "rate" }
+// places holds the rate's places in the window (a sorted set).
+func (k keys) places() string { return k.base() + "rate" }
+
+// pace holds the theoretical arrival time of the rate's even pace.
+func (k keys) pace() string { return k.base() + "pace" }
 
 // pause holds the shared not-before time (µs of Redis TIME).
 func (k keys) pause() string { return k.base() + "notbefore" }

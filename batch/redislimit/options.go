@@ -30,6 +30,8 @@ type settings struct {
 	leaseTTL  time.Duration
 	poll      time.Duration
 	logger    *slog.Logger
+	burst     int
+	fromEnd   bool
 	leaseSet  bool
 	pollSet   bool
 
@@ -79,10 +81,44 @@ func WithMaxOutage(d time.Duration) Option {
 	}
 }
 
+// WithBurst makes a RateLimiter keep an even pace of n per window,
+// letting at most b requests go at once (GCRA), on top of the rolling
+// window's cap. Default: no pace, a whole window may go at once. A small b
+// (2 to 5) spreads the requests and keeps the jitter between the grant and
+// the vendor's count small; it also lets a waiter that woke late catch up.
+// RateLimiter only.
+func WithBurst(b int) Option {
+	return func(s *settings) error {
+		if b < 1 {
+			return fmt.Errorf("redislimit: WithBurst: %d is not positive", b)
+		}
+		s.burst = b
+		return nil
+	}
+}
+
+// WithWindowFromEnd makes a RateLimiter count each request in the window
+// from its grant until a window after it ends, instead of a window after
+// its grant: Acquire grants and its release marks the end (the batch
+// engine calls them around each request, see batch.SlotLimiter), and Wait
+// only honours the pause. Whatever delays a request between the grant and
+// the vendor's count, the vendor never sees more than n in a window; the
+// cost is the requests' duration, added to each place's time in the window.
+// While a request is in flight its place is renewed like a lease
+// (WithLeaseTTL). RateLimiter only; use it only with an engine that calls
+// Acquire, since Wait then grants nothing.
+func WithWindowFromEnd() Option {
+	return func(s *settings) error {
+		s.fromEnd = true
+		return nil
+	}
+}
+
 // WithLeaseTTL sets how long a semaphore slot stays taken unless renewed
 // (default DefaultLeaseTTL, at least 100 ms). A holder renews it every
 // third of the TTL while its request is in flight; a process that dies
-// gives its slots back within the TTL. Semaphore only.
+// gives its slots back within the TTL. Semaphore, and RateLimiter with
+// WithWindowFromEnd.
 func WithLeaseTTL(d time.Duration) Option {
 	return func(s *settings) error {
 		if d < 100*time.Millisecond {

@@ -94,7 +94,7 @@ func TestErrorReplyFailsAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := rdb.Set(context.Background(), l.keys.rateLog(), "not a list", 0).Err(); err != nil {
+	if err := rdb.Set(context.Background(), l.keys.places(), "not a list", 0).Err(); err != nil {
 		t.Fatal(err)
 	}
 	err = l.Wait(context.Background())

@@ -58,6 +58,30 @@ func (p *pause) waitLocal(ctx context.Context) error {
 	return nil
 }
 
+// wait blocks until neither the local nor the shared pause holds, Redis
+// reached through g.
+func (p *pause) wait(ctx context.Context, g *guard) error {
+	for {
+		if err := p.waitLocal(ctx); err != nil {
+			return err
+		}
+		var d time.Duration
+		err := g.do(ctx, func(ctx context.Context) (err error) {
+			d, err = p.shared(ctx)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if d <= 0 {
+			return nil
+		}
+		if err := p.settings.sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+}
+
 // shared returns how long the shared pause still lasts (0: not paused).
 func (p *pause) shared(ctx context.Context) (time.Duration, error) {
 	us, err := pausedScript.Run(ctx, p.rdb, []string{p.key}, p.redisNow()).Int64()

@@ -37,7 +37,7 @@ func TestRateWindowIsRolling(t *testing.T) {
 	var got, want []step
 	for _, s := range steps {
 		clock.t.Store(int64(s.at))
-		w, err := l.try(ctx)
+		w, err := l.try(ctx, newToken(), 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +76,7 @@ func TestRateMatchesModel(t *testing.T) {
 				wantWait = free - now
 			}
 		}
-		got, err := ls[rng.IntN(len(ls))].try(context.Background())
+		got, err := ls[rng.IntN(len(ls))].try(context.Background(), newToken(), 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,7 +141,7 @@ func TestPauseHoldsEveryProcess(t *testing.T) {
 	ctx := context.Background()
 	a.PauseUntil(clock.now().Add(5 * time.Second))
 	a.PauseUntil(clock.now().Add(2 * time.Second)) // shorter: ignored
-	if w, err := b.try(ctx); err != nil || w != 5*time.Second {
+	if w, err := b.try(ctx, newToken(), 0); err != nil || w != 5*time.Second {
 		t.Fatalf("other limiter: wait %v, %v; want 5s", w, err)
 	}
 	if w, err := sem.pause.shared(ctx); err != nil || w != 5*time.Second {
@@ -163,7 +163,7 @@ func TestPauseHoldsEveryProcess(t *testing.T) {
 	}
 	// A pause written through the semaphore holds the rate limiter.
 	sem.PauseUntil(clock.now().Add(time.Second))
-	if w, err := a.try(ctx); err != nil || w != time.Second {
+	if w, err := a.try(ctx, newToken(), 0); err != nil || w != time.Second {
 		t.Fatalf("after the semaphore's pause: wait %v, %v; want 1s", w, err)
 	}
 }
@@ -210,5 +210,46 @@ func TestNewRateLimiterRejectsBadInput(t *testing.T) {
 		if f() == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+// TestWindowFromEnd: a request keeps its place until a window after it
+// ends; a place never released (its process was killed) leaves a window
+// plus a lease TTL after its last renewal.
+func TestWindowFromEnd(t *testing.T) {
+	rdb := newClient(t)
+	clock := newFakeClock()
+	const ttl = time.Second
+	l, err := NewRateLimiter(rdb, testKey(t, rdb), 2, time.Second, withClock(clock), WithWindowFromEnd(), WithLeaseTTL(ttl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := l.Wait(ctx); err != nil { // the pause only: grants nothing
+		t.Fatal(err)
+	}
+	first, err := l.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Acquire(ctx); err != nil { // never released: a killed process
+		t.Fatal(err)
+	}
+	if w, err := l.try(ctx, "probe", ttl); err != nil || w != 2*time.Second {
+		t.Fatalf("with both places in flight: wait %v, %v; want the window plus the lease (2s)", w, err)
+	}
+	clock.advance(500 * time.Millisecond)
+	first() // ended at 0.5 s: its place is free at 1.5 s
+	if w, err := l.try(ctx, "probe", ttl); err != nil || w != time.Second {
+		t.Fatalf("after the first ended at 0.5s: wait %v, %v; want 1s", w, err)
+	}
+	start := clock.now()
+	release, err := l.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release()
+	if got := clock.now().Sub(start); got != time.Second {
+		t.Errorf("Acquire granted after %v, want 1s", got)
 	}
 }

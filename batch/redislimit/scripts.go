@@ -18,12 +18,22 @@ else
 end
 `
 
-// rateScript grants one request if the account is not paused and fewer
-// than n requests were granted in the rolling window ending now.
+// rateScript grants one request if the account is not paused, fewer than
+// n requests hold a place in the window, and — when burst < n — the grants
+// keep an even pace of n per window with at most burst at once (GCRA: a
+// grant is due at the theoretical arrival time, up to burst-1 intervals
+// early).
 //
-// KEYS[1]: the log of grant times (a list, newest first, at most n long).
+// A place is a member of a sorted set scored with the time it leaves the
+// window: the grant's time plus the window for a request counted from its
+// grant, or, for one counted from its end, plus the window and a lease
+// (renewed while the request is in flight, then set to its end plus the
+// window by rateDoneScript).
+//
+// KEYS[1]: the places (sorted set: member → time it leaves, µs).
 // KEYS[2]: the shared not-before time.
-// ARGV: n, window (µs), now (µs or "").
+// KEYS[3]: the pace's theoretical arrival time (used when burst < n).
+// ARGV: n, window (µs), burst, member, lease (µs; 0: counted from the grant), now (µs or "").
 // Returns 0 when granted, else the µs to wait before asking again.
 var rateScript = redis.NewScript(luaClock + `
 local notBefore = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -32,15 +42,58 @@ if now < notBefore then
 end
 local n = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
-if redis.call('LLEN', KEYS[1]) >= n then
-  local free = tonumber(redis.call('LINDEX', KEYS[1], n - 1)) + window
-  if now < free then
-    return free - now
+local burst = tonumber(ARGV[3])
+local lease = tonumber(ARGV[5])
+local interval = window / n
+local tat = now
+if burst < n then
+  tat = math.max(tonumber(redis.call('GET', KEYS[3]) or '0'), now)
+  local due = tat - (burst - 1) * interval
+  if now < due then
+    return math.ceil(due - now)
   end
 end
-redis.call('LPUSH', KEYS[1], string.format('%.0f', now))
-redis.call('LTRIM', KEYS[1], 0, n - 1)
-redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.0f', now))
+if redis.call('ZCARD', KEYS[1]) >= n then
+  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return math.max(1, tonumber(first[2]) - now)
+end
+redis.call('ZADD', KEYS[1], string.format('%.0f', now + window + lease), ARGV[4])
+redis.call('PEXPIRE', KEYS[1], math.ceil((window + lease) / 1000) + 1000)
+if burst < n then
+  redis.call('SET', KEYS[3], string.format('%.0f', tat + interval), 'PX', math.ceil(window / 1000) + 1000)
+end
+return 0
+`)
+
+// rateRenewScript extends the place of a request in flight to now plus
+// the window and the lease; a place that vanished (Redis lost it) is taken
+// back: the request is in flight and must be counted.
+//
+// KEYS[1]: the places.
+// ARGV: member, window + lease (µs), now (µs or "").
+// Returns 1 renewed, 2 taken back.
+var rateRenewScript = redis.NewScript(luaClock + `
+local until_ = tonumber(ARGV[2]) + now
+local added = redis.call('ZADD', KEYS[1], string.format('%.0f', until_), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2]) / 1000) + 1000)
+if added == 1 then
+  return 2
+end
+return 1
+`)
+
+// rateDoneScript sets the place of a finished request to leave the window
+// a window after now (keeping it if it was there, adding it back if Redis
+// lost it).
+//
+// KEYS[1]: the places.
+// ARGV: member, window (µs), now (µs or "").
+var rateDoneScript = redis.NewScript(luaClock + `
+redis.call('ZADD', KEYS[1], string.format('%.0f', now + tonumber(ARGV[2])), ARGV[1])
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) / 1000 then
+  redis.call('PEXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2]) / 1000) + 1000)
+end
 return 0
 `)
 

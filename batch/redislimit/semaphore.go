@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -54,6 +53,9 @@ func NewSemaphore(rdb redis.Scripter, key string, n int, opts ...Option) (*Semap
 	if err != nil {
 		return nil, err
 	}
+	if s.burst != 0 || s.fromEnd {
+		return nil, errors.New("redislimit: NewSemaphore: WithBurst and WithWindowFromEnd apply to a RateLimiter")
+	}
 	sem := &Semaphore{rdb: rdb, keys: k, slots: k.slots(n), s: s}
 	sem.pause = &pause{rdb: rdb, key: k.pause(), account: key, settings: &sem.s}
 	ttl := s.leaseTTL
@@ -68,27 +70,7 @@ func NewSemaphore(rdb redis.Scripter, key string, n int, opts ...Option) (*Semap
 
 // Wait honours the account's pause (PauseUntil from any process sharing the
 // key); it does not take a slot, Acquire does. Errors as for Acquire.
-func (s *Semaphore) Wait(ctx context.Context) error {
-	for {
-		if err := s.pause.waitLocal(ctx); err != nil {
-			return err
-		}
-		var wait time.Duration
-		err := s.guard.do(ctx, func(ctx context.Context) (err error) {
-			wait, err = s.pause.shared(ctx)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		if wait <= 0 {
-			return nil
-		}
-		if err := s.s.sleep(ctx, wait); err != nil {
-			return err
-		}
-	}
-}
+func (s *Semaphore) Wait(ctx context.Context) error { return s.pause.wait(ctx, s.guard) }
 
 // PauseUntil holds back every Wait on this account, in every process,
 // until t (see RateLimiter.PauseUntil).
@@ -144,55 +126,14 @@ func (s *Semaphore) tryAcquire(ctx context.Context, token string) (int, time.Dur
 
 // hold renews the lease on key until the returned release is called.
 func (s *Semaphore) hold(key, token string) (release func()) {
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		s.renew(key, token, stop)
-	}()
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			close(stop)
-			<-done
-			ctx, cancel := context.WithTimeout(context.Background(), s.s.leaseTTL)
-			defer cancel()
-			if err := releaseScript.Run(ctx, s.rdb, []string{key}, token).Err(); err != nil {
-				s.s.logger.Warn("redislimit: could not release a slot; it frees itself within the lease TTL",
-					"key", s.keys.account, "slot", key, "err", err)
-			}
+	ttl := s.s.leaseTTL.Milliseconds()
+	return holdLease(s.s.leaseTTL, s.guard, s.s.logger, s.keys.account, key,
+		func(ctx context.Context) (int, error) {
+			return renewScript.Run(ctx, s.rdb, []string{key}, token, ttl).Int()
+		},
+		func(ctx context.Context) error {
+			return releaseScript.Run(ctx, s.rdb, []string{key}, token).Err()
 		})
-	}
-}
-
-// renew extends the lease every third of its TTL until stop is closed.
-func (s *Semaphore) renew(key, token string, stop <-chan struct{}) {
-	every := s.s.leaseTTL / 3
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop:
-			return
-		case <-t.C:
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), every)
-		state, err := renewScript.Run(ctx, s.rdb, []string{key}, token, s.s.leaseTTL.Milliseconds()).Int()
-		cancel()
-		if err == nil {
-			s.guard.succeeded()
-		}
-		switch {
-		case err != nil:
-			s.guard.failed()
-			s.s.logger.Warn("redislimit: could not renew a lease; retrying", "key", s.keys.account, "slot", key, "err", err)
-		case state == 0:
-			s.s.logger.Warn("redislimit: lease lost to another holder while its request was in flight (Redis restarted or renewals failed for a whole TTL); the account may briefly have one request too many",
-				"key", s.keys.account, "slot", key)
-		case state == 2:
-			s.s.logger.Warn("redislimit: lease had vanished (Redis restarted?) and was taken back", "key", s.keys.account, "slot", key)
-		}
-	}
 }
 
 // String describes the semaphore (no secret: the Redis address is not shown).
