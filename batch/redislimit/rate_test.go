@@ -253,3 +253,25 @@ func TestWindowFromEnd(t *testing.T) {
 		t.Errorf("Acquire granted after %v, want 1s", got)
 	}
 }
+
+// TestBurstKeepsAPace: with WithBurst(2), 10 per second go 2 at once and
+// then one every 100 ms, even after a stall.
+func TestBurstKeepsAPace(t *testing.T) {
+	rdb := newClient(t)
+	clock := newFakeClock()
+	l, err := NewRateLimiter(rdb, testKey(t, rdb), 10, time.Second, withClock(clock), WithBurst(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []time.Duration
+	for range 5 {
+		if err := l.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, time.Duration(clock.t.Load()))
+	}
+	want := []time.Duration{0, 0, 100 * time.Millisecond, 200 * time.Millisecond, 300 * time.Millisecond}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("grant times (-want +got):\n%s", d)
+	}
+}

@@ -43,6 +43,16 @@ func newClient(t testing.TB) *redis.Client {
 	return dial(t, redisAddr(t))
 }
 
+func init() {
+	// go-redis logs every failed dial; the tests kill Redis on purpose.
+	redis.SetLogger(quietLogger{})
+}
+
+// quietLogger drops go-redis's internal log lines.
+type quietLogger struct{}
+
+func (quietLogger) Printf(context.Context, string, ...any) {}
+
 // dial returns a client of addr, closed at the end of the test.
 func dial(t testing.TB, addr string) *redis.Client {
 	t.Helper()
