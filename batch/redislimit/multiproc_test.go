@@ -86,10 +86,12 @@ func TestProcessesShareARollingWindow(t *testing.T) {
 	t.Logf("%d processes, %d requests in %v: the rolling 1 s window held %.3f of the fake's %d requests on average (busiest window, timed in front of the fake: %d); 429s: %d",
 		procs, len(times), span.Round(time.Millisecond), fraction, limit, busiestWindow(times, time.Second), st.RateLimited)
 	// Each place is held a request's duration longer than the window, so the
-	// fill is about window/(window+duration): ~0.95 on a quiet machine,
-	// less when the host is loaded; the bound is generous.
-	if fraction < 0.6 {
-		t.Errorf("the processes used %.3f of the window's rate, want at least 0.6", fraction)
+	// fill is about window/(window+duration): ~0.95 on a quiet machine. On
+	// a loaded 2-core host four -race processes cannot even send 50 a
+	// second (0.5 was seen), so the bound only catches a limiter that
+	// serializes the processes or loses grants.
+	if fraction < 0.3 {
+		t.Errorf("the processes used %.3f of the window's rate, want at least 0.3", fraction)
 	}
 }
 
@@ -138,6 +140,9 @@ type inFlight struct {
 type flightStep struct {
 	at    time.Time
 	total int
+	// others is the total without process "0" (the one the test kills),
+	// whose requests the server may still count for a moment after the kill.
+	others int
 }
 
 func (f *inFlight) add(proc string, d int) {
@@ -146,7 +151,7 @@ func (f *inFlight) add(proc string, d int) {
 	f.total += d
 	f.byProc[proc] += d
 	f.most = max(f.most, f.total)
-	f.steps = append(f.steps, flightStep{time.Now(), f.total})
+	f.steps = append(f.steps, flightStep{time.Now(), f.total, f.total - f.byProc["0"]})
 }
 
 // wrap counts each request and holds it delay (a slow server), or until
@@ -229,11 +234,11 @@ func TestProcessesShareSlots(t *testing.T) {
 	if st.Rejected != 0 || st.MaxInFlight > slots {
 		t.Errorf("the Pardot fake refused %d requests (code 66) and saw %d in flight", st.Rejected, st.MaxInFlight)
 	}
-	// After the kill the victim's requests end at once, but its slots stay
-	// taken until their leases expire; then the survivors fill all 5.
+	// After the kill the victim's slots stay taken until their leases
+	// expire; then the survivors alone fill all 5.
 	recovered := time.Time{}
 	for _, s := range flights.steps {
-		if s.at.After(killed) && s.total == slots {
+		if s.at.After(killed) && s.others == slots {
 			recovered = s.at
 			break
 		}
