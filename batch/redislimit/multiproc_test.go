@@ -252,4 +252,7 @@ func TestProcessesShareSlots(t *testing.T) {
 	if took > ttl+time.Second { // the TTL plus a generous allowance for polling and a loaded machine
 		t.Errorf("the killed process's slots were used again %v after the kill, want within the lease TTL (%v)", took, ttl)
 	}
+	if took < ttl/3 { // a lease renewed every ttl/3 lives at least 2/3 ttl after the kill
+		t.Errorf("the killed process's slots were free %v after the kill: its leases did not hold", took)
+	}
 }

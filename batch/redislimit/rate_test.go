@@ -106,13 +106,7 @@ func TestWaitSleepsUntilGranted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []time.Duration
-	for range 5 {
-		if err := l.Wait(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, time.Duration(clock.t.Load()))
-	}
+	got := grantTimes(t, l, clock, 5)
 	want := []time.Duration{0, 0, time.Second, time.Second, 2 * time.Second}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("grant times (-want +got):\n%s", d)
@@ -263,15 +257,22 @@ func TestBurstKeepsAPace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := grantTimes(t, l, clock, 5)
+	want := []time.Duration{0, 0, 100 * time.Millisecond, 200 * time.Millisecond, 300 * time.Millisecond}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("grant times (-want +got):\n%s", d)
+	}
+}
+
+// grantTimes calls Wait k times and returns the clock's time at each grant.
+func grantTimes(t *testing.T, l *RateLimiter, clock *fakeClock, k int) []time.Duration {
+	t.Helper()
 	var got []time.Duration
-	for range 5 {
+	for range k {
 		if err := l.Wait(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		got = append(got, time.Duration(clock.t.Load()))
 	}
-	want := []time.Duration{0, 0, 100 * time.Millisecond, 200 * time.Millisecond, 300 * time.Millisecond}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("grant times (-want +got):\n%s", d)
-	}
+	return got
 }

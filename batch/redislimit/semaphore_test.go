@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // TestSemaphoreBoundsSlots: n holders at once, the next waits until one
@@ -90,18 +92,9 @@ func TestLeaseOfADeadHolderExpires(t *testing.T) {
 // TestLeaseRenewedWhileHeld: a held slot outlives many lease TTLs; once
 // released it is free at once.
 func TestLeaseRenewedWhileHeld(t *testing.T) {
-	rdb := newClient(t)
-	key := testKey(t, rdb)
 	const ttl = 150 * time.Millisecond
-	s, err := NewSemaphore(rdb, key, 1, WithLeaseTTL(ttl))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, s, release := heldSlot(t, ttl)
 	ctx := context.Background()
-	release, err := s.Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	for range 8 { // 8 × ttl/2 = 4 TTLs
 		time.Sleep(ttl / 2)
 		if slot, _, err := s.tryAcquire(ctx, "intruder"); err != nil || slot != 0 {
@@ -117,18 +110,9 @@ func TestLeaseRenewedWhileHeld(t *testing.T) {
 // TestRenewTakesBackAVanishedLease: after Redis lost the lease (a restart
 // without data), the holder's next renewal takes its slot back.
 func TestRenewTakesBackAVanishedLease(t *testing.T) {
-	rdb := newClient(t)
-	key := testKey(t, rdb)
 	const ttl = 150 * time.Millisecond
-	s, err := NewSemaphore(rdb, key, 1, WithLeaseTTL(ttl))
-	if err != nil {
-		t.Fatal(err)
-	}
+	rdb, s, release := heldSlot(t, ttl)
 	ctx := context.Background()
-	release, err := s.Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	defer release()
 	if err := rdb.Del(ctx, s.slots[0]).Err(); err != nil {
 		t.Fatal(err)
@@ -140,4 +124,20 @@ func TestRenewTakesBackAVanishedLease(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// heldSlot returns a semaphore of one slot with the given lease TTL, that
+// slot taken by Acquire (its lease renewed), and the slot's release.
+func heldSlot(t *testing.T, ttl time.Duration) (*redis.Client, *Semaphore, func()) {
+	t.Helper()
+	rdb := newClient(t)
+	s, err := NewSemaphore(rdb, testKey(t, rdb), 1, WithLeaseTTL(ttl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	release, err := s.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rdb, s, release
 }
