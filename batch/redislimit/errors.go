@@ -11,13 +11,14 @@ import (
 // the limiter failed closed and no request was sent for it.
 var ErrUnavailable = errors.New("redislimit: redis unavailable, failing closed (request not sent)")
 
-// UnavailableError is the error Wait, Acquire and PauseUntil's callers see
-// when Redis has not answered for the limiter's MaxOutage. It matches
+// UnavailableError is the error Wait and Acquire return when Redis has not
+// answered for the limiter's MaxOutage. It matches
 // ErrUnavailable, unwraps to the last Redis error, and tells the batch
 // engine to stop the run (StopRun), so the remaining records end not
 // attempted with this error instead of each waiting out the outage again.
 type UnavailableError struct {
-	// Op is what was asked of Redis: "rate wait", "pause wait", "acquire".
+	// Op names the limiter: "rate wait" (a RateLimiter) or "acquire" (a
+	// Semaphore).
 	Op string
 	// Key is the account key the limiter was built with.
 	Key string
