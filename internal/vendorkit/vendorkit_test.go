@@ -137,3 +137,14 @@ func TestPrintableHidesEverythingElse(t *testing.T) {
 		t.Errorf("printed:\n%s", out.String())
 	}
 }
+
+func TestSeen(t *testing.T) {
+	var s Seen
+	got := []bool{s.Repeated("a"), s.Repeated("b"), s.Repeated("a"), s.Repeated(""), s.Repeated("")}
+	want := []bool{false, false, true, false, false}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("call %d: %v, want %v", i, got[i], want[i])
+		}
+	}
+}
