@@ -1,6 +1,7 @@
 package testkit
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/crmbatch/crmbatch/batch"
@@ -41,6 +42,8 @@ func LandedOnce[R any](t testing.TB, rep *batch.Report[R], writes func(key strin
 			t.Errorf("record %d (%s) succeeded but was stored %d times", o.Index, o.Key, n)
 		case o.Status != batch.Succeeded && n > 1:
 			t.Errorf("record %d (%s) %v but was stored %d times", o.Index, o.Key, o.Status, n)
+		case o.Status != batch.Succeeded && n == 1 && !errors.Is(o.Err, batch.ErrOutcomeUnknown):
+			t.Errorf("record %d (%s) %v (%v) but was stored: only an unknown outcome may have landed", o.Index, o.Key, o.Status, o.Err)
 		}
 	}
 }
