@@ -9,7 +9,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 // messages are Pardot's texts for the codes the fake answers with.
@@ -124,13 +125,13 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 		s.stats.MaxInFlight = int(n)
 	}
 	limit := s.limit
-	var fault Fault
-	if len(s.faults) > 0 {
-		fault = s.faults[0]
-		s.faults = s.faults[1:]
-		s.stats.Faults++
-	}
 	s.mu.Unlock()
+	fault, faulty := s.TakeFault()
+	if faulty {
+		s.mu.Lock()
+		s.stats.Faults++
+		s.mu.Unlock()
+	}
 
 	version, _ := strconv.Atoi(r.PathValue("v"))
 	op := r.PathValue("op")
@@ -152,25 +153,14 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 		writeFail(w, jsonOut, 66)
 		return
 	}
-	switch fault.kind {
-	case faultCode:
-		writeFail(w, jsonOut, fault.code)
-		return
-	case faultStatus:
-		http.Error(w, http.StatusText(fault.status), fault.status)
-		return
-	case faultSlow:
-		select {
-		case <-time.After(fault.delay):
-		case <-r.Context().Done():
+	if faulty && !fault.AfterWrite {
+		if fault.Interrupt(w, r) {
 			return
 		}
-	case faultDrop:
-		drop(w)
-		return
-	case faultMalformed:
-		writeBody(w, "text/html", "<html><body>Service temporarily unavailable")
-		return
+		if fault.Answers() {
+			writeFault(w, jsonOut, fault)
+			return
+		}
 	}
 	if code := s.checkAuth(r); code != 0 {
 		writeFail(w, jsonOut, code)
@@ -215,8 +205,7 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	errs := s.apply(version, op, items)
-	if fault.kind == faultDropAfterApply {
-		drop(w)
+	if faulty && fault.AfterWrite && fault.Interrupt(w, r) {
 		return
 	}
 	writeOK(w, jsonOut, version, errs)
@@ -262,35 +251,42 @@ func (s *Server) checkAuth(r *http.Request) int {
 	return 126
 }
 
-// drop closes the connection without an answer.
-func drop(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic(http.ErrAbortHandler)
-	}
-	conn, _, err := hj.Hijack()
-	if err == nil {
-		conn.Close()
-	}
+func writeBody(w http.ResponseWriter, contentType, body string) {
+	fakekit.WriteBody(w, http.StatusOK, contentType, body)
 }
 
-func writeBody(w http.ResponseWriter, contentType, body string) {
-	w.Header().Set("Content-Type", contentType)
-	w.WriteHeader(http.StatusOK)
-	_, _ = io.WriteString(w, body)
+// writeFault answers a fault that answers by itself: a Pardot code in its
+// global-failure body (HTTP 200 unless the fault names a status), a
+// verbatim body, or a bare status with Retry-After.
+func writeFault(w http.ResponseWriter, jsonOut bool, f fakekit.Fault) {
+	fakekit.RetryAfterHeader(w, f.RetryAfter)
+	switch {
+	case f.Body != "":
+		fakekit.WriteBody(w, f.Status, "text/html", f.Body)
+	case f.Code != "":
+		code, _ := strconv.Atoi(f.Code)
+		writeFailStatus(w, f.Status, jsonOut, code)
+	default:
+		http.Error(w, http.StatusText(f.Status), f.Status)
+	}
 }
 
 // writeFail answers a global failure, HTTP 200 as Pardot does.
 func writeFail(w http.ResponseWriter, jsonOut bool, code int) {
+	writeFailStatus(w, http.StatusOK, jsonOut, code)
+}
+
+// writeFailStatus answers a global failure under status (200 when 0).
+func writeFailStatus(w http.ResponseWriter, status int, jsonOut bool, code int) {
 	msg := message(code)
 	if jsonOut {
 		m, _ := json.Marshal(msg)
-		writeBody(w, "application/json", `{"@attributes":{"stat":"fail","version":1,"err_code":`+itoa(code)+`},"err":`+string(m)+`}`)
+		fakekit.WriteBody(w, status, "application/json", `{"@attributes":{"stat":"fail","version":1,"err_code":`+itoa(code)+`},"err":`+string(m)+`}`)
 		return
 	}
 	var b bytes.Buffer
 	_ = xml.EscapeText(&b, []byte(msg))
-	writeBody(w, "application/xml", xml.Header+`<rsp stat="fail" version="1.0"><err code="`+itoa(code)+`">`+b.String()+`</err></rsp>`)
+	fakekit.WriteBody(w, status, "application/xml", xml.Header+`<rsp stat="fail" version="1.0"><err code="`+itoa(code)+`">`+b.String()+`</err></rsp>`)
 }
 
 // itemErr is one per-prospect error: the key is the index (version 4) or
