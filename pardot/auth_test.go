@@ -13,9 +13,11 @@ import (
 	"testing"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 	"github.com/crmbatch/crmbatch/pardot"
 	"github.com/crmbatch/crmbatch/pardot/pardottest"
 	"golang.org/x/oauth2"
+	"slices"
 )
 
 func TestExpiredKeyMidRunReLogsInOnce(t *testing.T) {
@@ -25,14 +27,14 @@ func TestExpiredKeyMidRunReLogsInOnce(t *testing.T) {
 			defer srv.Close()
 			var once atomic.Bool
 			c := newClient(t, srv, legacy(), pardot.WithConcurrency(workers),
-				pardot.WithProgress(func(p batch.Progress) {
+				withProgress(func(p batch.Progress) {
 					if p.Done >= 50 && once.CompareAndSwap(false, true) {
 						srv.ExpireAPIKeys()
 					}
 				}))
 			ps := people(400)
-			rep, err := c.BatchCreate(context.Background(), ps)
-			checkReport(t, rep, err, 400, 400, 0, 0)
+			rep, err := c.Prospects().Create(context.Background(), slices.Values(ps))
+			checkRun(t, rep, err, counts(400, 400, 0, 0))
 			if st := srv.Stats(); st.Logins != 2 {
 				t.Errorf("logins = %d, want 2 (initial and one shared after expiry)", st.Logins)
 			}
@@ -66,12 +68,12 @@ func TestInvalidKeyTwiceStopsRun(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := pardottest.NewServer()
 			defer srv.Close()
-			srv.FailNext(3, pardottest.ErrorCode(pardot.CodeInvalidAPIKey))
+			srv.FailNext(3, pardottest.ErrorCode(code(pardot.CodeInvalidAPIKey)))
 			c := newClient(t, srv, tc.auth, pardot.WithConcurrency(1))
-			rep, err := c.BatchCreate(context.Background(), people(120))
-			checkReport(t, rep, err, 120, 0, 0, 120)
+			rep, err := c.Prospects().Create(context.Background(), slices.Values(people(120)))
+			checkRun(t, rep, err, counts(120, 0, 0, 120))
 			var pe *pardot.Error
-			if !errors.Is(err, pardot.ErrAuth) || !errors.As(err, &pe) || pe.Code != pardot.CodeInvalidAPIKey {
+			if !errors.Is(err, batch.ErrUnauthorized) || !errors.As(err, &pe) || pe.Code != pardot.CodeInvalidAPIKey {
 				t.Errorf("err %v: want code 1 matching ErrAuth", err)
 			}
 			if st := srv.Stats(); st.Logins != tc.logins || st.Requests != tc.reqs {
@@ -94,25 +96,25 @@ func TestSecretsNeverLeak(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	// A wrong password: login fails and stops the run.
 	c := newClient(t, srv, pardot.WithLegacyLogin(pardottest.Email, "s3cret-Passw0rd", pardottest.UserKey), pardot.WithLogger(logger))
-	rep, err := c.BatchCreate(context.Background(), people(3))
-	checkReport(t, rep, err, 3, 0, 0, 3)
+	rep, err := c.Prospects().Create(context.Background(), slices.Values(people(3)))
+	checkRun(t, rep, err, counts(3, 0, 0, 3))
 	var pe *pardot.Error
 	if !errors.As(err, &pe) || pe.Code != pardot.CodeLoginFailed {
 		t.Errorf("err = %v, want code 15", err)
 	}
 	// A good login whose key then fails twice, with logging.
 	c = newClient(t, srv, legacy(), pardot.WithLogger(logger))
-	if _, err := c.BatchCreate(context.Background(), people(1)); err != nil {
+	if _, err := c.Prospects().Create(context.Background(), slices.Values(people(1))); err != nil {
 		t.Fatal(err)
 	}
-	srv.FailNext(2, pardottest.ErrorCode(pardot.CodeInvalidAPIKey))
+	srv.FailNext(2, pardottest.ErrorCode(code(pardot.CodeInvalidAPIKey)))
 	srv.ExpireAPIKeys()
-	_, err2 := c.BatchCreate(context.Background(), people(2))
+	_, err2 := c.Prospects().Create(context.Background(), slices.Values(people(2)))
 	// An OAuth client through a refused request and a server error.
-	srv.FailNext(1, pardottest.ErrorCode(pardot.CodeInvalidAPIKey))
-	_, err3 := newClient(t, srv, oauth(), pardot.WithLogger(logger)).BatchCreate(context.Background(), people(2))
-	srv.FailNext(1, pardottest.HTTPStatus(500))
-	_, err4 := newClient(t, srv, oauth(), pardot.WithLogger(logger)).BatchUpsert(context.Background(), people(2))
+	srv.FailNext(1, pardottest.ErrorCode(code(pardot.CodeInvalidAPIKey)))
+	_, err3 := newClient(t, srv, oauth(), pardot.WithLogger(logger)).Prospects().Create(context.Background(), slices.Values(people(2)))
+	srv.FailNext(1, fakekit.Status(500))
+	_, err4 := newClient(t, srv, oauth(), pardot.WithLogger(logger)).Prospects().Upsert(context.Background(), slices.Values(people(2)))
 	if err3 == nil || err4 != nil {
 		t.Errorf("OAuth runs: %v, %v; want a code 1 failure, then a retried success", err3, err4)
 	}
@@ -134,8 +136,8 @@ func TestOAuthHeadersChecked(t *testing.T) {
 	srv := pardottest.NewServer()
 	defer srv.Close()
 	c := newClient(t, srv, pardot.WithToken(pardottest.AccessToken, "0Uv000000000009ZZZ"))
-	rep, err := c.BatchCreate(context.Background(), people(3))
-	checkReport(t, rep, err, 3, 0, 0, 3)
+	rep, err := c.Prospects().Create(context.Background(), slices.Values(people(3)))
+	checkRun(t, rep, err, counts(3, 0, 0, 3))
 	var pe *pardot.Error
 	if !errors.As(err, &pe) || pe.Code != pardot.CodeInvalidAuthMechanism {
 		t.Errorf("err %v, want code 126 for a wrong business unit", err)
@@ -173,9 +175,9 @@ func TestOAuthTokenSourceFailures(t *testing.T) {
 			defer srv.Close()
 			ts := &flakyTokens{err: tc.err}
 			ts.n.Store(2)
-			c := newClient(t, srv, pardot.WithOAuth(ts, pardottest.BusinessUnitID), pardot.WithConcurrency(1))
-			rep, err := c.BatchCreate(context.Background(), people(120))
-			checkReport(t, rep, err, 120, tc.ok, 0, tc.notTried)
+			c := newClient(t, srv, pardot.WithTokenSource(ts, pardottest.BusinessUnitID), pardot.WithConcurrency(1))
+			rep, err := c.Prospects().Create(context.Background(), slices.Values(people(120)))
+			checkRun(t, rep, err, counts(120, tc.ok, 0, tc.notTried))
 			if srv.Len() != tc.ok || (tc.ok == 0 && srv.Stats().Requests != 0) {
 				t.Errorf("stored %d after %d requests, want %d", srv.Len(), srv.Stats().Requests, tc.ok)
 			}

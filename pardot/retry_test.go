@@ -7,22 +7,23 @@ import (
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
-	"github.com/crmbatch/crmbatch/internal/httpx"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 	"github.com/crmbatch/crmbatch/pardot"
 	"github.com/crmbatch/crmbatch/pardot/pardottest"
 	"github.com/google/go-cmp/cmp"
+	"slices"
 )
 
 func TestConcurrencyStormLandsOnce(t *testing.T) {
 	srv := pardottest.NewServer()
 	defer srv.Close()
 	srv.SetConcurrencyLimit(2)
-	srv.FailNext(12, pardottest.Slow(15*time.Millisecond))
+	srv.FailNext(12, fakekit.Slow(15*time.Millisecond))
 	c := newClient(t, srv, legacy(), pardot.WithConcurrency(5),
-		pardot.WithRetryPolicy(batch.RetryPolicy{MaxAttempts: 100, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}))
+		pardot.WithEngine(batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 100, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}}))
 	ps := people(1000)
-	rep, err := c.BatchCreate(context.Background(), ps)
-	checkReport(t, rep, err, 1000, 1000, 0, 0)
+	rep, err := c.Prospects().Create(context.Background(), slices.Values(ps))
+	checkRun(t, rep, err, counts(1000, 1000, 0, 0))
 	st := srv.Stats()
 	if st.Rejected == 0 {
 		t.Errorf("no request got code 66; the storm did not happen (max in flight %d)", st.MaxInFlight)
@@ -39,23 +40,23 @@ func TestConcurrencyStormLandsOnce(t *testing.T) {
 func TestFaults(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
-		fault      pardottest.Fault
+		fault      fakekit.Fault
 		update     bool // BatchUpsert of existing records instead of BatchCreate
 		ok, failed int
 		unknown    bool
 	}{
-		{"500 on upsert is retried", pardottest.HTTPStatus(500), true, 10, 0, false},
-		{"500 on create is not resent", pardottest.HTTPStatus(500), false, 0, 10, true},
-		{"503 on create is retried", pardottest.HTTPStatus(503), false, 10, 0, false},
-		{"drop on create is unknown", pardottest.Drop(), false, 0, 10, true},
-		{"drop after apply on upsert is retried", pardottest.DropAfterApply(), true, 10, 0, false},
-		{"drop after apply on create is unknown", pardottest.DropAfterApply(), false, 0, 10, true},
-		{"malformed on create is unknown", pardottest.Malformed(), false, 0, 10, true},
-		{"malformed on upsert is retried", pardottest.Malformed(), true, 10, 0, false},
-		{"conflicting update is retried", pardottest.ErrorCode(pardot.CodeConflictingUpdate), false, 10, 0, false},
-		{"concurrency code is retried", pardottest.ErrorCode(pardot.CodeConcurrencyLimit), false, 10, 0, false},
-		{"batch too large is split", pardottest.ErrorCode(pardot.CodeBatchTooLarge), false, 10, 0, false},
-		{"slow", pardottest.Slow(20 * time.Millisecond), false, 10, 0, false},
+		{"500 on upsert is retried", fakekit.Status(500), true, 10, 0, false},
+		{"500 on create is not resent", fakekit.Status(500), false, 0, 10, true},
+		{"503 on create is retried", fakekit.Status(503), false, 10, 0, false},
+		{"drop on create is unknown", fakekit.Drop(), false, 0, 10, true},
+		{"drop after apply on upsert is retried", fakekit.DropAfterWrite(), true, 10, 0, false},
+		{"drop after apply on create is unknown", fakekit.DropAfterWrite(), false, 0, 10, true},
+		{"malformed on create is unknown", fakekit.Malformed(), false, 0, 10, true},
+		{"malformed on upsert is retried", fakekit.Malformed(), true, 10, 0, false},
+		{"conflicting update is retried", pardottest.ErrorCode(code(pardot.CodeConflictingUpdate)), false, 10, 0, false},
+		{"concurrency code is retried", pardottest.ErrorCode(code(pardot.CodeConcurrencyLimit)), false, 10, 0, false},
+		{"batch too large is split", pardottest.ErrorCode(code(pardot.CodeBatchTooLarge)), false, 10, 0, false},
+		{"slow", fakekit.Slow(20 * time.Millisecond), false, 10, 0, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := pardottest.NewServer()
@@ -67,14 +68,14 @@ func TestFaults(t *testing.T) {
 				}
 			}
 			srv.FailNext(1, tc.fault)
-			c := newClient(t, srv, legacy(), pardot.WithTransportRetries(-1, 0, 0))
-			op := c.BatchCreate
+			c := newClient(t, srv, legacy())
+			op := c.Prospects().Create
 			if tc.update {
-				op = c.BatchUpsert
+				op = c.Prospects().Upsert
 			}
-			rep, err := op(context.Background(), ps)
-			checkReport(t, rep, err, 10, tc.ok, tc.failed, 0)
-			if got := errors.Is(err, httpx.ErrOutcomeUnknown); got != tc.unknown {
+			rep, err := op(context.Background(), slices.Values(ps))
+			checkRun(t, rep, err, counts(10, tc.ok, tc.failed, 0))
+			if got := errors.Is(err, batch.ErrOutcomeUnknown); got != tc.unknown {
 				t.Errorf("errors.Is(err, ErrOutcomeUnknown) = %v, want %v (err %v)", got, tc.unknown, err)
 			}
 			if tc.unknown && srv.Stats().Requests != 1 {
@@ -84,7 +85,7 @@ func TestFaults(t *testing.T) {
 				checkLandedOnce(t, srv, rep, ps)
 			}
 			want := tc.ok // creates that landed
-			if tc.update || tc.fault == pardottest.DropAfterApply() {
+			if tc.update || tc.fault == fakekit.DropAfterWrite() {
 				want = 10 // existing records, or applied before the connection dropped
 			}
 			if srv.Len() != want {
@@ -100,10 +101,10 @@ func TestUnableToSaveIsResentOnce(t *testing.T) {
 	srv := pardottest.NewServer()
 	defer srv.Close()
 	ps := people(10)
-	srv.FailProspect(ps[2].Email, pardot.CodeUnableToSave, 5)
+	srv.FailProspect(ps[2].Email, code(pardot.CodeUnableToSave), 5)
 	c := newClient(t, srv, oauth())
-	rep, err := c.BatchCreate(context.Background(), ps)
-	checkReport(t, rep, err, 10, 9, 1, 0)
+	rep, err := c.Prospects().Create(context.Background(), slices.Values(ps))
+	checkRun(t, rep, err, counts(10, 9, 1, 0))
 	var pe *pardot.Error
 	if o, _ := rep.Outcome(2); o.Attempts != 2 || !errors.As(o.Err, &pe) || pe.Code != pardot.CodeUnableToSave {
 		t.Errorf("record 2: %d attempts, %v; want 2 attempts ending in code 85", o.Attempts, o.Err)
@@ -115,10 +116,10 @@ func TestPerRecordRetryableResendsOnlyThatRecord(t *testing.T) {
 	srv := pardottest.NewServer()
 	defer srv.Close()
 	ps := people(30)
-	srv.FailProspect(ps[4].Email, pardot.CodeConflictingUpdate, 2)
-	c := newClient(t, srv, legacy(), pardot.WithVersion(4), pardot.WithRequestFormat(pardot.XML), pardot.WithResponseFormat(pardot.XML))
-	rep, err := c.BatchCreate(context.Background(), ps)
-	checkReport(t, rep, err, 30, 30, 0, 0)
+	srv.FailProspect(ps[4].Email, code(pardot.CodeConflictingUpdate), 2)
+	c := newClient(t, srv, legacy(), pardot.WithAPIVersion("4"), pardot.WithFormat(pardot.XML))
+	rep, err := c.Prospects().Create(context.Background(), slices.Values(ps))
+	checkRun(t, rep, err, counts(30, 30, 0, 0))
 	if st := srv.Stats(); st.Requests != 3 || st.BatchProspects != 32 {
 		t.Errorf("requests %d, prospects sent %d; want 3 and 32", st.Requests, st.BatchProspects)
 	}
@@ -135,11 +136,11 @@ func TestPerRecordRetryableResendsOnlyThatRecord(t *testing.T) {
 func TestWholeRequestRefusalIsIsolated(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
-		version int
+		version string
 		format  pardot.Format
 		setup   func(*pardottest.Server, []pardot.Prospect)
 		bad     []int
-		code    int
+		code    pardot.Code
 		reqs    int
 	}{
 		// Batches of 50, 50, 20. Halving a batch down to its bad prospect
@@ -147,20 +148,20 @@ func TestWholeRequestRefusalIsIsolated(t *testing.T) {
 		// 50,25,13,6,3,1 (11 requests), 88 in 50,25,13,6,3,2,1 (13),
 		// 0 in 50,25,12,6,3,1 (11), 119 in 20,10,5,3,2,1 (11); a clean
 		// batch takes 1.
-		{"71 v3 JSON", 3, pardot.JSON, func(s *pardottest.Server, ps []pardot.Prospect) {
-			s.RejectBatchWith(ps[37].Email, pardot.CodeInvalidInput)
-			s.RejectBatchWith(ps[88].Email, pardot.CodeInvalidInput)
+		{"71 v3 JSON", "3", pardot.JSON, func(s *pardottest.Server, ps []pardot.Prospect) {
+			s.RejectBatchWith(ps[37].Email, code(pardot.CodeInvalidInput))
+			s.RejectBatchWith(ps[88].Email, code(pardot.CodeInvalidInput))
 		}, []int{37, 88}, pardot.CodeInvalidInput, 11 + 13 + 1},
-		{"72 v4 XML", 4, pardot.XML, func(s *pardottest.Server, ps []pardot.Prospect) {
-			s.RejectBatchWith(ps[0].Email, pardot.CodeCorruptedJSON)
+		{"72 v4 XML", "4", pardot.XML, func(s *pardottest.Server, ps []pardot.Prospect) {
+			s.RejectBatchWith(ps[0].Email, code(pardot.CodeCorruptedJSON))
 		}, []int{0}, pardot.CodeCorruptedJSON, 11 + 1 + 1},
-		{"10000 v3 XML", 3, pardot.XML, func(s *pardottest.Server, ps []pardot.Prospect) {
-			s.RejectBatchWith(ps[119].Email, pardot.CodeParameterError)
+		{"10000 v3 XML", "3", pardot.XML, func(s *pardottest.Server, ps []pardot.Prospect) {
+			s.RejectBatchWith(ps[119].Email, code(pardot.CodeParameterError))
 		}, []int{119}, pardot.CodeParameterError, 1 + 1 + 11},
 		// A server that takes 20: each 50 is refused, then its halves of
 		// 25, then the quarters land: 1+2+4 twice; the 20 lands at once.
-		{"70 server limit 20", 4, pardot.JSON, func(s *pardottest.Server, _ []pardot.Prospect) {
-			s.SetBatchLimit(20)
+		{"70 server limit 20", "4", pardot.JSON, func(s *pardottest.Server, _ []pardot.Prospect) {
+			s.SetMaxBatch(20)
 		}, nil, 0, 15},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -168,10 +169,10 @@ func TestWholeRequestRefusalIsIsolated(t *testing.T) {
 			defer srv.Close()
 			ps := people(120)
 			tc.setup(srv, ps)
-			c := newClient(t, srv, oauth(), pardot.WithConcurrency(1), pardot.WithVersion(tc.version),
-				pardot.WithRequestFormat(tc.format), pardot.WithResponseFormat(tc.format))
-			rep, err := c.BatchCreate(context.Background(), ps)
-			checkReport(t, rep, err, 120, 120-len(tc.bad), len(tc.bad), 0)
+			c := newClient(t, srv, oauth(), pardot.WithConcurrency(1), pardot.WithAPIVersion(tc.version),
+				pardot.WithFormat(tc.format))
+			rep, err := c.Prospects().Create(context.Background(), slices.Values(ps))
+			checkRun(t, rep, err, counts(120, 120 - len(tc.bad), len(tc.bad), 0))
 			var bad []int
 			for _, o := range rep.Outcomes {
 				if o.Status != batch.Failed {
@@ -205,16 +206,16 @@ func TestWholeRequestRefusalIsIsolated(t *testing.T) {
 func TestRefusalOfEveryRequestIsNotIsolatedForever(t *testing.T) {
 	srv := pardottest.NewServer()
 	defer srv.Close()
-	srv.FailNext(1000, pardottest.ErrorCode(pardot.CodeInvalidInput))
+	srv.FailNext(1000, pardottest.ErrorCode(code(pardot.CodeInvalidInput)))
 	c := newClient(t, srv, oauth(), pardot.WithConcurrency(1))
-	rep, err := c.BatchCreate(context.Background(), people(200))
-	checkReport(t, rep, err, 200, 0, 200, 0)
+	rep, err := c.Prospects().Create(context.Background(), slices.Values(people(200)))
+	checkRun(t, rep, err, counts(200, 0, 200, 0))
 	// 50 prospects halved down to singles take 2*50-1 requests; then 3.
 	if got := srv.Stats().Requests; got != 99+3 {
 		t.Errorf("%d requests, want 102", got)
 	}
-	if !errors.Is(err, pardot.ErrConfig) {
-		t.Errorf("err %v does not match ErrConfig", err)
+	if !errors.Is(err, batch.ErrInvalid) {
+		t.Errorf("err %v does not match batch.ErrInvalid", err)
 	}
 }
 
@@ -222,31 +223,31 @@ func TestRunStoppers(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		setup   func(*pardottest.Server)
-		version int
-		code    int
+		version string
+		code    pardot.Code
 		ok      int
 		class   error
 	}{
-		{"daily limit", func(s *pardottest.Server) { s.SetDailyLimit(2) }, 3, pardot.CodeDailyLimit, 100, pardot.ErrRateLimited},
-		{"must use v4", func(s *pardottest.Server) { s.SetVersion(4) }, 3, pardot.CodeMustUseVersion4, 0, pardot.ErrConfig},
-		{"cannot use v4", func(s *pardottest.Server) { s.SetVersion(3) }, 4, pardot.CodeCannotUseVersion4, 0, pardot.ErrConfig},
-		{"v3 shape refused", func(s *pardottest.Server) { s.FailNext(1, pardottest.ErrorCode(pardot.CodeNotKeyedByEmail)) }, 3, pardot.CodeNotKeyedByEmail, 0, pardot.ErrConfig},
-		{"v4 shape refused", func(s *pardottest.Server) { s.FailNext(1, pardottest.ErrorCode(pardot.CodeNotFlatArray)) }, 4, pardot.CodeNotFlatArray, 0, pardot.ErrConfig},
+		{"daily limit", func(s *pardottest.Server) { s.SetDailyLimit(2) }, "3", pardot.CodeDailyLimit, 100, batch.ErrQuotaExceeded},
+		{"must use v4", func(s *pardottest.Server) { s.SetVersion(4) }, "3", pardot.CodeMustUseVersion4, 0, nil},
+		{"cannot use v4", func(s *pardottest.Server) { s.SetVersion(3) }, "4", pardot.CodeCannotUseVersion4, 0, nil},
+		{"v3 shape refused", func(s *pardottest.Server) { s.FailNext(1, pardottest.ErrorCode(code(pardot.Code(91)))) }, "3", pardot.Code(91), 0, nil},
+		{"v4 shape refused", func(s *pardottest.Server) { s.FailNext(1, pardottest.ErrorCode(code(pardot.Code(90)))) }, "4", pardot.Code(90), 0, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := pardottest.NewServer()
 			defer srv.Close()
 			tc.setup(srv)
-			c := newClient(t, srv, oauth(), pardot.WithConcurrency(1), pardot.WithVersion(tc.version))
+			c := newClient(t, srv, oauth(), pardot.WithConcurrency(1), pardot.WithAPIVersion(tc.version))
 			ps := people(200)
-			rep, err := c.BatchCreate(context.Background(), ps)
-			checkReport(t, rep, err, 200, tc.ok, 0, 200-tc.ok)
+			rep, err := c.Prospects().Create(context.Background(), slices.Values(ps))
+			checkRun(t, rep, err, counts(200, tc.ok, 0, 200 - tc.ok))
 			// One request per batch that landed, one refused, none after.
 			if got, want := srv.Stats().Requests, tc.ok/50+1; got != want || rep.Requests != want {
 				t.Errorf("requests: server %d, client %d; want %d (nothing sent after the stop)", got, rep.Requests, want)
 			}
 			var pe *pardot.Error
-			if !errors.As(err, &pe) || pe.Code != tc.code || !errors.Is(err, tc.class) {
+			if !errors.As(err, &pe) || pe.Code != tc.code || (tc.class != nil && !errors.Is(err, tc.class)) || !batch.StopsRun(pe) {
 				t.Errorf("err %v: want code %d matching %v", err, tc.code, tc.class)
 			}
 			if srv.Len() != tc.ok {
@@ -267,8 +268,8 @@ func TestDailyLimitStopsConcurrentRun(t *testing.T) {
 	srv.SetDailyLimit(2)
 	c := newClient(t, srv, legacy(), pardot.WithConcurrency(5))
 	ps := people(500)
-	rep, err := c.BatchCreate(context.Background(), ps)
-	checkReport(t, rep, err, 500, 100, 0, 400)
+	rep, err := c.Prospects().Create(context.Background(), slices.Values(ps))
+	checkRun(t, rep, err, counts(500, 100, 0, 400))
 	if rep.Retries != 0 {
 		t.Errorf("%d retries after a 122", rep.Retries)
 	}

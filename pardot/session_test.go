@@ -17,6 +17,7 @@ import (
 	"github.com/crmbatch/crmbatch/pardot/pardottest"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
+	"slices"
 )
 
 // connectedApp is the fake's connected app for the client credentials flow.
@@ -28,7 +29,7 @@ func connectedApp(srv *pardottest.Server) *clientcredentials.Config {
 // once n records are done.
 func expireAfter(srv *pardottest.Server, n int) pardot.Option {
 	var once atomic.Bool
-	return pardot.WithProgress(func(p batch.Progress) {
+	return withProgress(func(p batch.Progress) {
 		if p.Done >= n && once.CompareAndSwap(false, true) {
 			srv.ExpireSessions()
 		}
@@ -64,11 +65,11 @@ func TestSessionEndedMidRunRecovers(t *testing.T) {
 			var logs bytes.Buffer
 			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			tokens := &recordingTokens{fetch: connectedApp(srv).Token}
-			c := newClient(t, srv, pardot.WithOAuthTokenFunc(tokens.Token, pardottest.BusinessUnitID),
+			c := newClient(t, srv, pardot.WithTokenFunc(tokens.Token, pardottest.BusinessUnitID),
 				pardot.WithConcurrency(workers), pardot.WithLogger(logger), expireAfter(srv, 50))
 			ps := people(400)
-			rep, err := c.BatchCreate(context.Background(), ps)
-			checkReport(t, rep, err, 400, 400, 0, 0)
+			rep, err := c.Prospects().Create(context.Background(), slices.Values(ps))
+			checkRun(t, rep, err, counts(400, 400, 0, 0))
 			st := srv.Stats()
 			if st.TokensIssued != 2 || len(tokens.seen) != 2 {
 				t.Errorf("tokens issued %d (func called %d times), want 2: the first and one shared renewal", st.TokensIssued, len(tokens.seen))
@@ -104,13 +105,13 @@ func TestSessionEndedWithoutNewTokenStopsRun(t *testing.T) {
 		requests int // batch requests the server sees
 	}{
 		{"caching TokenSource", func(srv *pardottest.Server) pardot.Option {
-			return pardot.WithOAuth(connectedApp(srv).TokenSource(context.Background()), pardottest.BusinessUnitID)
+			return pardot.WithTokenSource(connectedApp(srv).TokenSource(context.Background()), pardottest.BusinessUnitID)
 		}, 2},
 		{"static token", func(*pardottest.Server) pardot.Option { return oauth() }, 2},
 		{"token endpoint refuses the renewal", func(srv *pardottest.Server) pardot.Option {
 			app := connectedApp(srv)
 			var calls atomic.Int64
-			return pardot.WithOAuthTokenFunc(func(ctx context.Context) (*oauth2.Token, error) {
+			return pardot.WithTokenFunc(func(ctx context.Context) (*oauth2.Token, error) {
 				if calls.Add(1) > 1 {
 					app.ClientSecret = "revoked" // the connected app's secret was rotated
 				}
@@ -122,10 +123,10 @@ func TestSessionEndedWithoutNewTokenStopsRun(t *testing.T) {
 			srv := pardottest.NewServer()
 			defer srv.Close()
 			c := newClient(t, srv, tc.auth(srv), pardot.WithConcurrency(1), expireAfter(srv, 50))
-			rep, err := c.BatchCreate(context.Background(), people(400))
-			checkReport(t, rep, err, 400, 50, 0, 350)
+			rep, err := c.Prospects().Create(context.Background(), slices.Values(people(400)))
+			checkRun(t, rep, err, counts(400, 50, 0, 350))
 			var pe *pardot.Error
-			if !errors.Is(err, pardot.ErrAuth) || !errors.As(err, &pe) || !pe.StopRun() {
+			if !errors.Is(err, batch.ErrUnauthorized) || !errors.As(err, &pe) || !pe.StopRun() {
 				t.Errorf("err %v: want a *pardot.Error matching ErrAuth that stops the run", err)
 			}
 			if st := srv.Stats(); st.Requests != tc.requests || rep.Requests != st.Requests {
@@ -144,10 +145,10 @@ func TestSessionEndedWithoutNewTokenStopsRun(t *testing.T) {
 func TestSessionRefusedAfterRenewalStopsRun(t *testing.T) {
 	srv := pardottest.NewServer()
 	defer srv.Close()
-	srv.FailNext(3, pardottest.ErrorCode(pardot.CodeInvalidAccessToken))
-	c := newClient(t, srv, pardot.WithOAuthTokenFunc(connectedApp(srv).Token, pardottest.BusinessUnitID), pardot.WithConcurrency(1))
-	rep, err := c.BatchUpsert(context.Background(), people(120))
-	checkReport(t, rep, err, 120, 0, 0, 120)
+	srv.FailNext(3, pardottest.ErrorCode(code(pardot.CodeInvalidAccessToken)))
+	c := newClient(t, srv, pardot.WithTokenFunc(connectedApp(srv).Token, pardottest.BusinessUnitID), pardot.WithConcurrency(1))
+	rep, err := c.Prospects().Upsert(context.Background(), slices.Values(people(120)))
+	checkRun(t, rep, err, counts(120, 0, 0, 120))
 	var pe *pardot.Error
 	if !errors.As(err, &pe) || pe.Code != pardot.CodeInvalidAccessToken || !pe.StopRun() {
 		t.Errorf("err %v: want code 184 stopping the run", err)
@@ -178,13 +179,13 @@ func TestRetiredLegacyLogin(t *testing.T) {
 			var logs bytes.Buffer
 			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 			c := newClient(t, srv, tc.option, pardot.WithLogger(logger), pardot.WithConcurrency(1))
-			rep, err := c.BatchCreate(context.Background(), people(120))
-			checkReport(t, rep, err, 120, 0, 0, 120)
+			rep, err := c.Prospects().Create(context.Background(), slices.Values(people(120)))
+			checkRun(t, rep, err, counts(120, 0, 0, 120))
 			var pe *pardot.Error
-			if !errors.As(err, &pe) || pe.Code != pardot.CodeLoginFailed || !errors.Is(err, pardot.ErrAuth) {
+			if !errors.As(err, &pe) || pe.Code != pardot.CodeLoginFailed || !errors.Is(err, batch.ErrUnauthorized) {
 				t.Fatalf("err %v: want code 15 matching ErrAuth", err)
 			}
-			if !strings.Contains(pe.Message, "retired on 2021-02-15") || !strings.Contains(pe.Message, "WithOAuthTokenFunc") {
+			if !strings.Contains(pe.Message, "retired on 2021-02-15") || !strings.Contains(pe.Message, "WithTokenFunc") {
 				t.Errorf("message %q does not point to Salesforce OAuth", pe.Message)
 			}
 			if n := strings.Count(logs.String(), "level=WARN msg=\"pardot: WithLegacyLogin is deprecated"); n != 1 {
@@ -221,9 +222,9 @@ func TestTokenFuncTokenKeptUntilExpiry(t *testing.T) {
 				}
 				return tok, err
 			}
-			c := newClient(t, srv, pardot.WithOAuthTokenFunc(fetch, pardottest.BusinessUnitID), pardot.WithConcurrency(1))
-			rep, err := c.BatchCreate(context.Background(), people(120))
-			checkReport(t, rep, err, 120, 120, 0, 0)
+			c := newClient(t, srv, pardot.WithTokenFunc(fetch, pardottest.BusinessUnitID), pardot.WithConcurrency(1))
+			rep, err := c.Prospects().Create(context.Background(), slices.Values(people(120)))
+			checkRun(t, rep, err, counts(120, 120, 0, 0))
 			if st := srv.Stats(); st.TokensIssued != tc.tokens || st.Requests != 3 {
 				t.Errorf("tokens issued %d for %d requests, want %d for 3", st.TokensIssued, st.Requests, tc.tokens)
 			}

@@ -17,24 +17,24 @@ import (
 
 func TestCreateChunksOf50(t *testing.T) {
 	for _, tc := range []struct {
-		version  int
-		req, rsp pardot.Format
-		auth     pardot.Option
+		version string
+		format  pardot.Format
+		auth    pardot.Option
 	}{
-		{3, pardot.JSON, pardot.JSON, legacy()},
-		{3, pardot.XML, pardot.XML, oauth()},
-		{4, pardot.JSON, pardot.XML, oauth()},
-		{4, pardot.XML, pardot.JSON, legacy()},
+		{"3", pardot.JSON, legacy()},
+		{"3", pardot.XML, oauth()},
+		{"4", pardot.JSON, oauth()},
+		{"4", pardot.XML, legacy()},
 	} {
-		t.Run(fmt.Sprintf("v%d/%v-%v", tc.version, tc.req, tc.rsp), func(t *testing.T) {
+		t.Run(fmt.Sprintf("v%s/%v", tc.version, tc.format), func(t *testing.T) {
 			srv := pardottest.NewServer()
 			defer srv.Close()
-			c := newClient(t, srv, tc.auth, pardot.WithVersion(tc.version),
-				pardot.WithRequestFormat(tc.req), pardot.WithResponseFormat(tc.rsp))
+			c := newClient(t, srv, tc.auth, pardot.WithAPIVersion(tc.version),
+				pardot.WithFormat(tc.format))
 			ps := people(120)
 			ps[7].Company = `Ampersand & <Sons> "Ltd"`
-			rep, err := c.BatchCreate(context.Background(), ps)
-			checkReport(t, rep, err, 120, 120, 0, 0)
+			rep, err := c.Prospects().Create(context.Background(), slices.Values(ps))
+			checkRun(t, rep, err, counts(120, 120, 0, 0))
 			if rep.Requests != 3 || srv.Stats().Requests != 3 {
 				t.Errorf("requests: client %d, server %d, want 3", rep.Requests, srv.Stats().Requests)
 			}
@@ -59,29 +59,29 @@ func TestUpdateAndUpsertBothVersions(t *testing.T) {
 			defer srv.Close()
 			a := srv.Add(pardottest.Prospect{Email: "a@example.com", FID: "00Q000000000001AAA", Fields: map[string]string{"first_name": "A"}})
 			b := srv.Add(pardottest.Prospect{Email: "b@example.com", Fields: map[string]string{"first_name": "B"}})
-			c := newClient(t, srv, legacy(), pardot.WithVersion(tc.version),
-				pardot.WithRequestFormat(tc.format), pardot.WithResponseFormat(tc.format))
+			c := newClient(t, srv, legacy(), pardot.WithAPIVersion(tc.version),
+				pardot.WithFormat(tc.format))
 
 			upd := []pardot.Prospect{
 				{ID: a.ID, JobTitle: "Engineer", IsDoNotCall: &yes},
 				{ID: 999999, JobTitle: "Ghost"}, // no such prospect: code 3
 			}
-			if tc.version == 3 {
+			if tc.version == "3" {
 				upd = append(upd, pardot.Prospect{Email: "B@example.com", JobTitle: "Boss"})
 			} else {
 				upd = append(upd, pardot.Prospect{FID: "00Q000000000001AAA", Department: "R&D"})
 			}
-			rep, err := c.BatchUpdate(context.Background(), upd)
-			checkReport(t, rep, err, 3, 2, 1, 0)
+			rep, err := c.Prospects().Update(context.Background(), slices.Values(upd))
+			checkRun(t, rep, err, counts(3, 2, 1, 0))
 			var pe *pardot.Error
-			if o, _ := rep.Outcome(1); !errors.As(o.Err, &pe) || pe.Code != pardot.CodeInvalidProspectID || !errors.Is(o.Err, pardot.ErrNotFound) {
+			if o, _ := rep.Outcome(1); !errors.As(o.Err, &pe) || pe.Code != pardot.CodeInvalidProspectID || !errors.Is(o.Err, batch.ErrNotFound) {
 				t.Errorf("record 1: err %v, want code 3 (not found)", o.Err)
 			}
 			gotA, _ := srv.Get(a.ID)
 			if gotA.Fields["job_title"] != "Engineer" || gotA.Fields["is_do_not_call"] != "true" {
 				t.Errorf("a not updated: %v", gotA.Fields)
 			}
-			if tc.version == 3 {
+			if tc.version == "3" {
 				if gotB, _ := srv.Get(b.ID); gotB.Fields["job_title"] != "Boss" {
 					t.Errorf("b not updated by email: %v", gotB.Fields)
 				}
@@ -90,13 +90,13 @@ func TestUpdateAndUpsertBothVersions(t *testing.T) {
 			}
 
 			ups := []pardot.Prospect{{ID: b.ID, City: "Paris"}}
-			if tc.version == 3 {
+			if tc.version == "3" {
 				ups = append(ups, pardot.Prospect{Email: "new@example.com", City: "Rome"})
 			} else {
 				ups = append(ups, pardot.Prospect{FID: "00Q000000000002AAA", Email: "new@example.com", City: "Rome"})
 			}
-			rep, err = c.BatchUpsert(context.Background(), ups)
-			checkReport(t, rep, err, 2, 2, 0, 0)
+			rep, err = c.Prospects().Upsert(context.Background(), slices.Values(ups))
+			checkRun(t, rep, err, counts(2, 2, 0, 0))
 			if gotB, _ := srv.Get(b.ID); gotB.Fields["city"] != "Paris" {
 				t.Errorf("b not upserted: %v", gotB.Fields)
 			}
@@ -113,21 +113,21 @@ func TestPerProspectErrorsBothFormats(t *testing.T) {
 			srv := pardottest.NewServer()
 			defer srv.Close()
 			srv.Add(pardottest.Prospect{Email: "taken@example.com"})
-			srv.FailProspect("archived@example.com", pardot.CodeProspectArchived, 1)
-			c := newClient(t, srv, oauth(), pardot.WithVersion(tc.version),
-				pardot.WithRequestFormat(tc.format), pardot.WithResponseFormat(tc.format))
+			srv.FailProspect("archived@example.com", code(pardot.CodeProspectArchived), 1)
+			c := newClient(t, srv, oauth(), pardot.WithAPIVersion(tc.version),
+				pardot.WithFormat(tc.format))
 			ps := people(5)
 			ps[1].Email = "taken@example.com"
 			ps[3].Email = "archived@example.com"
-			if tc.version == 4 {
+			if tc.version == "4" {
 				ps[1].Email = "x@example.com"
-				srv.FailProspect("x@example.com", pardot.CodeEmailExists, 1)
+				srv.FailProspect("x@example.com", code(pardot.CodeEmailExists), 1)
 			}
-			rep, err := c.BatchCreate(context.Background(), ps)
-			checkReport(t, rep, err, 5, 3, 2, 0)
+			rep, err := c.Prospects().Create(context.Background(), slices.Values(ps))
+			checkRun(t, rep, err, counts(5, 3, 2, 0))
 			type got struct {
 				Index int
-				Code  int
+				Code  pardot.Code
 				Key   string
 			}
 			var gots []got
@@ -138,13 +138,13 @@ func TestPerProspectErrorsBothFormats(t *testing.T) {
 				}
 			}
 			want := []got{{1, 9, ps[1].Email}, {3, 132, ps[3].Email}}
-			if tc.version == 4 {
+			if tc.version == "4" {
 				want = []got{{1, 9, "1"}, {3, 132, "3"}}
 			}
 			if d := cmp.Diff(want, gots); d != "" {
 				t.Errorf("per-prospect errors (-want +got):\n%s", d)
 			}
-			if !errors.Is(err, pardot.ErrDuplicate) {
+			if !errors.Is(err, batch.ErrDuplicate) {
 				t.Errorf("run error %v does not match ErrDuplicate", err)
 			}
 		})
@@ -158,12 +158,12 @@ func TestV4ErrorsAsPHPList(t *testing.T) {
 	srv := pardottest.NewServer()
 	defer srv.Close()
 	ps := people(5)
-	srv.FailProspect(ps[0].Email, pardot.CodeEmailExists, 1)
-	srv.FailProspect(ps[1].Email, pardot.CodeInvalidEmail, 1)
-	c := newClient(t, srv, oauth(), pardot.WithVersion(4))
-	rep, err := c.BatchCreate(context.Background(), ps)
-	checkReport(t, rep, err, 5, 3, 2, 0)
-	for i, code := range []int{pardot.CodeEmailExists, pardot.CodeInvalidEmail} {
+	srv.FailProspect(ps[0].Email, code(pardot.CodeEmailExists), 1)
+	srv.FailProspect(ps[1].Email, code(pardot.CodeInvalidEmail), 1)
+	c := newClient(t, srv, oauth(), pardot.WithAPIVersion("4"))
+	rep, err := c.Prospects().Create(context.Background(), slices.Values(ps))
+	checkRun(t, rep, err, counts(5, 3, 2, 0))
+	for i, code := range []pardot.Code{pardot.CodeEmailExists, pardot.CodeInvalidEmail} {
 		var pe *pardot.Error
 		if o, _ := rep.Outcome(i); !errors.As(o.Err, &pe) || pe.Code != code || pe.Key != strconv.Itoa(i) {
 			t.Errorf("record %d: %v, want code %d keyed %d", i, o.Err, code, i)
@@ -175,42 +175,42 @@ func TestV4ErrorsAsPHPList(t *testing.T) {
 func TestValidationBeforeSending(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
-		version int
+		version string
 		op      string
 		in      []pardot.Prospect
 		failed  []int
 		dup     []int
 	}{
-		{"create needs email", 3, "create", []pardot.Prospect{{Email: "a@example.com"}, {FirstName: "x"}, {Email: "bad@"}, {Email: "b@example.com", ID: 4}}, []int{1, 2, 3}, nil},
-		{"create emails unique in input", 4, "create", []pardot.Prospect{{Email: "a@example.com"}, {Email: "A@Example.com"}, {Email: "b@example.com"}, {Email: "a@example.com"}}, []int{1, 3}, []int{1, 3}},
-		{"v4 update refuses email only", 4, "update", []pardot.Prospect{{Email: "a@example.com"}, {ID: 1001}}, []int{0}, nil},
-		{"v3 refuses fid", 3, "upsert", []pardot.Prospect{{FID: "00Q000000000001AAA"}, {Email: "a@example.com"}}, []int{0}, nil},
-		{"bad custom field", 3, "upsert", []pardot.Prospect{{Email: "a@example.com", Fields: map[string]string{"bad name": "x"}}, {Email: "b@example.com", Fields: map[string]string{"email": "x"}}}, []int{0, 1}, nil},
+		{"create needs email", "3", "create", []pardot.Prospect{{Email: "a@example.com"}, {FirstName: "x"}, {Email: "bad@"}, {Email: "b@example.com", ID: 4}}, []int{1, 2, 3}, nil},
+		{"create emails unique in input", "4", "create", []pardot.Prospect{{Email: "a@example.com"}, {Email: "A@Example.com"}, {Email: "b@example.com"}, {Email: "a@example.com"}}, []int{1, 3}, []int{1, 3}},
+		{"v4 update refuses email only", "4", "update", []pardot.Prospect{{Email: "a@example.com"}, {ID: 1001}}, []int{0}, nil},
+		{"v3 refuses fid", "3", "upsert", []pardot.Prospect{{FID: "00Q000000000001AAA"}, {Email: "a@example.com"}}, []int{0}, nil},
+		{"bad custom field", "3", "upsert", []pardot.Prospect{{Email: "a@example.com", Fields: map[string]string{"bad name": "x"}}, {Email: "b@example.com", Fields: map[string]string{"email": "x"}}}, []int{0, 1}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := pardottest.NewServer()
 			defer srv.Close()
 			srv.Add(pardottest.Prospect{ID: 1001, Email: "z@example.com"})
-			c := newClient(t, srv, oauth(), pardot.WithVersion(tc.version))
+			c := newClient(t, srv, oauth(), pardot.WithAPIVersion(tc.version))
 			var rep *batch.Report[pardot.Result]
 			var err error
 			switch tc.op {
 			case "create":
-				rep, err = c.BatchCreate(context.Background(), tc.in)
+				rep, err = c.Prospects().Create(context.Background(), slices.Values(tc.in))
 			case "update":
-				rep, err = c.BatchUpdate(context.Background(), tc.in)
+				rep, err = c.Prospects().Update(context.Background(), slices.Values(tc.in))
 			default:
-				rep, err = c.BatchUpsert(context.Background(), tc.in)
+				rep, err = c.Prospects().Upsert(context.Background(), slices.Values(tc.in))
 			}
-			checkReport(t, rep, err, len(tc.in), len(tc.in)-len(tc.failed), len(tc.failed), 0)
+			checkRun(t, rep, err, counts(len(tc.in), len(tc.in) - len(tc.failed), len(tc.failed), 0))
 			var failed, dup []int
 			for _, o := range rep.Outcomes {
 				if o.Status == batch.Failed {
 					failed = append(failed, o.Index)
-					if errors.Is(o.Err, pardot.ErrDuplicateIdentifier) {
+					if errors.Is(o.Err, batch.ErrDuplicate) {
 						dup = append(dup, o.Index)
-					} else if !errors.Is(o.Err, pardot.ErrInvalidProspect) {
-						t.Errorf("record %d: %v is not ErrInvalidProspect", o.Index, o.Err)
+					} else if !errors.Is(o.Err, batch.ErrInvalid) {
+						t.Errorf("record %d: %v is not batch.ErrInvalid", o.Index, o.Err)
 					}
 				}
 			}
@@ -227,7 +227,12 @@ func TestValidationBeforeSending(t *testing.T) {
 	}
 }
 
-func TestDuplicateIdentifierGoesToLaterRequest(t *testing.T) {
+// TestRepeatedIdentifierRefusedLocally: an identifier repeated within one
+// call (an id, or an email in any case) is refused before sending, class
+// Duplicate and Local, since Pardot's keyed map would merge the two; the
+// first record with it is sent.
+func TestRepeatedIdentifierRefusedLocally(t *testing.T) {
+	t.Parallel()
 	srv := pardottest.NewServer()
 	defer srv.Close()
 	a := srv.Add(pardottest.Prospect{Email: "a@example.com"})
@@ -238,17 +243,20 @@ func TestDuplicateIdentifierGoesToLaterRequest(t *testing.T) {
 		{ID: a.ID, LastName: "two"},
 		{Email: "B@EXAMPLE.COM", City: "Oslo"},
 	}
-	rep, err := c.BatchUpsert(context.Background(), in)
-	checkReport(t, rep, err, 4, 4, 0, 0)
-	if rep.Requests != 2 {
-		t.Errorf("requests = %d, want 2 (duplicates split)", rep.Requests)
+	rep, err := c.Prospects().Upsert(context.Background(), slices.Values(in))
+	checkRun(t, rep, err, counts(4, 2, 2, 0))
+	for _, i := range []int{2, 3} {
+		o, _ := rep.Outcome(i)
+		var pe *pardot.Error
+		if !errors.As(o.Err, &pe) || !pe.Local || !errors.Is(o.Err, batch.ErrDuplicate) || o.Attempts != 0 {
+			t.Errorf("record %d: %v (attempts %d), want a local duplicate refusal", i, o.Err, o.Attempts)
+		}
 	}
-	got, _ := srv.Get(a.ID)
-	if got.Writes != 2 || got.Fields["first_name"] != "one" || got.Fields["last_name"] != "two" {
-		t.Errorf("a = %+v; want both updates applied", got)
+	if rep.Requests != 1 || srv.Stats().BatchProspects != 2 {
+		t.Errorf("requests %d, prospects sent %d; want 1 and 2", rep.Requests, srv.Stats().BatchProspects)
 	}
-	if b := srv.ByEmail("b@example.com"); len(b) != 1 || b[0].Fields["city"] != "Oslo" || b[0].Writes != 2 {
-		t.Errorf("b = %+v", b)
+	if got, _ := srv.Get(a.ID); got.Writes != 1 || got.Fields["first_name"] != "one" || got.Fields["last_name"] != "" {
+		t.Errorf("a = %+v; want the first update only", got)
 	}
 }
 
@@ -257,12 +265,12 @@ func TestSeqAndKeepFailures(t *testing.T) {
 	defer srv.Close()
 	var hooked atomic.Int64
 	lim := &countingLimiter{}
-	c := newClient(t, srv, oauth(), pardot.WithKeep(batch.KeepFailures), pardot.WithBatchSize(7), pardot.WithLimiter(lim),
-		pardot.WithOutcomeHook(func(int, string, batch.Status, error) { hooked.Add(1) }))
+	c := newClient(t, srv, oauth(), withEngine(batch.Config{Keep: batch.KeepFailures,
+		OnOutcome: func(int, string, batch.Status, error) { hooked.Add(1) }}), pardot.WithBatchSize(7), pardot.WithLimiter(lim))
 	ps := people(100)
 	ps[50].Email = "broken"
-	rep, err := c.BatchCreateSeq(context.Background(), slices.Values(ps))
-	checkReport(t, rep, err, 100, 99, 1, 0)
+	rep, err := c.Prospects().Create(context.Background(), slices.Values(ps))
+	checkRun(t, rep, err, counts(100, 99, 1, 0))
 	if len(rep.Outcomes) != 1 || rep.Outcomes[0].Index != 50 {
 		t.Errorf("kept outcomes %+v, want only record 50", rep.Outcomes)
 	}
@@ -290,8 +298,8 @@ func TestCancelledContext(t *testing.T) {
 	c := newClient(t, srv, oauth())
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	rep, err := c.BatchUpsertSeq(ctx, slices.Values(people(60)))
-	checkReport(t, rep, err, 60, 0, 0, 60)
+	rep, err := c.Prospects().Upsert(ctx, slices.Values(people(60)))
+	checkRun(t, rep, err, counts(60, 0, 0, 60))
 	if !errors.Is(err, context.Canceled) || srv.Len() != 0 {
 		t.Errorf("err %v, stored %d", err, srv.Len())
 	}

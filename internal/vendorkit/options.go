@@ -23,7 +23,8 @@ const MaxConcurrency = 256
 // rules: a nil value (option, client, limiter, logger) is an error, never
 // silently skipped; a zero number is an error where it would mean nothing
 // (concurrency 0, batch size 0); WithEngine's zero fields take the engine's
-// defaults.
+// defaults, except Concurrency, Limiter and Logger, which keep what was set
+// before (the vendor's default concurrency, an earlier WithLimiter).
 type Common struct {
 	// Vendor names the vendor package, for error messages.
 	Vendor string
@@ -105,10 +106,22 @@ func (c *Common) SetBatchSize(n int) error {
 	return nil
 }
 
-// SetEngine replaces the engine configuration after checking it.
+// SetEngine replaces the engine configuration after checking it. A zero
+// Concurrency, a nil Limiter or a nil Logger keeps the value set before,
+// so WithEngine given for a retry policy does not drop the vendor's
+// default concurrency.
 func (c *Common) SetEngine(cfg batch.Config) error {
 	if err := CheckEngine(cfg); err != nil {
 		return c.errorf("WithEngine", "%v", err)
+	}
+	if cfg.Concurrency == 0 {
+		cfg.Concurrency = c.Engine.Concurrency
+	}
+	if cfg.Limiter == nil {
+		cfg.Limiter = c.Engine.Limiter
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = c.Engine.Logger
 	}
 	c.Engine = cfg
 	return nil
