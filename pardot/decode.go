@@ -2,9 +2,9 @@ package pardot
 
 import (
 	"bytes"
-	"errors"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"

@@ -172,7 +172,7 @@ func TestWholeRequestRefusalIsIsolated(t *testing.T) {
 			c := newClient(t, srv, oauth(), pardot.WithConcurrency(1), pardot.WithAPIVersion(tc.version),
 				pardot.WithFormat(tc.format))
 			rep, err := c.Prospects().Create(context.Background(), slices.Values(ps))
-			checkRun(t, rep, err, counts(120, 120 - len(tc.bad), len(tc.bad), 0))
+			checkRun(t, rep, err, counts(120, 120-len(tc.bad), len(tc.bad), 0))
 			var bad []int
 			for _, o := range rep.Outcomes {
 				if o.Status != batch.Failed {
@@ -241,7 +241,7 @@ func TestRunStoppers(t *testing.T) {
 			c := newClient(t, srv, oauth(), pardot.WithConcurrency(1), pardot.WithAPIVersion(tc.version))
 			ps := people(200)
 			rep, err := c.Prospects().Create(context.Background(), slices.Values(ps))
-			checkRun(t, rep, err, counts(200, tc.ok, 0, 200 - tc.ok))
+			checkRun(t, rep, err, counts(200, tc.ok, 0, 200-tc.ok))
 			// One request per batch that landed, one refused, none after.
 			if got, want := srv.Stats().Requests, tc.ok/50+1; got != want || rep.Requests != want {
 				t.Errorf("requests: server %d, client %d; want %d (nothing sent after the stop)", got, rep.Requests, want)

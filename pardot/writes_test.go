@@ -202,7 +202,7 @@ func TestValidationBeforeSending(t *testing.T) {
 			default:
 				rep, err = c.Prospects().Upsert(context.Background(), slices.Values(tc.in))
 			}
-			checkRun(t, rep, err, counts(len(tc.in), len(tc.in) - len(tc.failed), len(tc.failed), 0))
+			checkRun(t, rep, err, counts(len(tc.in), len(tc.in)-len(tc.failed), len(tc.failed), 0))
 			var failed, dup []int
 			for _, o := range rep.Outcomes {
 				if o.Status == batch.Failed {
