@@ -32,6 +32,10 @@ type oauthAuth struct {
 	fetch        TokenFunc          // WithTokenFunc
 	businessUnit string
 	secrets      *httpx.Secrets
+	// hc is the client's *http.Client (same transport, no redirect to
+	// another host), handed to fetch through the context for the token
+	// endpoint unless the caller's context already carries one.
+	hc *http.Client
 
 	mu     sync.Mutex
 	cached *oauth2.Token // fetch's last token
@@ -74,6 +78,9 @@ func (a *oauthAuth) token(ctx context.Context) (*oauth2.Token, error) {
 	defer a.mu.Unlock()
 	if a.cached.Valid() {
 		return a.cached, nil
+	}
+	if ctx.Value(oauth2.HTTPClient) == nil {
+		ctx = context.WithValue(ctx, oauth2.HTTPClient, a.hc)
 	}
 	tok, err := a.fetch(ctx)
 	if err != nil {

@@ -64,7 +64,8 @@ func New(opts ...Option) (*Client, error) {
 	if cfg.legacy != nil {
 		c.auth = &legacyAuth{c: c, creds: *cfg.legacy}
 	} else {
-		c.auth = &oauthAuth{ts: cfg.tokenSource, fetch: cfg.tokenFunc, businessUnit: cfg.businessUnit, secrets: secrets}
+		c.auth = &oauthAuth{ts: cfg.tokenSource, fetch: cfg.tokenFunc, businessUnit: cfg.businessUnit,
+			secrets: secrets, hc: hc.HTTPClient()}
 	}
 	return c, nil
 }

@@ -14,8 +14,8 @@ import (
 func matchResults(version int, o operation, chunk []Prospect, items []itemError, status int, secrets *httpx.Secrets) ([]batch.Result[Result], error) {
 	results := make([]batch.Result[Result], len(chunk))
 	for _, it := range items {
-		it.Message = secrets.Redact(it.Message)
 		i, ok := resolveKey(version, o, chunk, it.Key)
+		it.Key, it.Message = secrets.Redact(it.Key), secrets.Redact(it.Message)
 		if !ok {
 			return nil, unmatchedKey(o.path(), status, it)
 		}

@@ -169,7 +169,12 @@ func WithMaxRequestBytes(n int) Option {
 // so a session that ends mid-run is noticed only through that refusal. If
 // fetch gives back the refused token, or is refused itself (a 4xx from the
 // token endpoint), the run stops with the rest not attempted; a token
-// endpoint that is down is tried again as the retry policy allows.
+// endpoint that is down is tried again as the retry policy allows. fetch
+// gets a context carrying the client's *http.Client as oauth2.HTTPClient
+// (unless the run's context already has one), so an oauth2 or
+// clientcredentials Token method reaches the token endpoint through the
+// client's transport and never follows a redirect to another host with
+// the client secret.
 func WithTokenFunc(fetch TokenFunc, businessUnitID string) Option {
 	return oauthOption(fetch == nil, "WithTokenFunc: nil TokenFunc", businessUnitID,
 		func(c *config) { c.tokenFunc = fetch })
