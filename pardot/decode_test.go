@@ -11,6 +11,7 @@ import (
 )
 
 func TestDecodeResponse(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		body string
@@ -50,6 +51,7 @@ func TestDecodeResponse(t *testing.T) {
 				{Key: "b@x.io", Code: 9, Message: "Prospect with that email already exists"}, {Key: "4", Code: 62, Message: "Conflicting Update"}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			got, err := decodeResponse([]byte(tc.body))
 			if err != nil {
 				t.Fatal(err)
@@ -62,6 +64,7 @@ func TestDecodeResponse(t *testing.T) {
 }
 
 func TestDecodeMalformed(t *testing.T) {
+	t.Parallel()
 	for _, body := range []string{
 		"", "   ", "garbage", "<html><body>Service unavailable", `{"foo":1}`, `{"@attributes":{"stat":"weird"}}`,
 		`<rsp version="1.0"></rsp>`, `<rsp stat="ok"><errors><prospect>no key</prospect></errors></rsp>`,
@@ -75,6 +78,7 @@ func TestDecodeMalformed(t *testing.T) {
 }
 
 func TestMatchResults(t *testing.T) {
+	t.Parallel()
 	chunk := []Prospect{
 		{ID: 12, Email: "a@example.com"},
 		{Email: "B@Example.com"},
@@ -103,6 +107,7 @@ func TestMatchResults(t *testing.T) {
 		{"negative", 3, []itemError{{Key: "-1", Code: 3, Message: "x"}}, nil, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			res, err := matchResults(tc.version, opUpsert, chunk, tc.items, 200, nil)
 			if tc.unmatch {
 				if !errors.Is(err, batch.ErrOutcomeUnknown) || batch.IsRetryable(err) || res != nil {
@@ -134,6 +139,7 @@ func TestMatchResults(t *testing.T) {
 }
 
 func TestCodeTable(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		code        Code
 		retry, stop bool
@@ -168,61 +174,6 @@ func TestCodeTable(t *testing.T) {
 		want := []any{tc.retry, tc.stop, tc.attempts}
 		if d := cmp.Diff(want, got); d != "" {
 			t.Errorf("code %d retry/stop/attempts (-want +got):\n%s", tc.code, d)
-		}
-	}
-}
-
-// FuzzDecodeJSON: the JSON response decoder and the matcher never panic.
-func FuzzDecodeJSON(f *testing.F) {
-	for _, s := range []string{
-		`{"@attributes":{"stat":"ok","version":1},"errors":{"0":"Invalid prospect email address","3":"Invalid prospect ID"}}`,
-		`{"@attributes": {"stat": "fail", "version": 1, "err_code": 66}, "err": "You have exceeded your concurrent request limit.  Please wait, before trying again"}`,
-		`{"@attributes":{"stat":"ok"},"errors":[]}`,
-		`{"@attributes":{"stat":"ok"},"errors":{"a@x.io":{"code":62,"message":"m"},"1":["x","y"]}}`,
-		`{"@attributes":{"stat":"ok","version":1},"api_key":"k"}`,
-		`{"@attributes":{"stat":"ok","version":1},"errors":["Invalid prospect email address",{"code":62}]}`,
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, body string) {
-		fuzzOne(t, "{"+body)
-		fuzzOne(t, body)
-	})
-}
-
-// FuzzDecodeXML: the XML response decoder and the matcher never panic.
-func FuzzDecodeXML(f *testing.F) {
-	for _, s := range []string{
-		`<rsp stat="fail" version="1.0"><err code="66">You have exceeded your concurrent request limit.  Please wait, before trying again</err></rsp>`,
-		`<rsp stat="ok" version="1.0"><errors><prospect identifier="some@email.com">Invalid prospect email address</prospect></errors></rsp>`,
-		`<rsp stat="ok"><errors><prospect index="1" code="62">Conflicting Update</prospect></errors></rsp>`,
-		`<rsp stat="fail" version="1.0"><err code="10000" param="email">x</err></rsp>`,
-		`<rsp stat="ok" version="1.0"><api_key>k</api_key><version>4</version></rsp>`,
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, body string) {
-		fuzzOne(t, "<"+body)
-		fuzzOne(t, body)
-	})
-}
-
-func fuzzOne(t *testing.T, body string) {
-	r, err := decodeResponse([]byte(body))
-	if err != nil {
-		if !errors.Is(err, errMalformed) {
-			t.Fatalf("error %v does not wrap ErrMalformedResponse", err)
-		}
-		return
-	}
-	if r.Failed && len(r.Errs) == 0 {
-		t.Fatal("failure without errors")
-	}
-	chunk := []Prospect{{ID: 1, Email: "a@x.io"}, {Email: "some@email.com"}, {FID: "f"}}
-	for _, v := range []int{3, 4} {
-		res, err := matchResults(v, opUpsert, chunk, r.Items, 200, nil)
-		if err == nil && len(res) != len(chunk) {
-			t.Fatalf("%d results", len(res))
 		}
 	}
 }

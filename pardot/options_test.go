@@ -12,6 +12,7 @@ import (
 )
 
 func TestNewRejectsBadOptions(t *testing.T) {
+	t.Parallel()
 	tok := pardot.WithToken("t", "0Uv000000000001AAA")
 	for _, tc := range []struct {
 		name string
@@ -46,6 +47,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		{"tiny request cap", []pardot.Option{tok, pardot.WithMaxRequestBytes(100)}, "below 1024"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			c, err := pardot.New(tc.opts...)
 			if err == nil || c != nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("New = %v, %v; want an error containing %q", c, err, tc.want)
