@@ -7,10 +7,10 @@ package pardot_test
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/crmbatch/crmbatch/pardot"
 	"golang.org/x/oauth2/clientcredentials"
-	"slices"
 )
 
 func readmeSnippet(ctx context.Context, clientID, clientSecret, myDomain, businessUnitID string) error {
