@@ -1003,3 +1003,18 @@ func TestTokenFuncTokenKeptUntilExpiry(t *testing.T) {
 		})
 	}
 }
+
+// TestFakeCountOnlyKeepsNothing: in count-only mode the fake checks and
+// answers every request, counts the prospects it creates, keeps none.
+func TestFakeCountOnlyKeepsNothing(t *testing.T) {
+	t.Parallel()
+	srv := pardottest.NewServer()
+	defer srv.Close()
+	srv.SetCountOnly(true)
+	c := newClient(t, srv, oauth())
+	rep, err := c.Prospects().Create(context.Background(), slices.Values(people(1000)))
+	checkRun(t, rep, err, counts(1000, 1000, 0, 0))
+	if st := srv.Stats(); st.Created != 1000 || srv.Len() != 0 || st.Requests != 20 {
+		t.Errorf("created %d, kept %d, requests %d; want 1000, 0, 20", st.Created, srv.Len(), st.Requests)
+	}
+}
