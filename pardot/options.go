@@ -187,7 +187,9 @@ func WithTokenFunc(fetch TokenFunc, businessUnitID string) Option {
 // without expiry (oauth2.ReuseTokenSource, which oauth2.Config and
 // clientcredentials.Config hand out), and Salesforce's tokens have none,
 // so with such a source an ended session stops the run: to recover from
-// one, use WithTokenFunc.
+// one, use WithTokenFunc. The source fetches with the client it was built
+// with (clientcredentials.Config.TokenSource(ctx) takes it from ctx): give
+// it one that does not follow redirects to another host.
 func WithTokenSource(ts oauth2.TokenSource, businessUnitID string) Option {
 	return oauthOption(ts == nil, "WithTokenSource: nil TokenSource", businessUnitID,
 		func(c *config) { c.tokenSource = ts })
