@@ -162,45 +162,8 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if code := s.checkAuth(r); code != 0 {
-		writeFail(w, jsonOut, code)
-		return
-	}
-	s.mu.Lock()
-	if s.daily > 0 {
-		s.calls++
-		if s.calls > s.daily {
-			s.mu.Unlock()
-			writeFail(w, jsonOut, 122)
-			return
-		}
-	}
-	acct := s.version
-	batchLimit := s.batchLimit
-	s.mu.Unlock()
-	if acct == 4 && version == 3 {
-		writeFail(w, jsonOut, 88)
-		return
-	}
-	if acct == 3 && version == 4 {
-		writeFail(w, jsonOut, 89)
-		return
-	}
-	doc := form.Get("prospects")
-	if doc == "" {
-		writeFail(w, jsonOut, 13)
-		return
-	}
-	items, code := parseProspects(version, doc)
+	items, code := s.admit(r, version, form)
 	if code != 0 {
-		writeFail(w, jsonOut, code)
-		return
-	}
-	if len(items) > batchLimit {
-		writeFail(w, jsonOut, 70)
-		return
-	}
-	if code := s.rejected(items); code != 0 {
 		writeFail(w, jsonOut, code)
 		return
 	}
@@ -209,6 +172,47 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeOK(w, jsonOut, version, errs)
+}
+
+// admit checks a batch request as Pardot does, in its order: the
+// credentials, the daily budget, the account's API version, then the
+// document's shape and size and the RejectBatchWith rules. It returns the
+// parsed prospects, or the code refusing the request as a whole.
+func (s *Server) admit(r *http.Request, version int, form url.Values) ([]item, int) {
+	if code := s.checkAuth(r); code != 0 {
+		return nil, code
+	}
+	s.mu.Lock()
+	if s.daily > 0 {
+		s.calls++
+		if s.calls > s.daily {
+			s.mu.Unlock()
+			return nil, 122
+		}
+	}
+	acct, batchLimit := s.version, s.batchLimit
+	s.mu.Unlock()
+	switch {
+	case acct == 4 && version == 3:
+		return nil, 88
+	case acct == 3 && version == 4:
+		return nil, 89
+	}
+	doc := form.Get("prospects")
+	if doc == "" {
+		return nil, 13
+	}
+	items, code := parseProspects(version, doc)
+	switch {
+	case code != 0:
+		return nil, code
+	case len(items) > batchLimit:
+		return nil, 70
+	}
+	if code := s.rejected(items); code != 0 {
+		return nil, code
+	}
+	return items, 0
 }
 
 // checkAuth returns 0 or the Pardot code refusing the request's credentials.
