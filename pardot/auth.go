@@ -2,12 +2,12 @@ package pardot
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"sync"
 
 	"github.com/crmbatch/crmbatch/internal/httpx"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 	"golang.org/x/oauth2"
 )
 
@@ -16,45 +16,55 @@ type authenticator interface {
 	// apply sets the auth headers and returns the credential used, to hand
 	// back to forget.
 	apply(ctx context.Context, h http.Header) (used string, err error)
-	// forget is called when Pardot refused used as an invalid session
-	// (Error.invalidSession): the next apply gets a fresh credential,
-	// unless another request already replaced used.
+	// forget is called when Pardot refused used as an ended session: the
+	// next apply gets a fresh credential, unless another request already
+	// replaced used.
 	forget(used string)
 }
 
 // oauthAuth sends a Salesforce access token and the business unit id.
-// With WithOAuth the caller's TokenSource is asked on every request, so it
-// owns the caching; with WithOAuthTokenFunc the token is kept here, for
-// all workers, until it expires or Pardot refuses it.
+// With WithTokenSource the caller's TokenSource is asked on every request,
+// so it owns the caching; with WithTokenFunc the token is kept here, for
+// all workers, until it expires or Pardot refuses it. Every token seen is
+// added to the client's secrets before it travels.
 type oauthAuth struct {
-	ts           oauth2.TokenSource // WithOAuth
-	fetch        TokenFunc          // WithOAuthTokenFunc
+	ts           oauth2.TokenSource // WithTokenSource, WithToken
+	fetch        TokenFunc          // WithTokenFunc
 	businessUnit string
+	secrets      *httpx.Secrets
+	// hc is the client's *http.Client (same transport, no redirect to
+	// another host), handed to fetch through the context for the token
+	// endpoint unless the caller's context already carries one.
+	hc *http.Client
 
 	mu     sync.Mutex
 	cached *oauth2.Token // fetch's last token
+	known  string        // the last token added to secrets
 }
 
 func (a *oauthAuth) apply(ctx context.Context, h http.Header) (string, error) {
 	tok, err := a.token(ctx)
 	if err != nil {
-		// The token endpoint refusing the credentials (4xx) ends the run;
-		// anything else (network, 5xx) may pass on a later try.
-		var re *oauth2.RetrieveError
-		refused := errors.As(err, &re) && re.Response != nil && re.Response.StatusCode < 500
-		e := &Error{Op: "oauth", Message: "getting an access token: " + httpx.RedactString(err.Error()),
-			fatal: refused, retryable: !refused}
-		if refused {
-			e.cause = ErrAuth
-		}
-		return "", e
+		return "", tokenError(err, a.secrets)
 	}
 	if tok == nil || tok.AccessToken == "" {
-		return "", &Error{Op: "oauth", Message: "the token source returned an empty access token", fatal: true}
+		return "", &Error{APIError: vendorkit.APIError[Code]{Vendor: "pardot", Op: "oauth", Class: vendorkit.Auth,
+			Message: "the token source returned an empty access token"}}
 	}
+	a.learn(tok.AccessToken)
 	h.Set("Authorization", "Bearer "+tok.AccessToken)
 	h.Set("Pardot-Business-Unit-Id", a.businessUnit)
 	return tok.AccessToken, nil
+}
+
+// learn registers a token the client has not seen before as a secret.
+func (a *oauthAuth) learn(token string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if token != a.known {
+		a.secrets.Add(token)
+		a.known = token
+	}
 }
 
 // token returns the caller's TokenSource's token, or the cached token,
@@ -69,6 +79,9 @@ func (a *oauthAuth) token(ctx context.Context) (*oauth2.Token, error) {
 	if a.cached.Valid() {
 		return a.cached, nil
 	}
+	if ctx.Value(oauth2.HTTPClient) == nil {
+		ctx = context.WithValue(ctx, oauth2.HTTPClient, a.hc)
+	}
 	tok, err := a.fetch(ctx)
 	if err != nil {
 		return nil, err
@@ -77,9 +90,9 @@ func (a *oauthAuth) token(ctx context.Context) (*oauth2.Token, error) {
 	return tok, nil
 }
 
-// forget drops the cached token if it is still used. With WithOAuth there
-// is no cache here: the next apply asks the caller's TokenSource again,
-// which helps only if that source hands out a new token (see WithOAuth).
+// forget drops the cached token if it is still used. With WithTokenSource
+// there is no cache here: the next apply asks the caller's TokenSource
+// again, which helps only if it hands out a new token.
 func (a *oauthAuth) forget(used string) {
 	a.mu.Lock()
 	if a.cached != nil && a.cached.AccessToken == used {
@@ -88,7 +101,7 @@ func (a *oauthAuth) forget(used string) {
 	a.mu.Unlock()
 }
 
-// legacyAuth logs in with email, password and user_key and caches the
+// legacyAuth logs in with email, password and user_key and keeps the
 // api_key until Pardot calls it invalid.
 type legacyAuth struct {
 	c     *Client
@@ -96,14 +109,13 @@ type legacyAuth struct {
 
 	mu     sync.Mutex
 	apiKey string
-	logins int
 	warned bool // the deprecation warning was logged
 }
 
 // retiredLoginHint follows a refused legacy login: the usual reason today
 // is that the user signs in through Salesforce.
 const retiredLoginHint = "; Pardot's own login was retired on 2021-02-15 for every user who signs in through Salesforce " +
-	"(Salesforce help article 000381447): authenticate with Salesforce OAuth (WithOAuthTokenFunc)"
+	"(Salesforce help article 000381447): authenticate with Salesforce OAuth (WithTokenFunc)"
 
 func (a *legacyAuth) apply(ctx context.Context, h http.Header) (string, error) {
 	a.mu.Lock()
@@ -119,8 +131,8 @@ func (a *legacyAuth) apply(ctx context.Context, h http.Header) (string, error) {
 	return a.apiKey, nil
 }
 
-// forget drops used if it is still the cached key, so the next apply logs
-// in again; callers that saw the same expired key share one login.
+// forget drops used if it is still the kept key, so the next apply logs in
+// again; callers that saw the same expired key share one login.
 func (a *legacyAuth) forget(used string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -129,46 +141,57 @@ func (a *legacyAuth) forget(used string) {
 	}
 }
 
-// login is POST /api/login/version/3 with the credentials in the form body.
-// A refusal stops the run: retrying a bad password locks the account.
+// login is POST /api/login/version/3 with the credentials in the form
+// body. A refusal stops the run (Auth): retrying a bad password locks the
+// account. The api_key is registered as a secret before it is returned.
 func (a *legacyAuth) login(ctx context.Context) (string, error) {
+	c := a.c
 	if !a.warned {
 		a.warned = true
-		a.c.cfg.engine.Logger.Warn("pardot: WithLegacyLogin is deprecated: Pardot's own login was retired on 2021-02-15; use Salesforce OAuth (WithOAuthTokenFunc)")
+		c.log.Warn("pardot: WithLegacyLogin is deprecated: Pardot's own login was retired on 2021-02-15; use Salesforce OAuth (WithTokenFunc)")
 	}
 	form := url.Values{
 		"email":    {a.creds.email},
 		"password": {a.creds.password},
 		"user_key": {a.creds.userKey},
-		"format":   {a.c.cfg.respFormat.String()},
+		"format":   {c.cfg.format.String()},
 	}
-	resp, err := a.c.http.Do(ctx, &httpx.Request{
-		Method:     http.MethodPost,
-		URL:        a.c.cfg.baseURL + "/api/login/version/3",
-		Header:     http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
-		Body:       []byte(form.Encode()),
-		Idempotent: true,
+	resp, err := c.http.Do(ctx, &httpx.Request{
+		Method: http.MethodPost, URL: c.cfg.BaseURL + "/api/login/version/3",
+		Header: http.Header{"Content-Type": {formType}}, Body: []byte(form.Encode()), Idempotent: true,
 	})
 	if err != nil {
-		return "", err
+		return "", transportError("login", err)
 	}
-	a.logins++
 	r, derr := decodeResponse(resp.Body)
+	if derr == nil && r.APIKey != "" {
+		c.secrets.Add(r.APIKey)
+	}
 	switch {
 	case derr == nil && r.Failed:
-		e := r.Errs[0]
-		e.Op, e.HTTPStatus, e.fatal = "login", resp.StatusCode, true
+		e := c.globalError("login", resp.StatusCode, r.Errs)
 		if e.Code == CodeLoginFailed || e.Code == CodeInvalidAuthMechanism {
 			e.Message += retiredLoginHint
 		}
+		if e.Class != vendorkit.RateLimited && e.Class != vendorkit.Unavailable {
+			e.Class = vendorkit.Auth // a refused login stops the run
+		}
 		return "", e
-	case derr != nil && resp.StatusCode >= 500:
-		return "", &Error{Op: "login", HTTPStatus: resp.StatusCode, Message: "server error", retryable: true}
-	case derr != nil:
-		return "", &Error{Op: "login", HTTPStatus: resp.StatusCode, Message: a.c.http.Redact(derr.Error()), fatal: true}
+	case derr != nil || resp.StatusCode < 200 || resp.StatusCode > 299:
+		if derr != nil {
+			derr = &redacted{c.secrets.Redact(derr.Error())}
+		}
+		return "", statusError("login", resp, true, derr)
 	case r.APIKey == "":
-		return "", &Error{Op: "login", HTTPStatus: resp.StatusCode, Message: "login response has no api_key", fatal: true}
+		e := statusError("login", resp, true, nil)
+		e.Class, e.Message = vendorkit.Auth, "the login answer has no api_key"
+		return "", e
 	}
-	a.c.cfg.engine.Logger.Debug("pardot: logged in", "logins", a.logins)
+	c.log.Debug("pardot: logged in")
 	return r.APIKey, nil
 }
+
+// redacted is an error text already scrubbed of secrets.
+type redacted struct{ msg string }
+
+func (e *redacted) Error() string { return e.msg }

@@ -86,7 +86,7 @@ func BenchmarkEncodeDecode50(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					res, err := matchResults(version, opCreate, ps, r.Items, 200)
+					res, err := matchResults(version, opCreate, ps, r.Items, 200, nil)
 					if err != nil || res[5].Err == nil {
 						b.Fatal("not matched", err)
 					}

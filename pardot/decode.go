@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,9 +14,10 @@ import (
 
 // response is a decoded Pardot answer in either format.
 type response struct {
-	// Failed is true for a global failure; Errs then holds its errors.
+	// Failed is true for a global failure; Errs then holds its errors
+	// (never empty).
 	Failed bool
-	Errs   []*Error
+	Errs   []itemError
 	// Items are the per-prospect errors in document order.
 	Items []itemError
 	// APIKey and Version come from a login response.
@@ -23,22 +25,27 @@ type response struct {
 	Version string
 }
 
-// itemError is one entry of a batch response's errors map.
+// itemError is one entry of a batch response's errors map, or one error
+// of a global failure (Key empty).
 type itemError struct {
 	Key     string
-	Code    int
+	Code    Code
 	Message string
+	Param   string
 }
+
+// errMalformed is the cause of every decoding failure.
+var errMalformed = errors.New("malformed response")
 
 // decodeResponse decodes body, sniffing the format from its first
 // non-space byte (Pardot answers some failures in XML whatever format was
 // asked for). It never panics; anything it cannot read is an error
-// wrapping ErrMalformedResponse.
+// wrapping errMalformed.
 func decodeResponse(body []byte) (*response, error) {
 	trimmed := bytes.TrimLeft(body, " \t\r\n\ufeff")
 	trimmed = bytes.TrimPrefix(trimmed, []byte("\xef\xbb\xbf"))
 	if len(trimmed) == 0 {
-		return nil, fmt.Errorf("%w: empty body", ErrMalformedResponse)
+		return nil, fmt.Errorf("%w: empty body", errMalformed)
 	}
 	switch trimmed[0] {
 	case '{':
@@ -46,7 +53,7 @@ func decodeResponse(body []byte) (*response, error) {
 	case '<':
 		return decodeXML(trimmed)
 	}
-	return nil, fmt.Errorf("%w: body is neither JSON nor XML (starts %q)", ErrMalformedResponse, snippet(trimmed))
+	return nil, fmt.Errorf("%w: body is neither JSON nor XML (starts %q)", errMalformed, snippet(trimmed))
 }
 
 func snippet(b []byte) string {
@@ -110,7 +117,7 @@ func (e *jsonErrors) UnmarshalJSON(b []byte) error {
 // jsonItemError is one errors-map value: a message, a list of messages, or
 // an object with a code and a message.
 type jsonItemError struct {
-	Code    int
+	Code    Code
 	Message string
 }
 
@@ -149,9 +156,9 @@ func (e *jsonItemError) UnmarshalJSON(b []byte) error {
 		if err := json.Unmarshal(b, &obj); err != nil {
 			return err
 		}
-		e.Code = int(max(obj.Code, obj.ErrCode))
+		e.Code = Code(max(obj.Code, obj.ErrCode))
 		if obj.Attributes != nil && e.Code == 0 {
-			e.Code = int(max(obj.Attributes.Code, obj.Attributes.ErrCode))
+			e.Code = Code(max(obj.Attributes.Code, obj.Attributes.ErrCode))
 		}
 		e.Message = string(obj.Message)
 		if e.Message == "" {
@@ -174,21 +181,21 @@ func (e *jsonItemError) UnmarshalJSON(b []byte) error {
 func decodeJSON(body []byte) (*response, error) {
 	var jr jsonResponse
 	if err := json.Unmarshal(body, &jr); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformedResponse, err)
+		return nil, fmt.Errorf("%w: %v", errMalformed, err)
 	}
 	r := &response{APIKey: string(jr.APIKey), Version: string(jr.Version)}
 	stat := ""
-	code := 0
+	var code Code
 	if jr.Attributes != nil {
 		stat = strings.ToLower(jr.Attributes.Stat)
-		code = int(jr.Attributes.ErrCode)
+		code = Code(jr.Attributes.ErrCode)
 	}
 	if stat == "fail" || (stat == "" && len(jr.Err) > 0) {
 		r.Failed = true
 		var msg jsonItemError
 		if len(jr.Err) > 0 {
 			if err := msg.UnmarshalJSON(jr.Err); err != nil {
-				return nil, fmt.Errorf("%w: err: %v", ErrMalformedResponse, err)
+				return nil, fmt.Errorf("%w: err: %v", errMalformed, err)
 			}
 		}
 		if code == 0 {
@@ -197,13 +204,13 @@ func decodeJSON(body []byte) (*response, error) {
 		if code == 0 {
 			code = inferCode(msg.Message)
 		}
-		r.Errs = []*Error{{Code: code, Message: msg.Message}}
+		r.Errs = []itemError{{Code: code, Message: msg.Message}}
 		return r, nil
 	}
 	// Batch answers from before Pardot added the attributes node carry
 	// only the errors map.
 	if stat != "ok" && !(stat == "" && jr.Errors.present) {
-		return nil, fmt.Errorf("%w: no stat attribute", ErrMalformedResponse)
+		return nil, fmt.Errorf("%w: no stat attribute", errMalformed)
 	}
 	for i, k := range jr.Errors.keys {
 		v := jr.Errors.vals[i]
@@ -257,7 +264,7 @@ type xmlItem struct {
 func decodeXML(body []byte) (*response, error) {
 	var xr xmlResponse
 	if err := xml.Unmarshal(body, &xr); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformedResponse, err)
+		return nil, fmt.Errorf("%w: %v", errMalformed, err)
 	}
 	r := &response{APIKey: strings.TrimSpace(xr.APIKey), Version: strings.TrimSpace(xr.Version)}
 	stat := strings.ToLower(xr.Stat)
@@ -265,23 +272,23 @@ func decodeXML(body []byte) (*response, error) {
 		r.Failed = true
 		for _, e := range xr.Errs {
 			msg := strings.TrimSpace(e.Text)
-			c := int(e.Code)
+			c := Code(e.Code)
 			if c == 0 {
 				c = inferCode(msg)
 			}
-			r.Errs = append(r.Errs, &Error{Code: c, Message: msg, Param: e.Param})
+			r.Errs = append(r.Errs, itemError{Code: c, Message: msg, Param: e.Param})
 		}
 		if len(r.Errs) == 0 {
-			r.Errs = []*Error{{Message: "request failed without an error element"}}
+			r.Errs = []itemError{{Message: "request failed without an error element"}}
 		}
 		return r, nil
 	}
 	if stat != "ok" {
-		return nil, fmt.Errorf("%w: no stat attribute", ErrMalformedResponse)
+		return nil, fmt.Errorf("%w: no stat attribute", errMalformed)
 	}
 	for _, group := range xr.Errors {
 		for _, it := range group.Items {
-			key, code := "", int(it.Code)
+			key, code := "", Code(it.Code)
 			for _, a := range it.Attrs {
 				switch strings.ToLower(a.Name.Local) {
 				case "identifier", "index", "key", "id":
@@ -291,7 +298,7 @@ func decodeXML(body []byte) (*response, error) {
 				case "code":
 					var n codec.Int
 					if n.UnmarshalXMLAttr(a) == nil && code == 0 {
-						code = int(n)
+						code = Code(n)
 					}
 				}
 			}
@@ -307,14 +314,14 @@ func decodeXML(body []byte) (*response, error) {
 					msg = strings.TrimSpace(child.Text)
 				}
 				if code == 0 {
-					code = int(child.Code)
+					code = Code(child.Code)
 				}
 			}
 			if msg == "" {
 				msg = strings.TrimSpace(it.Text)
 			}
 			if key == "" {
-				return nil, fmt.Errorf("%w: per-prospect error <%s> without a key", ErrMalformedResponse, it.XMLName.Local)
+				return nil, fmt.Errorf("%w: per-prospect error <%s> without a key", errMalformed, it.XMLName.Local)
 			}
 			if code == 0 {
 				code = inferCode(msg)
@@ -323,18 +330,4 @@ func decodeXML(body []byte) (*response, error) {
 		}
 	}
 	return r, nil
-}
-
-// inferCode returns the code of a well-known message, or 0.
-func inferCode(msg string) int {
-	m := strings.ToLower(strings.TrimSpace(msg))
-	if m == "" {
-		return 0
-	}
-	for prefix, code := range codeMessages {
-		if strings.HasPrefix(m, prefix) {
-			return code
-		}
-	}
-	return 0
 }

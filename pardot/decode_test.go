@@ -4,11 +4,14 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/crmbatch/crmbatch/batch"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestDecodeResponse(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		body string
@@ -18,24 +21,24 @@ func TestDecodeResponse(t *testing.T) {
 		{"json ok empty errors array", `{"@attributes":{"stat":"ok","version":1},"errors":[]}`, &response{}},
 		{"json ok empty errors object", ` {"@attributes":{"stat":"ok","version":"1.0"},"errors":{}}`, &response{}},
 		{"json per-prospect errors", `{"@attributes":{"stat":"ok","version":1},"errors":{"3":"Invalid prospect ID","0":"Invalid prospect email address"}}`,
-			&response{Items: []itemError{{"3", 3, "Invalid prospect ID"}, {"0", 4, "Invalid prospect email address"}}}},
+			&response{Items: []itemError{{Key: "3", Code: 3, Message: "Invalid prospect ID"}, {Key: "0", Code: 4, Message: "Invalid prospect email address"}}}},
 		{"json errors as a PHP list (keys 0..n-1)", `{"@attributes":{"stat":"ok","version":1},"errors":["Invalid prospect email address",{"code":62,"message":"Conflicting Update"}]}`,
-			&response{Items: []itemError{{"0", 4, "Invalid prospect email address"}, {"1", 62, "Conflicting Update"}}}},
+			&response{Items: []itemError{{Key: "0", Code: 4, Message: "Invalid prospect email address"}, {Key: "1", Code: 62, Message: "Conflicting Update"}}}},
 		{"json errors without the attributes node (older answers)", `{"errors":{"2":"Invalid prospect ID"}}`,
-			&response{Items: []itemError{{"2", 3, "Invalid prospect ID"}}}},
+			&response{Items: []itemError{{Key: "2", Code: 3, Message: "Invalid prospect ID"}}}},
 		{"json errors null", `{"@attributes":{"stat":"ok","version":1},"errors":null}`, &response{}},
 		{"json error objects and lists", `{"@attributes":{"stat":"ok"},"errors":{"a@x.io":{"code":"62","message":"Conflicting Update"},"b@x.io":["Email address is already in use","second"]}}`,
-			&response{Items: []itemError{{"a@x.io", 62, "Conflicting Update"}, {"b@x.io", 54, "Email address is already in use; second"}}}},
+			&response{Items: []itemError{{Key: "a@x.io", Code: 62, Message: "Conflicting Update"}, {Key: "b@x.io", Code: 54, Message: "Email address is already in use; second"}}}},
 		{"json fail (vendors.md)", `{"@attributes": {"stat": "fail", "version": 1, "err_code": 66}, "err": "You have exceeded your concurrent request limit.  Please wait, before trying again"}`,
-			&response{Failed: true, Errs: []*Error{{Code: 66, Message: "You have exceeded your concurrent request limit.  Please wait, before trying again"}}}},
+			&response{Failed: true, Errs: []itemError{{Code: 66, Message: "You have exceeded your concurrent request limit.  Please wait, before trying again"}}}},
 		{"json fail without code", `{"@attributes":{"stat":"fail"},"err":"Invalid API key or user key"}`,
-			&response{Failed: true, Errs: []*Error{{Code: 1, Message: "Invalid API key or user key"}}}},
+			&response{Failed: true, Errs: []itemError{{Code: 1, Message: "Invalid API key or user key"}}}},
 		{"json login", `{"@attributes":{"stat":"ok","version":1},"api_key":"abc123","version":4}`, &response{APIKey: "abc123", Version: "4"}},
 		{"xml fail (docs)", `<rsp stat="fail" version="1.0"><err code="66">You have exceeded your concurrent request limit.  Please wait, before trying again</err></rsp>`,
-			&response{Failed: true, Errs: []*Error{{Code: 66, Message: "You have exceeded your concurrent request limit.  Please wait, before trying again"}}}},
+			&response{Failed: true, Errs: []itemError{{Code: 66, Message: "You have exceeded your concurrent request limit.  Please wait, before trying again"}}}},
 		{"xml fail 10000 params", `<?xml version="1.0" encoding="UTF-8"?>
 <rsp stat="fail" version="1.0"><err code="10000" param="email">bad</err><err code="10000" param="zip">worse</err></rsp>`,
-			&response{Failed: true, Errs: []*Error{{Code: 10000, Message: "bad", Param: "email"}, {Code: 10000, Message: "worse", Param: "zip"}}}},
+			&response{Failed: true, Errs: []itemError{{Code: 10000, Message: "bad", Param: "email"}, {Code: 10000, Message: "worse", Param: "zip"}}}},
 		{"xml login", `<rsp stat="ok" version="1.0"><api_key> k1 </api_key><version>4</version></rsp>`, &response{APIKey: "k1", Version: "4"}},
 		{"xml per-prospect errors", `<rsp stat="ok" version="1.0"><errors>
 <prospect identifier="a@x.io">Invalid prospect email address</prospect>
@@ -44,15 +47,16 @@ func TestDecodeResponse(t *testing.T) {
 <prospect identifier="b@x.io"><err code="9">Prospect with that email already exists</err></prospect>
 <prospect index="4"><error>Conflicting Update</error></prospect>
 </errors></rsp>`,
-			&response{Items: []itemError{{"a@x.io", 4, "Invalid prospect email address"}, {"2", 62, "Conflicting Update"}, {"77", 3, "Invalid prospect ID"},
-				{"b@x.io", 9, "Prospect with that email already exists"}, {"4", 62, "Conflicting Update"}}}},
+			&response{Items: []itemError{{Key: "a@x.io", Code: 4, Message: "Invalid prospect email address"}, {Key: "2", Code: 62, Message: "Conflicting Update"}, {Key: "77", Code: 3, Message: "Invalid prospect ID"},
+				{Key: "b@x.io", Code: 9, Message: "Prospect with that email already exists"}, {Key: "4", Code: 62, Message: "Conflicting Update"}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			got, err := decodeResponse([]byte(tc.body))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := cmp.Diff(tc.want, got, cmpopts.EquateEmpty(), cmp.AllowUnexported(Error{})); d != "" {
+			if d := cmp.Diff(tc.want, got, cmpopts.EquateEmpty()); d != "" {
 				t.Errorf("(-want +got):\n%s", d)
 			}
 		})
@@ -60,19 +64,21 @@ func TestDecodeResponse(t *testing.T) {
 }
 
 func TestDecodeMalformed(t *testing.T) {
+	t.Parallel()
 	for _, body := range []string{
 		"", "   ", "garbage", "<html><body>Service unavailable", `{"foo":1}`, `{"@attributes":{"stat":"weird"}}`,
 		`<rsp version="1.0"></rsp>`, `<rsp stat="ok"><errors><prospect>no key</prospect></errors></rsp>`,
 		`{"@attributes":{"stat":"ok"},"errors":{"0":{"code":"x"}}}`, `{"@attributes":{"stat":"ok"},"errors":"nope"}`,
 		`<other stat="ok"/>`, `{"@attributes":{"stat":"ok"}`,
 	} {
-		if _, err := decodeResponse([]byte(body)); !errors.Is(err, ErrMalformedResponse) {
-			t.Errorf("%q: err = %v, want ErrMalformedResponse", body, err)
+		if _, err := decodeResponse([]byte(body)); !errors.Is(err, errMalformed) {
+			t.Errorf("%q: err = %v, want errMalformed", body, err)
 		}
 	}
 }
 
 func TestMatchResults(t *testing.T) {
+	t.Parallel()
 	chunk := []Prospect{
 		{ID: 12, Email: "a@example.com"},
 		{Email: "B@Example.com"},
@@ -80,7 +86,7 @@ func TestMatchResults(t *testing.T) {
 	}
 	type rec struct {
 		Index int
-		Code  int
+		Code  Code
 		Key   string
 	}
 	for _, tc := range []struct {
@@ -90,21 +96,22 @@ func TestMatchResults(t *testing.T) {
 		want    []rec
 		unmatch bool
 	}{
-		{"v4 by index", 4, []itemError{{"0", 3, "x"}, {"2", 77, "y"}}, []rec{{0, 3, "0"}, {2, 77, "2"}}, false},
-		{"v4 by identifier", 4, []itemError{{"b@example.com", 4, "x"}, {"00Q000000000001AAA", 77, "y"}}, []rec{{1, 4, "b@example.com"}, {2, 77, "00Q000000000001AAA"}}, false},
-		{"v3 by identifier, email case-insensitive", 3, []itemError{{"12", 3, "x"}, {"b@example.com", 4, "y"}}, []rec{{0, 3, "12"}, {1, 4, "b@example.com"}}, false},
-		{"v3 falls back to index", 3, []itemError{{"2", 9, "x"}}, []rec{{2, 9, "2"}}, false},
-		{"v3 identifier wins over index", 3, []itemError{{"12", 3, "x"}}, []rec{{0, 3, "12"}}, false},
-		{"unknown key", 4, []itemError{{"0", 3, "x"}, {"zz@example.com", 4, "y"}}, nil, true},
-		{"index out of range", 4, []itemError{{"3", 3, "x"}}, nil, true},
-		{"leading zero is not an index", 4, []itemError{{"01", 3, "x"}}, nil, true},
-		{"negative", 3, []itemError{{"-1", 3, "x"}}, nil, true},
+		{"v4 by index", 4, []itemError{{Key: "0", Code: 3, Message: "x"}, {Key: "2", Code: 77, Message: "y"}}, []rec{{0, 3, "0"}, {2, 77, "2"}}, false},
+		{"v4 by identifier", 4, []itemError{{Key: "b@example.com", Code: 4, Message: "x"}, {Key: "00Q000000000001AAA", Code: 77, Message: "y"}}, []rec{{1, 4, "b@example.com"}, {2, 77, "00Q000000000001AAA"}}, false},
+		{"v3 by identifier, email case-insensitive", 3, []itemError{{Key: "12", Code: 3, Message: "x"}, {Key: "b@example.com", Code: 4, Message: "y"}}, []rec{{0, 3, "12"}, {1, 4, "b@example.com"}}, false},
+		{"v3 falls back to index", 3, []itemError{{Key: "2", Code: 9, Message: "x"}}, []rec{{2, 9, "2"}}, false},
+		{"v3 identifier wins over index", 3, []itemError{{Key: "12", Code: 3, Message: "x"}}, []rec{{0, 3, "12"}}, false},
+		{"unknown key", 4, []itemError{{Key: "0", Code: 3, Message: "x"}, {Key: "zz@example.com", Code: 4, Message: "y"}}, nil, true},
+		{"index out of range", 4, []itemError{{Key: "3", Code: 3, Message: "x"}}, nil, true},
+		{"leading zero is not an index", 4, []itemError{{Key: "01", Code: 3, Message: "x"}}, nil, true},
+		{"negative", 3, []itemError{{Key: "-1", Code: 3, Message: "x"}}, nil, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := matchResults(tc.version, opUpsert, chunk, tc.items, 200)
+			t.Parallel()
+			res, err := matchResults(tc.version, opUpsert, chunk, tc.items, 200, nil)
 			if tc.unmatch {
-				if !errors.Is(err, ErrUnmatchedKey) || res != nil {
-					t.Fatalf("err = %v, want ErrUnmatchedKey and no results", err)
+				if !errors.Is(err, batch.ErrOutcomeUnknown) || batch.IsRetryable(err) || res != nil {
+					t.Fatalf("err = %v, want an unknown outcome, not retried, and no results", err)
 				}
 				return
 			}
@@ -131,91 +138,42 @@ func TestMatchResults(t *testing.T) {
 	}
 }
 
-func TestErrorClasses(t *testing.T) {
+func TestCodeTable(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
-		code             int
-		retry, stop      bool
-		auth, config, nf bool
+		code        Code
+		retry, stop bool
+		sentinel    error
+		attempts    int
 	}{
-		{CodeInvalidAPIKey, false, false, true, false, false},
-		{CodeInvalidProspectID, false, false, false, false, true},
-		{CodeConflictingUpdate, true, false, false, false, false},
-		{CodeConcurrencyLimit, true, false, false, false, false},
-		{CodeBatchTooLarge, false, false, false, true, false},
-		{CodeMustUseVersion4, false, true, false, true, false},
-		{CodeNotFlatArray, false, true, false, true, false},
-		{CodeDailyLimit, false, true, false, false, false},
-		{CodeLoginFailed, false, true, true, false, false},
-		{CodeProspectArchived, false, false, false, false, false},
+		{CodeInvalidAPIKey, false, true, batch.ErrUnauthorized, 0},
+		{CodeInvalidAccessToken, false, true, batch.ErrUnauthorized, 0},
+		{CodeInvalidProspectID, false, false, batch.ErrNotFound, 0},
+		{CodeEmailExists, false, false, batch.ErrDuplicate, 0},
+		{CodeConflictingUpdate, true, false, batch.ErrUnavailable, 0},
+		{CodeConcurrencyLimit, true, false, batch.ErrRateLimited, 0},
+		{CodeUnableToSave, true, false, batch.ErrUnavailable, 2},
+		{121, true, false, batch.ErrUnavailable, 3},
+		{CodeBatchTooLarge, false, false, batch.ErrInvalid, 0},
+		{CodeMustUseVersion4, false, true, nil, 0},
+		{90, false, true, nil, 0},
+		{CodeDailyLimit, false, true, batch.ErrQuotaExceeded, 0},
+		{CodeLoginFailed, false, true, batch.ErrUnauthorized, 0},
+		{CodeProspectArchived, false, false, nil, 0},
+		{999, false, false, nil, 0}, // not in the table: HTTP 200's class
 	} {
-		e := &Error{Code: tc.code}
-		got := []bool{e.Retryable(), e.StopRun(), errors.Is(e, ErrAuth), errors.Is(e, ErrConfig), errors.Is(e, ErrNotFound)}
-		want := []bool{tc.retry, tc.stop, tc.auth, tc.config, tc.nf}
+		e := codeError("batchUpsert", 200, tc.code, "m", "", "")
+		all := []error{batch.ErrUnauthorized, batch.ErrNotFound, batch.ErrDuplicate, batch.ErrUnavailable, batch.ErrRateLimited,
+			batch.ErrInvalid, batch.ErrQuotaExceeded, batch.ErrOutcomeUnknown, batch.ErrMalformedResponse}
+		for _, s := range all {
+			if errors.Is(e, s) != (s == tc.sentinel) {
+				t.Errorf("code %d: errors.Is(%v) = %v", tc.code, s, !(s == tc.sentinel))
+			}
+		}
+		got := []any{batch.IsRetryable(e), batch.StopsRun(e), batch.MaxAttemptsOf(e)}
+		want := []any{tc.retry, tc.stop, tc.attempts}
 		if d := cmp.Diff(want, got); d != "" {
-			t.Errorf("code %d retry/stop/auth/config/notfound (-want +got):\n%s", tc.code, d)
-		}
-	}
-	for code, want := range map[int]int{CodeUnableToSave: 2, CodeConnectorSync: 3, CodeConflictingUpdate: 0, CodeConcurrencyLimit: 0} {
-		if got := (&Error{Code: code}).MaxAttempts(); got != want {
-			t.Errorf("code %d: MaxAttempts %d, want %d", code, got, want)
-		}
-	}
-	if !errors.Is(&Error{Code: 9}, &Error{Code: 9}) || errors.Is(&Error{Code: 9}, &Error{Code: 54}) {
-		t.Error("Is by code broken")
-	}
-}
-
-// FuzzDecodeJSON: the JSON response decoder and the matcher never panic.
-func FuzzDecodeJSON(f *testing.F) {
-	for _, s := range []string{
-		`{"@attributes":{"stat":"ok","version":1},"errors":{"0":"Invalid prospect email address","3":"Invalid prospect ID"}}`,
-		`{"@attributes": {"stat": "fail", "version": 1, "err_code": 66}, "err": "You have exceeded your concurrent request limit.  Please wait, before trying again"}`,
-		`{"@attributes":{"stat":"ok"},"errors":[]}`,
-		`{"@attributes":{"stat":"ok"},"errors":{"a@x.io":{"code":62,"message":"m"},"1":["x","y"]}}`,
-		`{"@attributes":{"stat":"ok","version":1},"api_key":"k"}`,
-		`{"@attributes":{"stat":"ok","version":1},"errors":["Invalid prospect email address",{"code":62}]}`,
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, body string) {
-		fuzzOne(t, "{"+body)
-		fuzzOne(t, body)
-	})
-}
-
-// FuzzDecodeXML: the XML response decoder and the matcher never panic.
-func FuzzDecodeXML(f *testing.F) {
-	for _, s := range []string{
-		`<rsp stat="fail" version="1.0"><err code="66">You have exceeded your concurrent request limit.  Please wait, before trying again</err></rsp>`,
-		`<rsp stat="ok" version="1.0"><errors><prospect identifier="some@email.com">Invalid prospect email address</prospect></errors></rsp>`,
-		`<rsp stat="ok"><errors><prospect index="1" code="62">Conflicting Update</prospect></errors></rsp>`,
-		`<rsp stat="fail" version="1.0"><err code="10000" param="email">x</err></rsp>`,
-		`<rsp stat="ok" version="1.0"><api_key>k</api_key><version>4</version></rsp>`,
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, body string) {
-		fuzzOne(t, "<"+body)
-		fuzzOne(t, body)
-	})
-}
-
-func fuzzOne(t *testing.T, body string) {
-	r, err := decodeResponse([]byte(body))
-	if err != nil {
-		if !errors.Is(err, ErrMalformedResponse) {
-			t.Fatalf("error %v does not wrap ErrMalformedResponse", err)
-		}
-		return
-	}
-	if r.Failed && len(r.Errs) == 0 {
-		t.Fatal("failure without errors")
-	}
-	chunk := []Prospect{{ID: 1, Email: "a@x.io"}, {Email: "some@email.com"}, {FID: "f"}}
-	for _, v := range []int{3, 4} {
-		res, err := matchResults(v, opUpsert, chunk, r.Items, 200)
-		if err == nil && len(res) != len(chunk) {
-			t.Fatalf("%d results", len(res))
+			t.Errorf("code %d retry/stop/attempts (-want +got):\n%s", tc.code, d)
 		}
 	}
 }

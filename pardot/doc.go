@@ -1,46 +1,57 @@
 // Package pardot moves prospects in bulk into Salesforce Account Engagement
 // (Pardot) through its batch endpoints, API versions 3 and 4:
 //
-//	POST /api/prospect/version/{3|4}/do/batchCreate
-//	POST /api/prospect/version/{3|4}/do/batchUpdate
-//	POST /api/prospect/version/{3|4}/do/batchUpsert
+//	POST /api/prospect/version/{3|4}/do/batchCreate   c.Prospects().Create
+//	POST /api/prospect/version/{3|4}/do/batchUpdate   c.Prospects().Update
+//	POST /api/prospect/version/{3|4}/do/batchUpsert   c.Prospects().Upsert
 //
-// A [Client] splits the input into requests of at most 50 prospects, sends
-// up to five at once (Pardot's concurrent-request limit), retries what
-// Pardot says may be retried (codes 62 and 66), gets a new Salesforce
-// token once when a session ends mid-run (code 184), stops the run on the
-// daily limit (code 122) and reports every prospect as succeeded, failed
-// (with a [*Error]) or not attempted in a [batch.Report].
+// Each verb takes an iter.Seq[Prospect] (a slice as slices.Values(ps)) and
+// returns a *batch.Report[Result] with one outcome per prospect, succeeded,
+// failed (with a *Error) or not attempted, and the report's error.
+//
+// # Options and defaults
+//
+// The options every crmbatch client has, with one meaning: WithBaseURL
+// (default DefaultBaseURL; DemoBaseURL for sandboxes), WithHTTPClient,
+// WithTimeout (default 30 s), WithBatchSize (default and most 50: Pardot's
+// limit per batch, code 70 beyond), WithConcurrency (default 5: Pardot's
+// limit of requests in flight per account, code 66 beyond), WithLimiter,
+// WithLogger and WithEngine (retry policy, budget, what the report keeps,
+// hooks; its zero Concurrency keeps the default 5). Pardot's own:
+// WithAPIVersion ("3", the default, or "4", which accounts that allow
+// several prospects per email require), WithFormat (JSON, the default, or
+// XML, for both the prospects document and the answers), WithMaxRequestBytes
+// (default DefaultMaxRequestBytes, see below) and the credentials.
 //
 // # Authentication
 //
 // The way in is Salesforce OAuth: a connected app with the pardot_api
 // scope, a user with Account Engagement access, and the business unit's id
-// ("0Uv…", from Setup, Business Unit Setup). Give [WithOAuthTokenFunc] a
+// ("0Uv…", from Setup, Business Unit Setup). Give [WithTokenFunc] a
 // function that gets a new token, such as a clientcredentials.Config's
 // Token method (TokenURL https://<MyDomain>.my.salesforce.com/services/oauth2/token):
 //
 //	app := clientcredentials.Config{ClientID: id, ClientSecret: secret, TokenURL: tokenURL}
-//	c, err := pardot.New(pardot.WithOAuthTokenFunc(app.Token, businessUnitID))
+//	c, err := pardot.New(pardot.WithTokenFunc(app.Token, businessUnitID))
 //
 // Every request carries "Authorization: Bearer <token>" and
 // "Pardot-Business-Unit-Id: <id>". Salesforce's token answer has no
 // expires_in (its fields are access_token, signature, token_format,
 // instance_url, id, token_type and issued_at, as in Salesforce's Connect
 // REST API quick start and NangoHQ/nango#327; the session lasts as the
-// org's session policy says), so an
-// oauth2.Token built from it never expires and an oauth2.ReuseTokenSource
-// never asks for another. The client therefore keeps the token until
-// Pardot refuses it as an ended session: code 184 ("access_token is
-// invalid, unknown, or malformed: …"), or code 1. It then gets one new
-// token, shared by every worker, and replays each refused request once;
-// the replay counts in Report.Requests and Report.Retries, so the report
-// matches what the server saw. If no new token comes (the same token back,
-// or the token endpoint refusing the credentials), or the replay is
-// refused again, the run stops and the rest of the input is reported not
-// attempted. [WithOAuth] takes a TokenSource asked on every request; most
-// cache, so with one an ended session stops the run. [WithToken] takes a
-// fixed token.
+// org's session policy says), so an oauth2.Token built from it never
+// expires and an oauth2.ReuseTokenSource never asks for another. The
+// client therefore keeps the token until Pardot refuses it as an ended
+// session: code 184 ("access_token is invalid, unknown, or malformed: …"),
+// or code 1. It then gets one new token, shared by every worker, and
+// replays each refused request once; the replay counts in Report.Requests
+// and Report.Retries, so the report matches what the server saw. If no new
+// token comes (the same token back, or the token endpoint refusing the
+// credentials), or the replay is refused again, the error matches
+// batch.ErrUnauthorized, the run stops and the rest of the input is
+// reported not attempted. [WithTokenSource] takes a TokenSource asked on
+// every request; most cache, so with one an ended session stops the run.
+// [WithToken] takes a fixed token.
 //
 // [WithLegacyLogin], Pardot's own login (POST /api/login/version/3 with
 // email, password and user key, answering an api_key valid an hour), is
@@ -49,6 +60,18 @@
 // that still have a Pardot-only API user; the client logs a warning once,
 // and a refused login (code 15 or 126) says to use Salesforce OAuth. An
 // expired api_key (code 1) earns one new login and one replay, as above.
+//
+// # Secrets
+//
+// The password, user key and fixed token are registered with the client's
+// one secrets registry when it is built, and every api_key and access
+// token the moment the client learns it; every error message, log line
+// and URL is scrubbed of them in every spelling (raw, escaped, base64),
+// including text the server echoes back. A Client prints as its base URL
+// only. No credential follows a redirect to another host: the redirect is
+// not followed, and the 3xx comes back as an error. The token function
+// gets the client's *http.Client in its context (oauth2.HTTPClient), so
+// the same holds for the token endpoint.
 //
 // Where the documents disagree, this package chose:
 //
@@ -95,21 +118,25 @@
 // Salesforce OAuth, or "Authorization: Pardot api_key=…, user_key=…" for
 // the deprecated legacy login.
 //
-// # Identifiers and duplicates
+// # Identifiers, duplicates and size
 //
-// batchCreate needs a valid email on every prospect, unique within the
-// whole input (case-insensitively); a repeated email is reported Failed with
-// [ErrDuplicateIdentifier] and not sent. That holds in version 4 too,
-// where an account that allows several prospects per email would accept
-// both: a repeated row is far more often a mistake than a wish, so create
-// deliberate namesakes in separate calls. batchUpdate and batchUpsert
-// identify a prospect by id or email in version 3 and by id or fid in
-// version 4. Two records with the same identifier are never put in the same
-// request (in version 3 they would merge silently in the keyed map): the
-// second one starts a new request, so both are sent. With Concurrency above
-// 1 those two requests may be in flight together, so which one Pardot
-// applies last is not guaranteed; send such inputs with WithConcurrency(1)
-// or merge them first when the order matters.
+// batchCreate needs a valid email on every prospect and no id;
+// batchUpdate and batchUpsert identify a prospect by id or email in
+// version 3 and by id or fid in version 4. An identifier repeated within
+// one call (an email compared case-insensitively) is refused before
+// sending, with a Local *Error matching batch.ErrDuplicate: in version 3
+// the request is a map keyed by identifier, where the two would merge
+// silently, and in version 4 a repeated row is far more often a mistake
+// than a wish. Send deliberate repeats in separate calls.
+//
+// Pardot documents no size limit for these requests beyond 50 prospects
+// (pardot/api-docs docs/kb/api-version-{3,4}/prospects.md; the current
+// Salesforce reference, prospects-v4.html, says only "up to 50"). The
+// client caps a request's form body at DefaultMaxRequestBytes (8 MiB, the
+// default post_max_size of PHP, which Pardot's API runs on; generous for
+// 50 prospects), changeable with WithMaxRequestBytes: requests are filled
+// up to it, and a prospect that alone exceeds it fails before sending with
+// a Local *Error matching batch.ErrInvalid.
 //
 // # Responses
 //
@@ -121,8 +148,8 @@
 // json_encode writes one so when the first n prospects failed). Both
 // keyings are understood in both versions. A key that matches no prospect
 // of the request fails the whole request rather than guess, and is never
-// resent: Pardot processed the request, so the error also matches
-// httpx.ErrOutcomeUnknown. Pardot returns no data for prospects that
+// resent: Pardot processed the request, so the error matches
+// batch.ErrOutcomeUnknown. Pardot returns no data for prospects that
 // succeeded, so [Result] is empty. The XML layout of per-prospect errors is
 // not documented; the decoder reads <errors> children of any name, taking
 // the key from an identifier, index, key or id attribute or child, and the
@@ -130,25 +157,33 @@
 //
 // # Errors and retries
 //
-// Codes 62 and 66 are retried with the retry policy's backoff, 85 once
-// more and 119-121 up to three sends in all (see [Error.MaxAttempts]); a
-// per-prospect code resends only that prospect. An ended session (184, or
-// 1) gets one new credential, shared by all workers, and one replay (see
-// Authentication); the same credential back, a second refusal, a refused
-// login (15, 131), a refused OAuth header (126) or a token endpoint
-// refusing the credentials (a 4xx oauth2.RetrieveError, which matches
-// ErrAuth; other token failures are retried) stops the run. So do the daily limit
-// (122) and the errors that would hit every request alike: wrong API
-// version (88, 89) or batch shape (90, 91); the rest of the input is then
-// reported not attempted. A request refused as a whole before anything was
-// written, for its size (70: the server takes fewer than WithBatchSize) or
-// for one prospect's content (71, 72, 10000), is not resent as is but split
-// in halves down to single prospects, so only the prospects at fault fail
-// with that code. Once a whole batch's worth of prospects has been refused
-// alone in a run, the fault is evidently a setting, not a prospect: later
-// refused requests fail whole instead of being split. Per-prospect codes
-// (3, 4, 9, 54, 77, 132, …) fail that prospect only. A create whose answer is lost (dropped connection, 5xx,
-// unreadable 200) is failed with an error matching httpx.ErrOutcomeUnknown
-// and never resent; updates and upserts by identifier are idempotent and
-// are retried.
+// Every failure is a *Error (errors.As), which embeds the fields every
+// crmbatch vendor shares (HTTPStatus, Code, Message, Op, Wait, Class,
+// Local) and adds the errors-map Key and the Param of a code 10000. It
+// matches the batch sentinel of its class with errors.Is. What each code
+// means is in one table (classify.go): 62 (conflicting update) and 66
+// (concurrency limit) are sent again as the retry policy allows, 85 once
+// more and 119-121 up to three sends in all; a per-prospect code resends
+// only that prospect. 122 (daily limit) matches batch.ErrQuotaExceeded
+// and stops the run; so do the refused credentials (15, 126, 131, 76, 53,
+// and 1 or 184 after the one renewal), matching batch.ErrUnauthorized, and
+// the errors that would hit every request alike: the wrong API version
+// (88, 89) or batch shape (90, 91); the rest of the input is then reported
+// not attempted. The client itself retries nothing: each retry is the
+// engine's, so RetryPolicy.MaxAttempts is the number of times a prospect
+// is sent. A 429 or 503 is sent again after the server's Retry-After.
+//
+// A request refused as a whole before anything was written, for its size
+// (70: the server takes fewer than WithBatchSize) or for one prospect's
+// content (71, 72, 10000), is not sent again as is but split in halves
+// down to single prospects, so only the prospects at fault fail with that
+// code (batch.ErrInvalid). Once a whole batch's worth of prospects has
+// been refused alone in a call, the fault is evidently a setting, not a
+// prospect: later refused requests fail whole instead of being split (the
+// engine has no run-level rule for this, so the guard is the client's).
+// Per-prospect codes (3, 4, 9, 54, 77, 132, …) fail that prospect only. A
+// create whose answer is lost (dropped connection, 5xx, unreadable 200)
+// fails with an error matching batch.ErrOutcomeUnknown and is never sent
+// again; updates and upserts by identifier are idempotent and are sent
+// again.
 package pardot

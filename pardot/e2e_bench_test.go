@@ -11,6 +11,7 @@ import (
 
 	"github.com/crmbatch/crmbatch/pardot"
 	"github.com/crmbatch/crmbatch/pardot/pardottest"
+	"slices"
 )
 
 // BenchmarkEndToEnd upserts 1000 prospects into the fake through the
@@ -22,13 +23,13 @@ func BenchmarkEndToEnd(b *testing.B) {
 	b.Run("client", func(b *testing.B) {
 		srv := pardottest.NewServer()
 		defer srv.Close()
-		c, err := pardot.New(pardot.WithBaseURL(srv.URL), oauth())
+		c, err := pardot.New(pardot.WithBaseURL(srv.BaseURL()), oauth())
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := c.BatchUpsert(context.Background(), ps); err != nil {
+			if _, err := c.Prospects().Upsert(context.Background(), slices.Values(ps)); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -59,7 +60,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 				go func() {
 					defer func() { done <- struct{}{} }()
 					for body := range work {
-						req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/prospect/version/3/do/batchUpsert", strings.NewReader(body))
+						req, _ := http.NewRequest(http.MethodPost, srv.BaseURL()+"/api/prospect/version/3/do/batchUpsert", strings.NewReader(body))
 						req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 						req.Header.Set("Authorization", "Bearer "+pardottest.AccessToken)
 						req.Header.Set("Pardot-Business-Unit-Id", pardottest.BusinessUnitID)

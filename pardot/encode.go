@@ -1,6 +1,7 @@
 package pardot
 
 import (
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -161,4 +162,154 @@ func xmlChar(r rune) bool {
 		r >= 0x20 && r <= 0xD7FF ||
 		r >= 0xE000 && r <= 0xFFFD ||
 		r >= 0x10000 && r <= 0x10FFFF
+}
+
+// identKind says which identifier a version 3 record is keyed by, so the
+// body leaves it out.
+type identKind uint8
+
+const (
+	identNone identKind = iota // version 4: identifiers are body fields
+	identID
+	identEmail
+)
+
+// field is one name/value pair of the wire body. literal marks a JSON
+// literal (true/false) that is not quoted.
+type field struct {
+	name, value string
+	literal     bool
+}
+
+// standardNames are the typed fields' API names, which Fields must not use.
+var standardNames = map[string]bool{
+	"id": true, "fid": true, "email": true, "salutation": true, "first_name": true,
+	"last_name": true, "company": true, "website": true, "job_title": true,
+	"department": true, "country": true, "address_one": true, "address_two": true,
+	"city": true, "state": true, "territory": true, "zip": true, "phone": true,
+	"fax": true, "source": true, "annual_revenue": true, "employees": true,
+	"industry": true, "years_in_business": true, "comments": true, "notes": true,
+	"campaign_id": true, "user_id": true, "crm_owner_fid": true,
+	"is_do_not_email": true, "is_do_not_call": true, "opted_out": true,
+}
+
+// appendFields appends p's non-empty fields in wire order, leaving out the
+// identifier the record is keyed by.
+func (p *Prospect) appendFields(dst []field, skip identKind) []field {
+	if skip != identID {
+		dst = appendNum(dst, "id", p.ID)
+	}
+	dst = appendStr(dst, "fid", p.FID)
+	if skip != identEmail {
+		dst = appendStr(dst, "email", p.Email)
+	}
+	dst = appendStr(dst, "salutation", p.Salutation)
+	dst = appendStr(dst, "first_name", p.FirstName)
+	dst = appendStr(dst, "last_name", p.LastName)
+	dst = appendStr(dst, "company", p.Company)
+	dst = appendStr(dst, "website", p.Website)
+	dst = appendStr(dst, "job_title", p.JobTitle)
+	dst = appendStr(dst, "department", p.Department)
+	dst = appendStr(dst, "country", p.Country)
+	dst = appendStr(dst, "address_one", p.AddressOne)
+	dst = appendStr(dst, "address_two", p.AddressTwo)
+	dst = appendStr(dst, "city", p.City)
+	dst = appendStr(dst, "state", p.State)
+	dst = appendStr(dst, "territory", p.Territory)
+	dst = appendStr(dst, "zip", p.Zip)
+	dst = appendStr(dst, "phone", p.Phone)
+	dst = appendStr(dst, "fax", p.Fax)
+	dst = appendStr(dst, "source", p.Source)
+	dst = appendStr(dst, "annual_revenue", p.AnnualRevenue)
+	dst = appendStr(dst, "employees", p.Employees)
+	dst = appendStr(dst, "industry", p.Industry)
+	dst = appendStr(dst, "years_in_business", p.YearsInBusiness)
+	dst = appendStr(dst, "comments", p.Comments)
+	dst = appendStr(dst, "notes", p.Notes)
+	dst = appendNum(dst, "campaign_id", p.CampaignID)
+	dst = appendNum(dst, "user_id", p.UserID)
+	dst = appendStr(dst, "crm_owner_fid", p.CRMOwnerFID)
+	dst = appendBool(dst, "is_do_not_email", p.IsDoNotEmail)
+	dst = appendBool(dst, "is_do_not_call", p.IsDoNotCall)
+	dst = appendBool(dst, "opted_out", p.OptedOut)
+	if len(p.Fields) > 0 {
+		start := len(dst)
+		for k, v := range p.Fields {
+			dst = append(dst, field{name: k, value: v})
+		}
+		slices.SortFunc(dst[start:], func(a, b field) int {
+			switch {
+			case a.name < b.name:
+				return -1
+			case a.name > b.name:
+				return 1
+			}
+			return 0
+		})
+	}
+	return dst
+}
+
+func appendStr(dst []field, name, v string) []field {
+	if v == "" {
+		return dst
+	}
+	return append(dst, field{name: name, value: v})
+}
+
+func appendNum(dst []field, name string, v int64) []field {
+	if v == 0 {
+		return dst
+	}
+	return append(dst, field{name: name, value: strconv.FormatInt(v, 10)})
+}
+
+func appendBool(dst []field, name string, v *bool) []field {
+	if v == nil {
+		return dst
+	}
+	return append(dst, field{name: name, value: strconv.FormatBool(*v), literal: true})
+}
+
+// encodeForm builds the form body "format=…&prospects=…".
+func encodeForm(format string, doc []byte) []byte {
+	b := make([]byte, 0, len("format=&prospects=")+len(format)+escapedLen(doc))
+	b = append(b, "format="...)
+	b = append(b, format...)
+	b = append(b, "&prospects="...)
+	return appendQueryEscaped(b, doc)
+}
+
+// appendQueryEscaped appends s escaped as url.QueryEscape does.
+func appendQueryEscaped(dst, s []byte) []byte {
+	const hex = "0123456789ABCDEF"
+	for _, c := range s {
+		switch {
+		case unreserved(c):
+			dst = append(dst, c)
+		case c == ' ':
+			dst = append(dst, '+')
+		default:
+			dst = append(dst, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return dst
+}
+
+// escapedLen is the length of s once query-escaped.
+func escapedLen(s []byte) int {
+	n := 0
+	for _, c := range s {
+		if unreserved(c) || c == ' ' {
+			n++
+		} else {
+			n += 3
+		}
+	}
+	return n
+}
+
+// unreserved reports the bytes url.QueryEscape leaves as they are.
+func unreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
 }

@@ -44,6 +44,7 @@ var betweenTags = regexp.MustCompile(`>\s+<`)
 // name" must match exactly). The inline URL example is compact already and
 // must match untouched.
 func TestSeedExamplesByteForByte(t *testing.T) {
+	t.Parallel()
 	var wantJSON bytes.Buffer
 	if err := json.Compact(&wantJSON, readSeed(t, "seed_v3.json")); err != nil {
 		t.Fatal(err)
@@ -136,6 +137,7 @@ func decodeV3(t *testing.T, doc []byte) []Prospect {
 // by email), each with its two names; and the encoder's output of those
 // records reads back the same.
 func TestSeedDecodesToRecords(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"seed_v3.json", "seed_v3.xml"} {
 		if d := cmp.Diff(seedProspects(), decodeV3(t, readSeed(t, name))); d != "" {
 			t.Errorf("%s (-want +got):\n%s", name, d)
@@ -155,6 +157,7 @@ func TestSeedDecodesToRecords(t *testing.T) {
 // TestEncodeMatchesStdlib checks the hand-written escaping against
 // encoding/json and encoding/xml on hostile text.
 func TestEncodeMatchesStdlib(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{
 		"plain", `quo"te\back`, "<tag>&amp;", "tab\tnew\nline\rret", "\x00\x01\x1f\x7f",
 		"unicode é 中文 🙂", "\u2028\u2029", "bad utf8 \xff\xfe", "'single'", "]]>",
@@ -174,6 +177,7 @@ func TestEncodeMatchesStdlib(t *testing.T) {
 // TestEncodeRoundTrip decodes every shape with the standard library and
 // compares the fields.
 func TestEncodeRoundTrip(t *testing.T) {
+	t.Parallel()
 	yes, no := true, false
 	ps := []Prospect{
 		{ID: 7, Email: "a@example.com", FirstName: `A "q" <b>`, Company: "X & Y", IsDoNotEmail: &yes, OptedOut: &no,

@@ -7,6 +7,7 @@ import (
 	"github.com/crmbatch/crmbatch/pardot"
 	"github.com/crmbatch/crmbatch/pardot/pardottest"
 	"golang.org/x/oauth2/clientcredentials"
+	"slices"
 )
 
 // Example creates three prospects against the in-process fake, signed in
@@ -22,18 +23,18 @@ func Example() {
 		TokenURL:     srv.TokenURL(),
 	}
 	c, err := pardot.New(
-		pardot.WithBaseURL(srv.URL),
-		pardot.WithOAuthTokenFunc(app.Token, pardottest.BusinessUnitID),
+		pardot.WithBaseURL(srv.BaseURL()),
+		pardot.WithTokenFunc(app.Token, pardottest.BusinessUnitID),
 	)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	rep, err := c.BatchCreate(context.Background(), []pardot.Prospect{
+	rep, err := c.Prospects().Create(context.Background(), slices.Values([]pardot.Prospect{
 		{Email: "ada@example.com", FirstName: "Ada", LastName: "Lovelace"},
 		{Email: "grace@example.com", FirstName: "Grace", Company: "Navy"},
 		{Email: "not-an-email", FirstName: "Nobody"},
-	})
+	}))
 	fmt.Printf("succeeded %d, failed %d, requests %d\n", rep.Succeeded, rep.Failed, rep.Requests)
 	fmt.Println(err)
 	for _, p := range srv.Prospects() {
@@ -41,7 +42,7 @@ func Example() {
 	}
 	// Output:
 	// succeeded 2, failed 1, requests 1
-	// pardot batchCreate: 1 of 3 records failed, 0 not attempted; record 2 (not-an-email) failed: pardot: invalid prospect: email "not-an-email" is not a valid address
+	// pardot batchCreate: 1 of 3 records failed, 0 not attempted; record 2 (not-an-email) failed: pardot batchCreate: refused before sending: email "not-an-email" is not a valid address
 	// ada@example.com Ada
 	// grace@example.com Grace
 }

@@ -1,8 +1,6 @@
 package pardot
 
 import (
-	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -10,36 +8,24 @@ import (
 	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
-// matchResults turns the per-prospect errors into one result per record.
-func matchResults(version int, o operation, chunk []Prospect, items []itemError, status int) ([]batch.Result[Result], error) {
+// matchResults turns the per-prospect errors into one result per record of
+// the chunk. An entry whose key names no prospect of the request fails the
+// whole request (see unmatchedKey). Messages are scrubbed of secrets.
+func matchResults(version int, o operation, chunk []Prospect, items []itemError, status int, secrets *httpx.Secrets) ([]batch.Result[Result], error) {
 	results := make([]batch.Result[Result], len(chunk))
 	for _, it := range items {
 		i, ok := resolveKey(version, o, chunk, it.Key)
+		it.Key, it.Message = secrets.Redact(it.Key), secrets.Redact(it.Message)
 		if !ok {
-			return nil, unmatchedKey(o, status, it)
+			return nil, unmatchedKey(o.path(), status, it)
 		}
 		if prev, _ := results[i].Err.(*Error); prev != nil {
 			prev.Message += "; " + it.Message
 			continue
 		}
-		results[i].Err = &Error{Op: o.path(), HTTPStatus: status, Key: it.Key, Code: it.Code, Message: it.Message}
+		results[i].Err = codeError(o.path(), status, it.Code, it.Message, it.Key, "")
 	}
 	return results, nil
-}
-
-// unmatchedKey is the error of a whole request whose errors map names a
-// key that matches none of its prospects. Pardot processed the request, so
-// the others may have been written: the error is never retried (Code stays
-// 0 even when the entry carried a retryable code such as 62) and matches
-// httpx.ErrOutcomeUnknown as well as ErrUnmatchedKey.
-func unmatchedKey(o operation, status int, it itemError) *Error {
-	msg := "the errors map names a prospect not in the request; Pardot processed the request, so the outcome of its prospects is unknown (entry"
-	if it.Code != 0 {
-		msg += fmt.Sprintf(" code %d,", it.Code)
-	}
-	msg += fmt.Sprintf(" message %q)", it.Message)
-	return &Error{Op: o.path(), HTTPStatus: status, Key: it.Key, Message: msg,
-		cause: errors.Join(ErrUnmatchedKey, httpx.ErrOutcomeUnknown)}
 }
 
 // resolveKey finds the record an errors-map key names: by position first

@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
-	"github.com/crmbatch/crmbatch/internal/engineopt"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 	"golang.org/x/oauth2"
 )
 
@@ -23,31 +23,62 @@ const (
 	DemoBaseURL = "https://pi.demo.pardot.com"
 )
 
-// MaxBatchSize is Pardot's limit of prospects per batch request.
+// MaxBatchSize is Pardot's limit of prospects per batch request (code 70
+// beyond), and the default batch size.
 const MaxBatchSize = 50
 
-// DefaultConcurrency is Pardot's limit of concurrent requests per account.
+// DefaultConcurrency is Pardot's limit of requests in flight per account
+// (code 66 beyond), and the default concurrency.
 const DefaultConcurrency = 5
 
-// Option configures a Client in New.
+// DefaultMaxRequestBytes is the default cap on one request's form body.
+// Pardot documents no size limit for the batch endpoints (only the 50
+// prospects); 8 MiB is the default post_max_size of PHP, on which Pardot's
+// API runs, and far above what 50 prospects of standard fields need.
+// Change it with WithMaxRequestBytes.
+const DefaultMaxRequestBytes = 8 << 20
+
+// Option configures a Client in New. A nil Option is an error.
 type Option func(*config) error
 
-type config struct {
-	baseURL      string
-	httpClient   *http.Client
-	engine       engineopt.Settings
-	batchSize    int
-	version      int
-	reqFormat    Format
-	respFormat   Format
-	tokenSource  oauth2.TokenSource
-	tokenFunc    TokenFunc
-	businessUnit string
-	legacy       *legacyCreds
-	authKinds    int
+// Format is the wire format of the prospects document and of Pardot's
+// answers.
+type Format uint8
 
-	transportRetries            int
-	transportWait, transportMax time.Duration
+const (
+	// JSON is the default format of this package.
+	JSON Format = iota + 1
+	// XML is Pardot's own default.
+	XML
+)
+
+// String returns "json" or "xml", the value of the format parameter.
+func (f Format) String() string {
+	switch f {
+	case JSON:
+		return "json"
+	case XML:
+		return "xml"
+	}
+	return "Format(" + strconv.Itoa(int(f)) + ")"
+}
+
+// TokenFunc gets a new Salesforce access token each time it is called,
+// for example a clientcredentials.Config's Token method. See WithTokenFunc.
+type TokenFunc func(ctx context.Context) (*oauth2.Token, error)
+
+type config struct {
+	vendorkit.Common
+	version  int
+	format   Format
+	maxBytes int
+
+	staticToken  string             // WithToken
+	tokenSource  oauth2.TokenSource // WithTokenSource (and WithToken)
+	tokenFunc    TokenFunc          // WithTokenFunc
+	businessUnit string
+	legacy       *legacyCreds // WithLegacyLogin
+	authKinds    int
 }
 
 type legacyCreds struct {
@@ -55,166 +86,126 @@ type legacyCreds struct {
 }
 
 // WithBaseURL sets the API host (default DefaultBaseURL; DemoBaseURL for
-// sandboxes), for example a pardottest server's URL.
-func WithBaseURL(u string) Option {
-	return func(c *config) error {
-		p, err := url.Parse(u)
-		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			return fmt.Errorf("pardot: WithBaseURL: %q is not an http(s) URL", u)
-		}
-		if p.User != nil || p.RawQuery != "" {
-			return errors.New("pardot: WithBaseURL: the URL must not carry credentials or a query")
-		}
-		c.baseURL = strings.TrimRight(u, "/")
-		return nil
-	}
-}
+// sandboxes; a pardottest server's BaseURL() in tests).
+func WithBaseURL(u string) Option { return func(c *config) error { return c.SetBaseURL(u) } }
 
-// WithHTTPClient sets the *http.Client used for every request.
+// WithHTTPClient sets the *http.Client requests go through (copied; its
+// transport is shared).
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) error {
-		if hc == nil {
-			return errors.New("pardot: WithHTTPClient: nil client")
-		}
-		c.httpClient = hc
-		return nil
-	}
+	return func(c *config) error { return c.SetHTTPClient(hc) }
 }
 
-// WithLogger sets the logger for request, retry and login lines (redacted).
-func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error { c.engine.Logger = l; return nil }
-}
+// WithTimeout sets the per-request timeout (default 30 s).
+func WithTimeout(d time.Duration) Option { return func(c *config) error { return c.SetTimeout(d, 0) } }
 
-// WithLimiter sets a client-side rate limiter waited on before each request.
-func WithLimiter(l batch.Limiter) Option {
-	return func(c *config) error { c.engine.Limiter = l; return nil }
-}
+// WithBatchSize sets the prospects per request, 1 to 50 (default 50,
+// Pardot's limit).
+func WithBatchSize(n int) Option { return func(c *config) error { return c.SetBatchSize(n) } }
 
-// WithRetryPolicy sets the retry policy for codes 62/66 and other
-// transient failures.
-func WithRetryPolicy(p batch.RetryPolicy) Option {
-	return func(c *config) error {
-		if err := c.engine.SetRetry(p); err != nil {
-			return fmt.Errorf("pardot: WithRetryPolicy: %w", err)
-		}
-		return nil
-	}
-}
+// WithEngine sets the engine's configuration for every run: retry policy,
+// budget, what the report keeps, hooks. Its zero fields take the engine's
+// defaults; WithConcurrency, WithLimiter and WithLogger given after it
+// change their field.
+func WithEngine(cfg batch.Config) Option { return func(c *config) error { return c.SetEngine(cfg) } }
 
 // WithConcurrency sets how many requests may be in flight (default 5,
-// Pardot's limit per account; more earns code 66 answers, which are retried).
-func WithConcurrency(n int) Option {
+// Pardot's limit per account; more earns code 66, which is retried).
+func WithConcurrency(n int) Option { return func(c *config) error { return c.SetConcurrency(n) } }
+
+// WithLimiter sets a limiter waited on before every request.
+func WithLimiter(l batch.Limiter) Option { return func(c *config) error { return c.SetLimiter(l) } }
+
+// WithLogger sets the logger of the engine, the HTTP layer and the
+// client's login and session lines (all redacted).
+func WithLogger(l *slog.Logger) Option { return func(c *config) error { return c.SetLogger(l) } }
+
+// WithAPIVersion selects API version "3" (the default; prospects keyed by
+// id or email) or "4" (a flat array; required for accounts that allow
+// several prospects per email, which answer version 3 with code 88).
+func WithAPIVersion(v string) Option {
 	return func(c *config) error {
-		if err := c.engine.SetConcurrency(n); err != nil {
-			return fmt.Errorf("pardot: WithConcurrency: %w", err)
+		if v != "3" && v != "4" {
+			return fmt.Errorf("pardot: WithAPIVersion: %q is not \"3\" or \"4\"", v)
 		}
+		c.version = int(v[0] - '0')
 		return nil
 	}
 }
 
-// WithBatchSize sets the prospects per request, 1 to 50 (default 50).
-func WithBatchSize(n int) Option {
-	return func(c *config) error {
-		if n < 1 || n > MaxBatchSize {
-			return fmt.Errorf("pardot: WithBatchSize(%d): must be 1 to %d", n, MaxBatchSize)
-		}
-		c.batchSize = n
-		return nil
-	}
-}
-
-// WithProgress sets a hook called as requests finish.
-func WithProgress(f func(batch.Progress)) Option {
-	return func(c *config) error { c.engine.Progress = f; return nil }
-}
-
-// WithOutcomeHook sets a hook called once per record as its outcome is final.
-func WithOutcomeHook(f func(index int, key string, status batch.Status, err error)) Option {
-	return func(c *config) error { c.engine.Outcome = f; return nil }
-}
-
-// WithKeep sets which per-record outcomes the report keeps.
-func WithKeep(k batch.Keep) Option {
-	return func(c *config) error {
-		if err := c.engine.SetKeep(k); err != nil {
-			return fmt.Errorf("pardot: WithKeep: %w", err)
-		}
-		return nil
-	}
-}
-
-// WithVersion selects API version 3 (the default; keyed map) or 4 (flat
-// array; required for accounts that allow several prospects per email).
-func WithVersion(v int) Option {
-	return func(c *config) error {
-		if v != 3 && v != 4 {
-			return fmt.Errorf("pardot: WithVersion(%d): must be 3 or 4", v)
-		}
-		c.version = v
-		return nil
-	}
-}
-
-// WithRequestFormat sets the format of the prospects document (default JSON).
-func WithRequestFormat(f Format) Option {
+// WithFormat sets the format of the prospects document and of Pardot's
+// answers (default JSON). The two never need to differ: the decoder reads
+// either, whatever was asked for (Pardot answers some failures in XML).
+func WithFormat(f Format) Option {
 	return func(c *config) error {
 		if f != JSON && f != XML {
-			return fmt.Errorf("pardot: WithRequestFormat: unknown format %v", f)
+			return fmt.Errorf("pardot: WithFormat: unknown format %v", f)
 		}
-		c.reqFormat = f
+		c.format = f
 		return nil
 	}
 }
 
-// WithResponseFormat sets the format Pardot answers in (default JSON). The
-// decoder reads either, whatever was asked for.
-func WithResponseFormat(f Format) Option {
+// WithMaxRequestBytes caps one request's form body (default
+// DefaultMaxRequestBytes): requests are filled up to it, and a prospect
+// that alone would exceed it is failed before sending.
+func WithMaxRequestBytes(n int) Option {
 	return func(c *config) error {
-		if f != JSON && f != XML {
-			return fmt.Errorf("pardot: WithResponseFormat: unknown format %v", f)
+		if n < minRequestBytes {
+			return fmt.Errorf("pardot: WithMaxRequestBytes: %d is below %d", n, minRequestBytes)
 		}
-		c.respFormat = f
+		c.maxBytes = n
 		return nil
 	}
 }
 
-// TokenFunc gets a new Salesforce access token each time it is called,
-// for example a clientcredentials.Config's Token method, or a closure
-// around oauth2.Config.PasswordCredentialsToken or a refresh-token
-// exchange. See WithOAuthTokenFunc.
-type TokenFunc func(ctx context.Context) (*oauth2.Token, error)
-
-// WithOAuthTokenFunc authenticates with Salesforce OAuth, the way
-// Salesforce documents for Account Engagement: each request carries
-// "Authorization: Bearer <token>" and the "Pardot-Business-Unit-Id"
-// header (the business unit's id: "0Uv" then letters and digits, 15 or 18
-// characters in all). The client keeps the token fetch returns, shared by
-// every worker, until Pardot refuses it as an ended session (code 184, or
-// 1) or its Expiry passes; it then calls fetch once for a new token and
-// replays the refused request once. Salesforce's token answer carries no
-// expires_in, so a session that ends mid-run is noticed only through that
-// refusal. If fetch gives back the refused token, or is refused itself
-// (a 4xx from the token endpoint), the run stops with the rest not
-// attempted; a token endpoint that is down is tried again later.
-func WithOAuthTokenFunc(fetch TokenFunc, businessUnitID string) Option {
-	return oauthOption(fetch == nil, "WithOAuthTokenFunc: nil TokenFunc", businessUnitID,
+// WithTokenFunc authenticates with Salesforce OAuth, the way Salesforce
+// documents for Account Engagement, and is the option to choose: each
+// request carries "Authorization: Bearer <token>" and
+// "Pardot-Business-Unit-Id" (the business unit's id: "0Uv", 15 or 18
+// letters and digits). The client keeps the token fetch returns, shared by
+// every worker, until its Expiry passes or Pardot refuses it as an ended
+// session (code 184, or 1); it then calls fetch once and replays the
+// refused request once. Salesforce's token answer carries no expires_in,
+// so a session that ends mid-run is noticed only through that refusal. If
+// fetch gives back the refused token, or is refused itself (a 4xx from the
+// token endpoint), the run stops with the rest not attempted; a token
+// endpoint that is down is tried again as the retry policy allows. fetch
+// gets a context carrying the client's *http.Client as oauth2.HTTPClient
+// (unless the run's context already has one), so an oauth2 or
+// clientcredentials Token method reaches the token endpoint through the
+// client's transport and never follows a redirect to another host with
+// the client secret.
+func WithTokenFunc(fetch TokenFunc, businessUnitID string) Option {
+	return oauthOption(fetch == nil, "WithTokenFunc: nil TokenFunc", businessUnitID,
 		func(c *config) { c.tokenFunc = fetch })
 }
 
-// WithOAuth authenticates with Salesforce OAuth through a TokenSource
-// asked on every request; see WithOAuthTokenFunc for the headers. When
-// Pardot refuses the token as an ended session (code 184, or 1), ts is
-// asked once more and the request replayed once with the new token. Most
-// TokenSources cache: oauth2.ReuseTokenSource (what oauth2.Config and
-// clientcredentials.Config hand out) keeps a token without expiry for
-// ever, and Salesforce's tokens have none, so such a source gives back
-// the refused token and the run stops with the rest not attempted. To
-// recover from an ended session, give WithOAuthTokenFunc a function that
-// gets a new token.
-func WithOAuth(ts oauth2.TokenSource, businessUnitID string) Option {
-	return oauthOption(ts == nil, "WithOAuth: nil TokenSource", businessUnitID,
+// WithTokenSource authenticates with Salesforce OAuth through a
+// TokenSource asked on every request; see WithTokenFunc for the headers.
+// When Pardot refuses its token as an ended session, ts is asked once more
+// and the request replayed once. Most TokenSources cache for ever a token
+// without expiry (oauth2.ReuseTokenSource, which oauth2.Config and
+// clientcredentials.Config hand out), and Salesforce's tokens have none,
+// so with such a source an ended session stops the run: to recover from
+// one, use WithTokenFunc. The source fetches with the client it was built
+// with (clientcredentials.Config.TokenSource(ctx) takes it from ctx): give
+// it one that does not follow redirects to another host.
+func WithTokenSource(ts oauth2.TokenSource, businessUnitID string) Option {
+	return oauthOption(ts == nil, "WithTokenSource: nil TokenSource", businessUnitID,
 		func(c *config) { c.tokenSource = ts })
+}
+
+// WithToken authenticates with a fixed Salesforce access token; see
+// WithTokenFunc. A session that ends stops the run (code 184).
+func WithToken(accessToken, businessUnitID string) Option {
+	return func(c *config) error {
+		if accessToken == "" {
+			return errors.New("pardot: WithToken: empty access token")
+		}
+		c.staticToken = accessToken
+		ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: accessToken, TokenType: "Bearer"})
+		return WithTokenSource(ts, businessUnitID)(c)
+	}
 }
 
 // oauthOption checks an OAuth option's arguments (missing: its token
@@ -234,28 +225,16 @@ func oauthOption(missing bool, problem, businessUnitID string, set func(*config)
 	}
 }
 
-// WithToken authenticates with a fixed Salesforce access token; see
-// WithOAuthTokenFunc. A session that ends stops the run (code 184).
-func WithToken(accessToken, businessUnitID string) Option {
-	return func(c *config) error {
-		if accessToken == "" {
-			return errors.New("pardot: WithToken: empty access token")
-		}
-		return WithOAuth(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: accessToken, TokenType: "Bearer"}), businessUnitID)(c)
-	}
-}
-
 // WithLegacyLogin authenticates as a Pardot-only user: POST
 // /api/login/version/3 with email, password and user_key returns an
 // api_key (valid about an hour) sent as "Authorization: Pardot
-// api_key=…, user_key=…". An expired key (code 1) triggers one fresh login
-// and one replay of the request.
+// api_key=…, user_key=…". An expired key (code 1) earns one new login and
+// one replay of the request.
 //
 // Deprecated: Salesforce retired Pardot's own user authentication on
 // 2021-02-15 (help article 000381447): users sign in through Salesforce
-// single sign-on, and the API takes Salesforce OAuth. Use
-// WithOAuthTokenFunc; this option remains for accounts that still have a
-// Pardot-only API user.
+// single sign-on, and the API takes Salesforce OAuth. Use WithTokenFunc;
+// this option remains for accounts that still have a Pardot-only API user.
 func WithLegacyLogin(email, password, userKey string) Option {
 	return func(c *config) error {
 		if email == "" || password == "" || userKey == "" {
@@ -263,22 +242,6 @@ func WithLegacyLogin(email, password, userKey string) Option {
 		}
 		c.legacy = &legacyCreds{email: email, password: password, userKey: userKey}
 		c.authKinds++
-		return nil
-	}
-}
-
-// WithTransportRetries tunes the HTTP-level retries (dial failures, 429,
-// 503, and 5xx on idempotent requests): at most n retries (negative: none)
-// waiting between minWait and maxWait. Defaults: 3, 200 ms, 5 s.
-func WithTransportRetries(n int, minWait, maxWait time.Duration) Option {
-	return func(c *config) error {
-		if minWait < 0 || maxWait < minWait {
-			return fmt.Errorf("pardot: WithTransportRetries: bad waits %v..%v", minWait, maxWait)
-		}
-		c.transportRetries, c.transportWait, c.transportMax = n, minWait, maxWait
-		if n == 0 {
-			c.transportRetries = -1
-		}
 		return nil
 	}
 }
@@ -296,9 +259,6 @@ func checkBusinessUnit(id string) error {
 	return nil
 }
 
-// WithRetryBudget caps the retries of every run of this client, and of
-// every other client given the same budget, so a sick server is not
-// hammered by every worker at once (see batch.RetryBudget).
-func WithRetryBudget(b *batch.RetryBudget) Option {
-	return func(c *config) error { c.engine.Budget = b; return nil }
-}
+// minRequestBytes is the smallest WithMaxRequestBytes: room for the form's
+// envelope and one prospect of a few fields.
+const minRequestBytes = 1024

@@ -7,6 +7,7 @@ package pardot_test
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/crmbatch/crmbatch/pardot"
 	"golang.org/x/oauth2/clientcredentials"
@@ -19,15 +20,15 @@ func readmeSnippet(ctx context.Context, clientID, clientSecret, myDomain, busine
 		TokenURL:     "https://" + myDomain + ".my.salesforce.com/services/oauth2/token",
 	}
 	c, err := pardot.New(
-		pardot.WithOAuthTokenFunc(app.Token, businessUnitID), // "0Uv…": a new token whenever a session ends
-		pardot.WithVersion(4),                                // accounts that allow several prospects per email
+		pardot.WithTokenFunc(app.Token, businessUnitID), // "0Uv…": a new token whenever a session ends
+		pardot.WithAPIVersion("4"),                      // accounts that allow several prospects per email
 	)
 	if err != nil {
 		return err
 	}
-	rep, err := c.BatchUpsert(ctx, []pardot.Prospect{
+	rep, err := c.Prospects().Upsert(ctx, slices.Values([]pardot.Prospect{
 		{FID: "00Q000000000001", Email: "ada@example.com", FirstName: "Ada"},
-	})
+	}))
 	fmt.Println(rep.Succeeded, "of", rep.Total, "upserted")
 	return err
 }

@@ -4,15 +4,17 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
 // maxEmailLen is Pardot's limit on an email address (code 4 beyond).
 const maxEmailLen = 255
 
-// ValidEmail reports whether s is a syntactically valid email address as
+// validEmail reports whether s is a syntactically valid email address as
 // Pardot requires on create: local@domain.tld, no spaces or control
 // characters, at most 255 bytes.
-func ValidEmail(s string) bool {
+func validEmail(s string) bool {
 	if len(s) == 0 || len(s) > maxEmailLen {
 		return false
 	}
@@ -62,16 +64,16 @@ func validFieldName(s string) bool {
 	return !strings.HasPrefix(strings.ToLower(s), "xml")
 }
 
-func invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidProspect}, args...)...)
-}
-
-// validate checks p for op in the given version before anything is sent.
+// validate checks p for op in the given version before anything is sent;
+// its refusals are Local errors of class Invalid.
 func validate(version int, op operation, p *Prospect) error {
+	invalid := func(format string, args ...any) error {
+		return localError(op.path(), vendorkit.Invalid, fmt.Sprintf(format, args...))
+	}
 	if p.ID < 0 {
 		return invalid("id %d is negative", p.ID)
 	}
-	if p.Email != "" && !ValidEmail(p.Email) {
+	if p.Email != "" && !validEmail(p.Email) {
 		return invalid("email %q is not a valid address", p.Email)
 	}
 	if p.FID != "" && version == 3 {

@@ -15,8 +15,8 @@
 // (code 184: one new token, one replay).
 //
 // Optional: PARDOT_BASE_URL (default https://pi.pardot.com; use
-// https://pi.demo.pardot.com for sandboxes) and PARDOT_API_VERSION (3 or 4,
-// default 3). With no credentials set it starts the in-process fake from
+// https://pi.demo.pardot.com for sandboxes) and PARDOT_API_VERSION ("3" or
+// "4", default "3"). With no credentials set it starts the in-process fake from
 // pardot/pardottest, with some faults switched on, and runs against that.
 package main
 
@@ -26,11 +26,13 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 	"github.com/crmbatch/crmbatch/pardot"
 	"github.com/crmbatch/crmbatch/pardot/pardottest"
 	"golang.org/x/oauth2/clientcredentials"
@@ -57,7 +59,7 @@ func main() {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	rep, err := c.BatchUpsert(ctx, prospects)
+	rep, err := c.Prospects().Upsert(ctx, slices.Values(prospects))
 	fmt.Printf("upserted %d of %d prospects in %d requests (%d retries), %d failed, %d not attempted, %v\n",
 		rep.Succeeded, rep.Total, rep.Requests, rep.Retries, rep.Failed, rep.NotAttempted, rep.Elapsed.Round(time.Millisecond))
 	var runErr *batch.RunError
@@ -73,11 +75,7 @@ func main() {
 func options() ([]pardot.Option, func()) {
 	var opts []pardot.Option
 	if v := os.Getenv("PARDOT_API_VERSION"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			log.Fatalf("PARDOT_API_VERSION: %v", err)
-		}
-		opts = append(opts, pardot.WithVersion(n))
+		opts = append(opts, pardot.WithAPIVersion(v))
 	}
 	if u := os.Getenv("PARDOT_BASE_URL"); u != "" {
 		opts = append(opts, pardot.WithBaseURL(u))
@@ -89,7 +87,7 @@ func options() ([]pardot.Option, func()) {
 			ClientSecret: os.Getenv("PARDOT_CLIENT_SECRET"),
 			TokenURL:     os.Getenv("PARDOT_TOKEN_URL"),
 		}
-		return append(opts, pardot.WithOAuthTokenFunc(app.Token, os.Getenv("PARDOT_BUSINESS_UNIT_ID"))), func() {}
+		return append(opts, pardot.WithTokenFunc(app.Token, os.Getenv("PARDOT_BUSINESS_UNIT_ID"))), func() {}
 	case os.Getenv("PARDOT_ACCESS_TOKEN") != "":
 		return append(opts, pardot.WithToken(os.Getenv("PARDOT_ACCESS_TOKEN"), os.Getenv("PARDOT_BUSINESS_UNIT_ID"))), func() {}
 	case os.Getenv("PARDOT_EMAIL") != "":
@@ -98,26 +96,27 @@ func options() ([]pardot.Option, func()) {
 	}
 	fmt.Println("no PARDOT_* credentials set: running against the in-process fake (pardottest), with faults on")
 	srv := pardottest.NewServer()
-	srv.FailNext(1, pardottest.ErrorCode(pardot.CodeConcurrencyLimit)) // retried
-	srv.FailNext(1, pardottest.HTTPStatus(503))                        // retried
-	srv.FailProspect("crmbatch.example.007@example.com", pardot.CodeConflictingUpdate, 1)
+	srv.FailNext(1, pardottest.ErrorCode(int(pardot.CodeConcurrencyLimit))) // retried
+	srv.FailNext(1, fakekit.Status(503))                                    // retried
+	srv.FailProspect("crmbatch.example.007@example.com", int(pardot.CodeConflictingUpdate), 1)
 	// Any request carrying prospect 123 is refused whole (code 71): the
 	// client splits it until only that prospect fails.
-	srv.RejectBatchWith("crmbatch.example.123@example.com", pardot.CodeInvalidInput)
+	srv.RejectBatchWith("crmbatch.example.123@example.com", int(pardot.CodeInvalidInput))
 	// The Salesforce session ends once 100 prospects are done: code 184,
 	// one new token from the connected app, one replay.
 	var expired atomic.Bool
 	app := clientcredentials.Config{ClientID: pardottest.ClientID, ClientSecret: pardottest.ClientSecret, TokenURL: srv.TokenURL()}
 	opts = append(opts,
-		pardot.WithBaseURL(srv.URL),
-		pardot.WithOAuthTokenFunc(app.Token, pardottest.BusinessUnitID),
-		pardot.WithProgress(func(p batch.Progress) {
-			if p.Done >= 100 && expired.CompareAndSwap(false, true) {
-				srv.ExpireSessions()
-			}
+		pardot.WithBaseURL(srv.BaseURL()),
+		pardot.WithTokenFunc(app.Token, pardottest.BusinessUnitID),
+		pardot.WithEngine(batch.Config{
+			OnProgress: func(p batch.Progress) {
+				if p.Done >= 100 && expired.CompareAndSwap(false, true) {
+					srv.ExpireSessions()
+				}
+			},
+			Retry: batch.RetryPolicy{MaxAttempts: 5, BaseDelay: 10 * time.Millisecond, MaxDelay: 100 * time.Millisecond},
 		}),
-		pardot.WithRetryPolicy(batch.RetryPolicy{MaxAttempts: 5, BaseDelay: 10 * time.Millisecond, MaxDelay: 100 * time.Millisecond}),
-		pardot.WithTransportRetries(3, 10*time.Millisecond, 100*time.Millisecond),
 	)
 	return opts, srv.Close
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 	"github.com/crmbatch/crmbatch/pardot"
 	"github.com/crmbatch/crmbatch/pardot/pardottest"
 	"golang.org/x/oauth2/clientcredentials"
@@ -24,24 +26,25 @@ func runPardot(ctx context.Context, progress func(batch.Progress)) result {
 	srv := pardottest.NewServer()
 	defer srv.Close()
 	srv.SetConcurrencyLimit(3)                       // the client sends 5 at once: code 66, retried
-	srv.FailNext(2, pardottest.HTTPStatus(503))      // two server errors, retried
+	srv.FailNext(2, fakekit.Status(503))             // two server errors, retried
 	srv.FailProspect("p01234@example.com", 4, 1<<30) // "invalid prospect email": fails that prospect
 
 	app := clientcredentials.Config{ClientID: pardottest.ClientID, ClientSecret: pardottest.ClientSecret, TokenURL: srv.TokenURL()}
 	var expired atomic.Bool
 	c, err := pardot.New(
-		pardot.WithBaseURL(srv.URL),
-		pardot.WithOAuthTokenFunc(app.Token, pardottest.BusinessUnitID),
+		pardot.WithBaseURL(srv.BaseURL()),
+		pardot.WithTokenFunc(app.Token, pardottest.BusinessUnitID),
 		pardot.WithConcurrency(5),
-		pardot.WithKeep(batch.KeepFailures),
-		pardot.WithProgress(func(p batch.Progress) {
-			if p.Done >= n/2 && expired.CompareAndSwap(false, true) {
-				srv.ExpireSessions() // the Salesforce session ends mid-run
-			}
-			progress(p)
+		pardot.WithEngine(batch.Config{
+			Keep: batch.KeepFailures,
+			OnProgress: func(p batch.Progress) {
+				if p.Done >= n/2 && expired.CompareAndSwap(false, true) {
+					srv.ExpireSessions() // the Salesforce session ends mid-run
+				}
+				progress(p)
+			},
+			Retry: batch.RetryPolicy{MaxAttempts: 20, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond},
 		}),
-		pardot.WithRetryPolicy(batch.RetryPolicy{MaxAttempts: 20, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}),
-		pardot.WithTransportRetries(3, time.Millisecond, 10*time.Millisecond),
 	)
 	if err != nil {
 		return result{err: err}
@@ -54,11 +57,11 @@ func runPardot(ctx context.Context, progress func(batch.Progress)) result {
 	}
 	prospects[17].Email = "not-an-email" // refused before any request
 
-	rep, _ := c.BatchUpsert(ctx, prospects)
+	rep, _ := c.Prospects().Upsert(ctx, slices.Values(prospects))
 	r := resultOf("prospect batchUpsert v3", rep, func(err error) string {
 		var pe *pardot.Error
 		if errors.As(err, &pe) && pe.Code != 0 {
-			return strconv.Itoa(pe.Code)
+			return pe.Code.String()
 		}
 		return ""
 	})

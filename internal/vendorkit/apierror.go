@@ -42,7 +42,8 @@ type APIError[C comparable] struct {
 	// context error), or nil.
 	Err error
 
-	maxAttempts int // from the code table; 0: the retry policy's
+	maxAttempts int  // from the code table; 0: the retry policy's
+	stopRun     bool // from the code table: stop the run whatever the class
 }
 
 // Error implements error: "vendor op: status code: message (request id …): cause".
@@ -104,8 +105,9 @@ func (e *APIError[C]) RetryAfter() time.Duration {
 // error is the cause; 0 leaves it to the retry policy.
 func (e *APIError[C]) MaxAttempts() int { return e.maxAttempts }
 
-// StopRun tells the engine to send nothing more in this run.
-func (e *APIError[C]) StopRun() bool { return e.Class.StopsRun() }
+// StopRun tells the engine to send nothing more in this run: the class
+// says so (Auth, Quota), or the code table does for this code.
+func (e *APIError[C]) StopRun() bool { return e.Class.StopsRun() || e.stopRun }
 
 // IsLocal reports whether err is a client-side refusal (Local) of any vendor.
 func IsLocal(err error) bool {

@@ -77,6 +77,10 @@ type CodeInfo struct {
 	// MaxAttempts, when above 0, caps the sends of a record while this code
 	// is the cause (the engine's MaxAttempts behaviour).
 	MaxAttempts int
+	// StopRun ends the run on this code even when its Class does not (a
+	// request every later request would repeat, such as Pardot's "this
+	// account must use API version 4").
+	StopRun bool
 	// Meaning is the vendor's description of the code.
 	Meaning string
 }
@@ -96,6 +100,7 @@ func (t Codes[C]) Apply(e *APIError[C], code C) {
 	}
 	e.Class = info.Class
 	e.maxAttempts = info.MaxAttempts
+	e.stopRun = info.StopRun
 	if e.Wait == 0 {
 		e.Wait = info.Wait
 	}

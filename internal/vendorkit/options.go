@@ -23,7 +23,8 @@ const MaxConcurrency = 256
 // rules: a nil value (option, client, limiter, logger) is an error, never
 // silently skipped; a zero number is an error where it would mean nothing
 // (concurrency 0, batch size 0); WithEngine's zero fields take the engine's
-// defaults.
+// defaults, except Concurrency, Limiter and Logger, which keep what was set
+// before (the vendor's default concurrency, an earlier WithLimiter).
 type Common struct {
 	// Vendor names the vendor package, for error messages.
 	Vendor string
@@ -42,8 +43,9 @@ type Common struct {
 }
 
 // Apply runs opts on cfg in order; the first error (or a nil option) is
-// returned, prefixed with the vendor's name.
-func Apply[C any](vendor string, cfg *C, opts []func(*C) error) error {
+// returned, prefixed with the vendor's name. O is the vendor's named
+// Option type (type Option func(*config) error).
+func Apply[C any, O ~func(*C) error](vendor string, cfg *C, opts []O) error {
 	for i, o := range opts {
 		if o == nil {
 			return fmt.Errorf("%s: option %d is nil", vendor, i)
@@ -104,10 +106,22 @@ func (c *Common) SetBatchSize(n int) error {
 	return nil
 }
 
-// SetEngine replaces the engine configuration after checking it.
+// SetEngine replaces the engine configuration after checking it. A zero
+// Concurrency, a nil Limiter or a nil Logger keeps the value set before,
+// so WithEngine given for a retry policy does not drop the vendor's
+// default concurrency.
 func (c *Common) SetEngine(cfg batch.Config) error {
 	if err := CheckEngine(cfg); err != nil {
 		return c.errorf("WithEngine", "%v", err)
+	}
+	if cfg.Concurrency == 0 {
+		cfg.Concurrency = c.Engine.Concurrency
+	}
+	if cfg.Limiter == nil {
+		cfg.Limiter = c.Engine.Limiter
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = c.Engine.Logger
 	}
 	c.Engine = cfg
 	return nil

@@ -112,6 +112,12 @@ func TestFromTransportAndResponse(t *testing.T) {
 	if busy.Class != RateLimited || busy.Wait != 5*time.Second || batch.MaxAttemptsOf(&busy) != 9 || busy.Code != 109 {
 		t.Errorf("busy code: %+v", busy)
 	}
+	stop := Codes[int]{88: {Class: Rejected, StopRun: true}}
+	version := FromResponse[int]("v", "create", &httpx.Response{StatusCode: 200}, false)
+	stop.Apply(&version, 88)
+	if !batch.StopsRun(&version) || batch.IsRetryable(&version) || (&APIError[int]{}).StopRun() {
+		t.Errorf("a code that stops the run: %+v", version)
+	}
 	other := FromResponse[int]("v", "create", &httpx.Response{StatusCode: 400}, false)
 	codes.Apply(&other, 42)
 	if other.Class != Invalid || other.Code != 42 {

@@ -155,6 +155,10 @@ func (s *Server) apply4(op string, it item) int {
 // create stores a new prospect (mu held).
 func (s *Server) create(email, fid string, fields map[string]string) int {
 	s.nextID++
+	s.stats.Created++
+	if s.CountOnly() {
+		return 0 // counted, not kept
+	}
 	p := &Prospect{ID: s.nextID, Email: email, FID: fid, Fields: map[string]string{}, Writes: 1}
 	for k, v := range fields {
 		if k != "id" && k != "email" && k != "fid" {

@@ -9,7 +9,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 // messages are Pardot's texts for the codes the fake answers with.
@@ -124,13 +125,13 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 		s.stats.MaxInFlight = int(n)
 	}
 	limit := s.limit
-	var fault Fault
-	if len(s.faults) > 0 {
-		fault = s.faults[0]
-		s.faults = s.faults[1:]
-		s.stats.Faults++
-	}
 	s.mu.Unlock()
+	fault, faulty := s.TakeFault()
+	if faulty {
+		s.mu.Lock()
+		s.stats.Faults++
+		s.mu.Unlock()
+	}
 
 	version, _ := strconv.Atoi(r.PathValue("v"))
 	op := r.PathValue("op")
@@ -152,74 +153,66 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 		writeFail(w, jsonOut, 66)
 		return
 	}
-	switch fault.kind {
-	case faultCode:
-		writeFail(w, jsonOut, fault.code)
-		return
-	case faultStatus:
-		http.Error(w, http.StatusText(fault.status), fault.status)
-		return
-	case faultSlow:
-		select {
-		case <-time.After(fault.delay):
-		case <-r.Context().Done():
+	if faulty && !fault.AfterWrite {
+		if fault.Interrupt(w, r) {
 			return
 		}
-	case faultDrop:
-		drop(w)
-		return
-	case faultMalformed:
-		writeBody(w, "text/html", "<html><body>Service temporarily unavailable")
-		return
+		if fault.Answers() {
+			writeFault(w, jsonOut, fault)
+			return
+		}
 	}
-	if code := s.checkAuth(r); code != 0 {
+	items, code := s.admit(r, version, form)
+	if code != 0 {
 		writeFail(w, jsonOut, code)
 		return
+	}
+	errs := s.apply(version, op, items)
+	if faulty && fault.AfterWrite && fault.Interrupt(w, r) {
+		return
+	}
+	writeOK(w, jsonOut, version, errs)
+}
+
+// admit checks a batch request as Pardot does, in its order: the
+// credentials, the daily budget, the account's API version, then the
+// document's shape and size and the RejectBatchWith rules. It returns the
+// parsed prospects, or the code refusing the request as a whole.
+func (s *Server) admit(r *http.Request, version int, form url.Values) ([]item, int) {
+	if code := s.checkAuth(r); code != 0 {
+		return nil, code
 	}
 	s.mu.Lock()
 	if s.daily > 0 {
 		s.calls++
 		if s.calls > s.daily {
 			s.mu.Unlock()
-			writeFail(w, jsonOut, 122)
-			return
+			return nil, 122
 		}
 	}
-	acct := s.version
-	batchLimit := s.batchLimit
+	acct, batchLimit := s.version, s.batchLimit
 	s.mu.Unlock()
-	if acct == 4 && version == 3 {
-		writeFail(w, jsonOut, 88)
-		return
-	}
-	if acct == 3 && version == 4 {
-		writeFail(w, jsonOut, 89)
-		return
+	switch {
+	case acct == 4 && version == 3:
+		return nil, 88
+	case acct == 3 && version == 4:
+		return nil, 89
 	}
 	doc := form.Get("prospects")
 	if doc == "" {
-		writeFail(w, jsonOut, 13)
-		return
+		return nil, 13
 	}
 	items, code := parseProspects(version, doc)
-	if code != 0 {
-		writeFail(w, jsonOut, code)
-		return
-	}
-	if len(items) > batchLimit {
-		writeFail(w, jsonOut, 70)
-		return
+	switch {
+	case code != 0:
+		return nil, code
+	case len(items) > batchLimit:
+		return nil, 70
 	}
 	if code := s.rejected(items); code != 0 {
-		writeFail(w, jsonOut, code)
-		return
+		return nil, code
 	}
-	errs := s.apply(version, op, items)
-	if fault.kind == faultDropAfterApply {
-		drop(w)
-		return
-	}
-	writeOK(w, jsonOut, version, errs)
+	return items, 0
 }
 
 // checkAuth returns 0 or the Pardot code refusing the request's credentials.
@@ -262,35 +255,42 @@ func (s *Server) checkAuth(r *http.Request) int {
 	return 126
 }
 
-// drop closes the connection without an answer.
-func drop(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic(http.ErrAbortHandler)
-	}
-	conn, _, err := hj.Hijack()
-	if err == nil {
-		conn.Close()
-	}
+func writeBody(w http.ResponseWriter, contentType, body string) {
+	fakekit.WriteBody(w, http.StatusOK, contentType, body)
 }
 
-func writeBody(w http.ResponseWriter, contentType, body string) {
-	w.Header().Set("Content-Type", contentType)
-	w.WriteHeader(http.StatusOK)
-	_, _ = io.WriteString(w, body)
+// writeFault answers a fault that answers by itself: a Pardot code in its
+// global-failure body (HTTP 200 unless the fault names a status), a
+// verbatim body, or a bare status with Retry-After.
+func writeFault(w http.ResponseWriter, jsonOut bool, f fakekit.Fault) {
+	fakekit.RetryAfterHeader(w, f.RetryAfter)
+	switch {
+	case f.Body != "":
+		fakekit.WriteBody(w, f.Status, "text/html", f.Body)
+	case f.Code != "":
+		code, _ := strconv.Atoi(f.Code)
+		writeFailStatus(w, f.Status, jsonOut, code)
+	default:
+		http.Error(w, http.StatusText(f.Status), f.Status)
+	}
 }
 
 // writeFail answers a global failure, HTTP 200 as Pardot does.
 func writeFail(w http.ResponseWriter, jsonOut bool, code int) {
+	writeFailStatus(w, http.StatusOK, jsonOut, code)
+}
+
+// writeFailStatus answers a global failure under status (200 when 0).
+func writeFailStatus(w http.ResponseWriter, status int, jsonOut bool, code int) {
 	msg := message(code)
 	if jsonOut {
 		m, _ := json.Marshal(msg)
-		writeBody(w, "application/json", `{"@attributes":{"stat":"fail","version":1,"err_code":`+itoa(code)+`},"err":`+string(m)+`}`)
+		fakekit.WriteBody(w, status, "application/json", `{"@attributes":{"stat":"fail","version":1,"err_code":`+itoa(code)+`},"err":`+string(m)+`}`)
 		return
 	}
 	var b bytes.Buffer
 	_ = xml.EscapeText(&b, []byte(msg))
-	writeBody(w, "application/xml", xml.Header+`<rsp stat="fail" version="1.0"><err code="`+itoa(code)+`">`+b.String()+`</err></rsp>`)
+	fakekit.WriteBody(w, status, "application/xml", xml.Header+`<rsp stat="fail" version="1.0"><err code="`+itoa(code)+`">`+b.String()+`</err></rsp>`)
 }
 
 // itemErr is one per-prospect error: the key is the index (version 4) or

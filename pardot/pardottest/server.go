@@ -6,13 +6,13 @@
 //	defer srv.Close()
 //	app := clientcredentials.Config{ClientID: pardottest.ClientID,
 //		ClientSecret: pardottest.ClientSecret, TokenURL: srv.TokenURL()}
-//	c, _ := pardot.New(pardot.WithBaseURL(srv.URL),
-//		pardot.WithOAuthTokenFunc(app.Token, pardottest.BusinessUnitID))
+//	c, _ := pardot.New(pardot.WithBaseURL(srv.BaseURL()),
+//		pardot.WithTokenFunc(app.Token, pardottest.BusinessUnitID))
 //
 // It also serves Salesforce's token endpoint for the client credentials
 // flow (POST /services/oauth2/token, TokenURL), answering as Salesforce
 // does with no expires_in, so a client built with
-// pardot.WithOAuthTokenFunc(cfg.Token, pardottest.BusinessUnitID) runs
+// pardot.WithTokenFunc(cfg.Token, pardottest.BusinessUnitID) runs
 // against it as against the real pair.
 //
 // It checks auth and request shape as strictly as the real API (POST, a
@@ -22,21 +22,27 @@
 // prospects: code 70; 5 requests in flight: code 66; a daily call budget:
 // code 122; the account's API version: 88/89; expiring api keys: code 1;
 // an access token whose session ended, or one it never issued: code 184)
-// and injects faults queued with FailNext, FailProspect or RejectBatchWith.
-// It is safe for concurrent use.
+// and injects faults: FailNext (from fakekit.Base) with the shared
+// constructors (fakekit.Status, RateLimited, Drop, DropAfterWrite, Hang,
+// Slow, Malformed) or ErrorCode for a Pardot code, and FailProspect or
+// RejectBatchWith for one prospect. Faults, the daily budget and the
+// concurrency limit apply to batch requests only. Api key lifetimes read
+// the fake's clock (SetClock). SetCountOnly keeps no prospect, only the
+// counts. It is safe for concurrent use.
 package pardottest
 
 import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 // Credentials the server accepts.
@@ -86,11 +92,13 @@ type Stats struct {
 	MaxInFlight int
 	// Faults counts injected faults.
 	Faults int
+	// Created counts prospects created (in count-only mode too).
+	Created int
 }
 
 // Server is the fake. Its exported methods are safe for concurrent use.
 type Server struct {
-	*httptest.Server
+	*fakekit.Base
 
 	inFlight atomic.Int64
 
@@ -105,7 +113,6 @@ type Server struct {
 	keyExpiry  time.Time
 	tokens     map[string]bool // access tokens whose session is live
 	retired    bool            // the legacy login refuses everyone (code 15)
-	faults     []Fault
 	recFaults  map[string]*recordFault
 	rejects    map[string]int
 	byID       map[int64]*Prospect
@@ -140,7 +147,7 @@ func NewServer() *Server {
 	mux.HandleFunc("/api/login/version/{v}", s.handleLogin)
 	mux.HandleFunc("/api/prospect/version/{v}/do/{op}", s.handleBatch)
 	mux.HandleFunc("/services/oauth2/token", s.handleToken)
-	s.Server = httptest.NewServer(mux)
+	s.Base = fakekit.NewBase(mux)
 	return s
 }
 
@@ -207,15 +214,6 @@ func (s *Server) RetireLegacyLogin() {
 // TokenURL is the token endpoint's URL, for clientcredentials.Config.
 func (s *Server) TokenURL() string { return s.URL + "/services/oauth2/token" }
 
-// FailNext queues fault f for each of the next n batch requests.
-func (s *Server) FailNext(n int, f Fault) {
-	s.mu.Lock()
-	for range n {
-		s.faults = append(s.faults, f)
-	}
-	s.mu.Unlock()
-}
-
 // FailProspect makes the next times writes of the prospect with this
 // identifier (email, id or fid, as written in the request) fail with code
 // (for example 62, which is retryable, or 85), reported in the errors map.
@@ -240,9 +238,14 @@ func (s *Server) RejectBatchWith(identifier string, code int) {
 	s.mu.Unlock()
 }
 
-// SetBatchLimit sets the most prospects one batch request may carry before
+// ErrorCode is the fault of a global Pardot failure of that code (for
+// example 66, 62, 122, 184), answered with HTTP 200 as Pardot does, the
+// batch not applied. Queue it with FailNext.
+func ErrorCode(code int) fakekit.Fault { return fakekit.Fault{Code: strconv.Itoa(code)} }
+
+// SetMaxBatch sets the most prospects one batch request may carry before
 // code 70 (default 50, Pardot's limit).
-func (s *Server) SetBatchLimit(n int) {
+func (s *Server) SetMaxBatch(n int) {
 	s.mu.Lock()
 	s.batchLimit = n
 	s.mu.Unlock()
@@ -369,18 +372,18 @@ func (s *Server) setEmail(p *Prospect, email string) {
 // newAPIKey returns the current api key, making a new one when it expired
 // (mu held).
 func (s *Server) newAPIKey() string {
-	if s.apiKey == "" || time.Now().After(s.keyExpiry) {
+	if now := s.Now(); s.apiKey == "" || now.After(s.keyExpiry) {
 		var b [16]byte
 		_, _ = rand.Read(b[:])
 		s.apiKey = hex.EncodeToString(b[:])
-		s.keyExpiry = time.Now().Add(s.keyTTL)
+		s.keyExpiry = now.Add(s.keyTTL)
 	}
 	return s.apiKey
 }
 
 // validKey reports whether k is the current, unexpired api key (mu held).
 func (s *Server) validKey(k string) bool {
-	return k != "" && k == s.apiKey && time.Now().Before(s.keyExpiry)
+	return k != "" && k == s.apiKey && s.Now().Before(s.keyExpiry)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,6 +1,8 @@
 package pardottest
 
 import (
+	"github.com/crmbatch/crmbatch/internal/fakekit"
+
 	"context"
 	"encoding/json"
 	"io"
@@ -51,6 +53,7 @@ func login(t *testing.T, srv *Server) string {
 }
 
 func TestRequestShapeIsChecked(t *testing.T) {
+	t.Parallel()
 	srv := NewServer()
 	defer srv.Close()
 	many := make([]string, 51)
@@ -101,6 +104,7 @@ func TestRequestShapeIsChecked(t *testing.T) {
 }
 
 func TestXMLResponses(t *testing.T) {
+	t.Parallel()
 	srv := NewServer()
 	defer srv.Close()
 	form := url.Values{"prospects": {`<prospects><prospect><email>a@example.com</email></prospect><prospect><email>nope</email></prospect></prospects>`}}
@@ -115,12 +119,15 @@ func TestXMLResponses(t *testing.T) {
 }
 
 func TestLoginAndKeyExpiry(t *testing.T) {
+	t.Parallel()
 	srv := NewServer()
 	defer srv.Close()
 	_, body := post(t, srv, "/api/login/version/3", url.Values{"email": {Email}, "password": {"wrong"}, "user_key": {UserKey}}, nil)
 	if !strings.Contains(body, `<err code="15">Login failed</err>`) {
 		t.Errorf("bad login: %s", body)
 	}
+	clock := fakekit.NewManualClock(time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC))
+	srv.SetClock(clock)
 	k1, k2 := login(t, srv), login(t, srv)
 	if k1 != k2 {
 		t.Errorf("repeat login gave a new key before expiry")
@@ -130,13 +137,13 @@ func TestLoginAndKeyExpiry(t *testing.T) {
 	if _, body := post(t, srv, "/api/prospect/version/3/do/batchUpsert", form, auth); !strings.Contains(body, `"stat":"ok"`) {
 		t.Errorf("valid key refused: %s", body)
 	}
-	srv.SetAPIKeyTTL(time.Millisecond)
+	srv.SetAPIKeyTTL(time.Minute)
 	srv.ExpireAPIKeys()
 	if _, body := post(t, srv, "/api/prospect/version/3/do/batchUpsert", form, auth); !strings.Contains(body, `"err_code":1}`) {
 		t.Errorf("expired key accepted: %s", body)
 	}
 	k3 := login(t, srv)
-	time.Sleep(5 * time.Millisecond)
+	clock.Advance(time.Minute + time.Second)
 	auth = http.Header{"Authorization": {"Pardot api_key=" + k3 + ", user_key=" + UserKey}}
 	if _, body := post(t, srv, "/api/prospect/version/3/do/batchUpsert", form, auth); !strings.Contains(body, `"err_code":1}`) {
 		t.Errorf("key past its TTL accepted: %s", body)
@@ -150,11 +157,12 @@ func TestLoginAndKeyExpiry(t *testing.T) {
 }
 
 func TestConcurrencyLimit(t *testing.T) {
+	t.Parallel()
 	srv := NewServer()
 	defer srv.Close()
 	srv.SetConcurrencyLimit(1)
 	// The first request stays in flight until the test cancels it.
-	srv.FailNext(1, Slow(time.Minute))
+	srv.FailNext(1, fakekit.Hang())
 	form := url.Values{"format": {"json"}, "prospects": {`{"prospects":[{"email":"a@example.com"}]}`}}
 	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/api/prospect/version/4/do/batchCreate", strings.NewReader(form.Encode()))
@@ -183,6 +191,7 @@ func TestConcurrencyLimit(t *testing.T) {
 }
 
 func TestUpdateSemantics(t *testing.T) {
+	t.Parallel()
 	srv := NewServer()
 	defer srv.Close()
 	a := srv.Add(Prospect{Email: "a@example.com", FID: "00Q000000000001AAA"})
@@ -211,10 +220,11 @@ func TestUpdateSemantics(t *testing.T) {
 }
 
 func TestRejectBatchWithAndBatchLimit(t *testing.T) {
+	t.Parallel()
 	srv := NewServer()
 	defer srv.Close()
 	srv.RejectBatchWith("Bad@Example.com", 71)
-	srv.SetBatchLimit(2)
+	srv.SetMaxBatch(2)
 	form := func(doc string) url.Values { return url.Values{"format": {"json"}, "prospects": {doc}} }
 	for _, tc := range []struct{ doc, want string }{
 		{`{"prospects":{"a@example.com":{},"bad@example.com":{}}}`, `"err_code":71`},
@@ -238,6 +248,7 @@ func TestRejectBatchWithAndBatchLimit(t *testing.T) {
 // or element per line) to batchUpdate: the fake reads the keyed map in
 // both formats and updates 1234 by id and the two others by email.
 func TestSeedDocumentsApply(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"seed_v3.json", "seed_v3.xml"} {
 		t.Run(name, func(t *testing.T) {
 			doc, err := os.ReadFile("../testdata/" + name)
@@ -270,6 +281,7 @@ func TestSeedDocumentsApply(t *testing.T) {
 // TestJSONErrorsListLikePHP: an errors map keyed exactly 0..n-1 is written
 // as an array, any other as an object.
 func TestJSONErrorsListLikePHP(t *testing.T) {
+	t.Parallel()
 	srv := NewServer()
 	defer srv.Close()
 	for _, tc := range []struct{ doc, want string }{

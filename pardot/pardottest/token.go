@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"time"
 )
 
 // handleToken is Salesforce's POST /services/oauth2/token for the client
@@ -48,7 +47,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		"instance_url": s.URL,
 		"id":           s.URL + "/id/00Dfake000000001/005fake000000001",
 		"token_type":   "Bearer",
-		"issued_at":    strconv.FormatInt(time.Now().UnixMilli(), 10),
+		"issued_at":    strconv.FormatInt(s.Now().UnixMilli(), 10),
 	})
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 	_, _ = w.Write(body)

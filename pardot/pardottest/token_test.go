@@ -16,6 +16,7 @@ import (
 // does (no expires_in); a session that ended gets code 184 with the body
 // Trailhead shows, in JSON and XML; a new token passes.
 func TestTokenEndpointAndSessions(t *testing.T) {
+	t.Parallel()
 	srv := NewServer()
 	defer srv.Close()
 	status, body := post(t, srv, "/services/oauth2/token", url.Values{
@@ -56,6 +57,7 @@ func TestTokenEndpointAndSessions(t *testing.T) {
 }
 
 func TestTokenEndpointRefusals(t *testing.T) {
+	t.Parallel()
 	srv := NewServer()
 	defer srv.Close()
 	for _, tc := range []struct {

@@ -4,24 +4,20 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/crmbatch/crmbatch/batch"
-	"github.com/crmbatch/crmbatch/internal/httpx"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 	"github.com/crmbatch/crmbatch/pardot"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/oauth2"
 	"gopkg.in/h2non/gock.v1"
+	"slices"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 const (
 	testToken = "gock-access-token"
@@ -52,27 +48,19 @@ func capture(into *captured) gock.MatchFunc {
 	}
 }
 
-func golden(t *testing.T, name string, got []byte) {
+// gockClient builds a client whose requests gock intercepts.
+func gockClient(t *testing.T, opts ...pardot.Option) *pardot.Client {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
+	hc := &http.Client{}
+	gock.InterceptClient(hc)
+	c, err := pardot.New(append([]pardot.Option{pardot.WithHTTPClient(hc), pardot.WithEngine(batch.Config{Retry: fastRetry})}, opts...)...)
 	if err != nil {
-		t.Fatalf("%v (run with -update to create)", err)
+		t.Fatal(err)
 	}
-	if !bytes.Equal(want, got) {
-		t.Errorf("%s differs:\n got %s\nwant %s", name, got, want)
-	}
+	return c
 }
 
-func gockInput(op string, version int) []pardot.Prospect {
+func gockInput(op string, version string) []pardot.Prospect {
 	no := false
 	switch op {
 	case "batchCreate":
@@ -82,7 +70,7 @@ func gockInput(op string, version int) []pardot.Prospect {
 		}
 	}
 	second := pardot.Prospect{Email: "bob@example.com", JobTitle: "CTO <acting>"}
-	if version == 4 {
+	if version == "4" {
 		second = pardot.Prospect{FID: "00Q5g00000AbCdEFGH", Email: "bob@example.com", JobTitle: "CTO <acting>"}
 	}
 	return []pardot.Prospect{{ID: 1234, FirstName: "Ada"}, second}
@@ -93,24 +81,19 @@ func gockInput(op string, version int) []pardot.Prospect {
 func TestGoldenRequests(t *testing.T) {
 	defer gock.Off()
 	for _, op := range []string{"batchCreate", "batchUpdate", "batchUpsert"} {
-		for _, version := range []int{3, 4} {
+		for _, version := range []string{"3", "4"} {
 			for _, format := range []pardot.Format{pardot.JSON, pardot.XML} {
-				name := fmt.Sprintf("%s_v%d.%s", op, version, format)
+				name := fmt.Sprintf("%s_v%s.%s", op, version, format)
 				t.Run(name, func(t *testing.T) {
 					defer gock.Off()
-					c, err := pardot.New(pardot.WithToken(testToken, testBU), pardot.WithVersion(version),
-						pardot.WithRequestFormat(format), pardot.WithResponseFormat(format))
-					if err != nil {
-						t.Fatal(err)
-					}
-					gock.InterceptClient(c.HTTPClient())
-					defer gock.RestoreClient(c.HTTPClient())
+					c := gockClient(t, pardot.WithToken(testToken, testBU), pardot.WithAPIVersion(version), pardot.WithFormat(format))
+					var err error
 
 					in := gockInput(op, version)
 					// The second record fails: keyed by position in v4,
 					// by identifier in v3.
 					key := "1"
-					if version == 3 {
+					if version == "3" {
 						key = in[1].Email
 					}
 					body := `{"@attributes":{"stat":"ok","version":1},"errors":{"` + key + `":"Invalid prospect email address"}}`
@@ -119,7 +102,7 @@ func TestGoldenRequests(t *testing.T) {
 					}
 					var got captured
 					gock.New(pardot.DefaultBaseURL).
-						Post(fmt.Sprintf("/api/prospect/version/%d/do/%s", version, op)).
+						Post(fmt.Sprintf("/api/prospect/version/%s/do/%s", version, op)).
 						MatchHeader("Content-Type", "^application/x-www-form-urlencoded$").
 						MatchHeader("Authorization", "^Bearer "+testToken+"$").
 						MatchHeader("Pardot-Business-Unit-Id", "^"+testBU+"$").
@@ -129,16 +112,16 @@ func TestGoldenRequests(t *testing.T) {
 					var rep *batch.Report[pardot.Result]
 					switch op {
 					case "batchCreate":
-						rep, err = c.BatchCreate(context.Background(), in)
+						rep, err = c.Prospects().Create(context.Background(), slices.Values(in))
 					case "batchUpdate":
-						rep, err = c.BatchUpdate(context.Background(), in)
+						rep, err = c.Prospects().Update(context.Background(), slices.Values(in))
 					default:
-						rep, err = c.BatchUpsert(context.Background(), in)
+						rep, err = c.Prospects().Upsert(context.Background(), slices.Values(in))
 					}
 					if !gock.IsDone() {
 						t.Fatalf("request not made as expected: %v", err)
 					}
-					checkReport(t, rep, err, 2, 1, 1, 0)
+					checkRun(t, rep, err, counts(2, 1, 1, 0))
 					var pe *pardot.Error
 					if o, _ := rep.Outcome(1); !errors.As(o.Err, &pe) || pe.Code != pardot.CodeInvalidEmail || pe.Key != key {
 						t.Errorf("record 1: %v, want code 4 keyed %q", o.Err, key)
@@ -152,7 +135,7 @@ func TestGoldenRequests(t *testing.T) {
 					if len(got.Form) != 2 || len(got.Form["prospects"]) != 1 {
 						t.Errorf("form %v: want exactly format and prospects", got.Form)
 					}
-					golden(t, name, []byte(got.Form.Get("prospects")))
+					testkit.Golden(t, name, []byte(got.Form.Get("prospects")))
 				})
 			}
 		}
@@ -165,13 +148,8 @@ func TestGoldenLegacyLogin(t *testing.T) {
 	for _, format := range []pardot.Format{pardot.JSON, pardot.XML} {
 		t.Run(format.String(), func(t *testing.T) {
 			defer gock.Off()
-			c, err := pardot.New(pardot.WithLegacyLogin("user@example.com", "pa ss&word", "aaaabbbbccccddddeeeeffff00001111"),
-				pardot.WithBaseURL(pardot.DemoBaseURL), pardot.WithResponseFormat(format))
-			if err != nil {
-				t.Fatal(err)
-			}
-			gock.InterceptClient(c.HTTPClient())
-			defer gock.RestoreClient(c.HTTPClient())
+			c := gockClient(t, pardot.WithLegacyLogin("user@example.com", "pa ss&word", "aaaabbbbccccddddeeeeffff00001111"),
+				pardot.WithBaseURL(pardot.DemoBaseURL), pardot.WithFormat(format))
 			var login, call captured
 			loginBody := `{"@attributes":{"stat":"ok","version":1},"api_key":"k-123"}`
 			okBody := `{"@attributes":{"stat":"ok","version":1}}`
@@ -185,11 +163,11 @@ func TestGoldenLegacyLogin(t *testing.T) {
 			gock.New(pardot.DemoBaseURL).Post("/api/prospect/version/3/do/batchUpsert").
 				MatchHeader("Authorization", `^Pardot api_key=k-123, user_key=aaaabbbbccccddddeeeeffff00001111$`).
 				AddMatcher(capture(&call)).Reply(200).BodyString(okBody)
-			rep, err := c.BatchUpsert(context.Background(), []pardot.Prospect{{Email: "some@email.com", FirstName: "New first name", LastName: "New last name"}})
+			rep, err := c.Prospects().Upsert(context.Background(), slices.Values([]pardot.Prospect{{Email: "some@email.com", FirstName: "New first name", LastName: "New last name"}}))
 			if !gock.IsDone() {
 				t.Fatalf("requests not made as expected: %v", err)
 			}
-			checkReport(t, rep, err, 1, 1, 0, 0)
+			checkRun(t, rep, err, counts(1, 1, 0, 0))
 			want := url.Values{"email": {"user@example.com"}, "password": {"pa ss&word"}, "user_key": {"aaaabbbbccccddddeeeeffff00001111"}, "format": {format.String()}}
 			if d := cmp.Diff(want, login.Form); d != "" || login.RawQuery != "" {
 				t.Errorf("login form (-want +got):\n%s\nquery %q", d, login.RawQuery)
@@ -197,7 +175,7 @@ func TestGoldenLegacyLogin(t *testing.T) {
 			if call.Header.Get("Pardot-Business-Unit-Id") != "" || call.RawQuery != "" {
 				t.Errorf("legacy call carries a business unit or a query: %v %q", call.Header, call.RawQuery)
 			}
-			golden(t, "legacy_upsert_v3.json", []byte(call.Form.Get("prospects")))
+			testkit.Golden(t, "legacy_upsert_v3."+format.String(), []byte(call.Form.Get("prospects")))
 		})
 	}
 }
@@ -206,18 +184,13 @@ func TestGoldenLegacyLogin(t *testing.T) {
 // (one prospect, so the refusal is not split further).
 func TestGlobalFailureOnHTTP200(t *testing.T) {
 	defer gock.Off()
-	c, err := pardot.New(pardot.WithToken(testToken, testBU), pardot.WithResponseFormat(pardot.XML))
-	if err != nil {
-		t.Fatal(err)
-	}
-	gock.InterceptClient(c.HTTPClient())
-	defer gock.RestoreClient(c.HTTPClient())
+	c := gockClient(t, pardot.WithToken(testToken, testBU), pardot.WithFormat(pardot.XML))
 	gock.New(pardot.DefaultBaseURL).Post("/api/prospect/version/3/do/batchUpdate").Reply(200).
 		BodyString(`<rsp stat="fail" version="1.0"><err code="71">Input needs to be valid JSON or XML</err></rsp>`)
-	rep, err := c.BatchUpdate(context.Background(), []pardot.Prospect{{ID: 1, City: "X"}})
-	checkReport(t, rep, err, 1, 0, 1, 0)
+	rep, err := c.Prospects().Update(context.Background(), slices.Values([]pardot.Prospect{{ID: 1, City: "X"}}))
+	checkRun(t, rep, err, counts(1, 0, 1, 0))
 	var pe *pardot.Error
-	if !errors.As(err, &pe) || pe.Code != pardot.CodeInvalidInput || pe.HTTPStatus != 200 || !errors.Is(err, pardot.ErrConfig) {
+	if !errors.As(err, &pe) || pe.Code != pardot.CodeInvalidInput || pe.HTTPStatus != 200 || !errors.Is(err, batch.ErrInvalid) {
 		t.Errorf("err = %v", err)
 	}
 	if !gock.IsDone() {
@@ -230,23 +203,17 @@ func TestGlobalFailureOnHTTP200(t *testing.T) {
 // the version's way (an identifier in v3, a position in v4). The entry
 // carries the retryable code 62, yet the request is neither resent nor
 // guessed at: every prospect fails with ErrUnmatchedKey and
-// httpx.ErrOutcomeUnknown, because Pardot processed the request.
+// batch.ErrOutcomeUnknown, because Pardot processed the request.
 func TestUnmatchedKeyFailsWholeChunk(t *testing.T) {
 	defer gock.Off()
-	for _, version := range []int{3, 4} {
+	for _, version := range []string{"3", "4"} {
 		for _, format := range []pardot.Format{pardot.JSON, pardot.XML} {
 			for _, op := range []string{"batchCreate", "batchUpsert"} {
-				t.Run(fmt.Sprintf("%s_v%d.%s", op, version, format), func(t *testing.T) {
+				t.Run(fmt.Sprintf("%s_v%s.%s", op, version, format), func(t *testing.T) {
 					defer gock.Off()
-					c, err := pardot.New(pardot.WithToken(testToken, testBU), pardot.WithVersion(version),
-						pardot.WithRequestFormat(format), pardot.WithResponseFormat(format), pardot.WithRetryPolicy(fastRetry))
-					if err != nil {
-						t.Fatal(err)
-					}
-					gock.InterceptClient(c.HTTPClient())
-					defer gock.RestoreClient(c.HTTPClient())
+					c := gockClient(t, pardot.WithToken(testToken, testBU), pardot.WithAPIVersion(version), pardot.WithFormat(format))
 					key, attr := "nobody@example.com", "identifier"
-					if version == 4 {
+					if version == "4" {
 						key, attr = "2", "index" // two prospects: positions 0 and 1
 					}
 					body := `{"@attributes":{"stat":"ok","version":1},"errors":{"` + key + `":{"code":62,"message":"Conflicting Update"}}}`
@@ -254,26 +221,26 @@ func TestUnmatchedKeyFailsWholeChunk(t *testing.T) {
 						body = `<rsp stat="ok" version="1.0"><errors><prospect ` + attr + `="` + key + `" code="62">Conflicting Update</prospect></errors></rsp>`
 					}
 					var calls int
-					gock.New(pardot.DefaultBaseURL).Post(fmt.Sprintf("/api/prospect/version/%d/do/%s", version, op)).
+					gock.New(pardot.DefaultBaseURL).Post(fmt.Sprintf("/api/prospect/version/%s/do/%s", version, op)).
 						AddMatcher(func(*http.Request, *gock.Request) (bool, error) { calls++; return true, nil }).
 						Times(2).Reply(200).BodyString(body)
 
 					in := gockInput(op, version)
-					run := c.BatchUpsert
+					run := c.Prospects().Upsert
 					if op == "batchCreate" {
-						run = c.BatchCreate
+						run = c.Prospects().Create
 					}
-					rep, err := run(context.Background(), in)
-					checkReport(t, rep, err, 2, 0, 2, 0)
+					rep, err := run(context.Background(), slices.Values(in))
+					checkRun(t, rep, err, counts(2, 0, 2, 0))
 					if calls != 1 {
 						t.Errorf("%d requests, want 1 (an unmatched answer is never resent)", calls)
 					}
 					for i := range in {
 						o, _ := rep.Outcome(i)
 						var pe *pardot.Error
-						if !errors.Is(o.Err, pardot.ErrUnmatchedKey) || !errors.Is(o.Err, httpx.ErrOutcomeUnknown) ||
+						if !errors.Is(o.Err, batch.ErrOutcomeUnknown) ||
 							!errors.As(o.Err, &pe) || pe.Key != key || pe.Retryable() {
-							t.Errorf("record %d: %v; want ErrUnmatchedKey, ErrOutcomeUnknown, key %q, not retryable", i, o.Err, key)
+							t.Errorf("record %d: %v; want ErrOutcomeUnknown, key %q, not retryable", i, o.Err, key)
 						}
 					}
 				})
@@ -300,15 +267,10 @@ func TestGoldenSessionRenewal(t *testing.T) {
 			defer gock.Off()
 			tokens := []string{"first-token", "second-token"}
 			var calls int
-			c, err := pardot.New(pardot.WithResponseFormat(tc.format), pardot.WithOAuthTokenFunc(func(context.Context) (*oauth2.Token, error) {
+			c := gockClient(t, pardot.WithFormat(tc.format), pardot.WithTokenFunc(func(context.Context) (*oauth2.Token, error) {
 				calls++
 				return &oauth2.Token{AccessToken: tokens[calls-1], TokenType: "Bearer"}, nil
 			}, testBU))
-			if err != nil {
-				t.Fatal(err)
-			}
-			gock.InterceptClient(c.HTTPClient())
-			defer gock.RestoreClient(c.HTTPClient())
 			var refused, replayed captured
 			okBody := `{"@attributes":{"stat":"ok","version":1}}`
 			if tc.format == pardot.XML {
@@ -321,11 +283,11 @@ func TestGoldenSessionRenewal(t *testing.T) {
 				MatchHeader("Authorization", "^Bearer second-token$").
 				MatchHeader("Pardot-Business-Unit-Id", "^"+testBU+"$").
 				AddMatcher(capture(&replayed)).Reply(200).BodyString(okBody)
-			rep, err := c.BatchUpsert(context.Background(), []pardot.Prospect{{Email: "some@email.com", FirstName: "Ada"}})
+			rep, err := c.Prospects().Upsert(context.Background(), slices.Values([]pardot.Prospect{{Email: "some@email.com", FirstName: "Ada"}}))
 			if !gock.IsDone() {
 				t.Fatalf("requests not made as expected: %v", err)
 			}
-			checkReport(t, rep, err, 1, 1, 0, 0)
+			checkRun(t, rep, err, counts(1, 1, 0, 0))
 			if calls != 2 || rep.Requests != 2 || rep.Retries != 1 {
 				t.Errorf("token calls %d, requests %d, retries %d; want 2, 2, 1", calls, rep.Requests, rep.Retries)
 			}

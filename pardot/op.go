@@ -1,0 +1,92 @@
+package pardot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
+)
+
+// op builds the engine operation for one call: its validation (with the
+// call's own record of identifiers), its size measure, its send, and the
+// isolation of requests refused as a whole.
+func (c *Client) op(o operation) batch.Op[Prospect, Result] {
+	v, f := c.cfg.version, c.cfg.format
+	envelope := len(encodeForm(f.String(), encodeBatch(nil, v, f, o, nil)))
+	limit := c.cfg.maxBytes - envelope
+	size := func(p Prospect) int { return recordSize(v, f, o, &p) }
+	var seen vendorkit.Seen
+	// refusedAlone counts the call's single-prospect requests refused as a
+	// whole (see Isolate).
+	var refusedAlone atomic.Int64
+	return batch.Op[Prospect, Result]{
+		Name:     "pardot " + o.path(),
+		MaxItems: c.cfg.BatchSize,
+		MaxBytes: limit,
+		Size:     size,
+		Key:      func(p Prospect) string { return recordKey(v, o, &p) },
+		Validate: func(p Prospect) error {
+			if err := validate(v, o, &p); err != nil {
+				return err
+			}
+			if n := size(p); n > limit {
+				return localError(o.path(), vendorkit.Invalid, fmt.Sprintf(
+					"the prospect takes %d bytes in the request, over the %d-byte request limit (WithMaxRequestBytes)", n, limit))
+			}
+			if key := recordKey(v, o, &p); seen.Repeated(key) {
+				return localError(o.path(), vendorkit.Duplicate, fmt.Sprintf(
+					"identifier %q appears earlier in this call; in one request Pardot would merge the two", key))
+			}
+			return nil
+		},
+		Send: func(ctx context.Context, chunk []Prospect) ([]batch.Result[Result], error) {
+			res, err := c.send(ctx, o, chunk)
+			if len(chunk) == 1 && refusedBeforeWrite(err) {
+				refusedAlone.Add(1)
+			}
+			return res, err
+		},
+		// A request refused as a whole before any write (70, 71, 72,
+		// 10000) is split in halves down to single prospects, so only the
+		// prospects at fault fail. Once a whole batch's worth of prospects
+		// has been refused alone in this call, the refusal is evidently not
+		// about single prospects (every request earns it): later requests
+		// then fail whole instead of being split, so a wrong setting costs
+		// one request per batch, not two per prospect. The engine has no
+		// such run-level rule, so the guard lives here.
+		Isolate: func(err error) bool {
+			return refusedBeforeWrite(err) && refusedAlone.Load() < int64(c.cfg.BatchSize)
+		},
+	}
+}
+
+// send posts one chunk and maps Pardot's answer to one result per prospect.
+func (c *Client) send(ctx context.Context, o operation, chunk []Prospect) ([]batch.Result[Result], error) {
+	v, f := c.cfg.version, c.cfg.format
+	doc := encodeBatch(make([]byte, 0, 128*len(chunk)), v, f, o, chunk)
+	endpoint := c.cfg.BaseURL + "/api/prospect/version/" + strconv.Itoa(v) + "/do/" + o.path()
+	r, status, err := c.post(ctx, o.path(), endpoint, encodeForm(f.String(), doc), o != opCreate)
+	if err != nil {
+		return nil, err
+	}
+	return matchResults(v, o, chunk, r.Items, status, c.secrets)
+}
+
+// docPool holds buffers for measuring prospects.
+var docPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// recordSize is how many bytes p adds to a request's form body: its part
+// of the document, query-escaped, and its separator.
+func recordSize(version int, format Format, o operation, p *Prospect) int {
+	bp := docPool.Get().(*[]byte)
+	one := encodeBatch((*bp)[:0], version, format, o, []Prospect{*p})
+	empty := encodeBatch(one[len(one):], version, format, o, nil)
+	n := escapedLen(one) - escapedLen(empty) + len("%2C")
+	*bp = one[:0]
+	docPool.Put(bp)
+	return n
+}
