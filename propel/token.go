@@ -87,7 +87,7 @@ type tokenCache struct {
 	// secrets learns every access token the moment it is fetched.
 	secrets *httpx.Secrets
 	mu      sync.Mutex
-	tok *oauth2.Token
+	tok     *oauth2.Token
 	// renewAt is when tok is replaced: its expiry less the renewal margin
 	// (zero for a token without expiry, kept until the API refuses it).
 	renewAt time.Time

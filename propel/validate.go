@@ -11,8 +11,6 @@ import (
 // reported failed with a local *Error (class batch.ErrInvalid) and never sent. Messages name the
 // field, never its value (an SSN or an email address stays out of errors).
 
-
-
 // person holds the fields customers and contacts share.
 type person struct {
 	dateOfBirth, gender, email, primaryLang string
