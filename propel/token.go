@@ -181,13 +181,14 @@ func (f TokenSourceFunc) Token() (*oauth2.Token, error) { return f() }
 // opToken names the token request in errors.
 const opToken = "token"
 
-// tokenRefused is the error of a token endpoint's non-2xx answer. A 4xx
-// other than 408 and 429 means the credentials or the request are refused:
-// every later request would be too, so it stops the run (class Auth).
+// tokenRefused is the error of a token endpoint's non-2xx answer. A 3xx
+// (a redirect is not followed) or a 4xx other than 408 and 429 means the
+// credentials or the request are refused: every later request would be
+// too, so it stops the run (class Auth).
 func tokenRefused(resp *httpx.Response, secrets *httpx.Secrets) *Error {
 	e := errorFromResponse(opToken, resp, &scrubber{secrets: secrets})
 	s := resp.StatusCode
-	if s >= 400 && s < 500 && s != http.StatusTooManyRequests && s != http.StatusRequestTimeout {
+	if s >= 300 && s < 500 && s != http.StatusTooManyRequests && s != http.StatusRequestTimeout {
 		e.Class = vendorkit.Auth
 	}
 	return e
