@@ -57,6 +57,7 @@ func checkBook(t *testing.T, stored []propeltest.Record, want []propel.Address, 
 // created, then matched on code and updated, never duplicated, across
 // requests and through a connection dropped after the write.
 func TestBulkCustomerAddressesUpsertOnCode(t *testing.T) {
+	t.Parallel()
 	// directives are configured but the addresses endpoint documents none:
 	// the fake would refuse a "directives" key with 10007
 	srv, c := newFake(t, propel.WithBatchSize(4), propel.WithDirectives(propel.SkipCreate()))
@@ -105,6 +106,7 @@ func TestBulkCustomerAddressesUpsertOnCode(t *testing.T) {
 
 // TestBulkCompanyAddresses: the company variant writes the company's book.
 func TestBulkCompanyAddresses(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t)
 	id := srv.AddCompany(propel.Company{Source: "ERP", SourceID: "1032644", Language: "NL", Name: "Bakker Bouw B.V."})
 	in := addresses(3, "Industrieweg")
@@ -123,6 +125,7 @@ func TestBulkCompanyAddresses(t *testing.T) {
 // endpoint matches on, or without a required field, fails before any
 // request; so does every address when the owner is not named properly.
 func TestBulkAddressesRefusedBeforeSending(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t)
 	srv.AddCompany(propel.Company{ID: 7, Name: "ACME"})
 	in := addresses(3, "Main")
@@ -155,6 +158,7 @@ func TestBulkAddressesRefusedBeforeSending(t *testing.T) {
 // the run: nothing was written, every address is not attempted, those of
 // the refused request with the 404 as their reason.
 func TestBulkAddressesOwnerMissingStopsTheRun(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t, propel.WithBatchSize(2), propel.WithConcurrency(1))
 	rep, err := c.Customers().Addresses(propel.BySourceID("CRM", "nobody")).Upsert(context.Background(), slices.Values(addresses(6, "Main")))
 	if !errors.Is(err, batch.ErrNotFound) {

@@ -25,6 +25,7 @@ var guideCompany = propel.Company{
 // A company with attributes lands and reads back; one sending the guide's
 // email or phone is refused alone with 10007, the others land.
 func TestCompaniesFollowTheReference(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t)
 	withAttrs := propel.Company{Source: "MY_ERP", SourceID: "1", Language: "NL", Name: "ACME",
 		Attributes: []propel.Attribute{
@@ -57,6 +58,7 @@ func TestCompaniesFollowTheReference(t *testing.T) {
 // phone) is sent as the guide writes it and lands on a server that accepts
 // those keys; the report keys it by the sources entry.
 func TestGuideOnlyCompanyFields(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t)
 	srv.AcceptGuideKeys(true)
 	rep, err := c.Companies().UpsertBySourceID(context.Background(), slices.Values([]propel.Company{guideCompany}))

@@ -25,6 +25,7 @@ func readTestdata(t testing.TB, name string) []byte {
 }
 
 func TestDecodeSeed200(t *testing.T) {
+	t.Parallel()
 	got, err := decodeBulk(readTestdata(t, "seed_200.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -49,6 +50,7 @@ func respErr(status int, body []byte, requestID string) *Error {
 }
 
 func TestDecodeSeed400(t *testing.T) {
+	t.Parallel()
 	got := respErr(400, readTestdata(t, "seed_400.json"), "req-1")
 	want := errorFields{Code: CodeSchemaValidation, HTTPStatus: 400, Type: "SchemaValidationException",
 		Messages:  []string{"#/customers/0: extraneous key [company] is not permitted"},
@@ -89,6 +91,7 @@ func fieldsOf(e *Error) errorFields {
 }
 
 func TestDecodeBulkResponseVariants(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		body string
@@ -123,6 +126,7 @@ func TestDecodeBulkResponseVariants(t *testing.T) {
 }
 
 func TestDecodeBulkResponseRejectsGarbage(t *testing.T) {
+	t.Parallel()
 	for _, body := range []string{``, `[]`, `null`, `{"data":[{"action":"upd`, `{"data":{"a":1}}`, `{"data":[{"id":"x"}]}`, `<html>`} {
 		if _, err := decodeBulk([]byte(body)); err == nil {
 			t.Errorf("%q: decoded without an error", body)
@@ -131,6 +135,7 @@ func TestDecodeBulkResponseRejectsGarbage(t *testing.T) {
 }
 
 func TestDecodeErrorVariants(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		status int
@@ -163,6 +168,7 @@ func TestDecodeErrorVariants(t *testing.T) {
 }
 
 func TestDecodeToken(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		file    string
@@ -192,6 +198,7 @@ func TestDecodeToken(t *testing.T) {
 }
 
 func TestErrorClassification(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name                      string
 		status                    int

@@ -24,6 +24,7 @@ import (
 )
 
 func TestThousandCustomersLandOnce(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t, propel.WithConcurrency(4))
 	in := customers(1000)
 	rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(in))
@@ -61,6 +62,7 @@ func TestThousandCustomersLandOnce(t *testing.T) {
 // connections before and after the write, a slow answer and a garbled one:
 // every customer lands exactly once.
 func TestThousandCustomersUnderFaultsLandOnce(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t, propel.WithConcurrency(4), propel.WithHTTPClient(&http.Client{Timeout: time.Second}))
 	for _, f := range []fakekit.Fault{
 		propeltest.ExpireToken(), fakekit.Status(500), fakekit.DropAfterWrite(),
@@ -87,6 +89,7 @@ func TestThousandCustomersUnderFaultsLandOnce(t *testing.T) {
 // TestFullRecordsRoundTrip: a customer, contact and company with every
 // field set pass the fake's strict schema and read back unchanged.
 func TestFullRecordsRoundTrip(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t)
 	addr := propel.Address{Type: propel.AddressInvoice, Code: "A1", Company: "ACME", FirstName: "Ada", MiddleName: "B",
 		LastName: "Lovelace", Gender: propel.GenderFemale, Street: "Kerkstraat", Number: "34", NumberExtension: "bis",
@@ -130,6 +133,7 @@ func TestFullRecordsRoundTrip(t *testing.T) {
 }
 
 func TestTokenExpiringMidRunLosesNothing(t *testing.T) {
+	t.Parallel()
 	var srv *propeltest.Server
 	var expired atomic.Int32
 	// all tokens die twice while requests are in flight on three workers
@@ -181,6 +185,7 @@ func TestTokenExpiringMidRunLosesNothing(t *testing.T) {
 // its expiry is TestTokenRenewedFiveMinutesBeforeExpiry's subject, on a
 // clock the test controls.)
 func TestTokensDyingBetweenRuns(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t, propel.WithBatchSize(10))
 	in := customers(50)
 	var rep *batch.Report[propel.Result]
@@ -231,6 +236,7 @@ func (ik *injectKey) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func TestUnknownKeyFailsOnlyThatRecord(t *testing.T) {
+	t.Parallel()
 	ik := &injectKey{pick: func(id string) bool { return id == "C-00003" || id == "C-00042" }}
 	srv, c := newFake(t, propel.WithHTTPClient(&http.Client{Transport: ik}), propel.WithConcurrency(2))
 	in := customers(150)
@@ -262,6 +268,7 @@ func TestUnknownKeyFailsOnlyThatRecord(t *testing.T) {
 }
 
 func TestRejectionNamingNoItemIsIsolatedByHalving(t *testing.T) {
+	t.Parallel()
 	ik := &injectKey{top: true, pick: func(id string) bool { return id == "C-00005" }}
 	srv, c := newFake(t, propel.WithHTTPClient(&http.Client{Transport: ik}), propel.WithBatchSize(16), propel.WithConcurrency(1))
 	in := customers(16)
@@ -278,6 +285,7 @@ func TestRejectionNamingNoItemIsIsolatedByHalving(t *testing.T) {
 }
 
 func TestServerBatchLimitIsolates(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t, propel.WithBatchSize(40))
 	srv.SetMaxBatch(20)
 	in := customers(80)
@@ -293,6 +301,7 @@ func TestServerBatchLimitIsolates(t *testing.T) {
 }
 
 func TestFaultsAreRetriedWithoutDuplicates(t *testing.T) {
+	t.Parallel()
 	faults := []fakekit.Fault{
 		fakekit.Status(500), badGateway, fakekit.Status(503),
 		fakekit.Drop(), propeltest.ServerErrorAfterWrite(), fakekit.DropAfterWrite(),
@@ -324,6 +333,7 @@ func TestFaultsAreRetriedWithoutDuplicates(t *testing.T) {
 }
 
 func TestSlowServerTimesOutAndRetries(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t, propel.WithHTTPClient(&http.Client{Timeout: time.Second}), propel.WithBatchSize(10))
 	srv.FailNext(1, fakekit.Slow(time.Minute)) // cut short when the client gives up
 	in := customers(30)
@@ -340,6 +350,7 @@ func TestSlowServerTimesOutAndRetries(t *testing.T) {
 }
 
 func TestPersistentServerErrorFailsAfterRetries(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t, propel.WithBatchSize(5), propel.WithConcurrency(1))
 	srv.FailNext(100, fakekit.Status(500))
 	in := customers(5)
@@ -356,6 +367,7 @@ func TestPersistentServerErrorFailsAfterRetries(t *testing.T) {
 }
 
 func TestBadCredentialsStopTheRun(t *testing.T) {
+	t.Parallel()
 	srv := propeltest.NewServer()
 	defer srv.Close()
 	c, err := propel.New(propel.WithBaseURL(srv.BaseURL()), propel.WithClientCredentials(propeltest.ClientID, "wrong-secret-value"),
@@ -374,6 +386,7 @@ func TestBadCredentialsStopTheRun(t *testing.T) {
 }
 
 func TestCompaniesThenContactsWithMissingParent(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t)
 	companies := []propel.Company{
 		{Source: "ERP", SourceID: "1032644", Language: "NL", Name: "Bakker Bouw B.V.", Budget: propel.No},
@@ -421,6 +434,7 @@ func TestCompaniesThenContactsWithMissingParent(t *testing.T) {
 }
 
 func TestByIDVariants(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t)
 	id := srv.AddCompany(propel.Company{ID: 77, Name: "Seeded"})
 	rep, err := c.Customers().UpsertByID(context.Background(), slices.Values([]propel.Customer{{ID: 5, FirstName: "A"}, {ID: 6, FirstName: "B", Source: "X", SourceID: "x-6"}}))
@@ -453,6 +467,7 @@ func TestByIDVariants(t *testing.T) {
 }
 
 func TestValidationFailsBeforeSending(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t)
 	in := customers(4)
 	in[1].Email = "nope"
@@ -474,6 +489,7 @@ func TestValidationFailsBeforeSending(t *testing.T) {
 // be written twice (the later write winning); the later record fails
 // before sending, and the same sourceId in another language is another key.
 func TestRepeatedKeyFailsLocally(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t, propel.WithConcurrency(1))
 	in := []propel.Customer{
 		{Source: "S", SourceID: "1", Language: "NL", FirstName: "old"},
@@ -499,6 +515,7 @@ func TestRepeatedKeyFailsLocally(t *testing.T) {
 }
 
 func TestCancelledContextAccountsForEveryRecord(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t, propel.WithBatchSize(10), propel.WithConcurrency(1))
 	srv.FailNext(100, fakekit.Slow(50*time.Millisecond))
 	ctx, cancel := context.WithTimeout(context.Background(), 80*time.Millisecond)
@@ -513,6 +530,7 @@ func TestCancelledContextAccountsForEveryRecord(t *testing.T) {
 }
 
 func TestNewRejectsBadOptions(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		opts []propel.Option
@@ -549,6 +567,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 }
 
 func TestWithTokenSourceFromClientCredentialsPackage(t *testing.T) {
+	t.Parallel()
 	for _, legacy := range []bool{false, true} {
 		t.Run(fmt.Sprint("legacy=", legacy), func(t *testing.T) {
 			srv := propeltest.NewServer()
@@ -590,6 +609,7 @@ func TestWithTokenSourceFromClientCredentialsPackage(t *testing.T) {
 }
 
 func TestDirectives(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t)
 	in := customers(3)
 	if _, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(in[:2])); err != nil {
@@ -633,6 +653,7 @@ type countingLimiter struct{ n atomic.Int32 }
 func (l *countingLimiter) Wait(ctx context.Context) error { l.n.Add(1); return ctx.Err() }
 
 func TestHooksKeepAndLimiterAreWired(t *testing.T) {
+	t.Parallel()
 	var outcomes, progress atomic.Int32
 	lim := &countingLimiter{}
 	srv, c := newFake(t, propel.WithBatchSize(10), propel.WithEngine(batch.Config{Retry: fastRetry, Keep: batch.KeepFailures,

@@ -11,6 +11,7 @@ import (
 )
 
 func TestScrubberText(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		sc      scrubber
@@ -47,6 +48,7 @@ func TestScrubberText(t *testing.T) {
 }
 
 func TestScrubberRaw(t *testing.T) {
+	t.Parallel()
 	sc := &scrubber{ssns: []string{"12"}}
 	untouched := json.RawMessage(`{"key": "C-1", "success": false, "message": "parent missing"}`)
 	if got := sc.raw(untouched); string(got) != string(untouched) {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	ok := Customer{Source: "S", SourceID: "1"}
 	addr := Address{Type: AddressDelivery, Street: "s", City: "c", Country: "NL"}
 	with := func(f func(*Customer)) Customer { c := ok; f(&c); return c }
@@ -70,6 +71,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestValidateCompanyAndContact(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		err       error
@@ -113,6 +115,7 @@ func TestValidateCompanyAndContact(t *testing.T) {
 }
 
 func TestSplitNamed(t *testing.T) {
+	t.Parallel()
 	e := &Error{Messages: []string{
 		"#/customers/1: extraneous key [company] is not permitted",
 		"#/customers/1/addresses/0: required key [city] not found",

@@ -15,6 +15,7 @@ import (
 // an owner that does not exist, 400 when a sourceId without source is
 // ambiguous.
 func TestAddressesEndpointAnswers(t *testing.T) {
+	t.Parallel()
 	srv := propeltest.NewServer()
 	defer srv.Close()
 	tok := token(t, srv)

@@ -54,6 +54,7 @@ func post(t *testing.T, srv *propeltest.Server, tok, path, body string) (int, ma
 }
 
 func TestUnknownKeyAnswersLikeTheSeed(t *testing.T) {
+	t.Parallel()
 	srv := propeltest.NewServer()
 	defer srv.Close()
 	status, got, h := post(t, srv, token(t, srv), "/customers/bulk/sourceId",
@@ -78,6 +79,7 @@ func TestUnknownKeyAnswersLikeTheSeed(t *testing.T) {
 }
 
 func TestSchemaChecks(t *testing.T) {
+	t.Parallel()
 	srv := propeltest.NewServer()
 	defer srv.Close()
 	tok := token(t, srv)
@@ -121,6 +123,7 @@ func TestSchemaChecks(t *testing.T) {
 }
 
 func TestAuthAndTokens(t *testing.T) {
+	t.Parallel()
 	srv := propeltest.NewServer()
 	defer srv.Close()
 	if status, _, _ := post(t, srv, "", "/customers/bulk/id", `{"customers":[]}`); status != 401 {
@@ -159,6 +162,7 @@ func TestAuthAndTokens(t *testing.T) {
 }
 
 func TestUpsertAndReadBack(t *testing.T) {
+	t.Parallel()
 	srv := propeltest.NewServer()
 	defer srv.Close()
 	tok := token(t, srv)
