@@ -69,11 +69,9 @@ func entryResult(op string, en *entry, status int, reqID string, sc *scrubber) b
 	r.Raw = sc.raw(en.Raw)
 	e := &Error{Type: en.Type, Messages: append([]string(nil), en.Messages...), Item: true}
 	e.Vendor, e.Op, e.HTTPStatus, e.RequestID, e.Class = "propel", op, status, reqID, vendorkit.Rejected
-	if len(e.Messages) == 0 {
-		e.Messages = []string{"record not saved"}
-	}
 	e.setCode(en.Code)
 	sc.scrubError(e)
+	e.Message = strings.TrimSuffix("record not saved: "+e.Message, ": ")
 	return batch.Result[Result]{Value: r, Err: e}
 }
 

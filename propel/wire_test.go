@@ -360,7 +360,7 @@ func TestSecretsAndSSNNeverLeak(t *testing.T) {
 		if d := cmp.Diff(wantMsgs, pe.Messages); d != "" {
 			t.Errorf("record 1 messages (-want +got):\n%s", d)
 		}
-		if !errors.As(rep.Outcomes[2].Err, &pe) || pe.Type != "Ssn REDACTED" || !strings.HasPrefix(pe.Message, "E REDACTED ") {
+		if !errors.As(rep.Outcomes[2].Err, &pe) || pe.Type != "Ssn REDACTED" || !strings.HasPrefix(pe.Message, "record not saved: E REDACTED ") {
 			t.Fatalf("record 2: %+v", pe)
 		}
 		r2 := rep.Outcomes[2].Result
