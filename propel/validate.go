@@ -153,8 +153,8 @@ func checkAddress(prefix string, a Address) error {
 	return checkYN(f("isDefault"), a.IsDefault)
 }
 
-// validateBulkAddress checks a for BulkCustomerAddresses and
-// BulkCompanyAddresses, as they do before sending: the fields every
+// validateBulkAddress checks a for Customers().Addresses(ref).Upsert and
+// Companies().Addresses(ref).Upsert, as they do before sending: the fields every
 // address needs, and the code the endpoint matches on (required there: an
 // address without one would be created again on every resend).
 func validateBulkAddress(a Address) error {
@@ -164,8 +164,8 @@ func validateBulkAddress(a Address) error {
 	return checkAddress("", a)
 }
 
-// validateCustomer checks c for BulkCustomersByID (byID) or
-// BulkCustomersBySourceID, as the bulk methods do before sending.
+// validateCustomer checks c for Customers().UpsertByID (byID) or
+// Customers().UpsertBySourceID, as the bulk methods do before sending.
 func validateCustomer(c Customer, byID bool) error {
 	if err := checkLookup(byID, c.ID, c.Source, c.SourceID, c.Language, false); err != nil {
 		return err
@@ -176,8 +176,8 @@ func validateCustomer(c Customer, byID bool) error {
 	return checkAddresses(c.Addresses)
 }
 
-// validateContact checks c for BulkContactsByID (byID) or
-// BulkContactsBySourceID, as the bulk methods do before sending.
+// validateContact checks c for Contacts().UpsertByID (byID) or
+// Contacts().UpsertBySourceID, as the bulk methods do before sending.
 func validateContact(c Contact, byID bool) error {
 	if err := checkLookup(byID, c.ID, c.Source, c.SourceID, c.Language, false); err != nil {
 		return err
@@ -185,8 +185,8 @@ func validateContact(c Contact, byID bool) error {
 	return checkPerson(person{c.DateOfBirth, c.Gender, c.Email, c.PrimaryLanguage, c.Parent})
 }
 
-// validateCompany checks c for BulkCompaniesByID (byID) or
-// BulkCompaniesBySourceID (where language is required), as the bulk
+// validateCompany checks c for Companies().UpsertByID (byID) or
+// Companies().UpsertBySourceID (where language is required), as the bulk
 // methods do before sending.
 func validateCompany(c Company, byID bool) error {
 	if err := checkSources(c, byID); err != nil {
