@@ -52,11 +52,7 @@ func respErr(status int, body []byte, requestID string) *Error {
 func TestDecodeSeed400(t *testing.T) {
 	t.Parallel()
 	got := respErr(400, readTestdata(t, "seed_400.json"), "req-1")
-	want := errorFields{Code: CodeSchemaValidation, HTTPStatus: 400, Type: "SchemaValidationException",
-		Messages:  []string{"#/customers/0: extraneous key [company] is not permitted"},
-		MoreInfo:  "https://www.propel.us/docs/errors/10007",
-		RequestID: "req-1", Class: vendorkit.Invalid}
-	if d := cmp.Diff(want, fieldsOf(got)); d != "" {
+	if d := cmp.Diff(seed400("req-1"), fieldsOf(got)); d != "" {
 		t.Fatalf("seed 400 (-want +got):\n%s", d)
 	}
 	if !errors.Is(got, batch.ErrInvalid) || got.Retryable() || got.StopRun() || !isolate(got) {
@@ -72,6 +68,14 @@ func TestDecodeSeed400(t *testing.T) {
 	if got.Error() != wantMsg {
 		t.Fatalf("message\n got %q\nwant %q", got.Error(), wantMsg)
 	}
+}
+
+// seed400 is the seed's 400 body decoded, field for field.
+func seed400(requestID string) errorFields {
+	return errorFields{Code: CodeSchemaValidation, HTTPStatus: 400, Type: "SchemaValidationException",
+		Messages:  []string{"#/customers/0: extraneous key [company] is not permitted"},
+		MoreInfo:  "https://www.propel.us/docs/errors/10007",
+		RequestID: requestID, Class: vendorkit.Invalid}
 }
 
 // errorFields are the fields of an *Error a test compares.
