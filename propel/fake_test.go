@@ -63,7 +63,7 @@ func TestThousandCustomersLandOnce(t *testing.T) {
 // every customer lands exactly once.
 func TestThousandCustomersUnderFaultsLandOnce(t *testing.T) {
 	t.Parallel()
-	srv, c := newFake(t, propel.WithConcurrency(4), propel.WithHTTPClient(&http.Client{Timeout: time.Second}))
+	srv, c := newFake(t, propel.WithConcurrency(4), propel.WithHTTPClient(&http.Client{Timeout: 5 * time.Second}))
 	for _, f := range []fakekit.Fault{
 		propeltest.ExpireToken(), fakekit.Status(500), fakekit.DropAfterWrite(),
 		{}, fakekit.Malformed(), fakekit.Slow(20 * time.Millisecond), fakekit.Drop(),
@@ -334,7 +334,7 @@ func TestFaultsAreRetriedWithoutDuplicates(t *testing.T) {
 
 func TestSlowServerTimesOutAndRetries(t *testing.T) {
 	t.Parallel()
-	srv, c := newFake(t, propel.WithHTTPClient(&http.Client{Timeout: time.Second}), propel.WithBatchSize(10))
+	srv, c := newFake(t, propel.WithHTTPClient(&http.Client{Timeout: 2 * time.Second}), propel.WithBatchSize(10))
 	srv.FailNext(1, fakekit.Slow(time.Minute)) // cut short when the client gives up
 	in := customers(30)
 	rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(in))
