@@ -81,7 +81,8 @@ func (c *Client) post(ctx context.Context, op, path string, body []byte) (*httpx
 			Idempotent: true, // an upsert by key: sending it twice writes it once
 		})
 		if err != nil {
-			return nil, &Error{APIError: vendorkit.FromTransport[Code]("propel", op, err)}
+			var te *httpx.TransportError
+			return nil, &Error{APIError: vendorkit.FromTransport[Code]("propel", op, err), maybeWritten: errors.As(err, &te) && te.MaybeSent}
 		}
 		if resp.StatusCode != http.StatusUnauthorized || attempt > 0 {
 			return resp, nil

@@ -206,6 +206,7 @@ func decodeError(e *Error, body []byte) {
 func errorFromResponse(op string, resp *httpx.Response, sc *scrubber) *Error {
 	e := &Error{APIError: vendorkit.FromResponse[Code]("propel", op, resp, true)}
 	e.RequestID = resp.Header.Get("X-Request-Id")
+	e.maybeWritten = resp.StatusCode >= 500 && resp.StatusCode != http.StatusServiceUnavailable
 	decodeError(e, resp.Body)
 	sc.scrubError(e)
 	return e

@@ -61,9 +61,12 @@
 // *Error (one code table, classify.go) matching the batch class sentinels
 // with errors.Is: batch.ErrInvalid, batch.ErrNotFound, batch.ErrDuplicate,
 // batch.ErrUnauthorized, batch.ErrRateLimited, batch.ErrUnavailable,
-// batch.ErrMalformedResponse; a record whose request may have reached the
-// server without an answer matches batch.ErrOutcomeUnknown (for these
-// idempotent upserts, only when the engine cannot retry it).
+// batch.ErrMalformedResponse. A record that failed while its request may
+// have been applied without an answer saying so (a connection cut after
+// sending, a 5xx other than 503, an unreadable 2xx: the engine's retries
+// spent, or the run cancelled with it in flight) also matches
+// batch.ErrOutcomeUnknown: it may have been written; check it in Propel,
+// or send it again (an upsert writes it once).
 //
 // Records are checked before anything is sent (required keys, email and
 // date formats, gender M/F/U, two-letter country codes, Y/N flags), and

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
@@ -39,6 +40,19 @@ type Error struct {
 	Item bool
 
 	codeText string // the code as sent, when it is not a number
+	// maybeWritten: the request may have been applied without an answer
+	// saying so (sent and cut off, a 5xx other than 503, an unreadable
+	// 2xx). Sending it again is safe (an upsert), but a record that fails
+	// for this reason may have been written.
+	maybeWritten bool
+}
+
+// Is matches the batch class sentinel of e's Class, and also
+// batch.ErrOutcomeUnknown when the request may have been applied without
+// an answer saying so: a record failed for such a reason (retries spent,
+// or the run cancelled with it in flight) may have been written.
+func (e *Error) Is(target error) bool {
+	return e.APIError.Is(target) || e.maybeWritten && target == batch.ErrOutcomeUnknown
 }
 
 // setCode fills Code from the code as sent (classifying it with the code

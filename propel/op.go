@@ -98,7 +98,7 @@ func send[T any](ctx context.Context, c *Client, e *endpoint[T], chunk []T) ([]b
 			// The request may have been applied, but the upsert is
 			// idempotent by key: sending it again is safe.
 			me := &Error{APIError: vendorkit.FromResponse[Code]("propel", e.op, resp, true)}
-			me.Class, me.Err, me.RequestID = vendorkit.Malformed, err, reqID
+			me.Class, me.Err, me.RequestID, me.maybeWritten = vendorkit.Malformed, err, reqID, true
 			return nil, me
 		}
 		return match(e.op, chunk, e.lookup, br, resp.StatusCode, reqID, sc), nil

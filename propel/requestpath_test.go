@@ -47,6 +47,10 @@ func TestRetriesHaveOneOwner(t *testing.T) {
 			if got := srv.Stats().Requests; got != 3 || rep.Requests != 3 {
 				t.Fatalf("server saw %d requests, report counts %d; want exactly 3", got, rep.Requests)
 			}
+			// a 500 may have been applied: its records may have been written
+			if unknown := errors.Is(err, batch.ErrOutcomeUnknown); unknown != (f.Status == 500) {
+				t.Errorf("status %d: matches ErrOutcomeUnknown %v", f.Status, unknown)
+			}
 		})
 	}
 }

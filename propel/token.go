@@ -187,6 +187,7 @@ const opToken = "token"
 // too, so it stops the run (class Auth).
 func tokenRefused(resp *httpx.Response, secrets *httpx.Secrets) *Error {
 	e := errorFromResponse(opToken, resp, &scrubber{secrets: secrets})
+	e.maybeWritten = false // a token request writes no record
 	s := resp.StatusCode
 	if s >= 300 && s < 500 && s != http.StatusTooManyRequests && s != http.StatusRequestTimeout {
 		e.Class = vendorkit.Auth
