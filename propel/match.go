@@ -51,6 +51,7 @@ func match[T any](op string, chunk []T, lookup func(T) string, br *bulkResponse,
 			e := &Error{}
 			e.Vendor, e.Op, e.HTTPStatus, e.RequestID = "propel", op, status, reqID
 			e.Class, e.Message = vendorkit.Malformed, "the response had no entry for this record"
+			e.maybeWritten = true // the request went through: it may have been saved
 			out[i].Err = e
 		}
 	}
