@@ -33,7 +33,7 @@ func BySourceID(source, sourceID string) RecordRef {
 // path returns the endpoint for r's addresses under resource:
 // /{resource}/id/{id}/addresses/bulk, or
 // /{resource}/sourceId/{sourceId}/addresses/bulk?source={source}; or a
-// *ValidationError naming field.
+// local *Error naming field.
 func (r RecordRef) path(resource, field string) (string, error) {
 	switch {
 	case r.ID > 0 && r.Source == "" && r.SourceID == "":
@@ -45,54 +45,43 @@ func (r RecordRef) path(resource, field string) (string, error) {
 	return "", invalid(field, "give a positive id (ByID), or source and sourceId (BySourceID)")
 }
 
-// addressSpec describes the bulk addresses endpoint of one owner.
-func addressSpec(resource, field string, owner RecordRef) *spec[Address] {
-	s := &spec[Address]{
-		name: "propel " + field + " addresses bulk", field: "addresses",
+// addressEndpoint describes the bulk addresses endpoint of one owner.
+func addressEndpoint(resource, field string, owner RecordRef) *endpoint[Address] {
+	e := &endpoint[Address]{
+		op: field + " addresses bulk", field: "addresses", keyField: "code",
 		key:               func(a Address) string { return a.Code },
 		lookup:            func(a Address) string { return a.Code },
-		validate:          ValidateBulkAddress,
+		validate:          validateBulkAddress,
 		noDirectives:      true,
 		ownerMissingStops: true,
 	}
 	p, err := owner.path(resource, field)
 	if err != nil {
-		s.validate = func(Address) error { return err } // every address fails; nothing is sent
+		e.validate = func(Address) error { return err } // every address fails; nothing is sent
 	}
-	s.path = p
-	return s
+	e.path = p
+	return e
 }
 
-// BulkCustomerAddresses creates or updates the addresses of one customer:
-// POST /customers/{lookupKey}/{lookupValue}/addresses/bulk with
+// AddressBook is the handle of one customer's or company's addresses:
+// c.Customers().Addresses(ref) or c.Companies().Addresses(ref).
+type AddressBook struct {
+	c  *Client
+	ep *endpoint[Address]
+}
+
+// Upsert creates or updates the owner's addresses:
+// POST /{customers|companies}/{lookupKey}/{lookupValue}/addresses/bulk with
 // {"addresses":[…]}. Propeller matches each address on its Code: one found
 // is updated, otherwise it is created; Code is therefore required here, so
-// that a resend never creates an address twice. Each address is checked
-// before anything is sent (type, street, city, country, code), and each
+// that a resend never creates an address twice, and a code repeated in one
+// call fails the later address locally. Each address is checked before
+// anything is sent (type, street, city, country, code), and each
 // outcome's Result carries the action and the address's id, matched to the
-// address by the code the API echoes. The report's keys are the codes; two
-// addresses with the same code never share a request. When the customer
-// does not exist (404), the run stops: nothing was written, and every
-// address is reported not attempted (those of the refused request with the
-// 404, matching ErrNotFound, as their reason).
-func (c *Client) BulkCustomerAddresses(ctx context.Context, customer RecordRef, addresses []Address) (*batch.Report[Result], error) {
-	return runSlice(ctx, c, addressSpec("customers", "customer", customer), addresses)
-}
-
-// BulkCustomerAddressesSeq is BulkCustomerAddresses reading its input from
-// an iterator.
-func (c *Client) BulkCustomerAddressesSeq(ctx context.Context, customer RecordRef, addresses iter.Seq[Address]) (*batch.Report[Result], error) {
-	return runSeq(ctx, c, addressSpec("customers", "customer", customer), addresses)
-}
-
-// BulkCompanyAddresses is BulkCustomerAddresses for one company:
-// POST /companies/{lookupKey}/{lookupValue}/addresses/bulk.
-func (c *Client) BulkCompanyAddresses(ctx context.Context, company RecordRef, addresses []Address) (*batch.Report[Result], error) {
-	return runSlice(ctx, c, addressSpec("companies", "company", company), addresses)
-}
-
-// BulkCompanyAddressesSeq is BulkCompanyAddresses reading its input from
-// an iterator.
-func (c *Client) BulkCompanyAddressesSeq(ctx context.Context, company RecordRef, addresses iter.Seq[Address]) (*batch.Report[Result], error) {
-	return runSeq(ctx, c, addressSpec("companies", "company", company), addresses)
+// address by the code the API echoes. The report's keys are the codes.
+// When the owner does not exist (404), the run stops: nothing was written,
+// and every address is reported not attempted (those of the refused
+// request with the 404, matching batch.ErrNotFound, as their reason).
+func (b *AddressBook) Upsert(ctx context.Context, addresses iter.Seq[Address]) (*batch.Report[Result], error) {
+	return run(ctx, b.c, b.ep, addresses)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 	"slices"
 	"strings"
 	"testing"
@@ -26,25 +28,26 @@ func addresses(n int, street string) []propel.Address {
 
 // checkBook asserts the owner's stored addresses are want, each created
 // once, with the ids the report gave.
-func checkBook(t *testing.T, got []propeltest.Record[propel.Address], want []propel.Address, rep *batch.Report[propel.Result]) {
+func checkBook(t *testing.T, stored []propeltest.Record, want []propel.Address, rep *batch.Report[propel.Result]) {
 	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("%d addresses stored, want %d", len(got), len(want))
+	if len(stored) != len(want) {
+		t.Fatalf("%d addresses stored, want %d", len(stored), len(want))
 	}
 	// requests run concurrently: compare in code order
-	got = slices.SortedFunc(slices.Values(got), func(a, b propeltest.Record[propel.Address]) int { return strings.Compare(a.Value.Code, b.Value.Code) })
+	stored = slices.SortedFunc(slices.Values(stored), func(a, b propeltest.Record) int { return strings.Compare(a.Text("code"), b.Text("code")) })
 	ids := map[string]int64{}
 	for _, o := range rep.Outcomes {
 		ids[o.Key] = o.Result.ID
 	}
-	for i, rec := range got {
+	for i, rec := range stored {
+		value := decoded[propel.Address](t, rec)
 		if rec.Creates != 1 {
-			t.Errorf("address %s created %d times", rec.Value.Code, rec.Creates)
+			t.Errorf("address %s created %d times", value.Code, rec.Creates)
 		}
-		if id, ok := ids[rec.Value.Code]; ok && id != rec.ID {
-			t.Errorf("address %s: result id %d, stored id %d", rec.Value.Code, id, rec.ID)
+		if id, ok := ids[value.Code]; ok && id != rec.ID {
+			t.Errorf("address %s: result id %d, stored id %d", value.Code, id, rec.ID)
 		}
-		if d := cmp.Diff(want[i], rec.Value); d != "" {
+		if d := cmp.Diff(want[i], value); d != "" {
 			t.Errorf("address %d (-want +stored):\n%s", i, d)
 		}
 	}
@@ -54,25 +57,26 @@ func checkBook(t *testing.T, got []propeltest.Record[propel.Address], want []pro
 // created, then matched on code and updated, never duplicated, across
 // requests and through a connection dropped after the write.
 func TestBulkCustomerAddressesUpsertOnCode(t *testing.T) {
+	t.Parallel()
 	// directives are configured but the addresses endpoint documents none:
 	// the fake would refuse a "directives" key with 10007
 	srv, c := newFake(t, propel.WithBatchSize(4), propel.WithDirectives(propel.SkipCreate()))
 	ctx := context.Background()
 	owner := propel.Customer{Source: "CRM", SourceID: "C-1", Language: "NL", LastName: "Lovelace"}
-	c2, _ := propel.New(append(srv.ClientOptions(), propel.WithRetryPolicy(fastRetry))...)
-	if _, err := c2.BulkCustomersBySourceID(ctx, []propel.Customer{owner}); err != nil {
+	c2, _ := propel.New(append(fakeOptions(srv), propel.WithEngine(batch.Config{Retry: fastRetry}))...)
+	if _, err := c2.Customers().UpsertBySourceID(ctx, slices.Values([]propel.Customer{owner})); err != nil {
 		t.Fatal(err)
 	}
 	stored, _ := srv.Customer("CRM", "C-1", "NL")
 
 	in := addresses(10, "Kerkstraat")
-	srv.FailNext(1, propeltest.FaultNone)
-	srv.FailNext(1, propeltest.FaultDropAfterWrite) // the second request is written, its answer lost
-	rep, err := c.BulkCustomerAddresses(ctx, propel.BySourceID("CRM", "C-1"), in)
+	srv.FailNext(1, fakekit.Fault{})
+	srv.FailNext(1, fakekit.DropAfterWrite()) // the second request is written, its answer lost
+	rep, err := c.Customers().Addresses(propel.BySourceID("CRM", "C-1")).Upsert(ctx, slices.Values(in))
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkReport(t, rep, counts{10, 10, 0, 0})
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 10, Succeeded: 10, Failed: 0, NotAttempted: 0})
 	for _, o := range rep.Outcomes {
 		if o.Key != in[o.Index].Code || o.Result.LookupKey != "code" || o.Result.ID == 0 {
 			t.Errorf("outcome %d: key %q result %+v", o.Index, o.Key, o.Result)
@@ -85,11 +89,11 @@ func TestBulkCustomerAddressesUpsertOnCode(t *testing.T) {
 	for i := range again {
 		again[i].Street = "Domplein"
 	}
-	rep, err = c.BulkCustomerAddresses(ctx, propel.ByID(stored.ID), again)
+	rep, err = c.Customers().Addresses(propel.ByID(stored.ID)).Upsert(ctx, slices.Values(again))
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkReport(t, rep, counts{5, 5, 0, 0})
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 5, Succeeded: 5, Failed: 0, NotAttempted: 0})
 	actions := map[string]int{}
 	for _, o := range rep.Outcomes {
 		actions[o.Result.Action]++
@@ -102,14 +106,15 @@ func TestBulkCustomerAddressesUpsertOnCode(t *testing.T) {
 
 // TestBulkCompanyAddresses: the company variant writes the company's book.
 func TestBulkCompanyAddresses(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t)
 	id := srv.AddCompany(propel.Company{Source: "ERP", SourceID: "1032644", Language: "NL", Name: "Bakker Bouw B.V."})
 	in := addresses(3, "Industrieweg")
-	rep, err := c.BulkCompanyAddresses(context.Background(), propel.BySourceID("ERP", "1032644"), in)
+	rep, err := c.Companies().Addresses(propel.BySourceID("ERP", "1032644")).Upsert(context.Background(), slices.Values(in))
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkReport(t, rep, counts{3, 3, 0, 0})
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 3, Succeeded: 3, Failed: 0, NotAttempted: 0})
 	checkBook(t, srv.CompanyAddresses(id), in, rep)
 	if len(srv.CustomerAddresses(id)) != 0 {
 		t.Error("a company's addresses landed on a customer")
@@ -120,31 +125,32 @@ func TestBulkCompanyAddresses(t *testing.T) {
 // endpoint matches on, or without a required field, fails before any
 // request; so does every address when the owner is not named properly.
 func TestBulkAddressesRefusedBeforeSending(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t)
 	srv.AddCompany(propel.Company{ID: 7, Name: "ACME"})
 	in := addresses(3, "Main")
 	in[1].Code = ""
 	in[2].Country = "Netherlands"
-	rep, _ := c.BulkCompanyAddresses(context.Background(), propel.ByID(7), in)
-	checkReport(t, rep, counts{3, 1, 2, 0})
+	rep, _ := c.Companies().Addresses(propel.ByID(7)).Upsert(context.Background(), slices.Values(in))
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 3, Succeeded: 1, Failed: 2, NotAttempted: 0})
 	for i, field := range map[int]string{1: "code", 2: "country"} {
-		var ve *propel.ValidationError
-		if !errors.As(rep.Outcomes[i].Err, &ve) || ve.Field != field {
+		var ve *propel.Error
+		if !errors.As(rep.Outcomes[i].Err, &ve) || ve.Field != field || !ve.Local {
 			t.Errorf("address %d: %v, want a ValidationError on %s", i, rep.Outcomes[i].Err, field)
 		}
 	}
-	if srv.Requests() != 1 {
-		t.Errorf("%d requests, want 1 (the valid address only)", srv.Requests())
+	if srv.Stats().Requests != 1 {
+		t.Errorf("%d requests, want 1 (the valid address only)", srv.Stats().Requests)
 	}
 	for _, owner := range []propel.RecordRef{{}, {ID: 7, Source: "ERP", SourceID: "1"}, {SourceID: "1"}, {ID: -1}} {
-		rep, err := c.BulkCompanyAddresses(context.Background(), owner, addresses(2, "Main"))
-		checkReport(t, rep, counts{2, 0, 2, 0})
-		if !errors.Is(err, propel.ErrInvalidRecord) {
+		rep, err := c.Companies().Addresses(owner).Upsert(context.Background(), slices.Values(addresses(2, "Main")))
+		testkit.CheckCounts(t, rep, testkit.Counts{Total: 2, Succeeded: 0, Failed: 2, NotAttempted: 0})
+		if !errors.Is(err, batch.ErrInvalid) {
 			t.Errorf("owner %+v: %v", owner, err)
 		}
 	}
-	if srv.Requests() != 1 {
-		t.Errorf("%d requests after invalid owners, want still 1", srv.Requests())
+	if srv.Stats().Requests != 1 {
+		t.Errorf("%d requests after invalid owners, want still 1", srv.Stats().Requests)
 	}
 }
 
@@ -152,17 +158,18 @@ func TestBulkAddressesRefusedBeforeSending(t *testing.T) {
 // the run: nothing was written, every address is not attempted, those of
 // the refused request with the 404 as their reason.
 func TestBulkAddressesOwnerMissingStopsTheRun(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t, propel.WithBatchSize(2), propel.WithConcurrency(1))
-	rep, err := c.BulkCustomerAddresses(context.Background(), propel.BySourceID("CRM", "nobody"), addresses(6, "Main"))
-	if !errors.Is(err, propel.ErrNotFound) {
+	rep, err := c.Customers().Addresses(propel.BySourceID("CRM", "nobody")).Upsert(context.Background(), slices.Values(addresses(6, "Main")))
+	if !errors.Is(err, batch.ErrNotFound) {
 		t.Fatalf("err %v, want ErrNotFound", err)
 	}
-	checkReport(t, rep, counts{6, 0, 0, 6})
-	if srv.Requests() != 1 {
-		t.Fatalf("%d requests, want 1: the 404 names the owner every request would name", srv.Requests())
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 6, Succeeded: 0, Failed: 0, NotAttempted: 6})
+	if srv.Stats().Requests != 1 {
+		t.Fatalf("%d requests, want 1: the 404 names the owner every request would name", srv.Stats().Requests)
 	}
 	for _, o := range rep.Outcomes[:2] {
-		if !errors.Is(o.Err, propel.ErrNotFound) {
+		if !errors.Is(o.Err, batch.ErrNotFound) {
 			t.Errorf("address %d: %v, want the 404", o.Index, o.Err)
 		}
 	}

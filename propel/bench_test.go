@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/crmbatch/crmbatch/batch"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 	"testing"
 
@@ -17,11 +19,11 @@ import (
 // BenchmarkBulkCustomers1000 pushes 1,000 customers through the client into
 // the fake (10 requests of 100, 4 at a time).
 func BenchmarkBulkCustomers1000(b *testing.B) {
-	srv, c := newFake(b, propel.WithConcurrency(4), propel.WithKeep(0))
+	srv, c := newFake(b, propel.WithConcurrency(4), propel.WithEngine(batch.Config{Keep: batch.KeepNone}))
 	in := customers(1000)
 	b.ReportAllocs()
 	for b.Loop() {
-		rep, err := c.BulkCustomersBySourceID(context.Background(), in)
+		rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(in))
 		if err != nil || rep.Succeeded != 1000 {
 			b.Fatal(err)
 		}
@@ -92,57 +94,6 @@ func BenchmarkBaselineNetHTTP1000(b *testing.B) {
 		case err := <-errs:
 			b.Fatal(err)
 		default:
-		}
-	}
-}
-
-func bulkAnswer(n int) []byte {
-	var buf bytes.Buffer
-	buf.WriteString(`{"data":[`)
-	for i := range n {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		fmt.Fprintf(&buf, `{"action":"create","id":%d,"key":"C-%05d","lookupKey":"sourceId","success":true}`, 1000+i, i)
-	}
-	buf.WriteString(`],"messages":["Completed"],"total":100}`)
-	return buf.Bytes()
-}
-
-// BenchmarkDecodeBulkResponse100 decodes a 100-entry answer with the
-// tolerant decoder (number-or-string fields, failed-entry shapes).
-func BenchmarkDecodeBulkResponse100(b *testing.B) {
-	body := bulkAnswer(100)
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := propel.DecodeBulkResponse(body); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkDecodeBaselineStdlib100 is the baseline: encoding/json into a
-// strict struct.
-func BenchmarkDecodeBaselineStdlib100(b *testing.B) {
-	body := bulkAnswer(100)
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	type entry struct {
-		Action    string `json:"action"`
-		ID        int64  `json:"id"`
-		Key       string `json:"key"`
-		LookupKey string `json:"lookupKey"`
-		Success   bool   `json:"success"`
-	}
-	for b.Loop() {
-		var out struct {
-			Data     []entry  `json:"data"`
-			Messages []string `json:"messages"`
-			Total    int      `json:"total"`
-		}
-		if err := json.Unmarshal(body, &out); err != nil {
-			b.Fatal(err)
 		}
 	}
 }

@@ -3,34 +3,34 @@ package propel
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/httpx"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
 // Client sends bulk requests to Propel. It is safe for concurrent use; one
-// Client shares its token among all its runs.
+// Client shares its token among all its runs. Printing it (any fmt verb,
+// slog) shows only the vendor and the base URL.
 type Client struct {
-	cfg    config
-	http   *httpx.Client
-	tokens *tokenCache
-	base   string
-	// secrets are the literal values scrubbed from errors and logs.
-	secrets []string
+	vendorkit.Printable
+	cfg     *config
+	http    *httpx.Client
+	secrets *httpx.Secrets
+	tokens  *tokenCache
 }
 
 // New builds a Client. Credentials are required: WithClientCredentials or
 // WithTokenSource (not both).
 func New(opts ...Option) (*Client, error) {
 	cfg := defaultConfig()
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&cfg); err != nil {
-			return nil, err
-		}
+	fs := make([]func(*config) error, len(opts))
+	for i, o := range opts {
+		fs[i] = o
+	}
+	if err := vendorkit.Apply("propel", cfg, fs); err != nil {
+		return nil, err
 	}
 	hasCreds := cfg.clientID != ""
 	switch {
@@ -40,64 +40,57 @@ func New(opts ...Option) (*Client, error) {
 		return nil, errors.New("propel: no credentials: use WithClientCredentials or WithTokenSource")
 	}
 	if cfg.tokenURL == "" {
-		cfg.tokenURL = tokenURLFor(cfg.baseURL)
+		cfg.tokenURL = tokenURLFor(cfg.BaseURL)
 	}
-	var secrets []string
-	if cfg.clientSecret != "" {
-		secrets = append(secrets, cfg.clientSecret)
-	}
-	waitMin, waitMax := transportWaits(cfg.engine.Retry)
-	hc, err := httpx.New(httpx.Config{
-		HTTPClient: cfg.httpClient, Logger: cfg.engine.Logger, Secrets: secrets,
-		RetryWaitMin: waitMin, RetryWaitMax: waitMax,
-	})
+	// The secret travels form-encoded in the token request; the registry
+	// holds that spelling and every other. Access tokens join it as they
+	// are learned (tokenCache).
+	secrets := httpx.NewSecrets(cfg.clientSecret)
+	hc, err := cfg.HTTP(minTimeout, secrets)
 	if err != nil {
-		return nil, fmt.Errorf("propel: %w", err)
+		return nil, errors.New("propel: " + err.Error())
 	}
 	ts := cfg.tokenSource
 	if ts == nil {
 		ts = &clientCredentials{http: hc, url: cfg.tokenURL, id: cfg.clientID, secret: cfg.clientSecret, now: cfg.now}
 	}
-	return &Client{cfg: cfg, http: hc, tokens: newTokenCache(ts, cfg.now), base: cfg.baseURL, secrets: secrets}, nil
+	return &Client{
+		Printable: vendorkit.Printable{Vendor: "propel", BaseURL: cfg.BaseURL},
+		cfg:       cfg, http: hc, secrets: secrets, tokens: newTokenCache(ts, cfg.now, secrets),
+	}, nil
 }
 
-// HTTPClient returns the *http.Client requests go through, for
-// gock.InterceptClient in tests.
-func (c *Client) HTTPClient() *http.Client { return c.http.HTTPClient() }
-
-// BatchSize returns the most records sent in one request.
-func (c *Client) BatchSize() int { return c.cfg.batchSize }
-
 // post sends one bulk body to path with a bearer token. A 401 drops the
-// token, fetches a new one and replays the request once. The request is
-// idempotent (an upsert by key), so httpx may retry it after a 5xx or a
-// dropped connection.
-func (c *Client) post(ctx context.Context, path string, body []byte) (*httpx.Response, error) {
+// token, fetches a new one and replays the request once; the replay is
+// counted in the report's Requests. Every other answer goes back to the
+// caller, whatever its status: retries are the engine's.
+func (c *Client) post(ctx context.Context, op, path string, body []byte) (*httpx.Response, error) {
 	for attempt := 0; ; attempt++ {
 		tok, err := c.tokens.tokenCtx(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("propel: getting an access token: %w", err)
+			return nil, tokenError(op, err)
 		}
 		resp, err := c.http.Do(ctx, &httpx.Request{
-			Method: http.MethodPost, URL: c.base + path,
+			Method: http.MethodPost, URL: c.cfg.BaseURL + path,
 			Header: http.Header{
-				"Authorization": {"Bearer " + tok.AccessToken},
+				"Authorization": {"Bearer " + tok},
 				"Content-Type":  {"application/json"},
 				"Accept":        {"application/json"},
 			},
 			Body:       body,
-			Idempotent: true,
+			Idempotent: true, // an upsert by key: sending it twice writes it once
 		})
 		if err != nil {
-			return nil, err
+			var te *httpx.TransportError
+			return nil, &Error{APIError: vendorkit.FromTransport[Code]("propel", op, err), maybeWritten: errors.As(err, &te) && te.MaybeSent}
 		}
-		if resp.StatusCode == http.StatusUnauthorized && attempt == 0 {
-			if c.cfg.engine.Logger != nil {
-				c.cfg.engine.Logger.Debug("propel: token refused, refreshing once", "path", path, "x-request-id", resp.Header.Get("X-Request-Id"))
-			}
-			c.tokens.refresh(tok.AccessToken)
-			continue
+		if resp.StatusCode != http.StatusUnauthorized || attempt > 0 {
+			return resp, nil
 		}
-		return resp, nil
+		if l := c.cfg.Engine.Logger; l != nil {
+			l.Debug("propel: token refused, refreshing once", "op", op, "x-request-id", resp.Header.Get("X-Request-Id"))
+		}
+		c.tokens.refresh(tok)
+		batch.AddTransportRetries(ctx, 1)
 	}
 }

@@ -3,6 +3,8 @@ package propel_test
 import (
 	"context"
 	"errors"
+	"github.com/crmbatch/crmbatch/internal/testkit"
+	"slices"
 	"testing"
 
 	"github.com/crmbatch/crmbatch/batch"
@@ -23,6 +25,7 @@ var guideCompany = propel.Company{
 // A company with attributes lands and reads back; one sending the guide's
 // email or phone is refused alone with 10007, the others land.
 func TestCompaniesFollowTheReference(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t)
 	withAttrs := propel.Company{Source: "MY_ERP", SourceID: "1", Language: "NL", Name: "ACME",
 		Attributes: []propel.Attribute{
@@ -31,8 +34,8 @@ func TestCompaniesFollowTheReference(t *testing.T) {
 		}}
 	withEmail := propel.Company{Source: "MY_ERP", SourceID: "2", Language: "NL", Name: "Mail B.V.", Email: "info@example.com"}
 	plain := propel.Company{Source: "MY_ERP", SourceID: "3", Language: "NL", Name: "Plain B.V.", Budget: "H"}
-	rep, err := c.BulkCompaniesBySourceID(context.Background(), []propel.Company{withAttrs, withEmail, plain})
-	checkReport(t, rep, counts{3, 2, 1, 0})
+	rep, err := c.Companies().UpsertBySourceID(context.Background(), slices.Values([]propel.Company{withAttrs, withEmail, plain}))
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 3, Succeeded: 2, Failed: 1, NotAttempted: 0})
 	var pe *propel.Error
 	if !errors.As(err, &pe) || rep.Outcomes[1].Status != batch.Failed || !errors.As(rep.Outcomes[1].Err, &pe) ||
 		pe.Code != 10007 || len(pe.Messages) != 1 || pe.Messages[0] != "#/companies/1: extraneous key [email] is not permitted" {
@@ -43,7 +46,7 @@ func TestCompaniesFollowTheReference(t *testing.T) {
 		t.Fatal("the company with attributes was not stored")
 	}
 	withAttrs.ID = got.ID
-	if d := cmp.Diff(withAttrs, got.Value); d != "" {
+	if d := cmp.Diff(withAttrs, decoded[propel.Company](t, got)); d != "" {
 		t.Errorf("stored company (-sent +stored):\n%s", d)
 	}
 	if _, ok := srv.Company("MY_ERP", "2", "NL"); ok {
@@ -55,13 +58,14 @@ func TestCompaniesFollowTheReference(t *testing.T) {
 // phone) is sent as the guide writes it and lands on a server that accepts
 // those keys; the report keys it by the sources entry.
 func TestGuideOnlyCompanyFields(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t)
 	srv.AcceptGuideKeys(true)
-	rep, err := c.BulkCompaniesBySourceID(context.Background(), []propel.Company{guideCompany})
+	rep, err := c.Companies().UpsertBySourceID(context.Background(), slices.Values([]propel.Company{guideCompany}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkReport(t, rep, counts{1, 1, 0, 0})
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 1, Succeeded: 1, Failed: 0, NotAttempted: 0})
 	if k := rep.Outcomes[0].Key; k != "MY_ERP/1032644/NL" {
 		t.Errorf("report key %q", k)
 	}
@@ -71,20 +75,20 @@ func TestGuideOnlyCompanyFields(t *testing.T) {
 	}
 	want := guideCompany
 	want.ID = got.ID
-	if d := cmp.Diff(want, got.Value); d != "" {
+	if d := cmp.Diff(want, decoded[propel.Company](t, got)); d != "" {
 		t.Errorf("stored company (-sent +stored):\n%s", d)
 	}
 	// a contact can name it as parent by source and sourceId
-	rep, err = c.BulkContactsBySourceID(context.Background(), []propel.Contact{{Source: "MY_ERP", SourceID: "P-1",
-		Parent: &propel.Parent{Source: "MY_ERP", SourceID: "1032644"}}})
+	rep, err = c.Contacts().UpsertBySourceID(context.Background(), slices.Values([]propel.Contact{{Source: "MY_ERP", SourceID: "P-1",
+		Parent: &propel.Parent{Source: "MY_ERP", SourceID: "1032644"}}}))
 	if err != nil || rep.Succeeded != 1 {
 		t.Fatalf("contact under the guide-form company: %v", err)
 	}
 
 	// the same company on a server that follows the reference: refused
 	srv2, c2 := newFake(t)
-	rep, _ = c2.BulkCompaniesBySourceID(context.Background(), []propel.Company{guideCompany})
-	checkReport(t, rep, counts{1, 0, 1, 0})
+	rep, _ = c2.Companies().UpsertBySourceID(context.Background(), slices.Values([]propel.Company{guideCompany}))
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 1, Succeeded: 0, Failed: 1, NotAttempted: 0})
 	var pe *propel.Error
 	if !errors.As(rep.Outcomes[0].Err, &pe) || pe.Code != 10007 {
 		t.Fatalf("err %v, want 10007", rep.Outcomes[0].Err)

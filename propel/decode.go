@@ -11,26 +11,27 @@ import (
 
 	"github.com/crmbatch/crmbatch/internal/codec"
 	"github.com/crmbatch/crmbatch/internal/httpx"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
-// BulkResponse is the body of a 2xx bulk answer, as in the API's example:
+// bulkResponse is the body of a 2xx bulk answer, as in the API's example:
 //
 //	{"data":[{"action":"update","id":25494,"key":3002196,"lookupKey":"sourceId","success":true}],
 //	 "messages":["Completed"],"total":1}
-type BulkResponse struct {
+type bulkResponse struct {
 	// Data has one entry per record sent.
-	Data []Entry
+	Data []entry
 	// Messages is the answer's "messages" (a lone string is accepted too).
 	Messages []string
 	// Total is the answer's "total" (a number or a numeric string).
 	Total int
 }
 
-// Entry is one element of a bulk response's data. The documented members
+// entry is one element of a bulk response's data. The documented members
 // are action, id, key, lookupKey and success; a failed entry's shape is not
 // documented, so code, type, message(s) and an "error" object or string
 // are read wherever they appear.
-type Entry struct {
+type entry struct {
 	// Action is "create" or "update".
 	Action string
 	// ID is Propeller's id of the record (a number or a numeric string).
@@ -86,24 +87,24 @@ type wireErrorBody struct {
 	MoreInfo string                  `json:"moreInfo"`
 }
 
-// DecodeBulkResponse reads a 2xx bulk answer. It fails on anything that is
-// not such an object; it never panics.
-func DecodeBulkResponse(body []byte) (*BulkResponse, error) {
+// decodeBulk reads a 2xx bulk answer. It fails on anything that is not
+// such an object; it never panics.
+func decodeBulk(body []byte) (*bulkResponse, error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '{' {
-		return nil, fmt.Errorf("%w: not a JSON object", ErrMalformedResponse)
+		return nil, errors.New("bulk answer: not a JSON object")
 	}
 	var w wireBulk
 	if err := json.Unmarshal(body, &w); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformedResponse, redactJSONErr(err))
+		return nil, fmt.Errorf("bulk answer: %w", redactJSONErr(err))
 	}
-	out := &BulkResponse{Messages: w.Messages, Total: int(w.Total), Data: make([]Entry, 0, len(w.Data))}
+	out := &bulkResponse{Messages: w.Messages, Total: int(w.Total), Data: make([]entry, 0, len(w.Data))}
 	for i, raw := range w.Data {
 		var we wireEntry
 		if err := json.Unmarshal(raw, &we); err != nil {
-			return nil, fmt.Errorf("%w: data[%d]: %v", ErrMalformedResponse, i, redactJSONErr(err))
+			return nil, fmt.Errorf("bulk answer: data[%d]: %w", i, redactJSONErr(err))
 		}
-		e := Entry{Action: we.Action, ID: int64(we.ID), LookupKey: we.LookupKey, Code: string(we.Code), Type: we.Type}
+		e := entry{Action: we.Action, ID: int64(we.ID), LookupKey: we.LookupKey, Code: string(we.Code), Type: we.Type}
 		if we.Key != nil && *we.Key != "" {
 			e.Key, e.HasKey = string(*we.Key), true
 		}
@@ -163,12 +164,10 @@ func decodeErrorValue(raw json.RawMessage) (*wireErrorBody, string) {
 	return nil, ""
 }
 
-// DecodeError reads a non-2xx answer into an *Error: the envelope
+// decodeError reads a non-2xx answer's body into e: the envelope
 // {"error":{...}}, an OAuth error ({"error":"invalid_client",...}) or, when
-// the body is neither, just the status. requestID is the x-request-id.
-// It never panics.
-func DecodeError(status int, body []byte, requestID string) *Error {
-	e := &Error{HTTPStatus: status, RequestID: requestID}
+// the body is neither, nothing but a note of its size. It never panics.
+func decodeError(e *Error, body []byte) {
 	var env struct {
 		Error            json.RawMessage `json:"error"`
 		ErrorDescription codec.String    `json:"error_description"`
@@ -178,12 +177,13 @@ func DecodeError(status int, body []byte, requestID string) *Error {
 		eb, msg := decodeErrorValue(env.Error)
 		switch {
 		case eb != nil:
-			e.setCode(string(eb.Code))
-			e.Type, e.MoreInfo = eb.Type, eb.MoreInfo
+			var msgs []string
 			if eb.Message != "" {
-				e.Messages = append(e.Messages, string(eb.Message))
+				msgs = append(msgs, string(eb.Message))
 			}
-			e.Messages = append(e.Messages, eb.Messages...)
+			e.Type, e.MoreInfo = eb.Type, eb.MoreInfo
+			e.Messages = append(msgs, eb.Messages...)
+			e.setCode(string(eb.Code))
 			if e.HTTPStatus == 0 {
 				e.HTTPStatus = int(eb.Status)
 			}
@@ -193,22 +193,22 @@ func DecodeError(status int, body []byte, requestID string) *Error {
 				e.Messages = []string{string(env.ErrorDescription)}
 			}
 		}
-		return e
+		return
 	}
 	if len(body) > 0 {
 		e.Messages = []string{fmt.Sprintf("unreadable error body (%d bytes)", len(body))}
 	}
-	return e
 }
 
-// errorFromResponse builds the *Error of a non-2xx response, every server
-// string scrubbed by sc.
-func errorFromResponse(resp *httpx.Response, sc *scrubber) *Error {
-	e := DecodeError(resp.StatusCode, resp.Body, resp.Header.Get("X-Request-Id"))
+// errorFromResponse builds the *Error of a non-2xx response: the class of
+// its status (the bulk upserts are idempotent), refined by the code table,
+// every server string scrubbed by sc.
+func errorFromResponse(op string, resp *httpx.Response, sc *scrubber) *Error {
+	e := &Error{APIError: vendorkit.FromResponse[Code]("propel", op, resp, true)}
+	e.RequestID = resp.Header.Get("X-Request-Id")
+	e.maybeWritten = resp.StatusCode >= 500 && resp.StatusCode != http.StatusServiceUnavailable
+	decodeError(e, resp.Body)
 	sc.scrubError(e)
-	if ra, ok := httpx.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-		e.retryAfter = ra
-	}
 	return e
 }
 
@@ -230,10 +230,10 @@ const defaultTokenLifetime = 30 * time.Minute
 func decodeToken(body []byte, now time.Time) (token string, expiry time.Time, err error) {
 	var tr tokenResponse
 	if err := json.Unmarshal(body, &tr); err != nil {
-		return "", time.Time{}, fmt.Errorf("%w: token answer: %v", ErrMalformedResponse, redactJSONErr(err))
+		return "", time.Time{}, fmt.Errorf("token answer: %w", redactJSONErr(err))
 	}
 	if strings.TrimSpace(tr.AccessToken) == "" {
-		return "", time.Time{}, fmt.Errorf("%w: token answer without access_token", ErrMalformedResponse)
+		return "", time.Time{}, errors.New("token answer without access_token")
 	}
 	life := time.Duration(tr.ExpiresIn) * time.Second
 	if tr.ExpiresIn <= 0 || tr.ExpiresIn > 1e6 {

@@ -8,14 +8,14 @@ import (
 
 // The documented directive operations.
 const (
-	// DirectiveSkipIfNotEmpty: on update, leave the listed fields alone
+	// directiveSkipIfNotEmpty: on update, leave the listed fields alone
 	// where the stored record already has a value.
-	DirectiveSkipIfNotEmpty = "skipIfNotEmpty"
-	// DirectiveSkipCreate: update existing records only; create none.
-	DirectiveSkipCreate = "skipCreate"
-	// DirectiveSkipMoveOnUpdate (companies): on update, do not move the
+	directiveSkipIfNotEmpty = "skipIfNotEmpty"
+	// directiveSkipCreate: update existing records only; create none.
+	directiveSkipCreate = "skipCreate"
+	// directiveSkipMoveOnUpdate (companies): on update, do not move the
 	// company under the parent given.
-	DirectiveSkipMoveOnUpdate = "skipMoveOnUpdate"
+	directiveSkipMoveOnUpdate = "skipMoveOnUpdate"
 )
 
 // Directive changes how a bulk upsert treats existing records; it is sent
@@ -29,16 +29,16 @@ type Directive struct {
 // SkipIfNotEmpty returns the directive that keeps the listed fields (JSON
 // names, e.g. "email") of existing records that already have a value.
 func SkipIfNotEmpty(fields ...string) Directive {
-	return Directive{Operation: DirectiveSkipIfNotEmpty, Fields: fields}
+	return Directive{Operation: directiveSkipIfNotEmpty, Fields: fields}
 }
 
 // SkipCreate returns the directive that only updates existing records.
-func SkipCreate() Directive { return Directive{Operation: DirectiveSkipCreate, Fields: []string{}} }
+func SkipCreate() Directive { return Directive{Operation: directiveSkipCreate, Fields: []string{}} }
 
 // SkipMoveOnUpdate returns the companies directive that keeps an existing
 // company where it is in the hierarchy.
 func SkipMoveOnUpdate() Directive {
-	return Directive{Operation: DirectiveSkipMoveOnUpdate, Fields: []string{}}
+	return Directive{Operation: directiveSkipMoveOnUpdate, Fields: []string{}}
 }
 
 // WithDirectives sends the directives with every bulk request the client
@@ -47,7 +47,7 @@ func WithDirectives(ds ...Directive) Option {
 	return func(c *config) error {
 		for i, d := range ds {
 			switch d.Operation {
-			case DirectiveSkipIfNotEmpty:
+			case directiveSkipIfNotEmpty:
 				if len(d.Fields) == 0 {
 					return fmt.Errorf("propel: WithDirectives: directive %d (%s) names no fields", i, d.Operation)
 				}
@@ -56,7 +56,7 @@ func WithDirectives(ds ...Directive) Option {
 						return fmt.Errorf("propel: WithDirectives: directive %d has an empty field name", i)
 					}
 				}
-			case DirectiveSkipCreate, DirectiveSkipMoveOnUpdate:
+			case directiveSkipCreate, directiveSkipMoveOnUpdate:
 			default:
 				return errors.New("propel: WithDirectives: unknown operation " + fmt.Sprintf("%q", d.Operation))
 			}

@@ -2,50 +2,98 @@
 // in bulk into Propeller Commerce (Propel) through its REST v2 bulk upsert
 // endpoints:
 //
-//	POST /customers/bulk/sourceId   POST /customers/bulk/id
-//	POST /contacts/bulk/sourceId    POST /contacts/bulk/id
-//	POST /companies/bulk/sourceId   POST /companies/bulk/id
-//	POST /customers/{lookupKey}/{lookupValue}/addresses/bulk   (BulkCustomerAddresses)
-//	POST /companies/{lookupKey}/{lookupValue}/addresses/bulk   (BulkCompanyAddresses)
+//	c.Customers().UpsertBySourceID   POST /customers/bulk/sourceId
+//	c.Customers().UpsertByID         POST /customers/bulk/id
+//	c.Contacts().UpsertBySourceID    POST /contacts/bulk/sourceId
+//	c.Contacts().UpsertByID          POST /contacts/bulk/id
+//	c.Companies().UpsertBySourceID   POST /companies/bulk/sourceId
+//	c.Companies().UpsertByID         POST /companies/bulk/id
+//	c.Customers().Addresses(ref).Upsert  POST /customers/{lookupKey}/{lookupValue}/addresses/bulk
+//	c.Companies().Addresses(ref).Upsert  POST /companies/{lookupKey}/{lookupValue}/addresses/bulk
 //
-// Every bulk method takes the whole input (a slice, or an iter.Seq in the
-// ...Seq variant), cuts it into requests of at most the batch size
-// (DefaultBatchSize unless WithBatchSize says otherwise), and returns a
-// *batch.Report with one outcome per record: succeeded (with the server's
-// [Result]: create or update and Propeller's id), failed (with the reason),
-// or not attempted.
+// Every verb takes the whole input as an iter.Seq (slices.Values for a
+// slice), cuts it into requests of at most the batch size (DefaultBatchSize
+// unless WithBatchSize says otherwise), and returns a *batch.Report with
+// one outcome per record: succeeded (with the server's [Result]: create or
+// update and Propeller's id), failed (with the reason, an [*Error]), or not
+// attempted.
 //
-// Authentication is OAuth 2.0 client credentials ([WithClientCredentials]):
-// the client fetches a token from POST {host}/oauth2/token, reuses it until
-// 5 minutes before it expires ([TokenRenewBefore]: Propeller's tokens last
-// 30 minutes, cannot be refreshed, and its guide recommends "a renewal
-// buffer of about 5 minutes", docs.propeller-commerce.com/integrations/
+// # Options and defaults
+//
+// The engine options are the same in every crmbatch vendor: WithBaseURL,
+// WithHTTPClient, WithTimeout (default 30 s, at least 1 s), WithBatchSize
+// (default 100: Propel documents no maximum; 100 keeps a request to tens
+// of kilobytes and a rejected record is isolated in at most seven
+// halvings), WithEngine (retry policy, budget, keep, hooks), WithConcurrency
+// (default 2: Propel documents no rate limit; two keep a steady pace
+// without hammering a shared account), WithLimiter and WithLogger. A nil
+// option is an error. Propel's own: WithClientCredentials or
+// WithTokenSource, WithTokenURL, WithDirectives and WithMaxRequestBytes.
+//
+// # Authentication
+//
+// OAuth 2.0 client credentials ([WithClientCredentials]): the client
+// fetches a token from POST {host}/oauth2/token, reuses it until 5 minutes
+// before it expires ([TokenRenewBefore]: Propeller's tokens last 30
+// minutes, cannot be refreshed, and its guide recommends "a renewal buffer
+// of about 5 minutes", docs.propeller-commerce.com/integrations/
 // integration-patterns/authentication-and-security), and, when the API
 // answers 401 mid-run all the same, fetches a new one once and replays the
-// request. Both token answers Propel has
-// documented are accepted ("expires_in" as a number or a string, token_type
-// "Bearer" or the old "BearerToken"); the token is always sent as
-// "Authorization: Bearer". Any oauth2.TokenSource can be given instead
-// ([WithTokenSource]).
+// request: at most one replay per request, counted in Report.Requests.
+// Both token answers Propel has documented are accepted ("expires_in" as a
+// number or a string, token_type "Bearer" or the old "BearerToken"); the
+// token is always sent as "Authorization: Bearer". Any oauth2.TokenSource
+// can be given instead ([WithTokenSource]). A token endpoint that refuses
+// the client (a 3xx or a 4xx other than 408 and 429) stops the run.
 //
-// The bulk endpoints upsert by key, so a request replayed after a 5xx or a
-// dropped connection cannot create a record twice: such requests are retried
-// with backoff. A 400 is not retried; when a schema error (10007) names the
-// records at fault ("#/customers/3: extraneous key ..."), only those records
-// fail and the others are sent again without them; any other whole-request
-// rejection is narrowed down by halving the request.
+// # Retries, errors and what is refused before sending
+//
+// Retries have one owner, the engine: this package never sends a request
+// again on its own, apart from the one replay after a refused token. The
+// bulk endpoints upsert by key, so a request sent again after a 5xx, a 429
+// or a dropped connection cannot create a record twice: such answers are
+// classified retryable (batch.ErrUnavailable, batch.ErrRateLimited) and
+// the engine retries them under its RetryPolicy, honouring Retry-After. A
+// 400 is not retried; when a schema error (10007) names the records at
+// fault ("#/customers/3: extraneous key ..."), only those records fail and
+// the others are sent again without them; any other whole-request
+// rejection is narrowed down by halving the request. Every error is an
+// *Error (one code table, classify.go) matching the batch class sentinels
+// with errors.Is: batch.ErrInvalid, batch.ErrNotFound, batch.ErrDuplicate,
+// batch.ErrUnauthorized, batch.ErrRateLimited, batch.ErrUnavailable,
+// batch.ErrMalformedResponse. A record that failed while its request may
+// have been applied without an answer saying so (a connection cut after
+// sending, a 5xx other than 503, an unreadable 2xx: the engine's retries
+// spent, or the run cancelled with it in flight) also matches
+// batch.ErrOutcomeUnknown: it may have been written; check it in Propel,
+// or send it again (an upsert writes it once).
 //
 // Records are checked before anything is sent (required keys, email and
 // date formats, gender M/F/U, two-letter country codes, Y/N flags), and
 // nothing the API does not know is ever sent: every empty optional field is
-// left out of the JSON.
+// left out of the JSON. A key repeated within one call (source/sourceId/
+// language, id, or an address's code) fails the later record locally
+// (batch.ErrDuplicate): Propel would write the record twice, the later
+// write winning. A record whose JSON is larger than the request size
+// limit fails locally too (*batch.TooLargeError): Propeller documents no
+// limit, so the default is a generous DefaultMaxRequestBytes (10 MiB, the
+// usual API-gateway default), changed with WithMaxRequestBytes; the
+// records of one request add up to at most the same limit.
+//
+// # Secrets and SSNs
+//
+// The client secret and every access token, as it is learned, are held in
+// the client's one redaction registry, in every spelling they travel in
+// (raw, form- and query-escaped, JSON-escaped, base64): no error, log line
+// or printed Client holds them (a Client prints only its base URL), and a
+// redirect to another host is not followed, so the form body with the
+// secret is never posted there.
 //
 // Social security numbers never appear in an error, a log line or a printed
 // record: Customer and Contact print and log "REDACTED" in their place, and
 // every string the server answers (messages, types, codes, failed entries)
 // has the request's SSNs replaced, however short, as well as any value the
-// server quotes in a message about an "ssn" field. The client secret is
-// scrubbed the same way.
+// server quotes in a message about an "ssn" field.
 //
 // # Where Propeller's documents disagree
 //
@@ -91,5 +139,8 @@
 //     attribute-values pages describe for lookups by sourceId. The client's
 //     directives are not sent there: these endpoints document none.
 //
-// Package propeltest is an in-memory fake of these endpoints for tests.
+// Package propeltest is an in-memory fake of these endpoints for tests;
+// propel.New(propel.WithBaseURL(srv.BaseURL()),
+// propel.WithClientCredentials(propeltest.ClientID, propeltest.ClientSecret))
+// points a client at it.
 package propel

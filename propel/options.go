@@ -2,7 +2,6 @@ package propel
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -10,7 +9,7 @@ import (
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
-	"github.com/crmbatch/crmbatch/internal/engineopt"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 	"golang.org/x/oauth2"
 )
 
@@ -19,66 +18,110 @@ const DefaultBaseURL = "https://api.helice.cloud/v2"
 
 // DefaultBatchSize is the number of records sent in one bulk request unless
 // WithBatchSize says otherwise. Propel documents no maximum; 100 keeps a
-// request small (tens of kilobytes), makes isolating a rejected record cheap
-// (at most seven halvings), and is well inside what bulk importers send.
+// request small (tens of kilobytes), makes isolating a rejected record
+// cheap (at most seven halvings), and is well inside what bulk importers
+// send.
 const DefaultBatchSize = 100
 
-// MaxBatchSize is the largest batch size WithBatchSize accepts.
-const MaxBatchSize = 10000
+// maxBatchSize is the largest batch size WithBatchSize accepts: Propel
+// documents no cap, and ten thousand records keep a request near the
+// request size limit at typical record sizes.
+const maxBatchSize = 10000
 
-// DefaultConcurrency is the number of requests in flight at once unless
-// WithConcurrency says otherwise. Propel documents no rate limit; two keeps
-// a steady pace without hammering a shared account.
-const DefaultConcurrency = 2
+// defaultConcurrency is the number of requests in flight unless
+// WithConcurrency or WithEngine says otherwise. Propel documents no rate
+// limit; two keeps a steady pace without hammering a shared account.
+const defaultConcurrency = 2
 
-// Option configures a Client; see New.
+// DefaultMaxRequestBytes is the request size limit unless
+// WithMaxRequestBytes says otherwise: the encoded records of one request
+// add up to at most this, and a record larger than it on its own is failed
+// before anything is sent. Propeller documents no request size limit
+// (docs.propeller-commerce.com, rest-v2 bulk pages and core concepts); 10
+// MiB is the common default of the API gateways in front of such APIs and
+// far above any real customer, contact or company.
+const DefaultMaxRequestBytes = 10 << 20
+
+// minTimeout is the shortest per-request timeout accepted: a full bulk
+// request of DefaultBatchSize records is answered in seconds.
+const minTimeout = time.Second
+
+// Option configures a Client; see New. A nil Option is an error.
 type Option func(*config) error
 
 // config is what the options set.
 type config struct {
-	baseURL      string
-	tokenURL     string
-	clientID     string
-	clientSecret string
-	tokenSource  oauth2.TokenSource
-	httpClient   *http.Client
-	batchSize    int
-	directives   []Directive
+	vendorkit.Common
+	tokenURL        string
+	clientID        string
+	clientSecret    string
+	tokenSource     oauth2.TokenSource
+	directives      []Directive
+	maxRequestBytes int
 	// now is the clock tokens expire by (time.Now; tests set their own).
 	now func() time.Time
-	// engine holds the settings shared with every vendor: concurrency,
-	// limiter, retry policy and budget, keep, hooks, logger.
-	engine engineopt.Settings
 }
 
-func defaultConfig() config {
-	return config{
-		baseURL:   DefaultBaseURL,
-		now:       time.Now,
-		batchSize: DefaultBatchSize,
-		engine:    engineopt.Settings{Concurrency: DefaultConcurrency},
-	}
+func defaultConfig() *config {
+	c := &config{maxRequestBytes: DefaultMaxRequestBytes, now: time.Now}
+	c.Vendor, c.BaseURL = "propel", DefaultBaseURL
+	c.BatchSize, c.MaxBatchSize = DefaultBatchSize, maxBatchSize
+	c.Engine.Concurrency = defaultConcurrency
+	return c
 }
 
 // WithBaseURL sets the API's base URL (default DefaultBaseURL), for example
 // a propeltest.Server's BaseURL(). The token endpoint is derived from it
 // (scheme and host + "/oauth2/token") unless WithTokenURL is given.
-func WithBaseURL(u string) Option {
+func WithBaseURL(u string) Option { return func(c *config) error { return c.SetBaseURL(u) } }
+
+// WithHTTPClient sets the *http.Client requests go through (its Timeout
+// bounds one request). Default: a client with a 30 s timeout.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error { return c.SetHTTPClient(hc) }
+}
+
+// WithTimeout bounds one request (default 30 s, at least 1 s).
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error { return c.SetTimeout(d, minTimeout) }
+}
+
+// WithBatchSize sets the most records in one bulk request (default
+// DefaultBatchSize, at most 10000).
+func WithBatchSize(n int) Option { return func(c *config) error { return c.SetBatchSize(n) } }
+
+// WithEngine sets the engine's settings: retry policy, budget, keep,
+// hooks, limiter, logger and concurrency (a zero Concurrency keeps the
+// default of 2). Options given after it change single fields.
+func WithEngine(cfg batch.Config) Option {
 	return func(c *config) error {
-		if err := checkURL(u); err != nil {
-			return fmt.Errorf("propel: WithBaseURL: %w", err)
+		if cfg.Concurrency == 0 {
+			cfg.Concurrency = c.Engine.Concurrency
 		}
-		c.baseURL = strings.TrimRight(u, "/")
-		return nil
+		return c.SetEngine(cfg)
 	}
 }
+
+// WithConcurrency sets the most requests in flight at once (default 2:
+// Propel documents no rate limit, and two keep a steady pace without
+// hammering a shared account).
+func WithConcurrency(n int) Option { return func(c *config) error { return c.SetConcurrency(n) } }
+
+// WithLimiter paces requests (a *rate.Limiter fits); it is waited on before
+// every bulk request, retries included.
+func WithLimiter(l batch.Limiter) Option { return func(c *config) error { return c.SetLimiter(l) } }
+
+// WithLogger sets the logger for request, retry and isolation lines (debug
+// level, secrets redacted). Default: discard.
+func WithLogger(l *slog.Logger) Option { return func(c *config) error { return c.SetLogger(l) } }
 
 // WithTokenURL sets the OAuth token endpoint used by WithClientCredentials
 // (default: the base URL's scheme and host + "/oauth2/token").
 func WithTokenURL(u string) Option {
 	return func(c *config) error {
-		if err := checkURL(u); err != nil {
-			return fmt.Errorf("propel: WithTokenURL: %w", err)
+		p, err := url.Parse(u)
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || p.RawQuery != "" || p.User != nil {
+			return errors.New("propel: WithTokenURL: want an absolute http(s) URL without query or user info")
 		}
 		c.tokenURL = u
 		return nil
@@ -102,7 +145,8 @@ func WithClientCredentials(clientID, clientSecret string) Option {
 // credentials. The client caches each token until TokenRenewBefore ahead
 // of its expiry; on a 401 it asks ts once more, so ts should mint a fresh
 // token when asked (a source that caches on its own cannot recover from a
-// token revoked early).
+// token revoked early). Every token ts gives is redacted from errors and
+// logs.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(c *config) error {
 		if ts == nil {
@@ -113,137 +157,21 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 	}
 }
 
-// WithHTTPClient sets the *http.Client requests go through (its Timeout
-// bounds one attempt). Default: a client with a 30 s timeout.
-func WithHTTPClient(hc *http.Client) Option {
+// WithMaxRequestBytes sets the request size limit (default
+// DefaultMaxRequestBytes): the records of one request add up to at most n
+// encoded bytes, and a larger record is failed before sending.
+func WithMaxRequestBytes(n int) Option {
 	return func(c *config) error {
-		if hc == nil {
-			return errors.New("propel: WithHTTPClient: nil client")
+		if n < 1024 {
+			return errors.New("propel: WithMaxRequestBytes: the limit must be at least 1024 bytes")
 		}
-		c.httpClient = hc
+		c.maxRequestBytes = n
 		return nil
 	}
-}
-
-// WithLogger sets the logger for request, retry and isolation lines (debug
-// level, secrets redacted). Default: discard.
-func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error {
-		c.engine.Logger = l
-		return nil
-	}
-}
-
-// WithLimiter paces requests (a *rate.Limiter fits); it is waited on before
-// every bulk request, retries included.
-func WithLimiter(l batch.Limiter) Option {
-	return func(c *config) error {
-		c.engine.Limiter = l
-		return nil
-	}
-}
-
-// WithRetryPolicy sets how often and how long the engine retries (default
-// batch.DefaultRetryPolicy). Its BaseDelay and MaxDelay also bound the
-// transport-level retry waits.
-func WithRetryPolicy(p batch.RetryPolicy) Option {
-	return func(c *config) error {
-		if err := c.engine.SetRetry(p); err != nil {
-			return fmt.Errorf("propel: WithRetryPolicy: %w", err)
-		}
-		return nil
-	}
-}
-
-// WithConcurrency sets the most requests in flight at once (default
-// DefaultConcurrency).
-func WithConcurrency(n int) Option {
-	return func(c *config) error {
-		if err := c.engine.SetConcurrency(n); err != nil {
-			return fmt.Errorf("propel: WithConcurrency: %w", err)
-		}
-		return nil
-	}
-}
-
-// WithBatchSize sets the most records in one bulk request (default
-// DefaultBatchSize, at most MaxBatchSize).
-func WithBatchSize(n int) Option {
-	return func(c *config) error {
-		if n < 1 || n > MaxBatchSize {
-			return fmt.Errorf("propel: WithBatchSize: %d is outside 1..%d", n, MaxBatchSize)
-		}
-		c.batchSize = n
-		return nil
-	}
-}
-
-// WithProgress sets a hook called after each request finishes.
-func WithProgress(f func(batch.Progress)) Option {
-	return func(c *config) error {
-		c.engine.Progress = f
-		return nil
-	}
-}
-
-// WithOutcomeHook sets a hook called once per record as it reaches its
-// final state.
-func WithOutcomeHook(f func(index int, key string, status batch.Status, err error)) Option {
-	return func(c *config) error {
-		c.engine.Outcome = f
-		return nil
-	}
-}
-
-// WithKeep says which outcomes a report holds (default batch.KeepAll).
-func WithKeep(k batch.Keep) Option {
-	return func(c *config) error {
-		if err := c.engine.SetKeep(k); err != nil {
-			return fmt.Errorf("propel: WithKeep: %w", err)
-		}
-		return nil
-	}
-}
-
-// checkURL accepts an absolute http or https URL without a query.
-func checkURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil {
-		return errors.New("not a valid URL")
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return errors.New("want an absolute http(s) URL")
-	}
-	if u.RawQuery != "" || u.User != nil {
-		return errors.New("the URL must carry no query and no user info")
-	}
-	return nil
 }
 
 // tokenURLFor derives the token endpoint from the base URL.
 func tokenURLFor(base string) string {
 	u, _ := url.Parse(base)
 	return u.Scheme + "://" + u.Host + "/oauth2/token"
-}
-
-// transportWaits derives httpx's retry waits from the retry policy.
-func transportWaits(p batch.RetryPolicy) (time.Duration, time.Duration) {
-	lo, hi := p.BaseDelay, p.MaxDelay
-	if lo <= 0 {
-		return 0, 0 // httpx defaults
-	}
-	if hi <= 0 || hi > 5*time.Second {
-		hi = 5 * time.Second
-	}
-	return lo, max(lo, hi)
-}
-
-// WithRetryBudget caps the retries of every run of this client, and of
-// every other client given the same budget, so a sick server is not
-// hammered by every worker at once (see batch.RetryBudget).
-func WithRetryBudget(b *batch.RetryBudget) Option {
-	return func(c *config) error {
-		c.engine.Budget = b
-		return nil
-	}
 }

@@ -13,7 +13,8 @@ import (
 // goes into an error, a result or a log line. A schema message may echo a
 // rejected value ("#/customers/0/ssn: string [123] does not match
 // pattern"), so every server string is scrubbed of:
-//   - the client secret and the secret-named values httpx knows about;
+//   - every secret of the client's one registry (httpx.Secrets: the client
+//     secret and the access tokens, in every spelling);
 //   - every SSN of the records sent, whatever its length: httpx ignores
 //     literals shorter than four characters, so an SSN of one to three
 //     characters is replaced here where it stands alone (not inside a
@@ -24,7 +25,7 @@ import (
 // The JSON path that starts a schema message ("#/customers/3") is kept as
 // is: it names the record at fault (see splitNamed) and holds no value.
 type scrubber struct {
-	secrets []string
+	secrets *httpx.Secrets
 	ssns    []string
 }
 
@@ -44,7 +45,7 @@ func (s *scrubber) text(m string) string {
 		return m
 	}
 	path := itemPathPrefix.FindString(m)
-	rest := httpx.RedactString(m[len(path):], s.secrets...)
+	rest := s.secrets.Redact(m[len(path):])
 	for _, v := range s.ssns {
 		rest = replaceSSN(rest, v)
 		if len(v) >= shortSecret {
@@ -156,7 +157,7 @@ func isAlnum(c byte) bool { return isLetter(c) || c >= '0' && c <= '9' }
 
 // chunkScrubber is the scrubber for the answer to a chunk: the client's
 // secrets and the chunk's SSNs (trimmed, empty ones left out).
-func chunkScrubber[T any](c *Client, s *spec[T], chunk []T) *scrubber {
+func chunkScrubber[T any](c *Client, s *endpoint[T], chunk []T) *scrubber {
 	sc := &scrubber{secrets: c.secrets}
 	if s.ssn == nil {
 		return sc
@@ -169,10 +170,12 @@ func chunkScrubber[T any](c *Client, s *spec[T], chunk []T) *scrubber {
 	return sc
 }
 
-// scrubError scrubs every server string of e in place.
+// scrubError scrubs every server string of e in place and writes its
+// Message from them.
 func (s *scrubber) scrubError(e *Error) {
 	s.texts(e.Messages)
 	e.Type = s.text(e.Type)
-	e.CodeText = s.text(e.CodeText)
+	e.codeText = s.text(e.codeText)
 	e.MoreInfo = s.text(e.MoreInfo)
+	e.compose()
 }

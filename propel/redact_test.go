@@ -11,6 +11,7 @@ import (
 )
 
 func TestScrubberText(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		sc      scrubber
@@ -32,7 +33,7 @@ func TestScrubberText(t *testing.T) {
 			"#/customers/0: ssn x123-45-6789 is taken", "#/customers/0: ssn xREDACTED is taken"},
 		{"altered SSN quoted in a message about the ssn field", scrubber{ssns: []string{"123-45-6789"}},
 			`#/customers/0/ssn: "123456789" is not a valid value`, `#/customers/0/ssn: "REDACTED" is not a valid value`},
-		{"client secret", scrubber{secrets: []string{"s3cr3t-value"}},
+		{"client secret", scrubber{secrets: httpx.NewSecrets("s3cr3t-value")},
 			"unknown client secret s3cr3t-value", "unknown client secret REDACTED"},
 		{"no value to hide", scrubber{ssns: []string{"12"}},
 			"#/customers/0/ssn: expected type: String, found: Integer", "#/customers/0/ssn: expected type: String, found: Integer"},
@@ -47,6 +48,7 @@ func TestScrubberText(t *testing.T) {
 }
 
 func TestScrubberRaw(t *testing.T) {
+	t.Parallel()
 	sc := &scrubber{ssns: []string{"12"}}
 	untouched := json.RawMessage(`{"key": "C-1", "success": false, "message": "parent missing"}`)
 	if got := sc.raw(untouched); string(got) != string(untouched) {

@@ -2,14 +2,14 @@ package propel
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"net/http"
 	"net/url"
 	"sync"
 	"time"
 
-	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/httpx"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 	"golang.org/x/oauth2"
 )
 
@@ -50,17 +50,17 @@ func (s *clientCredentials) Token() (*oauth2.Token, error) {
 		Idempotent: true, // a token request changes nothing
 	})
 	if err != nil {
-		return nil, err
+		return nil, &Error{APIError: vendorkit.FromTransport[Code]("propel", opToken, err)}
 	}
 	if !isSuccess(resp.StatusCode) {
-		e := errorFromResponse(resp, &scrubber{secrets: []string{s.secret}})
-		e.token = true
-		return nil, e
+		return nil, tokenRefused(resp, s.http.Secrets())
 	}
 	tok, exp, err := decodeToken(resp.Body, s.now())
 	if err != nil {
-		// A garbled answer may be a passing fault: let the engine retry.
-		return nil, batch.Retryable(&Error{HTTPStatus: resp.StatusCode, Type: "MalformedTokenResponse", Messages: []string{err.Error()}, RequestID: resp.Header.Get("X-Request-Id"), token: true}, 0)
+		// A garbled answer may be a passing fault: the engine retries it.
+		e := &Error{APIError: vendorkit.FromResponse[Code]("propel", opToken, resp, true)}
+		e.Class, e.Err, e.RequestID = vendorkit.Malformed, err, resp.Header.Get("X-Request-Id")
+		return nil, e
 	}
 	return &oauth2.Token{AccessToken: tok, TokenType: "Bearer", Expiry: exp}, nil
 }
@@ -84,15 +84,17 @@ func renewMargin(got, expiry time.Time) time.Duration {
 type tokenCache struct {
 	src oauth2.TokenSource
 	now func() time.Time
-	mu  sync.Mutex
-	tok *oauth2.Token
+	// secrets learns every access token the moment it is fetched.
+	secrets *httpx.Secrets
+	mu      sync.Mutex
+	tok     *oauth2.Token
 	// renewAt is when tok is replaced: its expiry less the renewal margin
 	// (zero for a token without expiry, kept until the API refuses it).
 	renewAt time.Time
 }
 
-func newTokenCache(src oauth2.TokenSource, now func() time.Time) *tokenCache {
-	return &tokenCache{src: src, now: now}
+func newTokenCache(src oauth2.TokenSource, now func() time.Time, secrets *httpx.Secrets) *tokenCache {
+	return &tokenCache{src: src, now: now, secrets: secrets}
 }
 
 // fresh reports whether the cached token is still to be used.
@@ -113,8 +115,11 @@ func (t *tokenCache) token() (*oauth2.Token, error) {
 		return nil, err
 	}
 	if tok == nil || tok.AccessToken == "" {
-		return nil, fmt.Errorf("%w: the token source gave no access token", ErrMalformedResponse)
+		e := &Error{}
+		e.Vendor, e.Op, e.Class, e.Message = "propel", opToken, vendorkit.Malformed, "the token source gave no access token"
+		return nil, e
 	}
+	t.secrets.Add(tok.AccessToken)
 	t.tok, t.renewAt = tok, time.Time{}
 	if !tok.Expiry.IsZero() {
 		t.renewAt = tok.Expiry.Add(-renewMargin(got, tok.Expiry))
@@ -125,9 +130,9 @@ func (t *tokenCache) token() (*oauth2.Token, error) {
 // tokenCtx is token bounded by ctx: a token fetch (which an
 // oauth2.TokenSource cannot be told to cancel) goes on in the background
 // when ctx ends first, and its token is cached for the next caller.
-func (t *tokenCache) tokenCtx(ctx context.Context) (*oauth2.Token, error) {
+func (t *tokenCache) tokenCtx(ctx context.Context) (string, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return "", err
 	}
 	type result struct {
 		tok *oauth2.Token
@@ -140,9 +145,12 @@ func (t *tokenCache) tokenCtx(ctx context.Context) (*oauth2.Token, error) {
 	}()
 	select {
 	case r := <-ch:
-		return r.tok, r.err
+		if r.err != nil {
+			return "", r.err
+		}
+		return r.tok.AccessToken, nil
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return "", ctx.Err()
 	}
 }
 
@@ -169,3 +177,33 @@ type TokenSourceFunc func() (*oauth2.Token, error)
 
 // Token calls f.
 func (f TokenSourceFunc) Token() (*oauth2.Token, error) { return f() }
+
+// opToken names the token request in errors.
+const opToken = "token"
+
+// tokenRefused is the error of a token endpoint's non-2xx answer. A 3xx
+// (a redirect is not followed) or a 4xx other than 408 and 429 means the
+// credentials or the request are refused: every later request would be
+// too, so it stops the run (class Auth).
+func tokenRefused(resp *httpx.Response, secrets *httpx.Secrets) *Error {
+	e := errorFromResponse(opToken, resp, &scrubber{secrets: secrets})
+	e.maybeWritten = false // a token request writes no record
+	s := resp.StatusCode
+	if s >= 300 && s < 500 && s != http.StatusTooManyRequests && s != http.StatusRequestTimeout {
+		e.Class = vendorkit.Auth
+	}
+	return e
+}
+
+// tokenError is the chunk's error when no token could be had: the token
+// endpoint's own *Error or the context's error as they are; any other
+// failure of a caller's token source is worth another try.
+func tokenError(op string, err error) error {
+	var e *Error
+	if errors.As(err, &e) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	te := &Error{}
+	te.Vendor, te.Op, te.Class, te.Message, te.Err = "propel", op, vendorkit.Unavailable, "getting an access token", err
+	return te
+}

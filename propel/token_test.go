@@ -2,6 +2,7 @@ package propel
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -37,7 +38,7 @@ func TestTokenRenewedFiveMinutesBeforeExpiry(t *testing.T) {
 		gock.New(gockBase).Post("/customers/bulk/sourceId").
 			MatchHeader("Authorization", "^Bearer "+token+"$").
 			Reply(200).BodyString(`{"data":[{"action":"update","id":1,"key":"C-1","lookupKey":"sourceId","success":true}],"messages":["Completed"],"total":1}`)
-		rep, err := c.BulkCustomersBySourceID(context.Background(), []Customer{{Source: "CRM", SourceID: "C-1"}})
+		rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values([]Customer{{Source: "CRM", SourceID: "C-1"}}))
 		if err != nil || rep.Succeeded != 1 || rep.Requests != 1 {
 			t.Fatalf("run with token %s: %v (report %+v)", token, err, rep)
 		}

@@ -77,11 +77,11 @@ type Address struct {
 	IsDefault YN `json:"isDefault,omitempty"`
 }
 
-// Customer is a B2C customer. For BulkCustomersBySourceID, Source, SourceID
-// and Language identify it; for BulkCustomersByID, ID does. Every empty
+// Customer is a B2C customer. For Customers().UpsertBySourceID, Source, SourceID
+// and Language identify it; for Customers().UpsertByID, ID does. Every empty
 // field is left out of the request.
 type Customer struct {
-	// ID is Propeller's customer id (the key of BulkCustomersByID only).
+	// ID is Propeller's customer id (the key of Customers().UpsertByID only).
 	ID int64 `json:"id,omitempty"`
 	// Source names your system, e.g. "MY_CRM".
 	Source string `json:"source,omitempty"`
@@ -131,10 +131,10 @@ func (c Customer) GoString() string { return "propel.Customer" + c.String() }
 
 // Contact is a person working for a company (B2B). Its Parent is the
 // company, which must exist before the contact is sent. For
-// BulkContactsBySourceID, Source and SourceID (with Language when given)
-// identify it; for BulkContactsByID, ID does.
+// Contacts().UpsertBySourceID, Source and SourceID (with Language when given)
+// identify it; for Contacts().UpsertByID, ID does.
 type Contact struct {
-	// ID is Propeller's contact id (the key of BulkContactsByID only).
+	// ID is Propeller's contact id (the key of Contacts().UpsertByID only).
 	ID           int64  `json:"id,omitempty"`
 	Source       string `json:"source,omitempty"`
 	SourceID     string `json:"sourceId,omitempty"`
@@ -183,8 +183,8 @@ func (c Contact) GoString() string { return "propel.Contact" + c.String() }
 // redacted replaces an SSN in printed records.
 const redacted = "REDACTED"
 
-// Company is a B2B company. For BulkCompaniesBySourceID, Source, SourceID
-// and Language (all required) identify it; for BulkCompaniesByID, ID does.
+// Company is a B2B company. For Companies().UpsertBySourceID, Source, SourceID
+// and Language (all required) identify it; for Companies().UpsertByID, ID does.
 //
 // The fields are those of Propeller's reference for the bulk company
 // endpoints (docs.propeller-commerce.com/rest-v2/bulk-companies-by-source-id
@@ -197,7 +197,7 @@ const redacted = "REDACTED"
 // follows the reference refuses them with 10007 ("extraneous key"), which
 // fails that company alone (see the package doc).
 type Company struct {
-	// ID is Propeller's company id (the key of BulkCompaniesByID only).
+	// ID is Propeller's company id (the key of Companies().UpsertByID only).
 	ID       int64  `json:"id,omitempty"`
 	Source   string `json:"source,omitempty"`
 	SourceID string `json:"sourceId,omitempty"`

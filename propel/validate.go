@@ -8,10 +8,8 @@ import (
 )
 
 // The checks below run before anything is sent; a record that fails one is
-// reported failed with a *ValidationError and never sent. Messages name the
+// reported failed with a local *Error (class batch.ErrInvalid) and never sent. Messages name the
 // field, never its value (an SSN or an email address stays out of errors).
-
-func invalid(field, reason string) error { return &ValidationError{Field: field, Reason: reason} }
 
 // person holds the fields customers and contacts share.
 type person struct {
@@ -155,20 +153,20 @@ func checkAddress(prefix string, a Address) error {
 	return checkYN(f("isDefault"), a.IsDefault)
 }
 
-// ValidateBulkAddress checks a for BulkCustomerAddresses and
-// BulkCompanyAddresses, as they do before sending: the fields every
+// validateBulkAddress checks a for Customers().Addresses(ref).Upsert and
+// Companies().Addresses(ref).Upsert, as they do before sending: the fields every
 // address needs, and the code the endpoint matches on (required there: an
 // address without one would be created again on every resend).
-func ValidateBulkAddress(a Address) error {
+func validateBulkAddress(a Address) error {
 	if strings.TrimSpace(a.Code) == "" {
 		return invalid("code", "required: the bulk addresses endpoint matches on it")
 	}
 	return checkAddress("", a)
 }
 
-// ValidateCustomer checks c for BulkCustomersByID (byID) or
-// BulkCustomersBySourceID, as the bulk methods do before sending.
-func ValidateCustomer(c Customer, byID bool) error {
+// validateCustomer checks c for Customers().UpsertByID (byID) or
+// Customers().UpsertBySourceID, as the bulk methods do before sending.
+func validateCustomer(c Customer, byID bool) error {
 	if err := checkLookup(byID, c.ID, c.Source, c.SourceID, c.Language, false); err != nil {
 		return err
 	}
@@ -178,19 +176,19 @@ func ValidateCustomer(c Customer, byID bool) error {
 	return checkAddresses(c.Addresses)
 }
 
-// ValidateContact checks c for BulkContactsByID (byID) or
-// BulkContactsBySourceID, as the bulk methods do before sending.
-func ValidateContact(c Contact, byID bool) error {
+// validateContact checks c for Contacts().UpsertByID (byID) or
+// Contacts().UpsertBySourceID, as the bulk methods do before sending.
+func validateContact(c Contact, byID bool) error {
 	if err := checkLookup(byID, c.ID, c.Source, c.SourceID, c.Language, false); err != nil {
 		return err
 	}
 	return checkPerson(person{c.DateOfBirth, c.Gender, c.Email, c.PrimaryLanguage, c.Parent})
 }
 
-// ValidateCompany checks c for BulkCompaniesByID (byID) or
-// BulkCompaniesBySourceID (where language is required), as the bulk
+// validateCompany checks c for Companies().UpsertByID (byID) or
+// Companies().UpsertBySourceID (where language is required), as the bulk
 // methods do before sending.
-func ValidateCompany(c Company, byID bool) error {
+func validateCompany(c Company, byID bool) error {
 	if err := checkSources(c, byID); err != nil {
 		return err
 	}

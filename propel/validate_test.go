@@ -2,12 +2,14 @@ package propel
 
 import (
 	"errors"
+	"github.com/crmbatch/crmbatch/batch"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 )
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	ok := Customer{Source: "S", SourceID: "1"}
 	addr := Address{Type: AddressDelivery, Street: "s", City: "c", Country: "NL"}
 	with := func(f func(*Customer)) Customer { c := ok; f(&c); return c }
@@ -50,13 +52,13 @@ func TestValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := ValidateCustomer(tt.c, tt.byID)
+			err := validateCustomer(tt.c, tt.byID)
 			got := ""
-			var ve *ValidationError
+			var ve *Error
 			if errors.As(err, &ve) {
 				got = ve.Field
-				if !errors.Is(err, ErrInvalidRecord) {
-					t.Error("not ErrInvalidRecord")
+				if !errors.Is(err, batch.ErrInvalid) || !ve.Local {
+					t.Error("not a local batch.ErrInvalid")
 				}
 			} else if err != nil {
 				t.Fatalf("untyped error %v", err)
@@ -69,36 +71,37 @@ func TestValidate(t *testing.T) {
 }
 
 func TestValidateCompanyAndContact(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		err       error
 		wantField string
 	}{
-		{"company ok", ValidateCompany(Company{Source: "S", SourceID: "1", Language: "NL", Budget: Yes, OrderListAllowAll: "U"}, false), ""},
-		{"company needs language", ValidateCompany(Company{Source: "S", SourceID: "1"}, false), "language"},
-		{"company bad flag", ValidateCompany(Company{ID: 1, InheritOrderList: "true"}, true), "inheritOrderList"},
-		{"company bad orderListAllowAll", ValidateCompany(Company{ID: 1, OrderListAllowAll: "X"}, true), "orderListAllowAll"},
-		{"company bad email", ValidateCompany(Company{ID: 1, Email: "@"}, true), "email"},
-		{"company bad address", ValidateCompany(Company{ID: 1, Addresses: []Address{{Type: AddressInvoice}}}, true), "addresses[0].street"},
-		{"company budget H", ValidateCompany(Company{ID: 1, Budget: "H"}, true), ""},
-		{"company bad budget", ValidateCompany(Company{ID: 1, Budget: "X"}, true), "budget"},
-		{"company guide sources", ValidateCompany(Company{Sources: []CompanySource{{Name: "ERP", ID: "1"}}, Language: "NL"}, false), ""},
-		{"company sources and flat", ValidateCompany(Company{Source: "ERP", SourceID: "1", Language: "NL", Sources: []CompanySource{{Name: "ERP", ID: "1"}}}, false), "sources"},
-		{"company two sources", ValidateCompany(Company{Language: "NL", Sources: []CompanySource{{Name: "A", ID: "1"}, {Name: "B", ID: "2"}}}, false), "sources"},
-		{"company sources without id", ValidateCompany(Company{Language: "NL", Sources: []CompanySource{{Name: "A"}}}, false), "sources[0]"},
-		{"company sources by id", ValidateCompany(Company{ID: 1, Sources: []CompanySource{{Name: "A", ID: "1"}}}, true), "sources"},
-		{"company attribute ok", ValidateCompany(Company{ID: 1, Attributes: []Attribute{{Class: "company", Name: "CREDIT_LIMIT_2", Type: "integer", Value: "1"}}}, true), ""},
-		{"company attribute lower-case name", ValidateCompany(Company{ID: 1, Attributes: []Attribute{{Class: "company", Name: "credit", Type: "text"}}}, true), "attributes[0].name"},
-		{"company attribute without class", ValidateCompany(Company{ID: 1, Attributes: []Attribute{{Name: "A", Type: "text"}}}, true), "attributes[0].class"},
-		{"company attribute without type", ValidateCompany(Company{ID: 1, Attributes: []Attribute{{Class: "company", Name: "A"}}}, true), "attributes[0].type"},
-		{"contact ok without language", ValidateContact(Contact{Source: "S", SourceID: "1", Parent: &Parent{ID: 2}}, false), ""},
-		{"contact bad gender", ValidateContact(Contact{ID: 1, Gender: "male"}, true), "gender"},
-		{"contact bad parent id", ValidateContact(Contact{ID: 1, Parent: &Parent{ID: -1}}, true), "parent.id"},
+		{"company ok", validateCompany(Company{Source: "S", SourceID: "1", Language: "NL", Budget: Yes, OrderListAllowAll: "U"}, false), ""},
+		{"company needs language", validateCompany(Company{Source: "S", SourceID: "1"}, false), "language"},
+		{"company bad flag", validateCompany(Company{ID: 1, InheritOrderList: "true"}, true), "inheritOrderList"},
+		{"company bad orderListAllowAll", validateCompany(Company{ID: 1, OrderListAllowAll: "X"}, true), "orderListAllowAll"},
+		{"company bad email", validateCompany(Company{ID: 1, Email: "@"}, true), "email"},
+		{"company bad address", validateCompany(Company{ID: 1, Addresses: []Address{{Type: AddressInvoice}}}, true), "addresses[0].street"},
+		{"company budget H", validateCompany(Company{ID: 1, Budget: "H"}, true), ""},
+		{"company bad budget", validateCompany(Company{ID: 1, Budget: "X"}, true), "budget"},
+		{"company guide sources", validateCompany(Company{Sources: []CompanySource{{Name: "ERP", ID: "1"}}, Language: "NL"}, false), ""},
+		{"company sources and flat", validateCompany(Company{Source: "ERP", SourceID: "1", Language: "NL", Sources: []CompanySource{{Name: "ERP", ID: "1"}}}, false), "sources"},
+		{"company two sources", validateCompany(Company{Language: "NL", Sources: []CompanySource{{Name: "A", ID: "1"}, {Name: "B", ID: "2"}}}, false), "sources"},
+		{"company sources without id", validateCompany(Company{Language: "NL", Sources: []CompanySource{{Name: "A"}}}, false), "sources[0]"},
+		{"company sources by id", validateCompany(Company{ID: 1, Sources: []CompanySource{{Name: "A", ID: "1"}}}, true), "sources"},
+		{"company attribute ok", validateCompany(Company{ID: 1, Attributes: []Attribute{{Class: "company", Name: "CREDIT_LIMIT_2", Type: "integer", Value: "1"}}}, true), ""},
+		{"company attribute lower-case name", validateCompany(Company{ID: 1, Attributes: []Attribute{{Class: "company", Name: "credit", Type: "text"}}}, true), "attributes[0].name"},
+		{"company attribute without class", validateCompany(Company{ID: 1, Attributes: []Attribute{{Name: "A", Type: "text"}}}, true), "attributes[0].class"},
+		{"company attribute without type", validateCompany(Company{ID: 1, Attributes: []Attribute{{Class: "company", Name: "A"}}}, true), "attributes[0].type"},
+		{"contact ok without language", validateContact(Contact{Source: "S", SourceID: "1", Parent: &Parent{ID: 2}}, false), ""},
+		{"contact bad gender", validateContact(Contact{ID: 1, Gender: "male"}, true), "gender"},
+		{"contact bad parent id", validateContact(Contact{ID: 1, Parent: &Parent{ID: -1}}, true), "parent.id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := ""
-			var ve *ValidationError
+			var ve *Error
 			if errors.As(tt.err, &ve) {
 				got = ve.Field
 			} else if tt.err != nil {
@@ -112,25 +115,27 @@ func TestValidateCompanyAndContact(t *testing.T) {
 }
 
 func TestSplitNamed(t *testing.T) {
-	e := &Error{HTTPStatus: 400, Code: CodeSchemaValidation, Messages: []string{
+	t.Parallel()
+	e := &Error{Messages: []string{
 		"#/customers/1: extraneous key [company] is not permitted",
 		"#/customers/1/addresses/0: required key [city] not found",
 		"#/customers/3/gender: X is not a valid enum value",
 		"#/customers/9: out of range",
 		"#/contacts/0: other field",
 	}}
+	e.HTTPStatus = 400
+	codes.Apply(&e.APIError, CodeSchemaValidation)
 	res := splitNamed(e, "customers", 4)
 	if len(res) != 4 {
 		t.Fatalf("%d results", len(res))
 	}
 	for i, r := range res {
-		var pe *Error
-		bad := errors.As(r.Err, &pe)
-		if bad != (i == 1 || i == 3) {
+		_, resent := r.Err.(*heldBack)
+		if resent == (i == 1 || i == 3) {
 			t.Fatalf("record %d: %v", i, r.Err)
 		}
-		if !bad && !errors.Is(r.Err, ErrRejectedWithOthers) {
-			t.Fatalf("record %d should be resent: %v", i, r.Err)
+		if resent && (!batch.IsRetryable(r.Err) || batch.MaxAttemptsOf(r.Err) != 5) {
+			t.Fatalf("record %d should be resent up to 5 times: %v", i, r.Err)
 		}
 	}
 	var pe *Error
@@ -138,7 +143,7 @@ func TestSplitNamed(t *testing.T) {
 	if d := cmp.Diff(e.Messages[:2], pe.Messages); d != "" {
 		t.Fatalf("record 1 messages (-want +got):\n%s", d)
 	}
-	if splitNamed(&Error{Code: CodeSchemaValidation, Messages: []string{"#: extraneous key [x] is not permitted"}}, "customers", 3) != nil {
+	if splitNamed(&Error{Messages: []string{"#: extraneous key [x] is not permitted"}}, "customers", 3) != nil {
 		t.Fatal("a message naming no item must leave the chunk to isolation")
 	}
 }

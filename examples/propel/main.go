@@ -19,9 +19,11 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 	"github.com/crmbatch/crmbatch/propel"
 	"github.com/crmbatch/crmbatch/propel/propeltest"
 )
@@ -36,12 +38,13 @@ func main() {
 		srv := propeltest.NewServer()
 		defer srv.Close()
 		// a token that runs out mid-run, a 503 and a lost answer: none loses a record
-		srv.FailNext(1, propeltest.FaultExpireToken)
-		srv.FailNext(1, propeltest.FaultUnavailable)
-		srv.FailNext(1, propeltest.FaultDropAfterWrite)
+		srv.FailNext(1, propeltest.ExpireToken())
+		srv.FailNext(1, fakekit.Status(503))
+		srv.FailNext(1, fakekit.DropAfterWrite())
 		fmt.Println("PROPEL_CLIENT_ID/PROPEL_CLIENT_SECRET not set: running against the in-memory fake at", srv.BaseURL())
-		opts = append(opts, srv.ClientOptions()...)
-		opts = append(opts, propel.WithRetryPolicy(batch.RetryPolicy{BaseDelay: 10 * time.Millisecond, MaxDelay: 100 * time.Millisecond}))
+		opts = append(opts, propel.WithBaseURL(srv.BaseURL()),
+			propel.WithClientCredentials(propeltest.ClientID, propeltest.ClientSecret),
+			propel.WithEngine(batch.Config{Retry: batch.RetryPolicy{BaseDelay: 10 * time.Millisecond, MaxDelay: 100 * time.Millisecond}}))
 	} else {
 		opts = append(opts, propel.WithClientCredentials(id, secret))
 		if base := os.Getenv("PROPEL_BASE_URL"); base != "" {
@@ -59,7 +62,7 @@ func main() {
 			Addresses: []propel.Address{{Type: propel.AddressInvoice, Code: "34766", Street: "Kerkstraat", Number: "34",
 				PostalCode: "3511 AB", City: "Utrecht", Country: "NL", IsDefault: propel.Yes}}},
 	}
-	rep, err := client.BulkCompaniesBySourceID(ctx, companies)
+	rep, err := client.Companies().UpsertBySourceID(ctx, slices.Values(companies))
 	report("companies", rep, err)
 
 	contacts := []propel.Contact{
@@ -68,7 +71,7 @@ func main() {
 		{Source: "MY_ERP", SourceID: "P-2", Language: "NL", FirstName: "Piet", // parent missing: fails alone
 			Parent: &propel.Parent{Source: "MY_ERP", SourceID: "999999"}},
 	}
-	rep, err = client.BulkContactsBySourceID(ctx, contacts)
+	rep, err = client.Contacts().UpsertBySourceID(ctx, slices.Values(contacts))
 	report("contacts", rep, err)
 
 	customers := make([]propel.Customer, 250)
@@ -77,7 +80,7 @@ func main() {
 			FirstName: "Customer", LastName: fmt.Sprint(i), Email: fmt.Sprintf("customer%d@example.com", i)}
 	}
 	customers[7].Email = "not-an-email" // refused before sending
-	rep, err = client.BulkCustomersBySourceID(ctx, customers)
+	rep, err = client.Customers().UpsertBySourceID(ctx, slices.Values(customers))
 	report("customers", rep, err)
 
 	// One customer's addresses, matched on their codes: sent twice, the
@@ -87,7 +90,7 @@ func main() {
 		{Type: propel.AddressInvoice, Code: "I1", Street: "Domplein", Number: "1", City: "Utrecht", Country: "NL", IsDefault: propel.Yes},
 	}
 	for range 2 {
-		rep, err = client.BulkCustomerAddresses(ctx, propel.BySourceID("MY_CRM", "C-0001"), addresses)
+		rep, err = client.Customers().Addresses(propel.BySourceID("MY_CRM", "C-0001")).Upsert(ctx, slices.Values(addresses))
 		report("addresses of C-0001", rep, err)
 	}
 }

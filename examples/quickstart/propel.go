@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 	"github.com/crmbatch/crmbatch/propel"
 	"github.com/crmbatch/crmbatch/propel/propeltest"
 )
@@ -19,17 +21,17 @@ func runPropel(ctx context.Context, progress func(batch.Progress)) result {
 	const n = 3000
 	srv := propeltest.NewServer()
 	defer srv.Close()
-	srv.ForbidKey("customers", "middleName")        // unknown key → 10007 for that customer
-	srv.FailNext(1, propeltest.FaultExpireToken)    // 401: refresh the token once, replay
-	srv.FailNext(2, propeltest.FaultServerError)    // 500s: retried (upserts are idempotent)
-	srv.FailNext(1, propeltest.FaultDropAfterWrite) // written, then the connection drops: the replay updates, never duplicates
+	srv.ForbidKey("customers", "middleName")  // unknown key → 10007 for that customer
+	srv.FailNext(1, propeltest.ExpireToken()) // 401: refresh the token once, replay
+	srv.FailNext(2, fakekit.Status(500))      // 500s: retried (upserts are idempotent)
+	srv.FailNext(1, fakekit.DropAfterWrite()) // written, then the connection drops: the replay updates, never duplicates
 
-	opts := append(srv.ClientOptions(),
+	c, err := propel.New(
+		propel.WithBaseURL(srv.BaseURL()),
+		propel.WithClientCredentials(propeltest.ClientID, propeltest.ClientSecret),
+		propel.WithEngine(batch.Config{Keep: batch.KeepFailures, OnProgress: progress}),
 		propel.WithConcurrency(4),
-		propel.WithKeep(batch.KeepFailures),
-		propel.WithProgress(progress),
 	)
-	c, err := propel.New(opts...)
 	if err != nil {
 		return result{err: err}
 	}
@@ -43,7 +45,7 @@ func runPropel(ctx context.Context, progress func(batch.Progress)) result {
 	customers[100].MiddleName = "Q"
 	customers[2500].MiddleName = "Z"
 
-	rep, _ := c.BulkCustomersBySourceID(ctx, customers)
+	rep, _ := c.Customers().UpsertBySourceID(ctx, slices.Values(customers))
 	r := resultOf("customers/bulk/sourceId", rep, func(err error) string {
 		var pe *propel.Error
 		if errors.As(err, &pe) && pe.Code != 0 {

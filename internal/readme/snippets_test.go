@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"slices"
 	"time"
 
 	"github.com/crmbatch/crmbatch/agiliron"
@@ -69,9 +70,9 @@ func propelSnippet(ctx context.Context, clientID, clientSecret string) error {
 	if err != nil {
 		return err
 	}
-	rep, err := c.BulkCustomersBySourceID(ctx, []propel.Customer{
+	rep, err := c.Customers().UpsertBySourceID(ctx, slices.Values([]propel.Customer{
 		{Source: "MY_CRM", SourceID: "C-1001", Language: "NL", FirstName: "Ada", Email: "ada@example.com"},
-	})
+	}))
 	fmt.Println(rep.Succeeded, "of", rep.Total, "saved")
 	return err
 }

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/crmbatch/crmbatch/propel"
 )
 
 // addressBook holds one owner's addresses sent to its bulk addresses
@@ -69,6 +67,9 @@ func (s *Server) processAddresses(resource, lookupKey, lookupValue, source strin
 		return errorBody(http.StatusBadRequest, 10017, "PayloadValidationError",
 			fmt.Sprintf("#/addresses: expected maximum item count: %d, found: %d", s.maxItems, len(items)))
 	}
+	if s.CountOnly() {
+		return s.countAddresses(items)
+	}
 	owner, status, msg := s.findOwner(resource, lookupKey, lookupValue, source)
 	if status != 0 {
 		code, typ := 10008, "NotFound"
@@ -97,6 +98,21 @@ func (s *Server) processAddresses(resource, lookupKey, lookupValue, source strin
 		maps.Copy(rec.fields, a)
 		data = append(data, map[string]any{"action": action, "id": rec.id, "key": code, "lookupKey": "code", "success": true})
 	}
+	s.stats.Writes += len(data)
+	out, _ := json.Marshal(map[string]any{"data": data, "messages": []string{"Completed"}, "total": len(data)})
+	return http.StatusOK, out
+}
+
+// countAddresses answers a checked addresses request in count-only mode:
+// every address created, none kept (the owner is not looked up: no record
+// is kept to find it in). The caller holds mu.
+func (s *Server) countAddresses(items []map[string]json.RawMessage) (int, []byte) {
+	data := make([]map[string]any, 0, len(items))
+	for _, a := range items {
+		s.nextID++
+		data = append(data, map[string]any{"action": "create", "id": s.nextID, "key": str(a["code"]), "lookupKey": "code", "success": true})
+	}
+	s.stats.Writes += len(data)
 	out, _ := json.Marshal(map[string]any{"data": data, "messages": []string{"Completed"}, "total": len(data)})
 	return http.StatusOK, out
 }
@@ -145,16 +161,16 @@ func (s *Server) book(resource string, owner int64) *addressBook {
 	return b
 }
 
-func (s *Server) addresses(resource string, owner int64) []Record[propel.Address] {
+func (s *Server) addresses(resource string, owner int64) []Record {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b, ok := s.books[resource+"\x00"+strconv.FormatInt(owner, 10)]
 	if !ok {
 		return nil
 	}
-	out := make([]Record[propel.Address], 0, len(b.order))
+	out := make([]Record, 0, len(b.order))
 	for _, rec := range b.order {
-		out = append(out, read[propel.Address](rec))
+		out = append(out, read(rec))
 	}
 	return out
 }
@@ -163,11 +179,11 @@ func (s *Server) addresses(resource string, owner int64) []Record[propel.Address
 // endpoint of the customer with Propeller id id, in creation order, each
 // with the id the fake gave it. (Addresses sent inline with a customer are
 // part of the customer record instead.)
-func (s *Server) CustomerAddresses(id int64) []Record[propel.Address] {
+func (s *Server) CustomerAddresses(id int64) []Record {
 	return s.addresses("customers", id)
 }
 
 // CompanyAddresses is CustomerAddresses for a company.
-func (s *Server) CompanyAddresses(id int64) []Record[propel.Address] {
+func (s *Server) CompanyAddresses(id int64) []Record {
 	return s.addresses("companies", id)
 }

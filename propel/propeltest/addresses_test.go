@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/crmbatch/crmbatch/propel"
 	"github.com/crmbatch/crmbatch/propel/propeltest"
 	"github.com/google/go-cmp/cmp"
 )
@@ -16,11 +15,12 @@ import (
 // an owner that does not exist, 400 when a sourceId without source is
 // ambiguous.
 func TestAddressesEndpointAnswers(t *testing.T) {
+	t.Parallel()
 	srv := propeltest.NewServer()
 	defer srv.Close()
 	tok := token(t, srv)
-	id := srv.AddCompany(propel.Company{Source: "ERP", SourceID: "1", Language: "NL", Name: "A"})
-	srv.AddCompany(propel.Company{Source: "OTHER", SourceID: "1", Language: "NL", Name: "B"})
+	id := srv.AddCompany(map[string]string{"source": "ERP", "sourceId": "1", "language": "NL", "name": "A"})
+	srv.AddCompany(map[string]string{"source": "OTHER", "sourceId": "1", "language": "NL", "name": "B"})
 	addr := `{"type":"delivery","code":"11234","street":"Noordpad","city":"Arnhem","country":"NL"}`
 
 	status, got, _ := post(t, srv, tok, "/companies/sourceId/1/addresses/bulk?source=ERP", `{"addresses":[`+addr+`]}`)

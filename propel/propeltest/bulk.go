@@ -27,28 +27,22 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, process func(body
 		return
 	}
 	s.mu.Lock()
-	s.requests++
+	s.stats.Requests++
 	s.reqSeq++
 	reqID := fmt.Sprintf("propeltest-%d", s.reqSeq)
 	w.Header().Set("X-Request-Id", reqID)
 	tok, ok := s.authorized(r)
+	s.mu.Unlock()
 	if !ok {
-		s.mu.Unlock()
 		writeError(w, http.StatusUnauthorized, 0, "InvalidToken", "access token missing, invalid or expired")
 		return
 	}
-	var fault Fault
-	if len(s.faults) > 0 {
-		fault, s.faults = s.faults[0], s.faults[1:]
-	}
-	slow := s.slow
-	s.mu.Unlock()
-
-	if !fault.afterWrite() && s.strike(w, r, fault, tok, slow) {
+	fault, faulty := s.TakeFault()
+	if faulty && !afterWrite(fault) && s.strike(w, r, fault, tok) {
 		return
 	}
 	status, resp := process(body)
-	if fault.afterWrite() && s.strike(w, r, fault, tok, slow) {
+	if faulty && afterWrite(fault) && s.strike(w, r, fault, tok) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -129,6 +123,7 @@ func (s *Server) process(resource, lookup string, body []byte) (int, []byte) {
 	for _, obj := range objs {
 		data = append(data, s.upsert(ent, st, obj, byID, dir))
 	}
+	s.stats.Writes += countWrites(data)
 	out, _ := json.Marshal(map[string]any{"data": data, "messages": []string{"Completed"}, "total": len(data)})
 	return http.StatusOK, out
 }
@@ -145,6 +140,13 @@ func (s *Server) upsert(ent *entity, st *store, obj map[string]json.RawMessage, 
 	} else {
 		_, sid, _ := sourcePair(obj)
 		entry["key"] = echoKey(sid)
+	}
+	if s.CountOnly() {
+		// Count-only: checked as strictly, kept nowhere (parents and
+		// directives, which need stored records, are not applied).
+		s.nextID++
+		entry["id"], entry["action"], entry["success"] = s.nextID, "create", true
+		return entry
 	}
 	if ent.checkParent {
 		if p, ok := obj["parent"]; ok && !s.parentExists(p) {
@@ -251,4 +253,15 @@ func writeError(w http.ResponseWriter, status int, code int, typ string, msgs ..
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// countWrites counts the successful entries of an answer.
+func countWrites(data []map[string]any) int {
+	n := 0
+	for _, d := range data {
+		if ok, _ := d["success"].(bool); ok {
+			n++
+		}
+	}
+	return n
 }

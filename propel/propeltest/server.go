@@ -14,20 +14,26 @@
 // (email, phone, sources) are refused unless AcceptGuideKeys says
 // otherwise.
 //
-// Faults are injected per request with FailNext; see Fault.
+// The fake reads requests with its own code; it does not import package
+// propel. Faults are queued with FailNext (the fakekit constructors, plus
+// ExpireToken and ServerErrorAfterWrite); token lifetimes run on the clock
+// set with SetClock. One line points a client at it:
 //
 //	srv := propeltest.NewServer()
 //	defer srv.Close()
-//	client, _ := propel.New(srv.ClientOptions()...)
+//	client, err := propel.New(propel.WithBaseURL(srv.BaseURL()),
+//		propel.WithClientCredentials(propeltest.ClientID, propeltest.ClientSecret))
+//
+// The API is served both under BaseURL() (URL + "/v2", as Propel serves
+// it) and under URL itself, so WithBaseURL(srv.URL) works too.
 package propeltest
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"time"
 
-	"github.com/crmbatch/crmbatch/propel"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 // The credentials a new Server accepts (see SetCredentials).
@@ -41,9 +47,10 @@ const (
 const DefaultTokenTTL = 30 * time.Minute
 
 // Server is the fake. Its exported methods are safe for concurrent use.
-// The embedded *httptest.Server gives URL and Close.
+// The embedded *fakekit.Base gives URL, Close, FailNext, SetClock and
+// SetCountOnly.
 type Server struct {
-	*httptest.Server
+	*fakekit.Base
 
 	mu           sync.Mutex
 	clientID     string
@@ -51,50 +58,52 @@ type Server struct {
 	ttl          time.Duration
 	legacy       bool
 	tokens       map[string]time.Time
-	faults       []Fault
-	slow         time.Duration
 	maxItems     int
 	stores       map[string]*store
 	nextID       int64
-	requests     int
-	tokenReqs    int
+	stats        Stats
 	reqSeq       int
 	forbidden    map[string][]string     // resource → keys this server's schema lacks
 	guideKeys    bool                    // companies accept email, phone and sources
 	books        map[string]*addressBook // resource \x00 owner id → addresses sent to the bulk addresses endpoint
 }
 
+// Stats counts what the server received.
+type Stats struct {
+	// Requests is the number of bulk requests (refused ones included).
+	Requests int
+	// TokenRequests is the number of token requests.
+	TokenRequests int
+	// Writes is the number of records written (created or updated),
+	// counted in count-only mode too.
+	Writes int
+}
+
 // NewServer starts a fake accepting ClientID and ClientSecret.
 func NewServer() *Server {
 	s := &Server{
 		clientID: ClientID, clientSecret: ClientSecret, ttl: DefaultTokenTTL,
-		tokens: map[string]time.Time{}, slow: 200 * time.Millisecond, nextID: 1000,
+		tokens: map[string]time.Time{}, nextID: 1000,
 		stores: map[string]*store{"customers": newStore(), "contacts": newStore(), "companies": newStore()},
 		books:  map[string]*addressBook{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /oauth2/token", s.handleToken)
-	mux.HandleFunc("POST /v2/{resource}/bulk/{lookup}", s.handleBulk)
-	mux.HandleFunc("POST /v2/{resource}/{lookupKey}/{lookupValue}/addresses/bulk", s.handleAddresses)
+	for _, prefix := range []string{"/v2", ""} {
+		mux.HandleFunc("POST "+prefix+"/{resource}/bulk/{lookup}", s.handleBulk)
+		mux.HandleFunc("POST "+prefix+"/{resource}/{lookupKey}/{lookupValue}/addresses/bulk", s.handleAddresses)
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, 10008, "NotFound", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
-	s.Server = httptest.NewServer(mux)
+	s.Base = fakekit.NewBase(mux)
 	return s
 }
 
-// BaseURL is the API base to give propel.WithBaseURL: URL + "/v2". The
-// token endpoint is URL + "/oauth2/token", where the client looks for it.
+// BaseURL is the API base to give propel.WithBaseURL: URL + "/v2", as
+// Propel serves it. The token endpoint is URL + "/oauth2/token", where the
+// client looks for it.
 func (s *Server) BaseURL() string { return s.URL + "/v2" }
-
-// ClientOptions returns the options that point a propel.Client at this
-// server with its credentials.
-func (s *Server) ClientOptions() []propel.Option {
-	s.mu.Lock()
-	id, secret := s.clientID, s.clientSecret
-	s.mu.Unlock()
-	return []propel.Option{propel.WithBaseURL(s.BaseURL()), propel.WithClientCredentials(id, secret)}
-}
 
 // SetCredentials changes the client id and secret the token endpoint accepts.
 func (s *Server) SetCredentials(id, secret string) {
@@ -104,7 +113,8 @@ func (s *Server) SetCredentials(id, secret string) {
 }
 
 // SetTokenTTL sets the lifetime of tokens issued from now on (expires_in
-// is rounded up to whole seconds; the server enforces the exact TTL).
+// is rounded up to whole seconds; the server enforces the exact TTL on its
+// clock, see SetClock).
 func (s *Server) SetTokenTTL(d time.Duration) {
 	s.mu.Lock()
 	s.ttl = d
@@ -127,33 +137,19 @@ func (s *Server) ExpireTokens() {
 	s.mu.Unlock()
 }
 
-// SetMaxItems makes a bulk request with more than n records fail with 400
+// SetMaxBatch makes a bulk request with more than n records fail with 400
 // (code 10017); 0, the default, means no limit (Propel documents none).
-func (s *Server) SetMaxItems(n int) {
+func (s *Server) SetMaxBatch(n int) {
 	s.mu.Lock()
 	s.maxItems = n
 	s.mu.Unlock()
 }
 
-// SetSlowDelay sets how long FaultSlow waits (default 200 ms).
-func (s *Server) SetSlowDelay(d time.Duration) {
-	s.mu.Lock()
-	s.slow = d
-	s.mu.Unlock()
-}
-
-// Requests returns the number of bulk requests received (refused ones included).
-func (s *Server) Requests() int {
+// Stats returns what the server has received so far.
+func (s *Server) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.requests
-}
-
-// TokenRequests returns the number of token requests received.
-func (s *Server) TokenRequests() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.tokenReqs
+	return s.stats
 }
 
 // AcceptGuideKeys makes the companies endpoints accept (on) or refuse

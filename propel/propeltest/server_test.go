@@ -7,9 +7,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 	"github.com/crmbatch/crmbatch/propel/propeltest"
 	"github.com/google/go-cmp/cmp"
 )
@@ -53,6 +56,7 @@ func post(t *testing.T, srv *propeltest.Server, tok, path, body string) (int, ma
 }
 
 func TestUnknownKeyAnswersLikeTheSeed(t *testing.T) {
+	t.Parallel()
 	srv := propeltest.NewServer()
 	defer srv.Close()
 	status, got, h := post(t, srv, token(t, srv), "/customers/bulk/sourceId",
@@ -77,6 +81,7 @@ func TestUnknownKeyAnswersLikeTheSeed(t *testing.T) {
 }
 
 func TestSchemaChecks(t *testing.T) {
+	t.Parallel()
 	srv := propeltest.NewServer()
 	defer srv.Close()
 	tok := token(t, srv)
@@ -120,6 +125,7 @@ func TestSchemaChecks(t *testing.T) {
 }
 
 func TestAuthAndTokens(t *testing.T) {
+	t.Parallel()
 	srv := propeltest.NewServer()
 	defer srv.Close()
 	if status, _, _ := post(t, srv, "", "/customers/bulk/id", `{"customers":[]}`); status != 401 {
@@ -158,6 +164,7 @@ func TestAuthAndTokens(t *testing.T) {
 }
 
 func TestUpsertAndReadBack(t *testing.T) {
+	t.Parallel()
 	srv := propeltest.NewServer()
 	defer srv.Close()
 	tok := token(t, srv)
@@ -172,7 +179,7 @@ func TestUpsertAndReadBack(t *testing.T) {
 		t.Fatalf("second send: %v", got)
 	}
 	rec, ok := srv.Customer("S", "3002196", "NL")
-	if !ok || rec.Value.FirstName != "A" || rec.Value.LastName != "Z" || rec.Creates != 1 || rec.Updates != 1 || rec.Value.ID != rec.ID {
+	if !ok || rec.Text("firstName") != "A" || rec.Text("lastName") != "Z" || rec.Creates != 1 || rec.Updates != 1 || rec.Text("id") != strconv.FormatInt(rec.ID, 10) {
 		t.Fatalf("read back %+v", rec)
 	}
 	if n := len(srv.Customers()); n != 2 {
@@ -180,8 +187,82 @@ func TestUpsertAndReadBack(t *testing.T) {
 	}
 }
 
-func TestFaultNames(t *testing.T) {
-	if propeltest.FaultDropAfterWrite.String() != "drop-after-write" || propeltest.Fault(99).String() != "fault(99)" {
-		t.Fatal(propeltest.FaultDropAfterWrite.String(), propeltest.Fault(99).String())
+// TestTokenTTLRunsOnTheServerClock: a token expires when the clock the
+// test controls passes its TTL, not on the wall clock.
+func TestTokenTTLRunsOnTheServerClock(t *testing.T) {
+	t.Parallel()
+	srv := propeltest.NewServer()
+	defer srv.Close()
+	clock := fakekit.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	srv.SetClock(clock)
+	srv.SetTokenTTL(10 * time.Minute)
+	tok := token(t, srv)
+	clock.Advance(10*time.Minute - time.Second)
+	if status, _, _ := post(t, srv, tok, "/customers/bulk/id", `{"customers":[{"id":1}]}`); status != 200 {
+		t.Fatalf("a token one second before its expiry: %d", status)
+	}
+	clock.Advance(2 * time.Second)
+	if status, _, _ := post(t, srv, tok, "/customers/bulk/id", `{"customers":[{"id":1}]}`); status != 401 {
+		t.Fatalf("a token past its expiry: %d", status)
+	}
+}
+
+// TestFaults: the shared fault constructors and Propel's own, each on
+// the request it was queued for, in order.
+func TestFaults(t *testing.T) {
+	t.Parallel()
+	srv := propeltest.NewServer()
+	defer srv.Close()
+	tok := token(t, srv)
+	srv.FailNext(1, fakekit.Status(503))
+	srv.FailNext(1, fakekit.RateLimited(2*time.Second))
+	srv.FailNext(1, propeltest.ServerErrorAfterWrite())
+	srv.FailNext(1, propeltest.ExpireToken())
+	body := `{"customers":[{"id":1,"firstName":"A"}]}`
+	status, m, _ := post(t, srv, tok, "/customers/bulk/id", body)
+	if status != 503 || m["error"] == nil {
+		t.Fatalf("503 fault: %d %v", status, m)
+	}
+	status, _, h := post(t, srv, tok, "/customers/bulk/id", body)
+	if status != 429 || h.Get("Retry-After") != "2" {
+		t.Fatalf("429 fault: %d Retry-After %q", status, h.Get("Retry-After"))
+	}
+	if _, ok := srv.CustomerByID(1); ok {
+		t.Fatal("a refused request was written")
+	}
+	if status, _, _ := post(t, srv, tok, "/customers/bulk/id", body); status != 500 {
+		t.Fatalf("500 after write: %d", status)
+	}
+	if rec, ok := srv.CustomerByID(1); !ok || rec.Creates != 1 {
+		t.Fatal("the after-write fault did not write")
+	}
+	if status, _, _ := post(t, srv, tok, "/customers/bulk/id", body); status != 401 {
+		t.Fatalf("expire token: %d", status)
+	}
+	if status, _, _ := post(t, srv, tok, "/customers/bulk/id", body); status != 401 {
+		t.Fatalf("the expired token still works: %d", status)
+	}
+	if st := srv.Stats(); st.Requests != 5 || st.TokenRequests != 1 || st.Writes != 1 || srv.PendingFaults() != 0 {
+		t.Fatalf("stats %+v, faults left %d", st, srv.PendingFaults())
+	}
+}
+
+// TestCountOnlyKeepsNoRecord: in count-only mode requests are checked as
+// strictly, answered, and counted, but nothing is stored.
+func TestCountOnlyKeepsNoRecord(t *testing.T) {
+	t.Parallel()
+	srv := propeltest.NewServer()
+	defer srv.Close()
+	srv.SetCountOnly(true)
+	tok := token(t, srv)
+	status, m, _ := post(t, srv, tok, "/customers/bulk/sourceId", `{"customers":[{"source":"S","sourceId":"1"},{"source":"S","sourceId":"2"}]}`)
+	if status != 200 || len(m["data"].([]any)) != 2 {
+		t.Fatalf("count-only answer: %d %v", status, m)
+	}
+	if status, _, _ := post(t, srv, tok, "/customers/bulk/sourceId", `{"customers":[{"source":"S","sourceId":"3","company":"x"}]}`); status != 400 {
+		t.Fatalf("count-only must check as strictly: %d", status)
+	}
+	if n := len(srv.Customers()); n != 0 || srv.Stats().Writes != 2 {
+		t.Fatalf("%d stored, %d writes counted; want 0 and 2", n, srv.Stats().Writes)
 	}
 }

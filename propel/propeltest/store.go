@@ -2,17 +2,16 @@ package propeltest
 
 import (
 	"encoding/json"
-
-	"github.com/crmbatch/crmbatch/propel"
+	"maps"
 )
 
 // Record is a stored record as read back from the fake.
-type Record[T any] struct {
+type Record struct {
 	// ID is the id the fake gave the record (or the one it was sent with).
 	ID int64
-	// Value is the record as stored: every field ever sent, the latest
-	// value winning, with ID filled in.
-	Value T
+	// Fields is the record as stored: every field ever sent, by its JSON
+	// name, the latest value winning, with "id" filled in.
+	Fields map[string]json.RawMessage
 	// Creates is how many times a request created it: 1, however often it
 	// was sent, since the endpoints upsert.
 	Creates int
@@ -137,98 +136,106 @@ func empty(raw json.RawMessage) bool {
 	return s == "" || s == "null" || s == `""`
 }
 
-// read decodes a stored record into T.
-func read[T any](rec *rawRecord) Record[T] {
-	fields := make(map[string]json.RawMessage, len(rec.fields)+1)
-	for k, v := range rec.fields {
-		fields[k] = v
+// Decode decodes the record's fields into v, e.g. a *propel.Customer.
+func (r Record) Decode(v any) error {
+	b, err := json.Marshal(r.Fields)
+	if err != nil {
+		return err
 	}
-	fields["id"], _ = json.Marshal(rec.id)
-	b, _ := json.Marshal(fields)
-	var v T
-	_ = json.Unmarshal(b, &v)
-	return Record[T]{ID: rec.id, Value: v, Creates: rec.creates, Updates: rec.updates}
+	return json.Unmarshal(b, v)
 }
 
-func all[T any](s *Server, resource string) []Record[T] {
+// Text returns a field's value as text: a JSON string unquoted, any other
+// value as sent, "" when absent.
+func (r Record) Text(field string) string { return str(r.Fields[field]) }
+
+// read copies a stored record out.
+func read(rec *rawRecord) Record {
+	fields := maps.Clone(rec.fields)
+	if fields == nil {
+		fields = map[string]json.RawMessage{}
+	}
+	fields["id"], _ = json.Marshal(rec.id)
+	return Record{ID: rec.id, Fields: fields, Creates: rec.creates, Updates: rec.updates}
+}
+
+func all(s *Server, resource string) []Record {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.stores[resource]
-	out := make([]Record[T], 0, len(st.order))
+	out := make([]Record, 0, len(st.order))
 	for _, id := range st.order {
-		out = append(out, read[T](st.byID[id]))
+		out = append(out, read(st.byID[id]))
 	}
 	return out
 }
 
-func bySource[T any](s *Server, resource, source, sourceID, language string) (Record[T], bool) {
+func bySource(s *Server, resource, source, sourceID, language string) (Record, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.stores[resource]
 	id, ok := st.bySource[sourceKey(source, sourceID, language)]
 	if !ok {
-		return Record[T]{}, false
+		return Record{}, false
 	}
-	return read[T](st.byID[id]), true
+	return read(st.byID[id]), true
 }
 
-func byID[T any](s *Server, resource string, id int64) (Record[T], bool) {
+func byID(s *Server, resource string, id int64) (Record, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec, ok := s.stores[resource].byID[id]
 	if !ok {
-		return Record[T]{}, false
+		return Record{}, false
 	}
-	return read[T](rec), true
+	return read(rec), true
 }
 
 // Customers returns every stored customer, in creation order.
-func (s *Server) Customers() []Record[propel.Customer] { return all[propel.Customer](s, "customers") }
+func (s *Server) Customers() []Record { return all(s, "customers") }
 
 // Customer returns the customer stored under source, sourceId and language.
-func (s *Server) Customer(source, sourceID, language string) (Record[propel.Customer], bool) {
-	return bySource[propel.Customer](s, "customers", source, sourceID, language)
+func (s *Server) Customer(source, sourceID, language string) (Record, bool) {
+	return bySource(s, "customers", source, sourceID, language)
 }
 
 // CustomerByID returns the customer with Propeller id id.
-func (s *Server) CustomerByID(id int64) (Record[propel.Customer], bool) {
-	return byID[propel.Customer](s, "customers", id)
-}
+func (s *Server) CustomerByID(id int64) (Record, bool) { return byID(s, "customers", id) }
 
 // Contacts returns every stored contact, in creation order.
-func (s *Server) Contacts() []Record[propel.Contact] { return all[propel.Contact](s, "contacts") }
+func (s *Server) Contacts() []Record { return all(s, "contacts") }
 
 // Contact returns the contact stored under source, sourceId and language.
-func (s *Server) Contact(source, sourceID, language string) (Record[propel.Contact], bool) {
-	return bySource[propel.Contact](s, "contacts", source, sourceID, language)
+func (s *Server) Contact(source, sourceID, language string) (Record, bool) {
+	return bySource(s, "contacts", source, sourceID, language)
 }
 
 // ContactByID returns the contact with Propeller id id.
-func (s *Server) ContactByID(id int64) (Record[propel.Contact], bool) {
-	return byID[propel.Contact](s, "contacts", id)
-}
+func (s *Server) ContactByID(id int64) (Record, bool) { return byID(s, "contacts", id) }
 
 // Companies returns every stored company, in creation order.
-func (s *Server) Companies() []Record[propel.Company] { return all[propel.Company](s, "companies") }
+func (s *Server) Companies() []Record { return all(s, "companies") }
 
 // Company returns the company stored under source, sourceId and language.
-func (s *Server) Company(source, sourceID, language string) (Record[propel.Company], bool) {
-	return bySource[propel.Company](s, "companies", source, sourceID, language)
+func (s *Server) Company(source, sourceID, language string) (Record, bool) {
+	return bySource(s, "companies", source, sourceID, language)
 }
 
 // CompanyByID returns the company with Propeller id id.
-func (s *Server) CompanyByID(id int64) (Record[propel.Company], bool) {
-	return byID[propel.Company](s, "companies", id)
-}
+func (s *Server) CompanyByID(id int64) (Record, bool) { return byID(s, "companies", id) }
 
 // AddCompany stores a company directly (no request), for tests that need a
-// parent to exist, and returns its id. c.ID, when set, is used as the id.
-func (s *Server) AddCompany(c propel.Company) int64 {
-	b, _ := json.Marshal(c)
+// parent to exist, and returns its id. company is anything that encodes to
+// the company's JSON (a propel.Company, a map); its "id", when set, is
+// used as the id.
+func (s *Server) AddCompany(company any) int64 {
+	b, _ := json.Marshal(company)
 	var obj map[string]json.RawMessage
 	_ = json.Unmarshal(b, &obj)
+	var id int64
+	_ = json.Unmarshal(obj["id"], &id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rec, _ := s.stores["companies"].upsert(obj, c.ID != 0, &s.nextID, nil)
+	rec, _ := s.stores["companies"].upsert(obj, id != 0, &s.nextID, nil)
 	return rec.id
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // handleToken serves POST /oauth2/token (client credentials, form-encoded;
@@ -16,7 +15,7 @@ import (
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.tokenReqs++
+	s.stats.TokenRequests++
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "the body must be form-encoded")
 		return
@@ -40,13 +39,13 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	tok := "pt-" + hex.EncodeToString(b)
-	s.tokens[tok] = time.Now().Add(s.ttl)
+	s.tokens[tok] = s.Now().Add(s.ttl)
 	secs := int64(math.Ceil(s.ttl.Seconds()))
 	w.Header().Set("Content-Type", "application/json")
 	if s.legacy {
 		_ = json.NewEncoder(w).Encode(map[string]any{
 			"access_token": tok, "expires_in": strconv.FormatInt(secs, 10), "token_type": "BearerToken",
-			"issued_at": strconv.FormatInt(time.Now().UnixMilli(), 10), "status": "approved",
+			"issued_at": strconv.FormatInt(s.Now().UnixMilli(), 10), "status": "approved",
 			"client_id": id, "application_name": "propeltest",
 		})
 		return
@@ -62,7 +61,7 @@ func (s *Server) authorized(r *http.Request) (string, bool) {
 		return "", false
 	}
 	exp, known := s.tokens[tok]
-	if !known || time.Now().After(exp) {
+	if !known || s.Now().After(exp) {
 		delete(s.tokens, tok)
 		return tok, false
 	}

@@ -1,0 +1,155 @@
+package propel
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
+)
+
+// match pairs the response's entries with the chunk's records by key (the
+// n-th entry with a key goes to the n-th record with that lookup value).
+// Entries without a key are paired by position only when the response has
+// exactly one entry per record. A record left without an entry is sent
+// again (class Malformed: the upserts are idempotent).
+func match[T any](op string, chunk []T, lookup func(T) string, br *bulkResponse, status int, reqID string, sc *scrubber) []batch.Result[Result] {
+	out := make([]batch.Result[Result], len(chunk))
+	done := make([]bool, len(chunk))
+	queues := make(map[string][]int, len(chunk))
+	for i, r := range chunk {
+		k := normKey(lookup(r))
+		queues[k] = append(queues[k], i)
+	}
+	var keyless []int // entries without a key
+	for n := range br.Data {
+		en := &br.Data[n]
+		if !en.HasKey {
+			keyless = append(keyless, n)
+			continue
+		}
+		k := normKey(en.Key)
+		q := queues[k]
+		if len(q) == 0 {
+			continue // an entry for no record of ours: ignored
+		}
+		i := q[0]
+		queues[k] = q[1:]
+		out[i], done[i] = entryResult(op, en, status, reqID, sc), true
+	}
+	if len(keyless) > 0 && len(br.Data) == len(chunk) {
+		for _, n := range keyless {
+			if !done[n] {
+				out[n], done[n] = entryResult(op, &br.Data[n], status, reqID, sc), true
+			}
+		}
+	}
+	for i := range out {
+		if !done[i] {
+			e := &Error{}
+			e.Vendor, e.Op, e.HTTPStatus, e.RequestID = "propel", op, status, reqID
+			e.Class, e.Message = vendorkit.Malformed, "the response had no entry for this record"
+			e.maybeWritten = true // the request went through: it may have been saved
+			out[i].Err = e
+		}
+	}
+	return out
+}
+
+// entryResult turns one response entry into a record's result, every
+// server string scrubbed.
+func entryResult(op string, en *entry, status int, reqID string, sc *scrubber) batch.Result[Result] {
+	msgs := append([]string(nil), en.Messages...)
+	sc.texts(msgs)
+	r := Result{Action: en.Action, ID: en.ID, Key: en.Key, LookupKey: en.LookupKey, Success: en.Success, Messages: msgs}
+	if en.Success {
+		return batch.Result[Result]{Value: r}
+	}
+	r.Raw = sc.raw(en.Raw)
+	e := &Error{Type: en.Type, Messages: append([]string(nil), en.Messages...), Item: true}
+	e.Vendor, e.Op, e.HTTPStatus, e.RequestID, e.Class = "propel", op, status, reqID, vendorkit.Rejected
+	e.setCode(en.Code)
+	sc.scrubError(e)
+	e.Message = strings.TrimSuffix("record not saved: "+e.Message, ": ")
+	return batch.Result[Result]{Value: r, Err: e}
+}
+
+// normKey compares keys as text, treating "00123" and 123 alike.
+func normKey(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return s
+		}
+	}
+	t := strings.TrimLeft(s, "0")
+	if t == "" {
+		return "0"
+	}
+	return t
+}
+
+// itemPath finds the item a schema message names: "#/customers/3: ..." or
+// "#/customers/3/addresses/0: ...".
+var itemPath = regexp.MustCompile(`^\s*#/([A-Za-z]+)/(\d+)(?:[/:\s]|$)`)
+
+// splitNamed answers a 10007 whose messages name records of the chunk:
+// those records fail with their own messages, and the others are sent again
+// at once without them. It returns nil when no message names a record of
+// the chunk (the engine then isolates by halving).
+func splitNamed(e *Error, field string, n int) []batch.Result[Result] {
+	byItem := map[int][]string{}
+	for _, m := range e.Messages {
+		sub := itemPath.FindStringSubmatch(m)
+		if sub == nil || sub[1] != field {
+			continue
+		}
+		i, err := strconv.Atoi(sub[2])
+		if err != nil || i < 0 || i >= n {
+			continue
+		}
+		byItem[i] = append(byItem[i], m)
+	}
+	if len(byItem) == 0 {
+		return nil
+	}
+	out := make([]batch.Result[Result], n)
+	// Every round fails at least one named record, so a good one needs at
+	// most one send more than the chunk has bad records, never more than
+	// n+1: its retry limit is that, not the policy's, so a chunk with many
+	// bad records never fails a good one.
+	others := &Error{APIError: e.APIError}
+	others.Code, others.Class = 0, vendorkit.Rejected
+	others.Message = "not saved: the request was rejected because of other records; resending"
+	resend := &heldBack{err: others, limit: n + 1}
+	for i := range out {
+		msgs, bad := byItem[i]
+		if !bad {
+			out[i].Err = resend
+			continue
+		}
+		ie := *e
+		ie.Messages, ie.Message = msgs, ""
+		ie.compose()
+		out[i].Err = &ie
+	}
+	return out
+}
+
+// heldBack is the error of a good record sent again because its request
+// was refused for other records: retried at once, up to its own limit.
+type heldBack struct {
+	err   *Error
+	limit int
+}
+
+func (h *heldBack) Error() string             { return h.err.Error() }
+func (h *heldBack) Unwrap() error             { return h.err }
+func (h *heldBack) Retryable() bool           { return true }
+func (h *heldBack) RetryAfter() time.Duration { return time.Nanosecond }
+func (h *heldBack) MaxAttempts() int          { return h.limit }

@@ -1,0 +1,284 @@
+package propel_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
+	"github.com/crmbatch/crmbatch/internal/testkit"
+	"github.com/crmbatch/crmbatch/propel"
+	"github.com/crmbatch/crmbatch/propel/propeltest"
+	"golang.org/x/oauth2"
+)
+
+// The request path's promises (issue 11), asserted against Propel: one
+// owner for retries, secrets kept out of everything, the token replay
+// counted, one connection under a 429 storm, local refusals.
+
+// threeAttempts is the policy of the retry-count tests.
+var threeAttempts = batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}}
+
+// TestRetriesHaveOneOwner: a chunk the server always answers 503 (or 429,
+// or 500: the upserts are idempotent, so a 5xx is worth another try)
+// reaches the server exactly MaxAttempts times. Propel documents no busy
+// code of its own.
+func TestRetriesHaveOneOwner(t *testing.T) {
+	t.Parallel()
+	for _, f := range []fakekit.Fault{fakekit.Status(503), fakekit.RateLimited(0), fakekit.Status(500)} {
+		t.Run(fmt.Sprint(f.Status), func(t *testing.T) {
+			t.Parallel()
+			srv, c := newFake(t, propel.WithEngine(threeAttempts))
+			srv.FailNext(100, f)
+			rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(customers(5)))
+			testkit.CheckCounts(t, rep, testkit.Counts{Total: 5, Failed: 5})
+			if !errors.Is(err, batch.ErrUnavailable) && !errors.Is(err, batch.ErrRateLimited) {
+				t.Errorf("err %v, want a retryable class", err)
+			}
+			if got := srv.Stats().Requests; got != 3 || rep.Requests != 3 {
+				t.Fatalf("server saw %d requests, report counts %d; want exactly 3", got, rep.Requests)
+			}
+			// a 500 may have been applied: its records may have been written
+			if unknown := errors.Is(err, batch.ErrOutcomeUnknown); unknown != (f.Status == 500) {
+				t.Errorf("status %d: matches ErrOutcomeUnknown %v", f.Status, unknown)
+			}
+		})
+	}
+}
+
+// TestTokenReplayIsCounted: a 401 mid-run fetches a new token and replays
+// the request once; the replay is a request the server saw, and
+// Report.Requests says so.
+func TestTokenReplayIsCounted(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t, propel.WithBatchSize(10), propel.WithConcurrency(1))
+	srv.FailNext(1, fakekit.Fault{})
+	srv.FailNext(1, propeltest.ExpireToken())
+	in := customers(30)
+	rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLandedOnce(t, srv, in, rep)
+	st := srv.Stats()
+	if st.Requests != 4 || rep.Requests != st.Requests || st.TokenRequests != 2 {
+		t.Fatalf("server saw %d requests (%d token requests), report counts %d; want 4 (3 chunks + 1 replay), 2, 4",
+			st.Requests, st.TokenRequests, rep.Requests)
+	}
+}
+
+// TestOneConnectionThrough429s: a server answering 429 to every other
+// request costs no connection: one worker keeps one.
+func TestOneConnectionThrough429s(t *testing.T) {
+	t.Parallel()
+	hc, dials := testkit.CountingClient()
+	srv, c := newFake(t, propel.WithHTTPClient(hc), propel.WithConcurrency(1), propel.WithBatchSize(10))
+	for range 10 {
+		srv.FailNext(1, fakekit.RateLimited(0))
+		srv.FailNext(1, fakekit.Fault{})
+	}
+	rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(customers(100)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Requests != 20 || srv.Stats().Requests != 20 {
+		t.Fatalf("requests %d reported, %d seen; want 20", rep.Requests, srv.Stats().Requests)
+	}
+	if n := dials.Load(); n != 1 {
+		t.Fatalf("%d connections opened, want 1", n)
+	}
+}
+
+// TestRefusedLocally: a key repeated within one call, and a record over
+// the request size limit, fail before anything is sent.
+func TestRefusedLocally(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t, propel.WithMaxRequestBytes(2048))
+	big := propel.Customer{Source: "CRM", SourceID: "big", Language: "NL", LastName: strings.Repeat("x", 4096)}
+	in := []propel.Customer{big, {Source: "CRM", SourceID: "dup", Language: "NL"}, {Source: "CRM", SourceID: "dup", Language: "NL", FirstName: "again"}}
+	rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(in))
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 3, Succeeded: 1, Failed: 2})
+	var tooLarge *batch.TooLargeError
+	if !errors.As(rep.Outcomes[0].Err, &tooLarge) || tooLarge.Limit != 2048 {
+		t.Errorf("oversize record: %v", rep.Outcomes[0].Err)
+	}
+	var pe *propel.Error
+	if !errors.As(rep.Outcomes[2].Err, &pe) || !pe.Local || !errors.Is(err, batch.ErrDuplicate) {
+		t.Errorf("repeated key: %v", rep.Outcomes[2].Err)
+	}
+	if srv.Stats().Requests != 1 || len(srv.Customers()) != 1 {
+		t.Fatalf("%d requests, %d stored; want only the first dup sent", srv.Stats().Requests, len(srv.Customers()))
+	}
+	// addresses: a code repeated in one call
+	id := srv.AddCompany(map[string]any{"id": 7, "name": "ACME"})
+	addr := propel.Address{Type: propel.AddressDelivery, Code: "A", Street: "Main", City: "Utrecht", Country: "NL"}
+	rep, err = c.Companies().Addresses(propel.ByID(id)).Upsert(context.Background(), slices.Values([]propel.Address{addr, addr}))
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 2, Succeeded: 1, Failed: 1})
+	if !errors.Is(err, batch.ErrDuplicate) || srv.Stats().Requests != 2 {
+		t.Fatalf("repeated code: %v after %d requests", err, srv.Stats().Requests)
+	}
+}
+
+// TestClientPrintsNoSecret: the client, holding its secret and a token
+// learned in a run, prints neither in any verb nor through slog.
+func TestClientPrintsNoSecret(t *testing.T) {
+	t.Parallel()
+	const secret, token = "client-secret-value-1", "access-token-value-1"
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/oauth2/token" {
+			fmt.Fprintf(w, `{"access_token":%q,"expires_in":1800,"token_type":"Bearer"}`, token)
+			return
+		}
+		fmt.Fprint(w, `{"data":[{"action":"create","id":1,"key":"A","lookupKey":"sourceId","success":true}],"total":1}`)
+	}))
+	defer api.Close()
+	c, err := propel.New(propel.WithBaseURL(api.URL+"/v2"), propel.WithClientCredentials("client-id", secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values([]propel.Customer{{Source: "S", SourceID: "A"}})); err != nil {
+		t.Fatal(err)
+	}
+	out := testkit.PrintEveryWay(c)
+	testkit.NoSecrets(t, "printed client", out, secret, token)
+	if !strings.Contains(out, api.URL) {
+		t.Errorf("the printed client does not even name its base URL:\n%s", out)
+	}
+	testkit.NoSecrets(t, "printed token source", testkit.PrintEveryWay(propel.TokenSourceFunc(nil)), secret, token)
+}
+
+// TestNoSecretFollowsARedirect: every endpoint, the token endpoint
+// included, answers a 307 to another host: the trap receives nothing, and
+// no error or log line holds a secret.
+func TestNoSecretFollowsARedirect(t *testing.T) {
+	t.Parallel()
+	const secret, token = "client-secret-value-2", "access-token-value-2"
+	for _, auth := range []string{"client credentials", "token source"} {
+		t.Run(auth, func(t *testing.T) {
+			t.Parallel()
+			trap := testkit.NewTrap(t)
+			api := httptest.NewServer(trap.RedirectTo())
+			defer api.Close()
+			logger, logs := testkit.LogBuffer()
+			opt := propel.WithClientCredentials("client-id", secret)
+			if auth == "token source" {
+				opt = propel.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token}))
+			}
+			c, err := propel.New(propel.WithBaseURL(api.URL+"/v2"), opt, propel.WithLogger(logger), propel.WithEngine(threeAttempts))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(customers(3)))
+			if err == nil || rep.Succeeded != 0 || !rep.Balanced() {
+				t.Fatalf("rep %+v err %v", rep, err)
+			}
+			if n := len(trap.Requests()); n != 0 {
+				t.Fatalf("the other host received %d requests:\n%s", n, strings.Join(trap.Requests(), "\n"))
+			}
+			testkit.NoSecrets(t, "error", err.Error(), secret, token)
+			testkit.NoSecrets(t, "log", logs.String(), secret, token)
+		})
+	}
+}
+
+// echo answers every request with an error body that quotes the request:
+// its headers, query and body.
+func echo(status int) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var b strings.Builder
+		for k, v := range r.Header {
+			fmt.Fprintf(&b, "%s: %s; ", k, strings.Join(v, ","))
+		}
+		quoted := fmt.Sprintf("%s?%s %s %s", r.URL.Path, r.URL.RawQuery, b.String(), body)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `{"error":{"code":"%s","status":%d,"type":%q,"messages":[%q],"moreInfo":%q}}`,
+			strings.ReplaceAll(string(body), `"`, ""), status, quoted, quoted, quoted)
+	})
+}
+
+// TestEchoedSecretsAreRedacted: a server that writes the request back into
+// its error body (the token endpoint with the client secret, the bulk
+// endpoint with the bearer token) leaks no secret into the errors,
+// Report.Err or a debug log.
+func TestEchoedSecretsAreRedacted(t *testing.T) {
+	t.Parallel()
+	const secret, token = "client-secret-value-3", "access-token-value-3"
+	tests := []struct {
+		name   string
+		status int
+		opt    propel.Option
+	}{
+		{"token endpoint echoes the secret", 401, propel.WithClientCredentials("client-id", secret)},
+		{"token endpoint echoes the secret, 400", 400, propel.WithClientCredentials("client-id", secret)},
+		{"bulk endpoint echoes the token", 400, propel.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token}))},
+		{"bulk endpoint echoes the token, 503", 503, propel.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token}))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			api := httptest.NewServer(echo(tt.status))
+			defer api.Close()
+			logger, logs := testkit.LogBuffer()
+			c, err := propel.New(propel.WithBaseURL(api.URL+"/v2"), tt.opt, propel.WithLogger(logger), propel.WithEngine(threeAttempts))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(customers(2)))
+			if err == nil || rep.Succeeded != 0 || !rep.Balanced() {
+				t.Fatalf("rep %+v err %v", rep, err)
+			}
+			var all strings.Builder
+			for _, o := range rep.Outcomes {
+				if o.Err != nil {
+					fmt.Fprintf(&all, "%v\n%+v\n", o.Err, o.Err)
+				}
+			}
+			testkit.NoSecrets(t, "Report.Err", rep.Err().Error(), secret, token)
+			testkit.NoSecrets(t, "record errors", all.String(), secret, token)
+			testkit.NoSecrets(t, "log", logs.String(), secret, token)
+			var pe *propel.Error
+			if !errors.As(err, &pe) {
+				t.Fatalf("err %v is not a *propel.Error", err)
+			}
+			testkit.NoSecrets(t, "error fields", fmt.Sprintf("%q %q %q %q", pe.Messages, pe.Type, pe.MoreInfo, pe.Message), secret, token)
+			if !strings.Contains(all.String(), "REDACTED") {
+				t.Errorf("the echo was not redacted but dropped? %s", all.String())
+			}
+		})
+	}
+}
+
+// TestFakeOneLineSetup: the fake's BaseURL, or its URL, points a client at
+// it in one line.
+func TestFakeOneLineSetup(t *testing.T) {
+	t.Parallel()
+	srv := propeltest.NewServer()
+	defer srv.Close()
+	for _, base := range []string{srv.BaseURL(), srv.URL} {
+		c, err := propel.New(propel.WithBaseURL(base), propel.WithClientCredentials(propeltest.ClientID, propeltest.ClientSecret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(customers(3))); err != nil {
+			t.Fatalf("%s: %v", base, err)
+		}
+	}
+	var n atomic.Int32
+	for _, rec := range srv.Customers() {
+		n.Add(int32(rec.Creates))
+	}
+	if n.Load() != 3 {
+		t.Fatalf("%d creates, want 3", n.Load())
+	}
+}
