@@ -42,8 +42,9 @@ type Common struct {
 }
 
 // Apply runs opts on cfg in order; the first error (or a nil option) is
-// returned, prefixed with the vendor's name.
-func Apply[C any](vendor string, cfg *C, opts []func(*C) error) error {
+// returned, prefixed with the vendor's name. O is the vendor's named
+// Option type (type Option func(*config) error).
+func Apply[C any, O ~func(*C) error](vendor string, cfg *C, opts []O) error {
 	for i, o := range opts {
 		if o == nil {
 			return fmt.Errorf("%s: option %d is nil", vendor, i)
