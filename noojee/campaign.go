@@ -2,6 +2,7 @@ package noojee
 
 import (
 	"context"
+	"fmt"
 	"iter"
 
 	"github.com/crmbatch/crmbatch/batch"
@@ -14,6 +15,14 @@ type Campaign struct {
 	c      *Client
 	target Target
 	query  string // the target's query string, without the apiKey
+}
+
+// Format prints the campaign's target, whatever the verb: a Campaign holds
+// its Client, whose apiKey fmt must never reach.
+func (cp Campaign) Format(f fmt.State, _ rune) {
+	t := cp.target
+	fmt.Fprintf(f, "noojee.Campaign{TemplateID: %q, CampaignID: %q, AllocationID: %q, AllowDuplicates: %v}",
+		t.TemplateID, t.CampaignID, t.AllocationID, t.AllowDuplicates)
 }
 
 // Create inserts leads in bulk: POST

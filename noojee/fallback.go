@@ -48,8 +48,7 @@ func (cp *Campaign) sendEach(ctx context.Context, chunk []*job, afterBulk bool) 
 			stop = lim.Wait(ctx)
 		}
 		if stop != nil {
-			out[i].Err = &Error{APIError: vendorkit.APIError[Code]{Vendor: vendor, Op: opInsertLeadFast,
-				Message: "lead not sent", Class: vendorkit.Unavailable, Err: stop}, ExternalID: key(j)}
+			out[i].Err = unsent(j, stop)
 			continue
 		}
 		if extra {
@@ -63,10 +62,18 @@ func (cp *Campaign) sendEach(ctx context.Context, chunk []*job, afterBulk bool) 
 			return nil, err // nothing of this chunk was written: stop the run
 		case batch.StopsRun(err):
 			stop = err
-			out[i].Err = err
+			out[i].Err = unsent(j, err) // refused as a whole: nothing of it was written
 		default:
 			out[i].Err = err
 		}
 	}
 	return out, nil
+}
+
+// unsent is the error of a lead of a bulk chunk that the fallback did not
+// get in because of cause, with nothing of it written: retryable, so the
+// engine sends it again or, the run stopping, reports it not attempted.
+func unsent(j *job, cause error) *Error {
+	return &Error{APIError: vendorkit.APIError[Code]{Vendor: vendor, Op: opInsertLeadFast,
+		Message: "lead not sent", Class: vendorkit.Unavailable, Err: cause}, ExternalID: key(j)}
 }

@@ -39,7 +39,7 @@ func (cp *Campaign) answer(op string, resp *httpx.Response, chunk []*job) ([]bat
 		sum, isSummary, err := parseImportSummary(r.Message)
 		switch {
 		case err != nil:
-			return nil, malformedError(op, resp.StatusCode, err.Error(), true)
+			return nil, malformedError(op, resp.StatusCode, cp.c.secrets.Redact(err.Error()), true)
 		case isSummary:
 			return cp.summaryResults(op, resp, sum, chunk), nil
 		case len(chunk) > 1:
@@ -59,7 +59,7 @@ func (cp *Campaign) answer(op string, resp *httpx.Response, chunk []*job) ([]bat
 	}
 	order, err := matchReplies(replies, chunk)
 	if err != nil {
-		return nil, malformedError(op, resp.StatusCode, err.Error(), true)
+		return nil, malformedError(op, resp.StatusCode, cp.c.secrets.Redact(err.Error()), true)
 	}
 	out := make([]batch.Result[Result], len(chunk))
 	for i, ri := range order {

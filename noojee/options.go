@@ -123,7 +123,9 @@ func WithAPIKey(key string) Option {
 // changed). Its Timeout must be 0 (none; the context still bounds each
 // call) or at least MinTimeout, else New fails. It cannot be combined with
 // WithTimeout: set the timeout on your *http.Client.
-func WithHTTPClient(hc *http.Client) Option { return func(c *config) error { return c.SetHTTPClient(hc) } }
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error { return c.SetHTTPClient(hc) }
+}
 
 // WithTimeout sets the per-request HTTP timeout (default DefaultTimeout).
 // Noojee requires more than 60 s: anything under MinTimeout is refused.

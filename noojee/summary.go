@@ -1,10 +1,10 @@
 package noojee
 
 import (
-	"github.com/crmbatch/crmbatch/batch"
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/crmbatch/crmbatch/batch"
 	"io"
 	"regexp"
 	"strconv"

@@ -3,9 +3,12 @@ package noojee_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 	"github.com/crmbatch/crmbatch/noojee"
 )
 
@@ -52,15 +55,15 @@ func TestLocalValidation(t *testing.T) {
 			camp := c.Campaign(tc.target)
 			var err error
 			if tc.update {
-				_, err = camp.UpdateLead(context.Background(), tc.lead)
+				_, err = camp.UpdateOne(context.Background(), tc.lead)
 			} else {
-				_, err = camp.InsertLead(context.Background(), tc.lead)
+				_, err = camp.CreateOne(context.Background(), tc.lead)
 			}
 			if err == nil {
 				t.Fatal("no error")
 			}
 			if tc.code == 0 {
-				if !errors.Is(err, noojee.ErrInvalidLead) {
+				if !errors.Is(err, batch.ErrInvalid) {
 					t.Fatalf("err %v, want ErrInvalidLead", err)
 				}
 				return
@@ -69,13 +72,13 @@ func TestLocalValidation(t *testing.T) {
 			if !errors.As(err, &ne) || ne.Code != tc.code || !ne.Local || ne.HTTPStatus != 0 {
 				t.Fatalf("err %v, want local code %v", err, tc.code)
 			}
-			if !errors.Is(err, noojee.ErrInvalid) {
+			if !errors.Is(err, batch.ErrInvalid) {
 				t.Errorf("err %v does not match ErrInvalid", err)
 			}
 		})
 	}
 	st := srv.Stats()
-	if n := st.Requests[noojee.EndpointInsertLeadFast] + st.Requests[noojee.EndpointUpdateLeadFast]; n != 0 {
+	if n := st.Requests["insertLeadFast"] + st.Requests["updateLeadFast"]; n != 0 {
 		t.Errorf("invalid leads reached the server: %d calls", n)
 	}
 }
@@ -94,16 +97,16 @@ func TestValidationAccepts(t *testing.T) {
 		{ExternalID: "c", Fields: map[string]string{"FirstPhone": "0400 000 003"}, CallBack: time.Date(2024, 1, 2, 3, 4, 0, 0, time.UTC)},
 	}
 	srv.SetPhoneFields("Mobile", "FirstPhone")
-	rep, err := camp.InsertEach(context.Background(), ins)
+	rep, err := camp.Create(context.Background(), slices.Values(ins))
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkCounts(t, rep, 3, 3, 0, 0)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 3, Succeeded: 3, Failed: 0, NotAttempted: 0})
 	if l, _ := srv.Lead(tg.CampaignID, "c"); l.Fields["njCallBackDate"] != "2024/01/02 03:04" {
 		t.Errorf("callback written as %q", l.Fields["njCallBackDate"])
 	}
 	upd := noojee.Lead{ExternalID: "b", Fields: map[string]string{"FirstPhone": "<NO CHANGE>", "njCallBackDate": noojee.NoChange}}
-	if _, err := camp.UpdateLead(context.Background(), upd); err != nil {
+	if _, err := camp.UpdateOne(context.Background(), upd); err != nil {
 		t.Fatal(err)
 	}
 	if l, _ := srv.Lead(tg.CampaignID, "b"); l.Fields["FirstPhone"] != "0400 000 002" || l.Fields["njCallBackDate"] != "2024/05/01 09:30" {

@@ -37,15 +37,25 @@ func (s *Server) BusyFor(d time.Duration) {
 	s.busyUntil = until
 }
 
+// SetBusyRetryAfter sets the Retry-After the fake sends with the 109s it
+// answers on its own (a storm, its concurrency limit); default none, as
+// Noojee documents none. Tests set a tiny one so the client's documented
+// wait does not slow them.
+func (s *Server) SetBusyRetryAfter(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.busyRetryAfter = d
+}
+
 // nextFault takes the next injected fault, or Busy during a storm.
 func (s *Server) nextFault() (fakekit.Fault, bool) {
 	now := s.Now()
 	s.mu.Lock()
-	storm := now.Before(s.busyUntil)
+	storm, wait := now.Before(s.busyUntil), s.busyRetryAfter
 	s.mu.Unlock()
 	f, ok := s.TakeFault()
 	if !ok && storm {
-		f, ok = Busy(0), true
+		f, ok = Busy(wait), true
 	}
 	if ok {
 		s.mu.Lock()

@@ -122,6 +122,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	release, ok := s.acquire(r)
 	if !ok {
+		s.mu.Lock()
+		wait := s.busyRetryAfter
+		s.mu.Unlock()
+		fakekit.RetryAfterHeader(w, wait)
 		s.reply(w, refuse(109, "too many concurrent requests"))
 		return
 	}

@@ -75,24 +75,25 @@ type Stats struct {
 type Server struct {
 	*fakekit.Base
 
-	mu           sync.Mutex
-	apiKey       string
-	maxBatch     int
-	limit        int
-	sem          chan struct{}
-	queueWait    time.Duration
-	latency      time.Duration
-	busyUntil    time.Time
-	dnc          map[string]bool
-	phoneFields  []string
-	dispositions map[string]bool
-	contactHours map[string]bool
-	conflicts    map[string]bool
-	campaigns    map[string]*campaign
-	nextID       int
-	inFlight     int
-	noBulk       bool
-	stats        Stats
+	mu             sync.Mutex
+	apiKey         string
+	maxBatch       int
+	limit          int
+	sem            chan struct{}
+	queueWait      time.Duration
+	latency        time.Duration
+	busyUntil      time.Time
+	busyRetryAfter time.Duration
+	dnc            map[string]bool
+	phoneFields    []string
+	dispositions   map[string]bool
+	contactHours   map[string]bool
+	conflicts      map[string]bool
+	campaigns      map[string]*campaign
+	nextID         int
+	inFlight       int
+	noBulk         bool
+	stats          Stats
 }
 
 // NewServer starts a fake accepting APIKey, with no concurrency limit, no
