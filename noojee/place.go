@@ -16,7 +16,7 @@ import (
 // reason. The other leads succeeded only when everything adds up: the
 // counts cover every lead sent, and every rejected row was placed.
 // Otherwise no one can say which of them went in, and each fails matching
-// ErrOutcomeUnknown (never sent again, never reported succeeded).
+// batch.ErrOutcomeUnknown (never sent again, never reported succeeded).
 func (cp *Campaign) summaryResults(op string, resp *httpx.Response, sum importSummary, chunk []*job) []batch.Result[Result] {
 	rowOf := cp.placeRows(sum, chunk)
 	placed := 0
