@@ -29,6 +29,7 @@ func testCampaign(t *testing.T) *Campaign {
 // class: the batch sentinel it matches, whether the engine sends it again,
 // the wait and the attempt limit the table gives.
 func TestEveryCodeDecodesToItsClass(t *testing.T) {
+	t.Parallel()
 	type row struct {
 		Name        string
 		Status      int
@@ -106,6 +107,7 @@ func TestEveryCodeDecodesToItsClass(t *testing.T) {
 }
 
 func TestCodeStrings(t *testing.T) {
+	t.Parallel()
 	cases := map[Code]string{CodeDNC: "104 DNC", CodeOK: "0 OK", 113: "113"}
 	for c, want := range cases {
 		if got := c.String(); got != want {
@@ -121,6 +123,7 @@ func TestCodeStrings(t *testing.T) {
 // read is outcome unknown; an empty 2xx is success; a server's Retry-After
 // is kept.
 func TestUndecodableAnswers(t *testing.T) {
+	t.Parallel()
 	cp := testCampaign(t)
 	cases := []struct {
 		status    int
@@ -171,6 +174,7 @@ func TestUndecodableAnswers(t *testing.T) {
 
 // A bulk answer listing one result per lead is matched by njExternalLeadId.
 func TestBulkPerLeadAnswer(t *testing.T) {
+	t.Parallel()
 	cp := testCampaign(t)
 	chunk := []*job{{lead: Lead{ExternalID: "a"}}, {lead: Lead{ExternalID: "b"}}, {lead: Lead{ExternalID: "c"}}}
 	body := `[{"njExternalLeadId":"c","code":104},{"njExternalLeadId":"a","code":0,"leadId":9},{"njExternalLeadId":"b","code":"109"}]`
@@ -227,6 +231,7 @@ func TestBulkPerLeadAnswer(t *testing.T) {
 // The client starts with Noojee's patient policy: its backoff ceilings add
 // up to several minutes (302 s, as its doc says).
 func TestDefaultBusyPolicyIsPatient(t *testing.T) {
+	t.Parallel()
 	c, err := New(WithHost("pbx.example.com"), WithAPIKey("k-123456"))
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 )
 
 func TestDecodeReplies(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		body string
 		want []reply

@@ -28,6 +28,7 @@ import (
 // remembers the switch for the next run (no more bulk calls) and logs it
 // once, and the report counts every request the fake saw.
 func TestBulk404FallsBackToInsertLeadFast(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	srv.RemoveBulkEndpoint()
 	srv.FailNext(3, noojeetest.Busy(time.Millisecond)) // hits the per-lead calls
@@ -83,6 +84,7 @@ func TestBulk404FallsBackToInsertLeadFast(t *testing.T) {
 // The fallback sends nothing twice and loses nothing when a per-lead call
 // is refused for its content or dropped after the server wrote it.
 func TestBulk404FallbackPerLeadFailures(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	srv.RemoveBulkEndpoint()
 	c := newClient(t, srv, noojee.WithBatchSize(5), noojee.WithConcurrency(1))
@@ -115,6 +117,7 @@ func TestBulk404FallbackPerLeadFailures(t *testing.T) {
 // leads already in stay succeeded, the rest is not attempted (nothing of
 // it was written), and nothing is sent twice.
 func TestBulk404FallbackKeyRefusedMidChunk(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	srv.RemoveBulkEndpoint()
 	var mu sync.Mutex

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/httpx"
@@ -129,6 +130,9 @@ func (cp *Campaign) responseError(op string, resp *httpx.Response, code Code, ms
 	codes.Apply(&e.APIError, code)
 	if e.Message == "" || msg != "" {
 		e.Message = msg
+	}
+	if name, ok := codeNames[code]; ok && code != CodeOK && (msg == "" || strings.EqualFold(strings.TrimSpace(msg), name)) {
+		e.Message = codes[code].Meaning // the code's String already names it
 	}
 	if len(leads) == 1 {
 		e.ExternalID = externalID(&leads[0].lead)

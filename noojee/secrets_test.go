@@ -84,6 +84,7 @@ var echoModes = map[string]func(w http.ResponseWriter, r *http.Request){
 // a log line or a printed client, whatever goes wrong: hostile servers
 // echoing it in any spelling, transport faults, a server that is not there.
 func TestAPIKeyNeverLeaks(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

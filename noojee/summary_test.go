@@ -17,6 +17,7 @@ import (
 const docSample = "Imported 1 Updated 0 Rejected 0 leads.\n\nErrors (If any):\n Name,StreetAddress,City,State,PostCode,FirstPhone,Error Reason,\n"
 
 func TestParseImportSummary(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		msg     string
@@ -126,6 +127,7 @@ func leadJob(ext, phone string) *job {
 // counts do not add up, no unplaced lead is reported succeeded: each fails
 // matching batch.ErrOutcomeUnknown.
 func TestSummaryPlacesRejections(t *testing.T) {
+	t.Parallel()
 	c, _ := New(WithHost("pbx.example.com"), WithAPIKey("k-123456"))
 	cp := c.Campaign(Target{TemplateID: "1", CampaignID: "2", AllocationID: "3"})
 	const head = "\n\nErrors (If any):\n Name,FirstPhone,njExternalLeadId,Error Reason,\n"

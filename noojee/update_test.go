@@ -14,6 +14,7 @@ import (
 )
 
 func TestUpdateEach(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	srv.SetDispositions("Sale", "Callback")
 	c := newClient(t, srv)
@@ -69,6 +70,7 @@ func TestUpdateEach(t *testing.T) {
 // 110 is never retried, even under the patient policy, and is marked as
 // needing manual action; the lead is left as the person edited it.
 func TestConflictNeverRetried(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	c := newClient(t, srv)
 	camp := c.Campaign(target)
@@ -104,6 +106,7 @@ func TestConflictNeverRetried(t *testing.T) {
 
 // A stream is read as it goes and accounted for like a slice.
 func TestStreamInput(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	c := newClient(t, srv)
 	camp := c.Campaign(target)

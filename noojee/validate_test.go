@@ -15,6 +15,7 @@ import (
 // Leads that break a documented rule fail before any request: with the
 // code the server would answer (Local set), or ErrInvalidLead.
 func TestLocalValidation(t *testing.T) {
+	t.Parallel()
 	phone := map[string]string{"FirstPhone": "0383218199"}
 	withPhone := func(kv ...string) map[string]string {
 		m := map[string]string{"FirstPhone": "0383218199"}
@@ -86,6 +87,7 @@ func TestLocalValidation(t *testing.T) {
 // Valid edge cases pass: NoChange on updates, a raw callback date, the
 // bounds of njPriority, a declared phone field.
 func TestValidationAccepts(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	c := newClient(t, srv)
 	tg := target

@@ -74,6 +74,7 @@ func TestInsertLeadsBulkChunks(t *testing.T) {
 }
 
 func TestInsertLeadsSeqStreams(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	c := newClient(t, srv, noojee.WithBatchSize(10))
 	leads := makeLeads(0, 35)
@@ -97,6 +98,7 @@ func TestInsertLeadsSeqStreams(t *testing.T) {
 // leads share one) and the other 49 go in, in one request, for each
 // per-lead code the server gives a bulk call.
 func TestInsertLeadsOneRefusedAmongFifty(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		code  noojee.Code
@@ -161,6 +163,7 @@ func TestInsertLeadsOneRefusedAmongFifty(t *testing.T) {
 // already in it (112) fail those leads only; allowDuplicates lets the
 // phone through.
 func TestInsertDuplicates(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	c := newClient(t, srv, noojee.WithBatchSize(20))
 	camp := c.Campaign(target)
@@ -232,6 +235,7 @@ func TestBusyStormLandsEveryLeadOnce(t *testing.T) {
 
 // 109 retries stop at the policy's MaxAttempts: the lead fails with 109.
 func TestBusyGivesUpAtMaxAttempts(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	srv.SetBusyRetryAfter(time.Millisecond)
 	srv.BusyFor(time.Hour)
@@ -292,6 +296,7 @@ func TestExceptionRetriedBounded(t *testing.T) {
 // Cancelling the context while the client backs off returns promptly with
 // every lead accounted for.
 func TestCancelDuringBackoff(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	srv.BusyFor(time.Hour) // 109 without Retry-After: the table's wait
 	c := newClient(t, srv, noojee.WithEngine(batch.Config{Concurrency: 2,
@@ -317,6 +322,7 @@ func TestCancelDuringBackoff(t *testing.T) {
 
 // A refused apiKey stops the run: nothing more is sent.
 func TestWrongAPIKeyStopsRun(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	srv.SetAPIKey("another-key")
 	c := newClient(t, srv, noojee.WithBatchSize(1))
@@ -387,6 +393,7 @@ func (l *countingLimiter) Wait(ctx context.Context) error { l.n.Add(1); return c
 // The limiter is waited on before every call, retries included; progress
 // and outcome hooks see every lead; KeepFailures keeps only failures.
 func TestLimiterAndHooks(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	srv.FailNext(2, noojeetest.Busy(time.Millisecond))
 	lim := &countingLimiter{}
@@ -419,6 +426,7 @@ func TestLimiterAndHooks(t *testing.T) {
 // as outcome unknown and are never resent, so none is stored twice; the
 // other chunks go in.
 func TestBulkDropAfterWriteNeverDuplicates(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	c := newClient(t, srv, noojee.WithBatchSize(10), noojee.WithConcurrency(1))
 	srv.FailNext(1, fakekit.DropAfterWrite())
@@ -438,6 +446,7 @@ func TestBulkDropAfterWriteNeverDuplicates(t *testing.T) {
 // 404 turns the client to insertLeadFast, whose 404 stops the run with
 // nothing written and every lead not attempted.
 func TestNoCampaignAPIStopsRun(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	c, err := noojee.New(noojee.WithBaseURL(srv.BaseURL()+"/elsewhere"), noojee.WithAPIKey(noojeetest.APIKey), noojee.WithBatchSize(10), noojee.WithConcurrency(1))
 	if err != nil {
@@ -458,6 +467,7 @@ func TestNoCampaignAPIStopsRun(t *testing.T) {
 // it: no lead can be told apart, so none is reported succeeded; each fails
 // as outcome unknown and none is sent again.
 func TestBulkRejectionNamingNoLeadIsUnknown(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	c := newClient(t, srv, noojee.WithBatchSize(10), noojee.WithConcurrency(1))
 	leads := makeLeads(0, 20)
