@@ -128,7 +128,10 @@ func (cp *Campaign) responseError(op string, resp *httpx.Response, code Code, ms
 		e.Class = vendorkit.Rejected // a refusal code under a success status
 	}
 	codes.Apply(&e.APIError, code)
-	if e.Message == "" || msg != "" {
+	switch {
+	case e.Message != "" && msg != "": // a redirect that was not followed
+		e.Message += ": " + msg
+	case msg != "":
 		e.Message = msg
 	}
 	if name, ok := codeNames[code]; ok && code != CodeOK && (msg == "" || strings.EqualFold(strings.TrimSpace(msg), name)) {

@@ -128,7 +128,7 @@ func TestNoSecretAnywhere(t *testing.T) {
 		if got := trap.Requests(); len(got) != 0 {
 			t.Errorf("the other host received %d requests:\n%s", len(got), strings.Join(got, "\n"))
 		}
-		if !strings.Contains(errs, "307") {
+		if !strings.Contains(errs, "HTTP 307 redirected") {
 			t.Errorf("the errors do not say the call was redirected:\n%s", errs)
 		}
 		testkit.NoSecrets(t, "errors", errs, secretKey)
