@@ -3,12 +3,12 @@ package noojee
 import (
 	"bytes"
 	"errors"
-	"github.com/crmbatch/crmbatch/batch"
 	"net/http"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 

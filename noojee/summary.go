@@ -4,11 +4,12 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"github.com/crmbatch/crmbatch/batch"
 	"io"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/crmbatch/crmbatch/batch"
 )
 
 // importSummary is the documented answer to a call carrying an array of

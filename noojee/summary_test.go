@@ -2,13 +2,13 @@ package noojee
 
 import (
 	"errors"
-	"github.com/crmbatch/crmbatch/batch"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
