@@ -150,7 +150,7 @@ func TestInsertLeadsOneRefusedAmongFifty(t *testing.T) {
 				t.Errorf("run error %v does not carry lead 37's error", err)
 			}
 			if tc.code == noojee.CodeDNC && (!isCode(o.Err, noojee.CodeDNC) || errors.Is(o.Err, batch.ErrRateLimited)) {
-				t.Errorf("errors.Is(ErrDNC) false for %v", o.Err)
+				t.Errorf("lead 37: %v, want code 104 and not rate limited", o.Err)
 			}
 			if rep.Requests != 1 {
 				t.Errorf("%d requests; the import summary names the refused lead in one", rep.Requests)

@@ -13,7 +13,7 @@ import (
 )
 
 // Leads that break a documented rule fail before any request: with the
-// code the server would answer (Local set), or ErrInvalidLead.
+// code the server would answer when it has one (Local set, batch.ErrInvalid).
 func TestLocalValidation(t *testing.T) {
 	t.Parallel()
 	phone := map[string]string{"FirstPhone": "0383218199"}
@@ -29,7 +29,7 @@ func TestLocalValidation(t *testing.T) {
 		target noojee.Target
 		update bool
 		lead   noojee.Lead
-		code   noojee.Code // 0: ErrInvalidLead
+		code   noojee.Code // 0: a rule with no vendor code
 	}{
 		{"no template", noojee.Target{CampaignID: "1", AllocationID: "1"}, false, noojee.Lead{Fields: phone}, noojee.CodeTemplateIDRequired},
 		{"no campaign", noojee.Target{TemplateID: "1", AllocationID: "1"}, false, noojee.Lead{Fields: phone}, noojee.CodeCampaignIDRequired},
@@ -63,13 +63,13 @@ func TestLocalValidation(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
+			var ne *noojee.Error
 			if tc.code == 0 {
-				if !errors.Is(err, batch.ErrInvalid) {
-					t.Fatalf("err %v, want ErrInvalidLead", err)
+				if !errors.Is(err, batch.ErrInvalid) || !errors.As(err, &ne) || !ne.Local {
+					t.Fatalf("err %v, want a local *noojee.Error matching batch.ErrInvalid", err)
 				}
 				return
 			}
-			var ne *noojee.Error
 			if !errors.As(err, &ne) || ne.Code != tc.code || !ne.Local || ne.HTTPStatus != 0 {
 				t.Fatalf("err %v, want local code %v", err, tc.code)
 			}
