@@ -57,10 +57,12 @@ const (
 )
 
 // busyWait is the wait after a 109 when the answer carries no Retry-After.
-// Noojee says "wait a bit and then retry" without a figure; a call it
-// answers 109 has already waited a minute in its queue, so every worker
-// sharing the limiter holds back 5 s before the engine sends again.
-const busyWait = 5 * time.Second
+// The code table says only "wait a bit and then retry"; the InsertLeadFast
+// page's Retries section says "if an insert fails then wait a couple of
+// minutes before retrying" (pageId=49152014, 38600709). The page's figure
+// is followed: every call sharing the limiter holds back 2 minutes. A 109
+// comes after a call has queued a minute, so the server is well behind.
+const busyWait = 2 * time.Minute
 
 // exceptionSends is how many times a lead answered 103 is sent in all:
 // Noojee says to call Support, so a 103 is tried twice more and no further.

@@ -94,8 +94,10 @@
 //     gives the lead that code; any other text is kept as the message, with
 //     no code.
 //   - The request size: no page gives a limit; see DefaultMaxRequestBytes.
-//   - The wait after 109: "wait a bit and then retry" gives no figure; 5 s
-//     is used when the answer carries no Retry-After.
+//   - The wait after 109: the code table says "wait a bit and then retry",
+//     the InsertLeadFast page's Retries section "wait a couple of minutes
+//     before retrying" (pageId=49152014); the page's 2 minutes are used when
+//     the answer carries no Retry-After.
 //   - The timeout: older text says a queued call times out after 10
 //     minutes, newer text after 1 minute (pageId=43384859 vs 38600709);
 //     the newer is followed (see below).
@@ -108,9 +110,10 @@
 // match its class with the batch sentinels, Noojee's own codes with Code.
 // One table in classify.go says what each code means:
 //   - 109 (TIMEOUT_TOO_MANY_CONCURRENT_REQUESTS, sent as HTTP 400) is
-//     batch.ErrRateLimited: the engine sends the lead again, after the
-//     server's Retry-After or, as Noojee says only "wait a bit", 5 s, during
-//     which every call sharing the limiter holds back.
+//     batch.ErrRateLimited: the engine sends the lead again after the
+//     server's Retry-After or, when it gives none, the 2 minutes Noojee
+//     documents ("wait a couple of minutes before retrying"), during which
+//     every call sharing the limiter holds back.
 //   - 103 (EXCEPTION, HTTP 500) is batch.ErrUnavailable, sent at most 3
 //     times in all (Noojee says to call Support).
 //   - 110 (LEAD_NOT_UPDATED_DUE_TO_CONFLICT) is never sent again: a person
@@ -128,10 +131,12 @@
 // whole with a code that concerns one lead is split in halves until the
 // refused leads are named, and the rest still go in.
 //
-// The client starts with a patient retry policy: up to 10 sends, waits
-// drawn below a ceiling doubling from 2 s to 60 s (at most 302 s in all), a
-// Retry-After honoured up to 5 min, on top of the minute a busy server may
-// queue each call. WithEngine replaces it.
+// The client starts with a patient retry policy: up to 10 sends, backoff
+// waits drawn below a ceiling doubling from 2 s to 60 s (at most 302 s in
+// all), a server-requested wait (109's 2 minutes) honoured up to 5 min, on
+// top of the minute a busy server may queue each call. WithEngine replaces
+// it; keep its MaxRetryAfter at 2 minutes or more, or a 109 ends its leads
+// not attempted.
 //
 // The server may hold a call for up to a minute before it answers, and
 // Noojee requires an HTTP timeout above 60 s: the default is

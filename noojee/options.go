@@ -46,8 +46,9 @@ const (
 // defaultRetry is the patient policy the client starts with: a lead is
 // sent up to 10 times, the waits between sends drawn at random (full
 // jitter) below a ceiling that doubles from 2 s to 60 s, and a server's
-// Retry-After honoured up to 5 min. Noojee answers 109 after a call has
-// queued a minute, so a busy server is given minutes, not seconds.
+// Retry-After (or 109's documented 2 minutes) honoured up to 5 min. Noojee
+// answers 109 after a call has queued a minute, so a busy server is given
+// minutes, not seconds.
 // WithEngine replaces it (zero fields take the engine's defaults).
 var defaultRetry = batch.RetryPolicy{MaxAttempts: 10, BaseDelay: 2 * time.Second, MaxDelay: 60 * time.Second, MaxRetryAfter: 5 * time.Minute}
 

@@ -111,7 +111,8 @@ func TestAPIKeyNeverLeaks(t *testing.T) {
 			t.Fatal(err)
 		}
 		if fault != nil {
-			fake.FailNext(1, *fault)
+			fake.FailNext(3, *fault) // every send fails (103 is sent up to 3 times)
+			defer fake.ClearFaults()
 		}
 		tg := target
 		tg.CampaignID = campaign
