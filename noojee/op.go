@@ -33,9 +33,9 @@ func (cp *Campaign) validator(op string, kind opKind, seen *vendorkit.Seen) func
 		}
 		j.body = encodeLead(nil, &j.lead, &cp.target)
 		ext := externalID(&j.lead)
-		if limit := cp.c.cfg.maxBytes - 2; len(j.body) > limit {
-			return invalidLead(op, ext, "the lead's JSON body is "+strconv.Itoa(len(j.body))+" bytes, over the "+strconv.Itoa(limit)+
-				"-byte request limit (WithMaxRequestBytes)")
+		if limit := cp.c.cfg.maxBytes; len(j.body)+2 > limit { // alone in a bulk call: [lead]
+			return invalidLead(op, ext, "the lead's JSON body is "+strconv.Itoa(len(j.body))+" bytes, too large for the "+
+				strconv.Itoa(limit)+"-byte request limit (WithMaxRequestBytes)")
 		}
 		if seen.Repeated(ext) {
 			return localError(vendorkit.Duplicate, 0, op, ext, "njExternalLeadId is repeated within this call")
@@ -99,7 +99,9 @@ func (cp *Campaign) bulkOp() batch.Op[*job, Result] {
 	return batch.Op[*job, Result]{
 		Name:     "noojee " + op,
 		MaxItems: cp.c.cfg.BatchSize,
-		MaxBytes: cp.c.cfg.maxBytes - 2, // the array's brackets
+		// n leads make a body of 2 + Σlen + (n-1) bytes (brackets and
+		// commas); the engine sums Size = len+1, so the limit is one less.
+		MaxBytes: cp.c.cfg.maxBytes - 1,
 		Size:     size,
 		Key:      key,
 		Validate: cp.validator(op, kindInsert, &vendorkit.Seen{}),
