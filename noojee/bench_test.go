@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -65,10 +66,13 @@ func BenchmarkEncodeLeadBaseline(b *testing.B) {
 func benchInsert(b *testing.B, n int, bulk, sdk bool) {
 	srv := noojeetest.NewServer()
 	defer srv.Close()
-	c, err := New(WithBaseURL(srv.URL), WithAPIKey(noojeetest.APIKey), WithConcurrency(4), WithBatchSize(100),
-		WithRetryPolicy(batch.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+	c, err := New(WithBaseURL(srv.BaseURL()), WithAPIKey(noojeetest.APIKey), WithConcurrency(4), WithBatchSize(100),
+		WithEngine(batch.Config{Concurrency: 4, Retry: batch.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}}))
 	if err != nil {
 		b.Fatal(err)
+	}
+	if !bulk {
+		srv.RemoveBulkEndpoint() // Create then sends one lead per insertLeadFast call
 	}
 	tg := benchTarget
 	tg.AllowDuplicates = true
@@ -81,21 +85,16 @@ func benchInsert(b *testing.B, n int, bulk, sdk bool) {
 		tg.CampaignID = fmt.Sprint(round) // fresh campaign: no 112s
 		if sdk {
 			camp := c.Campaign(tg)
-			var rep *batch.Report[Result]
-			if bulk {
-				rep, err = camp.InsertLeads(context.Background(), leads)
-			} else {
-				rep, err = camp.InsertEach(context.Background(), leads)
-			}
+			rep, err := camp.Create(context.Background(), slices.Values(leads))
 			if err != nil || rep.Succeeded != n {
 				b.Fatal(err)
 			}
 			continue
 		}
-		url := srv.URL + noojeetest.Path + EndpointInsertLeadFast + "?" + c.Campaign(tg).query
+		url := srv.URL + noojeetest.Path + opInsertLeadFast + "?" + c.Campaign(tg).query + "&apiKey=" + noojeetest.APIKey
 		size := 1
 		if bulk {
-			url = srv.URL + noojeetest.Path + EndpointInsertLeadsFast + "?" + c.Campaign(tg).query
+			url = srv.URL + noojeetest.Path + opInsertLeadsFast + "?" + c.Campaign(tg).query + "&apiKey=" + noojeetest.APIKey
 			size = 100
 		}
 		sem := make(chan struct{}, 4)
@@ -140,10 +139,10 @@ func benchInsert(b *testing.B, n int, bulk, sdk bool) {
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "leads/s")
 }
 
-func BenchmarkInsertLeads1000(b *testing.B)         { benchInsert(b, 1000, true, true) }
-func BenchmarkInsertLeads1000Baseline(b *testing.B) { benchInsert(b, 1000, true, false) }
-func BenchmarkInsertEach200(b *testing.B)           { benchInsert(b, 200, false, true) }
-func BenchmarkInsertEach200Baseline(b *testing.B)   { benchInsert(b, 200, false, false) }
+func BenchmarkCreate1000(b *testing.B)                { benchInsert(b, 1000, true, true) }
+func BenchmarkCreate1000Baseline(b *testing.B)        { benchInsert(b, 1000, true, false) }
+func BenchmarkCreateFallback200(b *testing.B)         { benchInsert(b, 200, false, true) }
+func BenchmarkCreateFallback200Baseline(b *testing.B) { benchInsert(b, 200, false, false) }
 
 // summaryBody is a bulk answer rejecting every one of n leads, each row
 // echoing only its phone (no njExternalLeadId column): the costliest
@@ -176,8 +175,9 @@ func BenchmarkAnswerSummary1000(b *testing.B) {
 	resp := &httpx.Response{StatusCode: 200, Header: http.Header{}, Body: summaryBody(leads)}
 	b.ReportAllocs()
 	for b.Loop() {
-		res, err := cp.answer(EndpointInsertLeadsFast, resp, chunk)
-		if err != nil || !errors.Is(res[0].Err, ErrRejected) {
+		res, err := cp.answer(opInsertLeadsFast, resp, chunk)
+		var e *Error
+		if err != nil || !errors.As(res[0].Err, &e) || !e.InBulkSummary {
 			b.Fatal(err, res[0].Err)
 		}
 	}

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/codec"
 )
 
@@ -41,16 +41,16 @@ var (
 // the code as a number, a numeric string or a name; a bare JSON number or
 // string; a plain-text code or name ("109", "DNC", "109 TIMEOUT_...").
 // A JSON array of such objects (one per lead of a bulk call) gives one
-// reply each. Anything else is an error wrapping ErrMalformedResponse.
+// reply each. Anything else is an error wrapping batch.ErrMalformedResponse.
 func decodeReplies(body []byte) ([]reply, error) {
 	b := bytes.TrimSpace(body)
 	if len(b) > 0 && b[0] == '[' {
 		var items []json.RawMessage
 		if err := json.Unmarshal(b, &items); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrMalformedResponse, err)
+			return nil, fmt.Errorf("%w: %v", batch.ErrMalformedResponse, err)
 		}
 		if len(items) == 0 {
-			return nil, fmt.Errorf("%w: empty array", ErrMalformedResponse)
+			return nil, fmt.Errorf("%w: empty array", batch.ErrMalformedResponse)
 		}
 		out := make([]reply, len(items))
 		for i, it := range items {
@@ -74,17 +74,17 @@ func decodeReply(body []byte) (reply, error) {
 	b := bytes.TrimSpace(body)
 	switch {
 	case len(b) == 0:
-		return reply{}, fmt.Errorf("%w: empty body", ErrMalformedResponse)
+		return reply{}, fmt.Errorf("%w: empty body", batch.ErrMalformedResponse)
 	case b[0] == '{':
 		return decodeObject(b)
 	case b[0] == '"':
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
-			return reply{}, fmt.Errorf("%w: %v", ErrMalformedResponse, err)
+			return reply{}, fmt.Errorf("%w: %v", batch.ErrMalformedResponse, err)
 		}
 		return decodeText(s)
 	case b[0] == '[':
-		return reply{}, fmt.Errorf("%w: nested array", ErrMalformedResponse)
+		return reply{}, fmt.Errorf("%w: nested array", batch.ErrMalformedResponse)
 	}
 	return decodeText(string(b))
 }
@@ -93,7 +93,7 @@ func decodeReply(body []byte) (reply, error) {
 func decodeObject(b []byte) (reply, error) {
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(b, &obj); err != nil {
-		return reply{}, fmt.Errorf("%w: %v", ErrMalformedResponse, err)
+		return reply{}, fmt.Errorf("%w: %v", batch.ErrMalformedResponse, err)
 	}
 	lower := make(map[string]json.RawMessage, len(obj))
 	for k, v := range obj {
@@ -122,7 +122,7 @@ func decodeObject(b []byte) (reply, error) {
 		r.Code = c
 		return r, nil
 	}
-	return reply{}, fmt.Errorf("%w: %w", ErrMalformedResponse, errNoCode)
+	return reply{}, fmt.Errorf("%w: %w", batch.ErrMalformedResponse, errNoCode)
 }
 
 // getString reads the first present key as a string-or-number.
@@ -143,7 +143,7 @@ func codeValue(raw json.RawMessage) (Code, error) {
 	var n codec.Int
 	if err := json.Unmarshal(raw, &n); err == nil {
 		if len(bytes.TrimSpace(raw)) == 0 || string(bytes.TrimSpace(raw)) == "null" || string(bytes.TrimSpace(raw)) == `""` {
-			return 0, fmt.Errorf("%w: empty code", ErrMalformedResponse)
+			return 0, fmt.Errorf("%w: empty code", batch.ErrMalformedResponse)
 		}
 		return checkedCode(int64(n))
 	}
@@ -152,17 +152,17 @@ func codeValue(raw json.RawMessage) (Code, error) {
 		if c, ok := codeByName(s); ok {
 			return c, nil
 		}
-		return 0, fmt.Errorf("%w: the code is a string that names no code", ErrMalformedResponse)
+		return 0, fmt.Errorf("%w: the code is a string that names no code", batch.ErrMalformedResponse)
 	}
 	// The value is not echoed: a hostile server could put anything there,
 	// and a cut-off echo could not be redacted. The caller shows the body.
-	return 0, fmt.Errorf("%w: the code is neither a number nor a name", ErrMalformedResponse)
+	return 0, fmt.Errorf("%w: the code is neither a number nor a name", batch.ErrMalformedResponse)
 }
 
 // checkedCode refuses numbers that cannot be a result code.
 func checkedCode(n int64) (Code, error) {
 	if n < 0 || n > 100000 {
-		return 0, fmt.Errorf("%w: code %d out of range", ErrMalformedResponse, n)
+		return 0, fmt.Errorf("%w: code %d out of range", batch.ErrMalformedResponse, n)
 	}
 	return Code(n), nil
 }
@@ -172,10 +172,10 @@ func checkedCode(n int64) (Code, error) {
 func decodeText(s string) (reply, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return reply{}, fmt.Errorf("%w: empty body", ErrMalformedResponse)
+		return reply{}, fmt.Errorf("%w: empty body", batch.ErrMalformedResponse)
 	}
 	if len(s) > maxPlainText {
-		return reply{}, fmt.Errorf("%w: %d bytes of unrecognised text", ErrMalformedResponse, len(s))
+		return reply{}, fmt.Errorf("%w: %d bytes of unrecognised text", batch.ErrMalformedResponse, len(s))
 	}
 	head, rest := s, ""
 	if i := strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == ':' || r == ',' || r == ';' || r == '-' }); i >= 0 {
@@ -194,8 +194,5 @@ func decodeText(s string) (reply, error) {
 	if c, ok := codeByName(s); ok {
 		return reply{Code: c}, nil
 	}
-	return reply{}, fmt.Errorf("%w: %w", ErrMalformedResponse, errNoCode)
+	return reply{}, fmt.Errorf("%w: %w", batch.ErrMalformedResponse, errNoCode)
 }
-
-// timeNow is time.Now, for Retry-After dates.
-var timeNow = time.Now

@@ -8,10 +8,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
 func TestDecodeReplies(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		body string
 		want []reply
@@ -46,8 +48,8 @@ func TestDecodeReplies(t *testing.T) {
 	for _, tc := range cases {
 		got, err := decodeReplies([]byte(tc.body))
 		if tc.err {
-			if err == nil || !errors.Is(err, ErrMalformedResponse) {
-				t.Errorf("%q: got %+v, %v; want ErrMalformedResponse", tc.body, got, err)
+			if err == nil || !errors.Is(err, batch.ErrMalformedResponse) {
+				t.Errorf("%q: got %+v, %v; want batch.ErrMalformedResponse", tc.body, got, err)
 			}
 			continue
 		}
@@ -74,8 +76,8 @@ func FuzzDecodeReplies(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		rs, err := decodeReplies(body)
 		if err != nil {
-			if !errors.Is(err, ErrMalformedResponse) {
-				t.Fatalf("error does not wrap ErrMalformedResponse: %v", err)
+			if !errors.Is(err, batch.ErrMalformedResponse) {
+				t.Fatalf("error does not wrap batch.ErrMalformedResponse: %v", err)
 			}
 			return
 		}
@@ -119,7 +121,7 @@ func FuzzAnswer(f *testing.F) {
 			return
 		}
 		chunk := []*job{{lead: Lead{ExternalID: "a"}}, {lead: Lead{ExternalID: "b"}}, {lead: Lead{ExternalID: "c"}}}
-		res, err := cp.answer(EndpointInsertLeadsFast, &httpx.Response{StatusCode: status, Header: http.Header{}, Body: body}, chunk)
+		res, err := cp.answer(opInsertLeadsFast, &httpx.Response{StatusCode: status, Header: http.Header{}, Body: body}, chunk)
 		if err == nil && len(res) != len(chunk) {
 			t.Fatalf("%d results for %d leads", len(res), len(chunk))
 		}

@@ -10,6 +10,7 @@ import (
 // CallBackZone, else the IANA zone its ContactHours names, else the
 // campaign's Zone, else the time's own zone.
 func TestCallBackZone(t *testing.T) {
+	t.Parallel()
 	melb, err := time.LoadLocation("Australia/Melbourne")
 	if err != nil {
 		t.Skip("no zone database:", err)

@@ -2,10 +2,10 @@ package noojee
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
 // noBulk records that the server has no insertLeadsFast (it answered HTTP
@@ -14,11 +14,11 @@ import (
 func (c *Client) noBulk() {
 	c.bulk.gone.Store(true)
 	c.bulk.logged.Do(func() {
-		if l := c.cfg.engine.Logger; l != nil {
-			l.Warn("noojee: the server answered HTTP 404 for the bulk "+EndpointInsertLeadsFast+
-				" (Noojee's documentation renames it to the one-lead "+EndpointInsertLeadFast+
-				"); this client now sends leads one per call to "+EndpointInsertLeadFast,
-				slog.String("endpoint", EndpointInsertLeadsFast), slog.String("fallback", EndpointInsertLeadFast))
+		if l := c.cfg.Engine.Logger; l != nil {
+			l.Warn("noojee: the server answered HTTP 404 for the bulk "+opInsertLeadsFast+
+				" (Noojee's documentation renames it to the one-lead "+opInsertLeadFast+
+				"); this client now sends leads one per call to "+opInsertLeadFast,
+				slog.String("op", opInsertLeadsFast), slog.String("fallback", opInsertLeadFast))
 		}
 	})
 }
@@ -30,30 +30,31 @@ func (c *Client) noBulk() {
 // (afterBulk), the first call waits too. Each extra call counts as one
 // more request of the chunk (batch.AddTransportRetries).
 //
-// A lead that was not sent because the context ended or the apiKey was
-// refused at an earlier lead gets an errUnsent, which the engine may send
-// again: it is retryable, and the retry either ends not attempted (the
-// context is done) or, on a refused apiKey, stops the run at its first
-// call with nothing written.
+// A lead whose call failed as a whole (busy, unavailable) keeps that
+// error, which the engine may retry for that lead alone. A lead not sent
+// because the context ended or the run must stop gets a retryable
+// Unavailable error: nothing of it was written, and its retry either ends
+// not attempted (the context is done) or stops the run at its first call.
 func (cp *Campaign) sendEach(ctx context.Context, chunk []*job, afterBulk bool) ([]batch.Result[Result], error) {
 	out := make([]batch.Result[Result], len(chunk))
-	lim := cp.c.cfg.engine.Limiter
+	lim := cp.c.cfg.Engine.Limiter
 	var stop error
 	for i, j := range chunk {
+		extra := i > 0 || afterBulk
 		if stop == nil {
 			stop = ctx.Err()
 		}
-		if stop == nil && (i > 0 || afterBulk) && lim != nil {
+		if stop == nil && extra && lim != nil {
 			stop = lim.Wait(ctx)
 		}
 		if stop != nil {
-			out[i].Err = &errUnsent{cause: stop}
+			out[i].Err = unsent(j, stop)
 			continue
 		}
-		if i > 0 || afterBulk {
+		if extra {
 			batch.AddTransportRetries(ctx, 1)
 		}
-		r, err := cp.sendOne(ctx, EndpointInsertLeadFast, j)
+		r, err := cp.sendOne(ctx, opInsertLeadFast, j)
 		switch {
 		case err == nil:
 			out[i] = r
@@ -61,7 +62,7 @@ func (cp *Campaign) sendEach(ctx context.Context, chunk []*job, afterBulk bool) 
 			return nil, err // nothing of this chunk was written: stop the run
 		case batch.StopsRun(err):
 			stop = err
-			out[i].Err = &errUnsent{cause: err}
+			out[i].Err = unsent(j, err) // refused as a whole: nothing of it was written
 		default:
 			out[i].Err = err
 		}
@@ -69,17 +70,10 @@ func (cp *Campaign) sendEach(ctx context.Context, chunk []*job, afterBulk bool) 
 	return out, nil
 }
 
-// errUnsent is the result of a lead of a bulk chunk that the per-lead
-// fallback did not send. It is retryable: nothing of it was written.
-type errUnsent struct{ cause error }
-
-// Error implements error.
-func (e *errUnsent) Error() string {
-	return fmt.Sprintf("noojee %s: lead not sent: %v", EndpointInsertLeadFast, e.cause)
+// unsent is the error of a lead of a bulk chunk that the fallback did not
+// get in because of cause, with nothing of it written: retryable, so the
+// engine sends it again or, the run stopping, reports it not attempted.
+func unsent(j *job, cause error) *Error {
+	return &Error{APIError: vendorkit.APIError[Code]{Vendor: vendor, Op: opInsertLeadFast,
+		Message: "lead not sent", Class: vendorkit.Unavailable, Err: cause}, ExternalID: key(j)}
 }
-
-// Unwrap returns the reason the lead was not sent.
-func (e *errUnsent) Unwrap() error { return e.cause }
-
-// Retryable reports true: the lead was not sent, so sending it is safe.
-func (e *errUnsent) Retryable() bool { return true }

@@ -9,11 +9,15 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 	"github.com/crmbatch/crmbatch/noojee"
 	"github.com/crmbatch/crmbatch/noojee/noojeetest"
 )
@@ -24,10 +28,11 @@ import (
 // remembers the switch for the next run (no more bulk calls) and logs it
 // once, and the report counts every request the fake saw.
 func TestBulk404FallsBackToInsertLeadFast(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	srv.RemoveBulkEndpoint()
-	srv.FailNext(3, noojeetest.FaultBusy) // hits the per-lead calls
-	var logs bytes.Buffer                 // slog handlers serialize their writes
+	srv.FailNext(3, noojeetest.Busy(time.Millisecond)) // hits the per-lead calls
+	var logs bytes.Buffer                              // slog handlers serialize their writes
 	lim := &countingLimiter{}
 	c := newClient(t, srv, noojee.WithBatchSize(10), noojee.WithConcurrency(2), noojee.WithLimiter(lim),
 		noojee.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))))
@@ -35,14 +40,14 @@ func TestBulk404FallsBackToInsertLeadFast(t *testing.T) {
 	ctx := context.Background()
 
 	first := makeLeads(0, 95)
-	rep, err := camp.InsertLeads(ctx, first)
+	rep, err := camp.Create(ctx, slices.Values(first))
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkCounts(t, rep, 95, 95, 0, 0)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 95, Succeeded: 95, Failed: 0, NotAttempted: 0})
 	checkLanded(t, srv, target.CampaignID, first, rep)
 	st := srv.Stats()
-	bulk, single := st.Requests[noojee.EndpointInsertLeadsFast], st.Requests[noojee.EndpointInsertLeadFast]
+	bulk, single := st.Requests["insertLeadsFast"], st.Requests["insertLeadFast"]
 	if bulk < 1 || bulk > 2 {
 		t.Errorf("%d insertLeadsFast calls, want 1 or 2 (the chunks in flight before the 404 came back)", bulk)
 	}
@@ -54,15 +59,15 @@ func TestBulk404FallsBackToInsertLeadFast(t *testing.T) {
 	}
 
 	second := makeLeads(1000, 7)
-	rep, err = camp.InsertLeads(ctx, second)
+	rep, err = camp.Create(ctx, slices.Values(second))
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkCounts(t, rep, 7, 7, 0, 0)
-	if n := srv.Stats().Requests[noojee.EndpointInsertLeadsFast]; n != bulk {
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 7, Succeeded: 7, Failed: 0, NotAttempted: 0})
+	if n := srv.Stats().Requests["insertLeadsFast"]; n != bulk {
 		t.Errorf("the second run made %d more insertLeadsFast calls; the client must remember the 404", n-bulk)
 	}
-	if rep.Op != "noojee "+noojee.EndpointInsertLeadFast || rep.Requests != 7 {
+	if rep.Op != "noojee insertLeadFast" || rep.Requests != 7 {
 		t.Errorf("second run: op %q, %d requests; want insertLeadFast, 7", rep.Op, rep.Requests)
 	}
 	if n := srv.LeadCount(target.CampaignID); n != 95+7 {
@@ -79,29 +84,30 @@ func TestBulk404FallsBackToInsertLeadFast(t *testing.T) {
 // The fallback sends nothing twice and loses nothing when a per-lead call
 // is refused for its content or dropped after the server wrote it.
 func TestBulk404FallbackPerLeadFailures(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	srv.RemoveBulkEndpoint()
 	c := newClient(t, srv, noojee.WithBatchSize(5), noojee.WithConcurrency(1))
 	leads := makeLeads(0, 10)
 	srv.AddDNC(leads[2].Fields["FirstPhone"])
-	rep, err := c.Campaign(target).InsertLeads(context.Background(), leads)
-	checkCounts(t, rep, 10, 9, 1, 0)
+	rep, err := c.Campaign(target).Create(context.Background(), slices.Values(leads))
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 10, Succeeded: 9, Failed: 1, NotAttempted: 0})
 	checkLanded(t, srv, target.CampaignID, leads, rep)
-	if o, _ := rep.Outcome(2); !errors.Is(o.Err, noojee.ErrDNC) || !errors.Is(err, noojee.ErrDNC) {
+	if o, _ := rep.Outcome(2); !isCode(o.Err, noojee.CodeDNC) || !isCode(err, noojee.CodeDNC) {
 		t.Errorf("lead 2: %v, want DNC", o.Err)
 	}
 
-	srv.FailNext(1, noojeetest.FaultDropAfterWrite)
+	srv.FailNext(1, fakekit.DropAfterWrite())
 	more := makeLeads(100, 5)
-	rep, err = c.Campaign(target).InsertLeads(context.Background(), more)
-	checkCounts(t, rep, 5, 4, 1, 0)
-	if o, _ := rep.Outcome(0); o.Status != batch.Failed || !errors.Is(o.Err, noojee.ErrOutcomeUnknown) {
+	rep, err = c.Campaign(target).Create(context.Background(), slices.Values(more))
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 5, Succeeded: 4, Failed: 1, NotAttempted: 0})
+	if o, _ := rep.Outcome(0); o.Status != batch.Failed || !errors.Is(o.Err, batch.ErrOutcomeUnknown) {
 		t.Errorf("dropped lead: %v %v, want failed, outcome unknown", o.Status, o.Err)
 	}
-	if !errors.Is(err, noojee.ErrOutcomeUnknown) {
+	if !errors.Is(err, batch.ErrOutcomeUnknown) {
 		t.Errorf("run error %v", err)
 	}
-	if n := srv.Stats().Requests[noojee.EndpointInsertLeadFast]; n != 10+5 {
+	if n := srv.Stats().Requests["insertLeadFast"]; n != 10+5 {
 		t.Errorf("%d insertLeadFast calls, want 15: the dropped lead must not be resent", n)
 	}
 	checkStoredOnce(t, srv, target.CampaignID, more)
@@ -111,13 +117,14 @@ func TestBulk404FallbackPerLeadFailures(t *testing.T) {
 // leads already in stay succeeded, the rest is not attempted (nothing of
 // it was written), and nothing is sent twice.
 func TestBulk404FallbackKeyRefusedMidChunk(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	srv.RemoveBulkEndpoint()
 	var mu sync.Mutex
 	singles := 0
 	fwd := httputil.NewSingleHostReverseProxy(mustURL(t, srv.URL))
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/"+noojee.EndpointInsertLeadFast) {
+		if strings.HasSuffix(r.URL.Path, "/"+"insertLeadFast") {
 			mu.Lock()
 			singles++
 			refuse := singles > 4
@@ -131,18 +138,18 @@ func TestBulk404FallbackKeyRefusedMidChunk(t *testing.T) {
 	}))
 	t.Cleanup(proxy.Close)
 	c, err := noojee.New(noojee.WithBaseURL(proxy.URL), noojee.WithAPIKey(noojeetest.APIKey),
-		noojee.WithRetryPolicy(fastRetry), noojee.WithBatchSize(10), noojee.WithConcurrency(1))
+		noojee.WithEngine(batch.Config{Retry: fastRetry}), noojee.WithBatchSize(10), noojee.WithConcurrency(1))
 	if err != nil {
 		t.Fatal(err)
 	}
 	leads := makeLeads(0, 30)
-	rep, err := c.Campaign(target).InsertLeads(context.Background(), leads)
-	if !errors.Is(err, noojee.ErrAuth) {
+	rep, err := c.Campaign(target).Create(context.Background(), slices.Values(leads))
+	if !errors.Is(err, batch.ErrUnauthorized) {
 		t.Fatalf("err %v, want ErrAuth", err)
 	}
-	checkCounts(t, rep, 30, 4, 0, 26)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 30, Succeeded: 4, Failed: 0, NotAttempted: 26})
 	checkLanded(t, srv, target.CampaignID, leads, rep)
-	if n := srv.Stats().Requests[noojee.EndpointInsertLeadFast]; n != 4 {
+	if n := srv.Stats().Requests["insertLeadFast"]; n != 4 {
 		t.Errorf("the fake saw %d insertLeadFast calls, want 4", n)
 	}
 }

@@ -16,8 +16,8 @@ import (
 // reason. The other leads succeeded only when everything adds up: the
 // counts cover every lead sent, and every rejected row was placed.
 // Otherwise no one can say which of them went in, and each fails matching
-// ErrOutcomeUnknown (never sent again, never reported succeeded).
-func (cp *Campaign) summaryResults(endpoint string, resp *httpx.Response, sum importSummary, chunk []*job) []batch.Result[Result] {
+// batch.ErrOutcomeUnknown (never sent again, never reported succeeded).
+func (cp *Campaign) summaryResults(op string, resp *httpx.Response, sum importSummary, chunk []*job) []batch.Result[Result] {
 	rowOf := cp.placeRows(sum, chunk)
 	placed := 0
 	for _, r := range rowOf {
@@ -38,11 +38,11 @@ func (cp *Campaign) summaryResults(endpoint string, resp *httpx.Response, sum im
 	for i := range chunk {
 		switch {
 		case rowOf[i] >= 0:
-			out[i].Err = cp.rejection(endpoint, resp, sum.rows[rowOf[i]].reason, chunk[i])
+			out[i].Err = cp.rejection(op, resp, sum.rows[rowOf[i]].reason, chunk[i])
 		case doubt != "":
-			out[i].Err = cp.c.malformed(endpoint, resp.StatusCode, doubt, true)
+			out[i].Err = malformedError(op, resp.StatusCode, doubt, true)
 		default:
-			out[i].Value = Result{Code: CodeOK, Message: sum.line}
+			out[i].Value = Result{Message: sum.line}
 		}
 	}
 	return out
@@ -50,18 +50,18 @@ func (cp *Campaign) summaryResults(endpoint string, resp *httpx.Response, sum im
 
 // rejection is the error of a lead named in a rejected row. The reason is
 // read as a code name when it is one (e.g. "DNC"), so the lead's error
-// carries that code and its class; otherwise the code is CodeUnknown and
-// the reason is the message. Either way it matches ErrRejected.
-func (cp *Campaign) rejection(endpoint string, resp *httpx.Response, reason string, j *job) error {
+// carries that code and its class; otherwise it has no code (class
+// Rejected) and the reason is the message. Either way InBulkSummary is set.
+// A reason that says the server was busy (109) leaves the lead to be sent
+// again, as the row says it was not inserted.
+func (cp *Campaign) rejection(op string, resp *httpx.Response, reason string, j *job) error {
 	code, ok := codeByName(reason)
-	if !ok || code == CodeOK {
-		code = CodeUnknown
+	if !ok {
+		code = 0
 	}
-	err := cp.replyError(endpoint, resp, reply{Code: code, Message: reason}, []*job{j}, false)
-	if e, ok := err.(*Error); ok {
-		e.rejected = true
-	}
-	return err
+	e := cp.responseError(op, resp, code, cp.c.secrets.Redact(reason), []*job{j})
+	e.InBulkSummary = true
+	return e
 }
 
 // placeRows returns, for each lead of the chunk, the index of the

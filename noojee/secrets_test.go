@@ -10,11 +10,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 	"github.com/crmbatch/crmbatch/noojee"
 	"github.com/crmbatch/crmbatch/noojee/noojeetest"
 )
@@ -82,6 +84,7 @@ var echoModes = map[string]func(w http.ResponseWriter, r *http.Request){
 // a log line or a printed client, whatever goes wrong: hostile servers
 // echoing it in any spelling, transport faults, a server that is not there.
 func TestAPIKeyNeverLeaks(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -100,24 +103,25 @@ func TestAPIKeyNeverLeaks(t *testing.T) {
 			texts = append(texts, ne.Message, fmt.Sprintf("%#v", *ne))
 		}
 	}
-	run := func(name, base, campaign string, bulk bool, fault noojeetest.Fault) {
-		c, err := noojee.New(noojee.WithBaseURL(base), noojee.WithAPIKey(leakKey), noojee.WithLogger(logger),
-			noojee.WithRetryPolicy(batch.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}),
-			noojee.WithTransportRetry(1, time.Millisecond, time.Millisecond))
+	run := func(name, base, campaign string, bulk bool, fault *fakekit.Fault) {
+		c, err := noojee.New(noojee.WithBaseURL(base), noojee.WithAPIKey(leakKey),
+			noojee.WithEngine(batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}}),
+			noojee.WithLogger(logger))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if fault != 0 {
-			fake.FailNext(1, fault)
+		if fault != nil {
+			fake.FailNext(3, *fault) // every send fails (103 is sent up to 3 times)
+			defer fake.ClearFaults()
 		}
 		tg := target
 		tg.CampaignID = campaign
 		camp := c.Campaign(tg)
 		var rep *batch.Report[noojee.Result]
 		if bulk {
-			rep, err = camp.InsertLeads(context.Background(), makeLeads(0, 2))
+			rep, err = camp.Create(context.Background(), slices.Values(makeLeads(0, 2)))
 		} else {
-			rep, err = camp.InsertEach(context.Background(), makeLeads(0, 1))
+			rep, err = camp.Create(context.Background(), slices.Values(makeLeads(0, 1)))
 		}
 		if name == "key-in-lead-id" {
 			// A lead id is the server's data, not an error: only its
@@ -142,14 +146,17 @@ func TestAPIKeyNeverLeaks(t *testing.T) {
 		logger.Debug("client", "client", c, "campaign", camp)
 	}
 	for mode := range echoModes {
-		run(mode, echo.URL, mode, mode == "key-as-external-id", 0)
+		run(mode, echo.URL, mode, mode == "key-as-external-id", nil)
 	}
-	for _, f := range []noojeetest.Fault{noojeetest.FaultDrop, noojeetest.FaultDropAfterWrite, noojeetest.FaultMalformed, noojeetest.FaultUnavailable, noojeetest.FaultException} {
-		run(f.String(), fake.URL, target.CampaignID, false, f)
+	faults := map[string]fakekit.Fault{"drop": fakekit.Drop(), "drop after write": fakekit.DropAfterWrite(),
+		"malformed": {Status: 200, Body: "<html><body>Proxy Error</body></html>", AfterWrite: true},
+		"503":       fakekit.Status(503), "103": noojeetest.Exception()}
+	for name, f := range faults {
+		run(name, fake.BaseURL(), target.CampaignID, false, &f)
 	}
 	dead := httptest.NewServer(http.NotFoundHandler())
 	dead.Close()
-	run("dead server", dead.URL, target.CampaignID, false, 0)
+	run("dead server", dead.URL, target.CampaignID, false, nil)
 
 	if logs.Len() == 0 || len(texts) < 100 {
 		t.Fatalf("%d log bytes, %d texts: the test would prove nothing", logs.Len(), len(texts))

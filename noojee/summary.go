@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/crmbatch/crmbatch/batch"
 )
 
 // importSummary is the documented answer to a call carrying an array of
@@ -54,7 +56,7 @@ const maxSummaryRows = MaxBatchSize
 // parseImportSummary reads an import summary from a reply's message. ok is
 // false when the message is not one (it does not start with the counts
 // line). A summary whose rows cannot be read is an error wrapping
-// ErrMalformedResponse; the caller then knows the counts but not which
+// batch.ErrMalformedResponse; the caller then knows the counts but not which
 // leads were rejected.
 func parseImportSummary(msg string) (sum importSummary, ok bool, err error) {
 	m := summaryLine.FindStringSubmatchIndex(msg)
@@ -66,7 +68,7 @@ func parseImportSummary(msg string) (sum importSummary, ok bool, err error) {
 	for i, dst := range counts {
 		n, err := strconv.Atoi(msg[m[2+2*i]:m[3+2*i]])
 		if err != nil { // cannot happen: at most nine digits
-			return sum, true, fmt.Errorf("%w: import summary count: %v", ErrMalformedResponse, err)
+			return sum, true, fmt.Errorf("%w: import summary count: %v", batch.ErrMalformedResponse, err)
 		}
 		*dst = n
 	}
@@ -74,12 +76,12 @@ func parseImportSummary(msg string) (sum importSummary, ok bool, err error) {
 	i := strings.Index(strings.ToLower(rest), errorsMarker)
 	if i < 0 {
 		if strings.TrimSpace(rest) != "" {
-			return sum, true, fmt.Errorf("%w: import summary: unexpected text after the counts", ErrMalformedResponse)
+			return sum, true, fmt.Errorf("%w: import summary: unexpected text after the counts", batch.ErrMalformedResponse)
 		}
 		return sum, true, nil
 	}
 	if err := sum.readRows(rest[i+len(errorsMarker):]); err != nil {
-		return sum, true, fmt.Errorf("%w: import summary: %v", ErrMalformedResponse, err)
+		return sum, true, fmt.Errorf("%w: import summary: %v", batch.ErrMalformedResponse, err)
 	}
 	return sum, true, nil
 }

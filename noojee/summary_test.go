@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
@@ -16,6 +17,7 @@ import (
 const docSample = "Imported 1 Updated 0 Rejected 0 leads.\n\nErrors (If any):\n Name,StreetAddress,City,State,PostCode,FirstPhone,Error Reason,\n"
 
 func TestParseImportSummary(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		msg     string
@@ -55,8 +57,8 @@ func TestParseImportSummary(t *testing.T) {
 				t.Fatalf("ok %v err %v; want ok %v, error %v", ok, err, tc.ok, tc.wantErr)
 			}
 			if err != nil {
-				if !errors.Is(err, ErrMalformedResponse) {
-					t.Errorf("error %v does not wrap ErrMalformedResponse", err)
+				if !errors.Is(err, batch.ErrMalformedResponse) {
+					t.Errorf("error %v does not wrap batch.ErrMalformedResponse", err)
 				}
 				return
 			}
@@ -97,7 +99,7 @@ func FuzzParseImportSummary(f *testing.F) {
 func answerBulk(t *testing.T, cp *Campaign, msg string, chunk []*job) ([]error, error) {
 	t.Helper()
 	body := `{"code":0,"message":` + quoteJSON(msg) + `}`
-	res, err := cp.answer(EndpointInsertLeadsFast, &httpx.Response{StatusCode: 200, Header: http.Header{}, Body: []byte(body)}, chunk)
+	res, err := cp.answer(opInsertLeadsFast, &httpx.Response{StatusCode: 200, Header: http.Header{}, Body: []byte(body)}, chunk)
 	if err != nil {
 		return nil, err
 	}
@@ -123,8 +125,9 @@ func leadJob(ext, phone string) *job {
 
 // Each rejected row lands on its lead; when a row cannot be placed or the
 // counts do not add up, no unplaced lead is reported succeeded: each fails
-// matching ErrOutcomeUnknown.
+// matching batch.ErrOutcomeUnknown.
 func TestSummaryPlacesRejections(t *testing.T) {
+	t.Parallel()
 	c, _ := New(WithHost("pbx.example.com"), WithAPIKey("k-123456"))
 	cp := c.Campaign(Target{TemplateID: "1", CampaignID: "2", AllocationID: "3"})
 	const head = "\n\nErrors (If any):\n Name,FirstPhone,njExternalLeadId,Error Reason,\n"
@@ -144,7 +147,7 @@ func TestSummaryPlacesRejections(t *testing.T) {
 		{"by external id", []*job{leadJob("a", "01"), leadJob("b", "02"), leadJob("c", "03")},
 			"Imported 2 Updated 0 Rejected 1 leads." + head + "n,02,b,DNC,\n", []want{ok, rejected, ok}, CodeDNC},
 		{"by phone digits, no external ids", []*job{leadJob("", "03 9000 0001"), leadJob("", "03 9000 0002")},
-			"Imported 1 Updated 0 Rejected 1 leads.\nErrors (If any):\nName,FirstPhone,Error Reason,\nn,0390000002,Duplicate phone,\n", []want{ok, rejected}, CodeUnknown},
+			"Imported 1 Updated 0 Rejected 1 leads.\nErrors (If any):\nName,FirstPhone,Error Reason,\nn,0390000002,Duplicate phone,\n", []want{ok, rejected}, 0},
 		{"shared external id narrowed by phone", []*job{leadJob("a", "01"), leadJob("a", "02")},
 			"Imported 1 Updated 0 Rejected 1 leads." + head + "n,02,a,DUPLICATE_EXTERNAL_ID,\n", []want{ok, rejected}, CodeDuplicateExternalID},
 		{"a row naming no lead", []*job{leadJob("a", "01"), leadJob("b", "02"), leadJob("c", "03")},
@@ -160,7 +163,7 @@ func TestSummaryPlacesRejections(t *testing.T) {
 		{"updated counts as in", []*job{leadJob("a", "01"), leadJob("b", "02")},
 			"Imported 1 Updated 1 Rejected 0 leads." + head, []want{ok, ok}, 0},
 		{"a reason of OK is still a rejection", []*job{leadJob("a", "01"), leadJob("b", "02")},
-			"Imported 1 Updated 0 Rejected 1 leads." + head + "n,01,a,OK,\n", []want{rejected, ok}, CodeUnknown},
+			"Imported 1 Updated 0 Rejected 1 leads." + head + "n,01,a,OK,\n", []want{rejected, ok}, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -176,11 +179,11 @@ func TestSummaryPlacesRejections(t *testing.T) {
 						t.Errorf("lead %d: %v, want success", i, e)
 					}
 				case rejected:
-					if !errors.Is(e, ErrRejected) || errors.Is(e, ErrOutcomeUnknown) || !errors.As(e, &ne) || ne.Code != tc.code || ne.Retryable() {
+					if errors.Is(e, batch.ErrOutcomeUnknown) || !errors.As(e, &ne) || !ne.InBulkSummary || ne.Code != tc.code || ne.Retryable() {
 						t.Errorf("lead %d: %v, want rejected with %v", i, e, tc.code)
 					}
 				case unknown:
-					if !errors.Is(e, ErrOutcomeUnknown) || errors.Is(e, ErrRejected) {
+					if !errors.Is(e, batch.ErrOutcomeUnknown) || errors.As(e, &ne) && ne.InBulkSummary {
 						t.Errorf("lead %d: %v, want outcome unknown", i, e)
 					}
 				}
@@ -190,13 +193,13 @@ func TestSummaryPlacesRejections(t *testing.T) {
 
 	// A bare code 0 for several leads says nothing of each: unknown.
 	_, err := answerBulk(t, cp, "OK", []*job{leadJob("a", "01"), leadJob("b", "02")})
-	if !errors.Is(err, ErrOutcomeUnknown) {
-		t.Errorf("bare OK for two leads: %v, want ErrOutcomeUnknown", err)
+	if !errors.Is(err, batch.ErrOutcomeUnknown) {
+		t.Errorf("bare OK for two leads: %v, want batch.ErrOutcomeUnknown", err)
 	}
 	// An unreadable error section: unknown for the whole call.
 	_, err = answerBulk(t, cp, "Imported 1 Updated 0 Rejected 1 leads.\nErrors (If any):\nName,FirstPhone,\n", []*job{leadJob("a", "01"), leadJob("b", "02")})
-	if !errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, ErrMalformedResponse) {
-		t.Errorf("unreadable section: %v, want ErrOutcomeUnknown", err)
+	if !errors.Is(err, batch.ErrOutcomeUnknown) || !errors.Is(err, batch.ErrMalformedResponse) {
+		t.Errorf("unreadable section: %v, want batch.ErrOutcomeUnknown", err)
 	}
 	// One lead answered a bare OK stays a success (insertLeadFast's form).
 	if errs, err := answerBulk(t, cp, "OK", []*job{leadJob("a", "01")}); err != nil || errs[0] != nil {

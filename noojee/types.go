@@ -83,10 +83,8 @@ type Lead struct {
 // PriorityOf returns a pointer to p, for Lead.Priority.
 func PriorityOf(p int) *int { return &p }
 
-// Result is the server's answer for one lead that went in.
+// Result is the server's answer for one lead that went in (code 0).
 type Result struct {
-	// Code is CodeOK.
-	Code Code
 	// Message is the server's message, if any.
 	Message string
 	// LeadID is the server's id for the lead, when the answer carried one

@@ -3,21 +3,24 @@ package noojee_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 	"github.com/crmbatch/crmbatch/noojee"
 )
 
 func TestUpdateEach(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	srv.SetDispositions("Sale", "Callback")
 	c := newClient(t, srv)
 	camp := c.Campaign(target)
 	leads := makeLeads(0, 5)
-	if _, err := camp.InsertEach(context.Background(), leads); err != nil {
+	if _, err := camp.Create(context.Background(), slices.Values(leads)); err != nil {
 		t.Fatal(err)
 	}
 	updates := []noojee.Lead{
@@ -28,8 +31,8 @@ func TestUpdateEach(t *testing.T) {
 		{ExternalID: "CRM-3", Disposition: "<NO CHANGE>"},                              // 107: never dispositioned
 		{ExternalID: "CRM-4", Fields: map[string]string{"njCallBackDate": "tomorrow"}}, // 114, local
 	}
-	rep, err := camp.UpdateEach(context.Background(), updates)
-	checkCounts(t, rep, 6, 2, 4, 0)
+	rep, err := camp.Update(context.Background(), slices.Values(updates))
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 6, Succeeded: 2, Failed: 4, NotAttempted: 0})
 	got := map[int]noojee.Code{}
 	local := map[int]bool{}
 	for _, o := range rep.Outcomes {
@@ -46,7 +49,7 @@ func TestUpdateEach(t *testing.T) {
 	if d := cmp.Diff(map[int]bool{2: false, 3: false, 4: false, 5: true}, local); d != "" {
 		t.Errorf("local flags (-want +got):\n%s", d)
 	}
-	if !errors.Is(err, noojee.ErrNotFound) {
+	if !errors.Is(err, batch.ErrNotFound) {
 		t.Errorf("run error does not match ErrNotFound: %v", err)
 	}
 	l0, _ := srv.Lead(target.CampaignID, "CRM-0")
@@ -56,7 +59,7 @@ func TestUpdateEach(t *testing.T) {
 	if l1, _ := srv.Lead(target.CampaignID, "CRM-1"); l1.Fields["Name"] != "Renamed" {
 		t.Errorf("CRM-1 after update: %+v", l1)
 	}
-	if n := srv.Stats().Requests[noojee.EndpointUpdateLeadFast]; n != 5 {
+	if n := srv.Stats().Requests["updateLeadFast"]; n != 5 {
 		t.Errorf("fake saw %d update calls, want 5 (the local 114 is not sent)", n)
 	}
 	if n := srv.LeadCount(target.CampaignID); n != 5 {
@@ -67,10 +70,11 @@ func TestUpdateEach(t *testing.T) {
 // 110 is never retried, even under the patient policy, and is marked as
 // needing manual action; the lead is left as the person edited it.
 func TestConflictNeverRetried(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	c := newClient(t, srv)
 	camp := c.Campaign(target)
-	if _, err := camp.InsertEach(context.Background(), makeLeads(0, 3)); err != nil {
+	if _, err := camp.Create(context.Background(), slices.Values(makeLeads(0, 3))); err != nil {
 		t.Fatal(err)
 	}
 	srv.SetConflict("CRM-1")
@@ -79,29 +83,30 @@ func TestConflictNeverRetried(t *testing.T) {
 		{ExternalID: "CRM-1", Fields: map[string]string{"Name": "B"}},
 		{ExternalID: "CRM-2", Fields: map[string]string{"Name": "C"}},
 	}
-	rep, err := camp.UpdateEach(context.Background(), upd)
-	checkCounts(t, rep, 3, 2, 1, 0)
+	rep, err := camp.Update(context.Background(), slices.Values(upd))
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 3, Succeeded: 2, Failed: 1, NotAttempted: 0})
 	o := rep.Outcomes[1]
 	if o.Status != batch.Failed || o.Attempts != 1 {
 		t.Fatalf("CRM-1: status %v after %d attempts, want failed after 1", o.Status, o.Attempts)
 	}
 	var ne *noojee.Error
-	if !errors.As(err, &ne) || ne.Code != noojee.CodeConflict || !ne.NeedsManualAction() || ne.Retryable() || !errors.Is(err, noojee.ErrConflict) {
+	if !errors.As(err, &ne) || ne.Code != noojee.CodeConflict || ne.Retryable() || !isCode(err, noojee.CodeConflict) {
 		t.Fatalf("err %v: want a 110 needing manual action", err)
 	}
-	if n := srv.Stats().Requests[noojee.EndpointUpdateLeadFast]; n != 3 {
+	if n := srv.Stats().Requests["updateLeadFast"]; n != 3 {
 		t.Errorf("fake saw %d update calls, want 3: 110 must not be resent", n)
 	}
 	if l, _ := srv.Lead(target.CampaignID, "CRM-1"); l.Fields["Name"] != "Lead 1" || l.Updates != 0 {
 		t.Errorf("CRM-1 was changed: %+v", l)
 	}
-	if _, err := camp.UpdateLead(context.Background(), upd[1]); !errors.Is(err, noojee.ErrConflict) {
+	if _, err := camp.UpdateOne(context.Background(), upd[1]); !isCode(err, noojee.CodeConflict) {
 		t.Errorf("UpdateLead: %v, want ErrConflict", err)
 	}
 }
 
-// The Seq forms read a stream and account for it like the slice forms.
-func TestSeqForms(t *testing.T) {
+// A stream is read as it goes and accounted for like a slice.
+func TestStreamInput(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	c := newClient(t, srv)
 	camp := c.Campaign(target)
@@ -115,19 +120,16 @@ func TestSeqForms(t *testing.T) {
 			}
 		}
 	}
-	rep, err := camp.InsertEachSeq(context.Background(), seq(leads))
+	rep, err := camp.Create(context.Background(), seq(leads))
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkCounts(t, rep, 7, 7, 0, 0)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 7, Succeeded: 7, Failed: 0, NotAttempted: 0})
 	checkLanded(t, srv, target.CampaignID, leads, rep)
 	upd := []noojee.Lead{{ExternalID: "CRM-2", Fields: map[string]string{"City": "Carlton"}}, {ExternalID: "nope", Fields: map[string]string{"City": "x"}}}
-	rep, err = camp.UpdateEachSeq(context.Background(), seq(upd))
-	checkCounts(t, rep, 2, 1, 1, 0)
-	if !errors.Is(err, noojee.ErrNotFound) {
+	rep, err = camp.Update(context.Background(), seq(upd))
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 2, Succeeded: 1, Failed: 1, NotAttempted: 0})
+	if !errors.Is(err, batch.ErrNotFound) {
 		t.Errorf("err %v, want ErrNotFound", err)
-	}
-	if got := camp.Target(); got.CampaignID != target.CampaignID {
-		t.Errorf("Target() = %+v", got)
 	}
 }

@@ -1,8 +1,11 @@
 package noojee
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
 // opKind says whether a lead is being inserted or updated.
@@ -29,14 +32,14 @@ func isNoChange(v string) bool {
 }
 
 // validateTarget checks the campaign ids (codes 116, 117, 115 locally).
-func validateTarget(t *Target, endpoint string) error {
+func validateTarget(t *Target, op string) error {
 	switch {
 	case strings.TrimSpace(t.TemplateID) == "":
-		return localError(CodeTemplateIDRequired, endpoint, "", "Target.TemplateID (fTemplateId) is required")
+		return localError(vendorkit.Invalid, CodeTemplateIDRequired, op, "", "Target.TemplateID (fTemplateId) is required")
 	case strings.TrimSpace(t.CampaignID) == "":
-		return localError(CodeCampaignIDRequired, endpoint, "", "Target.CampaignID (fCampaignId) is required")
+		return localError(vendorkit.Invalid, CodeCampaignIDRequired, op, "", "Target.CampaignID (fCampaignId) is required")
 	case strings.TrimSpace(t.AllocationID) == "":
-		return localError(CodeAllocationIDRequired, endpoint, "", "Target.AllocationID (fAllocationId) is required")
+		return localError(vendorkit.Invalid, CodeAllocationIDRequired, op, "", "Target.AllocationID (fAllocationId) is required")
 	}
 	return nil
 }
@@ -55,10 +58,10 @@ func externalID(l *Lead) string {
 }
 
 // validateLead applies the rules the CampaignAPI documents, before any
-// request: a failure is either a local *Error carrying the code the server
-// would answer, or an error wrapping ErrInvalidLead.
-func validateLead(l *Lead, t *Target, kind opKind, endpoint string) error {
-	if err := validateTarget(t, endpoint); err != nil {
+// request: a failure is a local *Error of class Invalid, carrying the code
+// the server would answer when it has one.
+func validateLead(l *Lead, t *Target, kind opKind, op string) error {
+	if err := validateTarget(t, op); err != nil {
 		return err
 	}
 	ext := externalID(l)
@@ -71,17 +74,17 @@ func validateLead(l *Lead, t *Target, kind opKind, endpoint string) error {
 	}
 	for k, v := range l.Fields {
 		if strings.TrimSpace(k) == "" {
-			return invalidLead("a field has an empty name")
+			return invalidLead(op, ext, "a field has an empty name")
 		}
 		canon, sys := systemFields[strings.ToLower(k)]
 		if !sys {
 			continue
 		}
 		if typed[canon] {
-			return invalidLead("%s is given both in Fields and as a typed field", canon)
+			return invalidLead(op, ext, fmt.Sprintf("%s is given both in Fields and as a typed field", canon))
 		}
 		if k != canon {
-			return invalidLead("system field %q must be spelled %s", k, canon)
+			return invalidLead(op, ext, fmt.Sprintf("system field %q must be spelled %s", k, canon))
 		}
 		if kind == kindUpdate && isNoChange(v) {
 			continue
@@ -89,24 +92,24 @@ func validateLead(l *Lead, t *Target, kind opKind, endpoint string) error {
 		switch canon {
 		case FieldCallBackDate:
 			if _, err := ParseCallBack(v, nil); err != nil {
-				return localError(CodeInvalidCallbackDateFormat, endpoint, ext, "njCallBackDate "+strconv.Quote(v)+" is not yyyy/MM/dd HH:mm")
+				return localError(vendorkit.Invalid, CodeInvalidCallbackDateFormat, op, ext, "njCallBackDate "+strconv.Quote(v)+" is not yyyy/MM/dd HH:mm")
 			}
 		case FieldPriority:
 			p, err := strconv.Atoi(strings.TrimSpace(v))
 			if err != nil || p < 0 || p > 100 {
-				return invalidLead("njPriority %q is not a whole number from 0 to 100", v)
+				return invalidLead(op, ext, fmt.Sprintf("njPriority %q is not a whole number from 0 to 100", v))
 			}
 		}
 	}
 	if l.Priority != nil && (*l.Priority < 0 || *l.Priority > 100) {
-		return invalidLead("njPriority %d is outside 0–100", *l.Priority)
+		return invalidLead(op, ext, fmt.Sprintf("njPriority %d is outside 0–100", *l.Priority))
 	}
 	switch kind {
 	case kindInsert:
-		return validateInsert(l, t, ext, endpoint)
+		return validateInsert(l, t, ext, op)
 	default:
 		if strings.TrimSpace(ext) == "" || isNoChange(ext) {
-			return invalidLead("an update needs njExternalLeadId (Lead.ExternalID) to find the lead")
+			return invalidLead(op, ext, "an update needs njExternalLeadId (Lead.ExternalID) to find the lead")
 		}
 	}
 	return nil
@@ -114,25 +117,25 @@ func validateLead(l *Lead, t *Target, kind opKind, endpoint string) error {
 
 // validateInsert applies the insert-only rules: no <No Change> (108), no
 // disposition, at least one declared phone field (102).
-func validateInsert(l *Lead, t *Target, ext, endpoint string) error {
+func validateInsert(l *Lead, t *Target, ext, op string) error {
 	for k, v := range l.Fields {
 		if isNoChange(v) {
-			return localError(CodeImportButNoChange, endpoint, ext, "field "+strconv.Quote(k)+" is <No Change>, which is only valid for updates")
+			return localError(vendorkit.Invalid, CodeImportButNoChange, op, ext, "field "+strconv.Quote(k)+" is <No Change>, which is only valid for updates")
 		}
 		if strings.EqualFold(k, FieldDisposition) {
-			return invalidLead("njDisposition is for updates only")
+			return invalidLead(op, ext, "njDisposition is for updates only")
 		}
 	}
 	for _, v := range []string{l.ExternalID, l.ContactHours} {
 		if isNoChange(v) {
-			return localError(CodeImportButNoChange, endpoint, ext, "<No Change> is only valid for updates")
+			return localError(vendorkit.Invalid, CodeImportButNoChange, op, ext, "<No Change> is only valid for updates")
 		}
 	}
 	if l.Disposition != "" {
 		if isNoChange(l.Disposition) {
-			return localError(CodeImportButNoChange, endpoint, ext, "njDisposition <No Change> is only valid for updates")
+			return localError(vendorkit.Invalid, CodeImportButNoChange, op, ext, "njDisposition <No Change> is only valid for updates")
 		}
-		return invalidLead("njDisposition is for updates only")
+		return invalidLead(op, ext, "njDisposition is for updates only")
 	}
 	if len(t.PhoneFields) > 0 {
 		for _, f := range t.PhoneFields {
@@ -140,7 +143,7 @@ func validateInsert(l *Lead, t *Target, ext, endpoint string) error {
 				return nil
 			}
 		}
-		return localError(CodeNoPhoneFields, endpoint, ext, "none of the phone fields "+strings.Join(t.PhoneFields, ", ")+" is set")
+		return localError(vendorkit.Invalid, CodeNoPhoneFields, op, ext, "none of the phone fields "+strings.Join(t.PhoneFields, ", ")+" is set")
 	}
 	return nil
 }

@@ -3,15 +3,19 @@ package noojee_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 	"github.com/crmbatch/crmbatch/noojee"
 )
 
 // Leads that break a documented rule fail before any request: with the
-// code the server would answer (Local set), or ErrInvalidLead.
+// code the server would answer when it has one (Local set, batch.ErrInvalid).
 func TestLocalValidation(t *testing.T) {
+	t.Parallel()
 	phone := map[string]string{"FirstPhone": "0383218199"}
 	withPhone := func(kv ...string) map[string]string {
 		m := map[string]string{"FirstPhone": "0383218199"}
@@ -25,7 +29,7 @@ func TestLocalValidation(t *testing.T) {
 		target noojee.Target
 		update bool
 		lead   noojee.Lead
-		code   noojee.Code // 0: ErrInvalidLead
+		code   noojee.Code // 0: a rule with no vendor code
 	}{
 		{"no template", noojee.Target{CampaignID: "1", AllocationID: "1"}, false, noojee.Lead{Fields: phone}, noojee.CodeTemplateIDRequired},
 		{"no campaign", noojee.Target{TemplateID: "1", AllocationID: "1"}, false, noojee.Lead{Fields: phone}, noojee.CodeCampaignIDRequired},
@@ -52,30 +56,30 @@ func TestLocalValidation(t *testing.T) {
 			camp := c.Campaign(tc.target)
 			var err error
 			if tc.update {
-				_, err = camp.UpdateLead(context.Background(), tc.lead)
+				_, err = camp.UpdateOne(context.Background(), tc.lead)
 			} else {
-				_, err = camp.InsertLead(context.Background(), tc.lead)
+				_, err = camp.CreateOne(context.Background(), tc.lead)
 			}
 			if err == nil {
 				t.Fatal("no error")
 			}
+			var ne *noojee.Error
 			if tc.code == 0 {
-				if !errors.Is(err, noojee.ErrInvalidLead) {
-					t.Fatalf("err %v, want ErrInvalidLead", err)
+				if !errors.Is(err, batch.ErrInvalid) || !errors.As(err, &ne) || !ne.Local {
+					t.Fatalf("err %v, want a local *noojee.Error matching batch.ErrInvalid", err)
 				}
 				return
 			}
-			var ne *noojee.Error
 			if !errors.As(err, &ne) || ne.Code != tc.code || !ne.Local || ne.HTTPStatus != 0 {
 				t.Fatalf("err %v, want local code %v", err, tc.code)
 			}
-			if !errors.Is(err, noojee.ErrInvalid) {
+			if !errors.Is(err, batch.ErrInvalid) {
 				t.Errorf("err %v does not match ErrInvalid", err)
 			}
 		})
 	}
 	st := srv.Stats()
-	if n := st.Requests[noojee.EndpointInsertLeadFast] + st.Requests[noojee.EndpointUpdateLeadFast]; n != 0 {
+	if n := st.Requests["insertLeadFast"] + st.Requests["updateLeadFast"]; n != 0 {
 		t.Errorf("invalid leads reached the server: %d calls", n)
 	}
 }
@@ -83,6 +87,7 @@ func TestLocalValidation(t *testing.T) {
 // Valid edge cases pass: NoChange on updates, a raw callback date, the
 // bounds of njPriority, a declared phone field.
 func TestValidationAccepts(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	c := newClient(t, srv)
 	tg := target
@@ -94,16 +99,16 @@ func TestValidationAccepts(t *testing.T) {
 		{ExternalID: "c", Fields: map[string]string{"FirstPhone": "0400 000 003"}, CallBack: time.Date(2024, 1, 2, 3, 4, 0, 0, time.UTC)},
 	}
 	srv.SetPhoneFields("Mobile", "FirstPhone")
-	rep, err := camp.InsertEach(context.Background(), ins)
+	rep, err := camp.Create(context.Background(), slices.Values(ins))
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkCounts(t, rep, 3, 3, 0, 0)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 3, Succeeded: 3, Failed: 0, NotAttempted: 0})
 	if l, _ := srv.Lead(tg.CampaignID, "c"); l.Fields["njCallBackDate"] != "2024/01/02 03:04" {
 		t.Errorf("callback written as %q", l.Fields["njCallBackDate"])
 	}
 	upd := noojee.Lead{ExternalID: "b", Fields: map[string]string{"FirstPhone": "<NO CHANGE>", "njCallBackDate": noojee.NoChange}}
-	if _, err := camp.UpdateLead(context.Background(), upd); err != nil {
+	if _, err := camp.UpdateOne(context.Background(), upd); err != nil {
 		t.Fatal(err)
 	}
 	if l, _ := srv.Lead(tg.CampaignID, "b"); l.Fields["FirstPhone"] != "0400 000 002" || l.Fields["njCallBackDate"] != "2024/05/01 09:30" {

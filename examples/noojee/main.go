@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
@@ -48,18 +49,19 @@ func main() {
 		fmt.Println("NOOJEE_HOST / NOOJEE_API_KEY not set: running against the in-process fake (noojeetest), faults on.")
 		srv = noojeetest.NewServer()
 		defer srv.Close()
-		srv.SetConcurrencyLimit(2)                 // more than 2 calls in flight → 109
-		srv.BusyFor(200 * time.Millisecond)        // a 109 storm at the start
-		srv.FailNext(3, noojeetest.FaultException) // three 103s
-		srv.AddDNC("03 9000 0007")                 // one lead on the Do-Not-Call list
+		srv.SetConcurrencyLimit(2)                          // more than 2 calls in flight → 109
+		srv.SetBusyRetryAfter(10 * time.Millisecond)        // the fake's 109s ask for a short wait
+		srv.FailNext(2, noojeetest.Exception())             // two 103s first (a lead is sent at most 3 times while 103 is the cause)
+		srv.FailNext(20, noojeetest.Busy(time.Millisecond)) // a 109 storm at the start
+		srv.AddDNC("03 9000 0007")                          // one lead on the Do-Not-Call list
 		target = noojee.Target{TemplateID: "7", CampaignID: "42", AllocationID: "3", PhoneFields: []string{"FirstPhone"}}
 		opts = []noojee.Option{
-			noojee.WithBaseURL(srv.URL),
+			noojee.WithBaseURL(srv.BaseURL()),
 			noojee.WithAPIKey(noojeetest.APIKey),
+			// The fake answers in microseconds; real servers get the patient default.
+			noojee.WithEngine(batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 100, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}}),
 			noojee.WithConcurrency(4),
 			noojee.WithBatchSize(100),
-			// The fake answers in microseconds; real servers get the patient default.
-			noojee.WithRetryPolicy(batch.RetryPolicy{MaxAttempts: 100, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}),
 		}
 		n = 2000
 	}
@@ -83,18 +85,14 @@ func main() {
 	}
 
 	start := time.Now()
-	var rep *batch.Report[noojee.Result]
-	if srv != nil {
-		rep, err = camp.InsertLeads(ctx, leads) // bulk: insertLeadsFast
-	} else {
-		rep, err = camp.InsertEach(ctx, leads) // one per call: insertLeadFast
-	}
+	// Bulk insertLeadsFast; one insertLeadFast call per lead on a server without it.
+	rep, err := camp.Create(ctx, slices.Values(leads))
 	fmt.Printf("insert: %d leads, %d succeeded, %d failed, %d not attempted; %d requests (%d retries) in %v\n",
 		rep.Total, rep.Succeeded, rep.Failed, rep.NotAttempted, rep.Requests, rep.Retries, time.Since(start).Round(time.Millisecond))
 	report(err)
 
 	upd := noojee.Lead{ExternalID: leads[0].ExternalID, Fields: map[string]string{"FirstPhone": noojee.NoChange, "Name": "Example Lead 1 (updated)"}}
-	if _, err := camp.UpdateLead(ctx, upd); err != nil {
+	if _, err := camp.UpdateOne(ctx, upd); err != nil {
 		fmt.Println("update:", err)
 	} else {
 		fmt.Println("update: CRM-EXAMPLE-1 renamed")
@@ -119,7 +117,7 @@ func report(err error) {
 		}
 		var ne *noojee.Error
 		switch {
-		case errors.As(r, &ne) && ne.NeedsManualAction():
+		case errors.As(r, &ne) && ne.Code == noojee.CodeConflict:
 			fmt.Printf("  %s: %v — needs manual action\n", r.Key, ne.Code)
 		case errors.As(r, &ne):
 			fmt.Printf("  %s: %v\n", r.Key, ne.Code)

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
+	"slices"
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
@@ -21,19 +21,19 @@ func runNoojee(ctx context.Context, progress func(batch.Progress)) result {
 	const n = 2000
 	srv := noojeetest.NewServer()
 	defer srv.Close()
-	srv.SetConcurrencyLimit(2)                 // the client sends 4 at once: 109, retried
-	srv.BusyFor(300 * time.Millisecond)        // a 109 storm at the start
-	srv.FailNext(2, noojeetest.FaultException) // two 103 EXCEPTIONs, retried
-	srv.AddDNC("0390001234")                   // one lead's number is on the DNC list
+	srv.SetConcurrencyLimit(2)                          // the client sends 4 at once: 109, retried
+	srv.SetBusyRetryAfter(10 * time.Millisecond)        // the fake's 109s ask for a short wait
+	srv.FailNext(2, noojeetest.Exception())             // two 103 EXCEPTIONs, retried
+	srv.FailNext(20, noojeetest.Busy(time.Millisecond)) // a 109 storm at the start
+	srv.AddDNC("0390001234")                            // one lead's number is on the DNC list
 
 	c, err := noojee.New(
-		noojee.WithBaseURL(srv.URL),
+		noojee.WithBaseURL(srv.BaseURL()),
 		noojee.WithAPIKey(noojeetest.APIKey),
+		noojee.WithEngine(batch.Config{Keep: batch.KeepFailures, OnProgress: progress,
+			Retry: batch.RetryPolicy{MaxAttempts: 200, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}}),
 		noojee.WithConcurrency(4),
 		noojee.WithBatchSize(100),
-		noojee.WithKeep(batch.KeepFailures),
-		noojee.WithProgress(progress),
-		noojee.WithRetryPolicy(batch.RetryPolicy{MaxAttempts: 200, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}),
 	)
 	if err != nil {
 		return result{err: err}
@@ -48,11 +48,11 @@ func runNoojee(ctx context.Context, progress func(batch.Progress)) result {
 			Priority:   noojee.PriorityOf(10),
 		}
 	}
-	rep, _ := camp.InsertLeads(ctx, leads)
+	rep, _ := camp.Create(ctx, slices.Values(leads))
 	r := resultOf("insertLeadsFast (bulk)", rep, func(err error) string {
 		var ne *noojee.Error
-		if errors.As(err, &ne) && ne.Code != noojee.CodeUnknown {
-			return strconv.Itoa(int(ne.Code)) + " " + ne.Code.Name()
+		if errors.As(err, &ne) && ne.Code != 0 {
+			return ne.Code.String()
 		}
 		return ""
 	})

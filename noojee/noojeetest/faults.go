@@ -2,83 +2,67 @@ package noojeetest
 
 import (
 	"net/http"
-	"strconv"
 	"time"
+
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
-// Fault is a failure injected into the next calls, see FailNext.
-type Fault int
+// codeNoRows is the fault code of SummaryWithoutRows.
+const codeNoRows = "summary-without-rows"
 
-// The faults.
-const (
-	// FaultBusy answers 109 TIMEOUT_TOO_MANY_CONCURRENT_REQUESTS (HTTP 400);
-	// nothing is written.
-	FaultBusy Fault = iota + 1
-	// FaultException answers 103 EXCEPTION (HTTP 500); nothing is written.
-	FaultException
-	// FaultUnavailable answers HTTP 503 with an empty body; nothing is written.
-	FaultUnavailable
-	// FaultDrop closes the connection without an answer before reading
-	// the call; nothing is written.
-	FaultDrop
-	// FaultDropAfterWrite processes the call (the leads are written) and
-	// then closes the connection without an answer.
-	FaultDropAfterWrite
-	// FaultMalformed processes the call (the leads are written) and then
-	// answers HTTP 200 with a body that is not a result.
-	FaultMalformed
-	// FaultSlow answers normally after the delay set by SetSlowDelay.
-	FaultSlow
-	// FaultSummaryWithoutRows applies to a bulk insertLeadsFast call: the
-	// leads are imported as usual, but the answer's message stops after its
-	// counts line ("Imported N Updated 0 Rejected M leads."), without the
-	// "Errors (If any):" rows that name the rejected leads. On any other
-	// call it answers normally.
-	FaultSummaryWithoutRows
-)
-
-// String names the fault.
-func (f Fault) String() string {
-	names := []string{"none", "busy", "exception", "unavailable", "drop", "drop-after-write", "malformed", "slow", "summary-without-rows"}
-	if f >= 0 && int(f) < len(names) {
-		return names[f]
-	}
-	return "Fault(" + strconv.Itoa(int(f)) + ")"
-}
-
-// FailNext makes the next n lead calls (after the apiKey check) suffer
-// fault f. Calls queue up: FailNext(2, FaultBusy); FailNext(1, FaultDrop)
-// gives two 109s then a dropped connection.
-func (s *Server) FailNext(n int, f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.faults = append(s.faults, f)
-	}
-}
-
-// BusyFor makes every lead call answer 109 for the next d: a storm.
-func (s *Server) BusyFor(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.busyUntil = time.Now().Add(d)
-}
-
-// nextFault pops the next injected fault, or FaultBusy during a storm.
-func (s *Server) nextFault() Fault {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if time.Now().Before(s.busyUntil) {
-		s.stats.Faults++
-		return FaultBusy
-	}
-	if len(s.faults) == 0 {
-		return 0
-	}
-	f := s.faults[0]
-	s.faults = s.faults[1:]
-	s.stats.Faults++
+// Busy answers 109 TIMEOUT_TOO_MANY_CONCURRENT_REQUESTS (HTTP 400) with a
+// Retry-After of retryAfter (none when 0); nothing is written.
+func Busy(retryAfter time.Duration) fakekit.Fault {
+	f := fakekit.VendorCode(http.StatusBadRequest, "109")
+	f.RetryAfter = retryAfter
 	return f
+}
+
+// Exception answers 103 EXCEPTION (HTTP 500); nothing is written.
+func Exception() fakekit.Fault { return fakekit.VendorCode(http.StatusInternalServerError, "103") }
+
+// SummaryWithoutRows applies to a bulk insertLeadsFast call: the leads are
+// imported as usual, but the answer's message stops after its counts line
+// ("Imported N Updated 0 Rejected M leads."), without the "Errors (If
+// any):" rows that name the rejected leads. On any other call it answers
+// normally.
+func SummaryWithoutRows() fakekit.Fault { return fakekit.Fault{Code: codeNoRows, AfterWrite: true} }
+
+// BusyFor makes every lead call answer 109 until the fake's clock (see
+// SetClock) has moved d on: a storm.
+func (s *Server) BusyFor(d time.Duration) {
+	until := s.Now().Add(d)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.busyUntil = until
+}
+
+// SetBusyRetryAfter sets the Retry-After the fake sends with the 109s it
+// answers on its own (a storm, its concurrency limit); default none, as
+// Noojee documents none. Tests set a tiny one so the client's documented
+// wait does not slow them.
+func (s *Server) SetBusyRetryAfter(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.busyRetryAfter = d
+}
+
+// nextFault takes the next injected fault, or Busy during a storm.
+func (s *Server) nextFault() (fakekit.Fault, bool) {
+	now := s.Now()
+	s.mu.Lock()
+	storm, wait := now.Before(s.busyUntil), s.busyRetryAfter
+	s.mu.Unlock()
+	f, ok := s.TakeFault()
+	if !ok && storm {
+		f, ok = Busy(wait), true
+	}
+	if ok {
+		s.mu.Lock()
+		s.stats.Faults++
+		s.mu.Unlock()
+	}
+	return f, ok
 }
 
 // acquire takes a concurrency slot, waiting up to the queue wait.
@@ -128,15 +112,4 @@ func wait(r *http.Request, d time.Duration) bool {
 	case <-r.Context().Done():
 		return false
 	}
-}
-
-// drop closes the connection without an answer.
-func drop(w http.ResponseWriter) {
-	if hj, ok := w.(http.Hijacker); ok {
-		if conn, _, err := hj.Hijack(); err == nil {
-			conn.Close()
-			return
-		}
-	}
-	panic(http.ErrAbortHandler)
 }

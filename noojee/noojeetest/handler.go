@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 // answer writes a result code with its documented status.
@@ -53,7 +55,7 @@ var codeNames = map[int]string{
 }
 
 // readLeads parses a body: an array of objects (bulk) or one object.
-func readLeads(body []byte, bulk bool) ([]map[string]string, error) {
+func readLeads(body []byte, bulk bool, maxBatch int) ([]map[string]string, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var raw []map[string]any
@@ -64,8 +66,8 @@ func readLeads(body []byte, bulk bool) ([]map[string]string, error) {
 		if len(raw) == 0 {
 			return nil, fmt.Errorf("empty lead list")
 		}
-		if len(raw) > MaxBulk {
-			return nil, fmt.Errorf("%d leads in one call; at most %d", len(raw), MaxBulk)
+		if len(raw) > maxBatch {
+			return nil, fmt.Errorf("%d leads in one call; at most %d", len(raw), maxBatch)
 		}
 	} else {
 		var one map[string]any
@@ -101,64 +103,29 @@ func readLeads(body []byte, bulk bool) ([]map[string]string, error) {
 	return out, nil
 }
 
-// serve handles one call.
+// serve handles one call: operation and auth, an injected fault, the
+// shape of the request, the store, then the answer.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	endpoint, ok := strings.CutPrefix(r.URL.Path, Path)
-	s.mu.Lock()
-	noBulk := s.noBulk
-	s.mu.Unlock()
-	if noBulk && endpoint == "insertLeadsFast" {
-		s.mu.Lock()
-		s.stats.Requests[endpoint]++
-		s.mu.Unlock()
-		http.Error(w, "no such CampaignAPI operation", http.StatusNotFound)
+	op, ok := s.operation(w, r)
+	if !ok {
 		return
 	}
-	if !ok || (endpoint != "insertLeadsFast" && endpoint != "insertLeadFast" && endpoint != "updateLeadFast") {
-		http.Error(w, "no such CampaignAPI operation", http.StatusNotFound)
-		return
-	}
-	s.mu.Lock()
-	s.stats.Requests[endpoint]++
-	key := s.apiKey
-	s.mu.Unlock()
-	if r.Method != http.MethodPost {
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	q := r.URL.Query()
-	if q.Get("apiKey") != key {
-		http.Error(w, "Invalid apiKey", http.StatusUnauthorized)
-		return
-	}
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		http.Error(w, "Content-Type must be application/json", http.StatusUnsupportedMediaType)
-		return
-	}
-	fault := s.nextFault()
-	switch fault {
-	case FaultBusy:
-		s.reply(w, refuse(109, "injected"))
-		return
-	case FaultException:
-		s.reply(w, refuse(103, "injected"))
-		return
-	case FaultUnavailable:
-		w.WriteHeader(http.StatusServiceUnavailable)
-		return
-	case FaultDrop:
-		drop(w)
-		return
-	case FaultSlow:
-		s.mu.Lock()
-		d := s.slowDelay
-		s.mu.Unlock()
-		if !wait(r, d) {
+	fault, faulted := s.nextFault()
+	if faulted && !fault.AfterWrite {
+		if fault.Interrupt(w, r) {
+			return
+		}
+		if fault.Answers() {
+			s.answerFault(w, fault)
 			return
 		}
 	}
 	release, ok := s.acquire(r)
 	if !ok {
+		s.mu.Lock()
+		wait := s.busyRetryAfter
+		s.mu.Unlock()
+		fakekit.RetryAfterHeader(w, wait)
 		s.reply(w, refuse(109, "too many concurrent requests"))
 		return
 	}
@@ -167,54 +134,25 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	lat := s.latency
 	s.mu.Unlock()
 	start := time.Now()
-	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
-	if err != nil {
-		http.Error(w, "cannot read body", http.StatusBadRequest)
+	ref, summary, extra, ok := s.apply(w, r, op)
+	if !ok {
 		return
-	}
-	var ref *refusal
-	var summary string // the bulk answer's message
-	extra := map[string]any{}
-	switch {
-	case q.Get("fTemplateId") == "":
-		ref = refuse(116, "")
-	case q.Get("fCampaignId") == "":
-		ref = refuse(117, "")
-	case q.Get("fAllocationId") == "":
-		ref = refuse(115, "")
-	}
-	if ref == nil {
-		leads, err := readLeads(body, endpoint == "insertLeadsFast")
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		s.mu.Lock()
-		switch endpoint {
-		case "updateLeadFast":
-			ref = s.update(q.Get("fCampaignId"), leads[0])
-		case "insertLeadFast":
-			var id int
-			id, ref = s.insertOne(q.Get("fTemplateId"), q.Get("fCampaignId"), q.Get("fAllocationId"), q.Get("allowDuplicates") == "true", leads[0])
-			if ref == nil {
-				extra["leadId"] = id
-			}
-		default:
-			summary = s.importLeads(q.Get("fTemplateId"), q.Get("fCampaignId"), q.Get("fAllocationId"), q.Get("allowDuplicates") == "true", leads)
-		}
-		s.mu.Unlock()
 	}
 	if rest := lat - time.Since(start); rest > 0 && !wait(r, rest) {
 		return
 	}
-	switch fault {
-	case FaultDropAfterWrite:
-		drop(w)
-		return
-	case FaultMalformed:
-		w.Header().Set("Content-Type", "text/html")
-		w.Write([]byte("<html><body>Proxy Error</body></html>"))
-		return
+	if faulted && fault.AfterWrite {
+		if fault.Code == codeNoRows {
+			summary, _, _ = strings.Cut(summary, "\n")
+		} else {
+			if fault.Interrupt(w, r) {
+				return
+			}
+			if fault.Answers() {
+				s.answerFault(w, fault)
+				return
+			}
+		}
 	}
 	if ref != nil {
 		s.reply(w, ref)
@@ -224,13 +162,105 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.stats.Codes[0]++
 	s.mu.Unlock()
 	if summary != "" {
-		if fault == FaultSummaryWithoutRows {
-			summary, _, _ = strings.Cut(summary, "\n")
-		}
 		answerSummary(w, summary)
 		return
 	}
 	answer(w, 0, http.StatusOK, "OK", "", extra)
+}
+
+// operation checks the path, method, apiKey and content type, counts the
+// call, and returns the operation's name; on a refusal it has answered.
+func (s *Server) operation(w http.ResponseWriter, r *http.Request) (string, bool) {
+	op, ok := strings.CutPrefix(r.URL.Path, Path)
+	if !ok || (op != "insertLeadsFast" && op != "insertLeadFast" && op != "updateLeadFast") {
+		http.Error(w, "no such CampaignAPI operation", http.StatusNotFound)
+		return "", false
+	}
+	s.mu.Lock()
+	s.stats.Requests[op]++
+	key, noBulk := s.apiKey, s.noBulk
+	s.mu.Unlock()
+	switch {
+	case noBulk && op == "insertLeadsFast":
+		http.Error(w, "no such CampaignAPI operation", http.StatusNotFound)
+	case r.Method != http.MethodPost:
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	case r.URL.Query().Get("apiKey") != key:
+		http.Error(w, "Invalid apiKey", http.StatusUnauthorized)
+	case !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json"):
+		http.Error(w, "Content-Type must be application/json", http.StatusUnsupportedMediaType)
+	default:
+		return op, true
+	}
+	return "", false
+}
+
+// answerFault writes an injected fault's answer: a vendor code in
+// Noojee's body, a verbatim body, or a bare status.
+func (s *Server) answerFault(w http.ResponseWriter, f fakekit.Fault) {
+	fakekit.RetryAfterHeader(w, f.RetryAfter)
+	switch {
+	case f.Code != "":
+		code, err := strconv.Atoi(f.Code)
+		if err != nil {
+			http.Error(w, "unknown injected code "+f.Code, http.StatusInternalServerError)
+			return
+		}
+		ref := refuse(code, f.Message)
+		if f.Status != 0 {
+			ref.status = f.Status
+		}
+		s.reply(w, ref)
+	case f.Body != "":
+		fakekit.WriteBody(w, f.Status, "text/html", f.Body)
+	default:
+		w.WriteHeader(f.Status)
+	}
+}
+
+// apply checks the call's ids and body and applies it to the store. It
+// returns the refusal of a one-lead call, or the bulk answer's summary,
+// and the extra fields of an OK; ok is false when it has answered already
+// (an unreadable body).
+func (s *Server) apply(w http.ResponseWriter, r *http.Request, op string) (ref *refusal, summary string, extra map[string]any, ok bool) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
+	if err != nil {
+		http.Error(w, "cannot read body", http.StatusBadRequest)
+		return nil, "", nil, false
+	}
+	q := r.URL.Query()
+	switch {
+	case q.Get("fTemplateId") == "":
+		return refuse(116, ""), "", nil, true
+	case q.Get("fCampaignId") == "":
+		return refuse(117, ""), "", nil, true
+	case q.Get("fAllocationId") == "":
+		return refuse(115, ""), "", nil, true
+	}
+	s.mu.Lock()
+	maxBatch := s.maxBatch
+	s.mu.Unlock()
+	leads, err := readLeads(body, op == "insertLeadsFast", maxBatch)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return nil, "", nil, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tmpl, camp, alloc, dup := q.Get("fTemplateId"), q.Get("fCampaignId"), q.Get("fAllocationId"), q.Get("allowDuplicates") == "true"
+	extra = map[string]any{}
+	switch op {
+	case "updateLeadFast":
+		ref = s.update(camp, leads[0])
+	case "insertLeadFast":
+		var id int
+		if id, ref = s.insertOne(tmpl, camp, alloc, dup, leads[0]); ref == nil {
+			extra["leadId"] = id
+		}
+	default:
+		summary = s.importLeads(tmpl, camp, alloc, dup, leads)
+	}
+	return ref, summary, extra, true
 }
 
 // reply writes a refusal and counts it.

@@ -4,7 +4,7 @@
 //
 //	srv := noojeetest.NewServer()
 //	defer srv.Close()
-//	c, _ := noojee.New(noojee.WithBaseURL(srv.URL), noojee.WithAPIKey(noojeetest.APIKey))
+//	c, _ := noojee.New(noojee.WithBaseURL(srv.BaseURL()), noojee.WithAPIKey(noojeetest.APIKey))
 //
 // The fake is strict like the real server: it checks the apiKey, the
 // required ids (116, 117, 115), the method and JSON body; it stores leads
@@ -24,18 +24,24 @@
 // CSV row per refused lead, its reason the code's name (see importLeads).
 // A call-level refusal (a missing id, a busy server) is still one code.
 // RemoveBulkEndpoint turns insertLeadsFast into a 404, as on a server that
-// follows the current documentation. Tests inject faults with FailNext and
-// BusyFor and read the stored leads back with Leads and Lead.
+// follows the current documentation. Tests inject faults with FailNext
+// (the shared fakekit constructors, and Busy, Exception and
+// SummaryWithoutRows for Noojee's own), or a storm with BusyFor, on the
+// clock SetClock gives; they read the stored leads back with Leads and
+// Lead. SetCountOnly keeps no lead (Stats.Stored still counts them), so a
+// long run stays in constant memory. The fake reads requests with its own
+// code; it never imports the client.
 //
 // A Server is safe for concurrent use.
 package noojeetest
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 // APIKey is the apiKey a new Server accepts (see SetAPIKey).
@@ -44,46 +50,50 @@ const APIKey = "noojee-test-api-key"
 // Path is the CampaignAPI path the fake serves under.
 const Path = "/servicemanager/rest/CampaignAPI/"
 
-// MaxBulk is the most leads the fake accepts in one insertLeadsFast call.
-const MaxBulk = 1000
+// DefaultMaxBatch is the most leads the fake accepts in one
+// insertLeadsFast call unless SetMaxBatch says otherwise.
+const DefaultMaxBatch = 1000
 
 // Stats counts what the fake saw.
 type Stats struct {
-	// Requests is every call received, by endpoint name.
+	// Requests is every call received, by operation name.
 	Requests map[string]int
 	// Codes counts answers by result code (0 for OK).
 	Codes map[int]int
 	// Faults counts injected faults used.
 	Faults int
+	// Stored counts the leads stored (also in counting-only mode).
+	Stored int
 	// Rejected counts the leads listed as rejected in bulk answers.
 	Rejected int
 	// MaxInFlight is the most lead calls that were in flight at once.
 	MaxInFlight int
 }
 
-// Server is the fake. Create it with NewServer; Close it when done.
+// Server is the fake. Create it with NewServer; Close it when done. Point
+// a client at it with noojee.WithBaseURL(srv.BaseURL()).
 type Server struct {
-	*httptest.Server
+	*fakekit.Base
 
-	mu           sync.Mutex
-	apiKey       string
-	limit        int
-	sem          chan struct{}
-	queueWait    time.Duration
-	latency      time.Duration
-	slowDelay    time.Duration
-	busyUntil    time.Time
-	faults       []Fault
-	dnc          map[string]bool
-	phoneFields  []string
-	dispositions map[string]bool
-	contactHours map[string]bool
-	conflicts    map[string]bool
-	campaigns    map[string]*campaign
-	nextID       int
-	inFlight     int
-	noBulk       bool
-	stats        Stats
+	mu             sync.Mutex
+	apiKey         string
+	maxBatch       int
+	limit          int
+	sem            chan struct{}
+	queueWait      time.Duration
+	latency        time.Duration
+	busyUntil      time.Time
+	busyRetryAfter time.Duration
+	dnc            map[string]bool
+	phoneFields    []string
+	dispositions   map[string]bool
+	contactHours   map[string]bool
+	conflicts      map[string]bool
+	campaigns      map[string]*campaign
+	nextID         int
+	inFlight       int
+	noBulk         bool
+	stats          Stats
 }
 
 // NewServer starts a fake accepting APIKey, with no concurrency limit, no
@@ -92,14 +102,22 @@ type Server struct {
 func NewServer() *Server {
 	s := &Server{
 		apiKey:    APIKey,
-		slowDelay: 50 * time.Millisecond,
+		maxBatch:  DefaultMaxBatch,
 		dnc:       map[string]bool{},
 		conflicts: map[string]bool{},
 		campaigns: map[string]*campaign{},
 		stats:     Stats{Requests: map[string]int{}, Codes: map[int]int{}},
 	}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.Base = fakekit.NewBase(http.HandlerFunc(s.serve))
 	return s
+}
+
+// SetMaxBatch sets the most leads one insertLeadsFast call may carry
+// (default DefaultMaxBatch); a larger call is answered HTTP 400.
+func (s *Server) SetMaxBatch(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.maxBatch = n
 }
 
 // SetAPIKey changes the apiKey the fake accepts.
@@ -138,13 +156,6 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.latency = d
-}
-
-// SetSlowDelay sets the delay of FaultSlow (default 50 ms).
-func (s *Server) SetSlowDelay(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.slowDelay = d
 }
 
 // AddDNC puts phone numbers on the Do-Not-Call list (compared by digits):

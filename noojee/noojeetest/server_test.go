@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 	"github.com/crmbatch/crmbatch/noojee/noojeetest"
 )
 
@@ -38,6 +39,7 @@ func post(t *testing.T, srv *noojeetest.Server, endpoint, q, contentType, body s
 
 // The fake is strict about the request, like the real server.
 func TestStrictRequests(t *testing.T) {
+	t.Parallel()
 	srv := noojeetest.NewServer()
 	defer srv.Close()
 	lead := `{"FirstPhone":"0383218199","njExternalLeadId":"A"}`
@@ -85,6 +87,7 @@ func TestStrictRequests(t *testing.T) {
 // Over the concurrency limit the fake answers 109, and never has more
 // calls in flight than the limit.
 func TestConcurrencyLimit(t *testing.T) {
+	t.Parallel()
 	srv := noojeetest.NewServer()
 	defer srv.Close()
 	srv.SetConcurrencyLimit(2)
@@ -111,11 +114,12 @@ func TestConcurrencyLimit(t *testing.T) {
 
 // Injected faults come in order and are used up.
 func TestFaultQueue(t *testing.T) {
+	t.Parallel()
 	srv := noojeetest.NewServer()
 	defer srv.Close()
-	srv.FailNext(1, noojeetest.FaultBusy)
-	srv.FailNext(1, noojeetest.FaultException)
-	srv.FailNext(1, noojeetest.FaultUnavailable)
+	srv.FailNext(1, noojeetest.Busy(0))
+	srv.FailNext(1, noojeetest.Exception())
+	srv.FailNext(1, fakekit.Status(503))
 	var got [][2]int
 	for range 4 {
 		s, c := post(t, srv, "insertLeadFast", query+"&allowDuplicates=true", "application/json", `{"FirstPhone":"1"}`)
@@ -134,6 +138,7 @@ func TestFaultQueue(t *testing.T) {
 // accepted leads are stored, each refused one is a CSV row echoing its
 // fields with the code's name as the Error Reason.
 func TestBulkAnswerIsTheImportSummary(t *testing.T) {
+	t.Parallel()
 	srv := noojeetest.NewServer()
 	defer srv.Close()
 	srv.AddDNC("0400 000 002")
@@ -164,6 +169,7 @@ func TestBulkAnswerIsTheImportSummary(t *testing.T) {
 // RemoveBulkEndpoint: insertLeadsFast answers 404 and writes nothing; the
 // one-lead insertLeadFast still works.
 func TestRemoveBulkEndpoint(t *testing.T) {
+	t.Parallel()
 	srv := noojeetest.NewServer()
 	defer srv.Close()
 	srv.RemoveBulkEndpoint()
@@ -175,5 +181,31 @@ func TestRemoveBulkEndpoint(t *testing.T) {
 	}
 	if n, r := srv.LeadCount("2"), srv.Stats().Requests["insertLeadsFast"]; n != 1 || r != 1 {
 		t.Errorf("stored %d, insertLeadsFast calls %d; want 1 and 1", n, r)
+	}
+}
+
+// A storm runs on the fake's clock; counting-only keeps no lead; the
+// batch limit is a setter.
+func TestStormClockCountOnlyAndMaxBatch(t *testing.T) {
+	t.Parallel()
+	srv := noojeetest.NewServer()
+	defer srv.Close()
+	clock := fakekit.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	srv.SetClock(clock)
+	srv.BusyFor(time.Minute)
+	if _, code := post(t, srv, "insertLeadFast", query, "application/json", `{"FirstPhone":"1"}`); code != 109 {
+		t.Errorf("in the storm: code %d, want 109", code)
+	}
+	clock.Advance(time.Minute)
+	srv.SetCountOnly(true)
+	if _, code := post(t, srv, "insertLeadFast", query, "application/json", `{"FirstPhone":"1"}`); code != 0 {
+		t.Errorf("after the storm: code %d, want 0", code)
+	}
+	if srv.LeadCount("2") != 0 || srv.Stats().Stored != 1 {
+		t.Errorf("count-only: kept %d, counted %d", srv.LeadCount("2"), srv.Stats().Stored)
+	}
+	srv.SetMaxBatch(1)
+	if status, _ := post(t, srv, "insertLeadsFast", query, "application/json", `[{"FirstPhone":"2"},{"FirstPhone":"3"}]`); status != 400 {
+		t.Errorf("over the batch limit: HTTP %d, want 400", status)
 	}
 }

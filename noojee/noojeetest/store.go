@@ -88,12 +88,17 @@ func (s *Server) campaign(id string) *campaign {
 	return c
 }
 
-// store adds a lead to a campaign (s.mu held).
+// store adds a lead to a campaign (s.mu held); in counting-only mode it
+// counts the lead and keeps nothing.
 func (s *Server) store(c *campaign, template, allocation string, f map[string]string) *StoredLead {
 	s.nextID++
+	s.stats.Stored++
 	l := &StoredLead{TemplateID: template, AllocationID: allocation, ExternalID: f["njExternalLeadId"], LeadID: s.nextID, Fields: make(map[string]string, len(f))}
 	for k, v := range f {
 		l.Fields[k] = v
+	}
+	if s.CountOnly() {
+		return l
 	}
 	c.leads = append(c.leads, l)
 	if l.ExternalID != "" {

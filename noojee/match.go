@@ -3,10 +3,12 @@ package noojee
 import (
 	"bytes"
 	"fmt"
-	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/httpx"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
 // answer turns a response into one result per lead of the chunk, or a
@@ -16,14 +18,14 @@ import (
 // summaryResults), else the outcome of every lead is unknown. An array of
 // codes answers per lead (matched by njExternalLeadId when every reply
 // carries one, else by position).
-func (cp *Campaign) answer(endpoint string, resp *httpx.Response, chunk []*job) ([]batch.Result[Result], error) {
+func (cp *Campaign) answer(op string, resp *httpx.Response, chunk []*job) ([]batch.Result[Result], error) {
 	ok2xx := resp.StatusCode >= 200 && resp.StatusCode < 300
 	replies, err := decodeReplies(resp.Body)
 	if err != nil {
 		if ok2xx && len(bytes.TrimSpace(resp.Body)) == 0 {
 			replies = []reply{{Code: CodeOK}}
 		} else {
-			return nil, cp.undecodable(endpoint, resp, chunk, err)
+			return nil, cp.undecodable(op, resp, chunk, err)
 		}
 	}
 	// One reply answers a one-lead call, or a whole bulk call when it names
@@ -32,24 +34,24 @@ func (cp *Campaign) answer(endpoint string, resp *httpx.Response, chunk []*job) 
 	// of several cannot be matched.
 	if len(replies) == 1 && (len(chunk) == 1 || replies[0].ExternalID == "" || replies[0].Code != CodeOK) {
 		r := replies[0]
-		if err := cp.replyError(endpoint, resp, r, chunk, true); err != nil {
+		if err := cp.replyError(op, resp, r, chunk, true); err != nil {
 			return nil, err
 		}
 		sum, isSummary, err := parseImportSummary(r.Message)
 		switch {
 		case err != nil:
-			return nil, cp.c.malformed(endpoint, resp.StatusCode, err.Error(), true)
+			return nil, malformedError(op, resp.StatusCode, cp.c.secrets.Redact(err.Error()), true)
 		case isSummary:
-			return cp.summaryResults(endpoint, resp, sum, chunk), nil
+			return cp.summaryResults(op, resp, sum, chunk), nil
 		case len(chunk) > 1:
 			// Noojee documents one answer for a call carrying several
 			// leads: code 0 with the import summary. A bare 0 does not
 			// say which of them went in.
-			return nil, cp.c.malformed(endpoint, resp.StatusCode, "code 0 without the import summary (Imported N Updated N Rejected N leads.) for a call of several leads", true)
+			return nil, malformedError(op, resp.StatusCode, "code 0 without the import summary (Imported N Updated N Rejected N leads.) for a call of several leads", true)
 		}
 		out := make([]batch.Result[Result], len(chunk))
 		for i := range out {
-			out[i].Value = Result{Code: CodeOK, Message: r.Message}
+			out[i].Value = Result{Message: r.Message}
 			if len(chunk) == 1 {
 				out[i].Value.LeadID = r.LeadID
 			}
@@ -58,16 +60,16 @@ func (cp *Campaign) answer(endpoint string, resp *httpx.Response, chunk []*job) 
 	}
 	order, err := matchReplies(replies, chunk)
 	if err != nil {
-		return nil, cp.c.malformed(endpoint, resp.StatusCode, err.Error(), true)
+		return nil, malformedError(op, resp.StatusCode, cp.c.secrets.Redact(err.Error()), true)
 	}
 	out := make([]batch.Result[Result], len(chunk))
 	for i, ri := range order {
 		r := replies[ri]
-		if err := cp.replyError(endpoint, resp, r, chunk[i:i+1], false); err != nil {
+		if err := cp.replyError(op, resp, r, chunk[i:i+1], false); err != nil {
 			out[i].Err = err
 			continue
 		}
-		out[i].Value = Result{Code: CodeOK, Message: r.Message, LeadID: r.LeadID}
+		out[i].Value = Result{Message: r.Message, LeadID: r.LeadID}
 	}
 	return out, nil
 }
@@ -104,50 +106,51 @@ func matchReplies(replies []reply, chunk []*job) ([]int, error) {
 }
 
 // replyError turns a decoded reply into nil (the leads went in) or the
-// error for the leads it answers. When whole is set the reply is the whole
-// answer, and a 0 under a failure status is contradictory; in a per-lead
-// list a 0 stands whatever the status of the mixed answer.
-func (cp *Campaign) replyError(endpoint string, resp *httpx.Response, r reply, leads []*job, whole bool) error {
+// error for the leads it answers: the status's class refined by the code
+// table. When whole is set the reply is the whole answer, and a 0 under a
+// failure status is contradictory; in a per-lead list a 0 stands whatever
+// the status of the mixed answer.
+func (cp *Campaign) replyError(op string, resp *httpx.Response, r reply, leads []*job, whole bool) error {
 	if r.Code == CodeOK {
 		if whole && resp.StatusCode >= 300 {
-			return cp.c.malformed(endpoint, resp.StatusCode, "code 0 (OK) with a failure status", true)
+			return malformedError(op, resp.StatusCode, "code 0 (OK) with a failure status", true)
 		}
 		return nil
 	}
-	e := &Error{Code: r.Code, Message: cp.c.http.Redact(r.Message), HTTPStatus: resp.StatusCode, Endpoint: endpoint}
+	return cp.responseError(op, resp, r.Code, cp.c.secrets.Redact(r.Message), leads)
+}
+
+// responseError is the error of a response that answered with code (zero:
+// none) and message (already scrubbed).
+func (cp *Campaign) responseError(op string, resp *httpx.Response, code Code, msg string, leads []*job) *Error {
+	e := &Error{APIError: vendorkit.FromResponse[Code](vendor, op, resp, false)}
+	if resp.StatusCode < 300 {
+		e.Class = vendorkit.Rejected // a refusal code under a success status
+	}
+	codes.Apply(&e.APIError, code)
+	switch {
+	case e.Message != "" && msg != "": // a redirect that was not followed
+		e.Message += ": " + msg
+	case msg != "":
+		e.Message = msg
+	}
+	if name, ok := codeNames[code]; ok && code != CodeOK && (msg == "" || strings.EqualFold(strings.TrimSpace(msg), name)) {
+		e.Message = codes[code].Meaning // the code's String already names it
+	}
 	if len(leads) == 1 {
 		e.ExternalID = externalID(&leads[0].lead)
-	}
-	if ra, ok := httpx.ParseRetryAfter(resp.Header.Get("Retry-After"), timeNow()); ok {
-		e.retryAfter = ra
-	}
-	if r.Code == CodeException {
-		for _, j := range leads {
-			j.exceptions++
-			e.exhausted = e.exhausted || j.exceptions > cp.c.cfg.excRetries
-		}
 	}
 	return e
 }
 
-// undecodable turns a response without a readable code into an error.
-func (cp *Campaign) undecodable(endpoint string, resp *httpx.Response, chunk []*job, cause error) error {
-	detail := fmt.Sprintf("%v: %q", cause, cp.c.snippet(resp.Body))
-	switch s := resp.StatusCode; {
-	case s == http.StatusUnauthorized || s == http.StatusForbidden || s == http.StatusNotFound ||
-		s == http.StatusServiceUnavailable || s == http.StatusTooManyRequests:
-		e := &Error{Code: CodeUnknown, Message: cp.c.http.Redact(detail), HTTPStatus: s, Endpoint: endpoint}
-		if len(chunk) == 1 {
-			e.ExternalID = externalID(&chunk[0].lead)
-		}
-		if ra, ok := httpx.ParseRetryAfter(resp.Header.Get("Retry-After"), timeNow()); ok {
-			e.retryAfter = ra
-		}
-		return e
-	case s >= 200 && s < 300, s >= 500:
-		// The call may have written the leads.
-		return cp.c.malformed(endpoint, s, detail, true)
-	default:
-		return cp.c.malformed(endpoint, s, detail, false)
+// undecodable turns a response without a readable code into an error: the
+// class of its status (an unreadable 2xx may have written the leads).
+func (cp *Campaign) undecodable(op string, resp *httpx.Response, chunk []*job, cause error) error {
+	detail := cause.Error() + ": " + strconv.Quote(cp.c.snippet(resp.Body))
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return malformedError(op, resp.StatusCode, detail, true)
 	}
+	e := cp.responseError(op, resp, 0, detail, chunk)
+	e.noOperation = resp.StatusCode == 404
+	return e
 }
