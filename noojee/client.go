@@ -2,11 +2,9 @@ package noojee
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -77,10 +75,7 @@ func New(opts ...Option) (*Client, error) {
 	if cfg.HTTPClient == nil && cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	// The registry holds every spelling httpx knows; a JSON writer may also
-	// escape "/" as "\/" (Java's and PHP's do), which it does not.
-	js, _ := json.Marshal(cfg.apiKey)
-	secrets := httpx.NewSecrets(cfg.apiKey, strings.ReplaceAll(string(js[1:len(js)-1]), "/", `\/`))
+	secrets := httpx.NewSecrets(cfg.apiKey)
 	hc, err := cfg.HTTP(MinTimeout, secrets)
 	if err != nil {
 		return nil, fmt.Errorf("noojee: %w (the server may take a minute to answer; use a timeout of at least %v)", err, MinTimeout)

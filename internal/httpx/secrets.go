@@ -22,7 +22,8 @@ const maxLearned = 512
 // Secrets is one client's registry of secret values: api keys, passwords,
 // user keys, client secrets, and the tokens it learns at run time. Each
 // value is registered once, in every spelling it can travel in (raw,
-// query-escaped, path-escaped, form-encoded, JSON- and XML-escaped, and
+// query-escaped, path-escaped, form-encoded, JSON-escaped (with or without
+// "/" escaped), XML-escaped, and
 // base64 in its four alphabets), and Redact scrubs them all, together with
 // the values of secret-named parameters (see RedactString). It is the one
 // place a vendor client keeps its secrets; httpx uses it for every error and
@@ -113,6 +114,7 @@ func appendForms(forms []string, v string) []string {
 		url.QueryEscape(v), // also the form-encoded spelling
 		url.PathEscape(v),
 		strings.Trim(string(jsonForm), `"`),
+		strings.ReplaceAll(strings.Trim(string(jsonForm), `"`), "/", `\/`), // Java's and PHP's JSON writers
 		html.EscapeString(v), // XML bodies
 		base64.StdEncoding.EncodeToString([]byte(v)),
 		base64.URLEncoding.EncodeToString([]byte(v)),
