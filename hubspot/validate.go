@@ -3,6 +3,8 @@ package hubspot
 import (
 	"fmt"
 	"strings"
+
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
 // maxTraceIDLen bounds a caller's objectWriteTraceId.
@@ -12,72 +14,59 @@ const maxTraceIDLen = 256
 // and '-', 1 to 100 characters. Anything else could change the request path.
 func checkObjectType(t string) error {
 	if t == "" || len(t) > 100 {
-		return fmt.Errorf("%w %q: want 1 to 100 characters", ErrInvalidObjectType, t)
+		return fmt.Errorf("invalid object type %q: want 1 to 100 characters", t)
 	}
 	for _, r := range t {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
-			return fmt.Errorf("%w %q: only letters, digits, '_' and '-' are allowed", ErrInvalidObjectType, t)
+			return fmt.Errorf("invalid object type %q: only letters, digits, '_' and '-' are allowed", t)
 		}
 	}
 	return nil
 }
 
-// checkProperties refuses an empty property name.
-func checkProperties(p Properties) error {
+// invalid is a record refused before sending for its content.
+func invalid(op, format string, args ...any) error {
+	return localError(op, vendorkit.Invalid, format, args...)
+}
+
+// checkProperties refuses an empty property name and bounds a caller-set
+// trace id.
+func checkProperties(op string, p Properties, trace string) error {
 	for k := range p {
 		if strings.TrimSpace(k) == "" {
-			return ErrEmptyPropertyName
+			return invalid(op, "empty property name")
 		}
 	}
-	return nil
-}
-
-// checkTrace bounds a caller-set trace id.
-func checkTrace(t string) error {
-	if len(t) > maxTraceIDLen {
-		return ErrTraceIDTooLong
+	if len(trace) > maxTraceIDLen {
+		return invalid(op, "objectWriteTraceId longer than %d characters", maxTraceIDLen)
 	}
 	return nil
 }
 
 // validateCreate: at least one property.
-func validateCreate(in CreateInput) error {
+func validateCreate(op string, in CreateInput) error {
 	if len(in.Properties) == 0 {
-		return ErrNoProperties
+		return invalid(op, "create input has no properties")
 	}
-	if err := checkProperties(in.Properties); err != nil {
-		return err
-	}
-	return checkTrace(in.ObjectWriteTraceID)
+	return checkProperties(op, in.Properties, in.ObjectWriteTraceID)
 }
 
-// validateUpdate: an id.
-func validateUpdate(in UpdateInput) error {
+// validateUpdate: an id, and for an upsert the unique property the id is
+// a value of.
+func validateUpdate(op string, kind opKind, in UpdateInput) error {
 	if strings.TrimSpace(in.ID) == "" {
-		return ErrMissingID
+		return invalid(op, "input has no id")
 	}
-	if err := checkProperties(in.Properties); err != nil {
-		return err
+	if kind == opUpsert && strings.TrimSpace(in.IDProperty) == "" {
+		return invalid(op, "upsert input has no idProperty")
 	}
-	return checkTrace(in.ObjectWriteTraceID)
-}
-
-// validateUpsert: an update's checks, and the unique property the id is a
-// value of.
-func validateUpsert(in UpsertInput) error {
-	if err := validateUpdate(in); err != nil {
-		return err
-	}
-	if strings.TrimSpace(in.IDProperty) == "" {
-		return ErrMissingIDProperty
-	}
-	return nil
+	return checkProperties(op, in.Properties, in.ObjectWriteTraceID)
 }
 
 // validateID: a read or archive id.
-func validateID(id string) error {
+func validateID(op, id string) error {
 	if strings.TrimSpace(id) == "" {
-		return ErrMissingID
+		return invalid(op, "input has no id")
 	}
 	return nil
 }
