@@ -86,7 +86,9 @@ func WithBaseURL(u string) Option { return func(c *config) error { return c.SetB
 
 // WithHTTPClient sends requests through hc (its Transport and Timeout); hc
 // is copied, never changed.
-func WithHTTPClient(hc *http.Client) Option { return func(c *config) error { return c.SetHTTPClient(hc) } }
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error { return c.SetHTTPClient(hc) }
+}
 
 // WithTimeout bounds one request; default 30 s.
 func WithTimeout(d time.Duration) Option { return func(c *config) error { return c.SetTimeout(d, 0) } }
