@@ -47,7 +47,7 @@ func reportPerRecord(b *testing.B, before *runtime.MemStats) {
 // against the fake over loopback.
 func BenchmarkBatchUpdate10k(b *testing.B) {
 	srv, in := benchFake(b)
-	c, err := New(WithBaseURL(srv.URL), WithToken(hubspottest.DefaultToken))
+	c, err := New(WithBaseURL(srv.BaseURL()), WithToken(hubspottest.DefaultToken))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func BenchmarkBatchUpdate10k(b *testing.B) {
 	runtime.ReadMemStats(&before)
 	b.ResetTimer()
 	for range b.N {
-		rep, err := objs.BatchUpdate(ctx, in)
+		rep, err := objs.Update(ctx, slices.Values(in))
 		if err != nil || rep.Succeeded != benchRecords {
 			b.Fatalf("%v, %d succeeded", err, rep.Succeeded)
 		}
@@ -92,7 +92,7 @@ func BenchmarkPlainLoopUpdate10k(b *testing.B) {
 // the median shrugs off an iteration where a load spike hit one side.
 func BenchmarkBatchUpdate10kVsPlain(b *testing.B) {
 	srv, in := benchFake(b)
-	c, err := New(WithBaseURL(srv.URL), WithToken(hubspottest.DefaultToken))
+	c, err := New(WithBaseURL(srv.BaseURL()), WithToken(hubspottest.DefaultToken))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func BenchmarkBatchUpdate10kVsPlain(b *testing.B) {
 		var ct, pt time.Duration
 		runClient := func() {
 			start := time.Now()
-			rep, err := objs.BatchUpdate(ctx, in)
+			rep, err := objs.Update(ctx, slices.Values(in))
 			ct = time.Since(start)
 			if err != nil || rep.Succeeded != benchRecords {
 				b.Fatalf("%v, %d succeeded", err, rep.Succeeded)

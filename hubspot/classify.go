@@ -37,9 +37,9 @@ var codes = vendorkit.Codes[Code]{
 	CodeCanceled:       {Class: vendorkit.Rejected, Meaning: "the batch was canceled; its records are not confirmed"},
 }
 
-// statuses is what HubSpot's own statuses mean, beside the code table:
+// statusTable is what HubSpot's own statusTable mean, beside the code table:
 // both are answers in which nothing was written, so they are sent again.
-var statuses = map[int]vendorkit.CodeInfo{
+var statusTable = map[int]vendorkit.CodeInfo{
 	http.StatusLocked: {Class: vendorkit.Unavailable, Wait: DefaultLockedWait,
 		Meaning: "423 Locked: too many writes to the same records too fast; wait at least 2 s (WithLockedWait)"},
 	statusMigration: {Class: vendorkit.Unavailable,
@@ -51,7 +51,7 @@ func (c *Client) responseError(kind opKind, op string, resp *httpx.Response) *Er
 	e := &Error{APIError: vendorkit.FromResponse[Code](vendor, op, resp, kind.idempotent())}
 	decodeErrorBody(e, resp.Body, c.http.Redact)
 	classify(e)
-	if info, ok := statuses[resp.StatusCode]; ok {
+	if info, ok := statusTable[resp.StatusCode]; ok {
 		e.Class = info.Class
 		if resp.StatusCode == http.StatusLocked {
 			e.Wait = max(e.Wait, c.cfg.lockedWait)

@@ -26,42 +26,12 @@ func newFake(t testing.TB) *hubspottest.Server {
 // newClient builds a client for srv with millisecond retries.
 func newClient(t testing.TB, srv *hubspottest.Server, opts ...Option) *Client {
 	t.Helper()
-	base := []Option{WithBaseURL(srv.URL), WithToken(hubspottest.DefaultToken), WithRetryPolicy(fastRetry), WithLockedWait(5 * time.Millisecond)}
+	base := []Option{WithBaseURL(srv.BaseURL()), WithToken(hubspottest.DefaultToken), WithEngine(batch.Config{Retry: fastRetry}), WithLockedWait(5 * time.Millisecond)}
 	c, err := New(append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
-}
-
-// checkReport fails t unless rep accounts for each of total records exactly
-// once, with the wanted counts.
-func checkReport[R any](t *testing.T, rep *batch.Report[R], total, succeeded, failed, notAttempted int) {
-	t.Helper()
-	if rep == nil {
-		t.Fatal("nil report")
-	}
-	if !rep.Balanced() {
-		t.Errorf("unbalanced report: %d+%d+%d != %d", rep.Succeeded, rep.Failed, rep.NotAttempted, rep.Total)
-	}
-	if rep.Total != total || rep.Succeeded != succeeded || rep.Failed != failed || rep.NotAttempted != notAttempted {
-		t.Errorf("counts total/succeeded/failed/not attempted = %d/%d/%d/%d, want %d/%d/%d/%d",
-			rep.Total, rep.Succeeded, rep.Failed, rep.NotAttempted, total, succeeded, failed, notAttempted)
-	}
-	if len(rep.Outcomes) != total {
-		t.Fatalf("%d outcomes, want %d", len(rep.Outcomes), total)
-	}
-	for i, o := range rep.Outcomes {
-		if o.Index != i {
-			t.Fatalf("Outcomes[%d].Index = %d", i, o.Index)
-		}
-		if (o.Status == batch.Succeeded) != (o.Err == nil) {
-			t.Errorf("record %d: status %v with err %v", i, o.Status, o.Err)
-		}
-	}
-	if (rep.Err() == nil) != (failed+notAttempted == 0) {
-		t.Errorf("Err() = %v", rep.Err())
-	}
 }
 
 // contacts makes n create inputs with unique emails.
@@ -75,7 +45,7 @@ func contacts(n int, prefix string) []CreateInput {
 
 // landedOnce checks that every succeeded create is in the fake exactly
 // once, under the id the report gives, and that the fake holds nothing else.
-func landedOnce(t *testing.T, srv *hubspottest.Server, objectType string, in []CreateInput, rep *batch.Report[Object], extra int) {
+func landedOnce(t *testing.T, srv *hubspottest.Server, objectType string, in []CreateInput, rep *batch.Report[Result], extra int) {
 	t.Helper()
 	for i, o := range rep.Outcomes {
 		email := in[i].Properties["email"]

@@ -176,11 +176,11 @@ func (o *Objects) updateOp(kind opKind) batch.Op[UpdateInput, Result] {
 // for property histories sends at most MaxHistoryBatchSize ids.
 func (o *Objects) readOp(opts ReadOptions) batch.Op[string, Result] {
 	name, label, ks := o.base(opRead)
-	props := slices.Clone(opts.Properties)
+	props := append([]string{}, opts.Properties...) // [] not null: the fields are required
 	if opts.IDProperty != "" && !slices.Contains(props, opts.IDProperty) {
 		props = append(props, opts.IDProperty)
 	}
-	hist := slices.Clone(opts.PropertiesWithHistory)
+	hist := append([]string{}, opts.PropertiesWithHistory...)
 	query := ""
 	if opts.Archived {
 		query = "?archived=true"
