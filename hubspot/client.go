@@ -84,7 +84,7 @@ func New(opts ...Option) (*Client, error) {
 // or a type id ("0-1", "2-123456"). An invalid name fails every record of
 // every call before any request (batch.ErrInvalid).
 func (c *Client) Objects(objectType string) *Objects {
-	o := &Objects{c: c, objectType: objectType, typeErr: checkObjectType(objectType)}
+	o := &Objects{Printable: c.Printable, c: c, objectType: objectType, typeErr: checkObjectType(objectType)}
 	if objectType == "contacts" || objectType == "0-1" {
 		o.keyProperty = "email" // unique in every portal
 	}

@@ -92,16 +92,27 @@ type wireDetail struct {
 }
 
 // fill sets e's HubSpot fields, and its code, message and request id,
-// from the body as sent, scrubbing the free text with redact.
+// from the body as sent. Every free-text field goes through redact: a
+// server may echo the request (and its token) back in any of them.
 func (w *wireError) fill(e *Error, redact func(string) string) {
-	e.Code, e.Message, e.RequestID = Code(w.Category), redact(w.Message), w.CorrelationID
-	e.ID, e.SubCategory, e.Context = w.ID, rawText(w.SubCategory), decodeContext(w.Context)
-	e.Links, e.PolicyName, e.ErrorType, e.GroupName = decodeLinks(w.Links), w.PolicyName, w.ErrorType, w.GroupName
+	e.Code, e.Message, e.RequestID = Code(w.Category), redact(w.Message), redact(w.CorrelationID)
+	e.ID, e.SubCategory = redact(w.ID), redact(rawText(w.SubCategory))
+	e.PolicyName, e.ErrorType, e.GroupName = redact(w.PolicyName), redact(w.ErrorType), redact(w.GroupName)
+	e.Context, e.Links = decodeContext(w.Context), decodeLinks(w.Links)
+	for k, vs := range e.Context {
+		for i := range vs {
+			vs[i] = redact(vs[i])
+		}
+		e.Context[k] = vs
+	}
+	for k, v := range e.Links {
+		e.Links[k] = redact(v)
+	}
 	if len(w.Errors) > 0 {
 		e.Errors = make([]ErrorDetail, len(w.Errors))
 		for i, d := range w.Errors {
-			e.Errors[i] = ErrorDetail{Message: redact(d.Message), Code: d.Code, In: d.In,
-				SubCategory: rawText(d.SubCategory), Context: redact(rawText(d.Context))}
+			e.Errors[i] = ErrorDetail{Message: redact(d.Message), Code: redact(d.Code), In: redact(d.In),
+				SubCategory: redact(rawText(d.SubCategory)), Context: redact(rawText(d.Context))}
 		}
 	}
 }

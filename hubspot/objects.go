@@ -16,6 +16,8 @@ import (
 // root of the client's API version: /crm/objects/2026-09 by default,
 // /crm/v3/objects for "v3" (see WithAPIVersion).
 type Objects struct {
+	vendorkit.Printable // prints as its client does, never the client's fields
+
 	c           *Client
 	objectType  string
 	typeErr     error
