@@ -105,6 +105,13 @@ func (c *Client) nextTraceID() string {
 	return c.tracePrefix + strconv.FormatUint(c.traceSeq.Add(1), 36)
 }
 
+// traceIfNone gives an input without a trace id one of the client's.
+func (c *Client) traceIfNone(trace *string) {
+	if *trace == "" {
+		*trace = c.nextTraceID()
+	}
+}
+
 // post sends one batch request and returns the answer of any status, after
 // noting its rate-limit headers. A transport failure, or no token, comes
 // back as an *Error.

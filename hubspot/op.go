@@ -66,46 +66,70 @@ func (o *Objects) base(kind opKind) (name, label string, ks *keys) {
 	return vendor + " " + label, label, &keys{op: label}
 }
 
-// createOp is batch/create: keyed by the caller's objectWriteTraceId, else
-// by the handle's unique property value; matched by objectWriteTraceId.
-func (o *Objects) createOp() batch.Op[CreateInput, Result] {
-	name, label, ks := o.base(opCreate)
-	return batch.Op[CreateInput, Result]{
-		Name:     name,
-		MaxItems: o.c.cfg.BatchSize,
-		MaxBytes: o.c.cfg.maxRequestBytes - envelopeBytes,
-		Size:     encodedSize[CreateInput],
-		Key:      o.createKey,
-		Validate: func(in CreateInput) error {
-			if err := o.checkType(label); err != nil {
-				return err
-			}
-			if err := validateCreate(label, in); err != nil {
-				return err
-			}
-			if err := ks.check("objectWriteTraceId", in.ObjectWriteTraceID, false); err != nil {
-				return err
-			}
-			return ks.check(o.keyProperty, in.Properties[o.keyProperty], true)
-		},
+// writeSpec is what a create differs in from an update or upsert.
+type writeSpec[T any] struct {
+	kind     opKind
+	key      func(T) string
+	validate func(label string, ks *keys, in T) error
+	// fill adds what the request needs beyond the caller's input (a trace
+	// id, a required empty field), on a copy.
+	fill  func(*T)
+	trace func(*T) string
+	ident func(*T) (id, prop string)
+}
+
+// writeOp is batch/create, update or upsert: matched by
+// objectWriteTraceId, then record id, then the idProperty value.
+func writeOp[T any](o *Objects, w writeSpec[T]) batch.Op[T, Result] {
+	name, label, ks := o.base(w.kind)
+	return batch.Op[T, Result]{
+		Name:       name,
+		MaxItems:   o.c.cfg.BatchSize,
+		MaxBytes:   o.c.cfg.maxRequestBytes - envelopeBytes,
+		Size:       encodedSize[T],
+		Key:        w.key,
+		Validate:   func(in T) error { return w.validate(label, ks, in) },
 		UniqueKeys: true,
 		Isolate:    isolate,
-		Send: func(ctx context.Context, chunk []CreateInput) ([]batch.Result[Result], error) {
-			send := make([]CreateInput, len(chunk))
-			for i, in := range chunk {
-				if in.ObjectWriteTraceID == "" {
-					in.ObjectWriteTraceID = o.c.nextTraceID()
-				}
-				if in.Associations == nil {
-					in.Associations = []Association{} // the field is required
-				}
-				send[i] = in
-			}
-			return sendWrite(ctx, o, opCreate, send,
-				func(in *CreateInput) string { return in.ObjectWriteTraceID },
-				func(*CreateInput) (string, string) { return "", "" })
+		Send: func(ctx context.Context, chunk []T) ([]batch.Result[Result], error) {
+			return sendWrite(ctx, o, w.kind, prepared(chunk, w.fill), w.trace, w.ident)
 		},
 	}
+}
+
+// createOp is batch/create: keyed by the caller's objectWriteTraceId, else
+// by the handle's unique property value.
+func (o *Objects) createOp() batch.Op[CreateInput, Result] {
+	return writeOp(o, writeSpec[CreateInput]{
+		kind:     opCreate,
+		key:      o.createKey,
+		validate: o.validateCreate,
+		fill: func(in *CreateInput) {
+			o.c.traceIfNone(&in.ObjectWriteTraceID)
+			if in.Associations == nil {
+				in.Associations = []Association{} // the field is required
+			}
+		},
+		trace: func(in *CreateInput) string { return in.ObjectWriteTraceID },
+		ident: func(*CreateInput) (string, string) { return "", "" },
+	})
+}
+
+// updateOp is batch/update or batch/upsert, keyed by id (and idProperty).
+func (o *Objects) updateOp(kind opKind) batch.Op[UpdateInput, Result] {
+	return writeOp(o, writeSpec[UpdateInput]{
+		kind:     kind,
+		key:      updateKey,
+		validate: func(label string, ks *keys, in UpdateInput) error { return o.validateUpdate(label, kind, ks, in) },
+		fill: func(in *UpdateInput) {
+			o.c.traceIfNone(&in.ObjectWriteTraceID)
+			if in.Properties == nil {
+				in.Properties = Properties{} // the field is required; {} changes nothing
+			}
+		},
+		trace: func(in *UpdateInput) string { return in.ObjectWriteTraceID },
+		ident: func(in *UpdateInput) (string, string) { return in.ID, in.IDProperty },
+	})
 }
 
 // createKey is a create's outcome key: what the caller gave that it can
@@ -129,48 +153,6 @@ func updateKey(in UpdateInput) string {
 	return in.IDProperty + "=" + in.ID
 }
 
-// updateOp is batch/update or batch/upsert, keyed by id (and idProperty),
-// matched by objectWriteTraceId, then id, then the idProperty value.
-func (o *Objects) updateOp(kind opKind) batch.Op[UpdateInput, Result] {
-	name, label, ks := o.base(kind)
-	return batch.Op[UpdateInput, Result]{
-		Name:     name,
-		MaxItems: o.c.cfg.BatchSize,
-		MaxBytes: o.c.cfg.maxRequestBytes - envelopeBytes,
-		Size:     encodedSize[UpdateInput],
-		Key:      updateKey,
-		Validate: func(in UpdateInput) error {
-			if err := o.checkType(label); err != nil {
-				return err
-			}
-			if err := validateUpdate(label, kind, in); err != nil {
-				return err
-			}
-			if err := ks.check("objectWriteTraceId", in.ObjectWriteTraceID, false); err != nil {
-				return err
-			}
-			return ks.check("id", updateKey(in), in.IDProperty != "")
-		},
-		UniqueKeys: true,
-		Isolate:    isolate,
-		Send: func(ctx context.Context, chunk []UpdateInput) ([]batch.Result[Result], error) {
-			send := make([]UpdateInput, len(chunk))
-			for i, in := range chunk {
-				if in.ObjectWriteTraceID == "" {
-					in.ObjectWriteTraceID = o.c.nextTraceID()
-				}
-				if in.Properties == nil {
-					in.Properties = Properties{} // the field is required; {} changes nothing
-				}
-				send[i] = in
-			}
-			return sendWrite(ctx, o, kind, send,
-				func(in *UpdateInput) string { return in.ObjectWriteTraceID },
-				func(in *UpdateInput) (string, string) { return in.ID, in.IDProperty })
-		},
-	}
-}
-
 // readOp is batch/read: ids in, objects out, matched by id (or by the
 // idProperty value, which is therefore always requested). A read that asks
 // for property histories sends at most MaxHistoryBatchSize ids.
@@ -190,20 +172,12 @@ func (o *Objects) readOp(opts ReadOptions) batch.Op[string, Result] {
 		size = min(size, MaxHistoryBatchSize)
 	}
 	return batch.Op[string, Result]{
-		Name:     name,
-		MaxItems: size,
-		MaxBytes: o.c.cfg.maxRequestBytes - envelopeBytes - readEnvelope(props, hist),
-		Size:     idSize,
-		Key:      func(id string) string { return id },
-		Validate: func(id string) error {
-			if err := o.checkType(label); err != nil {
-				return err
-			}
-			if err := validateID(label, id); err != nil {
-				return err
-			}
-			return ks.check("id", id, opts.IDProperty != "")
-		},
+		Name:       name,
+		MaxItems:   size,
+		MaxBytes:   o.c.cfg.maxRequestBytes - envelopeBytes - readEnvelope(props, hist),
+		Size:       idSize,
+		Key:        func(id string) string { return id },
+		Validate:   o.checkID(label, ks, opts.IDProperty != ""),
 		UniqueKeys: true,
 		Send: func(ctx context.Context, chunk []string) ([]batch.Result[Result], error) {
 			res := make([]batch.Result[Result], len(chunk))
@@ -226,20 +200,12 @@ func (o *Objects) readOp(opts ReadOptions) batch.Op[string, Result] {
 func (o *Objects) archiveOp() batch.Op[string, struct{}] {
 	name, label, ks := o.base(opArchive)
 	return batch.Op[string, struct{}]{
-		Name:     name,
-		MaxItems: o.c.cfg.BatchSize,
-		MaxBytes: o.c.cfg.maxRequestBytes - envelopeBytes,
-		Size:     idSize,
-		Key:      func(id string) string { return id },
-		Validate: func(id string) error {
-			if err := o.checkType(label); err != nil {
-				return err
-			}
-			if err := validateID(label, id); err != nil {
-				return err
-			}
-			return ks.check("id", id, false)
-		},
+		Name:       name,
+		MaxItems:   o.c.cfg.BatchSize,
+		MaxBytes:   o.c.cfg.maxRequestBytes - envelopeBytes,
+		Size:       idSize,
+		Key:        func(id string) string { return id },
+		Validate:   o.checkID(label, ks, false),
 		UniqueKeys: true,
 		Isolate:    isolate,
 		Send: func(ctx context.Context, chunk []string) ([]batch.Result[struct{}], error) {
@@ -264,6 +230,16 @@ func (o *Objects) archiveOp() batch.Op[string, struct{}] {
 			return out, nil
 		},
 	}
+}
+
+// prepared returns a copy of chunk with fill applied to each input: what
+// the client adds for the request never reaches the caller's records.
+func prepared[T any](chunk []T, fill func(*T)) []T {
+	out := slices.Clone(chunk)
+	for i := range out {
+		fill(&out[i])
+	}
+	return out
 }
 
 // sendWrite sends one create, update or upsert request and matches its

@@ -43,24 +43,59 @@ func checkProperties(op string, p Properties, trace string) error {
 	return nil
 }
 
-// validateCreate: at least one property.
-func validateCreate(op string, in CreateInput) error {
+// validateCreate is a create's Validate: a valid type, at least one
+// property, and neither its trace id nor its key property's value
+// repeated in the call.
+func (o *Objects) validateCreate(op string, ks *keys, in CreateInput) error {
+	if err := o.checkType(op); err != nil {
+		return err
+	}
 	if len(in.Properties) == 0 {
 		return invalid(op, "create input has no properties")
 	}
-	return checkProperties(op, in.Properties, in.ObjectWriteTraceID)
+	if err := checkProperties(op, in.Properties, in.ObjectWriteTraceID); err != nil {
+		return err
+	}
+	if err := ks.check("objectWriteTraceId", in.ObjectWriteTraceID, false); err != nil {
+		return err
+	}
+	return ks.check(o.keyProperty, in.Properties[o.keyProperty], true)
 }
 
-// validateUpdate: an id, and for an upsert the unique property the id is
-// a value of.
-func validateUpdate(op string, kind opKind, in UpdateInput) error {
+// validateUpdate is an update's or upsert's Validate: a valid type, an id
+// (and for an upsert the unique property it is a value of), and neither
+// its trace id nor its id repeated in the call.
+func (o *Objects) validateUpdate(op string, kind opKind, ks *keys, in UpdateInput) error {
+	if err := o.checkType(op); err != nil {
+		return err
+	}
 	if strings.TrimSpace(in.ID) == "" {
 		return invalid(op, "input has no id")
 	}
 	if kind == opUpsert && strings.TrimSpace(in.IDProperty) == "" {
 		return invalid(op, "upsert input has no idProperty")
 	}
-	return checkProperties(op, in.Properties, in.ObjectWriteTraceID)
+	if err := checkProperties(op, in.Properties, in.ObjectWriteTraceID); err != nil {
+		return err
+	}
+	if err := ks.check("objectWriteTraceId", in.ObjectWriteTraceID, false); err != nil {
+		return err
+	}
+	return ks.check("id", updateKey(in), in.IDProperty != "")
+}
+
+// checkID is Validate for read and archive: a valid type, an id, and no
+// id repeated in the call (compared without case when fold).
+func (o *Objects) checkID(label string, ks *keys, fold bool) func(string) error {
+	return func(id string) error {
+		if err := o.checkType(label); err != nil {
+			return err
+		}
+		if err := validateID(label, id); err != nil {
+			return err
+		}
+		return ks.check("id", id, fold)
+	}
 }
 
 // validateID: a read or archive id.
