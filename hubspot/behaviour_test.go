@@ -20,6 +20,7 @@ import (
 )
 
 func TestCreate250InThreeRequests(t *testing.T) {
+	t.Parallel()
 	for _, seq := range []bool{false, true} {
 		t.Run(fmt.Sprintf("seq=%v", seq), func(t *testing.T) {
 			srv := newFake(t)
@@ -64,6 +65,7 @@ func TestCreate250InThreeRequests(t *testing.T) {
 
 // A 207 with mixed results maps every error to exactly its record.
 func TestCreateMultiStatusExactOutcomes(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	existing := srv.Put("contacts", map[string]string{"email": "taken@example.com"})
 	srv.FailInputs(func(in hubspottest.Input) *hubspottest.InputError {
@@ -123,6 +125,7 @@ func TestCreateMultiStatusExactOutcomes(t *testing.T) {
 // Whole-batch 400s on create (inputs the server will not tell apart) are
 // isolated by halving: only the bad record fails, nothing lands twice.
 func TestCreateWholeBatchRejectIsolates(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	srv.SetAllOrNothing(true)
 	c := newClient(t, srv, WithBatchSize(16))
@@ -141,6 +144,7 @@ func TestCreateWholeBatchRejectIsolates(t *testing.T) {
 }
 
 func TestUpdateMultiStatusAndMissing(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	ids := make([]string, 5)
 	for i := range ids {
@@ -195,6 +199,7 @@ func TestUpdateRepeatedIDIsRefusedLocally(t *testing.T) {
 }
 
 func TestUpsertNewAndExisting(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	id := srv.Put("contacts", map[string]string{"email": "ada@example.com", "firstname": "A"})
 	c := newClient(t, srv)
@@ -221,6 +226,7 @@ func TestUpsertNewAndExisting(t *testing.T) {
 }
 
 func TestReadFoundAndNotFound(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	a := srv.Put("companies", map[string]string{"name": "A", "domain": "a.example"})
 	b := srv.Put("companies", map[string]string{"name": "B", "domain": "b.example"})
@@ -240,6 +246,7 @@ func TestReadFoundAndNotFound(t *testing.T) {
 }
 
 func TestReadByIDProperty(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	id := srv.Put("contacts", map[string]string{"email": "ada@example.com", "firstname": "Ada"})
 	c := newClient(t, srv)
@@ -254,6 +261,7 @@ func TestReadByIDProperty(t *testing.T) {
 }
 
 func TestArchive(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	ids := []string{srv.Put("tickets", map[string]string{"subject": "a"}), srv.Put("tickets", map[string]string{"subject": "b"})}
 	keep := srv.Put("tickets", map[string]string{"subject": "c"})
@@ -274,6 +282,7 @@ func TestArchive(t *testing.T) {
 // A storm of 429s (injected and from the rolling limit) with several
 // workers: every record lands exactly once.
 func TestRateLimitStormLandsOnce(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	srv.SetRateLimit(4, 50*time.Millisecond)
 	srv.FailNext(3, fakekit.RateLimited(5*time.Millisecond))
@@ -301,6 +310,7 @@ func TestRateLimitStormLandsOnce(t *testing.T) {
 }
 
 func TestDailyLimitStopsRun(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	srv.SetDailyLimit(2)
 	c := newClient(t, srv)
@@ -327,6 +337,7 @@ func TestDailyLimitStopsRun(t *testing.T) {
 // Each retryable class is retried and lands once; a create that may have
 // been written is never resent.
 func TestFaultClasses(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name           string
 		fault          fakekit.Fault
@@ -419,6 +430,7 @@ func TestFaultClasses(t *testing.T) {
 // A 477 asking for longer than the policy allows: not waited out, the
 // records are not attempted.
 func TestRetryAfterBeyondPolicy(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	srv.FailNext(1, hubspottest.Migration(time.Hour))
 	c := newClient(t, srv)
@@ -433,6 +445,7 @@ func TestRetryAfterBeyondPolicy(t *testing.T) {
 // A cancelled context mid-run: every record is accounted for, and every
 // success is in the fake.
 func TestCancelMidRun(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -456,6 +469,7 @@ func TestCancelMidRun(t *testing.T) {
 // Cancelling during a slow answer: the in-flight records are failed (their
 // fate is unknown), the rest not attempted.
 func TestCancelDuringSlowAnswer(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	srv.FailNext(1, fakekit.Slow(5*time.Second))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -477,6 +491,7 @@ func TestCancelDuringSlowAnswer(t *testing.T) {
 }
 
 func TestClientSideValidation(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	c := newClient(t, srv)
 	ctx := context.Background()
@@ -502,6 +517,7 @@ func TestClientSideValidation(t *testing.T) {
 // Duplicate caller trace ids inside one request: the later input is
 // refused, not sent, and the rest match correctly.
 func TestDuplicateTraceIDs(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	a := srv.Put("deals", map[string]string{"amount": "1"})
 	b := srv.Put("deals", map[string]string{"amount": "1"})
@@ -520,6 +536,7 @@ func TestDuplicateTraceIDs(t *testing.T) {
 }
 
 func TestAuthFailureStopsRun(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	const secret = "pat-na1-0123456789abcdef-SECRET"
 	var logs strings.Builder
@@ -544,6 +561,7 @@ func TestAuthFailureStopsRun(t *testing.T) {
 // An update without properties is sent with {} (the field is required) and
 // changes nothing.
 func TestUpdateWithoutProperties(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	id := srv.Put("deals", map[string]string{"amount": "1"})
 	c := newClient(t, srv)

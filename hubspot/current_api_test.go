@@ -18,6 +18,7 @@ import (
 // property histories is 50"), so 120 ids take three requests and all
 // succeed; without histories the same ids take two.
 func TestHistoryReadsChunkAt50(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	ids := make([]string, 120)
 	for i := range ids {
@@ -58,6 +59,7 @@ func TestHistoryReadsChunkAt50(t *testing.T) {
 // with a VALIDATION_ERROR, the others of its request go in. Under the
 // legacy v3 paths the same write is accepted.
 func TestWriteValidationRulesFrom2026_09(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	srv.RequireWhen("deals", "closedate", "dealstage", "closedwon")
 	deals := []CreateInput{
@@ -95,6 +97,7 @@ func TestWriteValidationRulesFrom2026_09(t *testing.T) {
 
 // The history asked for comes back on each object, newest first.
 func TestHistoryComesBack(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	c := newClient(t, srv)
 	id := srv.Put("contacts", map[string]string{"email": "ada@example.com", "firstname": "Ada"})

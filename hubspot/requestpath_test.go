@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -168,6 +169,18 @@ func echo(status int, withBody bool) http.Handler {
 	})
 }
 
+// rotatedSecrets are the static token and every token rotating hands out.
+var rotatedSecrets = []string{hubspotSecret, "oauth-access-1-SECRET", "oauth-access-2-SECRET", "oauth-access-3-SECRET"}
+
+// rotating is an OAuth token source handing out a new access token on
+// every call, the third of them over and over.
+type rotating struct{ n atomic.Int32 }
+
+func (r *rotating) Token() (*oauth2.Token, error) {
+	i := min(int(r.n.Add(1)), 3)
+	return &oauth2.Token{AccessToken: rotatedSecrets[i], TokenType: "Bearer"}, nil
+}
+
 // An error body that echoes the request (its Authorization header
 // included) leaves no secret in the errors, the report's error or the
 // debug log.
@@ -180,7 +193,11 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 		srv := httptest.NewServer(echo(tc.status, tc.json))
 		t.Cleanup(srv.Close)
 		log, logs := testkit.LogBuffer()
-		c, err := New(WithToken(hubspotSecret), WithBaseURL(srv.URL), WithEngine(threeAttempts), WithLogger(log))
+		cred := WithToken(hubspotSecret)
+		if tc.status == 401 { // an OAuth source: its tokens are learned at run time
+			cred = WithTokenSource(&rotating{})
+		}
+		c, err := New(cred, WithBaseURL(srv.URL), WithEngine(threeAttempts), WithLogger(log))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -193,12 +210,12 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 			if !errors.As(err, &he) {
 				t.Fatalf("%d %s: %v", tc.status, verb, err)
 			}
-			testkit.NoSecrets(t, fmt.Sprintf("%d %s error", tc.status, verb), fmt.Sprintf("%v\n%+v\n%#v", err, he, he), hubspotSecret)
+			testkit.NoSecrets(t, fmt.Sprintf("%d %s error", tc.status, verb), fmt.Sprintf("%v\n%+v\n%#v", err, he, he), rotatedSecrets...)
 			if tc.json && !strings.Contains(he.Message, "Bearer") {
 				t.Errorf("%d %s: the echo did not reach the message (%q): the check proves nothing", tc.status, verb, he.Message)
 			}
 		}
-		testkit.NoSecrets(t, fmt.Sprintf("%d log", tc.status), logs.String(), hubspotSecret)
+		testkit.NoSecrets(t, fmt.Sprintf("%d log", tc.status), logs.String(), rotatedSecrets...)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 // Per-record RATE_LIMITS errors in a 207: only those records are sent
 // again, and each lands once.
 func TestPerRecordRateLimitRetriesOnlyThoseRecords(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	var mu sync.Mutex
 	refused := map[string]bool{}
@@ -80,6 +81,7 @@ func TestWholeRequestRejectNamingInputs(t *testing.T) {
 // A whole-request 409 on create (duplicate email, inputs not told apart)
 // is isolated like a 400.
 func TestCreateWholeBatchConflictIsolates(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	srv.Put("contacts", map[string]string{"email": "c2@example.com"})
 	srv.SetAllOrNothing(true)
@@ -96,6 +98,7 @@ func TestCreateWholeBatchConflictIsolates(t *testing.T) {
 // A server that takes fewer inputs than the batch size: the whole-request
 // 400 is isolated into halves that fit, so every record still goes in once.
 func TestBatchSizeAboveServerLimit(t *testing.T) {
+	t.Parallel()
 	srv := newFake(t)
 	srv.SetMaxBatch(60)
 	c := newClient(t, srv)

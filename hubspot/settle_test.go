@@ -54,6 +54,7 @@ func describe(r batch.Result[Result]) string {
 // objectWriteTraceId first and alone when present, numErrors checked
 // against errors[], CANCELED never a success.
 func TestApplyMatching(t *testing.T) {
+	t.Parallel()
 	sameID := []matchInput{{"t0", "512", ""}, {"t1", "512", "custom_id"}}
 	twoCreates := []matchInput{{"t0", "", ""}, {"t1", "", ""}}
 	byEmail := []matchInput{{"t0", "ada@example.com", "email"}, {"t1", "grace@example.com", "email"}}
