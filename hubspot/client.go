@@ -41,11 +41,12 @@ type Client struct {
 // New builds a Client. A credential (WithToken or WithTokenSource, not
 // both) is required. Defaults, with their reasons: 100 inputs per request
 // (HubSpot's limit for object batch endpoints); one request in flight
-// (HubSpot's limits are per account and shared by every integration — a
-// burst of 100 to 190 requests per 10 s and a daily quota — and it answers
-// 423 Locked to writes touching the same records too fast; one request of
-// 100 inputs already moves about 100 records a second: raise it with
-// WithConcurrency and pace it with WithLimiter(BurstLimiter(n))); the
+// (HubSpot's burst limit — 100 to 250 requests per 10 s — is shared by
+// every client of an app in an account, its daily quota by every app of
+// the account, and it answers 423 Locked to writes touching the same
+// records too fast; one request of 100 inputs already moves about 100
+// records a second: raise it with WithConcurrency and pace it with
+// WithLimiter(BurstLimiter(n))); the
 // engine's default retry policy; 30 s per request.
 func New(opts ...Option) (*Client, error) {
 	cfg := defaultConfig()

@@ -34,6 +34,22 @@ func newClient(t testing.TB, srv *hubspottest.Server, opts ...Option) *Client {
 	return c
 }
 
+// checkStopped checks a run that stopped early (a spent quota, refused
+// credentials, a cancellation): it balances, with the given succeeded and
+// failed counts, and every other record it read not attempted. The
+// engine may stop reading a stream when the run stops, so the total is at
+// most n (and at least one record is not attempted).
+func checkStopped[R any](t *testing.T, rep *batch.Report[R], n, succeeded, failed int) {
+	t.Helper()
+	if rep == nil || !rep.Balanced() {
+		t.Fatalf("report does not balance: %+v", rep)
+	}
+	if rep.Total > n || rep.Succeeded != succeeded || rep.Failed != failed || rep.NotAttempted < 1 {
+		t.Fatalf("total %d (of %d), succeeded %d, failed %d, not attempted %d; want %d succeeded, %d failed, the rest not attempted; err: %v",
+			rep.Total, n, rep.Succeeded, rep.Failed, rep.NotAttempted, succeeded, failed, rep.Err())
+	}
+}
+
 // contacts makes n create inputs with unique emails.
 func contacts(n int, prefix string) []CreateInput {
 	in := make([]CreateInput, n)

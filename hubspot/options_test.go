@@ -135,7 +135,7 @@ func TestTokenSourceFailureStopsRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, err := c.Objects("contacts").Create(context.Background(), slices.Values(contacts(25, "tf")))
-	testkit.CheckCounts(t, rep, testkit.Counts{Total: 25, Succeeded: 0, Failed: 0, NotAttempted: 25})
+	checkStopped(t, rep, 25, 0, 0)
 	if err == nil || strings.Contains(err.Error(), "rt-very-secret") || !strings.Contains(err.Error(), "getting a token") {
 		t.Errorf("err = %v", err)
 	}
