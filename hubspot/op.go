@@ -83,14 +83,13 @@ type writeSpec[T any] struct {
 func writeOp[T any](o *Objects, w writeSpec[T]) batch.Op[T, Result] {
 	name, label, ks := o.base(w.kind)
 	return batch.Op[T, Result]{
-		Name:       name,
-		MaxItems:   o.c.cfg.BatchSize,
-		MaxBytes:   o.c.cfg.maxRequestBytes - envelopeBytes,
-		Size:       encodedSize[T],
-		Key:        w.key,
-		Validate:   func(in T) error { return w.validate(label, ks, in) },
-		UniqueKeys: true,
-		Isolate:    isolate,
+		Name:     name,
+		MaxItems: o.c.cfg.BatchSize,
+		MaxBytes: o.c.cfg.maxRequestBytes - envelopeBytes,
+		Size:     encodedSize[T],
+		Key:      w.key,
+		Validate: func(in T) error { return w.validate(label, ks, in) },
+		Isolate:  isolate,
 		Send: func(ctx context.Context, chunk []T) ([]batch.Result[Result], error) {
 			return sendWrite(ctx, o, w.kind, prepared(chunk, w.fill), w.trace, w.ident)
 		},
@@ -172,13 +171,12 @@ func (o *Objects) readOp(opts ReadOptions) batch.Op[string, Result] {
 		size = min(size, MaxHistoryBatchSize)
 	}
 	return batch.Op[string, Result]{
-		Name:       name,
-		MaxItems:   size,
-		MaxBytes:   o.c.cfg.maxRequestBytes - envelopeBytes - readEnvelope(props, hist),
-		Size:       idSize,
-		Key:        func(id string) string { return id },
-		Validate:   o.checkID(label, ks, opts.IDProperty != ""),
-		UniqueKeys: true,
+		Name:     name,
+		MaxItems: size,
+		MaxBytes: o.c.cfg.maxRequestBytes - envelopeBytes - readEnvelope(props, hist),
+		Size:     idSize,
+		Key:      func(id string) string { return id },
+		Validate: o.checkID(label, ks, opts.IDProperty != ""),
 		Send: func(ctx context.Context, chunk []string) ([]batch.Result[Result], error) {
 			res := make([]batch.Result[Result], len(chunk))
 			x := newChunkIndex(len(chunk), false)
@@ -200,14 +198,13 @@ func (o *Objects) readOp(opts ReadOptions) batch.Op[string, Result] {
 func (o *Objects) archiveOp() batch.Op[string, struct{}] {
 	name, label, ks := o.base(opArchive)
 	return batch.Op[string, struct{}]{
-		Name:       name,
-		MaxItems:   o.c.cfg.BatchSize,
-		MaxBytes:   o.c.cfg.maxRequestBytes - envelopeBytes,
-		Size:       idSize,
-		Key:        func(id string) string { return id },
-		Validate:   o.checkID(label, ks, false),
-		UniqueKeys: true,
-		Isolate:    isolate,
+		Name:     name,
+		MaxItems: o.c.cfg.BatchSize,
+		MaxBytes: o.c.cfg.maxRequestBytes - envelopeBytes,
+		Size:     idSize,
+		Key:      func(id string) string { return id },
+		Validate: o.checkID(label, ks, false),
+		Isolate:  isolate,
 		Send: func(ctx context.Context, chunk []string) ([]batch.Result[struct{}], error) {
 			res := make([]batch.Result[Result], len(chunk))
 			x := newChunkIndex(len(chunk), false)

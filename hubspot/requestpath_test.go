@@ -311,3 +311,23 @@ func TestKeyByCustomProperty(t *testing.T) {
 		t.Errorf("a type without a key property keyed a create by %q", rep.Outcomes[0].Key)
 	}
 }
+
+// Creates without a key (a type with no key property, no trace id set)
+// still share requests: 250 deals go in 3.
+func TestCreatesWithoutKeysShareRequests(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	c := newClient(t, srv)
+	in := make([]CreateInput, 250)
+	for i := range in {
+		in[i] = CreateInput{Properties: Properties{"dealname": fmt.Sprint("D", i)}}
+	}
+	rep, err := c.Objects("deals").Create(context.Background(), slices.Values(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 250, Succeeded: 250})
+	if rep.Requests != 3 || srv.Count("deals") != 250 {
+		t.Errorf("%d requests, %d deals stored; want 3 and 250", rep.Requests, srv.Count("deals"))
+	}
+}
