@@ -70,7 +70,7 @@
 // status means is in one table (classify.go).
 //
 // The engine owns every retry: with batch.RetryPolicy{MaxAttempts: n} a
-// request is sent at most n times, whatever HubSpot answers. It waits what
+// record is sent at most n times, whatever HubSpot answers. It waits what
 // HubSpot asks: Retry-After, or without one the policy's window (10 s, 1 s
 // for SECONDLY); at least 2 s after a 423 ([WithLockedWait]). A write
 // rejected as a whole with 400 or 409 wrote nothing: when the error names
