@@ -2,6 +2,8 @@ package hubspot_test
 
 import (
 	"context"
+	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/crmbatch/crmbatch/hubspot"
@@ -19,7 +21,9 @@ func TestAPIVersionChoosesThePath(t *testing.T) {
 		{"v3", "/crm/v3/objects/contacts/batch/archive"},
 		{"2026-03", "/crm/objects/2026-03/contacts/batch/archive"},
 	} {
-		opts := []hubspot.Option{hubspot.WithToken("t"), hubspot.WithBaseURL("https://api.example.test")}
+		hc := &http.Client{}
+		gock.InterceptClient(hc) // before New: the client copies hc
+		opts := []hubspot.Option{hubspot.WithToken("t"), hubspot.WithBaseURL("https://api.example.test"), hubspot.WithHTTPClient(hc)}
 		if tt.version != "" {
 			opts = append(opts, hubspot.WithAPIVersion(tt.version))
 		}
@@ -27,9 +31,8 @@ func TestAPIVersionChoosesThePath(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		gock.InterceptClient(c.HTTPClient())
 		gock.New("https://api.example.test").Post(tt.path).Reply(204)
-		rep, err := c.Objects("contacts").BatchArchive(context.Background(), []string{"1"})
+		rep, err := c.Objects("contacts").Archive(context.Background(), slices.Values([]string{"1"}))
 		if err != nil || rep.Succeeded != 1 {
 			t.Errorf("%s: %v (succeeded %d)", tt.version, err, rep.Succeeded)
 		}
@@ -47,15 +50,16 @@ func TestAPIVersionChoosesThePath(t *testing.T) {
 
 // TestFakeServesDatedPaths: the fake answers the date-versioned paths too.
 func TestFakeServesDatedPaths(t *testing.T) {
+	t.Parallel()
 	srv := hubspottest.NewServer()
 	defer srv.Close()
-	c, err := hubspot.New(hubspot.WithBaseURL(srv.URL), hubspot.WithToken(hubspottest.DefaultToken), hubspot.WithAPIVersion("2026-03"))
+	c, err := hubspot.New(hubspot.WithBaseURL(srv.BaseURL()), hubspot.WithToken(hubspottest.DefaultToken), hubspot.WithAPIVersion("2026-03"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := c.Objects("contacts").BatchCreate(context.Background(), []hubspot.CreateInput{
+	rep, err := c.Objects("contacts").Create(context.Background(), slices.Values([]hubspot.CreateInput{
 		{Properties: hubspot.Properties{"email": "ada@example.com"}},
-	})
+	}))
 	if err != nil || rep.Succeeded != 1 || srv.Count("contacts") != 1 {
 		t.Fatalf("err %v, succeeded %d, stored %d", err, rep.Succeeded, srv.Count("contacts"))
 	}

@@ -1,18 +1,21 @@
 package hubspot
 
 import (
+	"errors"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
 // Every status class HubSpot documents gets the retry decision the issue
 // asks for, with the default configuration.
 func TestResponseClassification(t *testing.T) {
+	t.Parallel()
 	c, err := New(WithToken("tok-123456"))
 	if err != nil {
 		t.Fatal(err)
@@ -46,6 +49,7 @@ func TestResponseClassification(t *testing.T) {
 		{"500 create is unknown", opCreate, 500, "", "", verdict{Unknown: true}},
 		{"400 is final", opUpdate, 400, "", `{"category":"VALIDATION_ERROR","message":"m"}`, verdict{}},
 		{"409 is final", opCreate, 409, "", `{"category":"CONFLICT","message":"m"}`, verdict{}},
+		{"307 not followed is final", opCreate, 307, "", "<a href=\"https://elsewhere\">Temporary Redirect</a>.", verdict{}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -53,8 +57,10 @@ func TestResponseClassification(t *testing.T) {
 			if tc.retryAfter != "" {
 				h.Set("Retry-After", tc.retryAfter)
 			}
-			e := c.responseError(tc.kind, &httpx.Response{StatusCode: tc.status, Header: h, Body: []byte(tc.body)})
-			got := verdict{Retryable: e.Retryable(), StopRun: e.StopRun(), Unknown: e.Is(httpx.ErrOutcomeUnknown), Isolatable: e.isolate, Wait: e.RetryAfter()}
+			resp := &httpx.Response{StatusCode: tc.status, Header: h, Body: []byte(tc.body)}
+			resp.RetryAfter, _ = httpx.ParseRetryAfter(tc.retryAfter, time.Now())
+			e := c.responseError(tc.kind, "contacts batch/x", resp)
+			got := verdict{Retryable: e.Retryable(), StopRun: e.StopRun(), Unknown: errors.Is(e, batch.ErrOutcomeUnknown), Isolatable: e.isolate, Wait: e.RetryAfter()}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}

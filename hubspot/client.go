@@ -1,6 +1,7 @@
 package hubspot
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -8,37 +9,53 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/oauth2"
 
 	"github.com/crmbatch/crmbatch/internal/httpx"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
-// Client talks to one HubSpot account. It is safe for concurrent use.
+// Client talks to one HubSpot account. It is safe for concurrent use, and
+// safe to print: every fmt verb and slog show only "hubspot" and the base
+// URL.
 type Client struct {
+	vendorkit.Printable
+
 	cfg     config
 	http    *httpx.Client
+	secrets *httpx.Secrets
 	tokens  oauth2.TokenSource
-	headers http.Header // static request headers, Authorization excluded
 
 	tracePrefix string
 	traceSeq    atomic.Uint64
+
+	tokenMu   sync.Mutex
+	lastToken string // the access token last registered with secrets
 
 	rateMu sync.Mutex
 	rate   RateLimit
 }
 
 // New builds a Client. A credential (WithToken or WithTokenSource, not
-// both) is required.
+// both) is required. Defaults, with their reasons: 100 inputs per request
+// (HubSpot's limit for object batch endpoints); one request in flight
+// (HubSpot's burst limit — 100 to 250 requests per 10 s — is shared by
+// every client of an app in an account, its daily quota by every app of
+// the account, and it answers 423 Locked to writes touching the same
+// records too fast; one request of 100 inputs already moves about 100
+// records a second: raise it with WithConcurrency and pace it with
+// WithLimiter(BurstLimiter(n))); the
+// engine's default retry policy; 30 s per request.
 func New(opts ...Option) (*Client, error) {
 	cfg := defaultConfig()
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&cfg); err != nil {
-			return nil, err
-		}
+	fs := make([]func(*config) error, len(opts))
+	for i, o := range opts {
+		fs[i] = o // a nil Option stays nil: Apply refuses it
+	}
+	if err := vendorkit.Apply(vendor, &cfg, fs); err != nil {
+		return nil, err
 	}
 	switch {
 	case cfg.token == "" && cfg.tokenSource == nil:
@@ -46,52 +63,88 @@ func New(opts ...Option) (*Client, error) {
 	case cfg.token != "" && cfg.tokenSource != nil:
 		return nil, errors.New("hubspot: WithToken and WithTokenSource are exclusive")
 	}
-	var secrets []string
+	secrets := httpx.NewSecrets(cfg.token)
 	ts := cfg.tokenSource
 	if cfg.token != "" {
-		secrets = append(secrets, cfg.token)
 		ts = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: cfg.token, TokenType: "Bearer"})
 	}
-	hc, err := httpx.New(httpx.Config{
-		HTTPClient: cfg.httpClient,
-		Timeout:    cfg.timeout,
-		// Every HubSpot retry is decided by the batch engine from the
-		// answer's body (rate-limit policy, daily quota, 423, 477), so the
-		// transport does not retry on its own.
-		RetryMax: -1,
-		Logger:   cfg.engine.Logger,
-		Secrets:  secrets,
-	})
+	hc, err := cfg.HTTP(0, secrets)
 	if err != nil {
 		return nil, err
 	}
 	var seed [6]byte
 	_, _ = rand.Read(seed[:])
 	c := &Client{
+		Printable:   vendorkit.Printable{Vendor: vendor, BaseURL: cfg.BaseURL},
 		cfg:         cfg,
 		http:        hc,
+		secrets:     secrets,
 		tokens:      ts,
-		headers:     http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}},
 		tracePrefix: "cb" + hex.EncodeToString(seed[:]) + "-",
+		lastToken:   cfg.token,
+		rate:        unknownRateLimit(),
 	}
-	c.rate = unknownRateLimit()
 	return c, nil
 }
-
-// HTTPClient returns the *http.Client requests go through (for
-// gock.InterceptClient in tests).
-func (c *Client) HTTPClient() *http.Client { return c.http.HTTPClient() }
 
 // Objects returns the batch handle for one object type: a name
 // ("contacts", "companies", "deals", "leads", "partner_clients", "p_cars")
 // or a type id ("0-1", "2-123456"). An invalid name fails every record of
-// every call with ErrInvalidObjectType, without a request.
+// every call before any request (batch.ErrInvalid).
 func (c *Client) Objects(objectType string) *Objects {
-	return &Objects{c: c, objectType: objectType, typeErr: checkObjectType(objectType)}
+	o := &Objects{Printable: c.Printable, c: c, objectType: objectType, typeErr: checkObjectType(objectType)}
+	if objectType == "contacts" || objectType == "0-1" {
+		o.keyProperty = "email" // unique in every portal
+	}
+	return o
 }
 
 // nextTraceID returns an objectWriteTraceId unique to this client (and,
-// through its random prefix, across clients and runs).
+// through its random prefix, across clients and runs). It ties an answer
+// to its input inside one request; it is never an outcome key.
 func (c *Client) nextTraceID() string {
 	return c.tracePrefix + strconv.FormatUint(c.traceSeq.Add(1), 36)
+}
+
+// traceIfNone gives an input without a trace id one of the client's.
+func (c *Client) traceIfNone(trace *string) {
+	if *trace == "" {
+		*trace = c.nextTraceID()
+	}
+}
+
+// post sends one batch request and returns the answer of any status, after
+// noting its rate-limit headers. A transport failure, or no token, comes
+// back as an *Error.
+func (c *Client) post(ctx context.Context, objectType string, kind opKind, query string, body []byte) (*httpx.Response, error) {
+	op := opLabel(objectType, kind)
+	tok, err := c.tokens.Token()
+	if err != nil {
+		return nil, tokenError(op, err, c.http.Redact)
+	}
+	if tok == nil || tok.AccessToken == "" {
+		return nil, tokenError(op, errors.New("token source returned no access token"), c.http.Redact)
+	}
+	c.learn(tok.AccessToken)
+	h := http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"},
+		"Authorization": {"Bearer " + tok.AccessToken}}
+	url := c.cfg.BaseURL + c.cfg.objectsPath + "/" + objectType + "/batch/" + kind.String() + query
+	resp, err := c.http.Do(ctx, &httpx.Request{Method: http.MethodPost, URL: url, Header: h, Body: body, Idempotent: kind.idempotent()})
+	if err != nil {
+		e := vendorkit.FromTransport[Code](vendor, op, err)
+		return nil, &Error{APIError: e}
+	}
+	c.noteRateLimit(resp.Header, time.Now())
+	return resp, nil
+}
+
+// learn registers an access token with the secrets the moment it is first
+// seen (a token source may hand out a new one at any request).
+func (c *Client) learn(token string) {
+	c.tokenMu.Lock()
+	defer c.tokenMu.Unlock()
+	if token != c.lastToken {
+		c.secrets.Add(token)
+		c.lastToken = token
+	}
 }

@@ -15,26 +15,26 @@ import (
 // batchResponse is a batch answer: BatchResponseSimplePublicObject (and
 // …WithErrors, and the upsert variants).
 type batchResponse struct {
-	Status      BatchStatus       `json:"status"`
-	Results     []Object          `json:"results"`
+	Status      batchStatus       `json:"status"`
+	Results     []Result          `json:"results"`
 	NumErrors   int               `json:"numErrors"`
-	Errors      []Error           `json:"errors"`
+	Errors      []wireError       `json:"errors"`
 	RequestedAt *time.Time        `json:"requestedAt"`
 	StartedAt   *time.Time        `json:"startedAt"`
 	CompletedAt *time.Time        `json:"completedAt"`
 	Links       map[string]string `json:"-"`
 }
 
-// tolerantObject is Object with tolerant properties, for answers whose
+// tolerantResult is Result with tolerant properties, for answers whose
 // property values are not all strings.
-type tolerantObject struct {
-	Object
+type tolerantResult struct {
+	Result
 	Properties tolerantProperties `json:"properties"`
 }
 
 // decodeBatchResponse decodes a 2xx batch answer. A malformed body is an
 // error, never a panic. The common answer — properties all strings or
-// null — decodes straight into Objects; anything else is decoded again
+// null — decodes straight into Results; anything else is decoded again
 // tolerantly.
 func decodeBatchResponse(data []byte) (*batchResponse, error) {
 	var fast struct {
@@ -48,7 +48,7 @@ func decodeBatchResponse(data []byte) (*batchResponse, error) {
 	}
 	var w struct {
 		batchResponse
-		Results []tolerantObject `json:"results"`
+		Results []tolerantResult `json:"results"`
 		Links   json.RawMessage  `json:"links"`
 	}
 	if err := json.Unmarshal(data, &w); err != nil {
@@ -57,9 +57,9 @@ func decodeBatchResponse(data []byte) (*batchResponse, error) {
 	r := w.batchResponse
 	r.Links = decodeLinks(w.Links)
 	if w.Results != nil {
-		r.Results = make([]Object, len(w.Results))
+		r.Results = make([]Result, len(w.Results))
 		for i, t := range w.Results {
-			r.Results[i] = t.Object
+			r.Results[i] = t.Result
 			r.Results[i].Properties = Properties(t.Properties)
 		}
 	}
@@ -91,25 +91,30 @@ type wireDetail struct {
 	Context     json.RawMessage `json:"context"`
 }
 
-// UnmarshalJSON decodes HubSpot's Error and StandardError bodies.
-func (e *Error) UnmarshalJSON(b []byte) error {
-	var w wireError
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
+// fill sets e's HubSpot fields, and its code, message and request id,
+// from the body as sent. Every free-text field goes through redact: a
+// server may echo the request (and its token) back in any of them.
+func (w *wireError) fill(e *Error, redact func(string) string) {
+	e.Code, e.Message, e.RequestID = Code(w.Category), redact(w.Message), redact(w.CorrelationID)
+	e.ID, e.SubCategory = redact(w.ID), redact(rawText(w.SubCategory))
+	e.PolicyName, e.ErrorType, e.GroupName = redact(w.PolicyName), redact(w.ErrorType), redact(w.GroupName)
+	e.Context, e.Links = decodeContext(w.Context), decodeLinks(w.Links)
+	for k, vs := range e.Context {
+		for i := range vs {
+			vs[i] = redact(vs[i])
+		}
+		e.Context[k] = vs
 	}
-	*e = Error{
-		Status: w.Status, ID: w.ID, Category: w.Category, SubCategory: rawText(w.SubCategory),
-		Message: w.Message, CorrelationID: w.CorrelationID, Context: decodeContext(w.Context),
-		Links: decodeLinks(w.Links), PolicyName: w.PolicyName, ErrorType: w.ErrorType, GroupName: w.GroupName,
+	for k, v := range e.Links {
+		e.Links[k] = redact(v)
 	}
 	if len(w.Errors) > 0 {
 		e.Errors = make([]ErrorDetail, len(w.Errors))
 		for i, d := range w.Errors {
-			e.Errors[i] = ErrorDetail{Message: d.Message, Code: d.Code, In: d.In,
-				SubCategory: rawText(d.SubCategory), Context: rawText(d.Context)}
+			e.Errors[i] = ErrorDetail{Message: redact(d.Message), Code: redact(d.Code), In: redact(d.In),
+				SubCategory: redact(rawText(d.SubCategory)), Context: redact(rawText(d.Context))}
 		}
 	}
-	return nil
 }
 
 // rawText gives a JSON string's value, "" for null or an empty object, or
@@ -181,28 +186,21 @@ func decodeLinks(v json.RawMessage) map[string]string {
 // maxSnippet bounds the part of a non-JSON error body kept in a message.
 const maxSnippet = 256
 
-// decodeError turns a non-2xx answer into an *Error: the body's fields when
-// it is a HubSpot error body, else a short redacted snippet of it. The
-// caller classifies it.
-func decodeError(status int, body []byte, redact func(string) string) *Error {
-	e := &Error{}
-	if err := json.Unmarshal(body, e); err != nil || (e.Message == "" && e.Category == "" && e.CorrelationID == "") {
-		*e = Error{Message: snippet(body)}
-		if e.Message == "" {
-			e.Message = http.StatusText(status)
-		}
+// decodeErrorBody fills e from a non-2xx answer's body: its fields when
+// it is a HubSpot error body, else a short redacted snippet of it (or the
+// status text) as the message.
+func decodeErrorBody(e *Error, body []byte, redact func(string) string) {
+	var w wireError
+	if err := json.Unmarshal(body, &w); err == nil && (w.Message != "" || w.Category != "" || w.CorrelationID != "") {
+		w.fill(e, redact)
+		return
 	}
-	e.HTTPStatus = status
-	e.redact(redact)
-	return e
-}
-
-// redact scrubs the free-text fields.
-func (e *Error) redact(redact func(string) string) {
-	e.Message = redact(e.Message)
-	for i := range e.Errors {
-		e.Errors[i].Message = redact(e.Errors[i].Message)
-		e.Errors[i].Context = redact(e.Errors[i].Context)
+	if e.Message != "" { // set by the base: a redirect not followed
+		return
+	}
+	e.Message = redact(snippet(body))
+	if e.Message == "" {
+		e.Message = http.StatusText(e.HTTPStatus)
 	}
 }
 

@@ -6,51 +6,85 @@
 // A [Client] is built once with [New] and a private-app token ([WithToken])
 // or an OAuth token source ([WithTokenSource]). [Client.Objects] returns a
 // handle for one object type — a name such as "contacts", "partner_clients"
-// or "p_cars", or a type id such as "0-1" or "2-123456" — whose Batch…
-// methods take the whole input (a slice, or an iter.Seq for the …Seq
-// variants), cut it into requests of at most 100 inputs, and return a
-// *batch.Report with one outcome per input record:
+// or "p_cars", or a type id such as "0-1" or "2-123456" — whose verbs
+// [Objects.Create], [Objects.Update], [Objects.Upsert], [Objects.Read] and
+// [Objects.Archive] take the whole input as an iter.Seq (slices.Values for
+// a slice), cut it into requests of at most 100 inputs, and return a
+// *batch.Report[Result] with one outcome per input record:
 //
 //	c, err := hubspot.New(hubspot.WithToken(os.Getenv("HUBSPOT_TOKEN")),
 //		hubspot.WithLimiter(hubspot.BurstLimiter(100)))
-//	rep, err := c.Objects("contacts").BatchUpdate(ctx, inputs)
+//	rep, err := c.Objects("contacts").Update(ctx, slices.Values(inputs))
 //	fmt.Println(rep.Succeeded, rep.Failed, rep.NotAttempted)
 //
-// Every create, update and upsert input is sent with a unique
-// objectWriteTraceId (the caller's, or one the client makes up), so a 207
+// The options every crmbatch vendor shares, with one meaning: WithBaseURL,
+// WithHTTPClient, WithTimeout, WithBatchSize (default and most 100),
+// WithEngine (the batch.Config: retry policy, keep, hooks), WithConcurrency
+// (default 1: see [New]), WithLimiter, WithLogger. HubSpot's
+// own: WithToken, WithTokenSource, WithAPIVersion, WithLockedWait,
+// WithMaxRequestBytes. A nil option, client, limiter or logger is an error.
+//
+// # Outcome keys and matching
+//
+// A create's outcome key is what the caller gave and can look up in
+// HubSpot: its ObjectWriteTraceID when the caller set one, else the value
+// of the handle's unique property (email for contacts; any other with
+// [Objects.KeyBy]). An update or upsert is keyed by its id, or
+// "idProperty=value"; a read or archive by its id. A key repeated within
+// one call is refused before sending (batch.ErrDuplicate), as HubSpot
+// would reject it or apply both in an order nobody chose.
+//
+// Every create, update and upsert input is sent with an objectWriteTraceId
+// (the caller's, or one the client makes up for the request), so a 207
 // multi-status answer is mapped to exactly the records it concerns. A
 // result or error that carries trace ids is matched by them alone; only
 // one without is matched by record id (or unique property value) — never
 // by position. (An update or upsert answered 200 COMPLETE, with no error
 // and one result per input but no trace id echoed, is taken as applied
 // for the inputs named by a unique property even when their results
-// cannot be told apart; see [Objects.BatchUpdate].) An error that names a record which also got a result fails
-// it, keeping the result. When the answer's numErrors counts more errors
-// than its errors[] lists, the records it does not mention are not taken
-// as done: they fail with [ErrNoResult] (resent, except on create). A
-// batch whose status is CANCELED is never a success: its records fail
-// with [ErrCanceled], keeping any result the answer carried.
+// cannot be told apart; see [Objects.Update].) An error that names a
+// record which also got a result fails it, keeping the result. When the
+// answer's numErrors counts more errors than its errors[] lists, the
+// records it does not mention are not taken as done: they are sent again
+// (batch.ErrMalformedResponse), except on create, where they fail matching
+// batch.ErrOutcomeUnknown. A batch whose status is CANCELED is never a
+// success: its records fail with [ErrCanceled], keeping any result the
+// answer carried.
 //
-// Failures carry a *[Error] (category, subCategory, message, context,
-// nested errors, correlationId, HTTP status) usable with errors.As and
-// errors.Is against the sentinel classes ([ErrValidation], [ErrConflict],
-// [ErrNotFound], [ErrRateLimited], [ErrDailyLimit], [ErrAuth], …). The
-// batch engine retries what HubSpot says may be retried: burst 429s after
-// Retry-After (or the policy window), 423 Locked after at least 2 s, 477
-// after Retry-After, 5xx with backoff (a create only when the server cannot
-// have written it); a daily-limit 429 stops the run and leaves the rest not
-// attempted. A write rejected as a whole with 400 or 409 wrote nothing:
-// when the error names inputs, those fail and the others are sent again
-// without them; when it names none, the request is split in halves until
-// the bad inputs are found.
+// # Errors and retries
+//
+// Every failure is a *[Error] on the base all crmbatch vendors share: Op,
+// HTTPStatus, Code (HubSpot's category: [CodeValidation], [CodeConflict] …),
+// Message, RequestID (HubSpot's correlationId), Wait (Retry-After),
+// Local (refused before sending), with HubSpot's subCategory, context,
+// nested errors and rate-limit policy beside. Callers match the classes
+// with errors.Is against the batch sentinels: batch.ErrInvalid
+// (VALIDATION_ERROR), batch.ErrDuplicate (CONFLICT), batch.ErrNotFound,
+// batch.ErrRateLimited (a burst 429, RATE_LIMITS), batch.ErrQuotaExceeded
+// (the daily 429: the run stops and the rest is not attempted),
+// batch.ErrUnauthorized (401, 403: the run stops), batch.ErrUnavailable
+// (503, 423 Locked, 477 Migration, a 5xx on a request safe to send again),
+// batch.ErrMalformedResponse, and batch.ErrOutcomeUnknown (a create that
+// may have been written: 500, 502, 504, a lost connection; never sent
+// again). Only [ErrCanceled] is HubSpot's own. What each category and
+// status means is in one table (classify.go).
+//
+// The engine owns every retry: with batch.RetryPolicy{MaxAttempts: n} a
+// record is sent at most n times, whatever HubSpot answers. It waits what
+// HubSpot asks: Retry-After, or without one the policy's window (10 s, 1 s
+// for SECONDLY); at least 2 s after a 423 ([WithLockedWait]). A write
+// rejected as a whole with 400 or 409 wrote nothing: when the error names
+// inputs, those fail and the others are sent again without them; when it
+// names none, the request is split in halves until the bad inputs are
+// found. The HTTP layer retries only what never reached HubSpot, follows
+// no redirect to another host (the token never travels there), and scrubs
+// the token, in every spelling, from every error and log line; OAuth
+// access tokens are registered the moment they are obtained.
 //
 // Rate limits: [BurstLimiter] paces requests to stay under HubSpot's
 // rolling 10-second limit (pass it to [WithLimiter]). The
 // X-HubSpot-RateLimit-* headers of the latest answer that carried them are
-// read on every answer and returned by [Client.RateLimit]; they are not on
-// the *batch.Report, whose type is shared by every vendor package. Read
-// Client.RateLimit after a call to see what is left of the burst and daily
-// quotas.
+// read on every answer and returned by [Client.RateLimit].
 //
 // # API version 2026-09
 //
@@ -64,7 +98,7 @@
 // conditional required properties, leaves out a field the Create Record
 // form requires, or (with a user-level OAuth token) sets associations the
 // user may not edit is refused with a VALIDATION_ERROR where v3 wrote it:
-// such records fail with [ErrValidation] and HubSpot's message, are not
+// such records fail with [CodeValidation] (batch.ErrInvalid) and HubSpot's message, are not
 // retried, and the other records of their request still go in (matched by
 // trace id in a 207, or found by halving a request refused whole). Read the
 // portal's rules with HubSpot's property validations API before a large
@@ -75,7 +109,12 @@
 // # Limits and choices where HubSpot's documents differ
 //
 //   - Inputs per request: at most 100 ([MaxBatchSize]; [WithBatchSize]
-//     refuses more). HubSpot's Using Object APIs guide: "Object API batch
+//     refuses more). Bytes per request: HubSpot documents no limit for
+//     these endpoints (searched 2026-11: its Limits pages and changelog
+//     name inputs per request, rate and daily limits only), so
+//     [DefaultMaxRequestBytes] is a generous 8 MiB, changeable with
+//     [WithMaxRequestBytes]; a record bigger than that alone fails before
+//     any request (*batch.TooLargeError). HubSpot's Using Object APIs guide: "Object API batch
 //     endpoints are limited to 100 inputs per request". An older contacts
 //     page said batches of 10, and the legacy v1 contacts batch took up to
 //     1,000; neither applies to these endpoints, so the current guide rules.
@@ -96,7 +135,7 @@
 //     package sends what it is given and does not guess: with
 //     IDProperty "email", send every property the contact should hold, or
 //     key the upsert on a custom property created with hasUniqueValue (see
-//     [Objects.BatchUpsert]).
+//     [Objects.Upsert]).
 //
 // Sources (read 2026-11): developers.hubspot.com/docs/api-reference/latest/crm/using-object-apis
 // (2026-09 pages: paths, Limits, upsert warning, write validation);
@@ -107,5 +146,6 @@
 // (upsert contacts); developers.hubspot.com/docs/api-reference/error-handling
 // (207 and objectWriteTraceId).
 //
-// The hubspottest package is an in-memory fake of these endpoints for tests.
+// The hubspottest package is an in-memory fake of these endpoints for
+// tests: hubspot.WithBaseURL(srv.BaseURL()) points a client at it.
 package hubspot

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
 // FuzzDecode feeds arbitrary bytes to the batch-answer and error decoders
@@ -25,7 +26,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"status":"COMPLETE","results":[{"id":"1","propertiesWithHistory":{"a":[{"value":7,"timestamp":"2022-11-07T21:54:03.930Z","sourceType":"API","updatedByUserId":1}],"b":null}}]}`))
 	f.Add([]byte(`<html>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_ = decodeError(400, data, func(s string) string { return s }).Error()
+		e := &Error{APIError: vendorkit.APIError[Code]{Vendor: vendor, HTTPStatus: 400}}
+		decodeErrorBody(e, data, func(s string) string { return s })
+		_ = e.Error()
 		br, err := decodeBatchResponse(data)
 		if err != nil {
 			return
@@ -42,13 +45,13 @@ func FuzzDecode(f *testing.F) {
 				}
 				x.addID(id, prop, i)
 			}
-			res := make([]batch.Result[Object], 3)
-			x.apply(kind, 207, br, res, func(s string) string { return s })
+			res := make([]batch.Result[Result], 3)
+			x.apply(kind, "contacts batch/x", 207, br, res, func(s string) string { return s })
 			for i, s := range x.state {
 				if s == stateOpen {
 					t.Fatalf("record %d left unsettled", i)
 				}
-				if s == stateResult && res[i].Err != nil && br.Status != StatusCanceled {
+				if s == stateResult && res[i].Err != nil && br.Status != statusCanceled {
 					t.Fatalf("record %d has a result and an error", i)
 				}
 				if kind != opArchive && s != stateResult && res[i].Err == nil {

@@ -7,7 +7,7 @@ import (
 )
 
 // PropertyChange is one value in a property's history, newest first in
-// Object.PropertiesWithHistory (HubSpot's ValueWithTimestamp).
+// Result.PropertiesWithHistory (HubSpot's ValueWithTimestamp).
 type PropertyChange struct {
 	// Value is the property's value from Timestamp on. A JSON number or
 	// boolean keeps its text and null becomes "", as for Properties.

@@ -1,9 +1,11 @@
 package hubspot
 
 import (
+	"net/http"
 	"strings"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
 // Record states while an answer is matched to a chunk.
@@ -81,7 +83,7 @@ func (x *chunkIndex) firstOpen(ps []int) int {
 // id this request did not send, or one already matched, matches nothing);
 // only a result without one is matched by record id, then by unique
 // property value.
-func (x *chunkIndex) matchResult(r *Object) int {
+func (x *chunkIndex) matchResult(r *Result) int {
 	if r.ObjectWriteTraceID != "" && x.trace != nil {
 		if p, ok := x.trace[r.ObjectWriteTraceID]; ok && x.state[p] == stateOpen {
 			return p
@@ -135,19 +137,11 @@ func (x *chunkIndex) named(e *Error) []int {
 	return out
 }
 
-// classifyRecordError marks a per-record error retryable when it is a
-// burst rate limit.
-func classifyRecordError(e *Error) {
-	if e.Category == CategoryRateLimits && !e.isDaily() {
-		e.retryable = true
-	}
-}
-
 // rejectNamed settles a 400/409 whose error names some of the chunk's
 // inputs: those fail with it, and the others — not written, since the
 // request was refused as a whole — are sent again without them. It reports
 // false, settling nothing, when the error names none of them.
-func (x *chunkIndex) rejectNamed(e *Error, res []batch.Result[Object]) bool {
+func (x *chunkIndex) rejectNamed(e *Error, res []batch.Result[Result]) bool {
 	ps := x.named(e)
 	if len(ps) == 0 {
 		return false
@@ -158,7 +152,7 @@ func (x *chunkIndex) rejectNamed(e *Error, res []batch.Result[Object]) bool {
 			x.state[p] = stateError
 		}
 	}
-	again := batch.Retryable(errRejectedWithOthers, 0)
+	again := rejectedWithOthers(e.Op, e.HTTPStatus)
 	for p, s := range x.state {
 		if s == stateOpen {
 			res[p].Err = again
@@ -166,4 +160,134 @@ func (x *chunkIndex) rejectNamed(e *Error, res []batch.Result[Object]) bool {
 		}
 	}
 	return true
+}
+
+// apply settles every open position of res from a decoded 2xx answer:
+// matched results succeed; a named error fails its records (even one that
+// also got a result, whose result is kept, and which is never resent); an
+// error that names no input at all fails the records nothing else
+// settled, while one naming only inputs this request did not send is
+// ignored; and a record the answer does not mention gets noResult —
+// unless the endpoint is archive (whose answer has no results) and the
+// answer lists every error it counts, or allApplied vouches for an update
+// or upsert by unique property whose results carry no trace id. A
+// CANCELED batch fails every record, keeping any result it carried.
+func (x *chunkIndex) apply(kind opKind, op string, status int, br *batchResponse, res []batch.Result[Result], redact func(string) string) {
+	sent := 0
+	for _, s := range x.state {
+		if s != stateRefused {
+			sent++
+		}
+	}
+	var unmatched []*Result
+	for i := range br.Results {
+		r := &br.Results[i]
+		if p := x.matchResult(r); p >= 0 {
+			res[p].Value = *r
+			x.state[p] = stateResult
+		} else {
+			unmatched = append(unmatched, r)
+		}
+	}
+	if allApplied(kind, status, br, sent) {
+		x.settleUntraced(unmatched, res)
+	}
+	var unnamed *Error
+	for i := range br.Errors {
+		e := &Error{APIError: vendorkit.APIError[Code]{Vendor: vendor, Op: op, HTTPStatus: status}, NumErrors: br.NumErrors}
+		br.Errors[i].fill(e, redact)
+		classify(e)
+		if !names(e) {
+			if unnamed == nil {
+				unnamed = e
+			}
+			continue
+		}
+		ps := x.named(e) // none: it is about inputs this request did not send
+		for _, p := range ps {
+			switch x.state[p] {
+			case stateOpen:
+				res[p].Err = e
+			case stateResult:
+				// It got a result too, so it may be written: never resent.
+				res[p].Err = e.final()
+			default:
+				continue
+			}
+			x.state[p] = stateError
+		}
+	}
+	if strings.EqualFold(string(br.Status), string(statusCanceled)) {
+		canceled := canceledError(op, status, br.NumErrors, unnamed)
+		for p, s := range x.state {
+			if s == stateOpen || s == stateResult {
+				res[p].Err = canceled
+				x.state[p] = stateError
+			}
+		}
+		return
+	}
+	// numErrors counts more errors than errors[] lists: the records no
+	// listed error names may be among the unlisted ones.
+	unlisted := br.NumErrors > len(br.Errors)
+	for p, s := range x.state {
+		if s != stateOpen {
+			continue
+		}
+		switch {
+		case unnamed != nil:
+			res[p].Err = unnamed
+		case kind == opArchive && !unlisted:
+			// archive answers no results: a record no error names is done.
+		case unlisted:
+			res[p].Err = unlistedErrors(kind, op, status, br.NumErrors, len(br.Errors))
+		default:
+			res[p].Err = noResult(kind, op, status)
+		}
+		x.state[p] = stateError
+	}
+}
+
+// allApplied reports an update or upsert answer that says, by itself,
+// that every input was applied: HTTP 200, status COMPLETE, no error
+// counted or listed, one result per input sent, and no result carrying an
+// objectWriteTraceId (HubSpot's answers need not echo it, and the
+// results of an update by a unique property carry the record id, not the
+// value the input named).
+func allApplied(kind opKind, status int, br *batchResponse, sent int) bool {
+	if (kind != opUpdate && kind != opUpsert) || status != http.StatusOK ||
+		!strings.EqualFold(string(br.Status), string(statusComplete)) ||
+		br.NumErrors != 0 || len(br.Errors) != 0 || len(br.Results) != sent {
+		return false
+	}
+	for i := range br.Results {
+		if br.Results[i].ObjectWriteTraceID != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// settleUntraced marks the still-open records of an answer allApplied
+// vouches for as succeeded, when each of them was addressed by a unique
+// property value (a record addressed by record id must find its own id
+// among the results). Their results cannot be told apart: a lone open
+// record gets the lone unmatched result, the others keep an empty Result.
+func (x *chunkIndex) settleUntraced(unmatched []*Result, res []batch.Result[Result]) {
+	var open []int
+	for p, s := range x.state {
+		if s != stateOpen {
+			continue
+		}
+		if x.viaProp == nil || !x.viaProp[p] {
+			return
+		}
+		open = append(open, p)
+	}
+	if len(open) == 1 && len(unmatched) == 1 {
+		res[open[0]].Value = *unmatched[0]
+	}
+	for _, p := range open {
+		x.state[p] = stateResult
+	}
 }

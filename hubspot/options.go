@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -13,20 +12,15 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/crmbatch/crmbatch/batch"
-	"github.com/crmbatch/crmbatch/internal/engineopt"
-	"github.com/crmbatch/crmbatch/internal/httpx"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
 // DefaultBaseURL is HubSpot's API host.
 const DefaultBaseURL = "https://api.hubapi.com"
 
-// DefaultBatchSize is the most inputs sent in one request unless
-// WithBatchSize says otherwise.
-const DefaultBatchSize = MaxBatchSize
-
-// MaxBatchSize is the largest value WithBatchSize accepts: "Object API
-// batch endpoints are limited to 100 inputs per request" (HubSpot, Using
-// Object APIs, Limits).
+// MaxBatchSize is the most inputs one request carries, and the default:
+// "Object API batch endpoints are limited to 100 inputs per request"
+// (HubSpot, Using Object APIs, Limits). WithBatchSize refuses more.
 const MaxBatchSize = 100
 
 // MaxHistoryBatchSize is the most ids a batch read sends when it asks for
@@ -34,6 +28,14 @@ const MaxBatchSize = 100
 // number of inputs supported in a batch request for property histories is
 // 50".
 const MaxHistoryBatchSize = 50
+
+// DefaultMaxRequestBytes is the most encoded bytes one request carries
+// unless WithMaxRequestBytes says otherwise. HubSpot documents no request
+// size limit for the objects batch endpoints (only inputs per request), so
+// this is a generous default that only a pathological record reaches: a
+// record bigger than it fails alone, before any request, and the others go
+// in.
+const DefaultMaxRequestBytes = 8 << 20
 
 // DefaultAPIVersion is the CRM objects API a Client speaks unless
 // WithAPIVersion says otherwise: the date version 2026-09, generally
@@ -44,38 +46,74 @@ const DefaultAPIVersion = "2026-09"
 // reference lists under "legacy".
 const LegacyAPIVersion = "v3"
 
-// DefaultLockedWait is the least wait before retrying after a 423 Locked
-// (HubSpot's lock lasts 2 s).
+// DefaultLockedWait is the least wait before sending again after a 423
+// Locked (HubSpot's lock lasts 2 s).
 const DefaultLockedWait = 2 * time.Second
 
-// Option configures a Client; New reports a bad option as an error.
+// Option configures a Client; New reports a bad option (or a nil one) as
+// an error.
 type Option func(*config) error
 
 // config is what the options set.
 type config struct {
-	engine      engineopt.Settings
-	baseURL     string
-	objectsPath string // "/crm/objects/YYYY-MM" or "/crm/v3/objects"
-	httpClient  *http.Client
-	batchSize   int
-	token       string
-	tokenSource oauth2.TokenSource
-	timeout     time.Duration
-	lockedWait  time.Duration
+	vendorkit.Common
+	objectsPath     string // "/crm/objects/YYYY-MM" or "/crm/v3/objects"
+	token           string
+	tokenSource     oauth2.TokenSource
+	lockedWait      time.Duration
+	maxRequestBytes int
 }
 
+// defaultConfig holds the defaults. Concurrency 1: HubSpot's limits are per
+// account, shared by every integration (a burst of 100 to 190 requests per
+// 10 s, a daily quota), and it answers 423 Locked to writes that touch the
+// same records too fast; one request in flight carrying 100 inputs already
+// moves about 100 records a second. Raise it with WithConcurrency and pace
+// it with WithLimiter(BurstLimiter(n)).
 func defaultConfig() config {
 	return config{
-		engine: engineopt.Settings{
-			Concurrency: 1,
-			Retry:       batch.DefaultRetryPolicy(),
-		},
-		baseURL:     DefaultBaseURL,
-		objectsPath: objectsPath(DefaultAPIVersion),
-		batchSize:   DefaultBatchSize,
-		lockedWait:  DefaultLockedWait,
+		Common: vendorkit.Common{Vendor: vendor, BaseURL: DefaultBaseURL, BatchSize: MaxBatchSize, MaxBatchSize: MaxBatchSize,
+			Engine: batch.Config{Concurrency: 1}},
+		objectsPath:     objectsPath(DefaultAPIVersion),
+		lockedWait:      DefaultLockedWait,
+		maxRequestBytes: DefaultMaxRequestBytes,
 	}
 }
+
+// WithBaseURL sets the API root; default https://api.hubapi.com. For the
+// fake: WithBaseURL(srv.BaseURL()).
+func WithBaseURL(u string) Option { return func(c *config) error { return c.SetBaseURL(u) } }
+
+// WithHTTPClient sends requests through hc (its Transport and Timeout); hc
+// is copied, never changed.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error { return c.SetHTTPClient(hc) }
+}
+
+// WithTimeout bounds one request; default 30 s.
+func WithTimeout(d time.Duration) Option { return func(c *config) error { return c.SetTimeout(d, 0) } }
+
+// WithBatchSize sets the most inputs per request, 1 to MaxBatchSize (the
+// default, 100: HubSpot's object batch endpoints take no more). A batch
+// read that asks for property histories sends at most MaxHistoryBatchSize
+// (50) ids whatever the batch size.
+func WithBatchSize(n int) Option { return func(c *config) error { return c.SetBatchSize(n) } }
+
+// WithEngine sets the batch engine's configuration (retry policy, keep,
+// hooks, logger …); its zero fields take the engine's defaults.
+func WithEngine(cfg batch.Config) Option { return func(c *config) error { return c.SetEngine(cfg) } }
+
+// WithConcurrency sets how many requests may be in flight at once; default
+// 1 (see New).
+func WithConcurrency(n int) Option { return func(c *config) error { return c.SetConcurrency(n) } }
+
+// WithLimiter paces requests, retries included. Give one limiter to every
+// client of the same HubSpot account; see BurstLimiter.
+func WithLimiter(l batch.Limiter) Option { return func(c *config) error { return c.SetLimiter(l) } }
+
+// WithLogger receives retry, isolation and request lines (debug level),
+// never a token. Default: discarded.
+func WithLogger(l *slog.Logger) Option { return func(c *config) error { return c.SetLogger(l) } }
 
 // WithToken authenticates with a static private-app (or OAuth access)
 // token, sent as "Authorization: Bearer <token>".
@@ -93,7 +131,8 @@ func WithToken(token string) Option {
 }
 
 // WithTokenSource authenticates with OAuth tokens from ts (refreshed as it
-// decides), sent as "Authorization: Bearer <access token>".
+// decides), sent as "Authorization: Bearer <access token>". Each access
+// token is registered as a secret the moment it is obtained.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(c *config) error {
 		if ts == nil {
@@ -104,33 +143,18 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 	}
 }
 
-// WithBaseURL sets the API root; default https://api.hubapi.com.
-func WithBaseURL(u string) Option {
-	return func(c *config) error {
-		p, err := url.Parse(u)
-		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			return fmt.Errorf("hubspot: WithBaseURL: want an absolute http(s) URL, got %q", httpx.RedactString(u))
-		}
-		if p.RawQuery != "" || p.User != nil {
-			return errors.New("hubspot: WithBaseURL: the URL must not carry a query or user info")
-		}
-		c.baseURL = strings.TrimRight(p.String(), "/")
-		return nil
-	}
-}
-
 // WithAPIVersion chooses the CRM objects API: a date version such as
-// "2026-09" (the default, [DefaultAPIVersion]: /crm/objects/2026-09/…) or
-// "2026-03", or "v3" ([LegacyAPIVersion]: /crm/v3/objects/…, which
+// "2026-09" (the default, DefaultAPIVersion: /crm/objects/2026-09/…) or
+// "2026-03", or "v3" (LegacyAPIVersion: /crm/v3/objects/…, which
 // HubSpot's reference now files under legacy). The batch endpoints and
 // their bodies are the same in all of them; what differs is what HubSpot
 // enforces. From 2026-09 on, the portal's admin-configured validation
 // rules (conditional required properties, the required fields of the
 // Create Record form, user-level association permissions) apply to every
 // create, update and upsert: a write those rules refuse fails with
-// [ErrValidation] (a 400, or its input's error in a 207), where v3 and
-// 2026-03 would have written it. Choose "v3" or "2026-03" only to keep
-// the older behaviour until the integration sends what the rules require.
+// CodeValidation (batch.ErrInvalid), where v3 and 2026-03 would have
+// written it. Choose "v3" or "2026-03" only to keep the older behaviour
+// until the integration sends what the rules require.
 func WithAPIVersion(v string) Option {
 	return func(c *config) error {
 		if v != LegacyAPIVersion && !datedVersion.MatchString(v) {
@@ -153,112 +177,6 @@ func objectsPath(v string) string {
 // datedVersion matches HubSpot's date versions (YYYY-MM).
 var datedVersion = regexp.MustCompile(`^20[0-9]{2}-(0[1-9]|1[0-2])$`)
 
-// WithHTTPClient sends requests through hc (its Transport and Timeout).
-func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) error {
-		if hc == nil {
-			return errors.New("hubspot: WithHTTPClient: nil client")
-		}
-		c.httpClient = hc
-		return nil
-	}
-}
-
-// WithTimeout bounds one request attempt; default 30 s. It applies to the
-// client New builds; with WithHTTPClient, that client's own Timeout rules.
-func WithTimeout(d time.Duration) Option {
-	return func(c *config) error {
-		if d <= 0 {
-			return fmt.Errorf("hubspot: WithTimeout: %v is not positive", d)
-		}
-		c.timeout = d
-		return nil
-	}
-}
-
-// WithLogger receives retry, isolation and request lines (debug level),
-// never a token. Default: discarded.
-func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error {
-		c.engine.Logger = l
-		return nil
-	}
-}
-
-// WithLimiter paces requests, retries included. Share one limiter between
-// every client that uses the same HubSpot account; see BurstLimiter.
-func WithLimiter(l batch.Limiter) Option {
-	return func(c *config) error {
-		c.engine.Limiter = l
-		return nil
-	}
-}
-
-// WithRetryPolicy sets attempts and backoff; zero fields keep
-// batch.DefaultRetryPolicy's values.
-func WithRetryPolicy(p batch.RetryPolicy) Option {
-	return func(c *config) error {
-		if err := c.engine.SetRetry(p); err != nil {
-			return fmt.Errorf("hubspot: WithRetryPolicy: %w", err)
-		}
-		return nil
-	}
-}
-
-// WithConcurrency sets how many requests may be in flight at once
-// (default 1; at most 256).
-func WithConcurrency(n int) Option {
-	return func(c *config) error {
-		if err := c.engine.SetConcurrency(n); err != nil {
-			return fmt.Errorf("hubspot: WithConcurrency: %w", err)
-		}
-		return nil
-	}
-}
-
-// WithBatchSize sets the most inputs per request (default and most
-// [MaxBatchSize], 100: HubSpot's object batch endpoints take no more). A
-// batch read that asks for property histories sends at most
-// [MaxHistoryBatchSize] (50) ids whatever the batch size.
-func WithBatchSize(n int) Option {
-	return func(c *config) error {
-		switch {
-		case n < 1:
-			return fmt.Errorf("hubspot: WithBatchSize: %d is not positive", n)
-		case n > MaxBatchSize:
-			return fmt.Errorf("hubspot: WithBatchSize: %d is more than the %d inputs HubSpot's object batch endpoints take per request", n, MaxBatchSize)
-		}
-		c.batchSize = n
-		return nil
-	}
-}
-
-// WithProgress is called after each request's records are settled.
-func WithProgress(f func(batch.Progress)) Option {
-	return func(c *config) error {
-		c.engine.Progress = f
-		return nil
-	}
-}
-
-// WithOutcomeHook is called once per record as it reaches its final state.
-func WithOutcomeHook(f func(index int, key string, status batch.Status, err error)) Option {
-	return func(c *config) error {
-		c.engine.Outcome = f
-		return nil
-	}
-}
-
-// WithKeep says which outcomes a report holds (default batch.KeepAll).
-func WithKeep(k batch.Keep) Option {
-	return func(c *config) error {
-		if err := c.engine.SetKeep(k); err != nil {
-			return fmt.Errorf("hubspot: WithKeep: %w", err)
-		}
-		return nil
-	}
-}
-
 // WithLockedWait sets the least wait after a 423 Locked (default 2 s, as
 // HubSpot's lock lasts). Lower it only against a fake server.
 func WithLockedWait(d time.Duration) Option {
@@ -271,12 +189,16 @@ func WithLockedWait(d time.Duration) Option {
 	}
 }
 
-// WithRetryBudget caps the retries of every run of this client, and of
-// every other client given the same budget, so a sick server is not
-// hammered by every worker at once (see batch.RetryBudget).
-func WithRetryBudget(b *batch.RetryBudget) Option {
+// WithMaxRequestBytes sets the most encoded bytes one request carries
+// (default DefaultMaxRequestBytes, 8 MiB; HubSpot documents no limit). A
+// record whose encoding alone is bigger fails before any request,
+// matching *batch.TooLargeError.
+func WithMaxRequestBytes(n int) Option {
 	return func(c *config) error {
-		c.engine.Budget = b
+		if n < 1024 {
+			return fmt.Errorf("hubspot: WithMaxRequestBytes: %d is less than 1024", n)
+		}
+		c.maxRequestBytes = n
 		return nil
 	}
 }

@@ -3,7 +3,9 @@ package hubspot
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -14,9 +16,11 @@ import (
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/hubspot/hubspottest"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 func TestNewOptions(t *testing.T) {
+	t.Parallel()
 	tok := WithToken("tok-123456")
 	cases := []struct {
 		name    string
@@ -30,21 +34,26 @@ func TestNewOptions(t *testing.T) {
 		{"nil token source", []Option{WithTokenSource(nil)}, "nil token source"},
 		{"relative base URL", []Option{tok, WithBaseURL("api.hubapi.com")}, "absolute"},
 		{"base URL with query", []Option{tok, WithBaseURL("https://x.test/?hapikey=secret")}, "query"},
-		{"nil http client", []Option{tok, WithHTTPClient(nil)}, "nil client"},
-		{"batch size 0", []Option{tok, WithBatchSize(0)}, "not positive"},
+		{"nil http client", []Option{tok, WithHTTPClient(nil)}, "nil *http.Client"},
+		{"nil option", []Option{tok, nil}, "option 1 is nil"},
+		{"nil logger", []Option{tok, WithLogger(nil)}, "nil logger"},
+		{"nil limiter", []Option{tok, WithLimiter(nil)}, "nil limiter"},
+		{"batch size 0", []Option{tok, WithBatchSize(0)}, "not in 1..100"},
 		// "Object API batch endpoints are limited to 100 inputs per request"
-		{"batch size over HubSpot's 100", []Option{tok, WithBatchSize(101)}, "more than the 100 inputs HubSpot's object batch endpoints take"},
+		{"batch size over HubSpot's 100", []Option{tok, WithBatchSize(101)}, "not in 1..100 (the vendor's documented limit)"},
 		{"batch size at HubSpot's 100", []Option{tok, WithBatchSize(100)}, ""},
 		{"concurrency 0", []Option{tok, WithConcurrency(0)}, "not in 1..256"},
 		{"concurrency too big", []Option{tok, WithConcurrency(257)}, "not in 1..256"},
 		{"concurrency at the cap", []Option{tok, WithConcurrency(256)}, ""},
-		{"negative retry", []Option{tok, WithRetryPolicy(batch.RetryPolicy{MaxAttempts: -1})}, "negative"},
-		{"bad keep", []Option{tok, WithKeep(batch.Keep(9))}, "unknown"},
-		{"zero timeout", []Option{tok, WithTimeout(0)}, "not positive"},
+		{"negative retry", []Option{tok, WithEngine(batch.Config{Retry: batch.RetryPolicy{MaxAttempts: -1}})}, "negative"},
+		{"bad keep", []Option{tok, WithEngine(batch.Config{Keep: batch.Keep(9)})}, "unknown"},
+		{"zero timeout", []Option{tok, WithTimeout(0)}, "must be positive"},
+		{"tiny request size", []Option{tok, WithMaxRequestBytes(10)}, "less than 1024"},
 		{"negative locked wait", []Option{tok, WithLockedWait(-time.Second)}, "negative"},
-		{"ok", []Option{tok, WithBaseURL("https://api.hubapi.test/"), WithBatchSize(50), WithConcurrency(8), WithTimeout(time.Second),
-			WithHTTPClient(&http.Client{}), WithLogger(nil), WithLimiter(BurstLimiter(100)), WithKeep(batch.KeepFailures),
-			WithProgress(func(batch.Progress) {}), WithOutcomeHook(func(int, string, batch.Status, error) {})}, ""},
+		{"ok", []Option{tok, WithEngine(batch.Config{Keep: batch.KeepFailures, OnProgress: func(batch.Progress) {}}),
+			WithBaseURL("https://api.hubapi.test/"), WithBatchSize(50), WithConcurrency(8), WithTimeout(time.Second),
+			WithHTTPClient(&http.Client{}), WithLogger(slog.New(slog.DiscardHandler)), WithLimiter(BurstLimiter(100)),
+			WithAPIVersion("2026-03"), WithLockedWait(time.Second), WithMaxRequestBytes(1 << 20)}, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -66,15 +75,17 @@ func TestNewOptions(t *testing.T) {
 }
 
 func TestDefaults(t *testing.T) {
+	t.Parallel()
 	c, err := New(WithToken("tok-123456"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.cfg.baseURL != DefaultBaseURL || c.cfg.batchSize != 100 || c.cfg.lockedWait != 2*time.Second || c.cfg.engine.Concurrency != 1 {
+	if c.cfg.BaseURL != DefaultBaseURL || c.cfg.BatchSize != 100 || c.cfg.lockedWait != 2*time.Second || c.cfg.Engine.Concurrency != 1 ||
+		c.cfg.maxRequestBytes != DefaultMaxRequestBytes || c.cfg.objectsPath != "/crm/objects/2026-09" {
 		t.Errorf("defaults: %+v", c.cfg)
 	}
-	if c.cfg.engine.Retry != batch.DefaultRetryPolicy() || c.cfg.engine.Keep != batch.KeepAll {
-		t.Errorf("engine defaults: %+v", c.cfg.engine)
+	if c.cfg.Engine.Retry != (batch.RetryPolicy{}) || c.cfg.Engine.Keep != batch.KeepAll {
+		t.Errorf("engine defaults: %+v", c.cfg.Engine)
 	}
 	if rl := c.RateLimit(); rl.Max != -1 || rl.DailyRemaining != -1 || !rl.Seen.IsZero() {
 		t.Errorf("RateLimit before any answer: %+v", rl)
@@ -97,15 +108,15 @@ func (s *countingSource) Token() (*oauth2.Token, error) {
 func TestTokenSource(t *testing.T) {
 	srv := newFake(t)
 	src := &countingSource{}
-	c, err := New(WithBaseURL(srv.URL), WithTokenSource(src), WithBatchSize(10))
+	c, err := New(WithBaseURL(srv.BaseURL()), WithTokenSource(src), WithBatchSize(10))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := c.Objects("contacts").BatchCreate(context.Background(), contacts(25, "ts"))
+	rep, err := c.Objects("contacts").Create(context.Background(), slices.Values(contacts(25, "ts")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkReport(t, rep, 25, 25, 0, 0)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 25, Succeeded: 25, Failed: 0, NotAttempted: 0})
 	if src.n.Load() != 3 {
 		t.Errorf("token asked %d times, want once per request (3)", src.n.Load())
 	}
@@ -119,12 +130,12 @@ func (failingSource) Token() (*oauth2.Token, error) {
 
 func TestTokenSourceFailureStopsRun(t *testing.T) {
 	srv := newFake(t)
-	c, err := New(WithBaseURL(srv.URL), WithTokenSource(failingSource{}), WithBatchSize(10))
+	c, err := New(WithBaseURL(srv.BaseURL()), WithTokenSource(failingSource{}), WithBatchSize(10))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := c.Objects("contacts").BatchCreate(context.Background(), contacts(25, "tf"))
-	checkReport(t, rep, 25, 0, 0, 25)
+	rep, err := c.Objects("contacts").Create(context.Background(), slices.Values(contacts(25, "tf")))
+	checkStopped(t, rep, 25, 0, 0)
 	if err == nil || strings.Contains(err.Error(), "rt-very-secret") || !strings.Contains(err.Error(), "getting a token") {
 		t.Errorf("err = %v", err)
 	}

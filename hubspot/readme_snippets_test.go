@@ -8,6 +8,7 @@ package hubspot_test
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/crmbatch/crmbatch/hubspot"
 )
@@ -23,9 +24,9 @@ func readmeUpsertByEmail(ctx context.Context, token string) error {
 		return err
 	}
 	// Keyed on email, an upsert is not partial: send every property the contact should hold.
-	rep, err := c.Objects("contacts").BatchUpsert(ctx, []hubspot.UpsertInput{
+	rep, err := c.Objects("contacts").Upsert(ctx, slices.Values([]hubspot.UpsertInput{
 		{IDProperty: "email", ID: "ada@example.com", Properties: hubspot.Properties{"firstname": "Ada", "lastname": "Lovelace", "phone": "+61 3 8321 8199"}},
-	})
+	}))
 	fmt.Println(rep.Succeeded, "of", rep.Total, "upserted")
 	return err
 }
@@ -33,9 +34,9 @@ func readmeUpsertByEmail(ctx context.Context, token string) error {
 // readmeUpsertByCustomProperty is the README's partial upsert, keyed on a
 // custom unique property.
 func readmeUpsertByCustomProperty(ctx context.Context, c *hubspot.Client) error {
-	rep, err := c.Objects("contacts").BatchUpsert(ctx, []hubspot.UpsertInput{
+	rep, err := c.Objects("contacts").Upsert(ctx, slices.Values([]hubspot.UpsertInput{
 		{IDProperty: "crm_id", ID: "C-1042", Properties: hubspot.Properties{"phone": "+61 3 8321 8199"}},
-	})
+	}))
 	fmt.Println(rep.Succeeded, "of", rep.Total, "upserted")
 	return err
 }

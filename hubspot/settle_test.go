@@ -8,7 +8,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/crmbatch/crmbatch/batch"
-	"github.com/crmbatch/crmbatch/internal/httpx"
 )
 
 // matchInput is one record of a chunk in TestApplyMatching.
@@ -18,18 +17,20 @@ type matchInput struct{ trace, id, prop string }
 // *Error's category and message, or the class of a no-result error with
 // whether it is resent (retry) or never resent (unknown); a result kept
 // beside an error is appended as "+result <id>".
-func describe(r batch.Result[Object]) string {
+func describe(r batch.Result[Result]) string {
 	var s string
 	var he *Error
 	switch {
 	case r.Err == nil:
 		return "ok " + r.Value.ID
 	case errors.As(r.Err, &he):
-		s = strings.TrimSpace(he.Category + " " + he.Message)
-		if batch.IsRetryable(r.Err) {
-			s += ", retry"
+		if !strings.HasPrefix(he.Message, "no result") {
+			s = strings.TrimSpace(string(he.Code) + " " + he.Message)
+			if batch.IsRetryable(r.Err) {
+				s += ", retry"
+			}
+			break
 		}
-	case errors.Is(r.Err, ErrNoResult):
 		s = "no result"
 		if strings.Contains(r.Err.Error(), "numErrors") {
 			s = "unlisted error"
@@ -37,7 +38,7 @@ func describe(r batch.Result[Object]) string {
 		if batch.IsRetryable(r.Err) {
 			s += ", retry"
 		}
-		if errors.Is(r.Err, httpx.ErrOutcomeUnknown) {
+		if errors.Is(r.Err, batch.ErrOutcomeUnknown) {
 			s += ", unknown"
 		}
 	default:
@@ -53,6 +54,7 @@ func describe(r batch.Result[Object]) string {
 // objectWriteTraceId first and alone when present, numErrors checked
 // against errors[], CANCELED never a success.
 func TestApplyMatching(t *testing.T) {
+	t.Parallel()
 	sameID := []matchInput{{"t0", "512", ""}, {"t1", "512", "custom_id"}}
 	twoCreates := []matchInput{{"t0", "", ""}, {"t1", "", ""}}
 	byEmail := []matchInput{{"t0", "ada@example.com", "email"}, {"t1", "grace@example.com", "email"}}
@@ -152,12 +154,12 @@ func TestApplyMatching(t *testing.T) {
 					x.addID(in.id, in.prop, i)
 				}
 			}
-			res := make([]batch.Result[Object], len(tc.inputs))
+			res := make([]batch.Result[Result], len(tc.inputs))
 			status := tc.status
 			if status == 0 {
 				status = 207
 			}
-			x.apply(tc.kind, status, br, res, func(s string) string { return s })
+			x.apply(tc.kind, "contacts batch/x", status, br, res, func(s string) string { return s })
 			got := make([]string, len(res))
 			for i, r := range res {
 				got[i] = describe(r)

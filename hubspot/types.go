@@ -96,7 +96,8 @@ type CreateInput struct {
 	// spec requires the field.
 	Associations []Association `json:"associations"`
 	// ObjectWriteTraceID ties the answer to this input. Leave it empty and
-	// the client sets a unique one; if you set it, keep it unique.
+	// the client sets one for the request; if you set it, it is the
+	// record's outcome key and must be unique in the call.
 	ObjectWriteTraceID string `json:"objectWriteTraceId,omitempty"`
 }
 
@@ -110,12 +111,13 @@ type UpdateInput struct {
 	// whose value ID holds. Optional on update, required on upsert. An
 	// upsert of contacts by "email" is not partial: send every property
 	// the contact should hold, or use a custom unique property (see
-	// Objects.BatchUpsert).
+	// Objects.Upsert).
 	IDProperty string `json:"idProperty,omitempty"`
 	// Properties are the values to set.
 	Properties Properties `json:"properties"`
 	// ObjectWriteTraceID ties the answer to this input. Leave it empty and
-	// the client sets a unique one; if you set it, keep it unique.
+	// the client sets one for the request; if you set it, keep it unique in
+	// the call.
 	ObjectWriteTraceID string `json:"objectWriteTraceId,omitempty"`
 }
 
@@ -128,7 +130,7 @@ type ReadOptions struct {
 	// Properties to return; empty returns HubSpot's default set.
 	Properties []string
 	// PropertiesWithHistory to return with their change history, in
-	// Object.PropertiesWithHistory. When set, a request carries at most
+	// Result.PropertiesWithHistory. When set, a request carries at most
 	// MaxHistoryBatchSize (50) ids.
 	PropertiesWithHistory []string
 	// IDProperty, when set, says the ids are values of this unique property.
@@ -137,9 +139,9 @@ type ReadOptions struct {
 	Archived bool
 }
 
-// Object is HubSpot's answer for one object (SimplePublicObject, and
-// SimplePublicUpsertObject on upsert).
-type Object struct {
+// Result is HubSpot's answer for one record: the object as HubSpot holds
+// it (SimplePublicObject, and SimplePublicUpsertObject on upsert).
+type Result struct {
 	// ID is the object's record id.
 	ID string `json:"id"`
 	// Properties are the values HubSpot returned (on writes, usually the
@@ -163,16 +165,13 @@ type Object struct {
 	URL string `json:"url,omitempty"`
 }
 
-// BatchStatus is the status of a batch answer (PENDING, PROCESSING,
-// CANCELED or COMPLETE).
-type BatchStatus string
+// batchStatus is the status of a batch answer (PENDING, PROCESSING,
+// CANCELED or COMPLETE). CANCELED (in any case) fails every record of the
+// request with ErrCanceled; under any other status, a record with a result
+// succeeded and one without is settled as not answered.
+type batchStatus string
 
-// The batch statuses HubSpot documents. CANCELED (in any case) fails every
-// record of the request with ErrCanceled; under any other status, a record
-// with a result succeeded and one without is settled as ErrNoResult.
 const (
-	StatusPending    BatchStatus = "PENDING"
-	StatusProcessing BatchStatus = "PROCESSING"
-	StatusCanceled   BatchStatus = "CANCELED"
-	StatusComplete   BatchStatus = "COMPLETE"
+	statusCanceled batchStatus = "CANCELED"
+	statusComplete batchStatus = "COMPLETE"
 )

@@ -9,16 +9,18 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 	"gopkg.in/h2non/gock.v1"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/httpx"
+	"github.com/crmbatch/crmbatch/internal/testkit"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
 const gockBase = "https://api.hubapi.test"
@@ -57,8 +59,8 @@ func (c *capture) matcher(req *http.Request, _ *gock.Request) (bool, error) {
 	return true, nil
 }
 
-// golden returns a testdata JSON file compacted.
-func golden(t *testing.T, name string) string {
+// fixture returns a testdata JSON file compacted.
+func fixture(t *testing.T, name string) string {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
@@ -74,12 +76,12 @@ func golden(t *testing.T, name string) string {
 // gockClient builds a client whose requests gock intercepts.
 func gockClient(t *testing.T, opts ...Option) *Client {
 	t.Helper()
-	base := []Option{WithBaseURL(gockBase), WithToken("pat-test-token"), WithRetryPolicy(fastRetry)}
+	base := []Option{WithBaseURL(gockBase), WithToken("pat-test-token"), WithEngine(batch.Config{Retry: fastRetry})}
 	c, err := New(append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	gock.InterceptClient(c.HTTPClient())
+	gock.InterceptClient(c.http.HTTPClient())
 	return c
 }
 
@@ -109,15 +111,15 @@ func TestWireRequests(t *testing.T) {
 			name: "create", path: "/crm/objects/2026-09/contacts/batch/create", request: "create_request.json",
 			status: 201, response: "create_response_201.json",
 			run: func(ctx context.Context, c *Client) (any, error) {
-				rep, err := c.Objects("contacts").BatchCreate(ctx, []CreateInput{
+				rep, err := c.Objects("contacts").Create(ctx, slices.Values([]CreateInput{
 					{Properties: Properties{"email": "ada@example.com", "firstname": "Ada", "lastname": "Lovelace", "phone": "+61383218199"}, ObjectWriteTraceID: "row-0"},
 					{Properties: Properties{"email": "grace@example.com"}, ObjectWriteTraceID: "row-1", Associations: []Association{
 						{To: AssociationTarget{ID: "101"}, Types: []AssociationType{{AssociationCategory: "HUBSPOT_DEFINED", AssociationTypeID: 279}}}}},
-				})
+				}))
 				return results(rep), err
 			},
 			// answered out of order: matched by trace id
-			wantValue: []Object{
+			wantValue: []Result{
 				{ID: "512", ObjectWriteTraceID: "row-0", Properties: Properties{"email": "ada@example.com", "firstname": "Ada", "hs_object_id": "512"},
 					CreatedAt: ts("2024-05-01T00:00:00Z"), UpdatedAt: ts("2024-05-01T00:00:00Z")},
 				{ID: "513", ObjectWriteTraceID: "row-1", Properties: Properties{"email": "grace@example.com", "hs_object_id": "513"},
@@ -128,12 +130,12 @@ func TestWireRequests(t *testing.T) {
 			name: "update (seed shape)", path: "/crm/objects/2026-09/partner_clients/batch/update", request: "update_request.json",
 			status: 207, response: "update_response_207.json",
 			run: func(ctx context.Context, c *Client) (any, error) {
-				rep, err := c.Objects("partner_clients").BatchUpdate(ctx, []UpdateInput{
+				rep, err := c.Objects("partner_clients").Update(ctx, slices.Values([]UpdateInput{
 					{ID: "512", IDProperty: "my_unique_property_name", ObjectWriteTraceID: "row-0", Properties: Properties{
 						"property_checkbox": "false", "property_date": "1572480000000", "property_multiple_checkboxes": "chocolate;strawberry",
 						"property_number": "17", "property_string": "value"}},
 					{ID: "513", ObjectWriteTraceID: "row-1", Properties: Properties{"property_string": "other"}},
-				})
+				}))
 				return statuses(rep), err
 			},
 			wantValue: []string{"succeeded", "failed OBJECT_NOT_FOUND"},
@@ -142,18 +144,18 @@ func TestWireRequests(t *testing.T) {
 			name: "upsert", path: "/crm/objects/2026-09/contacts/batch/upsert", request: "upsert_request.json",
 			status: 200, response: "upsert_response_200.json",
 			run: func(ctx context.Context, c *Client) (any, error) {
-				rep, err := c.Objects("contacts").BatchUpsert(ctx, []UpsertInput{
-					{ID: "ada@example.com", IDProperty: "email", ObjectWriteTraceID: "up-0", Properties: Properties{"firstname": "Ada"}}})
+				rep, err := c.Objects("contacts").Upsert(ctx, slices.Values([]UpsertInput{
+					{ID: "ada@example.com", IDProperty: "email", ObjectWriteTraceID: "up-0", Properties: Properties{"firstname": "Ada"}}}))
 				return results(rep), err
 			},
-			wantValue: []Object{{ID: "512", New: true, ObjectWriteTraceID: "up-0", Properties: Properties{"email": "ada@example.com", "firstname": "Ada"},
+			wantValue: []Result{{ID: "512", New: true, ObjectWriteTraceID: "up-0", Properties: Properties{"email": "ada@example.com", "firstname": "Ada"},
 				CreatedAt: ts("2024-05-01T00:00:00Z"), UpdatedAt: ts("2024-05-01T00:00:00Z")}},
 		},
 		{
 			name: "read archived", path: "/crm/objects/2026-09/contacts/batch/read", query: "archived=true", request: "read_request.json",
 			status: 207, response: "read_response_207.json",
 			run: func(ctx context.Context, c *Client) (any, error) {
-				rep, err := c.Objects("contacts").BatchRead(ctx, []string{"512", "999"}, ReadOptions{Properties: []string{"email", "firstname"}, Archived: true})
+				rep, err := c.Objects("contacts").Read(ctx, slices.Values([]string{"512", "999"}), ReadOptions{Properties: []string{"email", "firstname"}, Archived: true})
 				return append(statuses(rep), rep.Outcomes[0].Result.ArchivedAt.String()), err
 			},
 			wantValue: []string{"succeeded", "failed OBJECT_NOT_FOUND", archivedAt.String()},
@@ -162,7 +164,7 @@ func TestWireRequests(t *testing.T) {
 			name: "archive", path: "/crm/objects/2026-09/2-123456/batch/archive", request: "archive_request.json",
 			status: 204,
 			run: func(ctx context.Context, c *Client) (any, error) {
-				rep, err := c.Objects("2-123456").BatchArchive(ctx, []string{"512", "513"})
+				rep, err := c.Objects("2-123456").Archive(ctx, slices.Values([]string{"512", "513"}))
 				return statuses(rep), err
 			},
 			wantValue: []string{"succeeded", "succeeded"},
@@ -175,7 +177,7 @@ func TestWireRequests(t *testing.T) {
 			c := gockClient(t)
 			reply := gock.New(gockBase).Post(tc.path).AddMatcher(cap.matcher).Reply(tc.status)
 			if tc.response != "" {
-				reply.SetHeader("Content-Type", "application/json").BodyString(golden(t, tc.response))
+				reply.SetHeader("Content-Type", "application/json").BodyString(fixture(t, tc.response))
 			}
 			got, err := tc.run(context.Background(), c)
 			if err != nil && tc.status != 207 {
@@ -184,8 +186,12 @@ func TestWireRequests(t *testing.T) {
 			if !gock.IsDone() {
 				t.Fatal("the mock was not called")
 			}
+			if len(cap.reqs) != 1 {
+				t.Fatalf("%d requests, want 1", len(cap.reqs))
+			}
+			testkit.Golden(t, tc.request, []byte(cap.reqs[0].Body+"\n"))
 			want := []captured{{
-				Method: "POST", Path: tc.path, Query: tc.query, Body: golden(t, tc.request),
+				Method: "POST", Path: tc.path, Query: tc.query, Body: cap.reqs[0].Body,
 				Header: map[string]string{"Authorization": "Bearer pat-test-token", "Content-Type": "application/json",
 					"Accept": "application/json", "User-Agent": httpx.UserAgent},
 			}}
@@ -199,8 +205,8 @@ func TestWireRequests(t *testing.T) {
 	}
 }
 
-func results(rep *batch.Report[Object]) []Object {
-	out := make([]Object, len(rep.Outcomes))
+func results(rep *batch.Report[Result]) []Result {
+	out := make([]Result, len(rep.Outcomes))
 	for i, o := range rep.Outcomes {
 		out[i] = o.Result
 	}
@@ -213,7 +219,7 @@ func statuses[R any](rep *batch.Report[R]) []string {
 		out[i] = o.Status.String()
 		var he *Error
 		if errors.As(o.Err, &he) {
-			out[i] += " " + he.Category
+			out[i] += " " + string(he.Code)
 		}
 	}
 	return out
@@ -225,12 +231,12 @@ func TestSeedCanceledIsNotSuccess(t *testing.T) {
 	defer gock.Off()
 	c := gockClient(t)
 	gock.New(gockBase).Post("/crm/objects/2026-09/partner_clients/batch/update").
-		Reply(200).SetHeader("Content-Type", "application/json").BodyString(golden(t, "seed_update_response_canceled.json"))
-	rep, err := c.Objects("partner_clients").BatchUpdate(context.Background(), []UpdateInput{
+		Reply(200).SetHeader("Content-Type", "application/json").BodyString(fixture(t, "seed_update_response_canceled.json"))
+	rep, err := c.Objects("partner_clients").Update(context.Background(), slices.Values([]UpdateInput{
 		{ID: "512", Properties: Properties{"property_string": "value"}},
 		{ID: "777", Properties: Properties{"property_string": "value"}},
-	})
-	checkReport(t, rep, 2, 0, 2, 0)
+	}))
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 2, Succeeded: 0, Failed: 2, NotAttempted: 0})
 	if !errors.Is(err, ErrCanceled) {
 		t.Fatalf("err = %v", err)
 	}
@@ -244,15 +250,15 @@ func TestSeedCanceledIsNotSuccess(t *testing.T) {
 	}
 	// The answer's error names no input: its message, id and details
 	// travel on the CANCELED error of every record.
-	want := &Error{HTTPStatus: 200, NumErrors: 123, Status: "CANCELED", Category: CategoryCanceled, ID: "<string>",
-		Message: "HubSpot canceled the batch; its records are not confirmed: <string>",
-		Errors:  []ErrorDetail{{Message: "<string>", Code: "<string>", In: "<string>", SubCategory: "<string>", Context: "{missingScopes=[scope1, scope2]}"}}}
+	want := &Error{APIError: vendorkit.APIError[Code]{Vendor: vendor, Op: "partner_clients batch/update", HTTPStatus: 200, Code: CodeCanceled,
+		Message: "HubSpot canceled the batch; its records are not confirmed: <string>"}, NumErrors: 123, ID: "<string>",
+		Errors: []ErrorDetail{{Message: "<string>", Code: "<string>", In: "<string>", SubCategory: "<string>", Context: "{missingScopes=[scope1, scope2]}"}}}
 	for _, o := range rep.Outcomes {
 		var he *Error
 		if !errors.As(o.Err, &he) {
 			t.Fatalf("record %d: %v", o.Index, o.Err)
 		}
-		if diff := cmp.Diff(want, he, cmpopts.IgnoreUnexported(Error{})); diff != "" {
+		if diff := cmp.Diff(want, he, ignoreUnexported); diff != "" {
 			t.Errorf("record %d (-want +got):\n%s", o.Index, diff)
 		}
 	}
@@ -268,11 +274,11 @@ func TestWire429(t *testing.T) {
 		BodyString(burst)
 	gock.New(gockBase).Post("/crm/objects/2026-09/contacts/batch/update").Reply(200).
 		BodyString(`{"status":"COMPLETE","results":[{"id":"1","properties":{}}],"startedAt":"2024-05-01T00:00:00Z","completedAt":"2024-05-01T00:00:00Z"}`)
-	rep, err := c.Objects("contacts").BatchUpdate(context.Background(), []UpdateInput{{ID: "1", Properties: Properties{"a": "b"}}})
+	rep, err := c.Objects("contacts").Update(context.Background(), slices.Values([]UpdateInput{{ID: "1", Properties: Properties{"a": "b"}}}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkReport(t, rep, 1, 1, 0, 0)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 1, Succeeded: 1, Failed: 0, NotAttempted: 0})
 	if rep.Requests != 2 || !gock.IsDone() {
 		t.Errorf("%d requests", rep.Requests)
 	}
@@ -282,10 +288,10 @@ func TestWire429(t *testing.T) {
 
 	daily := `{"status":"error","message":"You have reached your daily limit.","errorType":"RATE_LIMIT","correlationId":"c-2","policyName":"DAILY","groupName":"g"}`
 	gock.New(gockBase).Post("/crm/objects/2026-09/contacts/batch/update").Reply(429).BodyString(daily)
-	rep, err = c.Objects("contacts").BatchUpdate(context.Background(), []UpdateInput{{ID: "1", Properties: Properties{"a": "b"}}})
-	checkReport(t, rep, 1, 0, 0, 1)
+	rep, err = c.Objects("contacts").Update(context.Background(), slices.Values([]UpdateInput{{ID: "1", Properties: Properties{"a": "b"}}}))
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 1, Succeeded: 0, Failed: 0, NotAttempted: 1})
 	var he *Error
-	if !errors.As(err, &he) || !he.StopRun() || he.Retryable() || he.CorrelationID != "c-2" || !errors.Is(err, ErrDailyLimit) {
+	if !errors.As(err, &he) || !he.StopRun() || he.Retryable() || he.RequestID != "c-2" || !errors.Is(err, batch.ErrQuotaExceeded) {
 		t.Errorf("err = %v (%+v)", err, he)
 	}
 }

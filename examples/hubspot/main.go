@@ -23,11 +23,13 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/hubspot"
 	"github.com/crmbatch/crmbatch/hubspot/hubspottest"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 func main() {
@@ -38,24 +40,24 @@ func main() {
 	// app in each account that installed it.
 	burst := 100
 	opts := []hubspot.Option{
-		hubspot.WithConcurrency(4),
-		hubspot.WithProgress(func(p batch.Progress) {
+		hubspot.WithEngine(batch.Config{OnProgress: func(p batch.Progress) {
 			if p.Done == p.Total {
 				fmt.Printf("progress: %d/%d done in %d requests (%d retries)\n", p.Done, p.Total, p.Requests, p.Retries)
 			}
-		}),
+		}}),
+		hubspot.WithConcurrency(4),
 	}
 	n := 3
 	if token == "" {
 		srv := hubspottest.NewServer()
 		defer srv.Close()
-		srv.FailNext(2, hubspottest.RateLimited(20*time.Millisecond))
+		srv.FailNext(2, fakekit.RateLimited(20*time.Millisecond))
 		srv.FailNext(1, hubspottest.Locked())
-		srv.FailNext(1, hubspottest.ServerError(502))
-		fmt.Println("HUBSPOT_TOKEN is not set: running against the in-memory fake HubSpot at", srv.URL)
+		srv.FailNext(1, fakekit.Status(502))
+		fmt.Println("HUBSPOT_TOKEN is not set: running against the in-memory fake HubSpot at", srv.BaseURL())
 		token = hubspottest.DefaultToken
 		burst = hubspottest.DefaultRateLimit
-		opts = append(opts, hubspot.WithBaseURL(srv.URL),
+		opts = append(opts, hubspot.WithBaseURL(srv.BaseURL()),
 			// The fake's lock is as short as we like; HubSpot's lasts 2 s.
 			hubspot.WithLockedWait(50*time.Millisecond))
 		n = 2500
@@ -85,7 +87,7 @@ func main() {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	rep, err := c.Objects("contacts").BatchUpsert(ctx, inputs)
+	rep, err := c.Objects("contacts").Upsert(ctx, slices.Values(inputs))
 
 	fmt.Printf("%d records: %d succeeded, %d failed, %d not attempted (%d requests, %v)\n",
 		rep.Total, rep.Succeeded, rep.Failed, rep.NotAttempted, rep.Requests, rep.Elapsed.Round(time.Millisecond))
@@ -102,7 +104,7 @@ func main() {
 	if rl := c.RateLimit(); rl.Max >= 0 {
 		fmt.Printf("rate limit: %d of %d left in the %v window\n", rl.Remaining, rl.Max, rl.Interval)
 	}
-	if err != nil && !errors.Is(err, hubspot.ErrValidation) {
+	if err != nil && !errors.Is(err, batch.ErrInvalid) {
 		log.Fatal(err)
 	}
 }

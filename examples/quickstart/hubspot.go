@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/hubspot"
 	"github.com/crmbatch/crmbatch/hubspot/hubspottest"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 // runHubSpot creates 3,000 contacts in requests of 100 through a burst of
@@ -21,25 +23,24 @@ func runHubSpot(ctx context.Context, progress func(batch.Progress)) result {
 	const n = 3000
 	srv := hubspottest.NewServer()
 	defer srv.Close()
-	srv.FailNext(4, hubspottest.RateLimited(30*time.Millisecond)) // a 429 burst (TEN_SECONDLY_ROLLING)
-	srv.FailNext(1, hubspottest.ServerError(503))                 // 503: nothing was written, so retried
-	srv.FailNext(1, hubspottest.Locked())                         // 423: wait, then retry
+	srv.FailNext(4, fakekit.RateLimited(30*time.Millisecond)) // a 429 burst (TEN_SECONDLY_ROLLING)
+	srv.FailNext(1, fakekit.Status(503))                      // 503: nothing was written, so retried
+	srv.FailNext(1, hubspottest.Locked())                     // 423: wait, then retry
 	srv.FailInputs(func(in hubspottest.Input) *hubspottest.InputError {
 		if strings.HasPrefix(in.Properties["email"], "blocked") {
-			return &hubspottest.InputError{Category: hubspot.CategoryValidation, Message: "Email address is on the blocklist", Code: "BLOCKED_EMAIL", In: "email"}
+			return &hubspottest.InputError{Category: string(hubspot.CodeValidation), Message: "Email address is on the blocklist", Code: "BLOCKED_EMAIL", In: "email"}
 		}
 		return nil
 	})
 
 	c, err := hubspot.New(
-		hubspot.WithBaseURL(srv.URL),
+		hubspot.WithEngine(batch.Config{Keep: batch.KeepFailures, OnProgress: progress,
+			Retry: batch.RetryPolicy{BaseDelay: 5 * time.Millisecond, MaxDelay: 50 * time.Millisecond}}),
+		hubspot.WithBaseURL(srv.BaseURL()),
 		hubspot.WithToken(hubspottest.DefaultToken),
 		hubspot.WithLimiter(hubspot.BurstLimiter(hubspottest.DefaultRateLimit)),
 		hubspot.WithConcurrency(4),
-		hubspot.WithKeep(batch.KeepFailures),
-		hubspot.WithProgress(progress),
 		hubspot.WithLockedWait(50*time.Millisecond), // HubSpot's lock lasts 2 s; the fake's is as short as we like
-		hubspot.WithRetryPolicy(batch.RetryPolicy{BaseDelay: 5 * time.Millisecond, MaxDelay: 50 * time.Millisecond}),
 	)
 	if err != nil {
 		return result{err: err}
@@ -55,11 +56,11 @@ func runHubSpot(ctx context.Context, progress func(batch.Progress)) result {
 	}
 	inputs[2024].Properties["email"] = "not-an-email" // HubSpot: VALIDATION_ERROR INVALID_EMAIL
 
-	rep, _ := c.Objects("contacts").BatchCreate(ctx, inputs)
+	rep, _ := c.Objects("contacts").Create(ctx, slices.Values(inputs))
 	r := resultOf("contacts batch/create", rep, func(err error) string {
 		var he *hubspot.Error
-		if errors.As(err, &he) && he.Category != "" {
-			return he.Category
+		if errors.As(err, &he) && he.Code != "" {
+			return string(he.Code)
 		}
 		return ""
 	})

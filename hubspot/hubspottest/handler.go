@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 // maxBody caps a request body.
@@ -175,9 +177,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			CorrelationID: corr, Category: "INVALID_AUTHENTICATION"})
 		return
 	}
-	fault, faulted := s.nextFault()
-	if !faulted {
-		if limited := s.checkLimits(w.Header(), corr); limited != nil {
+	fault, faulted := s.TakeFault()
+	if faulted {
+		s.stats.Faults++
+	} else {
+		if limited := s.checkLimits(w, corr); limited != nil {
 			s.stats.RateLimited++
 			s.mu.Unlock()
 			writeJSON(w, http.StatusTooManyRequests, limited)
@@ -186,22 +190,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 
-	if faulted {
-		if fault.Delay > 0 {
-			t := time.NewTimer(fault.Delay)
-			select {
-			case <-r.Context().Done():
-				t.Stop()
-				return
-			case <-t.C:
-			}
-		}
-		if !fault.AfterWrite && s.answerFault(w, fault, corr) {
-			return
-		}
+	if faulted && !fault.AfterWrite && s.answerFault(w, r, fault, corr) {
+		return
 	}
 	a := s.process(r, data, readErr, request{objectType: objectType, op: op, rules: enforcesRules(version)}, corr)
-	if faulted && fault.AfterWrite && s.answerFault(w, fault, corr) {
+	if faulted && fault.AfterWrite && s.answerFault(w, r, fault, corr) {
 		return
 	}
 	if a.body == nil {
@@ -209,32 +202,6 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, a.status, a.body)
-}
-
-// answerFault answers with the fault — a dropped connection or its
-// status — and reports whether it did (a fault that only slows the answer
-// does not).
-func (s *Server) answerFault(w http.ResponseWriter, f Fault, corr string) bool {
-	switch {
-	case f.Drop:
-		dropConnection(w)
-		return true
-	case f.Status != 0:
-		s.writeFault(w, f, corr)
-		return true
-	}
-	return false
-}
-
-// dropConnection closes the client's connection without an answer.
-func dropConnection(w http.ResponseWriter) {
-	if hj, ok := w.(http.Hijacker); ok {
-		if conn, _, err := hj.Hijack(); err == nil {
-			_ = conn.Close()
-			return
-		}
-	}
-	panic(http.ErrAbortHandler)
 }
 
 // parsePath splits /crm/v3/objects/{type}/batch/{op} (version "v3"), or
@@ -264,8 +231,9 @@ func parsePath(p string) (version, objectType, op string, ok bool) {
 // checkLimits applies the daily and rolling limits and sets the rate-limit
 // headers; it returns a 429 body when the request is refused. The caller
 // holds mu.
-func (s *Server) checkLimits(h http.Header, corr string) *rateLimitBody {
-	now := time.Now()
+func (s *Server) checkLimits(w http.ResponseWriter, corr string) *rateLimitBody {
+	h := w.Header()
+	now := s.Now()
 	if s.dailyLimit > 0 {
 		if s.dailyUsed >= s.dailyLimit {
 			h.Set("X-HubSpot-RateLimit-Daily", strconv.Itoa(s.dailyLimit))
@@ -285,7 +253,7 @@ func (s *Server) checkLimits(h http.Header, corr string) *rateLimitBody {
 		h.Set("X-HubSpot-RateLimit-Interval-Milliseconds", strconv.FormatInt(s.rateWindow.Milliseconds(), 10))
 		if len(s.hits) >= s.rateN {
 			h.Set("X-HubSpot-RateLimit-Remaining", "0")
-			h.Set("Retry-After", formatSeconds(max(s.hits[0].Add(s.rateWindow).Sub(now), time.Millisecond)))
+			fakekit.RetryAfterHeader(w, max(s.hits[0].Add(s.rateWindow).Sub(now), time.Millisecond))
 			return &rateLimitBody{Status: "error", Message: "You have reached your ten_secondly_rolling limit.", ErrorType: "RATE_LIMIT",
 				CorrelationID: corr, PolicyName: "TEN_SECONDLY_ROLLING", GroupName: "hubspottest"}
 		}
@@ -324,7 +292,7 @@ func (s *Server) process(r *http.Request, data []byte, err error, rq request, co
 	archived := r.URL.Query().Get("archived") == "true"
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	requested := time.Now()
+	requested := s.Now()
 	switch op {
 	case "read":
 		var req readRequest
@@ -373,7 +341,7 @@ func (s *Server) count(op string, n int) {
 
 func (s *Server) checkCount(n int, corr string) (answer, bool) {
 	s.mu.Lock()
-	limit := s.maxInputs
+	limit := s.maxBatch
 	s.mu.Unlock()
 	if n == 0 {
 		return badRequest(corr, "inputs may not be empty"), true

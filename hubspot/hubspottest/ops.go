@@ -3,6 +3,7 @@ package hubspottest
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -108,16 +109,17 @@ func (s *Server) create(objectType string, inputs []writeInput, rules bool, requ
 		}
 		return answer{status, errorBody{Status: "error", Message: failed[0].Message, CorrelationID: corr, Category: failed[0].Category}}
 	}
-	now := time.Now()
+	now := s.Now()
 	ans := batchAnswer{Status: "COMPLETE", Results: make([]objectJSON, 0, len(inputs)), RequestedAt: stamp(requested), StartedAt: stamp(requested)}
 	for i, in := range inputs {
 		if errs[i] != nil {
 			continue
 		}
 		o := s.newObject(st, in.Properties, now)
+		s.stats.Written++
 		ans.Results = append(ans.Results, o.json(in.ObjectWriteTraceID, nil, nil))
 	}
-	ans.CompletedAt = stamp(time.Now())
+	ans.CompletedAt = stamp(s.Now())
 	return s.finish(ans, failed, http.StatusCreated)
 }
 
@@ -161,12 +163,20 @@ func (s *Server) updateOrUpsert(objectType, op string, inputs []writeInput, rule
 		}
 		seen[k] = true
 	}
-	now := time.Now()
+	now := s.Now()
 	claimed := map[string]string{}
 	ans := batchAnswer{Status: "COMPLETE", Results: make([]objectJSON, 0, len(inputs)), RequestedAt: stamp(requested), StartedAt: stamp(requested)}
 	var failed []standardError
 	for i, in := range inputs {
 		o := st.lookup(in.ID, in.IDProperty)
+		if o == nil && s.CountOnly() {
+			// Nothing is kept: take every id as an object to write.
+			o = &Object{ID: in.ID, Properties: map[string]string{}, CreatedAt: now}
+			if in.IDProperty != "" && in.IDProperty != "hs_object_id" {
+				o.ID = strconv.FormatInt(s.nextID+1, 10)
+				s.nextID++
+			}
+		}
 		if o == nil && op == "update" {
 			failed = append(failed, inputError("OBJECT_NOT_FOUND", "Object not found. objectId are usually numeric.", in))
 			continue
@@ -206,12 +216,15 @@ func (s *Server) updateOrUpsert(objectType, op string, inputs []writeInput, rule
 				continue
 			}
 			o = s.newObject(st, props, now)
+		} else if s.CountOnly() {
+			o.Properties = props // a stand-in, never kept
 		} else {
 			st.update(o, props, now)
 		}
+		s.stats.Written++
 		ans.Results = append(ans.Results, o.json(in.ObjectWriteTraceID, isNew, nil))
 	}
-	ans.CompletedAt = stamp(time.Now())
+	ans.CompletedAt = stamp(s.Now())
 	return s.finish(ans, failed, http.StatusOK)
 }
 
@@ -245,7 +258,7 @@ func (s *Server) read(objectType string, req readRequest, archived bool, request
 		r.PropertiesWithHistory = o.historyJSON(req.PropertiesWithHistory)
 		ans.Results = append(ans.Results, r)
 	}
-	ans.CompletedAt = stamp(time.Now())
+	ans.CompletedAt = stamp(s.Now())
 	var failed []standardError
 	if len(missing) > 0 {
 		failed = []standardError{{Status: "error", Category: "OBJECT_NOT_FOUND",

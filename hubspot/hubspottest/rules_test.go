@@ -23,6 +23,7 @@ func readBody(n int, history bool) string {
 // HubSpot refuses a history read of more than 50 ids with a
 // VALIDATION_ERROR; 50 with history, and 51 without, are read.
 func TestHistoryReadLimit(t *testing.T) {
+	t.Parallel()
 	srv := NewServer()
 	defer srv.Close()
 	path := "/crm/objects/2026-09/contacts/batch/read"
@@ -47,6 +48,7 @@ func TestHistoryReadLimit(t *testing.T) {
 // A portal's validation rules hold API writes from 2026-09 on; the legacy
 // v3 and the 2026-03 paths ignore them.
 func TestValidationRulesFrom2026_09(t *testing.T) {
+	t.Parallel()
 	srv := NewServer()
 	defer srv.Close()
 	srv.RequireWhen("0-3", "closedate", "dealstage", "closedwon")

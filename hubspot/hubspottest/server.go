@@ -3,11 +3,12 @@
 // (the date-versioned paths, 2026-09 being current), and the same under
 // the legacy /crm/v3/objects/….
 //
-// Like net/http/httptest, NewServer starts it on a loopback port:
+// Like net/http/httptest, NewServer starts it on a loopback port, and one
+// option points a client at it:
 //
 //	srv := hubspottest.NewServer()
 //	defer srv.Close()
-//	c, _ := hubspot.New(hubspot.WithBaseURL(srv.URL), hubspot.WithToken(hubspottest.DefaultToken))
+//	c, _ := hubspot.New(hubspot.WithBaseURL(srv.BaseURL()), hubspot.WithToken(hubspottest.DefaultToken))
 //
 // It checks the bearer token and the request shape as strictly as HubSpot
 // (unknown fields, missing inputs, more inputs than the limit of 100, a
@@ -18,30 +19,35 @@
 // answers with HubSpot's status codes and bodies (201, 200, 204, 207 with
 // per-input errors, 400, 401, 404, 409, 429), counts requests in a rolling
 // window like HubSpot's burst limit and, optionally, a daily quota, and
-// injects the faults a test asks for (FailNext, FailInputs,
-// SetAllOrNothing). Everything written can be read back (Objects, Object,
-// Find), with a write count per object to prove nothing landed twice.
-// It is safe for concurrent use.
+// injects the faults a test asks for (FailNext with the shared
+// constructors of internal/fakekit — Status, RateLimited, Drop,
+// DropAfterWrite, Hang, Slow, Malformed — and HubSpot's DailyLimit,
+// Locked and Migration; FailInputs; SetAllOrNothing). Everything written
+// can be read back (Objects, Object, Find), with a write count per object
+// to prove nothing landed twice, unless SetCountOnly(true) keeps only the
+// counts (Stats) for runs of millions of records. It decodes requests with
+// its own types, never with the client's. It is safe for concurrent use.
 package hubspottest
 
 import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 // DefaultToken is the bearer token a new Server accepts.
 const DefaultToken = "hubspottest-token"
 
-// DefaultMaxInputs is the most inputs a request may carry unless
-// SetMaxInputs says otherwise.
-const DefaultMaxInputs = 100
+// DefaultMaxBatch is the most inputs a request may carry unless
+// SetMaxBatch says otherwise (HubSpot: 100).
+const DefaultMaxBatch = 100
 
 // DefaultRateLimit is the requests a new Server accepts per rolling
 // DefaultRateWindow, like a Professional private app.
@@ -109,6 +115,9 @@ type Stats struct {
 	Unauthorized int
 	// MultiStatus is the 207 answers.
 	MultiStatus int
+	// Written is the inputs created, updated or upserted (in counting-only
+	// mode too, where nothing is kept).
+	Written int
 	// ByOp counts processed requests by operation ("create", "update" …).
 	ByOp map[string]int
 }
@@ -119,19 +128,22 @@ type store struct {
 	unique map[string]map[string]string // property → lower-cased value → id
 }
 
-// Server is the fake. Create it with NewServer; Close it when done.
+// Server is the fake. Create it with NewServer; Close it when done. Its
+// fault queue (FailNext with fakekit's constructors and this package's
+// DailyLimit, Locked and Migration), its clock (SetClock: the rolling
+// window reads it) and its counting-only mode (SetCountOnly) come from
+// the embedded fakekit.Base.
 type Server struct {
-	*httptest.Server
+	*fakekit.Base
 
 	mu           sync.Mutex
 	token        string
-	maxInputs    int
+	maxBatch     int
 	rateN        int
 	rateWindow   time.Duration
 	hits         []time.Time
 	dailyLimit   int
 	dailyUsed    int
-	faults       []Fault
 	inputErr     func(Input) *InputError
 	allOrNothing bool
 	uniqueProps  map[string][]string
@@ -142,13 +154,13 @@ type Server struct {
 	stats        Stats
 }
 
-// NewServer starts a fake accepting DefaultToken, at most DefaultMaxInputs
+// NewServer starts a fake accepting DefaultToken, at most DefaultMaxBatch
 // inputs per request and DefaultRateLimit requests per rolling 10 s, with
 // email unique on contacts.
 func NewServer() *Server {
 	s := &Server{
 		token:       DefaultToken,
-		maxInputs:   DefaultMaxInputs,
+		maxBatch:    DefaultMaxBatch,
 		rateN:       DefaultRateLimit,
 		rateWindow:  DefaultRateWindow,
 		uniqueProps: map[string][]string{"contacts": {"email"}},
@@ -156,7 +168,7 @@ func NewServer() *Server {
 		nextID:      1000,
 		stats:       Stats{ByOp: map[string]int{}},
 	}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.Base = fakekit.NewBase(http.HandlerFunc(s.serveHTTP))
 	return s
 }
 
@@ -167,17 +179,18 @@ func (s *Server) SetToken(tok string) {
 	s.mu.Unlock()
 }
 
-// SetMaxInputs sets the most inputs one request may carry (HubSpot: 100);
+// SetMaxBatch sets the most inputs one request may carry (HubSpot: 100);
 // more is answered 400.
-func (s *Server) SetMaxInputs(n int) {
+func (s *Server) SetMaxBatch(n int) {
 	s.mu.Lock()
-	s.maxInputs = n
+	s.maxBatch = n
 	s.mu.Unlock()
 }
 
 // SetRateLimit allows n requests per rolling window; more are answered
 // 429 TEN_SECONDLY_ROLLING with Retry-After (in fractional seconds, so a
-// test can use a short window). n <= 0 turns the limit off.
+// test can use a short window). The window runs on the server's clock
+// (SetClock). n <= 0 turns the limit off.
 func (s *Server) SetRateLimit(n int, window time.Duration) {
 	s.mu.Lock()
 	s.rateN, s.rateWindow, s.hits = n, window, nil
@@ -243,7 +256,7 @@ func (s *Server) Stats() Stats {
 func (s *Server) Put(objectType string, props map[string]string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.newObject(s.storeOf(canonicalType(objectType)), props, time.Now())
+	o := s.newObject(s.storeOf(canonicalType(objectType)), props, s.Now())
 	o.Writes = 0
 	return o.ID
 }
@@ -352,6 +365,9 @@ func (s *Server) newObject(st *store, props map[string]string, now time.Time) *O
 	o.set("hs_object_id", id, now)
 	o.set("createdate", ts, now)
 	o.set("lastmodifieddate", ts, now)
+	if s.CountOnly() {
+		return o // counted by the caller, never kept
+	}
 	st.byID[id] = o
 	for p, m := range st.unique {
 		if v := props[p]; v != "" {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 // post sends a raw request and returns status, headers and decoded body.
@@ -38,9 +40,10 @@ const json1 = "application/json"
 
 // The fake refuses what HubSpot refuses.
 func TestStrictRequests(t *testing.T) {
+	t.Parallel()
 	srv := NewServer()
 	defer srv.Close()
-	srv.SetMaxInputs(2)
+	srv.SetMaxBatch(2)
 	create := "/crm/v3/objects/contacts/batch/create"
 	ok := `{"inputs":[{"properties":{"email":"a@example.com"},"associations":[],"objectWriteTraceId":"t1"}]}`
 	cases := []struct {
@@ -83,8 +86,11 @@ func TestStrictRequests(t *testing.T) {
 }
 
 func TestRollingLimitAndHeaders(t *testing.T) {
+	t.Parallel()
 	srv := NewServer()
 	defer srv.Close()
+	clock := fakekit.NewManualClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	srv.SetClock(clock)
 	srv.SetRateLimit(2, 300*time.Millisecond)
 	path := "/crm/v3/objects/deals/batch/read"
 	body := `{"inputs":[{"id":"1"}],"properties":[],"propertiesWithHistory":[]}`
@@ -106,7 +112,10 @@ func TestRollingLimitAndHeaders(t *testing.T) {
 	if lastBody["policyName"] != "TEN_SECONDLY_ROLLING" || lastBody["errorType"] != "RATE_LIMIT" {
 		t.Errorf("body %v", lastBody)
 	}
-	time.Sleep(320 * time.Millisecond)
+	if last.Get("Retry-After") != "0.300" {
+		t.Errorf("Retry-After %q, want the window on the fake's clock", last.Get("Retry-After"))
+	}
+	clock.Advance(301 * time.Millisecond)
 	if s, _, _ := post(t, srv, path, DefaultToken, json1, body); s != 207 {
 		t.Errorf("after the window: %d", s)
 	}
@@ -116,18 +125,20 @@ func TestRollingLimitAndHeaders(t *testing.T) {
 }
 
 func TestFaultsInOrder(t *testing.T) {
+	t.Parallel()
 	srv := NewServer()
 	defer srv.Close()
-	srv.FailNext(1, RateLimited(1500*time.Millisecond))
+	srv.FailNext(1, fakekit.RateLimited(1500*time.Millisecond))
 	srv.FailNext(1, Migration(3*time.Second))
-	srv.FailNext(1, Fault{Status: 409, Category: "CONFLICT", Message: "exists"})
+	srv.FailNext(1, fakekit.Fault{Status: 409, Code: "CONFLICT", Message: "exists"})
+	srv.FailNext(1, DailyLimit())
 	path := "/crm/v3/objects/contacts/batch/archive"
 	body := `{"inputs":[{"id":"1"}]}`
 	want := []struct {
 		status     int
 		retryAfter string
 		field      string
-	}{{429, "1.500", "TEN_SECONDLY_ROLLING"}, {477, "3", "Migration in progress"}, {409, "", "CONFLICT"}, {204, "", ""}}
+	}{{429, "1.500", "TEN_SECONDLY_ROLLING"}, {477, "3", "Migration in progress"}, {409, "", "CONFLICT"}, {429, "", "DAILY"}, {204, "", ""}}
 	for i, w := range want {
 		s, h, b := post(t, srv, path, DefaultToken, json1, body)
 		if s != w.status || h.Get("Retry-After") != w.retryAfter {
@@ -137,12 +148,13 @@ func TestFaultsInOrder(t *testing.T) {
 			t.Errorf("request %d body %v", i, b)
 		}
 	}
-	if st := srv.Stats(); st.Faults != 3 || st.ByOp["archive"] != 1 {
+	if st := srv.Stats(); st.Faults != 4 || st.ByOp["archive"] != 1 {
 		t.Errorf("stats %+v", st)
 	}
 }
 
 func TestReadBackAndWrites(t *testing.T) {
+	t.Parallel()
 	srv := NewServer()
 	defer srv.Close()
 	srv.SetUniqueProperty("p_cars", "vin")
@@ -180,6 +192,7 @@ func TestReadBackAndWrites(t *testing.T) {
 }
 
 func TestFailInputsMultiStatus(t *testing.T) {
+	t.Parallel()
 	srv := NewServer()
 	defer srv.Close()
 	srv.FailInputs(func(in Input) *InputError {
@@ -203,10 +216,52 @@ func TestFailInputsMultiStatus(t *testing.T) {
 	if srv.Count("0-136") != 2 {
 		t.Errorf("%d leads", srv.Count("leads"))
 	}
-	srv.ClearFaults()
+	srv.FailInputs(nil)
 	srv.SetAllOrNothing(true)
 	s, _, _ = post(t, srv, "/crm/v3/objects/leads/batch/create", DefaultToken, json1, `{"inputs":[{"properties":{},"associations":[],"objectWriteTraceId":"x"}]}`)
 	if s != 400 || srv.Count("leads") != 2 {
 		t.Errorf("all-or-nothing: %d, %d leads", s, srv.Count("leads"))
+	}
+}
+
+// A dropped connection answers nothing; DropAfterWrite writes first.
+func TestDropBeforeAndAfterWrite(t *testing.T) {
+	t.Parallel()
+	srv := NewServer()
+	defer srv.Close()
+	srv.FailNext(1, fakekit.Drop())
+	srv.FailNext(1, fakekit.DropAfterWrite())
+	body := `{"inputs":[{"properties":{"email":"d@example.com"},"associations":[],"objectWriteTraceId":"t1"}]}`
+	for i := range 2 {
+		req, _ := http.NewRequest(http.MethodPost, srv.BaseURL()+"/crm/v3/objects/contacts/batch/create", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+DefaultToken)
+		req.Header.Set("Content-Type", json1)
+		if resp, err := srv.Client().Do(req); err == nil {
+			resp.Body.Close()
+			t.Fatalf("request %d answered %d, want a dropped connection", i, resp.StatusCode)
+		}
+		if want := i; srv.Count("contacts") != want {
+			t.Errorf("after request %d: %d contacts, want %d", i, srv.Count("contacts"), want)
+		}
+	}
+}
+
+// Counting-only mode answers as strictly but keeps no record.
+func TestCountOnlyKeepsNothing(t *testing.T) {
+	t.Parallel()
+	srv := NewServer()
+	defer srv.Close()
+	srv.SetCountOnly(true)
+	s, _, b := post(t, srv, "/crm/v3/objects/contacts/batch/create", DefaultToken, json1,
+		`{"inputs":[{"properties":{"email":"a@example.com"},"associations":[],"objectWriteTraceId":"t1"},{"properties":{"email":"b@example.com"},"associations":[],"objectWriteTraceId":"t2"}]}`)
+	if s != 201 || len(b["results"].([]any)) != 2 {
+		t.Fatalf("create: %d %v", s, b)
+	}
+	s, _, b = post(t, srv, "/crm/v3/objects/contacts/batch/update", DefaultToken, json1, `{"inputs":[{"id":"77","properties":{"firstname":"X"}}]}`)
+	if s != 200 || len(b["results"].([]any)) != 1 {
+		t.Fatalf("update: %d %v", s, b)
+	}
+	if n, st := srv.Count("contacts"), srv.Stats(); n != 0 || st.Written != 3 {
+		t.Errorf("%d contacts kept, %d written; want 0 and 3", n, st.Written)
 	}
 }
