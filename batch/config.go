@@ -1,20 +1,10 @@
 package batch
 
 import (
-	"context"
 	"log/slog"
 	"math/rand/v2"
 	"time"
 )
-
-// Limiter paces requests: Wait blocks until one more request may be sent, or
-// returns an error when ctx ends first. *rate.Limiter from
-// golang.org/x/time/rate satisfies it. One Limiter may be shared by several
-// clients (or, with a distributed implementation, several processes) that
-// draw on the same vendor account.
-type Limiter interface {
-	Wait(ctx context.Context) error
-}
 
 // Keep says which outcomes a Report holds.
 type Keep uint8
@@ -119,19 +109,4 @@ func (p RetryPolicy) Backoff(n int) time.Duration {
 	}
 	ceiling = min(ceiling, p.MaxDelay)
 	return time.Duration(rand.Int64N(int64(ceiling) + 1))
-}
-
-// sleep waits d or until ctx ends, whichever comes first.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

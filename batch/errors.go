@@ -20,6 +20,22 @@ var ErrResultCount = errors.New("batch: vendor returned a different number of re
 // matches it with errors.Is.
 var ErrOutcomeUnknown = errors.New("outcome unknown: the request may have reached the server")
 
+// inFlightError is the error of a record whose request was in flight when
+// the context ended: the server may have written it, so it matches
+// ErrOutcomeUnknown, and it matches the context's error too.
+type inFlightError struct {
+	ctxErr  error // the context's error
+	sendErr error // what Send returned
+}
+
+// Error implements error.
+func (e *inFlightError) Error() string {
+	return fmt.Sprintf("%v: the request was in flight when the context ended (%v): %v", ErrOutcomeUnknown, e.ctxErr, e.sendErr)
+}
+
+// Unwrap exposes ErrOutcomeUnknown, the context's error and Send's error.
+func (e *inFlightError) Unwrap() []error { return []error{ErrOutcomeUnknown, e.ctxErr, e.sendErr} }
+
 // ErrRetryAfterTooLong is wrapped into the error of records not attempted
 // because the server asked for a wait longer than RetryPolicy.MaxRetryAfter.
 var ErrRetryAfterTooLong = errors.New("batch: server asked for a longer wait than the retry policy allows")
