@@ -18,6 +18,14 @@ type waiting[T any] struct {
 	cause     error     // the last failure, kept on the record if it is never sent again
 }
 
+// less orders waiting records by notBefore, then by input order.
+func (w *waiting[T]) less(o *waiting[T]) bool {
+	if c := w.notBefore.Compare(o.notBefore); c != 0 {
+		return c < 0
+	}
+	return w.index < o.index
+}
+
 // heldChunk is an isolation half to send again whole, not before notBefore.
 type heldChunk[T any] struct {
 	c         *chunk[T]
@@ -29,7 +37,7 @@ type heldChunk[T any] struct {
 // again. Workers add to it; the producer takes from it.
 type retryQueue[T any] struct {
 	mu      sync.Mutex
-	records []waiting[T] // a min-heap on notBefore
+	records []waiting[T] // a min-heap on (notBefore, index)
 	held    []heldChunk[T]
 	// size is len(records)+len(held), read without the lock by the
 	// producer's fast path.
@@ -138,7 +146,7 @@ func (q *retryQueue[T]) up(i int) {
 	r := q.records
 	for i > 0 {
 		p := (i - 1) / 2
-		if !r[i].notBefore.Before(r[p].notBefore) {
+		if !r[i].less(&r[p]) {
 			return
 		}
 		r[i], r[p] = r[p], r[i]
@@ -154,10 +162,10 @@ func (q *retryQueue[T]) down(i int) {
 			return
 		}
 		m := l
-		if rr := l + 1; rr < len(r) && r[rr].notBefore.Before(r[l].notBefore) {
+		if rr := l + 1; rr < len(r) && r[rr].less(&r[l]) {
 			m = rr
 		}
-		if !r[m].notBefore.Before(r[i].notBefore) {
+		if !r[m].less(&r[i]) {
 			return
 		}
 		r[i], r[m] = r[m], r[i]

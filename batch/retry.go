@@ -27,7 +27,9 @@ func (e *engine[T, R]) retry(ctx context.Context, c *chunk[T], pos []int, errOf 
 		back    = make([]waiting[T], 0, len(pos))
 		final   []Outcome[R]
 		backoff = e.backoffs()
-		longest time.Duration
+		longest time.Duration // the longest wait of a record sent back
+		pause   time.Duration // the longest server wait, with its error
+		pauseBy error
 	)
 	for _, i := range pos {
 		err, n := errOf(i), c.after(i)
@@ -42,14 +44,18 @@ func (e *engine[T, R]) retry(ctx context.Context, c *chunk[T], pos []int, errOf 
 			final = append(final, Outcome[R]{Index: c.index[i], Key: c.key(i), Status: NotAttempted, Err: tooLong, Attempts: n.sent})
 			continue
 		}
-		if wait > 0 {
-			e.pause(now.Add(wait), err)
-		} else {
+		if wait > pause {
+			pause, pauseBy = wait, err
+		}
+		if wait <= 0 {
 			wait = backoff(n.attempts)
 		}
 		longest = max(longest, wait)
 		back = append(back, waiting[T]{value: c.values[i], index: c.index[i], key: c.key(i), size: c.size(i),
 			before: n, notBefore: now.Add(wait), cause: err})
+	}
+	if pause > 0 {
+		e.pause(now.Add(pause), pauseBy)
 	}
 	e.rec.record(final)
 	if len(back) > 0 {

@@ -72,41 +72,6 @@ func TestRecordLevelRetryResendsOnlyFailedRecords(t *testing.T) {
 	}
 }
 
-func TestRetryAfterIsHonoured(t *testing.T) {
-	const after = 60 * time.Millisecond
-	var first time.Time
-	var gap time.Duration
-	f := newFakeSender(func(call int, chunk []rec) ([]error, error) {
-		if call == 0 {
-			first = time.Now()
-			return nil, &temporary{after: after}
-		}
-		gap = time.Since(first)
-		return nil, nil
-	})
-	rep := RunSlice(context.Background(), testOp(f, 10), Config{Retry: fastRetry(3)}, records(2))
-	checkReport(t, rep, 2)
-	if gap < after {
-		t.Errorf("retried after %v, server asked for %v", gap, after)
-	}
-}
-
-func TestRetryAfterBeyondCapIsNotAttempted(t *testing.T) {
-	f := newFakeSender(func(int, []rec) ([]error, error) { return nil, &temporary{after: time.Hour} })
-	start := time.Now()
-	rep := RunSlice(context.Background(), testOp(f, 10), Config{Retry: fastRetry(5)}, records(3))
-	checkReport(t, rep, 3)
-	if rep.NotAttempted != 3 || rep.Requests != 1 {
-		t.Fatalf("not attempted %d requests %d; want 3 and 1", rep.NotAttempted, rep.Requests)
-	}
-	if !errors.Is(rep.Outcomes[0].Err, ErrRetryAfterTooLong) {
-		t.Errorf("err = %v, want ErrRetryAfterTooLong", rep.Outcomes[0].Err)
-	}
-	if time.Since(start) > 5*time.Second {
-		t.Errorf("the engine waited out a wait beyond its cap")
-	}
-}
-
 func TestStopRunEndsTheRun(t *testing.T) {
 	f := newFakeSender(func(call int, chunk []rec) ([]error, error) {
 		if call == 1 {
