@@ -129,4 +129,3 @@ func TestTokenSourceFailureStopsRun(t *testing.T) {
 		t.Error("a request went out without a token")
 	}
 }
-
