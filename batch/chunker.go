@@ -43,6 +43,12 @@ func (e *engine[T, R]) produce(ctx context.Context, seq iter.Seq[T], in []T, tot
 		sizeOf = nil
 	}
 	index := -1
+	if ctx.Err() != nil {
+		// Ended before the start: pull nothing.
+		e.halt.Store(true)
+		incomplete = true
+		seq = func(func(T) bool) {}
+	}
 	for v := range seq {
 		index++
 		if growing && index&segmentMask == 0 {

@@ -114,7 +114,7 @@ func run[T, R any](ctx context.Context, op Op[T, R], cfg Config, seq iter.Seq[T]
 		// hand-off between goroutines.
 		w := newWorker[T, R](ctx)
 		incomplete := e.produce(ctx, seq, in, total, func(c *chunk[T]) { e.work(ctx, w, c) })
-		return e.rec.finish(incomplete)
+		return e.rec.finish(incomplete, e.halted(ctx))
 	}
 	work := make(chan *chunk[T], workers)
 	var wg sync.WaitGroup
@@ -139,7 +139,7 @@ func run[T, R any](ctx context.Context, op Op[T, R], cfg Config, seq iter.Seq[T]
 	})
 	close(work)
 	wg.Wait()
-	return e.rec.finish(incomplete)
+	return e.rec.finish(incomplete, e.halted(ctx))
 }
 
 // work processes one chunk and hands its buffer back for reuse.

@@ -85,6 +85,11 @@ type RunError struct {
 	Failed       int
 	NotAttempted int
 	Records      []*RecordError
+	// InputIncomplete is Report.InputIncomplete: the run stopped reading
+	// its input before the end. Cause then says why (the context's error,
+	// or the error that stopped the run).
+	InputIncomplete bool
+	Cause           error
 }
 
 // maxErrorsInMessage bounds how many record errors RunError.Error prints.
@@ -98,6 +103,9 @@ func (e *RunError) Error() string {
 		b.WriteString(": ")
 	}
 	fmt.Fprintf(&b, "%d of %d records failed, %d not attempted", e.Failed, e.Total, e.NotAttempted)
+	if e.InputIncomplete {
+		fmt.Fprintf(&b, ", input not read to its end (%v)", e.Cause)
+	}
 	for i, r := range e.Records {
 		if i == maxErrorsInMessage {
 			fmt.Fprintf(&b, "; and %d more", e.Failed+e.NotAttempted-maxErrorsInMessage)
@@ -109,11 +117,14 @@ func (e *RunError) Error() string {
 	return b.String()
 }
 
-// Unwrap returns the kept record errors.
+// Unwrap returns the kept record errors, and Cause when set.
 func (e *RunError) Unwrap() []error {
-	errs := make([]error, len(e.Records))
-	for i, r := range e.Records {
-		errs[i] = r
+	errs := make([]error, 0, len(e.Records)+1)
+	for _, r := range e.Records {
+		errs = append(errs, r)
+	}
+	if e.Cause != nil {
+		errs = append(errs, e.Cause)
 	}
 	return errs
 }

@@ -136,12 +136,16 @@ func (rc *recorder[R]) recordWithSuccesses(outs []Outcome[R], succeeded int) {
 
 // finish assembles the kept outcomes and stamps the totals and the elapsed
 // time. It runs once every goroutine of the run has returned.
-func (rc *recorder[R]) finish(inputIncomplete bool) *Report[R] {
+// halted is why the run ended early (nil if it did not).
+func (rc *recorder[R]) finish(inputIncomplete bool, halted error) *Report[R] {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	rep := rc.rep
 	rep.Total = rc.total()
 	rep.InputIncomplete = inputIncomplete
+	if inputIncomplete {
+		rep.haltErr = halted
+	}
 	switch rc.cfg.Keep {
 	case KeepAll:
 		rep.Outcomes = rc.all.outcomes(rep.Total)

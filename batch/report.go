@@ -27,6 +27,7 @@ type Report[R any] struct {
 	Outcomes []Outcome[R]
 
 	firstErrs []*RecordError // the first few record errors, kept under every Keep mode
+	haltErr   error          // why the input was not read to its end, with InputIncomplete
 }
 
 // maxFirstErrors is how many record errors a report keeps for Err when
@@ -38,14 +39,17 @@ func (r *Report[R]) Balanced() bool {
 	return r.Succeeded+r.Failed+r.NotAttempted == r.Total
 }
 
-// Err returns nil when every record succeeded, else a *RunError that gives
-// the counts and unwraps to the per-record errors (*RecordError, each
-// unwrapping to the vendor's error).
+// Err returns nil when every record succeeded and the input was read to
+// its end, else a *RunError that gives the counts and unwraps to the
+// per-record errors (*RecordError, each unwrapping to the vendor's error)
+// and, when the input was not read to its end, to the reason (the
+// context's error, or the error that stopped the run).
 func (r *Report[R]) Err() error {
-	if r.Failed == 0 && r.NotAttempted == 0 {
+	if r.Failed == 0 && r.NotAttempted == 0 && !r.InputIncomplete {
 		return nil
 	}
-	e := &RunError{Op: r.Op, Total: r.Total, Failed: r.Failed, NotAttempted: r.NotAttempted}
+	e := &RunError{Op: r.Op, Total: r.Total, Failed: r.Failed, NotAttempted: r.NotAttempted,
+		InputIncomplete: r.InputIncomplete, Cause: r.haltErr}
 	if len(r.Outcomes) > 0 {
 		for _, o := range r.Outcomes {
 			if o.Status != Succeeded {

@@ -539,3 +539,35 @@ func TestStreamKeepAllAcrossSegments(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestCancelledBeforeTheStart: a context already ended pulls nothing from a
+// sequence, and Err says why; a slice is reported not attempted whole.
+func TestCancelledBeforeTheStart(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	read := 0
+	seq := func(yield func(rec) bool) {
+		for i := range 10 {
+			read++
+			if !yield(rec{id: i}) {
+				return
+			}
+		}
+	}
+	f := newFakeSender(nil)
+	rep := Run(ctx, testOp(f, 5), Config{}, seq)
+	checkReport(t, rep, 0)
+	var re *RunError
+	if read != 0 || !rep.InputIncomplete || !errors.Is(rep.Err(), context.Canceled) || !errors.As(rep.Err(), &re) || !re.InputIncomplete {
+		t.Errorf("read %d, incomplete %v, Err() = %v", read, rep.InputIncomplete, rep.Err())
+	}
+	want := "test op: 0 of 0 records failed, 0 not attempted, input not read to its end (context canceled)"
+	if got := rep.Err().Error(); got != want {
+		t.Errorf("Err() = %q, want %q", got, want)
+	}
+	rep = RunSlice(ctx, testOp(f, 5), Config{}, records(10))
+	checkReport(t, rep, 10)
+	if rep.NotAttempted != 10 || rep.InputIncomplete || rep.Outcomes[3].Key != "3" || len(f.sends) != 0 {
+		t.Errorf("slice: not attempted %d, incomplete %v, %d sends", rep.NotAttempted, rep.InputIncomplete, len(f.sends))
+	}
+}
