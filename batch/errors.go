@@ -37,7 +37,8 @@ func (e *inFlightError) Error() string {
 func (e *inFlightError) Unwrap() []error { return []error{ErrOutcomeUnknown, e.ctxErr, e.sendErr} }
 
 // ErrRetryAfterTooLong is wrapped into the error of records not attempted
-// because the server asked for a wait longer than RetryPolicy.MaxRetryAfter.
+// because the server asked for a wait longer than RetryPolicy.MaxRetryAfter
+// (which stops the run).
 var ErrRetryAfterTooLong = errors.New("batch: server asked for a longer wait than the retry policy allows")
 
 // TooLargeError fails a single record whose encoded size exceeds the

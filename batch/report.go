@@ -13,7 +13,9 @@ type Report[R any] struct {
 	// Requests is the number of requests sent, retries included: one per
 	// Send call, plus the HTTP layer's own retries (see AddTransportRetries).
 	Requests int
-	// Retries is the number of those requests that were retries.
+	// Retries is the number of those requests that were retries: requests
+	// carrying at least one record sent before (records to retry ride with
+	// fresh ones), plus the HTTP layer's own.
 	Retries int
 	Elapsed time.Duration
 	// InputIncomplete is set when Run stopped reading its iter.Seq before
