@@ -16,6 +16,9 @@ type chunk[T any] struct {
 	keys   []string // nil when the operation has no Key
 	sizes  []int    // nil unless the operation limits bytes
 	past   []tries  // nil while every record is fresh
+	// own keeps the chunk's buffer while values borrows a run of the
+	// caller's slice (see borrow); nil otherwise.
+	own []T
 
 	// retry is set when the chunk carries a record sent before after a
 	// retryable failure: its send counts in Report.Retries.
@@ -88,8 +91,27 @@ func (c *chunk[T]) after(i int) tries {
 	return tries{attempts: t.attempts + 1, sent: t.sent + 1}
 }
 
-// reset empties the chunk for reuse, dropping its references to records.
+// borrow makes c, empty, the run of the caller's records `values`, whose
+// first is at input index first: Send gets the caller's own slice, with no
+// copy. keyOf, when set, gives each record's key.
+func (c *chunk[T]) borrow(values []T, first int, keyOf func(T) string) {
+	c.own, c.values = c.values, values
+	for i := range values {
+		c.index = append(c.index, first+i)
+	}
+	if keyOf != nil {
+		for _, v := range values {
+			c.keys = append(c.keys, keyOf(v))
+		}
+	}
+}
+
+// reset empties the chunk for reuse, dropping its references to records
+// (and leaving borrowed records alone).
 func (c *chunk[T]) reset() {
+	if c.own != nil {
+		c.values, c.own = c.own, nil
+	}
 	clear(c.values)
 	clear(c.keys)
 	c.values, c.index = c.values[:0], c.index[:0]

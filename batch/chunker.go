@@ -42,6 +42,12 @@ func (e *engine[T, R]) produce(ctx context.Context, seq iter.Seq[T], in []T, tot
 	if e.op.MaxBytes <= 0 {
 		sizeOf = nil
 	}
+	if total >= 0 && validate == nil && sizeOf == nil && k.keys == nil {
+		e.produceSlice(ctx, k, in)
+		k.flush()
+		e.drain(ctx, k)
+		return false
+	}
 	index := -1
 	if ctx.Err() != nil {
 		// Ended before the start: pull nothing.
@@ -103,6 +109,39 @@ func (e *engine[T, R]) produce(ctx context.Context, seq iter.Seq[T], in []T, tot
 	k.flush()
 	e.drain(ctx, k)
 	return incomplete
+}
+
+// produceSlice is produce for a slice whose records need no check of their
+// own: each chunk is a run of the caller's slice, cut with no copy, unless
+// records waiting for a retry start it.
+func (e *engine[T, R]) produceSlice(ctx context.Context, k *cutter[T, R], in []T) {
+	keyOf := e.op.Key
+	for i := 0; i < len(in); {
+		if ctx.Err() != nil || e.halt.Load() {
+			e.halt.Store(true)
+			e.notAttemptedRest(in, i, e.halted(ctx))
+			return
+		}
+		if k.cur.len() == 0 && !e.queue.empty() {
+			k.takeRetries(time.Now(), -1)
+		}
+		if k.cur.len() > 0 {
+			// Fill the chunk the retries started, one record at a time.
+			for ; i < len(in) && k.cur.len() > 0; i++ {
+				key := ""
+				if keyOf != nil {
+					key = keyOf(in[i])
+				}
+				k.addFresh(in[i], i, key, 0)
+			}
+			continue
+		}
+		j := min(i+e.maxItems, len(in))
+		c := e.newChunk()
+		c.borrow(in[i:j:j], i, keyOf)
+		k.send(c)
+		i = j
+	}
 }
 
 // notAttemptedRest reports the records of in after index not attempted.
