@@ -188,17 +188,7 @@ func (k *cutter[T, R]) addFresh(v T, index int, key string, size int) {
 			k.keys[key] = struct{}{}
 		}
 	}
-	c.values = append(c.values, v)
-	c.index = append(c.index, index)
-	if c.keys != nil {
-		c.keys = append(c.keys, key)
-	}
-	if c.sizes != nil {
-		c.sizes = append(c.sizes, size)
-	}
-	if c.past != nil {
-		c.past = append(c.past, tries{})
-	}
+	c.add(v, index, key, size, tries{})
 	if len(c.values) == k.maxItems {
 		k.flush()
 	}
