@@ -49,6 +49,18 @@ func TestRecordRetriesRideInTheNextChunks(t *testing.T) {
 	}
 }
 
+// endless is a sequence that never ends, counting the records pulled.
+func endless(read *atomic.Int64) func(yield func(rec) bool) {
+	return func(yield func(rec) bool) {
+		for i := 0; ; i++ {
+			read.Add(1)
+			if !yield(rec{id: i}) {
+				return
+			}
+		}
+	}
+}
+
 func btoi(b bool) int {
 	if b {
 		return 1
@@ -361,14 +373,6 @@ func TestCancellationStopsReadingTheInput(t *testing.T) {
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
 				var read atomic.Int64
-				endless := func(yield func(rec) bool) {
-					for i := 0; ; i++ {
-						read.Add(1)
-						if !yield(rec{id: i}) {
-							return
-						}
-					}
-				}
 				var readAtCancel int64
 				f := newFakeSender(func(call int, chunk []rec) ([]error, error) {
 					if call == 20 {
@@ -377,7 +381,7 @@ func TestCancellationStopsReadingTheInput(t *testing.T) {
 					}
 					return nil, nil
 				})
-				rep := Run(ctx, testOp(f, 10), Config{Concurrency: workers, Keep: KeepAll}, endless)
+				rep := Run(ctx, testOp(f, 10), Config{Concurrency: workers, Keep: KeepAll}, endless(&read))
 				checkReport(t, rep, int(read.Load()))
 				if !rep.InputIncomplete || rep.NotAttempted == 0 {
 					t.Errorf("InputIncomplete %v, not attempted %d", rep.InputIncomplete, rep.NotAttempted)
@@ -400,25 +404,20 @@ func TestCancellationStopsReadingTheInput(t *testing.T) {
 // TestStopRunStopsReadingTheInput: a run-stopping error (a daily quota)
 // ends the reading too.
 func TestStopRunStopsReadingTheInput(t *testing.T) {
-	read := 0
-	endless := func(yield func(rec) bool) {
-		for i := 0; ; i++ {
-			read++
-			if !yield(rec{id: i}) {
-				return
-			}
-		}
-	}
+	var read atomic.Int64
 	f := newFakeSender(func(call int, chunk []rec) ([]error, error) {
 		if call == 2 {
 			return nil, quota{}
 		}
 		return nil, nil
 	})
-	rep := Run(context.Background(), testOp(f, 10), Config{}, endless)
-	checkReport(t, rep, read)
-	if !rep.InputIncomplete || rep.Succeeded != 20 || rep.Requests != 3 || read > 31 {
-		t.Errorf("incomplete %v, succeeded %d, requests %d, read %d", rep.InputIncomplete, rep.Succeeded, rep.Requests, read)
+	rep := Run(context.Background(), testOp(f, 10), Config{}, endless(&read))
+	checkReport(t, rep, int(read.Load()))
+	if !rep.InputIncomplete || rep.Succeeded != 20 || rep.Requests != 3 || read.Load() > 31 {
+		t.Errorf("incomplete %v, succeeded %d, requests %d, read %d", rep.InputIncomplete, rep.Succeeded, rep.Requests, read.Load())
+	}
+	if !errors.As(rep.Err(), new(quota)) {
+		t.Errorf("Err() = %v does not open to the quota error", rep.Err())
 	}
 }
 
@@ -429,15 +428,9 @@ func TestStopRunStopsReadingTheInput(t *testing.T) {
 func TestEndlessSeqCancelledReturnsPromptly(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	endless := func(yield func(rec) bool) {
-		for i := 0; ; i++ {
-			if !yield(rec{id: i}) {
-				return
-			}
-		}
-	}
+	var read atomic.Int64
 	op := Op[rec, int]{Name: "endless", MaxItems: 100, Send: noopSend}
-	rep := Run(ctx, op, Config{Concurrency: 4, Keep: KeepNone}, endless)
+	rep := Run(ctx, op, Config{Concurrency: 4, Keep: KeepNone}, endless(&read))
 	dl, _ := ctx.Deadline()
 	late := time.Since(dl)
 	t.Logf("returned %v after the deadline, having read %d records", late, rep.Total)
