@@ -10,8 +10,10 @@ import (
 var ErrRetryBudgetExhausted = errors.New("batch: retry budget exhausted")
 
 // RetryBudget caps retries across every chunk and worker that share it, as
-// aws-sdk-go-v2's retry token bucket does: each retry spends one token, and
-// each request that succeeds puts a fraction of one back. While a server is
+// aws-sdk-go-v2's retry token bucket does: each answer that sends records
+// back for a retry (a chunk refused whole, or some of its records) spends
+// one token, and each request that succeeds puts a fraction of one back.
+// While a server is
 // sick, the budget runs dry after a bounded number of retries and the
 // records fail at once instead of every worker hammering the server with
 // its own full set of attempts. Share one budget between clients that talk

@@ -1,20 +1,10 @@
 package batch
 
 import (
-	"context"
 	"log/slog"
 	"math/rand/v2"
 	"time"
 )
-
-// Limiter paces requests: Wait blocks until one more request may be sent, or
-// returns an error when ctx ends first. *rate.Limiter from
-// golang.org/x/time/rate satisfies it. One Limiter may be shared by several
-// clients (or, with a distributed implementation, several processes) that
-// draw on the same vendor account.
-type Limiter interface {
-	Wait(ctx context.Context) error
-}
 
 // Keep says which outcomes a Report holds.
 type Keep uint8
@@ -48,7 +38,10 @@ type Progress struct {
 type Config struct {
 	// Concurrency is the most chunks in flight at once; 0 means 1.
 	Concurrency int
-	// Limiter, when set, is waited on before every request, retries included.
+	// Limiter, when set, is waited on before every request, retries
+	// included. When it is a Pauser it is told of every server-requested
+	// wait; when it is a SlotLimiter a slot is held for each request in
+	// flight. See Limiter.
 	Limiter Limiter
 	// Retry is the retry policy; zero fields take DefaultRetryPolicy's values.
 	Retry RetryPolicy
@@ -68,8 +61,10 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// RetryPolicy decides how often and how long to wait before sending a chunk,
-// or the failed records of a chunk, again.
+// RetryPolicy decides how often, and not before when, a record is sent
+// again. Attempts and backoff are per record: a record to retry goes back
+// to the input side with its own not-before time and rides in a later
+// chunk with other records; no worker sleeps on it.
 type RetryPolicy struct {
 	// MaxAttempts is the most times a record is sent, the first included.
 	// 1 turns retries off. 0 means DefaultRetryPolicy's value.
@@ -79,8 +74,9 @@ type RetryPolicy struct {
 	// MaxDelay caps one backoff wait.
 	MaxDelay time.Duration
 	// MaxRetryAfter is the longest server-requested wait (Retry-After) the
-	// engine will make. A longer one is not waited out: the records are
-	// reported not attempted, wrapping ErrRetryAfterTooLong.
+	// engine will make. A longer one is not waited out: the run stops (no
+	// request could go before it anyway) and the records not yet written
+	// are reported not attempted, wrapping ErrRetryAfterTooLong.
 	MaxRetryAfter time.Duration
 }
 
@@ -119,19 +115,4 @@ func (p RetryPolicy) Backoff(n int) time.Duration {
 	}
 	ceiling = min(ceiling, p.MaxDelay)
 	return time.Duration(rand.Int64N(int64(ceiling) + 1))
-}
-
-// sleep waits d or until ctx ends, whichever comes first.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -20,8 +20,25 @@ var ErrResultCount = errors.New("batch: vendor returned a different number of re
 // matches it with errors.Is.
 var ErrOutcomeUnknown = errors.New("outcome unknown: the request may have reached the server")
 
+// inFlightError is the error of a record whose request was in flight when
+// the context ended: the server may have written it, so it matches
+// ErrOutcomeUnknown, and it matches the context's error too.
+type inFlightError struct {
+	ctxErr  error // the context's error
+	sendErr error // what Send returned
+}
+
+// Error implements error.
+func (e *inFlightError) Error() string {
+	return fmt.Sprintf("%v: the request was in flight when the context ended (%v): %v", ErrOutcomeUnknown, e.ctxErr, e.sendErr)
+}
+
+// Unwrap exposes ErrOutcomeUnknown, the context's error and Send's error.
+func (e *inFlightError) Unwrap() []error { return []error{ErrOutcomeUnknown, e.ctxErr, e.sendErr} }
+
 // ErrRetryAfterTooLong is wrapped into the error of records not attempted
-// because the server asked for a wait longer than RetryPolicy.MaxRetryAfter.
+// because the server asked for a wait longer than RetryPolicy.MaxRetryAfter
+// (which stops the run).
 var ErrRetryAfterTooLong = errors.New("batch: server asked for a longer wait than the retry policy allows")
 
 // TooLargeError fails a single record whose encoded size exceeds the
@@ -69,6 +86,11 @@ type RunError struct {
 	Failed       int
 	NotAttempted int
 	Records      []*RecordError
+	// InputIncomplete is Report.InputIncomplete: the run stopped reading
+	// its input before the end. Cause then says why (the context's error,
+	// or the error that stopped the run).
+	InputIncomplete bool
+	Cause           error
 }
 
 // maxErrorsInMessage bounds how many record errors RunError.Error prints.
@@ -82,6 +104,9 @@ func (e *RunError) Error() string {
 		b.WriteString(": ")
 	}
 	fmt.Fprintf(&b, "%d of %d records failed, %d not attempted", e.Failed, e.Total, e.NotAttempted)
+	if e.InputIncomplete {
+		fmt.Fprintf(&b, ", input not read to its end (%v)", e.Cause)
+	}
 	for i, r := range e.Records {
 		if i == maxErrorsInMessage {
 			fmt.Fprintf(&b, "; and %d more", e.Failed+e.NotAttempted-maxErrorsInMessage)
@@ -93,11 +118,14 @@ func (e *RunError) Error() string {
 	return b.String()
 }
 
-// Unwrap returns the kept record errors.
+// Unwrap returns the kept record errors, and Cause when set.
 func (e *RunError) Unwrap() []error {
-	errs := make([]error, len(e.Records))
-	for i, r := range e.Records {
-		errs[i] = r
+	errs := make([]error, 0, len(e.Records)+1)
+	for _, r := range e.Records {
+		errs = append(errs, r)
+	}
+	if e.Cause != nil {
+		errs = append(errs, e.Cause)
 	}
 	return errs
 }

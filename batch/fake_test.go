@@ -165,3 +165,20 @@ type quota struct{}
 
 func (quota) Error() string { return "daily quota exhausted" }
 func (quota) StopRun() bool { return true }
+
+// twoPercentRetryable returns a sender over records 0..n-1 that refuses 2 %
+// of them (ids 7, 57, 107 …) retryably on their first attempt only, and
+// accepts everything else.
+func twoPercentRetryable(n int) func(context.Context, []rec) ([]Result[int], error) {
+	refused := make([]atomic.Bool, n)
+	return func(_ context.Context, chunk []rec) ([]Result[int], error) {
+		out := make([]Result[int], len(chunk))
+		for i, r := range chunk {
+			out[i].Value = r.id * 10
+			if r.id%50 == 7 && refused[r.id].CompareAndSwap(false, true) {
+				out[i].Err = &temporary{}
+			}
+		}
+		return out, nil
+	}
+}

@@ -14,7 +14,9 @@ type Op[T, R any] struct {
 	// key, not by position). A non-nil error means the chunk as a whole got no
 	// per-record answer; the engine then retries it, isolates it, stops the
 	// run or fails every record of it, as the error says.
-	// The chunk slice is reused after Send returns: Send must not keep it.
+	// Send must neither keep nor modify the chunk slice: it is reused after
+	// Send returns, and with RunSlice it may be a part of the caller's own
+	// slice.
 	Send func(ctx context.Context, chunk []T) ([]Result[R], error)
 
 	// Key returns the record's vendor key (email, id, sourceId …), kept on

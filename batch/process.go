@@ -2,94 +2,152 @@ package batch
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"time"
 )
 
-// notAttempted records every record of c as not attempted with err.
-func (e *engine[T, R]) notAttempted(c *chunk[T], err error) {
-	e.finish(c, NotAttempted, err)
-}
-
-// finish records every record of c with the same status and error.
-func (e *engine[T, R]) finish(c *chunk[T], status Status, err error) {
+// finish records every record of c with the same status and error. sentNow
+// says whether c was just sent (the send counts in Outcome.Attempts).
+func (e *engine[T, R]) finish(c *chunk[T], status Status, err error, sentNow bool) {
 	outs := make([]Outcome[R], c.len())
 	for i := range outs {
-		outs[i] = Outcome[R]{Index: c.index[i], Key: c.key(i), Status: status, Err: err, Attempts: c.sent}
+		n := c.before(i)
+		if sentNow {
+			n = c.after(i)
+		}
+		outs[i] = Outcome[R]{Index: c.index[i], Key: c.key(i), Status: status, Err: err, Attempts: n.sent}
 	}
 	e.rec.record(outs)
 }
 
-// process sends one chunk until every record of it has a final state:
-// retrying the chunk or its retryable records, isolating it by halving
-// where the operation allows, or stopping the run.
+// process sends one chunk once and settles every record of it: final
+// outcomes go to the recorder, records to retry go back to the queue, a
+// chunk rejected as a whole may be isolated by halving, and a run-stopping
+// error stops the run. It never sleeps on the chunk except for the run's
+// gate and the limiter, which hold back every worker alike.
 func (e *engine[T, R]) process(ctx context.Context, w *worker[T, R], c *chunk[T]) {
-	retry := false // the next send is a retry
-	for c.len() > 0 {
-		if err := e.halted(ctx); err != nil {
-			e.notAttempted(c, err)
-			return
+	release, err := e.beforeSend(ctx)
+	if err != nil {
+		e.finish(c, NotAttempted, err, false)
+		return
+	}
+	e.rec.request(c.retry)
+	results, err := e.op.Send(w.sendCtx, c.values)
+	if release != nil {
+		release()
+	}
+	if w.transport.Load() != 0 {
+		e.rec.transportRetries(int(w.transport.Swap(0)))
+	}
+	if err == nil && len(results) != c.len() {
+		err = fmt.Errorf("%w: %d results for %d records", ErrResultCount, len(results), c.len())
+	}
+	if err != nil {
+		e.chunkFailed(ctx, w, c, err)
+		return
+	}
+	e.cfg.RetryBudget.succeeded()
+	e.settle(ctx, w, c, results)
+}
+
+// beforeSend waits for the run's gate (a server-requested wait), the
+// limiter and a slot, and returns the slot's release (nil when the limiter
+// bounds no slots). The gate is checked
+// again after the limiter, which may have made the worker wait past a new
+// server request.
+func (e *engine[T, R]) beforeSend(ctx context.Context) (release func(), err error) {
+	for {
+		if err := e.waitGate(ctx); err != nil {
+			return nil, err
 		}
 		if e.cfg.Limiter != nil {
-			if err := e.cfg.Limiter.Wait(ctx); err != nil {
-				e.notAttempted(c, err)
-				return
+			if err := e.cfg.Limiter.Wait(e.waitCtx); err != nil {
+				return nil, e.waitErr(ctx, err)
 			}
 		}
-		c.attempts++
-		c.sent++
-		e.rec.request(retry)
-		results, err := e.op.Send(w.sendCtx, c.values)
-		if w.transport.Load() != 0 {
-			e.rec.transportRetries(int(w.transport.Swap(0)))
-		}
-		if err == nil && len(results) != c.len() {
-			err = fmt.Errorf("%w: %d results for %d records", ErrResultCount, len(results), c.len())
-		}
-		if err != nil {
-			next, again := e.chunkFailed(ctx, w, c, err)
-			if !again {
-				return
+		if e.slots == nil {
+			// No slot to hold while the gate is checked again.
+			if err := e.halted(ctx); err != nil {
+				return nil, err
 			}
-			c, retry = next, true
+			if !e.gateClosed() {
+				return nil, nil
+			}
 			continue
 		}
-		e.cfg.RetryBudget.succeeded()
-		var (
-			outs  = w.outs[:0]
-			again []int // positions of the records to send again
-			wait  time.Duration
-			cause error
-		)
-		succeeded := 0 // successes not given an Outcome (nobody would read it)
-		wantSuccesses := e.rec.wantSuccesses
-		for i := range results {
-			r := &results[i]
-			switch {
-			case r.Err == nil && !wantSuccesses:
-				succeeded++
-			case r.Err == nil:
-				outs = append(outs, Outcome[R]{Index: c.index[i], Key: c.key(i), Status: Succeeded, Result: r.Value, Attempts: c.sent})
-			case IsRetryable(r.Err) && c.attempts < e.attemptLimit(r.Err):
-				again = append(again, i)
-				wait = max(wait, RetryAfterOf(r.Err))
-				cause = r.Err
-			default:
-				outs = append(outs, Outcome[R]{Index: c.index[i], Key: c.key(i), Status: Failed, Result: r.Value, Err: r.Err, Attempts: c.sent})
+		release, err := e.slots.Acquire(e.waitCtx)
+		if err != nil {
+			return nil, e.waitErr(ctx, err)
+		}
+		if err := e.halted(ctx); err != nil {
+			release()
+			return nil, err
+		}
+		if !e.gateClosed() {
+			return release, nil
+		}
+		release()
+	}
+}
+
+// gateClosed reports whether the run's gate is closed now.
+func (e *engine[T, R]) gateClosed() bool {
+	_, closed := e.gate.closedUntil()
+	return closed
+}
+
+// waitGate waits until the run's gate is open.
+func (e *engine[T, R]) waitGate(ctx context.Context) error {
+	for {
+		until, closed := e.gate.closedUntil()
+		if !closed {
+			return e.halted(ctx)
+		}
+		if err := sleepUntil(e.waitCtx, until, e.stopped); err != nil {
+			return e.waitErr(ctx, err)
+		}
+	}
+}
+
+// settle gives each record of a chunk that got an answer its final state,
+// or sends it back to be retried.
+func (e *engine[T, R]) settle(ctx context.Context, w *worker[T, R], c *chunk[T], results []Result[R]) {
+	var (
+		outs      = w.outs[:0]
+		again     []int // positions of the records to send again
+		succeeded int   // successes not passed as an Outcome
+		direct    = e.rec.direct
+		want      = e.rec.wantSuccesses
+	)
+	for i := range results {
+		r := &results[i]
+		if r.Err == nil {
+			sent := 1
+			if c.past != nil {
+				sent = c.past[i].sent + 1
 			}
+			switch {
+			case direct:
+				e.rec.putSuccess(c.index[i], c.key(i), r.Value, sent)
+				succeeded++
+			case want:
+				outs = append(outs, Outcome[R]{Index: c.index[i], Key: c.key(i), Status: Succeeded, Result: r.Value, Attempts: sent})
+			default:
+				succeeded++
+			}
+			continue
 		}
-		e.rec.recordWithSuccesses(outs, succeeded)
-		clear(outs)
-		w.outs = outs
-		if len(again) == 0 {
-			return
+		n := c.after(i)
+		if IsRetryable(r.Err) && n.attempts < e.attemptLimit(r.Err) {
+			again = append(again, i)
+			continue
 		}
-		next := c.subset(again)
-		if !e.wait(ctx, next, wait, cause) {
-			return
-		}
-		c, retry = next, true
+		outs = append(outs, Outcome[R]{Index: c.index[i], Key: c.key(i), Status: Failed, Result: r.Value, Err: r.Err, Attempts: n.sent})
+	}
+	e.rec.recordWithSuccesses(outs, succeeded)
+	clear(outs)
+	w.outs = outs
+	if len(again) > 0 {
+		e.retry(ctx, c, again, func(i int) error { return results[i].Err })
 	}
 }
 
@@ -104,59 +162,49 @@ func (e *engine[T, R]) attemptLimit(err error) int {
 }
 
 // chunkFailed decides what becomes of a chunk whose send failed as a whole.
-// It returns the chunk to send again, or false when every record of it has
-// been given its final state.
-func (e *engine[T, R]) chunkFailed(ctx context.Context, w *worker[T, R], c *chunk[T], err error) (*chunk[T], bool) {
+func (e *engine[T, R]) chunkFailed(ctx context.Context, w *worker[T, R], c *chunk[T], err error) {
 	switch {
 	case StopsRun(err):
 		e.log.Debug("batch: run stopped", "op", e.op.Name, "err", err)
 		e.stop(err)
-		e.notAttempted(c, err)
-		return nil, false
+		e.finish(c, NotAttempted, err, false)
 	case ctx.Err() != nil:
-		// The chunk was in flight when the context ended; what the server
-		// did with it is not known, so it is failed with the context error.
-		e.finish(c, Failed, fmt.Errorf("%w (request was in flight: %w)", ctx.Err(), err))
-		return nil, false
-	case IsRetryable(err) && c.attempts < e.attemptLimit(err):
-		if !e.wait(ctx, c, RetryAfterOf(err), err) {
-			return nil, false
+		// The chunk was in flight when the context ended: the server may
+		// have written it.
+		e.finish(c, Failed, &inFlightError{ctxErr: ctx.Err(), sendErr: err}, true)
+	case IsRetryable(err) && e.anyUnderLimit(c, err):
+		if c.isolated {
+			e.retryWhole(ctx, c, err)
+		} else {
+			e.retry(ctx, c, positions(c.len()), func(int) error { return err })
 		}
-		return c, true
 	case c.len() > 1 && e.op.Isolate != nil && e.op.Isolate(err):
 		e.log.Debug("batch: isolating rejected chunk", "op", e.op.Name, "records", c.len(), "err", err)
 		first, second := c.halves()
 		e.process(ctx, w, first)
 		e.process(ctx, w, second)
-		return nil, false
 	default:
-		e.finish(c, Failed, err)
-		return nil, false
+		e.finish(c, Failed, err, true)
 	}
 }
 
-// wait sleeps before sending c again (its retry number c.attempts): the
-// server's wait when it gave one, else the policy's backoff. It returns
-// false, having given the records their final state, when the retry budget
-// is spent (failed), the wait is longer than the policy allows or the
-// context ends first (not attempted).
-func (e *engine[T, R]) wait(ctx context.Context, c *chunk[T], serverWait time.Duration, cause error) bool {
-	if !e.cfg.RetryBudget.take() {
-		e.finish(c, Failed, fmt.Errorf("%w: %w", ErrRetryBudgetExhausted, cause))
-		return false
+// anyUnderLimit reports whether some record of c may be sent again after
+// failing with err.
+func (e *engine[T, R]) anyUnderLimit(c *chunk[T], err error) bool {
+	limit := e.attemptLimit(err)
+	for i := range c.len() {
+		if c.after(i).attempts < limit {
+			return true
+		}
 	}
-	d := serverWait
-	if d > e.policy.MaxRetryAfter {
-		e.notAttempted(c, fmt.Errorf("%w (asked %v, limit %v): %w", ErrRetryAfterTooLong, d, e.policy.MaxRetryAfter, cause))
-		return false
+	return false
+}
+
+// positions returns 0..n-1.
+func positions(n int) []int {
+	p := make([]int, n)
+	for i := range p {
+		p[i] = i
 	}
-	if d <= 0 {
-		d = e.policy.Backoff(c.attempts)
-	}
-	e.log.Debug("batch: retrying", "op", e.op.Name, "records", c.len(), "attempt", c.attempts+1, "wait", d, "err", cause)
-	if err := sleep(ctx, d); err != nil {
-		e.notAttempted(c, errors.Join(err, cause))
-		return false
-	}
-	return true
+	return p
 }

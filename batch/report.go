@@ -2,8 +2,6 @@ package batch
 
 import (
 	"slices"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -15,13 +13,23 @@ type Report[R any] struct {
 	// Requests is the number of requests sent, retries included: one per
 	// Send call, plus the HTTP layer's own retries (see AddTransportRetries).
 	Requests int
-	// Retries is the number of those requests that were retries.
+	// Retries is the number of those requests that were retries: requests
+	// carrying at least one record sent before (records to retry ride with
+	// fresh ones), plus the HTTP layer's own.
 	Retries int
 	Elapsed time.Duration
+	// InputIncomplete is set when Run stopped reading its iter.Seq before
+	// the sequence ended, because the context ended or the run was stopped
+	// (StopRun). Total, the counts and Outcomes then cover only the records
+	// read; the rest of the sequence was never pulled and is in no count.
+	// RunSlice never sets it: the records of a slice left unread are
+	// reported NotAttempted, so its Total is always len(in).
+	InputIncomplete bool
 	// Outcomes are sorted by Index. With KeepAll, Outcomes[i].Index == i.
 	Outcomes []Outcome[R]
 
 	firstErrs []*RecordError // the first few record errors, kept under every Keep mode
+	haltErr   error          // why the input was not read to its end, with InputIncomplete
 }
 
 // maxFirstErrors is how many record errors a report keeps for Err when
@@ -33,14 +41,17 @@ func (r *Report[R]) Balanced() bool {
 	return r.Succeeded+r.Failed+r.NotAttempted == r.Total
 }
 
-// Err returns nil when every record succeeded, else a *RunError that gives
-// the counts and unwraps to the per-record errors (*RecordError, each
-// unwrapping to the vendor's error).
+// Err returns nil when every record succeeded and the input was read to
+// its end, else a *RunError that gives the counts and unwraps to the
+// per-record errors (*RecordError, each unwrapping to the vendor's error)
+// and, when the input was not read to its end, to the reason (the
+// context's error, or the error that stopped the run).
 func (r *Report[R]) Err() error {
-	if r.Failed == 0 && r.NotAttempted == 0 {
+	if r.Failed == 0 && r.NotAttempted == 0 && !r.InputIncomplete {
 		return nil
 	}
-	e := &RunError{Op: r.Op, Total: r.Total, Failed: r.Failed, NotAttempted: r.NotAttempted}
+	e := &RunError{Op: r.Op, Total: r.Total, Failed: r.Failed, NotAttempted: r.NotAttempted,
+		InputIncomplete: r.InputIncomplete, Cause: r.haltErr}
 	if len(r.Outcomes) > 0 {
 		for _, o := range r.Outcomes {
 			if o.Status != Succeeded {
@@ -65,119 +76,4 @@ func (r *Report[R]) Outcome(i int) (Outcome[R], bool) {
 		return Outcome[R]{}, false
 	}
 	return r.Outcomes[n], true
-}
-
-// recorder accumulates outcomes from the producer and the workers.
-type recorder[R any] struct {
-	mu         sync.Mutex
-	rep        *Report[R]
-	cfg        *Config
-	totalKnown bool
-	start      time.Time
-	// wantSuccesses is false when no one reads a succeeded record's
-	// Outcome (KeepFailures or KeepNone, no OnOutcome): successes are
-	// then only counted.
-	wantSuccesses bool
-	// readCount counts the records read from a sequence of unknown length.
-	readCount atomic.Int64
-}
-
-// read notes that one more record was read from the input.
-func (rc *recorder[R]) read() { rc.readCount.Add(1) }
-
-// total is the number of input records: the whole input when known, else
-// those read so far.
-func (rc *recorder[R]) total() int {
-	if rc.totalKnown {
-		return rc.rep.Total
-	}
-	return int(rc.readCount.Load())
-}
-
-// request counts one request, and whether it was a retry.
-func (rc *recorder[R]) request(retry bool) {
-	rc.mu.Lock()
-	rc.rep.Requests++
-	if retry {
-		rc.rep.Retries++
-	}
-	rc.mu.Unlock()
-}
-
-// transportRetries counts n requests the HTTP layer retried on its own.
-func (rc *recorder[R]) transportRetries(n int) {
-	if n <= 0 {
-		return
-	}
-	rc.mu.Lock()
-	rc.rep.Requests += n
-	rc.rep.Retries += n
-	rc.mu.Unlock()
-}
-
-// record stores final outcomes and reports progress.
-func (rc *recorder[R]) record(outs []Outcome[R]) { rc.recordWithSuccesses(outs, 0) }
-
-// recordWithSuccesses stores final outcomes, counts `succeeded` more records
-// that succeeded without an Outcome, and reports progress.
-func (rc *recorder[R]) recordWithSuccesses(outs []Outcome[R], succeeded int) {
-	if len(outs) == 0 && succeeded == 0 {
-		return
-	}
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	rep := rc.rep
-	rep.Succeeded += succeeded
-	for i := range outs {
-		o := &outs[i]
-		switch o.Status {
-		case Succeeded:
-			rep.Succeeded++
-		case Failed:
-			rep.Failed++
-		default:
-			o.Status = NotAttempted
-			rep.NotAttempted++
-		}
-		if o.Status != Succeeded && len(rep.firstErrs) < maxFirstErrors {
-			rep.firstErrs = append(rep.firstErrs, &RecordError{Index: o.Index, Key: o.Key, Status: o.Status, Err: o.Err})
-		}
-		switch rc.cfg.Keep {
-		case KeepAll:
-			if o.Index < len(rep.Outcomes) {
-				rep.Outcomes[o.Index] = *o
-			} else {
-				rep.Outcomes = append(rep.Outcomes, make([]Outcome[R], o.Index+1-len(rep.Outcomes))...)
-				rep.Outcomes[o.Index] = *o
-			}
-		case KeepFailures:
-			if o.Status != Succeeded {
-				rep.Outcomes = append(rep.Outcomes, *o)
-			}
-		}
-		if rc.cfg.OnOutcome != nil {
-			rc.cfg.OnOutcome(o.Index, o.Key, o.Status, o.Err)
-		}
-	}
-	if rc.cfg.OnProgress != nil {
-		rc.cfg.OnProgress(Progress{
-			Total: rc.total(), TotalKnown: rc.totalKnown,
-			Done:      rep.Succeeded + rep.Failed + rep.NotAttempted,
-			Succeeded: rep.Succeeded, Failed: rep.Failed, NotAttempted: rep.NotAttempted,
-			Requests: rep.Requests, Retries: rep.Retries, Elapsed: time.Since(rc.start),
-		})
-	}
-}
-
-// finish sorts the kept outcomes and stamps the elapsed time.
-func (rc *recorder[R]) finish() *Report[R] {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	if rc.cfg.Keep == KeepFailures {
-		slices.SortFunc(rc.rep.Outcomes, func(a, b Outcome[R]) int { return a.Index - b.Index })
-	}
-	slices.SortFunc(rc.rep.firstErrs, func(a, b *RecordError) int { return a.Index - b.Index })
-	rc.rep.Total = rc.total()
-	rc.rep.Elapsed = time.Since(rc.start)
-	return rc.rep
 }

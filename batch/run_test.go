@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -16,18 +17,20 @@ import (
 )
 
 func TestConcurrencyKeepsNChunksInFlight(t *testing.T) {
-	for _, workers := range []int{1, 3, 8} {
-		f := newFakeSender(nil)
-		f.delay = 5 * time.Millisecond
-		rep := RunSlice(context.Background(), testOp(f, 5), Config{Concurrency: workers}, records(200))
-		checkReport(t, rep, 200)
-		if got := int(f.peak.Load()); got != workers {
-			t.Errorf("concurrency %d: peak in flight %d", workers, got)
+	synctest.Test(t, func(t *testing.T) {
+		for _, workers := range []int{1, 3, 8} {
+			f := newFakeSender(nil)
+			f.delay = 5 * time.Millisecond
+			rep := RunSlice(context.Background(), testOp(f, 5), Config{Concurrency: workers}, records(200))
+			checkReport(t, rep, 200)
+			if got := int(f.peak.Load()); got != workers {
+				t.Errorf("concurrency %d: peak in flight %d", workers, got)
+			}
+			if err := landedOnce(f, rep); err != nil {
+				t.Error(err)
+			}
 		}
-		if err := landedOnce(f, rep); err != nil {
-			t.Error(err)
-		}
-	}
+	})
 }
 
 // countingLimiter counts waits and paces them with an inner limiter.
@@ -42,25 +45,27 @@ func (l *countingLimiter) Wait(ctx context.Context) error {
 }
 
 func TestLimiterIsWaitedOnBeforeEveryRequest(t *testing.T) {
-	// 50 requests per second, burst 1: 11 requests take at least 200 ms.
-	lim := &countingLimiter{inner: rate.NewLimiter(50, 1)}
-	f := newFakeSender(func(call int, chunk []rec) ([]error, error) {
-		if call == 0 {
-			return nil, &temporary{} // one retry: it waits on the limiter too
+	synctest.Test(t, func(t *testing.T) {
+		// 50 requests per second, burst 1: 11 requests take 200 ms.
+		lim := &countingLimiter{inner: rate.NewLimiter(50, 1)}
+		f := newFakeSender(func(call int, chunk []rec) ([]error, error) {
+			if call == 0 {
+				return nil, &temporary{} // one retry: it waits on the limiter too
+			}
+			return nil, nil
+		})
+		start := time.Now()
+		rep := RunSlice(context.Background(), testOp(f, 10), Config{Concurrency: 4, Limiter: lim, Retry: fastRetry(3)}, records(100))
+		checkReport(t, rep, 100)
+		if got := lim.n.Load(); int(got) != rep.Requests || rep.Requests != 11 {
+			t.Errorf("limiter waited %d times for %d requests (want 11)", got, rep.Requests)
 		}
-		return nil, nil
+		if el := time.Since(start); el < 200*time.Millisecond {
+			t.Errorf("11 requests at 50/s took %v: the limiter did not pace them", el)
+		}
+		// A shared *rate.Limiter satisfies the interface directly.
+		var _ Limiter = rate.NewLimiter(1, 1)
 	})
-	start := time.Now()
-	rep := RunSlice(context.Background(), testOp(f, 10), Config{Concurrency: 4, Limiter: lim, Retry: fastRetry(3)}, records(100))
-	checkReport(t, rep, 100)
-	if got := lim.n.Load(); int(got) != rep.Requests || rep.Requests != 11 {
-		t.Errorf("limiter waited %d times for %d requests (want 11)", got, rep.Requests)
-	}
-	if el := time.Since(start); el < 180*time.Millisecond {
-		t.Errorf("11 requests at 50/s took %v: the limiter did not pace them", el)
-	}
-	// A shared *rate.Limiter satisfies the interface directly.
-	var _ Limiter = rate.NewLimiter(1, 1)
 }
 
 func TestCancellationMidRunAccountsForEveryRecord(t *testing.T) {
@@ -89,21 +94,30 @@ func TestCancellationMidRunAccountsForEveryRecord(t *testing.T) {
 }
 
 func TestCancellationDuringBackoffReturnsPromptly(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	f := newFakeSender(func(int, []rec) ([]error, error) { return nil, &temporary{} })
-	start := time.Now()
-	slow := RetryPolicy{MaxAttempts: 10, BaseDelay: time.Minute, MaxDelay: time.Minute}
-	rep := RunSlice(ctx, testOp(f, 10), Config{Retry: slow}, records(25))
-	if el := time.Since(start); el > 2*time.Second {
-		t.Fatalf("run took %v after the context ended", el)
-	}
-	checkReport(t, rep, 25)
-	if rep.NotAttempted != 25 {
-		t.Errorf("not attempted %d, want 25", rep.NotAttempted)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		f := newFakeSender(func(int, []rec) ([]error, error) { return nil, &temporary{} })
+		start := time.Now()
+		slow := RetryPolicy{MaxAttempts: 10, BaseDelay: time.Minute, MaxDelay: time.Minute}
+		rep := RunSlice(ctx, testOp(f, 10), Config{Retry: slow}, records(25))
+		if el := time.Since(start); el != 50*time.Millisecond {
+			t.Fatalf("run took %v, the context ended after 50ms", el)
+		}
+		checkReport(t, rep, 25)
+		if rep.NotAttempted != 25 {
+			t.Errorf("not attempted %d, want 25", rep.NotAttempted)
+		}
+		var tmp *temporary
+		if !errors.Is(rep.Outcomes[0].Err, context.DeadlineExceeded) || !errors.As(rep.Outcomes[0].Err, &tmp) {
+			t.Errorf("err = %v; want the deadline and the last failure", rep.Outcomes[0].Err)
+		}
+	})
 }
 
+// TestInFlightChunkFailsWithContextError: the chunk in flight when the
+// context ends fails as unknown (it may have been written) with the
+// context's error; the rest is not attempted.
 func TestInFlightChunkFailsWithContextError(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	op := Op[rec, int]{Name: "slow", MaxItems: 10, Send: func(ctx context.Context, chunk []rec) ([]Result[int], error) {
@@ -116,8 +130,8 @@ func TestInFlightChunkFailsWithContextError(t *testing.T) {
 	if rep.Failed != 10 || rep.NotAttempted != 5 {
 		t.Fatalf("failed %d not attempted %d; want 10 and 5", rep.Failed, rep.NotAttempted)
 	}
-	if !errors.Is(rep.Outcomes[0].Err, context.Canceled) {
-		t.Errorf("err = %v", rep.Outcomes[0].Err)
+	if err := rep.Outcomes[0].Err; !errors.Is(err, context.Canceled) || !errors.Is(err, ErrOutcomeUnknown) {
+		t.Errorf("err = %v; want context.Canceled and ErrOutcomeUnknown", err)
 	}
 }
 

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
-	"golang.org/x/time/rate"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/hubspot/hubspottest"
@@ -141,28 +140,5 @@ func TestTokenSourceFailureStopsRun(t *testing.T) {
 	}
 	if srv.Stats().Requests != 0 {
 		t.Error("a request went out without a token")
-	}
-}
-
-func TestWindowLimiterShape(t *testing.T) {
-	cases := []struct {
-		n      int
-		window time.Duration
-		burst  int
-		every  time.Duration
-	}{
-		{100, 10 * time.Second, 1, 10 * time.Second / 99},
-		{190, 10 * time.Second, 1, 10 * time.Second / 189},
-		{1, time.Second, 1, time.Second},
-	}
-	for _, tc := range cases {
-		l := WindowLimiter(tc.n, tc.window)
-		got := time.Duration(float64(time.Second) / float64(l.Limit()))
-		if l.Burst() != tc.burst || (got-tc.every).Abs() > time.Microsecond {
-			t.Errorf("WindowLimiter(%d, %v): burst %d, every %v; want %d, %v", tc.n, tc.window, l.Burst(), got, tc.burst, tc.every)
-		}
-	}
-	if l := BurstLimiter(0); l.Limit() != rate.Inf {
-		t.Error("BurstLimiter(0) should not limit")
 	}
 }

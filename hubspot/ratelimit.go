@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/time/rate"
+	"github.com/crmbatch/crmbatch/batch"
 )
 
 // BurstWindow is HubSpot's burst-limit window: limits are counted per
@@ -15,28 +15,27 @@ const BurstWindow = 10 * time.Second
 
 // BurstLimiter returns a limiter that keeps requests at or under
 // requestsPer10s in every rolling 10-second window, the way HubSpot counts
-// its burst limit (100 for OAuth apps and Free/Starter, 190 for
-// Professional and Enterprise private apps, 250 with the limit increase).
-// The limit is per account and shared by every app: give one limiter to
-// every client of the account, and pass less than the account's limit —
-// a few requests at least, to absorb network and scheduling jitter between
-// the limiter and HubSpot's clock, more to leave room for other
-// integrations.
-func BurstLimiter(requestsPer10s int) *rate.Limiter {
+// its burst limit: 110 for public OAuth apps (per installing account), and
+// for private apps 100 on Free and Starter, 190 on Professional and
+// Enterprise, 250 with the API limit increase. The burst limit is per app:
+// give one limiter to every client of the same app and account. (The
+// daily limit, by contrast, is shared by every app of the account; a
+// daily 429 stops the run.) Pass a little less than the limit, to absorb
+// network and scheduling jitter between the limiter and HubSpot's clock,
+// and less again if other integrations use the same app.
+//
+// The limiter is a [batch.WindowLimiter]: after a stall it uses the whole
+// window at once, and it takes the engine's pauses (a 429's Retry-After
+// holds back every client sharing it).
+func BurstLimiter(requestsPer10s int) *batch.WindowLimiter {
 	return WindowLimiter(requestsPer10s, BurstWindow)
 }
 
 // WindowLimiter returns a limiter allowing at most n requests in any
-// rolling window of the given length: a token bucket of one token filled
-// at (n-1)/window, so that no window ever holds more than n requests.
-func WindowLimiter(n int, window time.Duration) *rate.Limiter {
-	if n < 1 || window <= 0 {
-		return rate.NewLimiter(rate.Inf, 1)
-	}
-	if n == 1 {
-		return rate.NewLimiter(rate.Every(window), 1)
-	}
-	return rate.NewLimiter(rate.Limit(float64(n-1)/window.Seconds()), 1)
+// rolling window of the given length (see [batch.NewWindowLimiter]); with
+// n < 1 or window <= 0 it does not limit.
+func WindowLimiter(n int, window time.Duration) *batch.WindowLimiter {
+	return batch.NewWindowLimiter(n, window)
 }
 
 // RateLimit is the last X-HubSpot-RateLimit-* snapshot a client saw. A
