@@ -58,6 +58,9 @@ func (s *Server) process(b *fakeBatch, delay time.Duration) {
 		}
 	}
 	b.result, b.done, b.end = res, true, time.Now()
+	if s.countOnly {
+		b.leads = nil
+	}
 	cbDelay := s.callbackDelay
 	s.mu.Unlock()
 
@@ -96,11 +99,19 @@ func (s *Server) apply(method string, l *agiliron.Lead) string {
 		}
 		id := s.newID()
 		l.LeadID = strconv.Itoa(id)
+		if s.countOnly {
+			s.counted++
+			return ""
+		}
 		s.leads[id] = *l
 		s.writes[id]++
 		return ""
 	}
 	id, err := strconv.Atoi(l.LeadID)
+	if s.countOnly && err == nil {
+		s.counted++
+		return ""
+	}
 	if _, ok := s.leads[id]; err != nil || !ok {
 		return MsgNoSuchLead
 	}

@@ -73,7 +73,7 @@ func (s *Server) Leads() []agiliron.Lead {
 }
 
 // Len returns the number of stored leads.
-func (s *Server) Len() int { s.mu.Lock(); defer s.mu.Unlock(); return len(s.leads) }
+func (s *Server) Len() int { s.mu.Lock(); defer s.mu.Unlock(); return len(s.leads) + s.counted }
 
 // Writes returns how many times the lead with id was written by a bulk
 // request (an add counts 1, each update 1 more).

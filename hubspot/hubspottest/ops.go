@@ -160,7 +160,7 @@ func (s *Server) updateOrUpsert(objectType, op string, inputs []writeInput, requ
 	var failed []standardError
 	for i, in := range inputs {
 		o := st.lookup(in.ID, in.IDProperty)
-		if o == nil && op == "update" {
+		if o == nil && op == "update" && !s.countOnly {
 			failed = append(failed, inputError("OBJECT_NOT_FOUND", "Object not found. objectId are usually numeric.", in))
 			continue
 		}
@@ -187,7 +187,7 @@ func (s *Server) updateOrUpsert(objectType, op string, inputs []writeInput, requ
 			isNew = &b
 		}
 		if o == nil {
-			if in.IDProperty == "" || in.IDProperty == "hs_object_id" {
+			if (in.IDProperty == "" || in.IDProperty == "hs_object_id") && !s.countOnly {
 				failed = append(failed, inputError("OBJECT_NOT_FOUND", "Object not found. objectId are usually numeric.", in))
 				continue
 			}

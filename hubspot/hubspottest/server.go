@@ -89,8 +89,9 @@ type Stats struct {
 
 // store holds one object type.
 type store struct {
-	byID   map[string]*Object
-	unique map[string]map[string]string // property → lower-cased value → id
+	byID    map[string]*Object
+	unique  map[string]map[string]string // property → lower-cased value → id
+	counted int                          // objects written in count-only mode
 }
 
 // Server is the fake. Create it with NewServer; Close it when done.
@@ -113,7 +114,14 @@ type Server struct {
 	nextID       int64
 	seq          int64
 	stats        Stats
+	countOnly    bool
 }
+
+// SetCountOnly switches the counting-only store on or off: every check
+// (auth, shape, validation, limits) still runs, but written objects are
+// only counted (Count), not kept, so memory stays constant however many
+// are sent. Updates then succeed without finding the object.
+func (s *Server) SetCountOnly(on bool) { s.mu.Lock(); s.countOnly = on; s.mu.Unlock() }
 
 // NewServer starts a fake accepting DefaultToken, at most DefaultMaxInputs
 // inputs per request and DefaultRateLimit requests per rolling 10 s, with
@@ -247,7 +255,7 @@ func (s *Server) Count(objectType string) int {
 	if st == nil {
 		return 0
 	}
-	n := 0
+	n := st.counted
 	for _, o := range st.byID {
 		if !o.Archived {
 			n++
@@ -325,6 +333,10 @@ func (s *Server) newObject(st *store, props map[string]string, now time.Time) *O
 	o.Properties["hs_object_id"] = id
 	o.Properties["createdate"] = ts
 	o.Properties["lastmodifieddate"] = ts
+	if s.countOnly {
+		st.counted++
+		return o
+	}
 	st.byID[id] = o
 	for p, m := range st.unique {
 		if v := props[p]; v != "" {

@@ -74,7 +74,14 @@ type Server struct {
 	nextID       int
 	inFlight     int
 	stats        Stats
+	countOnly    bool
 }
+
+// SetCountOnly switches the counting-only store on or off: every check
+// (auth, shape, validation, limits) still runs, but inserted leads are
+// only counted (LeadCount), not kept, so memory stays constant however
+// many are sent.
+func (s *Server) SetCountOnly(on bool) { s.mu.Lock(); s.countOnly = on; s.mu.Unlock() }
 
 // NewServer starts a fake accepting APIKey, with no concurrency limit, no
 // faults, an empty DNC list, phone fields recognised by name (any field

@@ -17,9 +17,10 @@ type StoredLead struct {
 
 // campaign is one campaign's leads.
 type campaign struct {
-	leads  []*StoredLead
-	byExt  map[string]*StoredLead
-	phones map[string]int // normalized phone → leads holding it
+	leads   []*StoredLead
+	byExt   map[string]*StoredLead
+	phones  map[string]int // normalized phone → leads holding it
+	counted int            // leads inserted in count-only mode
 }
 
 // AddLead stores a lead directly, as if inserted earlier (no checks).
@@ -65,7 +66,7 @@ func (s *Server) LeadCount(campaignID string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if c := s.campaigns[campaignID]; c != nil {
-		return len(c.leads)
+		return len(c.leads) + c.counted
 	}
 	return 0
 }
@@ -94,6 +95,10 @@ func (s *Server) store(c *campaign, template, allocation string, f map[string]st
 	l := &StoredLead{TemplateID: template, AllocationID: allocation, ExternalID: f["njExternalLeadId"], LeadID: s.nextID, Fields: make(map[string]string, len(f))}
 	for k, v := range f {
 		l.Fields[k] = v
+	}
+	if s.countOnly {
+		c.counted++
+		return l
 	}
 	c.leads = append(c.leads, l)
 	if l.ExternalID != "" {

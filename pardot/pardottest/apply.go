@@ -161,6 +161,10 @@ func (s *Server) create(email, fid string, fields map[string]string) int {
 			p.Fields[k] = v
 		}
 	}
+	if s.countOnly {
+		s.counted++
+		return 0
+	}
 	s.store(p)
 	return 0
 }

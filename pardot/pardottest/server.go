@@ -95,7 +95,15 @@ type Server struct {
 	byFID      map[string]int64
 	nextID     int64
 	stats      Stats
+	countOnly  bool
+	counted    int // prospects created in count-only mode
 }
+
+// SetCountOnly switches the counting-only store on or off: every check
+// (auth, shape, validation, limits) still runs, but created prospects are
+// only counted (Len), not kept, so memory stays constant however many are
+// sent.
+func (s *Server) SetCountOnly(on bool) { s.mu.Lock(); s.countOnly = on; s.mu.Unlock() }
 
 type recordFault struct {
 	code, times int
@@ -273,7 +281,7 @@ func (s *Server) Get(id int64) (Prospect, bool) {
 func (s *Server) Len() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.byID)
+	return len(s.byID) + s.counted
 }
 
 // Stats returns the counters.

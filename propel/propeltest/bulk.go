@@ -147,6 +147,11 @@ func (s *Server) upsert(ent *entity, st *store, obj map[string]json.RawMessage, 
 		entry["messages"] = []string{"not created: directive skipCreate"}
 		return entry
 	}
+	if s.countOnly {
+		s.nextID++
+		entry["id"], entry["success"], entry["action"] = s.nextID, true, "create"
+		return entry
+	}
 	rec, created := st.upsert(obj, byID, &s.nextID, dir.skipIfNotEmpty)
 	entry["id"] = rec.id
 	entry["success"] = true

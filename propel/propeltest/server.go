@@ -54,7 +54,14 @@ type Server struct {
 	tokenReqs    int
 	reqSeq       int
 	forbidden    map[string][]string // resource → keys this server's schema lacks
+	countOnly    bool
 }
+
+// SetCountOnly switches the counting-only store on or off: every check
+// (auth, shape, schema, limits) still runs, but records are not kept (each
+// write is answered as a create), so memory stays constant however many
+// are sent.
+func (s *Server) SetCountOnly(on bool) { s.mu.Lock(); s.countOnly = on; s.mu.Unlock() }
 
 // NewServer starts a fake accepting ClientID and ClientSecret.
 func NewServer() *Server {
