@@ -2,11 +2,11 @@ package main
 
 import (
 	"cmp"
-	"slices"
 	"context"
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strconv"
 
 	"github.com/crmbatch/crmbatch/batch"

@@ -2,11 +2,11 @@ package main
 
 import (
 	"cmp"
-	"strings"
 	"context"
 	"errors"
 	"iter"
 	"strconv"
+	"strings"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/propel"
