@@ -127,7 +127,11 @@ func (g *gatedFake) sentTwice() []string {
 	return twice
 }
 
-func (g *gatedFake) sent(email string) bool { g.mu.Lock(); defer g.mu.Unlock(); return g.seen[email] > 0 }
+func (g *gatedFake) sent(email string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.seen[email] > 0
+}
 
 // child is the command running as a process.
 type child struct {
