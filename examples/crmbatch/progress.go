@@ -62,6 +62,7 @@ func startProgress(w io.Writer, in *inputFile, every time.Duration) *progressVie
 			progressbar.OptionSetWidth(30),
 			progressbar.OptionShowBytes(true),
 			progressbar.OptionShowTotalBytes(true),
+			progressbar.OptionShowCount(),
 			progressbar.OptionSetPredictTime(true),
 			progressbar.OptionSetElapsedTime(true),
 			progressbar.OptionThrottle(100 * time.Millisecond),
@@ -109,12 +110,13 @@ func (p *progressView) counts() string {
 
 func (p *progressView) show() {
 	if p.bar != nil {
-		desc := p.counts() + " "
+		desc := p.counts()
 		if p.stopping.Load() {
-			desc = "stopping: finishing requests in flight (Ctrl-C again: exit now) "
+			desc = "stopping (Ctrl-C: exit now)"
 		}
-		// Leave the bar, its numbers and the times ~56 columns.
-		desc = oneLine(desc, max(8, p.width()-56)) + " "
+		// Leave the bar, its numbers and the times ~62 columns; the bar
+		// shrinks to fit what is left.
+		desc = oneLine(desc, max(8, p.width()-62)) + " "
 		p.bar.Describe(desc)
 		p.bar.Set64(p.in.read.Load())
 		return
