@@ -16,6 +16,9 @@ import (
 // that answers 109 (too many concurrent requests) to everything for a
 // while and beyond 2 calls in flight, with one number on the Do-Not-Call
 // list: that lead is isolated by halving and the rest go in.
+// dncNumber is the number the demo puts on the Do-Not-Call list.
+const dncNumber = "0390001234"
+
 func runNoojee(ctx context.Context, progress func(batch.Progress)) result {
 	const n = 2000
 	srv := noojeetest.NewServer()
@@ -23,7 +26,7 @@ func runNoojee(ctx context.Context, progress func(batch.Progress)) result {
 	srv.SetConcurrencyLimit(2)                 // the client sends 4 at once: 109, retried
 	srv.BusyFor(300 * time.Millisecond)        // a 109 storm at the start
 	srv.FailNext(2, noojeetest.FaultException) // two 103 EXCEPTIONs, retried
-	srv.AddDNC("0390001234")                   // one lead's number is on the DNC list
+	srv.AddDNC(dncNumber)                      // one lead's number is on the DNC list
 
 	c, err := noojee.New(
 		noojee.WithBaseURL(srv.URL),
@@ -48,12 +51,21 @@ func runNoojee(ctx context.Context, progress func(batch.Progress)) result {
 		}
 	}
 	rep, _ := camp.InsertLeads(ctx, leads)
-	r := resultOf("insertLeadsFast (bulk)", rep, func(err error) string {
+	r := resultOf("insertLeadsFast (bulk)", rep, func(err error) (string, string) {
 		var ne *noojee.Error
 		if errors.As(err, &ne) && ne.Code != noojee.CodeUnknown {
-			return strconv.Itoa(int(ne.Code)) + " " + ne.Code.Name()
+			msg := ne.Message
+			if msg == ne.Code.Name() {
+				msg = "" // the code says it all
+			}
+			return strconv.Itoa(int(ne.Code)) + " " + ne.Code.Name(), msg
 		}
-		return ""
+		return "", plainMessage(err, "noojee")
+	}, func(i int) (string, string) {
+		if leads[i].Fields["FirstPhone"] == dncNumber {
+			return leads[i].ExternalID, "number on the DNC list"
+		}
+		return leads[i].ExternalID, ""
 	})
 	r.stored = srv.LeadCount(campaign)
 	return r

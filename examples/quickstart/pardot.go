@@ -45,12 +45,17 @@ func runPardot(ctx context.Context, progress func(batch.Progress)) result {
 	prospects[17].Email = "not-an-email" // refused before any request
 
 	rep, _ := c.BatchUpsert(ctx, prospects)
-	r := resultOf("prospect batchUpsert v3", rep, func(err error) string {
+	r := resultOf("prospect batchUpsert v3", rep, func(err error) (string, string) {
 		var pe *pardot.Error
 		if errors.As(err, &pe) && pe.Code != 0 {
-			return strconv.Itoa(pe.Code)
+			return strconv.Itoa(pe.Code), pe.Message
 		}
-		return ""
+		return "", plainMessage(err, "pardot")
+	}, func(i int) (string, string) {
+		if i == 1234 {
+			return prospects[i].Email, "the fake set to refuse it"
+		}
+		return prospects[i].Email, ""
 	})
 	r.stored = srv.Len()
 	return r
