@@ -203,8 +203,8 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 	if o.dryRun {
 		rep.NotChecked = p.rules.unchecked
 	}
-	// Keep the journal while something is left to resume.
-	keep := !readToEnd || c.NotAttempted+c.Unknown > 0
+	// Keep the journal while -resume has something left to send.
+	keep := !readToEnd || c.NotAttempted > 0 || c.Unknown > 0 && tr.replayable
 	if p.journal != nil && keep {
 		rep.Journal = o.journal
 	}
