@@ -129,7 +129,9 @@ func jsonlRows(ctx context.Context, r io.Reader, m mapping, bad func(rowError)) 
 			r := row{Pos: pos, Line: line}
 			pos++
 			var raw map[string]any
-			if err := json.Unmarshal([]byte(text), &raw); err != nil {
+			dec := json.NewDecoder(strings.NewReader(text))
+			dec.UseNumber() // 61390001111 stays 61390001111, not 6.1390001111e+10
+			if err := dec.Decode(&raw); err != nil {
 				r.Fields = map[string]string{rejectPrefix + "raw": text}
 				bad(rowError{r, fmt.Errorf("not a JSON object: %w", err)})
 				continue
@@ -143,7 +145,7 @@ func jsonlRows(ctx context.Context, r io.Reader, m mapping, bad func(rowError)) 
 				switch x := v.(type) {
 				case string:
 					r.Fields[f] = x
-				case float64, bool:
+				case json.Number, bool:
 					r.Fields[f] = fmt.Sprint(x)
 				default:
 					b, _ := json.Marshal(x)

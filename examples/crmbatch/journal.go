@@ -168,12 +168,21 @@ type resumeState struct {
 func readJournal(path string) (*resumeState, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("-resume: %w", err)
+		return nil, err
 	}
+	rs, err := parseJournal(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return rs, nil
+}
+
+// parseJournal reads a journal's content.
+func parseJournal(data []byte) (*resumeState, error) {
 	first, rest, _ := bytes.Cut(data, []byte("\n"))
 	rs := &resumeState{}
 	if !bytes.HasPrefix(first, []byte(journalMagic)) || json.Unmarshal(first[len(journalMagic):], &rs.header) != nil {
-		return nil, fmt.Errorf("-resume: %s is not a crmbatch journal", path)
+		return nil, errors.New("not a crmbatch journal")
 	}
 	for len(rest) > 0 {
 		line, tail, complete := bytes.Cut(rest, []byte("\n"))
@@ -185,14 +194,17 @@ func readJournal(path string) (*resumeState, error) {
 		if string(a) == "H" {
 			n, err := strconv.Atoi(string(b))
 			if err != nil {
-				return nil, fmt.Errorf("-resume: %s: bad line %q", path, line)
+				return nil, fmt.Errorf("bad line %q", line)
+			}
+			if n > maxPosition {
+				return nil, fmt.Errorf("bad line %q", line)
 			}
 			rs.handed = max(rs.handed, n)
 			continue
 		}
 		pos, err := strconv.Atoi(string(a))
-		if err != nil || len(b) < 1 || pos < 0 {
-			return nil, fmt.Errorf("-resume: %s: bad line %q", path, line)
+		if err != nil || len(b) < 1 || pos < 0 || pos > maxPosition {
+			return nil, fmt.Errorf("bad line %q", line)
 		}
 		rs.final.set(pos, true)
 		rs.succeeded.set(pos, b[0] == stateSucceeded)
@@ -200,6 +212,10 @@ func readJournal(path string) (*resumeState, error) {
 	}
 	return rs, nil
 }
+
+// maxPosition bounds the positions a journal may name (a damaged line
+// must not make the bitsets huge).
+const maxPosition = 1 << 34
 
 // Journal states.
 const (

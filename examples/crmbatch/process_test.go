@@ -254,7 +254,7 @@ func summaryCounts(t *testing.T, out string) counts {
 // its own reading; that the engine itself stops pulling input on
 // cancellation (the engine issue) only makes it tighter.
 func TestInterruptStopsReadingAtOnce(t *testing.T) {
-	const n = 300_000 // ~14 MB
+	const n = 100_000 // ~4.7 MB
 	in := contactsFile(t, n)
 	g := newGatedFake(t, 3)
 	c := startChild(t, g.srv.URL, "-vendor", "hubspot", "-op", "create", "-in", in, "-concurrency", "2", "-grace", "500ms")
