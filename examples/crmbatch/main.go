@@ -159,12 +159,15 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 	t := targets[o.vendor]
 	tr := newTracker(p.rejects, p.journal, p.earlier, t.op(o.op).replayable)
 	rows, columns, err := readRows(readCtx, p.in, o.format, p.m, func(re rowError) { tr.invalid(re.row, re.Err) })
+	// A run that fails before sending leaves no journal behind (but never
+	// deletes the one a -resume continues).
+	abandon := func() { p.journal.close(!o.resume && tr.handed() == 0) }
 	if err != nil {
-		p.journal.close(false)
+		abandon()
 		return exitUsage, fmt.Errorf("%s: %w", o.in, err)
 	}
 	if err := p.rules.check(o.vendor, o.op, columns); err != nil {
-		p.journal.close(false)
+		abandon()
 		return exitUsage, fmt.Errorf("%s: %w", o.in, err)
 	}
 	p.rejects.header = columns
@@ -188,7 +191,7 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 	stopWatching()
 	progress.finish()
 	if runErr != nil {
-		p.journal.close(false)
+		abandon()
 		return exitUsage, runErr
 	}
 

@@ -202,6 +202,9 @@ func TestUsageErrors(t *testing.T) {
 		if code != exitUsage || !strings.Contains(errOut, env) {
 			t.Errorf("%s without credentials: exit %d, stderr %q", vendor, code, errOut)
 		}
+		if entries, _ := os.ReadDir(filepath.Dir(in)); len(entries) != 1 {
+			t.Errorf("%s without credentials left files behind: %v", vendor, entries)
+		}
 	}
 }
 
