@@ -50,7 +50,7 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	})
 	fs.StringVar(&o.in, "in", "-", "input file (CSV or JSON Lines, gzip-compressed or not), or - for standard input")
 	fs.StringVar(&o.format, "format", "", "input format: csv or jsonl (default: from the file name, else csv)")
-	fs.StringVar(&o.delimiter, "delimiter", "", `CSV delimiter: "," ";" or "tab" (default: detected from the header)`)
+	fs.StringVar(&o.delimiter, "delimiter", "", `CSV delimiter: "," ";" "|" or "tab" (default: comma, semicolon or tab, detected from the header)`)
 	fs.StringVar(&o.mapFile, "map", "", "mapping file: one \"column = field\" per line (\"column = -\" drops it)")
 	fs.StringVar(&o.rejects, "rejects", "", "rejects file (default: <input>.rejects.<format>); never overwritten without -force")
 	fs.StringVar(&o.rejFormat, "rejects-format", "", "rejects format: csv or jsonl (default: the input's)")
