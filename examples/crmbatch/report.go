@@ -200,10 +200,11 @@ func printSummary(w io.Writer, r runReport, rejectsWritten int) {
 			break
 		}
 		code := ""
-		if g.Code != "" {
+		if g.Code != "" && g.Status != "invalid input" {
 			code = " " + g.Code
 		}
-		fmt.Fprintf(w, "  %6d %s%s: %s\n", g.Count, g.Status, code, oneLine(g.Reason, 100))
+		head := fmt.Sprintf("  %6d %s%s: ", g.Count, g.Status, code)
+		fmt.Fprintf(w, "%s%s\n", head, oneLine(strings.TrimPrefix(g.Reason, r.Vendor+": "), max(20, 100-len(head))))
 	}
 	if rejectsWritten > 0 {
 		fmt.Fprintf(w, "  %s written to %s\n", plural(rejectsWritten, "reject"), r.RejectsFile)
