@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"iter"
+	"slices"
 	"sync"
 
 	"github.com/crmbatch/crmbatch/batch"
@@ -140,6 +141,28 @@ func (t *tracker) outcome(index int, key string, status batch.Status, err error)
 	}
 	t.tally.add(name, code, msg, r.Line, key, r.Fields)
 	t.rejects.write(reject{Line: r.Line, Key: key, Status: name, Code: code, Message: msg, Fields: r.Fields})
+}
+
+// errNotSent is the reason given for records handed to the engine that it
+// never accounted for (it stopped taking input first).
+var errNotSent = errors.New("not sent: the run stopped first")
+
+// settle reports every record handed to the engine that got no outcome
+// as not attempted, and returns how many there were. An engine that
+// stops pulling its input on cancellation may leave the last record it
+// was offered so.
+func (t *tracker) settle() int {
+	t.mu.Lock()
+	left := make([]int, 0, len(t.inFlight))
+	for i := range t.inFlight {
+		left = append(left, i)
+	}
+	t.mu.Unlock()
+	slices.Sort(left)
+	for _, i := range left {
+		t.outcome(i, "", batch.NotAttempted, errNotSent)
+	}
+	return len(left)
 }
 
 // handed is how many records were handed to the engine.
