@@ -54,13 +54,19 @@ func TestFileRefusedBeforeSending(t *testing.T) {
 			[]string{"looks like JSON Lines", "-format jsonl"}},
 		{"JSON Lines with a wrong key", "hubspot", "create", []byte(`{"mail":"ada@example.com"}` + "\n"), "in.jsonl",
 			[]string{`column "mail" is not a field hubspot knows (did you mean "email"?)`}},
+		{"semicolons read as commas", "pardot", "create", []byte("email;first_name\nada@example.com;Ada\n"), "in.csv -delimiter ,",
+			[]string{`column "email;first_name" holds a delimiter: is -delimiter right for this file?`}},
+		{"resume with no journal", "pardot", "create", []byte("email\nada@example.com\n"), "in.csv -resume",
+			[]string{"nothing to resume"}},
 		{"empty", "hubspot", "create", []byte("\n\n"), "in.csv",
 			[]string{"the file is empty"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := write(t, tt.file, string(tt.content))
-			code, out, errOut := runCmd(t, "", "-vendor", tt.vendor, "-op", tt.op, "-in", in, "-fake")
+			file, extra, _ := strings.Cut(tt.file, " ")
+			in := write(t, file, string(tt.content))
+			args := append([]string{"-vendor", tt.vendor, "-op", tt.op, "-in", in, "-fake", "-journal", in + ".journal"}, strings.Fields(extra)...)
+			code, out, errOut := runCmd(t, "", args...)
 			if code != exitUsage {
 				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, exitUsage, out, errOut)
 			}
@@ -74,6 +80,9 @@ func TestFileRefusedBeforeSending(t *testing.T) {
 			}
 			if _, err := os.Stat(in + ".rejects.csv"); !errors.Is(err, fs.ErrNotExist) {
 				t.Errorf("a refused file left a rejects file (%v)", err)
+			}
+			if _, err := os.Stat(in + ".journal"); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("a refused file left a journal (%v)", err)
 			}
 		})
 	}

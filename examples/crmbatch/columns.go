@@ -70,6 +70,10 @@ func (cr columnRules) check(vendor, op string, columns []string) error {
 		if cr.known == nil || slices.Contains(cr.known, c) {
 			continue
 		}
+		if strings.ContainsAny(c, ";\t|") {
+			problems = append(problems, fmt.Sprintf("column %q holds a delimiter: is -delimiter right for this file?", c))
+			continue
+		}
 		if want, ok := byFold[fold(c)]; ok {
 			problems = append(problems, fmt.Sprintf("column %q must be spelled %q", c, want))
 			seen[want] = true // reported once, not again as missing

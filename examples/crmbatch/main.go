@@ -41,6 +41,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"strings"
@@ -127,7 +128,11 @@ func prepare(o options, stdin io.Reader, stderr io.Writer) (*prepared, error) {
 		h.Object, h.IDProperty = o.object, o.idProperty
 	}
 	if o.resume {
-		if p.earlier, err = readJournal(o.journal); err == nil {
+		p.earlier, err = readJournal(o.journal)
+		if errors.Is(err, fs.ErrNotExist) {
+			err = fmt.Errorf("no journal at %s: the earlier run finished (or kept none); nothing to resume", o.journal)
+		}
+		if err == nil {
 			err = p.earlier.header.sameRun(h)
 		}
 		if err != nil {
