@@ -99,7 +99,15 @@ type Server struct {
 	batches       map[string]*fakeBatch
 	nextBatch     int
 	stats         Stats
+	countOnly     bool
+	counted       int // leads written in count-only mode
 }
+
+// SetCountOnly switches the counting-only store on or off: every check
+// (auth, shape, required fields, limits) still runs, but written leads are
+// only counted (Len), not kept, so memory stays constant however many are
+// sent. Updates then succeed without finding the lead.
+func (s *Server) SetCountOnly(on bool) { s.mu.Lock(); s.countOnly = on; s.mu.Unlock() }
 
 // NewServer starts a fake that accepts APIKey.
 func NewServer() *Server {

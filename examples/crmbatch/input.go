@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -9,38 +10,48 @@ import (
 	"io"
 	"iter"
 	"strings"
+	"unicode/utf8"
 )
 
-// row is one input record: its line in the file (from 1, the header being
+// row is one input record: its position among the file's records (from
+// 0, the journal's key), its line in the file (from 1, the header being
 // line 1 in a CSV) and its fields by target field name.
 type row struct {
+	Pos    int
 	Line   int
 	Fields map[string]string
+	// Extra holds a ragged CSV row's values beyond the header's columns.
+	Extra []string
 }
 
-// rowError is an input line that could not be read; it is rejected, not sent.
+// rowError is an input record that could not be read; it is rejected,
+// not sent, with whatever values it had.
 type rowError struct {
-	Line int
-	Err  error
+	row
+	Err error
 }
 
-// readRows streams the rows of a CSV or JSON Lines file through mapping
-// (column → field; a column mapped to "" is dropped). Lines that cannot be
-// parsed are passed to bad and skipped. The file is read as the sequence
-// is consumed, one line at a time. For a CSV file it also returns the
-// fields its header names, in order.
-func readRows(r io.Reader, format string, m mapping, bad func(rowError)) (iter.Seq[row], []string, error) {
-	switch format {
-	case "csv":
-		return csvRows(r, m, bad)
-	case "jsonl":
-		return jsonlRows(r, m, bad), nil, nil
+// readRows streams the records of a CSV or JSON Lines text through
+// mapping (column → field; a column mapped to "" is dropped). Records that
+// cannot be read are passed to bad and skipped. The text is read as the
+// sequence is consumed, and not at all once ctx ends. It also returns the
+// fields the columns name (a CSV's header, mapped), in order.
+func readRows(ctx context.Context, in *inputFile, format string, m mapping, bad func(rowError)) (iter.Seq[row], []string, error) {
+	if format == "jsonl" {
+		var fields []string
+		for _, c := range in.columns {
+			if f := m.field(c); f != "" {
+				fields = append(fields, f)
+			}
+		}
+		return jsonlRows(ctx, in.text, m, bad), fields, nil
 	}
-	return nil, nil, fmt.Errorf("unknown input format %q (want csv or jsonl)", format)
+	return csvRows(ctx, in.text, in.delimiter, m, bad)
 }
 
-func csvRows(r io.Reader, m mapping, bad func(rowError)) (iter.Seq[row], []string, error) {
-	cr := csv.NewReader(bufio.NewReaderSize(r, 64<<10))
+func csvRows(ctx context.Context, r io.Reader, delim rune, m mapping, bad func(rowError)) (iter.Seq[row], []string, error) {
+	cr := csv.NewReader(r)
+	cr.Comma = delim
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
@@ -56,58 +67,76 @@ func csvRows(r io.Reader, m mapping, bad func(rowError)) (iter.Seq[row], []strin
 		}
 	}
 	return func(yield func(row) bool) {
-		for {
+		for pos := 0; ctx.Err() == nil; pos++ {
 			rec, err := cr.Read()
-			if errors.Is(err, io.EOF) {
+			if errors.Is(err, io.EOF) || ctx.Err() != nil {
 				return
 			}
 			if err != nil {
 				var pe *csv.ParseError
-				line := 0
-				if errors.As(err, &pe) {
-					line = pe.StartLine
-				}
-				bad(rowError{Line: line, Err: err})
-				if pe == nil {
+				if !errors.As(err, &pe) {
+					bad(rowError{row{Pos: pos}, err})
 					return // an I/O error: nothing more can be read
 				}
+				bad(rowError{row{Pos: pos, Line: pe.StartLine}, err})
 				continue
 			}
 			line, _ := cr.FieldPos(0)
-			if len(rec) != len(columns) {
-				bad(rowError{Line: line, Err: fmt.Errorf("%d fields, the header has %d", len(rec), len(columns))})
-				continue
-			}
-			fields := make(map[string]string, len(rec))
+			r := row{Pos: pos, Line: line, Fields: make(map[string]string, len(rec))}
 			for i, v := range rec {
-				if columns[i] != "" && v != "" {
-					fields[columns[i]] = v
+				switch {
+				case i >= len(columns):
+					r.Extra = append(r.Extra, v)
+				case columns[i] != "" && v != "":
+					r.Fields[columns[i]] = v
 				}
 			}
-			if !yield(row{Line: line, Fields: fields}) {
+			if len(rec) != len(columns) {
+				bad(rowError{r, fmt.Errorf("%d fields, the header has %d", len(rec), len(columns))})
+				continue
+			}
+			if err := checkUTF8(rec); err != nil {
+				bad(rowError{r, err})
+				continue
+			}
+			if !yield(r) {
 				return
 			}
 		}
 	}, fieldNames, nil
 }
 
-func jsonlRows(r io.Reader, m mapping, bad func(rowError)) iter.Seq[row] {
+func checkUTF8(values []string) error {
+	for _, v := range values {
+		if !utf8.ValidString(v) {
+			return fmt.Errorf("not UTF-8 text: %q", v)
+		}
+	}
+	return nil
+}
+
+func jsonlRows(ctx context.Context, r io.Reader, m mapping, bad func(rowError)) iter.Seq[row] {
 	return func(yield func(row) bool) {
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 64<<10), 16<<20)
-		line := 0
-		for sc.Scan() {
+		line, pos := 0, 0
+		for ctx.Err() == nil && sc.Scan() {
 			line++
 			text := strings.TrimSpace(sc.Text())
 			if text == "" {
 				continue
 			}
+			r := row{Pos: pos, Line: line}
+			pos++
 			var raw map[string]any
-			if err := json.Unmarshal([]byte(text), &raw); err != nil {
-				bad(rowError{Line: line, Err: fmt.Errorf("not a JSON object: %w", err)})
+			dec := json.NewDecoder(strings.NewReader(text))
+			dec.UseNumber() // 61390001111 stays 61390001111, not 6.1390001111e+10
+			if err := dec.Decode(&raw); err != nil {
+				r.Fields = map[string]string{rejectPrefix + "raw": text}
+				bad(rowError{r, fmt.Errorf("not a JSON object: %w", err)})
 				continue
 			}
-			fields := make(map[string]string, len(raw))
+			r.Fields = make(map[string]string, len(raw))
 			for k, v := range raw {
 				f := m.field(k)
 				if f == "" || v == nil {
@@ -115,20 +144,20 @@ func jsonlRows(r io.Reader, m mapping, bad func(rowError)) iter.Seq[row] {
 				}
 				switch x := v.(type) {
 				case string:
-					fields[f] = x
-				case float64, bool:
-					fields[f] = fmt.Sprint(x)
+					r.Fields[f] = x
+				case json.Number, bool:
+					r.Fields[f] = fmt.Sprint(x)
 				default:
 					b, _ := json.Marshal(x)
-					fields[f] = string(b)
+					r.Fields[f] = string(b)
 				}
 			}
-			if !yield(row{Line: line, Fields: fields}) {
+			if !yield(r) {
 				return
 			}
 		}
-		if err := sc.Err(); err != nil {
-			bad(rowError{Line: line + 1, Err: err})
+		if err := sc.Err(); err != nil && ctx.Err() == nil {
+			bad(rowError{row{Pos: pos, Line: line + 1}, err})
 		}
 	}
 }

@@ -1,12 +1,11 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"io"
 	"iter"
+	"slices"
 	"sync"
-	"sync/atomic"
 
 	"github.com/crmbatch/crmbatch/batch"
 )
@@ -18,16 +17,15 @@ type job struct {
 	stdout   io.Writer
 	tracker  *tracker
 	progress func(batch.Progress)
-	// badRows counts input lines rejected before the engine saw them.
-	badRows atomic.Int64
 }
 
 // useFake reports whether to run against the vendor's in-process fake
-// server: asked for with -fake, and always for -dry-run, so that every
-// client-side check runs and nothing reaches the vendor.
-func (j *job) useFake() bool { return j.opts.fake || j.opts.dryRun }
+// server, in its counting-only mode (constant memory): asked for with
+// -fake, and always for -dry-run, so that every check runs and nothing
+// reaches the vendor.
+func (j *job) useFake() bool { return j.opts.sandboxed() }
 
-// summary is a target's account of an import.
+// summary is the engine's account of an import.
 type summary struct {
 	total, succeeded, failed, notAttempted int
 	requests, retries                      int
@@ -39,56 +37,67 @@ func summarize[R any](rep *batch.Report[R]) summary {
 		notAttempted: rep.NotAttempted, requests: rep.Requests, retries: rep.Retries}
 }
 
-// target is one vendor the command can import into.
-type target struct {
-	// ops are the operations, the default first.
-	ops []string
-	// run imports rows (or checks them, under -dry-run) and returns the
-	// engine's counts. Its batch.Config must carry j.progress and
-	// j.tracker.outcome, with KeepNone so memory stays constant.
-	run func(ctx context.Context, j *job, rows iter.Seq[row]) (summary, error)
-}
-
-// errInterrupted is the reason given for records not sent after Ctrl-C.
-var errInterrupted = errors.New("interrupted before it was sent")
-
-// tracker remembers the records in flight (by the engine's input index)
-// until their outcome arrives, so a reject can name its input line and
-// carry the record; after an interrupt it reports every record still
-// unread as not attempted instead of handing it to the engine.
+// tracker follows every record read: it rejects what cannot be read or
+// converted, skips what an earlier run put in (-resume), remembers the
+// records handed to the engine (by the engine's input index) until their
+// outcome arrives, and journals and tallies each final state.
 type tracker struct {
-	rejects     *rejectWriter
-	interrupted *atomic.Bool
+	rejects *rejectWriter
+	journal *journal
+	earlier *resumeState
+	tally   *tally
+	// replayable: records whose earlier outcome is unknown are sent again.
+	replayable bool
+	codeOf     func(error) string
 
 	mu       sync.Mutex
 	inFlight map[int]row
 	next     int
-	notSent  atomic.Int64
-	codeOf   func(error) string
 }
 
-func newTracker(rw *rejectWriter, interrupted *atomic.Bool) *tracker {
-	return &tracker{rejects: rw, interrupted: interrupted, inFlight: map[int]row{}}
+func newTracker(rw *rejectWriter, jn *journal, earlier *resumeState, replayable bool) *tracker {
+	return &tracker{rejects: rw, journal: jn, earlier: earlier, replayable: replayable,
+		tally: newTally(), inFlight: map[int]row{}}
+}
+
+// errUnknownEarlier is the reason given for records an earlier run sent
+// without learning what became of them.
+var errUnknownEarlier = errors.New("sent by the earlier run, which stopped before the answer: check it at the vendor; not sent again, since this operation could duplicate it")
+
+// invalid rejects a record that cannot be read or converted.
+func (t *tracker) invalid(r row, err error) {
+	t.tally.add("invalid input", "input", err.Error(), r.Line, "", r.Fields)
+	t.journal.record(r.Pos, "", stateInvalid)
+	t.rejects.write(reject{Line: r.Line, Status: "invalid input", Code: "input", Message: err.Error(), Fields: r.Fields, Extra: r.Extra})
 }
 
 // convert turns rows into vendor records for the engine, numbering them as
 // the engine will. A row that cannot be converted is rejected as invalid
-// input; after an interrupt every remaining row is rejected as not
-// attempted instead of being handed to the engine.
+// input; under -resume, a row that went in earlier is skipped, and one
+// whose earlier outcome is unknown is skipped and rejected unless the
+// operation can be replayed.
 func convert[T any](rows iter.Seq[row], j *job, f func(row) (T, error)) iter.Seq[T] {
 	t := j.tracker
 	return func(yield func(T) bool) {
 		for r := range rows {
-			if t.interrupted.Load() {
-				t.notSent.Add(1)
-				t.rejects.write(reject{Line: r.Line, Status: batch.NotAttempted.String(), Code: "interrupted", Message: errInterrupted.Error(), Fields: r.Fields})
+			succeeded, unknown := t.earlier.earlier(r.Pos)
+			if succeeded {
+				t.tally.skipped()
+				continue
+			}
+			if unknown && !t.replayable {
+				t.tally.add("outcome unknown", "earlier run", errUnknownEarlier.Error(), r.Line, "", nil)
+				t.rejects.write(reject{Line: r.Line, Status: "outcome unknown", Code: "earlier run", Message: errUnknownEarlier.Error(), Fields: r.Fields})
 				continue
 			}
 			v, err := f(r)
 			if err != nil {
-				j.badRows.Add(1)
-				t.rejects.write(reject{Line: r.Line, Status: "invalid input", Code: "input", Message: err.Error(), Fields: r.Fields})
+				t.invalid(r, err)
 				continue
+			}
+			if err := t.journal.handing(r.Pos); err != nil {
+				t.invalid(r, err) // not sent: the journal could not say so
+				return
 			}
 			t.mu.Lock()
 			t.inFlight[t.next] = r
@@ -101,26 +110,73 @@ func convert[T any](rows iter.Seq[row], j *job, f func(row) (T, error)) iter.Seq
 	}
 }
 
-// skipped is the number of records not handed to the engine after an interrupt.
-func (t *tracker) skipped() int { return int(t.notSent.Load()) }
-
-// outcome is a batch.Config.OnOutcome hook: it forgets the record and, if
-// it did not go in, writes it to the rejects file.
+// outcome is a batch.Config.OnOutcome hook: it forgets the record,
+// journals its state and, if it did not go in, writes it to the rejects
+// file.
 func (t *tracker) outcome(index int, key string, status batch.Status, err error) {
 	t.mu.Lock()
 	r := t.inFlight[index]
 	delete(t.inFlight, index)
 	t.mu.Unlock()
+	state, name := byte(stateSucceeded), status.String()
+	switch {
+	case status == batch.NotAttempted:
+		state = stateNotSent
+	case errors.Is(err, batch.ErrOutcomeUnknown):
+		state, name = stateUnknown, "outcome unknown"
+	case status == batch.Failed:
+		state = stateFailed
+	}
+	t.journal.record(r.Pos, key, state)
 	if status == batch.Succeeded {
+		t.tally.add(name, "", "", r.Line, key, nil)
 		return
 	}
-	code := ""
+	code, msg := "", ""
 	if t.codeOf != nil {
 		code = t.codeOf(err)
 	}
-	msg := ""
 	if err != nil {
 		msg = err.Error()
 	}
-	t.rejects.write(reject{Line: r.Line, Key: key, Status: status.String(), Code: code, Message: msg, Fields: r.Fields})
+	t.tally.add(name, code, msg, r.Line, key, r.Fields)
+	t.rejects.write(reject{Line: r.Line, Key: key, Status: name, Code: code, Message: msg, Fields: r.Fields})
+}
+
+// errNotSent is the reason given for records handed to the engine that it
+// never accounted for (it stopped taking input first).
+var errNotSent = errors.New("not sent: the run stopped first")
+
+// settle reports every record handed to the engine that got no outcome
+// as not attempted, and returns how many there were. An engine that
+// stops pulling its input on cancellation may leave the last record it
+// was offered so.
+func (t *tracker) settle() int {
+	t.mu.Lock()
+	left := make([]int, 0, len(t.inFlight))
+	for i := range t.inFlight {
+		left = append(left, i)
+	}
+	t.mu.Unlock()
+	slices.Sort(left)
+	for _, i := range left {
+		t.outcome(i, "", batch.NotAttempted, errNotSent)
+	}
+	return len(left)
+}
+
+// handed is how many records were handed to the engine.
+func (t *tracker) handed() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.next
+}
+
+// chunkDone is a batch.Config.OnProgress hook: it makes the journal
+// durable once per chunk and passes the progress on.
+func (t *tracker) chunkDone(next func(batch.Progress)) func(batch.Progress) {
+	return func(p batch.Progress) {
+		t.journal.sync()
+		next(p)
+	}
 }

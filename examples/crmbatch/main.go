@@ -4,25 +4,35 @@
 // Usage:
 //
 //	crmbatch -vendor hubspot -in contacts.csv [-op upsert] [-object contacts]
-//	         [-map mapping.txt] [-rejects rejects.csv] [-dry-run] [-fake]
+//	         [-map mapping.txt] [-rejects rejects.csv] [-report run.json]
+//	         [-dry-run | -fake | -base-url URL] [-resume] [-force]
 //
 // The header of a CSV file (the keys of a JSONL object) name the vendor's
 // fields; a mapping file ("column = field" per line, "column = -" to drop
-// one) renames them. Every record that does not go in is written to the
-// rejects file with its input line, key, status, the vendor's code and
-// message, and the record itself, so the file can be fixed and imported
-// again as it is.
+// one) renames them. Before anything is sent the file is checked: gzip is
+// read through, a binary, ZIP, UTF-16 or non-UTF-8 file is refused, the
+// delimiter (comma, semicolon, tab) is detected, and the columns must fit
+// the vendor and operation (required columns, spelling, unknown keys where
+// the vendor refuses them); a file that fails gets one error and exit 2.
 //
-// Credentials come from the environment variables each vendor's example
-// names (see examples/<vendor>); -fake runs against that vendor's built-in
-// fake server instead, with no credentials and no network. -dry-run applies
-// every client-side check through the real client and sends the records
-// only to the in-process fake, never to the vendor (the fake's own checks,
-// which mimic the vendor's, may refuse a few more).
+// Every record that does not go in is written to the rejects file with its
+// input line, key, status, the vendor's code and message, and the record
+// itself, so the file can be fixed and imported again as it is. An
+// existing rejects file is never overwritten without -force.
 //
-// Ctrl-C stops reading new records: requests in flight finish, every record
-// not sent is written to the rejects file as "not attempted", and the
-// command exits 130. A second Ctrl-C aborts at once.
+// Credentials come from the environment variables -help names; -fake runs
+// against that vendor's built-in fake server instead (counting only, so in
+// constant memory), with no credentials and no network. -dry-run checks
+// the file and every record through the real client and the fake and sends
+// nothing to the vendor; it says what it cannot check.
+//
+// Ctrl-C stops reading at once: the requests in flight get -grace to
+// finish, every record read and not sent is written to the rejects file as
+// "not attempted", and the command exits 130. A second Ctrl-C exits at
+// once. The journal (<input>.journal) records each record's final state,
+// synced per chunk; -resume skips what succeeded and sends the rest, and a
+// record that was in flight when the process died is reported as outcome
+// unknown (sent again only for operations that cannot duplicate it).
 package main
 
 import (
@@ -31,98 +41,39 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
-
-	"github.com/crmbatch/crmbatch/batch"
 )
 
 func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
 }
 
-// options are the command's flags.
-type options struct {
-	vendor, op, object string
-	idProperty         string
-	in, format         string
-	mapFile            string
-	rejects, rejFormat string
-	dryRun, fake       bool
-	concurrency        int
-}
-
-func parseFlags(args []string, stderr io.Writer) (options, error) {
-	var o options
-	fs := flag.NewFlagSet("crmbatch", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&o.vendor, "vendor", "", "target vendor: "+strings.Join(targetNames(), ", "))
-	fs.StringVar(&o.op, "op", "", "operation (default: the vendor's first; see -help)")
-	fs.StringVar(&o.object, "object", "contacts", "HubSpot object type (contacts, companies, 2-123456 …)")
-	fs.StringVar(&o.idProperty, "id-property", "email", "HubSpot upsert: the unique property whose column identifies each record")
-	fs.StringVar(&o.in, "in", "-", "input file, or - for standard input")
-	fs.StringVar(&o.format, "format", "", "input format: csv or jsonl (default: from the file name, else csv)")
-	fs.StringVar(&o.mapFile, "map", "", "mapping file: one \"column = field\" per line")
-	fs.StringVar(&o.rejects, "rejects", "", "rejects file (default: <input>.rejects.<format>)")
-	fs.StringVar(&o.rejFormat, "rejects-format", "", "rejects format: csv or jsonl (default: the input's)")
-	fs.BoolVar(&o.dryRun, "dry-run", false, "apply every client-side check; send only to the in-process fake, never to the vendor")
-	fs.BoolVar(&o.fake, "fake", false, "send to the vendor's built-in fake server (no credentials, no network)")
-	fs.IntVar(&o.concurrency, "concurrency", 0, "requests in flight (default: the vendor's)")
-	if err := fs.Parse(args); err != nil {
-		return o, err
-	}
-	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected arguments: %q", fs.Args())
-	}
-	t, ok := targets[o.vendor]
-	if !ok {
-		return o, fmt.Errorf("-vendor must be one of %s", strings.Join(targetNames(), ", "))
-	}
-	if o.op == "" {
-		o.op = t.ops[0]
-	}
-	if !slices.Contains(t.ops, o.op) {
-		return o, fmt.Errorf("-op for %s must be one of %s", o.vendor, strings.Join(t.ops, ", "))
-	}
-	if o.format == "" {
-		o.format = "csv"
-		if strings.HasSuffix(o.in, ".jsonl") || strings.HasSuffix(o.in, ".ndjson") {
-			o.format = "jsonl"
-		}
-	}
-	if o.rejFormat == "" {
-		o.rejFormat = o.format
-	}
-	if o.rejects == "" {
-		base := o.in
-		if base == "-" {
-			base = "stdin"
-		}
-		o.rejects = base + ".rejects." + o.rejFormat
-	}
-	return o, nil
-}
-
 // exit codes
 const (
 	exitOK          = 0
 	exitRejects     = 1 // some records did not go in (see the rejects file)
-	exitUsage       = 2
+	exitUsage       = 2 // bad usage, or a file refused before sending
 	exitInterrupted = 130
 )
 
+// exitNow ends the process on a second Ctrl-C; a variable for tests.
+var exitNow = os.Exit
+
 // run is the whole command, testable without a process.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	o, err := parseFlags(args, stderr)
-	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stderr, "crmbatch:", err)
-		}
+	o, err := parseFlags(args, stdout, stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp), errors.Is(err, errVersion):
+		return exitOK
+	case err != nil:
+		fmt.Fprintln(stderr, "crmbatch:", err)
 		return exitUsage
 	}
 	code, err := importFile(ctx, o, stdin, stdout, stderr, getenv)
@@ -132,123 +83,186 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return code
 }
 
-func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (int, error) {
-	m := mapping{}
+// prepared is what importFile sets up before reading the first record.
+type prepared struct {
+	in      *inputFile
+	m       mapping
+	rejects *rejectWriter
+	journal *journal
+	earlier *resumeState
+	rules   columnRules
+}
+
+// prepare opens and checks everything a run needs before it sends.
+func prepare(o options, stdin io.Reader, stderr io.Writer) (*prepared, error) {
+	p := &prepared{m: mapping{}, rules: targets[o.vendor].columns(o)}
 	if o.mapFile != "" {
-		f, err := os.Open(o.mapFile)
+		b, err := os.ReadFile(o.mapFile)
 		if err != nil {
-			return exitUsage, err
+			return nil, err
 		}
-		m, err = readMapping(f)
-		f.Close()
-		if err != nil {
-			return exitUsage, err
+		if p.m, err = readMapping(strings.NewReader(string(b))); err != nil {
+			return nil, err
 		}
 	}
-	in := stdin
-	if o.in != "-" {
-		f, err := os.Open(o.in)
-		if err != nil {
-			return exitUsage, err
+	if o.report != "" && !o.force {
+		if _, err := os.Stat(o.report); err == nil {
+			return nil, fmt.Errorf("the report %s %w: name another with -report, or add -force", o.report, errExists)
 		}
-		defer f.Close()
-		in = f
 	}
-	rf, err := os.Create(o.rejects)
+	var err error
+	if p.rejects, err = newRejectWriter(o.rejects, o.rejFormat, o.force || o.resume); err != nil {
+		return nil, err
+	}
+	if p.in, err = openInput(o, stdin); err != nil {
+		return nil, err
+	}
+	if o.format == "csv" && p.in.delimiter != ',' {
+		fmt.Fprintf(stderr, "crmbatch: reading %s as %s-separated (-delimiter to choose)\n", o.in, delimiterName(p.in.delimiter))
+	}
+	if o.journal == "" {
+		return p, nil
+	}
+	h := journalHeader{Vendor: o.vendor, Op: o.op, Input: o.in, Size: p.in.size, Fingerprint: p.in.fingerprint}
+	if o.vendor == "hubspot" {
+		h.Object, h.IDProperty = o.object, o.idProperty
+	}
+	if o.resume {
+		p.earlier, err = readJournal(o.journal)
+		if errors.Is(err, fs.ErrNotExist) {
+			err = fmt.Errorf("no journal at %s: the earlier run finished (or kept none); nothing to resume", o.journal)
+		}
+		if err == nil {
+			err = p.earlier.header.sameRun(h)
+		}
+		if err != nil {
+			p.in.close()
+			return nil, fmt.Errorf("-resume: %w", err)
+		}
+	}
+	if p.journal, err = createJournal(o.journal, h, o.resume, o.force); err != nil {
+		p.in.close()
+		return nil, err
+	}
+	return p, nil
+}
+
+func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (int, error) {
+	p, err := prepare(o, stdin, stderr)
 	if err != nil {
 		return exitUsage, err
 	}
-	defer rf.Close()
-	rejects, err := newRejectWriter(rf, o.rejFormat)
-	if err != nil {
-		return exitUsage, err
-	}
-
-	// Progress and the interrupt notice both write to stderr.
-	terminal := isTerminal(stderr)
-	stderr = &lockedWriter{w: stderr}
-
-	// The first Ctrl-C stops reading; the second cancels what is in flight.
-	hard, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var interrupted atomic.Bool
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt)
-	defer signal.Stop(sigs)
-	finished := make(chan struct{})
-	defer close(finished)
-	go func() {
-		for {
-			select {
-			case <-finished:
-				return
-			case <-sigs:
-				if interrupted.Swap(true) {
-					cancel()
-					return
-				}
-				fmt.Fprintln(stderr, "\ncrmbatch: interrupted: finishing the requests in flight (Ctrl-C again to abort)")
-			}
-		}
-	}()
-
-	progress := newProgressPrinter(stderr, terminal)
-	j := &job{
-		opts: o, getenv: getenv, stdout: stdout,
-		tracker:  newTracker(rejects, &interrupted),
-		progress: progress.update,
-	}
-	rows, columns, err := readRows(in, o.format, m, func(re rowError) {
-		j.badRows.Add(1)
-		rejects.write(reject{Line: re.Line, Status: "invalid input", Code: "input", Message: re.Err.Error()})
-	})
-	if err != nil {
-		return exitUsage, err
-	}
-	rejects.header = columns
+	defer p.in.close()
 	start := time.Now()
-	sum, err := targets[o.vendor].run(hard, j, rows)
+
+	// Reading stops at the first Ctrl-C; sending gets -grace more.
+	readCtx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
+	sendCtx, stopSending := context.WithCancel(ctx)
+	defer stopSending()
+
+	t := targets[o.vendor]
+	tr := newTracker(p.rejects, p.journal, p.earlier, t.op(o.op).replayable)
+	rows, columns, err := readRows(readCtx, p.in, o.format, p.m, func(re rowError) { tr.invalid(re.row, re.Err) })
+	// A run that fails before sending leaves no journal behind (but never
+	// deletes the one a -resume continues).
+	abandon := func() { p.journal.close(!o.resume && tr.handed() == 0) }
 	if err != nil {
-		return exitUsage, err
+		abandon()
+		return exitUsage, fmt.Errorf("%s: %w", o.in, err)
 	}
-	sum.notAttempted += j.tracker.skipped()
-	sum.total += j.tracker.skipped()
-	progress.done(batch.Progress{
-		Total: sum.total, TotalKnown: true, Done: sum.total, Succeeded: sum.succeeded, Failed: sum.failed,
-		NotAttempted: sum.notAttempted, Requests: sum.requests, Retries: sum.retries, Elapsed: time.Since(start),
+	if err := p.rules.check(o.vendor, o.op, columns); err != nil {
+		abandon()
+		return exitUsage, fmt.Errorf("%s: %w", o.in, err)
+	}
+	p.rejects.header = columns
+
+	progress := startProgress(stderr, p.in, o.progressEvery)
+	var interrupted atomic.Bool
+	stopWatching := watchInterrupts(func() {
+		interrupted.Store(true)
+		stopReading()
+		p.in.close()
+		progress.setStopping()
+		time.AfterFunc(o.grace, stopSending)
+	}, func() {
+		fmt.Fprintln(stderr, "\ncrmbatch: interrupted twice: exiting now; the journal says what went in")
+		p.rejects.flush()
+		p.journal.sync()
+		exitNow(exitInterrupted)
 	})
-	if err := rejects.close(); err != nil {
-		return exitRejects, fmt.Errorf("writing %s: %w", o.rejects, err)
+	j := &job{opts: o, getenv: getenv, stdout: stdout, tracker: tr, progress: tr.chunkDone(progress.update)}
+	sum, runErr := t.run(sendCtx, j, rows)
+	stopWatching()
+	progress.finish()
+	if runErr != nil {
+		abandon()
+		return exitUsage, runErr
 	}
-	verb := "imported"
+
+	unaccounted := tr.settle()
+	c := tr.tally.counts()
+	readToEnd := readCtx.Err() == nil
+	rep := runReport{
+		Vendor: o.vendor, Op: o.op, Input: o.in, DryRun: o.dryRun, Fake: o.fake, Resumed: o.resume,
+		Interrupted: interrupted.Load(), ReadToEnd: readToEnd, Counts: c,
+		Requests: sum.requests, Retries: sum.retries, ElapsedSeconds: time.Since(start).Seconds(),
+		Failures: tr.tally.failures(), RejectsFile: o.rejects,
+	}
 	if o.dryRun {
-		verb = "checked (dry run, nothing sent to the vendor)"
+		rep.NotChecked = p.rules.unchecked
 	}
-	fmt.Fprintf(stdout, "%s %s: %d records %s: %d succeeded, %d failed, %d not attempted; %d input lines rejected before sending; %d requests, %d retries in %v\n",
-		o.vendor, o.op, sum.total, verb, sum.succeeded, sum.failed, sum.notAttempted, j.badRows.Load(), sum.requests, sum.retries, time.Since(start).Round(time.Millisecond))
-	if n := rejects.count; n > 0 {
-		fmt.Fprintf(stdout, "%d rejects written to %s\n", n, o.rejects)
+	// Keep the journal while -resume has something left to send.
+	keep := !readToEnd || c.NotAttempted > 0 || c.Unknown > 0 && tr.replayable
+	if p.journal != nil && keep {
+		rep.Journal = o.journal
 	}
-	if sum.succeeded+sum.failed+sum.notAttempted != sum.total {
-		return exitRejects, fmt.Errorf("counts do not add up: %+v", sum)
+	errs := []error{p.journal.close(!keep), p.rejects.close()}
+	if o.report != "" {
+		errs = append(errs, writeReport(o.report, rep))
+	}
+	printSummary(stdout, rep, p.rejects.count)
+	if sum.total+unaccounted != tr.handed() {
+		errs = append(errs, fmt.Errorf("counts do not add up: the engine accounted for %d records, the command handed it %d", sum.total+unaccounted, tr.handed()))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return exitRejects, err
 	}
 	switch {
 	case interrupted.Load():
 		return exitInterrupted, nil
-	case sum.failed+sum.notAttempted > 0 || j.badRows.Load() > 0:
+	case c.Failed+c.NotAttempted+c.Unknown+c.Invalid > 0:
 		return exitRejects, nil
 	}
 	return exitOK, nil
 }
 
-// lockedWriter serializes writes from several goroutines.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
+// watchInterrupts calls first on the first SIGINT or SIGTERM and second
+// on the next; the returned func stops watching.
+func watchInterrupts(first, second func()) (stop func()) {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		n := 0
+		for {
+			select {
+			case <-done:
+				return
+			case <-sigs:
+				n++
+				if n == 1 {
+					first()
+				} else {
+					second()
+				}
+			}
+		}
+	})
+	return func() {
+		signal.Stop(sigs)
+		close(done)
+		wg.Wait()
+	}
 }

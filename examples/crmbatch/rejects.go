@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
+	"io/fs"
 	"maps"
+	"os"
 	"slices"
 	"sync"
 )
@@ -18,21 +21,28 @@ const rejectPrefix = "_crmbatch_"
 type reject struct {
 	Line    int
 	Key     string
-	Status  string // failed | not attempted | invalid input
+	Status  string // failed | not attempted | outcome unknown | invalid input
 	Code    string
 	Message string
 	Fields  map[string]string // the record as read, so it can be fixed and re-run
+	Extra   []string          // a ragged row's values beyond the header
 }
 
 // rejectWriter writes rejects as CSV or JSON Lines, safely from several
-// goroutines. CSV columns are the reject columns, then the record's fields:
+// goroutines. The file is created at the first reject, so a run where
+// everything went in leaves none, and it never replaces an existing file
+// unless asked (-force, or -resume, whose rejects cover the earlier
+// run's). CSV columns are the reject columns, then the record's fields:
 // those of the input's CSV header, in order, or — for JSON Lines input —
 // the first reject's fields, sorted (use -rejects-format jsonl when JSON
-// rows differ in their fields).
+// rows differ in their fields), then a ragged row's extra values.
 type rejectWriter struct {
 	mu        sync.Mutex
+	path      string
+	replace   bool
 	format    string
-	w         io.Writer
+	file      *os.File
+	buf       *bufio.Writer
 	csv       *csv.Writer
 	header    []string // the record's fields, in column order
 	wroteHead bool
@@ -40,21 +50,45 @@ type rejectWriter struct {
 	err       error
 }
 
-func newRejectWriter(w io.Writer, format string) (*rejectWriter, error) {
-	if format != "csv" && format != "jsonl" {
-		return nil, fmt.Errorf("unknown rejects format %q (want csv or jsonl)", format)
+// errExists says a file the command would write is already there.
+var errExists = errors.New("exists")
+
+// newRejectWriter checks that path may be written; the file is created
+// at the first reject.
+func newRejectWriter(path, format string, replace bool) (*rejectWriter, error) {
+	if _, err := os.Stat(path); err == nil && !replace {
+		return nil, fmt.Errorf("the rejects file %s %w (from an earlier run?): move it away, name another with -rejects, or add -force to overwrite it", path, errExists)
 	}
-	rw := &rejectWriter{format: format, w: w}
-	if format == "csv" {
-		rw.csv = csv.NewWriter(w)
+	return &rejectWriter{path: path, format: format, replace: replace}, nil
+}
+
+// open creates the file (rw.mu held).
+func (rw *rejectWriter) open() error {
+	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	if rw.replace {
+		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
 	}
-	return rw, nil
+	f, err := os.OpenFile(rw.path, flags, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("the rejects file %s appeared during the run: not overwritten", rw.path)
+	}
+	if err != nil {
+		return err
+	}
+	rw.file, rw.buf = f, bufio.NewWriterSize(f, 64<<10)
+	if rw.format == "csv" {
+		rw.csv = csv.NewWriter(rw.buf)
+	}
+	return nil
 }
 
 func (rw *rejectWriter) write(r reject) {
 	rw.mu.Lock()
 	defer rw.mu.Unlock()
 	rw.count++
+	if rw.err == nil && rw.file == nil {
+		rw.err = rw.open()
+	}
 	if rw.err != nil {
 		return
 	}
@@ -63,12 +97,15 @@ func (rw *rejectWriter) write(r reject) {
 			rejectPrefix + "line": r.Line, rejectPrefix + "key": r.Key, rejectPrefix + "status": r.Status,
 			rejectPrefix + "code": r.Code, rejectPrefix + "message": r.Message,
 		}
+		if len(r.Extra) > 0 {
+			obj[rejectPrefix+"extra"] = r.Extra
+		}
 		for k, v := range r.Fields {
 			obj[k] = v
 		}
 		b, err := json.Marshal(obj)
 		if err == nil {
-			_, err = rw.w.Write(append(b, '\n'))
+			_, err = rw.buf.Write(append(b, '\n'))
 		}
 		rw.err = err
 		return
@@ -79,26 +116,47 @@ func (rw *rejectWriter) write(r reject) {
 			rw.header = slices.Sorted(maps.Keys(r.Fields))
 		}
 		head := []string{rejectPrefix + "line", rejectPrefix + "key", rejectPrefix + "status", rejectPrefix + "code", rejectPrefix + "message"}
-		rw.err = rw.csv.Write(append(head, rw.header...))
+		head = append(head, rw.header...)
+		rw.err = rw.csv.Write(append(head, rejectPrefix+"extra"))
 	}
 	rec := []string{fmt.Sprint(r.Line), r.Key, r.Status, r.Code, r.Message}
 	for _, h := range rw.header {
 		rec = append(rec, r.Fields[h])
 	}
+	extra := ""
+	if len(r.Extra) > 0 {
+		b, _ := json.Marshal(r.Extra)
+		extra = string(b)
+	}
 	if rw.err == nil {
-		rw.err = rw.csv.Write(rec)
+		rw.err = rw.csv.Write(append(rec, extra))
 	}
 }
 
-// close flushes and returns the first write error.
+// close flushes, closes the file and returns the first write error.
 func (rw *rejectWriter) close() error {
 	rw.mu.Lock()
 	defer rw.mu.Unlock()
+	if rw.file == nil {
+		return rw.err
+	}
 	if rw.csv != nil {
 		rw.csv.Flush()
-		if rw.err == nil {
-			rw.err = rw.csv.Error()
-		}
+		rw.err = errors.Join(rw.err, rw.csv.Error())
 	}
+	rw.err = errors.Join(rw.err, rw.buf.Flush(), rw.file.Close())
+	rw.file = nil
 	return rw.err
+}
+
+// flush writes what is buffered, for an exit at once.
+func (rw *rejectWriter) flush() {
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	if rw.file != nil {
+		if rw.csv != nil {
+			rw.csv.Flush()
+		}
+		rw.buf.Flush()
+	}
 }

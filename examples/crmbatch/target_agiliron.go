@@ -21,7 +21,20 @@ import (
 // to receive results by webhook; without them the results are polled).
 // "update" replaces each whole lead: give every writable field.
 var agilironTarget = target{
-	ops: []string{"add", "update"},
+	ops: []operation{
+		{"add", "add new leads (LastName and Company required)", false},
+		{"update", "replace each whole lead by LeadId", true},
+	},
+	credentials: "AGILIRON_COMPANY, AGILIRON_API_KEY (AGILIRON_CALLBACK_URL, AGILIRON_WEBHOOK_ADDR)",
+	example:     "crmbatch -vendor agiliron -op add -in leads.csv  (columns FirstName,LastName,Company,Email)",
+	columns: func(o options) columnRules {
+		cr := columnRules{known: jsonNames[agiliron.Lead](), unchecked: "picklist values (LeadSource, LeadStatus, Rating), that the custom fields exist in the account"}
+		cr.required = [][]string{{"LastName"}, {"Company"}}
+		if o.op == "update" {
+			cr.required = append(cr.required, []string{"LeadId"})
+		}
+		return cr
+	},
 	run: func(ctx context.Context, j *job, rows iter.Seq[row]) (summary, error) {
 		hook, err := agiliron.NewWebhookHandler(agiliron.GenerateSecret())
 		if err != nil {
@@ -36,6 +49,7 @@ var agilironTarget = target{
 		if j.useFake() {
 			srv := agilirontest.NewServer()
 			defer srv.Close()
+			srv.SetCountOnly(true)
 			listener := httptest.NewServer(hook)
 			defer listener.Close()
 			opts = append(opts, srv.ClientOptions()...)
@@ -46,6 +60,9 @@ var agilironTarget = target{
 				return summary{}, errors.New("set AGILIRON_COMPANY and AGILIRON_API_KEY (or use -fake)")
 			}
 			opts = append(opts, agiliron.WithCompany(company), agiliron.WithAPIKey(key))
+			if j.opts.baseURL != "" {
+				opts = append(opts, agiliron.WithBaseURL(j.opts.baseURL))
+			}
 			if cb := j.getenv("AGILIRON_CALLBACK_URL"); cb != "" {
 				addr := j.getenv("AGILIRON_WEBHOOK_ADDR")
 				if addr == "" {

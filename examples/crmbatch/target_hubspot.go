@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"iter"
@@ -17,7 +18,14 @@ import (
 // must be present. Credentials: HUBSPOT_TOKEN (HUBSPOT_BASE_URL optional),
 // as examples/hubspot.
 var hubspotTarget = target{
-	ops: []string{"upsert", "create", "update"},
+	ops: []operation{
+		{"upsert", "create or update by the unique property -id-property names (email)", true},
+		{"create", "create every record (no duplicate check)", false},
+		{"update", "update by record id (the id column)", true},
+	},
+	credentials: "HUBSPOT_TOKEN",
+	example:     "crmbatch -vendor hubspot -op upsert -in contacts.csv  (columns email,firstname,lastname)",
+	columns:     hubspotColumns,
 	run: func(ctx context.Context, j *job, rows iter.Seq[row]) (summary, error) {
 		opts := []hubspot.Option{
 			hubspot.WithKeep(batch.KeepNone), hubspot.WithProgress(j.progress), hubspot.WithOutcomeHook(j.tracker.outcome),
@@ -30,13 +38,14 @@ var hubspotTarget = target{
 		case j.useFake():
 			srv := hubspottest.NewServer()
 			defer srv.Close()
+			srv.SetCountOnly(true)
 			srv.SetRateLimit(0, 0) // the fake need not be paced
 			token = hubspottest.DefaultToken
 			opts = append(opts, hubspot.WithBaseURL(srv.URL))
 		case token == "":
 			return summary{}, errors.New("set HUBSPOT_TOKEN (or use -fake)")
 		default:
-			if u := j.getenv("HUBSPOT_BASE_URL"); u != "" {
+			if u := cmp.Or(j.opts.baseURL, j.getenv("HUBSPOT_BASE_URL")); u != "" {
 				opts = append(opts, hubspot.WithBaseURL(u))
 			}
 			// Stay under the burst limit of OAuth apps and Starter accounts.
@@ -83,4 +92,40 @@ var hubspotTarget = target{
 		}
 		return summarize(rep), nil
 	},
+}
+
+// hubspotDefaultProperties are the properties every HubSpot account has on
+// contacts and companies (HubSpot's "default properties" lists); an
+// account adds its own, which -custom-properties names.
+var hubspotDefaultProperties = map[string][]string{
+	"contacts": {"email", "firstname", "lastname", "phone", "mobilephone", "fax", "company", "website", "jobtitle",
+		"address", "city", "state", "zip", "country", "industry", "annualrevenue", "numemployees", "salutation",
+		"lifecyclestage", "hs_lead_status", "hubspot_owner_id", "hs_language", "date_of_birth", "message",
+		"twitterhandle", "hs_persona", "hs_timezone", "hs_object_id", "hs_email_optout"},
+	"companies": {"name", "domain", "website", "phone", "address", "address2", "city", "state", "zip", "country",
+		"industry", "numberofemployees", "annualrevenue", "description", "type", "lifecyclestage",
+		"hubspot_owner_id", "timezone", "linkedin_company_page", "founded_year", "is_public", "hs_object_id"},
+}
+
+// hubspotColumns: HubSpot refuses a property the account does not have
+// (PROPERTY_DOESNT_EXIST), so on contacts and companies every column must
+// be a default property or one -custom-properties names.
+func hubspotColumns(o options) columnRules {
+	cr := columnRules{unchecked: "that the account has the custom properties named, property values (enumeration options, dates), uniqueness against records already in HubSpot"}
+	if props, ok := hubspotDefaultProperties[o.object]; ok {
+		cr.known = append(append([]string{"id"}, props...), o.customProps...)
+		cr.strict = true
+	} else {
+		cr.unchecked = "the properties of object type " + o.object + " (only contacts' and companies' are known here), " + cr.unchecked
+	}
+	switch o.op {
+	case "update":
+		cr.required = [][]string{{"id"}}
+	case "upsert":
+		cr.required = [][]string{{o.idProperty}}
+		if cr.known != nil {
+			cr.known = append(cr.known, o.idProperty)
+		}
+	}
+	return cr
 }

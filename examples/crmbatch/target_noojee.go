@@ -19,7 +19,24 @@ import (
 // NOOJEE_CAMPAIGN_ID, NOOJEE_ALLOCATION_ID). "insert" uses the bulk
 // insertLeadsFast; "insert-each" and "update" send one lead per call.
 var noojeeTarget = target{
-	ops: []string{"insert", "insert-each", "update"},
+	ops: []operation{
+		{"insert", "insert leads in bulk (insertLeadsFast)", false},
+		{"insert-each", "insert one lead per call", false},
+		{"update", "update each lead by njExternalLeadId", true},
+	},
+	credentials: "NOOJEE_HOST, NOOJEE_API_KEY, NOOJEE_TEMPLATE_ID, NOOJEE_CAMPAIGN_ID, NOOJEE_ALLOCATION_ID",
+	example:     "crmbatch -vendor noojee -op insert -in leads.csv  (columns Name,FirstPhone,njExternalLeadId)",
+	columns: func(o options) columnRules {
+		cr := columnRules{
+			// Template fields are the campaign's own: only the system fields' spelling is known.
+			known:     []string{noojee.FieldExternalID, noojee.FieldPriority, noojee.FieldCallBackDate, noojee.FieldContactHours, noojee.FieldDisposition},
+			unchecked: "the campaign template's fields and which of them are phone fields, the Do-Not-Call list, duplicates already in the campaign",
+		}
+		if o.op == "update" {
+			cr.required = [][]string{{noojee.FieldExternalID}}
+		}
+		return cr
+	},
 	run: func(ctx context.Context, j *job, rows iter.Seq[row]) (summary, error) {
 		opts := []noojee.Option{
 			noojee.WithKeep(batch.KeepNone), noojee.WithProgress(j.progress), noojee.WithOutcomeHook(j.tracker.outcome),
@@ -35,6 +52,7 @@ var noojeeTarget = target{
 		if j.useFake() {
 			srv := noojeetest.NewServer()
 			defer srv.Close()
+			srv.SetCountOnly(true)
 			tgt = noojee.Target{TemplateID: "1", CampaignID: "1", AllocationID: "1"}
 			opts = append(opts, noojee.WithBaseURL(srv.URL), noojee.WithAPIKey(noojeetest.APIKey),
 				noojee.WithRetryPolicy(batch.RetryPolicy{MaxAttempts: 50, BaseDelay: time.Millisecond, MaxDelay: 50 * time.Millisecond}))
@@ -43,6 +61,9 @@ var noojeeTarget = target{
 				return summary{}, errors.New("set NOOJEE_HOST, NOOJEE_API_KEY and the campaign's NOOJEE_TEMPLATE_ID, NOOJEE_CAMPAIGN_ID, NOOJEE_ALLOCATION_ID (or use -fake)")
 			}
 			opts = append(opts, noojee.WithHost(j.getenv("NOOJEE_HOST")), noojee.WithAPIKey(j.getenv("NOOJEE_API_KEY")))
+			if j.opts.baseURL != "" {
+				opts = append(opts, noojee.WithBaseURL(j.opts.baseURL))
+			}
 		}
 		c, err := noojee.New(opts...)
 		if err != nil {

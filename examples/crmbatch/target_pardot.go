@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strconv"
 
 	"github.com/crmbatch/crmbatch/batch"
@@ -18,7 +20,23 @@ import (
 // PARDOT_BUSINESS_UNIT_ID, or PARDOT_EMAIL, PARDOT_PASSWORD and
 // PARDOT_USER_KEY; PARDOT_BASE_URL and PARDOT_API_VERSION optional).
 var pardotTarget = target{
-	ops: []string{"upsert", "create", "update"},
+	ops: []operation{
+		{"upsert", "create or update by id or email (v3), id or fid (v4)", true},
+		{"create", "create every prospect (email required)", false},
+		{"update", "update by id or email (v3), id or fid (v4)", true},
+	},
+	credentials: "PARDOT_ACCESS_TOKEN + PARDOT_BUSINESS_UNIT_ID, or PARDOT_EMAIL + PARDOT_PASSWORD + PARDOT_USER_KEY",
+	example:     "crmbatch -vendor pardot -op upsert -in prospects.csv  (columns email,first_name,last_name)",
+	columns: func(o options) columnRules {
+		cr := columnRules{known: jsonNames[pardot.Prospect](), unchecked: "that the account has the custom fields named, uniqueness against prospects already in Pardot"}
+		cr.known = slices.DeleteFunc(cr.known, func(s string) bool { return s == "Fields" })
+		if o.op == "create" {
+			cr.required = [][]string{{"email"}}
+		} else {
+			cr.required = [][]string{{"id", "email", "fid"}}
+		}
+		return cr
+	},
 	run: func(ctx context.Context, j *job, rows iter.Seq[row]) (summary, error) {
 		opts := []pardot.Option{
 			pardot.WithKeep(batch.KeepNone), pardot.WithProgress(j.progress), pardot.WithOutcomeHook(j.tracker.outcome),
@@ -37,6 +55,7 @@ var pardotTarget = target{
 		case j.useFake():
 			srv := pardottest.NewServer()
 			defer srv.Close()
+			srv.SetCountOnly(true)
 			opts = append(opts, pardot.WithBaseURL(srv.URL), pardot.WithLegacyLogin(pardottest.Email, pardottest.Password, pardottest.UserKey))
 		case j.getenv("PARDOT_ACCESS_TOKEN") != "":
 			opts = append(opts, pardot.WithToken(j.getenv("PARDOT_ACCESS_TOKEN"), j.getenv("PARDOT_BUSINESS_UNIT_ID")))
@@ -45,7 +64,7 @@ var pardotTarget = target{
 		default:
 			return summary{}, errors.New("set PARDOT_ACCESS_TOKEN and PARDOT_BUSINESS_UNIT_ID, or PARDOT_EMAIL, PARDOT_PASSWORD and PARDOT_USER_KEY (or use -fake)")
 		}
-		if u := j.getenv("PARDOT_BASE_URL"); u != "" && !j.useFake() {
+		if u := cmp.Or(j.opts.baseURL, j.getenv("PARDOT_BASE_URL")); u != "" && !j.useFake() {
 			opts = append(opts, pardot.WithBaseURL(u))
 		}
 		c, err := pardot.New(opts...)

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"iter"
 	"strconv"
+	"strings"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/propel"
@@ -16,7 +18,37 @@ import (
 // values (addresses, parent) are JSON in their column. Credentials: as
 // examples/propel (PROPEL_CLIENT_ID, PROPEL_CLIENT_SECRET, PROPEL_BASE_URL).
 var propelTarget = target{
-	ops: []string{"customers-by-sourceid", "customers-by-id", "contacts-by-sourceid", "contacts-by-id", "companies-by-sourceid", "companies-by-id"},
+	ops: []operation{
+		{"customers-by-sourceid", "upsert customers by source + sourceId", true},
+		{"customers-by-id", "upsert customers by Propeller id", true},
+		{"contacts-by-sourceid", "upsert contacts by source + sourceId", true},
+		{"contacts-by-id", "upsert contacts by Propeller id", true},
+		{"companies-by-sourceid", "upsert companies by source + sourceId + language", true},
+		{"companies-by-id", "upsert companies by Propeller id", true},
+	},
+	credentials: "PROPEL_CLIENT_ID, PROPEL_CLIENT_SECRET (PROPEL_BASE_URL)",
+	example:     "crmbatch -vendor propel -in customers.csv  (columns source,sourceId,language,firstName,email)",
+	columns: func(o options) columnRules {
+		cr := columnRules{strict: true, unchecked: "that parent companies and ids exist in Propeller, fields your Propeller release lacks"}
+		kind, lookup, _ := strings.Cut(o.op, "-by-")
+		switch kind {
+		case "customers":
+			cr.known = jsonNames[propel.Customer]()
+		case "contacts":
+			cr.known = jsonNames[propel.Contact]()
+		default:
+			cr.known = jsonNames[propel.Company]()
+		}
+		switch {
+		case lookup == "id":
+			cr.required = [][]string{{"id"}}
+		case kind == "companies":
+			cr.required = [][]string{{"source"}, {"sourceId"}, {"language"}}
+		default:
+			cr.required = [][]string{{"source"}, {"sourceId"}}
+		}
+		return cr
+	},
 	run: func(ctx context.Context, j *job, rows iter.Seq[row]) (summary, error) {
 		opts := []propel.Option{
 			propel.WithKeep(batch.KeepNone), propel.WithProgress(j.progress), propel.WithOutcomeHook(j.tracker.outcome),
@@ -27,6 +59,7 @@ var propelTarget = target{
 		if j.useFake() {
 			srv := propeltest.NewServer()
 			defer srv.Close()
+			srv.SetCountOnly(true)
 			opts = append(opts, srv.ClientOptions()...)
 		} else {
 			id, secret := j.getenv("PROPEL_CLIENT_ID"), j.getenv("PROPEL_CLIENT_SECRET")
@@ -34,7 +67,7 @@ var propelTarget = target{
 				return summary{}, errors.New("set PROPEL_CLIENT_ID and PROPEL_CLIENT_SECRET (or use -fake)")
 			}
 			opts = append(opts, propel.WithClientCredentials(id, secret))
-			if u := j.getenv("PROPEL_BASE_URL"); u != "" {
+			if u := cmp.Or(j.opts.baseURL, j.getenv("PROPEL_BASE_URL")); u != "" {
 				opts = append(opts, propel.WithBaseURL(u))
 			}
 		}

@@ -47,13 +47,17 @@ func runAgiliron(ctx context.Context, progress func(batch.Progress)) result {
 		leads[i].LastName = "" // "Lead Last Name cannot be blank"
 	}
 	rep, _ := c.AddLeads(ctx, leads)
-	r := resultOf("Add Lead (POST Leads)", rep, func(err error) string {
+	r := resultOf("Add Lead (POST Leads)", rep, func(err error) (string, string) {
 		var ae *agiliron.Error
-		if errors.As(err, &ae) && ae.StatusCode != 0 {
-			return fmt.Sprint(ae.StatusCode)
+		if errors.As(err, &ae) {
+			code := ""
+			if ae.StatusCode != 0 {
+				code = fmt.Sprint(ae.StatusCode)
+			}
+			return code, ae.Message
 		}
-		return ""
-	})
+		return "", plainMessage(err, "agiliron")
+	}, func(i int) (string, string) { return leads[i].Email, "" })
 	r.stored = srv.Len()
 	return r
 }

@@ -57,12 +57,23 @@ func runHubSpot(ctx context.Context, progress func(batch.Progress)) result {
 	inputs[2024].Properties["email"] = "not-an-email" // HubSpot: VALIDATION_ERROR INVALID_EMAIL
 
 	rep, _ := c.Objects("contacts").Create(ctx, slices.Values(inputs))
-	r := resultOf("contacts batch/create", rep, func(err error) string {
+	r := resultOf("contacts batch/create", rep, func(err error) (string, string) {
 		var he *hubspot.Error
-		if errors.As(err, &he) && he.Code != "" {
-			return string(he.Code)
+		if !errors.As(err, &he) {
+			return "", plainMessage(err, "hubspot")
 		}
-		return ""
+		for _, d := range he.Errors { // the detail says it better than the summary
+			if d.Code != "" {
+				return string(he.Code), d.Code + ": " + d.Message
+			}
+		}
+		return string(he.Code), he.Message
+	}, func(i int) (string, string) {
+		email := inputs[i].Properties["email"]
+		if strings.HasPrefix(email, "blocked") {
+			return email, "a blocklist rule"
+		}
+		return email, ""
 	})
 	r.stored = srv.Count("contacts")
 	return r

@@ -6,8 +6,10 @@
 // It starts the five vendors' fake servers in-process, switches faults on
 // in each (throttling, server errors, refused records), pushes a few
 // thousand records into every vendor through the real clients at once,
-// shows live progress, and ends with a table of what happened and a list
-// of every record that did not go in, with the vendor's code and message.
+// shows progress as one line for all five each quarter of the way, and
+// ends with a table of what happened and a list of every record that did
+// not go in, with the vendor's code and message, and "[injected: …]" when
+// a fault the demo switched on caused it. Every line fits 100 columns.
 //
 // It checks what it shows: every record must be accounted for
 // (succeeded + failed + not attempted = records) and each fake must hold
@@ -66,41 +68,62 @@ type result struct {
 // failure is one record that did not go in.
 type failure struct {
 	index         int
-	key           string
+	who           string // the record in words (its email, its id)
 	status        batch.Status
 	code, message string
+	// fault names the fault the demo injected to cause this failure, ""
+	// when the record itself is at fault.
+	fault string
 }
 
-// resultOf turns a report into a result (the runner names the vendor);
-// code extracts the vendor's code from a record's error.
-func resultOf[R any](what string, rep *batch.Report[R], code func(error) string) result {
+// explainer turns a record's error into the vendor's code and message.
+type explainer func(error) (code, message string)
+
+// describer names the record at an input index and the fault, if any,
+// the demo injected for it.
+type describer func(index int) (who, fault string)
+
+// resultOf turns a report into a result (the runner names the vendor).
+func resultOf[R any](what string, rep *batch.Report[R], explain explainer, describe describer) result {
 	r := result{
 		what: what, total: rep.Total, succeeded: rep.Succeeded, failed: rep.Failed,
 		notAttempted: rep.NotAttempted, requests: rep.Requests, retries: rep.Retries, elapsed: rep.Elapsed,
 	}
 	for _, o := range rep.Outcomes {
 		if o.Status != batch.Succeeded {
-			r.failures = append(r.failures, failure{index: o.Index, key: o.Key, status: o.Status, code: code(o.Err), message: oneLine(o.Err)})
+			code, msg := explain(o.Err)
+			who, fault := describe(o.Index)
+			r.failures = append(r.failures, failure{index: o.Index, who: who, status: o.Status, code: code, message: msg, fault: fault})
 		}
 	}
 	return r
 }
 
-func oneLine(err error) string {
+// plainMessage is err's text without the vendor's prefix, on one line.
+func plainMessage(err error, vendor string) string {
 	if err == nil {
 		return ""
 	}
-	s := strings.ReplaceAll(err.Error(), "\n", " ")
-	if len(s) > 160 {
-		s = s[:157] + "..."
+	return strings.TrimPrefix(strings.Join(strings.Fields(err.Error()), " "), vendor+": ")
+}
+
+// fit cuts s to n columns.
+func fit(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
 	}
 	return s
 }
 
+// width is the most columns any line of the quickstart takes.
+const width = 100
+
 func run(ctx context.Context, out io.Writer) int {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	fmt.Fprintln(out, "crmbatch quickstart: five vendors' fake servers in-process, faults on, no credentials, no network.")
+	fmt.Fprintln(out, "crmbatch quickstart: the five vendors' fake servers, in this process: no credentials,")
+	fmt.Fprintln(out, "no network. Faults are injected on purpose (throttling, server errors, refusals);")
+	fmt.Fprintln(out, "the records they refuse are marked [injected] below.")
 	fmt.Fprintln(out)
 
 	prog := newProgressBoard(out)
@@ -110,37 +133,39 @@ func run(ctx context.Context, out io.Writer) int {
 		wg.Go(func() {
 			results[i] = d.run(ctx, func(p batch.Progress) { prog.update(d.name, p) })
 			results[i].vendor = d.name
-			prog.finish(d.name, results[i])
+			prog.finish(d.name)
 		})
 	}
 	wg.Wait()
 
 	fmt.Fprintln(out)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "vendor\toperation\trecords\tsucceeded\tfailed\tnot attempted\trequests\tretries\telapsed\t")
-	ok := true
+	fmt.Fprintln(tw, "vendor\toperation\trecords\tok\tfailed\tnot sent\trequests\tretries\ttime\t")
 	for _, r := range results {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%v\t\n", r.vendor, r.what, r.total, r.succeeded, r.failed,
 			r.notAttempted, r.requests, r.retries, r.elapsed.Round(time.Millisecond))
 	}
 	tw.Flush()
 
-	fmt.Fprintln(out)
 	for _, r := range results {
 		if len(r.failures) == 0 {
 			continue
 		}
-		fmt.Fprintf(out, "%s: %d records did not go in:\n", r.vendor, len(r.failures))
+		fmt.Fprintf(out, "\n%s: %s did not go in\n", r.vendor, plural(len(r.failures), "record"))
 		for _, f := range r.failures {
-			code := f.code
-			if code == "" {
-				code = "-"
+			line := fmt.Sprintf("  #%-5d %-28s %s", f.index, f.who, cmpOr(f.code, "-"))
+			if f.fault != "" {
+				line += "  [injected: " + f.fault + "]"
 			}
-			fmt.Fprintf(out, "  #%-5d %-28s %-13s code %-22s %s\n", f.index, f.key, f.status, code, f.message)
+			fmt.Fprintln(out, fit(line, width))
+			if f.message != "" {
+				fmt.Fprintln(out, fit("         "+f.message, width))
+			}
 		}
 	}
 
 	fmt.Fprintln(out)
+	ok := true
 	for _, r := range results {
 		switch {
 		case r.err != nil:
@@ -162,36 +187,77 @@ func run(ctx context.Context, out io.Writer) int {
 	return 0
 }
 
-// progressBoard prints each vendor's progress as it moves: a line every
-// quarter of the way and when it finishes.
+func cmpOr(s, otherwise string) string {
+	if s == "" {
+		return otherwise
+	}
+	return s
+}
+
+// plural is "1 record" or "2 records".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// progressBoard prints one line for all five vendors each time the whole
+// run passes another quarter, so their progress never interleaves.
 type progressBoard struct {
-	mu   sync.Mutex
-	out  io.Writer
-	seen map[string]int // vendor → last quarter printed
+	mu      sync.Mutex
+	out     io.Writer
+	done    map[string]int
+	total   map[string]int
+	printed int // quarters printed
 }
 
 func newProgressBoard(out io.Writer) *progressBoard {
-	return &progressBoard{out: out, seen: map[string]int{}}
+	b := &progressBoard{out: out, done: map[string]int{}, total: map[string]int{}}
+	for _, d := range demos {
+		b.total[d.name] = 0
+	}
+	return b
 }
 
 func (b *progressBoard) update(vendor string, p batch.Progress) {
 	if !p.TotalKnown || p.Total == 0 {
 		return
 	}
-	q := p.Done * 4 / p.Total
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if q <= b.seen[vendor] || q >= 4 {
-		return
-	}
-	b.seen[vendor] = q
-	fmt.Fprintf(b.out, "  %-9s %3d%%  %5d of %d done: %d ok, %d failed, %d not attempted; %d requests, %d retries\n",
-		vendor, p.Done*100/p.Total, p.Done, p.Total, p.Succeeded, p.Failed, p.NotAttempted, p.Requests, p.Retries)
+	b.done[vendor], b.total[vendor] = p.Done, p.Total
+	b.maybePrint()
 }
 
-func (b *progressBoard) finish(vendor string, r result) {
+// finish marks a vendor done.
+func (b *progressBoard) finish(vendor string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	fmt.Fprintf(b.out, "  %-9s done  %5d records: %d ok, %d failed, %d not attempted in %v\n",
-		vendor, r.total, r.succeeded, r.failed, r.notAttempted, r.elapsed.Round(time.Millisecond))
+	if b.total[vendor] == 0 {
+		b.total[vendor] = 1
+	}
+	b.done[vendor] = b.total[vendor]
+	b.maybePrint()
+}
+
+// maybePrint prints the board when the run has passed a new quarter
+// (b.mu held). A vendor whose total is not known yet counts as 0 %.
+func (b *progressBoard) maybePrint() {
+	sum := 0
+	parts := make([]string, 0, len(demos))
+	for _, d := range demos {
+		pct := 0
+		if t := b.total[d.name]; t > 0 {
+			pct = b.done[d.name] * 100 / t
+		}
+		sum += pct
+		parts = append(parts, fmt.Sprintf("%s %3d%%", d.name, pct))
+	}
+	overall := sum / len(demos)
+	if overall/25 <= b.printed {
+		return
+	}
+	b.printed = overall / 25
+	fmt.Fprintf(b.out, "  %3d%% done:  %s\n", overall, strings.Join(parts, "  "))
 }

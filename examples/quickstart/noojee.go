@@ -17,6 +17,9 @@ import (
 // while and beyond 2 calls in flight, with one number on the Do-Not-Call
 // list: the bulk answer's import summary names that lead in its CSV error
 // rows, the client places it back on its lead, and the rest go in.
+// dncNumber is the number the demo puts on the Do-Not-Call list.
+const dncNumber = "0390001234"
+
 func runNoojee(ctx context.Context, progress func(batch.Progress)) result {
 	const n = 2000
 	srv := noojeetest.NewServer()
@@ -25,7 +28,7 @@ func runNoojee(ctx context.Context, progress func(batch.Progress)) result {
 	srv.SetBusyRetryAfter(10 * time.Millisecond)        // the fake's 109s ask for a short wait
 	srv.FailNext(2, noojeetest.Exception())             // two 103 EXCEPTIONs, retried
 	srv.FailNext(20, noojeetest.Busy(time.Millisecond)) // a 109 storm at the start
-	srv.AddDNC("0390001234")                            // one lead's number is on the DNC list
+	srv.AddDNC(dncNumber)                               // one lead's number is on the DNC list
 
 	c, err := noojee.New(
 		noojee.WithBaseURL(srv.BaseURL()),
@@ -49,12 +52,21 @@ func runNoojee(ctx context.Context, progress func(batch.Progress)) result {
 		}
 	}
 	rep, _ := camp.Create(ctx, slices.Values(leads))
-	r := resultOf("insertLeadsFast (bulk)", rep, func(err error) string {
+	r := resultOf("insertLeadsFast (bulk)", rep, func(err error) (string, string) {
 		var ne *noojee.Error
 		if errors.As(err, &ne) && ne.Code != 0 {
-			return ne.Code.String()
+			msg := ne.Message
+			if code := ne.Code.String(); strings.HasSuffix(code, " "+msg) {
+				msg = "" // the code says it all
+			}
+			return ne.Code.String(), msg
 		}
-		return ""
+		return "", plainMessage(err, "noojee")
+	}, func(i int) (string, string) {
+		if leads[i].Fields["FirstPhone"] == dncNumber {
+			return leads[i].ExternalID, "number on the DNC list"
+		}
+		return leads[i].ExternalID, ""
 	})
 	r.stored = srv.LeadCount(campaign)
 	return r

@@ -58,12 +58,17 @@ func runPardot(ctx context.Context, progress func(batch.Progress)) result {
 	prospects[17].Email = "not-an-email" // refused before any request
 
 	rep, _ := c.Prospects().Upsert(ctx, slices.Values(prospects))
-	r := resultOf("prospect batchUpsert v3", rep, func(err error) string {
+	r := resultOf("prospect batchUpsert v3", rep, func(err error) (string, string) {
 		var pe *pardot.Error
 		if errors.As(err, &pe) && pe.Code != 0 {
-			return pe.Code.String()
+			return strconv.Itoa(int(pe.Code)), pe.Message
 		}
-		return ""
+		return "", plainMessage(err, "pardot")
+	}, func(i int) (string, string) {
+		if i == 1234 {
+			return prospects[i].Email, "the fake set to refuse it"
+		}
+		return prospects[i].Email, ""
 	})
 	r.stored = srv.Len()
 	return r

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/fakekit"
@@ -46,12 +47,18 @@ func runPropel(ctx context.Context, progress func(batch.Progress)) result {
 	customers[2500].MiddleName = "Z"
 
 	rep, _ := c.Customers().UpsertBySourceID(ctx, slices.Values(customers))
-	r := resultOf("customers/bulk/sourceId", rep, func(err error) string {
+	r := resultOf("customers/bulk/sourceId", rep, func(err error) (string, string) {
 		var pe *propel.Error
 		if errors.As(err, &pe) && pe.Code != 0 {
-			return strconv.Itoa(int(pe.Code))
+			return strconv.Itoa(int(pe.Code)), strings.Join(pe.Messages, "; ")
 		}
-		return ""
+		return "", plainMessage(err, "propel")
+	}, func(i int) (string, string) {
+		who := customers[i].Source + "/" + customers[i].SourceID
+		if customers[i].MiddleName != "" {
+			return who, "schema without middleName"
+		}
+		return who, ""
 	})
 	r.stored = len(srv.Customers())
 	return r

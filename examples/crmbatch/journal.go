@@ -1,0 +1,262 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strconv"
+	"sync"
+)
+
+// The journal is an append-only text file that says what became of each
+// input record, so a stopped or crashed run can be resumed:
+//
+//	crmbatch-journal 1 {"vendor":"hubspot","op":"create",…}   the run's identity
+//	H	1500            records before position 1500 may have been handed to the engine
+//	42	s	ada@example.com   record 42 (its key): s succeeded, f failed,
+//	                          n not attempted, u outcome unknown, i invalid input
+//
+// A later line about a position replaces an earlier one. Final states are
+// written as they arrive and synced once per chunk (on each progress
+// report); an H line is synced before any record it covers is handed on.
+// A process killed at any point leaves a valid journal: a torn last line
+// is ignored, and a record before the last H line with no final state is
+// taken as in flight — outcome unknown.
+type journal struct {
+	mu   sync.Mutex
+	f    *os.File
+	w    *bufio.Writer
+	mark int // records before this position may have been handed on
+	err  error
+}
+
+// journalMagic starts a journal file.
+const journalMagic = "crmbatch-journal 1 "
+
+// handStep is how many records each H line covers: the most a crash can
+// turn into "outcome unknown" beyond the records in flight.
+const handStep = 100
+
+// journalHeader is the run's identity: a resume must be of the same
+// import of the same file.
+type journalHeader struct {
+	Vendor      string `json:"vendor"`
+	Op          string `json:"op"`
+	Object      string `json:"object,omitempty"`
+	IDProperty  string `json:"idProperty,omitempty"`
+	Input       string `json:"input"`
+	Size        int64  `json:"size"`
+	Fingerprint string `json:"fingerprint"`
+}
+
+func (h journalHeader) sameRun(o journalHeader) error {
+	switch {
+	case h.Vendor != o.Vendor || h.Op != o.Op || h.Object != o.Object || h.IDProperty != o.IDProperty:
+		return fmt.Errorf("the journal is of %s %s %s, not %s %s %s", h.Vendor, h.Op, h.Object, o.Vendor, o.Op, o.Object)
+	case h.Size != o.Size || h.Fingerprint != o.Fingerprint:
+		return errors.New("the input file is not the one the journal was written for (its size or start differ)")
+	}
+	return nil
+}
+
+// createJournal starts a journal at path, or (resume) appends to the
+// journal there.
+func createJournal(path string, h journalHeader, resume, force bool) (*journal, error) {
+	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	switch {
+	case resume:
+		flags = os.O_WRONLY | os.O_APPEND
+	case force:
+		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	}
+	f, err := os.OpenFile(path, flags, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("the journal %s of an earlier run %w: add -resume to send what it did not, or -force to start again", path, errExists)
+	}
+	if err != nil {
+		return nil, err
+	}
+	j := &journal{f: f, w: bufio.NewWriterSize(f, 64<<10)}
+	if !resume {
+		b, _ := json.Marshal(h)
+		j.w.WriteString(journalMagic)
+		j.w.Write(b)
+		j.w.WriteByte('\n')
+		j.sync()
+	}
+	return j, j.err
+}
+
+// handing is called before the record at pos is handed to the engine.
+func (j *journal) handing(pos int) error {
+	if j == nil {
+		return nil
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if pos < j.mark {
+		return j.err
+	}
+	j.mark = pos + handStep
+	fmt.Fprintf(j.w, "H\t%d\n", j.mark)
+	j.syncLocked()
+	return j.err
+}
+
+// record notes a record's final state; it is made durable by the next sync.
+func (j *journal) record(pos int, key string, state byte) {
+	if j == nil {
+		return
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.w.WriteString(strconv.Itoa(pos))
+	j.w.WriteByte('\t')
+	j.w.WriteByte(state)
+	j.w.WriteByte('\t')
+	j.w.WriteString(strconv.Quote(key))
+	j.w.WriteByte('\n')
+}
+
+// sync writes out and syncs what was recorded.
+func (j *journal) sync() {
+	if j == nil {
+		return
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.syncLocked()
+}
+
+func (j *journal) syncLocked() {
+	if j.err == nil {
+		j.err = j.w.Flush()
+	}
+	if j.err == nil {
+		j.err = j.f.Sync()
+	}
+}
+
+// close syncs and closes; remove deletes the file too (nothing is left
+// to resume).
+func (j *journal) close(remove bool) error {
+	if j == nil {
+		return nil
+	}
+	j.sync()
+	err := errors.Join(j.err, j.f.Close())
+	if remove && err == nil {
+		err = os.Remove(j.f.Name())
+	}
+	return err
+}
+
+// resumeState is what an earlier run's journal says, by input position.
+type resumeState struct {
+	header    journalHeader
+	succeeded bitset
+	unknown   bitset
+	final     bitset
+	handed    int
+}
+
+// readJournal reads the journal at path.
+func readJournal(path string) (*resumeState, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := parseJournal(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return rs, nil
+}
+
+// parseJournal reads a journal's content.
+func parseJournal(data []byte) (*resumeState, error) {
+	first, rest, _ := bytes.Cut(data, []byte("\n"))
+	rs := &resumeState{}
+	if !bytes.HasPrefix(first, []byte(journalMagic)) || json.Unmarshal(first[len(journalMagic):], &rs.header) != nil {
+		return nil, errors.New("not a crmbatch journal")
+	}
+	for len(rest) > 0 {
+		line, tail, complete := bytes.Cut(rest, []byte("\n"))
+		rest = tail
+		if !complete {
+			break // torn by a crash: its record counts as not written
+		}
+		a, b, _ := bytes.Cut(line, []byte("\t"))
+		if string(a) == "H" {
+			n, err := strconv.Atoi(string(b))
+			if err != nil {
+				return nil, fmt.Errorf("bad line %q", line)
+			}
+			if n > maxPosition {
+				return nil, fmt.Errorf("bad line %q", line)
+			}
+			rs.handed = max(rs.handed, n)
+			continue
+		}
+		pos, err := strconv.Atoi(string(a))
+		if err != nil || len(b) < 1 || pos < 0 || pos > maxPosition {
+			return nil, fmt.Errorf("bad line %q", line)
+		}
+		rs.final.set(pos, true)
+		rs.succeeded.set(pos, b[0] == stateSucceeded)
+		rs.unknown.set(pos, b[0] == stateUnknown)
+	}
+	return rs, nil
+}
+
+// maxPosition bounds the positions a journal may name (a damaged line
+// must not make the bitsets huge).
+const maxPosition = 1 << 34
+
+// Journal states.
+const (
+	stateSucceeded = 's'
+	stateFailed    = 'f'
+	stateNotSent   = 'n'
+	stateUnknown   = 'u'
+	stateInvalid   = 'i'
+)
+
+// earlier says what the earlier run did with the record at pos: it
+// succeeded, its outcome is unknown (sent, no answer), or neither.
+func (rs *resumeState) earlier(pos int) (succeeded, unknown bool) {
+	if rs == nil {
+		return false, false
+	}
+	if rs.final.get(pos) {
+		return rs.succeeded.get(pos), rs.unknown.get(pos)
+	}
+	return false, pos < rs.handed
+}
+
+// bitset is a growable set of small non-negative integers.
+type bitset []uint64
+
+func (b *bitset) set(i int, on bool) {
+	w := i / 64
+	if w >= len(*b) {
+		if !on {
+			return
+		}
+		*b = append(*b, make([]uint64, w-len(*b)+1)...)
+	}
+	if on {
+		(*b)[w] |= 1 << (i % 64)
+	} else {
+		(*b)[w] &^= 1 << (i % 64)
+	}
+}
+
+func (b bitset) get(i int) bool {
+	w := i / 64
+	return w < len(b) && b[w]&(1<<(i%64)) != 0
+}
