@@ -327,7 +327,7 @@ func TestWrongAPIKeyStopsRun(t *testing.T) {
 	srv.SetAPIKey("another-key")
 	c := newClient(t, srv, noojee.WithBatchSize(1))
 	rep, err := c.Campaign(target).Create(context.Background(), slices.Values(makeLeads(0, 20)))
-	testkit.CheckCounts(t, rep, testkit.Counts{Total: 20, Succeeded: 0, Failed: 0, NotAttempted: 20})
+	testkit.CheckStopped(t, rep, testkit.Counts{Total: 20})
 	if !errors.Is(err, batch.ErrUnauthorized) {
 		t.Fatalf("err %v, want ErrAuth", err)
 	}
@@ -453,7 +453,7 @@ func TestNoCampaignAPIStopsRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, err := c.Campaign(target).Create(context.Background(), slices.Values(makeLeads(0, 50)))
-	testkit.CheckCounts(t, rep, testkit.Counts{Total: 50, Succeeded: 0, Failed: 0, NotAttempted: 50})
+	testkit.CheckStopped(t, rep, testkit.Counts{Total: 50})
 	var ne *noojee.Error
 	if !errors.As(err, &ne) || ne.HTTPStatus != 404 || !ne.StopRun() || !errors.Is(err, batch.ErrNotFound) {
 		t.Fatalf("err %v, want a 404 that stops the run", err)

@@ -77,6 +77,17 @@ func checkRun(t *testing.T, rep *batch.Report[pardot.Result], err error, want te
 	}
 }
 
+// checkStopped asserts a run that stopped early: want's successes and
+// failures, at most want.Total records read, the rest not attempted, and an
+// error.
+func checkStopped(t *testing.T, rep *batch.Report[pardot.Result], err error, want testkit.Counts) {
+	t.Helper()
+	testkit.CheckStopped(t, rep, want)
+	if err == nil {
+		t.Error("a stopped run returned no error")
+	}
+}
+
 // checkLandedOnce asserts every succeeded create landed exactly once, and
 // nothing else landed unless its outcome is unknown.
 func checkLandedOnce(t *testing.T, srv *pardottest.Server, rep *batch.Report[pardot.Result], ps []pardot.Prospect) {

@@ -308,11 +308,15 @@ func TestRateLimitStormKeepsOneConnection(t *testing.T) {
 		srv.FailNext(1, fakekit.Fault{}) // answered normally
 	}
 	hc, dials := testkit.CountingClient()
-	c := newClient(t, srv, oauth(), pardot.WithHTTPClient(hc), pardot.WithBatchSize(10), threeSends)
+	// A record refused 429 rides in a later request, which may land on the
+	// next 429 again: enough sends that the 20 refusals cannot exhaust one.
+	sends := pardot.WithEngine(batch.Config{Concurrency: 1,
+		Retry: batch.RetryPolicy{MaxAttempts: 25, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}})
+	c := newClient(t, srv, oauth(), pardot.WithHTTPClient(hc), pardot.WithBatchSize(10), sends)
 	rep, err := c.Prospects().Create(context.Background(), slices.Values(people(200)))
 	checkRun(t, rep, err, counts(200, 200, 0, 0))
-	if rep.Requests != 40 || srv.Stats().Requests != 40 {
-		t.Errorf("requests: report %d, server %d; want 40 (20 refused, 20 answered)", rep.Requests, srv.Stats().Requests)
+	if rep.Requests != srv.Stats().Requests || rep.Requests < 40 || rep.Requests > 42 {
+		t.Errorf("requests: report %d, server %d; want 20 refused and 20 to 22 answered", rep.Requests, srv.Stats().Requests)
 	}
 	if n := dials.Load(); n != 1 {
 		t.Errorf("%d connections opened, want 1", n)

@@ -521,11 +521,14 @@ func TestCancelledContextAccountsForEveryRecord(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 80*time.Millisecond)
 	defer cancel()
 	rep, err := c.Customers().UpsertBySourceID(ctx, slices.Values(customers(100)))
-	if err == nil || !rep.Balanced() || rep.Total != 100 || rep.NotAttempted == 0 {
+	if err == nil || !rep.Balanced() || rep.Total > 100 || (rep.Total < 100 && !rep.InputIncomplete) {
 		t.Fatalf("rep %+v err %v", rep, err)
 	}
-	if rep.Succeeded+rep.Failed+rep.NotAttempted != 100 {
-		t.Fatalf("unbalanced %+v", rep)
+	for _, o := range rep.Outcomes {
+		// A request in flight when the context ended may have been applied.
+		if o.Status == batch.Failed && (!errors.Is(o.Err, batch.ErrOutcomeUnknown) || !errors.Is(o.Err, context.DeadlineExceeded)) {
+			t.Errorf("record %d failed with %v; want an unknown outcome and the deadline", o.Index, o.Err)
+		}
 	}
 }
 

@@ -81,7 +81,10 @@ func TestTokenReplayIsCounted(t *testing.T) {
 func TestOneConnectionThrough429s(t *testing.T) {
 	t.Parallel()
 	hc, dials := testkit.CountingClient()
-	srv, c := newFake(t, propel.WithHTTPClient(hc), propel.WithConcurrency(1), propel.WithBatchSize(10))
+	// A record refused 429 rides in a later request, which may land on the
+	// next 429 again: enough sends that the 10 refusals cannot exhaust one.
+	srv, c := newFake(t, propel.WithHTTPClient(hc), propel.WithBatchSize(10), propel.WithEngine(batch.Config{Concurrency: 1,
+		Retry: batch.RetryPolicy{MaxAttempts: 15, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}}))
 	for range 10 {
 		srv.FailNext(1, fakekit.RateLimited(0))
 		srv.FailNext(1, fakekit.Fault{})
@@ -90,8 +93,8 @@ func TestOneConnectionThrough429s(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Requests != 20 || srv.Stats().Requests != 20 {
-		t.Fatalf("requests %d reported, %d seen; want 20", rep.Requests, srv.Stats().Requests)
+	if rep.Requests != srv.Stats().Requests || rep.Requests < 20 || rep.Requests > 22 {
+		t.Fatalf("requests %d reported, %d seen; want 10 refused and 10 to 12 answered", rep.Requests, srv.Stats().Requests)
 	}
 	if n := dials.Load(); n != 1 {
 		t.Fatalf("%d connections opened, want 1", n)

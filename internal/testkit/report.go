@@ -47,3 +47,22 @@ func LandedOnce[R any](t testing.TB, rep *batch.Report[R], writes func(key strin
 		}
 	}
 }
+
+// CheckStopped fails the test unless rep is a run that stopped early (the
+// credentials refused, a quota spent, the context ended): it balances, has
+// exactly want.Succeeded and want.Failed, holds at most want.Total records
+// (the engine stops reading the input when a run stops, and says so with
+// InputIncomplete), and every other record read is not attempted.
+func CheckStopped[R any](t testing.TB, rep *batch.Report[R], want Counts) {
+	t.Helper()
+	if rep == nil || !rep.Balanced() {
+		t.Fatalf("report does not balance: %+v", rep)
+	}
+	if rep.Total > want.Total || rep.Succeeded != want.Succeeded || rep.Failed != want.Failed {
+		t.Fatalf("total %d (of %d read), succeeded %d, failed %d, not attempted %d; want %d succeeded, %d failed, the rest not attempted; err: %v",
+			rep.Total, want.Total, rep.Succeeded, rep.Failed, rep.NotAttempted, want.Succeeded, want.Failed, rep.Err())
+	}
+	if rep.Total < want.Total && !rep.InputIncomplete {
+		t.Fatalf("the run read %d of %d records but does not say the input was not read to its end", rep.Total, want.Total)
+	}
+}
