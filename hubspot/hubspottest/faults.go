@@ -7,17 +7,32 @@ import (
 	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
+// Fault is how the fake answers one request instead of (or after)
+// processing it; queue one with FailNext. It is the same type in every
+// crmbatch fake, and code outside this module builds one as a literal:
+//
+//	srv.FailNext(2, hubspottest.Fault{Status: 503})                         // refused, nothing written
+//	srv.FailNext(1, hubspottest.Fault{Status: 429, RetryAfter: time.Second}) // throttled
+//	srv.FailNext(1, hubspottest.Fault{Drop: true, AfterWrite: true})        // written, the answer lost
+//	srv.FailNext(1, hubspottest.Fault{Hang: true})                          // no answer until the client gives up
+//	srv.FailNext(1, hubspottest.Fault{Status: 200, Body: "{"})              // a malformed answer
+//
+// Its fields: Status, Code (a vendor code written in the vendor's error
+// body), Message, RetryAfter, Body (sent verbatim), Delay (a slow answer),
+// Drop, Hang and AfterWrite. The constructors below build the vendor's own.
+type Fault = fakekit.Fault
+
 // DailyLimit is a 429 for the spent daily quota (policyName DAILY, no
 // Retry-After).
-func DailyLimit() fakekit.Fault {
+func DailyLimit() Fault {
 	return fakekit.Fault{Status: http.StatusTooManyRequests, Code: "DAILY", Message: "You have reached your daily limit."}
 }
 
 // Locked is a 423 Locked (too many writes to the same records too fast).
-func Locked() fakekit.Fault { return fakekit.Status(http.StatusLocked) }
+func Locked() Fault { return fakekit.Status(http.StatusLocked) }
 
 // Migration is a 477 Migration in Progress asking for retryAfter.
-func Migration(retryAfter time.Duration) fakekit.Fault {
+func Migration(retryAfter time.Duration) Fault {
 	return fakekit.Fault{Status: statusMigration, RetryAfter: retryAfter}
 }
 

@@ -7,26 +7,41 @@ import (
 	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
+// Fault is how the fake answers one request instead of (or after)
+// processing it; queue one with FailNext. It is the same type in every
+// crmbatch fake, and code outside this module builds one as a literal:
+//
+//	srv.FailNext(2, noojeetest.Fault{Status: 503})                         // refused, nothing written
+//	srv.FailNext(1, noojeetest.Fault{Status: 429, RetryAfter: time.Second}) // throttled
+//	srv.FailNext(1, noojeetest.Fault{Drop: true, AfterWrite: true})        // written, the answer lost
+//	srv.FailNext(1, noojeetest.Fault{Hang: true})                          // no answer until the client gives up
+//	srv.FailNext(1, noojeetest.Fault{Status: 200, Body: "{"})              // a malformed answer
+//
+// Its fields: Status, Code (a vendor code written in the vendor's error
+// body), Message, RetryAfter, Body (sent verbatim), Delay (a slow answer),
+// Drop, Hang and AfterWrite. The constructors below build the vendor's own.
+type Fault = fakekit.Fault
+
 // codeNoRows is the fault code of SummaryWithoutRows.
 const codeNoRows = "summary-without-rows"
 
 // Busy answers 109 TIMEOUT_TOO_MANY_CONCURRENT_REQUESTS (HTTP 400) with a
 // Retry-After of retryAfter (none when 0); nothing is written.
-func Busy(retryAfter time.Duration) fakekit.Fault {
+func Busy(retryAfter time.Duration) Fault {
 	f := fakekit.VendorCode(http.StatusBadRequest, "109")
 	f.RetryAfter = retryAfter
 	return f
 }
 
 // Exception answers 103 EXCEPTION (HTTP 500); nothing is written.
-func Exception() fakekit.Fault { return fakekit.VendorCode(http.StatusInternalServerError, "103") }
+func Exception() Fault { return fakekit.VendorCode(http.StatusInternalServerError, "103") }
 
 // SummaryWithoutRows applies to a bulk insertLeadsFast call: the leads are
 // imported as usual, but the answer's message stops after its counts line
 // ("Imported N Updated 0 Rejected M leads."), without the "Errors (If
 // any):" rows that name the rejected leads. On any other call it answers
 // normally.
-func SummaryWithoutRows() fakekit.Fault { return fakekit.Fault{Code: codeNoRows, AfterWrite: true} }
+func SummaryWithoutRows() Fault { return fakekit.Fault{Code: codeNoRows, AfterWrite: true} }
 
 // BusyFor makes every lead call answer 109 until the fake's clock (see
 // SetClock) has moved d on: a storm.

@@ -238,11 +238,6 @@ func (s *Server) RejectBatchWith(identifier string, code int) {
 	s.mu.Unlock()
 }
 
-// ErrorCode is the fault of a global Pardot failure of that code (for
-// example 66, 62, 122, 184), answered with HTTP 200 as Pardot does, the
-// batch not applied. Queue it with FailNext.
-func ErrorCode(code int) fakekit.Fault { return fakekit.Fault{Code: strconv.Itoa(code)} }
-
 // SetMaxBatch sets the most prospects one batch request may carry before
 // code 70 (default 50, Pardot's limit).
 func (s *Server) SetMaxBatch(n int) {

@@ -7,6 +7,21 @@ import (
 	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
+// Fault is how the fake answers one request instead of (or after)
+// processing it; queue one with FailNext. It is the same type in every
+// crmbatch fake, and code outside this module builds one as a literal:
+//
+//	srv.FailNext(2, propeltest.Fault{Status: 503})                         // refused, nothing written
+//	srv.FailNext(1, propeltest.Fault{Status: 429, RetryAfter: time.Second}) // throttled
+//	srv.FailNext(1, propeltest.Fault{Drop: true, AfterWrite: true})        // written, the answer lost
+//	srv.FailNext(1, propeltest.Fault{Hang: true})                          // no answer until the client gives up
+//	srv.FailNext(1, propeltest.Fault{Status: 200, Body: "{"})              // a malformed answer
+//
+// Its fields: Status, Code (a vendor code written in the vendor's error
+// body), Message, RetryAfter, Body (sent verbatim), Delay (a slow answer),
+// Drop, Hang and AfterWrite. The constructors below build the vendor's own.
+type Fault = fakekit.Fault
+
 // Faults are queued with FailNext and strike the next bulk requests that
 // pass the token check, one each. Besides the shared constructors
 // (fakekit.Status, RateLimited, VendorCode, Drop, DropAfterWrite, Hang,
@@ -17,12 +32,12 @@ import (
 
 // ExpireToken expires the request's token and answers 401, as when a
 // token runs out mid-run. Nothing written.
-func ExpireToken() fakekit.Fault {
+func ExpireToken() Fault {
 	return fakekit.Fault{Status: http.StatusUnauthorized, Code: "InvalidToken", Message: "access token expired"}
 }
 
 // ServerErrorAfterWrite saves the records, then answers 500.
-func ServerErrorAfterWrite() fakekit.Fault {
+func ServerErrorAfterWrite() Fault {
 	return fakekit.Fault{Status: http.StatusInternalServerError, AfterWrite: true}
 }
 
