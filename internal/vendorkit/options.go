@@ -106,24 +106,40 @@ func (c *Common) SetBatchSize(n int) error {
 	return nil
 }
 
-// SetEngine replaces the engine configuration after checking it. A zero
-// Concurrency, a nil Limiter or a nil Logger keeps the value set before,
-// so WithEngine given for a retry policy does not drop the vendor's
-// default concurrency.
+// SetEngine sets the non-zero fields of cfg on the engine configuration,
+// after checking them; a zero field keeps what was set before (at first
+// the vendor's defaults, such as its documented concurrency). So
+// WithEngine(batch.Config{Retry: p}) changes the retry policy alone, and
+// several WithEngine options add up in order.
 func (c *Common) SetEngine(cfg batch.Config) error {
 	if err := CheckEngine(cfg); err != nil {
 		return c.errorf("WithEngine", "%v", err)
 	}
-	if cfg.Concurrency == 0 {
-		cfg.Concurrency = c.Engine.Concurrency
+	e := &c.Engine
+	if cfg.Concurrency != 0 {
+		e.Concurrency = cfg.Concurrency
 	}
-	if cfg.Limiter == nil {
-		cfg.Limiter = c.Engine.Limiter
+	if cfg.Limiter != nil {
+		e.Limiter = cfg.Limiter
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = c.Engine.Logger
+	if cfg.Retry != (batch.RetryPolicy{}) {
+		e.Retry = cfg.Retry
 	}
-	c.Engine = cfg
+	if cfg.RetryBudget != nil {
+		e.RetryBudget = cfg.RetryBudget
+	}
+	if cfg.Keep != batch.KeepAll {
+		e.Keep = cfg.Keep
+	}
+	if cfg.OnProgress != nil {
+		e.OnProgress = cfg.OnProgress
+	}
+	if cfg.OnOutcome != nil {
+		e.OnOutcome = cfg.OnOutcome
+	}
+	if cfg.Logger != nil {
+		e.Logger = cfg.Logger
+	}
 	return nil
 }
 

@@ -70,3 +70,21 @@ func TestRunTakesANilInput(t *testing.T) {
 		t.Errorf("three records: %+v %v", rep, err)
 	}
 }
+
+func TestSetEngineAddsUp(t *testing.T) {
+	c := &Common{Vendor: "v", Engine: batch.Config{Concurrency: 5}}
+	budget := batch.NewRetryBudget(10, 0.1)
+	policy := batch.RetryPolicy{MaxAttempts: 3}
+	if err := c.SetEngine(batch.Config{Retry: policy}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetEngine(batch.Config{Keep: batch.KeepNone, RetryBudget: budget}); err != nil {
+		t.Fatal(err)
+	}
+	if c.Engine.Concurrency != 5 || c.Engine.Retry != policy || c.Engine.Keep != batch.KeepNone || c.Engine.RetryBudget != budget {
+		t.Errorf("engine = %+v; want the vendor's concurrency kept and both options applied", c.Engine)
+	}
+	if err := c.SetEngine(batch.Config{Concurrency: MaxConcurrency + 1}); err == nil {
+		t.Error("an out-of-range concurrency was accepted")
+	}
+}
