@@ -1,13 +1,16 @@
-// Package httpx is the one HTTP stack every crmbatch vendor uses: a
-// go-retryablehttp client with a retry policy that never replays a write
-// that may have reached the server (unless the vendor marks it safe),
-// Retry-After honoured and capped, the last response handed back instead of
-// a bare "giving up" error, response bodies capped, secrets redacted from
-// every log line and error, and a User-Agent.
+// Package httpx is the one HTTP stack every crmbatch vendor uses, built on
+// go-retryablehttp. It has one job: send a request and hand back the whole
+// response, whatever its status. It retries only what provably never reached
+// the server (DNS, dial, TLS, a connection refused before the request was
+// written); every status-based retry (429, 503, 5xx, a vendor's busy code) is
+// the batch engine's, so that RetryPolicy.MaxAttempts is the number of times
+// a record is sent. It caps response bodies, parses Retry-After, never
+// follows a redirect to another host (so no credential travels there), never
+// closes the process's idle connections, and scrubs every error and log line
+// through the client's Secrets registry.
 package httpx
 
 import (
-	"bytes"
 	"context"
 	"crypto/x509"
 	"errors"
@@ -23,12 +26,10 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
-
-	"github.com/crmbatch/crmbatch/batch"
 )
 
 // Version is crmbatch's version, sent in the User-Agent.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // UserAgent is sent on every request.
 const UserAgent = "crmbatch/" + Version + " (+Go)"
@@ -36,36 +37,31 @@ const UserAgent = "crmbatch/" + Version + " (+Go)"
 // DefaultMaxBodyBytes caps a response body unless Config says otherwise.
 const DefaultMaxBodyBytes = 32 << 20
 
+// maxRedirects is how many same-host redirects a request follows.
+const maxRedirects = 10
+
 // Config configures a Client. Zero fields take the defaults shown.
 type Config struct {
-	// HTTPClient is used as is when set (its Timeout raised to MinTimeout
-	// if shorter); else a new one with Timeout.
+	// HTTPClient is copied (never changed) when set, its Timeout raised to
+	// MinTimeout if shorter; else a new one with Timeout.
 	HTTPClient *http.Client
 	// Timeout of a single attempt; default 30 s.
 	Timeout time.Duration
 	// MinTimeout is the vendor's floor for the per-attempt timeout (Noojee
 	// needs more than 60 s). A shorter Timeout is an error from New.
 	MinTimeout time.Duration
-	// RetryMax is the most transport retries per request; default 3.
-	// Negative turns them off.
-	RetryMax int
-	// RetryWaitMin and RetryWaitMax bound the backoff between transport
-	// retries; defaults 200 ms and 5 s. A Retry-After longer than
-	// RetryWaitMax is not waited out here: the response is handed back for
-	// the batch engine to decide.
-	RetryWaitMin, RetryWaitMax time.Duration
+	// DialRetries is how many more times a request that never reached the
+	// server (DNS, dial, TLS, refused before it was written) is tried;
+	// default 2, negative none. Nothing that may have reached the server is
+	// ever retried here.
+	DialRetries int
 	// MaxBodyBytes caps a response body; default 32 MiB.
 	MaxBodyBytes int64
-	// Logger receives request and retry lines, redacted; nil discards.
+	// Logger receives request lines at debug level, redacted; nil discards.
 	Logger *slog.Logger
-	// RetryOnResponse lets a vendor ask for a transport retry after reading
-	// a response (say, a busy code in a 400 body). It is consulted only for
-	// statuses >= 400 that httpx would not retry itself; the vendor answers
-	// true only where the body proves nothing was written.
-	RetryOnResponse func(status int, header http.Header, body []byte) bool
-	// Secrets are literal values (keys, passwords) scrubbed from every log
-	// line and error in addition to the secret-named parameters.
-	Secrets []string
+	// Secrets is the client's registry of secret values, scrubbed from
+	// every log line and error; nil scrubs only secret-named parameters.
+	Secrets *Secrets
 }
 
 // Client sends requests. It is safe for concurrent use.
@@ -73,7 +69,7 @@ type Client struct {
 	rc      *retryablehttp.Client
 	cfg     Config
 	maxBody int64
-	secrets []string
+	secrets *Secrets
 }
 
 // Request is one HTTP request.
@@ -86,8 +82,8 @@ type Request struct {
 	Body   []byte
 	// Idempotent marks a request that is safe to send again even if it may
 	// have reached the server (a read, an update or upsert by key, a write
-	// with an idempotency handle). Other requests are retried only when
-	// they certainly did not reach the server (dial failures, 429, 503).
+	// with an idempotency handle). httpx itself never replays such a
+	// request; the flag travels on a TransportError so the engine can.
 	Idempotent bool
 }
 
@@ -97,7 +93,11 @@ type Response struct {
 	StatusCode int
 	Header     http.Header
 	Body       []byte
-	// Attempts is how many times the request was sent.
+	// RetryAfter is the server's Retry-After (seconds or an HTTP date), 0
+	// when absent or malformed.
+	RetryAfter time.Duration
+	// Attempts is how many times the request was tried (dial retries
+	// included: only the last one reached the server).
 	Attempts int
 }
 
@@ -112,16 +112,10 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MinTimeout > 0 && cfg.Timeout < cfg.MinTimeout {
 		return nil, fmt.Errorf("httpx: timeout %v is shorter than the vendor's minimum %v", cfg.Timeout, cfg.MinTimeout)
 	}
-	if cfg.RetryMax == 0 {
-		cfg.RetryMax = 3
-	} else if cfg.RetryMax < 0 {
-		cfg.RetryMax = 0
-	}
-	if cfg.RetryWaitMin <= 0 {
-		cfg.RetryWaitMin = 200 * time.Millisecond
-	}
-	if cfg.RetryWaitMax <= 0 {
-		cfg.RetryWaitMax = 5 * time.Second
+	if cfg.DialRetries == 0 {
+		cfg.DialRetries = 2
+	} else if cfg.DialRetries < 0 {
+		cfg.DialRetries = 0
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
@@ -129,39 +123,65 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	hc := cfg.HTTPClient
-	if hc == nil {
-		hc = &http.Client{Timeout: cfg.Timeout}
-	} else if cfg.MinTimeout > 0 && hc.Timeout != 0 && hc.Timeout < cfg.MinTimeout {
-		return nil, fmt.Errorf("httpx: the http.Client's timeout %v is shorter than the vendor's minimum %v", hc.Timeout, cfg.MinTimeout)
+	var hc http.Client
+	if cfg.HTTPClient == nil {
+		hc = http.Client{Timeout: cfg.Timeout}
+	} else {
+		if cfg.MinTimeout > 0 && cfg.HTTPClient.Timeout != 0 && cfg.HTTPClient.Timeout < cfg.MinTimeout {
+			return nil, fmt.Errorf("httpx: the http.Client's timeout %v is shorter than the vendor's minimum %v", cfg.HTTPClient.Timeout, cfg.MinTimeout)
+		}
+		hc = *cfg.HTTPClient
 	}
+	hc.CheckRedirect = sameHostOnly(hc.CheckRedirect)
 	c := &Client{cfg: cfg, maxBody: cfg.MaxBodyBytes, secrets: cfg.Secrets}
 	c.rc = &retryablehttp.Client{
-		HTTPClient:     hc,
+		HTTPClient:     &hc,
 		Logger:         &slogAdapter{log: cfg.Logger, secrets: cfg.Secrets},
-		RetryWaitMin:   cfg.RetryWaitMin,
-		RetryWaitMax:   cfg.RetryWaitMax,
-		RetryMax:       cfg.RetryMax,
-		CheckRetry:     c.checkRetry,
-		Backoff:        c.backoff,
+		RetryWaitMin:   50 * time.Millisecond,
+		RetryWaitMax:   time.Second,
+		RetryMax:       cfg.DialRetries,
+		CheckRetry:     checkRetry,
+		Backoff:        retryablehttp.DefaultBackoff,
 		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: requestHook,
 	}
 	return c, nil
 }
 
+// sameHostOnly wraps a CheckRedirect so that a redirect to another host (or
+// scheme, or port) is not followed: the redirect response itself is handed
+// back, and no header, query value or body of ours travels there. A
+// same-host redirect is followed, up to maxRedirects, then next decides.
+func sameHostOnly(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		first := via[0].URL
+		if req.URL.Scheme != first.Scheme || req.URL.Host != first.Host {
+			return http.ErrUseLastResponse
+		}
+		if len(via) >= maxRedirects {
+			return http.ErrUseLastResponse
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		return nil
+	}
+}
+
 // HTTPClient returns the underlying *http.Client (for gock.InterceptClient).
 func (c *Client) HTTPClient() *http.Client { return c.rc.HTTPClient }
 
-// Redact scrubs s of secrets, including the literal secrets this client was
-// configured with.
-func (c *Client) Redact(s string) string { return RedactString(s, c.secrets...) }
+// Redact scrubs s of the client's registered secrets and of the values of
+// secret-named parameters.
+func (c *Client) Redact(s string) string { return c.secrets.Redact(s) }
+
+// Secrets returns the client's registry (nil when none was configured).
+func (c *Client) Secrets() *Secrets { return c.secrets }
 
 // callState is one Do call's bookkeeping, carried in the request context.
 type callState struct {
-	idempotent bool
-	wrote      atomic.Bool // the current attempt wrote its request
-	attempts   atomic.Int32
+	wrote    atomic.Bool // the current attempt wrote its request
+	attempts atomic.Int32
 }
 
 type stateKey struct{}
@@ -179,11 +199,13 @@ func requestHook(_ retryablehttp.Logger, req *http.Request, _ int) {
 	}
 }
 
-// Do sends req, retrying what is safe to retry, and returns the response
-// fully read (any status), or an error: a *TransportError when no response
-// came, ErrBodyTooLarge, or the context's error.
+// Do sends req, retrying only what never reached the server, and returns
+// the response fully read (any status), or an error: a *TransportError when
+// no usable response came (its MaybeSent says whether the server may have
+// acted on the request; a body over the cap is one, matching
+// ErrBodyTooLarge), wrapped with the context's error when ctx ended first.
 func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
-	st := &callState{idempotent: req.Idempotent}
+	st := &callState{}
 	ctx = context.WithValue(ctx, stateKey{}, st)
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 		WroteRequest: func(httptrace.WroteRequestInfo) { st.wrote.Store(true) },
@@ -202,7 +224,6 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	rreq.Header.Set("User-Agent", UserAgent)
 	resp, err := c.rc.Do(rreq)
 	attempts := int(st.attempts.Load())
-	batch.AddTransportRetries(ctx, attempts-1)
 	if err != nil {
 		if resp != nil && resp.Body != nil {
 			resp.Body.Close()
@@ -223,12 +244,14 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	data, err := readCapped(resp.Body, c.maxBody)
 	if err != nil {
 		if errors.Is(err, ErrBodyTooLarge) {
-			return nil, fmt.Errorf("httpx: %s %s: %w (%d bytes)", req.Method, c.Redact(RedactURL(rreq.URL)), ErrBodyTooLarge, c.maxBody)
+			err = fmt.Errorf("%w (%d bytes)", ErrBodyTooLarge, c.maxBody)
 		}
+		// The server answered, so it may have acted on the request.
 		return nil, &TransportError{
 			Method: req.Method, URL: c.Redact(RedactURL(rreq.URL)), Attempts: attempts,
 			MaybeSent: true, Idempotent: req.Idempotent,
-			Err: &redactedError{msg: "reading response body: " + c.Redact(err.Error()), err: err},
+			Status: resp.StatusCode,
+			Err:    &redactedError{msg: "reading response body: " + c.Redact(err.Error()), err: err},
 		}
 	}
 	if c.cfg.Logger.Enabled(ctx, slog.LevelDebug) {
@@ -236,7 +259,8 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 			slog.String("method", req.Method), slog.String("url", c.Redact(RedactURL(rreq.URL))),
 			slog.Int("status", resp.StatusCode), slog.Int("attempts", attempts))
 	}
-	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: data, Attempts: attempts}, nil
+	wait, _ := retryAfter(resp.Header)
+	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: data, RetryAfter: wait, Attempts: attempts}, nil
 }
 
 // unwrapURLError drops net/http's *url.Error wrapper, whose message repeats
@@ -261,42 +285,26 @@ func readCapped(r io.Reader, max int64) ([]byte, error) {
 	return data, nil
 }
 
-// checkRetry is the retry policy handed to go-retryablehttp.
-func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+// checkRetry is the retry policy handed to go-retryablehttp: retry only a
+// request that got no response and was never written (dial, DNS, TLS,
+// refused). Every response, whatever its status, goes back to the vendor;
+// the engine decides whether to send again. Because no response is ever
+// retried, go-retryablehttp never reaches its give-up path, which would close
+// every idle connection of the shared transport.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	st := stateOf(ctx)
-	idempotent := st != nil && st.idempotent
-	if err != nil {
-		if permanentTransportError(err) {
-			return false, err
-		}
-		if !idempotent && st != nil && st.wrote.Load() {
-			return false, err // may have reached the server: never replay a write
-		}
-		return true, err
+	if err == nil {
+		return false, nil
 	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		// The server refused the request without acting on it.
-		if ra, ok := retryAfter(resp.Header); ok && ra > c.cfg.RetryWaitMax {
-			return false, nil // a long wait is the engine's to make, not ours
-		}
-		return true, nil
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		return idempotent, nil
+	if permanentTransportError(err) {
+		return false, err
 	}
-	if c.cfg.RetryOnResponse != nil && resp.StatusCode >= 400 {
-		data, rerr := readCapped(resp.Body, c.maxBody)
-		resp.Body.Close()
-		resp.Body = io.NopCloser(bytes.NewReader(data))
-		if rerr != nil {
-			return false, nil
-		}
-		return c.cfg.RetryOnResponse(resp.StatusCode, resp.Header, data), nil
+	if st := stateOf(ctx); st != nil && st.wrote.Load() {
+		return false, err // may have reached the server: the engine's to decide
 	}
-	return false, nil
+	return true, err
 }
 
 // permanentTransportError reports errors that a retry cannot cure.
@@ -307,17 +315,6 @@ func permanentTransportError(err error) bool {
 	}
 	msg := err.Error()
 	return strings.Contains(msg, "stopped after") || strings.Contains(msg, "unsupported protocol scheme")
-}
-
-// backoff waits Retry-After when the server gave one (it is at most
-// RetryWaitMax here, see checkRetry), else exponential from RetryWaitMin.
-func (c *Client) backoff(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil {
-		if ra, ok := retryAfter(resp.Header); ok {
-			return ra
-		}
-	}
-	return retryablehttp.DefaultBackoff(min, max, attempt, nil)
 }
 
 // retryAfter parses a Retry-After header given in seconds or as an HTTP date.

@@ -3,39 +3,38 @@ package httpx
 import (
 	"errors"
 	"fmt"
-
-	"github.com/crmbatch/crmbatch/batch"
 )
 
-// ErrOutcomeUnknown marks a request that may have reached the server but
-// got no usable answer, and that was not replayed because replaying it
-// could write twice. Records sent in it must be reported as unknown. It is
-// batch.ErrOutcomeUnknown, so callers match it without importing httpx.
-var ErrOutcomeUnknown = batch.ErrOutcomeUnknown
-
-// ErrBodyTooLarge is returned when a response body exceeds the cap.
+// ErrBodyTooLarge is the cause of a TransportError whose response body
+// exceeds the cap.
 var ErrBodyTooLarge = errors.New("response body exceeds the size cap")
 
-// TransportError is a request that got no HTTP response after the retries
-// httpx makes. Its message never holds a secret.
+// TransportError is a request that got no usable HTTP response. Its message
+// never holds a secret. It says whether the server may have acted on the
+// request; the vendor's error base turns that into batch.ErrOutcomeUnknown
+// (a write that may have landed) or a retryable failure.
 type TransportError struct {
 	Method string
 	// URL is the request URL with its secrets redacted.
-	URL      string
+	URL string
+	// Attempts is how many times the request was tried (dial retries).
 	Attempts int
 	// MaybeSent is true when the last attempt had written the request
 	// before it failed, so the server may have acted on it.
 	MaybeSent bool
 	// Idempotent is the request's own flag: replaying it is safe.
 	Idempotent bool
-	Err        error
+	// Status is the response status when one came but its body could not
+	// be read; 0 otherwise.
+	Status int
+	Err    error
 }
 
 // Error implements error.
 func (e *TransportError) Error() string {
-	msg := fmt.Sprintf("%s %s: %v (after %d attempts)", e.Method, e.URL, e.Err, e.Attempts)
-	if e.unknown() {
-		msg += ": " + ErrOutcomeUnknown.Error()
+	msg := fmt.Sprintf("%s %s: %v", e.Method, e.URL, e.Err)
+	if e.Attempts > 1 {
+		msg += fmt.Sprintf(" (after %d attempts)", e.Attempts)
 	}
 	return msg
 }
@@ -43,17 +42,13 @@ func (e *TransportError) Error() string {
 // Unwrap returns the underlying error (already redacted).
 func (e *TransportError) Unwrap() error { return e.Err }
 
-// Is matches ErrOutcomeUnknown when the request may have been acted on and
-// may not be replayed.
-func (e *TransportError) Is(target error) bool {
-	return target == ErrOutcomeUnknown && e.unknown()
-}
+// OutcomeUnknown reports whether the server may have acted on a request
+// that is not safe to send again.
+func (e *TransportError) OutcomeUnknown() bool { return e.MaybeSent && !e.Idempotent }
 
 // Retryable reports whether sending the request again is safe: either it
 // never reached the server or it is idempotent.
-func (e *TransportError) Retryable() bool { return !e.unknown() }
-
-func (e *TransportError) unknown() bool { return e.MaybeSent && !e.Idempotent }
+func (e *TransportError) Retryable() bool { return !e.OutcomeUnknown() }
 
 // redactedError carries a message already stripped of secrets, keeping the
 // original error reachable for errors.Is (for example context.Canceled).

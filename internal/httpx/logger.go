@@ -8,35 +8,39 @@ import (
 )
 
 // slogAdapter gives go-retryablehttp a leveled logger that writes to slog
-// with every message and value redacted.
+// with every message and value redacted. Everything goes out at debug
+// level: a failed request comes back to the caller as an error, and a
+// library does not log the caller's errors at ERROR a second time.
 type slogAdapter struct {
 	log     *slog.Logger
-	secrets []string
+	secrets *Secrets
 }
 
-func (a *slogAdapter) Error(msg string, kv ...any) { a.write(slog.LevelError, msg, kv) }
-func (a *slogAdapter) Warn(msg string, kv ...any)  { a.write(slog.LevelWarn, msg, kv) }
-func (a *slogAdapter) Info(msg string, kv ...any)  { a.write(slog.LevelInfo, msg, kv) }
-func (a *slogAdapter) Debug(msg string, kv ...any) { a.write(slog.LevelDebug, msg, kv) }
+func (a *slogAdapter) Error(msg string, kv ...any) { a.write(msg, kv) }
+func (a *slogAdapter) Warn(msg string, kv ...any)  { a.write(msg, kv) }
+func (a *slogAdapter) Info(msg string, kv ...any)  { a.write(msg, kv) }
+func (a *slogAdapter) Debug(msg string, kv ...any) { a.write(msg, kv) }
 
-func (a *slogAdapter) write(level slog.Level, msg string, kv []any) {
-	if !a.log.Enabled(context.Background(), level) {
+func (a *slogAdapter) write(msg string, kv []any) {
+	if !a.log.Enabled(context.Background(), slog.LevelDebug) {
 		return // nothing to redact for a line nobody reads
 	}
 	clean := make([]any, len(kv))
 	for i, v := range kv {
 		switch x := v.(type) {
 		case *url.URL:
-			clean[i] = RedactString(RedactURL(x), a.secrets...)
+			clean[i] = a.secrets.RedactURL(x)
 		case string:
-			clean[i] = RedactString(x, a.secrets...)
+			clean[i] = a.secrets.Redact(x)
 		case error:
-			clean[i] = RedactString(x.Error(), a.secrets...)
+			clean[i] = a.secrets.Redact(x.Error())
 		case fmt.Stringer:
-			clean[i] = RedactString(x.String(), a.secrets...)
-		default:
+			clean[i] = a.secrets.Redact(x.String())
+		case int, int64, bool:
 			clean[i] = v
+		default:
+			clean[i] = a.secrets.Redact(fmt.Sprint(v))
 		}
 	}
-	a.log.Log(context.Background(), level, "httpx: "+RedactString(msg, a.secrets...), clean...)
+	a.log.Log(context.Background(), slog.LevelDebug, "httpx: "+a.secrets.Redact(msg), clean...)
 }

@@ -1,0 +1,106 @@
+package fakekit
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Base is what every vendor fake embeds: the loopback server, the fault
+// queue, the clock and the counting-only switch. Safe for concurrent use.
+type Base struct {
+	*httptest.Server
+
+	mu        sync.Mutex
+	faults    []Fault
+	clock     Clock
+	countOnly atomic.Bool
+}
+
+// NewBase starts a loopback server serving h.
+func NewBase(h http.Handler) *Base {
+	return &Base{Server: httptest.NewServer(h), clock: SystemClock{}}
+}
+
+// BaseURL is the URL a client's WithBaseURL takes to reach this fake. A
+// vendor whose API lives under a path overrides it.
+func (b *Base) BaseURL() string { return b.URL }
+
+// FailNext makes the next n requests answer with f, in order after the
+// faults already queued.
+func (b *Base) FailNext(n int, f Fault) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for range n {
+		b.faults = append(b.faults, f)
+	}
+}
+
+// ClearFaults drops every queued fault.
+func (b *Base) ClearFaults() {
+	b.mu.Lock()
+	b.faults = nil
+	b.mu.Unlock()
+}
+
+// PendingFaults is how many queued faults no request has taken yet.
+func (b *Base) PendingFaults() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.faults)
+}
+
+// TakeFault pops the next queued fault, for the fake's handler.
+func (b *Base) TakeFault() (Fault, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.faults) == 0 {
+		return Fault{}, false
+	}
+	f := b.faults[0]
+	b.faults = b.faults[1:]
+	return f, true
+}
+
+// SetClock sets the clock the fake reads for its rate windows, token
+// lifetimes and timestamps; nil restores the system clock.
+func (b *Base) SetClock(c Clock) {
+	if c == nil {
+		c = SystemClock{}
+	}
+	b.mu.Lock()
+	b.clock = c
+	b.mu.Unlock()
+}
+
+// Now is the fake's current time.
+func (b *Base) Now() time.Time {
+	b.mu.Lock()
+	c := b.clock
+	b.mu.Unlock()
+	return c.Now()
+}
+
+// SetCountOnly switches the counting-only store on or off: the fake still
+// checks and answers every request as strictly, counts what it would have
+// stored, but keeps no record (reading records back then finds nothing).
+func (b *Base) SetCountOnly(on bool) { b.countOnly.Store(on) }
+
+// CountOnly reports whether the counting-only store is on.
+func (b *Base) CountOnly() bool { return b.countOnly.Load() }
+
+// RetryAfterHeader sets the Retry-After header from d (whole or
+// fractional seconds); nothing when d <= 0.
+func RetryAfterHeader(w http.ResponseWriter, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	v := strconv.FormatInt(int64(d/time.Second), 10)
+	if d%time.Second != 0 {
+		v = strconv.FormatFloat(d.Seconds(), 'f', 3, 64)
+	}
+	w.Header().Set("Retry-After", v)
+}

@@ -1,0 +1,24 @@
+package testkit
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+)
+
+// CountingClient returns an *http.Client whose transport counts the
+// connections it dials, and the counter.
+func CountingClient() (*http.Client, *atomic.Int32) {
+	var n atomic.Int32
+	d := &net.Dialer{Timeout: 5 * time.Second}
+	tr := &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			n.Add(1)
+			return d.DialContext(ctx, network, addr)
+		},
+		MaxIdleConnsPerHost: 16,
+	}
+	return &http.Client{Transport: tr, Timeout: 2 * time.Minute}, &n
+}
