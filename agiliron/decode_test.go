@@ -158,7 +158,7 @@ func TestDecodeResultSeedVariants(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := agiliron.DecodeResult(tt.ct, tt.body)
+			got, err := agiliron.decodeResult(tt.ct, tt.body)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -174,8 +174,8 @@ func TestDecodeResultErrors(t *testing.T) {
 		``, `{}`, `[]`, `{"result":{"SuccessNumber":"x"}}`, `{"result":{"Success":"oops"}}`,
 		`<result><SuccessNumber>-1</SuccessNumber></result>`, `<result>`, `<a/><b/>`, `{"Success":[1]}`,
 	} {
-		if _, err := agiliron.DecodeResult("", []byte(body)); !errors.Is(err, agiliron.ErrMalformed) {
-			t.Errorf("DecodeResult(%q) err = %v, want ErrMalformed", body, err)
+		if _, err := agiliron.decodeResult("", []byte(body)); !errors.Is(err, agiliron.ErrMalformed) {
+			t.Errorf("decodeResult(%q) err = %v, want ErrMalformed", body, err)
 		}
 	}
 }
@@ -199,7 +199,7 @@ func TestDecodeBatchStatus(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			got, err := agiliron.DecodeBatchStatus(tt.ct, golden(t, tt.file))
+			got, err := agiliron.decodeBatchStatus(tt.ct, golden(t, tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -218,8 +218,8 @@ func TestDecodeBatchStatusErrors(t *testing.T) {
 		``, `{}`, `{"BatchStatus":{"Response":"{not json"}}`, `{"BatchStatus":{"Response":"{\"Success\":\"x\"}"}}`,
 		`<BatchStatus><Response>{</Response></BatchStatus>`, `<Other/>`,
 	} {
-		if _, err := agiliron.DecodeBatchStatus("", []byte(body)); !errors.Is(err, agiliron.ErrMalformed) {
-			t.Errorf("DecodeBatchStatus(%q) err = %v, want ErrMalformed", body, err)
+		if _, err := agiliron.decodeBatchStatus("", []byte(body)); !errors.Is(err, agiliron.ErrMalformed) {
+			t.Errorf("decodeBatchStatus(%q) err = %v, want ErrMalformed", body, err)
 		}
 	}
 }
@@ -253,7 +253,7 @@ func TestDecodeCreated(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := agiliron.DecodeCreated(tt.ct, []byte(tt.body))
+			got, err := agiliron.decodeCreated(tt.ct, []byte(tt.body))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -263,7 +263,7 @@ func TestDecodeCreated(t *testing.T) {
 		})
 	}
 	for _, bad := range []string{``, `{}`, `{"MCM":{}}`, mcm(`{}`), mcm(`"x"`), `<MCM><parameters/></MCM>`, `{"MCM":1} x`} {
-		if _, err := agiliron.DecodeCreated("", []byte(bad)); !errors.Is(err, agiliron.ErrMalformed) {
+		if _, err := agiliron.decodeCreated("", []byte(bad)); !errors.Is(err, agiliron.ErrMalformed) {
 			t.Errorf("%q: err = %v, want ErrMalformed", bad, err)
 		}
 	}
@@ -280,7 +280,7 @@ func TestDecodeResultOtherResources(t *testing.T) {
 		`{"result":{"SuccessNumber":"1","FailureNumber":"1","Success":{"Contacts":{"ContactId":"5001","ContactName":"Test New Contact","Record":"1"}},"Failure":{"Accounts":{"AccountID":6548,"Message":"Account Name cannot be blank","Record":2}}}}`,
 		`<result><SuccessNumber>1</SuccessNumber><FailureNumber>1</FailureNumber><Success><Contacts><ContactId>5001</ContactId><ContactName>Test New Contact</ContactName><Record>1</Record></Contacts></Success><Failure><Accounts><AccountID>6548</AccountID><Message>Account Name cannot be blank</Message><Record>2</Record></Accounts></Failure></result>`,
 	} {
-		got, err := agiliron.DecodeResult("", []byte(body))
+		got, err := agiliron.decodeResult("", []byte(body))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -44,7 +44,7 @@
 // (add-lead-1), so AddLeads uses it. Add Lead lists no callback_url,
 // sendRecordNo or batch id, so there is no acknowledgement to wait on: its
 // answer is the final word. The copy of add-lead-1 this package was
-// written from shows no sample answer; DecodeCreated reads the MCM
+// written from shows no sample answer; decodeCreated reads the MCM
 // envelope the bulk pages answer with, and the new ids in
 // success_message.lead_id, which is where Pipedream's Agiliron client
 // (PipedreamHQ/pipedream, components/agiliron/actions/create-lead) reads

@@ -48,7 +48,7 @@ func newRef() string {
 // WebhookHandler receives Agiliron's batch callbacks. It is an
 // http.Handler: serve it at the URL given to WithWebhook. It accepts PUT
 // (as Agiliron sends it) and POST, a JSON or XML body in every variant
-// DecodeResult reads, and answers
+// the package reads, and answers
 //
 //	200 the result was taken (or was a repeated delivery, ignored)
 //	400 malformed body or no batch reference
@@ -155,7 +155,7 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "cannot read body", http.StatusBadRequest)
 		return
 	}
-	res, err := DecodeResult(r.Header.Get("Content-Type"), body)
+	res, err := decodeResult(r.Header.Get("Content-Type"), body)
 	if err != nil {
 		h.logger.Warn("agiliron webhook: malformed callback", "ref", ref, "err", err)
 		http.Error(w, "malformed result", http.StatusBadRequest)
