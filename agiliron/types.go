@@ -134,7 +134,6 @@ type mcmEnvelopeJSON struct {
 	MCM *mcmWire `json:"MCM"`
 }
 
-
 // BatchResult is the final result of one batch, from the webhook or from
 // BatchStatus.
 type BatchResult struct {

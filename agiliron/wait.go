@@ -163,4 +163,3 @@ func (c *Client) BatchStatus(ctx context.Context, batchID string) (*BatchStatus,
 	}
 	return st, nil
 }
-
