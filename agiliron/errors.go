@@ -1,6 +1,7 @@
 package agiliron
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -12,6 +13,12 @@ import (
 // uses it for the same client-side check.
 const MessageLastNameBlank = "Lead Last Name cannot be blank"
 
+// ErrRejected matches a record Agiliron processed and failed (its result
+// names the record with a message, e.g. "Lead Last Name cannot be
+// blank"), or a request its answer refused by status: Agiliron's own
+// refusal, which no batch sentinel names. Message says why.
+var ErrRejected = errors.New("agiliron: rejected by Agiliron")
+
 // Error is an Agiliron error: a refused request, a record Agiliron
 // failed, a record whose outcome is unknown, or a client-side refusal
 // (Local true, nothing sent). Reach it with errors.As from a report's
@@ -22,7 +29,7 @@ const MessageLastNameBlank = "Lead Last Name cannot be blank"
 // batch.ErrOutcomeUnknown (the request may have been processed but no
 // final result is known: do not resend a create blindly; check BatchID
 // with WaitBatch, or read the records back). A record Agiliron failed in
-// its result matches none of them: Message holds Agiliron's reason.
+// its result matches ErrRejected, and Message holds Agiliron's reason.
 // Its message never holds the API key or the webhook secret.
 type Error struct {
 	vendorkit.APIError[Code]
@@ -57,6 +64,15 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, " [batch %s]", e.BatchID)
 	}
 	return b.String()
+}
+
+// Is matches ErrRejected for Agiliron's own refusals, and the batch
+// sentinel of the error's class (see the type's doc).
+func (e *Error) Is(target error) bool {
+	if target == ErrRejected {
+		return e.Class == vendorkit.Rejected && !e.Local
+	}
+	return e.APIError.Is(target)
 }
 
 // newError is an error of class class for op.

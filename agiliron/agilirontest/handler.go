@@ -13,7 +13,8 @@ import (
 	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
-// serve routes a request: auth, then the fault, then the resource.
+// serve routes a request: auth, then the fault (FailNext's for writes,
+// FailStatusNext's for BatchStatus), then the resource.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.stats.Requests++
@@ -31,16 +32,27 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, xmlOut, http.StatusUnauthorized, "Invalid API Key")
 		return
 	}
-	f, faulty := s.TakeFault()
+	post, put := r.Method == http.MethodPost, r.Method == http.MethodPut
+	status := strings.HasPrefix(rest, "BatchStatus/") && r.Method == http.MethodGet
+	var f fakekit.Fault
+	var faulty bool
+	if status {
+		s.mu.Lock()
+		s.stats.StatusRequests++
+		s.mu.Unlock()
+		f, faulty = s.takeStatusFault()
+	} else {
+		s.mu.Lock()
+		s.stats.Writes++
+		s.mu.Unlock()
+		f, faulty = s.TakeFault()
+	}
 	if faulty && !f.AfterWrite && applyFault(w, r, xmlOut, f) {
 		return
 	}
-	post, put := r.Method == http.MethodPost, r.Method == http.MethodPut
-	var after func() bool // answers the fault after the write, when there is one
+	after := func() bool { return false } // answers the fault after the write, when there is one
 	if faulty && f.AfterWrite {
 		after = func() bool { return applyFault(w, r, xmlOut, f) }
-	} else {
-		after = func() bool { return false }
 	}
 	switch {
 	case rest == "Bulk-Leads" && put:
@@ -51,7 +63,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.serveBulk(w, r, xmlOut, Contacts, after)
 	case rest == "Bulk-Accounts" && (post || put):
 		s.serveBulk(w, r, xmlOut, Accounts, after)
-	case strings.HasPrefix(rest, "BatchStatus/") && r.Method == http.MethodGet:
+	case status:
 		s.batchStatus(w, strings.TrimPrefix(rest, "BatchStatus/"), xmlOut)
 	case rest == "Bulk-Leads" || rest == "Leads" || rest == "Bulk-Contacts" || rest == "Bulk-Accounts" ||
 		strings.HasPrefix(rest, "BatchStatus/"):
@@ -119,11 +131,10 @@ func wantsXML(accept string) bool {
 	return strings.Contains(accept, "xml") && !strings.Contains(accept, "json")
 }
 
-// readWrite counts a write request and checks its Content-Type, query and
+// readWrite checks its Content-Type, query and
 // body; ok is false when it has been answered.
 func (s *Server) readWrite(w http.ResponseWriter, r *http.Request, xmlOut bool, k *kind) (recs []Record, xmlIn, ok bool) {
 	s.mu.Lock()
-	s.stats.Writes++
 	maxBatch := s.maxBatch
 	s.mu.Unlock()
 	ct := r.Header.Get("Content-Type")
@@ -244,7 +255,6 @@ func (s *Server) serveAddLeads(w http.ResponseWriter, r *http.Request, xmlOut bo
 // batchStatus serves GET BatchStatus/{id}.
 func (s *Server) batchStatus(w http.ResponseWriter, id string, xmlOut bool) {
 	s.mu.Lock()
-	s.stats.StatusRequests++
 	b, ok := s.batches[id]
 	var st statusDoc
 	var res result
@@ -274,4 +284,16 @@ func (s *Server) batchStatus(w http.ResponseWriter, id string, xmlOut bool) {
 		BatchStatus statusDoc `json:"BatchStatus"`
 	}{st})
 	_, _ = w.Write(out)
+}
+
+// takeStatusFault pops the next BatchStatus fault.
+func (s *Server) takeStatusFault() (fakekit.Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.statusFaults) == 0 {
+		return fakekit.Fault{}, false
+	}
+	f := s.statusFaults[0]
+	s.statusFaults = s.statusFaults[1:]
+	return f, true
 }

@@ -28,9 +28,10 @@
 // (success_message.lead_id).
 //
 // Faults come from fakekit: FailNext(n, fakekit.Status(503)) and the other
-// shared constructors apply to the next n requests of any kind (writes and
-// BatchStatus polls); a fault with AfterWrite lets a write's records land
-// first. FailCallbacks changes how the next batches call back. The fake's
+// shared constructors apply to the next n write requests (a fault with
+// AfterWrite lets the records land first; fakekit.VendorCode(0, "Error")
+// answers an MCM refusal with that status word); FailStatusNext to the
+// next BatchStatus requests. FailCallbacks changes how the next batches call back. The fake's
 // clock (SetClock) stamps BatchStatus times; SetCountOnly keeps no record.
 //
 //	srv := agilirontest.NewServer()
@@ -111,6 +112,7 @@ type Server struct {
 	noRecords     bool
 	callbackDelay time.Duration
 	callbacks     []Callback
+	statusFaults  []fakekit.Fault
 	tables        map[Resource]*table
 	nextID        int
 	batches       map[string]*fakeBatch
@@ -169,6 +171,18 @@ func (s *Server) FailCallbacks(n int, cb Callback) {
 	defer s.mu.Unlock()
 	for range n {
 		s.callbacks = append(s.callbacks, cb)
+	}
+}
+
+// FailStatusNext makes the next n BatchStatus requests answer with f (a
+// status, a drop, a slow answer …), after any already queued. FailNext's
+// faults apply to write requests only, so that a test can fail the polls
+// of a run without touching its writes, and the other way round.
+func (s *Server) FailStatusNext(n int, f fakekit.Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.statusFaults = append(s.statusFaults, f)
 	}
 }
 

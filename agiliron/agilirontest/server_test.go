@@ -179,7 +179,7 @@ func TestServerFaults(t *testing.T) {
 	if n := len(srv.All(agilirontest.Leads)); n != 1 {
 		t.Errorf("%d leads stored, want 1 (only the drop after write)", n)
 	}
-	if st := srv.Stats(); st.Requests != 5 || st.Writes != 1 {
+	if st := srv.Stats(); st.Requests != 5 || st.Writes != 5 {
 		t.Errorf("stats %+v", st)
 	}
 	srv.SetCountOnly(true)

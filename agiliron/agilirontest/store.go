@@ -160,13 +160,13 @@ func (t *table) process(s *Server, add bool, recs []Record) result {
 type Stats struct {
 	// Requests counts every request that reached the fake.
 	Requests int
-	// Writes counts write requests (Bulk-Leads, Leads, Bulk-Contacts,
-	// Bulk-Accounts) read by the fake: past the key check and any fault
-	// that answers before processing.
+	// Writes counts write requests (any request but BatchStatus) that
+	// passed the key check, faulted ones included.
 	Writes int
 	// Batches counts asynchronous batches queued (Bulk-* requests).
 	Batches int
-	// StatusRequests counts BatchStatus requests.
+	// StatusRequests counts BatchStatus requests that passed the key
+	// check (faulted ones included).
 	StatusRequests int
 	// Stored counts records written (created or updated), in
 	// counting-only mode too.
