@@ -11,6 +11,7 @@ import (
 	"github.com/crmbatch/crmbatch/agiliron/agilirontest"
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/fakekit"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 	"slices"
 )
 
@@ -25,7 +26,7 @@ func TestAddLeadsThroughLeads(t *testing.T) {
 			e := newEnv(t, true, agiliron.WithFormat(format), agiliron.WithConcurrency(4), agiliron.WithBatchSize(50))
 			in := newLeads(500, invalidIdx...)
 			rep, err := e.c.Leads().Create(context.Background(), slices.Values(in))
-			checkBalanced(t, rep, 500, 493, 7)
+			testkit.CheckCounts(t, rep, testkit.Counts{Total: 500, Succeeded: 493, Failed: 7})
 			var re *batch.RunError
 			if !errors.As(err, &re) || len(re.Records) != 7 {
 				t.Fatalf("err = %v, want a RunError with 7 records", err)
@@ -72,7 +73,7 @@ func TestAddLeadsNewIDs(t *testing.T) {
 	}
 	e = newEnv(t, false, agiliron.WithBatchSize(10))
 	rep, err = e.c.Leads().Create(context.Background(), slices.Values(newLeads(3)))
-	checkBalanced(t, rep, 3, 3, 0)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 3, Succeeded: 3, Failed: 0})
 	if err != nil || rep.Outcomes[0].Result.ID != "" || len(e.srv.All(agilirontest.Leads)) != 3 {
 		t.Fatalf("err %v, outcome 0 %+v, %d stored", err, rep.Outcomes[0], len(e.srv.All(agilirontest.Leads)))
 	}
@@ -104,7 +105,7 @@ func TestAddLeadsNeverResent(t *testing.T) {
 			e := newEnv(t, false, opts...)
 			e.srv.FailNext(1, tt.fault)
 			rep, _ := e.c.Leads().Create(context.Background(), slices.Values(newLeads(20)))
-			checkBalanced(t, rep, 20, tt.succeeded, tt.unknown)
+			testkit.CheckCounts(t, rep, testkit.Counts{Total: 20, Succeeded: tt.succeeded, Failed: tt.unknown})
 			for _, o := range rep.Outcomes {
 				if o.Status == batch.Failed && (!errors.Is(o.Err, batch.ErrOutcomeUnknown) || o.Attempts != 1) {
 					t.Fatalf("outcome %+v: want ErrOutcomeUnknown after one attempt", o)
@@ -137,7 +138,7 @@ func TestAccountsAddAndUpdate(t *testing.T) {
 		}
 		in[4].AccountName = " "
 		rep, _ := e.c.Accounts().Create(context.Background(), slices.Values(in))
-		checkBalanced(t, rep, 20, 19, 1)
+		testkit.CheckCounts(t, rep, testkit.Counts{Total: 20, Succeeded: 19, Failed: 1})
 		if o := rep.Outcomes[4]; !errors.Is(o.Err, batch.ErrInvalid) || o.Attempts != 0 {
 			t.Fatalf("outcome 4 = %+v, want ErrInvalid, not sent", o)
 		}
@@ -157,7 +158,7 @@ func TestAccountsAddAndUpdate(t *testing.T) {
 		}
 		up[3].AccountID = "424242"
 		urep, _ := e.c.Accounts().Update(context.Background(), slices.Values(up))
-		checkBalanced(t, urep, 4, 3, 1)
+		testkit.CheckCounts(t, urep, testkit.Counts{Total: 4, Succeeded: 3, Failed: 1})
 		if o := urep.Outcomes[3]; !rejected(o.Err) || o.Result.Message != agilirontest.MsgNoSuchAccount {
 			t.Fatalf("outcome 3 = %+v", o)
 		}
@@ -180,7 +181,7 @@ func TestContactsUpdateValidation(t *testing.T) {
 	in[1].ContactID = "x1"
 	in[2].LastName = ""
 	rep, _ := e.c.Contacts().Update(context.Background(), slices.Values(in))
-	checkBalanced(t, rep, 4, 2, 2)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 4, Succeeded: 2, Failed: 2})
 	for _, i := range []int{1, 2} {
 		if o := rep.Outcomes[i]; !errors.Is(o.Err, batch.ErrInvalid) || o.Attempts != 0 {
 			t.Fatalf("outcome %d = %+v", i, o)

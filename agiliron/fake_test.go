@@ -18,6 +18,7 @@ import (
 	"github.com/crmbatch/crmbatch/agiliron/agilirontest"
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/fakekit"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 	"slices"
 )
 
@@ -95,18 +96,6 @@ func newContacts(n int, bad ...int) []agiliron.Contact {
 	return out
 }
 
-// checkBalanced asserts the report accounts for every record, with exact counts.
-func checkBalanced[R any](t *testing.T, rep *batch.Report[R], total, succeeded, failed int) {
-	t.Helper()
-	if !rep.Balanced() || rep.Total != total || rep.Succeeded != succeeded || rep.Failed != failed || rep.NotAttempted != 0 {
-		t.Fatalf("report: total %d, %d succeeded, %d failed, %d not attempted (balanced %v); want %d, %d, %d, 0",
-			rep.Total, rep.Succeeded, rep.Failed, rep.NotAttempted, rep.Balanced(), total, succeeded, failed)
-	}
-	if len(rep.Outcomes) != total {
-		t.Fatalf("%d outcomes, want %d", len(rep.Outcomes), total)
-	}
-}
-
 // checkAddsLanded asserts that every succeeded add is stored exactly once,
 // as sent, and that nothing else is stored.
 func checkAddsLanded(t *testing.T, srv *agilirontest.Server, rep *batch.Report[agiliron.Result], in []agiliron.Contact) {
@@ -146,7 +135,7 @@ func TestAdd500With7Invalid(t *testing.T) {
 			e := newEnv(t, tt.webhook, agiliron.WithFormat(tt.format), agiliron.WithConcurrency(4), agiliron.WithBatchSize(50))
 			in := newContacts(500, invalidIdx...)
 			rep, err := e.c.Contacts().Create(context.Background(), slices.Values(in))
-			checkBalanced(t, rep, 500, 493, 7)
+			testkit.CheckCounts(t, rep, testkit.Counts{Total: 500, Succeeded: 493, Failed: 7})
 			var re *batch.RunError
 			if !errors.As(err, &re) || len(re.Records) != 7 {
 				t.Fatalf("err = %v, want a RunError with 7 records", err)
@@ -189,7 +178,7 @@ func TestUpdateLeadsReplacesRecords(t *testing.T) {
 	in[9].LastName = ""
 	in[10].LeadID = "99999999" // valid shape, unknown to Agiliron
 	rep, err := e.c.Leads().Update(context.Background(), slices.Values(in))
-	checkBalanced(t, rep, 200, 196, 4)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 200, Succeeded: 196, Failed: 4})
 	if err == nil {
 		t.Fatal("no error for 4 failed leads")
 	}
@@ -217,7 +206,7 @@ func TestCallbackNeverFallsBackToPolling(t *testing.T) {
 	e.srv.FailCallbacks(3, agilirontest.CallbackNever)
 	in := newContacts(50, 3, 44)
 	rep, _ := e.c.Contacts().Create(context.Background(), slices.Values(in))
-	checkBalanced(t, rep, 50, 48, 2)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 50, Succeeded: 48, Failed: 2})
 	checkAddsLanded(t, e.srv, rep, in)
 	if st := e.srv.Stats(); st.StatusRequests < 3 || st.Callbacks != 2 {
 		t.Fatalf("stats %+v: want polling for the 3 silent batches, 2 callbacks", st)
@@ -230,7 +219,7 @@ func TestDelayedCallbackStillCounts(t *testing.T) {
 	e.srv.FailCallbacks(2, agilirontest.CallbackDelayed)
 	in := newContacts(30, 5)
 	rep, _ := e.c.Contacts().Create(context.Background(), slices.Values(in))
-	checkBalanced(t, rep, 30, 29, 1)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 30, Succeeded: 29, Failed: 1})
 	checkAddsLanded(t, e.srv, rep, in)
 }
 
@@ -239,7 +228,7 @@ func TestDuplicateCallbackChangesNothing(t *testing.T) {
 	e.srv.FailCallbacks(4, agilirontest.CallbackTwice)
 	in := newContacts(100, 1, 2)
 	rep, _ := e.c.Contacts().Create(context.Background(), slices.Values(in))
-	checkBalanced(t, rep, 100, 98, 2)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 100, Succeeded: 98, Failed: 2})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := e.srv.Wait(ctx); err != nil {
@@ -298,7 +287,7 @@ func TestRetriesAndUnknownOutcomes(t *testing.T) {
 			} else {
 				rep, _ = e.c.Contacts().Create(context.Background(), slices.Values(in))
 			}
-			checkBalanced(t, rep, 20, tt.succeeded, tt.unknown)
+			testkit.CheckCounts(t, rep, testkit.Counts{Total: 20, Succeeded: tt.succeeded, Failed: tt.unknown})
 			for _, o := range rep.Outcomes {
 				if o.Status == batch.Failed && (!errors.Is(o.Err, batch.ErrOutcomeUnknown) || batch.IsRetryable(o.Err)) {
 					t.Fatalf("outcome %+v: want ErrOutcomeUnknown, not retryable", o)
@@ -359,13 +348,13 @@ func TestTimeoutAfterSend(t *testing.T) {
 				t.Fatal(err)
 			}
 			if method == http.MethodPut {
-				checkBalanced(t, rep, 20, 20, 0)
+				testkit.CheckCounts(t, rep, testkit.Counts{Total: 20, Succeeded: 20, Failed: 0})
 				if st := e.srv.Stats(); st.Writes != 3 {
 					t.Fatalf("%d bulk requests, want 3 (one sent again)", st.Writes)
 				}
 				return
 			}
-			checkBalanced(t, rep, 20, 10, 10)
+			testkit.CheckCounts(t, rep, testkit.Counts{Total: 20, Succeeded: 10, Failed: 10})
 			for _, o := range rep.Outcomes[:10] {
 				if !errors.Is(o.Err, batch.ErrOutcomeUnknown) || batch.IsRetryable(o.Err) {
 					t.Fatalf("outcome %d = %+v: want ErrOutcomeUnknown, not retryable", o.Index, o)
@@ -429,7 +418,7 @@ func TestKeyInQueryWorks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkBalanced(t, rep, 5, 5, 0)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 5, Succeeded: 5, Failed: 0})
 	for _, s := range []string{agilirontest.APIKey} {
 		if strings.Contains(e.logs.String(), s) {
 			t.Fatalf("logs hold a secret:\n%s", e.logs)
@@ -461,7 +450,7 @@ func TestResultTimeout(t *testing.T) {
 		agiliron.WithResultTimeout(80*time.Millisecond))
 	e.srv.SetProcessingDelay(time.Hour)
 	rep, _ := e.c.Contacts().Create(context.Background(), slices.Values(newContacts(10)))
-	checkBalanced(t, rep, 10, 0, 10)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 10, Succeeded: 0, Failed: 10})
 	if !errors.Is(rep.Outcomes[3].Err, batch.ErrOutcomeUnknown) {
 		t.Fatalf("outcome = %+v", rep.Outcomes[3])
 	}
@@ -515,7 +504,7 @@ func TestMatchByLeadIDWithoutRecordNumbers(t *testing.T) {
 				}
 			}
 			rep, _ := e.c.Leads().Update(context.Background(), seq)
-			checkBalanced(t, rep, 40, 39, 1)
+			testkit.CheckCounts(t, rep, testkit.Counts{Total: 40, Succeeded: 39, Failed: 1})
 			if o := rep.Outcomes[5]; !rejected(o.Err) || o.Result.Message != agilirontest.MsgNoSuchLead {
 				t.Fatalf("outcome 5 = %+v", o)
 			}
@@ -560,7 +549,7 @@ func TestAddWithoutRecordNumbers(t *testing.T) {
 				}
 			}
 			rep, _ := e.c.Contacts().Create(context.Background(), slices.Values(in))
-			checkBalanced(t, rep, 10, tt.succeeded, tt.rejected+tt.unknown)
+			testkit.CheckCounts(t, rep, testkit.Counts{Total: 10, Succeeded: tt.succeeded, Failed: tt.rejected + tt.unknown})
 			var nRejected, unknown int
 			for _, o := range rep.Outcomes {
 				switch {
@@ -611,7 +600,7 @@ func TestOversizedBatchIsSplit(t *testing.T) {
 	e.srv.SetMaxBatch(30)
 	in := newContacts(100, 77)
 	rep, _ := e.c.Contacts().Create(context.Background(), slices.Values(in))
-	checkBalanced(t, rep, 100, 99, 1)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 100, Succeeded: 99, Failed: 1})
 	checkAddsLanded(t, e.srv, rep, in)
 	if o := rep.Outcomes[77]; !rejected(o.Err) {
 		t.Fatalf("outcome 77 = %+v", o)
@@ -624,7 +613,7 @@ func TestXMLRequestJSONResponse(t *testing.T) {
 	e.srv.FailCallbacks(1, agilirontest.CallbackNever) // the result comes from BatchStatus, in JSON
 	in := newContacts(12, 4)
 	rep, _ := e.c.Contacts().Create(context.Background(), slices.Values(in))
-	checkBalanced(t, rep, 12, 11, 1)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 12, Succeeded: 11, Failed: 1})
 	checkAddsLanded(t, e.srv, rep, in)
 	if st := e.srv.Stats(); st.StatusRequests == 0 {
 		t.Fatal("BatchStatus never polled")
@@ -636,7 +625,7 @@ func TestPollingRidesOutStatusErrors(t *testing.T) {
 	e.srv.FailStatusNext(8, fakekit.Status(500)) // more than the permanent-error cap, all transient
 	in := newContacts(10, 9)
 	rep, _ := e.c.Contacts().Create(context.Background(), slices.Values(in))
-	checkBalanced(t, rep, 10, 9, 1)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 10, Succeeded: 9, Failed: 1})
 	checkAddsLanded(t, e.srv, rep, in)
 }
 
@@ -656,7 +645,7 @@ func TestAdd500With7InvalidUnderFaults(t *testing.T) {
 	e.srv.FailStatusNext(3, fakekit.Status(500))
 	in := newContacts(500, invalidIdx...)
 	rep, _ := e.c.Contacts().Create(context.Background(), slices.Values(in))
-	checkBalanced(t, rep, 500, 493, 7)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 500, Succeeded: 493, Failed: 7})
 	for _, idx := range invalidIdx {
 		if o := rep.Outcomes[idx]; !rejected(o.Err) || o.Result.Message != agilirontest.MsgContactLastNameBlank {
 			t.Fatalf("outcome %d = %+v", idx, o)

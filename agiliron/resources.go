@@ -2,7 +2,9 @@ package agiliron
 
 import (
 	"context"
+	"fmt"
 	"iter"
+	"log/slog"
 	"net/http"
 
 	"github.com/crmbatch/crmbatch/batch"
@@ -16,6 +18,13 @@ type Resource[T any] struct {
 	c    *Client
 	spec *spec[T]
 }
+
+// Format prints the resource as its client does (vendor and base URL
+// only), for every verb.
+func (r Resource[T]) Format(f fmt.State, verb rune) { r.c.Printable.Format(f, verb) }
+
+// LogValue gives slog what Format prints.
+func (r Resource[T]) LogValue() slog.Value { return r.c.Printable.LogValue() }
 
 // Leads is the lead resource: Create is POST Leads ("Add Lead",
 // api.agiliron.com/docs/add-lead-1), synchronous; Update is PUT Bulk-Leads

@@ -11,7 +11,7 @@ import (
 
 // sample reads a fixture under testdata/: a sample body from Agiliron's
 // pages (compared with what the client sends or fed to its decoders),
-// never a file a test writes. Output goldens go through testkit.Golden.
+// never a file a test writes.
 func sample(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))

@@ -234,3 +234,10 @@ func (h *WebhookHandler) Pending() int {
 func (h *WebhookHandler) String() string {
 	return fmt.Sprintf("agiliron.WebhookHandler{pending: %d}", h.Pending())
 }
+
+// Format prints String for every verb (%v, %+v, %#v …): the secret never
+// shows.
+func (h *WebhookHandler) Format(f fmt.State, _ rune) { fmt.Fprint(f, h.String()) }
+
+// LogValue gives slog what String prints.
+func (h *WebhookHandler) LogValue() slog.Value { return slog.StringValue(h.String()) }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/crmbatch/crmbatch/agiliron"
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 	"slices"
 )
 
@@ -85,7 +86,7 @@ func TestGoldenAddLeads(t *testing.T) {
 			if diff := cmp.Diff(tt.compact(golden(t, "add_leads."+tt.ext)), tt.compact(sent)); diff != "" {
 				t.Errorf("body differs from the Add Lead sample (-doc +sent):\n%s", diff)
 			}
-			checkBalanced(t, rep, 1, 1, 0)
+			testkit.CheckCounts(t, rep, testkit.Counts{Total: 1, Succeeded: 1, Failed: 0})
 			if diff := cmp.Diff(agiliron.Result{ID: "394607", Record: 1}, rep.Outcomes[0].Result); diff != "" {
 				t.Errorf("result (-want +got):\n%s", diff)
 			}
@@ -113,7 +114,7 @@ func TestGoldenAddLeadsRefused(t *testing.T) {
 	}
 	l := docLead()
 	rep, _ := c.Leads().Create(context.Background(), slices.Values([]agiliron.Lead{l, l}))
-	checkBalanced(t, rep, 2, 0, 2)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 2, Succeeded: 0, Failed: 2})
 	var ae *agiliron.Error
 	if o := rep.Outcomes[0]; !rejected(o.Err) || !errors.As(o.Err, &ae) || ae.Message != "Lead Company cannot be blank" {
 		t.Fatalf("outcome 0 = %+v", o)

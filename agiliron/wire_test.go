@@ -17,6 +17,7 @@ import (
 
 	"github.com/crmbatch/crmbatch/agiliron"
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 	"slices"
 )
 
@@ -148,7 +149,7 @@ func TestGoldenRequests(t *testing.T) {
 			if diff := cmp.Diff(tt.compact(golden(t, tt.bodyFile)), tt.compact(sent)); diff != "" {
 				t.Errorf("body differs from the seed (-seed +sent):\n%s", diff)
 			}
-			checkBalanced(t, rep, 2, 1, 1)
+			testkit.CheckCounts(t, rep, testkit.Counts{Total: 2, Succeeded: 1, Failed: 1})
 			if diff := cmp.Diff(agiliron.Result{BatchID: "thggii1212kjkl", ID: "123", Name: "John Doe", Record: 1}, rep.Outcomes[0].Result); diff != "" {
 				t.Errorf("result 0 (-want +got):\n%s", diff)
 			}
@@ -193,7 +194,7 @@ func TestGoldenCallbackURL(t *testing.T) {
 		rep, _ := c.Contacts().Create(context.Background(), slices.Values([]agiliron.Contact{contact}))
 		return rep
 	})
-	checkBalanced(t, rep, 1, 1, 0)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 1, Succeeded: 1, Failed: 0})
 	if got := rep.Outcomes[0].Result.ID; got != "394607" {
 		t.Fatalf("new ContactId %q", got)
 	}
@@ -365,7 +366,7 @@ func TestSeedWebhookVariantsGiveOneReport(t *testing.T) {
 					rep, _ := c.Leads().Update(context.Background(), slices.Values(leads))
 					return rep
 				})
-			checkBalanced(t, rep, 2, 1, 1)
+			testkit.CheckCounts(t, rep, testkit.Counts{Total: 2, Succeeded: 1, Failed: 1})
 			got := make([]flat, len(rep.Outcomes))
 			for i, o := range rep.Outcomes {
 				got[i] = flat{o.Status, o.Result, ""}
@@ -396,7 +397,7 @@ func TestCompletedWithoutResult(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, _ := c.Leads().Update(context.Background(), slices.Values(seedLeads()))
-	checkBalanced(t, rep, 2, 0, 2)
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 2, Succeeded: 0, Failed: 2})
 	for _, o := range rep.Outcomes {
 		if !errors.Is(o.Err, batch.ErrOutcomeUnknown) {
 			t.Fatalf("outcome %d: %v", o.Index, o.Err)
