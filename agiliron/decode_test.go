@@ -14,6 +14,7 @@ import (
 var ignoreXMLName = cmpopts.IgnoreTypes(xml.Name{})
 
 func TestEncodeLeadsMatchesSeed(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		format  Format
@@ -37,6 +38,7 @@ func TestEncodeLeadsMatchesSeed(t *testing.T) {
 }
 
 func TestDecodeLeadsMatchesSeed(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ file, ct string }{
 		{"update_leads.json", "application/json"},
 		{"update_leads.xml", "application/xml"},
@@ -55,6 +57,7 @@ func TestDecodeLeadsMatchesSeed(t *testing.T) {
 }
 
 func TestLeadWithoutIDOrCustomFields(t *testing.T) {
+	t.Parallel()
 	l := Lead{LastName: "Lovelace", Company: "Analytical & Co <Ltd>"}
 	got, err := encodeLeads(JSON, []Lead{l})
 	if err != nil {
@@ -78,6 +81,7 @@ func TestLeadWithoutIDOrCustomFields(t *testing.T) {
 }
 
 func TestDecodeAck(t *testing.T) {
+	t.Parallel()
 	want := Ack{ObjectType: "Leads", SyncTime: "2021-06-11 04:13:24", Status: "Success",
 		Message: "Bulk Leads Update Initiated Successfully.", BatchID: "thggii1212kjkl"}
 	for _, tt := range []struct{ file, ct string }{
@@ -96,6 +100,7 @@ func TestDecodeAck(t *testing.T) {
 }
 
 func TestDecodeFlatAck(t *testing.T) {
+	t.Parallel()
 	got, err := decodeAck("application/json", []byte(`{"message": "batch id is returned with bulk process message", "batch_id": "bd7cIzgnq2ehYoCSYUfp"}`))
 	if err != nil {
 		t.Fatal(err)
@@ -107,6 +112,7 @@ func TestDecodeFlatAck(t *testing.T) {
 }
 
 func TestDecodeAckErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, body string
 		want       error
@@ -128,6 +134,7 @@ func TestDecodeAckErrors(t *testing.T) {
 }
 
 func TestDecodeResultSeedVariants(t *testing.T) {
+	t.Parallel()
 	withRecord := &BatchResult{SuccessNumber: 1, FailureNumber: 1,
 		Success: []ResultEntry{{LeadID: "123", LeadName: "John Doe", Record: 1}},
 		Failure: []ResultEntry{{LeadID: "456", Message: "Lead Last Name cannot be blank", Record: 2}}}
@@ -169,6 +176,7 @@ func TestDecodeResultSeedVariants(t *testing.T) {
 }
 
 func TestDecodeResultErrors(t *testing.T) {
+	t.Parallel()
 	for _, body := range []string{
 		``, `{}`, `[]`, `{"result":{"SuccessNumber":"x"}}`, `{"result":{"Success":"oops"}}`,
 		`<result><SuccessNumber>-1</SuccessNumber></result>`, `<result>`, `<a/><b/>`, `{"Success":[1]}`,
@@ -180,6 +188,7 @@ func TestDecodeResultErrors(t *testing.T) {
 }
 
 func TestDecodeBatchStatus(t *testing.T) {
+	t.Parallel()
 	update := &BatchStatus{ID: "11", BatchID: "thggii1212kjkl", Status: "Completed",
 		RequestStartTime: "2021-06-11 04:13:24", RequestEndTime: "2021-06-11 04:13:25",
 		Result: &BatchResult{SuccessNumber: 1, FailureNumber: 1,
@@ -213,6 +222,7 @@ func TestDecodeBatchStatus(t *testing.T) {
 }
 
 func TestDecodeBatchStatusErrors(t *testing.T) {
+	t.Parallel()
 	for _, body := range []string{
 		``, `{}`, `{"BatchStatus":{"Response":"{not json"}}`, `{"BatchStatus":{"Response":"{\"Success\":\"x\"}"}}`,
 		`<BatchStatus><Response>{</Response></BatchStatus>`, `<Other/>`,
@@ -228,6 +238,7 @@ func TestDecodeBatchStatusErrors(t *testing.T) {
 // a list, comma-separated), ids beside it, per-record results, and a
 // refusal with error_message.
 func TestDecodecreated(t *testing.T) {
+	t.Parallel()
 	mcm := func(msg string) string {
 		return `{"MCM":{"response":{"objectType":"Leads"},"parameters":{"results":{"message":` + msg + `}}}}`
 	}
@@ -272,6 +283,7 @@ func TestDecodecreated(t *testing.T) {
 // Bulk-Accounts names each record by its own id and name keys; both
 // formats read alike.
 func TestDecodeResultOtherResources(t *testing.T) {
+	t.Parallel()
 	want := &BatchResult{SuccessNumber: 1, FailureNumber: 1,
 		Success: []ResultEntry{{LeadID: "5001", LeadName: "Test New Contact", Record: 1}},
 		Failure: []ResultEntry{{LeadID: "6548", Message: "Account Name cannot be blank", Record: 2}}}
@@ -292,6 +304,7 @@ func TestDecodeResultOtherResources(t *testing.T) {
 // TestDecodeContactsAndAccountsMatchDocs: the docs' samples decode to the
 // records they show, in both formats, custom fields included.
 func TestDecodeContactsAndAccountsMatchDocs(t *testing.T) {
+	t.Parallel()
 	for _, ext := range []string{"json", "xml"} {
 		cs, err := decodeContacts("", sample(t, "add_contacts."+ext))
 		if err != nil {
@@ -319,6 +332,7 @@ func TestDecodeContactsAndAccountsMatchDocs(t *testing.T) {
 }
 
 func TestDecodeAckRefused(t *testing.T) {
+	t.Parallel()
 	ack, err := decodeAck("", []byte(`{"MCM":{"parameters":{"results":{"message":{"status":"Failure","error_message":"Invalid data"}}}}}`))
 	if err != nil || ack.accepted() || ack.Message != "Invalid data" {
 		t.Fatalf("ack %+v, err %v", ack, err)

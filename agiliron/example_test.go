@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
+	"slices"
 	"time"
 
 	"github.com/crmbatch/crmbatch/agiliron"
 	"github.com/crmbatch/crmbatch/agiliron/agilirontest"
-	"slices"
 )
 
 // Example adds three leads to the fake Agiliron, one of them without a

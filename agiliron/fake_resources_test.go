@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -12,7 +13,6 @@ import (
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/fakekit"
 	"github.com/crmbatch/crmbatch/internal/testkit"
-	"slices"
 )
 
 // TestAddLeadsThroughLeads: AddLeads uses the documented Add Lead (POST
@@ -21,6 +21,7 @@ import (
 // and 7 rejected with Agiliron's message, the refused requests halved down
 // to the lead at fault.
 func TestAddLeadsThroughLeads(t *testing.T) {
+	t.Parallel()
 	for _, format := range []agiliron.Format{agiliron.JSON, agiliron.XML} {
 		t.Run(format.String(), func(t *testing.T) {
 			e := newEnv(t, true, agiliron.WithFormat(format), agiliron.WithConcurrency(4), agiliron.WithBatchSize(50))
@@ -60,6 +61,7 @@ func TestAddLeadsThroughLeads(t *testing.T) {
 // answer; a request of several is added whole, without claiming whose new
 // id is whose.
 func TestAddLeadsNewIDs(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, false, agiliron.WithBatchSize(1))
 	rep, err := e.c.Leads().Create(context.Background(), slices.Values(newLeads(2)))
 	if err != nil {
@@ -83,6 +85,7 @@ func TestAddLeadsNewIDs(t *testing.T) {
 // server and got no usable answer leaves its leads ErrOutcomeUnknown and
 // is not sent again; one refused before anything was written is.
 func TestAddLeadsNeverResent(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name               string
 		fault              fakekit.Fault
@@ -129,6 +132,7 @@ func TestAddLeadsNeverResent(t *testing.T) {
 // with the fake's message, and a blank AccountName is refused before
 // sending.
 func TestAccountsAddAndUpdate(t *testing.T) {
+	t.Parallel()
 	for _, omit := range []bool{false, true} {
 		e := newEnv(t, true, agiliron.WithBatchSize(7), agiliron.WithFormat(agiliron.XML))
 		e.srv.SetOmitRecordNumbers(omit)
@@ -173,6 +177,7 @@ func TestAccountsAddAndUpdate(t *testing.T) {
 // TestContactsUpdateValidation: UpdateContacts refuses a contact without
 // a numeric ContactId or a LastName before sending, and replaces the rest.
 func TestContactsUpdateValidation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, false)
 	in := newContacts(4)
 	for i := range in {

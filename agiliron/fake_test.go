@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -19,7 +20,6 @@ import (
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/fakekit"
 	"github.com/crmbatch/crmbatch/internal/testkit"
-	"slices"
 )
 
 // fastRetry keeps retries in the millisecond range.
@@ -121,6 +121,7 @@ func checkAddsLanded(t *testing.T, srv *agilirontest.Server, rep *batch.Report[a
 var invalidIdx = []int{0, 13, 99, 100, 250, 377, 499}
 
 func TestAdd500With7Invalid(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name    string
 		webhook bool
@@ -167,6 +168,7 @@ func TestAdd500With7Invalid(t *testing.T) {
 }
 
 func TestUpdateLeadsReplacesRecords(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, true, agiliron.WithConcurrency(3), agiliron.WithBatchSize(40))
 	in := newLeads(200)
 	for i := range in {
@@ -202,6 +204,7 @@ func TestUpdateLeadsReplacesRecords(t *testing.T) {
 }
 
 func TestCallbackNeverFallsBackToPolling(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, true, agiliron.WithCallbackTimeout(20*time.Millisecond), agiliron.WithBatchSize(10), agiliron.WithConcurrency(2))
 	e.srv.FailCallbacks(3, agilirontest.CallbackNever)
 	in := newContacts(50, 3, 44)
@@ -214,6 +217,7 @@ func TestCallbackNeverFallsBackToPolling(t *testing.T) {
 }
 
 func TestDelayedCallbackStillCounts(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, true, agiliron.WithBatchSize(10), agiliron.WithCallbackTimeout(2*time.Second))
 	e.srv.SetCallbackDelay(30 * time.Millisecond)
 	e.srv.FailCallbacks(2, agilirontest.CallbackDelayed)
@@ -224,6 +228,7 @@ func TestDelayedCallbackStillCounts(t *testing.T) {
 }
 
 func TestDuplicateCallbackChangesNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, true, agiliron.WithBatchSize(25))
 	e.srv.FailCallbacks(4, agilirontest.CallbackTwice)
 	in := newContacts(100, 1, 2)
@@ -250,6 +255,7 @@ func TestDuplicateCallbackChangesNothing(t *testing.T) {
 }
 
 func TestRetriesAndUnknownOutcomes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name              string
 		method            string
@@ -327,6 +333,7 @@ func TestRetriesAndUnknownOutcomes(t *testing.T) {
 // leads end ErrOutcomeUnknown with nothing added twice. An update is sent
 // again and every lead ends updated.
 func TestTimeoutAfterSend(t *testing.T) {
+	t.Parallel()
 	for _, method := range []string{http.MethodPost, http.MethodPut} {
 		t.Run(method, func(t *testing.T) {
 			e := newEnv(t, false, agiliron.WithBatchSize(10),
@@ -380,6 +387,7 @@ func checkUniqueEmails(t *testing.T, srv *agilirontest.Server) {
 }
 
 func TestBadKeyNeverLeaks(t *testing.T) {
+	t.Parallel()
 	for _, inQuery := range []bool{false, true} {
 		t.Run(fmt.Sprint("query=", inQuery), func(t *testing.T) {
 			const secret = "sUp3r-s3cret-key-value"
@@ -408,6 +416,7 @@ func TestBadKeyNeverLeaks(t *testing.T) {
 }
 
 func TestKeyInQueryWorks(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, true, agiliron.WithAPIKeyInQuery())
 	e.srv.FailNext(1, fakekit.Status(500))
 	in := newLeads(5)
@@ -430,6 +439,7 @@ func TestKeyInQueryWorks(t *testing.T) {
 }
 
 func TestContextEndsWhileBatchPending(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, false, agiliron.WithBatchSize(10))
 	e.srv.SetProcessingDelay(time.Hour)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
@@ -446,6 +456,7 @@ func TestContextEndsWhileBatchPending(t *testing.T) {
 }
 
 func TestResultTimeout(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, true, agiliron.WithBatchSize(10), agiliron.WithCallbackTimeout(10*time.Millisecond),
 		agiliron.WithResultTimeout(80*time.Millisecond))
 	e.srv.SetProcessingDelay(time.Hour)
@@ -460,6 +471,7 @@ func TestResultTimeout(t *testing.T) {
 }
 
 func TestWaitBatch(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, false)
 	var ids []string
 	c, err := agiliron.New(agiliron.WithBaseURL(e.srv.BaseURL()), agiliron.WithAPIKey(agilirontest.APIKey),
@@ -487,6 +499,7 @@ func TestWaitBatch(t *testing.T) {
 }
 
 func TestMatchByLeadIDWithoutRecordNumbers(t *testing.T) {
+	t.Parallel()
 	for _, webhook := range []bool{true, false} {
 		t.Run(fmt.Sprint("webhook=", webhook), func(t *testing.T) {
 			e := newEnv(t, webhook, agiliron.WithBatchSize(20), agiliron.WithFormat(agiliron.XML))
@@ -524,6 +537,7 @@ func TestMatchByLeadIDWithoutRecordNumbers(t *testing.T) {
 // lead, without claiming whose new id is whose; names alike with a failure
 // among them leave the outcome unknown.
 func TestAddWithoutRecordNumbers(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name                         string
 		webhook                      bool
@@ -582,6 +596,7 @@ func TestAddWithoutRecordNumbers(t *testing.T) {
 }
 
 func TestWebhookSecretNeverLogged(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, true)
 	if _, err := e.c.Contacts().Create(context.Background(), slices.Values(newContacts(3))); err != nil {
 		t.Fatal(err)
@@ -596,6 +611,7 @@ func TestWebhookSecretNeverLogged(t *testing.T) {
 }
 
 func TestOversizedBatchIsSplit(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, true, agiliron.WithBatchSize(100))
 	e.srv.SetMaxBatch(30)
 	in := newContacts(100, 77)
@@ -608,6 +624,7 @@ func TestOversizedBatchIsSplit(t *testing.T) {
 }
 
 func TestXMLRequestJSONResponse(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, true, agiliron.WithFormat(agiliron.XML), agiliron.WithResponseFormat(agiliron.JSON),
 		agiliron.WithCallbackTimeout(10*time.Millisecond))
 	e.srv.FailCallbacks(1, agilirontest.CallbackNever) // the result comes from BatchStatus, in JSON
@@ -621,6 +638,7 @@ func TestXMLRequestJSONResponse(t *testing.T) {
 }
 
 func TestPollingRidesOutStatusErrors(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, false, agiliron.WithBatchSize(10))
 	e.srv.FailStatusNext(8, fakekit.Status(500)) // more than the permanent-error cap, all transient
 	in := newContacts(10, 9)
@@ -635,6 +653,7 @@ func TestPollingRidesOutStatusErrors(t *testing.T) {
 // BatchStatus polls. The result is still exactly 493 added once each and
 // 7 failed with Agiliron's message.
 func TestAdd500With7InvalidUnderFaults(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, true, agiliron.WithConcurrency(4), agiliron.WithBatchSize(50),
 		agiliron.WithCallbackTimeout(300*time.Millisecond))
 	e.srv.SetCallbackDelay(20 * time.Millisecond)

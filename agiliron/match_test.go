@@ -62,6 +62,7 @@ func ko(msg string) ResultEntry      { return ResultEntry{Message: msg} }
 // numbers: leads are placed by name or by count only where the result
 // allows no other reading, and are otherwise left unknown.
 func TestInferWithoutRecordNumbers(t *testing.T) {
+	t.Parallel()
 	const blank = MessageLastNameBlank
 	unknown := func(n int) []outcome {
 		o := make([]outcome, n)
@@ -138,6 +139,7 @@ func TestInferWithoutRecordNumbers(t *testing.T) {
 // TestInferNeverForUpdatesNamingOtherLeads: an update's result entry
 // that carries a LeadId of no lead in the batch stops every inference.
 func TestInferNeverForUpdatesNamingOtherLeads(t *testing.T) {
+	t.Parallel()
 	chunk := []Lead{{LeadID: "1", LastName: "A", Company: "C"}, {LeadID: "2", LastName: "B", Company: "C"}}
 	r := &BatchResult{SuccessNumber: 2, Success: []ResultEntry{{LeadID: "1"}, {LeadID: "99"}}}
 	want := []outcome{{"ok", "1", ""}, {"unknown", "2", ""}}

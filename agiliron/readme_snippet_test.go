@@ -3,9 +3,9 @@ package agiliron_test
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/crmbatch/crmbatch/agiliron"
-	"slices"
 )
 
 // readmeSnippet is the README's Agiliron example, compiled here so that

@@ -327,7 +327,7 @@ func TestRepeatedKeyAndOversizeRecordFailLocally(t *testing.T) {
 	for i := range in {
 		in[i].LeadID = putLead(srv, agiliron.Lead{LastName: "Old", Company: "Old Co"})
 	}
-	in[3].LeadID = in[1].LeadID                  // repeated within the call
+	in[3].LeadID = in[1].LeadID                   // repeated within the call
 	in[4].Description = strings.Repeat("x", 5000) // over the limit
 	rep, err := c.Leads().Update(context.Background(), slices.Values(in))
 	if err == nil {

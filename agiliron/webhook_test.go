@@ -49,6 +49,7 @@ func callback(h http.Handler, method, query, ct, body string) int {
 }
 
 func TestWebhookEverySeedVariantDecodesAlike(t *testing.T) {
+	t.Parallel()
 	h, got := newHook(t)
 	want := []agiliron.ResultEntry{{LeadID: "123", LeadName: "John Doe", Record: 1}}
 	for i, tt := range []struct{ file, method, ct string }{
@@ -77,6 +78,7 @@ func TestWebhookEverySeedVariantDecodesAlike(t *testing.T) {
 }
 
 func TestWebhookRefusals(t *testing.T) {
+	t.Parallel()
 	h, got := newHook(t, agiliron.WithWebhookMaxBody(1024))
 	body := string(golden(t, "webhook_record.json"))
 	ok := url.Values{"secret": {testSecret}, "ref": {"r1"}}.Encode()
@@ -113,6 +115,7 @@ func TestWebhookRefusals(t *testing.T) {
 }
 
 func TestWebhookDuplicateDeliveryCountsOnce(t *testing.T) {
+	t.Parallel()
 	h, got := newHook(t)
 	q := url.Values{"secret": {testSecret}, "ref": {"dup"}}.Encode()
 	first := string(golden(t, "webhook_record.xml"))
@@ -146,6 +149,7 @@ func TestWebhookDuplicateDeliveryCountsOnce(t *testing.T) {
 }
 
 func TestNewWebhookHandlerRejectsWeakSecret(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"", "short", "has space in it 123456", strings.Repeat("a", 300), "ünïcode-secret-value"} {
 		if _, err := agiliron.NewWebhookHandler(s); err == nil {
 			t.Errorf("NewWebhookHandler(%q) accepted", s)
@@ -160,6 +164,7 @@ func TestNewWebhookHandlerRejectsWeakSecret(t *testing.T) {
 }
 
 func TestWebhookStringHidesSecret(t *testing.T) {
+	t.Parallel()
 	h, _ := newHook(t)
 	if s := h.String(); strings.Contains(s, testSecret) {
 		t.Fatalf("String() = %q", s)
@@ -167,6 +172,7 @@ func TestWebhookStringHidesSecret(t *testing.T) {
 }
 
 func TestZeroWebhookHandlerDoesNotPanic(t *testing.T) {
+	t.Parallel()
 	var h agiliron.WebhookHandler
 	if code := callback(&h, http.MethodPut, "secret=&ref=x", "application/json", `{"result":{}}`); code != http.StatusInternalServerError {
 		t.Fatalf("status %d", code)

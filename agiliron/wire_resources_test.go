@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +15,6 @@ import (
 	"github.com/crmbatch/crmbatch/agiliron"
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/testkit"
-	"slices"
 )
 
 // docLead is the lead of Agiliron's Add Lead sample (add-lead-1).

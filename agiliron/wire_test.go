@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 
@@ -18,7 +19,6 @@ import (
 	"github.com/crmbatch/crmbatch/agiliron"
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/testkit"
-	"slices"
 )
 
 const gockBase = "https://acme.agiliron.net"
