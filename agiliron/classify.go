@@ -21,11 +21,11 @@ type Code string
 // shows only "Completed"), so these are the spellings read as a final
 // failure.
 const (
-	// CodeError is the status of a refused Add Lead or Bulk-* request.
-	CodeError Code = "Error"
-	// CodeFailed is a BatchStatus status of a batch that ended without
+	// codeError is the status of a refused Add Lead or Bulk-* request.
+	codeError Code = "Error"
+	// codeFailed is a BatchStatus status of a batch that ended without
 	// its records being processed as asked.
-	CodeFailed Code = "Failed"
+	codeFailed Code = "Failed"
 )
 
 // codes is the one table of what Agiliron's status words mean. A request
@@ -34,9 +34,9 @@ const (
 // batch whose BatchStatus ends failed without a result has an unknown
 // outcome (some records may have been processed).
 var codes = vendorkit.Codes[Code]{
-	CodeError:   {Class: vendorkit.Rejected, Meaning: "the request was refused; nothing was queued"},
+	codeError:   {Class: vendorkit.Rejected, Meaning: "the request was refused; nothing was queued"},
 	"Failure":   {Class: vendorkit.Unknown, Meaning: "the batch ended unsuccessfully (BatchStatus)"},
-	CodeFailed:  {Class: vendorkit.Unknown, Meaning: "the batch ended unsuccessfully (BatchStatus)"},
+	codeFailed:  {Class: vendorkit.Unknown, Meaning: "the batch ended unsuccessfully (BatchStatus)"},
 	"Cancelled": {Class: vendorkit.Unknown, Meaning: "the batch was cancelled (BatchStatus)"},
 	"Canceled":  {Class: vendorkit.Unknown, Meaning: "the batch was cancelled (BatchStatus)"},
 	"Aborted":   {Class: vendorkit.Unknown, Meaning: "the batch was aborted (BatchStatus)"},

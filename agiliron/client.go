@@ -29,10 +29,10 @@ type Client struct {
 // required.
 func New(opts ...Option) (*Client, error) {
 	cfg := config{
-		Common:    vendorkit.Common{Vendor: vendor, BatchSize: DefaultBatchSize, MaxBatchSize: MaxBatchSize},
+		Common:    vendorkit.Common{Vendor: vendor, BatchSize: DefaultBatchSize, MaxBatchSize: maxBatchSize},
 		reqFormat: JSON, maxRequestBytes: DefaultMaxRequestBytes,
-		pollInterval: DefaultPollInterval, callbackTimeout: DefaultCallbackTimeout,
-		resultTimeout: DefaultResultTimeout,
+		pollInterval: defaultPollInterval, callbackTimeout: defaultCallbackTimeout,
+		resultTimeout: defaultResultTimeout,
 	}
 	fs := make([]func(*config) error, len(opts))
 	for i, o := range opts {

@@ -40,7 +40,7 @@
 //	WithBatchSize               100 records a request (DefaultBatchSize)
 //	WithMaxRequestBytes         8 MiB a request (DefaultMaxRequestBytes)
 //	WithWebhook                 results by callback instead of polling
-//	WithPollInterval            5 s between polls at most (DefaultPollInterval)
+//	WithPollInterval            5 s between polls at most
 //	WithCallbackTimeout         2 min for a callback, then polls
 //	WithResultTimeout           30 min for a batch's result in all
 //	WithAcceptedHook            told when a Bulk-* batch is acknowledged

@@ -8,10 +8,10 @@ import (
 	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
-// MessageLastNameBlank is the message Agiliron gives a lead without a last
+// messageLastNameBlank is the message Agiliron gives a lead without a last
 // name (the one failure message its documentation shows). Leads().Update
 // uses it for the same client-side check.
-const MessageLastNameBlank = "Lead Last Name cannot be blank"
+const messageLastNameBlank = "Lead Last Name cannot be blank"
 
 // ErrRejected matches a record Agiliron processed and failed (its result
 // names the record with a message, e.g. "Lead Last Name cannot be

@@ -63,7 +63,7 @@ func ko(msg string) ResultEntry      { return ResultEntry{Message: msg} }
 // allows no other reading, and are otherwise left unknown.
 func TestInferWithoutRecordNumbers(t *testing.T) {
 	t.Parallel()
-	const blank = MessageLastNameBlank
+	const blank = messageLastNameBlank
 	unknown := func(n int) []outcome {
 		o := make([]outcome, n)
 		for i := range o {

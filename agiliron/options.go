@@ -51,9 +51,9 @@ const (
 	// WithBatchSize says otherwise. Agiliron documents no maximum; 100
 	// keeps a request of full records (a lead is about 1 KB) near 100 KB.
 	DefaultBatchSize = 100
-	// MaxBatchSize is the largest batch size WithBatchSize accepts: no
+	// maxBatchSize is the largest batch size WithBatchSize accepts: no
 	// documented ceiling, so a bound that keeps one batch's wait sane.
-	MaxBatchSize = 5000
+	maxBatchSize = 5000
 	// DefaultMaxRequestBytes is the most encoded bytes one request carries
 	// unless WithMaxRequestBytes says otherwise. Agiliron documents no
 	// request size limit (none of the pages cited in the package doc names
@@ -61,15 +61,15 @@ const (
 	// reaches: requests are filled up to it, and a record whose encoding
 	// alone is larger fails before any request (*batch.TooLargeError).
 	DefaultMaxRequestBytes = 8 << 20
-	// DefaultPollInterval is the longest wait between two BatchStatus polls.
+	// defaultPollInterval is the longest wait between two BatchStatus polls.
 	// Polls start after 100 ms and double up to this interval.
-	DefaultPollInterval = 5 * time.Second
-	// DefaultCallbackTimeout is how long a batch waits for its webhook
+	defaultPollInterval = 5 * time.Second
+	// defaultCallbackTimeout is how long a batch waits for its webhook
 	// before polling BatchStatus.
-	DefaultCallbackTimeout = 2 * time.Minute
-	// DefaultResultTimeout is how long a batch waits, in all, for its final
+	defaultCallbackTimeout = 2 * time.Minute
+	// defaultResultTimeout is how long a batch waits, in all, for its final
 	// result before its records are reported with an unknown outcome.
-	DefaultResultTimeout = 30 * time.Minute
+	defaultResultTimeout = 30 * time.Minute
 )
 
 // minRequestBytes is the smallest WithMaxRequestBytes: room for one small
@@ -150,7 +150,7 @@ func WithHTTPClient(hc *http.Client) Option {
 func WithTimeout(d time.Duration) Option { return func(c *config) error { return c.SetTimeout(d, 0) } }
 
 // WithBatchSize sets how many records one request carries; default
-// DefaultBatchSize, at most MaxBatchSize (Agiliron documents no limit).
+// DefaultBatchSize, at most 5,000 (Agiliron documents no limit).
 func WithBatchSize(n int) Option { return func(c *config) error { return c.SetBatchSize(n) } }
 
 // WithEngine sets the engine's configuration for every run: retry policy
@@ -279,7 +279,7 @@ func WithWebhook(h *WebhookHandler, callbackURL string) Option {
 
 // WithPollInterval sets the longest wait between two BatchStatus polls
 // (polls start after 100 ms, or d if shorter, and double). Default
-// DefaultPollInterval.
+// 5 s.
 func WithPollInterval(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
@@ -291,7 +291,7 @@ func WithPollInterval(d time.Duration) Option {
 }
 
 // WithCallbackTimeout sets how long a batch waits for its webhook before
-// it starts polling BatchStatus. Default DefaultCallbackTimeout.
+// it starts polling BatchStatus. Default 2 min.
 func WithCallbackTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
@@ -305,7 +305,7 @@ func WithCallbackTimeout(d time.Duration) Option {
 // WithResultTimeout sets how long a batch waits in all for its final
 // result; past it the batch's records fail matching
 // batch.ErrOutcomeUnknown (the batch id is in the error, for WaitBatch
-// later). Default DefaultResultTimeout.
+// later). Default 30 min.
 func WithResultTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"log/slog"
 	"net/http"
 
 	"github.com/crmbatch/crmbatch/batch"
@@ -20,11 +19,8 @@ type Resource[T any] struct {
 }
 
 // Format prints the resource as its client does (vendor and base URL
-// only), for every verb.
+// only), for every verb; slog's text handler uses it too.
 func (r Resource[T]) Format(f fmt.State, verb rune) { r.c.Printable.Format(f, verb) }
-
-// LogValue gives slog what Format prints.
-func (r Resource[T]) LogValue() slog.Value { return r.c.Printable.LogValue() }
 
 // Leads is the lead resource: Create is POST Leads ("Add Lead",
 // api.agiliron.com/docs/add-lead-1), synchronous; Update is PUT Bulk-Leads

@@ -52,7 +52,7 @@ var leadSpec = &spec[Lead]{
 	name:      func(l *Lead) string { return fullName(l.FirstName, l.LastName) },
 	createKey: func(l Lead) string { return l.Email },
 	checkUpdate: func(op string, l *Lead) error {
-		if err := required(op, "LastName", l.LastName, MessageLastNameBlank); err != nil {
+		if err := required(op, "LastName", l.LastName, messageLastNameBlank); err != nil {
 			return err
 		}
 		return required(op, "Company", l.Company, "Lead Company cannot be blank")

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/crmbatch/crmbatch/agiliron"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 const testSecret = "0123456789abcdef-secret"
@@ -163,11 +164,13 @@ func TestNewWebhookHandlerRejectsWeakSecret(t *testing.T) {
 	}
 }
 
-func TestWebhookStringHidesSecret(t *testing.T) {
+func TestWebhookPrintHidesSecret(t *testing.T) {
 	t.Parallel()
 	h, _ := newHook(t)
-	if s := h.String(); strings.Contains(s, testSecret) {
-		t.Fatalf("String() = %q", s)
+	out := testkit.PrintEveryWay(h)
+	testkit.NoSecrets(t, "printed handler", out, testSecret)
+	if !strings.Contains(out, "agiliron.WebhookHandler{pending: 0}") {
+		t.Fatalf("printed %q", out)
 	}
 }
 
