@@ -281,25 +281,13 @@ func WithWebhook(h *WebhookHandler, callbackURL string) Option {
 // (polls start after 100 ms, or d if shorter, and double). Default
 // 5 s.
 func WithPollInterval(d time.Duration) Option {
-	return func(c *config) error {
-		if d <= 0 {
-			return errors.New("agiliron: WithPollInterval: must be positive")
-		}
-		c.pollInterval = d
-		return nil
-	}
+	return func(c *config) error { return positive("WithPollInterval", d, &c.pollInterval) }
 }
 
 // WithCallbackTimeout sets how long a batch waits for its webhook before
 // it starts polling BatchStatus. Default 2 min.
 func WithCallbackTimeout(d time.Duration) Option {
-	return func(c *config) error {
-		if d <= 0 {
-			return errors.New("agiliron: WithCallbackTimeout: must be positive")
-		}
-		c.callbackTimeout = d
-		return nil
-	}
+	return func(c *config) error { return positive("WithCallbackTimeout", d, &c.callbackTimeout) }
 }
 
 // WithResultTimeout sets how long a batch waits in all for its final
@@ -307,13 +295,7 @@ func WithCallbackTimeout(d time.Duration) Option {
 // batch.ErrOutcomeUnknown (the batch id is in the error, for WaitBatch
 // later). Default 30 min.
 func WithResultTimeout(d time.Duration) Option {
-	return func(c *config) error {
-		if d <= 0 {
-			return errors.New("agiliron: WithResultTimeout: must be positive")
-		}
-		c.resultTimeout = d
-		return nil
-	}
+	return func(c *config) error { return positive("WithResultTimeout", d, &c.resultTimeout) }
 }
 
 // WithAcceptedHook sets a hook called when Agiliron acknowledges a Bulk-*
@@ -329,4 +311,13 @@ func WithAcceptedHook(f func(ack Ack, records int)) Option {
 		c.acceptedHook = f
 		return nil
 	}
+}
+
+// positive sets *dst to d, a wait that must be positive.
+func positive(option string, d time.Duration, dst *time.Duration) error {
+	if d <= 0 {
+		return fmt.Errorf("agiliron: %s: %v is not positive", option, d)
+	}
+	*dst = d
+	return nil
 }
