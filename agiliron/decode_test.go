@@ -182,7 +182,7 @@ func TestDecodeResultErrors(t *testing.T) {
 		`<result><SuccessNumber>-1</SuccessNumber></result>`, `<result>`, `<a/><b/>`, `{"Success":[1]}`,
 	} {
 		if _, err := decodeResult("", []byte(body)); !errors.Is(err, batch.ErrMalformedResponse) {
-			t.Errorf("decodeResult(%q) err = %v, want ErrMalformed", body, err)
+			t.Errorf("decodeResult(%q) err = %v, want batch.ErrMalformedResponse", body, err)
 		}
 	}
 }
@@ -228,7 +228,7 @@ func TestDecodeBatchStatusErrors(t *testing.T) {
 		`<BatchStatus><Response>{</Response></BatchStatus>`, `<Other/>`,
 	} {
 		if _, err := decodeBatchStatus("", []byte(body)); !errors.Is(err, batch.ErrMalformedResponse) {
-			t.Errorf("decodeBatchStatus(%q) err = %v, want ErrMalformed", body, err)
+			t.Errorf("decodeBatchStatus(%q) err = %v, want batch.ErrMalformedResponse", body, err)
 		}
 	}
 }
@@ -274,7 +274,7 @@ func TestDecodecreated(t *testing.T) {
 	}
 	for _, bad := range []string{``, `{}`, `{"MCM":{}}`, mcm(`{}`), mcm(`"x"`), `<MCM><parameters/></MCM>`, `{"MCM":1} x`} {
 		if _, err := decodeCreated("", []byte(bad)); !errors.Is(err, batch.ErrMalformedResponse) {
-			t.Errorf("%q: err = %v, want ErrMalformed", bad, err)
+			t.Errorf("%q: err = %v, want batch.ErrMalformedResponse", bad, err)
 		}
 	}
 }

@@ -15,12 +15,12 @@ import (
 	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
-// TestAddLeadsThroughLeads: AddLeads uses the documented Add Lead (POST
+// TestLeadsCreateThroughLeads: Leads().Create uses the documented Add Lead (POST
 // Leads), which answers at once: no batch is queued, nothing is polled,
 // nothing calls back. 500 leads with 7 invalid end 493 added once each
 // and 7 rejected with Agiliron's message, the refused requests halved down
 // to the lead at fault.
-func TestAddLeadsThroughLeads(t *testing.T) {
+func TestLeadsCreateThroughLeads(t *testing.T) {
 	t.Parallel()
 	for _, format := range []agiliron.Format{agiliron.JSON, agiliron.XML} {
 		t.Run(format.String(), func(t *testing.T) {
@@ -57,10 +57,10 @@ func TestAddLeadsThroughLeads(t *testing.T) {
 	}
 }
 
-// TestAddLeadsNewIDs: a request of one lead gets its new LeadId from the
+// TestLeadsCreateNewIDs: a request of one lead gets its new LeadId from the
 // answer; a request of several is added whole, without claiming whose new
 // id is whose.
-func TestAddLeadsNewIDs(t *testing.T) {
+func TestLeadsCreateNewIDs(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, false, agiliron.WithBatchSize(1))
 	rep, err := e.c.Leads().Create(context.Background(), slices.Values(newLeads(2)))
@@ -81,10 +81,10 @@ func TestAddLeadsNewIDs(t *testing.T) {
 	}
 }
 
-// TestAddLeadsNeverResent: an Add Lead request that may have reached the
+// TestLeadsCreateNeverResent: an Add Lead request that may have reached the
 // server and got no usable answer leaves its leads ErrOutcomeUnknown and
 // is not sent again; one refused before anything was written is.
-func TestAddLeadsNeverResent(t *testing.T) {
+func TestLeadsCreateNeverResent(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name               string
@@ -174,7 +174,7 @@ func TestAccountsAddAndUpdate(t *testing.T) {
 	}
 }
 
-// TestContactsUpdateValidation: UpdateContacts refuses a contact without
+// TestContactsUpdateValidation: Contacts().Update refuses a contact without
 // a numeric ContactId or a LastName before sending, and replaces the rest.
 func TestContactsUpdateValidation(t *testing.T) {
 	t.Parallel()

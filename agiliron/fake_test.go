@@ -167,7 +167,7 @@ func TestAdd500With7Invalid(t *testing.T) {
 	}
 }
 
-func TestUpdateLeadsReplacesRecords(t *testing.T) {
+func TestLeadsUpdateReplacesRecords(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, true, agiliron.WithConcurrency(3), agiliron.WithBatchSize(40))
 	in := newLeads(200)

@@ -53,12 +53,12 @@ func wireFormats(t *testing.T) []struct {
 	}
 }
 
-// TestGoldenAddLeads: AddLeads is POST Leads (Add Lead, the documented
+// TestGoldenLeadsCreate: AddLeads is POST Leads (Add Lead, the documented
 // multi-lead create) on the api-40.php path, with the Add Lead sample's
 // body byte for byte, no callback_url or sendRecordNo (Add Lead documents
 // neither), and its synchronous answer is the final result: no
 // BatchStatus poll.
-func TestGoldenAddLeads(t *testing.T) {
+func TestGoldenLeadsCreate(t *testing.T) {
 	for _, tt := range wireFormats(t) {
 		t.Run(tt.name, func(t *testing.T) {
 			hc := gockClient(t)
@@ -97,10 +97,10 @@ func TestGoldenAddLeads(t *testing.T) {
 	}
 }
 
-// TestGoldenAddLeadsRefused: a non-success answer rejects a lone lead with
+// TestGoldenLeadsCreateRefused: a non-success answer rejects a lone lead with
 // Agiliron's message, and an answer that is not an MCM envelope leaves the
 // leads unknown, never sent again.
-func TestGoldenAddLeadsRefused(t *testing.T) {
+func TestGoldenLeadsCreateRefused(t *testing.T) {
 	hc := gockClient(t)
 	gock.New(gockBase).Post("/agiliron/api-40.php/Leads").Times(1).
 		Reply(200).SetHeader("Content-Type", "application/json").

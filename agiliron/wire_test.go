@@ -99,7 +99,7 @@ func bodyInto(dst *[]byte) gock.MatchFunc {
 	}
 }
 
-// TestGoldenRequests checks the exact wire shape of UpdateLeads in both
+// TestGoldenRequests checks the exact wire shape of Leads().Update in both
 // formats: method, path, query, headers and body (the seed's sample), the
 // acknowledgement, and the BatchStatus poll that completes the report.
 func TestGoldenRequests(t *testing.T) {
@@ -163,7 +163,7 @@ func TestGoldenRequests(t *testing.T) {
 
 // TestGoldenCallbackURL checks that with a webhook the request carries
 // callback_url (the configured URL plus ref and secret) and that
-// AddContacts uses POST Bulk-Contacts with every field and no ContactId.
+// Contacts().Create uses POST Bulk-Contacts with every field and no ContactId.
 func TestGoldenCallbackURL(t *testing.T) {
 	hc := gockClient(t)
 	h, err := agiliron.NewWebhookHandler(testSecret)
@@ -272,7 +272,7 @@ func TestNewOptions(t *testing.T) {
 	}
 }
 
-// TestMatchingNeverClaimsTooMuch feeds UpdateLeads results that do not
+// TestMatchingNeverClaimsTooMuch feeds Leads().Update results that do not
 // account for every lead cleanly: those leads end ErrOutcomeUnknown.
 func TestMatchingNeverClaimsTooMuch(t *testing.T) {
 	tests := []struct {
@@ -316,7 +316,7 @@ func TestMatchingNeverClaimsTooMuch(t *testing.T) {
 	}
 }
 
-// TestSeedWebhookVariantsGiveOneReport runs UpdateLeads on the seed's two
+// TestSeedWebhookVariantsGiveOneReport runs Leads().Update on the seed's two
 // leads four times, each time delivering one of the seed's four webhook
 // bodies (XML and JSON, with and without Record numbers) as Agiliron's
 // callback, and checks the four reports are the same, lead for lead.
