@@ -274,6 +274,10 @@ func TestRetriesAndUnknownOutcomes(t *testing.T) {
 		{"post 500 after queue not replayed", http.MethodPost, agiliron.JSON, []fakekit.Fault{fakekit.Fault{Status: 500, AfterWrite: true}}, 10, 10, 2, 1, 20},
 		{"post malformed ack not replayed", http.MethodPost, agiliron.XML, []fakekit.Fault{malformedAfterWrite}, 10, 10, 2, 1, 20},
 		{"post 500 not replayed", http.MethodPost, agiliron.JSON, []fakekit.Fault{fakekit.Status(500)}, 10, 10, 2, 1, 10},
+		{"put dropped before the write retried", http.MethodPut, agiliron.JSON, []fakekit.Fault{fakekit.Drop()}, 20, 0, 3, 1, 0},
+		{"put dropped after the write replayed", http.MethodPut, agiliron.XML, []fakekit.Fault{fakekit.DropAfterWrite()}, 20, 0, 3, 0, 0},
+		{"post dropped before the write not replayed", http.MethodPost, agiliron.JSON, []fakekit.Fault{fakekit.Drop()}, 10, 10, 2, 1, 10},
+		{"post dropped after the write not replayed", http.MethodPost, agiliron.XML, []fakekit.Fault{fakekit.DropAfterWrite()}, 10, 10, 2, 1, 20},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -307,6 +311,18 @@ func TestRetriesAndUnknownOutcomes(t *testing.T) {
 			if st := e.srv.Stats(); st.Writes != tt.bulkRequests {
 				t.Fatalf("%d bulk requests, want %d", st.Writes, tt.bulkRequests)
 			}
+			testkit.LandedOnce(t, rep, func(key string) int {
+				n := 0
+				for _, c := range e.srv.All(agilirontest.Contacts) {
+					if c.Get("Email") == key || tt.method == http.MethodPut && c.Get("ContactId") == key {
+						n++
+					}
+				}
+				if tt.method == http.MethodPut {
+					return min(n, 1) // an update by id lands at most once, however often it is sent
+				}
+				return n
+			})
 			if tt.method == http.MethodPost {
 				// No lead was added twice: an unknown outcome was not replayed.
 				if len(e.srv.All(agilirontest.Contacts)) != tt.stored {
