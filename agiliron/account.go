@@ -66,18 +66,3 @@ func (a *Account) UnmarshalJSON(b []byte) error {
 	a.XMLName, a.CustomFields = xml.Name{}, cf
 	return nil
 }
-
-// AccountResult is Agiliron's final word on one account of a batch.
-type AccountResult struct {
-	// BatchID is the batch the account was sent in.
-	BatchID string
-	// AccountID is the account's id: the caller's for an update, the new
-	// one for an add when the result says which is whose.
-	AccountID string
-	// Name is the name Agiliron reports for a succeeded account.
-	Name string
-	// Message is Agiliron's message for a failed account.
-	Message string
-	// Record is the account's 1-based position in its request.
-	Record int
-}

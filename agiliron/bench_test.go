@@ -1,4 +1,4 @@
-package agiliron_test
+package agiliron
 
 import (
 	"bytes"
@@ -7,18 +7,18 @@ import (
 	"encoding/xml"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
 
-	"github.com/crmbatch/crmbatch/agiliron"
 	"github.com/crmbatch/crmbatch/agiliron/agilirontest"
 )
 
 // benchLeads are 100 full leads (the seed's first, varied).
-func benchLeads() []agiliron.Lead {
+func benchLeads() []Lead {
 	seed := seedLeads()[0]
-	out := make([]agiliron.Lead, 100)
+	out := make([]Lead, 100)
 	for i := range out {
 		out[i] = seed
 		out[i].LeadID = ""
@@ -33,10 +33,10 @@ type plainLeadWire struct {
 	Industry, SICCode, AnnualRevenue, NumberOfEmployees, ContactType, LeadSource, LeadStatus,
 	Rating, EmailOptOut, YahooID, CreatedTime, ModifiedTime, Street, City, State, Zip, Country,
 	Description, AssignedTo, AssignedGroupName, DefaultCurrency string
-	LeadCustomFields struct{ CustomField []agiliron.CustomField }
+	LeadCustomFields struct{ CustomField []CustomField }
 }
 
-func plainLeads(in []agiliron.Lead) []plainLeadWire {
+func plainLeads(in []Lead) []plainLeadWire {
 	out := make([]plainLeadWire, len(in))
 	for i, l := range in {
 		out[i] = plainLeadWire{l.Salutation, l.FirstName, l.LastName, l.Company, l.Designation, l.Phone, l.Mobile,
@@ -53,7 +53,7 @@ func BenchmarkEncodeLeadsJSON(b *testing.B) {
 	leads := benchLeads()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := agiliron.EncodeLeads(agiliron.JSON, leads); err != nil {
+		if _, err := encodeLeads(JSON, leads); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -74,7 +74,7 @@ func BenchmarkEncodeLeadsXML(b *testing.B) {
 	leads := benchLeads()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := agiliron.EncodeLeads(agiliron.XML, leads); err != nil {
+		if _, err := encodeLeads(XML, leads); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -119,7 +119,7 @@ func BenchmarkDecodeResultJSON(b *testing.B) {
 	body := resultBody()
 	b.ReportAllocs()
 	for b.Loop() {
-		r, err := agiliron.DecodeResult("application/json", body)
+		r, err := decodeResult("application/json", body)
 		if err != nil || len(r.Success) != 95 || len(r.Failure) != 5 {
 			b.Fatal(r, err)
 		}
@@ -152,11 +152,11 @@ func BenchmarkDecodeResultJSONBaseline(b *testing.B) {
 func BenchmarkAddContactsWebhook(b *testing.B) {
 	srv := agilirontest.NewServer()
 	defer srv.Close()
-	hook, _ := agiliron.NewWebhookHandler(agiliron.GenerateSecret())
+	hook, _ := NewWebhookHandler(GenerateSecret())
 	hs := httptest.NewServer(hook)
 	defer hs.Close()
-	c, err := agiliron.New(agiliron.WithBaseURL(srv.BaseURL()), agiliron.WithAPIKey(agilirontest.APIKey),
-		agiliron.WithWebhook(hook, hs.URL), agiliron.WithConcurrency(4))
+	c, err := New(WithBaseURL(srv.BaseURL()), WithAPIKey(agilirontest.APIKey),
+		WithWebhook(hook, hs.URL), WithConcurrency(4))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -168,8 +168,8 @@ func BenchmarkAddContactsWebhook(b *testing.B) {
 func BenchmarkAddContactsPolling(b *testing.B) {
 	srv := agilirontest.NewServer()
 	defer srv.Close()
-	c, err := agiliron.New(agiliron.WithBaseURL(srv.BaseURL()), agiliron.WithAPIKey(agilirontest.APIKey),
-		agiliron.WithConcurrency(4), agiliron.WithPollInterval(time.Millisecond))
+	c, err := New(WithBaseURL(srv.BaseURL()), WithAPIKey(agilirontest.APIKey),
+		WithConcurrency(4), WithPollInterval(time.Millisecond))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func BenchmarkAddContactsPolling(b *testing.B) {
 func BenchmarkAddContactsPlainHTTP(b *testing.B) {
 	srv := agilirontest.NewServer()
 	defer srv.Close()
-	body, _ := agiliron.EncodeContacts(agiliron.JSON, benchContacts())
+	body, _ := encodeContacts(JSON, benchContacts())
 	post := func() error {
 		req, _ := http.NewRequest(http.MethodPost, srv.BaseURL()+"Bulk-Contacts?sendRecordNo=true", bytes.NewReader(body))
 		req.Header.Set("apiKey", agilirontest.APIKey)
@@ -242,11 +242,11 @@ func BenchmarkAddContactsPlainHTTP(b *testing.B) {
 }
 
 // benchContacts is benchLeads as contacts.
-func benchContacts() []agiliron.Contact {
+func benchContacts() []Contact {
 	leads := benchLeads()
-	out := make([]agiliron.Contact, len(leads))
+	out := make([]Contact, len(leads))
 	for i, l := range leads {
-		out[i] = agiliron.Contact{FirstName: l.FirstName, LastName: l.LastName, AccountName: l.Company,
+		out[i] = Contact{FirstName: l.FirstName, LastName: l.LastName, AccountName: l.Company,
 			Email: l.Email, OfficePhone: l.Phone, LeadSource: l.LeadSource, CustomFields: l.CustomFields}
 	}
 	return out
@@ -254,14 +254,14 @@ func benchContacts() []agiliron.Contact {
 
 // benchAdd adds 1,000 contacts (10 requests of benchContacts) per
 // iteration.
-func benchAdd(b *testing.B, c *agiliron.Client) {
-	contacts := make([]agiliron.Contact, 0, 1000)
+func benchAdd(b *testing.B, c *Client) {
+	contacts := make([]Contact, 0, 1000)
 	for range 10 {
 		contacts = append(contacts, benchContacts()...)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		rep, _ := c.AddContacts(context.Background(), contacts)
+		rep, _ := c.Contacts().Create(context.Background(), slices.Values(contacts))
 		if rep.Succeeded != 1000 {
 			b.Fatalf("%d succeeded", rep.Succeeded)
 		}

@@ -1,23 +1,27 @@
 package agiliron
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 
-	"github.com/crmbatch/crmbatch/internal/engineopt"
 	"github.com/crmbatch/crmbatch/internal/httpx"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
+// vendor names this package in errors and printed values.
+const vendor = "agiliron"
+
 // Client sends leads, contacts and accounts to one Agiliron company. It is
-// safe for concurrent use.
+// safe for concurrent use, and prints (with any fmt verb, and through
+// slog) as its base URL only: the API key never shows.
 type Client struct {
+	vendorkit.Printable
 	cfg  config
 	http *httpx.Client
-	base string
+	base string // ends without a slash
 	log  *slog.Logger
 }
 
@@ -25,28 +29,28 @@ type Client struct {
 // required.
 func New(opts ...Option) (*Client, error) {
 	cfg := config{
-		reqFormat: JSON, batchSize: DefaultBatchSize, engine: engineopt.Settings{Concurrency: 1},
-		pollInterval: DefaultPollInterval, callbackTimeout: DefaultCallbackTimeout,
-		resultTimeout: DefaultResultTimeout,
+		Common:    vendorkit.Common{Vendor: vendor, BatchSize: DefaultBatchSize, MaxBatchSize: maxBatchSize},
+		reqFormat: JSON, maxRequestBytes: DefaultMaxRequestBytes,
+		pollInterval: defaultPollInterval, callbackTimeout: defaultCallbackTimeout,
+		resultTimeout: defaultResultTimeout,
 	}
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("agiliron: nil option")
-		}
-		if err := o(&cfg); err != nil {
-			return nil, err
-		}
+	fs := make([]func(*config) error, len(opts))
+	for i, o := range opts {
+		fs[i] = o // a nil Option stays nil: Apply refuses it
+	}
+	if err := vendorkit.Apply(vendor, &cfg, fs); err != nil {
+		return nil, err
 	}
 	if cfg.apiKey == "" {
 		return nil, errors.New("agiliron: an API key is required (WithAPIKey)")
 	}
-	if cfg.company != "" && cfg.baseURL != "" {
+	if cfg.company != "" && cfg.BaseURL != "" {
 		return nil, errors.New("agiliron: WithCompany and WithBaseURL are exclusive")
 	}
 	if cfg.pathStyle != 0 && cfg.company == "" {
 		return nil, errors.New("agiliron: WithPathStyle applies to WithCompany; WithBaseURL takes the whole path")
 	}
-	base := cfg.baseURL
+	base := cfg.BaseURL
 	if cfg.company != "" {
 		base = "https://" + cfg.company + ".agiliron.net/agiliron/" + cfg.pathStyle.segment()
 	}
@@ -56,27 +60,20 @@ func New(opts ...Option) (*Client, error) {
 	if cfg.respFormat == 0 {
 		cfg.respFormat = cfg.reqFormat
 	}
-	if cfg.engine.Logger == nil {
-		cfg.engine.Logger = slog.New(slog.DiscardHandler)
+	if cfg.Engine.Logger == nil {
+		cfg.Engine.Logger = slog.New(slog.DiscardHandler)
 	}
-	secrets := []string{cfg.apiKey, url.QueryEscape(cfg.apiKey), url.QueryEscape(url.QueryEscape(cfg.apiKey))}
+	secrets := httpx.NewSecrets(cfg.apiKey)
 	if cfg.webhook != nil {
-		s := cfg.webhook.secret
-		secrets = append(secrets, s, url.QueryEscape(s))
+		secrets.Add(cfg.webhook.secret)
 	}
-	hc, err := httpx.New(httpx.Config{HTTPClient: cfg.httpClient, Logger: cfg.engine.Logger, Secrets: secrets})
+	hc, err := cfg.HTTP(0, secrets)
 	if err != nil {
 		return nil, fmt.Errorf("agiliron: %w", err)
 	}
-	return &Client{cfg: cfg, http: hc, base: base, log: cfg.engine.Logger}, nil
+	return &Client{Printable: vendorkit.Printable{Vendor: vendor, BaseURL: base},
+		cfg: cfg, http: hc, base: base, log: cfg.Engine.Logger}, nil
 }
-
-// BaseURL returns the base URL resources are appended to.
-func (c *Client) BaseURL() string { return c.base }
-
-// HTTPClient returns the *http.Client requests go through (for tests that
-// intercept it).
-func (c *Client) HTTPClient() *http.Client { return c.http.HTTPClient() }
 
 // endpoint returns the URL of resource with query q (the key added when
 // the caller asked for the query form).
@@ -87,7 +84,7 @@ func (c *Client) endpoint(resource string, q url.Values) string {
 		}
 		q.Set("key", c.cfg.apiKey)
 	}
-	u := c.base + resource
+	u := c.base + "/" + resource
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
@@ -105,12 +102,4 @@ func (c *Client) header(body bool) http.Header {
 		h.Set("apiKey", c.cfg.apiKey)
 	}
 	return h
-}
-
-// waitLimiter waits on the configured limiter, if any.
-func (c *Client) waitLimiter(ctx context.Context) error {
-	if c.cfg.engine.Limiter == nil {
-		return nil
-	}
-	return c.cfg.engine.Limiter.Wait(ctx)
 }

@@ -87,18 +87,3 @@ func (c *Contact) UnmarshalJSON(b []byte) error {
 	c.XMLName, c.CustomFields = xml.Name{}, cf
 	return nil
 }
-
-// ContactResult is Agiliron's final word on one contact of a batch.
-type ContactResult struct {
-	// BatchID is the batch the contact was sent in.
-	BatchID string
-	// ContactID is the contact's id: the caller's for an update, the new
-	// one for an add when the result says which is whose.
-	ContactID string
-	// Name is the name Agiliron reports for a succeeded contact.
-	Name string
-	// Message is Agiliron's message for a failed contact.
-	Message string
-	// Record is the contact's 1-based position in its request.
-	Record int
-}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/codec"
 )
 
@@ -38,7 +39,7 @@ func detectFormat(contentType string, body []byte) Format {
 }
 
 func malformed(what string, err error) error {
-	return fmt.Errorf("%w: %s: %v", ErrMalformed, what, err)
+	return fmt.Errorf("%w: %s: %v", batch.ErrMalformedResponse, what, err)
 }
 
 // xnode is a parsed XML element: its name, its text and its children.

@@ -4,18 +4,17 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/crmbatch/crmbatch/internal/codec"
 )
 
-// DecodeAck decodes Agiliron's acknowledgement of a bulk request (the MCM
+// decodeAck decodes Agiliron's acknowledgement of a bulk request (the MCM
 // envelope) in JSON or XML, chosen by contentType or sniffed. A
-// non-success status yields the Ack and an error wrapping
-// ErrBatchRefused; a body that is not an MCM acknowledgement with a batch
-// id yields an error wrapping ErrMalformed.
-func DecodeAck(contentType string, body []byte) (Ack, error) {
+// non-success status yields the Ack (see accepted); a body that is not an
+// MCM acknowledgement, or a success without a batch id, yields an error
+// wrapping batch.ErrMalformedResponse.
+func decodeAck(contentType string, body []byte) (Ack, error) {
 	var w *mcmWire
 	switch detectFormat(contentType, body) {
 	case XML:
@@ -47,8 +46,8 @@ func DecodeAck(contentType string, body []byte) (Ack, error) {
 	switch {
 	case ack.Status == "":
 		return ack, malformed("acknowledgement", errors.New("no status"))
-	case !strings.EqualFold(ack.Status, "Success"):
-		return ack, fmt.Errorf("%w: status %q: %s", ErrBatchRefused, ack.Status, ack.Message)
+	case !ack.accepted():
+		return ack, nil
 	case ack.BatchID == "":
 		return ack, malformed("acknowledgement", errors.New("no batch_id"))
 	}
@@ -71,8 +70,8 @@ func flatAck(body []byte) (Ack, error) {
 	if ack.Status == "" {
 		ack.Status = "Success"
 	}
-	if !strings.EqualFold(ack.Status, "Success") {
-		return ack, fmt.Errorf("%w: status %q: %s", ErrBatchRefused, ack.Status, ack.Message)
-	}
 	return ack, nil
 }
+
+// accepted reports whether Agiliron accepted the batch ("Success").
+func (a Ack) accepted() bool { return strings.EqualFold(a.Status, "Success") }

@@ -22,11 +22,11 @@ type batchStatusJSON struct {
 	} `json:"BatchStatus"`
 }
 
-// DecodeBatchStatus decodes the answer of GET BatchStatus/{batch_id} in
+// decodeBatchStatus decodes the answer of GET BatchStatus/{batch_id} in
 // JSON or XML. Its Response field holds the batch result as JSON text inside
 // a string (in XML, as the element's text); it is decoded in turn, with
 // LeadId as a number or a string. An empty Response leaves Result nil.
-func DecodeBatchStatus(contentType string, body []byte) (*BatchStatus, error) {
+func decodeBatchStatus(contentType string, body []byte) (*BatchStatus, error) {
 	if detectFormat(contentType, body) == XML {
 		return batchStatusFromXML(body)
 	}
@@ -54,7 +54,7 @@ func DecodeBatchStatus(contentType string, body []byte) (*BatchStatus, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return s, nil
 	}
-	r, err := DecodeResult("application/json", raw)
+	r, err := decodeResult("application/json", raw)
 	if err != nil {
 		return nil, fmt.Errorf("BatchStatus.Response: %w", err)
 	}
@@ -91,7 +91,7 @@ func batchStatusFromXML(body []byte) (*BatchStatus, error) {
 			return nil, fmt.Errorf("BatchStatus.Response: %w", err)
 		}
 	case strings.TrimSpace(resp.text) != "":
-		if s.Result, err = DecodeResult("application/json", []byte(resp.text)); err != nil {
+		if s.Result, err = decodeResult("application/json", []byte(resp.text)); err != nil {
 			return nil, fmt.Errorf("BatchStatus.Response: %w", err)
 		}
 	}

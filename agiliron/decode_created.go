@@ -8,10 +8,10 @@ import (
 	"strings"
 )
 
-// Created is Agiliron's synchronous answer to POST Leads (Add Lead): the
+// created is Agiliron's synchronous answer to POST Leads (Add Lead): the
 // MCM envelope, {"MCM":{"response":{…},"parameters":{"results":{"message":
 // {"status":…,"success_message":…}}}}}, in JSON or XML.
-type Created struct {
+type created struct {
 	// Status is "Success" when the leads were added.
 	Status string
 	// Message is success_message (its text) or error_message, trimmed.
@@ -25,12 +25,12 @@ type Created struct {
 }
 
 // Succeeded reports whether the status says the request succeeded.
-func (c *Created) Succeeded() bool { return strings.EqualFold(c.Status, "Success") }
+func (c *created) Succeeded() bool { return strings.EqualFold(c.Status, "Success") }
 
-// DecodeCreated decodes the answer to POST Leads in JSON or XML (chosen by
+// decodeCreated decodes the answer to POST Leads in JSON or XML (chosen by
 // contentType or sniffed). A body that is not an MCM envelope with a
-// message yields an error wrapping ErrMalformed.
-func DecodeCreated(contentType string, body []byte) (*Created, error) {
+// message yields an error wrapping batch.ErrMalformedResponse.
+func decodeCreated(contentType string, body []byte) (*created, error) {
 	var tree any
 	if detectFormat(contentType, body) == XML {
 		root, err := parseXML(body)
@@ -52,7 +52,7 @@ func DecodeCreated(contentType string, body []byte) (*Created, error) {
 	if !ok {
 		return nil, malformed("answer", errors.New("no MCM.parameters.results.message object"))
 	}
-	out := new(Created)
+	out := new(created)
 	if field(msg, "SuccessNumber") != nil || field(msg, "Success") != nil || field(msg, "Failure") != nil {
 		b, err := json.Marshal(msg)
 		if err == nil {

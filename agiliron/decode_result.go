@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-// DecodeResult decodes a batch's final result as Agiliron sends it to the
+// decodeResult decodes a batch's final result as Agiliron sends it to the
 // callback URL, in JSON or XML (chosen by contentType or sniffed). It
 // accepts every variant seen: the counts as numbers or strings, Success and
 // Failure holding one entry or a list, entries wrapped in "Leads",
@@ -19,7 +19,7 @@ import (
 // numbers, and with or without the outer "result" wrapper. An entry's id
 // is its key ending in "Id" (LeadId, ContactId, AccountID), its name the
 // key ending in "Name" (LeadName, ContactName, AccountName).
-func DecodeResult(contentType string, body []byte) (*BatchResult, error) {
+func decodeResult(contentType string, body []byte) (*BatchResult, error) {
 	if detectFormat(contentType, body) == XML {
 		root, err := parseXML(body)
 		if err != nil {

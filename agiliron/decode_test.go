@@ -1,35 +1,36 @@
-package agiliron_test
+package agiliron
 
 import (
 	"encoding/xml"
 	"errors"
 	"testing"
 
+	"github.com/crmbatch/crmbatch/batch"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-
-	"github.com/crmbatch/crmbatch/agiliron"
 )
 
 var ignoreXMLName = cmpopts.IgnoreTypes(xml.Name{})
 
 func TestEncodeLeadsMatchesSeed(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
-		format  agiliron.Format
+		format  Format
 		file    string
 		compact func([]byte) string
 	}{
-		{"json", agiliron.JSON, "update_leads.json", func(b []byte) string { return compactJSON(t, b) }},
-		{"xml", agiliron.XML, "update_leads.xml", compactXML},
+		{"json", JSON, "update_leads.json", func(b []byte) string { return compactJSON(t, b) }},
+		{"xml", XML, "update_leads.xml", compactXML},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := agiliron.EncodeLeads(tt.format, seedLeads())
+			got, err := encodeLeads(tt.format, seedLeads())
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.compact(golden(t, tt.file)), tt.compact(got)); diff != "" {
+			if diff := cmp.Diff(tt.compact(sample(t, tt.file)), tt.compact(got)); diff != "" {
 				t.Errorf("encoded body differs from the seed (-seed +got):\n%s", diff)
 			}
 		})
@@ -37,13 +38,14 @@ func TestEncodeLeadsMatchesSeed(t *testing.T) {
 }
 
 func TestDecodeLeadsMatchesSeed(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ file, ct string }{
 		{"update_leads.json", "application/json"},
 		{"update_leads.xml", "application/xml"},
 		{"update_leads.xml", ""}, // sniffed
 	} {
 		t.Run(tt.file+"/"+tt.ct, func(t *testing.T) {
-			got, err := agiliron.DecodeLeads(tt.ct, golden(t, tt.file))
+			got, err := decodeLeads(tt.ct, sample(t, tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -55,8 +57,9 @@ func TestDecodeLeadsMatchesSeed(t *testing.T) {
 }
 
 func TestLeadWithoutIDOrCustomFields(t *testing.T) {
-	l := agiliron.Lead{LastName: "Lovelace", Company: "Analytical & Co <Ltd>"}
-	got, err := agiliron.EncodeLeads(agiliron.JSON, []agiliron.Lead{l})
+	t.Parallel()
+	l := Lead{LastName: "Lovelace", Company: "Analytical & Co <Ltd>"}
+	got, err := encodeLeads(JSON, []Lead{l})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,27 +67,28 @@ func TestLeadWithoutIDOrCustomFields(t *testing.T) {
 	if diff := cmp.Diff(want, string(got)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	x, err := agiliron.EncodeLeads(agiliron.XML, []agiliron.Lead{l})
+	x, err := encodeLeads(XML, []Lead{l})
 	if err != nil {
 		t.Fatal(err)
 	}
-	back, err := agiliron.DecodeLeads("application/xml", x)
+	back, err := decodeLeads("application/xml", x)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]agiliron.Lead{l}, back, ignoreXMLName); diff != "" {
+	if diff := cmp.Diff([]Lead{l}, back, ignoreXMLName); diff != "" {
 		t.Errorf("XML round trip (-want +got):\n%s", diff)
 	}
 }
 
 func TestDecodeAck(t *testing.T) {
-	want := agiliron.Ack{ObjectType: "Leads", SyncTime: "2021-06-11 04:13:24", Status: "Success",
+	t.Parallel()
+	want := Ack{ObjectType: "Leads", SyncTime: "2021-06-11 04:13:24", Status: "Success",
 		Message: "Bulk Leads Update Initiated Successfully.", BatchID: "thggii1212kjkl"}
 	for _, tt := range []struct{ file, ct string }{
 		{"ack.json", "application/json"}, {"ack.xml", "application/xml; charset=utf-8"}, {"ack.xml", "text/plain"},
 	} {
 		t.Run(tt.file+"/"+tt.ct, func(t *testing.T) {
-			got, err := agiliron.DecodeAck(tt.ct, golden(t, tt.file))
+			got, err := decodeAck(tt.ct, sample(t, tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,31 +100,32 @@ func TestDecodeAck(t *testing.T) {
 }
 
 func TestDecodeFlatAck(t *testing.T) {
-	got, err := agiliron.DecodeAck("application/json", []byte(`{"message": "batch id is returned with bulk process message", "batch_id": "bd7cIzgnq2ehYoCSYUfp"}`))
+	t.Parallel()
+	got, err := decodeAck("application/json", []byte(`{"message": "batch id is returned with bulk process message", "batch_id": "bd7cIzgnq2ehYoCSYUfp"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := agiliron.Ack{Status: "Success", Message: "batch id is returned with bulk process message", BatchID: "bd7cIzgnq2ehYoCSYUfp"}
+	want := Ack{Status: "Success", Message: "batch id is returned with bulk process message", BatchID: "bd7cIzgnq2ehYoCSYUfp"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
 
 func TestDecodeAckErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, body string
 		want       error
 	}{
-		{"truncated", `{"MCM":{"response":{"objectType":"Leads"`, agiliron.ErrMalformed},
-		{"not MCM", `{"foo":1}`, agiliron.ErrMalformed},
-		{"no batch id", `{"MCM":{"parameters":{"results":{"message":{"status":"Success"}}}}}`, agiliron.ErrMalformed},
-		{"refused", `{"MCM":{"parameters":{"results":{"message":{"status":"Failure","error_message":"Invalid data"}}}}}`, agiliron.ErrBatchRefused},
-		{"xml garbage", `<MCM><response>`, agiliron.ErrMalformed},
-		{"empty", ``, agiliron.ErrMalformed},
+		{"truncated", `{"MCM":{"response":{"objectType":"Leads"`, batch.ErrMalformedResponse},
+		{"not MCM", `{"foo":1}`, batch.ErrMalformedResponse},
+		{"no batch id", `{"MCM":{"parameters":{"results":{"message":{"status":"Success"}}}}}`, batch.ErrMalformedResponse},
+		{"xml garbage", `<MCM><response>`, batch.ErrMalformedResponse},
+		{"empty", ``, batch.ErrMalformedResponse},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := agiliron.DecodeAck("", []byte(tt.body))
+			_, err := decodeAck("", []byte(tt.body))
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
@@ -129,21 +134,22 @@ func TestDecodeAckErrors(t *testing.T) {
 }
 
 func TestDecodeResultSeedVariants(t *testing.T) {
-	withRecord := &agiliron.BatchResult{SuccessNumber: 1, FailureNumber: 1,
-		Success: []agiliron.ResultEntry{{LeadID: "123", LeadName: "John Doe", Record: 1}},
-		Failure: []agiliron.ResultEntry{{LeadID: "456", Message: "Lead Last Name cannot be blank", Record: 2}}}
-	noRecord := &agiliron.BatchResult{SuccessNumber: 1, FailureNumber: 1,
-		Success: []agiliron.ResultEntry{{LeadID: "123", LeadName: "John Doe"}},
-		Failure: []agiliron.ResultEntry{{LeadID: "456", Message: "Lead Last Name cannot be blank"}}}
+	t.Parallel()
+	withRecord := &BatchResult{SuccessNumber: 1, FailureNumber: 1,
+		Success: []ResultEntry{{LeadID: "123", LeadName: "John Doe", Record: 1}},
+		Failure: []ResultEntry{{LeadID: "456", Message: "Lead Last Name cannot be blank", Record: 2}}}
+	noRecord := &BatchResult{SuccessNumber: 1, FailureNumber: 1,
+		Success: []ResultEntry{{LeadID: "123", LeadName: "John Doe"}},
+		Failure: []ResultEntry{{LeadID: "456", Message: "Lead Last Name cannot be blank"}}}
 	tests := []struct {
 		name, ct string
 		body     []byte
-		want     *agiliron.BatchResult
+		want     *BatchResult
 	}{
-		{"xml without record", "application/xml", golden(t, "webhook_norecord.xml"), noRecord},
-		{"json without record", "application/json", golden(t, "webhook_norecord.json"), noRecord},
-		{"xml with record", "text/xml", golden(t, "webhook_record.xml"), withRecord},
-		{"json with record", "", golden(t, "webhook_record.json"), withRecord},
+		{"xml without record", "application/xml", sample(t, "webhook_norecord.xml"), noRecord},
+		{"json without record", "application/json", sample(t, "webhook_norecord.json"), noRecord},
+		{"xml with record", "text/xml", sample(t, "webhook_record.xml"), withRecord},
+		{"json with record", "", sample(t, "webhook_record.json"), withRecord},
 		{"json counts as numbers, lists", "application/json", []byte(`{"result":{"SuccessNumber":1,"FailureNumber":1,
 			"Success":{"Leads":[{"LeadId":123,"LeadName":"John Doe","Record":1}]},
 			"Failure":[{"Leads":{"LeadId":"456","Message":"Lead Last Name cannot be blank","Record":"2"}}]}}`), withRecord},
@@ -154,11 +160,11 @@ func TestDecodeResultSeedVariants(t *testing.T) {
 			<Success><Leads><LeadId>123</LeadId><LeadName>John Doe</LeadName><Record>1</Record></Leads></Success>
 			<Failure><Product><LeadId>456</LeadId><Message> Lead Last Name cannot be blank </Message><Record>2</Record></Product></Failure></result>`), withRecord},
 		{"empty groups", "application/json", []byte(`{"result":{"SuccessNumber":"0","FailureNumber":"0","Success":[],"Failure":""}}`),
-			&agiliron.BatchResult{}},
+			&BatchResult{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := agiliron.DecodeResult(tt.ct, tt.body)
+			got, err := decodeResult(tt.ct, tt.body)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -170,36 +176,38 @@ func TestDecodeResultSeedVariants(t *testing.T) {
 }
 
 func TestDecodeResultErrors(t *testing.T) {
+	t.Parallel()
 	for _, body := range []string{
 		``, `{}`, `[]`, `{"result":{"SuccessNumber":"x"}}`, `{"result":{"Success":"oops"}}`,
 		`<result><SuccessNumber>-1</SuccessNumber></result>`, `<result>`, `<a/><b/>`, `{"Success":[1]}`,
 	} {
-		if _, err := agiliron.DecodeResult("", []byte(body)); !errors.Is(err, agiliron.ErrMalformed) {
-			t.Errorf("DecodeResult(%q) err = %v, want ErrMalformed", body, err)
+		if _, err := decodeResult("", []byte(body)); !errors.Is(err, batch.ErrMalformedResponse) {
+			t.Errorf("decodeResult(%q) err = %v, want batch.ErrMalformedResponse", body, err)
 		}
 	}
 }
 
 func TestDecodeBatchStatus(t *testing.T) {
-	update := &agiliron.BatchStatus{ID: "11", BatchID: "thggii1212kjkl", Status: "Completed",
+	t.Parallel()
+	update := &BatchStatus{ID: "11", BatchID: "thggii1212kjkl", Status: "Completed",
 		RequestStartTime: "2021-06-11 04:13:24", RequestEndTime: "2021-06-11 04:13:25",
-		Result: &agiliron.BatchResult{SuccessNumber: 1, FailureNumber: 1,
-			Success: []agiliron.ResultEntry{{LeadID: "123", LeadName: "John Doe", Record: 1}},
-			Failure: []agiliron.ResultEntry{{LeadID: "456", Message: "Lead Last Name cannot be blank", Record: 2}}}}
+		Result: &BatchResult{SuccessNumber: 1, FailureNumber: 1,
+			Success: []ResultEntry{{LeadID: "123", LeadName: "John Doe", Record: 1}},
+			Failure: []ResultEntry{{LeadID: "456", Message: "Lead Last Name cannot be blank", Record: 2}}}}
 	tests := []struct {
 		file, ct string
-		want     *agiliron.BatchStatus
+		want     *BatchStatus
 	}{
-		{"batchstatus.json", "application/json", &agiliron.BatchStatus{ID: "10", BatchID: "bd7cIzgnq2ehYoCSYUfp", Status: "Completed",
+		{"batchstatus.json", "application/json", &BatchStatus{ID: "10", BatchID: "bd7cIzgnq2ehYoCSYUfp", Status: "Completed",
 			RequestStartTime: "2021-12-13 09:51:27", RequestEndTime: "2021-12-13 09:51:27",
-			Result: &agiliron.BatchResult{SuccessNumber: 1, Success: []agiliron.ResultEntry{{LeadID: "394607", LeadName: "Ada Lovelace"}}}}},
+			Result: &BatchResult{SuccessNumber: 1, Success: []ResultEntry{{LeadID: "394607", LeadName: "Ada Lovelace"}}}}},
 		{"batchstatus_update.json", "application/json", update},
 		{"batchstatus_update.xml", "application/xml", update},
-		{"batchstatus_pending.json", "", &agiliron.BatchStatus{ID: "11", BatchID: "thggii1212kjkl", Status: "Processing", RequestStartTime: "2021-06-11 04:13:24"}},
+		{"batchstatus_pending.json", "", &BatchStatus{ID: "11", BatchID: "thggii1212kjkl", Status: "Processing", RequestStartTime: "2021-06-11 04:13:24"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			got, err := agiliron.DecodeBatchStatus(tt.ct, golden(t, tt.file))
+			got, err := decodeBatchStatus(tt.ct, sample(t, tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -214,46 +222,48 @@ func TestDecodeBatchStatus(t *testing.T) {
 }
 
 func TestDecodeBatchStatusErrors(t *testing.T) {
+	t.Parallel()
 	for _, body := range []string{
 		``, `{}`, `{"BatchStatus":{"Response":"{not json"}}`, `{"BatchStatus":{"Response":"{\"Success\":\"x\"}"}}`,
 		`<BatchStatus><Response>{</Response></BatchStatus>`, `<Other/>`,
 	} {
-		if _, err := agiliron.DecodeBatchStatus("", []byte(body)); !errors.Is(err, agiliron.ErrMalformed) {
-			t.Errorf("DecodeBatchStatus(%q) err = %v, want ErrMalformed", body, err)
+		if _, err := decodeBatchStatus("", []byte(body)); !errors.Is(err, batch.ErrMalformedResponse) {
+			t.Errorf("decodeBatchStatus(%q) err = %v, want batch.ErrMalformedResponse", body, err)
 		}
 	}
 }
 
-// TestDecodeCreated reads the synchronous Add Lead answer in the forms it
+// TestDecodecreated reads the synchronous Add Lead answer in the forms it
 // may take: success_message as text or as an object with lead_id (one id,
 // a list, comma-separated), ids beside it, per-record results, and a
 // refusal with error_message.
-func TestDecodeCreated(t *testing.T) {
+func TestDecodecreated(t *testing.T) {
+	t.Parallel()
 	mcm := func(msg string) string {
 		return `{"MCM":{"response":{"objectType":"Leads"},"parameters":{"results":{"message":` + msg + `}}}}`
 	}
 	tests := []struct {
 		name, ct, body string
-		want           agiliron.Created
+		want           created
 	}{
-		{"golden json", "application/json", string(golden(t, "created.json")),
-			agiliron.Created{Status: "Success", Message: "Leads Added Successfully.", IDs: []string{"394607"}}},
-		{"golden xml", "application/xml", string(golden(t, "created.xml")),
-			agiliron.Created{Status: "Success", Message: "Leads Added Successfully.", IDs: []string{"394607"}}},
+		{"golden json", "application/json", string(sample(t, "created.json")),
+			created{Status: "Success", Message: "Leads Added Successfully.", IDs: []string{"394607"}}},
+		{"golden xml", "application/xml", string(sample(t, "created.xml")),
+			created{Status: "Success", Message: "Leads Added Successfully.", IDs: []string{"394607"}}},
 		{"text message", "", mcm(`{"status":"Success","success_message":" Lead Added Successfully. "}`),
-			agiliron.Created{Status: "Success", Message: "Lead Added Successfully."}},
+			created{Status: "Success", Message: "Lead Added Successfully."}},
 		{"id list", "", mcm(`{"status":"Success","success_message":{"lead_id":[1001,"1002"]}}`),
-			agiliron.Created{Status: "Success", IDs: []string{"1001", "1002"}}},
+			created{Status: "Success", IDs: []string{"1001", "1002"}}},
 		{"comma ids beside", "", mcm(`{"status":"Success","LeadId":"1001, 1002"}`),
-			agiliron.Created{Status: "Success", IDs: []string{"1001", "1002"}}},
+			created{Status: "Success", IDs: []string{"1001", "1002"}}},
 		{"refused", "", mcm(`{"status":"Error","error_message":"Lead Company cannot be blank"}`),
-			agiliron.Created{Status: "Error", Message: "Lead Company cannot be blank"}},
+			created{Status: "Error", Message: "Lead Company cannot be blank"}},
 		{"per record", "", mcm(`{"SuccessNumber":"1","FailureNumber":"0","Success":{"Leads":{"LeadId":7,"Record":1}}}`),
-			agiliron.Created{Result: &agiliron.BatchResult{SuccessNumber: 1, Success: []agiliron.ResultEntry{{LeadID: "7", Record: 1}}}}},
+			created{Result: &BatchResult{SuccessNumber: 1, Success: []ResultEntry{{LeadID: "7", Record: 1}}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := agiliron.DecodeCreated(tt.ct, []byte(tt.body))
+			got, err := decodeCreated(tt.ct, []byte(tt.body))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -263,8 +273,8 @@ func TestDecodeCreated(t *testing.T) {
 		})
 	}
 	for _, bad := range []string{``, `{}`, `{"MCM":{}}`, mcm(`{}`), mcm(`"x"`), `<MCM><parameters/></MCM>`, `{"MCM":1} x`} {
-		if _, err := agiliron.DecodeCreated("", []byte(bad)); !errors.Is(err, agiliron.ErrMalformed) {
-			t.Errorf("%q: err = %v, want ErrMalformed", bad, err)
+		if _, err := decodeCreated("", []byte(bad)); !errors.Is(err, batch.ErrMalformedResponse) {
+			t.Errorf("%q: err = %v, want batch.ErrMalformedResponse", bad, err)
 		}
 	}
 }
@@ -273,14 +283,15 @@ func TestDecodeCreated(t *testing.T) {
 // Bulk-Accounts names each record by its own id and name keys; both
 // formats read alike.
 func TestDecodeResultOtherResources(t *testing.T) {
-	want := &agiliron.BatchResult{SuccessNumber: 1, FailureNumber: 1,
-		Success: []agiliron.ResultEntry{{LeadID: "5001", LeadName: "Test New Contact", Record: 1}},
-		Failure: []agiliron.ResultEntry{{LeadID: "6548", Message: "Account Name cannot be blank", Record: 2}}}
+	t.Parallel()
+	want := &BatchResult{SuccessNumber: 1, FailureNumber: 1,
+		Success: []ResultEntry{{LeadID: "5001", LeadName: "Test New Contact", Record: 1}},
+		Failure: []ResultEntry{{LeadID: "6548", Message: "Account Name cannot be blank", Record: 2}}}
 	for _, body := range []string{
 		`{"result":{"SuccessNumber":"1","FailureNumber":"1","Success":{"Contacts":{"ContactId":"5001","ContactName":"Test New Contact","Record":"1"}},"Failure":{"Accounts":{"AccountID":6548,"Message":"Account Name cannot be blank","Record":2}}}}`,
 		`<result><SuccessNumber>1</SuccessNumber><FailureNumber>1</FailureNumber><Success><Contacts><ContactId>5001</ContactId><ContactName>Test New Contact</ContactName><Record>1</Record></Contacts></Success><Failure><Accounts><AccountID>6548</AccountID><Message>Account Name cannot be blank</Message><Record>2</Record></Accounts></Failure></result>`,
 	} {
-		got, err := agiliron.DecodeResult("", []byte(body))
+		got, err := decodeResult("", []byte(body))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -293,28 +304,37 @@ func TestDecodeResultOtherResources(t *testing.T) {
 // TestDecodeContactsAndAccountsMatchDocs: the docs' samples decode to the
 // records they show, in both formats, custom fields included.
 func TestDecodeContactsAndAccountsMatchDocs(t *testing.T) {
+	t.Parallel()
 	for _, ext := range []string{"json", "xml"} {
-		cs, err := agiliron.DecodeContacts("", golden(t, "add_contacts."+ext))
+		cs, err := decodeContacts("", sample(t, "add_contacts."+ext))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff([]agiliron.Contact{docContact()}, cs, cmpopts.IgnoreFields(agiliron.Contact{}, "XMLName")); diff != "" {
+		if diff := cmp.Diff([]Contact{docContact()}, cs, cmpopts.IgnoreFields(Contact{}, "XMLName")); diff != "" {
 			t.Errorf("%s contacts (-doc +decoded):\n%s", ext, diff)
 		}
-		as, err := agiliron.DecodeAccounts("", golden(t, "update_accounts."+ext))
+		as, err := decodeAccounts("", sample(t, "update_accounts."+ext))
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := docAccount()
 		want.AccountID = "6548"
-		if diff := cmp.Diff([]agiliron.Account{want}, as, cmpopts.IgnoreFields(agiliron.Account{}, "XMLName")); diff != "" {
+		if diff := cmp.Diff([]Account{want}, as, cmpopts.IgnoreFields(Account{}, "XMLName")); diff != "" {
 			t.Errorf("%s accounts (-doc +decoded):\n%s", ext, diff)
 		}
 	}
-	if _, err := agiliron.DecodeAccounts("", golden(t, "add_contacts.xml")); err == nil {
+	if _, err := decodeAccounts("", sample(t, "add_contacts.xml")); err == nil {
 		t.Error("a Contacts body decoded as accounts")
 	}
-	if _, err := agiliron.DecodeAccounts("", golden(t, "add_contacts.json")); err == nil {
+	if _, err := decodeAccounts("", sample(t, "add_contacts.json")); err == nil {
 		t.Error("a Contacts body decoded as accounts")
+	}
+}
+
+func TestDecodeAckRefused(t *testing.T) {
+	t.Parallel()
+	ack, err := decodeAck("", []byte(`{"MCM":{"parameters":{"results":{"message":{"status":"Failure","error_message":"Invalid data"}}}}}`))
+	if err != nil || ack.accepted() || ack.Message != "Invalid data" {
+		t.Fatalf("ack %+v, err %v", ack, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
+	"slices"
 	"time"
 
 	"github.com/crmbatch/crmbatch/agiliron"
@@ -30,18 +31,18 @@ func Example() {
 		{FirstName: "Charles", LastName: "", Company: "Difference Engines", Email: "charles@example.com"},
 		{FirstName: "Mary", LastName: "Somerville", Company: "Connexion Ltd", Email: "mary@example.com"},
 	}
-	rep, err := c.AddLeads(context.Background(), leads)
+	rep, err := c.Leads().Create(context.Background(), slices.Values(leads))
 	fmt.Printf("%d succeeded, %d failed\n", rep.Succeeded, rep.Failed)
 	for _, o := range rep.Outcomes {
 		var ae *agiliron.Error
 		switch {
 		case o.Err == nil:
-			fmt.Printf("lead %d: added as %s\n", o.Index, o.Result.LeadID)
+			fmt.Printf("lead %d: added as %s\n", o.Index, o.Result.ID)
 		case errors.As(o.Err, &ae) && errors.Is(o.Err, agiliron.ErrRejected):
 			fmt.Printf("lead %d: rejected: %s\n", o.Index, ae.Message)
 		}
 	}
-	fmt.Println("error:", err != nil, "- stored:", srv.Len())
+	fmt.Println("error:", err != nil, "- stored:", len(srv.All(agilirontest.Leads)))
 	// Output:
 	// 2 succeeded, 1 failed
 	// lead 0: added as 1000
@@ -50,10 +51,10 @@ func Example() {
 	// error: true - stored: 2
 }
 
-// ExampleClient_AddContacts adds three contacts through Bulk-Contacts,
+// ExampleResource_Create_contacts adds three contacts through Bulk-Contacts,
 // one of them without a last name, and takes the final results from the
 // webhook Agiliron calls when the batch is done.
-func ExampleClient_AddContacts() {
+func ExampleResource_Create_contacts() {
 	srv := agilirontest.NewServer()
 	defer srv.Close()
 
@@ -78,18 +79,18 @@ func ExampleClient_AddContacts() {
 		{FirstName: "Charles", LastName: "", AccountName: "Difference Engines", Email: "charles@example.com"},
 		{FirstName: "Mary", LastName: "Somerville", AccountName: "Connexion Ltd", Email: "mary@example.com"},
 	}
-	rep, err := c.AddContacts(context.Background(), contacts)
+	rep, err := c.Contacts().Create(context.Background(), slices.Values(contacts))
 	fmt.Printf("%d succeeded, %d failed\n", rep.Succeeded, rep.Failed)
 	for _, o := range rep.Outcomes {
 		var ae *agiliron.Error
 		switch {
 		case o.Err == nil:
-			fmt.Printf("contact %d: added as %s (%s)\n", o.Index, o.Result.ContactID, o.Result.Name)
+			fmt.Printf("contact %d: added as %s (%s)\n", o.Index, o.Result.ID, o.Result.Name)
 		case errors.As(o.Err, &ae) && errors.Is(o.Err, agiliron.ErrRejected):
 			fmt.Printf("contact %d: rejected: %s\n", o.Index, ae.Message)
 		}
 	}
-	fmt.Println("error:", err != nil, "- stored:", len(srv.Contacts()))
+	fmt.Println("error:", err != nil, "- stored:", len(srv.All(agilirontest.Contacts)))
 	// Output:
 	// 2 succeeded, 1 failed
 	// contact 0: added as 1000 (Ada Lovelace)

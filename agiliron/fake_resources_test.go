@@ -4,26 +4,30 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/crmbatch/crmbatch/agiliron"
 	"github.com/crmbatch/crmbatch/agiliron/agilirontest"
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
-// TestAddLeadsThroughLeads: AddLeads uses the documented Add Lead (POST
+// TestLeadsCreateThroughLeads: Leads().Create uses the documented Add Lead (POST
 // Leads), which answers at once: no batch is queued, nothing is polled,
 // nothing calls back. 500 leads with 7 invalid end 493 added once each
 // and 7 rejected with Agiliron's message, the refused requests halved down
 // to the lead at fault.
-func TestAddLeadsThroughLeads(t *testing.T) {
+func TestLeadsCreateThroughLeads(t *testing.T) {
+	t.Parallel()
 	for _, format := range []agiliron.Format{agiliron.JSON, agiliron.XML} {
 		t.Run(format.String(), func(t *testing.T) {
 			e := newEnv(t, true, agiliron.WithFormat(format), agiliron.WithConcurrency(4), agiliron.WithBatchSize(50))
 			in := newLeads(500, invalidIdx...)
-			rep, err := e.c.AddLeads(context.Background(), in)
-			checkBalanced(t, rep, 500, 493, 7)
+			rep, err := e.c.Leads().Create(context.Background(), slices.Values(in))
+			testkit.CheckCounts(t, rep, testkit.Counts{Total: 500, Succeeded: 493, Failed: 7})
 			var re *batch.RunError
 			if !errors.As(err, &re) || len(re.Records) != 7 {
 				t.Fatalf("err = %v, want a RunError with 7 records", err)
@@ -31,19 +35,19 @@ func TestAddLeadsThroughLeads(t *testing.T) {
 			for _, idx := range invalidIdx {
 				o := rep.Outcomes[idx]
 				var ae *agiliron.Error
-				if !errors.Is(o.Err, agiliron.ErrRejected) || !errors.As(o.Err, &ae) || ae.Message != agilirontest.MsgLastNameBlank {
+				if !rejected(o.Err) || !errors.As(o.Err, &ae) || ae.Message != agilirontest.MsgLastNameBlank {
 					t.Fatalf("outcome %d = %+v, want rejected with %q", idx, o, agilirontest.MsgLastNameBlank)
 				}
 			}
 			seen := map[string]bool{}
-			for _, l := range e.srv.Leads() {
-				if seen[l.Email] || e.srv.Writes(l.LeadID) != 1 {
-					t.Fatalf("lead %s stored twice", l.Email)
+			for _, l := range e.srv.All(agilirontest.Leads) {
+				if seen[l.Get("Email")] || e.srv.Writes(l.Get("LeadId")) != 1 {
+					t.Fatalf("lead %s stored twice", l.Get("Email"))
 				}
-				seen[l.Email] = true
+				seen[l.Get("Email")] = true
 			}
-			if e.srv.Len() != 493 {
-				t.Fatalf("fake holds %d leads, want 493", e.srv.Len())
+			if len(e.srv.All(agilirontest.Leads)) != 493 {
+				t.Fatalf("fake holds %d leads, want 493", len(e.srv.All(agilirontest.Leads)))
 			}
 			st := e.srv.Stats()
 			if st.Batches != 0 || st.StatusRequests != 0 || st.Callbacks != 0 || e.hook.Pending() != 0 {
@@ -53,45 +57,47 @@ func TestAddLeadsThroughLeads(t *testing.T) {
 	}
 }
 
-// TestAddLeadsNewIDs: a request of one lead gets its new LeadId from the
+// TestLeadsCreateNewIDs: a request of one lead gets its new LeadId from the
 // answer; a request of several is added whole, without claiming whose new
 // id is whose.
-func TestAddLeadsNewIDs(t *testing.T) {
+func TestLeadsCreateNewIDs(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, false, agiliron.WithBatchSize(1))
-	rep, err := e.c.AddLeads(context.Background(), newLeads(2))
+	rep, err := e.c.Leads().Create(context.Background(), slices.Values(newLeads(2)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, o := range rep.Outcomes {
-		got, ok := e.srv.Lead(o.Result.LeadID)
+		got, ok := storedLead(e.srv, o.Result.ID)
 		if !ok || got.Email != newLeads(2)[i].Email {
 			t.Fatalf("outcome %d = %+v: not the stored lead", i, o)
 		}
 	}
 	e = newEnv(t, false, agiliron.WithBatchSize(10))
-	rep, err = e.c.AddLeads(context.Background(), newLeads(3))
-	checkBalanced(t, rep, 3, 3, 0)
-	if err != nil || rep.Outcomes[0].Result.LeadID != "" || e.srv.Len() != 3 {
-		t.Fatalf("err %v, outcome 0 %+v, %d stored", err, rep.Outcomes[0], e.srv.Len())
+	rep, err = e.c.Leads().Create(context.Background(), slices.Values(newLeads(3)))
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 3, Succeeded: 3, Failed: 0})
+	if err != nil || rep.Outcomes[0].Result.ID != "" || len(e.srv.All(agilirontest.Leads)) != 3 {
+		t.Fatalf("err %v, outcome 0 %+v, %d stored", err, rep.Outcomes[0], len(e.srv.All(agilirontest.Leads)))
 	}
 }
 
-// TestAddLeadsNeverResent: an Add Lead request that may have reached the
+// TestLeadsCreateNeverResent: an Add Lead request that may have reached the
 // server and got no usable answer leaves its leads ErrOutcomeUnknown and
 // is not sent again; one refused before anything was written is.
-func TestAddLeadsNeverResent(t *testing.T) {
+func TestLeadsCreateNeverResent(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name               string
-		fault              agilirontest.Fault
+		fault              fakekit.Fault
 		timeout            time.Duration
 		succeeded, unknown int
 		requests, stored   int
 	}{
-		{"500 after the write", agilirontest.ServerErrorAfterQueue, 0, 10, 10, 2, 20},
-		{"malformed answer", agilirontest.MalformedAck, 0, 10, 10, 2, 20},
-		{"timeout after the write", agilirontest.HangAfterQueue, 200 * time.Millisecond, 10, 10, 2, 20},
-		{"500 before the write", agilirontest.ServerError, 0, 10, 10, 2, 10},
-		{"429", agilirontest.TooManyRequests, 0, 20, 0, 3, 20},
+		{"500 after the write", fakekit.Fault{Status: 500, AfterWrite: true}, 0, 10, 10, 2, 20},
+		{"malformed answer", malformedAfterWrite, 0, 10, 10, 2, 20},
+		{"timeout after the write", fakekit.Fault{Hang: true, AfterWrite: true}, 200 * time.Millisecond, 10, 10, 2, 20},
+		{"500 before the write", fakekit.Status(500), 0, 10, 10, 2, 10},
+		{"429", fakekit.RateLimited(0), 0, 20, 0, 3, 20},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,10 +107,10 @@ func TestAddLeadsNeverResent(t *testing.T) {
 			}
 			e := newEnv(t, false, opts...)
 			e.srv.FailNext(1, tt.fault)
-			rep, _ := e.c.AddLeads(context.Background(), newLeads(20))
-			checkBalanced(t, rep, 20, tt.succeeded, tt.unknown)
+			rep, _ := e.c.Leads().Create(context.Background(), slices.Values(newLeads(20)))
+			testkit.CheckCounts(t, rep, testkit.Counts{Total: 20, Succeeded: tt.succeeded, Failed: tt.unknown})
 			for _, o := range rep.Outcomes {
-				if o.Status == batch.Failed && (!errors.Is(o.Err, agiliron.ErrOutcomeUnknown) || o.Attempts != 1) {
+				if o.Status == batch.Failed && (!errors.Is(o.Err, batch.ErrOutcomeUnknown) || o.Attempts != 1) {
 					t.Fatalf("outcome %+v: want ErrOutcomeUnknown after one attempt", o)
 				}
 			}
@@ -113,8 +119,8 @@ func TestAddLeadsNeverResent(t *testing.T) {
 			if err := e.srv.Wait(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if st := e.srv.Stats(); st.BulkRequests != tt.requests || e.srv.Len() != tt.stored {
-				t.Fatalf("%d requests, %d stored; want %d, %d", st.BulkRequests, e.srv.Len(), tt.requests, tt.stored)
+			if st := e.srv.Stats(); st.Writes != tt.requests || len(e.srv.All(agilirontest.Leads)) != tt.stored {
+				t.Fatalf("%d requests, %d stored; want %d, %d", st.Writes, len(e.srv.All(agilirontest.Leads)), tt.requests, tt.stored)
 			}
 		})
 	}
@@ -126,6 +132,7 @@ func TestAddLeadsNeverResent(t *testing.T) {
 // with the fake's message, and a blank AccountName is refused before
 // sending.
 func TestAccountsAddAndUpdate(t *testing.T) {
+	t.Parallel()
 	for _, omit := range []bool{false, true} {
 		e := newEnv(t, true, agiliron.WithBatchSize(7), agiliron.WithFormat(agiliron.XML))
 		e.srv.SetOmitRecordNumbers(omit)
@@ -134,57 +141,58 @@ func TestAccountsAddAndUpdate(t *testing.T) {
 			in[i] = agiliron.Account{AccountName: "Account " + string(rune('A'+i)), ParentCompany: "Self", Telephone: "555"}
 		}
 		in[4].AccountName = " "
-		rep, _ := e.c.AddAccounts(context.Background(), in)
-		checkBalanced(t, rep, 20, 19, 1)
-		if o := rep.Outcomes[4]; !errors.Is(o.Err, agiliron.ErrInvalid) || o.Attempts != 0 {
+		rep, _ := e.c.Accounts().Create(context.Background(), slices.Values(in))
+		testkit.CheckCounts(t, rep, testkit.Counts{Total: 20, Succeeded: 19, Failed: 1})
+		if o := rep.Outcomes[4]; !errors.Is(o.Err, batch.ErrInvalid) || o.Attempts != 0 {
 			t.Fatalf("outcome 4 = %+v, want ErrInvalid, not sent", o)
 		}
 		for i, o := range rep.Outcomes {
 			if o.Status != batch.Succeeded {
 				continue
 			}
-			got, ok := e.srv.Account(o.Result.AccountID)
+			got, ok := storedAccount(e.srv, o.Result.ID)
 			if !ok || got.AccountName != in[i].AccountName || o.Result.Name != in[i].AccountName {
 				t.Fatalf("omit=%v: account %d reported as %+v, stored %+v", omit, i, o.Result, got)
 			}
-			in[i].AccountID = o.Result.AccountID
+			in[i].AccountID = o.Result.ID
 		}
 		up := append([]agiliron.Account(nil), in[:4]...)
 		for i := range up {
 			up[i].Telephone = "" // an update replaces the whole record
 		}
 		up[3].AccountID = "424242"
-		urep, _ := e.c.UpdateAccounts(context.Background(), up)
-		checkBalanced(t, urep, 4, 3, 1)
-		if o := urep.Outcomes[3]; !errors.Is(o.Err, agiliron.ErrRejected) || o.Result.Message != agilirontest.MsgNoSuchAccount {
+		urep, _ := e.c.Accounts().Update(context.Background(), slices.Values(up))
+		testkit.CheckCounts(t, urep, testkit.Counts{Total: 4, Succeeded: 3, Failed: 1})
+		if o := urep.Outcomes[3]; !rejected(o.Err) || o.Result.Message != agilirontest.MsgNoSuchAccount {
 			t.Fatalf("outcome 3 = %+v", o)
 		}
 		for _, a := range up[:3] {
-			if got, _ := e.srv.Account(a.AccountID); got.Telephone != "" || e.srv.Writes(a.AccountID) != 2 {
+			if got, _ := storedAccount(e.srv, a.AccountID); got.Telephone != "" || e.srv.Writes(a.AccountID) != 2 {
 				t.Fatalf("account %s stored as %+v after the update (%d writes)", a.AccountID, got, e.srv.Writes(a.AccountID))
 			}
 		}
 	}
 }
 
-// TestContactsUpdateValidation: UpdateContacts refuses a contact without
+// TestContactsUpdateValidation: Contacts().Update refuses a contact without
 // a numeric ContactId or a LastName before sending, and replaces the rest.
 func TestContactsUpdateValidation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, false)
 	in := newContacts(4)
 	for i := range in {
-		in[i].ContactID = e.srv.PutContact(agiliron.Contact{LastName: "Old", HomePhone: "555"})
+		in[i].ContactID = putContact(e.srv, agiliron.Contact{LastName: "Old", HomePhone: "555"})
 	}
 	in[1].ContactID = "x1"
 	in[2].LastName = ""
-	rep, _ := e.c.UpdateContacts(context.Background(), in)
-	checkBalanced(t, rep, 4, 2, 2)
+	rep, _ := e.c.Contacts().Update(context.Background(), slices.Values(in))
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 4, Succeeded: 2, Failed: 2})
 	for _, i := range []int{1, 2} {
-		if o := rep.Outcomes[i]; !errors.Is(o.Err, agiliron.ErrInvalid) || o.Attempts != 0 {
+		if o := rep.Outcomes[i]; !errors.Is(o.Err, batch.ErrInvalid) || o.Attempts != 0 {
 			t.Fatalf("outcome %d = %+v", i, o)
 		}
 	}
-	if got, _ := e.srv.Contact(in[0].ContactID); got.HomePhone != "" || got.Email != in[0].Email {
+	if got, _ := storedContact(e.srv, in[0].ContactID); got.HomePhone != "" || got.Email != in[0].Email {
 		t.Fatalf("contact 0 stored as %+v", got)
 	}
 }

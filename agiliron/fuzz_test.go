@@ -1,4 +1,4 @@
-package agiliron_test
+package agiliron
 
 import (
 	"net/http"
@@ -6,15 +6,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/crmbatch/crmbatch/agiliron"
 )
 
 func addSeeds(f *testing.F, t testing.TB, files ...string) {
 	for _, name := range files {
-		f.Add("", golden(t, name))
-		f.Add("application/xml", golden(t, name))
-		f.Add("application/json", golden(t, name))
+		f.Add("", sample(t, name))
+		f.Add("application/xml", sample(t, name))
+		f.Add("application/json", sample(t, name))
 	}
 	for _, s := range []string{``, `{}`, `[]`, `null`, `<a/>`, `{"result":{"Success":[[[[]]]]}}`, `<result><Success><Leads><Record>x</Record></Leads></Success></result>`} {
 		f.Add("", []byte(s))
@@ -24,7 +22,7 @@ func addSeeds(f *testing.F, t testing.TB, files ...string) {
 func FuzzDecodeAck(f *testing.F) {
 	addSeeds(f, f, "ack.json", "ack.xml")
 	f.Fuzz(func(t *testing.T, ct string, body []byte) {
-		ack, err := agiliron.DecodeAck(ct, body)
+		ack, err := decodeAck(ct, body)
 		if err == nil && ack.BatchID == "" {
 			t.Fatalf("accepted an acknowledgement without a batch id: %q", body)
 		}
@@ -34,7 +32,7 @@ func FuzzDecodeAck(f *testing.F) {
 func FuzzDecodeResult(f *testing.F) {
 	addSeeds(f, f, "webhook_norecord.xml", "webhook_norecord.json", "webhook_record.xml", "webhook_record.json")
 	f.Fuzz(func(t *testing.T, ct string, body []byte) {
-		r, err := agiliron.DecodeResult(ct, body)
+		r, err := decodeResult(ct, body)
 		if err == nil && (r == nil || r.SuccessNumber < 0 || r.FailureNumber < 0) {
 			t.Fatalf("bad result %+v from %q", r, body)
 		}
@@ -44,7 +42,7 @@ func FuzzDecodeResult(f *testing.F) {
 func FuzzDecodeBatchStatus(f *testing.F) {
 	addSeeds(f, f, "batchstatus.json", "batchstatus_update.json", "batchstatus_update.xml", "batchstatus_pending.json")
 	f.Fuzz(func(t *testing.T, ct string, body []byte) {
-		s, err := agiliron.DecodeBatchStatus(ct, body)
+		s, err := decodeBatchStatus(ct, body)
 		if err == nil && s == nil {
 			t.Fatal("nil status without an error")
 		}
@@ -52,15 +50,18 @@ func FuzzDecodeBatchStatus(f *testing.F) {
 	})
 }
 
+// fuzzSecret is the fuzzed handler's secret.
+const fuzzSecret = "0123456789abcdef-fuzz"
+
 // FuzzWebhookHandler drives the whole handler: it never panics and answers
 // only 200, 400 or 413 to an authenticated callback.
 func FuzzWebhookHandler(f *testing.F) {
 	addSeeds(f, f, "webhook_norecord.xml", "webhook_record.json")
-	h, err := agiliron.NewWebhookHandler(testSecret, agiliron.WithWebhookMaxBody(1<<16))
+	h, err := NewWebhookHandler(fuzzSecret, WithWebhookMaxBody(1<<16))
 	if err != nil {
 		f.Fatal(err)
 	}
-	q := url.Values{"secret": {testSecret}, "ref": {"fuzz"}}.Encode()
+	q := url.Values{"secret": {fuzzSecret}, "ref": {"fuzz"}}.Encode()
 	f.Fuzz(func(t *testing.T, ct string, body []byte) {
 		req := httptest.NewRequest(http.MethodPut, "/hook?"+q, strings.NewReader(string(body)))
 		req.Header.Set("Content-Type", ct)
@@ -77,14 +78,14 @@ func FuzzWebhookHandler(f *testing.F) {
 func FuzzDecodeLeads(f *testing.F) {
 	addSeeds(f, f, "update_leads.json", "update_leads.xml")
 	f.Fuzz(func(t *testing.T, ct string, body []byte) {
-		leads, err := agiliron.DecodeLeads(ct, body)
+		leads, err := decodeLeads(ct, body)
 		if err != nil {
 			return
 		}
-		if _, err := agiliron.EncodeLeads(agiliron.JSON, leads); err != nil {
+		if _, err := encodeLeads(JSON, leads); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := agiliron.EncodeLeads(agiliron.XML, leads); err != nil {
+		if _, err := encodeLeads(XML, leads); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -95,7 +96,7 @@ func FuzzDecodeCreated(f *testing.F) {
 	f.Add("", []byte(`{"MCM":{"parameters":{"results":{"message":{"status":"Success","success_message":{"lead_id":[1,"2",[3]]}}}}}}`))
 	f.Add("", []byte(`{"MCM":{"parameters":{"results":{"message":{"SuccessNumber":1,"Success":{"Leads":{"LeadId":7}}}}}}}`))
 	f.Fuzz(func(t *testing.T, ct string, body []byte) {
-		c, err := agiliron.DecodeCreated(ct, body)
+		c, err := decodeCreated(ct, body)
 		if err == nil && c.Status == "" && c.Result == nil {
 			t.Fatalf("accepted an answer with neither a status nor a result: %q", body)
 		}
@@ -105,13 +106,13 @@ func FuzzDecodeCreated(f *testing.F) {
 func FuzzDecodeContactsAndAccounts(f *testing.F) {
 	addSeeds(f, f, "add_contacts.json", "add_contacts.xml", "add_accounts.json", "add_accounts.xml")
 	f.Fuzz(func(t *testing.T, ct string, body []byte) {
-		if cs, err := agiliron.DecodeContacts(ct, body); err == nil {
-			if _, err := agiliron.EncodeContacts(agiliron.XML, cs); err != nil {
+		if cs, err := decodeContacts(ct, body); err == nil {
+			if _, err := encodeContacts(XML, cs); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if as, err := agiliron.DecodeAccounts(ct, body); err == nil {
-			if _, err := agiliron.EncodeAccounts(agiliron.JSON, as); err != nil {
+		if as, err := decodeAccounts(ct, body); err == nil {
+			if _, err := encodeAccounts(JSON, as); err != nil {
 				t.Fatal(err)
 			}
 		}

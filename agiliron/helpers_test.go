@@ -3,65 +3,139 @@ package agiliron_test
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
-	"regexp"
+	"errors"
+	"sync"
 	"testing"
 
 	"github.com/crmbatch/crmbatch/agiliron"
+	"github.com/crmbatch/crmbatch/agiliron/agilirontest"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
-func golden(t testing.TB, name string) []byte {
+// The fixtures and wire helpers of the internal tests.
+var (
+	golden     = agiliron.Sample
+	seedLeads  = agiliron.SeedLeads
+	jsonString = agiliron.JSONString
+	compactXML = agiliron.CompactXML
+	docContact = agiliron.DocContact
+	docAccount = agiliron.DocAccount
+)
+
+func compactJSON(t testing.TB, b []byte) string { return agiliron.CompactJSON(t, b) }
+
+// rejected reports a record Agiliron failed in its answer (not a local
+// refusal, not an unknown outcome).
+func rejected(err error) bool {
+	return errors.Is(err, agiliron.ErrRejected)
+}
+
+// errRejected stands for "rejected" in tables of wanted errors.
+var errRejected = errors.New("rejected by Agiliron")
+
+// malformedAfterWrite lets the request's records land, then answers 200
+// with a body that is not an acknowledgement.
+var malformedAfterWrite = fakekit.Fault{Status: 200, Body: `{"MCM":{"response":{"objectType":"Leads"`, AfterWrite: true}
+
+// toRecord turns a client record into the fake's form, through its JSON
+// (custom fields under customKey).
+func toRecord(t testing.TB, v any, customKey string) agilirontest.Record {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	b, err := json.Marshal(v)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b
-}
-
-// compactJSON removes the whitespace between JSON tokens.
-func compactJSON(t testing.TB, b []byte) string {
-	t.Helper()
-	var out bytes.Buffer
-	if err := json.Compact(&out, b); err != nil {
-		t.Fatalf("compact %q: %v", b, err)
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
 	}
-	return out.String()
+	r := agilirontest.Record{Fields: map[string]string{}}
+	for k, raw := range m {
+		if k == customKey {
+			var cf struct{ CustomField []agiliron.CustomField }
+			if err := json.Unmarshal(raw, &cf); err != nil {
+				t.Fatal(err)
+			}
+			r.Custom = map[string]string{}
+			for _, f := range cf.CustomField {
+				r.Custom[f.Name] = f.Value
+			}
+			continue
+		}
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			t.Fatalf("%s: %v", k, err)
+		}
+		r.Fields[k] = s
+	}
+	return r
 }
 
-var xmlGap = regexp.MustCompile(`>\s+<`)
-
-// compactXML removes the whitespace between XML tags.
-func compactXML(b []byte) string {
-	return xmlGap.ReplaceAllString(string(bytes.TrimSpace(b)), "><")
+// fromRecord reads a stored record back into a client record.
+func fromRecord[T any](t testing.TB, r agilirontest.Record, customKey string) T {
+	t.Helper()
+	m := map[string]any{}
+	for k, v := range r.Fields {
+		m[k] = v
+	}
+	if len(r.Custom) > 0 {
+		var cf []agiliron.CustomField
+		for k, v := range r.Custom {
+			cf = append(cf, agiliron.CustomField{Name: k, Value: v})
+		}
+		m[customKey] = map[string]any{"CustomField": cf}
+	}
+	b, _ := json.Marshal(m)
+	var out T
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
-// seedLeads are the two leads of the seed's Update Bulk Leads sample.
-func seedLeads() []agiliron.Lead {
-	custom := []agiliron.CustomField{{Name: "Text", Value: "value"}, {Name: "Date", Value: "00-00-0000"}}
-	return []agiliron.Lead{{
-		LeadID: "123", Salutation: "--None--", FirstName: "John", LastName: "Doe", Company: "Company",
-		Phone: "9867675645", Mobile: "9867675645", Email: "[email protected]",
-		Industry: "Biotechnology", SICCode: "8889", AnnualRevenue: "5555", NumberOfEmployees: "3",
-		ContactType: "Analyst", LeadSource: "Existing Customer", LeadStatus: "Contact in Future",
-		Rating: "Acquired", EmailOptOut: "1", CreatedTime: "07-30-2020 06:12:06", ModifiedTime: "07-01-2021 10:35:52",
-		Street: "Agiliron, 1515 Clay St", City: "St Oakland", State: "California", Zip: "94612",
-		Country: "United States", AssignedTo: "admin", DefaultCurrency: "US Dollar", CustomFields: custom,
-	}, {
-		LeadID: "456", Salutation: "Mr.", FirstName: "Test", LastName: "Lead", Company: "Company",
-		Mobile: "9867675645", Fax: "updoer", Email: "[email protected]", Industry: "--None--",
-		SICCode: "0", AnnualRevenue: "0", ContactType: "--None--", LeadSource: "--None--",
-		LeadStatus: "--None--", Rating: "--None--", EmailOptOut: "0", YahooID: "[email protected]",
-		CreatedTime: "08-13-2020 00:59:18", ModifiedTime: "08-13-2020 01:00:06",
-		Street: "Agiliron, 1515 Clay St", City: "St Oakland", State: "CA", Zip: "94612",
-		Country: "United States", Description: "description", AssignedTo: "admin",
-		DefaultCurrency: "US Dollar", CustomFields: custom,
-	}}
+var tb testing.TB = &testing.T{} // for the helpers below, which fail only on a broken test
+
+func putLead(srv *agilirontest.Server, l agiliron.Lead) string {
+	return srv.Put(agilirontest.Leads, toRecord(tb, l, "LeadCustomFields"))
 }
 
-// jsonString returns s as a JSON string literal.
-func jsonString(s string) (string, error) {
-	b, err := json.Marshal(s)
-	return string(b), err
+func putContact(srv *agilirontest.Server, c agiliron.Contact) string {
+	return srv.Put(agilirontest.Contacts, toRecord(tb, c, "CustomFields"))
+}
+
+func putAccount(srv *agilirontest.Server, a agiliron.Account) string {
+	return srv.Put(agilirontest.Accounts, toRecord(tb, a, "CustomFields"))
+}
+
+func storedLead(srv *agilirontest.Server, id string) (agiliron.Lead, bool) {
+	r, ok := srv.Get(agilirontest.Leads, id)
+	return fromRecord[agiliron.Lead](tb, r, "LeadCustomFields"), ok
+}
+
+func storedContact(srv *agilirontest.Server, id string) (agiliron.Contact, bool) {
+	r, ok := srv.Get(agilirontest.Contacts, id)
+	return fromRecord[agiliron.Contact](tb, r, "CustomFields"), ok
+}
+
+func storedAccount(srv *agilirontest.Server, id string) (agiliron.Account, bool) {
+	r, ok := srv.Get(agilirontest.Accounts, id)
+	return fromRecord[agiliron.Account](tb, r, "CustomFields"), ok
+}
+
+// syncWriter serializes writes to a buffer shared by goroutines.
+type syncWriter struct {
+	mu  sync.Mutex
+	buf *bytes.Buffer
+}
+
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.Write(p)
+}
+
+func (w *syncWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
 // A lead's state while a batch result is matched to it.
@@ -45,9 +46,9 @@ type leftEntry struct {
 // Agiliron leaves them out, new leads (adds) have no LeadId to match by,
 // and what is left is placed only where the result allows no other reading
 // (see inferRest). A lead named by no entry, or by conflicting entries,
-// fails with ErrOutcomeUnknown: nothing is claimed that the result does
+// fails matching batch.ErrOutcomeUnknown: nothing is claimed that the result does
 // not say.
-func matchResults(op, idName string, ids, names []string, batchID string, r *BatchResult, log *slog.Logger) []batch.Result[recordResult] {
+func matchResults(op, idName string, ids, names []string, batchID string, r *BatchResult, log *slog.Logger) []batch.Result[Result] {
 	n := len(ids)
 	m := &matching{ids: ids, names: names, state: make([]uint8, n), entries: make([]ResultEntry, n)}
 	for _, e := range r.Success {
@@ -250,32 +251,34 @@ func commonMessage(left []leftEntry) string {
 }
 
 // results builds the per-record results from the matching.
-func (m *matching) results(op, idName, batchID string) []batch.Result[recordResult] {
-	out := make([]batch.Result[recordResult], len(m.ids))
+func (m *matching) results(op, idName, batchID string) []batch.Result[Result] {
+	out := make([]batch.Result[Result], len(m.ids))
 	for i, id := range m.ids {
 		e := m.entries[i]
-		v := recordResult{batchID: batchID, id: id, record: i + 1}
-		perr := func(msg string, kind error) *Error {
-			return &Error{Op: op, BatchID: batchID, LeadID: id, Record: i + 1, Message: msg, kind: kind, idName: idName}
+		v := Result{BatchID: batchID, ID: id, Record: i + 1}
+		perr := func(msg string, class vendorkit.Class) *Error {
+			err := newError(op, class, msg)
+			err.BatchID, err.ID, err.Record, err.idName = batchID, id, i+1, idName
+			return err
 		}
 		switch m.state[i] {
 		case succeeded:
 			if e.LeadID != "" {
-				v.id = e.LeadID
+				v.ID = e.LeadID
 			}
-			v.name = e.LeadName
+			v.Name = e.LeadName
 			out[i].Value = v
 		case failed:
-			v.message = e.Message
+			v.Message = e.Message
 			msg := e.Message
 			if msg == "" {
 				msg = "rejected without a message"
 			}
-			out[i] = batch.Result[recordResult]{Value: v, Err: perr(msg, ErrRejected)}
+			out[i] = batch.Result[Result]{Value: v, Err: perr(msg, vendorkit.Rejected)}
 		case conflict:
-			out[i] = batch.Result[recordResult]{Value: v, Err: perr("the batch result gives conflicting answers for this record", ErrOutcomeUnknown)}
+			out[i] = batch.Result[Result]{Value: v, Err: perr("the batch result gives conflicting answers for this record", vendorkit.Unknown)}
 		default:
-			out[i] = batch.Result[recordResult]{Value: v, Err: perr("the batch result does not name this record", ErrOutcomeUnknown)}
+			out[i] = batch.Result[Result]{Value: v, Err: perr("the batch result does not name this record", vendorkit.Unknown)}
 		}
 	}
 	return out

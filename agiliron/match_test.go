@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -18,9 +19,9 @@ type outcome struct {
 }
 
 // matchLeads matches a batch result to a chunk of leads.
-func matchLeads(chunk []Lead, batchID string, r *BatchResult, log *slog.Logger) []batch.Result[LeadResult] {
-	ids, names := identities(leads, chunk)
-	return convert(leads, matchResults("POST Bulk-Contacts", "LeadId", ids, names, batchID, r, log))
+func matchLeads(chunk []Lead, batchID string, r *BatchResult, log *slog.Logger) []batch.Result[Result] {
+	ids, names := identities(leadSpec, chunk)
+	return matchResults("POST Bulk-Contacts", "LeadId", ids, names, batchID, r, log)
 }
 
 func flatten(t *testing.T, chunk []Lead, r *BatchResult) []outcome {
@@ -30,11 +31,11 @@ func flatten(t *testing.T, chunk []Lead, r *BatchResult) []outcome {
 	for i, x := range res {
 		switch {
 		case x.Err == nil:
-			out[i] = outcome{"ok", x.Value.LeadID, ""}
-		case errors.Is(x.Err, ErrRejected):
-			out[i] = outcome{"rejected", x.Value.LeadID, x.Value.Message}
-		case errors.Is(x.Err, ErrOutcomeUnknown):
-			out[i] = outcome{"unknown", x.Value.LeadID, ""}
+			out[i] = outcome{"ok", x.Value.ID, ""}
+		case errors.As(x.Err, new(*Error)) && x.Err.(*Error).Class == vendorkit.Rejected:
+			out[i] = outcome{"rejected", x.Value.ID, x.Value.Message}
+		case errors.Is(x.Err, batch.ErrOutcomeUnknown):
+			out[i] = outcome{"unknown", x.Value.ID, ""}
 		default:
 			t.Fatalf("lead %d: unexpected error %v", i, x.Err)
 		}
@@ -61,7 +62,8 @@ func ko(msg string) ResultEntry      { return ResultEntry{Message: msg} }
 // numbers: leads are placed by name or by count only where the result
 // allows no other reading, and are otherwise left unknown.
 func TestInferWithoutRecordNumbers(t *testing.T) {
-	const blank = MessageLastNameBlank
+	t.Parallel()
+	const blank = messageLastNameBlank
 	unknown := func(n int) []outcome {
 		o := make([]outcome, n)
 		for i := range o {
@@ -137,6 +139,7 @@ func TestInferWithoutRecordNumbers(t *testing.T) {
 // TestInferNeverForUpdatesNamingOtherLeads: an update's result entry
 // that carries a LeadId of no lead in the batch stops every inference.
 func TestInferNeverForUpdatesNamingOtherLeads(t *testing.T) {
+	t.Parallel()
 	chunk := []Lead{{LeadID: "1", LastName: "A", Company: "C"}, {LeadID: "2", LastName: "B", Company: "C"}}
 	r := &BatchResult{SuccessNumber: 2, Success: []ResultEntry{{LeadID: "1"}, {LeadID: "99"}}}
 	want := []outcome{{"ok", "1", ""}, {"unknown", "2", ""}}
@@ -165,7 +168,7 @@ func benchMatch(b *testing.B, withRecords bool) {
 	log := slog.New(slog.DiscardHandler)
 	b.ReportAllocs()
 	for b.Loop() {
-		if res := matchLeads(chunk, "b", r, log); res[0].Err != nil || res[0].Value.LeadID != "1000" {
+		if res := matchLeads(chunk, "b", r, log); res[0].Err != nil || res[0].Value.ID != "1000" {
 			b.Fatalf("lead 0: %+v", res[0])
 		}
 	}

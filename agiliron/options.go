@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
-	"github.com/crmbatch/crmbatch/internal/engineopt"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
 // Format is a wire format: JSON or XML.
@@ -45,39 +45,50 @@ func (f Format) mediaType() string {
 	return "application/json"
 }
 
-// Defaults.
+// Defaults, each with its reason.
 const (
-	// DefaultBatchSize is how many records one request carries
-	// unless WithBatchSize says otherwise. Agiliron documents no maximum;
-	// 100 keeps one request well under any sensible body limit.
+	// DefaultBatchSize is how many records one request carries unless
+	// WithBatchSize says otherwise. Agiliron documents no maximum; 100
+	// keeps a request of full records (a lead is about 1 KB) near 100 KB.
 	DefaultBatchSize = 100
-	// MaxBatchSize is the largest batch size WithBatchSize accepts.
-	MaxBatchSize = 5000
-	// DefaultPollInterval is the longest wait between two BatchStatus polls.
+	// maxBatchSize is the largest batch size WithBatchSize accepts: no
+	// documented ceiling, so a bound that keeps one batch's wait sane.
+	maxBatchSize = 5000
+	// DefaultMaxRequestBytes is the most encoded bytes one request carries
+	// unless WithMaxRequestBytes says otherwise. Agiliron documents no
+	// request size limit (none of the pages cited in the package doc names
+	// one), so this is a generous default only a pathological record
+	// reaches: requests are filled up to it, and a record whose encoding
+	// alone is larger fails before any request (*batch.TooLargeError).
+	DefaultMaxRequestBytes = 8 << 20
+	// defaultPollInterval is the longest wait between two BatchStatus polls.
 	// Polls start after 100 ms and double up to this interval.
-	DefaultPollInterval = 5 * time.Second
-	// DefaultCallbackTimeout is how long a batch waits for its webhook
+	defaultPollInterval = 5 * time.Second
+	// defaultCallbackTimeout is how long a batch waits for its webhook
 	// before polling BatchStatus.
-	DefaultCallbackTimeout = 2 * time.Minute
-	// DefaultResultTimeout is how long a batch waits, in all, for its final
+	defaultCallbackTimeout = 2 * time.Minute
+	// defaultResultTimeout is how long a batch waits, in all, for its final
 	// result before its records are reported with an unknown outcome.
-	DefaultResultTimeout = 30 * time.Minute
+	defaultResultTimeout = 30 * time.Minute
 )
 
-// Option configures a Client; New reports a bad option as an error.
+// minRequestBytes is the smallest WithMaxRequestBytes: room for one small
+// record and its envelope.
+const minRequestBytes = 1024
+
+// Option configures a Client; New reports a bad option (and a nil one) as
+// an error.
 type Option func(*config) error
 
 type config struct {
+	vendorkit.Common
 	company         string
 	pathStyle       PathStyle
-	baseURL         string
 	apiKey          string
 	keyInQuery      bool
 	reqFormat       Format
 	respFormat      Format
-	httpClient      *http.Client
-	engine          engineopt.Settings
-	batchSize       int
+	maxRequestBytes int
 	webhook         *WebhookHandler
 	callbackURL     string
 	pollInterval    time.Duration
@@ -104,12 +115,12 @@ const (
 	PathWADL
 )
 
-// segment returns the path under /agiliron/, with its trailing slash.
+// segment returns the path under /agiliron/.
 func (p PathStyle) segment() string {
 	if p == PathWADL {
-		return "api-40/"
+		return "api-40"
 	}
-	return "api-40.php/"
+	return "api-40.php"
 }
 
 // String returns "api-40.php" or "api-40".
@@ -122,6 +133,43 @@ func (p PathStyle) String() string {
 	}
 	return fmt.Sprintf("PathStyle(%d)", uint8(p))
 }
+
+// WithBaseURL sets the full base URL instead of WithCompany, for example a
+// fake's srv.BaseURL() or a proxy's. Resource names (Leads, Bulk-Leads,
+// BatchStatus/{id} …) are appended to it.
+func WithBaseURL(u string) Option { return func(c *config) error { return c.SetBaseURL(u) } }
+
+// WithHTTPClient sets the *http.Client requests go through (copied, never
+// changed).
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error { return c.SetHTTPClient(hc) }
+}
+
+// WithTimeout sets the per-request timeout (default 30 s). A batch's wait
+// for its result is WithResultTimeout's.
+func WithTimeout(d time.Duration) Option { return func(c *config) error { return c.SetTimeout(d, 0) } }
+
+// WithBatchSize sets how many records one request carries; default
+// DefaultBatchSize, at most 5,000 (Agiliron documents no limit).
+func WithBatchSize(n int) Option { return func(c *config) error { return c.SetBatchSize(n) } }
+
+// WithEngine sets the engine's configuration for every run: retry policy
+// and budget, concurrency, limiter, progress and outcome hooks, kept
+// outcomes, logger. Its zero fields take the engine's defaults.
+func WithEngine(cfg batch.Config) Option { return func(c *config) error { return c.SetEngine(cfg) } }
+
+// WithConcurrency sets how many batches may be pending at once (sent and
+// waiting for their final result). Default 1: Agiliron documents no
+// concurrency limit, and one company's batches are processed in turn.
+func WithConcurrency(n int) Option { return func(c *config) error { return c.SetConcurrency(n) } }
+
+// WithLimiter paces every request (adds, updates and BatchStatus polls),
+// for example with a *rate.Limiter shared by every client of one account.
+func WithLimiter(l batch.Limiter) Option { return func(c *config) error { return c.SetLimiter(l) } }
+
+// WithLogger sets the logger of the engine, the requests and the waits
+// (debug level); secrets are redacted. Default: discard.
+func WithLogger(l *slog.Logger) Option { return func(c *config) error { return c.SetLogger(l) } }
 
 // WithPathStyle picks the API path form WithCompany builds: PathPHP (the
 // default, https://{company}.agiliron.net/agiliron/api-40.php/) or
@@ -145,26 +193,6 @@ func WithCompany(name string) Option {
 			return fmt.Errorf("agiliron: WithCompany: %q is not a valid company name (letters, digits and '-')", name)
 		}
 		c.company = name
-		return nil
-	}
-}
-
-// WithBaseURL sets the full base URL instead of WithCompany, for example
-// a test server's URL or a proxy's. Resource names (Leads, Bulk-Leads,
-// BatchStatus/{id} …) are appended to it.
-func WithBaseURL(base string) Option {
-	return func(c *config) error {
-		u, err := url.Parse(base)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return fmt.Errorf("agiliron: WithBaseURL: %q is not an absolute http(s) URL", base)
-		}
-		if u.RawQuery != "" || u.User != nil {
-			return errors.New("agiliron: WithBaseURL: the base URL must carry no query and no credentials")
-		}
-		if !strings.HasSuffix(base, "/") {
-			base += "/"
-		}
-		c.baseURL = base
 		return nil
 	}
 }
@@ -211,79 +239,16 @@ func WithResponseFormat(f Format) Option {
 	}
 }
 
-// WithHTTPClient sets the *http.Client requests go through.
-func WithHTTPClient(hc *http.Client) Option {
+// WithMaxRequestBytes sets the most encoded bytes one request carries
+// (default DefaultMaxRequestBytes; Agiliron documents no limit). Requests
+// are filled up to it; a record whose encoding alone is larger fails
+// before any request, matching *batch.TooLargeError.
+func WithMaxRequestBytes(n int) Option {
 	return func(c *config) error {
-		if hc == nil {
-			return errors.New("agiliron: WithHTTPClient: nil client")
+		if n < minRequestBytes {
+			return fmt.Errorf("agiliron: WithMaxRequestBytes: %d is below %d", n, minRequestBytes)
 		}
-		c.httpClient = hc
-		return nil
-	}
-}
-
-// WithLogger sets the logger for requests, retries and results (debug
-// level); secrets are redacted. Default: discard.
-func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error { c.engine.Logger = l; return nil }
-}
-
-// WithLimiter paces every request (adds, updates and BatchStatus polls),
-// for example with a *rate.Limiter shared by every client of one account.
-func WithLimiter(l batch.Limiter) Option {
-	return func(c *config) error { c.engine.Limiter = l; return nil }
-}
-
-// WithRetryPolicy sets the engine's retry policy for whole requests.
-func WithRetryPolicy(p batch.RetryPolicy) Option {
-	return func(c *config) error {
-		if err := c.engine.SetRetry(p); err != nil {
-			return fmt.Errorf("agiliron: WithRetryPolicy: %w", err)
-		}
-		return nil
-	}
-}
-
-// WithConcurrency sets how many batches may be pending at once (sent and
-// waiting for their final result). Default 1.
-func WithConcurrency(n int) Option {
-	return func(c *config) error {
-		if err := c.engine.SetConcurrency(n); err != nil {
-			return fmt.Errorf("agiliron: WithConcurrency: %w", err)
-		}
-		return nil
-	}
-}
-
-// WithBatchSize sets how many records one request carries; default
-// DefaultBatchSize, at most MaxBatchSize.
-func WithBatchSize(n int) Option {
-	return func(c *config) error {
-		if n < 1 || n > MaxBatchSize {
-			return fmt.Errorf("agiliron: WithBatchSize: %d is not in 1..%d", n, MaxBatchSize)
-		}
-		c.batchSize = n
-		return nil
-	}
-}
-
-// WithProgress sets a hook called after each batch reaches its final state.
-func WithProgress(f func(batch.Progress)) Option {
-	return func(c *config) error { c.engine.Progress = f; return nil }
-}
-
-// WithOutcomeHook sets a hook called once per record as it reaches its
-// final state.
-func WithOutcomeHook(f func(index int, key string, status batch.Status, err error)) Option {
-	return func(c *config) error { c.engine.Outcome = f; return nil }
-}
-
-// WithKeep says which outcomes a report keeps (default batch.KeepAll).
-func WithKeep(k batch.Keep) Option {
-	return func(c *config) error {
-		if err := c.engine.SetKeep(k); err != nil {
-			return fmt.Errorf("agiliron: WithKeep: %w", err)
-		}
+		c.maxRequestBytes = n
 		return nil
 	}
 }
@@ -301,7 +266,7 @@ func WithWebhook(h *WebhookHandler, callbackURL string) Option {
 		}
 		u, err := url.Parse(callbackURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return fmt.Errorf("agiliron: WithWebhook: %q is not an absolute http(s) URL", callbackURL)
+			return errors.New("agiliron: WithWebhook: the callback URL is not an absolute http(s) URL")
 		}
 		q := u.Query()
 		if q.Has(refParam) || q.Has(secretParam) {
@@ -314,54 +279,45 @@ func WithWebhook(h *WebhookHandler, callbackURL string) Option {
 
 // WithPollInterval sets the longest wait between two BatchStatus polls
 // (polls start after 100 ms, or d if shorter, and double). Default
-// DefaultPollInterval.
+// 5 s.
 func WithPollInterval(d time.Duration) Option {
-	return func(c *config) error {
-		if d <= 0 {
-			return errors.New("agiliron: WithPollInterval: must be positive")
-		}
-		c.pollInterval = d
-		return nil
-	}
+	return func(c *config) error { return positive("WithPollInterval", d, &c.pollInterval) }
 }
 
 // WithCallbackTimeout sets how long a batch waits for its webhook before
-// it starts polling BatchStatus. Default DefaultCallbackTimeout.
+// it starts polling BatchStatus. Default 2 min.
 func WithCallbackTimeout(d time.Duration) Option {
-	return func(c *config) error {
-		if d <= 0 {
-			return errors.New("agiliron: WithCallbackTimeout: must be positive")
-		}
-		c.callbackTimeout = d
-		return nil
-	}
+	return func(c *config) error { return positive("WithCallbackTimeout", d, &c.callbackTimeout) }
 }
 
 // WithResultTimeout sets how long a batch waits in all for its final
-// result; past it the batch's records fail with ErrOutcomeUnknown (the batch
-// id is in the error, for WaitBatch later). Default DefaultResultTimeout.
+// result; past it the batch's records fail matching
+// batch.ErrOutcomeUnknown (the batch id is in the error, for WaitBatch
+// later). Default 30 min.
 func WithResultTimeout(d time.Duration) Option {
-	return func(c *config) error {
-		if d <= 0 {
-			return errors.New("agiliron: WithResultTimeout: must be positive")
-		}
-		c.resultTimeout = d
-		return nil
-	}
+	return func(c *config) error { return positive("WithResultTimeout", d, &c.resultTimeout) }
 }
 
 // WithAcceptedHook sets a hook called when Agiliron acknowledges a Bulk-*
 // batch (its records are then accepted, awaiting their final result),
 // with the acknowledgement and the number of records in the batch. Add
-// Lead (AddLeads) has no acknowledgement and does not call it. With
+// Lead (Leads().Create) has no acknowledgement and does not call it. With
 // WithConcurrency above 1 it may be called from several goroutines at once.
 func WithAcceptedHook(f func(ack Ack, records int)) Option {
-	return func(c *config) error { c.acceptedHook = f; return nil }
+	return func(c *config) error {
+		if f == nil {
+			return errors.New("agiliron: WithAcceptedHook: nil hook")
+		}
+		c.acceptedHook = f
+		return nil
+	}
 }
 
-// WithRetryBudget caps the retries of every run of this client, and of
-// every other client given the same budget, so a sick server is not
-// hammered by every worker at once (see batch.RetryBudget).
-func WithRetryBudget(b *batch.RetryBudget) Option {
-	return func(c *config) error { c.engine.Budget = b; return nil }
+// positive sets *dst to d, a wait that must be positive.
+func positive(option string, d time.Duration, dst *time.Duration) error {
+	if d <= 0 {
+		return fmt.Errorf("agiliron: %s: %v is not positive", option, d)
+	}
+	*dst = d
+	return nil
 }

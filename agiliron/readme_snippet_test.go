@@ -3,6 +3,7 @@ package agiliron_test
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/crmbatch/crmbatch/agiliron"
 )
@@ -23,13 +24,13 @@ func readmeSnippet(ctx context.Context, apiKey, publicURL string) error {
 	if err != nil {
 		return err
 	}
-	rep, err := c.AddLeads(ctx, []agiliron.Lead{
+	rep, err := c.Leads().Create(ctx, slices.Values([]agiliron.Lead{
 		{FirstName: "Ada", LastName: "Lovelace", Company: "Analytical Ltd", Email: "ada@example.com"},
-	})
+	}))
 	// ...
-	crep, err := c.AddContacts(ctx, []agiliron.Contact{
+	crep, err := c.Contacts().Create(ctx, slices.Values([]agiliron.Contact{
 		{FirstName: "Mary", LastName: "Somerville", AccountName: "Analytical Ltd", Email: "mary@example.com"},
-	})
+	}))
 	fmt.Println(rep.Succeeded, "leads and", crep.Succeeded, "contacts added")
 	return err
 }

@@ -134,28 +134,6 @@ type mcmEnvelopeJSON struct {
 	MCM *mcmWire `json:"MCM"`
 }
 
-// LeadResult is Agiliron's final word on one lead of a request.
-type LeadResult struct {
-	// BatchID is the batch the lead was sent in (empty for an add: Add
-	// Lead has no batch).
-	BatchID string
-	// LeadID is the lead's id: the caller's for an update, the new one
-	// Agiliron assigned for an add. It is empty for an added lead when the
-	// answer does not say which new id is whose: an Add Lead request of
-	// several leads (its answer lists the new ids, not whose they are).
-	LeadID string
-	// LeadName is the name a batch result reports for a succeeded lead
-	// (Add Lead reports none).
-	LeadName string
-	// Message is Agiliron's message for a failed lead. When a result
-	// without Record numbers fails several leads with different messages
-	// and does not say whose is whose, it lists them all.
-	Message string
-	// Record is the lead's 1-based position in the request it was sent in
-	// (the record number Agiliron's result gives it, when it gives one).
-	Record int
-}
-
 // BatchResult is the final result of one batch, from the webhook or from
 // BatchStatus.
 type BatchResult struct {
@@ -202,4 +180,27 @@ type BatchStatus struct {
 // Completed reports whether the batch has its final result.
 func (s *BatchStatus) Completed() bool {
 	return s != nil && s.Result != nil && isCompleted(s.Status)
+}
+
+// Result is Agiliron's final word on one record (a lead, a contact or an
+// account) of a request.
+type Result struct {
+	// BatchID is the batch the record was sent in (empty for a lead
+	// created with Add Lead, which has no batch).
+	BatchID string
+	// ID is the record's id (LeadId, ContactId or AccountID): the caller's
+	// for an update, the new one Agiliron assigned for a create when the
+	// answer says which new id is whose (an Add Lead request of several
+	// leads lists the new ids, not whose they are: ID is then empty).
+	ID string
+	// Name is the name a batch result reports for a succeeded record
+	// ("John Doe"; Add Lead reports none).
+	Name string
+	// Message is Agiliron's message for a failed record. When a result
+	// without Record numbers fails several records with different messages
+	// and does not say whose is whose, it lists them all.
+	Message string
+	// Record is the record's 1-based position in the request it was sent in
+	// (the record number Agiliron's result gives it, when it gives one).
+	Record int
 }

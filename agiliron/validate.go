@@ -2,12 +2,9 @@ package agiliron
 
 import (
 	"strings"
-)
 
-// invalid returns a client-side validation error for field.
-func invalid(op, field, msg string) error {
-	return &Error{Op: op, Field: field, Message: msg, kind: ErrInvalid}
-}
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
+)
 
 func isDigits(s string) bool {
 	if s == "" {
@@ -21,42 +18,52 @@ func isDigits(s string) bool {
 	return true
 }
 
-// validateUpdate checks what every update needs: the record's id (an
-// integer) and its name field.
-func validateUpdate(op, idField, id, nameField, name, blankMsg string) error {
-	switch {
-	case strings.TrimSpace(id) == "":
-		return invalid(op, idField, idField+" is required for an update")
-	case !isDigits(id):
-		return invalid(op, idField, idField+" must be an integer")
-	}
-	return validateRequired(op, nameField, name, blankMsg)
-}
-
-// validateRequired checks that a required field is not blank.
-func validateRequired(op, field, value, blankMsg string) error {
+// required checks that a required field is not blank.
+func required(op, field, value, blankMsg string) error {
 	if strings.TrimSpace(value) == "" {
 		return invalid(op, field, blankMsg)
 	}
 	return nil
 }
 
-// validateLeadUpdate checks the fields the WADL requires for an update:
-// LeadId (an integer), LastName and Company.
-func validateLeadUpdate(l Lead) error {
-	const op = "PUT " + bulkLeads
-	if err := validateUpdate(op, "LeadId", l.LeadID, "LastName", l.LastName, MessageLastNameBlank); err != nil {
-		return err
+// updateValidator returns the check of one Update call: the record's id
+// (an integer, not repeated within the call: Agiliron would apply both
+// copies in an order nobody chose, each replacing the whole record) and
+// the fields the resource requires.
+func updateValidator[T any](s *spec[T], op string) func(T) error {
+	var seen vendorkit.Seen
+	return func(rec T) error {
+		id := s.id(&rec)
+		switch {
+		case strings.TrimSpace(id) == "":
+			return invalid(op, s.idName, s.idName+" is required for an update")
+		case !isDigits(id):
+			return invalid(op, s.idName, s.idName+" must be an integer")
+		}
+		if err := s.checkUpdate(op, &rec); err != nil {
+			return err
+		}
+		if seen.Repeated(id) {
+			e := invalid(op, s.idName, s.idName+" "+id+" is repeated within this call; send each record once")
+			e.Class, e.ID, e.idName = vendorkit.Duplicate, id, s.idName
+			return e
+		}
+		return nil
 	}
-	return validateRequired(op, "Company", l.Company, "Lead Company cannot be blank")
 }
 
-// validateNoID checks that a new record carries no id (Agiliron assigns
-// it); other fields are left to Agiliron, which reports each record's
-// failure.
-func validateNoID(op, idField, id, update string) error {
-	if id != "" {
-		return invalid(op, idField, "a new record must not carry a "+idField+" (use "+update+")")
+// createValidator returns the check of one Create call: a new record
+// carries no id (Agiliron assigns it), and the fields the resource
+// requires; other fields are left to Agiliron, which reports each
+// record's failure.
+func createValidator[T any](s *spec[T], op string) func(T) error {
+	return func(rec T) error {
+		if id := s.id(&rec); id != "" {
+			return invalid(op, s.idName, "a new record must not carry a "+s.idName+" (use Update)")
+		}
+		if s.checkCreate != nil {
+			return s.checkCreate(op, &rec)
+		}
+		return nil
 	}
-	return nil
 }

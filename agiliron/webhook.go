@@ -22,8 +22,8 @@ const (
 
 // Webhook defaults.
 const (
-	// DefaultWebhookMaxBody caps a callback body (8 MiB).
-	DefaultWebhookMaxBody = 8 << 20
+	// defaultWebhookMaxBody caps a callback body (8 MiB).
+	defaultWebhookMaxBody = 8 << 20
 	// defaultRemembered is how many delivered batches a handler remembers
 	// to recognise a repeated delivery.
 	defaultRemembered = 100_000
@@ -48,7 +48,7 @@ func newRef() string {
 // WebhookHandler receives Agiliron's batch callbacks. It is an
 // http.Handler: serve it at the URL given to WithWebhook. It accepts PUT
 // (as Agiliron sends it) and POST, a JSON or XML body in every variant
-// DecodeResult reads, and answers
+// the package reads, and answers
 //
 //	200 the result was taken (or was a repeated delivery, ignored)
 //	400 malformed body or no batch reference
@@ -77,7 +77,7 @@ type WebhookHandler struct {
 // WebhookOption configures a WebhookHandler.
 type WebhookOption func(*WebhookHandler) error
 
-// WithWebhookMaxBody caps a callback body; default DefaultWebhookMaxBody.
+// WithWebhookMaxBody caps a callback body; default 8 MiB.
 func WithWebhookMaxBody(n int64) WebhookOption {
 	return func(h *WebhookHandler) error {
 		if n < 1 {
@@ -108,7 +108,7 @@ func NewWebhookHandler(secret string, opts ...WebhookOption) (*WebhookHandler, e
 	}
 	h := &WebhookHandler{
 		secretSum: sha256.Sum256([]byte(secret)), secret: secret,
-		maxBody: DefaultWebhookMaxBody, remember: defaultRemembered,
+		maxBody: defaultWebhookMaxBody, remember: defaultRemembered,
 		pending: make(map[string]chan *BatchResult), done: make(map[string]struct{}),
 	}
 	for _, o := range opts {
@@ -155,7 +155,7 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "cannot read body", http.StatusBadRequest)
 		return
 	}
-	res, err := DecodeResult(r.Header.Get("Content-Type"), body)
+	res, err := decodeResult(r.Header.Get("Content-Type"), body)
 	if err != nil {
 		h.logger.Warn("agiliron webhook: malformed callback", "ref", ref, "err", err)
 		http.Error(w, "malformed result", http.StatusBadRequest)
@@ -230,7 +230,9 @@ func (h *WebhookHandler) Pending() int {
 	return len(h.pending)
 }
 
-// String hides the secret.
-func (h *WebhookHandler) String() string {
-	return fmt.Sprintf("agiliron.WebhookHandler{pending: %d}", h.Pending())
+// Format prints the handler as agiliron.WebhookHandler{pending: n} for
+// every verb (%v, %+v, %#v, %s …; slog's text handler uses it too): the
+// secret never shows.
+func (h *WebhookHandler) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "agiliron.WebhookHandler{pending: %d}", h.Pending())
 }

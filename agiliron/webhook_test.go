@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/crmbatch/crmbatch/agiliron"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 const testSecret = "0123456789abcdef-secret"
@@ -49,6 +50,7 @@ func callback(h http.Handler, method, query, ct, body string) int {
 }
 
 func TestWebhookEverySeedVariantDecodesAlike(t *testing.T) {
+	t.Parallel()
 	h, got := newHook(t)
 	want := []agiliron.ResultEntry{{LeadID: "123", LeadName: "John Doe", Record: 1}}
 	for i, tt := range []struct{ file, method, ct string }{
@@ -77,6 +79,7 @@ func TestWebhookEverySeedVariantDecodesAlike(t *testing.T) {
 }
 
 func TestWebhookRefusals(t *testing.T) {
+	t.Parallel()
 	h, got := newHook(t, agiliron.WithWebhookMaxBody(1024))
 	body := string(golden(t, "webhook_record.json"))
 	ok := url.Values{"secret": {testSecret}, "ref": {"r1"}}.Encode()
@@ -113,6 +116,7 @@ func TestWebhookRefusals(t *testing.T) {
 }
 
 func TestWebhookDuplicateDeliveryCountsOnce(t *testing.T) {
+	t.Parallel()
 	h, got := newHook(t)
 	q := url.Values{"secret": {testSecret}, "ref": {"dup"}}.Encode()
 	first := string(golden(t, "webhook_record.xml"))
@@ -146,6 +150,7 @@ func TestWebhookDuplicateDeliveryCountsOnce(t *testing.T) {
 }
 
 func TestNewWebhookHandlerRejectsWeakSecret(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"", "short", "has space in it 123456", strings.Repeat("a", 300), "ünïcode-secret-value"} {
 		if _, err := agiliron.NewWebhookHandler(s); err == nil {
 			t.Errorf("NewWebhookHandler(%q) accepted", s)
@@ -159,14 +164,18 @@ func TestNewWebhookHandlerRejectsWeakSecret(t *testing.T) {
 	}
 }
 
-func TestWebhookStringHidesSecret(t *testing.T) {
+func TestWebhookPrintHidesSecret(t *testing.T) {
+	t.Parallel()
 	h, _ := newHook(t)
-	if s := h.String(); strings.Contains(s, testSecret) {
-		t.Fatalf("String() = %q", s)
+	out := testkit.PrintEveryWay(h)
+	testkit.NoSecrets(t, "printed handler", out, testSecret)
+	if !strings.Contains(out, "agiliron.WebhookHandler{pending: 0}") {
+		t.Fatalf("printed %q", out)
 	}
 }
 
 func TestZeroWebhookHandlerDoesNotPanic(t *testing.T) {
+	t.Parallel()
 	var h agiliron.WebhookHandler
 	if code := callback(&h, http.MethodPut, "secret=&ref=x", "application/json", `{"result":{}}`); code != http.StatusInternalServerError {
 		t.Fatalf("status %d", code)

@@ -6,23 +6,21 @@ import (
 	"io"
 	"net/http"
 	"time"
-
-	"github.com/crmbatch/crmbatch/agiliron"
 )
 
 // fakeBatch is one queued batch.
 type fakeBatch struct {
 	seq        int
 	id         string
-	kind       kind
+	kind       *kind
 	xml        bool // the request's format: the callback's
 	records    bool // sendRecordNo=true
 	callback   string
-	fault      Fault
-	run        func() agiliron.BatchResult // writes the records; s.mu held
+	behaviour  Callback
+	run        func() result // writes the records; s.mu held
 	start, end time.Time
 	done       bool
-	result     agiliron.BatchResult
+	result     result
 }
 
 // process writes a batch's records, completes it and calls back.
@@ -35,14 +33,14 @@ func (s *Server) process(b *fakeBatch, delay time.Duration) {
 	s.mu.Lock()
 	res := b.run()
 	if !b.records {
-		for i := range res.Success {
-			res.Success[i].Record = 0
+		for i := range res.success {
+			res.success[i].record = 0
 		}
-		for i := range res.Failure {
-			res.Failure[i].Record = 0
+		for i := range res.failure {
+			res.failure[i].record = 0
 		}
 	}
-	b.result, b.done, b.end = res, true, time.Now()
+	b.result, b.done, b.end = res, true, s.Now()
 	cbDelay := s.callbackDelay
 	s.mu.Unlock()
 
@@ -50,7 +48,7 @@ func (s *Server) process(b *fakeBatch, delay time.Duration) {
 		return
 	}
 	times := 1
-	switch b.fault {
+	switch b.behaviour {
 	case CallbackNever:
 		return
 	case CallbackTwice:

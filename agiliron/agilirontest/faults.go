@@ -1,67 +1,18 @@
 package agilirontest
 
-import "strconv"
+import "github.com/crmbatch/crmbatch/internal/fakekit"
 
-// Fault is a misbehaviour injected into one bulk request with FailNext.
-type Fault int
-
-// The faults.
-const (
-	// ServerError answers 500; the batch is not queued.
-	ServerError Fault = iota + 1
-	// ServerErrorAfterQueue queues and processes the batch, then answers
-	// 500: the client cannot know the batch went in.
-	ServerErrorAfterQueue
-	// TooManyRequests answers 429 with Retry-After: 0; nothing is queued.
-	TooManyRequests
-	// MalformedAck queues and processes the batch, then answers 200 with a
-	// body that is not an acknowledgement.
-	MalformedAck
-	// CallbackDelayed delivers the callback after the delay set with
-	// SetCallbackDelay (BatchStatus is completed on time).
-	CallbackDelayed
-	// CallbackTwice delivers the callback twice.
-	CallbackTwice
-	// CallbackNever never delivers the callback: only BatchStatus tells.
-	CallbackNever
-	// HangAfterQueue queues and processes the batch, then never answers:
-	// the client's request times out after it was sent.
-	HangAfterQueue
-)
-
-// String names the fault.
-func (f Fault) String() string {
-	switch f {
-	case ServerError:
-		return "ServerError"
-	case ServerErrorAfterQueue:
-		return "ServerErrorAfterQueue"
-	case TooManyRequests:
-		return "TooManyRequests"
-	case MalformedAck:
-		return "MalformedAck"
-	case HangAfterQueue:
-		return "HangAfterQueue"
-	case CallbackDelayed:
-		return "CallbackDelayed"
-	case CallbackTwice:
-		return "CallbackTwice"
-	case CallbackNever:
-		return "CallbackNever"
-	}
-	return "Fault(" + strconv.Itoa(int(f)) + ")"
-}
-
-// FailNext makes the next n bulk requests (that pass the key check)
-// misbehave with f, after any faults already queued. A callback fault is
-// used up by a request even when it names no callback_url.
-func (s *Server) FailNext(n int, f Fault) {
-	s.mu.Lock()
-	for range n {
-		s.faults = append(s.faults, f)
-	}
-	s.mu.Unlock()
-}
-
-// FailStatusNext makes the next n BatchStatus requests answer 500.
-func (s *Server) FailStatusNext(n int) { s.mu.Lock(); s.statusFaults += n; s.mu.Unlock() }
+// Fault is how the fake answers one request instead of (or after)
+// processing it; queue one with FailNext. It is the same type in every
+// crmbatch fake, and code outside this module builds one as a literal:
+//
+//	srv.FailNext(2, agilirontest.Fault{Status: 503})                         // refused, nothing written
+//	srv.FailNext(1, agilirontest.Fault{Status: 429, RetryAfter: time.Second}) // throttled
+//	srv.FailNext(1, agilirontest.Fault{Drop: true, AfterWrite: true})        // written, the answer lost
+//	srv.FailNext(1, agilirontest.Fault{Hang: true})                          // no answer until the client gives up
+//	srv.FailNext(1, agilirontest.Fault{Status: 200, Body: "{"})              // a malformed answer
+//
+// Its fields: Status, Code (a vendor code written in the vendor's error
+// body), Message, RetryAfter, Body (sent verbatim), Delay (a slow answer),
+// Drop, Hang and AfterWrite. FailStatusNext queues faults for BatchStatus polls.
+type Fault = fakekit.Fault

@@ -9,13 +9,16 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/crmbatch/crmbatch/agiliron"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
-// serve routes a request.
+// serve routes a request: auth, then the fault (FailNext's for writes,
+// FailStatusNext's for BatchStatus), then the resource.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.stats.Requests++
+	s.mu.Unlock()
 	xmlOut := wantsXML(r.Header.Get("Accept"))
 	rest, ok := strings.CutPrefix(r.URL.Path, Prefix)
 	if !ok {
@@ -30,16 +33,37 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	post, put := r.Method == http.MethodPost, r.Method == http.MethodPut
+	status := strings.HasPrefix(rest, "BatchStatus/") && r.Method == http.MethodGet
+	var f fakekit.Fault
+	var faulty bool
+	if status {
+		s.mu.Lock()
+		s.stats.StatusRequests++
+		s.mu.Unlock()
+		f, faulty = s.takeStatusFault()
+	} else {
+		s.mu.Lock()
+		s.stats.Writes++
+		s.mu.Unlock()
+		f, faulty = s.TakeFault()
+	}
+	if faulty && !f.AfterWrite && applyFault(w, r, xmlOut, f) {
+		return
+	}
+	after := func() bool { return false } // answers the fault after the write, when there is one
+	if faulty && f.AfterWrite {
+		after = func() bool { return applyFault(w, r, xmlOut, f) }
+	}
 	switch {
 	case rest == "Bulk-Leads" && put:
-		serveBulk(s, w, r, xmlOut, s.leads, agiliron.DecodeLeads)
+		s.serveBulk(w, r, xmlOut, Leads, after)
 	case rest == "Leads" && post:
-		s.serveAddLeads(w, r, xmlOut)
+		s.serveAddLeads(w, r, xmlOut, after)
 	case rest == "Bulk-Contacts" && (post || put):
-		serveBulk(s, w, r, xmlOut, s.contacts, agiliron.DecodeContacts)
+		s.serveBulk(w, r, xmlOut, Contacts, after)
 	case rest == "Bulk-Accounts" && (post || put):
-		serveBulk(s, w, r, xmlOut, s.accounts, agiliron.DecodeAccounts)
-	case strings.HasPrefix(rest, "BatchStatus/") && r.Method == http.MethodGet:
+		s.serveBulk(w, r, xmlOut, Accounts, after)
+	case status:
 		s.batchStatus(w, strings.TrimPrefix(rest, "BatchStatus/"), xmlOut)
 	case rest == "Bulk-Leads" || rest == "Leads" || rest == "Bulk-Contacts" || rest == "Bulk-Accounts" ||
 		strings.HasPrefix(rest, "BatchStatus/"):
@@ -47,6 +71,50 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeError(w, xmlOut, http.StatusNotFound, "Not found")
 	}
+}
+
+// applyFault applies f: its delay, drop or hang, then its answer (a body
+// as given, an MCM refusal with f.Code as status, or an error status). It
+// reports whether the request has been answered (or its connection lost).
+func applyFault(w http.ResponseWriter, r *http.Request, xmlOut bool, f fakekit.Fault) bool {
+	if f.Interrupt(w, r) {
+		return true
+	}
+	if !f.Answers() {
+		return false
+	}
+	fakekit.RetryAfterHeader(w, f.RetryAfter)
+	switch {
+	case f.Body != "":
+		fakekit.WriteBody(w, f.Status, contentType(xmlOut), f.Body)
+	case f.Code != "":
+		msg := f.Message
+		if msg == "" {
+			msg = "Request refused"
+		}
+		status := f.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		writeMCMStatus(w, xmlOut, status, objectTypeOf(r), [][2]string{{"status", f.Code}, {"error_message", msg}}, nil)
+	default:
+		msg := f.Message
+		if msg == "" {
+			msg = http.StatusText(f.Status)
+		}
+		writeError(w, xmlOut, f.Status, msg)
+	}
+	return true
+}
+
+// objectTypeOf names the resource a request's path is for ("Leads").
+func objectTypeOf(r *http.Request) string {
+	for _, k := range []string{"Leads", "Contacts", "Accounts"} {
+		if strings.HasSuffix(r.URL.Path, k) {
+			return k
+		}
+	}
+	return "BatchStatus"
 }
 
 func (s *Server) authorized(r *http.Request) bool {
@@ -63,117 +131,72 @@ func wantsXML(accept string) bool {
 	return strings.Contains(accept, "xml") && !strings.Contains(accept, "json")
 }
 
-// writeRequest is a write request that passed the checks every write
-// request shares: its fault, body format and records.
-type writeRequest[T any] struct {
-	fault Fault
-	xmlIn bool
-	recs  []T
-}
-
-// readWrite counts a write request, takes its fault, and checks its
-// Content-Type, query and body; ok is false when it has been answered.
-func readWrite[T any](s *Server, w http.ResponseWriter, r *http.Request, xmlOut bool,
-	decode func(string, []byte) ([]T, error), objectType string) (req writeRequest[T], ok bool) {
+// readWrite checks its Content-Type, query and
+// body; ok is false when it has been answered.
+func (s *Server) readWrite(w http.ResponseWriter, r *http.Request, xmlOut bool, k *kind) (recs []Record, xmlIn, ok bool) {
 	s.mu.Lock()
-	s.stats.BulkRequests++
-	if len(s.faults) > 0 {
-		req.fault = s.faults[0]
-		s.faults = s.faults[1:]
-	}
 	maxBatch := s.maxBatch
 	s.mu.Unlock()
-	switch req.fault {
-	case ServerError:
-		writeError(w, xmlOut, http.StatusInternalServerError, "Internal Server Error")
-		return req, false
-	case TooManyRequests:
-		w.Header().Set("Retry-After", "0")
-		writeError(w, xmlOut, http.StatusTooManyRequests, "Too many requests")
-		return req, false
-	}
 	ct := r.Header.Get("Content-Type")
 	switch {
 	case strings.HasPrefix(ct, "application/json"):
 	case strings.HasPrefix(ct, "application/xml"), strings.HasPrefix(ct, "text/xml"):
-		req.xmlIn = true
+		xmlIn = true
 	default:
 		writeError(w, xmlOut, http.StatusUnsupportedMediaType, "Content-Type must be application/json or application/xml")
-		return req, false
+		return nil, false, false
 	}
 	q := r.URL.Query()
 	if cb := q.Get("callback_url"); cb != "" {
 		if u, err := url.Parse(cb); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			writeError(w, xmlOut, http.StatusBadRequest, "Invalid callback_url")
-			return req, false
+			return nil, false, false
 		}
 	}
 	if v := q.Get("sendRecordNo"); v != "" && v != "true" && v != "false" {
 		writeError(w, xmlOut, http.StatusBadRequest, "Invalid sendRecordNo")
-		return req, false
+		return nil, false, false
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
 	if err != nil {
 		writeError(w, xmlOut, http.StatusBadRequest, "Cannot read body")
-		return req, false
+		return nil, false, false
 	}
-	if req.xmlIn {
-		ct = "application/xml"
-	} else {
-		ct = "application/json"
-	}
-	if req.recs, err = decode(ct, body); err != nil {
+	if recs, err = parseRecords(k, xmlIn, body); err != nil {
 		writeError(w, xmlOut, http.StatusBadRequest, "Malformed request body: "+err.Error())
-		return req, false
+		return nil, false, false
 	}
-	if len(req.recs) == 0 {
-		writeError(w, xmlOut, http.StatusBadRequest, "No "+objectType+" in the request")
-		return req, false
+	if len(recs) == 0 {
+		writeError(w, xmlOut, http.StatusBadRequest, "No "+k.objectType+" in the request")
+		return nil, false, false
 	}
-	if len(req.recs) > maxBatch {
-		writeError(w, xmlOut, http.StatusBadRequest, fmt.Sprintf("Too many %s in one request (%d > %d)", objectType, len(req.recs), maxBatch))
-		return req, false
+	if len(recs) > maxBatch {
+		writeError(w, xmlOut, http.StatusBadRequest, fmt.Sprintf("Too many %s in one request (%d > %d)", k.objectType, len(recs), maxBatch))
+		return nil, false, false
 	}
-	return req, true
-}
-
-// afterWrite answers a request whose fault strikes after the records were
-// written; it reports whether it answered.
-func (s *Server) afterWrite(w http.ResponseWriter, r *http.Request, xmlOut bool, fault Fault, objectType string) bool {
-	switch fault {
-	case ServerErrorAfterQueue:
-		writeError(w, xmlOut, http.StatusInternalServerError, "Internal Server Error")
-	case HangAfterQueue:
-		select {
-		case <-r.Context().Done():
-		case <-s.ctx.Done():
-		}
-	case MalformedAck:
-		w.Header().Set("Content-Type", contentType(xmlOut))
-		w.WriteHeader(http.StatusOK)
-		_, _ = io.WriteString(w, `{"MCM":{"response":{"objectType":"`+objectType+`"`)
-	default:
-		return false
-	}
-	return true
+	return recs, xmlIn, true
 }
 
 // serveBulk handles PUT (update) and POST (add) on a Bulk-* resource:
 // the batch is queued and acknowledged, and processed in the background.
-func serveBulk[T any](s *Server, w http.ResponseWriter, r *http.Request, xmlOut bool, t *table[T],
-	decode func(string, []byte) ([]T, error)) {
-	req, ok := readWrite(s, w, r, xmlOut, decode, t.kind.objectType)
+func (s *Server) serveBulk(w http.ResponseWriter, r *http.Request, xmlOut bool, res Resource, after func() bool) {
+	t := s.tables[res]
+	recs, xmlIn, ok := s.readWrite(w, r, xmlOut, t.kind)
 	if !ok {
 		return
 	}
 	q := r.URL.Query()
 	add := r.Method == http.MethodPost
 	b := &fakeBatch{
-		kind: t.kind, xml: req.xmlIn, records: q.Get("sendRecordNo") == "true" && !s.recordsOmitted(),
-		callback: q.Get("callback_url"), fault: req.fault, start: time.Now(),
-		run: func() agiliron.BatchResult { return t.process(s, add, req.recs) },
+		kind: t.kind, xml: xmlIn, records: q.Get("sendRecordNo") == "true",
+		callback: q.Get("callback_url"), start: s.Now(),
+		run: func() result { return t.process(s, add, recs) },
 	}
 	s.mu.Lock()
+	b.records = b.records && !s.noRecords
+	if b.callback != "" && len(s.callbacks) > 0 {
+		b.behaviour, s.callbacks = s.callbacks[0], s.callbacks[1:]
+	}
 	s.nextBatch++
 	b.seq = s.nextBatch
 	b.id = fmt.Sprintf("fb%06dq%s", b.seq, strings.ToLower(r.Method[:2]))
@@ -184,7 +207,7 @@ func serveBulk[T any](s *Server, w http.ResponseWriter, r *http.Request, xmlOut 
 	s.wg.Add(1)
 	s.busy.Add(1)
 	go s.process(b, delay)
-	if s.afterWrite(w, r, xmlOut, req.fault, t.kind.objectType) {
+	if after() {
 		return
 	}
 	verb := "Update"
@@ -197,69 +220,58 @@ func serveBulk[T any](s *Server, w http.ResponseWriter, r *http.Request, xmlOut 
 // serveAddLeads handles POST Leads (Add Lead), synchronously: every lead
 // valid, all are added and their ids answered; else none is, and the
 // first failure is answered with status "Error".
-func (s *Server) serveAddLeads(w http.ResponseWriter, r *http.Request, xmlOut bool) {
-	req, ok := readWrite(s, w, r, xmlOut, agiliron.DecodeLeads, "Leads")
+func (s *Server) serveAddLeads(w http.ResponseWriter, r *http.Request, xmlOut bool, after func() bool) {
+	t := s.tables[Leads]
+	recs, _, ok := s.readWrite(w, r, xmlOut, t.kind)
 	if !ok {
 		return
 	}
 	s.mu.Lock()
 	var ids []string
 	failure := ""
-	for i := range req.recs {
-		if msg := s.leads.check(&req.recs[i]); msg != "" {
+	for i := range recs {
+		if msg := t.kind.check(recs[i]); msg != "" {
 			failure = msg
 			break
 		}
-		if req.recs[i].LeadID != "" {
+		if recs[i].Get(t.kind.idKey) != "" {
 			failure = MsgLeadIDOnAdd
 			break
 		}
 	}
 	if failure == "" {
-		for i := range req.recs {
-			s.leads.apply(s, true, &req.recs[i])
-			ids = append(ids, req.recs[i].LeadID)
+		for i := range recs {
+			t.apply(s, true, &recs[i])
+			ids = append(ids, recs[i].Get(t.kind.idKey))
 		}
 	}
 	s.mu.Unlock()
-	if s.afterWrite(w, r, xmlOut, req.fault, "Leads") {
+	if after() {
 		return
 	}
 	writeCreated(w, xmlOut, ids, failure)
 }
 
-func (s *Server) recordsOmitted() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.noRecords }
-
 // batchStatus serves GET BatchStatus/{id}.
 func (s *Server) batchStatus(w http.ResponseWriter, id string, xmlOut bool) {
 	s.mu.Lock()
-	s.stats.StatusRequests++
-	if s.statusFaults > 0 {
-		s.statusFaults--
-		s.mu.Unlock()
-		writeError(w, xmlOut, http.StatusInternalServerError, "Internal Server Error")
-		return
-	}
 	b, ok := s.batches[id]
-	var (
-		done  bool
-		res   agiliron.BatchResult
-		k     kind
-		seq   int
-		start time.Time
-		end   time.Time
-	)
+	var st statusDoc
+	var res result
+	var k *kind
 	if ok {
-		done, res, k, seq, start, end = b.done, b.result, b.kind, b.seq, b.start, b.end
+		st = statusDoc{ID: strconv.Itoa(b.seq), BatchID: id, Status: "Processing", RequestStartTime: stamp(b.start)}
+		if b.done {
+			st.Status, st.RequestEndTime = "Completed", stamp(b.end)
+			res, k = b.result, b.kind
+		}
 	}
 	s.mu.Unlock()
 	if !ok {
 		writeError(w, xmlOut, http.StatusNotFound, "Batch not found")
 		return
 	}
-	st := statusDoc{ID: strconv.Itoa(seq), BatchID: id, Status: "Processing", RequestStartTime: stamp(start)}
-	if done {
-		st.Status, st.RequestEndTime = "Completed", stamp(end)
+	if k != nil {
 		st.Response = string(statusResponse(k, &res))
 	}
 	w.Header().Set("Content-Type", contentType(xmlOut))
@@ -274,11 +286,14 @@ func (s *Server) batchStatus(w http.ResponseWriter, id string, xmlOut bool) {
 	_, _ = w.Write(out)
 }
 
-func stamp(t time.Time) string {
-	if t.IsZero() {
-		return ""
+// takeStatusFault pops the next BatchStatus fault.
+func (s *Server) takeStatusFault() (fakekit.Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.statusFaults) == 0 {
+		return fakekit.Fault{}, false
 	}
-	return t.UTC().Format("2006-01-02 15:04:05")
+	f := s.statusFaults[0]
+	s.statusFaults = s.statusFaults[1:]
+	return f, true
 }
-
-func atoi(s string) int { n, _ := strconv.Atoi(s); return n }

@@ -13,19 +13,26 @@
 // (Prefix, the prose pages' form) and /agiliron/api-40/ (WADLPrefix).
 //
 // The fake checks the API key (apiKey header or key query parameter) and
-// the request's shape, and stores records so a test can read them back. A
-// Bulk-* request is answered with the MCM acknowledgement and a batch id;
-// the batch is processed in the background, then the request's
-// callback_url is called (PUT, in the request's format) and
-// BatchStatus/{batch_id} serves the result. POST Leads is answered at once
-// with the MCM envelope: status "Success" and the new lead ids in
+// the request's shape, reading it with its own parser (never package
+// agiliron's), and stores records so a test can read them back. A Bulk-*
+// request is answered with the MCM acknowledgement and a batch id; the
+// batch is processed in the background, then the request's callback_url
+// is called (PUT, in the request's format) and BatchStatus/{batch_id}
+// serves the result. POST Leads is answered at once with the MCM
+// envelope: status "Success" and the new lead ids in
 // success_message.lead_id when every lead is valid (all are added), else
 // status "Error" with the first lead's failure in error_message (none is
 // added). Agiliron's Add Lead page shows no sample answer in the copy this
 // fake was built from: the shape follows the MCM envelope of the bulk
 // acknowledgement and the field Pipedream's Agiliron client reads
-// (success_message.lead_id). Faults are injected per request with
-// FailNext.
+// (success_message.lead_id).
+//
+// Faults come from fakekit: FailNext(n, fakekit.Status(503)) and the other
+// shared constructors apply to the next n write requests (a fault with
+// AfterWrite lets the records land first; fakekit.VendorCode(0, "Error")
+// answers an MCM refusal with that status word); FailStatusNext to the
+// next BatchStatus requests. FailCallbacks changes how the next batches call back. The fake's
+// clock (SetClock) stamps BatchStatus times; SetCountOnly keeps no record.
 //
 //	srv := agilirontest.NewServer()
 //	defer srv.Close()
@@ -35,12 +42,11 @@ package agilirontest
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/crmbatch/crmbatch/agiliron"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 // APIKey is the key a new Server accepts.
@@ -56,9 +62,9 @@ const Prefix = "/agiliron/api-40.php/"
 const WADLPrefix = "/agiliron/api-40/"
 
 // Messages the fake gives for failed records (the first is Agiliron's
-// own; the others are composed in its style).
+// own, from update-bulk-leads; the others are composed in its style).
 const (
-	MsgLastNameBlank        = agiliron.MessageLastNameBlank
+	MsgLastNameBlank        = "Lead Last Name cannot be blank"
 	MsgCompanyBlank         = "Lead Company cannot be blank"
 	MsgNoSuchLead           = "Lead does not exist"
 	MsgLeadIDOnAdd          = "LeadId must not be given for a new lead"
@@ -74,9 +80,24 @@ const (
 // SetMaxBatch says otherwise.
 const DefaultMaxBatch = 5000
 
+// Callback is how a batch calls back, set with FailCallbacks.
+type Callback uint8
+
+// The callback behaviours besides the normal one (one call once the batch
+// is processed).
+const (
+	// CallbackDelayed calls back after the delay set with
+	// SetCallbackDelay (BatchStatus is completed on time).
+	CallbackDelayed Callback = iota + 1
+	// CallbackTwice calls back twice.
+	CallbackTwice
+	// CallbackNever never calls back: only BatchStatus tells.
+	CallbackNever
+)
+
 // Server is the fake. Its methods are safe for concurrent use.
 type Server struct {
-	*httptest.Server
+	*fakekit.Base
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -90,24 +111,14 @@ type Server struct {
 	procDelay     time.Duration
 	noRecords     bool
 	callbackDelay time.Duration
-	faults        []Fault
-	statusFaults  int
-	leads         *table[agiliron.Lead]
-	contacts      *table[agiliron.Contact]
-	accounts      *table[agiliron.Account]
+	callbacks     []Callback
+	statusFaults  []fakekit.Fault
+	tables        map[Resource]*table
 	nextID        int
 	batches       map[string]*fakeBatch
 	nextBatch     int
 	stats         Stats
-	countOnly     bool
-	counted       int // leads written in count-only mode
 }
-
-// SetCountOnly switches the counting-only store on or off: every check
-// (auth, shape, required fields, limits) still runs, but written leads are
-// only counted (Len), not kept, so memory stays constant however many are
-// sent. Updates then succeed without finding the lead.
-func (s *Server) SetCountOnly(on bool) { s.mu.Lock(); s.countOnly = on; s.mu.Unlock() }
 
 // NewServer starts a fake that accepts APIKey.
 func NewServer() *Server {
@@ -115,11 +126,11 @@ func NewServer() *Server {
 	s := &Server{
 		ctx: ctx, cancel: cancel,
 		hc:     &http.Client{Timeout: 10 * time.Second},
-		apiKey: APIKey, maxBatch: DefaultMaxBatch,
-		leads: newLeadTable(), contacts: newContactTable(), accounts: newAccountTable(), nextID: 1000,
+		apiKey: APIKey, maxBatch: DefaultMaxBatch, nextID: 1000,
+		tables:  map[Resource]*table{Leads: newTable(kinds[Leads]), Contacts: newTable(kinds[Contacts]), Accounts: newTable(kinds[Accounts])},
 		batches: make(map[string]*fakeBatch),
 	}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.Base = fakekit.NewBase(http.HandlerFunc(s.serve))
 	return s
 }
 
@@ -127,26 +138,13 @@ func NewServer() *Server {
 // callbacks, which are abandoned).
 func (s *Server) Close() {
 	s.cancel()
-	s.Server.Close()
+	s.Base.Close()
 	s.wg.Wait()
 	s.hc.CloseIdleConnections()
 }
 
 // BaseURL is the URL to give agiliron.WithBaseURL: URL + Prefix.
 func (s *Server) BaseURL() string { return s.URL + Prefix }
-
-// ClientOptions returns the options that point an agiliron.Client at this
-// server: its base URL, APIKey, and a 10 ms poll interval (the fake is
-// fast). Append your own after them.
-func (s *Server) ClientOptions() []agiliron.Option {
-	s.mu.Lock()
-	key := s.apiKey
-	s.mu.Unlock()
-	return []agiliron.Option{
-		agiliron.WithBaseURL(s.BaseURL()), agiliron.WithAPIKey(key),
-		agiliron.WithPollInterval(10 * time.Millisecond),
-	}
-}
 
 // SetAPIKey changes the accepted key.
 func (s *Server) SetAPIKey(k string) { s.mu.Lock(); s.apiKey = k; s.mu.Unlock() }
@@ -165,6 +163,28 @@ func (s *Server) SetOmitRecordNumbers(omit bool) { s.mu.Lock(); s.noRecords = om
 
 // SetCallbackDelay sets the extra delay of a CallbackDelayed callback.
 func (s *Server) SetCallbackDelay(d time.Duration) { s.mu.Lock(); s.callbackDelay = d; s.mu.Unlock() }
+
+// FailCallbacks makes the next n batches queued with a callback_url call
+// back as cb says, after any already set.
+func (s *Server) FailCallbacks(n int, cb Callback) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.callbacks = append(s.callbacks, cb)
+	}
+}
+
+// FailStatusNext makes the next n BatchStatus requests answer with f (a
+// status, a drop, a slow answer …), after any already queued. FailNext's
+// faults apply to write requests only, so that a test can fail the polls
+// of a run without touching its writes, and the other way round.
+func (s *Server) FailStatusNext(n int, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.statusFaults = append(s.statusFaults, f)
+	}
+}
 
 // Wait blocks until every queued batch is processed and its callbacks are
 // delivered (or abandoned), or ctx ends.

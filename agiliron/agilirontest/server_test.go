@@ -2,14 +2,15 @@ package agilirontest_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/crmbatch/crmbatch/agiliron"
 	"github.com/crmbatch/crmbatch/agiliron/agilirontest"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 const oneLead = `{"Leads":{"Lead":[{"LastName":"Doe","Company":"Co"}]}}`
@@ -36,6 +37,7 @@ func do(t *testing.T, method, url, ct, key, body string) (int, string, http.Head
 }
 
 func TestServerStrictness(t *testing.T) {
+	t.Parallel()
 	srv := agilirontest.NewServer()
 	defer srv.Close()
 	srv.SetMaxBatch(2)
@@ -71,60 +73,117 @@ func TestServerStrictness(t *testing.T) {
 			}
 		})
 	}
-	if srv.Stats().Batches != 4 || srv.Len() != 1 {
-		t.Fatalf("%d batches queued, %d leads added; want 4 (Bulk-*) and 1 (POST Leads)", srv.Stats().Batches, srv.Len())
+	if srv.Stats().Batches != 4 || len(srv.All(agilirontest.Leads)) != 1 {
+		t.Fatalf("%d batches queued, %d leads added; want 4 (Bulk-*) and 1 (POST Leads)", srv.Stats().Batches, len(srv.All(agilirontest.Leads)))
 	}
 }
 
+// jsonPath reads a JSON body and walks it by keys.
+func jsonPath(t *testing.T, body string, keys ...string) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(body), &v); err != nil {
+		t.Fatalf("%v: %s", err, body)
+	}
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("no %q in %s", k, body)
+		}
+		v = m[k]
+	}
+	return v
+}
+
 func TestServerBatchLifecycle(t *testing.T) {
+	t.Parallel()
 	srv := agilirontest.NewServer()
 	defer srv.Close()
-	srv.SetProcessingDelay(50 * time.Millisecond)
-	code, body, h := do(t, http.MethodPost, srv.BaseURL()+"Bulk-Contacts?sendRecordNo=true", "application/json", agilirontest.APIKey,
+	clock := fakekit.NewManualClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	srv.SetClock(clock)
+	srv.SetProcessingDelay(time.Hour) // stays Processing until Close
+	code, body, _ := do(t, http.MethodPost, srv.BaseURL()+"Bulk-Contacts?sendRecordNo=true", "application/json", agilirontest.APIKey,
 		`{"Contacts":{"Contact":[{"LastName":"Doe"},{"LastName":""}]}}`)
 	if code != http.StatusOK {
 		t.Fatalf("status %d: %s", code, body)
 	}
-	ack, err := agiliron.DecodeAck(h.Get("Content-Type"), []byte(body))
-	if err != nil {
-		t.Fatal(err)
+	id, _ := jsonPath(t, body, "MCM", "parameters", "results", "message", "batch_id").(string)
+	_, st, _ := do(t, http.MethodGet, srv.BaseURL()+"BatchStatus/"+id, "", agilirontest.APIKey, "")
+	if jsonPath(t, st, "BatchStatus", "Status") != "Processing" || jsonPath(t, st, "BatchStatus", "RequestStartTime") != "2026-01-02 03:04:05" {
+		t.Fatalf("status right after the ack: %s", st)
 	}
-	status := func() *agiliron.BatchStatus {
-		_, b, h := do(t, http.MethodGet, srv.BaseURL()+"BatchStatus/"+ack.BatchID, "", agilirontest.APIKey, "")
-		st, err := agiliron.DecodeBatchStatus(h.Get("Content-Type"), []byte(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return st
-	}
-	if st := status(); st.Completed() || st.Status != "Processing" {
-		t.Fatalf("status right after the ack: %+v", st)
-	}
-	if len(srv.Contacts()) != 0 {
+	if len(srv.All(agilirontest.Contacts)) != 0 {
 		t.Fatal("contacts written before processing")
-	}
-	if err := srv.Wait(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	st := status()
-	if !st.Completed() || st.Result.SuccessNumber != 1 || st.Result.FailureNumber != 1 ||
-		st.Result.Failure[0].Message != agilirontest.MsgContactLastNameBlank || st.Result.Failure[0].Record != 2 {
-		t.Fatalf("final status %+v / %+v", st, st.Result)
-	}
-	if len(srv.Contacts()) != 1 || srv.Writes(st.Result.Success[0].LeadID) != 1 {
-		t.Fatal("the good contact was not stored once")
 	}
 }
 
-func TestClientOptions(t *testing.T) {
+func TestServerProcessesABatch(t *testing.T) {
+	t.Parallel()
 	srv := agilirontest.NewServer()
 	defer srv.Close()
-	c, err := agiliron.New(srv.ClientOptions()...)
-	if err != nil {
+	_, body, _ := do(t, http.MethodPost, srv.BaseURL()+"Bulk-Contacts?sendRecordNo=true", "application/xml", agilirontest.APIKey,
+		`<Contacts><Contact><LastName>Doe</LastName><CustomFields><CustomField><Name>Tier</Name><Value>Gold</Value></CustomField></CustomFields></Contact><Contact><LastName></LastName></Contact></Contacts>`)
+	id, _ := jsonPath(t, body, "MCM", "parameters", "results", "message", "batch_id").(string)
+	if err := srv.Wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := c.AddLeads(context.Background(), []agiliron.Lead{{LastName: "Doe", Company: "Co"}})
-	if err != nil || rep.Succeeded != 1 || srv.Len() != 1 {
-		t.Fatalf("err %v, report %+v, %d stored", err, rep, srv.Len())
+	_, st, _ := do(t, http.MethodGet, srv.BaseURL()+"BatchStatus/"+id, "", agilirontest.APIKey, "")
+	resp, _ := jsonPath(t, st, "BatchStatus", "Response").(string)
+	if jsonPath(t, st, "BatchStatus", "Status") != "Completed" || !strings.Contains(resp, agilirontest.MsgContactLastNameBlank) ||
+		!strings.Contains(resp, `"Record":2`) {
+		t.Fatalf("final status %s", st)
+	}
+	all := srv.All(agilirontest.Contacts)
+	if len(all) != 1 || all[0].Custom["Tier"] != "Gold" || srv.Writes(all[0].Get("ContactId")) != 1 {
+		t.Fatalf("stored %+v", all)
+	}
+}
+
+func TestServerFaults(t *testing.T) {
+	t.Parallel()
+	srv := agilirontest.NewServer()
+	defer srv.Close()
+	add := srv.BaseURL() + "Leads"
+	post := func() (int, string, error) {
+		req, _ := http.NewRequest(http.MethodPost, add, strings.NewReader(oneLead))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("apiKey", agilirontest.APIKey)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, "", err
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), nil
+	}
+	srv.FailNext(1, fakekit.Status(http.StatusServiceUnavailable))
+	srv.FailNext(1, fakekit.Drop())
+	srv.FailNext(1, fakekit.DropAfterWrite())
+	srv.FailNext(1, fakekit.VendorCode(0, "Error"))
+	srv.FailNext(1, fakekit.Malformed())
+	if code, _, err := post(); err != nil || code != http.StatusServiceUnavailable {
+		t.Errorf("503: %d %v", code, err)
+	}
+	if _, _, err := post(); err == nil {
+		t.Error("drop: an answer came")
+	}
+	if _, _, err := post(); err == nil {
+		t.Error("drop after write: an answer came")
+	}
+	if code, body, err := post(); err != nil || code != http.StatusOK || !strings.Contains(body, `"status":"Error"`) {
+		t.Errorf("vendor code: %d %s %v", code, body, err)
+	}
+	if code, body, _ := post(); code != http.StatusOK || json.Valid([]byte(body)) {
+		t.Errorf("malformed: %d %s", code, body)
+	}
+	if n := len(srv.All(agilirontest.Leads)); n != 1 {
+		t.Errorf("%d leads stored, want 1 (only the drop after write)", n)
+	}
+	if st := srv.Stats(); st.Requests != 5 || st.Writes != 5 {
+		t.Errorf("stats %+v", st)
+	}
+	srv.SetCountOnly(true)
+	if code, _, _ := post(); code != http.StatusOK || len(srv.All(agilirontest.Leads)) != 1 || srv.Stats().Stored != 2 {
+		t.Errorf("count only: %d, %d stored, stats %+v", code, len(srv.All(agilirontest.Leads)), srv.Stats())
 	}
 }

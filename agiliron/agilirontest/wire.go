@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/crmbatch/crmbatch/agiliron"
 )
 
 func contentType(xmlOut bool) string {
@@ -53,8 +51,14 @@ func writeCreated(w http.ResponseWriter, xmlOut bool, ids []string, failure stri
 // (or its XML form) with the message's fields in order; ids, when given,
 // go in success_message as {"message":…,"lead_id":…}.
 func writeMCM(w http.ResponseWriter, xmlOut bool, objectType string, fields [][2]string, ids []string) {
+	writeMCMStatus(w, xmlOut, http.StatusOK, objectType, fields, ids)
+}
+
+// writeMCMStatus is writeMCM under an HTTP status.
+func writeMCMStatus(w http.ResponseWriter, xmlOut bool, status int, objectType string, fields [][2]string, ids []string) {
 	sync := time.Now().UTC().Format("2006-01-02 15:04:05")
 	w.Header().Set("Content-Type", contentType(xmlOut))
+	w.WriteHeader(status)
 	var b strings.Builder
 	if xmlOut {
 		b.WriteString("<MCM>\n<response>\n<objectType>" + objectType + "</objectType>\n<syncTime>" + sync +
@@ -93,17 +97,17 @@ func writeMCM(w http.ResponseWriter, xmlOut bool, objectType string, fields [][2
 
 // entries turns result entries into the callback's shape: the id, name,
 // message and record under k's keys, the record as a string.
-func entries(k kind, es []agiliron.ResultEntry) []map[string]string {
+func entries(k *kind, es []entry) []map[string]string {
 	out := make([]map[string]string, len(es))
 	for i, e := range es {
 		m := map[string]string{}
-		for key, v := range map[string]string{k.idKey: e.LeadID, k.nameKey: e.LeadName, "Message": e.Message} {
+		for key, v := range map[string]string{k.idKey: e.id, k.nameKey: e.name, "Message": e.message} {
 			if v != "" {
 				m[key] = v
 			}
 		}
-		if e.Record > 0 {
-			m["Record"] = strconv.Itoa(e.Record)
+		if e.record > 0 {
+			m["Record"] = strconv.Itoa(e.record)
 		}
 		out[i] = m
 	}
@@ -119,18 +123,18 @@ func oneOrList(es []map[string]string) any {
 }
 
 // entryKeys is the order entry fields are written in XML.
-func entryKeys(k kind) []string { return []string{k.idKey, k.nameKey, "Message", "Record"} }
+func entryKeys(k *kind) []string { return []string{k.idKey, k.nameKey, "Message", "Record"} }
 
 // callbackBody is the result a callback carries, in the seed's shapes:
 // JSON with counts as strings, successes under the object type ("Leads"),
 // failures under k.failWrap ("Product" for leads), one entry alone or a
 // list; XML with an element per entry named after the object type.
-func callbackBody(k kind, xmlOut bool, r *agiliron.BatchResult) []byte {
-	succ, fail := entries(k, r.Success), entries(k, r.Failure)
+func callbackBody(k *kind, xmlOut bool, r *result) []byte {
+	succ, fail := entries(k, r.success), entries(k, r.failure)
 	if xmlOut {
 		var b strings.Builder
-		b.WriteString("<result>\n\t<SuccessNumber>" + strconv.Itoa(r.SuccessNumber) + "</SuccessNumber>\n\t<FailureNumber>" +
-			strconv.Itoa(r.FailureNumber) + "</FailureNumber>\n")
+		b.WriteString("<result>\n\t<SuccessNumber>" + strconv.Itoa(len(r.success)) + "</SuccessNumber>\n\t<FailureNumber>" +
+			strconv.Itoa(len(r.failure)) + "</FailureNumber>\n")
 		for _, g := range []struct {
 			name string
 			es   []map[string]string
@@ -151,8 +155,8 @@ func callbackBody(k kind, xmlOut bool, r *agiliron.BatchResult) []byte {
 		return []byte(b.String())
 	}
 	doc := map[string]any{"result": map[string]any{
-		"SuccessNumber": strconv.Itoa(r.SuccessNumber),
-		"FailureNumber": strconv.Itoa(r.FailureNumber),
+		"SuccessNumber": strconv.Itoa(len(r.success)),
+		"FailureNumber": strconv.Itoa(len(r.failure)),
 		"Success":       map[string]any{k.objectType: oneOrList(succ)},
 		"Failure":       map[string]any{k.failWrap: oneOrList(fail)},
 	}}
@@ -162,32 +166,32 @@ func callbackBody(k kind, xmlOut bool, r *agiliron.BatchResult) []byte {
 
 // statusResponse is the JSON text BatchStatus puts in Response: entries
 // wrapped in the object type, ids as numbers, Record as a number.
-func statusResponse(k kind, r *agiliron.BatchResult) []byte {
-	conv := func(es []agiliron.ResultEntry) []map[string]any {
+func statusResponse(k *kind, r *result) []byte {
+	conv := func(es []entry) []map[string]any {
 		out := make([]map[string]any, len(es))
 		for i, e := range es {
 			m := map[string]any{}
-			if n, err := strconv.Atoi(e.LeadID); err == nil {
+			if n, err := strconv.Atoi(e.id); err == nil {
 				m[k.idKey] = n
-			} else if strings.TrimSpace(e.LeadID) != "" {
-				m[k.idKey] = e.LeadID
+			} else if strings.TrimSpace(e.id) != "" {
+				m[k.idKey] = e.id
 			}
-			if e.LeadName != "" {
-				m[k.nameKey] = e.LeadName
+			if e.name != "" {
+				m[k.nameKey] = e.name
 			}
-			if e.Message != "" {
-				m["Message"] = e.Message
+			if e.message != "" {
+				m["Message"] = e.message
 			}
-			if e.Record > 0 {
-				m["Record"] = e.Record
+			if e.record > 0 {
+				m["Record"] = e.record
 			}
 			out[i] = map[string]any{k.objectType: m}
 		}
 		return out
 	}
 	b, _ := json.Marshal(map[string]any{
-		"SuccessNumber": r.SuccessNumber, "FailureNumber": r.FailureNumber, "SuccessAccountId": 0,
-		"Success": conv(r.Success), "Failure": conv(r.Failure),
+		"SuccessNumber": len(r.success), "FailureNumber": len(r.failure), "SuccessAccountId": 0,
+		"Success": conv(r.success), "Failure": conv(r.failure),
 	})
 	return b
 }
@@ -201,4 +205,11 @@ type statusDoc struct {
 	RequestStartTime string   `json:"RequestStartTime" xml:"RequestStartTime"`
 	RequestEndTime   string   `json:"RequestEndTime" xml:"RequestEndTime"`
 	Status           string   `json:"Status" xml:"Status"`
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04:05")
 }

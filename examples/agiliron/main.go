@@ -26,11 +26,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/crmbatch/crmbatch/agiliron"
 	"github.com/crmbatch/crmbatch/agiliron/agilirontest"
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 func main() {
@@ -41,26 +43,27 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	opts := []agiliron.Option{
-		agiliron.WithConcurrency(4),
-		agiliron.WithBatchSize(50),
-		agiliron.WithProgress(func(p batch.Progress) {
+	engine := batch.Config{
+		Concurrency: 4,
+		OnProgress: func(p batch.Progress) {
 			fmt.Printf("  progress: %d/%d done (%d failed)\n", p.Done, p.Total, p.Failed)
-		}),
+		},
 	}
+	opts := []agiliron.Option{agiliron.WithBatchSize(50)}
 	company, key := os.Getenv("AGILIRON_COMPANY"), os.Getenv("AGILIRON_API_KEY")
 	if company == "" || key == "" {
 		fmt.Println("AGILIRON_COMPANY/AGILIRON_API_KEY not set: running against the in-process fake Agiliron")
 		srv := agilirontest.NewServer()
 		defer srv.Close()
-		srv.FailNext(1, agilirontest.TooManyRequests) // an Add Lead retried after Retry-After
+		srv.FailNext(1, fakekit.RateLimited(0))          // an Add Lead sent again by the engine
+		srv.FailCallbacks(1, agilirontest.CallbackNever) // that batch's result comes from BatchStatus
+		engine.Retry = batch.RetryPolicy{BaseDelay: 10 * time.Millisecond}
 		hooks := httptest.NewServer(hook)
 		defer hooks.Close()
 		opts = append(opts,
 			agiliron.WithBaseURL(srv.BaseURL()), agiliron.WithAPIKey(agilirontest.APIKey),
 			agiliron.WithWebhook(hook, hooks.URL+"/agiliron"),
-			agiliron.WithCallbackTimeout(200*time.Millisecond), agiliron.WithPollInterval(50*time.Millisecond),
-			agiliron.WithRetryPolicy(batch.RetryPolicy{BaseDelay: 10 * time.Millisecond}))
+			agiliron.WithCallbackTimeout(200*time.Millisecond), agiliron.WithPollInterval(50*time.Millisecond))
 	} else {
 		opts = append(opts, agiliron.WithCompany(company), agiliron.WithAPIKey(key))
 		if cb := os.Getenv("AGILIRON_CALLBACK_URL"); cb != "" {
@@ -72,7 +75,7 @@ func main() {
 			opts = append(opts, agiliron.WithWebhook(hook, cb))
 		}
 	}
-	c, err := agiliron.New(opts...)
+	c, err := agiliron.New(append(opts, agiliron.WithEngine(engine))...)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -87,7 +90,7 @@ func main() {
 	}
 	leads[42].LastName = "" // Agiliron refuses it: "Lead Last Name cannot be blank"
 
-	rep, _ := c.AddLeads(ctx, leads) // per-lead failures are listed below
+	rep, _ := c.Leads().Create(ctx, slices.Values(leads)) // per-lead failures are listed below
 	show("leads", rep)
 
 	contacts := make([]agiliron.Contact, 200)
@@ -99,7 +102,7 @@ func main() {
 		}
 	}
 	contacts[7].LastName = "" // Agiliron refuses it in the batch result
-	crep, _ := c.AddContacts(ctx, contacts)
+	crep, _ := c.Contacts().Create(ctx, slices.Values(contacts))
 	show("contacts", crep)
 }
 

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/crmbatch/crmbatch/agiliron"
 	"github.com/crmbatch/crmbatch/agiliron/agilirontest"
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 // runAgiliron adds 2,000 leads in requests of 100 through Agiliron's Add
@@ -22,16 +24,16 @@ func runAgiliron(ctx context.Context, progress func(batch.Progress)) result {
 	const n = 2000
 	srv := agilirontest.NewServer()
 	defer srv.Close()
-	srv.FailNext(1, agilirontest.TooManyRequests) // 429: retried (nothing was written)
+	srv.FailNext(1, fakekit.RateLimited(0)) // 429: sent again by the engine (nothing was written)
 
 	c, err := agiliron.New(
 		agiliron.WithBaseURL(srv.BaseURL()),
 		agiliron.WithAPIKey(agilirontest.APIKey),
 		agiliron.WithBatchSize(100),
-		agiliron.WithConcurrency(4),
-		agiliron.WithKeep(batch.KeepFailures),
-		agiliron.WithProgress(progress),
-		agiliron.WithRetryPolicy(batch.RetryPolicy{BaseDelay: 5 * time.Millisecond, MaxDelay: 50 * time.Millisecond}),
+		agiliron.WithEngine(batch.Config{
+			Concurrency: 4, Keep: batch.KeepFailures, OnProgress: progress,
+			Retry: batch.RetryPolicy{BaseDelay: 5 * time.Millisecond, MaxDelay: 50 * time.Millisecond},
+		}),
 	)
 	if err != nil {
 		return result{err: err}
@@ -46,18 +48,18 @@ func runAgiliron(ctx context.Context, progress func(batch.Progress)) result {
 	for _, i := range []int{7, 420, 999, 1500, 1999} {
 		leads[i].LastName = "" // "Lead Last Name cannot be blank"
 	}
-	rep, _ := c.AddLeads(ctx, leads)
+	rep, _ := c.Leads().Create(ctx, slices.Values(leads))
 	r := resultOf("Add Lead (POST Leads)", rep, func(err error) (string, string) {
 		var ae *agiliron.Error
 		if errors.As(err, &ae) {
 			code := ""
-			if ae.StatusCode != 0 {
-				code = fmt.Sprint(ae.StatusCode)
+			if ae.HTTPStatus != 0 {
+				code = fmt.Sprint(ae.HTTPStatus)
 			}
 			return code, ae.Message
 		}
 		return "", plainMessage(err, "agiliron")
 	}, func(i int) (string, string) { return leads[i].Email, "" })
-	r.stored = srv.Len()
+	r.stored = len(srv.All(agilirontest.Leads))
 	return r
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 
 	"github.com/crmbatch/crmbatch/agiliron"
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 const gockBase = "https://acme.agiliron.net"
@@ -97,7 +99,7 @@ func bodyInto(dst *[]byte) gock.MatchFunc {
 	}
 }
 
-// TestGoldenRequests checks the exact wire shape of UpdateLeads in both
+// TestGoldenRequests checks the exact wire shape of Leads().Update in both
 // formats: method, path, query, headers and body (the seed's sample), the
 // acknowledgement, and the BatchStatus poll that completes the report.
 func TestGoldenRequests(t *testing.T) {
@@ -140,19 +142,19 @@ func TestGoldenRequests(t *testing.T) {
 			}
 			leads := seedLeads()
 			leads[1].LastName = "Lead" // valid client-side; Agiliron's result fails it anyway
-			rep, err := c.UpdateLeads(context.Background(), leads)
+			rep, err := c.Leads().Update(context.Background(), slices.Values(leads))
 			if !gock.IsDone() {
 				t.Fatalf("pending mocks: %v (unmatched: %v)", gock.Pending(), gock.GetUnmatchedRequests())
 			}
 			if diff := cmp.Diff(tt.compact(golden(t, tt.bodyFile)), tt.compact(sent)); diff != "" {
 				t.Errorf("body differs from the seed (-seed +sent):\n%s", diff)
 			}
-			checkBalanced(t, rep, 2, 1, 1)
-			if diff := cmp.Diff(agiliron.LeadResult{BatchID: "thggii1212kjkl", LeadID: "123", LeadName: "John Doe", Record: 1}, rep.Outcomes[0].Result); diff != "" {
+			testkit.CheckCounts(t, rep, testkit.Counts{Total: 2, Succeeded: 1, Failed: 1})
+			if diff := cmp.Diff(agiliron.Result{BatchID: "thggii1212kjkl", ID: "123", Name: "John Doe", Record: 1}, rep.Outcomes[0].Result); diff != "" {
 				t.Errorf("result 0 (-want +got):\n%s", diff)
 			}
 			var ae *agiliron.Error
-			if !errors.As(err, &ae) || !errors.Is(err, agiliron.ErrRejected) || ae.Message != "Lead Last Name cannot be blank" || ae.LeadID != "456" || ae.Record != 2 {
+			if !errors.As(err, &ae) || !rejected(err) || ae.Message != "Lead Last Name cannot be blank" || ae.ID != "456" || ae.Record != 2 {
 				t.Fatalf("err = %v", err)
 			}
 		})
@@ -161,7 +163,7 @@ func TestGoldenRequests(t *testing.T) {
 
 // TestGoldenCallbackURL checks that with a webhook the request carries
 // callback_url (the configured URL plus ref and secret) and that
-// AddContacts uses POST Bulk-Contacts with every field and no ContactId.
+// Contacts().Create uses POST Bulk-Contacts with every field and no ContactId.
 func TestGoldenCallbackURL(t *testing.T) {
 	hc := gockClient(t)
 	h, err := agiliron.NewWebhookHandler(testSecret)
@@ -188,12 +190,12 @@ func TestGoldenCallbackURL(t *testing.T) {
 	contact := agiliron.Contact{FirstName: "Ada", LastName: "Lovelace", AccountName: "Analytical Ltd",
 		CustomFields: []agiliron.CustomField{{Name: "Text", Value: "value"}}}
 	body := `{"result":{"SuccessNumber":"1","FailureNumber":"0","Success":{"Contacts":{"ContactId":"394607","ContactName":"Ada Lovelace","Record":"1"}},"Failure":[]}}`
-	rep := withCallback(t, h, gotQuery, "application/json", body, func() *batch.Report[agiliron.ContactResult] {
-		rep, _ := c.AddContacts(context.Background(), []agiliron.Contact{contact})
+	rep := withCallback(t, h, gotQuery, "application/json", body, func() *batch.Report[agiliron.Result] {
+		rep, _ := c.Contacts().Create(context.Background(), slices.Values([]agiliron.Contact{contact}))
 		return rep
 	})
-	checkBalanced(t, rep, 1, 1, 0)
-	if got := rep.Outcomes[0].Result.ContactID; got != "394607" {
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 1, Succeeded: 1, Failed: 0})
+	if got := rep.Outcomes[0].Result.ID; got != "394607" {
 		t.Fatalf("new ContactId %q", got)
 	}
 	want := `{"Contacts":{"Contact":[{"Salutation":"","FirstName":"Ada","LastName":"Lovelace","OfficePhone":"","Mobile":"","HomePhone":"","OtherPhone":"","Fax":"","AccountName":"Analytical Ltd","AccountID":"","VendorName":"","VendorID":"","ContactType":"","Title":"","Department":"","Email":"","ReportsTo":"","ReportsToID":"","Assistant":"","YahooID":"","AssistantPhone":"","DoNotCall":"","EmailOptOut":"","AssignedToUser":"","LeadSource":"","Birthday":"","ContactProfile":"","MailingStreet":"","MailingCity":"","MailingState":"","MailingZip":"","MailingCountry":"","OtherStreet":"","OtherCity":"","OtherState":"","OtherZip":"","OtherCountry":"","CreatedTime":"","ModifiedTime":"","Description":"","B2BCustomer":"","B2BChannels":"","CustomFields":{"CustomField":[{"Name":"Text","Value":"value"}]}}]}}`
@@ -236,12 +238,12 @@ func TestNewOptions(t *testing.T) {
 		ok   bool
 		base string
 	}{
-		{"company", []agiliron.Option{agiliron.WithCompany("acme-1"), key}, true, "https://acme-1.agiliron.net/agiliron/api-40.php/"},
-		{"company php", []agiliron.Option{agiliron.WithCompany("acme-1"), agiliron.WithPathStyle(agiliron.PathPHP), key}, true, "https://acme-1.agiliron.net/agiliron/api-40.php/"},
-		{"company wadl", []agiliron.Option{agiliron.WithCompany("acme-1"), agiliron.WithPathStyle(agiliron.PathWADL), key}, true, "https://acme-1.agiliron.net/agiliron/api-40/"},
+		{"company", []agiliron.Option{agiliron.WithCompany("acme-1"), key}, true, "https://acme-1.agiliron.net/agiliron/api-40.php"},
+		{"company php", []agiliron.Option{agiliron.WithCompany("acme-1"), agiliron.WithPathStyle(agiliron.PathPHP), key}, true, "https://acme-1.agiliron.net/agiliron/api-40.php"},
+		{"company wadl", []agiliron.Option{agiliron.WithCompany("acme-1"), agiliron.WithPathStyle(agiliron.PathWADL), key}, true, "https://acme-1.agiliron.net/agiliron/api-40"},
 		{"path style without company", []agiliron.Option{agiliron.WithBaseURL("https://x.example/"), agiliron.WithPathStyle(agiliron.PathWADL), key}, false, ""},
 		{"bad path style", []agiliron.Option{agiliron.WithCompany("acme"), agiliron.WithPathStyle(7), key}, false, ""},
-		{"base url", []agiliron.Option{agiliron.WithBaseURL("https://acme.agiliron.net/agiliron/api-40.php"), key}, true, "https://acme.agiliron.net/agiliron/api-40.php/"},
+		{"base url", []agiliron.Option{agiliron.WithBaseURL("https://acme.agiliron.net/agiliron/api-40.php"), key}, true, "https://acme.agiliron.net/agiliron/api-40.php"},
 		{"no key", []agiliron.Option{agiliron.WithCompany("acme")}, false, ""},
 		{"no company", []agiliron.Option{key}, false, ""},
 		{"both", []agiliron.Option{agiliron.WithCompany("acme"), agiliron.WithBaseURL("https://x.example/"), key}, false, ""},
@@ -263,27 +265,27 @@ func TestNewOptions(t *testing.T) {
 			if (err == nil) != tt.ok {
 				t.Fatalf("err = %v, want ok=%v", err, tt.ok)
 			}
-			if err == nil && c.BaseURL() != tt.base {
-				t.Fatalf("BaseURL = %q, want %q", c.BaseURL(), tt.base)
+			if err == nil && c.BaseURL != tt.base {
+				t.Fatalf("BaseURL = %q, want %q", c.BaseURL, tt.base)
 			}
 		})
 	}
 }
 
-// TestMatchingNeverClaimsTooMuch feeds UpdateLeads results that do not
+// TestMatchingNeverClaimsTooMuch feeds Leads().Update results that do not
 // account for every lead cleanly: those leads end ErrOutcomeUnknown.
 func TestMatchingNeverClaimsTooMuch(t *testing.T) {
 	tests := []struct {
 		name     string
 		response string
-		want     []error // per lead: nil (succeeded), ErrRejected or ErrOutcomeUnknown
+		want     []error // per lead: nil (succeeded), errRejected or batch.ErrOutcomeUnknown
 	}{
 		{"clean", `{"SuccessNumber":2,"Success":[{"Leads":{"LeadId":123,"Record":1}},{"Leads":{"LeadId":456,"Record":2}}]}`, []error{nil, nil}},
-		{"by LeadId", `{"SuccessNumber":1,"FailureNumber":1,"Success":{"Leads":{"LeadId":456}},"Failure":{"Product":{"LeadId":"123","Message":"no"}}}`, []error{agiliron.ErrRejected, nil}},
-		{"one missing", `{"SuccessNumber":1,"Success":[{"Leads":{"LeadId":123,"Record":1}}]}`, []error{nil, agiliron.ErrOutcomeUnknown}},
-		{"record and LeadId disagree", `{"SuccessNumber":2,"Success":[{"Leads":{"LeadId":999,"Record":1}},{"Leads":{"LeadId":456,"Record":2}}]}`, []error{agiliron.ErrOutcomeUnknown, nil}},
-		{"named twice", `{"SuccessNumber":1,"FailureNumber":1,"Success":[{"Leads":{"LeadId":123,"Record":1}}],"Failure":[{"Leads":{"LeadId":123,"Record":1,"Message":"x"}}]}`, []error{agiliron.ErrOutcomeUnknown, agiliron.ErrOutcomeUnknown}},
-		{"out of range record", `{"SuccessNumber":2,"Success":[{"Leads":{"Record":7}},{"Leads":{"LeadId":456,"Record":2}}]}`, []error{agiliron.ErrOutcomeUnknown, nil}},
+		{"by LeadId", `{"SuccessNumber":1,"FailureNumber":1,"Success":{"Leads":{"LeadId":456}},"Failure":{"Product":{"LeadId":"123","Message":"no"}}}`, []error{errRejected, nil}},
+		{"one missing", `{"SuccessNumber":1,"Success":[{"Leads":{"LeadId":123,"Record":1}}]}`, []error{nil, batch.ErrOutcomeUnknown}},
+		{"record and LeadId disagree", `{"SuccessNumber":2,"Success":[{"Leads":{"LeadId":999,"Record":1}},{"Leads":{"LeadId":456,"Record":2}}]}`, []error{batch.ErrOutcomeUnknown, nil}},
+		{"named twice", `{"SuccessNumber":1,"FailureNumber":1,"Success":[{"Leads":{"LeadId":123,"Record":1}}],"Failure":[{"Leads":{"LeadId":123,"Record":1,"Message":"x"}}]}`, []error{batch.ErrOutcomeUnknown, batch.ErrOutcomeUnknown}},
+		{"out of range record", `{"SuccessNumber":2,"Success":[{"Leads":{"Record":7}},{"Leads":{"LeadId":456,"Record":2}}]}`, []error{batch.ErrOutcomeUnknown, nil}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -299,13 +301,14 @@ func TestMatchingNeverClaimsTooMuch(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rep, _ := c.UpdateLeads(context.Background(), seedLeads())
+			rep, _ := c.Leads().Update(context.Background(), slices.Values(seedLeads()))
 			if !rep.Balanced() || rep.Total != 2 {
 				t.Fatalf("report %+v", rep)
 			}
 			for i, want := range tt.want {
 				o := rep.Outcomes[i]
-				if want == nil && o.Err != nil || want != nil && !errors.Is(o.Err, want) {
+				if want == nil && o.Err != nil || want == errRejected && !rejected(o.Err) ||
+					want != nil && want != errRejected && !errors.Is(o.Err, want) {
 					t.Errorf("lead %d: err %v, want %v", i, o.Err, want)
 				}
 			}
@@ -313,20 +316,20 @@ func TestMatchingNeverClaimsTooMuch(t *testing.T) {
 	}
 }
 
-// TestSeedWebhookVariantsGiveOneReport runs UpdateLeads on the seed's two
+// TestSeedWebhookVariantsGiveOneReport runs Leads().Update on the seed's two
 // leads four times, each time delivering one of the seed's four webhook
 // bodies (XML and JSON, with and without Record numbers) as Agiliron's
 // callback, and checks the four reports are the same, lead for lead.
 func TestSeedWebhookVariantsGiveOneReport(t *testing.T) {
 	type flat struct {
 		Status batch.Status
-		Result agiliron.LeadResult
+		Result agiliron.Result
 		Err    string
 	}
 	want := []flat{
-		{batch.Succeeded, agiliron.LeadResult{BatchID: "thggii1212kjkl", LeadID: "123", LeadName: "John Doe", Record: 1}, ""},
-		{batch.Failed, agiliron.LeadResult{BatchID: "thggii1212kjkl", LeadID: "456", Message: "Lead Last Name cannot be blank", Record: 2},
-			"agiliron: PUT Bulk-Leads: Lead Last Name cannot be blank (LeadId 456) (record 2) [batch thggii1212kjkl]"},
+		{batch.Succeeded, agiliron.Result{BatchID: "thggii1212kjkl", ID: "123", Name: "John Doe", Record: 1}, ""},
+		{batch.Failed, agiliron.Result{BatchID: "thggii1212kjkl", ID: "456", Message: "Lead Last Name cannot be blank", Record: 2},
+			"agiliron PUT Bulk-Leads: Lead Last Name cannot be blank (LeadId 456) (record 2) [batch thggii1212kjkl]"},
 	}
 	for _, tt := range []struct {
 		file   string
@@ -359,11 +362,11 @@ func TestSeedWebhookVariantsGiveOneReport(t *testing.T) {
 			// PHP's curl with CURLOPT_POSTFIELDS as a string (the seed's
 			// sample) labels the body as a form: the handler sniffs it.
 			rep := withCallback(t, h, gotQuery, "application/x-www-form-urlencoded", string(golden(t, tt.file)),
-				func() *batch.Report[agiliron.LeadResult] {
-					rep, _ := c.UpdateLeads(context.Background(), leads)
+				func() *batch.Report[agiliron.Result] {
+					rep, _ := c.Leads().Update(context.Background(), slices.Values(leads))
 					return rep
 				})
-			checkBalanced(t, rep, 2, 1, 1)
+			testkit.CheckCounts(t, rep, testkit.Counts{Total: 2, Succeeded: 1, Failed: 1})
 			got := make([]flat, len(rep.Outcomes))
 			for i, o := range rep.Outcomes {
 				got[i] = flat{o.Status, o.Result, ""}
@@ -393,10 +396,10 @@ func TestCompletedWithoutResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, _ := c.UpdateLeads(context.Background(), seedLeads())
-	checkBalanced(t, rep, 2, 0, 2)
+	rep, _ := c.Leads().Update(context.Background(), slices.Values(seedLeads()))
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 2, Succeeded: 0, Failed: 2})
 	for _, o := range rep.Outcomes {
-		if !errors.Is(o.Err, agiliron.ErrOutcomeUnknown) {
+		if !errors.Is(o.Err, batch.ErrOutcomeUnknown) {
 			t.Fatalf("outcome %d: %v", o.Index, o.Err)
 		}
 	}

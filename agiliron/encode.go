@@ -12,7 +12,7 @@ import (
 
 // encodeRecords writes the request body of a Bulk-* (or Leads) request in
 // format f: {"<plural>":{"<single>":[…]}} or <plural><single>…</single></plural>.
-func encodeRecords[T, R any](res *resource[T, R], f Format, recs []T) ([]byte, error) {
+func encodeRecords[T any](res *spec[T], f Format, recs []T) ([]byte, error) {
 	var b bytes.Buffer
 	if f == XML {
 		enc := xml.NewEncoder(&b)
@@ -57,7 +57,7 @@ func encodeRecords[T, R any](res *resource[T, R], f Format, recs []T) ([]byte, e
 // decodeRecords reads a request body as encodeRecords writes it (JSON or
 // XML, chosen by contentType or sniffed), the records given as one object
 // or a list.
-func decodeRecords[T, R any](res *resource[T, R], contentType string, body []byte) ([]T, error) {
+func decodeRecords[T any](res *spec[T], contentType string, body []byte) ([]T, error) {
 	if detectFormat(contentType, body) == XML {
 		return decodeRecordsXML(res, body)
 	}
@@ -86,7 +86,7 @@ func decodeRecords[T, R any](res *resource[T, R], contentType string, body []byt
 
 // decodeRecordsXML reads <plural><single>…</single>…</plural>; a child
 // of another name is refused by the record type's XMLName.
-func decodeRecordsXML[T, R any](res *resource[T, R], body []byte) ([]T, error) {
+func decodeRecordsXML[T any](res *spec[T], body []byte) ([]T, error) {
 	var env struct {
 		XMLName xml.Name
 		Records []T `xml:",any"`

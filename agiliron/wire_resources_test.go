@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,8 @@ import (
 	"gopkg.in/h2non/gock.v1"
 
 	"github.com/crmbatch/crmbatch/agiliron"
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 // docLead is the lead of Agiliron's Add Lead sample (add-lead-1).
@@ -26,38 +29,6 @@ func docLead() agiliron.Lead {
 		Street: "1515 Clay Street", City: "Oakland", State: "CA", Zip: "94624", Country: "United States",
 		Description: "The Description Goes here.", AssignedTo: "admin", DefaultCurrency: "USD",
 		CustomFields: []agiliron.CustomField{{Name: "CustomFied1", Value: "Custom info 1"}, {Name: "CustomFied2", Value: "Custom info 2"}},
-	}
-}
-
-// docContact is the first contact of the Add Bulk Contacts sample
-// (add-bulk-contacts-1).
-func docContact() agiliron.Contact {
-	return agiliron.Contact{
-		Salutation: "--None--", FirstName: "Test", LastName: "New Contact", OfficePhone: "56412356",
-		Mobile: "7412536589", HomePhone: "56412356", Fax: "5689746", AccountName: "Account1", AccountID: "234",
-		VendorName: "Vendor1", VendorID: "30", ContactType: "Competitor", Title: "Test Title",
-		Department: "Test Department", Email: "[email protected]", YahooID: "[email protected]",
-		AssistantPhone: "5989654", DoNotCall: "0", EmailOptOut: "0", AssignedToUser: "Administrator",
-		LeadSource: "Self Generated", Birthday: "01-21-2020", ContactProfile: "Buyer",
-		MailingStreet: "1515 Clay Street", MailingCity: "Oakland", MailingState: "CA", MailingZip: "94624",
-		MailingCountry: "United States", OtherStreet: "1515 Clay Street", OtherCity: "Oakland", OtherState: "CA",
-		OtherZip: "94624", OtherCountry: "United States", CreatedTime: "01-24-2020 05:32:01",
-		ModifiedTime: "01-24-2020 05:32:01", Description: "The Description Goes here.", B2BCustomer: "Yes",
-		B2BChannels:  "Ebay",
-		CustomFields: []agiliron.CustomField{{Name: "CustomFied1", Value: "Custom info 1"}, {Name: "CustomFied2", Value: "Custom info 2"}},
-	}
-}
-
-// docAccount is the account of the Add Bulk Accounts sample
-// (add-bulk-accounts, up to TickerSymbol) completed from the Read Account
-// sample (read-account-1), whose copy here ends at ModifiedTime.
-func docAccount() agiliron.Account {
-	return agiliron.Account{
-		AccountNumber: "105835", AccountName: "Test Account1", Website: "www.abc.com", Telephone: "56412356",
-		Fax: "5689746", OtherPhone: "56984663", Email: "[email protected]", Employees: "25",
-		OtherEmail: "[email protected]", Ownership: "Ownership info", Rating: "none", Industry: "Recreation",
-		SICCode: "10", Type: "Wholesale", AnnualRevenue: "65", AssignedToUser: "admin",
-		CreatedTime: "01-24-2020 05:19:56", ModifiedTime: "01-24-2020 05:19:56",
 	}
 }
 
@@ -82,12 +53,12 @@ func wireFormats(t *testing.T) []struct {
 	}
 }
 
-// TestGoldenAddLeads: AddLeads is POST Leads (Add Lead, the documented
+// TestGoldenLeadsCreate: AddLeads is POST Leads (Add Lead, the documented
 // multi-lead create) on the api-40.php path, with the Add Lead sample's
 // body byte for byte, no callback_url or sendRecordNo (Add Lead documents
 // neither), and its synchronous answer is the final result: no
 // BatchStatus poll.
-func TestGoldenAddLeads(t *testing.T) {
+func TestGoldenLeadsCreate(t *testing.T) {
 	for _, tt := range wireFormats(t) {
 		t.Run(tt.name, func(t *testing.T) {
 			hc := gockClient(t)
@@ -105,7 +76,7 @@ func TestGoldenAddLeads(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rep, err := c.AddLeads(context.Background(), []agiliron.Lead{docLead()})
+			rep, err := c.Leads().Create(context.Background(), slices.Values([]agiliron.Lead{docLead()}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -115,8 +86,8 @@ func TestGoldenAddLeads(t *testing.T) {
 			if diff := cmp.Diff(tt.compact(golden(t, "add_leads."+tt.ext)), tt.compact(sent)); diff != "" {
 				t.Errorf("body differs from the Add Lead sample (-doc +sent):\n%s", diff)
 			}
-			checkBalanced(t, rep, 1, 1, 0)
-			if diff := cmp.Diff(agiliron.LeadResult{LeadID: "394607", Record: 1}, rep.Outcomes[0].Result); diff != "" {
+			testkit.CheckCounts(t, rep, testkit.Counts{Total: 1, Succeeded: 1, Failed: 0})
+			if diff := cmp.Diff(agiliron.Result{ID: "394607", Record: 1}, rep.Outcomes[0].Result); diff != "" {
 				t.Errorf("result (-want +got):\n%s", diff)
 			}
 			if rep.Requests != 1 {
@@ -126,10 +97,10 @@ func TestGoldenAddLeads(t *testing.T) {
 	}
 }
 
-// TestGoldenAddLeadsRefused: a non-success answer rejects a lone lead with
+// TestGoldenLeadsCreateRefused: a non-success answer rejects a lone lead with
 // Agiliron's message, and an answer that is not an MCM envelope leaves the
 // leads unknown, never sent again.
-func TestGoldenAddLeadsRefused(t *testing.T) {
+func TestGoldenLeadsCreateRefused(t *testing.T) {
 	hc := gockClient(t)
 	gock.New(gockBase).Post("/agiliron/api-40.php/Leads").Times(1).
 		Reply(200).SetHeader("Content-Type", "application/json").
@@ -137,18 +108,18 @@ func TestGoldenAddLeadsRefused(t *testing.T) {
 	gock.New(gockBase).Post("/agiliron/api-40.php/Leads").Times(1).
 		Reply(200).SetHeader("Content-Type", "text/html").BodyString("<html>busy</html>")
 	c, err := agiliron.New(agiliron.WithCompany("acme"), agiliron.WithAPIKey("gock-key-123456"),
-		agiliron.WithHTTPClient(hc), agiliron.WithBatchSize(1), agiliron.WithRetryPolicy(fastRetry))
+		agiliron.WithHTTPClient(hc), agiliron.WithBatchSize(1), agiliron.WithEngine(batch.Config{Retry: fastRetry}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	l := docLead()
-	rep, _ := c.AddLeads(context.Background(), []agiliron.Lead{l, l})
-	checkBalanced(t, rep, 2, 0, 2)
+	rep, _ := c.Leads().Create(context.Background(), slices.Values([]agiliron.Lead{l, l}))
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 2, Succeeded: 0, Failed: 2})
 	var ae *agiliron.Error
-	if o := rep.Outcomes[0]; !errors.Is(o.Err, agiliron.ErrRejected) || !errors.As(o.Err, &ae) || ae.Message != "Lead Company cannot be blank" {
+	if o := rep.Outcomes[0]; !rejected(o.Err) || !errors.As(o.Err, &ae) || ae.Message != "Lead Company cannot be blank" {
 		t.Fatalf("outcome 0 = %+v", o)
 	}
-	if o := rep.Outcomes[1]; !errors.Is(o.Err, agiliron.ErrOutcomeUnknown) || o.Attempts != 1 {
+	if o := rep.Outcomes[1]; !errors.Is(o.Err, batch.ErrOutcomeUnknown) || o.Attempts != 1 {
 		t.Fatalf("outcome 1 = %+v, want unknown after one attempt", o)
 	}
 	if !gock.IsDone() || rep.Requests != 2 {
@@ -170,30 +141,30 @@ func TestGoldenBulkResources(t *testing.T) {
 		{"add contacts", http.MethodPost, "Bulk-Contacts", "add_contacts", "Contacts",
 			`{"SuccessNumber":1,"FailureNumber":0,"Success":[{"Contacts":{"ContactId":5001,"ContactName":"Test New Contact","Record":1}}],"Failure":[]}`,
 			func(c *agiliron.Client) (outcome, error) {
-				rep, err := c.AddContacts(context.Background(), []agiliron.Contact{docContact()})
-				return outcome{rep.Outcomes[0].Result.ContactID, rep.Outcomes[0].Result.Name}, err
+				rep, err := c.Contacts().Create(context.Background(), slices.Values([]agiliron.Contact{docContact()}))
+				return outcome{rep.Outcomes[0].Result.ID, rep.Outcomes[0].Result.Name}, err
 			}, outcome{"5001", "Test New Contact"}},
 		{"update contacts", http.MethodPut, "Bulk-Contacts", "update_contacts", "Contacts",
 			`{"SuccessNumber":1,"FailureNumber":0,"Success":[{"Contacts":{"ContactId":5001,"ContactName":"Test New Contact","Record":1}}],"Failure":[]}`,
 			func(c *agiliron.Client) (outcome, error) {
 				ct := docContact()
 				ct.ContactID = "5001"
-				rep, err := c.UpdateContacts(context.Background(), []agiliron.Contact{ct})
-				return outcome{rep.Outcomes[0].Result.ContactID, rep.Outcomes[0].Result.Name}, err
+				rep, err := c.Contacts().Update(context.Background(), slices.Values([]agiliron.Contact{ct}))
+				return outcome{rep.Outcomes[0].Result.ID, rep.Outcomes[0].Result.Name}, err
 			}, outcome{"5001", "Test New Contact"}},
 		{"add accounts", http.MethodPost, "Bulk-Accounts", "add_accounts", "Accounts",
 			`{"SuccessNumber":1,"FailureNumber":0,"Success":[{"Accounts":{"AccountID":"6548","AccountName":"Test Account1","Record":"1"}}],"Failure":[]}`,
 			func(c *agiliron.Client) (outcome, error) {
-				rep, err := c.AddAccounts(context.Background(), []agiliron.Account{docAccount()})
-				return outcome{rep.Outcomes[0].Result.AccountID, rep.Outcomes[0].Result.Name}, err
+				rep, err := c.Accounts().Create(context.Background(), slices.Values([]agiliron.Account{docAccount()}))
+				return outcome{rep.Outcomes[0].Result.ID, rep.Outcomes[0].Result.Name}, err
 			}, outcome{"6548", "Test Account1"}},
 		{"update accounts", http.MethodPut, "Bulk-Accounts", "update_accounts", "Accounts",
 			`{"SuccessNumber":1,"FailureNumber":0,"Success":[{"Accounts":{"AccountID":6548,"AccountName":"Test Account1","Record":1}}],"Failure":[]}`,
 			func(c *agiliron.Client) (outcome, error) {
 				a := docAccount()
 				a.AccountID = "6548"
-				rep, err := c.UpdateAccounts(context.Background(), []agiliron.Account{a})
-				return outcome{rep.Outcomes[0].Result.AccountID, rep.Outcomes[0].Result.Name}, err
+				rep, err := c.Accounts().Update(context.Background(), slices.Values([]agiliron.Account{a}))
+				return outcome{rep.Outcomes[0].Result.ID, rep.Outcomes[0].Result.Name}, err
 			}, outcome{"6548", "Test Account1"}},
 	}
 	for _, tt := range tests {
