@@ -463,7 +463,7 @@ func TestContextEndsWhileBatchPending(t *testing.T) {
 	e := newEnv(t, false, agiliron.WithBatchSize(10), agiliron.WithAcceptedHook(func(agiliron.Ack, int) { cancel() }))
 	e.srv.SetProcessingDelay(time.Hour)
 	rep, _ := e.c.Contacts().Create(ctx, slices.Values(newContacts(25)))
-	if !rep.Balanced() || rep.Total != 25 || rep.Succeeded != 0 {
+	if !rep.Balanced() || rep.Total > 25 || (rep.Total < 25 && !rep.InputIncomplete) || rep.Succeeded != 0 {
 		t.Fatalf("report %+v", rep)
 	}
 	var ae *agiliron.Error

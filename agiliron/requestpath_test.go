@@ -302,7 +302,10 @@ func TestRateLimitedRunKeepsOneConnection(t *testing.T) {
 		srv.FailNext(1, fakekit.Fault{}) // answered normally
 	}
 	hc, dials := testkit.CountingClient()
-	c := newFakeClient(t, srv, agiliron.WithHTTPClient(hc), agiliron.WithConcurrency(1), agiliron.WithBatchSize(1))
+	// A lead refused 429 rides in a later request, which may land on the
+	// next 429 again: enough sends that the 10 refusals cannot exhaust one.
+	c := newFakeClient(t, srv, agiliron.WithHTTPClient(hc), agiliron.WithBatchSize(1), agiliron.WithEngine(batch.Config{
+		Concurrency: 1, Retry: batch.RetryPolicy{MaxAttempts: 15, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}}))
 	rep, err := c.Leads().Create(context.Background(), slices.Values(newLeads(10)))
 	if err != nil {
 		t.Fatal(err)
