@@ -1,11 +1,18 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/crmbatch/crmbatch/hubspot"
+	"github.com/crmbatch/crmbatch/hubspot/hubspottest"
 	"github.com/crmbatch/crmbatch/noojee"
 )
 
@@ -56,5 +63,46 @@ func TestVendorCode(t *testing.T) {
 		if got := code(tt.err); got != tt.want {
 			t.Errorf("vendorCode(%v) = %q, want %q", tt.err, got, tt.want)
 		}
+	}
+}
+
+// TestRunStoppedByTheVendor: a token HubSpot refuses (401) stops the run;
+// the engine reads no further, so the summary and the report say the
+// input was not read to its end, and the journal is kept for -resume.
+func TestRunStoppedByTheVendor(t *testing.T) {
+	t.Parallel()
+	srv := hubspottest.NewServer()
+	defer srv.Close()
+	var b strings.Builder
+	b.WriteString("email,firstname\n")
+	const rows = 5000
+	for i := range rows {
+		fmt.Fprintf(&b, "c%d@example.com,C\n", i)
+	}
+	in := write(t, "in.csv", b.String())
+	reportFile := filepath.Join(t.TempDir(), "run.json")
+	env := map[string]string{"HUBSPOT_TOKEN": "not-" + hubspottest.DefaultToken}
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"-vendor", "hubspot", "-op", "create", "-in", in, "-base-url", srv.BaseURL(),
+		"-concurrency", "1", "-report", reportFile}, strings.NewReader(""), &out, &errOut, func(k string) string { return env[k] })
+	if code != exitRejects {
+		t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, exitRejects, out.String(), errOut.String())
+	}
+	var rep runReport
+	data, err := os.ReadFile(reportFile)
+	if err == nil {
+		err = json.Unmarshal(data, &rep)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.ReadToEnd || rep.Counts.Read >= rows || rep.Counts.Succeeded != 0 || rep.Journal == "" {
+		t.Errorf("report: read to end %v, %+v, journal %q; want the run stopped early with its journal kept", rep.ReadToEnd, rep.Counts, rep.Journal)
+	}
+	if _, err := os.Stat(rep.Journal); err != nil {
+		t.Errorf("journal: %v", err)
+	}
+	if !strings.Contains(out.String(), "the run stopped before the input's end") {
+		t.Errorf("summary:\n%s", out.String())
 	}
 }
