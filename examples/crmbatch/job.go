@@ -17,6 +17,8 @@ type job struct {
 	stdout   io.Writer
 	tracker  *tracker
 	progress func(batch.Progress)
+	// segmentRows, when set, replaces segmentRows (tests).
+	segmentRows int
 }
 
 // useFake reports whether to run against the vendor's in-process fake
@@ -84,8 +86,15 @@ type tracker struct {
 	codeOf func(error) string
 
 	mu       sync.Mutex
-	inFlight map[int]row
-	next     int
+	inFlight map[int]row // by position among the records handed on
+	next     int         // records handed on so far
+	// base is the records handed on before the current vendor call (see
+	// inSegments): the engine's index i is the record handed on at base+i.
+	base int
+	// prior sums the progress of the calls before the current one, and
+	// lastProgress is the current call's latest.
+	prior        batch.Progress
+	lastProgress *batch.Progress
 }
 
 func newTracker(rw *rejectWriter, jn *journal, earlier *resumeState, replayable bool, codeOf func(error) string) *tracker {
@@ -148,8 +157,8 @@ func convert[T any](rows iter.Seq[row], j *job, f func(row) (T, error)) iter.Seq
 // file.
 func (t *tracker) outcome(index int, key string, status batch.Status, err error) {
 	t.mu.Lock()
-	r := t.inFlight[index]
-	delete(t.inFlight, index)
+	r := t.inFlight[t.base+index]
+	delete(t.inFlight, t.base+index)
 	t.mu.Unlock()
 	state, name := byte(stateSucceeded), status.String()
 	switch {
@@ -188,6 +197,6 @@ func (t *tracker) handed() int {
 func (t *tracker) chunkDone(next func(batch.Progress)) func(batch.Progress) {
 	return func(p batch.Progress) {
 		t.journal.sync()
-		next(p)
+		next(t.progressSoFar(p))
 	}
 }

@@ -73,20 +73,20 @@ var agilironTarget = target{
 		if err != nil {
 			return summary{}, err
 		}
-		leads := convert(rows, j, func(r row) (agiliron.Lead, error) {
-			var l agiliron.Lead
-			rest, err := setFields(&l, r.Fields)
-			for name, value := range rest {
-				l.CustomFields = append(l.CustomFields, agiliron.CustomField{Name: name, Value: value})
-			}
-			return l, err
-		})
-		var rep *batch.Report[agiliron.Result]
+		verb := c.Leads().Create
 		if j.opts.op == "update" {
-			rep, _ = c.Leads().Update(ctx, leads)
-		} else {
-			rep, _ = c.Leads().Create(ctx, leads)
+			verb = c.Leads().Update
 		}
-		return summarize(rep), nil
+		return j.inSegments(ctx, rows, func(rows iter.Seq[row]) summary {
+			rep, _ := verb(ctx, convert(rows, j, func(r row) (agiliron.Lead, error) {
+				var l agiliron.Lead
+				rest, err := setFields(&l, r.Fields)
+				for name, value := range rest {
+					l.CustomFields = append(l.CustomFields, agiliron.CustomField{Name: name, Value: value})
+				}
+				return l, err
+			}))
+			return summarize(rep)
+		}), nil
 	},
 }

@@ -55,32 +55,34 @@ var hubspotTarget = target{
 		}
 		objects := c.Objects(j.opts.object)
 		idProp := j.opts.idProperty
-		var rep *batch.Report[hubspot.Result]
-		switch j.opts.op {
-		case "create":
-			rep, _ = objects.Create(ctx, convert(rows, j, func(r row) (hubspot.CreateInput, error) {
-				return hubspotCreate(j.opts.object, r), nil
-			}))
-		case "update":
-			rep, _ = objects.Update(ctx, convert(rows, j, func(r row) (hubspot.UpdateInput, error) {
-				props := hubspot.Properties{}
-				for k, v := range r.Fields {
-					if k != "id" {
-						props[k] = v
+		return j.inSegments(ctx, rows, func(rows iter.Seq[row]) summary {
+			var rep *batch.Report[hubspot.Result]
+			switch j.opts.op {
+			case "create":
+				rep, _ = objects.Create(ctx, convert(rows, j, func(r row) (hubspot.CreateInput, error) {
+					return hubspotCreate(j.opts.object, r), nil
+				}))
+			case "update":
+				rep, _ = objects.Update(ctx, convert(rows, j, func(r row) (hubspot.UpdateInput, error) {
+					props := hubspot.Properties{}
+					for k, v := range r.Fields {
+						if k != "id" {
+							props[k] = v
+						}
 					}
-				}
-				return hubspot.UpdateInput{ID: r.Fields["id"], Properties: props}, nil
-			}))
-		default:
-			rep, _ = objects.Upsert(ctx, convert(rows, j, func(r row) (hubspot.UpsertInput, error) {
-				id, ok := r.Fields[idProp]
-				if !ok {
-					return hubspot.UpsertInput{}, errors.New("no value in the -id-property column " + idProp)
-				}
-				return hubspot.UpsertInput{ID: id, IDProperty: idProp, Properties: hubspot.Properties(r.Fields)}, nil
-			}))
-		}
-		return summarize(rep), nil
+					return hubspot.UpdateInput{ID: r.Fields["id"], Properties: props}, nil
+				}))
+			default:
+				rep, _ = objects.Upsert(ctx, convert(rows, j, func(r row) (hubspot.UpsertInput, error) {
+					id, ok := r.Fields[idProp]
+					if !ok {
+						return hubspot.UpsertInput{}, errors.New("no value in the -id-property column " + idProp)
+					}
+					return hubspot.UpsertInput{ID: id, IDProperty: idProp, Properties: hubspot.Properties(r.Fields)}, nil
+				}))
+			}
+			return summarize(rep)
+		}), nil
 	},
 }
 

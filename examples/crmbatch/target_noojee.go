@@ -67,24 +67,24 @@ var noojeeTarget = target{
 			return summary{}, err
 		}
 		camp := c.Campaign(tgt)
-		leads := convert(rows, j, func(r row) (noojee.Lead, error) {
-			l := noojee.Lead{Fields: make(map[string]string, len(r.Fields))}
-			for k, v := range r.Fields {
-				if k == noojee.FieldExternalID {
-					l.ExternalID = v
-					continue
-				}
-				l.Fields[k] = v
-			}
-			return l, nil
-		})
-		var rep *batch.Report[noojee.Result]
+		verb := camp.Create
 		if j.opts.op == "update" {
-			rep, _ = camp.Update(ctx, leads)
-		} else {
-			rep, _ = camp.Create(ctx, leads)
+			verb = camp.Update
 		}
-		return summarize(rep), nil
+		return j.inSegments(ctx, rows, func(rows iter.Seq[row]) summary {
+			rep, _ := verb(ctx, convert(rows, j, func(r row) (noojee.Lead, error) {
+				l := noojee.Lead{Fields: make(map[string]string, len(r.Fields))}
+				for k, v := range r.Fields {
+					if k == noojee.FieldExternalID {
+						l.ExternalID = v
+						continue
+					}
+					l.Fields[k] = v
+				}
+				return l, nil
+			}))
+			return summarize(rep)
+		}), nil
 	},
 }
 

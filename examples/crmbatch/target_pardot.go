@@ -61,21 +61,21 @@ var pardotTarget = target{
 		if err != nil {
 			return summary{}, err
 		}
-		prospects := convert(rows, j, func(r row) (pardot.Prospect, error) {
-			var p pardot.Prospect
-			rest, err := setFields(&p, r.Fields)
-			p.Fields = rest
-			return p, err
-		})
-		var rep *batch.Report[pardot.Result]
+		verb := c.Prospects().Upsert
 		switch j.opts.op {
 		case "create":
-			rep, _ = c.Prospects().Create(ctx, prospects)
+			verb = c.Prospects().Create
 		case "update":
-			rep, _ = c.Prospects().Update(ctx, prospects)
-		default:
-			rep, _ = c.Prospects().Upsert(ctx, prospects)
+			verb = c.Prospects().Update
 		}
-		return summarize(rep), nil
+		return j.inSegments(ctx, rows, func(rows iter.Seq[row]) summary {
+			rep, _ := verb(ctx, convert(rows, j, func(r row) (pardot.Prospect, error) {
+				var p pardot.Prospect
+				rest, err := setFields(&p, r.Fields)
+				p.Fields = rest
+				return p, err
+			}))
+			return summarize(rep)
+		}), nil
 	},
 }

@@ -87,14 +87,14 @@ var propelTarget = target{
 // propelUpsert upserts rows as Ts into res, by Propeller id or by
 // source id.
 func propelUpsert[T any](ctx context.Context, j *job, rows iter.Seq[row], res *propel.Resource[T], byID bool) summary {
-	records := convert(rows, j, strict[T])
-	var rep *batch.Report[propel.Result]
+	verb := res.UpsertBySourceID
 	if byID {
-		rep, _ = res.UpsertByID(ctx, records)
-	} else {
-		rep, _ = res.UpsertBySourceID(ctx, records)
+		verb = res.UpsertByID
 	}
-	return summarize(rep)
+	return j.inSegments(ctx, rows, func(rows iter.Seq[row]) summary {
+		rep, _ := verb(ctx, convert(rows, j, strict[T]))
+		return summarize(rep)
+	})
 }
 
 // strict converts a row into T, refusing columns T has no field for: the

@@ -6,11 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/hubspot"
 	"github.com/crmbatch/crmbatch/hubspot/hubspottest"
 	"github.com/crmbatch/crmbatch/noojee"
@@ -105,4 +108,77 @@ func TestRunStoppedByTheVendor(t *testing.T) {
 	if !strings.Contains(out.String(), "the run stopped before the input's end") {
 		t.Errorf("summary:\n%s", out.String())
 	}
+}
+
+// TestSegments: rows go to the vendor in calls of at most segmentRows;
+// each call's outcomes (numbered from 0 by the engine) reach the right
+// rows, its progress counts on from the calls before, and a call that
+// stops reading ends the run with the rest unread.
+func TestSegments(t *testing.T) {
+	t.Parallel()
+	const n, size = 25, 10
+	pulled := 0
+	rows := func(yield func(row) bool) {
+		for pos := range n {
+			pulled++
+			if !yield(row{Pos: pos, Line: pos + 2, Fields: map[string]string{"id": fmt.Sprint(pos)}}) {
+				return
+			}
+		}
+	}
+	for _, stopAt := range []int{-1, 15} { // -1: every row read; 15: the run stops at row 15
+		t.Run(fmt.Sprint("stop at ", stopAt), func(t *testing.T) {
+			pulled = 0
+			rw, _ := newRejectWriter(filepath.Join(t.TempDir(), "r.csv"), "csv", false)
+			var last batch.Progress
+			j := &job{tracker: newTracker(rw, nil, nil, false, nil), segmentRows: size}
+			j.progress = j.tracker.chunkDone(func(p batch.Progress) { last = p })
+			calls := 0
+			sum := j.inSegments(context.Background(), rows, func(seg iter.Seq[row]) summary {
+				calls++
+				var s summary
+				for v := range convert(seg, j, func(r row) (int, error) { return r.Pos, nil }) {
+					if v == stopAt {
+						j.tracker.outcome(s.total, "", batch.NotAttempted, errors.New("stopped"))
+						s.total, s.notAttempted, s.inputIncomplete = s.total+1, s.notAttempted+1, true
+						break
+					}
+					status := batch.Succeeded
+					if v%3 == 0 {
+						status = batch.Failed
+					}
+					j.tracker.outcome(s.total, fmt.Sprint(v), status, nil)
+					s.total++
+				}
+				j.progress(batch.Progress{Done: s.total})
+				return s
+			})
+			rw.close()
+			wantRead, wantCalls := n, 3
+			if stopAt >= 0 {
+				wantRead, wantCalls = stopAt+1, 2
+			}
+			if sum.total != wantRead || calls != wantCalls || last.Done != wantRead || sum.inputIncomplete != (stopAt >= 0) {
+				t.Errorf("%d records in %d calls, progress %d, incomplete %v; want %d in %d", sum.total, calls, last.Done, sum.inputIncomplete, wantRead, wantCalls)
+			}
+			if pulled > wantRead+1 {
+				t.Errorf("%d rows pulled from the input for %d read", pulled, wantRead)
+			}
+			// Each reject is the row whose outcome it got: its key is its position.
+			for _, r := range readCSV(t, filepath.Join(filepath.Dir(rw.path), "r.csv"))[1:] {
+				if r[0] == "" || r[1] != "" && r[0] != fmt.Sprint(mustAtoi(t, r[1])+2) {
+					t.Errorf("reject on line %s keyed %s", r[0], r[1])
+				}
+			}
+		})
+	}
+}
+
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
