@@ -21,7 +21,7 @@ import (
 var hubspotTarget = target{
 	ops: []operation{
 		{"upsert", "create or update by the unique property -id-property names (email)", true},
-		{"create", "create every record (no duplicate check)", false},
+		{"create", "create every record (a repeated contact email is refused)", false},
 		{"update", "update by record id (the id column)", true},
 	},
 	credentials: "HUBSPOT_TOKEN",

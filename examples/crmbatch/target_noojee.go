@@ -20,7 +20,7 @@ import (
 // call on a server without it); "update" sends one lead per call.
 var noojeeTarget = target{
 	ops: []operation{
-		{"insert", "insert leads in bulk (insertLeadsFast; one per call where the server lacks it)", false},
+		{"insert", "insert leads in bulk (insertLeadsFast, or one per call)", false},
 		{"update", "update each lead by njExternalLeadId", true},
 	},
 	credentials: "NOOJEE_HOST, NOOJEE_API_KEY, NOOJEE_TEMPLATE_ID, NOOJEE_CAMPAIGN_ID, NOOJEE_ALLOCATION_ID",
