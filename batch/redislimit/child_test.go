@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -78,7 +79,9 @@ func runChild(job string) int {
 }
 
 // hubspotChild creates records contacts through the HubSpot fake, 100 per
-// request, paced by the shared rate limiter.
+// request, paced by the shared rate limiter, each request holding its
+// place until a window after it ended (WithWindowFromEnd: the engine
+// acquires the place and releases it when the request returns).
 func hubspotChild(ctx context.Context, rdb *redis.Client, id string, records int) (childResult, error) {
 	window, err := time.ParseDuration(os.Getenv(childWindowEnv))
 	if err != nil {
@@ -88,10 +91,8 @@ func hubspotChild(ctx context.Context, rdb *redis.Client, id string, records int
 	if err != nil {
 		return childResult{}, err
 	}
-	limiter, transport := slotWiring(rl, id)
 	c, err := hubspot.New(hubspot.WithBaseURL(os.Getenv(childURLEnv)), hubspot.WithToken(hubspottest.DefaultToken),
-		hubspot.WithLimiter(limiter), hubspot.WithConcurrency(4),
-		hubspot.WithHTTPClient(&http.Client{Transport: transport, Timeout: time.Minute}))
+		hubspot.WithLimiter(rl), hubspot.WithConcurrency(4), hubspot.WithHTTPClient(taggedClient(id)))
 	if err != nil {
 		return childResult{}, err
 	}
@@ -102,7 +103,7 @@ func hubspotChild(ctx context.Context, rdb *redis.Client, id string, records int
 	if err := startLine(ctx, rdb); err != nil {
 		return childResult{}, err
 	}
-	rep, runErr := c.Objects("contacts").BatchCreate(ctx, in)
+	rep, runErr := c.Objects("contacts").Create(ctx, slices.Values(in))
 	return resultOf(rep.Total, rep.Succeeded, rep.Failed, rep.NotAttempted, rep.Requests, runErr), nil
 }
 
@@ -117,11 +118,10 @@ func pardotChild(ctx context.Context, rdb *redis.Client, id string, records int)
 	if err != nil {
 		return childResult{}, err
 	}
-	limiter, transport := slotWiring(sem, id)
 	c, err := pardot.New(pardot.WithBaseURL(os.Getenv(childURLEnv)),
 		pardot.WithToken(pardottest.AccessToken, pardottest.BusinessUnitID),
-		pardot.WithConcurrency(5), pardot.WithBatchSize(10), pardot.WithLimiter(limiter),
-		pardot.WithHTTPClient(&http.Client{Transport: transport, Timeout: time.Minute}))
+		pardot.WithConcurrency(5), pardot.WithBatchSize(10), pardot.WithLimiter(sem),
+		pardot.WithHTTPClient(taggedClient(id)))
 	if err != nil {
 		return childResult{}, err
 	}
@@ -129,7 +129,7 @@ func pardotChild(ctx context.Context, rdb *redis.Client, id string, records int)
 	for i := range in {
 		in[i] = pardot.Prospect{Email: fmt.Sprintf("p%s-%d@example.com", id, i)}
 	}
-	rep, runErr := c.BatchCreate(ctx, in)
+	rep, runErr := c.Prospects().Create(ctx, slices.Values(in))
 	return resultOf(rep.Total, rep.Succeeded, rep.Failed, rep.NotAttempted, rep.Requests, runErr), nil
 }
 
@@ -176,11 +176,11 @@ func startTogether(t *testing.T, rdb *redis.Client, account string, children []*
 	}
 }
 
-// slotLimiter is what the engine will ask of a limiter with slots
-// (batch.Limiter and batch.SlotLimiter).
-type slotLimiter interface {
-	Wait(ctx context.Context) error
-	Acquire(ctx context.Context) (release func(), err error)
+// taggedClient is a child's HTTP client: it names the child on every
+// request. The limiter goes to the client as it is: the engine waits on
+// it and holds one of its slots (Acquire) for each request in flight.
+func taggedClient(proc string) *http.Client {
+	return &http.Client{Transport: tagTransport{proc: proc, base: http.DefaultTransport}, Timeout: time.Minute}
 }
 
 // tagTransport names the child on every request it sends.

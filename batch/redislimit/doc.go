@@ -17,8 +17,10 @@
 //     to Redis; every Wait of every process on that key honours it. A rate
 //     limiter and a semaphore built with the same key share it.
 //
-// Combine them with batch.Combine for an account limited both ways; the
-// engine waits, acquires before each request and releases when it returns.
+// Combine them with batch.Combine for an account limited both ways, and
+// give the limiter to a vendor client's WithLimiter: the engine waits,
+// acquires before each request and releases when it returns, so nothing
+// else needs wiring.
 //
 // # The window
 //

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
@@ -25,86 +26,110 @@ import (
 // but keeps none of it — what lets -fake and -dry-run run in constant
 // memory.
 func TestFakesCountOnly(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	const n = 250
+	keepNone := batch.Config{Keep: batch.KeepNone}
+	// check: one record refused, the others written and counted, none kept.
+	check := func(t *testing.T, succeeded, failed, counted, kept int) {
+		t.Helper()
+		if succeeded != n-1 || failed != 1 || counted != n-1 || kept != 0 {
+			t.Errorf("%d succeeded, %d failed; the fake counts %d and keeps %d", succeeded, failed, counted, kept)
+		}
+	}
 	t.Run("hubspot", func(t *testing.T) {
+		t.Parallel()
 		srv := hubspottest.NewServer()
 		defer srv.Close()
 		srv.SetCountOnly(true)
 		srv.SetRateLimit(0, 0)
-		c, _ := hubspot.New(hubspot.WithBaseURL(srv.URL), hubspot.WithToken(hubspottest.DefaultToken), hubspot.WithKeep(batch.KeepNone))
+		c, err := hubspot.New(hubspot.WithBaseURL(srv.BaseURL()), hubspot.WithToken(hubspottest.DefaultToken), hubspot.WithEngine(keepNone))
+		if err != nil {
+			t.Fatal(err)
+		}
 		in := make([]hubspot.CreateInput, n)
 		for i := range in {
 			in[i] = hubspot.CreateInput{Properties: hubspot.Properties{"email": fmt.Sprintf("c%d@example.com", i)}}
 		}
 		in[7].Properties["email"] = "not-an-email"
-		rep, _ := c.Objects("contacts").BatchCreate(ctx, in)
-		if rep.Succeeded != n-1 || rep.Failed != 1 || srv.Count("contacts") != n-1 || len(srv.Objects("contacts")) != 0 {
-			t.Errorf("%d succeeded, %d failed; the fake counts %d and keeps %d", rep.Succeeded, rep.Failed, srv.Count("contacts"), len(srv.Objects("contacts")))
-		}
+		rep, _ := c.Objects("contacts").Create(ctx, slices.Values(in))
+		check(t, rep.Succeeded, rep.Failed, srv.Stats().Written, len(srv.Objects("contacts")))
 	})
 	t.Run("pardot", func(t *testing.T) {
+		t.Parallel()
 		srv := pardottest.NewServer()
 		defer srv.Close()
 		srv.SetCountOnly(true)
-		c, _ := pardot.New(pardot.WithBaseURL(srv.URL), pardot.WithLegacyLogin(pardottest.Email, pardottest.Password, pardottest.UserKey), pardot.WithKeep(batch.KeepNone))
+		c, err := pardot.New(pardot.WithBaseURL(srv.BaseURL()), pardot.WithLegacyLogin(pardottest.Email, pardottest.Password, pardottest.UserKey), pardot.WithEngine(keepNone))
+		if err != nil {
+			t.Fatal(err)
+		}
 		ps := make([]pardot.Prospect, n)
 		for i := range ps {
 			ps[i] = pardot.Prospect{Email: fmt.Sprintf("p%d@example.com", i)}
 		}
-		rep, _ := c.BatchCreate(ctx, ps)
-		if kept := len(srv.Prospects()); rep.Succeeded != n || srv.Len() != n || kept != 0 {
-			t.Errorf("%d succeeded; the fake counts %d and keeps %d", rep.Succeeded, srv.Len(), kept)
-		}
+		srv.FailProspect(ps[11].Email, 4, 1<<30) // "invalid prospect email"
+		rep, _ := c.Prospects().Create(ctx, slices.Values(ps))
+		check(t, rep.Succeeded, rep.Failed, srv.Stats().Created, len(srv.Prospects()))
 	})
 	t.Run("noojee", func(t *testing.T) {
+		t.Parallel()
 		srv := noojeetest.NewServer()
 		defer srv.Close()
 		srv.SetCountOnly(true)
-		c, _ := noojee.New(noojee.WithBaseURL(srv.URL), noojee.WithAPIKey(noojeetest.APIKey), noojee.WithKeep(batch.KeepNone))
+		c, err := noojee.New(noojee.WithBaseURL(srv.BaseURL()), noojee.WithAPIKey(noojeetest.APIKey), noojee.WithEngine(keepNone))
+		if err != nil {
+			t.Fatal(err)
+		}
 		leads := make([]noojee.Lead, n)
 		for i := range leads {
 			leads[i] = noojee.Lead{ExternalID: fmt.Sprint("L", i), Fields: map[string]string{"Name": "x", "FirstPhone": fmt.Sprintf("039%07d", i)}}
 		}
 		leads[3].Fields["FirstPhone"] = "" // no phone: refused (102)
-		rep, _ := c.Campaign(noojee.Target{TemplateID: "1", CampaignID: "1", AllocationID: "1"}).InsertLeads(ctx, leads)
-		if rep.Succeeded != n-1 || srv.LeadCount("1") != n-1 || len(srv.Leads("1")) != 0 {
-			t.Errorf("%d succeeded; the fake counts %d and keeps %d", rep.Succeeded, srv.LeadCount("1"), len(srv.Leads("1")))
-		}
+		rep, _ := c.Campaign(noojee.Target{TemplateID: "1", CampaignID: "1", AllocationID: "1"}).Create(ctx, slices.Values(leads))
+		check(t, rep.Succeeded, rep.Failed, srv.Stats().Stored, len(srv.Leads("1")))
 	})
 	t.Run("propel", func(t *testing.T) {
+		t.Parallel()
 		srv := propeltest.NewServer()
 		defer srv.Close()
 		srv.SetCountOnly(true)
 		srv.ForbidKey("customers", "middleName")
-		c, _ := propel.New(append(srv.ClientOptions(), propel.WithKeep(batch.KeepNone))...)
+		c, err := propel.New(propel.WithBaseURL(srv.BaseURL()), propel.WithClientCredentials(propeltest.ClientID, propeltest.ClientSecret),
+			propel.WithEngine(keepNone))
+		if err != nil {
+			t.Fatal(err)
+		}
 		cs := make([]propel.Customer, n)
 		for i := range cs {
 			cs[i] = propel.Customer{Source: "CRM", SourceID: fmt.Sprint(i), Language: "NL", FirstName: "x"}
 		}
 		cs[9].MiddleName = "Q" // the schema lacks it: refused
-		rep, _ := c.BulkCustomersBySourceID(ctx, cs)
-		if rep.Succeeded != n-1 || rep.Failed != 1 || len(srv.Customers()) != 0 {
-			t.Errorf("%d succeeded, %d failed; the fake keeps %d", rep.Succeeded, rep.Failed, len(srv.Customers()))
-		}
+		rep, _ := c.Customers().UpsertBySourceID(ctx, slices.Values(cs))
+		check(t, rep.Succeeded, rep.Failed, srv.Stats().Writes, len(srv.Customers()))
 	})
 	t.Run("agiliron", func(t *testing.T) {
+		t.Parallel()
 		srv := agilirontest.NewServer()
 		defer srv.Close()
 		srv.SetCountOnly(true)
-		hook, _ := agiliron.NewWebhookHandler(agiliron.GenerateSecret())
+		hook, err := agiliron.NewWebhookHandler(agiliron.GenerateSecret())
+		if err != nil {
+			t.Fatal(err)
+		}
 		listener := httptest.NewServer(hook)
 		defer listener.Close()
-		c, _ := agiliron.New(append(srv.ClientOptions(), agiliron.WithWebhook(hook, listener.URL+"/agiliron"),
-			agiliron.WithCallbackTimeout(time.Second), agiliron.WithKeep(batch.KeepNone))...)
+		c, err := agiliron.New(agiliron.WithBaseURL(srv.BaseURL()), agiliron.WithAPIKey(agilirontest.APIKey),
+			agiliron.WithWebhook(hook, listener.URL+"/agiliron"), agiliron.WithCallbackTimeout(time.Second), agiliron.WithEngine(keepNone))
+		if err != nil {
+			t.Fatal(err)
+		}
 		leads := make([]agiliron.Lead, n)
 		for i := range leads {
 			leads[i] = agiliron.Lead{LastName: fmt.Sprint("L", i), Company: "ACME"}
 		}
 		leads[5].LastName = "" // refused: Lead Last Name cannot be blank
-		rep, _ := c.AddLeads(ctx, leads)
-		if rep.Succeeded != n-1 || srv.Len() != n-1 || len(srv.Leads()) != 0 {
-			t.Errorf("%d succeeded; the fake counts %d and keeps %d", rep.Succeeded, srv.Len(), len(srv.Leads()))
-		}
+		rep, _ := c.Leads().Create(ctx, slices.Values(leads))
+		check(t, rep.Succeeded, rep.Failed, srv.Stats().Stored, len(srv.All(agilirontest.Leads)))
 	})
 }

@@ -2,9 +2,9 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"iter"
-	"slices"
 	"sync"
 
 	"github.com/crmbatch/crmbatch/batch"
@@ -17,6 +17,8 @@ type job struct {
 	stdout   io.Writer
 	tracker  *tracker
 	progress func(batch.Progress)
+	// segmentRows, when set, replaces segmentRows (tests).
+	segmentRows int
 }
 
 // useFake reports whether to run against the vendor's in-process fake
@@ -25,16 +27,48 @@ type job struct {
 // reaches the vendor.
 func (j *job) useFake() bool { return j.opts.sandboxed() }
 
+// engine is the batch configuration every target's client runs with:
+// KeepNone, so memory stays constant, with the tracker seeing each
+// outcome and the progress view each chunk; -concurrency when given (0
+// keeps the vendor's default). retry is the retry policy: its zero fields
+// take the engine's defaults, as WithEngine replaces a vendor's own.
+func (j *job) engine(retry batch.RetryPolicy) batch.Config {
+	return batch.Config{Keep: batch.KeepNone, Concurrency: j.opts.concurrency, Retry: retry,
+		OnOutcome: j.tracker.outcome, OnProgress: j.progress}
+}
+
 // summary is the engine's account of an import.
 type summary struct {
 	total, succeeded, failed, notAttempted int
 	requests, retries                      int
+	// inputIncomplete: the engine stopped reading the input (the run was
+	// stopped, or its context ended) before the input's end.
+	inputIncomplete bool
 }
 
 // summarize turns a report into a summary.
 func summarize[R any](rep *batch.Report[R]) summary {
 	return summary{total: rep.Total, succeeded: rep.Succeeded, failed: rep.Failed,
-		notAttempted: rep.NotAttempted, requests: rep.Requests, retries: rep.Retries}
+		notAttempted: rep.NotAttempted, requests: rep.Requests, retries: rep.Retries,
+		inputIncomplete: rep.InputIncomplete}
+}
+
+// vendorCode returns a function giving the vendor's code of the *E an
+// error wraps, as text ("" when it wraps none, or one without a code).
+// Every vendor's Error has the same Code field (its type differs), so one
+// line per target names it: vendorCode(func(e *hubspot.Error) hubspot.Code { return e.Code }).
+func vendorCode[E any, P interface {
+	*E
+	error
+}, C comparable](code func(P) C) func(error) string {
+	return func(err error) string {
+		var e P
+		var none C
+		if !errors.As(err, &e) || code(e) == none {
+			return ""
+		}
+		return fmt.Sprint(code(e))
+	}
 }
 
 // tracker follows every record read: it rejects what cannot be read or
@@ -48,15 +82,23 @@ type tracker struct {
 	tally   *tally
 	// replayable: records whose earlier outcome is unknown are sent again.
 	replayable bool
-	codeOf     func(error) string
+	// codeOf gives the vendor's code of a record's error (target.code).
+	codeOf func(error) string
 
 	mu       sync.Mutex
-	inFlight map[int]row
-	next     int
+	inFlight map[int]row // by position among the records handed on
+	next     int         // records handed on so far
+	// base is the records handed on before the current vendor call (see
+	// inSegments): the engine's index i is the record handed on at base+i.
+	base int
+	// prior sums the progress of the calls before the current one, and
+	// lastProgress is the current call's latest.
+	prior        batch.Progress
+	lastProgress *batch.Progress
 }
 
-func newTracker(rw *rejectWriter, jn *journal, earlier *resumeState, replayable bool) *tracker {
-	return &tracker{rejects: rw, journal: jn, earlier: earlier, replayable: replayable,
+func newTracker(rw *rejectWriter, jn *journal, earlier *resumeState, replayable bool, codeOf func(error) string) *tracker {
+	return &tracker{rejects: rw, journal: jn, earlier: earlier, replayable: replayable, codeOf: codeOf,
 		tally: newTally(), inFlight: map[int]row{}}
 }
 
@@ -115,8 +157,8 @@ func convert[T any](rows iter.Seq[row], j *job, f func(row) (T, error)) iter.Seq
 // file.
 func (t *tracker) outcome(index int, key string, status batch.Status, err error) {
 	t.mu.Lock()
-	r := t.inFlight[index]
-	delete(t.inFlight, index)
+	r := t.inFlight[t.base+index]
+	delete(t.inFlight, t.base+index)
 	t.mu.Unlock()
 	state, name := byte(stateSucceeded), status.String()
 	switch {
@@ -143,28 +185,6 @@ func (t *tracker) outcome(index int, key string, status batch.Status, err error)
 	t.rejects.write(reject{Line: r.Line, Key: key, Status: name, Code: code, Message: msg, Fields: r.Fields})
 }
 
-// errNotSent is the reason given for records handed to the engine that it
-// never accounted for (it stopped taking input first).
-var errNotSent = errors.New("not sent: the run stopped first")
-
-// settle reports every record handed to the engine that got no outcome
-// as not attempted, and returns how many there were. An engine that
-// stops pulling its input on cancellation may leave the last record it
-// was offered so.
-func (t *tracker) settle() int {
-	t.mu.Lock()
-	left := make([]int, 0, len(t.inFlight))
-	for i := range t.inFlight {
-		left = append(left, i)
-	}
-	t.mu.Unlock()
-	slices.Sort(left)
-	for _, i := range left {
-		t.outcome(i, "", batch.NotAttempted, errNotSent)
-	}
-	return len(left)
-}
-
 // handed is how many records were handed to the engine.
 func (t *tracker) handed() int {
 	t.mu.Lock()
@@ -177,6 +197,6 @@ func (t *tracker) handed() int {
 func (t *tracker) chunkDone(next func(batch.Progress)) func(batch.Progress) {
 	return func(p batch.Progress) {
 		t.journal.sync()
-		next(p)
+		next(t.progressSoFar(p))
 	}
 }

@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/crmbatch/crmbatch/batch"
 )
 
 // TestJournalRoundTrip: what a run journals, a resume reads back; the
@@ -92,7 +90,7 @@ func TestResumeSkipsAndReplays(t *testing.T) {
 	}
 	for _, replayable := range []bool{true, false} {
 		rw, _ := newRejectWriter(filepath.Join(t.TempDir(), "r.csv"), "csv", false)
-		j := &job{tracker: newTracker(rw, nil, rs, replayable)}
+		j := &job{tracker: newTracker(rw, nil, rs, replayable, nil)}
 		var sent []string
 		for r := range convert(rows, j, func(r row) (string, error) { return r.Fields["email"], nil }) {
 			sent = append(sent, r)
@@ -140,47 +138,4 @@ func FuzzSniff(f *testing.F) {
 		in := &inputFile{}
 		in.sniff(o, head)
 	})
-}
-
-// TestSettleRecordsTheEngineRefused: an engine that stops pulling input
-// on cancellation may take no account of the last record it was offered;
-// that record still ends as not attempted, journaled and rejected.
-func TestSettleRecordsTheEngineRefused(t *testing.T) {
-	dir := t.TempDir()
-	rw, _ := newRejectWriter(filepath.Join(dir, "r.csv"), "csv", false)
-	jn, err := createJournal(filepath.Join(dir, "j"), journalHeader{}, false, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	j := &job{tracker: newTracker(rw, jn, nil, false)}
-	rows := func(yield func(row) bool) {
-		for pos := range 5 {
-			if !yield(row{Pos: pos, Line: pos + 2, Fields: map[string]string{"email": "x"}}) {
-				return
-			}
-		}
-	}
-	index := 0
-	for range convert(rows, j, func(r row) (string, error) { return "", nil }) {
-		if index == 2 {
-			break // cancelled: refuses the third record, accounts for none of it
-		}
-		j.tracker.outcome(index, "k", batch.Succeeded, nil)
-		index++
-	}
-	if n := j.tracker.settle(); n != 1 {
-		t.Errorf("settled %d records, want 1", n)
-	}
-	if c := j.tracker.tally.counts(); c != (counts{Read: 3, Succeeded: 2, NotAttempted: 1}) {
-		t.Errorf("counts %+v", c)
-	}
-	rw.close()
-	jn.close(false)
-	if rej := readCSV(t, filepath.Join(dir, "r.csv")); len(rej) != 2 || rej[1][0] != "4" || rej[1][2] != "not attempted" {
-		t.Errorf("rejects %v", rej)
-	}
-	rs, _ := readJournal(filepath.Join(dir, "j"))
-	if s, u := rs.earlier(2); s || u || !rs.final.get(2) {
-		t.Errorf("journal for the refused record: succeeded %v unknown %v final %v", s, u, rs.final.get(2))
-	}
 }

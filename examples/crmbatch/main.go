@@ -162,7 +162,7 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 	defer stopSending()
 
 	t := targets[o.vendor]
-	tr := newTracker(p.rejects, p.journal, p.earlier, t.op(o.op).replayable)
+	tr := newTracker(p.rejects, p.journal, p.earlier, t.op(o.op).replayable, t.code)
 	rows, columns, err := readRows(readCtx, p.in, o.format, p.m, func(re rowError) { tr.invalid(re.row, re.Err) })
 	// A run that fails before sending leaves no journal behind (but never
 	// deletes the one a -resume continues).
@@ -200,9 +200,10 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 		return exitUsage, runErr
 	}
 
-	unaccounted := tr.settle()
 	c := tr.tally.counts()
-	readToEnd := readCtx.Err() == nil
+	// The command stops reading at the first Ctrl-C; the engine stops
+	// pulling rows when the run stops (an expired token, a spent quota).
+	readToEnd := readCtx.Err() == nil && !sum.inputIncomplete
 	rep := runReport{
 		Vendor: o.vendor, Op: o.op, Input: o.in, DryRun: o.dryRun, Fake: o.fake, Resumed: o.resume,
 		Interrupted: interrupted.Load(), ReadToEnd: readToEnd, Counts: c,
@@ -222,8 +223,8 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 		errs = append(errs, writeReport(o.report, rep))
 	}
 	printSummary(stdout, rep, p.rejects.count)
-	if sum.total+unaccounted != tr.handed() {
-		errs = append(errs, fmt.Errorf("counts do not add up: the engine accounted for %d records, the command handed it %d", sum.total+unaccounted, tr.handed()))
+	if sum.total != tr.handed() {
+		errs = append(errs, fmt.Errorf("counts do not add up: the engine accounted for %d records, the command handed it %d", sum.total, tr.handed()))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return exitRejects, err

@@ -209,8 +209,11 @@ func printSummary(w io.Writer, r runReport, rejectsWritten int) {
 	if rejectsWritten > 0 {
 		fmt.Fprintf(w, "  %s written to %s\n", plural(rejectsWritten, "reject"), r.RejectsFile)
 	}
-	if r.Interrupted {
+	switch {
+	case r.Interrupted:
 		fmt.Fprintf(w, "  stopped by an interrupt: the input was not read to its end\n")
+	case !r.ReadToEnd:
+		fmt.Fprintf(w, "  the run stopped before the input's end (see the reasons above): the rest was not read\n")
 	}
 	if r.Journal != "" {
 		fmt.Fprintf(w, "  journal kept in %s: add -resume to send what did not go in\n", r.Journal)

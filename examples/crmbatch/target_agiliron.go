@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"iter"
 	"net/http"
 	"net/http/httptest"
@@ -35,25 +34,21 @@ var agilironTarget = target{
 		}
 		return cr
 	},
+	code: vendorCode(func(e *agiliron.Error) agiliron.Code { return e.Code }),
 	run: func(ctx context.Context, j *job, rows iter.Seq[row]) (summary, error) {
 		hook, err := agiliron.NewWebhookHandler(agiliron.GenerateSecret())
 		if err != nil {
 			return summary{}, err
 		}
-		opts := []agiliron.Option{
-			agiliron.WithKeep(batch.KeepNone), agiliron.WithProgress(j.progress), agiliron.WithOutcomeHook(j.tracker.outcome),
-		}
-		if j.opts.concurrency > 0 {
-			opts = append(opts, agiliron.WithConcurrency(j.opts.concurrency))
-		}
+		opts := []agiliron.Option{agiliron.WithEngine(j.engine(batch.RetryPolicy{}))}
 		if j.useFake() {
 			srv := agilirontest.NewServer()
 			defer srv.Close()
 			srv.SetCountOnly(true)
 			listener := httptest.NewServer(hook)
 			defer listener.Close()
-			opts = append(opts, srv.ClientOptions()...)
-			opts = append(opts, agiliron.WithWebhook(hook, listener.URL+"/agiliron"), agiliron.WithCallbackTimeout(time.Second))
+			opts = append(opts, agiliron.WithBaseURL(srv.BaseURL()), agiliron.WithAPIKey(agilirontest.APIKey),
+				agiliron.WithWebhook(hook, listener.URL+"/agiliron"), agiliron.WithCallbackTimeout(time.Second))
 		} else {
 			company, key := j.getenv("AGILIRON_COMPANY"), j.getenv("AGILIRON_API_KEY")
 			if company == "" || key == "" {
@@ -78,27 +73,20 @@ var agilironTarget = target{
 		if err != nil {
 			return summary{}, err
 		}
-		j.tracker.codeOf = func(err error) string {
-			var ae *agiliron.Error
-			if errors.As(err, &ae) && ae.StatusCode != 0 {
-				return fmt.Sprint(ae.StatusCode)
-			}
-			return ""
-		}
-		leads := convert(rows, j, func(r row) (agiliron.Lead, error) {
-			var l agiliron.Lead
-			rest, err := setFields(&l, r.Fields)
-			for name, value := range rest {
-				l.CustomFields = append(l.CustomFields, agiliron.CustomField{Name: name, Value: value})
-			}
-			return l, err
-		})
-		var rep *batch.Report[agiliron.LeadResult]
+		verb := c.Leads().Create
 		if j.opts.op == "update" {
-			rep, _ = c.UpdateLeadsSeq(ctx, leads)
-		} else {
-			rep, _ = c.AddLeadsSeq(ctx, leads)
+			verb = c.Leads().Update
 		}
-		return summarize(rep), nil
+		return j.inSegments(ctx, rows, func(rows iter.Seq[row]) summary {
+			rep, _ := verb(ctx, convert(rows, j, func(r row) (agiliron.Lead, error) {
+				var l agiliron.Lead
+				rest, err := setFields(&l, r.Fields)
+				for name, value := range rest {
+					l.CustomFields = append(l.CustomFields, agiliron.CustomField{Name: name, Value: value})
+				}
+				return l, err
+			}))
+			return summarize(rep)
+		}), nil
 	},
 }

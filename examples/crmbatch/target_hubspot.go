@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"strconv"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/hubspot"
@@ -20,19 +21,15 @@ import (
 var hubspotTarget = target{
 	ops: []operation{
 		{"upsert", "create or update by the unique property -id-property names (email)", true},
-		{"create", "create every record (no duplicate check)", false},
+		{"create", "create every record (a repeated contact email is refused)", false},
 		{"update", "update by record id (the id column)", true},
 	},
 	credentials: "HUBSPOT_TOKEN",
 	example:     "crmbatch -vendor hubspot -op upsert -in contacts.csv  (columns email,firstname,lastname)",
 	columns:     hubspotColumns,
+	code:        vendorCode(func(e *hubspot.Error) hubspot.Code { return e.Code }),
 	run: func(ctx context.Context, j *job, rows iter.Seq[row]) (summary, error) {
-		opts := []hubspot.Option{
-			hubspot.WithKeep(batch.KeepNone), hubspot.WithProgress(j.progress), hubspot.WithOutcomeHook(j.tracker.outcome),
-		}
-		if j.opts.concurrency > 0 {
-			opts = append(opts, hubspot.WithConcurrency(j.opts.concurrency))
-		}
+		opts := []hubspot.Option{hubspot.WithEngine(j.engine(batch.RetryPolicy{}))}
 		token := j.getenv("HUBSPOT_TOKEN")
 		switch {
 		case j.useFake():
@@ -41,7 +38,7 @@ var hubspotTarget = target{
 			srv.SetCountOnly(true)
 			srv.SetRateLimit(0, 0) // the fake need not be paced
 			token = hubspottest.DefaultToken
-			opts = append(opts, hubspot.WithBaseURL(srv.URL))
+			opts = append(opts, hubspot.WithBaseURL(srv.BaseURL()))
 		case token == "":
 			return summary{}, errors.New("set HUBSPOT_TOKEN (or use -fake)")
 		default:
@@ -56,42 +53,50 @@ var hubspotTarget = target{
 		if err != nil {
 			return summary{}, err
 		}
-		j.tracker.codeOf = func(err error) string {
-			var he *hubspot.Error
-			if errors.As(err, &he) {
-				return he.Category
-			}
-			return ""
-		}
 		objects := c.Objects(j.opts.object)
 		idProp := j.opts.idProperty
-		var rep *batch.Report[hubspot.Object]
-		switch j.opts.op {
-		case "create":
-			rep, _ = objects.BatchCreateSeq(ctx, convert(rows, j, func(r row) (hubspot.CreateInput, error) {
-				return hubspot.CreateInput{Properties: hubspot.Properties(r.Fields)}, nil
-			}))
-		case "update":
-			rep, _ = objects.BatchUpdateSeq(ctx, convert(rows, j, func(r row) (hubspot.UpdateInput, error) {
-				props := hubspot.Properties{}
-				for k, v := range r.Fields {
-					if k != "id" {
-						props[k] = v
+		return j.inSegments(ctx, rows, func(rows iter.Seq[row]) summary {
+			var rep *batch.Report[hubspot.Result]
+			switch j.opts.op {
+			case "create":
+				rep, _ = objects.Create(ctx, convert(rows, j, func(r row) (hubspot.CreateInput, error) {
+					return hubspotCreate(j.opts.object, r), nil
+				}))
+			case "update":
+				rep, _ = objects.Update(ctx, convert(rows, j, func(r row) (hubspot.UpdateInput, error) {
+					props := hubspot.Properties{}
+					for k, v := range r.Fields {
+						if k != "id" {
+							props[k] = v
+						}
 					}
-				}
-				return hubspot.UpdateInput{ID: r.Fields["id"], Properties: props}, nil
-			}))
-		default:
-			rep, _ = objects.BatchUpsertSeq(ctx, convert(rows, j, func(r row) (hubspot.UpsertInput, error) {
-				id, ok := r.Fields[idProp]
-				if !ok {
-					return hubspot.UpsertInput{}, errors.New("no value in the -id-property column " + idProp)
-				}
-				return hubspot.UpsertInput{ID: id, IDProperty: idProp, Properties: hubspot.Properties(r.Fields)}, nil
-			}))
-		}
-		return summarize(rep), nil
+					return hubspot.UpdateInput{ID: r.Fields["id"], Properties: props}, nil
+				}))
+			default:
+				rep, _ = objects.Upsert(ctx, convert(rows, j, func(r row) (hubspot.UpsertInput, error) {
+					id, ok := r.Fields[idProp]
+					if !ok {
+						return hubspot.UpsertInput{}, errors.New("no value in the -id-property column " + idProp)
+					}
+					return hubspot.UpsertInput{ID: id, IDProperty: idProp, Properties: hubspot.Properties(r.Fields)}, nil
+				}))
+			}
+			return summarize(rep)
+		}), nil
 	},
+}
+
+// hubspotCreate is the create input of a row. Its outcome key, which the
+// journal and the rejects file show, is what a person can find the record
+// by: a contact's email, or else (other object types, a contact without
+// one) the input line, sent as the objectWriteTraceId ("line-42").
+func hubspotCreate(object string, r row) hubspot.CreateInput {
+	in := hubspot.CreateInput{Properties: hubspot.Properties(r.Fields)}
+	contacts := object == "contacts" || object == "0-1" // keyed by email
+	if !contacts || r.Fields["email"] == "" {
+		in.ObjectWriteTraceID = "line-" + strconv.Itoa(r.Line)
+	}
+	return in
 }
 
 // hubspotDefaultProperties are the properties every HubSpot account has on

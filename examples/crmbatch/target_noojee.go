@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"iter"
-	"strconv"
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
@@ -17,11 +16,11 @@ import (
 // njCallBackDate …) as Noojee writes them. Credentials and campaign: as
 // examples/noojee (NOOJEE_HOST, NOOJEE_API_KEY, NOOJEE_TEMPLATE_ID,
 // NOOJEE_CAMPAIGN_ID, NOOJEE_ALLOCATION_ID). "insert" uses the bulk
-// insertLeadsFast; "insert-each" and "update" send one lead per call.
+// insertLeadsFast (the client falls back to one lead per insertLeadFast
+// call on a server without it); "update" sends one lead per call.
 var noojeeTarget = target{
 	ops: []operation{
-		{"insert", "insert leads in bulk (insertLeadsFast)", false},
-		{"insert-each", "insert one lead per call", false},
+		{"insert", "insert leads in bulk (insertLeadsFast, or one per call)", false},
 		{"update", "update each lead by njExternalLeadId", true},
 	},
 	credentials: "NOOJEE_HOST, NOOJEE_API_KEY, NOOJEE_TEMPLATE_ID, NOOJEE_CAMPAIGN_ID, NOOJEE_ALLOCATION_ID",
@@ -37,30 +36,28 @@ var noojeeTarget = target{
 		}
 		return cr
 	},
+	code: vendorCode(func(e *noojee.Error) noojee.Code { return e.Code }),
 	run: func(ctx context.Context, j *job, rows iter.Seq[row]) (summary, error) {
-		opts := []noojee.Option{
-			noojee.WithKeep(batch.KeepNone), noojee.WithProgress(j.progress), noojee.WithOutcomeHook(j.tracker.outcome),
-		}
-		if j.opts.concurrency > 0 {
-			opts = append(opts, noojee.WithConcurrency(j.opts.concurrency))
-		}
 		tgt := noojee.Target{
 			TemplateID:   j.getenv("NOOJEE_TEMPLATE_ID"),
 			CampaignID:   j.getenv("NOOJEE_CAMPAIGN_ID"),
 			AllocationID: j.getenv("NOOJEE_ALLOCATION_ID"),
 		}
+		var opts []noojee.Option
 		if j.useFake() {
 			srv := noojeetest.NewServer()
 			defer srv.Close()
 			srv.SetCountOnly(true)
 			tgt = noojee.Target{TemplateID: "1", CampaignID: "1", AllocationID: "1"}
-			opts = append(opts, noojee.WithBaseURL(srv.URL), noojee.WithAPIKey(noojeetest.APIKey),
-				noojee.WithRetryPolicy(batch.RetryPolicy{MaxAttempts: 50, BaseDelay: time.Millisecond, MaxDelay: 50 * time.Millisecond}))
+			// The fake's busy answers (109) ask for no wait worth making.
+			fast := batch.RetryPolicy{MaxAttempts: 50, BaseDelay: time.Millisecond, MaxDelay: 50 * time.Millisecond}
+			opts = append(opts, noojee.WithEngine(j.engine(fast)), noojee.WithBaseURL(srv.BaseURL()), noojee.WithAPIKey(noojeetest.APIKey))
 		} else {
 			if j.getenv("NOOJEE_HOST") == "" || j.getenv("NOOJEE_API_KEY") == "" {
 				return summary{}, errors.New("set NOOJEE_HOST, NOOJEE_API_KEY and the campaign's NOOJEE_TEMPLATE_ID, NOOJEE_CAMPAIGN_ID, NOOJEE_ALLOCATION_ID (or use -fake)")
 			}
-			opts = append(opts, noojee.WithHost(j.getenv("NOOJEE_HOST")), noojee.WithAPIKey(j.getenv("NOOJEE_API_KEY")))
+			opts = append(opts, noojee.WithEngine(j.engine(noojeeRetry)),
+				noojee.WithHost(j.getenv("NOOJEE_HOST")), noojee.WithAPIKey(j.getenv("NOOJEE_API_KEY")))
 			if j.opts.baseURL != "" {
 				opts = append(opts, noojee.WithBaseURL(j.opts.baseURL))
 			}
@@ -69,34 +66,29 @@ var noojeeTarget = target{
 		if err != nil {
 			return summary{}, err
 		}
-		j.tracker.codeOf = func(err error) string {
-			var ne *noojee.Error
-			if errors.As(err, &ne) && ne.Code != noojee.CodeUnknown {
-				return strconv.Itoa(int(ne.Code)) + " " + ne.Code.Name()
-			}
-			return ""
-		}
 		camp := c.Campaign(tgt)
-		leads := convert(rows, j, func(r row) (noojee.Lead, error) {
-			l := noojee.Lead{Fields: make(map[string]string, len(r.Fields))}
-			for k, v := range r.Fields {
-				if k == "njExternalLeadId" {
-					l.ExternalID = v
-					continue
-				}
-				l.Fields[k] = v
-			}
-			return l, nil
-		})
-		var rep *batch.Report[noojee.Result]
-		switch j.opts.op {
-		case "insert-each":
-			rep, _ = camp.InsertEachSeq(ctx, leads)
-		case "update":
-			rep, _ = camp.UpdateEachSeq(ctx, leads)
-		default:
-			rep, _ = camp.InsertLeadsSeq(ctx, leads)
+		verb := camp.Create
+		if j.opts.op == "update" {
+			verb = camp.Update
 		}
-		return summarize(rep), nil
+		return j.inSegments(ctx, rows, func(rows iter.Seq[row]) summary {
+			rep, _ := verb(ctx, convert(rows, j, func(r row) (noojee.Lead, error) {
+				l := noojee.Lead{Fields: make(map[string]string, len(r.Fields))}
+				for k, v := range r.Fields {
+					if k == noojee.FieldExternalID {
+						l.ExternalID = v
+						continue
+					}
+					l.Fields[k] = v
+				}
+				return l, nil
+			}))
+			return summarize(rep)
+		}), nil
 	},
 }
+
+// noojeeRetry is the patient policy the noojee client starts with (see its
+// package doc: Noojee answers 109 after a call has queued a minute), which
+// WithEngine would otherwise replace with the engine's default.
+var noojeeRetry = batch.RetryPolicy{MaxAttempts: 10, BaseDelay: 2 * time.Second, MaxDelay: time.Minute, MaxRetryAfter: 5 * time.Minute}

@@ -4,10 +4,8 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"iter"
 	"slices"
-	"strconv"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/pardot"
@@ -37,26 +35,18 @@ var pardotTarget = target{
 		}
 		return cr
 	},
+	code: vendorCode(func(e *pardot.Error) pardot.Code { return e.Code }),
 	run: func(ctx context.Context, j *job, rows iter.Seq[row]) (summary, error) {
-		opts := []pardot.Option{
-			pardot.WithKeep(batch.KeepNone), pardot.WithProgress(j.progress), pardot.WithOutcomeHook(j.tracker.outcome),
-		}
-		if j.opts.concurrency > 0 {
-			opts = append(opts, pardot.WithConcurrency(j.opts.concurrency))
-		}
+		opts := []pardot.Option{pardot.WithEngine(j.engine(batch.RetryPolicy{}))}
 		if v := j.getenv("PARDOT_API_VERSION"); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				return summary{}, fmt.Errorf("PARDOT_API_VERSION: %w", err)
-			}
-			opts = append(opts, pardot.WithVersion(n))
+			opts = append(opts, pardot.WithAPIVersion(v))
 		}
 		switch {
 		case j.useFake():
 			srv := pardottest.NewServer()
 			defer srv.Close()
 			srv.SetCountOnly(true)
-			opts = append(opts, pardot.WithBaseURL(srv.URL), pardot.WithLegacyLogin(pardottest.Email, pardottest.Password, pardottest.UserKey))
+			opts = append(opts, pardot.WithBaseURL(srv.BaseURL()), pardot.WithLegacyLogin(pardottest.Email, pardottest.Password, pardottest.UserKey))
 		case j.getenv("PARDOT_ACCESS_TOKEN") != "":
 			opts = append(opts, pardot.WithToken(j.getenv("PARDOT_ACCESS_TOKEN"), j.getenv("PARDOT_BUSINESS_UNIT_ID")))
 		case j.getenv("PARDOT_EMAIL") != "":
@@ -71,28 +61,21 @@ var pardotTarget = target{
 		if err != nil {
 			return summary{}, err
 		}
-		j.tracker.codeOf = func(err error) string {
-			var pe *pardot.Error
-			if errors.As(err, &pe) && pe.Code != 0 {
-				return strconv.Itoa(int(pe.Code))
-			}
-			return ""
-		}
-		prospects := convert(rows, j, func(r row) (pardot.Prospect, error) {
-			var p pardot.Prospect
-			rest, err := setFields(&p, r.Fields)
-			p.Fields = rest
-			return p, err
-		})
-		var rep *batch.Report[pardot.Result]
+		verb := c.Prospects().Upsert
 		switch j.opts.op {
 		case "create":
-			rep, _ = c.BatchCreateSeq(ctx, prospects)
+			verb = c.Prospects().Create
 		case "update":
-			rep, _ = c.BatchUpdateSeq(ctx, prospects)
-		default:
-			rep, _ = c.BatchUpsertSeq(ctx, prospects)
+			verb = c.Prospects().Update
 		}
-		return summarize(rep), nil
+		return j.inSegments(ctx, rows, func(rows iter.Seq[row]) summary {
+			rep, _ := verb(ctx, convert(rows, j, func(r row) (pardot.Prospect, error) {
+				var p pardot.Prospect
+				rest, err := setFields(&p, r.Fields)
+				p.Fields = rest
+				return p, err
+			}))
+			return summarize(rep)
+		}), nil
 	},
 }

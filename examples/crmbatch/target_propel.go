@@ -49,18 +49,14 @@ var propelTarget = target{
 		}
 		return cr
 	},
+	code: vendorCode(func(e *propel.Error) propel.Code { return e.Code }),
 	run: func(ctx context.Context, j *job, rows iter.Seq[row]) (summary, error) {
-		opts := []propel.Option{
-			propel.WithKeep(batch.KeepNone), propel.WithProgress(j.progress), propel.WithOutcomeHook(j.tracker.outcome),
-		}
-		if j.opts.concurrency > 0 {
-			opts = append(opts, propel.WithConcurrency(j.opts.concurrency))
-		}
+		opts := []propel.Option{propel.WithEngine(j.engine(batch.RetryPolicy{}))}
 		if j.useFake() {
 			srv := propeltest.NewServer()
 			defer srv.Close()
 			srv.SetCountOnly(true)
-			opts = append(opts, srv.ClientOptions()...)
+			opts = append(opts, propel.WithBaseURL(srv.BaseURL()), propel.WithClientCredentials(propeltest.ClientID, propeltest.ClientSecret))
 		} else {
 			id, secret := j.getenv("PROPEL_CLIENT_ID"), j.getenv("PROPEL_CLIENT_SECRET")
 			if id == "" || secret == "" {
@@ -75,39 +71,30 @@ var propelTarget = target{
 		if err != nil {
 			return summary{}, err
 		}
-		j.tracker.codeOf = func(err error) string {
-			var pe *propel.Error
-			if errors.As(err, &pe) && pe.Code != 0 {
-				return strconv.Itoa(int(pe.Code))
-			}
-			return ""
-		}
-		var rep *batch.Report[propel.Result]
-		switch j.opts.op {
-		case "customers-by-sourceid", "customers-by-id":
-			customers := convert(rows, j, strict[propel.Customer])
-			if j.opts.op == "customers-by-id" {
-				rep, _ = c.BulkCustomersByIDSeq(ctx, customers)
-			} else {
-				rep, _ = c.BulkCustomersBySourceIDSeq(ctx, customers)
-			}
-		case "contacts-by-sourceid", "contacts-by-id":
-			contacts := convert(rows, j, strict[propel.Contact])
-			if j.opts.op == "contacts-by-id" {
-				rep, _ = c.BulkContactsByIDSeq(ctx, contacts)
-			} else {
-				rep, _ = c.BulkContactsBySourceIDSeq(ctx, contacts)
-			}
+		kind, lookup, _ := strings.Cut(j.opts.op, "-by-")
+		byID := lookup == "id"
+		switch kind {
+		case "customers":
+			return propelUpsert(ctx, j, rows, &c.Customers().Resource, byID), nil
+		case "contacts":
+			return propelUpsert(ctx, j, rows, c.Contacts(), byID), nil
 		default:
-			companies := convert(rows, j, strict[propel.Company])
-			if j.opts.op == "companies-by-id" {
-				rep, _ = c.BulkCompaniesByIDSeq(ctx, companies)
-			} else {
-				rep, _ = c.BulkCompaniesBySourceIDSeq(ctx, companies)
-			}
+			return propelUpsert(ctx, j, rows, &c.Companies().Resource, byID), nil
 		}
-		return summarize(rep), nil
 	},
+}
+
+// propelUpsert upserts rows as Ts into res, by Propeller id or by
+// source id.
+func propelUpsert[T any](ctx context.Context, j *job, rows iter.Seq[row], res *propel.Resource[T], byID bool) summary {
+	verb := res.UpsertBySourceID
+	if byID {
+		verb = res.UpsertByID
+	}
+	return j.inSegments(ctx, rows, func(rows iter.Seq[row]) summary {
+		rep, _ := verb(ctx, convert(rows, j, strict[T]))
+		return summarize(rep)
+	})
 }
 
 // strict converts a row into T, refusing columns T has no field for: the

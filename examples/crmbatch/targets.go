@@ -29,9 +29,13 @@ type target struct {
 	example string
 	// columns gives the rules the input's columns must follow for o.op.
 	columns func(o options) columnRules
+	// code gives the vendor's code of a record's error, as text (see
+	// vendorCode).
+	code func(error) string
 	// run imports rows (or checks them, under -dry-run) and returns the
-	// engine's counts. Its client must carry j.engineOptions' hooks, with
-	// KeepNone so memory stays constant.
+	// engine's counts. Its client must run with j.engine's configuration
+	// (the tracker's and the progress view's hooks, KeepNone so memory
+	// stays constant).
 	run func(ctx context.Context, j *job, rows iter.Seq[row]) (summary, error)
 }
 
