@@ -30,8 +30,8 @@ func (j *job) useFake() bool { return j.opts.sandboxed() }
 // engine is the batch configuration every target's client runs with:
 // KeepNone, so memory stays constant, with the tracker seeing each
 // outcome and the progress view each chunk; -concurrency when given (0
-// keeps the vendor's default). retry is the retry policy: its zero fields
-// take the engine's defaults, as WithEngine replaces a vendor's own.
+// keeps the vendor's default). retry is the retry policy; a zero one keeps
+// the vendor's default (WithEngine sets only the non-zero fields).
 func (j *job) engine(retry batch.RetryPolicy) batch.Config {
 	return batch.Config{Keep: batch.KeepNone, Concurrency: j.opts.concurrency, Retry: retry,
 		OnOutcome: j.tracker.outcome, OnProgress: j.progress}

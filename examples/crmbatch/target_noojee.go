@@ -56,7 +56,7 @@ var noojeeTarget = target{
 			if j.getenv("NOOJEE_HOST") == "" || j.getenv("NOOJEE_API_KEY") == "" {
 				return summary{}, errors.New("set NOOJEE_HOST, NOOJEE_API_KEY and the campaign's NOOJEE_TEMPLATE_ID, NOOJEE_CAMPAIGN_ID, NOOJEE_ALLOCATION_ID (or use -fake)")
 			}
-			opts = append(opts, noojee.WithEngine(j.engine(noojeeRetry)),
+			opts = append(opts, noojee.WithEngine(j.engine(batch.RetryPolicy{})), // a zero policy keeps noojee's patient default
 				noojee.WithHost(j.getenv("NOOJEE_HOST")), noojee.WithAPIKey(j.getenv("NOOJEE_API_KEY")))
 			if j.opts.baseURL != "" {
 				opts = append(opts, noojee.WithBaseURL(j.opts.baseURL))
@@ -87,8 +87,3 @@ var noojeeTarget = target{
 		}), nil
 	},
 }
-
-// noojeeRetry is the patient policy the noojee client starts with (see its
-// package doc: Noojee answers 109 after a call has queued a minute), which
-// WithEngine would otherwise replace with the engine's default.
-var noojeeRetry = batch.RetryPolicy{MaxAttempts: 10, BaseDelay: 2 * time.Second, MaxDelay: time.Minute, MaxRetryAfter: 5 * time.Minute}
