@@ -376,7 +376,7 @@ func TestBadCredentialsStopTheRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(customers(50)))
-	testkit.CheckCounts(t, rep, testkit.Counts{Total: 50, Succeeded: 0, Failed: 0, NotAttempted: 50})
+	testkit.CheckStopped(t, rep, testkit.Counts{Total: 50})
 	if !errors.Is(err, batch.ErrUnauthorized) || strings.Contains(err.Error(), "wrong-secret-value") {
 		t.Fatalf("err %v", err)
 	}
