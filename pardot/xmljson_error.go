@@ -16,18 +16,18 @@ import (
 //	{"vendor":"pardot","op":"batchCreate","http_status":200,"code":4,"class":"invalid","key":"0","message":"Invalid prospect email address"}
 //	<error vendor="pardot" http_status="200" code="4" class="invalid"><op>batchCreate</op><key>0</key><message>Invalid prospect email address</message></error>
 type errorForm struct {
-	Vendor     string   `json:"vendor,omitempty" xml:"vendor,attr,omitempty"`
-	Op         string   `json:"op,omitempty" xml:"op,omitempty"`
-	HTTPStatus int      `json:"http_status,omitempty" xml:"http_status,attr,omitempty"`
-	Code       Code     `json:"code,omitempty" xml:"code,attr,omitempty"`
-	Class      string   `json:"class" xml:"class,attr"`
-	Local      bool     `json:"local,omitempty" xml:"local,attr,omitempty"`
-	Wait       string   `json:"wait,omitempty" xml:"wait,attr,omitempty"`
-	Key        string   `json:"key,omitempty" xml:"key,omitempty"`
-	Param      string   `json:"param,omitempty" xml:"param,omitempty"`
-	RequestID  string   `json:"request_id,omitempty" xml:"request_id,omitempty"`
-	Message    string   `json:"message,omitempty" xml:"message,omitempty"`
-	Cause      string   `json:"cause,omitempty" xml:"cause,omitempty"`
+	Vendor     string `json:"vendor,omitempty" xml:"vendor,attr,omitempty"`
+	Op         string `json:"op,omitempty" xml:"op,omitempty"`
+	HTTPStatus int    `json:"http_status,omitempty" xml:"http_status,attr,omitempty"`
+	Code       Code   `json:"code,omitempty" xml:"code,attr,omitempty"`
+	Class      string `json:"class" xml:"class,attr"`
+	Local      bool   `json:"local,omitempty" xml:"local,attr,omitempty"`
+	Wait       string `json:"wait,omitempty" xml:"wait,attr,omitempty"`
+	Key        string `json:"key,omitempty" xml:"key,omitempty"`
+	Param      string `json:"param,omitempty" xml:"param,omitempty"`
+	RequestID  string `json:"request_id,omitempty" xml:"request_id,omitempty"`
+	Message    string `json:"message,omitempty" xml:"message,omitempty"`
+	Cause      string `json:"cause,omitempty" xml:"cause,omitempty"`
 }
 
 func (e *Error) form() errorForm {
