@@ -128,7 +128,8 @@
 // element or JSON member per non-empty field under its API name (id, fid,
 // email, salutation, first_name, … opted_out, the names of the struct
 // tags) in the wire's order, then Fields, one element or member per entry
-// named by the field, sorted by name:
+// named by the field, sorted by name (the ids as JSON strings, as the
+// wire writes them; read back as strings or numbers):
 //
 //	<prospect><email>ada@example.com</email><is_do_not_email>true</is_do_not_email><favorite_color>blue</favorite_color></prospect>
 //	{"email":"ada@example.com","is_do_not_email":true,"favorite_color":"blue"}

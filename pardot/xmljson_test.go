@@ -46,17 +46,11 @@ func TestProspectForms(t *testing.T) {
 	for name, p := range formProspects() {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			j, err := json.Marshal(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			x, err := xml.Marshal(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			testkit.Golden(t, name+".json", j)
-			testkit.Golden(t, name+".xml", x)
-
+			j, x := checkForms(t, name, p, func(form string, got Prospect) {
+				if d := cmp.Diff(p, got); d != "" {
+					t.Errorf("value → %s → value (-want +got):\n%s", form, d)
+				}
+			})
 			wireJSON := string(encodeBatch(nil, 4, JSON, opUpsert, []Prospect{p}))
 			if want := `{"prospects":[` + string(j) + `]}`; wireJSON != want {
 				t.Errorf("JSON form is not the wire item:\n wire %s\n form %s", wireJSON, want)
@@ -65,28 +59,44 @@ func TestProspectForms(t *testing.T) {
 			if want := "<prospects>" + string(x) + "</prospects>"; wireXML != want {
 				t.Errorf("XML form is not the wire item:\n wire %s\n form %s", wireXML, want)
 			}
-
-			var fromJSON, fromXML Prospect
-			if err := json.Unmarshal(j, &fromJSON); err != nil {
-				t.Fatal(err)
-			}
-			if err := xml.Unmarshal(x, &fromXML); err != nil {
-				t.Fatal(err)
-			}
-			if d := cmp.Diff(p, fromJSON); d != "" {
-				t.Errorf("value → JSON → value (-want +got):\n%s", d)
-			}
-			if d := cmp.Diff(p, fromXML); d != "" {
-				t.Errorf("value → XML → value (-want +got):\n%s", d)
-			}
-			if x2, err := xml.Marshal(fromJSON); err != nil || string(x2) != string(x) {
-				t.Errorf("JSON → value → XML = %s, %v; want %s", x2, err, x)
-			}
-			if j2, err := json.Marshal(fromXML); err != nil || string(j2) != string(j) {
-				t.Errorf("XML → value → JSON = %s, %v; want %s", j2, err, j)
-			}
 		})
 	}
+}
+
+// codecs are the two encodings, by name.
+var codecs = []struct {
+	name      string
+	marshal   func(any) ([]byte, error)
+	unmarshal func([]byte, any) error
+}{{"JSON", json.Marshal, json.Unmarshal}, {"XML", xml.Marshal, xml.Unmarshal}}
+
+// checkForms writes v in JSON and XML, compares both with their golden
+// files name.json and name.xml, decodes each back for check, and checks
+// that the value decoded from each encoding writes the other's bytes.
+// It returns the JSON and the XML.
+func checkForms[T any](t *testing.T, name string, v T, check func(form string, got T)) (j, x []byte) {
+	t.Helper()
+	out := make([][]byte, len(codecs))
+	decoded := make([]T, len(codecs))
+	for i, c := range codecs {
+		b, err := c.marshal(v)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		testkit.Golden(t, name+"."+strings.ToLower(c.name), b)
+		if err := c.unmarshal(b, &decoded[i]); err != nil {
+			t.Fatalf("%s %s: %v", c.name, b, err)
+		}
+		check(c.name, decoded[i])
+		out[i] = b
+	}
+	for i, c := range codecs {
+		other := codecs[1-i]
+		if b, err := other.marshal(decoded[i]); err != nil || string(b) != string(out[1-i]) {
+			t.Errorf("%s → value → %s = %s, %v; want %s", c.name, other.name, b, err, out[1-i])
+		}
+	}
+	return out[0], out[1]
 }
 
 // TestProspectFormsInDocuments: prospects inside a caller's document (a
@@ -184,23 +194,7 @@ func TestProspectFormsRefuse(t *testing.T) {
 // TestResultForms: the empty Result is {} and <result></result>, both ways.
 func TestResultForms(t *testing.T) {
 	t.Parallel()
-	j, err := json.Marshal(Result{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := xml.Marshal(Result{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	testkit.Golden(t, "result.json", j)
-	testkit.Golden(t, "result.xml", x)
-	var r Result
-	if err := json.Unmarshal(j, &r); err != nil {
-		t.Error(err)
-	}
-	if err := xml.Unmarshal(x, &r); err != nil {
-		t.Error(err)
-	}
+	checkForms(t, "result", Result{}, func(string, Result) {})
 }
 
 // formErrors are errors of every origin: a prospect's code, a whole
@@ -228,32 +222,7 @@ func TestErrorForms(t *testing.T) {
 	for name, e := range formErrors() {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			j, err := json.Marshal(e)
-			if err != nil {
-				t.Fatal(err)
-			}
-			x, err := xml.Marshal(e)
-			if err != nil {
-				t.Fatal(err)
-			}
-			testkit.Golden(t, name+".json", j)
-			testkit.Golden(t, name+".xml", x)
-			var fromJSON, fromXML Error
-			if err := json.Unmarshal(j, &fromJSON); err != nil {
-				t.Fatal(err)
-			}
-			if err := xml.Unmarshal(x, &fromXML); err != nil {
-				t.Fatal(err)
-			}
-			for form, got := range map[string]*Error{"JSON": &fromJSON, "XML": &fromXML} {
-				checkSameError(t, form, e, got)
-			}
-			if x2, err := xml.Marshal(&fromJSON); err != nil || string(x2) != string(x) {
-				t.Errorf("JSON → value → XML = %s, %v; want %s", x2, err, x)
-			}
-			if j2, err := json.Marshal(&fromXML); err != nil || string(j2) != string(j) {
-				t.Errorf("XML → value → JSON = %s, %v; want %s", j2, err, j)
-			}
+			checkForms(t, name, e, func(form string, got *Error) { checkSameError(t, form, e, got) })
 		})
 	}
 }
