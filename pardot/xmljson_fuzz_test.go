@@ -87,3 +87,42 @@ func checkFormsRoundTrip(t *testing.T, p Prospect) {
 		}
 	}
 }
+
+// FuzzErrorForms: any JSON or XML decodes into an Error or fails without
+// panicking; a decoded error re-encodes in both forms and decodes to an
+// error that means the same.
+func FuzzErrorForms(f *testing.F) {
+	for _, e := range formErrors() {
+		for _, c := range codecs {
+			b, err := c.marshal(e)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(string(b))
+		}
+	}
+	f.Add(`{"class":"class(40)","code":-3,"wait":"-1h"}`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		for _, in := range codecs {
+			var e Error
+			if in.unmarshal([]byte(doc), &e) != nil {
+				continue
+			}
+			for _, c := range codecs {
+				if c.name == "XML" && strings.ContainsFunc(e.form().Message+e.form().Cause+e.Op+e.Key+e.Param+e.RequestID+e.Vendor,
+					func(r rune) bool { return !xmlChar(r) }) {
+					continue // XML cannot hold it
+				}
+				b, err := c.marshal(&e)
+				if err != nil {
+					t.Fatalf("decoded %v does not encode to %s: %v", &e, c.name, err)
+				}
+				var got Error
+				if err := c.unmarshal(b, &got); err != nil {
+					t.Fatalf("%s does not decode: %v", b, err)
+				}
+				checkSameError(t, in.name+" → "+c.name, &e, &got)
+			}
+		}
+	})
+}
