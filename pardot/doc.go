@@ -118,6 +118,46 @@
 // Salesforce OAuth, or "Authorization: Pardot api_key=…, user_key=…" for
 // the deprecated legacy login.
 //
+// # XML and JSON forms
+//
+// Prospect, Result and Error marshal and unmarshal with encoding/json and
+// encoding/xml, for a caller's own files (records to import, rejects,
+// reports). A Prospect's form in both encodings is its item in the
+// version 4 wire document above, byte for byte: the root element
+// <prospect> (or the name it is given inside another element), one child
+// element or JSON member per non-empty field under its API name (id, fid,
+// email, salutation, first_name, … opted_out, the names of the struct
+// tags) in the wire's order, then Fields, one element or member per entry
+// named by the field, sorted by name (the ids as JSON strings, as the
+// wire writes them; read back as strings or numbers):
+//
+//	<prospect><email>ada@example.com</email><is_do_not_email>true</is_do_not_email><favorite_color>blue</favorite_color></prospect>
+//	{"email":"ada@example.com","is_do_not_email":true,"favorite_color":"blue"}
+//
+// So a list of prospects in a <prospects> element is the version 4 XML
+// document itself, and Pardot's own prospect elements read back. Reading,
+// any element or member that is not a typed field's goes to Fields; values
+// may be JSON strings, numbers or booleans (null leaves the field unset),
+// the ids decimal integers, the booleans true/false or 1/0, an empty
+// element the same as none; an element holding elements is an error.
+// Writing, a Fields name that is not letters, digits and underscores
+// (first a letter or underscore, not "xml…") or that repeats a typed
+// field's name is an error, as it is when sending; a Fields entry with an
+// empty value is kept. Text XML cannot hold (control characters other
+// than tab, newline and return) is written as U+FFFD, as on the wire.
+//
+// Result is {} and <result></result>. An Error is written as data, its
+// class by name (vendorkit's names: "invalid", "rate limited", "outcome
+// unknown" …), its wait as a Go duration, its cause as text:
+//
+//	<error vendor="pardot" http_status="200" code="4" class="invalid" wait="2s" local="true"><op>batchCreate</op><key>0</key><param>…</param><request_id>…</request_id><message>Invalid prospect email address</message><cause>…</cause></error>
+//	{"vendor":"pardot","op":"batchCreate","http_status":200,"code":4,"class":"invalid","wait":"2s","local":true,"key":"0","param":"…","request_id":"…","message":"Invalid prospect email address","cause":"…"}
+//
+// (empty members left out, class always written). Read back, an Error
+// means what it meant: the same class and errors.Is sentinels, and the
+// code table's attempts cap and run stop; the cause is an error with the
+// same text, no longer matching what the original cause matched.
+//
 // # Identifiers, duplicates and size
 //
 // batchCreate needs a valid email on every prospect and no id;

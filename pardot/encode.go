@@ -95,23 +95,28 @@ func encodeBatch(dst []byte, version int, format Format, op operation, ps []Pros
 			dst = codec.AppendJSONString(dst, v3Key(op, p), true)
 			dst = append(dst, ':')
 		}
-		dst = append(dst, '{')
 		fields = p.appendFields(fields[:0], skip)
-		for j, f := range fields {
-			if j > 0 {
-				dst = append(dst, ',')
-			}
-			dst = codec.AppendJSONString(dst, f.name, true)
-			dst = append(dst, ':')
-			if f.literal {
-				dst = append(dst, f.value...)
-			} else {
-				dst = codec.AppendJSONString(dst, f.value, true)
-			}
-		}
-		dst = append(dst, '}')
+		dst = appendJSONFields(dst, fields)
 	}
 	dst = append(dst, closing)
+	return append(dst, '}')
+}
+
+// appendJSONFields appends one prospect's JSON object.
+func appendJSONFields(dst []byte, fields []field) []byte {
+	dst = append(dst, '{')
+	for j, f := range fields {
+		if j > 0 {
+			dst = append(dst, ',')
+		}
+		dst = codec.AppendJSONString(dst, f.name, true)
+		dst = append(dst, ':')
+		if f.literal {
+			dst = append(dst, f.value...)
+		} else {
+			dst = codec.AppendJSONString(dst, f.value, true)
+		}
+	}
 	return append(dst, '}')
 }
 
@@ -179,18 +184,6 @@ const (
 type field struct {
 	name, value string
 	literal     bool
-}
-
-// standardNames are the typed fields' API names, which Fields must not use.
-var standardNames = map[string]bool{
-	"id": true, "fid": true, "email": true, "salutation": true, "first_name": true,
-	"last_name": true, "company": true, "website": true, "job_title": true,
-	"department": true, "country": true, "address_one": true, "address_two": true,
-	"city": true, "state": true, "territory": true, "zip": true, "phone": true,
-	"fax": true, "source": true, "annual_revenue": true, "employees": true,
-	"industry": true, "years_in_business": true, "comments": true, "notes": true,
-	"campaign_id": true, "user_id": true, "crm_owner_fid": true,
-	"is_do_not_email": true, "is_do_not_call": true, "opted_out": true,
 }
 
 // appendFields appends p's non-empty fields in wire order, leaving out the
