@@ -52,7 +52,7 @@ func (h PropertyHistories) MarshalXML(e *xml.Encoder, start xml.StartElement) er
 }
 
 // UnmarshalXML implements xml.Unmarshaler, reading the form MarshalXML
-// writes; a property with no <change> has an empty (nil) history.
+// writes; a property with no <change> has an empty, non-nil history.
 func (h *PropertyHistories) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 	m, err := historiesXML.Decode(d, start)
 	if err != nil {
@@ -60,6 +60,9 @@ func (h *PropertyHistories) UnmarshalXML(d *xml.Decoder, start xml.StartElement)
 	}
 	out := make(PropertyHistories, len(m))
 	for k, v := range m {
+		if v.Changes == nil {
+			v.Changes = []PropertyChange{} // as HubSpot's JSON gives it: []
+		}
 		out[k] = v.Changes
 	}
 	*h = out
