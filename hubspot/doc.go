@@ -156,9 +156,9 @@
 // [PropertyHistories] — marshals and unmarshals with encoding/json and
 // encoding/xml. In XML every field is an element named as its JSON field
 // (id, idProperty, objectWriteTraceId, createdAt, updatedAt, archived,
-// archivedAt, new, url …), with the same omissions; times are RFC 3339 in
-// UTC with HubSpot's milliseconds (written only when not zero), alike in
-// both encodings. A record is one element: <input> for a
+// archivedAt, new, url …), with the same omissions; times are RFC 3339 as
+// HubSpot writes them (its answers are UTC with milliseconds; a fraction
+// of zero is left out), alike in both encodings. A record is one element: <input> for a
 // create, update or upsert input, <result> for a result; <readOptions> and
 // <errorDetail> for the others. Lists are wrapped: associations>association,
 // types>type, and ReadOptions' properties>property and
