@@ -3,6 +3,5 @@
 // sometimes as a number ([String], [Int]), a list that arrives as one object
 // or an array ([OneOrMany]), and a map that keeps its keys in document order
 // ([OrderedMap]), for request bodies keyed by identifier that must encode
-// byte for byte, and one XML form for a vendor's string-keyed map
-// ([XMLMap]: <property name="email">…</property>, in sorted key order).
+// byte for byte.
 package codec
