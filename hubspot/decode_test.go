@@ -171,7 +171,7 @@ func TestDecodePropertiesWithHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string][]PropertyChange{"is_verified": {
+	want := PropertyHistories{"is_verified": {
 		{Value: "true", Timestamp: mustTime(t, "2022-11-07T21:54:03.930Z"), SourceType: "CRM_UI", SourceID: "userId:28604240", UpdatedByUserID: 28604240},
 		{Value: "false", Timestamp: mustTime(t, "2022-02-22T08:16:52.981Z"), SourceType: "API", SourceLabel: "crmbatch"},
 	}}

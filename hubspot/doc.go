@@ -146,6 +146,63 @@
 // (upsert contacts); developers.hubspot.com/docs/api-reference/error-handling
 // (207 and objectWriteTraceId).
 //
+// # XML form
+//
+// HubSpot speaks JSON only; the XML form is for the caller's own files
+// (records to import, results and rejects to keep). Every request and
+// response type — [CreateInput], [UpdateInput] (= [UpsertInput]),
+// [Association], [AssociationTarget], [AssociationType], [ReadOptions],
+// [Result], [PropertyChange], [ErrorDetail], [Properties],
+// [PropertyHistories] — marshals and unmarshals with encoding/json and
+// encoding/xml. In XML every field is an element named as its JSON field
+// (id, idProperty, objectWriteTraceId, createdAt, updatedAt, archived,
+// archivedAt, new, url …), with the same omissions; times are RFC 3339 as
+// HubSpot writes them (its answers are UTC with milliseconds; a fraction
+// of zero is left out), alike in both encodings. A record is one element: <input> for a
+// create, update or upsert input, <result> for a result; <readOptions> and
+// <errorDetail> for the others. Lists are wrapped: associations>association,
+// types>type, and ReadOptions' properties>property and
+// propertiesWithHistory>property (names). Properties are one
+// <property name="…">value</property> per value, in sorted name order;
+// PropertyHistories one <property name="…"> per property holding its
+// <change> elements, newest first:
+//
+//	<input>
+//	  <properties>
+//	    <property name="email">ada@example.com</property>
+//	    <property name="firstname">Ada</property>
+//	  </properties>
+//	  <associations>
+//	    <association>
+//	      <to><id>9001</id></to>
+//	      <types><type><associationCategory>HUBSPOT_DEFINED</associationCategory><associationTypeId>279</associationTypeId></type></types>
+//	    </association>
+//	  </associations>
+//	  <objectWriteTraceId>row-17</objectWriteTraceId>
+//	</input>
+//
+//	<result>
+//	  <id>512</id>
+//	  <properties><property name="email">ada@example.com</property></properties>
+//	  <propertiesWithHistory>
+//	    <property name="firstname">
+//	      <change><value>Ada</value><timestamp>2026-05-02T10:11:12.345Z</timestamp><sourceType>CRM_UI</sourceType></change>
+//	    </property>
+//	  </propertiesWithHistory>
+//	  <createdAt>2026-05-01T00:00:00Z</createdAt>
+//	  <updatedAt>2026-05-02T10:11:12.345Z</updatedAt>
+//	  <archived>false</archived>
+//	</result>
+//
+// A <property> without a name, a name given twice, or another element
+// among the properties is a decoding error; so is, on encoding, a name or
+// value holding a character XML 1.0 cannot carry (a control character
+// other than tab, newline and carriage return, or invalid UTF-8). In XML an
+// empty list or map is the same as a missing one: it decodes empty
+// (Properties and a property's history non-nil, a list nil). A decoded
+// value's XMLName field holds its element's name; it is not part of the
+// JSON.
+//
 // The hubspottest package is an in-memory fake of these endpoints for
 // tests: hubspot.WithBaseURL(srv.BaseURL()) points a client at it.
 package hubspot

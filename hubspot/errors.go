@@ -1,6 +1,7 @@
 package hubspot
 
 import (
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"strings"
@@ -79,14 +80,16 @@ type Error struct {
 
 // ErrorDetail is one entry of an error's nested errors[].
 type ErrorDetail struct {
-	Message     string `json:"message,omitempty"`
-	Code        string `json:"code,omitempty"`
-	In          string `json:"in,omitempty"`
-	SubCategory string `json:"subCategory,omitempty"`
+	// XMLName is the element of one detail in XML: <errorDetail>.
+	XMLName     xml.Name `json:"-" xml:"errorDetail"`
+	Message     string   `json:"message,omitempty" xml:"message,omitempty"`
+	Code        string   `json:"code,omitempty" xml:"code,omitempty"`
+	In          string   `json:"in,omitempty" xml:"in,omitempty"`
+	SubCategory string   `json:"subCategory,omitempty" xml:"subCategory,omitempty"`
 	// Context is the detail's context as text: a JSON string as is (HubSpot
 	// sends e.g. "{missingScopes=[scope1, scope2]}"), anything else as
 	// compact JSON.
-	Context string `json:"context,omitempty"`
+	Context string `json:"context,omitempty" xml:"context,omitempty"`
 }
 
 // Error implements error: the base's text, then the sub-category, the

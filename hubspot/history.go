@@ -11,16 +11,16 @@ import (
 type PropertyChange struct {
 	// Value is the property's value from Timestamp on. A JSON number or
 	// boolean keeps its text and null becomes "", as for Properties.
-	Value string `json:"value"`
+	Value string `json:"value" xml:"value"`
 	// Timestamp is when the value was set.
-	Timestamp time.Time `json:"timestamp"`
+	Timestamp time.Time `json:"timestamp" xml:"timestamp"`
 	// SourceType says what set it (e.g. API, CRM_UI, IMPORT).
-	SourceType string `json:"sourceType"`
+	SourceType string `json:"sourceType" xml:"sourceType"`
 	// SourceID and SourceLabel name the source, when HubSpot sends them.
-	SourceID    string `json:"sourceId,omitempty"`
-	SourceLabel string `json:"sourceLabel,omitempty"`
+	SourceID    string `json:"sourceId,omitempty" xml:"sourceId,omitempty"`
+	SourceLabel string `json:"sourceLabel,omitempty" xml:"sourceLabel,omitempty"`
 	// UpdatedByUserID is the HubSpot user who set it, 0 when none.
-	UpdatedByUserID int64 `json:"updatedByUserId,omitempty"`
+	UpdatedByUserID int64 `json:"updatedByUserId,omitempty" xml:"updatedByUserId,omitempty"`
 }
 
 // UnmarshalJSON implements json.Unmarshaler, decoding value tolerantly.
