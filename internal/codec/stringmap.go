@@ -2,7 +2,6 @@ package codec
 
 import (
 	"encoding/xml"
-	"fmt"
 	"slices"
 )
 
@@ -43,18 +42,9 @@ func (m StringMap) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 // key (required), its text the value. Repeated elements add entries; a key
 // given twice keeps its last value.
 func (m *StringMap) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	key, found := "", false
-	for _, a := range start.Attr {
-		if a.Name.Local == XMLNameAttr && a.Name.Space == "" {
-			key, found = a.Value, true
-		}
-	}
-	if !found {
-		return fmt.Errorf("codec: <%s> has no %s attribute", start.Name.Local, XMLNameAttr)
-	}
-	var v string
-	if err := d.DecodeElement(&v, &start); err != nil {
-		return fmt.Errorf("codec: value of %q: %w", key, err)
+	key, v, err := decodeKeyed[string](d, start, XMLNameAttr)
+	if err != nil {
+		return err
 	}
 	if *m == nil {
 		*m = make(StringMap)
