@@ -26,17 +26,14 @@ type leadForm struct {
 	CallBackZone string `json:"callBackZone,omitempty" xml:"callBackZone,omitempty"`
 }
 
-// form returns l's JSON and XML form. CallBack is written in the lead's
-// own zone (see zoneForFile), and that zone by name unless reading the file
-// back gives it anyway.
+// form returns l's JSON and XML form. CallBack is written in the zone it
+// is sent in when the campaign names none (callBackZone), and CallBackZone
+// by name unless reading the form back gives it anyway (UTC, when
+// ContactHours names no zone).
 func (l Lead) form() leadForm {
 	f := leadForm{leadFields: leadFields(l)}
-	zone := l.CallBackZone
-	if zone == nil {
-		zone = zoneNamed(l.ContactHours)
-	}
 	if !l.CallBack.IsZero() {
-		f.CallBack = FormatCallBack(l.CallBack, zone)
+		f.CallBack = FormatCallBack(l.CallBack, callBackZone(&l, nil))
 	}
 	if l.CallBackZone != nil && !(isUTC(l.CallBackZone) && !l.CallBack.IsZero() && zoneNamed(l.ContactHours) == nil) {
 		f.CallBackZone = zoneText(l.CallBackZone, l.CallBack)
