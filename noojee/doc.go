@@ -150,6 +150,52 @@
 // travels there); a printed [Client] shows its base URL only, a printed
 // [Campaign] its target only.
 //
+// # XML form
+//
+// Lead, Target and Result marshal and unmarshal with encoding/json and
+// encoding/xml, for the caller's own files (records, rejects, reports).
+// The CampaignAPI speaks JSON only, and its request body is another, flat
+// form that these encodings leave untouched. The names:
+//
+//	<lead>                                  JSON object
+//	  <field name="FirstPhone">…</field>    "fields": {"FirstPhone": "…", …}  (Lead.Fields)
+//	  <njExternalLeadId>…                   "njExternalLeadId"                (Lead.ExternalID)
+//	  <njPriority>5                         "njPriority": 5                   (Lead.Priority)
+//	  <njContactHours>…                     "njContactHours"                  (Lead.ContactHours)
+//	  <njDisposition>…                      "njDisposition"                   (Lead.Disposition)
+//	  <njCallBackDate>2024/05/01 09:30      "njCallBackDate"                  (Lead.CallBack)
+//	  <callBackZone>Australia/Melbourne     "callBackZone"                    (Lead.CallBackZone)
+//	<target>                                JSON object
+//	  <fTemplateId> <fCampaignId> <fAllocationId>   "fTemplateId" "fCampaignId" "fAllocationId"
+//	  <allowDuplicates>true                 "allowDuplicates": true
+//	  <phoneField>FirstPhone (repeated)     "phoneFields": ["FirstPhone", …]
+//	  <zone>Australia/Melbourne             "zone"                            (Target.Zone)
+//	<result>                                JSON object
+//	  <message> <leadId>                    "message" "leadId"
+//
+// Fields is one <field> element per template field, in sorted name order,
+// the name in its name attribute (a JSON object in JSON); a name given
+// twice keeps its last value, a <field> without a name is an error.
+// Empty values are omitted, but for the three Target ids (always written)
+// and a Priority of 0 (written when set). A Lead or Target marshalled on
+// its own is a <lead> or <target> element; as a struct field it takes the
+// field's element name (a file of leads: <leads><lead>…</lead>…</leads>).
+//
+// CallBack is written in Noojee's date layout ([CallBackLayout],
+// yyyy/MM/dd HH:mm, minutes only) in the zone it would be sent in:
+// CallBackZone, else the zone ContactHours names; a lead with neither is
+// written in CallBack's own location. A zone is written by its IANA name,
+// or, when it has none (time.FixedZone, Local), as its UTC offset at the
+// callback ("+10:00"), read back as a fixed zone. Reading njCallBackDate
+// back uses callBackZone, else the zone njContactHours names, else UTC,
+// and then sets CallBackZone to UTC: a date in a file without a zone is
+// sent exactly as written, whatever Target.Zone says (and written back
+// without a zone). So a lead read back sends the same request body as the
+// lead that was written, except one written with neither zone under a
+// campaign whose Target.Zone differs from CallBack's location: give such
+// leads CallBackZone before writing them. Target.Zone is written by name
+// or offset the same way.
+//
 // Package noojeetest is an in-memory fake of the CampaignAPI for tests:
 //
 //	srv := noojeetest.NewServer()

@@ -210,19 +210,29 @@ func (m OrderedMap[V]) MarshalXML(e *xml.Encoder, start xml.StartElement) error 
 // key (required), its content the value. Repeated elements add entries in
 // document order.
 func (m *OrderedMap[V]) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	key, v, err := decodeKeyed[V](d, start, XMLKeyAttr)
+	if err != nil {
+		return err
+	}
+	m.Set(key, v)
+	return nil
+}
+
+// decodeKeyed reads one map entry's element: its keyAttr attribute is the
+// key (required), its content the value.
+func decodeKeyed[V any](d *xml.Decoder, start xml.StartElement, keyAttr string) (string, V, error) {
+	var v V
 	key, found := "", false
 	for _, a := range start.Attr {
-		if a.Name.Local == XMLKeyAttr {
+		if a.Name.Local == keyAttr {
 			key, found = a.Value, true
 		}
 	}
 	if !found {
-		return fmt.Errorf("codec: <%s> has no %s attribute", start.Name.Local, XMLKeyAttr)
+		return "", v, fmt.Errorf("codec: <%s> has no %s attribute", start.Name.Local, keyAttr)
 	}
-	var v V
 	if err := d.DecodeElement(&v, &start); err != nil {
-		return fmt.Errorf("codec: value of %q: %w", key, err)
+		return "", v, fmt.Errorf("codec: value of %q: %w", key, err)
 	}
-	m.Set(key, v)
-	return nil
+	return key, v, nil
 }
