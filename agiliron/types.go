@@ -28,70 +28,53 @@ import (
 // are checked before sending, and Agiliron reports any other bad value in
 // the lead's result.
 type Lead struct {
-	XMLName           xml.Name      `json:"-" xml:"Lead"`
-	LeadID            string        `json:"LeadId,omitempty" xml:"LeadId,omitempty"`
-	Salutation        string        `json:"Salutation" xml:"Salutation"`
-	FirstName         string        `json:"FirstName" xml:"FirstName"`
-	LastName          string        `json:"LastName" xml:"LastName"`
-	Company           string        `json:"Company" xml:"Company"`
-	Designation       string        `json:"Designation" xml:"Designation"`
-	Phone             string        `json:"Phone" xml:"Phone"`
-	Mobile            string        `json:"Mobile" xml:"Mobile"`
-	Fax               string        `json:"Fax" xml:"Fax"`
-	Email             string        `json:"Email" xml:"Email"`
-	Website           string        `json:"Website" xml:"Website"`
-	Industry          string        `json:"Industry" xml:"Industry"`
-	SICCode           string        `json:"SICCode" xml:"SICCode"`
-	AnnualRevenue     string        `json:"AnnualRevenue" xml:"AnnualRevenue"`
-	NumberOfEmployees string        `json:"NumberOfEmployees" xml:"NumberOfEmployees"`
-	ContactType       string        `json:"ContactType" xml:"ContactType"`
-	LeadSource        string        `json:"LeadSource" xml:"LeadSource"`
-	LeadStatus        string        `json:"LeadStatus" xml:"LeadStatus"`
-	Rating            string        `json:"Rating" xml:"Rating"`
-	EmailOptOut       string        `json:"EmailOptOut" xml:"EmailOptOut"`
-	YahooID           string        `json:"YahooID" xml:"YahooID"`
-	CreatedTime       string        `json:"CreatedTime" xml:"CreatedTime"`
-	ModifiedTime      string        `json:"ModifiedTime" xml:"ModifiedTime"`
-	Street            string        `json:"Street" xml:"Street"`
-	City              string        `json:"City" xml:"City"`
-	State             string        `json:"State" xml:"State"`
-	Zip               string        `json:"Zip" xml:"Zip"`
-	Country           string        `json:"Country" xml:"Country"`
-	Description       string        `json:"Description" xml:"Description"`
-	AssignedTo        string        `json:"AssignedTo" xml:"AssignedTo"`
-	AssignedGroupName string        `json:"AssignedGroupName" xml:"AssignedGroupName"`
-	DefaultCurrency   string        `json:"DefaultCurrency" xml:"DefaultCurrency"`
-	CustomFields      []CustomField `json:"-" xml:"LeadCustomFields>CustomField,omitempty"`
-}
-
-// CustomField is one of a lead's custom fields, as a name/value pair
-// (LeadCustomFields.CustomField on the wire).
-type CustomField struct {
-	Name  string `json:"Name" xml:"Name"`
-	Value string `json:"Value" xml:"Value"`
+	XMLName           xml.Name     `json:"-" xml:"Lead"`
+	LeadID            string       `json:"LeadId,omitempty" xml:"LeadId,omitempty"`
+	Salutation        string       `json:"Salutation" xml:"Salutation"`
+	FirstName         string       `json:"FirstName" xml:"FirstName"`
+	LastName          string       `json:"LastName" xml:"LastName"`
+	Company           string       `json:"Company" xml:"Company"`
+	Designation       string       `json:"Designation" xml:"Designation"`
+	Phone             string       `json:"Phone" xml:"Phone"`
+	Mobile            string       `json:"Mobile" xml:"Mobile"`
+	Fax               string       `json:"Fax" xml:"Fax"`
+	Email             string       `json:"Email" xml:"Email"`
+	Website           string       `json:"Website" xml:"Website"`
+	Industry          string       `json:"Industry" xml:"Industry"`
+	SICCode           string       `json:"SICCode" xml:"SICCode"`
+	AnnualRevenue     string       `json:"AnnualRevenue" xml:"AnnualRevenue"`
+	NumberOfEmployees string       `json:"NumberOfEmployees" xml:"NumberOfEmployees"`
+	ContactType       string       `json:"ContactType" xml:"ContactType"`
+	LeadSource        string       `json:"LeadSource" xml:"LeadSource"`
+	LeadStatus        string       `json:"LeadStatus" xml:"LeadStatus"`
+	Rating            string       `json:"Rating" xml:"Rating"`
+	EmailOptOut       string       `json:"EmailOptOut" xml:"EmailOptOut"`
+	YahooID           string       `json:"YahooID" xml:"YahooID"`
+	CreatedTime       string       `json:"CreatedTime" xml:"CreatedTime"`
+	ModifiedTime      string       `json:"ModifiedTime" xml:"ModifiedTime"`
+	Street            string       `json:"Street" xml:"Street"`
+	City              string       `json:"City" xml:"City"`
+	State             string       `json:"State" xml:"State"`
+	Zip               string       `json:"Zip" xml:"Zip"`
+	Country           string       `json:"Country" xml:"Country"`
+	Description       string       `json:"Description" xml:"Description"`
+	AssignedTo        string       `json:"AssignedTo" xml:"AssignedTo"`
+	AssignedGroupName string       `json:"AssignedGroupName" xml:"AssignedGroupName"`
+	DefaultCurrency   string       `json:"DefaultCurrency" xml:"DefaultCurrency"`
+	CustomFields      CustomFields `json:"LeadCustomFields,omitempty" xml:"LeadCustomFields,omitempty"`
 }
 
 // plainLead is Lead without its methods, for the JSON codec.
 type plainLead Lead
 
-// MarshalJSON writes the lead with its custom fields wrapped as
-// {"LeadCustomFields":{"CustomField":[…]}}, without HTML escaping.
-func (l Lead) MarshalJSON() ([]byte, error) {
-	return marshalRecordJSON(plainLead(l), "LeadCustomFields", l.CustomFields)
-}
+// MarshalJSON writes the lead without HTML escaping, its custom fields
+// wrapped as {"LeadCustomFields":{"CustomField":[…]}} when it has any.
+func (l Lead) MarshalJSON() ([]byte, error) { return marshalNoEscape(plainLead(l)) }
 
-// UnmarshalJSON reads a lead, its custom fields given as one object or a
-// list under LeadCustomFields.CustomField.
-func (l *Lead) UnmarshalJSON(b []byte) error {
-	var p plainLead
-	cf, err := unmarshalRecordJSON(b, &p, "LeadCustomFields")
-	if err != nil {
-		return err
-	}
-	*l = Lead(p)
-	l.XMLName, l.CustomFields = xml.Name{}, cf
-	return nil
-}
+// UnmarshalJSON reads a lead into a fresh value (no field of the old one
+// is kept), its custom fields given as one object or a list under
+// LeadCustomFields.CustomField.
+func (l *Lead) UnmarshalJSON(b []byte) error { return unmarshalFresh(b, (*plainLead)(l)) }
 
 // Ack is Agiliron's acknowledgement of a Bulk-* request (the MCM
 // envelope): the batch has been accepted for processing, and its final
