@@ -164,3 +164,50 @@ func TestResultFormsAreRead(t *testing.T) {
 		t.Errorf("decodeBatchStatus(%s) (-want +got):\n%s", b, diff)
 	}
 }
+
+// TestCustomFieldsReadForms reads the custom-fields forms Agiliron and
+// callers write: one object or a list, none as "", null or an empty list,
+// the XML element given twice.
+func TestCustomFieldsReadForms(t *testing.T) {
+	ab := CustomFields{{Name: "a", Value: "1"}, {Name: "b", Value: "2"}}
+	jsonCases := map[string]CustomFields{
+		`{"LastName":"D","LeadCustomFields":{"CustomField":{"Name":"a","Value":"1"}}}`:                            ab[:1],
+		`{"LastName":"D","LeadCustomFields":{"CustomField":[{"Name":"a","Value":"1"},{"Name":"b","Value":"2"}]}}`: ab,
+		`{"LastName":"D","LeadCustomFields":""}`:                                                                  nil,
+		`{"LastName":"D","LeadCustomFields":null}`:                                                                nil,
+		`{"LastName":"D","LeadCustomFields":{"CustomField":[]}}`:                                                  nil,
+		`{"LastName":"D"}`: nil,
+	}
+	for in, want := range jsonCases {
+		var l Lead
+		if err := json.Unmarshal([]byte(in), &l); err != nil {
+			t.Errorf("%s: %v", in, err)
+			continue
+		}
+		if diff := cmp.Diff(want, l.CustomFields); diff != "" || l.LastName != "D" {
+			t.Errorf("%s: %+v (-want +got):\n%s", in, l, diff)
+		}
+	}
+	xmlCases := map[string]CustomFields{
+		`<Lead><LastName>D</LastName><LeadCustomFields><CustomField><Name>a</Name><Value>1</Value></CustomField></LeadCustomFields><LeadCustomFields><CustomField><Name>b</Name><Value>2</Value></CustomField></LeadCustomFields></Lead>`: ab,
+		`<Lead><LastName>D</LastName><LeadCustomFields></LeadCustomFields></Lead>`: nil,
+		`<Lead><LastName>D</LastName></Lead>`:                                      nil,
+	}
+	for in, want := range xmlCases {
+		var l Lead
+		if err := xml.Unmarshal([]byte(in), &l); err != nil {
+			t.Errorf("%s: %v", in, err)
+			continue
+		}
+		if diff := cmp.Diff(want, l.CustomFields); diff != "" || l.LastName != "D" {
+			t.Errorf("%s: %+v (-want +got):\n%s", in, l, diff)
+		}
+	}
+	var l Lead
+	if err := xml.Unmarshal([]byte(`<Contact><LastName>D</LastName></Contact>`), &l); err == nil {
+		t.Error("a <Contact> decoded as a Lead")
+	}
+	if err := json.Unmarshal([]byte(`{"LeadCustomFields":{"CustomField":"x"}}`), &l); err == nil {
+		t.Error("a CustomField string decoded")
+	}
+}
