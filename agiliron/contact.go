@@ -19,71 +19,61 @@ import "encoding/xml"
 // {"CustomFields":{"CustomField":[…]}} (<CustomFields><CustomField>…) when
 // non-empty.
 type Contact struct {
-	XMLName        xml.Name      `json:"-" xml:"Contact"`
-	ContactID      string        `json:"ContactId,omitempty" xml:"ContactId,omitempty"`
-	Salutation     string        `json:"Salutation" xml:"Salutation"`
-	FirstName      string        `json:"FirstName" xml:"FirstName"`
-	LastName       string        `json:"LastName" xml:"LastName"`
-	OfficePhone    string        `json:"OfficePhone" xml:"OfficePhone"`
-	Mobile         string        `json:"Mobile" xml:"Mobile"`
-	HomePhone      string        `json:"HomePhone" xml:"HomePhone"`
-	OtherPhone     string        `json:"OtherPhone" xml:"OtherPhone"`
-	Fax            string        `json:"Fax" xml:"Fax"`
-	AccountName    string        `json:"AccountName" xml:"AccountName"`
-	AccountID      string        `json:"AccountID" xml:"AccountID"`
-	VendorName     string        `json:"VendorName" xml:"VendorName"`
-	VendorID       string        `json:"VendorID" xml:"VendorID"`
-	ContactType    string        `json:"ContactType" xml:"ContactType"`
-	Title          string        `json:"Title" xml:"Title"`
-	Department     string        `json:"Department" xml:"Department"`
-	Email          string        `json:"Email" xml:"Email"`
-	ReportsTo      string        `json:"ReportsTo" xml:"ReportsTo"`
-	ReportsToID    string        `json:"ReportsToID" xml:"ReportsToID"`
-	Assistant      string        `json:"Assistant" xml:"Assistant"`
-	YahooID        string        `json:"YahooID" xml:"YahooID"`
-	AssistantPhone string        `json:"AssistantPhone" xml:"AssistantPhone"`
-	DoNotCall      string        `json:"DoNotCall" xml:"DoNotCall"`
-	EmailOptOut    string        `json:"EmailOptOut" xml:"EmailOptOut"`
-	AssignedToUser string        `json:"AssignedToUser" xml:"AssignedToUser"`
-	LeadSource     string        `json:"LeadSource" xml:"LeadSource"`
-	Birthday       string        `json:"Birthday" xml:"Birthday"`
-	ContactProfile string        `json:"ContactProfile" xml:"ContactProfile"`
-	MailingStreet  string        `json:"MailingStreet" xml:"MailingStreet"`
-	MailingCity    string        `json:"MailingCity" xml:"MailingCity"`
-	MailingState   string        `json:"MailingState" xml:"MailingState"`
-	MailingZip     string        `json:"MailingZip" xml:"MailingZip"`
-	MailingCountry string        `json:"MailingCountry" xml:"MailingCountry"`
-	OtherStreet    string        `json:"OtherStreet" xml:"OtherStreet"`
-	OtherCity      string        `json:"OtherCity" xml:"OtherCity"`
-	OtherState     string        `json:"OtherState" xml:"OtherState"`
-	OtherZip       string        `json:"OtherZip" xml:"OtherZip"`
-	OtherCountry   string        `json:"OtherCountry" xml:"OtherCountry"`
-	CreatedTime    string        `json:"CreatedTime" xml:"CreatedTime"`
-	ModifiedTime   string        `json:"ModifiedTime" xml:"ModifiedTime"`
-	Description    string        `json:"Description" xml:"Description"`
-	B2BCustomer    string        `json:"B2BCustomer" xml:"B2BCustomer"`
-	B2BChannels    string        `json:"B2BChannels" xml:"B2BChannels"`
-	CustomFields   []CustomField `json:"-" xml:"CustomFields>CustomField,omitempty"`
+	XMLName        xml.Name     `json:"-" xml:"Contact"`
+	ContactID      string       `json:"ContactId,omitempty" xml:"ContactId,omitempty"`
+	Salutation     string       `json:"Salutation" xml:"Salutation"`
+	FirstName      string       `json:"FirstName" xml:"FirstName"`
+	LastName       string       `json:"LastName" xml:"LastName"`
+	OfficePhone    string       `json:"OfficePhone" xml:"OfficePhone"`
+	Mobile         string       `json:"Mobile" xml:"Mobile"`
+	HomePhone      string       `json:"HomePhone" xml:"HomePhone"`
+	OtherPhone     string       `json:"OtherPhone" xml:"OtherPhone"`
+	Fax            string       `json:"Fax" xml:"Fax"`
+	AccountName    string       `json:"AccountName" xml:"AccountName"`
+	AccountID      string       `json:"AccountID" xml:"AccountID"`
+	VendorName     string       `json:"VendorName" xml:"VendorName"`
+	VendorID       string       `json:"VendorID" xml:"VendorID"`
+	ContactType    string       `json:"ContactType" xml:"ContactType"`
+	Title          string       `json:"Title" xml:"Title"`
+	Department     string       `json:"Department" xml:"Department"`
+	Email          string       `json:"Email" xml:"Email"`
+	ReportsTo      string       `json:"ReportsTo" xml:"ReportsTo"`
+	ReportsToID    string       `json:"ReportsToID" xml:"ReportsToID"`
+	Assistant      string       `json:"Assistant" xml:"Assistant"`
+	YahooID        string       `json:"YahooID" xml:"YahooID"`
+	AssistantPhone string       `json:"AssistantPhone" xml:"AssistantPhone"`
+	DoNotCall      string       `json:"DoNotCall" xml:"DoNotCall"`
+	EmailOptOut    string       `json:"EmailOptOut" xml:"EmailOptOut"`
+	AssignedToUser string       `json:"AssignedToUser" xml:"AssignedToUser"`
+	LeadSource     string       `json:"LeadSource" xml:"LeadSource"`
+	Birthday       string       `json:"Birthday" xml:"Birthday"`
+	ContactProfile string       `json:"ContactProfile" xml:"ContactProfile"`
+	MailingStreet  string       `json:"MailingStreet" xml:"MailingStreet"`
+	MailingCity    string       `json:"MailingCity" xml:"MailingCity"`
+	MailingState   string       `json:"MailingState" xml:"MailingState"`
+	MailingZip     string       `json:"MailingZip" xml:"MailingZip"`
+	MailingCountry string       `json:"MailingCountry" xml:"MailingCountry"`
+	OtherStreet    string       `json:"OtherStreet" xml:"OtherStreet"`
+	OtherCity      string       `json:"OtherCity" xml:"OtherCity"`
+	OtherState     string       `json:"OtherState" xml:"OtherState"`
+	OtherZip       string       `json:"OtherZip" xml:"OtherZip"`
+	OtherCountry   string       `json:"OtherCountry" xml:"OtherCountry"`
+	CreatedTime    string       `json:"CreatedTime" xml:"CreatedTime"`
+	ModifiedTime   string       `json:"ModifiedTime" xml:"ModifiedTime"`
+	Description    string       `json:"Description" xml:"Description"`
+	B2BCustomer    string       `json:"B2BCustomer" xml:"B2BCustomer"`
+	B2BChannels    string       `json:"B2BChannels" xml:"B2BChannels"`
+	CustomFields   CustomFields `json:"CustomFields,omitempty" xml:"CustomFields,omitempty"`
 }
 
 // plainContact is Contact without its methods, for the JSON codec.
 type plainContact Contact
 
-// MarshalJSON writes the contact with its custom fields wrapped as
-// {"CustomFields":{"CustomField":[…]}}, without HTML escaping.
-func (c Contact) MarshalJSON() ([]byte, error) {
-	return marshalRecordJSON(plainContact(c), "CustomFields", c.CustomFields)
-}
+// MarshalJSON writes the contact without HTML escaping, its custom
+// fields wrapped as {"CustomFields":{"CustomField":[…]}} when it has any.
+func (c Contact) MarshalJSON() ([]byte, error) { return marshalNoEscape(plainContact(c)) }
 
-// UnmarshalJSON reads a contact, its custom fields given as one object or
-// a list under CustomFields.CustomField.
-func (c *Contact) UnmarshalJSON(b []byte) error {
-	var p plainContact
-	cf, err := unmarshalRecordJSON(b, &p, "CustomFields")
-	if err != nil {
-		return err
-	}
-	*c = Contact(p)
-	c.XMLName, c.CustomFields = xml.Name{}, cf
-	return nil
-}
+// UnmarshalJSON reads a contact into a fresh value (no field of the
+// old one is kept), its custom fields given as one object or a list under
+// CustomFields.CustomField.
+func (c *Contact) UnmarshalJSON(b []byte) error { return unmarshalFresh(b, (*plainContact)(c)) }

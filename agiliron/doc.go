@@ -92,6 +92,43 @@
 //	defer srv.Close()
 //	c, _ := agiliron.New(agiliron.WithBaseURL(srv.BaseURL()), agiliron.WithAPIKey(agilirontest.APIKey))
 //
+// # JSON and XML forms
+//
+// Every exported type marshals and unmarshals with encoding/json and
+// encoding/xml. A record's form is its wire form: the request body is the
+// records' forms inside {"Leads":{"Lead":[…]}} or <Leads>…</Leads>
+// (Contacts/Contact, Accounts/Account), byte for byte.
+//
+//	Lead          <Lead>: LeadId (left out when empty), Salutation, FirstName,
+//	              LastName, Company, … DefaultCurrency, then LeadCustomFields
+//	Contact       <Contact>: ContactId (left out when empty), …, CustomFields
+//	Account       <Account>: AccountID, AccountNumber (left out when empty), …,
+//	              CustomFields
+//	CustomFields  <LeadCustomFields> or <CustomFields> holding
+//	              <CustomField><Name>Tier</Name><Value>Gold</Value></CustomField>
+//	              in order; in JSON {"CustomField":[{"Name":…,"Value":…}]};
+//	              left out when there is none
+//	Ack           <Ack>: ObjectType, SyncTime, Status, Message, BatchID
+//	BatchResult   <result>: SuccessNumber, FailureNumber,
+//	              <Success><Leads>entry</Leads>…</Success>, <Failure>…</Failure>;
+//	              in JSON "Success":[entry,…] (left out when empty)
+//	ResultEntry   LeadId, then LeadName, Message, Record when set
+//	BatchStatus   <BatchStatus>: Id, BatchId, Status, RequestStartTime,
+//	              RequestEndTime, Response (<Response><result>…</result></Response>;
+//	              in JSON "Response":{…}; left out while there is no result)
+//	Result        <Result>: BatchID, ID, Name, Message, Record
+//
+// Element names are JSON's keys. Every field is a string (or a count)
+// written as Agiliron writes it, so times keep Agiliron's layouts in both
+// encodings: records' "07-30-2020 06:12:06" (MM-DD-YYYY HH:MM:SS), Birthday
+// "01-21-2020", and "2021-06-11 04:13:24" for SyncTime and the BatchStatus
+// times. Ack, BatchResult and BatchStatus are the package's readings of
+// Agiliron's answers, not those answers: their forms are for the caller's
+// files (BatchResult's XML form is the callback's document, and the client
+// reads both BatchResult forms and BatchStatus' XML form). xml decoding
+// fills XMLName, which encoding ignores. A failure that is data is a
+// ResultEntry's Message (and Result's); *Error is a Go error, with no form.
+//
 // # Sources, and where they disagree
 //
 // The wire formats follow Agiliron's API pages (api.agiliron.com/docs/…):

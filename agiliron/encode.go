@@ -32,12 +32,7 @@ func encodeRecords[T any](res *spec[T], f Format, recs []T) ([]byte, error) {
 		if err := enc.Flush(); err != nil {
 			return nil, err
 		}
-		// encoding/xml writes the parent of CustomFields>CustomField even
-		// with no custom field; JSON leaves the wrapper out, so XML does
-		// too. Field values are escaped, so the bytes can only be that
-		// empty element.
-		empty := "<" + res.customKey + "></" + res.customKey + ">"
-		return bytes.ReplaceAll(b.Bytes(), []byte(empty), nil), nil
+		return b.Bytes(), nil
 	}
 	fmt.Fprintf(&b, `{%q:{%q:[`, res.plural, res.single)
 	for i := range recs {
@@ -100,64 +95,15 @@ func decodeRecordsXML[T any](res *spec[T], body []byte) ([]T, error) {
 	return env.Records, nil
 }
 
-// customFieldsJSON is the JSON wrapper of a record's custom fields:
-// {"CustomField":[…]}.
-type customFieldsJSON struct {
-	CustomField []CustomField `json:"CustomField"`
-}
-
-// marshalRecordJSON writes plain (a record type without methods) as a JSON
-// object, without HTML escaping, with its custom fields appended under
-// cfKey ({"<cfKey>":{"CustomField":[…]}}) when there are any.
-func marshalRecordJSON(plain any, cfKey string, cf []CustomField) ([]byte, error) {
-	b, err := marshalNoEscape(plain)
-	if err != nil || len(cf) == 0 {
-		return b, err
+// unmarshalFresh decodes JSON b into a zero T and, when that succeeds,
+// replaces *dst with it.
+func unmarshalFresh[T any](b []byte, dst *T) error {
+	var fresh T
+	if err := json.Unmarshal(b, &fresh); err != nil {
+		return err
 	}
-	c, err := marshalNoEscape(customFieldsJSON{CustomField: cf})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]byte, 0, len(b)+len(cfKey)+len(c)+4)
-	out = append(out, b[:len(b)-1]...) // without the closing brace
-	if len(b) > 2 {
-		out = append(out, ',')
-	}
-	out = append(out, '"')
-	out = append(out, cfKey...)
-	out = append(out, `":`...)
-	out = append(out, c...)
-	return append(out, '}'), nil
-}
-
-// unmarshalRecordJSON reads b into plain (a pointer to a record type
-// without methods) and returns the custom fields under cfKey, given as
-// one object or a list.
-func unmarshalRecordJSON(b []byte, plain any, cfKey string) ([]CustomField, error) {
-	if err := json.Unmarshal(b, plain); err != nil {
-		return nil, err
-	}
-	if !bytes.Contains(b, []byte(cfKey)) {
-		return nil, nil
-	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(b, &all); err != nil {
-		return nil, err
-	}
-	raw := bytes.TrimSpace(all[cfKey])
-	if len(raw) == 0 || string(raw) == "null" || string(raw) == `""` {
-		return nil, nil
-	}
-	var w struct {
-		CustomField codec.OneOrMany[CustomField] `json:"CustomField"`
-	}
-	if err := json.Unmarshal(raw, &w); err != nil {
-		return nil, fmt.Errorf("%s: %w", cfKey, err)
-	}
-	if len(w.CustomField) == 0 {
-		return nil, nil
-	}
-	return []CustomField(w.CustomField), nil
+	*dst = fresh
+	return nil
 }
 
 // marshalNoEscape is json.Marshal without HTML escaping or the trailing

@@ -15,9 +15,6 @@ type spec[T any] struct {
 	createPath string
 	// idName is the id field's wire name ("LeadId"), for errors.
 	idName string
-	// customKey wraps the custom fields ("LeadCustomFields"); the body
-	// leaves it out when a record has none.
-	customKey string
 	// id returns a record's id ("" for a new record).
 	id func(*T) string
 	// name returns the name Agiliron reports for a record in a batch
@@ -47,7 +44,7 @@ const (
 )
 
 var leadSpec = &spec[Lead]{
-	plural: "Leads", single: "Lead", bulk: bulkLeads, createPath: leadsPath, idName: "LeadId", customKey: "LeadCustomFields",
+	plural: "Leads", single: "Lead", bulk: bulkLeads, createPath: leadsPath, idName: "LeadId",
 	id:        func(l *Lead) string { return l.LeadID },
 	name:      func(l *Lead) string { return fullName(l.FirstName, l.LastName) },
 	createKey: func(l Lead) string { return l.Email },
@@ -61,7 +58,7 @@ var leadSpec = &spec[Lead]{
 }
 
 var contactSpec = &spec[Contact]{
-	plural: "Contacts", single: "Contact", bulk: bulkContacts, idName: "ContactId", customKey: "CustomFields",
+	plural: "Contacts", single: "Contact", bulk: bulkContacts, idName: "ContactId",
 	id:        func(c *Contact) string { return c.ContactID },
 	name:      func(c *Contact) string { return fullName(c.FirstName, c.LastName) },
 	createKey: func(c Contact) string { return c.Email },
@@ -72,7 +69,7 @@ var contactSpec = &spec[Contact]{
 }
 
 var accountSpec = &spec[Account]{
-	plural: "Accounts", single: "Account", bulk: bulkAccounts, idName: "AccountID", customKey: "CustomFields",
+	plural: "Accounts", single: "Account", bulk: bulkAccounts, idName: "AccountID",
 	id:        func(a *Account) string { return a.AccountID },
 	name:      func(a *Account) string { return a.AccountName },
 	createKey: func(a Account) string { return a.AccountName },
