@@ -31,7 +31,7 @@ type Directive struct {
 	// Operation is "skipIfNotEmpty", "skipCreate" or "skipMoveOnUpdate".
 	Operation string `json:"operation" xml:"operation"`
 	// Fields are the JSON names of the fields the operation applies to.
-	Fields []string `json:"fields" xml:"fields>field"`
+	Fields []string `json:"fields" xml:"field"`
 }
 
 // UnmarshalXML reads a <directive>, leaving Fields empty but not nil when

@@ -42,9 +42,10 @@ const (
 // Parent identifies a parent company: by Propeller ID, or by Source and
 // SourceID.
 type Parent struct {
-	ID       int64  `json:"id,omitempty" xml:"id,omitempty"`
-	Source   string `json:"source,omitempty" xml:"source,omitempty"`
-	SourceID string `json:"sourceId,omitempty" xml:"sourceId,omitempty"`
+	XMLName  xml.Name `json:"-" xml:"parent"`
+	ID       int64    `json:"id,omitempty" xml:"id,omitempty"`
+	Source   string   `json:"source,omitempty" xml:"source,omitempty"`
+	SourceID string   `json:"sourceId,omitempty" xml:"sourceId,omitempty"`
 }
 
 // Address is a customer's or company's address. Type, Street, City and
@@ -111,7 +112,7 @@ type Customer struct {
 	Parent *Parent `json:"parent,omitempty" xml:"parent,omitempty"`
 	// PrimaryLanguage is ISO 639-1.
 	PrimaryLanguage string    `json:"primaryLanguage,omitempty" xml:"primaryLanguage,omitempty"`
-	Addresses       []Address `json:"addresses,omitempty" xml:"addresses,omitempty"`
+	Addresses       []Address `json:"addresses,omitempty" xml:"address,omitempty"`
 }
 
 // LogValue keeps the SSN out of slog output.
@@ -236,8 +237,8 @@ type Company struct {
 	// OrderListAllowAll is "Y", "N" or "U" (the default).
 	OrderListAllowAll string `json:"orderListAllowAll,omitempty" xml:"orderListAllowAll,omitempty"`
 	// Attributes sets attribute values on the company in the same call.
-	Attributes []Attribute `json:"attributes,omitempty" xml:"attributes,omitempty"`
-	Addresses  []Address   `json:"addresses,omitempty" xml:"addresses,omitempty"`
+	Attributes []Attribute `json:"attributes,omitempty" xml:"attribute,omitempty"`
+	Addresses  []Address   `json:"addresses,omitempty" xml:"address,omitempty"`
 }
 
 // sourceRef returns the company's source and sourceId, from the flat
@@ -251,6 +252,7 @@ func (c Company) sourceRef() (source, sourceID string) {
 
 // CompanySource is one entry of the integration guide's "sources" array.
 type CompanySource struct {
+	XMLName xml.Name `json:"-" xml:"sources"`
 	// Name is the source system, e.g. "MY_ERP".
 	Name string `json:"name,omitempty" xml:"name,omitempty"`
 	// ID is the company's id in that system.
@@ -264,6 +266,7 @@ type CompanySource struct {
 // describes its fields). The attribute must already be defined in
 // Propeller (Backoffice, or the attributes endpoints).
 type Attribute struct {
+	XMLName xml.Name `json:"-" xml:"attribute"`
 	// Class is the kind of resource the attribute is defined for.
 	Class string `json:"class,omitempty" xml:"class,attr,omitempty"`
 	// Name is the attribute's name: capitals, digits and "_", e.g. "CREDIT_LIMIT".
@@ -294,7 +297,7 @@ type Result struct {
 	// Messages is what the API said about this record, when it said
 	// anything (a failed entry's message or error), with any SSN of the
 	// request replaced by "REDACTED".
-	Messages []string `json:"messages,omitempty" xml:"messages>message,omitempty"`
+	Messages []string `json:"messages,omitempty" xml:"message,omitempty"`
 	// Raw is a failed entry as the API sent it, for members this package
 	// does not know. When it holds an SSN of the request or a secret,
 	// those values are replaced by "REDACTED" and it is encoded again.
