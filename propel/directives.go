@@ -23,8 +23,8 @@ const (
 // in the request's "directives" array. Build one with SkipIfNotEmpty,
 // SkipCreate or SkipMoveOnUpdate.
 //
-// In XML a directive is <directive> with <operation> and a <fields> list
-// of <field> elements; a directive without fields decodes with an empty,
+// In XML a directive is <directive> with one <operation> and one <field>
+// per field name; a directive without fields decodes with an empty,
 // non-nil Fields, so it encodes to JSON as "fields":[] as the API expects.
 type Directive struct {
 	XMLName xml.Name `json:"-" xml:"directive"`

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -236,4 +237,26 @@ func FuzzDirectiveXML(f *testing.F) {
 			t.Fatalf("XML of %q (-decoded +again):\n%s", doc, diff)
 		}
 	})
+}
+
+// A customer read from its XML form (the package doc's example) is sent
+// to Propel as this JSON.
+func Example_xmlForm() {
+	doc := `<customer>
+  <source>MY_CRM</source>
+  <sourceId>3002196</sourceId>
+  <language>NL</language>
+  <email>ada@example.com</email>
+  <parent><id>7</id></parent>
+  <address><type>delivery</type><code>A-1</code><street>Keizersgracht</street><city>Amsterdam</city><country>NL</country></address>
+</customer>`
+	var c propel.Customer
+	if err := xml.Unmarshal([]byte(doc), &c); err != nil {
+		fmt.Println(err)
+		return
+	}
+	b, _ := json.Marshal(c)
+	fmt.Println(string(b))
+	// Output:
+	// {"source":"MY_CRM","sourceId":"3002196","language":"NL","email":"ada@example.com","parent":{"id":7},"addresses":[{"type":"delivery","code":"A-1","street":"Keizersgracht","city":"Amsterdam","country":"NL"}]}
 }
