@@ -170,7 +170,7 @@
 //   - Dates stay text in Propel's layout, YYYY-MM-DD (<dateOfBirth>), in
 //     both encodings; no type of this package holds a time.Time.
 //   - A [Result]'s raw entry is the JSON text as Propel sent it, escaped,
-//     as the text of <raw>.
+//     as the text of <raw>; a <raw> that is not JSON is refused.
 //
 // For example:
 //

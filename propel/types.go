@@ -1,8 +1,10 @@
 package propel
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -112,7 +114,7 @@ type Customer struct {
 	Parent *Parent `json:"parent,omitempty" xml:"parent,omitempty"`
 	// PrimaryLanguage is ISO 639-1.
 	PrimaryLanguage string    `json:"primaryLanguage,omitempty" xml:"primaryLanguage,omitempty"`
-	Addresses       []Address `json:"addresses,omitempty" xml:"address,omitempty"`
+	Addresses       []Address `json:"addresses,omitempty" xml:"address"`
 }
 
 // LogValue keeps the SSN out of slog output.
@@ -211,7 +213,7 @@ type Company struct {
 	// origin, "sources":[{"name":"MY_ERP","id":"1032644"}], in place of
 	// Source and SourceID (give one form, not both; at most one entry).
 	// Guide-only: the reference lists flat source and sourceId.
-	Sources    []CompanySource `json:"sources,omitempty" xml:"sources,omitempty"`
+	Sources    []CompanySource `json:"sources,omitempty" xml:"sources"`
 	Language   string          `json:"language,omitempty" xml:"language,omitempty"`
 	Name       string          `json:"name,omitempty" xml:"name,omitempty"`
 	Parent     *Parent         `json:"parent,omitempty" xml:"parent,omitempty"`
@@ -237,8 +239,8 @@ type Company struct {
 	// OrderListAllowAll is "Y", "N" or "U" (the default).
 	OrderListAllowAll string `json:"orderListAllowAll,omitempty" xml:"orderListAllowAll,omitempty"`
 	// Attributes sets attribute values on the company in the same call.
-	Attributes []Attribute `json:"attributes,omitempty" xml:"attribute,omitempty"`
-	Addresses  []Address   `json:"addresses,omitempty" xml:"address,omitempty"`
+	Attributes []Attribute `json:"attributes,omitempty" xml:"attribute"`
+	Addresses  []Address   `json:"addresses,omitempty" xml:"address"`
 }
 
 // sourceRef returns the company's source and sourceId, from the flat
@@ -297,12 +299,29 @@ type Result struct {
 	// Messages is what the API said about this record, when it said
 	// anything (a failed entry's message or error), with any SSN of the
 	// request replaced by "REDACTED".
-	Messages []string `json:"messages,omitempty" xml:"message,omitempty"`
+	Messages []string `json:"messages,omitempty" xml:"message"`
 	// Raw is a failed entry as the API sent it, for members this package
 	// does not know. When it holds an SSN of the request or a secret,
 	// those values are replaced by "REDACTED" and it is encoded again.
 	// In XML it is the same JSON text, escaped, as the element's content.
 	Raw json.RawMessage `json:"raw,omitempty" xml:"raw,omitempty"`
+}
+
+// UnmarshalXML reads a <result>, refusing a <raw> that is not JSON (an
+// empty one is no raw entry).
+func (r *Result) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain Result
+	var p plain
+	if err := d.DecodeElement(&p, &start); err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(p.Raw)) == 0 {
+		p.Raw = nil
+	} else if !json.Valid(p.Raw) {
+		return errors.New("propel: the <raw> of a <result> is not JSON")
+	}
+	*r = Result(p)
+	return nil
 }
 
 func personLog(id int64, source, sourceID, language, ssn string) slog.Value {
