@@ -2,6 +2,7 @@ package propel
 
 import (
 	"context"
+	"encoding/xml"
 	"iter"
 	"net/url"
 	"strconv"
@@ -14,12 +15,13 @@ import (
 // addresses call writes: by Propeller id (ByID) or by source and sourceId
 // (BySourceID). It becomes the {lookupKey}/{lookupValue} of the path.
 type RecordRef struct {
+	XMLName xml.Name `json:"-" xml:"recordRef"`
 	// ID is Propeller's id (lookup key "id").
-	ID int64
+	ID int64 `json:"id,omitempty" xml:"id,omitempty"`
 	// Source and SourceID are the record's origin (lookup key "sourceId";
 	// Source is sent as the "source" query parameter).
-	Source   string
-	SourceID string
+	Source   string `json:"source,omitempty" xml:"source,omitempty"`
+	SourceID string `json:"sourceId,omitempty" xml:"sourceId,omitempty"`
 }
 
 // ByID names a record by Propeller's id.

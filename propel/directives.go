@@ -1,6 +1,7 @@
 package propel
 
 import (
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"strings"
@@ -21,9 +22,28 @@ const (
 // Directive changes how a bulk upsert treats existing records; it is sent
 // in the request's "directives" array. Build one with SkipIfNotEmpty,
 // SkipCreate or SkipMoveOnUpdate.
+//
+// In XML a directive is <directive> with one <operation> and one <field>
+// per field name; a directive without fields decodes with an empty,
+// non-nil Fields, so it encodes to JSON as "fields":[] as the API expects.
 type Directive struct {
-	Operation string   `json:"operation"`
-	Fields    []string `json:"fields"`
+	XMLName xml.Name `json:"-" xml:"directive"`
+	// Operation is "skipIfNotEmpty", "skipCreate" or "skipMoveOnUpdate".
+	Operation string `json:"operation" xml:"operation"`
+	// Fields are the JSON names of the fields the operation applies to.
+	Fields []string `json:"fields" xml:"field"`
+}
+
+// UnmarshalXML reads a <directive>, leaving Fields empty but not nil when
+// it lists none.
+func (d *Directive) UnmarshalXML(dec *xml.Decoder, start xml.StartElement) error {
+	type plain Directive
+	p := plain{Fields: []string{}}
+	if err := dec.DecodeElement(&p, &start); err != nil {
+		return err
+	}
+	*d = Directive(p)
+	return nil
 }
 
 // SkipIfNotEmpty returns the directive that keeps the listed fields (JSON

@@ -139,6 +139,55 @@
 //     attribute-values pages describe for lookups by sourceId. The client's
 //     directives are not sent there: these endpoints document none.
 //
+// # XML form
+//
+// Propel's wire is JSON only; the XML form of the types serves the
+// caller's own files (records to import, results and rejects to keep).
+// Every record, result, directive and owner reference marshals and
+// unmarshals with encoding/json and encoding/xml; a value decoded from
+// either encoding encodes, in both, to the same bytes as the value it
+// came from. The JSON sent to Propel is unchanged. The rules:
+//
+//   - A type's root element is its JSON name in the singular: <customer>,
+//     <contact>, <company>, <address>, <parent>, <attribute>, <result>,
+//     <directive>, <recordRef> and, for a [CompanySource], <sources> (the
+//     JSON member that holds it; <source> is the flat source field).
+//   - A field is a child element named as its JSON member (<sourceId>,
+//     <dateOfBirth>, <inheritProductList>), with the same text the JSON
+//     carries: numbers in decimal, flags "Y"/"N", [Result]'s success
+//     "true"/"false". An empty field is left out, as in the JSON.
+//   - A list is one element per item, named as the JSON member in the
+//     singular, with no wrapper: <address> for "addresses", <attribute>
+//     for "attributes", <message> for a [Result]'s "messages", <field> for
+//     a [Directive]'s "fields"; a company's "sources" entries stay
+//     <sources>. An empty list writes nothing.
+//   - An [Attribute], the records' one name/value form, carries class,
+//     name and type as XML attributes and its value as text:
+//     <attribute class="company" name="CREDIT_LIMIT" type="integer">5000</attribute>.
+//     The text is the value as it is, spaces included; an empty element
+//     (<attribute name="OLD_FLAG"/>) is an attribute without a value, which
+//     Propel reads as "delete this record's value".
+//   - Dates stay text in Propel's layout, YYYY-MM-DD (<dateOfBirth>), in
+//     both encodings; no type of this package holds a time.Time.
+//   - A [Result]'s raw entry is the JSON text as Propel sent it, escaped,
+//     as the text of <raw>; a <raw> that is not JSON is refused.
+//
+// For example:
+//
+//	<customer>
+//	  <source>MY_CRM</source>
+//	  <sourceId>3002196</sourceId>
+//	  <language>NL</language>
+//	  <email>ada@example.com</email>
+//	  <parent><id>7</id></parent>
+//	  <address><type>delivery</type><code>A-1</code><street>Keizersgracht</street><city>Amsterdam</city><country>NL</country></address>
+//	</customer>
+//
+// Decoding checks the root element's name (a <Customer> is not a
+// customer) and, as JSON decoding does, ignores elements it does not know.
+// The SSN is part of a record in both encodings (it is sent); files that
+// hold records hold it too.
+//
 // Package propeltest is an in-memory fake of these endpoints for tests;
 // propel.New(propel.WithBaseURL(srv.BaseURL()),
 // propel.WithClientCredentials(propeltest.ClientID, propeltest.ClientSecret))
