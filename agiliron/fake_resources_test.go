@@ -95,7 +95,7 @@ func TestLeadsCreateNeverResent(t *testing.T) {
 	}{
 		{"500 after the write", fakekit.Fault{Status: 500, AfterWrite: true}, 0, 10, 10, 2, 20},
 		{"malformed answer", malformedAfterWrite, 0, 10, 10, 2, 20},
-		{"timeout after the write", fakekit.Fault{Hang: true, AfterWrite: true}, 200 * time.Millisecond, 10, 10, 2, 20},
+		{"timeout after the write", fakekit.Fault{Hang: true, AfterWrite: true}, 3 * time.Second, 10, 10, 2, 20},
 		{"500 before the write", fakekit.Status(500), 0, 10, 10, 2, 10},
 		{"429", fakekit.RateLimited(0), 0, 20, 0, 3, 20},
 	}
