@@ -77,34 +77,25 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // as given, an MCM refusal with f.Code as status, or an error status). It
 // reports whether the request has been answered (or its connection lost).
 func applyFault(w http.ResponseWriter, r *http.Request, xmlOut bool, f fakekit.Fault) bool {
-	if f.Interrupt(w, r) {
-		return true
-	}
-	if !f.Answers() {
-		return false
-	}
-	fakekit.RetryAfterHeader(w, f.RetryAfter)
-	switch {
-	case f.Body != "":
-		fakekit.WriteBody(w, f.Status, contentType(xmlOut), f.Body)
-	case f.Code != "":
-		msg := f.Message
-		if msg == "" {
-			msg = "Request refused"
+	return f.Serve(w, r, contentType(xmlOut), func() {
+		if f.Code != "" {
+			msg := f.Message
+			if msg == "" {
+				msg = "Request refused"
+			}
+			status := f.Status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			writeMCMStatus(w, xmlOut, status, objectTypeOf(r), [][2]string{{"status", f.Code}, {"error_message", msg}}, nil)
+			return
 		}
-		status := f.Status
-		if status == 0 {
-			status = http.StatusOK
-		}
-		writeMCMStatus(w, xmlOut, status, objectTypeOf(r), [][2]string{{"status", f.Code}, {"error_message", msg}}, nil)
-	default:
 		msg := f.Message
 		if msg == "" {
 			msg = http.StatusText(f.Status)
 		}
 		writeError(w, xmlOut, f.Status, msg)
-	}
-	return true
+	})
 }
 
 // objectTypeOf names the resource a request's path is for ("Leads").

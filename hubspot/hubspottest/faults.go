@@ -73,28 +73,20 @@ func (s *Server) FailInputs(fn func(Input) *InputError) {
 // delay, drop or hang, then its answer. It reports whether the request is
 // answered (or gone); a fault that only slows the answer is not.
 func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, f fakekit.Fault, corr string) bool {
-	if f.Interrupt(w, r) {
-		return true
-	}
-	if !f.Answers() {
-		return false
-	}
-	fakekit.RetryAfterHeader(w, f.RetryAfter)
-	switch {
-	case f.Body != "":
-		fakekit.WriteBody(w, f.Status, "application/json;charset=utf-8", f.Body)
-	case f.Status == http.StatusTooManyRequests:
-		policy := f.Code
-		if policy == "" {
-			policy = "TEN_SECONDLY_ROLLING"
+	return f.Serve(w, r, "application/json;charset=utf-8", func() {
+		if f.Status == http.StatusTooManyRequests {
+			policy := f.Code
+			if policy == "" {
+				policy = "TEN_SECONDLY_ROLLING"
+			}
+			msg := f.Message
+			if msg == "" {
+				msg = "You have reached your " + lower(policy) + " limit."
+			}
+			writeJSON(w, f.Status, rateLimitBody{Status: "error", Message: msg, ErrorType: "RATE_LIMIT",
+				CorrelationID: corr, PolicyName: policy, GroupName: "hubspottest"})
+			return
 		}
-		msg := f.Message
-		if msg == "" {
-			msg = "You have reached your " + lower(policy) + " limit."
-		}
-		writeJSON(w, f.Status, rateLimitBody{Status: "error", Message: msg, ErrorType: "RATE_LIMIT",
-			CorrelationID: corr, PolicyName: policy, GroupName: "hubspottest"})
-	default:
 		status := f.Status
 		if status == 0 {
 			status = http.StatusBadRequest // a category alone: a request refused
@@ -110,8 +102,7 @@ func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, f fakekit.F
 			}
 		}
 		writeJSON(w, status, errorBody{Status: "error", Message: msg, CorrelationID: corr, Category: f.Code})
-	}
-	return true
+	})
 }
 
 func lower(s string) string {

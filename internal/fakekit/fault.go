@@ -115,3 +115,25 @@ func WriteBody(w http.ResponseWriter, status int, contentType, body string) {
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(body))
 }
+
+// Serve applies f to the request being served: its delay, drop or hang,
+// then — when the fault answers by itself — the Retry-After header and
+// either its verbatim Body (with contentType) or the vendor's error body,
+// which render writes. It reports whether the request is answered (or its
+// connection gone); a fault that only slows the answer is not, and the
+// fake then processes the request as usual.
+func (f Fault) Serve(w http.ResponseWriter, r *http.Request, contentType string, render func()) bool {
+	if f.Interrupt(w, r) {
+		return true
+	}
+	if !f.Answers() {
+		return false
+	}
+	RetryAfterHeader(w, f.RetryAfter)
+	if f.Body != "" {
+		WriteBody(w, f.Status, contentType, f.Body)
+		return true
+	}
+	render()
+	return true
+}
