@@ -1,0 +1,373 @@
+package pardot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"strconv"
+	"time"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
+)
+
+// ImportVerb names what an import does with its rows; see Prospects.Import.
+type ImportVerb uint8
+
+const (
+	// ImportCreate creates every row (the match column is left empty).
+	ImportCreate ImportVerb = iota + 1
+	// ImportUpdate updates the prospect each row matches; a row matching
+	// none fails (createOnNoMatch false).
+	ImportUpdate
+	// ImportUpsert updates the prospect each row matches and creates the
+	// others.
+	ImportUpsert
+)
+
+func (v ImportVerb) operation() (operation, bool) {
+	switch v {
+	case ImportCreate:
+		return opCreate, true
+	case ImportUpdate:
+		return opUpdate, true
+	case ImportUpsert:
+		return opUpsert, true
+	}
+	return 0, false
+}
+
+// Import sends prospects through the Import API v5 (see the package doc,
+// "Imports"): the CSV is written as ps is read, in batch files of at most
+// MaxImportBatchBytes and imports of at most MaxImportBatches files; each
+// import is submitted, its status read until Complete, and its errors file
+// placed back on the input records. The report and error have the same
+// shape as Create, Update and Upsert give. A Client built with the
+// deprecated WithLegacyLogin cannot import (the Import API v5 takes
+// Salesforce OAuth only): every record is then reported not attempted.
+func (p *Prospects) Import(ctx context.Context, verb ImportVerb, ps iter.Seq[Prospect]) (*batch.Report[Result], error) {
+	o, ok := verb.operation()
+	if !ok {
+		return nil, fmt.Errorf("pardot: Import: unknown ImportVerb %d", verb)
+	}
+	return p.c.runImport(ctx, o, ps)
+}
+
+// importWait is the wait between status reads and before a request sent
+// again: the context-aware sleep, or the test's.
+func (c *Client) importWait(ctx context.Context, d time.Duration) error {
+	if c.cfg.importWait != nil {
+		return c.cfg.importWait(ctx, d)
+	}
+	return sleepContext(ctx, d)
+}
+
+// importPoll is the first wait between status reads; it doubles up to
+// importPollMax. Pardot asks for "a reasonable interval": each read
+// counts against the daily API limit.
+const (
+	importPoll    = 2 * time.Second
+	importPollMax = time.Minute
+)
+
+// importRun is one call's import path: the records read so far, the
+// import being filled, and the counts.
+type importRun struct {
+	c       *Client
+	op      operation
+	policy  batch.RetryPolicy
+	outs    []batch.Outcome[Result]
+	seen    vendorkit.Seen
+	cur     *openImport
+	scratch []byte
+
+	requests, retries int
+	halt              error // why the input was not read to its end
+}
+
+// openImport is the import being filled: its layout, its id once
+// created, the batch file being written, and the input index of each of
+// its rows by key.
+type openImport struct {
+	layout  importLayout
+	header  []byte
+	id      int64
+	batches int
+	file    bytes.Buffer // the multipart body of the batch being written
+	mw      *multipart.Writer
+	inFile  int     // rows in file
+	rows    []int32 // input index of each row uploaded or in file
+	byKey   map[string]int32
+	done    bool
+}
+
+// runImport is Import's body.
+func (c *Client) runImport(ctx context.Context, o operation, ps iter.Seq[Prospect]) (*batch.Report[Result], error) {
+	start := time.Now()
+	r := &importRun{c: c, op: o, policy: retryPolicy(c.cfg.Engine.Retry)}
+	if ps == nil {
+		ps = func(func(Prospect) bool) {}
+	}
+	if c.cfg.legacy != nil {
+		e := &Error{APIError: vendorkit.APIError[Code]{Vendor: "pardot", Op: "import", Class: vendorkit.Auth, Local: true,
+			Message: "the Import API v5 takes Salesforce OAuth only; WithLegacyLogin cannot import"}}
+		for p := range ps {
+			r.record(p, batch.NotAttempted, e)
+		}
+		return r.report(o, start)
+	}
+	for p := range ps {
+		if err := ctx.Err(); err != nil {
+			r.halt = err
+			break
+		}
+		r.add(ctx, p)
+		if r.halt != nil {
+			break
+		}
+	}
+	if r.cur != nil {
+		if r.halt != nil {
+			r.abandon(r.halt)
+		} else {
+			r.finish(ctx)
+		}
+	}
+	return r.report(o, start)
+}
+
+// retryPolicy fills p's zero fields from batch.DefaultRetryPolicy.
+func retryPolicy(p batch.RetryPolicy) batch.RetryPolicy {
+	d := batch.DefaultRetryPolicy()
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = d.MaxAttempts
+	}
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = d.BaseDelay
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = d.MaxDelay
+	}
+	if p.MaxRetryAfter <= 0 {
+		p.MaxRetryAfter = d.MaxRetryAfter
+	}
+	return p
+}
+
+// record appends the outcome of the next input record.
+func (r *importRun) record(p Prospect, status batch.Status, err error) int {
+	i := len(r.outs)
+	r.outs = append(r.outs, batch.Outcome[Result]{Index: i, Key: recordKey(r.c.cfg.version, r.op, &p), Status: status, Err: err})
+	return i
+}
+
+// add validates p and writes its row into the open import, uploading the
+// batch file when it is full and finishing the import when it has
+// MaxImportBatches files or p needs another header.
+func (r *importRun) add(ctx context.Context, p Prospect) {
+	v := r.c.cfg.version
+	i := r.record(p, 0, nil)
+	out := &r.outs[i]
+	if err := validate(v, r.op, &p); err != nil {
+		out.Status, out.Err = batch.Failed, err
+		return
+	}
+	if r.seen.Repeated(out.Key) {
+		out.Status, out.Err = batch.Failed, localError("import", vendorkit.Duplicate, fmt.Sprintf(
+			"identifier %q appears earlier in this call; one import applies each prospect once", out.Key))
+		return
+	}
+	layout := layoutOf(v, r.op, &p)
+	if r.cur != nil && !r.cur.layout.holds(layout) {
+		r.finish(ctx)
+	}
+	if r.cur == nil {
+		r.cur = newOpenImport(layout)
+	}
+	r.scratch = r.cur.layout.appendRow(r.scratch[:0], r.op, &p)
+	if len(r.cur.header)+len(r.scratch) > MaxImportBatchBytes {
+		out.Status, out.Err = batch.Failed, localError("import", vendorkit.Invalid, fmt.Sprintf(
+			"the prospect's row takes %d bytes, over the Import API's %d-byte batch file", len(r.scratch), MaxImportBatchBytes))
+		return
+	}
+	if r.cur.inFile > 0 && r.cur.fileBytes()+len(r.scratch) > MaxImportBatchBytes {
+		if !r.upload(ctx) {
+			return
+		}
+		if r.cur.batches == MaxImportBatches {
+			r.finish(ctx)
+			r.cur = newOpenImport(layout)
+		}
+	}
+	r.cur.write(r.scratch)
+	r.cur.rows = append(r.cur.rows, int32(i))
+	r.cur.byKey[out.Key] = int32(i)
+}
+
+func newOpenImport(l importLayout) *openImport {
+	m := &openImport{layout: l, header: l.header(), byKey: map[string]int32{}}
+	m.startFile()
+	return m
+}
+
+// startFile begins a batch file: the multipart part and the header row.
+func (m *openImport) startFile() {
+	m.file.Reset()
+	m.mw = multipart.NewWriter(&m.file)
+	m.inFile = 0
+}
+
+// fileBytes is the size of the CSV written so far in the batch file.
+func (m *openImport) fileBytes() int { return m.file.Len() }
+
+// write appends one row (the part's header and the CSV header first).
+func (m *openImport) write(row []byte) {
+	if m.inFile == 0 {
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", `form-data; name="file"; filename="prospects.csv"`)
+		h.Set("Content-Type", "text/csv")
+		w, _ := m.mw.CreatePart(h)
+		_, _ = w.Write(m.header)
+	}
+	m.file.Write(row)
+	m.inFile++
+}
+
+// upload sends the batch file: with the create request for the first
+// file (the import is created then), to the import's batches after. A
+// refusal abandons the import (nothing of an unsubmitted import is ever
+// written) and reports false.
+func (r *importRun) upload(ctx context.Context) bool {
+	m := r.cur
+	var err error
+	if m.id == 0 {
+		err = r.create(ctx)
+	} else {
+		err = r.addBatch(ctx)
+	}
+	if err != nil {
+		r.abandon(err)
+		return false
+	}
+	m.batches++
+	m.startFile()
+	return true
+}
+
+// closeFile ends the batch file's multipart body, adding the create
+// request's "input" part when first, and returns the body and its type.
+func (r *importRun) closeFile(withInput bool) ([]byte, string) {
+	m := r.cur
+	if withInput {
+		in := importInput{Operation: "Upsert", Object: "Prospect"}
+		createOnNoMatch := r.op != opUpdate
+		in.CreateOnNoMatch = &createOnNoMatch
+		for _, col := range m.layout.columns()[1:] {
+			in.Columns = append(in.Columns, importColumn{Field: col})
+		}
+		doc, _ := json.Marshal(in)
+		_ = m.mw.WriteField("input", string(doc))
+	}
+	_ = m.mw.Close()
+	return m.file.Bytes(), m.mw.FormDataContentType()
+}
+
+// create is POST /api/v5/imports with the input and the first batch file.
+func (r *importRun) create(ctx context.Context) error {
+	body, ct := r.closeFile(true)
+	resp, err := r.call(ctx, importRequest{op: "import create", method: http.MethodPost,
+		url: r.c.cfg.BaseURL + importPath, contentType: ct, body: body})
+	if err != nil {
+		return err
+	}
+	st, err := r.decodeState("import create", resp.Body)
+	if err != nil {
+		return err
+	}
+	r.cur.id = st.ID
+	return nil
+}
+
+// addBatch is POST /api/v5/imports/{id}/batches with one batch file.
+func (r *importRun) addBatch(ctx context.Context) error {
+	body, ct := r.closeFile(false)
+	_, err := r.call(ctx, importRequest{op: "import batch", method: http.MethodPost,
+		url: r.importURL() + "/batches", contentType: ct, body: body})
+	return err
+}
+
+func (r *importRun) importURL() string {
+	return r.c.cfg.BaseURL + importPath + "/" + strconv.FormatInt(r.cur.id, 10)
+}
+
+// decodeState reads a create, submit or status answer.
+func (r *importRun) decodeState(op string, body []byte) (importState, error) {
+	var st importState
+	if err := json.Unmarshal(body, &st); err != nil || st.ID <= 0 {
+		if err == nil {
+			err = fmt.Errorf("no import id in the answer")
+		}
+		e := &Error{APIError: vendorkit.APIError[Code]{Vendor: "pardot", Op: op, HTTPStatus: http.StatusOK,
+			Class: vendorkit.Malformed, Message: "the import answer could not be read", Err: &redacted{r.c.secrets.Redact(err.Error())}}}
+		return st, e
+	}
+	return st, nil
+}
+
+// abandon ends the open import without submitting it: Pardot writes
+// nothing of an import never submitted (it expires after 24 hours), so
+// its rows are reported not attempted, with err. An error that stops the
+// run (refused credentials, a spent quota) stops reading the input.
+func (r *importRun) abandon(err error) {
+	for _, i := range r.cur.rows {
+		r.outs[i].Status, r.outs[i].Err = batch.NotAttempted, err
+	}
+	r.cur = nil
+	if batch.StopsRun(err) && r.halt == nil {
+		r.halt = err
+	}
+}
+
+// report builds the run's report from the outcomes, as Config.Keep asks,
+// calling the OnOutcome hook for each record.
+func (r *importRun) report(o operation, start time.Time) (*batch.Report[Result], error) {
+	cfg := r.c.cfg.Engine
+	rep := &batch.Report[Result]{Op: "pardot import " + o.path(), Total: len(r.outs),
+		Requests: r.requests, Retries: r.retries, InputIncomplete: r.halt != nil}
+	for _, out := range r.outs {
+		switch out.Status {
+		case batch.Succeeded:
+			rep.Succeeded++
+		case batch.Failed:
+			rep.Failed++
+		default:
+			rep.NotAttempted++
+		}
+		if cfg.OnOutcome != nil {
+			cfg.OnOutcome(out.Index, out.Key, out.Status, out.Err)
+		}
+		if out.Status == batch.Succeeded && cfg.Keep != batch.KeepAll || cfg.Keep == batch.KeepNone {
+			continue
+		}
+		if out.Status == batch.Succeeded || out.Err == nil {
+			out.Attempts = 1
+		}
+		rep.Outcomes = append(rep.Outcomes, out)
+	}
+	rep.Elapsed = time.Since(start)
+	if cfg.OnProgress != nil {
+		cfg.OnProgress(batch.Progress{Total: rep.Total, TotalKnown: r.halt == nil, Done: rep.Total,
+			Succeeded: rep.Succeeded, Failed: rep.Failed, NotAttempted: rep.NotAttempted,
+			Requests: rep.Requests, Retries: rep.Retries, Elapsed: rep.Elapsed})
+	}
+	err := rep.Err()
+	if re, ok := err.(*batch.RunError); ok && r.halt != nil {
+		re.Cause = r.halt
+	}
+	return rep, err
+}
