@@ -94,16 +94,17 @@ type importRun struct {
 // created, the batch file being written, and the input index of each of
 // its rows by key.
 type openImport struct {
-	layout  importLayout
-	header  []byte
-	id      int64
-	batches int
-	file    bytes.Buffer // the multipart body of the batch being written
-	mw      *multipart.Writer
-	inFile  int     // rows in file
-	rows    []int32 // input index of each row uploaded or in file
-	byKey   map[string]int32
-	done    bool
+	layout   importLayout
+	header   []byte
+	id       int64
+	batches  int
+	file     bytes.Buffer // the multipart body of the batch being written
+	mw       *multipart.Writer
+	inFile   int     // rows in file
+	csvBytes int     // CSV bytes in file, header row included
+	rows     []int32 // input index of each row uploaded or in file
+	byKey    map[string]int32
+	done     bool
 }
 
 // runImport is Import's body.
@@ -190,12 +191,13 @@ func (r *importRun) add(ctx context.Context, p Prospect) {
 		r.cur = newOpenImport(layout)
 	}
 	r.scratch = r.cur.layout.appendRow(r.scratch[:0], r.op, &p)
-	if len(r.cur.header)+len(r.scratch) > MaxImportBatchBytes {
+	limit := r.c.importFileBytes()
+	if len(r.cur.header)+len(r.scratch) > limit {
 		out.Status, out.Err = batch.Failed, localError("import", vendorkit.Invalid, fmt.Sprintf(
-			"the prospect's row takes %d bytes, over the Import API's %d-byte batch file", len(r.scratch), MaxImportBatchBytes))
+			"the prospect's row takes %d bytes, over the Import API's %d-byte batch file", len(r.scratch), limit))
 		return
 	}
-	if r.cur.inFile > 0 && r.cur.fileBytes()+len(r.scratch) > MaxImportBatchBytes {
+	if r.cur.inFile > 0 && r.cur.csvBytes+len(r.scratch) > limit {
 		if !r.upload(ctx) {
 			return
 		}
@@ -219,11 +221,16 @@ func newOpenImport(l importLayout) *openImport {
 func (m *openImport) startFile() {
 	m.file.Reset()
 	m.mw = multipart.NewWriter(&m.file)
-	m.inFile = 0
+	m.inFile, m.csvBytes = 0, 0
 }
 
-// fileBytes is the size of the CSV written so far in the batch file.
-func (m *openImport) fileBytes() int { return m.file.Len() }
+// importFileBytes is the most bytes of CSV one batch file holds.
+func (c *Client) importFileBytes() int {
+	if c.cfg.importFileBytes > 0 {
+		return c.cfg.importFileBytes
+	}
+	return MaxImportBatchBytes
+}
 
 // write appends one row (the part's header and the CSV header first).
 func (m *openImport) write(row []byte) {
@@ -233,8 +240,10 @@ func (m *openImport) write(row []byte) {
 		h.Set("Content-Type", "text/csv")
 		w, _ := m.mw.CreatePart(h)
 		_, _ = w.Write(m.header)
+		m.csvBytes = len(m.header)
 	}
 	m.file.Write(row)
+	m.csvBytes += len(row)
 	m.inFile++
 }
 

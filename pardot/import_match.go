@@ -71,19 +71,24 @@ func (r *importRun) waitComplete(ctx context.Context, st importState) (importSta
 		return st, nil
 	}
 	wait := importPoll
+	read := false // st comes from a status read, which carries the counts
 	for {
 		switch {
 		case st.IsExpired:
 			return st, r.importFault("the import expired before its results were read")
-		case st.Status == importComplete:
+		case st.Status == importComplete && read:
 			return st, nil
+		case st.Status == importComplete:
+			wait = 0 // the submit's answer has no counts: read them now
 		case st.Status != importReady && st.Status != importWaiting && st.Status != importProcessing:
 			return st, r.importFault(fmt.Sprintf("the import is in state %q, not one of Ready, Waiting, Processing or Complete", st.Status))
 		}
-		if err := r.c.importWait(ctx, wait); err != nil {
-			return st, transportError("import status", err)
+		if wait > 0 {
+			if err := r.c.importWait(ctx, wait); err != nil {
+				return st, transportError("import status", err)
+			}
 		}
-		wait = min(2*wait, importPollMax)
+		wait = min(max(2*wait, importPoll), importPollMax)
 		resp, err := r.call(ctx, importRequest{op: "import status", method: http.MethodGet,
 			url: r.importURL() + "?fields=" + url.QueryEscape(importStatusFields), idempotent: true})
 		if err != nil {
@@ -92,6 +97,7 @@ func (r *importRun) waitComplete(ctx context.Context, st importState) (importSta
 		if st, err = r.decodeState("import status", resp.Body); err != nil {
 			return st, err
 		}
+		read = true
 	}
 }
 

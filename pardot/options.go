@@ -82,6 +82,7 @@ type config struct {
 
 	importThreshold int                                              // WithImportThreshold; 0: never
 	importWait      func(ctx context.Context, d time.Duration) error // tests' wait; nil: sleepContext
+	importFileBytes int                                              // tests' batch file size; 0: MaxImportBatchBytes
 }
 
 type legacyCreds struct {
