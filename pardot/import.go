@@ -75,42 +75,70 @@ const (
 	importPollMax = time.Minute
 )
 
-// importRun is one call's import path: the records read so far, the
-// import being filled, and the counts.
+// importRun is one call's import path: what became of each record read
+// so far, kept compact (a status byte and a key per record, an error per
+// record that did not succeed), the import being filled, and the counts.
 type importRun struct {
-	c       *Client
-	op      operation
-	policy  batch.RetryPolicy
-	outs    []batch.Outcome[Result]
-	seen    vendorkit.Seen
+	c      *Client
+	op     operation
+	policy batch.RetryPolicy
+	keys   []string
+	status []batch.Status
+	errs   map[int]error
+	// index finds a record by key: it refuses a key repeated within the
+	// call and places the errors file's rows.
+	index   map[string]int32
 	cur     *openImport
+	file    bytes.Buffer // the batch file being written, reused
 	scratch []byte
 
 	requests, retries int
 	halt              error // why the input was not read to its end
 }
 
+// pending is the status of a record written into the open import and not
+// yet settled; it never reaches a report.
+const pending batch.Status = 0xff
+
 // openImport is the import being filled: its layout, its id once
-// created, the batch file being written, and the input index of each of
-// its rows by key.
+// created, the batch file being written, and its rows: the records from
+// input index first on whose status is pending.
 type openImport struct {
 	layout   importLayout
 	header   []byte
 	id       int64
 	batches  int
-	file     bytes.Buffer // the multipart body of the batch being written
+	file     *bytes.Buffer // the multipart body of the batch being written
 	mw       *multipart.Writer
-	inFile   int     // rows in file
-	csvBytes int     // CSV bytes in file, header row included
-	rows     []int32 // input index of each row uploaded or in file
-	byKey    map[string]int32
+	inFile   int // rows in file
+	csvBytes int // CSV bytes in file, header row included
+	first    int // input index of its first row
+	rows     int // rows uploaded or in file
 	done     bool
+}
+
+// pendingRows calls f with the input index of each row of the open
+// import not yet settled.
+func (r *importRun) pendingRows(f func(i int)) {
+	for i := r.cur.first; i < len(r.status); i++ {
+		if r.status[i] == pending {
+			f(i)
+		}
+	}
+}
+
+// settle gives record i its final status and error.
+func (r *importRun) settle(i int, status batch.Status, err error) {
+	r.status[i] = status
+	if err != nil {
+		r.errs[i] = err
+	}
 }
 
 // runImport is Import's body.
 func (c *Client) runImport(ctx context.Context, o operation, ps iter.Seq[Prospect]) (*batch.Report[Result], error) {
 	start := time.Now()
-	r := &importRun{c: c, op: o, policy: retryPolicy(c.cfg.Engine.Retry)}
+	r := &importRun{c: c, op: o, policy: retryPolicy(c.cfg.Engine.Retry), errs: map[int]error{}, index: map[string]int32{}}
 	if ps == nil {
 		ps = func(func(Prospect) bool) {}
 	}
@@ -160,10 +188,12 @@ func retryPolicy(p batch.RetryPolicy) batch.RetryPolicy {
 	return p
 }
 
-// record appends the outcome of the next input record.
+// record appends the next input record and returns its index.
 func (r *importRun) record(p Prospect, status batch.Status, err error) int {
-	i := len(r.outs)
-	r.outs = append(r.outs, batch.Outcome[Result]{Index: i, Key: recordKey(r.c.cfg.version, r.op, &p), Status: status, Err: err})
+	i := len(r.status)
+	r.keys = append(r.keys, recordKey(r.c.cfg.version, r.op, &p))
+	r.status = append(r.status, 0)
+	r.settle(i, status, err)
 	return i
 }
 
@@ -173,46 +203,55 @@ func (r *importRun) record(p Prospect, status batch.Status, err error) int {
 func (r *importRun) add(ctx context.Context, p Prospect) {
 	v := r.c.cfg.version
 	i := r.record(p, 0, nil)
-	out := &r.outs[i]
+	key := r.keys[i]
 	if err := validate(v, r.op, &p); err != nil {
-		out.Status, out.Err = batch.Failed, err
+		r.settle(i, batch.Failed, err)
 		return
 	}
-	if r.seen.Repeated(out.Key) {
-		out.Status, out.Err = batch.Failed, localError("import", vendorkit.Duplicate, fmt.Sprintf(
-			"identifier %q appears earlier in this call; one import applies each prospect once", out.Key))
+	if _, repeated := r.index[key]; repeated && key != "" {
+		r.settle(i, batch.Failed, localError("import", vendorkit.Duplicate, fmt.Sprintf(
+			"identifier %q appears earlier in this call; one import applies each prospect once", key)))
 		return
 	}
+	r.index[key] = int32(i)
 	layout := layoutOf(v, r.op, &p)
 	if r.cur != nil && !r.cur.layout.holds(layout) {
 		r.finish(ctx)
 	}
 	if r.cur == nil {
-		r.cur = newOpenImport(layout)
+		r.cur = r.newOpenImport(layout, i)
 	}
 	r.scratch = r.cur.layout.appendRow(r.scratch[:0], r.op, &p)
 	limit := r.c.importFileBytes()
 	if len(r.cur.header)+len(r.scratch) > limit {
-		out.Status, out.Err = batch.Failed, localError("import", vendorkit.Invalid, fmt.Sprintf(
-			"the prospect's row takes %d bytes, over the Import API's %d-byte batch file", len(r.scratch), limit))
+		r.settle(i, batch.Failed, localError("import", vendorkit.Invalid, fmt.Sprintf(
+			"the prospect's row takes %d bytes, over the Import API's %d-byte batch file", len(r.scratch), limit)))
 		return
 	}
 	if r.cur.inFile > 0 && r.cur.csvBytes+len(r.scratch) > limit {
 		if !r.upload(ctx) {
-			return
-		}
-		if r.cur.batches == MaxImportBatches {
+			if r.halt != nil {
+				r.settle(i, batch.NotAttempted, r.halt)
+				return
+			}
+			r.cur = r.newOpenImport(layout, i)
+		} else if r.cur.batches == MaxImportBatches {
 			r.finish(ctx)
-			r.cur = newOpenImport(layout)
+			r.cur = r.newOpenImport(layout, i)
 		}
 	}
 	r.cur.write(r.scratch)
-	r.cur.rows = append(r.cur.rows, int32(i))
-	r.cur.byKey[out.Key] = int32(i)
+	r.cur.rows++
+	r.status[i] = pending
 }
 
-func newOpenImport(l importLayout) *openImport {
-	m := &openImport{layout: l, header: l.header(), byKey: map[string]int32{}}
+// newOpenImport starts an import whose first row is input index first,
+// writing into the run's one batch file buffer.
+func (r *importRun) newOpenImport(l importLayout, first int) *openImport {
+	if r.file.Cap() == 0 {
+		r.file.Grow(r.c.importFileBytes() + 64<<10) // the file, the part headers and the input
+	}
+	m := &openImport{layout: l, header: l.header(), file: &r.file, first: first}
 	m.startFile()
 	return m
 }
@@ -220,7 +259,7 @@ func newOpenImport(l importLayout) *openImport {
 // startFile begins a batch file: the multipart part and the header row.
 func (m *openImport) startFile() {
 	m.file.Reset()
-	m.mw = multipart.NewWriter(&m.file)
+	m.mw = multipart.NewWriter(m.file)
 	m.inFile, m.csvBytes = 0, 0
 }
 
@@ -333,37 +372,41 @@ func (r *importRun) decodeState(op string, body []byte) (importState, error) {
 // its rows are reported not attempted, with err. An error that stops the
 // run (refused credentials, a spent quota) stops reading the input.
 func (r *importRun) abandon(err error) {
-	for _, i := range r.cur.rows {
-		r.outs[i].Status, r.outs[i].Err = batch.NotAttempted, err
-	}
+	r.pendingRows(func(i int) { r.settle(i, batch.NotAttempted, err) })
 	r.cur = nil
 	if batch.StopsRun(err) && r.halt == nil {
 		r.halt = err
 	}
 }
 
-// report builds the run's report from the outcomes, as Config.Keep asks,
-// calling the OnOutcome hook for each record.
+// report builds the run's report, as Config.Keep asks, calling the
+// OnOutcome hook for each record.
 func (r *importRun) report(o operation, start time.Time) (*batch.Report[Result], error) {
 	cfg := r.c.cfg.Engine
-	rep := &batch.Report[Result]{Op: "pardot import " + o.path(), Total: len(r.outs),
+	rep := &batch.Report[Result]{Op: "pardot import " + o.path(), Total: len(r.status),
 		Requests: r.requests, Retries: r.retries, InputIncomplete: r.halt != nil}
-	for _, out := range r.outs {
-		switch out.Status {
+	for i, status := range r.status {
+		err := r.errs[i]
+		switch status {
 		case batch.Succeeded:
 			rep.Succeeded++
 		case batch.Failed:
 			rep.Failed++
 		default:
+			status = batch.NotAttempted
+			if err == nil {
+				err = r.halt
+			}
 			rep.NotAttempted++
 		}
 		if cfg.OnOutcome != nil {
-			cfg.OnOutcome(out.Index, out.Key, out.Status, out.Err)
+			cfg.OnOutcome(i, r.keys[i], status, err)
 		}
-		if out.Status == batch.Succeeded && cfg.Keep != batch.KeepAll || cfg.Keep == batch.KeepNone {
+		if status == batch.Succeeded && cfg.Keep != batch.KeepAll || cfg.Keep == batch.KeepNone {
 			continue
 		}
-		if out.Status == batch.Succeeded || out.Err == nil {
+		out := batch.Outcome[Result]{Index: i, Key: r.keys[i], Status: status, Err: err}
+		if status == batch.Succeeded || status == batch.Failed && !vendorkit.IsLocal(err) {
 			out.Attempts = 1
 		}
 		rep.Outcomes = append(rep.Outcomes, out)

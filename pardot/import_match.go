@@ -52,9 +52,7 @@ func (r *importRun) submit(ctx context.Context) (importState, error) {
 		contentType: "application/json", body: []byte(`{"status":"Ready"}`), idempotent: true})
 	if err != nil {
 		if e := (*Error)(nil); errors.As(err, &e) && e.Class != vendorkit.Unknown && e.HTTPStatus >= 400 && e.HTTPStatus < 500 {
-			for _, i := range r.cur.rows {
-				r.outs[i].Status, r.outs[i].Err = batch.NotAttempted, err
-			}
+			r.pendingRows(func(i int) { r.settle(i, batch.NotAttempted, err) })
 			r.cur.done = true
 			return importState{Status: importOpen}, nil
 		}
@@ -118,11 +116,7 @@ func (r *importRun) unknown(err error) {
 		e = &Error{APIError: vendorkit.APIError[Code]{Vendor: "pardot", Op: "import " + fmt.Sprint(r.cur.id),
 			Class: vendorkit.Unknown, Message: "the import was submitted but its outcome could not be read", Err: err}}
 	}
-	for _, i := range r.cur.rows {
-		if r.outs[i].Status == 0 {
-			r.outs[i].Status, r.outs[i].Err, r.outs[i].Attempts = batch.Failed, e, 1
-		}
-	}
+	r.pendingRows(func(i int) { r.settle(i, batch.Failed, e) })
 	if batch.StopsRun(err) && r.halt == nil {
 		r.halt = err
 	}
@@ -153,16 +147,12 @@ func (r *importRun) place(ctx context.Context, st importState) {
 		}
 		placed = n
 	}
-	if st.CreatedCount+st.UpdatedCount+st.ErrorCount != len(m.rows) || placed != st.ErrorCount {
+	if st.CreatedCount+st.UpdatedCount+st.ErrorCount != m.rows || placed != st.ErrorCount {
 		r.unknown(r.importFault(fmt.Sprintf("the import's counts do not add up: %d created + %d updated + %d errors (%d placed) for %d rows sent",
-			st.CreatedCount, st.UpdatedCount, st.ErrorCount, placed, len(m.rows))))
+			st.CreatedCount, st.UpdatedCount, st.ErrorCount, placed, m.rows)))
 		return
 	}
-	for _, i := range m.rows {
-		if r.outs[i].Status == 0 {
-			r.outs[i].Status, r.outs[i].Attempts = batch.Succeeded, 1
-		}
-	}
+	r.pendingRows(func(i int) { r.settle(i, batch.Succeeded, nil) })
 }
 
 // placeErrors fails the row each line of the errors file names and
@@ -191,8 +181,9 @@ func (r *importRun) placeErrors(body []byte) (int, error) {
 			return placed, r.importFault("the errors file could not be read: " + r.c.secrets.Redact(err.Error()))
 		}
 		key, msg := keys.key(row)
-		i, ok := m.byKey[key]
-		if !ok || r.outs[i].Status != 0 {
+		at, ok := r.index[key]
+		i := int(at)
+		if !ok || i < m.first || r.status[i] != pending {
 			continue
 		}
 		msg = r.c.secrets.Redact(msg)
@@ -200,7 +191,7 @@ func (r *importRun) placeErrors(body []byte) (int, error) {
 		if e.Class == vendorkit.Rejected {
 			e.Class = vendorkit.Invalid
 		}
-		r.outs[i].Status, r.outs[i].Err, r.outs[i].Attempts = batch.Failed, e, 1
+		r.settle(i, batch.Failed, e)
 		placed++
 	}
 }

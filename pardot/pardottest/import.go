@@ -417,6 +417,7 @@ func (s *Server) readBatch(imp *fakeImport, part io.Reader) string {
 	counted := &countingReader{r: io.LimitReader(part, ImportMaxFileBytes)}
 	cr := csv.NewReader(bufio.NewReaderSize(counted, 64<<10))
 	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
 		return "the file has no header row"
@@ -454,7 +455,7 @@ func (s *Server) readBatch(imp *fakeImport, part io.Reader) string {
 		}
 		nGood++
 		if keep {
-			good = append(good, row)
+			good = append(good, slices.Clone(row))
 		}
 	}
 	if counted.n >= ImportMaxFileBytes {
