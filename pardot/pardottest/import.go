@@ -260,14 +260,7 @@ func (s *Server) handleImports(w http.ResponseWriter, r *http.Request) {
 // handleImport is GET (status read, with fields) and PATCH (submit:
 // {"status":"Ready"}) on /api/v5/imports/{id}.
 func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodPatch {
-		v5Fail(w, http.StatusMethodNotAllowed, 0, "method not allowed")
-		return
-	}
-	if !s.importGate(w, r) {
-		return
-	}
-	imp, ok := s.lookupImport(w, r)
+	imp, ok := s.importTarget(w, r, http.MethodGet, http.MethodPatch)
 	if !ok {
 		return
 	}
@@ -313,14 +306,7 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
 // handleImportBatches is POST /api/v5/imports/{id}/batches with one batch
 // file as the "file" part; 204 when accepted.
 func (s *Server) handleImportBatches(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		v5Fail(w, http.StatusMethodNotAllowed, 0, "method not allowed")
-		return
-	}
-	if !s.importGate(w, r) {
-		return
-	}
-	imp, ok := s.lookupImport(w, r)
+	imp, ok := s.importTarget(w, r, http.MethodPost)
 	if !ok {
 		return
 	}
@@ -362,14 +348,7 @@ func (s *Server) handleImportBatches(w http.ResponseWriter, r *http.Request) {
 // handleImportErrors is GET /api/v5/imports/{id}/errors: the errors file
 // of a Complete import, its rows as sent with an "error" column after.
 func (s *Server) handleImportErrors(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		v5Fail(w, http.StatusMethodNotAllowed, 0, "method not allowed")
-		return
-	}
-	if !s.importGate(w, r) {
-		return
-	}
-	imp, ok := s.lookupImport(w, r)
+	imp, ok := s.importTarget(w, r, http.MethodGet)
 	if !ok {
 		return
 	}
@@ -385,8 +364,16 @@ func (s *Server) handleImportErrors(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
-// lookupImport finds the {id} of the path, answering 404 when unknown.
-func (s *Server) lookupImport(w http.ResponseWriter, r *http.Request) (*fakeImport, bool) {
+// importTarget admits a request on /api/v5/imports/{id}…: one of
+// methods, through importGate, naming a known import (404 otherwise).
+func (s *Server) importTarget(w http.ResponseWriter, r *http.Request, methods ...string) (*fakeImport, bool) {
+	if !slices.Contains(methods, r.Method) {
+		v5Fail(w, http.StatusMethodNotAllowed, 0, "method not allowed")
+		return nil, false
+	}
+	if !s.importGate(w, r) {
+		return nil, false
+	}
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	s.mu.Lock()
 	imp := s.imports[id]
