@@ -33,10 +33,9 @@ func (r *importRun) call(ctx context.Context, req importRequest) (*httpx.Respons
 	policy := r.policy
 	refusedCred := ""
 	for attempt := 1; ; attempt++ {
-		if l := r.c.cfg.Engine.Limiter; l != nil {
-			if err := l.Wait(ctx); err != nil {
-				return nil, transportError(req.op, err)
-			}
+		release, err := r.admit(ctx)
+		if err != nil {
+			return nil, transportError(req.op, err)
 		}
 		h := http.Header{}
 		if req.contentType != "" {
@@ -44,9 +43,11 @@ func (r *importRun) call(ctx context.Context, req importRequest) (*httpx.Respons
 		}
 		used, err := r.c.auth.apply(ctx, h)
 		if err != nil {
+			release()
 			return nil, err
 		}
 		if refusedCred != "" && used == refusedCred {
+			release()
 			return nil, &Error{APIError: vendorkit.APIError[Code]{Vendor: "pardot", Op: req.op, HTTPStatus: http.StatusUnauthorized,
 				Class: vendorkit.Auth, Message: "the access token was refused and renewing it gave back the same one"}}
 		}
@@ -56,6 +57,7 @@ func (r *importRun) call(ctx context.Context, req importRequest) (*httpx.Respons
 		}
 		resp, err := r.c.http.Do(ctx, &httpx.Request{Method: req.method, URL: req.url, Header: h,
 			Body: req.body, Idempotent: req.idempotent})
+		release()
 		var e *Error
 		switch {
 		case err != nil:
@@ -88,6 +90,23 @@ func (r *importRun) call(ctx context.Context, req importRequest) (*httpx.Respons
 			return nil, transportError(req.op, err)
 		}
 	}
+}
+
+// admit waits on the engine's limiter, as the engine does before each
+// request, and holds one of its slots when it is a batch.SlotLimiter; the
+// caller calls release when the request is answered.
+func (r *importRun) admit(ctx context.Context) (release func(), err error) {
+	l := r.c.cfg.Engine.Limiter
+	if l == nil {
+		return func() {}, nil
+	}
+	if err := l.Wait(ctx); err != nil {
+		return nil, err
+	}
+	if sl, ok := l.(batch.SlotLimiter); ok {
+		return sl.Acquire(ctx)
+	}
+	return func() {}, nil
 }
 
 // v5Error is the error of a refused v5 request: its HTTP status, and the

@@ -287,3 +287,37 @@ func TestImportWithLegacyLoginAttemptsNothing(t *testing.T) {
 		t.Errorf("err %v, %d import requests; want unauthorized, none", err, srv.ImportStats().Requests)
 	}
 }
+
+// pauseRecorder counts Waits and records PauseUntil calls.
+type pauseRecorder struct {
+	mu     sync.Mutex
+	waits  int
+	pauses []time.Time
+}
+
+func (l *pauseRecorder) Wait(context.Context) error {
+	l.mu.Lock()
+	l.waits++
+	l.mu.Unlock()
+	return nil
+}
+
+func (l *pauseRecorder) PauseUntil(t time.Time) {
+	l.mu.Lock()
+	l.pauses = append(l.pauses, t)
+	l.mu.Unlock()
+}
+
+func TestImportWaitsOnTheLimiterAndTellsItOfServerWaits(t *testing.T) {
+	srv := newImportServer(t)
+	lim := &pauseRecorder{}
+	c := newImportClient(t, srv, &waits{}, pardot.WithLimiter(lim),
+		withEngine(batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 3, MaxRetryAfter: time.Minute}}))
+	srv.FailNext(1, pardottest.Fault{Status: 503, RetryAfter: 30 * time.Second})
+
+	rep, err := c.Prospects().Import(context.Background(), pardot.ImportUpsert, slices.Values(people(3)))
+	checkRun(t, rep, err, counts(3, 3, 0, 0))
+	if lim.waits != rep.Requests || len(lim.pauses) != 1 {
+		t.Errorf("limiter: %d waits for %d requests, %d pauses; want one wait each and one pause", lim.waits, rep.Requests, len(lim.pauses))
+	}
+}
