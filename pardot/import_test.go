@@ -321,3 +321,42 @@ func TestImportWaitsOnTheLimiterAndTellsItOfServerWaits(t *testing.T) {
 		t.Errorf("limiter: %d waits for %d requests, %d pauses; want one wait each and one pause", lim.waits, rep.Requests, len(lim.pauses))
 	}
 }
+
+func TestImportCancelledWhileReadingWritesNothing(t *testing.T) {
+	srv := newImportServer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	c := newImportClient(t, srv, &waits{})
+	input := func(yield func(pardot.Prospect) bool) {
+		for i, p := range people(100) {
+			if i == 5 {
+				cancel()
+			}
+			if !yield(p) {
+				return
+			}
+		}
+	}
+	rep, err := c.Prospects().Import(ctx, pardot.ImportUpsert, input)
+	if !rep.InputIncomplete || !errors.Is(err, context.Canceled) || rep.NotAttempted != rep.Total || rep.Total > 6 {
+		t.Errorf("report %+v, err %v: want the records read not attempted, the input incomplete", rep, err)
+	}
+	if srv.ImportStats().Requests != 0 || srv.Len() != 0 {
+		t.Errorf("%d import requests, %d stored; want none", srv.ImportStats().Requests, srv.Len())
+	}
+}
+
+func TestImportVersion4MatchesBySalesforceID(t *testing.T) {
+	srv := newImportServer(t)
+	known := srv.Add(pardottest.Prospect{Email: "sf@example.com", FID: "00Q000000000001"})
+	ps := []pardot.Prospect{{FID: "00Q000000000001", JobTitle: "CTO"}, {FID: "00Q000000000002", Email: "new@example.com"}}
+	c := newImportClient(t, srv, &waits{}, pardot.WithAPIVersion("4"))
+
+	rep, err := c.Prospects().Import(context.Background(), pardot.ImportUpsert, slices.Values(ps))
+	checkRun(t, rep, err, counts(2, 2, 0, 0))
+	if got, _ := srv.Get(known.ID); got.Fields["job_title"] != "CTO" {
+		t.Errorf("prospect matched by fid: %+v", got)
+	}
+	if got := srv.ByEmail("new@example.com"); len(got) != 1 || got[0].FID != "00Q000000000002" {
+		t.Errorf("prospect created on no match: %+v", got)
+	}
+}
