@@ -360,3 +360,17 @@ func TestImportVersion4MatchesBySalesforceID(t *testing.T) {
 		t.Errorf("prospect created on no match: %+v", got)
 	}
 }
+
+func TestImportOptionAndVerbChecks(t *testing.T) {
+	if _, err := pardot.New(oauth(), pardot.WithImportThreshold(-1)); err == nil {
+		t.Error("WithImportThreshold(-1) accepted")
+	}
+	srv := newImportServer(t)
+	c := newImportClient(t, srv, &waits{})
+	if _, err := c.Prospects().Import(context.Background(), pardot.ImportVerb(9), slices.Values(people(1))); err == nil {
+		t.Error("an unknown ImportVerb accepted")
+	}
+	if srv.ImportStats().Requests != 0 {
+		t.Error("a refused call sent a request")
+	}
+}
