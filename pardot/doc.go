@@ -226,4 +226,81 @@
 // fails with an error matching batch.ErrOutcomeUnknown and is never sent
 // again; updates and upserts by identifier are idempotent and are sent
 // again.
+//
+// # Imports
+//
+// Large loads go through the Import API v5 instead: Prospects().Import
+// (ImportCreate, ImportUpdate, ImportUpsert), or Create, Update and Upsert
+// themselves when a call holds more prospects than WithImportThreshold(n)
+// (default 0: never). It takes Salesforce OAuth only.
+//
+//	POST  /api/v5/imports               multipart: "input" {"operation":"Upsert","object":"Prospect",
+//	                                    "createOnNoMatch":…,"columns":[…]} and the first "file" (CSV)
+//	POST  /api/v5/imports/{id}/batches  multipart: one more "file"; 204
+//	PATCH /api/v5/imports/{id}          {"status":"Ready"}: submit
+//	GET   /api/v5/imports/{id}?fields=id,status,isExpired,createdCount,updatedCount,errorCount,errorsRef
+//	GET   /api/v5/imports/{id}/errors   the errors file (CSV)
+//
+// The CSV is written as the input is read, into one reused batch file of
+// at most MaxImportBatchBytes (Pardot: "smaller than 10 MB"); an import
+// takes at most MaxImportBatches files (10), so a larger input becomes
+// several imports, each submitted and read before the next begins. Each
+// import is polled after 2 s, then twice as long each time up to a
+// minute, with a context-aware wait; a 429 or 503 is sent again after its
+// Retry-After (told to the limiter when it is a batch.Pauser), as
+// RetryPolicy.MaxAttempts allows. A 401 earns one new token and one
+// replay. An import costs the create (with its first file), one request
+// per further file, the submit, the status reads and, when rows failed,
+// the errors file: 200,000 prospects of a few fields take 5 requests.
+//
+// The columns are the v5 names (email, firstName, jobTitle, addressOne,
+// campaignId, salesforceOwnerId, isDoNotEmail, …, and Fields' names as
+// given, which for v5 custom fields end in __c) after one match column:
+// matchId for a prospect with an id, matchSalesforceId for one with a fid
+// (version 4), matchEmail otherwise; a create leaves it empty, which is
+// how the Import API creates. Every file of an import has the same header,
+// so a prospect needing another match column or a custom field the header
+// lacks starts a new import. Each column is sent with nullOverwrite false,
+// so an empty cell leaves the prospect's value alone, as the batch
+// endpoints do for an unsent field.
+//
+// An errors-file line is placed back on its input record by key: its
+// match value, else its email (lowercased), as Outcome.Key gives it; the
+// record fails with Pardot's message (a *Error, class Invalid unless the
+// message is a known code's). The other rows of a Complete import succeed
+// only when created + updated + errors equals the rows sent and every
+// error line was placed; otherwise, and when the import's status cannot be
+// read after the submit (the context ended, the reads kept failing, the
+// import expired), they fail with an error matching batch.ErrOutcomeUnknown.
+// An import refused before its submit writes nothing (Pardot drops an
+// unsubmitted import after 24 hours): its rows are reported not attempted.
+//
+// What differs from the batch endpoints: the answer comes minutes later
+// (Pardot processes imports in the background and asks for status reads
+// "at a reasonable interval"), at a cost of a handful of API calls instead
+// of one per 50 prospects; a per-record failure carries Pardot's message
+// but no code (the errors file has none) and no HTTP status; nothing is
+// retried per record (an import is applied once); Outcome.Attempts is 1
+// for a row sent; the report keeps one status byte and key per record
+// while it runs, and Config.Keep applies when it is built. With
+// Config.Keep = KeepNone, Report.Err lists no record (OnOutcome sees each).
+//
+// Sources: Salesforce's "Import API" v5 guide
+// (developer.salesforce.com/docs/marketing/pardot/guide/import-v5.html:
+// match columns matchId, matchSalesforceId and matchEmail, one per record,
+// an empty match value creates); the version 4 Import API document
+// (pardot/api-docs docs/kb/api-version-4/import.md: the states Open,
+// Ready, Waiting, Processing and Complete, 10 batches per import, batches
+// smaller than 10 MB, 1,000 batches and 10 GB a day, expiry 24 hours
+// unsubmitted and 7 days after completion, the columns and nullOverwrite
+// input); Salesforce's blog "Introducing Pardot's Import API" (2019-08:
+// ten batches of 10 MB, the same header in every file); and PyPardotSF
+// (the v5 create's "input" and "file" parts, createOnNoMatch, PATCH
+// {"status":"Ready"}, the status read's fields, GET …/errors). The full
+// v5 page could not be read; where it and the version 4 document may
+// differ (part names, "status" for "state", errorsRef), this package
+// follows PyPardotSF's v5 client, and the errors file's layout, which no
+// source describes beyond "CSV data with error info", is read by header:
+// the match and email columns and an "error" (or "errors", "message")
+// column.
 package pardot

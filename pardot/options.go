@@ -79,6 +79,10 @@ type config struct {
 	businessUnit string
 	legacy       *legacyCreds // WithLegacyLogin
 	authKinds    int
+
+	importThreshold int                                              // WithImportThreshold; 0: never
+	importWait      func(ctx context.Context, d time.Duration) error // tests' wait; nil: sleepContext
+	importFileBytes int                                              // tests' batch file size; 0: MaxImportBatchBytes
 }
 
 type legacyCreds struct {
@@ -154,6 +158,22 @@ func WithMaxRequestBytes(n int) Option {
 			return fmt.Errorf("pardot: WithMaxRequestBytes: %d is below %d", n, minRequestBytes)
 		}
 		c.maxBytes = n
+		return nil
+	}
+}
+
+// WithImportThreshold sends a Create, Update or Upsert call of more than
+// n prospects through the Import API v5 instead of the batch endpoints
+// (default 0: never; see the package doc, "Imports", for what differs).
+// The first n+1 prospects are read before the path is chosen, so n also
+// bounds what a call holds in memory before it starts. A client built
+// with the deprecated WithLegacyLogin always uses the batch endpoints.
+func WithImportThreshold(n int) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return fmt.Errorf("pardot: WithImportThreshold: %d is negative", n)
+		}
+		c.importThreshold = n
 		return nil
 	}
 }

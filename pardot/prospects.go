@@ -5,7 +5,6 @@ import (
 	"iter"
 
 	"github.com/crmbatch/crmbatch/batch"
-	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
 // Prospect is one Pardot prospect as the batch endpoints take it. Empty
@@ -83,7 +82,7 @@ func (c *Client) Prospects() *Prospects { return &Prospects{c: c} }
 // matching batch.ErrOutcomeUnknown and is never sent twice. The error is
 // the report's Err. Pass a slice as slices.Values(ps).
 func (p *Prospects) Create(ctx context.Context, ps iter.Seq[Prospect]) (*batch.Report[Result], error) {
-	return vendorkit.Run(ctx, p.c.op(opCreate), p.c.cfg.Engine, ps)
+	return p.c.dispatch(ctx, opCreate, ps)
 }
 
 // Update updates existing prospects: POST
@@ -91,7 +90,7 @@ func (p *Prospects) Create(ctx context.Context, ps iter.Seq[Prospect]) (*batch.R
 // id or email, version 4 by id or fid; an identifier repeated within the
 // call fails Local with class Duplicate, not sent.
 func (p *Prospects) Update(ctx context.Context, ps iter.Seq[Prospect]) (*batch.Report[Result], error) {
-	return vendorkit.Run(ctx, p.c.op(opUpdate), p.c.cfg.Engine, ps)
+	return p.c.dispatch(ctx, opUpdate, ps)
 }
 
 // Upsert updates prospects that exist and creates the others: POST
@@ -100,5 +99,5 @@ func (p *Prospects) Update(ctx context.Context, ps iter.Seq[Prospect]) (*batch.R
 // the record's email). An identifier repeated within the call fails Local
 // with class Duplicate, not sent.
 func (p *Prospects) Upsert(ctx context.Context, ps iter.Seq[Prospect]) (*batch.Report[Result], error) {
-	return vendorkit.Run(ctx, p.c.op(opUpsert), p.c.cfg.Engine, ps)
+	return p.c.dispatch(ctx, opUpsert, ps)
 }

@@ -28,7 +28,10 @@
 // RejectBatchWith for one prospect. Faults, the daily budget and the
 // concurrency limit apply to batch requests only. Api key lifetimes read
 // the fake's clock (SetClock). SetCountOnly keeps no prospect, only the
-// counts. It is safe for concurrent use.
+// counts. It also serves the Import API v5 (/api/v5/imports: create with
+// the first batch file, add batches, submit, status, errors file; see
+// import.go), with the documented limits and states on the fake's clock.
+// It is safe for concurrent use.
 package pardottest
 
 import (
@@ -120,6 +123,16 @@ type Server struct {
 	byFID      map[string]int64
 	nextID     int64
 	stats      Stats
+
+	imports         map[int64]*fakeImport // Import API v5 (import.go)
+	nextImport      int64
+	impWaiting      time.Duration
+	impProcessing   time.Duration
+	impDailyBatches int
+	impBatchesToday int
+	customFields    map[string]bool
+	impRowFaults    map[string]string
+	impStats        ImportStats
 }
 
 type recordFault struct {
@@ -142,11 +155,21 @@ func NewServer() *Server {
 		byFID:      map[string]int64{},
 		nextID:     1000,
 		tokens:     map[string]bool{AccessToken: true},
+
+		imports:         map[int64]*fakeImport{},
+		nextImport:      100,
+		impDailyBatches: ImportDailyBatches,
+		customFields:    map[string]bool{},
+		impRowFaults:    map[string]string{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/login/version/{v}", s.handleLogin)
 	mux.HandleFunc("/api/prospect/version/{v}/do/{op}", s.handleBatch)
 	mux.HandleFunc("/services/oauth2/token", s.handleToken)
+	mux.HandleFunc("/api/v5/imports", s.handleImports)
+	mux.HandleFunc("/api/v5/imports/{id}", s.handleImport)
+	mux.HandleFunc("/api/v5/imports/{id}/batches", s.handleImportBatches)
+	mux.HandleFunc("/api/v5/imports/{id}/errors", s.handleImportErrors)
 	s.Base = fakekit.NewBase(mux)
 	return s
 }
