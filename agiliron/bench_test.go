@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/crmbatch/crmbatch/agiliron/agilirontest"
+	"github.com/crmbatch/crmbatch/batch"
 )
 
 // benchLeads are 100 full leads (the seed's first, varied).
@@ -156,7 +157,7 @@ func BenchmarkAddContactsWebhook(b *testing.B) {
 	hs := httptest.NewServer(hook)
 	defer hs.Close()
 	c, err := New(WithBaseURL(srv.BaseURL()), WithAPIKey(agilirontest.APIKey),
-		WithWebhook(hook, hs.URL), WithConcurrency(4))
+		WithWebhook(hook, hs.URL), WithEngine(batch.Config{Concurrency: 4}))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -169,7 +170,7 @@ func BenchmarkAddContactsPolling(b *testing.B) {
 	srv := agilirontest.NewServer()
 	defer srv.Close()
 	c, err := New(WithBaseURL(srv.BaseURL()), WithAPIKey(agilirontest.APIKey),
-		WithConcurrency(4), WithPollInterval(time.Millisecond))
+		WithEngine(batch.Config{Concurrency: 4}), WithPollInterval(time.Millisecond))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -22,7 +22,7 @@
 // falling back to the record's id. Should Agiliron leave the record
 // numbers out, new records (which have no id yet) are placed by name or
 // by count only where the result allows one reading; otherwise they end
-// matching batch.ErrOutcomeUnknown rather than a guess. WithConcurrency(n)
+// matching batch.ErrOutcomeUnknown rather than a guess. WithEngine(batch.Config{Concurrency: n})
 // keeps up to n batches pending at once. Waiting is reading: a
 // BatchStatus poll never sends a batch again.
 //
@@ -44,8 +44,8 @@
 //	WithCallbackTimeout         2 min for a callback, then polls
 //	WithResultTimeout           30 min for a batch's result in all
 //	WithAcceptedHook            told when a Bulk-* batch is acknowledged
-//	WithHTTPClient, WithTimeout, WithEngine, WithConcurrency,
-//	WithLimiter, WithLogger     the settings every crmbatch client shares
+//	WithHTTPClient, WithTimeout,
+//	WithEngine                  the settings every crmbatch client shares
 //
 // Agiliron publishes no batch-size, request-size, concurrency or rate
 // limit (none of the pages below names one). The defaults are therefore

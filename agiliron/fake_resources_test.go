@@ -24,7 +24,7 @@ func TestLeadsCreateThroughLeads(t *testing.T) {
 	t.Parallel()
 	for _, format := range []agiliron.Format{agiliron.JSON, agiliron.XML} {
 		t.Run(format.String(), func(t *testing.T) {
-			e := newEnv(t, true, agiliron.WithFormat(format), agiliron.WithConcurrency(4), agiliron.WithBatchSize(50))
+			e := newEnv(t, true, agiliron.WithFormat(format), agiliron.WithEngine(batch.Config{Concurrency: 4}), agiliron.WithBatchSize(50))
 			in := newLeads(500, invalidIdx...)
 			rep, err := e.c.Leads().Create(context.Background(), slices.Values(in))
 			testkit.CheckCounts(t, rep, testkit.Counts{Total: 500, Succeeded: 493, Failed: 7})

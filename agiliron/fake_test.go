@@ -46,7 +46,7 @@ func newEnv(t *testing.T, webhook bool, opts ...agiliron.Option) *env {
 	base := []agiliron.Option{
 		agiliron.WithBaseURL(e.srv.BaseURL()), agiliron.WithAPIKey(agilirontest.APIKey),
 		agiliron.WithEngine(batch.Config{Retry: fastRetry}), agiliron.WithPollInterval(5 * time.Millisecond),
-		agiliron.WithLogger(slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+		agiliron.WithEngine(batch.Config{Logger: slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}),
 	}
 	if webhook {
 		e.secret = agiliron.GenerateSecret()
@@ -133,7 +133,7 @@ func TestAdd500With7Invalid(t *testing.T) {
 		{"polling/xml", false, agiliron.XML},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, tt.webhook, agiliron.WithFormat(tt.format), agiliron.WithConcurrency(4), agiliron.WithBatchSize(50))
+			e := newEnv(t, tt.webhook, agiliron.WithFormat(tt.format), agiliron.WithEngine(batch.Config{Concurrency: 4}), agiliron.WithBatchSize(50))
 			in := newContacts(500, invalidIdx...)
 			rep, err := e.c.Contacts().Create(context.Background(), slices.Values(in))
 			testkit.CheckCounts(t, rep, testkit.Counts{Total: 500, Succeeded: 493, Failed: 7})
@@ -169,7 +169,7 @@ func TestAdd500With7Invalid(t *testing.T) {
 
 func TestLeadsUpdateReplacesRecords(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, true, agiliron.WithConcurrency(3), agiliron.WithBatchSize(40))
+	e := newEnv(t, true, agiliron.WithEngine(batch.Config{Concurrency: 3}), agiliron.WithBatchSize(40))
 	in := newLeads(200)
 	for i := range in {
 		in[i].LeadID = putLead(e.srv, agiliron.Lead{LastName: "Old", Company: "Old Co", Phone: "555"})
@@ -205,7 +205,7 @@ func TestLeadsUpdateReplacesRecords(t *testing.T) {
 
 func TestCallbackNeverFallsBackToPolling(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, true, agiliron.WithCallbackTimeout(20*time.Millisecond), agiliron.WithBatchSize(10), agiliron.WithConcurrency(2))
+	e := newEnv(t, true, agiliron.WithCallbackTimeout(20*time.Millisecond), agiliron.WithBatchSize(10), agiliron.WithEngine(batch.Config{Concurrency: 2}))
 	e.srv.FailCallbacks(3, agilirontest.CallbackNever)
 	in := newContacts(50, 3, 44)
 	rep, _ := e.c.Contacts().Create(context.Background(), slices.Values(in))
@@ -674,7 +674,7 @@ func TestPollingRidesOutStatusErrors(t *testing.T) {
 // 7 failed with Agiliron's message.
 func TestAdd500With7InvalidUnderFaults(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, true, agiliron.WithConcurrency(4), agiliron.WithBatchSize(50),
+	e := newEnv(t, true, agiliron.WithEngine(batch.Config{Concurrency: 4}), agiliron.WithBatchSize(50),
 		agiliron.WithCallbackTimeout(300*time.Millisecond))
 	e.srv.SetCallbackDelay(20 * time.Millisecond)
 	e.srv.FailNext(1, fakekit.RateLimited(0))

@@ -3,7 +3,6 @@ package agiliron
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -158,19 +157,6 @@ func WithBatchSize(n int) Option { return func(c *config) error { return c.SetBa
 // outcomes, logger. Its zero fields take the engine's defaults.
 func WithEngine(cfg batch.Config) Option { return func(c *config) error { return c.SetEngine(cfg) } }
 
-// WithConcurrency sets how many batches may be pending at once (sent and
-// waiting for their final result). Default 1: Agiliron documents no
-// concurrency limit, and one company's batches are processed in turn.
-func WithConcurrency(n int) Option { return func(c *config) error { return c.SetConcurrency(n) } }
-
-// WithLimiter paces every request (adds, updates and BatchStatus polls),
-// for example with a *rate.Limiter shared by every client of one account.
-func WithLimiter(l batch.Limiter) Option { return func(c *config) error { return c.SetLimiter(l) } }
-
-// WithLogger sets the logger of the engine, the requests and the waits
-// (debug level); secrets are redacted. Default: discard.
-func WithLogger(l *slog.Logger) Option { return func(c *config) error { return c.SetLogger(l) } }
-
 // WithPathStyle picks the API path form WithCompany builds: PathPHP (the
 // default, https://{company}.agiliron.net/agiliron/api-40.php/) or
 // PathWADL (…/agiliron/api-40/). It needs WithCompany.
@@ -301,8 +287,8 @@ func WithResultTimeout(d time.Duration) Option {
 // WithAcceptedHook sets a hook called when Agiliron acknowledges a Bulk-*
 // batch (its records are then accepted, awaiting their final result),
 // with the acknowledgement and the number of records in the batch. Add
-// Lead (Leads().Create) has no acknowledgement and does not call it. With
-// WithConcurrency above 1 it may be called from several goroutines at once.
+// Lead (Leads().Create) has no acknowledgement and does not call it. With a
+// concurrency above 1 it may be called from several goroutines at once.
 func WithAcceptedHook(f func(ack Ack, records int)) Option {
 	return func(c *config) error {
 		if f == nil {

@@ -191,7 +191,7 @@ func TestCrossHostRedirectCarriesNothing(t *testing.T) {
 	for _, inQuery := range []bool{false, true} {
 		log, logs := testkit.LogBuffer()
 		opts := []agiliron.Option{agiliron.WithBaseURL(front.URL + "/agiliron/api-40.php"), agiliron.WithAPIKey(apiSecret),
-			agiliron.WithWebhook(h, "https://hooks.example.com/agiliron"), agiliron.WithEngine(threeAttempts), agiliron.WithLogger(log)}
+			agiliron.WithWebhook(h, "https://hooks.example.com/agiliron"), agiliron.WithEngine(threeAttempts), agiliron.WithEngine(batch.Config{Logger: log})}
 		if inQuery {
 			opts = append(opts, agiliron.WithAPIKeyInQuery())
 		}
@@ -262,7 +262,7 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 			t.Cleanup(srv.Close)
 			log, logs := testkit.LogBuffer()
 			opts := []agiliron.Option{agiliron.WithBaseURL(srv.URL), agiliron.WithAPIKey(apiSecret),
-				agiliron.WithWebhook(h, "https://hooks.example.com/agiliron"), agiliron.WithEngine(threeAttempts), agiliron.WithLogger(log)}
+				agiliron.WithWebhook(h, "https://hooks.example.com/agiliron"), agiliron.WithEngine(threeAttempts), agiliron.WithEngine(batch.Config{Logger: log})}
 			if inQuery {
 				opts = append(opts, agiliron.WithAPIKeyInQuery())
 			}

@@ -252,7 +252,7 @@ func TestNewOptions(t *testing.T) {
 		{"base with query", []agiliron.Option{agiliron.WithBaseURL("https://x.example/?key=1"), key}, false, ""},
 		{"bad format", []agiliron.Option{agiliron.WithCompany("acme"), key, agiliron.WithFormat(9)}, false, ""},
 		{"batch size 0", []agiliron.Option{agiliron.WithCompany("acme"), key, agiliron.WithBatchSize(0)}, false, ""},
-		{"concurrency 0", []agiliron.Option{agiliron.WithCompany("acme"), key, agiliron.WithConcurrency(0)}, false, ""},
+		{"concurrency -1", []agiliron.Option{agiliron.WithCompany("acme"), key, agiliron.WithEngine(batch.Config{Concurrency: -1})}, false, ""},
 		{"nil http client", []agiliron.Option{agiliron.WithCompany("acme"), key, agiliron.WithHTTPClient(nil)}, false, ""},
 		{"webhook bad url", []agiliron.Option{agiliron.WithCompany("acme"), key, agiliron.WithWebhook(&agiliron.WebhookHandler{}, "hooks")}, false, ""},
 		{"webhook nil", []agiliron.Option{agiliron.WithCompany("acme"), key, agiliron.WithWebhook(nil, "https://h.example/")}, false, ""},

@@ -24,7 +24,7 @@ func TestCreate250InThreeRequests(t *testing.T) {
 	for _, seq := range []bool{false, true} {
 		t.Run(fmt.Sprintf("seq=%v", seq), func(t *testing.T) {
 			srv := newFake(t)
-			c := newClient(t, srv, WithConcurrency(3))
+			c := newClient(t, srv, WithEngine(batch.Config{Concurrency: 3}))
 			in := contacts(250, "c")
 			var (
 				rep *batch.Report[Result]
@@ -287,7 +287,7 @@ func TestRateLimitStormLandsOnce(t *testing.T) {
 	srv.SetRateLimit(4, 50*time.Millisecond)
 	srv.FailNext(3, fakekit.RateLimited(5*time.Millisecond))
 	c := newClient(t, srv, WithEngine(batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 50, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MaxRetryAfter: time.Second}}),
-		WithConcurrency(4), WithBatchSize(20))
+		WithEngine(batch.Config{Concurrency: 4}), WithBatchSize(20))
 	in := contacts(400, "storm")
 	rep, err := c.Objects("contacts").Create(context.Background(), slices.Values(in))
 	if err != nil {
@@ -541,7 +541,7 @@ func TestAuthFailureStopsRun(t *testing.T) {
 	const secret = "pat-na1-0123456789abcdef-SECRET"
 	var logs strings.Builder
 	c, err := New(WithBaseURL(srv.BaseURL()), WithToken(secret), WithBatchSize(10), WithEngine(batch.Config{Retry: fastRetry}),
-		WithLogger(slogTo(&logs)))
+		WithEngine(batch.Config{Logger: slogTo(&logs)}))
 	if err != nil {
 		t.Fatal(err)
 	}

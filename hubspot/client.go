@@ -45,8 +45,8 @@ type Client struct {
 // every client of an app in an account, its daily quota by every app of
 // the account, and it answers 423 Locked to writes touching the same
 // records too fast; one request of 100 inputs already moves about 100
-// records a second: raise it with WithConcurrency and pace it with
-// WithLimiter(BurstLimiter(n))); the
+// records a second: raise it with WithEngine(batch.Config{Concurrency: n}) and pace it with
+// WithEngine(batch.Config{Limiter: BurstLimiter(n)})); the
 // engine's default retry policy; 30 s per request.
 func New(opts ...Option) (*Client, error) {
 	cfg := defaultConfig()

@@ -13,16 +13,16 @@
 // *batch.Report[Result] with one outcome per input record:
 //
 //	c, err := hubspot.New(hubspot.WithToken(os.Getenv("HUBSPOT_TOKEN")),
-//		hubspot.WithLimiter(hubspot.BurstLimiter(100)))
+//		hubspot.WithEngine(batch.Config{Limiter: hubspot.BurstLimiter(100)}))
 //	rep, err := c.Objects("contacts").Update(ctx, slices.Values(inputs))
 //	fmt.Println(rep.Succeeded, rep.Failed, rep.NotAttempted)
 //
 // The options every crmbatch vendor shares, with one meaning: WithBaseURL,
 // WithHTTPClient, WithTimeout, WithBatchSize (default and most 100),
-// WithEngine (the batch.Config: retry policy, keep, hooks), WithConcurrency
-// (default 1: see [New]), WithLimiter, WithLogger. HubSpot's
-// own: WithToken, WithTokenSource, WithAPIVersion, WithLockedWait,
-// WithMaxRequestBytes. A nil option, client, limiter or logger is an error.
+// WithMaxRequestBytes, WithEngine (the batch.Config: concurrency — default
+// 1, see [New] — limiter, retry policy and budget, keep, hooks, logger; only
+// its non-zero fields are set). HubSpot's own: WithToken, WithTokenSource,
+// WithAPIVersion, WithLockedWait. A nil option or client is an error.
 //
 // # Outcome keys and matching
 //
@@ -82,7 +82,7 @@
 // access tokens are registered the moment they are obtained.
 //
 // Rate limits: [BurstLimiter] paces requests to stay under HubSpot's
-// rolling 10-second limit (pass it to [WithLimiter]). The
+// rolling 10-second limit (pass it to [WithEngine] as the batch.Config Limiter). The
 // X-HubSpot-RateLimit-* headers of the latest answer that carried them are
 // read on every answer and returned by [Client.RateLimit].
 //

@@ -24,7 +24,7 @@ func ExampleObjects_Create() {
 	c, err := hubspot.New(
 		hubspot.WithBaseURL(srv.BaseURL()),
 		hubspot.WithToken(hubspottest.DefaultToken),
-		hubspot.WithLimiter(hubspot.BurstLimiter(100)),
+		hubspot.WithEngine(batch.Config{Limiter: hubspot.BurstLimiter(100)}),
 	)
 	if err != nil {
 		fmt.Println(err)

@@ -3,7 +3,6 @@ package hubspot
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
@@ -68,8 +67,8 @@ type config struct {
 // account, shared by every integration (a burst of 100 to 190 requests per
 // 10 s, a daily quota), and it answers 423 Locked to writes that touch the
 // same records too fast; one request in flight carrying 100 inputs already
-// moves about 100 records a second. Raise it with WithConcurrency and pace
-// it with WithLimiter(BurstLimiter(n)).
+// moves about 100 records a second. Raise it with WithEngine(batch.Config{Concurrency: n}) and pace
+// it with WithEngine(batch.Config{Limiter: BurstLimiter(n)}).
 func defaultConfig() config {
 	return config{
 		Common: vendorkit.Common{Vendor: vendor, BaseURL: DefaultBaseURL, BatchSize: MaxBatchSize, MaxBatchSize: MaxBatchSize,
@@ -102,18 +101,6 @@ func WithBatchSize(n int) Option { return func(c *config) error { return c.SetBa
 // WithEngine sets the batch engine's configuration (retry policy, keep,
 // hooks, logger …); its zero fields take the engine's defaults.
 func WithEngine(cfg batch.Config) Option { return func(c *config) error { return c.SetEngine(cfg) } }
-
-// WithConcurrency sets how many requests may be in flight at once; default
-// 1 (see New).
-func WithConcurrency(n int) Option { return func(c *config) error { return c.SetConcurrency(n) } }
-
-// WithLimiter paces requests, retries included. Give one limiter to every
-// client of the same HubSpot account; see BurstLimiter.
-func WithLimiter(l batch.Limiter) Option { return func(c *config) error { return c.SetLimiter(l) } }
-
-// WithLogger receives retry, isolation and request lines (debug level),
-// never a token. Default: discarded.
-func WithLogger(l *slog.Logger) Option { return func(c *config) error { return c.SetLogger(l) } }
 
 // WithToken authenticates with a static private-app (or OAuth access)
 // token, sent as "Authorization: Bearer <token>".

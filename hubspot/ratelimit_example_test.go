@@ -3,6 +3,7 @@ package hubspot_test
 import (
 	"os"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/hubspot"
 )
 
@@ -12,7 +13,7 @@ import (
 func ExampleBurstLimiter() {
 	token := os.Getenv("HUBSPOT_TOKEN")
 	shared := hubspot.BurstLimiter(180) // one HubSpot app allowed 190 per 10 s, with room for jitter
-	contacts, _ := hubspot.New(hubspot.WithToken(token), hubspot.WithLimiter(shared))
-	deals, _ := hubspot.New(hubspot.WithToken(token), hubspot.WithLimiter(shared))
+	contacts, _ := hubspot.New(hubspot.WithToken(token), hubspot.WithEngine(batch.Config{Limiter: shared}))
+	deals, _ := hubspot.New(hubspot.WithToken(token), hubspot.WithEngine(batch.Config{Limiter: shared}))
 	_, _ = contacts, deals
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/hubspot"
 )
 
@@ -17,8 +18,8 @@ import (
 // email sends every property the contact should hold.
 func readmeUpsertByEmail(ctx context.Context, token string) error {
 	c, err := hubspot.New(
-		hubspot.WithToken(token),                       // private-app token, or WithTokenSource for OAuth
-		hubspot.WithLimiter(hubspot.BurstLimiter(190)), // stay under the account's burst limit
+		hubspot.WithToken(token), // private-app token, or WithTokenSource for OAuth
+		hubspot.WithEngine(batch.Config{Limiter: hubspot.BurstLimiter(190)}), // stay under the app's burst limit
 	)
 	if err != nil {
 		return err

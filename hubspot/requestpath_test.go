@@ -123,7 +123,7 @@ func TestCrossHostRedirectCarriesNothing(t *testing.T) {
 	for _, cred := range []Option{WithToken(hubspotSecret),
 		WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: hubspotSecret}))} {
 		log, logs := testkit.LogBuffer()
-		c, err := New(cred, WithBaseURL(front.URL), WithEngine(threeAttempts), WithLogger(log))
+		c, err := New(cred, WithBaseURL(front.URL), WithEngine(threeAttempts), WithEngine(batch.Config{Logger: log}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -197,7 +197,7 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 		if tc.status == 401 { // an OAuth source: its tokens are learned at run time
 			cred = WithTokenSource(&rotating{})
 		}
-		c, err := New(cred, WithBaseURL(srv.URL), WithEngine(threeAttempts), WithLogger(log))
+		c, err := New(cred, WithBaseURL(srv.URL), WithEngine(threeAttempts), WithEngine(batch.Config{Logger: log}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -230,7 +230,7 @@ func TestRateLimitedRunKeepsOneConnection(t *testing.T) {
 	}
 	hc, dials := testkit.CountingClient()
 	c := newClient(t, srv, WithHTTPClient(hc), WithEngine(batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 30, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}}),
-		WithConcurrency(1), WithBatchSize(10))
+		WithEngine(batch.Config{Concurrency: 1}), WithBatchSize(10))
 	rep, err := c.Objects("contacts").Create(context.Background(), slices.Values(contacts(100, "conn")))
 	if err != nil {
 		t.Fatal(err)

@@ -66,7 +66,7 @@ func BenchmarkEncodeLeadBaseline(b *testing.B) {
 func benchInsert(b *testing.B, n int, bulk, sdk bool) {
 	srv := noojeetest.NewServer()
 	defer srv.Close()
-	c, err := New(WithBaseURL(srv.BaseURL()), WithAPIKey(noojeetest.APIKey), WithConcurrency(4), WithBatchSize(100),
+	c, err := New(WithBaseURL(srv.BaseURL()), WithAPIKey(noojeetest.APIKey), WithEngine(batch.Config{Concurrency: 4}), WithBatchSize(100),
 		WithEngine(batch.Config{Concurrency: 4, Retry: batch.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}}))
 	if err != nil {
 		b.Fatal(err)

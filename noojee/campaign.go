@@ -52,7 +52,7 @@ func (cp *Campaign) Create(ctx context.Context, leads iter.Seq[Lead]) (*batch.Re
 
 // Update updates leads one per call, each found by its njExternalLeadId:
 // POST https://{host}/servicemanager/rest/CampaignAPI/updateLeadFast?…
-// with one JSON object per call, up to WithConcurrency calls at once.
+// with one JSON object per call, up to the engine's Concurrency calls at once.
 // Fields given as NoChange keep their value. A 110 (conflict with a
 // person's edit) is never sent again. A njExternalLeadId repeated within
 // one call fails locally: the two updates would race.

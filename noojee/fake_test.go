@@ -25,7 +25,7 @@ func TestCreateFallbackLandsEveryLead(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t)
 	srv.RemoveBulkEndpoint()
-	c := newClient(t, srv, noojee.WithConcurrency(4), noojee.WithBatchSize(1))
+	c := newClient(t, srv, noojee.WithEngine(batch.Config{Concurrency: 4}), noojee.WithBatchSize(1))
 	leads := makeLeads(0, 40)
 	leads[3].CallBack = time.Date(2024, 5, 1, 9, 30, 0, 0, time.UTC)
 	leads[3].CallBackZone = time.FixedZone("AEST", 10*3600)
@@ -60,7 +60,7 @@ func TestCreateFallbackLandsEveryLead(t *testing.T) {
 func TestInsertLeadsBulkChunks(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t)
-	c := newClient(t, srv, noojee.WithBatchSize(100), noojee.WithConcurrency(2))
+	c := newClient(t, srv, noojee.WithBatchSize(100), noojee.WithEngine(batch.Config{Concurrency: 2}))
 	leads := makeLeads(0, 250)
 	rep, err := c.Campaign(target).Create(context.Background(), slices.Values(leads))
 	if err != nil {
@@ -214,7 +214,7 @@ func TestBusyStormLandsEveryLeadOnce(t *testing.T) {
 			srv.SetBusyRetryAfter(time.Millisecond)
 			srv.SetLatency(time.Millisecond)
 			srv.FailNext(30, noojeetest.Busy(time.Millisecond))
-			c := newClient(t, srv, noojee.WithConcurrency(4), noojee.WithBatchSize(size))
+			c := newClient(t, srv, noojee.WithEngine(batch.Config{Concurrency: 4}), noojee.WithBatchSize(size))
 			leads := makeLeads(0, 120)
 			rep, err := c.Campaign(target).Create(context.Background(), slices.Values(leads))
 			if err != nil {
@@ -259,7 +259,7 @@ func TestExceptionRetriedBounded(t *testing.T) {
 		t.Run(fmt.Sprintf("batch size %d", size), func(t *testing.T) {
 			t.Parallel()
 			srv := newFake(t)
-			c := newClient(t, srv, noojee.WithBatchSize(size), noojee.WithConcurrency(1))
+			c := newClient(t, srv, noojee.WithBatchSize(size), noojee.WithEngine(batch.Config{Concurrency: 1}))
 			srv.FailNext(100, noojeetest.Exception())
 			rep, err := c.Campaign(target).Create(context.Background(), slices.Values(makeLeads(0, size)))
 			testkit.CheckCounts(t, rep, testkit.Counts{Total: size, Failed: size})
@@ -428,7 +428,7 @@ func TestLimiterAndHooks(t *testing.T) {
 func TestBulkDropAfterWriteNeverDuplicates(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t)
-	c := newClient(t, srv, noojee.WithBatchSize(10), noojee.WithConcurrency(1))
+	c := newClient(t, srv, noojee.WithBatchSize(10), noojee.WithEngine(batch.Config{Concurrency: 1}))
 	srv.FailNext(1, fakekit.DropAfterWrite())
 	leads := makeLeads(0, 30)
 	rep, err := c.Campaign(target).Create(context.Background(), slices.Values(leads))
@@ -448,7 +448,7 @@ func TestBulkDropAfterWriteNeverDuplicates(t *testing.T) {
 func TestNoCampaignAPIStopsRun(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t)
-	c, err := noojee.New(noojee.WithBaseURL(srv.BaseURL()+"/elsewhere"), noojee.WithAPIKey(noojeetest.APIKey), noojee.WithBatchSize(10), noojee.WithConcurrency(1))
+	c, err := noojee.New(noojee.WithBaseURL(srv.BaseURL()+"/elsewhere"), noojee.WithAPIKey(noojeetest.APIKey), noojee.WithBatchSize(10), noojee.WithEngine(batch.Config{Concurrency: 1}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -469,7 +469,7 @@ func TestNoCampaignAPIStopsRun(t *testing.T) {
 func TestBulkRejectionNamingNoLeadIsUnknown(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t)
-	c := newClient(t, srv, noojee.WithBatchSize(10), noojee.WithConcurrency(1))
+	c := newClient(t, srv, noojee.WithBatchSize(10), noojee.WithEngine(batch.Config{Concurrency: 1}))
 	leads := makeLeads(0, 20)
 	srv.AddDNC(leads[3].Fields["FirstPhone"])
 	srv.FailNext(1, noojeetest.SummaryWithoutRows())

@@ -34,8 +34,8 @@ func TestBulk404FallsBackToInsertLeadFast(t *testing.T) {
 	srv.FailNext(3, noojeetest.Busy(time.Millisecond)) // hits the per-lead calls
 	var logs bytes.Buffer                              // slog handlers serialize their writes
 	lim := &countingLimiter{}
-	c := newClient(t, srv, noojee.WithBatchSize(10), noojee.WithConcurrency(2), noojee.WithLimiter(lim),
-		noojee.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))))
+	c := newClient(t, srv, noojee.WithBatchSize(10), noojee.WithEngine(batch.Config{Concurrency: 2}), noojee.WithEngine(batch.Config{Limiter: lim}),
+		noojee.WithEngine(batch.Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))}))
 	camp := c.Campaign(target)
 	ctx := context.Background()
 
@@ -87,7 +87,7 @@ func TestBulk404FallbackPerLeadFailures(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t)
 	srv.RemoveBulkEndpoint()
-	c := newClient(t, srv, noojee.WithBatchSize(5), noojee.WithConcurrency(1))
+	c := newClient(t, srv, noojee.WithBatchSize(5), noojee.WithEngine(batch.Config{Concurrency: 1}))
 	leads := makeLeads(0, 10)
 	srv.AddDNC(leads[2].Fields["FirstPhone"])
 	rep, err := c.Campaign(target).Create(context.Background(), slices.Values(leads))
@@ -138,7 +138,7 @@ func TestBulk404FallbackKeyRefusedMidChunk(t *testing.T) {
 	}))
 	t.Cleanup(proxy.Close)
 	c, err := noojee.New(noojee.WithBaseURL(proxy.URL), noojee.WithAPIKey(noojeetest.APIKey),
-		noojee.WithEngine(batch.Config{Retry: fastRetry}), noojee.WithBatchSize(10), noojee.WithConcurrency(1))
+		noojee.WithEngine(batch.Config{Retry: fastRetry}), noojee.WithBatchSize(10), noojee.WithEngine(batch.Config{Concurrency: 1}))
 	if err != nil {
 		t.Fatal(err)
 	}

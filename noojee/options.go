@@ -2,7 +2,6 @@ package noojee
 
 import (
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -144,19 +143,6 @@ func WithBatchSize(n int) Option { return func(c *config) error { return c.SetBa
 // engine's defaults, so it also replaces the patient retry policy the
 // client starts with (see the package doc). Options after it refine it.
 func WithEngine(cfg batch.Config) Option { return func(c *config) error { return c.SetEngine(cfg) } }
-
-// WithConcurrency sets how many calls are in flight at once (default
-// DefaultConcurrency). The server answers 109 when busy, so keep it low.
-func WithConcurrency(n int) Option { return func(c *config) error { return c.SetConcurrency(n) } }
-
-// WithLimiter paces every call, retries and per-lead fallback calls
-// included (a *rate.Limiter fits). Share one between clients of a server.
-func WithLimiter(l batch.Limiter) Option { return func(c *config) error { return c.SetLimiter(l) } }
-
-// WithLogger sends the engine's and the HTTP layer's lines (debug level,
-// apiKey scrubbed) to l, and one Warn line when the server turns out to
-// have no insertLeadsFast (see Campaign.Create).
-func WithLogger(l *slog.Logger) Option { return func(c *config) error { return c.SetLogger(l) } }
 
 // WithMaxRequestBytes sets the most bytes one call's JSON body may hold
 // (default DefaultMaxRequestBytes). A lead whose own body is larger fails

@@ -75,7 +75,7 @@ func leakClient(t *testing.T, base string, opts ...noojee.Option) (*noojee.Clien
 	t.Helper()
 	log, buf := testkit.LogBuffer()
 	c, err := noojee.New(append([]noojee.Option{noojee.WithBaseURL(base), noojee.WithAPIKey(secretKey),
-		noojee.WithEngine(threeSends), noojee.WithLogger(log)}, opts...)...)
+		noojee.WithEngine(threeSends), noojee.WithEngine(batch.Config{Logger: log})}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestReportCountsEveryRequest(t *testing.T) {
 	srv := newFake(t)
 	srv.RemoveBulkEndpoint()
 	srv.FailNext(2, noojeetest.Busy(time.Millisecond))
-	c := newClient(t, srv, noojee.WithBatchSize(10), noojee.WithConcurrency(1))
+	c := newClient(t, srv, noojee.WithBatchSize(10), noojee.WithEngine(batch.Config{Concurrency: 1}))
 	rep, err := c.Campaign(target).Create(context.Background(), slices.Values(makeLeads(0, 25)))
 	if err != nil {
 		t.Fatal(err)
@@ -203,7 +203,7 @@ func TestRateLimitedRunKeepsOneConnection(t *testing.T) {
 		srv.FailNext(1, fakekit.Fault{}) // answered normally
 	}
 	hc, dials := testkit.CountingClient()
-	c := newClient(t, srv, noojee.WithHTTPClient(hc), noojee.WithBatchSize(1), noojee.WithConcurrency(1))
+	c := newClient(t, srv, noojee.WithHTTPClient(hc), noojee.WithBatchSize(1), noojee.WithEngine(batch.Config{Concurrency: 1}))
 	rep, err := c.Campaign(target).Create(context.Background(), slices.Values(makeLeads(0, 10)))
 	if err != nil {
 		t.Fatal(err)

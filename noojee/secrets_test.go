@@ -106,7 +106,7 @@ func TestAPIKeyNeverLeaks(t *testing.T) {
 	run := func(name, base, campaign string, bulk bool, fault *fakekit.Fault) {
 		c, err := noojee.New(noojee.WithBaseURL(base), noojee.WithAPIKey(leakKey),
 			noojee.WithEngine(batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}}),
-			noojee.WithLogger(logger))
+			noojee.WithEngine(batch.Config{Logger: logger}))
 		if err != nil {
 			t.Fatal(err)
 		}

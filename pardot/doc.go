@@ -14,10 +14,11 @@
 // The options every crmbatch client has, with one meaning: WithBaseURL
 // (default DefaultBaseURL; DemoBaseURL for sandboxes), WithHTTPClient,
 // WithTimeout (default 30 s), WithBatchSize (default and most 50: Pardot's
-// limit per batch, code 70 beyond), WithConcurrency (default 5: Pardot's
-// limit of requests in flight per account, code 66 beyond), WithLimiter,
-// WithLogger and WithEngine (retry policy, budget, what the report keeps,
-// hooks; its zero Concurrency keeps the default 5). Pardot's own:
+// limit per batch, code 70 beyond), WithMaxRequestBytes and WithEngine
+// (the batch.Config: concurrency — default 5, Pardot's limit of requests
+// in flight per account, code 66 beyond — limiter, retry policy and budget,
+// what the report keeps, hooks, logger; only its non-zero fields are set).
+// Pardot's own:
 // WithAPIVersion ("3", the default, or "4", which accounts that allow
 // several prospects per email require), WithFormat (JSON, the default, or
 // XML, for both the prospects document and the answers), WithMaxRequestBytes

@@ -259,7 +259,7 @@ func TestRepeatedIdentifierRefusedLocally(t *testing.T) {
 	srv := pardottest.NewServer()
 	defer srv.Close()
 	a := srv.Add(pardottest.Prospect{Email: "a@example.com"})
-	c := newClient(t, srv, legacy(), pardot.WithConcurrency(1))
+	c := newClient(t, srv, legacy(), pardot.WithEngine(batch.Config{Concurrency: 1}))
 	in := []pardot.Prospect{
 		{ID: a.ID, FirstName: "one"},
 		{Email: "b@example.com", FirstName: "b"},
@@ -290,7 +290,7 @@ func TestSeqAndKeepFailures(t *testing.T) {
 	var hooked atomic.Int64
 	lim := &countingLimiter{}
 	c := newClient(t, srv, oauth(), withEngine(batch.Config{Keep: batch.KeepFailures,
-		OnOutcome: func(int, string, batch.Status, error) { hooked.Add(1) }}), pardot.WithBatchSize(7), pardot.WithLimiter(lim))
+		OnOutcome: func(int, string, batch.Status, error) { hooked.Add(1) }}), pardot.WithBatchSize(7), pardot.WithEngine(batch.Config{Limiter: lim}))
 	ps := people(100)
 	ps[50].Email = "broken"
 	rep, err := c.Prospects().Create(context.Background(), slices.Values(ps))
@@ -336,7 +336,7 @@ func TestConcurrencyStormLandsOnce(t *testing.T) {
 	defer srv.Close()
 	srv.SetConcurrencyLimit(2)
 	srv.FailNext(12, fakekit.Slow(15*time.Millisecond))
-	c := newClient(t, srv, legacy(), pardot.WithConcurrency(5),
+	c := newClient(t, srv, legacy(), pardot.WithEngine(batch.Config{Concurrency: 5}),
 		pardot.WithEngine(batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 100, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}}))
 	ps := people(1000)
 	rep, err := c.Prospects().Create(context.Background(), slices.Values(ps))
@@ -492,7 +492,7 @@ func TestWholeRequestRefusalIsIsolated(t *testing.T) {
 			defer srv.Close()
 			ps := people(120)
 			tc.setup(srv, ps)
-			c := newClient(t, srv, oauth(), pardot.WithConcurrency(1), pardot.WithAPIVersion(tc.version),
+			c := newClient(t, srv, oauth(), pardot.WithEngine(batch.Config{Concurrency: 1}), pardot.WithAPIVersion(tc.version),
 				pardot.WithFormat(tc.format))
 			rep, err := c.Prospects().Create(context.Background(), slices.Values(ps))
 			checkRun(t, rep, err, counts(120, 120-len(tc.bad), len(tc.bad), 0))
@@ -531,7 +531,7 @@ func TestRefusalOfEveryRequestIsNotIsolatedForever(t *testing.T) {
 	srv := pardottest.NewServer()
 	defer srv.Close()
 	srv.FailNext(1000, pardottest.ErrorCode(code(pardot.CodeInvalidInput)))
-	c := newClient(t, srv, oauth(), pardot.WithConcurrency(1))
+	c := newClient(t, srv, oauth(), pardot.WithEngine(batch.Config{Concurrency: 1}))
 	rep, err := c.Prospects().Create(context.Background(), slices.Values(people(200)))
 	checkRun(t, rep, err, counts(200, 0, 200, 0))
 	// 50 prospects halved down to singles take 2*50-1 requests; then 3.
@@ -564,7 +564,7 @@ func TestRunStoppers(t *testing.T) {
 			srv := pardottest.NewServer()
 			defer srv.Close()
 			tc.setup(srv)
-			c := newClient(t, srv, oauth(), pardot.WithConcurrency(1), pardot.WithAPIVersion(tc.version))
+			c := newClient(t, srv, oauth(), pardot.WithEngine(batch.Config{Concurrency: 1}), pardot.WithAPIVersion(tc.version))
 			ps := people(200)
 			rep, err := c.Prospects().Create(context.Background(), slices.Values(ps))
 			checkStopped(t, rep, err, counts(200, tc.ok, 0, 200-tc.ok))
@@ -593,10 +593,10 @@ func TestDailyLimitStopsConcurrentRun(t *testing.T) {
 	srv := pardottest.NewServer()
 	defer srv.Close()
 	srv.SetDailyLimit(2)
-	c := newClient(t, srv, legacy(), pardot.WithConcurrency(5))
+	c := newClient(t, srv, legacy(), pardot.WithEngine(batch.Config{Concurrency: 5}))
 	ps := people(500)
 	rep, err := c.Prospects().Create(context.Background(), slices.Values(ps))
-	checkRun(t, rep, err, counts(500, 100, 0, 400))
+	checkStopped(t, rep, err, counts(500, 100, 0, 400))
 	if rep.Retries != 0 {
 		t.Errorf("%d retries after a 122", rep.Retries)
 	}
@@ -618,7 +618,7 @@ func TestExpiredKeyMidRunReLogsInOnce(t *testing.T) {
 			srv := pardottest.NewServer()
 			defer srv.Close()
 			var once atomic.Bool
-			c := newClient(t, srv, legacy(), pardot.WithConcurrency(workers),
+			c := newClient(t, srv, legacy(), pardot.WithEngine(batch.Config{Concurrency: workers}),
 				withProgress(func(p batch.Progress) {
 					if p.Done >= 50 && once.CompareAndSwap(false, true) {
 						srv.ExpireAPIKeys()
@@ -663,7 +663,7 @@ func TestInvalidKeyTwiceStopsRun(t *testing.T) {
 			srv := pardottest.NewServer()
 			defer srv.Close()
 			srv.FailNext(3, pardottest.ErrorCode(code(pardot.CodeInvalidAPIKey)))
-			c := newClient(t, srv, tc.auth, pardot.WithConcurrency(1))
+			c := newClient(t, srv, tc.auth, pardot.WithEngine(batch.Config{Concurrency: 1}))
 			rep, err := c.Prospects().Create(context.Background(), slices.Values(people(120)))
 			checkStopped(t, rep, err, counts(120, 0, 0, 120))
 			var pe *pardot.Error
@@ -690,7 +690,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	// A wrong password: login fails and stops the run.
-	c := newClient(t, srv, pardot.WithLegacyLogin(pardottest.Email, "s3cret-Passw0rd", pardottest.UserKey), pardot.WithLogger(logger))
+	c := newClient(t, srv, pardot.WithLegacyLogin(pardottest.Email, "s3cret-Passw0rd", pardottest.UserKey), pardot.WithEngine(batch.Config{Logger: logger}))
 	rep, err := c.Prospects().Create(context.Background(), slices.Values(people(3)))
 	checkRun(t, rep, err, counts(3, 0, 0, 3))
 	var pe *pardot.Error
@@ -698,7 +698,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 		t.Errorf("err = %v, want code 15", err)
 	}
 	// A good login whose key then fails twice, with logging.
-	c = newClient(t, srv, legacy(), pardot.WithLogger(logger))
+	c = newClient(t, srv, legacy(), pardot.WithEngine(batch.Config{Logger: logger}))
 	if _, err := c.Prospects().Create(context.Background(), slices.Values(people(1))); err != nil {
 		t.Fatal(err)
 	}
@@ -707,9 +707,9 @@ func TestSecretsNeverLeak(t *testing.T) {
 	_, err2 := c.Prospects().Create(context.Background(), slices.Values(people(2)))
 	// An OAuth client through a refused request and a server error.
 	srv.FailNext(1, pardottest.ErrorCode(code(pardot.CodeInvalidAPIKey)))
-	_, err3 := newClient(t, srv, oauth(), pardot.WithLogger(logger)).Prospects().Create(context.Background(), slices.Values(people(2)))
+	_, err3 := newClient(t, srv, oauth(), pardot.WithEngine(batch.Config{Logger: logger})).Prospects().Create(context.Background(), slices.Values(people(2)))
 	srv.FailNext(1, fakekit.Status(500))
-	_, err4 := newClient(t, srv, oauth(), pardot.WithLogger(logger)).Prospects().Upsert(context.Background(), slices.Values(people(2)))
+	_, err4 := newClient(t, srv, oauth(), pardot.WithEngine(batch.Config{Logger: logger})).Prospects().Upsert(context.Background(), slices.Values(people(2)))
 	if err3 == nil || err4 != nil {
 		t.Errorf("OAuth runs: %v, %v; want a code 1 failure, then a retried success", err3, err4)
 	}
@@ -773,7 +773,7 @@ func TestOAuthTokenSourceFailures(t *testing.T) {
 			defer srv.Close()
 			ts := &flakyTokens{err: tc.err}
 			ts.n.Store(2)
-			c := newClient(t, srv, pardot.WithTokenSource(ts, pardottest.BusinessUnitID), pardot.WithConcurrency(1))
+			c := newClient(t, srv, pardot.WithTokenSource(ts, pardottest.BusinessUnitID), pardot.WithEngine(batch.Config{Concurrency: 1}))
 			rep, err := c.Prospects().Create(context.Background(), slices.Values(people(120)))
 			if tc.notTried == 0 {
 				checkRun(t, rep, err, counts(120, tc.ok, 0, 0))
@@ -835,7 +835,7 @@ func TestSessionEndedMidRunRecovers(t *testing.T) {
 			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			tokens := &recordingTokens{fetch: connectedApp(srv).Token}
 			c := newClient(t, srv, pardot.WithTokenFunc(tokens.Token, pardottest.BusinessUnitID),
-				pardot.WithConcurrency(workers), pardot.WithLogger(logger), expireAfter(srv, 50))
+				pardot.WithEngine(batch.Config{Concurrency: workers}), pardot.WithEngine(batch.Config{Logger: logger}), expireAfter(srv, 50))
 			ps := people(400)
 			rep, err := c.Prospects().Create(context.Background(), slices.Values(ps))
 			checkRun(t, rep, err, counts(400, 400, 0, 0))
@@ -893,7 +893,7 @@ func TestSessionEndedWithoutNewTokenStopsRun(t *testing.T) {
 			t.Parallel()
 			srv := pardottest.NewServer()
 			defer srv.Close()
-			c := newClient(t, srv, tc.auth(srv), pardot.WithConcurrency(1), expireAfter(srv, 50))
+			c := newClient(t, srv, tc.auth(srv), pardot.WithEngine(batch.Config{Concurrency: 1}), expireAfter(srv, 50))
 			rep, err := c.Prospects().Create(context.Background(), slices.Values(people(400)))
 			checkStopped(t, rep, err, counts(400, 50, 0, 350))
 			var pe *pardot.Error
@@ -918,7 +918,7 @@ func TestSessionRefusedAfterRenewalStopsRun(t *testing.T) {
 	srv := pardottest.NewServer()
 	defer srv.Close()
 	srv.FailNext(3, pardottest.ErrorCode(code(pardot.CodeInvalidAccessToken)))
-	c := newClient(t, srv, pardot.WithTokenFunc(connectedApp(srv).Token, pardottest.BusinessUnitID), pardot.WithConcurrency(1))
+	c := newClient(t, srv, pardot.WithTokenFunc(connectedApp(srv).Token, pardottest.BusinessUnitID), pardot.WithEngine(batch.Config{Concurrency: 1}))
 	rep, err := c.Prospects().Upsert(context.Background(), slices.Values(people(120)))
 	checkStopped(t, rep, err, counts(120, 0, 0, 120))
 	var pe *pardot.Error
@@ -952,7 +952,7 @@ func TestRetiredLegacyLogin(t *testing.T) {
 			tc.setup(srv)
 			var logs bytes.Buffer
 			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
-			c := newClient(t, srv, tc.option, pardot.WithLogger(logger), pardot.WithConcurrency(1))
+			c := newClient(t, srv, tc.option, pardot.WithEngine(batch.Config{Logger: logger}), pardot.WithEngine(batch.Config{Concurrency: 1}))
 			rep, err := c.Prospects().Create(context.Background(), slices.Values(people(120)))
 			checkStopped(t, rep, err, counts(120, 0, 0, 120))
 			var pe *pardot.Error
@@ -998,7 +998,7 @@ func TestTokenFuncTokenKeptUntilExpiry(t *testing.T) {
 				}
 				return tok, err
 			}
-			c := newClient(t, srv, pardot.WithTokenFunc(fetch, pardottest.BusinessUnitID), pardot.WithConcurrency(1))
+			c := newClient(t, srv, pardot.WithTokenFunc(fetch, pardottest.BusinessUnitID), pardot.WithEngine(batch.Config{Concurrency: 1}))
 			rep, err := c.Prospects().Create(context.Background(), slices.Values(people(120)))
 			checkRun(t, rep, err, counts(120, 120, 0, 0))
 			if st := srv.Stats(); st.TokensIssued != tc.tokens || st.Requests != 3 {

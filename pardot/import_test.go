@@ -311,7 +311,7 @@ func (l *pauseRecorder) PauseUntil(t time.Time) {
 func TestImportWaitsOnTheLimiterAndTellsItOfServerWaits(t *testing.T) {
 	srv := newImportServer(t)
 	lim := &pauseRecorder{}
-	c := newImportClient(t, srv, &waits{}, pardot.WithLimiter(lim),
+	c := newImportClient(t, srv, &waits{}, pardot.WithEngine(batch.Config{Limiter: lim}),
 		withEngine(batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 3, MaxRetryAfter: time.Minute}}))
 	srv.FailNext(1, pardottest.Fault{Status: 503, RetryAfter: 30 * time.Second})
 

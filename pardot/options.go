@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -106,22 +105,11 @@ func WithTimeout(d time.Duration) Option { return func(c *config) error { return
 // Pardot's limit).
 func WithBatchSize(n int) Option { return func(c *config) error { return c.SetBatchSize(n) } }
 
-// WithEngine sets the engine's configuration for every run: retry policy,
-// budget, what the report keeps, hooks. Its zero fields take the engine's
-// defaults; WithConcurrency, WithLimiter and WithLogger given after it
-// change their field.
+// WithEngine sets the engine's configuration for every run: concurrency,
+// limiter, retry policy and budget, what the report keeps, hooks, logger.
+// Only its non-zero fields are set, so several WithEngine options add up
+// and a zero field keeps the default (DefaultConcurrency: 5).
 func WithEngine(cfg batch.Config) Option { return func(c *config) error { return c.SetEngine(cfg) } }
-
-// WithConcurrency sets how many requests may be in flight (default 5,
-// Pardot's limit per account; more earns code 66, which is retried).
-func WithConcurrency(n int) Option { return func(c *config) error { return c.SetConcurrency(n) } }
-
-// WithLimiter sets a limiter waited on before every request.
-func WithLimiter(l batch.Limiter) Option { return func(c *config) error { return c.SetLimiter(l) } }
-
-// WithLogger sets the logger of the engine, the HTTP layer and the
-// client's login and session lines (all redacted).
-func WithLogger(l *slog.Logger) Option { return func(c *config) error { return c.SetLogger(l) } }
 
 // WithAPIVersion selects API version "3" (the default; prospects keyed by
 // id or email) or "4" (a flat array; required for accounts that allow

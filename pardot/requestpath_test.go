@@ -126,7 +126,7 @@ func TestRedirectToAnotherHostCarriesNothing(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			log, logs := testkit.LogBuffer()
-			c, err := pardot.New(pardot.WithBaseURL(tc.base), tc.auth, pardot.WithLogger(log), threeSends)
+			c, err := pardot.New(pardot.WithBaseURL(tc.base), tc.auth, pardot.WithEngine(batch.Config{Logger: log}), threeSends)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -220,7 +220,7 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 			}
 			for _, auth := range auths {
 				log, logs := testkit.LogBuffer()
-				c, err := pardot.New(pardot.WithBaseURL(srv.URL), auth, pardot.WithLogger(log), threeSends)
+				c, err := pardot.New(pardot.WithBaseURL(srv.URL), auth, pardot.WithEngine(batch.Config{Logger: log}), threeSends)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -269,7 +269,7 @@ func TestReplayIsCountedAsARequest(t *testing.T) {
 			t.Parallel()
 			srv := pardottest.NewServer()
 			defer srv.Close()
-			c := newClient(t, srv, tc.auth(srv), pardot.WithConcurrency(1), pardot.WithBatchSize(10))
+			c := newClient(t, srv, tc.auth(srv), pardot.WithEngine(batch.Config{Concurrency: 1}), pardot.WithBatchSize(10))
 			var expired bool
 			ps := people(50)
 			seq := func(yield func(pardot.Prospect) bool) {
@@ -368,7 +368,7 @@ func TestRequestsStayUnderTheSizeLimit(t *testing.T) {
 		srv.Config.Handler.ServeHTTP(w, r)
 	}))
 	defer sizer.Close()
-	c, err := pardot.New(pardot.WithBaseURL(sizer.URL), oauth(), pardot.WithMaxRequestBytes(16<<10), pardot.WithConcurrency(1))
+	c, err := pardot.New(pardot.WithBaseURL(sizer.URL), oauth(), pardot.WithMaxRequestBytes(16<<10), pardot.WithEngine(batch.Config{Concurrency: 1}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/crmbatch/crmbatch/internal/fakekit"
-	"github.com/crmbatch/crmbatch/internal/testkit"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/crmbatch/crmbatch/internal/fakekit"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/propel"
@@ -159,7 +160,7 @@ func TestBulkAddressesRefusedBeforeSending(t *testing.T) {
 // the refused request with the 404 as their reason.
 func TestBulkAddressesOwnerMissingStopsTheRun(t *testing.T) {
 	t.Parallel()
-	srv, c := newFake(t, propel.WithBatchSize(2), propel.WithConcurrency(1))
+	srv, c := newFake(t, propel.WithBatchSize(2), propel.WithEngine(batch.Config{Concurrency: 1}))
 	rep, err := c.Customers().Addresses(propel.BySourceID("CRM", "nobody")).Upsert(context.Background(), slices.Values(addresses(6, "Main")))
 	if !errors.Is(err, batch.ErrNotFound) {
 		t.Fatalf("err %v, want ErrNotFound", err)

@@ -5,12 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/crmbatch/crmbatch/batch"
 	"net/http"
 	"net/url"
 	"slices"
 	"sync"
 	"testing"
+
+	"github.com/crmbatch/crmbatch/batch"
 
 	"github.com/crmbatch/crmbatch/propel"
 	"github.com/crmbatch/crmbatch/propel/propeltest"
@@ -19,7 +20,7 @@ import (
 // BenchmarkBulkCustomers1000 pushes 1,000 customers through the client into
 // the fake (10 requests of 100, 4 at a time).
 func BenchmarkBulkCustomers1000(b *testing.B) {
-	srv, c := newFake(b, propel.WithConcurrency(4), propel.WithEngine(batch.Config{Keep: batch.KeepNone}))
+	srv, c := newFake(b, propel.WithEngine(batch.Config{Concurrency: 4}), propel.WithEngine(batch.Config{Keep: batch.KeepNone}))
 	in := customers(1000)
 	b.ReportAllocs()
 	for b.Loop() {

@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/crmbatch/crmbatch/internal/fakekit"
-	"github.com/crmbatch/crmbatch/internal/testkit"
 	"io"
 	"net/http"
 	"slices"
@@ -14,6 +12,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/crmbatch/crmbatch/internal/fakekit"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/propel"
@@ -25,7 +26,7 @@ import (
 
 func TestThousandCustomersLandOnce(t *testing.T) {
 	t.Parallel()
-	srv, c := newFake(t, propel.WithConcurrency(4))
+	srv, c := newFake(t, propel.WithEngine(batch.Config{Concurrency: 4}))
 	in := customers(1000)
 	rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(in))
 	if err != nil {
@@ -63,7 +64,7 @@ func TestThousandCustomersLandOnce(t *testing.T) {
 // every customer lands exactly once.
 func TestThousandCustomersUnderFaultsLandOnce(t *testing.T) {
 	t.Parallel()
-	srv, c := newFake(t, propel.WithConcurrency(4), propel.WithHTTPClient(&http.Client{Timeout: 5 * time.Second}))
+	srv, c := newFake(t, propel.WithEngine(batch.Config{Concurrency: 4}), propel.WithHTTPClient(&http.Client{Timeout: 5 * time.Second}))
 	for _, f := range []fakekit.Fault{
 		propeltest.ExpireToken(), fakekit.Status(500), fakekit.DropAfterWrite(),
 		{}, fakekit.Malformed(), fakekit.Slow(20 * time.Millisecond), fakekit.Drop(),
@@ -142,7 +143,7 @@ func TestTokenExpiringMidRunLosesNothing(t *testing.T) {
 			srv.ExpireTokens()
 		}
 	}
-	srv, c := newFake(t, propel.WithEngine(batch.Config{Retry: fastRetry, OnProgress: progress}), propel.WithConcurrency(3), propel.WithBatchSize(25))
+	srv, c := newFake(t, propel.WithEngine(batch.Config{Retry: fastRetry, OnProgress: progress}), propel.WithEngine(batch.Config{Concurrency: 3}), propel.WithBatchSize(25))
 	srv.SetLegacyTokens(true)
 	in := customers(500)
 	rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(in))
@@ -160,7 +161,7 @@ func TestTokenExpiringMidRunLosesNothing(t *testing.T) {
 	}
 
 	// one request's token expiring (FaultExpireToken), twice in a run
-	srv2, c2 := newFake(t, propel.WithConcurrency(1), propel.WithBatchSize(25))
+	srv2, c2 := newFake(t, propel.WithEngine(batch.Config{Concurrency: 1}), propel.WithBatchSize(25))
 	srv2.FailNext(2, fakekit.Fault{})
 	srv2.FailNext(1, propeltest.ExpireToken())
 	srv2.FailNext(2, fakekit.Fault{})
@@ -238,7 +239,7 @@ func (ik *injectKey) RoundTrip(req *http.Request) (*http.Response, error) {
 func TestUnknownKeyFailsOnlyThatRecord(t *testing.T) {
 	t.Parallel()
 	ik := &injectKey{pick: func(id string) bool { return id == "C-00003" || id == "C-00042" }}
-	srv, c := newFake(t, propel.WithHTTPClient(&http.Client{Transport: ik}), propel.WithConcurrency(2))
+	srv, c := newFake(t, propel.WithHTTPClient(&http.Client{Transport: ik}), propel.WithEngine(batch.Config{Concurrency: 2}))
 	in := customers(150)
 	rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(in))
 	testkit.CheckCounts(t, rep, testkit.Counts{Total: 150, Succeeded: 148, Failed: 2, NotAttempted: 0})
@@ -270,7 +271,7 @@ func TestUnknownKeyFailsOnlyThatRecord(t *testing.T) {
 func TestRejectionNamingNoItemIsIsolatedByHalving(t *testing.T) {
 	t.Parallel()
 	ik := &injectKey{top: true, pick: func(id string) bool { return id == "C-00005" }}
-	srv, c := newFake(t, propel.WithHTTPClient(&http.Client{Transport: ik}), propel.WithBatchSize(16), propel.WithConcurrency(1))
+	srv, c := newFake(t, propel.WithHTTPClient(&http.Client{Transport: ik}), propel.WithBatchSize(16), propel.WithEngine(batch.Config{Concurrency: 1}))
 	in := customers(16)
 	rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(in))
 	testkit.CheckCounts(t, rep, testkit.Counts{Total: 16, Succeeded: 15, Failed: 1, NotAttempted: 0})
@@ -309,7 +310,7 @@ func TestFaultsAreRetriedWithoutDuplicates(t *testing.T) {
 	}
 	for _, f := range faults {
 		t.Run(fmt.Sprintf("%d %s drop %v after write %v", f.Status, f.Code, f.Drop, f.AfterWrite), func(t *testing.T) {
-			srv, c := newFake(t, propel.WithBatchSize(20), propel.WithConcurrency(2))
+			srv, c := newFake(t, propel.WithBatchSize(20), propel.WithEngine(batch.Config{Concurrency: 2}))
 			n := 3
 			if f == propeltest.ExpireToken() {
 				n = 1 // a fresh token refused again stops the run (see TestBadCredentialsStopTheRun)
@@ -351,7 +352,7 @@ func TestSlowServerTimesOutAndRetries(t *testing.T) {
 
 func TestPersistentServerErrorFailsAfterRetries(t *testing.T) {
 	t.Parallel()
-	srv, c := newFake(t, propel.WithBatchSize(5), propel.WithConcurrency(1))
+	srv, c := newFake(t, propel.WithBatchSize(5), propel.WithEngine(batch.Config{Concurrency: 1}))
 	srv.FailNext(100, fakekit.Status(500))
 	in := customers(5)
 	rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(in))
@@ -490,7 +491,7 @@ func TestValidationFailsBeforeSending(t *testing.T) {
 // before sending, and the same sourceId in another language is another key.
 func TestRepeatedKeyFailsLocally(t *testing.T) {
 	t.Parallel()
-	srv, c := newFake(t, propel.WithConcurrency(1))
+	srv, c := newFake(t, propel.WithEngine(batch.Config{Concurrency: 1}))
 	in := []propel.Customer{
 		{Source: "S", SourceID: "1", Language: "NL", FirstName: "old"},
 		{Source: "S", SourceID: "1", Language: "EN", FirstName: "english"},
@@ -516,7 +517,7 @@ func TestRepeatedKeyFailsLocally(t *testing.T) {
 
 func TestCancelledContextAccountsForEveryRecord(t *testing.T) {
 	t.Parallel()
-	srv, c := newFake(t, propel.WithBatchSize(10), propel.WithConcurrency(1))
+	srv, c := newFake(t, propel.WithBatchSize(10), propel.WithEngine(batch.Config{Concurrency: 1}))
 	srv.FailNext(100, fakekit.Slow(50*time.Millisecond))
 	ctx, cancel := context.WithTimeout(context.Background(), 80*time.Millisecond)
 	defer cancel()
@@ -549,10 +550,8 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		{"nil option", []propel.Option{propel.WithClientCredentials("a", "b"), nil}},
 		{"timeout below 1s", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithTimeout(time.Millisecond)}},
 		{"tiny request limit", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithMaxRequestBytes(10)}},
-		{"nil limiter", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithLimiter(nil)}},
-		{"nil logger", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithLogger(nil)}},
-		{"concurrency 0", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithConcurrency(0)}},
-		{"concurrency huge", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithConcurrency(257)}},
+		{"concurrency -1", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithEngine(batch.Config{Concurrency: -1})}},
+		{"concurrency huge", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithEngine(batch.Config{Concurrency: 257})}},
 		{"negative retry", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithEngine(batch.Config{Retry: batch.RetryPolicy{MaxAttempts: -1}})}},
 		{"nil http client", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithHTTPClient(nil)}},
 		{"bad keep", []propel.Option{propel.WithClientCredentials("a", "b"), propel.WithEngine(batch.Config{Keep: 9})}},
@@ -661,7 +660,7 @@ func TestHooksKeepAndLimiterAreWired(t *testing.T) {
 	lim := &countingLimiter{}
 	srv, c := newFake(t, propel.WithBatchSize(10), propel.WithEngine(batch.Config{Retry: fastRetry, Keep: batch.KeepFailures,
 		OnOutcome:  func(int, string, batch.Status, error) { outcomes.Add(1) },
-		OnProgress: func(batch.Progress) { progress.Add(1) }}), propel.WithLimiter(lim))
+		OnProgress: func(batch.Progress) { progress.Add(1) }}), propel.WithEngine(batch.Config{Limiter: lim}))
 	in := customers(35)
 	in[20].Gender = "?"
 	rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(in))

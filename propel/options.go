@@ -2,7 +2,6 @@ package propel
 
 import (
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -29,7 +28,7 @@ const DefaultBatchSize = 100
 const maxBatchSize = 10000
 
 // defaultConcurrency is the number of requests in flight unless
-// WithConcurrency or WithEngine says otherwise. Propel documents no rate
+// WithEngine(batch.Config{Concurrency: n}) says otherwise. Propel documents no rate
 // limit; two keeps a steady pace without hammering a shared account.
 const defaultConcurrency = 2
 
@@ -101,19 +100,6 @@ func WithEngine(cfg batch.Config) Option {
 		return c.SetEngine(cfg)
 	}
 }
-
-// WithConcurrency sets the most requests in flight at once (default 2:
-// Propel documents no rate limit, and two keep a steady pace without
-// hammering a shared account).
-func WithConcurrency(n int) Option { return func(c *config) error { return c.SetConcurrency(n) } }
-
-// WithLimiter paces requests (a *rate.Limiter fits); it is waited on before
-// every bulk request, retries included.
-func WithLimiter(l batch.Limiter) Option { return func(c *config) error { return c.SetLimiter(l) } }
-
-// WithLogger sets the logger for request, retry and isolation lines (debug
-// level, secrets redacted). Default: discard.
-func WithLogger(l *slog.Logger) Option { return func(c *config) error { return c.SetLogger(l) } }
 
 // WithTokenURL sets the OAuth token endpoint used by WithClientCredentials
 // (default: the base URL's scheme and host + "/oauth2/token").

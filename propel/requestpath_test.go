@@ -60,7 +60,7 @@ func TestRetriesHaveOneOwner(t *testing.T) {
 // Report.Requests says so.
 func TestTokenReplayIsCounted(t *testing.T) {
 	t.Parallel()
-	srv, c := newFake(t, propel.WithBatchSize(10), propel.WithConcurrency(1))
+	srv, c := newFake(t, propel.WithBatchSize(10), propel.WithEngine(batch.Config{Concurrency: 1}))
 	srv.FailNext(1, fakekit.Fault{})
 	srv.FailNext(1, propeltest.ExpireToken())
 	in := customers(30)
@@ -176,7 +176,7 @@ func TestNoSecretFollowsARedirect(t *testing.T) {
 			if auth == "token source" {
 				opt = propel.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token}))
 			}
-			c, err := propel.New(propel.WithBaseURL(api.URL+"/v2"), opt, propel.WithLogger(logger), propel.WithEngine(threeAttempts))
+			c, err := propel.New(propel.WithBaseURL(api.URL+"/v2"), opt, propel.WithEngine(batch.Config{Logger: logger}), propel.WithEngine(threeAttempts))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -233,7 +233,7 @@ func TestEchoedSecretsAreRedacted(t *testing.T) {
 			api := httptest.NewServer(echo(tt.status))
 			defer api.Close()
 			logger, logs := testkit.LogBuffer()
-			c, err := propel.New(propel.WithBaseURL(api.URL+"/v2"), tt.opt, propel.WithLogger(logger), propel.WithEngine(threeAttempts))
+			c, err := propel.New(propel.WithBaseURL(api.URL+"/v2"), tt.opt, propel.WithEngine(batch.Config{Logger: logger}), propel.WithEngine(threeAttempts))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/crmbatch/crmbatch/internal/testkit"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/crmbatch/crmbatch/internal/testkit"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/google/go-cmp/cmp"
@@ -38,7 +39,7 @@ func gockClient(t *testing.T, opts ...Option) *Client {
 	hc := &http.Client{}
 	gock.InterceptClient(hc)
 	base := []Option{WithBaseURL(gockBase), WithClientCredentials(gockID, gockSecret), WithHTTPClient(hc),
-		WithEngine(batch.Config{Retry: fastRetry}), WithConcurrency(1)}
+		WithEngine(batch.Config{Retry: fastRetry}), WithEngine(batch.Config{Concurrency: 1})}
 	c, err := New(append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
@@ -267,7 +268,7 @@ func TestSecretsAndSSNNeverLeak(t *testing.T) {
 	t.Run("client secret echoed by the token endpoint", func(t *testing.T) {
 		defer gock.Off()
 		var logs bytes.Buffer
-		c := gockClient(t, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+		c := gockClient(t, WithEngine(batch.Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}))
 		gock.New(gockHost).Post("/oauth2/token").Reply(401).
 			BodyString(`{"error":"invalid_client:` + gockSecret + `","error_description":"unknown secret ` + gockSecret + ` for ` + gockID + `"}`)
 		rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values([]Customer{{Source: "S", SourceID: "A"}}))
@@ -289,7 +290,7 @@ func TestSecretsAndSSNNeverLeak(t *testing.T) {
 	t.Run("ssn echoed in a schema error", func(t *testing.T) {
 		defer gock.Off()
 		var logs bytes.Buffer
-		c := gockClient(t, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+		c := gockClient(t, WithEngine(batch.Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}))
 		mockToken("token_new.json")
 		gock.New(gockBase).Post("/customers/bulk/sourceId").Reply(400).BodyString(
 			`{"error":{"code":10007,"status":400,"type":"SchemaValidationException","messages":["#/customers/0/ssn: string [` + adaCustomer.SSN + `] does not match pattern"]}}`)
@@ -322,7 +323,7 @@ func TestSecretsAndSSNNeverLeak(t *testing.T) {
 			}
 			return a
 		}
-		c := gockClient(t, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: noTime}))))
+		c := gockClient(t, WithEngine(batch.Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: noTime}))}))
 		mockToken("token_new.json")
 		in := []Customer{{Source: "S", SourceID: "A"}, {Source: "S", SourceID: "B", SSN: "907"}, {Source: "S", SourceID: "C", SSN: "1"}}
 		gock.New(gockBase).Post("/customers/bulk/sourceId").Reply(400).SetHeader("X-Request-Id", "rid-a").BodyString(

@@ -17,6 +17,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/hubspot"
 	"github.com/crmbatch/crmbatch/hubspot/hubspottest"
 	"github.com/crmbatch/crmbatch/pardot"
@@ -92,7 +93,7 @@ func hubspotChild(ctx context.Context, rdb *redis.Client, id string, records int
 		return childResult{}, err
 	}
 	c, err := hubspot.New(hubspot.WithBaseURL(os.Getenv(childURLEnv)), hubspot.WithToken(hubspottest.DefaultToken),
-		hubspot.WithLimiter(rl), hubspot.WithConcurrency(4), hubspot.WithHTTPClient(taggedClient(id)))
+		hubspot.WithEngine(batch.Config{Limiter: rl}), hubspot.WithEngine(batch.Config{Concurrency: 4}), hubspot.WithHTTPClient(taggedClient(id)))
 	if err != nil {
 		return childResult{}, err
 	}
@@ -120,7 +121,7 @@ func pardotChild(ctx context.Context, rdb *redis.Client, id string, records int)
 	}
 	c, err := pardot.New(pardot.WithBaseURL(os.Getenv(childURLEnv)),
 		pardot.WithToken(pardottest.AccessToken, pardottest.BusinessUnitID),
-		pardot.WithConcurrency(5), pardot.WithBatchSize(10), pardot.WithLimiter(sem),
+		pardot.WithEngine(batch.Config{Concurrency: 5}), pardot.WithBatchSize(10), pardot.WithEngine(batch.Config{Limiter: sem}),
 		pardot.WithHTTPClient(taggedClient(id)))
 	if err != nil {
 		return childResult{}, err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/batch/redislimit"
 	"github.com/crmbatch/crmbatch/hubspot"
 	"github.com/crmbatch/crmbatch/pardot"
@@ -22,7 +23,7 @@ func ExampleNewRateLimiter() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	contacts, err := hubspot.New(hubspot.WithToken(token), hubspot.WithLimiter(rate), hubspot.WithConcurrency(4))
+	contacts, err := hubspot.New(hubspot.WithToken(token), hubspot.WithEngine(batch.Config{Limiter: rate}), hubspot.WithEngine(batch.Config{Concurrency: 4}))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func ExampleNewSemaphore() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	prospects, err := pardot.New(pardot.WithToken(accessToken, businessUnitID), pardot.WithLimiter(slots), pardot.WithConcurrency(5))
+	prospects, err := pardot.New(pardot.WithToken(accessToken, businessUnitID), pardot.WithEngine(batch.Config{Limiter: slots}), pardot.WithEngine(batch.Config{Concurrency: 5}))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func killRun(t *testing.T, maxOutage time.Duration, midRun func(*ownRedis)) (*ba
 	fake.SetRateLimit(20, time.Second)
 	var once sync.Once
 	c, err := hubspot.New(hubspot.WithBaseURL(fake.BaseURL()), hubspot.WithToken(hubspottest.DefaultToken),
-		hubspot.WithLimiter(rl), hubspot.WithConcurrency(2), hubspot.WithBatchSize(10),
+		hubspot.WithEngine(batch.Config{Limiter: rl}), hubspot.WithEngine(batch.Config{Concurrency: 2}), hubspot.WithBatchSize(10),
 		hubspot.WithEngine(batch.Config{OnProgress: func(p batch.Progress) {
 			if p.Done >= 100 {
 				once.Do(func() { midRun(own) })

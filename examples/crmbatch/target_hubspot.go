@@ -46,7 +46,7 @@ var hubspotTarget = target{
 				opts = append(opts, hubspot.WithBaseURL(u))
 			}
 			// Stay under the burst limit of OAuth apps and Starter accounts.
-			opts = append(opts, hubspot.WithLimiter(hubspot.BurstLimiter(100)))
+			opts = append(opts, hubspot.WithEngine(batch.Config{Limiter: hubspot.BurstLimiter(100)}))
 		}
 		opts = append(opts, hubspot.WithToken(token))
 		c, err := hubspot.New(opts...)

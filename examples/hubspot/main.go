@@ -45,7 +45,7 @@ func main() {
 				fmt.Printf("progress: %d/%d done in %d requests (%d retries)\n", p.Done, p.Total, p.Requests, p.Retries)
 			}
 		}}),
-		hubspot.WithConcurrency(4),
+		hubspot.WithEngine(batch.Config{Concurrency: 4}),
 	}
 	n := 3
 	if token == "" {
@@ -64,7 +64,7 @@ func main() {
 	} else if base := os.Getenv("HUBSPOT_BASE_URL"); base != "" {
 		opts = append(opts, hubspot.WithBaseURL(base))
 	}
-	opts = append(opts, hubspot.WithToken(token), hubspot.WithLimiter(hubspot.BurstLimiter(burst)))
+	opts = append(opts, hubspot.WithToken(token), hubspot.WithEngine(batch.Config{Limiter: hubspot.BurstLimiter(burst)}))
 
 	c, err := hubspot.New(opts...)
 	if err != nil {

@@ -60,7 +60,7 @@ func main() {
 			noojee.WithAPIKey(noojeetest.APIKey),
 			// The fake answers in microseconds; real servers get the patient default.
 			noojee.WithEngine(batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 100, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}}),
-			noojee.WithConcurrency(4),
+			noojee.WithEngine(batch.Config{Concurrency: 4}),
 			noojee.WithBatchSize(100),
 		}
 		n = 2000

@@ -32,7 +32,7 @@ func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
-	opts := []propel.Option{propel.WithConcurrency(2)}
+	opts := []propel.Option{propel.WithEngine(batch.Config{Concurrency: 2})}
 	id, secret := os.Getenv("PROPEL_CLIENT_ID"), os.Getenv("PROPEL_CLIENT_SECRET")
 	if id == "" || secret == "" {
 		srv := propeltest.NewServer()

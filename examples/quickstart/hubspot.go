@@ -38,8 +38,8 @@ func runHubSpot(ctx context.Context, progress func(batch.Progress)) result {
 			Retry: batch.RetryPolicy{BaseDelay: 5 * time.Millisecond, MaxDelay: 50 * time.Millisecond}}),
 		hubspot.WithBaseURL(srv.BaseURL()),
 		hubspot.WithToken(hubspottest.DefaultToken),
-		hubspot.WithLimiter(hubspot.BurstLimiter(hubspottest.DefaultRateLimit)),
-		hubspot.WithConcurrency(4),
+		hubspot.WithEngine(batch.Config{Limiter: hubspot.BurstLimiter(hubspottest.DefaultRateLimit)}),
+		hubspot.WithEngine(batch.Config{Concurrency: 4}),
 		hubspot.WithLockedWait(50*time.Millisecond), // HubSpot's lock lasts 2 s; the fake's is as short as we like
 	)
 	if err != nil {

@@ -36,7 +36,7 @@ func runNoojee(ctx context.Context, progress func(batch.Progress)) result {
 		noojee.WithAPIKey(noojeetest.APIKey),
 		noojee.WithEngine(batch.Config{Keep: batch.KeepFailures, OnProgress: progress,
 			Retry: batch.RetryPolicy{MaxAttempts: 200, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}}),
-		noojee.WithConcurrency(4),
+		noojee.WithEngine(batch.Config{Concurrency: 4}),
 		noojee.WithBatchSize(100),
 	)
 	if err != nil {

@@ -34,7 +34,7 @@ func runPardot(ctx context.Context, progress func(batch.Progress)) result {
 	c, err := pardot.New(
 		pardot.WithBaseURL(srv.BaseURL()),
 		pardot.WithTokenFunc(app.Token, pardottest.BusinessUnitID),
-		pardot.WithConcurrency(5),
+		pardot.WithEngine(batch.Config{Concurrency: 5}),
 		pardot.WithEngine(batch.Config{
 			Keep: batch.KeepFailures,
 			OnProgress: func(p batch.Progress) {

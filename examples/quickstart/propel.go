@@ -31,7 +31,7 @@ func runPropel(ctx context.Context, progress func(batch.Progress)) result {
 		propel.WithBaseURL(srv.BaseURL()),
 		propel.WithClientCredentials(propeltest.ClientID, propeltest.ClientSecret),
 		propel.WithEngine(batch.Config{Keep: batch.KeepFailures, OnProgress: progress}),
-		propel.WithConcurrency(4),
+		propel.WithEngine(batch.Config{Concurrency: 4}),
 	)
 	if err != nil {
 		return result{err: err}

@@ -38,6 +38,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/batch/redislimit"
 	"github.com/crmbatch/crmbatch/hubspot"
 	"github.com/crmbatch/crmbatch/hubspot/hubspottest"
@@ -167,7 +168,7 @@ func runWorker(n int, addr, key string, records int) error {
 		return err
 	}
 	opts := []hubspot.Option{hubspot.WithToken(os.Getenv("HUBSPOT_TOKEN")),
-		hubspot.WithLimiter(rl), hubspot.WithConcurrency(4)}
+		hubspot.WithEngine(batch.Config{Limiter: rl}), hubspot.WithEngine(batch.Config{Concurrency: 4})}
 	if u := os.Getenv(envBaseURL); u != "" {
 		opts = append(opts, hubspot.WithBaseURL(u))
 	} else {

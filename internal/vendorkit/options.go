@@ -3,7 +3,6 @@ package vendorkit
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -18,13 +17,11 @@ const MaxConcurrency = 256
 
 // Common holds the settings every vendor client has, with one meaning in
 // all five: each vendor's config embeds it, and each vendor's WithBaseURL,
-// WithHTTPClient, WithTimeout, WithBatchSize, WithEngine, WithConcurrency,
-// WithLimiter and WithLogger is a one-line call into its setters. The
-// rules: a nil value (option, client, limiter, logger) is an error, never
-// silently skipped; a zero number is an error where it would mean nothing
-// (concurrency 0, batch size 0); WithEngine's zero fields take the engine's
-// defaults, except Concurrency, Limiter and Logger, which keep what was set
-// before (the vendor's default concurrency, an earlier WithLimiter).
+// WithHTTPClient, WithTimeout, WithBatchSize and WithEngine is a one-line
+// call into its setters. The rules: a nil option or client is an error,
+// never silently skipped; a batch size out of the vendor's range is an
+// error; WithEngine sets only the non-zero fields of its batch.Config, so
+// engine options add up and a zero field keeps the vendor's default.
 type Common struct {
 	// Vendor names the vendor package, for error messages.
 	Vendor string
@@ -140,33 +137,6 @@ func (c *Common) SetEngine(cfg batch.Config) error {
 	if cfg.Logger != nil {
 		e.Logger = cfg.Logger
 	}
-	return nil
-}
-
-// SetConcurrency sets the requests in flight, 1 to MaxConcurrency.
-func (c *Common) SetConcurrency(n int) error {
-	if n < 1 || n > MaxConcurrency {
-		return c.errorf("WithConcurrency", "concurrency %d is not in 1..%d", n, MaxConcurrency)
-	}
-	c.Engine.Concurrency = n
-	return nil
-}
-
-// SetLimiter sets the limiter waited on before every request.
-func (c *Common) SetLimiter(l batch.Limiter) error {
-	if l == nil {
-		return c.errorf("WithLimiter", "nil limiter")
-	}
-	c.Engine.Limiter = l
-	return nil
-}
-
-// SetLogger sets the logger of the engine and the HTTP layer.
-func (c *Common) SetLogger(l *slog.Logger) error {
-	if l == nil {
-		return c.errorf("WithLogger", "nil logger")
-	}
-	c.Engine.Logger = l
 	return nil
 }
 

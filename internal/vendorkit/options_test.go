@@ -15,7 +15,7 @@ type testConfig struct{ Common }
 
 func TestApplyRefusesANilOption(t *testing.T) {
 	cfg := &testConfig{}
-	ok := func(c *testConfig) error { return c.SetConcurrency(2) }
+	ok := func(c *testConfig) error { return c.SetEngine(batch.Config{Concurrency: 2}) }
 	if err := Apply("v", cfg, []func(*testConfig) error{ok, nil}); err == nil || !strings.Contains(err.Error(), "option 1 is nil") {
 		t.Errorf("err = %v", err)
 	}
@@ -28,10 +28,7 @@ func TestSettersRefuseNilAndOutOfRange(t *testing.T) {
 	c := &Common{Vendor: "v", MaxBatchSize: 100}
 	bad := map[string]error{
 		"nil client":      c.SetHTTPClient(nil),
-		"nil limiter":     c.SetLimiter(nil),
-		"nil logger":      c.SetLogger(nil),
-		"concurrency 0":   c.SetConcurrency(0),
-		"concurrency 257": c.SetConcurrency(257),
+		"concurrency 257": c.SetEngine(batch.Config{Concurrency: 257}),
 		"batch 0":         c.SetBatchSize(0),
 		"batch 101":       c.SetBatchSize(101),
 		"timeout 0":       c.SetTimeout(0, 0),
