@@ -152,6 +152,9 @@ type Server struct {
 	nextID       int64
 	seq          int64
 	stats        Stats
+	imports      []*Import
+	importSpeed  int
+	importFinal  string
 }
 
 // NewServer starts a fake accepting DefaultToken, at most DefaultMaxBatch
@@ -168,8 +171,18 @@ func NewServer() *Server {
 		nextID:      1000,
 		stats:       Stats{ByOp: map[string]int{}},
 	}
-	s.Base = fakekit.NewBase(http.HandlerFunc(s.serveHTTP))
+	s.Base = fakekit.NewBase(http.HandlerFunc(s.route))
 	return s
+}
+
+// route sends the Imports API (import.go) to its handler and every other
+// path to the batch endpoints'.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	if isImportPath(r.URL.Path) {
+		s.serveImport(w, r)
+		return
+	}
+	s.serveHTTP(w, r)
 }
 
 // SetToken sets the bearer token the fake accepts.
