@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/hubspot/hubspottest"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 // importClient is a client for srv whose imports poll every millisecond.
@@ -184,30 +184,31 @@ func TestImportThresholdChoosesThePath(t *testing.T) {
 	}
 }
 
-// tickClock moves one second on at every read, so the fake's imports
-// pass through their states however fast the client polls.
-type tickClock struct {
-	mu  sync.Mutex
-	now time.Time
+// clockStep is a limiter that moves the fake's clock on before every
+// request, so the imports pass through their states in a known number of
+// state reads, however fast the client polls.
+type clockStep struct {
+	clock *fakekit.ManualClock
+	step  time.Duration
 }
 
-func (c *tickClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(time.Second)
-	return c.now
+func (c clockStep) Wait(context.Context) error {
+	c.clock.Advance(c.step)
+	return nil
 }
 
 func TestImportPollsUntilDone(t *testing.T) {
 	srv := newFake(t)
-	srv.SetClock(&tickClock{now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
+	clock := fakekit.NewManualClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	srv.SetClock(clock)
 	srv.SetImportSpeed(10) // 200 rows: 20 s on the fake's clock
-	c := importClient(t, srv, ImportConfig{})
+	c := importClient(t, srv, ImportConfig{}, WithLimiter(clockStep{clock: clock, step: 5 * time.Second}))
 	bad := seeded(200, 150, 20)
 	rep, _ := c.Objects("contacts").ImportUpsert(context.Background(), people(200, bad))
 	checkImportReport(t, rep, 200, bad)
-	if polls := srv.Stats().ByOp["import-state"]; polls < 3 {
-		t.Fatalf("%d state reads, want the import seen STARTED or PROCESSING first", polls)
+	// Created at +5 s, final at +25 s: read at +10, +15, +20 and +25 s at least.
+	if polls := srv.Stats().ByOp["import-state"]; polls < 4 {
+		t.Fatalf("%d state reads, want at least 4 (STARTED or PROCESSING until 20 s have passed)", polls)
 	}
 }
 

@@ -144,8 +144,8 @@ func multipartBody(req []byte, fileName string) (head, tail []byte, contentType 
 // startImport uploads one CSV file: POST /crm/v3/imports. The body is read
 // from the file as it is sent, never held in memory, so this one request
 // goes through the HTTP client directly (its transport, timeout and
-// same-host redirect rule) rather than httpx.Client.Do, which takes a
-// byte slice. Its errors are classified as every other answer is.
+// same-host redirect rule, with the timeout raised by a second per MiB)
+// rather than httpx.Client.Do, which takes a byte slice. Its errors are classified as every other answer is.
 func (c *Client) startImport(ctx context.Context, op string, req importRequestJSON, f *os.File, size int64) (*importJSON, error) {
 	auth, err := c.bearer(op)
 	if err != nil {
@@ -170,7 +170,13 @@ func (c *Client) startImport(ctx context.Context, op string, req importRequestJS
 	hr.Header.Set("Accept", "application/json")
 	hr.Header.Set("Authorization", auth)
 	hr.Header.Set("User-Agent", httpx.UserAgent)
-	resp, err := c.http.HTTPClient().Do(hr)
+	// The request timeout bounds an answer, not the upload: a second more
+	// per MiB sent.
+	hc := *c.http.HTTPClient()
+	if hc.Timeout > 0 {
+		hc.Timeout += time.Duration(size>>20) * time.Second
+	}
+	resp, err := hc.Do(hr)
 	if err != nil {
 		// The upload may have reached HubSpot: an import may exist.
 		return nil, &Error{APIError: vendorkit.APIError[Code]{Vendor: vendor, Op: op, Class: vendorkit.Unknown,

@@ -2,6 +2,7 @@ package hubspottest
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -42,6 +43,9 @@ type Import struct {
 	CreatedAt  time.Time
 	DoneAt     time.Time // when its state becomes final on the fake's clock
 	FinalState string
+
+	finished bool // every row applied
+	rowsDone int  // rows applied so far
 }
 
 // ImportError is one row error of an import (PublicImportError).
@@ -236,8 +240,16 @@ func (s *Server) startImport(r *http.Request, corr string) answer {
 	if msg != "" {
 		return badRequest(corr, msg)
 	}
-	if _, err := file.Seek(0, io.SeekStart); err != nil {
+	rows, err := countLines(file)
+	if err != nil {
 		return badRequest(corr, "Unable to read the file")
+	}
+	if rows > MaxImportFileRows {
+		return badRequest(corr, fmt.Sprintf("The import file has more than %d rows", MaxImportFileRows))
+	}
+	job, msg := newImportJob(plan, file)
+	if msg != "" {
+		return badRequest(corr, msg)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -252,24 +264,55 @@ func (s *Server) startImport(r *http.Request, corr string) answer {
 		return answer{http.StatusTooManyRequests, rateLimitBody{Status: "error", ErrorType: "RATE_LIMIT", CorrelationID: corr, PolicyName: "DAILY",
 			GroupName: "hubspottest", Message: fmt.Sprintf("You have reached your daily limit of %d imports per rolling 24 hours.", MaxImportsPerDay)}}
 	}
-	im := &Import{ID: strconv.Itoa(len(s.imports) + 91000001), Name: req.Name, ObjectType: plan.objectType, Operation: plan.op}
-	if msg := s.importRows(im, plan, file); msg != "" {
-		return badRequest(corr, msg)
-	}
-	now = s.Now() // processing starts once the file is in
-	im.CreatedAt = now
 	speed := s.importSpeed
 	if speed <= 0 {
 		speed = DefaultImportRowsPerSecond
 	}
-	im.DoneAt = now.Add(time.Duration(float64(im.Rows+1) / float64(speed) * float64(time.Second)))
-	im.FinalState = "DONE"
+	im := &Import{ID: strconv.Itoa(len(s.imports) + 91000001), Name: req.Name, ObjectType: plan.objectType, Operation: plan.op,
+		CreatedAt: now, FinalState: "DONE"}
+	im.DoneAt = now.Add(time.Duration(float64(rows) / float64(speed) * float64(time.Second)))
 	if s.importFinal != "" {
 		im.FinalState = s.importFinal
 	}
 	s.imports = append(s.imports, im)
 	s.stats.ByOp["import"]++
+	file = nil // the job owns it now
+	s.importJobs.Add(1)
+	go s.runImport(im, job)
 	return answer{http.StatusOK, s.importJSON(im, now)}
+}
+
+// countLines counts the data lines of f (lines after the header): an
+// upper bound of its rows, as a quoted value may span lines.
+func countLines(f *os.File) (int, error) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return 0, err
+	}
+	buf := make([]byte, 64<<10)
+	lines, last := 0, byte('\n')
+	for {
+		n, err := f.Read(buf)
+		if n > 0 {
+			lines += bytes.Count(buf[:n], []byte{'\n'})
+			last = buf[n-1]
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	if last != '\n' {
+		lines++
+	}
+	return max(lines-1, 0), nil
+}
+
+// Close shuts the fake down once the imports being processed are done.
+func (s *Server) Close() {
+	s.Base.Close()
+	s.importJobs.Wait()
 }
 
 // importPlan is what a checked importRequest says.
@@ -344,78 +387,113 @@ func checkImportRequest(req *importRequestBody) (importPlan, string) {
 	return p, ""
 }
 
-// importRows applies every row of the file; the caller holds mu. It
-// returns a message when the file is refused as a whole.
-func (s *Server) importRows(im *Import, plan importPlan, f *os.File) string {
+// importJob is an import's file being processed.
+type importJob struct {
+	f      *os.File
+	rd     *csv.Reader
+	header []string
+	props  []string
+	idCol  int
+	plan   importPlan
+}
+
+// newImportJob reads the file's header and checks it against the column
+// mappings; it returns a message when the file is refused as a whole.
+func newImportJob(plan importPlan, f *os.File) (*importJob, string) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, "Unable to read the file"
+	}
 	rd := csv.NewReader(bufio.NewReaderSize(f, 64<<10))
 	rd.FieldsPerRecord = -1
 	rd.ReuseRecord = true
 	header, err := rd.Read()
 	if err != nil {
-		return "The import file has no header row"
+		return nil, "The import file has no header row"
 	}
-	header = append([]string(nil), header...)
-	props := make([]string, len(header))
-	idCol := -1
-	for i, h := range header {
+	j := &importJob{f: f, rd: rd, header: append([]string(nil), header...), props: make([]string, len(header)), idCol: -1, plan: plan}
+	for i, h := range j.header {
 		prop, ok := plan.columns[h]
 		if !ok {
-			return fmt.Sprintf("Column %q of the file has no column mapping", h)
+			return nil, fmt.Sprintf("Column %q of the file has no column mapping", h)
 		}
-		props[i] = prop
+		j.props[i] = prop
 		if prop == "\x00id" || (plan.idProperty != "" && prop == plan.idProperty) {
-			idCol = i
+			j.idCol = i
 		}
 	}
-	if plan.op != "CREATE" && idCol < 0 {
-		return "The identifying column is not in the file"
+	if plan.op != "CREATE" && j.idCol < 0 {
+		return nil, "The identifying column is not in the file"
 	}
-	op := strings.ToLower(plan.op)
+	return j, ""
+}
+
+// runImport applies every row of the job's file, as HubSpot does after
+// answering the upload, then removes the file.
+func (s *Server) runImport(im *Import, j *importJob) {
+	defer s.importJobs.Done()
+	defer func() {
+		j.f.Close()
+		os.Remove(j.f.Name())
+	}()
+	op := strings.ToLower(j.plan.op)
 	line := 1
 	for {
-		row, err := rd.Read()
+		row, err := j.rd.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		line++
-		if line > MaxImportFileRows {
-			return fmt.Sprintf("The import file has more than %d rows", MaxImportFileRows)
-		}
-		im.Rows++
-		if err != nil || len(row) != len(header) {
-			im.Errors = append(im.Errors, ImportError{ID: strconv.Itoa(len(im.Errors) + 1), ErrorType: "INCORRECT_NUMBER_OF_COLUMNS",
-				ErrorMessage: fmt.Sprintf("Expected %d columns but found %d", len(header), len(row)), LineNumber: line, RowData: append([]string(nil), row...)})
-			continue
-		}
-		in := writeInput{Properties: make(map[string]string, len(row))}
-		for i, v := range row {
-			switch {
-			case i == idCol:
-				in.ID, in.IDProperty = v, plan.idProperty
-			case v != "":
-				in.Properties[props[i]] = v // an empty cell changes nothing
+		s.mu.Lock()
+		s.importRow(im, j, op, line, row, err)
+		s.mu.Unlock()
+	}
+	s.mu.Lock()
+	im.finished = true
+	if now := s.Now(); now.After(im.DoneAt) {
+		im.DoneAt = now
+	}
+	s.mu.Unlock()
+}
+
+// importRow applies one row; the caller holds mu.
+func (s *Server) importRow(im *Import, j *importJob, op string, line int, row []string, err error) {
+	im.Rows++
+	im.rowsDone = im.Rows
+	if err != nil || len(row) != len(j.header) {
+		im.Errors = append(im.Errors, ImportError{ID: strconv.Itoa(len(im.Errors) + 1), ErrorType: "INCORRECT_NUMBER_OF_COLUMNS",
+			ErrorMessage: fmt.Sprintf("Expected %d columns but found %d", len(j.header), len(row)), LineNumber: line, RowData: append([]string(nil), row...)})
+		return
+	}
+	in := writeInput{Properties: make(map[string]string, len(row))}
+	for i, v := range row {
+		switch {
+		case i == j.idCol:
+			in.ID, in.IDProperty = v, j.plan.idProperty
+			if j.plan.idProperty != "" {
+				in.Properties[j.plan.idProperty] = v // the column sets the value too
 			}
-		}
-		var a answer
-		if op == "create" {
-			a = s.create(im.ObjectType, []writeInput{in}, false, s.Now(), "")
-		} else {
-			a = s.updateOrUpsert(im.ObjectType, op, []writeInput{in}, false, s.Now(), "")
-		}
-		ans, _ := a.body.(batchAnswer)
-		if a.status >= 300 || len(ans.Errors) > 0 {
-			im.Errors = append(im.Errors, rowError(len(im.Errors)+1, line, row, a))
-			continue
-		}
-		for _, res := range ans.Results {
-			if res.New != nil && !*res.New || op == "update" {
-				im.Updated++
-			} else {
-				im.Created++
-			}
+		case v != "":
+			in.Properties[j.props[i]] = v // an empty cell changes nothing
 		}
 	}
-	return ""
+	var a answer
+	if op == "create" {
+		a = s.create(im.ObjectType, []writeInput{in}, false, s.Now(), "")
+	} else {
+		a = s.updateOrUpsert(im.ObjectType, op, []writeInput{in}, false, s.Now(), "")
+	}
+	ans, _ := a.body.(batchAnswer)
+	if a.status >= 300 || len(ans.Errors) > 0 {
+		im.Errors = append(im.Errors, rowError(len(im.Errors)+1, line, row, a))
+		return
+	}
+	for _, res := range ans.Results {
+		if res.New != nil && !*res.New || op == "update" {
+			im.Updated++
+		} else {
+			im.Created++
+		}
+	}
 }
 
 // rowError turns the batch answer for one row into an import error: the
@@ -458,15 +536,21 @@ type importMetadata struct {
 }
 
 // state is the import's state at now on the fake's clock.
+// An import is final once its rows are all applied and its time on the
+// clock has passed; the rows it shows processed before that follow the
+// clock, never ahead of the rows applied.
 func (im *Import) state(now time.Time) (state string, processed int) {
 	switch {
-	case !now.Before(im.DoneAt):
+	case im.finished && !now.Before(im.DoneAt):
 		return im.FinalState, im.Rows
-	case now.Equal(im.CreatedAt):
+	case !now.After(im.CreatedAt) || im.rowsDone == 0:
 		return "STARTED", 0
 	}
-	frac := float64(now.Sub(im.CreatedAt)) / float64(im.DoneAt.Sub(im.CreatedAt))
-	return "PROCESSING", int(frac * float64(im.Rows))
+	frac := 1.0
+	if d := im.DoneAt.Sub(im.CreatedAt); d > 0 {
+		frac = min(float64(now.Sub(im.CreatedAt))/float64(d), 1)
+	}
+	return "PROCESSING", min(int(frac*float64(im.rowsDone)), im.rowsDone)
 }
 
 // importJSON is the import's answer at now; the caller holds mu.

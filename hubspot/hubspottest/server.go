@@ -155,6 +155,7 @@ type Server struct {
 	imports      []*Import
 	importSpeed  int
 	importFinal  string
+	importJobs   sync.WaitGroup
 }
 
 // NewServer starts a fake accepting DefaultToken, at most DefaultMaxBatch
