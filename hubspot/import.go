@@ -35,7 +35,33 @@ const (
 	importErrorsPageSize = 100
 )
 
-// ImportConfig tunes the import path (see WithImports).
+// ImportConfig tunes the import path (see WithImports and ImportUpsert).
+//
+// The wire shapes and limits come from HubSpot's documents (read 2026-11):
+// developers.hubspot.com/docs/api-reference/legacy/crm/imports/guide
+// (POST /crm/v3/imports as multipart/form-data with an importRequest text
+// field and a files file field; name, importOperations, files[].fileName,
+// fileFormat, fileImportPage.hasHeader and columnMappings with
+// columnObjectTypeId, columnName, propertyName, columnType);
+// developers.hubspot.com/docs/api-reference/latest/crm/imports/create-import
+// and …/get-import-errors (PublicImportResponse with state STARTED,
+// PROCESSING, DONE, FAILED, CANCELED, DEFERRED or REVERTED; errors paged
+// with paging.next.after, each with errorType, errorMessage, invalidValue
+// and sourceData.rowData and lineNumber); knowledge.hubspot.com/import-and-export/set-up-your-import-file
+// (512 MB and 1,048,576 rows per file, 500 imports per rolling 24 hours
+// on paid accounts; 20 MB and 50 imports on free tools: lower MaxFileBytes
+// there).
+//
+// Choices where the documents are silent: an error is placed on its
+// record by the id cell of its rowData (asked for with
+// includeRowData=true), else by lineNumber counting the header as line 1;
+// an error that names neither a known row nor a line in the file leaves
+// the import's other rows unconfirmed (batch.ErrOutcomeUnknown). Values
+// with line breaks are refused so that lines are rows. Pages of errors
+// are asked 100 at a time (no maximum is documented). The upload's
+// timeout is the client's plus a second per MiB. The imports API is
+// reached at /crm/v3/imports whatever WithAPIVersion says: its bodies are
+// those of the dated /crm/imports/2026-03.
 type ImportConfig struct {
 	// Threshold sends an Update or Upsert of at least this many records
 	// through HubSpot's Imports API instead of the batch endpoints; 0 (the

@@ -3,6 +3,14 @@
 // (the date-versioned paths, 2026-09 being current), and the same under
 // the legacy /crm/v3/objects/….
 //
+// It also serves the Imports API (import.go): POST /crm/v3/imports
+// (multipart importRequest and CSV file, spooled to disk; the documented
+// limits of 512 MB, 1,048,576 rows per file and 500 imports per 24 hours),
+// GET /crm/v3/imports/{id} (STARTED, PROCESSING, then DONE or the state
+// SetImportFinalState chose, on the fake's clock at SetImportSpeed rows
+// per second) and GET /crm/v3/imports/{id}/errors (paged row errors: each
+// row goes through the same checks and FailInputs hook as a batch input).
+//
 // Like net/http/httptest, NewServer starts it on a loopback port, and one
 // option points a client at it:
 //
