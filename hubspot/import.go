@@ -212,6 +212,7 @@ func (o *Objects) importWrite(ctx context.Context, kind opKind, in iter.Seq[Upda
 	}
 	for rec := range in {
 		if !r.add(ctx, rec) {
+			r.incomplete = true
 			break
 		}
 	}
@@ -268,7 +269,9 @@ type importRun struct {
 	total    int
 	requests int
 	retries  int
-	halt     error // why the input was not read to its end
+	halt     error // why no further import is started
+	// incomplete: the input was not read to its end.
+	incomplete bool
 }
 
 func newImportRun(o *Objects, kind opKind) *importRun {
@@ -443,37 +446,23 @@ func (r *importRun) mappings() []columnMappingJSON {
 }
 
 // do sends one request (through f) as the engine would: after the
-// client's limiter, sent again on an answer that wrote nothing and asks
-// for it (429, 503, 423, 477 …) after its Retry-After or the retry
-// policy's backoff, up to the policy's attempts. The limiter is told of
-// every wait the server asks for.
+// client's limiter (and a slot of it, when it bounds requests in flight),
+// sent again on an answer that wrote nothing and asks for it (429, 503,
+// 423, 477 …) after its Retry-After or the retry policy's backoff, up to
+// the policy's attempts. The limiter is told of every wait the server
+// asks for; a wait longer than the policy's MaxRetryAfter is not made.
 func (r *importRun) do(ctx context.Context, f func() error) error {
 	eng := r.o.c.cfg.Engine
-	policy, def := eng.Retry, batch.DefaultRetryPolicy()
-	if policy.MaxAttempts <= 0 {
-		policy.MaxAttempts = def.MaxAttempts
-	}
-	if policy.BaseDelay <= 0 {
-		policy.BaseDelay = def.BaseDelay
-	}
-	if policy.MaxDelay <= 0 {
-		policy.MaxDelay = def.MaxDelay
-	}
+	policy := retryDefaults(eng.Retry)
 	for attempt := 1; ; attempt++ {
-		if eng.Limiter != nil {
-			if err := eng.Limiter.Wait(ctx); err != nil {
-				return err
-			}
-		}
-		r.requests++
-		if attempt > 1 {
-			r.retries++
-		}
-		err := f()
+		err := r.once(ctx, attempt, f)
 		if err == nil || !batch.IsRetryable(err) || attempt >= policy.MaxAttempts {
 			return err
 		}
 		wait := batch.RetryAfterOf(err)
+		if wait > policy.MaxRetryAfter {
+			return errors.Join(batch.ErrRetryAfterTooLong, err)
+		}
 		if p, ok := eng.Limiter.(batch.Pauser); ok && wait > 0 {
 			p.PauseUntil(time.Now().Add(wait))
 		}
@@ -484,6 +473,47 @@ func (r *importRun) do(ctx context.Context, f func() error) error {
 			return err
 		}
 	}
+}
+
+// once sends one attempt through the limiter, counting it.
+func (r *importRun) once(ctx context.Context, attempt int, f func() error) error {
+	l := r.o.c.cfg.Engine.Limiter
+	if l != nil {
+		if err := l.Wait(ctx); err != nil {
+			return err
+		}
+		if sl, ok := l.(batch.SlotLimiter); ok {
+			release, err := sl.Acquire(ctx)
+			if err != nil {
+				return err
+			}
+			defer release()
+		}
+	}
+	r.requests++
+	if attempt > 1 {
+		r.retries++
+	}
+	return f()
+}
+
+// retryDefaults fills the zero fields of p from batch.DefaultRetryPolicy
+// (as the engine does for its own sends).
+func retryDefaults(p batch.RetryPolicy) batch.RetryPolicy {
+	def := batch.DefaultRetryPolicy()
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = def.MaxAttempts
+	}
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = def.BaseDelay
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = def.MaxDelay
+	}
+	if p.MaxRetryAfter <= 0 {
+		p.MaxRetryAfter = def.MaxRetryAfter
+	}
+	return p
 }
 
 // sleep waits d or until ctx ends.

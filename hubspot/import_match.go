@@ -235,7 +235,7 @@ func (r *importRun) report(ctx context.Context) (*batch.Report[Result], error) {
 	rep := batch.Run(context.WithoutCancel(ctx), op, cfg, iter.Seq[settled](r.outcomes))
 	rep.Requests, rep.Retries = r.requests, r.retries
 	rep.Elapsed = time.Since(r.start)
-	if r.halt != nil {
+	if r.incomplete {
 		rep.InputIncomplete = true
 	}
 	return rep, rep.Err()

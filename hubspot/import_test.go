@@ -303,3 +303,52 @@ func TestImportsOptionRefusesOutOfLimits(t *testing.T) {
 		}
 	}
 }
+
+// cancelAt is a limiter that cancels the call's context before its at-th
+// request.
+type cancelAt struct {
+	cancel context.CancelFunc
+	at     int
+	calls  int
+}
+
+func (c *cancelAt) Wait(ctx context.Context) error {
+	c.calls++
+	if c.calls == c.at {
+		c.cancel()
+	}
+	return ctx.Err()
+}
+
+func TestImportStopped(t *testing.T) {
+	t.Run("context ended while polling: unknown", func(t *testing.T) {
+		srv := newFake(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		c := importClient(t, srv, ImportConfig{}, WithLimiter(&cancelAt{cancel: cancel, at: 2}))
+		rep, err := c.Objects("contacts").ImportUpsert(ctx, people(30, nil))
+		if rep.Succeeded != 0 || rep.Failed != 30 || !rep.Balanced() || !errors.Is(err, batch.ErrOutcomeUnknown) {
+			t.Fatalf("%+v %v", rep, err)
+		}
+		if o, _ := rep.Outcome(29); !errors.Is(o.Err, context.Canceled) {
+			t.Fatalf("%v", o.Err)
+		}
+	})
+	t.Run("daily limit on the upload: nothing succeeds", func(t *testing.T) {
+		srv := newFake(t)
+		srv.FailNext(1, hubspottest.DailyLimit())
+		c := importClient(t, srv, ImportConfig{})
+		rep, err := c.Objects("contacts").ImportUpsert(context.Background(), people(30, nil))
+		if rep.Succeeded != 0 || rep.Failed != 30 || rep.InputIncomplete || !errors.Is(err, batch.ErrQuotaExceeded) || len(srv.Imports()) != 0 {
+			t.Fatalf("%+v %v", rep, err)
+		}
+	})
+	t.Run("more files than imports a day: refused", func(t *testing.T) {
+		srv := newFake(t)
+		c := importClient(t, srv, ImportConfig{MaxRows: 1})
+		rep, err := c.Objects("contacts").ImportUpsert(context.Background(), people(MaxImportsPerDay+3, nil))
+		if rep.Succeeded != MaxImportsPerDay || rep.Failed != 1 || !rep.InputIncomplete || !errors.Is(err, batch.ErrQuotaExceeded) || len(srv.Imports()) != MaxImportsPerDay {
+			t.Fatalf("succeeded %d, imports %d, %v", rep.Succeeded, len(srv.Imports()), err)
+		}
+	})
+}

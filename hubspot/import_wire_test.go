@@ -82,7 +82,7 @@ func TestWireImport(t *testing.T) {
 			return req.Header.Get("Authorization") == "Bearer pat-test-token", nil
 		}).
 		Reply(200).JSON(map[string]any{"id": "74312", "state": "STARTED", "createdAt": "2026-11-29T10:00:00Z",
-			"metadata": map[string]any{"counters": map[string]int{}, "fileIds": []string{"1"}}})
+		"metadata": map[string]any{"counters": map[string]int{}, "fileIds": []string{"1"}}})
 	gock.New(gockBase).Get("/crm/v3/imports/74312").Reply(200).JSON(map[string]any{"id": "74312", "state": "PROCESSING"})
 	gock.New(gockBase).Get("/crm/v3/imports/74312").Reply(200).
 		JSON(map[string]any{"id": "74312", "state": "DONE", "metadata": map[string]any{"counters": map[string]int{"TOTAL_ROWS": 3, "CREATED_OBJECTS": 1}}})
