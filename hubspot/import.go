@@ -144,8 +144,9 @@ func importTypeID(t string) (string, error) {
 // input must name the same IDProperty, and the CSV's columns are the
 // first valid record's properties: a later record with another property,
 // or a value holding a line break, is refused before sending
-// (batch.ErrInvalid). A key repeated in the input is not refused: the
-// rows are applied in input order. Records an import never confirms (it
+// (batch.ErrInvalid). A key repeated in the input is not refused (that
+// would take memory for every key): the rows are applied in input order.
+// ObjectWriteTraceID plays no part (an import has no such column). Records an import never confirms (it
 // ended FAILED, CANCELED or REVERTED, its state or errors could not be
 // read, the context ended first) fail matching batch.ErrOutcomeUnknown;
 // they are never reported succeeded.
@@ -218,6 +219,10 @@ func (o *Objects) importWrite(ctx context.Context, kind opKind, in iter.Seq[Upda
 	}
 	if r.halt == nil {
 		r.flush(ctx)
+	} else if r.cur != nil && r.cur.rows > 0 {
+		// Rows written to a file that will not be sent.
+		r.parts = append(r.parts, &importPart{file: r.cur, sendErr: r.halt})
+		r.cur = nil
 	}
 	r.settle(ctx)
 	return r.report(ctx)
@@ -329,12 +334,20 @@ func (r *importRun) add(ctx context.Context, rec UpdateInput) bool {
 	return true
 }
 
-// check is the record's validation before sending.
+// check is the record's validation before sending: that of Update and
+// Upsert, but for repeated keys (see ImportUpsert), and what a CSV file
+// and one import need.
 func (r *importRun) check(rec UpdateInput) error {
 	if r.typeErr != nil {
 		return invalid(r.label, "%v", r.typeErr)
 	}
-	if err := r.o.validateUpdate(r.label, r.kind, &keys{op: r.label}, rec); err != nil {
+	if strings.TrimSpace(rec.ID) == "" {
+		return invalid(r.label, "input has no id")
+	}
+	if r.kind == opUpsert && strings.TrimSpace(rec.IDProperty) == "" {
+		return invalid(r.label, "upsert input has no idProperty")
+	}
+	if err := checkProperties(r.label, rec.Properties, ""); err != nil {
 		return err
 	}
 	if r.header != nil && rec.IDProperty != r.idProp {

@@ -166,6 +166,11 @@ func (r *importRun) outcomes(yield func(settled) bool) {
 			if rd != nil {
 				pi++
 			}
+			if pi >= len(r.parts) {
+				// Not reached: every record read is refused or in a file.
+				yield(settled{err: fmt.Errorf("hubspot: record %d is in no import file", idx)})
+				return
+			}
 			row = 0
 			rd = r.reader(pi)
 		}
