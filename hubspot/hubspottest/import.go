@@ -244,7 +244,7 @@ func (s *Server) startImport(r *http.Request, corr string) answer {
 	if err != nil {
 		return badRequest(corr, "Unable to read the file")
 	}
-	if rows > MaxImportFileRows {
+	if rows+1 > MaxImportFileRows { // the header is a row
 		return badRequest(corr, fmt.Sprintf("The import file has more than %d rows", MaxImportFileRows))
 	}
 	job, msg := newImportJob(plan, file)
