@@ -65,7 +65,13 @@ const (
 type ImportConfig struct {
 	// Threshold sends an Update or Upsert of at least this many records
 	// through HubSpot's Imports API instead of the batch endpoints; 0 (the
-	// default) never does. ImportUpdate and ImportUpsert always do.
+	// default) never does. ImportUpdate and ImportUpsert always do. To
+	// decide, a call holds up to Threshold records in memory before
+	// sending any.
+	//
+	// Imports are slow to start (HubSpot queues them for minutes) and cost
+	// a handful of requests whatever their size, so a threshold in the tens
+	// of thousands keeps the fast batch path for everyday loads.
 	Threshold int
 	// PollInterval is the first wait between reads of an import's state;
 	// default DefaultImportPollInterval. Each wait doubles, up to
@@ -146,7 +152,9 @@ func importTypeID(t string) (string, error) {
 // or a value holding a line break, is refused before sending
 // (batch.ErrInvalid). A key repeated in the input is not refused (that
 // would take memory for every key): the rows are applied in input order.
-// ObjectWriteTraceID plays no part (an import has no such column). Records an import never confirms (it
+// ObjectWriteTraceID plays no part (an import has no such column).
+// Config.OnOutcome and OnProgress are called once the imports have
+// ended, with the import's request counts. Records an import never confirms (it
 // ended FAILED, CANCELED or REVERTED, its state or errors could not be
 // read, the context ended first) fail matching batch.ErrOutcomeUnknown;
 // they are never reported succeeded.
