@@ -240,8 +240,13 @@ func (r *importRun) report(ctx context.Context) (*batch.Report[Result], error) {
 	rep := batch.Run(context.WithoutCancel(ctx), op, cfg, iter.Seq[settled](r.outcomes))
 	rep.Requests, rep.Retries = r.requests, r.retries
 	rep.Elapsed = time.Since(r.start)
+	err := rep.Err()
 	if r.incomplete {
 		rep.InputIncomplete = true
+		err = rep.Err()
+		if re, ok := err.(*batch.RunError); ok {
+			re.Cause = r.halt
+		}
 	}
-	return rep, rep.Err()
+	return rep, err
 }

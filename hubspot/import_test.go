@@ -350,5 +350,9 @@ func TestImportStopped(t *testing.T) {
 		if rep.Succeeded != MaxImportsPerDay || rep.Failed != 1 || !rep.InputIncomplete || !errors.Is(err, batch.ErrQuotaExceeded) || len(srv.Imports()) != MaxImportsPerDay {
 			t.Fatalf("succeeded %d, imports %d, %v", rep.Succeeded, len(srv.Imports()), err)
 		}
+		var re *batch.RunError
+		if !errors.As(err, &re) || re.Cause == nil || !strings.Contains(re.Cause.Error(), "more than 500 imports") {
+			t.Fatalf("run error cause: %v", err)
+		}
 	})
 }
