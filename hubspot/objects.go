@@ -69,9 +69,16 @@ func (o *Objects) Create(ctx context.Context, in iter.Seq[CreateInput]) (*batch.
 // them is left to match (their results carry record ids, not the values
 // the inputs named).
 func (o *Objects) Update(ctx context.Context, in iter.Seq[UpdateInput]) (*batch.Report[Result], error) {
+	in, big := o.viaImport(in)
+	if big {
+		return o.ImportUpdate(ctx, in)
+	}
 	return vendorkit.Run(ctx, o.updateOp(opUpdate), o.c.cfg.Engine, in)
 }
 
+// With WithImports(ImportConfig{Threshold: n}), an Update or Upsert of at
+// least n records goes through the Imports API instead (see ImportUpsert).
+//
 // Upsert creates or updates every input by the unique property IDProperty
 // whose value ID holds: POST …/{objectType}/batch/upsert. Result.New tells
 // which were created. Keys and results are as for Update.
@@ -87,6 +94,10 @@ func (o *Objects) Update(ctx context.Context, in iter.Seq[UpdateInput]) (*batch.
 //
 //	{IDProperty: "crm_id", ID: "C-1042", Properties: hubspot.Properties{"phone": "+61 3 8321 8199"}}
 func (o *Objects) Upsert(ctx context.Context, in iter.Seq[UpsertInput]) (*batch.Report[Result], error) {
+	in, big := o.viaImport(in)
+	if big {
+		return o.ImportUpsert(ctx, in)
+	}
 	return vendorkit.Run(ctx, o.updateOp(opUpsert), o.c.cfg.Engine, in)
 }
 

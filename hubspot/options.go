@@ -61,6 +61,7 @@ type config struct {
 	tokenSource     oauth2.TokenSource
 	lockedWait      time.Duration
 	maxRequestBytes int
+	imports         ImportConfig
 }
 
 // defaultConfig holds the defaults. Concurrency 1: HubSpot's limits are per
@@ -186,6 +187,21 @@ func WithMaxRequestBytes(n int) Option {
 			return fmt.Errorf("hubspot: WithMaxRequestBytes: %d is less than 1024", n)
 		}
 		c.maxRequestBytes = n
+		return nil
+	}
+}
+
+// WithImports sets when and how bulk updates and upserts go through
+// HubSpot's Imports API (see ImportConfig and Objects.ImportUpsert): with
+// Threshold n > 0, an Update or Upsert of at least n records is sent as
+// CSV imports, with the same report and error as the batch endpoints but
+// minutes of latency and no object in a succeeded record's Result.
+func WithImports(ic ImportConfig) Option {
+	return func(c *config) error {
+		if err := ic.check(); err != nil {
+			return err
+		}
+		c.imports = ic
 		return nil
 	}
 }

@@ -3,6 +3,14 @@
 // (the date-versioned paths, 2026-09 being current), and the same under
 // the legacy /crm/v3/objects/….
 //
+// It also serves the Imports API (import.go): POST /crm/v3/imports
+// (multipart importRequest and CSV file, spooled to disk; the documented
+// limits of 512 MB, 1,048,576 rows per file and 500 imports per 24 hours),
+// GET /crm/v3/imports/{id} (STARTED, PROCESSING, then DONE or the state
+// SetImportFinalState chose, on the fake's clock at SetImportSpeed rows
+// per second) and GET /crm/v3/imports/{id}/errors (paged row errors: each
+// row goes through the same checks and FailInputs hook as a batch input).
+//
 // Like net/http/httptest, NewServer starts it on a loopback port, and one
 // option points a client at it:
 //
@@ -152,6 +160,10 @@ type Server struct {
 	nextID       int64
 	seq          int64
 	stats        Stats
+	imports      []*Import
+	importSpeed  int
+	importFinal  string
+	importJobs   sync.WaitGroup
 }
 
 // NewServer starts a fake accepting DefaultToken, at most DefaultMaxBatch
@@ -168,8 +180,18 @@ func NewServer() *Server {
 		nextID:      1000,
 		stats:       Stats{ByOp: map[string]int{}},
 	}
-	s.Base = fakekit.NewBase(http.HandlerFunc(s.serveHTTP))
+	s.Base = fakekit.NewBase(http.HandlerFunc(s.route))
 	return s
+}
+
+// route sends the Imports API (import.go) to its handler and every other
+// path to the batch endpoints'.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	if isImportPath(r.URL.Path) {
+		s.serveImport(w, r)
+		return
+	}
+	s.serveHTTP(w, r)
 }
 
 // SetToken sets the bearer token the fake accepts.

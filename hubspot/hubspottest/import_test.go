@@ -1,0 +1,155 @@
+package hubspottest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/crmbatch/crmbatch/internal/fakekit"
+)
+
+// upload posts an import of csv with the given importRequest JSON; the
+// fields are written in the order given ("importRequest", "files").
+func upload(t *testing.T, srv *Server, req, csv string, order ...string) (int, map[string]any) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	if len(order) == 0 {
+		order = []string{"importRequest", "files"}
+	}
+	for _, f := range order {
+		switch f {
+		case "importRequest":
+			_ = mw.WriteField("importRequest", req)
+		case "files":
+			w, _ := mw.CreateFormFile("files", "f.csv")
+			_, _ = io.WriteString(w, csv)
+		}
+	}
+	_ = mw.Close()
+	hr, _ := http.NewRequest(http.MethodPost, srv.BaseURL()+"/crm/v3/imports", &body)
+	hr.Header.Set("Content-Type", mw.FormDataContentType())
+	hr.Header.Set("Authorization", "Bearer "+DefaultToken)
+	return do(t, hr)
+}
+
+// get reads path from the fake.
+func get(t *testing.T, srv *Server, path string) (int, map[string]any) {
+	t.Helper()
+	hr, _ := http.NewRequest(http.MethodGet, srv.BaseURL()+path, nil)
+	hr.Header.Set("Authorization", "Bearer "+DefaultToken)
+	return do(t, hr)
+}
+
+func do(t *testing.T, hr *http.Request) (int, map[string]any) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(hr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+const upsertByEmail = `{"name":"t","importOperations":{"0-1":"UPSERT"},"files":[{"fileName":"f.csv","fileFormat":"CSV","fileImportPage":{"hasHeader":true,"columnMappings":[` +
+	`{"columnObjectTypeId":"0-1","columnName":"email","propertyName":"email","columnType":"HUBSPOT_ALTERNATE_ID"},` +
+	`{"columnObjectTypeId":"0-1","columnName":"firstname","propertyName":"firstname"}]}}]}`
+
+func TestImportStatesAndErrorPages(t *testing.T) {
+	srv := NewServer()
+	defer srv.Close()
+	clock := fakekit.NewManualClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	srv.SetClock(clock)
+	srv.SetImportSpeed(1) // 5 rows: 5 s
+	csv := "email,firstname\na@x.com,A\nbad-1,B\nc@x.com,C\nbad-2,D\nbad-3,E,extra\n"
+	// The file may come before the importRequest.
+	status, ans := upload(t, srv, upsertByEmail, csv, "files", "importRequest")
+	if status != 200 || ans["state"] != "STARTED" {
+		t.Fatalf("%d %v", status, ans)
+	}
+	id := ans["id"].(string)
+	// Wait for the rows to be applied (in the background), then read the
+	// states as the clock moves.
+	for {
+		srv.mu.Lock()
+		done := srv.findImport(id).finished
+		srv.mu.Unlock()
+		if done {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	clock.Advance(2 * time.Second)
+	if _, a := get(t, srv, "/crm/v3/imports/"+id); a["state"] != "PROCESSING" {
+		t.Fatalf("at 2 s: %v", a)
+	}
+	clock.Advance(3 * time.Second)
+	_, a := get(t, srv, "/crm/v3/imports/"+id)
+	counters := a["metadata"].(map[string]any)["counters"].(map[string]any)
+	if a["state"] != "DONE" || counters["CREATED_OBJECTS"] != 2.0 || counters["ERRORS"] != 3.0 {
+		t.Fatalf("at 5 s: %v", a)
+	}
+	var lines []string
+	after := ""
+	for pages := 0; ; pages++ {
+		if pages > 3 {
+			t.Fatal("errors page in a loop")
+		}
+		_, p := get(t, srv, "/crm/v3/imports/"+id+"/errors?limit=2&includeErrorMessage=true&includeRowData=true&after="+after)
+		for _, r := range p["results"].([]any) {
+			e := r.(map[string]any)
+			sd := e["sourceData"].(map[string]any)
+			lines = append(lines, fmt.Sprintf("%v %v %v %v", sd["lineNumber"], e["errorType"], e["errorMessage"], sd["rowData"]))
+		}
+		paging, _ := p["paging"].(map[string]any)
+		if paging == nil {
+			break
+		}
+		after = paging["next"].(map[string]any)["after"].(string)
+	}
+	want := []string{
+		"3 INVALID_EMAIL Email address bad-1 is invalid [bad-1 B]",
+		"5 INVALID_EMAIL Email address bad-2 is invalid [bad-2 D]",
+		"6 INCORRECT_NUMBER_OF_COLUMNS Expected 2 columns but found 3 [bad-3 E extra]",
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("errors:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+	if o, ok := srv.Find("contacts", "email", "c@x.com"); !ok || o.Properties["firstname"] != "C" {
+		t.Fatalf("c@x.com: %+v %v", o, ok)
+	}
+}
+
+func TestImportRefusals(t *testing.T) {
+	srv := NewServer()
+	defer srv.Close()
+	tooMany := "email,firstname\n" + strings.Repeat("a@x.com,A\n", MaxImportFileRows)
+	for name, tc := range map[string]struct{ req, csv string }{
+		"no name":           {strings.Replace(upsertByEmail, `"name":"t"`, `"name":""`, 1), "email\na@x.com\n"},
+		"unknown field":     {strings.Replace(upsertByEmail, `"name":"t"`, `"name":"t","bogus":1`, 1), "email\na@x.com\n"},
+		"unmapped column":   {upsertByEmail, "email,phone\na@x.com,1\n"},
+		"no id column":      {strings.Replace(upsertByEmail, `,"columnType":"HUBSPOT_ALTERNATE_ID"`, "", 1), "email\na@x.com\n"},
+		"bad operation":     {strings.Replace(upsertByEmail, `"UPSERT"`, `"MERGE"`, 1), "email\na@x.com\n"},
+		"too many rows":     {upsertByEmail, tooMany},
+		"missing file part": {upsertByEmail, ""},
+	} {
+		order := []string{"importRequest", "files"}
+		if tc.csv == "" {
+			order = order[:1]
+		}
+		if status, ans := upload(t, srv, tc.req, tc.csv, order...); status != http.StatusBadRequest {
+			t.Errorf("%s: %d %v", name, status, ans)
+		}
+	}
+	if n := len(srv.Imports()); n != 0 {
+		t.Fatalf("%d imports created by refused uploads", n)
+	}
+}
