@@ -202,7 +202,7 @@ func TestImportPollsUntilDone(t *testing.T) {
 	clock := fakekit.NewManualClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 	srv.SetClock(clock)
 	srv.SetImportSpeed(10) // 200 rows: 20 s on the fake's clock
-	c := importClient(t, srv, ImportConfig{}, WithLimiter(clockStep{clock: clock, step: 5 * time.Second}))
+	c := importClient(t, srv, ImportConfig{}, WithEngine(batch.Config{Limiter: clockStep{clock: clock, step: 5 * time.Second}}))
 	bad := seeded(200, 150, 20)
 	rep, _ := c.Objects("contacts").ImportUpsert(context.Background(), people(200, bad))
 	checkImportReport(t, rep, 200, bad)
@@ -260,7 +260,7 @@ func TestImportUploadFaults(t *testing.T) {
 	})
 	t.Run("state read 503 is read again", func(t *testing.T) {
 		srv := newFake(t)
-		c := importClient(t, srv, ImportConfig{}, WithLimiter(&faultAt{srv: srv, at: 2, n: 1}))
+		c := importClient(t, srv, ImportConfig{}, WithEngine(batch.Config{Limiter: &faultAt{srv: srv, at: 2, n: 1}}))
 		rep, err := c.Objects("contacts").ImportUpsert(context.Background(), people(20, nil))
 		if err != nil || rep.Succeeded != 20 || rep.Retries != 1 {
 			t.Fatalf("%v %+v", err, rep)
@@ -268,7 +268,7 @@ func TestImportUploadFaults(t *testing.T) {
 	})
 	t.Run("state never read is unknown", func(t *testing.T) {
 		srv := newFake(t)
-		c := importClient(t, srv, ImportConfig{}, WithLimiter(&faultAt{srv: srv, at: 2, n: 2}),
+		c := importClient(t, srv, ImportConfig{}, WithEngine(batch.Config{Limiter: &faultAt{srv: srv, at: 2, n: 2}}),
 			WithEngine(batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond}}))
 		rep, _ := c.Objects("contacts").ImportUpsert(context.Background(), people(20, nil))
 		if rep.Succeeded != 0 || rep.Failed != 20 {
@@ -325,7 +325,7 @@ func TestImportStopped(t *testing.T) {
 		srv := newFake(t)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		c := importClient(t, srv, ImportConfig{}, WithLimiter(&cancelAt{cancel: cancel, at: 2}))
+		c := importClient(t, srv, ImportConfig{}, WithEngine(batch.Config{Limiter: &cancelAt{cancel: cancel, at: 2}}))
 		rep, err := c.Objects("contacts").ImportUpsert(ctx, people(30, nil))
 		if rep.Succeeded != 0 || rep.Failed != 30 || !rep.Balanced() || !errors.Is(err, batch.ErrOutcomeUnknown) {
 			t.Fatalf("%+v %v", rep, err)
