@@ -271,3 +271,37 @@ func TestEveryTargetJournalsItsRequests(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkJournalRequest: the cost the journal adds to each request of
+// 100 records: its S line, written and synced before the request goes
+// (sent), beside the final states of the same records, buffered and synced
+// once per chunk (final, the baseline that ran before the hook existed).
+func BenchmarkJournalRequest(b *testing.B) {
+	positions := make([]int, 100)
+	for i := range positions {
+		positions[i] = 1000 + i
+	}
+	open := func(b *testing.B) *journal {
+		j, err := createJournal(filepath.Join(b.TempDir(), "j"), journalHeader{}, false, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { j.close(false) })
+		return j
+	}
+	b.Run("sent", func(b *testing.B) {
+		j := open(b)
+		for b.Loop() {
+			j.sent(positions)
+		}
+	})
+	b.Run("final", func(b *testing.B) {
+		j := open(b)
+		for b.Loop() {
+			for _, pos := range positions {
+				j.record(pos, "c0001000@example.com", stateSucceeded)
+			}
+			j.sync()
+		}
+	})
+}
