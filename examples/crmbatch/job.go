@@ -30,9 +30,9 @@ func (j *job) useFake() bool { return j.opts.sandboxed() }
 // engine is the batch configuration every target's client runs with:
 // KeepNone, so memory stays constant, with the tracker journaling each
 // request before it goes and seeing each outcome, and the progress view
-// each chunk; -concurrency when given (0
-// keeps the vendor's default). retry is the retry policy; a zero one keeps
-// the vendor's default (WithEngine sets only the non-zero fields).
+// each chunk; -concurrency when given (0 keeps the vendor's default).
+// retry is the retry policy; a zero one keeps the vendor's default
+// (WithEngine sets only the non-zero fields).
 func (j *job) engine(retry batch.RetryPolicy) batch.Config {
 	return batch.Config{Keep: batch.KeepNone, Concurrency: j.opts.concurrency, Retry: retry,
 		OnSend: j.tracker.sending, OnOutcome: j.tracker.outcome, OnProgress: j.progress}
@@ -156,6 +156,9 @@ func convert[T any](rows iter.Seq[row], j *job, f func(row) (T, error)) iter.Seq
 // sending is a batch.Config.OnSend hook: it journals the input positions
 // of a request's records, synced, before the request goes out.
 func (t *tracker) sending(indices []int) {
+	if t.journal == nil {
+		return
+	}
 	positions := make([]int, len(indices))
 	t.mu.Lock()
 	for i, index := range indices {
