@@ -56,6 +56,14 @@ type Config struct {
 	// OnOutcome, when set, is called once per record as it reaches its final
 	// state. Calls are serialized; keep it quick.
 	OnOutcome func(index int, key string, status Status, err error)
+	// OnSend, when set, is called by a worker just before each request,
+	// retries and isolation halves included, with the input indices of the
+	// records the request carries, in its order. A record never sent is
+	// never reported. Calls may come from several workers at once; the
+	// slice is the engine's and must not be kept or changed after the call
+	// returns. The request waits for the call: keep it quick (a journal
+	// that syncs here delays each request by one sync).
+	OnSend func(indices []int)
 	// Logger receives retry and isolation decisions at debug level; nil
 	// discards them.
 	Logger *slog.Logger

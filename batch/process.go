@@ -31,6 +31,9 @@ func (e *engine[T, R]) process(ctx context.Context, w *worker[T, R], c *chunk[T]
 		return
 	}
 	e.rec.request(c.retry)
+	if e.cfg.OnSend != nil {
+		e.cfg.OnSend(c.index)
+	}
 	results, err := e.op.Send(w.sendCtx, c.values)
 	if release != nil {
 		release()

@@ -28,13 +28,14 @@ type job struct {
 func (j *job) useFake() bool { return j.opts.sandboxed() }
 
 // engine is the batch configuration every target's client runs with:
-// KeepNone, so memory stays constant, with the tracker seeing each
-// outcome and the progress view each chunk; -concurrency when given (0
-// keeps the vendor's default). retry is the retry policy; a zero one keeps
-// the vendor's default (WithEngine sets only the non-zero fields).
+// KeepNone, so memory stays constant, with the tracker journaling each
+// request before it goes and seeing each outcome, and the progress view
+// each chunk; -concurrency when given (0 keeps the vendor's default).
+// retry is the retry policy; a zero one keeps the vendor's default
+// (WithEngine sets only the non-zero fields).
 func (j *job) engine(retry batch.RetryPolicy) batch.Config {
 	return batch.Config{Keep: batch.KeepNone, Concurrency: j.opts.concurrency, Retry: retry,
-		OnOutcome: j.tracker.outcome, OnProgress: j.progress}
+		OnSend: j.tracker.sending, OnOutcome: j.tracker.outcome, OnProgress: j.progress}
 }
 
 // summary is the engine's account of an import.
@@ -150,6 +151,21 @@ func convert[T any](rows iter.Seq[row], j *job, f func(row) (T, error)) iter.Seq
 			}
 		}
 	}
+}
+
+// sending is a batch.Config.OnSend hook: it journals the input positions
+// of a request's records, synced, before the request goes out.
+func (t *tracker) sending(indices []int) {
+	if t.journal == nil {
+		return
+	}
+	positions := make([]int, len(indices))
+	t.mu.Lock()
+	for i, index := range indices {
+		positions[i] = t.inFlight[t.base+index].Pos
+	}
+	t.mu.Unlock()
+	t.journal.sent(positions)
 }
 
 // outcome is a batch.Config.OnOutcome hook: it forgets the record,

@@ -16,22 +16,35 @@ import (
 // input record, so a stopped or crashed run can be resumed:
 //
 //	crmbatch-journal 1 {"vendor":"hubspot","op":"create",…}   the run's identity
-//	H	1500            records before position 1500 may have been handed to the engine
+//	S	1200-1299,1302    the records at these positions are about to be sent in one request
 //	42	s	ada@example.com   record 42 (its key): s succeeded, f failed,
 //	                          n not attempted, u outcome unknown, i invalid input
+//	H	1500              (only before the first S line) records before
+//	                          position 1500 may have been handed to the engine
 //
-// A later line about a position replaces an earlier one. Final states are
-// written as they arrive and synced once per chunk (on each progress
-// report); an H line is synced before any record it covers is handed on.
-// A process killed at any point leaves a valid journal: a torn last line
-// is ignored, and a record before the last H line with no final state is
-// taken as in flight — outcome unknown.
+// A later line about a position replaces an earlier one; an S line makes
+// its records "outcome unknown" until a later line gives their final
+// state. Each S line is written and synced before its request goes out
+// (the engine's Config.OnSend); final states are written as they arrive
+// and synced once per chunk (on each progress report). A process killed at
+// any point leaves a valid journal: a torn last line is ignored, a record
+// of an S line with no later final state was in flight (outcome unknown),
+// and a record read but never sent is in no S line, so a resume simply
+// sends it.
+//
+// H lines guard against an engine that does not report its requests (a
+// client that drops Config.OnSend): until the run's first S line, each
+// record is covered by a synced H line before it is handed on, as the
+// journal did before the engine had the hook, and a record before the
+// last H line with no final state is taken as in flight. Once an S line
+// is written the engine is known to report, and no H line follows.
 type journal struct {
-	mu   sync.Mutex
-	f    *os.File
-	w    *bufio.Writer
-	mark int // records before this position may have been handed on
-	err  error
+	mu      sync.Mutex
+	f       *os.File
+	w       *bufio.Writer
+	mark    int  // records before this position may have been handed on
+	sending bool // an S line was written: the engine reports its requests
+	err     error
 }
 
 // journalMagic starts a journal file.
@@ -91,20 +104,56 @@ func createJournal(path string, h journalHeader, resume, force bool) (*journal, 
 	return j, j.err
 }
 
-// handing is called before the record at pos is handed to the engine.
+// handing is called before the record at pos is handed to the engine; it
+// returns the journal's error, if any (a record must then not be sent).
 func (j *journal) handing(pos int) error {
 	if j == nil {
 		return nil
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if pos < j.mark {
+	if j.sending || pos < j.mark {
 		return j.err
 	}
 	j.mark = pos + handStep
 	fmt.Fprintf(j.w, "H\t%d\n", j.mark)
 	j.syncLocked()
 	return j.err
+}
+
+// sent writes and syncs an S line naming the positions of one request's
+// records, before the request goes out.
+func (j *journal) sent(positions []int) {
+	if j == nil || len(positions) == 0 {
+		return
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.sending = true
+	j.w.WriteString("S\t")
+	writeRanges(j.w, positions)
+	j.w.WriteByte('\n')
+	j.syncLocked()
+}
+
+// writeRanges writes positions as comma-separated runs: "7", or "10-19"
+// for consecutive positions.
+func writeRanges(w *bufio.Writer, positions []int) {
+	for i := 0; i < len(positions); {
+		k := i
+		for k+1 < len(positions) && positions[k+1] == positions[k]+1 {
+			k++
+		}
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		w.WriteString(strconv.Itoa(positions[i]))
+		if k > i {
+			w.WriteByte('-')
+			w.WriteString(strconv.Itoa(positions[k]))
+		}
+		i = k + 1
+	}
 }
 
 // record notes a record's final state; it is made durable by the next sync.
@@ -191,6 +240,12 @@ func parseJournal(data []byte) (*resumeState, error) {
 			break // torn by a crash: its record counts as not written
 		}
 		a, b, _ := bytes.Cut(line, []byte("\t"))
+		if string(a) == "S" {
+			if err := rs.sentLine(b); err != nil {
+				return nil, fmt.Errorf("bad line %q: %w", line, err)
+			}
+			continue
+		}
 		if string(a) == "H" {
 			n, err := strconv.Atoi(string(b))
 			if err != nil {
@@ -212,6 +267,35 @@ func parseJournal(data []byte) (*resumeState, error) {
 	}
 	return rs, nil
 }
+
+// sentLine reads the positions of an S line: each record is in flight,
+// outcome unknown, until a later line gives its final state.
+func (rs *resumeState) sentLine(ranges []byte) error {
+	for part := range bytes.SplitSeq(ranges, []byte(",")) {
+		a, b, isRange := bytes.Cut(part, []byte("-"))
+		first, err := strconv.Atoi(string(a))
+		last := first
+		if err == nil && isRange {
+			last, err = strconv.Atoi(string(b))
+		}
+		switch {
+		case err != nil:
+			return err
+		case first < 0 || last < first || last > maxPosition || last-first >= maxRange:
+			return errors.New("positions out of range")
+		}
+		for pos := first; pos <= last; pos++ {
+			rs.final.set(pos, true)
+			rs.succeeded.set(pos, false)
+			rs.unknown.set(pos, true)
+		}
+	}
+	return nil
+}
+
+// maxRange bounds the positions one run of an S line may span: a request
+// carries at most a few thousand records.
+const maxRange = 1 << 16
 
 // maxPosition bounds the positions a journal may name (a damaged line
 // must not make the bitsets huge).

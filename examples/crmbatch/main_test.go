@@ -52,45 +52,48 @@ func write(t *testing.T, name, content string) string {
 // file holding good rows, rows the client refuses, rows the server refuses
 // and an unreadable line: the summary adds up and the rejects file names
 // exactly the bad lines, with their data.
+// importCases are small files for each vendor, each with good rows and
+// bad ones.
+var importCases = []struct {
+	vendor, op string
+	csv        string
+	wantLines  []string // input lines in the rejects file, in order
+	summary    string
+}{
+	{
+		vendor: "pardot", op: "create",
+		csv:       "email,first_name,last_name,Favourite_Colour\nada@example.com,Ada,L,blue\nnot-an-email,Bob,B,red\ncy@example.com,Cy,C,green\nx@example.com,too,many,fields,here\n",
+		wantLines: []string{"3", "5"},
+		summary:   "pardot create: 4 records read from IN (into the built-in pardot fake)\n  2 succeeded, 1 failed, 0 not attempted, 1 invalid (not sent)\n",
+	},
+	{
+		vendor: "hubspot", op: "upsert",
+		csv:       "email,firstname\nada@example.com,Ada\nbad-email,Bob\ncy@example.com,Cy\n",
+		wantLines: []string{"3"},
+		summary:   "hubspot upsert: 3 records read from IN (into the built-in hubspot fake)\n  2 succeeded, 1 failed, 0 not attempted, 0 invalid (not sent)\n",
+	},
+	{
+		vendor: "propel", op: "customers-by-sourceid",
+		csv:       "source,sourceId,firstName,email,addresses\nCRM,1,Ada,ada@example.com,\nCRM,2,Bob,bob@example.com,{bad\nCRM,3,Cy,not-an-email,\n",
+		wantLines: []string{"3", "4"},
+		summary:   "propel customers-by-sourceid: 3 records read from IN (into the built-in propel fake)\n  1 succeeded, 1 failed, 0 not attempted, 1 invalid (not sent)\n",
+	},
+	{
+		vendor: "noojee", op: "insert",
+		csv:       "Name,FirstPhone,njExternalLeadId\nAda,0390001111,A1\nBob,,A2\nCy,0390003333,A3\n",
+		wantLines: []string{"3"},
+		summary:   "noojee insert: 3 records read from IN (into the built-in noojee fake)\n  2 succeeded, 1 failed, 0 not attempted, 0 invalid (not sent)\n",
+	},
+	{
+		vendor: "agiliron", op: "add",
+		csv:       "FirstName,LastName,Company,Email,Shoe_Size\nAda,Lovelace,ACME,ada@example.com,7\nBob,,ACME,bob@example.com,9\n",
+		wantLines: []string{"3"},
+		summary:   "agiliron add: 2 records read from IN (into the built-in agiliron fake)\n  1 succeeded, 1 failed, 0 not attempted, 0 invalid (not sent)\n",
+	},
+}
+
 func TestImportWithBadRows(t *testing.T) {
-	tests := []struct {
-		vendor, op string
-		csv        string
-		wantLines  []string // input lines in the rejects file, in order
-		summary    string
-	}{
-		{
-			vendor: "pardot", op: "create",
-			csv:       "email,first_name,last_name,Favourite_Colour\nada@example.com,Ada,L,blue\nnot-an-email,Bob,B,red\ncy@example.com,Cy,C,green\nx@example.com,too,many,fields,here\n",
-			wantLines: []string{"3", "5"},
-			summary:   "pardot create: 4 records read from IN (into the built-in pardot fake)\n  2 succeeded, 1 failed, 0 not attempted, 1 invalid (not sent)\n",
-		},
-		{
-			vendor: "hubspot", op: "upsert",
-			csv:       "email,firstname\nada@example.com,Ada\nbad-email,Bob\ncy@example.com,Cy\n",
-			wantLines: []string{"3"},
-			summary:   "hubspot upsert: 3 records read from IN (into the built-in hubspot fake)\n  2 succeeded, 1 failed, 0 not attempted, 0 invalid (not sent)\n",
-		},
-		{
-			vendor: "propel", op: "customers-by-sourceid",
-			csv:       "source,sourceId,firstName,email,addresses\nCRM,1,Ada,ada@example.com,\nCRM,2,Bob,bob@example.com,{bad\nCRM,3,Cy,not-an-email,\n",
-			wantLines: []string{"3", "4"},
-			summary:   "propel customers-by-sourceid: 3 records read from IN (into the built-in propel fake)\n  1 succeeded, 1 failed, 0 not attempted, 1 invalid (not sent)\n",
-		},
-		{
-			vendor: "noojee", op: "insert",
-			csv:       "Name,FirstPhone,njExternalLeadId\nAda,0390001111,A1\nBob,,A2\nCy,0390003333,A3\n",
-			wantLines: []string{"3"},
-			summary:   "noojee insert: 3 records read from IN (into the built-in noojee fake)\n  2 succeeded, 1 failed, 0 not attempted, 0 invalid (not sent)\n",
-		},
-		{
-			vendor: "agiliron", op: "add",
-			csv:       "FirstName,LastName,Company,Email,Shoe_Size\nAda,Lovelace,ACME,ada@example.com,7\nBob,,ACME,bob@example.com,9\n",
-			wantLines: []string{"3"},
-			summary:   "agiliron add: 2 records read from IN (into the built-in agiliron fake)\n  1 succeeded, 1 failed, 0 not attempted, 0 invalid (not sent)\n",
-		},
-	}
-	for _, tt := range tests {
+	for _, tt := range importCases {
 		t.Run(tt.vendor, func(t *testing.T) {
 			in := write(t, "in.csv", tt.csv)
 			code, out, errOut := runCmd(t, "", "-vendor", tt.vendor, "-op", tt.op, "-in", in, "-fake")
