@@ -91,7 +91,7 @@ func jobs(leads iter.Seq[Lead]) iter.Seq[*job] {
 // runOne runs one lead, keeping its outcome whatever the caller's Keep.
 func (cp *Campaign) runOne(ctx context.Context, op batch.Op[*job, Result], l Lead) (Result, error) {
 	cfg := cp.c.cfg.Engine
-	cfg.Keep, cfg.OnProgress, cfg.OnOutcome = batch.KeepAll, nil, nil
+	cfg.Keep, cfg.OnProgress, cfg.OnOutcome, cfg.OnSend = batch.KeepAll, nil, nil, nil
 	rep := batch.RunSlice(ctx, op, cfg, []*job{{lead: l}})
 	o, ok := rep.Outcome(0)
 	if !ok {

@@ -134,6 +134,9 @@ func (c *Common) SetEngine(cfg batch.Config) error {
 	if cfg.OnOutcome != nil {
 		e.OnOutcome = cfg.OnOutcome
 	}
+	if cfg.OnSend != nil {
+		e.OnSend = cfg.OnSend
+	}
 	if cfg.Logger != nil {
 		e.Logger = cfg.Logger
 	}

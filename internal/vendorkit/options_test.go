@@ -75,8 +75,12 @@ func TestSetEngineAddsUp(t *testing.T) {
 	if err := c.SetEngine(batch.Config{Retry: policy}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.SetEngine(batch.Config{Keep: batch.KeepNone, RetryBudget: budget}); err != nil {
+	sent := 0
+	if err := c.SetEngine(batch.Config{Keep: batch.KeepNone, RetryBudget: budget, OnSend: func([]int) { sent++ }}); err != nil {
 		t.Fatal(err)
+	}
+	if c.Engine.OnSend == nil {
+		t.Fatal("OnSend was dropped")
 	}
 	if c.Engine.Concurrency != 5 || c.Engine.Retry != policy || c.Engine.Keep != batch.KeepNone || c.Engine.RetryBudget != budget {
 		t.Errorf("engine = %+v; want the vendor's concurrency kept and both options applied", c.Engine)
