@@ -312,8 +312,13 @@ func TestCancelDuringBackoff(t *testing.T) {
 		t.Errorf("err %v, want context.Canceled inside", err)
 	}
 	testkit.CheckCounts(t, rep, testkit.Counts{Total: 10, Succeeded: 0, Failed: rep.Failed, NotAttempted: 10 - rep.Failed})
-	if rep.NotAttempted == 0 {
-		t.Errorf("no lead reported not attempted: %+v", rep)
+	// Leads waiting out the 109 are not attempted; on a slow machine the
+	// first requests may still be in flight at the cancel, and those leads
+	// fail as unknown (the server may have them), never succeeded.
+	for _, o := range rep.Outcomes {
+		if o.Status == batch.Failed && (!errors.Is(o.Err, batch.ErrOutcomeUnknown) || !errors.Is(o.Err, context.Canceled)) {
+			t.Errorf("lead %d failed with %v; want not attempted, or unknown and cancelled", o.Index, o.Err)
+		}
 	}
 	if n := srv.LeadCount(target.CampaignID); n != 0 {
 		t.Errorf("fake holds %d leads, want 0", n)
