@@ -94,8 +94,9 @@ func DefaultRetryPolicy() RetryPolicy {
 	return RetryPolicy{MaxAttempts: 5, BaseDelay: 500 * time.Millisecond, MaxDelay: 30 * time.Second, MaxRetryAfter: 5 * time.Minute}
 }
 
-// withDefaults fills zero fields from DefaultRetryPolicy.
-func (p RetryPolicy) withDefaults() RetryPolicy {
+// WithDefaults returns p with its zero fields filled from
+// DefaultRetryPolicy, as the engine reads it.
+func (p RetryPolicy) WithDefaults() RetryPolicy {
 	d := DefaultRetryPolicy()
 	if p.MaxAttempts <= 0 {
 		p.MaxAttempts = d.MaxAttempts
@@ -116,7 +117,7 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 // a uniformly random duration in [0, min(MaxDelay, BaseDelay·2^(n-1))]
 // ("full jitter"), so that many workers backing off at once spread out.
 func (p RetryPolicy) Backoff(n int) time.Duration {
-	p = p.withDefaults()
+	p = p.WithDefaults()
 	ceiling := p.BaseDelay
 	for i := 1; i < n && ceiling < p.MaxDelay; i++ {
 		ceiling *= 2

@@ -88,7 +88,7 @@ func newWorker[T, R any](ctx context.Context) *worker[T, R] {
 // run is Run and RunSlice; in is the slice when total >= 0.
 func run[T, R any](ctx context.Context, op Op[T, R], cfg Config, seq iter.Seq[T], in []T, total int) *Report[R] {
 	e := &engine[T, R]{
-		op: op, cfg: cfg, policy: cfg.Retry.withDefaults(), maxItems: max(op.MaxItems, 1),
+		op: op, cfg: cfg, policy: cfg.Retry.WithDefaults(), maxItems: max(op.MaxItems, 1),
 		log:     cfg.Logger,
 		wake:    make(chan struct{}, 1),
 		stopped: make(chan struct{}),

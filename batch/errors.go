@@ -168,19 +168,3 @@ func StopsRun(err error) bool {
 	return errors.As(err, &s) && s.StopRun()
 }
 
-// Retryable wraps err so that the engine retries it, after at least `after`
-// when after > 0. It is a convenience for senders and tests; vendor error
-// types usually carry their own Retryable method instead.
-func Retryable(err error, after time.Duration) error {
-	return &retryableError{err: err, after: after}
-}
-
-type retryableError struct {
-	err   error
-	after time.Duration
-}
-
-func (e *retryableError) Error() string             { return e.err.Error() }
-func (e *retryableError) Unwrap() error             { return e.err }
-func (e *retryableError) Retryable() bool           { return true }
-func (e *retryableError) RetryAfter() time.Duration { return e.after }

@@ -86,7 +86,7 @@ type ImportConfig struct {
 	TempDir string
 }
 
-// withDefaults fills the zero fields.
+// WithDefaults fills the zero fields.
 func (ic ImportConfig) withDefaults() ImportConfig {
 	if ic.PollInterval <= 0 {
 		ic.PollInterval = DefaultImportPollInterval
@@ -474,7 +474,7 @@ func (r *importRun) mappings() []columnMappingJSON {
 // asks for; a wait longer than the policy's MaxRetryAfter is not made.
 func (r *importRun) do(ctx context.Context, f func() error) error {
 	eng := r.o.c.cfg.Engine
-	policy := retryDefaults(eng.Retry)
+	policy := eng.Retry.WithDefaults()
 	for attempt := 1; ; attempt++ {
 		err := r.once(ctx, attempt, f)
 		if err == nil || !batch.IsRetryable(err) || attempt >= policy.MaxAttempts {
@@ -490,7 +490,7 @@ func (r *importRun) do(ctx context.Context, f func() error) error {
 		if wait <= 0 {
 			wait = policy.Backoff(attempt)
 		}
-		if err := sleep(ctx, wait); err != nil {
+		if err := vendorkit.Sleep(ctx, wait); err != nil {
 			return err
 		}
 	}
@@ -518,36 +518,6 @@ func (r *importRun) once(ctx context.Context, attempt int, f func() error) error
 	return f()
 }
 
-// retryDefaults fills the zero fields of p from batch.DefaultRetryPolicy
-// (as the engine does for its own sends).
-func retryDefaults(p batch.RetryPolicy) batch.RetryPolicy {
-	def := batch.DefaultRetryPolicy()
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = def.MaxAttempts
-	}
-	if p.BaseDelay <= 0 {
-		p.BaseDelay = def.BaseDelay
-	}
-	if p.MaxDelay <= 0 {
-		p.MaxDelay = def.MaxDelay
-	}
-	if p.MaxRetryAfter <= 0 {
-		p.MaxRetryAfter = def.MaxRetryAfter
-	}
-	return p
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
 
 // cleanup removes the files.
 func (r *importRun) cleanup() {

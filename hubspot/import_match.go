@@ -49,7 +49,7 @@ func (r *importRun) poll(ctx context.Context, p *importPart) (string, error) {
 	wait := r.ic.PollInterval
 	path := importsPath + "/" + url.PathEscape(p.id)
 	for {
-		if err := sleep(ctx, wait); err != nil {
+		if err := vendorkit.Sleep(ctx, wait); err != nil {
 			return "", err
 		}
 		var imp importJSON

@@ -60,7 +60,7 @@ func (c *Client) importWait(ctx context.Context, d time.Duration) error {
 	if c.cfg.importWait != nil {
 		return c.cfg.importWait(ctx, d)
 	}
-	return sleepContext(ctx, d)
+	return vendorkit.Sleep(ctx, d)
 }
 
 // importPoll is the first wait between status reads; it doubles up to
@@ -134,7 +134,7 @@ func (r *importRun) settle(i int, status batch.Status, err error) {
 // runImport is Import's body.
 func (c *Client) runImport(ctx context.Context, o operation, ps iter.Seq[Prospect]) (*batch.Report[Result], error) {
 	start := time.Now()
-	r := &importRun{c: c, op: o, policy: retryPolicy(c.cfg.Engine.Retry), errs: map[int]error{}, index: map[string]int32{}}
+	r := &importRun{c: c, op: o, policy: c.cfg.Engine.Retry.WithDefaults(), errs: map[int]error{}, index: map[string]int32{}}
 	if ps == nil {
 		ps = func(func(Prospect) bool) {}
 	}
@@ -166,23 +166,6 @@ func (c *Client) runImport(ctx context.Context, o operation, ps iter.Seq[Prospec
 	return r.report(o, start)
 }
 
-// retryPolicy fills p's zero fields from batch.DefaultRetryPolicy.
-func retryPolicy(p batch.RetryPolicy) batch.RetryPolicy {
-	d := batch.DefaultRetryPolicy()
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = d.MaxAttempts
-	}
-	if p.BaseDelay <= 0 {
-		p.BaseDelay = d.BaseDelay
-	}
-	if p.MaxDelay <= 0 {
-		p.MaxDelay = d.MaxDelay
-	}
-	if p.MaxRetryAfter <= 0 {
-		p.MaxRetryAfter = d.MaxRetryAfter
-	}
-	return p
-}
 
 // record appends the next input record and returns its index.
 func (r *importRun) record(p Prospect, status batch.Status, err error) int {

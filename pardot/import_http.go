@@ -130,16 +130,3 @@ func (c *Client) v5Error(op string, resp *httpx.Response, idempotent bool) *Erro
 	}
 	return e
 }
-
-// sleepContext waits d or until ctx ends: the import path's wait between
-// status reads and before a request sent again.
-func sleepContext(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
