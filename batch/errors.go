@@ -167,4 +167,3 @@ func StopsRun(err error) bool {
 	var s interface{ StopRun() bool }
 	return errors.As(err, &s) && s.StopRun()
 }
-

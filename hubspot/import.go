@@ -86,7 +86,7 @@ type ImportConfig struct {
 	TempDir string
 }
 
-// WithDefaults fills the zero fields.
+// withDefaults fills the zero fields.
 func (ic ImportConfig) withDefaults() ImportConfig {
 	if ic.PollInterval <= 0 {
 		ic.PollInterval = DefaultImportPollInterval
@@ -517,7 +517,6 @@ func (r *importRun) once(ctx context.Context, attempt int, f func() error) error
 	}
 	return f()
 }
-
 
 // cleanup removes the files.
 func (r *importRun) cleanup() {

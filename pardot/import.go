@@ -166,7 +166,6 @@ func (c *Client) runImport(ctx context.Context, o operation, ps iter.Seq[Prospec
 	return r.report(o, start)
 }
 
-
 // record appends the next input record and returns its index.
 func (r *importRun) record(p Prospect, status batch.Status, err error) int {
 	i := len(r.status)
