@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 // The Imports API's documented limits, which the fake enforces (HubSpot
@@ -88,20 +90,12 @@ var typeNames = map[string]string{"0-1": "contacts", "0-2": "companies", "0-3": 
 // SetImportSpeed sets how many rows per second the fake's imports
 // process on its clock (SetClock): an import is STARTED, then PROCESSING,
 // and final once rows/n seconds have passed since it was created.
-func (s *Server) SetImportSpeed(rowsPerSecond int) {
-	s.mu.Lock()
-	s.importSpeed = rowsPerSecond
-	s.mu.Unlock()
-}
+func (s *Server) SetImportSpeed(rowsPerSecond int) { fakekit.Set(&s.mu, &s.importSpeed, rowsPerSecond) }
 
 // SetImportFinalState makes the imports created from now on end in state
 // (FAILED, CANCELED or REVERTED) instead of DONE; "" restores DONE. Their
 // rows are processed all the same (HubSpot may have written some).
-func (s *Server) SetImportFinalState(state string) {
-	s.mu.Lock()
-	s.importFinal = state
-	s.mu.Unlock()
-}
+func (s *Server) SetImportFinalState(state string) { fakekit.Set(&s.mu, &s.importFinal, state) }
 
 // Imports returns the imports created, oldest first.
 func (s *Server) Imports() []Import {

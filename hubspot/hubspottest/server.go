@@ -195,19 +195,11 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 }
 
 // SetToken sets the bearer token the fake accepts.
-func (s *Server) SetToken(tok string) {
-	s.mu.Lock()
-	s.token = tok
-	s.mu.Unlock()
-}
+func (s *Server) SetToken(tok string) { fakekit.Set(&s.mu, &s.token, tok) }
 
 // SetMaxBatch sets the most inputs one request may carry (HubSpot: 100);
 // more is answered 400.
-func (s *Server) SetMaxBatch(n int) {
-	s.mu.Lock()
-	s.maxBatch = n
-	s.mu.Unlock()
-}
+func (s *Server) SetMaxBatch(n int) { fakekit.Set(&s.mu, &s.maxBatch, n) }
 
 // SetRateLimit allows n requests per rolling window; more are answered
 // 429 TEN_SECONDLY_ROLLING with Retry-After (in fractional seconds, so a
@@ -255,11 +247,7 @@ func (s *Server) SetUniqueProperty(objectType, prop string) {
 // unique objectWriteTraceId: one bad input fails the request as a whole
 // with 400 (or 409 for a conflict) naming no input, and nothing is written
 // — HubSpot's behaviour for inputs without trace ids.
-func (s *Server) SetAllOrNothing(on bool) {
-	s.mu.Lock()
-	s.allOrNothing = on
-	s.mu.Unlock()
-}
+func (s *Server) SetAllOrNothing(on bool) { fakekit.Set(&s.mu, &s.allOrNothing, on) }
 
 // Stats returns a copy of the counters.
 func (s *Server) Stats() Stats {

@@ -104,3 +104,11 @@ func RetryAfterHeader(w http.ResponseWriter, d time.Duration) {
 	}
 	w.Header().Set("Retry-After", v)
 }
+
+// Set stores v in *field while holding mu: a fake's locked setter in one
+// line, e.g. func (s *Server) SetMaxBatch(n int) { fakekit.Set(&s.mu, &s.maxBatch, n) }.
+func Set[T any](mu *sync.Mutex, field *T, v T) {
+	mu.Lock()
+	*field = v
+	mu.Unlock()
+}

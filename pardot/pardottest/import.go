@@ -71,11 +71,7 @@ func (s *Server) SetImportTiming(waiting, processing time.Duration) {
 // SetImportDailyBatches sets how many batch files the account may upload
 // a day (default ImportDailyBatches) before the Import API answers 429
 // with code 122.
-func (s *Server) SetImportDailyBatches(n int) {
-	s.mu.Lock()
-	s.impDailyBatches = n
-	s.mu.Unlock()
-}
+func (s *Server) SetImportDailyBatches(n int) { fakekit.Set(&s.mu, &s.impDailyBatches, n) }
 
 // AddCustomField makes name a valid import column (a custom field's API
 // name): any other column that is not a standard field refuses the file.

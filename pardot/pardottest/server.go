@@ -177,19 +177,11 @@ func NewServer() *Server {
 // SetVersion makes the account require API version v: 4 answers version 3
 // calls with code 88, 3 answers version 4 calls with code 89; 0 (the
 // default) accepts both. The login response reports it.
-func (s *Server) SetVersion(v int) {
-	s.mu.Lock()
-	s.version = v
-	s.mu.Unlock()
-}
+func (s *Server) SetVersion(v int) { fakekit.Set(&s.mu, &s.version, v) }
 
 // SetConcurrencyLimit sets how many batch requests may be in flight before
 // code 66 (default 5; 0 or less: unlimited).
-func (s *Server) SetConcurrencyLimit(k int) {
-	s.mu.Lock()
-	s.limit = k
-	s.mu.Unlock()
-}
+func (s *Server) SetConcurrencyLimit(k int) { fakekit.Set(&s.mu, &s.limit, k) }
 
 // SetDailyLimit allows n more batch requests before code 122 (0: unlimited).
 func (s *Server) SetDailyLimit(n int) {
@@ -199,11 +191,7 @@ func (s *Server) SetDailyLimit(n int) {
 }
 
 // SetAPIKeyTTL sets how long a legacy api_key stays valid (default 1 h).
-func (s *Server) SetAPIKeyTTL(d time.Duration) {
-	s.mu.Lock()
-	s.keyTTL = d
-	s.mu.Unlock()
-}
+func (s *Server) SetAPIKeyTTL(d time.Duration) { fakekit.Set(&s.mu, &s.keyTTL, d) }
 
 // ExpireAPIKeys invalidates the current api_key: the next request using it
 // gets code 1 and a new login gets a new key.
@@ -263,11 +251,7 @@ func (s *Server) RejectBatchWith(identifier string, code int) {
 
 // SetMaxBatch sets the most prospects one batch request may carry before
 // code 70 (default 50, Pardot's limit).
-func (s *Server) SetMaxBatch(n int) {
-	s.mu.Lock()
-	s.batchLimit = n
-	s.mu.Unlock()
-}
+func (s *Server) SetMaxBatch(n int) { fakekit.Set(&s.mu, &s.batchLimit, n) }
 
 // Add stores p as an existing prospect (ID assigned when 0) and returns it.
 func (s *Server) Add(p Prospect) Prospect {

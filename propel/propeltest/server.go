@@ -115,19 +115,11 @@ func (s *Server) SetCredentials(id, secret string) {
 // SetTokenTTL sets the lifetime of tokens issued from now on (expires_in
 // is rounded up to whole seconds; the server enforces the exact TTL on its
 // clock, see SetClock).
-func (s *Server) SetTokenTTL(d time.Duration) {
-	s.mu.Lock()
-	s.ttl = d
-	s.mu.Unlock()
-}
+func (s *Server) SetTokenTTL(d time.Duration) { fakekit.Set(&s.mu, &s.ttl, d) }
 
 // SetLegacyTokens makes the token endpoint answer in the old form:
 // "expires_in" as a string and "token_type":"BearerToken".
-func (s *Server) SetLegacyTokens(on bool) {
-	s.mu.Lock()
-	s.legacy = on
-	s.mu.Unlock()
-}
+func (s *Server) SetLegacyTokens(on bool) { fakekit.Set(&s.mu, &s.legacy, on) }
 
 // ExpireTokens expires every token issued so far: the next bulk request
 // with one is answered 401.
@@ -139,11 +131,7 @@ func (s *Server) ExpireTokens() {
 
 // SetMaxBatch makes a bulk request with more than n records fail with 400
 // (code 10017); 0, the default, means no limit (Propel documents none).
-func (s *Server) SetMaxBatch(n int) {
-	s.mu.Lock()
-	s.maxItems = n
-	s.mu.Unlock()
-}
+func (s *Server) SetMaxBatch(n int) { fakekit.Set(&s.mu, &s.maxItems, n) }
 
 // Stats returns what the server has received so far.
 func (s *Server) Stats() Stats {
@@ -158,11 +146,7 @@ func (s *Server) Stats() Stats {
 // source and sourceId). By default the fake follows the bulk company
 // reference, which lists none of them, and refuses each with 10007
 // "extraneous key [email] is not permitted".
-func (s *Server) AcceptGuideKeys(on bool) {
-	s.mu.Lock()
-	s.guideKeys = on
-	s.mu.Unlock()
-}
+func (s *Server) AcceptGuideKeys(on bool) { fakekit.Set(&s.mu, &s.guideKeys, on) }
 
 // ForbidKey makes the server's schema for resource ("customers",
 // "contacts", "companies") lack key, as an older API release would: an
