@@ -31,9 +31,6 @@ type Client struct {
 	tracePrefix string
 	traceSeq    atomic.Uint64
 
-	tokenMu   sync.Mutex
-	lastToken string // the access token last registered with secrets
-
 	rateMu sync.Mutex
 	rate   RateLimit
 }
@@ -81,7 +78,6 @@ func New(opts ...Option) (*Client, error) {
 		secrets:     secrets,
 		tokens:      ts,
 		tracePrefix: "cb" + hex.EncodeToString(seed[:]) + "-",
-		lastToken:   cfg.token,
 		rate:        unknownRateLimit(),
 	}
 	return c, nil
@@ -125,7 +121,7 @@ func (c *Client) post(ctx context.Context, objectType string, kind opKind, query
 	if tok == nil || tok.AccessToken == "" {
 		return nil, tokenError(op, errors.New("token source returned no access token"), c.http.Redact)
 	}
-	c.learn(tok.AccessToken)
+	c.secrets.Add(tok.AccessToken) // learned at run time: scrubbed from now on
 	h := http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"},
 		"Authorization": {"Bearer " + tok.AccessToken}}
 	url := c.cfg.BaseURL + c.cfg.objectsPath + "/" + objectType + "/batch/" + kind.String() + query
@@ -136,15 +132,4 @@ func (c *Client) post(ctx context.Context, objectType string, kind opKind, query
 	}
 	c.noteRateLimit(resp.Header, time.Now())
 	return resp, nil
-}
-
-// learn registers an access token with the secrets the moment it is first
-// seen (a token source may hand out a new one at any request).
-func (c *Client) learn(token string) {
-	c.tokenMu.Lock()
-	defer c.tokenMu.Unlock()
-	if token != c.lastToken {
-		c.secrets.Add(token)
-		c.lastToken = token
-	}
 }

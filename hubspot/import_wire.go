@@ -114,7 +114,7 @@ func (c *Client) bearer(op string) (string, error) {
 	if tok == nil || tok.AccessToken == "" {
 		return "", tokenError(op, errors.New("token source returned no access token"), c.http.Redact)
 	}
-	c.learn(tok.AccessToken)
+	c.secrets.Add(tok.AccessToken)
 	return "Bearer " + tok.AccessToken, nil
 }
 

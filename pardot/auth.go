@@ -39,7 +39,6 @@ type oauthAuth struct {
 
 	mu     sync.Mutex
 	cached *oauth2.Token // fetch's last token
-	known  string        // the last token added to secrets
 }
 
 func (a *oauthAuth) apply(ctx context.Context, h http.Header) (string, error) {
@@ -51,20 +50,10 @@ func (a *oauthAuth) apply(ctx context.Context, h http.Header) (string, error) {
 		return "", &Error{APIError: vendorkit.APIError[Code]{Vendor: "pardot", Op: "oauth", Class: vendorkit.Auth,
 			Message: "the token source returned an empty access token"}}
 	}
-	a.learn(tok.AccessToken)
+	a.secrets.Add(tok.AccessToken) // learned at run time: scrubbed from now on
 	h.Set("Authorization", "Bearer "+tok.AccessToken)
 	h.Set("Pardot-Business-Unit-Id", a.businessUnit)
 	return tok.AccessToken, nil
-}
-
-// learn registers a token the client has not seen before as a secret.
-func (a *oauthAuth) learn(token string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if token != a.known {
-		a.secrets.Add(token)
-		a.known = token
-	}
 }
 
 // token returns the caller's TokenSource's token, or the cached token,

@@ -31,9 +31,10 @@ const maxLearned = 512
 // Safe for concurrent use.
 type Secrets struct {
 	mu      sync.RWMutex
-	pinned  []string // spellings of the values given to NewSecrets
-	learned []string // spellings of values added later, oldest first
-	all     []string // pinned + learned, longest first
+	pinned  []string            // spellings of the values given to NewSecrets
+	learned []string            // spellings of values added later, oldest first
+	all     []string            // pinned + learned, longest first
+	added   map[string]struct{} // raw values already given to Add
 }
 
 // NewSecrets returns a registry holding values (empty ones are ignored).
@@ -47,12 +48,35 @@ func NewSecrets(values ...string) *Secrets {
 }
 
 // Add registers values learned at run time (a session key, an access
-// token), in every spelling. Empty values are ignored.
+// token), in every spelling. Empty values are ignored, and a value already
+// added costs one map look-up, so a client may call Add with its current
+// token on every request.
 func (s *Secrets) Add(values ...string) {
 	if s == nil {
 		return
 	}
+	s.mu.RLock()
+	known := true
+	for _, v := range values {
+		if _, ok := s.added[v]; !ok {
+			known = false
+			break
+		}
+	}
+	s.mu.RUnlock()
+	if known {
+		return
+	}
 	s.mu.Lock()
+	if s.added == nil {
+		s.added = make(map[string]struct{})
+	}
+	for _, v := range values {
+		if len(s.added) >= maxLearned {
+			clear(s.added) // only a shortcut: forgetting a value costs a re-check
+		}
+		s.added[v] = struct{}{}
+	}
 	defer s.mu.Unlock()
 	n := len(s.learned)
 	for _, v := range values {
