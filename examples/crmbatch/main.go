@@ -114,6 +114,7 @@ func prepare(o options, stdin io.Reader, stderr io.Writer) (*prepared, error) {
 	if p.rejects, err = newRejectWriter(o.rejects, o.rejFormat, o.force || o.resume); err != nil {
 		return nil, err
 	}
+	p.rejects.xmlForm = xmlFormFor(o.vendor, o.op)
 	if p.in, err = openInput(o, stdin); err != nil {
 		return nil, err
 	}
@@ -171,7 +172,7 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 		abandon()
 		return exitUsage, fmt.Errorf("%s: %w", o.in, err)
 	}
-	if err := p.rules.check(o.vendor, o.op, columns); err != nil {
+	if err := p.rules.check(o.vendor, o.op, columns); o.format != "xml" && err != nil {
 		abandon()
 		return exitUsage, fmt.Errorf("%s: %w", o.in, err)
 	}
@@ -220,7 +221,7 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 	}
 	errs := []error{p.journal.close(!keep), p.rejects.close()}
 	if o.report != "" {
-		errs = append(errs, writeReport(o.report, rep))
+		errs = append(errs, writeReport(o.report, rep, o.format))
 	}
 	printSummary(stdout, rep, p.rejects.count)
 	if sum.total != tr.handed() {
