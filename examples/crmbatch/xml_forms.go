@@ -1,6 +1,8 @@
 package main
 
 import (
+	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/crmbatch/crmbatch/agiliron"
@@ -23,9 +25,12 @@ func xmlFormFor(vendor, op string) xmlForm {
 		}
 		return xmlFormOf[hubspot.UpdateInput]("inputs", "input") // update and upsert
 	case "noojee":
-		return xmlFormOf[noojee.Lead]("leads", "lead")
+		// CallBack and CallBackZone are written by Lead's MarshalXML.
+		return xmlFormOf[noojee.Lead]("leads", "lead").knowing(noojee.FieldCallBackDate, "callBackZone")
 	case "pardot":
-		return xmlFormOf[pardot.Prospect]("prospects", "prospect") // the version 4 document
+		form := xmlFormOf[pardot.Prospect]("prospects", "prospect") // the version 4 document
+		form.known = nil                                            // any other element is a custom field
+		return form
 	case "propel":
 		switch kind, _, _ := strings.Cut(op, "-by-"); kind {
 		case "customers":
@@ -37,4 +42,37 @@ func xmlFormFor(vendor, op string) xmlForm {
 		}
 	}
 	return xmlForm{}
+}
+
+// xmlChildNames are the child elements encoding/xml reads into T's
+// fields (a tag's first name, else the field's name), or nil when T
+// takes any element.
+func xmlChildNames[T any]() []string {
+	t := reflect.TypeFor[T]()
+	var names []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("xml"), ",")
+		name, _, _ = strings.Cut(name, ">")
+		switch {
+		case !f.IsExported() || name == "-" || f.Name == "XMLName":
+			continue
+		case slices.Contains(strings.Split(opts, ","), "any"):
+			return nil
+		case slices.ContainsFunc(strings.Split(opts, ","), func(o string) bool {
+			return o == "attr" || o == "chardata" || o == "innerxml" || o == "comment"
+		}):
+			continue
+		case name == "":
+			name = f.Name
+		}
+		names = append(names, name)
+	}
+	return names
+}
+
+// knowing adds names to the form's known child elements.
+func (f xmlForm) knowing(names ...string) xmlForm {
+	f.known = append(slices.Clip(f.known), names...)
+	return f
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 	"strings"
 )
 
@@ -33,13 +34,17 @@ const xmlRejectElement = rejectPrefix + "reject"
 // element into the vendor's typed record.
 type xmlForm struct {
 	list, item string
+	// known are the record's child elements the type reads; another one
+	// would be dropped unread, so the record is refused. nil: any child
+	// goes in (Pardot's custom fields).
+	known []string
 	// decode reads one record element (its text from < to >).
 	decode func(element []byte) (any, error)
 }
 
 // xmlFormOf is the form of records of type T, decoded with encoding/xml.
 func xmlFormOf[T any](list, item string) xmlForm {
-	return xmlForm{list: list, item: item, decode: func(element []byte) (any, error) {
+	return xmlForm{list: list, item: item, known: xmlChildNames[T](), decode: func(element []byte) (any, error) {
 		var v T
 		if err := xml.Unmarshal(element, &v); err != nil {
 			return nil, err
@@ -137,6 +142,9 @@ func xmlRows(ctx context.Context, r *bufio.Reader, form xmlForm, bad func(rowErr
 				continue // a rejects wrapper without a record: nothing to import
 			}
 			v, err := form.decode(rec)
+			if err == nil {
+				err = form.checkChildren(rec)
+			}
 			if err != nil {
 				bad(rowError{row{Pos: pos, Line: line + inner, Raw: rec}, fmt.Errorf("<%s>: %w", form.item, err)})
 				pos++
@@ -250,4 +258,37 @@ func checkXMLFlags(o options) error {
 		return errors.New("-rejects-format xml: only for XML input (the typed XML form is read from XML)")
 	}
 	return nil
+}
+
+// checkChildren refuses a record element with a child element the
+// record's type does not read, which decoding would drop unnoticed.
+func (f xmlForm) checkChildren(element []byte) error {
+	if f.known == nil {
+		return nil
+	}
+	d := xml.NewDecoder(bytes.NewReader(element))
+	if _, err := xmlRoot(d); err != nil {
+		return err
+	}
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			return nil
+		case xml.StartElement:
+			if !slices.Contains(f.known, t.Name.Local) {
+				msg := fmt.Sprintf("<%s> has an element <%s> that %s records do not have", f.item, t.Name.Local, f.item)
+				if s := closest(t.Name.Local, f.known); s != "" {
+					msg += fmt.Sprintf(" (did you mean <%s>?)", s)
+				}
+				return errors.New(msg + ": it would be lost")
+			}
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
 }

@@ -78,9 +78,10 @@ var xmlCases = []struct {
   <LeadCustomFields><CustomField><Name>Shoe_Size</Name><Value>7</Value></CustomField></LeadCustomFields></Lead>
 <Lead><FirstName>Bob</FirstName><Company>ACME</Company><Email>bob@example.com</Email>
   <LeadCustomFields><CustomField><Name>Shoe_Size</Name><Value>9</Value></CustomField></LeadCustomFields></Lead>
+<Lead><FirstName>Cy</FirstName><LastName>C</LastName><Company>ACME</Company><Emial>cy@example.com</Emial></Lead>
 </Leads>`,
-		rejected: []int{1},
-		statuses: []string{"failed"},
+		rejected: []int{1, 2}, // no LastName; an element a Lead has not, which decoding would drop
+		statuses: []string{"failed", "invalid input"},
 	},
 }
 
@@ -336,5 +337,30 @@ func TestXMLStreamsOneRecordAtATime(t *testing.T) {
 	}
 	if count != n || most > 4096 {
 		t.Errorf("%d records, buffer up to %d bytes; want %d records in a buffer of about one", count, most, n)
+	}
+}
+
+// TestXMLUnknownElementRefused: a child element the record type does not
+// read (encoding/xml would drop it) refuses the record, naming the
+// element and the nearest known one; Pardot's unknown elements are its
+// custom fields, and Noojee's callback elements are read by its own
+// decoder.
+func TestXMLUnknownElementRefused(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		vendor, op, element, want string
+	}{
+		{"agiliron", "add", "<Lead><LastName>L</LastName><Emial>x</Emial></Lead>", "<Lead> has an element <Emial> that Lead records do not have (did you mean <Email>?): it would be lost"},
+		{"hubspot", "create", "<input><property name=\"email\">x</property></input>", "<input> has an element <property>"},
+		{"noojee", "insert", "<lead><njPriorty>5</njPriorty></lead>", "did you mean <njPriority>?"},
+		{"noojee", "insert", "<lead><njCallBackDate>2024/05/01 09:30</njCallBackDate><callBackZone>Australia/Melbourne</callBackZone></lead>", ""},
+		{"pardot", "create", "<prospect><favorite_color>blue</favorite_color></prospect>", ""},
+	}
+	for _, tt := range tests {
+		form := xmlFormFor(tt.vendor, tt.op)
+		err := form.checkChildren([]byte(tt.element))
+		if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%s %s: %v, want %q", tt.vendor, tt.element, err, tt.want)
+		}
 	}
 }
