@@ -170,7 +170,7 @@ func buildVersion() string {
 // printHelp writes the usage: what the command does, the vendors and
 // their operations with an example each, then the flags.
 func printHelp(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprint(w, `crmbatch imports a CSV or JSON Lines file into a CRM vendor, in constant memory.
+	fmt.Fprint(w, `crmbatch imports a CSV, JSON Lines or XML file into a CRM vendor, in constant memory.
 
 Usage:
   crmbatch -vendor NAME [-op OP] -in FILE [flags]
@@ -183,6 +183,13 @@ attempted; a second Ctrl-C exits at once. -resume continues from the
 journal. Exit status: 0 all went in, 1 some did not, 2 bad usage or a file
 refused before sending, 130 interrupted.
 
+XML (.xml, or -format xml): one element per record, in the vendor's typed
+XML form (its package doc, "XML form"), inside the root element listed
+below ("xml:"). Its rejects are XML too: each record in the same form
+inside a <_crmbatch_reject line key status code message> element, which
+the reader unwraps, so they import again as they are. -report FILE.xml
+writes the report as XML.
+
 Vendors and operations (the first is the default):
 `)
 	for _, name := range targetNames() {
@@ -192,6 +199,7 @@ Vendors and operations (the first is the default):
 			fmt.Fprintf(w, "    %-22s %s\n", op.name, op.help)
 		}
 		fmt.Fprintf(w, "    example: %s\n", t.example)
+		fmt.Fprintf(w, "    xml: %s\n", xmlFormsHelp(name, t))
 	}
 	fmt.Fprint(w, "\nFlags:\n")
 	fs.SetOutput(w)

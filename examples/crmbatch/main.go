@@ -1,5 +1,5 @@
-// Command crmbatch imports a CSV or JSON Lines file into one of the five
-// vendors crmbatch supports, streaming the file in constant memory.
+// Command crmbatch imports a CSV, JSON Lines or XML file into one of the
+// five vendors crmbatch supports, streaming the file in constant memory.
 //
 // Usage:
 //
@@ -14,6 +14,13 @@
 // delimiter (comma, semicolon, tab) is detected, and the columns must fit
 // the vendor and operation (required columns, spelling, unknown keys where
 // the vendor refuses them); a file that fails gets one error and exit 2.
+//
+// An XML file (.xml, or -format xml) holds one element per record, in the
+// vendor's typed XML form, decoded with encoding/xml into the record type
+// the operation sends (xml_input.go); its rejects are XML, each record in
+// the same form inside a _crmbatch_reject element carrying the rejection
+// (xml_rejects.go), and -report FILE.xml writes the report as XML
+// (xml_report.go).
 //
 // Every record that does not go in is written to the rejects file with its
 // input line, key, status, the vendor's code and message, and the record

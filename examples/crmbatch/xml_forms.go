@@ -76,3 +76,16 @@ func (f xmlForm) knowing(names ...string) xmlForm {
 	f.known = append(slices.Clip(f.known), names...)
 	return f
 }
+
+// xmlFormsHelp lists a target's XML file forms, for -help:
+// "<leads><lead>…" (per operation where they differ).
+func xmlFormsHelp(vendor string, t target) string {
+	var forms []string
+	for _, op := range t.ops {
+		f := xmlFormFor(vendor, op.name)
+		if s := "<" + f.list + "><" + f.item + ">…"; !slices.Contains(forms, s) {
+			forms = append(forms, s)
+		}
+	}
+	return strings.Join(forms, " or ")
+}

@@ -364,3 +364,17 @@ func TestXMLUnknownElementRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestXMLHelp: -help says how XML is read and rejected, and names each
+// vendor's XML file form.
+func TestXMLHelp(t *testing.T) {
+	t.Parallel()
+	_, out, _ := runCmd(t, "", "-help")
+	for _, want := range []string{"-format xml", "<" + xmlRejectElement + " line key status code message>", "-report FILE.xml",
+		"xml: <Leads><Lead>…", "xml: <inputs><input>…", "xml: <leads><lead>…", "xml: <prospects><prospect>…",
+		"xml: <customers><customer>… or <contacts><contact>… or <companies><company>…"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("-help lacks %q", want)
+		}
+	}
+}
