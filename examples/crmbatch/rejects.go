@@ -154,22 +154,26 @@ func (rw *rejectWriter) close() error {
 		rw.csv.Flush()
 		rw.err = errors.Join(rw.err, rw.csv.Error())
 	}
-	if rw.format == "xml" {
-		_, err := rw.buf.WriteString(xmlRejectsTail(rw.xmlForm))
-		rw.err = errors.Join(rw.err, err)
+	if rw.format == "xml" && rw.err == nil {
+		_, rw.err = rw.buf.WriteString(xmlRejectsTail(rw.xmlForm))
 	}
 	rw.err = errors.Join(rw.err, rw.buf.Flush(), rw.file.Close())
 	rw.file = nil
 	return rw.err
 }
 
-// flush writes what is buffered, for an exit at once.
+// flush writes what is buffered, for an exit at once. An XML file gets
+// its root's end, so it stays well-formed, and takes no more rejects.
 func (rw *rejectWriter) flush() {
 	rw.mu.Lock()
 	defer rw.mu.Unlock()
 	if rw.file != nil {
 		if rw.csv != nil {
 			rw.csv.Flush()
+		}
+		if rw.format == "xml" && rw.err == nil {
+			rw.buf.WriteString(xmlRejectsTail(rw.xmlForm))
+			rw.err = errXMLEnded
 		}
 		rw.buf.Flush()
 	}

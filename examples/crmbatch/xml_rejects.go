@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"strconv"
 )
 
@@ -21,6 +22,10 @@ import (
 // be decoded is written as its element's text as read, to be fixed; one
 // that could is written from its decoded value (encoding/xml), which
 // decodes to the same record.
+
+// errXMLEnded: the XML rejects file was ended for an exit at once (a
+// second Ctrl-C); a reject that comes after is not written.
+var errXMLEnded = errors.New("the XML rejects file was ended for an exit at once")
 
 // xmlRejectsHead starts an XML rejects file.
 func xmlRejectsHead(form xmlForm) string {

@@ -378,3 +378,31 @@ func TestXMLHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestXMLRejectsEndedAtOnce: a second Ctrl-C flushes an XML rejects file
+// with its root's end, so it stays well-formed and imports as it is.
+func TestXMLRejectsEndedAtOnce(t *testing.T) {
+	t.Parallel()
+	path := t.TempDir() + "/r.xml"
+	rw, err := newRejectWriter(path, "xml", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rw.xmlForm = xmlFormFor("noojee", "insert")
+	lead := func(name string) any {
+		v, err := rw.xmlForm.decode([]byte(`<lead><field name="Name">` + name + `</field></lead>`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	rw.write(reject{Line: 2, Status: "not attempted", Message: "stopped", Record: lead("Ada")})
+	rw.flush()
+	rw.write(reject{Line: 3, Status: "not attempted", Message: "stopped", Record: lead("Bob")})
+	if got := xmlRecords(t, path, "noojee", "insert"); len(got) != 1 || !strings.Contains(got[0], "Ada") {
+		t.Errorf("records after an exit at once: %q, want Ada's alone", got)
+	}
+	if len(readXMLRejects(t, path).Rejects) != 1 {
+		t.Error("the file does not hold one reject")
+	}
+}
