@@ -133,20 +133,21 @@ func xmlRows(ctx context.Context, r *bufio.Reader, form xmlForm, bad func(rowErr
 				return
 			}
 			rec, inner, err := unwrapReject(el, form.item)
-			if err != nil {
-				bad(rowError{row{Pos: pos, Line: line, Raw: el}, err})
-				pos++
-				continue
-			}
-			if rec == nil {
+			if err == nil && rec == nil {
 				continue // a rejects wrapper without a record: nothing to import
 			}
-			v, err := form.decode(rec)
+			var v any
+			if err == nil {
+				v, err = form.decode(rec)
+			}
 			if err == nil {
 				err = form.checkChildren(rec)
 			}
 			if err != nil {
-				bad(rowError{row{Pos: pos, Line: line + inner, Raw: rec}, fmt.Errorf("<%s>: %w", form.item, err)})
+				if rec == nil { // a wrapper that is not well-formed inside
+					rec = el
+				}
+				bad(rowError{row{Pos: pos, Line: line + inner, Raw: bytes.Clone(rec)}, fmt.Errorf("<%s>: %w", form.item, err)})
 				pos++
 				continue
 			}
@@ -174,8 +175,8 @@ func xmlRoot(d *xml.Decoder) (xml.StartElement, error) {
 	}
 }
 
-// nextElement returns the text of the root's next child element and the
-// line it starts on; io.EOF at the root's end. Text, comments and
+// nextElement returns the text of the root's next child element (in the
+// recorder's buffer, valid until the next call) and the line it starts on; io.EOF at the root's end. Text, comments and
 // processing instructions between records are skipped.
 func nextElement(d *xml.Decoder, rc *recorder) ([]byte, int, error) {
 	for {
@@ -202,43 +203,42 @@ func nextElement(d *xml.Decoder, rc *recorder) ([]byte, int, error) {
 	}
 }
 
-// unwrapReject returns the record element of el: el itself when it is a
-// record, the record inside it when it is a rejects wrapper (with the
-// lines from el's start to the record's), nil for a wrapper without one.
+// unwrapReject returns the record element of el: el itself, or, when el
+// is a rejects wrapper, its first child element (with the lines from
+// el's start to it), nil for a wrapper without one. An element other
+// than a record is an error, its text the one to keep.
 func unwrapReject(el []byte, item string) (record []byte, lines int, err error) {
 	d := xml.NewDecoder(bytes.NewReader(el))
 	start, err := xmlRoot(d)
 	if err != nil {
 		return nil, 0, err
 	}
-	switch start.Name.Local {
-	case item:
-		return el, 0, nil
-	case xmlRejectElement:
-	default:
-		return nil, 0, fmt.Errorf("<%s> where a <%s> record is wanted", start.Name.Local, item)
-	}
-	for {
-		from := d.InputOffset()
-		tok, err := d.Token()
-		if err != nil {
-			return nil, 0, err
-		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			return nil, 0, nil
-		case xml.StartElement:
-			if err := d.Skip(); err != nil {
+	if start.Name.Local == xmlRejectElement {
+		for record == nil {
+			from := d.InputOffset()
+			tok, err := d.Token()
+			if err != nil {
 				return nil, 0, err
 			}
-			if t.Name.Local != item {
-				continue // a later version's metadata element
+			switch t := tok.(type) {
+			case xml.EndElement:
+				return nil, 0, nil
+			case xml.StartElement:
+				if err := d.Skip(); err != nil {
+					return nil, 0, err
+				}
+				inner := el[from:d.InputOffset()]
+				lead := bytes.IndexByte(inner, '<')
+				record, lines, start = inner[lead:], bytes.Count(el[:int(from)+lead], []byte("\n")), t
 			}
-			inner := el[from:d.InputOffset()]
-			lead := bytes.IndexByte(inner, '<')
-			return inner[lead:], bytes.Count(el[:int(from)+lead], []byte("\n")), nil
 		}
+	} else {
+		record = el
 	}
+	if start.Name.Local != item {
+		return record, lines, fmt.Errorf("<%s> where a <%s> record is wanted", start.Name.Local, item)
+	}
+	return record, lines, nil
 }
 
 // looksXML reports whether text starts as an XML document does.
