@@ -2,15 +2,18 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/crmbatch/crmbatch/hubspot/hubspottest"
 	"github.com/crmbatch/crmbatch/propel"
 	"github.com/google/go-cmp/cmp"
 )
@@ -404,5 +407,43 @@ func TestXMLRejectsEndedAtOnce(t *testing.T) {
 	}
 	if len(readXMLRejects(t, path).Rejects) != 1 {
 		t.Error("the file does not hold one reject")
+	}
+}
+
+// TestXMLResume: an XML import stopped by the vendor (a token it refuses)
+// keeps its journal; -resume with a good token sends the rest, found by
+// their positions in the XML file, and every record ends in the fake.
+func TestXMLResume(t *testing.T) {
+	t.Parallel()
+	srv := hubspottest.NewServer()
+	defer srv.Close()
+	var b strings.Builder
+	b.WriteString("<inputs>\n")
+	const n = 300
+	for i := range n {
+		fmt.Fprintf(&b, "<input><id>c%d@example.com</id><idProperty>email</idProperty><properties><property name=\"email\">c%d@example.com</property></properties></input>\n", i, i)
+	}
+	b.WriteString("</inputs>\n")
+	in := write(t, "in.xml", b.String())
+	runWith := func(token string, extra ...string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		args := append([]string{"-vendor", "hubspot", "-op", "upsert", "-in", in, "-base-url", srv.BaseURL(), "-concurrency", "1"}, extra...)
+		code := run(context.Background(), args, strings.NewReader(""), &out, &errOut, func(k string) string {
+			if k == "HUBSPOT_TOKEN" {
+				return token
+			}
+			return ""
+		})
+		return code, out.String(), errOut.String()
+	}
+	if code, out, errOut := runWith("not-" + hubspottest.DefaultToken); code != exitRejects || !strings.Contains(out, "journal kept") {
+		t.Fatalf("first run: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut := runWith(hubspottest.DefaultToken, "-resume", "-force")
+	if code != exitOK {
+		t.Fatalf("resume: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if got := len(srv.Objects("contacts")); got != n {
+		t.Errorf("the fake holds %d contacts, want %d", got, n)
 	}
 }
