@@ -45,21 +45,31 @@ func xmlFormFor(vendor, op string) xmlForm {
 }
 
 // xmlChildNames are the child elements encoding/xml reads into T's
-// fields (a tag's first name, else the field's name), or nil when T
-// takes any element.
-func xmlChildNames[T any]() []string {
-	t := reflect.TypeFor[T]()
+// fields (a tag's first name, else the field's name; an untagged embedded
+// struct's own), or nil when T takes any element. A type that reads its
+// XML itself (xml.Unmarshaler) may read more: its form adds them (knowing).
+func xmlChildNames[T any]() []string { return xmlFieldNames(reflect.TypeFor[T]()) }
+
+func xmlFieldNames(t reflect.Type) []string {
 	var names []string
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, opts, _ := strings.Cut(f.Tag.Get("xml"), ",")
 		name, _, _ = strings.Cut(name, ">")
+		flags := strings.Split(opts, ",")
 		switch {
+		case f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct:
+			embedded := xmlFieldNames(f.Type)
+			if embedded == nil {
+				return nil
+			}
+			names = append(names, embedded...)
+			continue
 		case !f.IsExported() || name == "-" || f.Name == "XMLName":
 			continue
-		case slices.Contains(strings.Split(opts, ","), "any"):
+		case slices.Contains(flags, "any"):
 			return nil
-		case slices.ContainsFunc(strings.Split(opts, ","), func(o string) bool {
+		case slices.ContainsFunc(flags, func(o string) bool {
 			return o == "attr" || o == "chardata" || o == "innerxml" || o == "comment"
 		}):
 			continue

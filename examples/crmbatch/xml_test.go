@@ -447,3 +447,36 @@ func TestXMLResume(t *testing.T) {
 		t.Errorf("the fake holds %d contacts, want %d", got, n)
 	}
 }
+
+// TestXMLChildNames: the child elements a type reads, as encoding/xml
+// reads them: tags' first names, untagged fields by name, embedded
+// structs' fields, nothing for attributes and text, and no list at all
+// for a type that takes any element.
+func TestXMLChildNames(t *testing.T) {
+	t.Parallel()
+	type inner struct {
+		Deep string `xml:"deep"`
+	}
+	type record struct {
+		XMLName xml.Name `xml:"record"`
+		inner
+		Plain   string
+		Tagged  string   `xml:"tagged,omitempty"`
+		List    []string `xml:"items>item"`
+		Attr    string   `xml:"kind,attr"`
+		Text    string   `xml:",chardata"`
+		Skipped string   `xml:"-"`
+		hidden  string
+	}
+	type open struct {
+		Name string     `xml:"name"`
+		Rest []xml.Name `xml:",any"`
+	}
+	if got, want := xmlChildNames[record](), []string{"deep", "Plain", "tagged", "items"}; !slices.Equal(got, want) {
+		t.Errorf("record: %q, want %q", got, want)
+	}
+	if got := xmlChildNames[open](); got != nil {
+		t.Errorf("a type with an any field: %q, want nil (any element)", got)
+	}
+	_ = record{}.hidden
+}
