@@ -137,6 +137,7 @@ func convert[T any](rows iter.Seq[row], j *job, f func(row) (T, error)) iter.Seq
 				t.invalid(r, err)
 				continue
 			}
+			v = xmlSent(j.opts, r, v)
 			if err := t.journal.handing(r.Pos); err != nil {
 				t.invalid(r, err) // not sent: the journal could not say so
 				return

@@ -99,3 +99,17 @@ func xmlFormsHelp(vendor string, t target) string {
 	}
 	return strings.Join(forms, " or ")
 }
+
+// xmlSent is the record sent for v, read from XML: v itself, but for a
+// HubSpot create without an objectWriteTraceId, which gets the one a CSV
+// row gets (hubspotCreate: "line-42" unless a contact has an email), so
+// its outcome is keyed by what a person can find it by. The rejects file
+// keeps the record as read.
+func xmlSent[T any](o options, r row, v T) T {
+	in, ok := any(v).(hubspot.CreateInput)
+	if !ok || r.Record == nil || in.ObjectWriteTraceID != "" {
+		return v
+	}
+	in.ObjectWriteTraceID = hubspotCreate(o.object, row{Line: r.Line, Fields: in.Properties}).ObjectWriteTraceID
+	return any(in).(T)
+}

@@ -480,3 +480,31 @@ func TestXMLChildNames(t *testing.T) {
 	}
 	_ = record{}.hidden
 }
+
+// TestXMLHubSpotCreateKeys: a HubSpot create read from XML is keyed as a
+// CSV row is — a contact's email, else its line as the objectWriteTraceId
+// — while its rejects keep the record as read (no trace id added).
+func TestXMLHubSpotCreateKeys(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ object, wantKey string }{
+		{"contacts", "bad-email"},
+		{"deals", "line-3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.object, func(t *testing.T) {
+			t.Parallel()
+			in := write(t, "in.xml", `<inputs>
+<input><properties><property name="dealname">Big</property><property name="email">ada@example.com</property></properties></input>
+<input><properties><property name="dealname">Small</property><property name="email">bad-email</property></properties></input>
+</inputs>`)
+			code, out, errOut := runCmd(t, "", "-vendor", "hubspot", "-op", "create", "-object", tt.object, "-in", in, "-fake")
+			if code != exitRejects {
+				t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+			}
+			rej := readXMLRejects(t, in+".rejects.xml")
+			if len(rej.Rejects) != 1 || rej.Rejects[0].Key != tt.wantKey || rej.Rejects[0].Line != 3 || strings.Contains(rej.Rejects[0].Record, "objectWriteTraceId") {
+				t.Errorf("rejects %+v, want line 3 keyed %q, the record as read", rej.Rejects, tt.wantKey)
+			}
+		})
+	}
+}
