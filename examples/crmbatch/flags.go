@@ -48,13 +48,13 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 		}
 		return nil
 	})
-	fs.StringVar(&o.in, "in", "-", "input file (CSV or JSON Lines, gzip-compressed or not), or - for standard input")
-	fs.StringVar(&o.format, "format", "", "input format: csv or jsonl (default: from the file name, else csv)")
+	fs.StringVar(&o.in, "in", "-", "input file (CSV, JSON Lines or XML, gzip-compressed or not), or - for standard input")
+	fs.StringVar(&o.format, "format", "", "input format: csv, jsonl or xml (default: from the file name: .jsonl, .ndjson, .xml, else csv)")
 	fs.StringVar(&o.delimiter, "delimiter", "", `CSV delimiter: "," ";" "|" or "tab" (default: comma, semicolon or tab, detected from the header)`)
 	fs.StringVar(&o.mapFile, "map", "", "mapping file: one \"column = field\" per line (\"column = -\" drops it)")
 	fs.StringVar(&o.rejects, "rejects", "", "rejects file (default: <input>.rejects.<format>); never overwritten without -force")
-	fs.StringVar(&o.rejFormat, "rejects-format", "", "rejects format: csv or jsonl (default: the input's)")
-	fs.StringVar(&o.report, "report", "", "write a JSON report (counts, failures by code and reason, requests, retries, elapsed) to this file")
+	fs.StringVar(&o.rejFormat, "rejects-format", "", "rejects format: csv, jsonl, or xml for XML input (default: the input's)")
+	fs.StringVar(&o.report, "report", "", "write a report (counts, failures by code and reason, requests, retries, elapsed) to this file: XML when it ends in .xml (or, without .json, the input is XML), else JSON")
 	fs.StringVar(&o.journal, "journal", "", "journal file for -resume (default: <input>.journal; off for standard input, -fake and -dry-run)")
 	fs.BoolVar(&o.resume, "resume", false, "continue a stopped or crashed run from its journal: skip what succeeded, send the rest")
 	fs.BoolVar(&o.force, "force", false, "overwrite an existing rejects file, report or journal")
@@ -96,14 +96,17 @@ func parseFlags(args []string, stdout, stderr io.Writer) (options, error) {
 	if o.format == "" {
 		o.format = formatOf(o.in)
 	}
-	if o.format != "csv" && o.format != "jsonl" {
-		return o, fmt.Errorf("-format %q: want csv or jsonl (export a spreadsheet as CSV first)", o.format)
+	if o.format != "csv" && o.format != "jsonl" && o.format != "xml" {
+		return o, fmt.Errorf("-format %q: want csv, jsonl or xml (export a spreadsheet as CSV first)", o.format)
 	}
 	if o.rejFormat == "" {
 		o.rejFormat = o.format
 	}
-	if o.rejFormat != "csv" && o.rejFormat != "jsonl" {
-		return o, fmt.Errorf("-rejects-format %q: want csv or jsonl", o.rejFormat)
+	if err := checkXMLFlags(o); err != nil {
+		return o, err
+	}
+	if o.rejFormat != "csv" && o.rejFormat != "jsonl" && o.rejFormat != "xml" {
+		return o, fmt.Errorf("-rejects-format %q: want csv, jsonl or xml", o.rejFormat)
 	}
 	if _, err := delimiterFlag(o.delimiter); err != nil {
 		return o, err
@@ -139,6 +142,9 @@ func formatOf(name string) string {
 	if strings.HasSuffix(name, ".jsonl") || strings.HasSuffix(name, ".ndjson") {
 		return "jsonl"
 	}
+	if strings.HasSuffix(name, ".xml") {
+		return "xml"
+	}
 	return "csv"
 }
 
@@ -164,7 +170,7 @@ func buildVersion() string {
 // printHelp writes the usage: what the command does, the vendors and
 // their operations with an example each, then the flags.
 func printHelp(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprint(w, `crmbatch imports a CSV or JSON Lines file into a CRM vendor, in constant memory.
+	fmt.Fprint(w, `crmbatch imports a CSV, JSON Lines or XML file into a CRM vendor, in constant memory.
 
 Usage:
   crmbatch -vendor NAME [-op OP] -in FILE [flags]
@@ -177,6 +183,13 @@ attempted; a second Ctrl-C exits at once. -resume continues from the
 journal. Exit status: 0 all went in, 1 some did not, 2 bad usage or a file
 refused before sending, 130 interrupted.
 
+XML (.xml, or -format xml): one element per record, in the vendor's typed
+XML form (its package doc, "XML form"), inside the root element listed
+below ("xml:"). Its rejects are XML too: each record in the same form
+inside a <_crmbatch_reject line key status code message> element, which
+the reader unwraps, so they import again as they are. -report FILE.xml
+writes the report as XML.
+
 Vendors and operations (the first is the default):
 `)
 	for _, name := range targetNames() {
@@ -186,6 +199,7 @@ Vendors and operations (the first is the default):
 			fmt.Fprintf(w, "    %-22s %s\n", op.name, op.help)
 		}
 		fmt.Fprintf(w, "    example: %s\n", t.example)
+		fmt.Fprintf(w, "    xml: %s\n", xmlFormsHelp(name, t))
 	}
 	fmt.Fprint(w, "\nFlags:\n")
 	fs.SetOutput(w)

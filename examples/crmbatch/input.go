@@ -22,6 +22,11 @@ type row struct {
 	Fields map[string]string
 	// Extra holds a ragged CSV row's values beyond the header's columns.
 	Extra []string
+	// Record is the vendor record decoded from XML input (Fields is then
+	// empty), and Raw the text of an XML record element that could not be
+	// decoded (see xml_input.go).
+	Record any
+	Raw    []byte
 }
 
 // rowError is an input record that could not be read; it is rejected,
@@ -37,6 +42,10 @@ type rowError struct {
 // sequence is consumed, and not at all once ctx ends. It also returns the
 // fields the columns name (a CSV's header, mapped), in order.
 func readRows(ctx context.Context, in *inputFile, format string, m mapping, bad func(rowError)) (iter.Seq[row], []string, error) {
+	if format == "xml" {
+		rows, err := xmlRows(ctx, in.text, in.xmlForm, bad)
+		return rows, nil, err
+	}
 	if format == "jsonl" {
 		var fields []string
 		for _, c := range in.columns {

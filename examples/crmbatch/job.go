@@ -111,7 +111,7 @@ var errUnknownEarlier = errors.New("sent by the earlier run, which stopped befor
 func (t *tracker) invalid(r row, err error) {
 	t.tally.add("invalid input", "input", err.Error(), r.Line, "", r.Fields)
 	t.journal.record(r.Pos, "", stateInvalid)
-	t.rejects.write(reject{Line: r.Line, Status: "invalid input", Code: "input", Message: err.Error(), Fields: r.Fields, Extra: r.Extra})
+	t.rejects.write(reject{Line: r.Line, Status: "invalid input", Code: "input", Message: err.Error(), Fields: r.Fields, Extra: r.Extra, Record: r.Record, Raw: r.Raw})
 }
 
 // convert turns rows into vendor records for the engine, numbering them as
@@ -130,14 +130,15 @@ func convert[T any](rows iter.Seq[row], j *job, f func(row) (T, error)) iter.Seq
 			}
 			if unknown && !t.replayable {
 				t.tally.add("outcome unknown", "earlier run", errUnknownEarlier.Error(), r.Line, "", nil)
-				t.rejects.write(reject{Line: r.Line, Status: "outcome unknown", Code: "earlier run", Message: errUnknownEarlier.Error(), Fields: r.Fields})
+				t.rejects.write(reject{Line: r.Line, Status: "outcome unknown", Code: "earlier run", Message: errUnknownEarlier.Error(), Fields: r.Fields, Record: r.Record})
 				continue
 			}
-			v, err := f(r)
+			v, err := recordOr(r, f)
 			if err != nil {
 				t.invalid(r, err)
 				continue
 			}
+			v = xmlSent(j.opts, r, v)
 			if err := t.journal.handing(r.Pos); err != nil {
 				t.invalid(r, err) // not sent: the journal could not say so
 				return
@@ -198,7 +199,7 @@ func (t *tracker) outcome(index int, key string, status batch.Status, err error)
 		msg = err.Error()
 	}
 	t.tally.add(name, code, msg, r.Line, key, r.Fields)
-	t.rejects.write(reject{Line: r.Line, Key: key, Status: name, Code: code, Message: msg, Fields: r.Fields})
+	t.rejects.write(reject{Line: r.Line, Key: key, Status: name, Code: code, Message: msg, Fields: r.Fields, Record: r.Record})
 }
 
 // handed is how many records were handed to the engine.

@@ -36,6 +36,8 @@ type inputFile struct {
 	// columns are the CSV header's columns (or the first JSON object's
 	// keys), before the mapping.
 	columns []string
+	// xmlForm is the form of XML input's records (-format xml).
+	xmlForm xmlForm
 
 	closeOnce sync.Once
 	closer    io.Closer
@@ -139,6 +141,16 @@ func (in *inputFile) sniff(o options, head []byte) error {
 	first, _, _ := bytes.Cut(bytes.TrimLeft(text, " \t\r\n"), []byte("\n"))
 	first = bytes.TrimRight(first, "\r")
 	looksJSON := bytes.HasPrefix(first, []byte("{"))
+	if o.format == "xml" {
+		if !looksXML(text) {
+			return errors.New("not XML: the file does not start with an element or an XML declaration")
+		}
+		in.xmlForm = xmlFormFor(o.vendor, o.op)
+		return nil
+	}
+	if looksXML(first) {
+		return errors.New("this looks like XML, not " + map[string]string{"csv": "CSV", "jsonl": "JSON Lines"}[o.format] + ": use -format xml (or name the file .xml)")
+	}
 	if o.format == "jsonl" {
 		if !looksJSON {
 			return errors.New("not JSON Lines: the first line is not a JSON object")

@@ -26,10 +26,12 @@ type reject struct {
 	Message string
 	Fields  map[string]string // the record as read, so it can be fixed and re-run
 	Extra   []string          // a ragged row's values beyond the header
+	Record  any               // the vendor record read from XML input
+	Raw     []byte            // an XML record element that could not be decoded
 }
 
-// rejectWriter writes rejects as CSV or JSON Lines, safely from several
-// goroutines. The file is created at the first reject, so a run where
+// rejectWriter writes rejects as CSV, JSON Lines or XML (xml_rejects.go),
+// safely from several goroutines. The file is created at the first reject, so a run where
 // everything went in leaves none, and it never replaces an existing file
 // unless asked (-force, or -resume, whose rejects cover the earlier
 // run's). CSV columns are the reject columns, then the record's fields:
@@ -45,6 +47,7 @@ type rejectWriter struct {
 	buf       *bufio.Writer
 	csv       *csv.Writer
 	header    []string // the record's fields, in column order
+	xmlForm   xmlForm  // the records' form, for -rejects-format xml
 	wroteHead bool
 	count     int
 	err       error
@@ -76,10 +79,13 @@ func (rw *rejectWriter) open() error {
 		return err
 	}
 	rw.file, rw.buf = f, bufio.NewWriterSize(f, 64<<10)
-	if rw.format == "csv" {
+	switch rw.format {
+	case "csv":
 		rw.csv = csv.NewWriter(rw.buf)
+	case "xml":
+		_, err = rw.buf.WriteString(xmlRejectsHead(rw.xmlForm))
 	}
-	return nil
+	return err
 }
 
 func (rw *rejectWriter) write(r reject) {
@@ -90,6 +96,10 @@ func (rw *rejectWriter) write(r reject) {
 		rw.err = rw.open()
 	}
 	if rw.err != nil {
+		return
+	}
+	if rw.format == "xml" {
+		rw.err = rw.writeXML(r)
 		return
 	}
 	if rw.format == "jsonl" {
@@ -144,18 +154,26 @@ func (rw *rejectWriter) close() error {
 		rw.csv.Flush()
 		rw.err = errors.Join(rw.err, rw.csv.Error())
 	}
+	if rw.format == "xml" && rw.err == nil {
+		_, rw.err = rw.buf.WriteString(xmlRejectsTail(rw.xmlForm))
+	}
 	rw.err = errors.Join(rw.err, rw.buf.Flush(), rw.file.Close())
 	rw.file = nil
 	return rw.err
 }
 
-// flush writes what is buffered, for an exit at once.
+// flush writes what is buffered, for an exit at once. An XML file gets
+// its root's end, so it stays well-formed, and takes no more rejects.
 func (rw *rejectWriter) flush() {
 	rw.mu.Lock()
 	defer rw.mu.Unlock()
 	if rw.file != nil {
 		if rw.csv != nil {
 			rw.csv.Flush()
+		}
+		if rw.format == "xml" && rw.err == nil {
+			rw.buf.WriteString(xmlRejectsTail(rw.xmlForm))
+			rw.err = errXMLEnded
 		}
 		rw.buf.Flush()
 	}

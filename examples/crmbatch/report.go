@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"os"
@@ -26,18 +27,18 @@ type groupKey struct{ status, code, reason string }
 
 // failureGroup is the records that did not go in for one reason.
 type failureGroup struct {
-	Status   string    `json:"status"`
-	Code     string    `json:"code"`
-	Reason   string    `json:"reason"`
-	Count    int       `json:"count"`
-	Examples []example `json:"examples"`
+	Status   string    `json:"status" xml:"status"`
+	Code     string    `json:"code" xml:"code"`
+	Reason   string    `json:"reason" xml:"reason"`
+	Count    int       `json:"count" xml:"count"`
+	Examples []example `json:"examples" xml:"examples>example"`
 }
 
 // example is one record of a failure group.
 type example struct {
-	Line    int    `json:"line"`
-	Key     string `json:"key,omitempty"`
-	Message string `json:"message"`
+	Line    int    `json:"line" xml:"line"`
+	Key     string `json:"key,omitempty" xml:"key,omitempty"`
+	Message string `json:"message" xml:"message"`
 }
 
 // maxGroups bounds the groups kept (the rest are counted under one), and
@@ -107,13 +108,13 @@ func reason(message, key string, fields map[string]string) string {
 
 // counts is the final account of a run.
 type counts struct {
-	Read           int `json:"records_read"`
-	Succeeded      int `json:"succeeded"`
-	SkippedEarlier int `json:"succeeded_earlier_skipped"`
-	Failed         int `json:"failed"`
-	Unknown        int `json:"outcome_unknown"`
-	NotAttempted   int `json:"not_attempted"`
-	Invalid        int `json:"invalid_input"`
+	Read           int `json:"records_read" xml:"records_read"`
+	Succeeded      int `json:"succeeded" xml:"succeeded"`
+	SkippedEarlier int `json:"succeeded_earlier_skipped" xml:"succeeded_earlier_skipped"`
+	Failed         int `json:"failed" xml:"failed"`
+	Unknown        int `json:"outcome_unknown" xml:"outcome_unknown"`
+	NotAttempted   int `json:"not_attempted" xml:"not_attempted"`
+	Invalid        int `json:"invalid_input" xml:"invalid_input"`
 }
 
 func (t *tally) counts() counts {
@@ -143,28 +144,34 @@ func (t *tally) failures() []failureGroup {
 
 // runReport is the -report file.
 type runReport struct {
-	Vendor      string `json:"vendor"`
-	Op          string `json:"op"`
-	Input       string `json:"input"`
-	DryRun      bool   `json:"dry_run"`
-	Fake        bool   `json:"fake"`
-	Resumed     bool   `json:"resumed"`
-	Interrupted bool   `json:"interrupted"`
+	// XMLName is the root of the XML form: <report>.
+	XMLName     xml.Name `json:"-" xml:"report"`
+	Vendor      string   `json:"vendor" xml:"vendor"`
+	Op          string   `json:"op" xml:"op"`
+	Input       string   `json:"input" xml:"input"`
+	DryRun      bool     `json:"dry_run" xml:"dry_run"`
+	Fake        bool     `json:"fake" xml:"fake"`
+	Resumed     bool     `json:"resumed" xml:"resumed"`
+	Interrupted bool     `json:"interrupted" xml:"interrupted"`
 	// ReadToEnd is false when the run stopped before the input's end.
-	ReadToEnd      bool           `json:"input_read_to_end"`
-	Counts         counts         `json:"counts"`
-	Requests       int            `json:"requests"`
-	Retries        int            `json:"retries"`
-	ElapsedSeconds float64        `json:"elapsed_seconds"`
-	Failures       []failureGroup `json:"failures"`
-	RejectsFile    string         `json:"rejects_file,omitempty"`
-	Journal        string         `json:"journal,omitempty"`
-	NotChecked     string         `json:"not_checked,omitempty"`
+	ReadToEnd      bool           `json:"input_read_to_end" xml:"input_read_to_end"`
+	Counts         counts         `json:"counts" xml:"counts"`
+	Requests       int            `json:"requests" xml:"requests"`
+	Retries        int            `json:"retries" xml:"retries"`
+	ElapsedSeconds float64        `json:"elapsed_seconds" xml:"elapsed_seconds"`
+	Failures       []failureGroup `json:"failures" xml:"failures>failure"`
+	RejectsFile    string         `json:"rejects_file,omitempty" xml:"rejects_file,omitempty"`
+	Journal        string         `json:"journal,omitempty" xml:"journal,omitempty"`
+	NotChecked     string         `json:"not_checked,omitempty" xml:"not_checked,omitempty"`
 }
 
-// writeReport writes r as JSON to path.
-func writeReport(path string, r runReport) error {
-	b, err := json.MarshalIndent(r, "", "  ")
+// writeReport writes r to path, as JSON or XML (see reportFormat).
+func writeReport(path string, r runReport, inputFormat string) error {
+	marshal := json.MarshalIndent
+	if reportFormat(path, inputFormat) == "xml" {
+		marshal = marshalXMLReport
+	}
+	b, err := marshal(r, "", "  ")
 	if err != nil {
 		return err
 	}
