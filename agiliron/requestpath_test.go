@@ -150,7 +150,7 @@ func TestReportedRequestsMatchTheServer(t *testing.T) {
 
 // Printing a client, its resources, a webhook handler or an option shows
 // no secret, with any verb and through slog.
-func TestPrintingShowsNoSecret(t *testing.T) {
+func TestClientPrintsNoSecret(t *testing.T) {
 	t.Parallel()
 	h, err := agiliron.NewWebhookHandler(hookSecret)
 	if err != nil {

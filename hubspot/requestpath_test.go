@@ -66,7 +66,7 @@ const hubspotSecret = "pat-na1-11111111-2222-3333-4444-555555555555+/=&\"x"
 
 // Printing a client, a handle or an error shows no secret, with any verb
 // and through slog.
-func TestPrintingShowsNoSecret(t *testing.T) {
+func TestClientPrintsNoSecret(t *testing.T) {
 	t.Parallel()
 	c, err := New(WithToken(hubspotSecret))
 	if err != nil {

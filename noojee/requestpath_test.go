@@ -28,7 +28,7 @@ var threeSends = batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 3, BaseDelay
 // answers Noojee's busy code 109, reaches the server exactly 3 times: no
 // layer under the engine sends it again, for the bulk insert, the
 // one-lead insert and the update alike.
-func TestMaxAttemptsIsTheNumberOfSends(t *testing.T) {
+func TestAlwaysBusyReachesTheServerExactlyThreeTimes(t *testing.T) {
 	t.Parallel()
 	faults := map[string]fakekit.Fault{"503": fakekit.Status(503), "109": noojeetest.Busy(time.Millisecond)}
 	for name, fault := range faults {
@@ -174,7 +174,7 @@ func TestNoSecretAnywhere(t *testing.T) {
 // Every call the server saw is counted in Report.Requests, the per-lead
 // calls of the bulk endpoint's 404 fallback included. (Noojee has no
 // re-login nor token refresh to replay.)
-func TestReportCountsEveryRequest(t *testing.T) {
+func TestReportedRequestsMatchTheServer(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t)
 	srv.RemoveBulkEndpoint()
@@ -220,7 +220,7 @@ func TestRateLimitedRunKeepsOneConnection(t *testing.T) {
 // A njExternalLeadId repeated within one call, and a lead larger than the
 // request limit, fail locally with a *noojee.Error; nothing of them is
 // sent, and the other leads go in.
-func TestRepeatedKeyAndOversizeLeadRefusedLocally(t *testing.T) {
+func TestRepeatedKeyAndOversizeRecordFailLocally(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t)
 	c := newClient(t, srv, noojee.WithMaxRequestBytes(64<<10), noojee.WithBatchSize(1))

@@ -33,10 +33,10 @@ var threeSends = pardot.WithEngine(batch.Config{Concurrency: 1,
 // allSecrets are every credential the fake knows.
 var allSecrets = []string{pardottest.Password, pardottest.UserKey, pardottest.AccessToken, pardottest.ClientSecret}
 
-// TestAlwaysFailingChunkIsSentExactlyMaxAttempts: a chunk the server
+// TestAlwaysBusyReachesTheServerExactlyThreeTimes: a chunk the server
 // always refuses as busy (503, or Pardot's 66 and 62) reaches the server
 // exactly RetryPolicy.MaxAttempts times: nothing under the engine retries.
-func TestAlwaysFailingChunkIsSentExactlyMaxAttempts(t *testing.T) {
+func TestAlwaysBusyReachesTheServerExactlyThreeTimes(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name  string
@@ -92,10 +92,10 @@ func TestClientPrintsNoSecret(t *testing.T) {
 	}
 }
 
-// TestRedirectToAnotherHostCarriesNothing: every endpoint (the login, the
+// TestCrossHostRedirectCarriesNothing: every endpoint (the login, the
 // token endpoint, the batch endpoints) answers 307 to a server on another
 // host. Nothing reaches it, and no error or log line holds a secret.
-func TestRedirectToAnotherHostCarriesNothing(t *testing.T) {
+func TestCrossHostRedirectCarriesNothing(t *testing.T) {
 	t.Parallel()
 	srv := pardottest.NewServer()
 	defer srv.Close()
@@ -249,10 +249,10 @@ func outcomeErrors(rep *batch.Report[pardot.Result]) string {
 	return b.String()
 }
 
-// TestReplayIsCountedAsARequest: the replay after a new login (code 1) or
+// TestReportedRequestsMatchTheServer: the replay after a new login (code 1) or
 // a renewed token (code 184) is in Report.Requests, which equals the batch
 // requests the server saw.
-func TestReplayIsCountedAsARequest(t *testing.T) {
+func TestReportedRequestsMatchTheServer(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name   string
@@ -296,10 +296,10 @@ func TestReplayIsCountedAsARequest(t *testing.T) {
 	}
 }
 
-// TestRateLimitStormKeepsOneConnection: a server answering 429 to every
+// TestRateLimitedRunKeepsOneConnection: a server answering 429 to every
 // other request (Retry-After tiny) is served over one connection: a 429
 // never closes the idle connections.
-func TestRateLimitStormKeepsOneConnection(t *testing.T) {
+func TestRateLimitedRunKeepsOneConnection(t *testing.T) {
 	t.Parallel()
 	srv := pardottest.NewServer()
 	defer srv.Close()
@@ -323,10 +323,10 @@ func TestRateLimitStormKeepsOneConnection(t *testing.T) {
 	}
 }
 
-// TestRefusedLocallyNothingSent: a repeated identifier and a prospect over
+// TestRepeatedKeyAndOversizeRecordFailLocally: a repeated identifier and a prospect over
 // the request size limit fail Local, with a *pardot.Error of class
 // Duplicate or Invalid, and are never sent.
-func TestRefusedLocallyNothingSent(t *testing.T) {
+func TestRepeatedKeyAndOversizeRecordFailLocally(t *testing.T) {
 	t.Parallel()
 	srv := pardottest.NewServer()
 	defer srv.Close()

@@ -28,11 +28,11 @@ import (
 // threeAttempts is the policy of the retry-count tests.
 var threeAttempts = batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}}
 
-// TestRetriesHaveOneOwner: a chunk the server always answers 503 (or 429,
+// TestAlwaysBusyReachesTheServerExactlyThreeTimes: a chunk the server always answers 503 (or 429,
 // or 500: the upserts are idempotent, so a 5xx is worth another try)
 // reaches the server exactly MaxAttempts times. Propel documents no busy
 // code of its own.
-func TestRetriesHaveOneOwner(t *testing.T) {
+func TestAlwaysBusyReachesTheServerExactlyThreeTimes(t *testing.T) {
 	t.Parallel()
 	for _, f := range []fakekit.Fault{fakekit.Status(503), fakekit.RateLimited(0), fakekit.Status(500)} {
 		t.Run(fmt.Sprint(f.Status), func(t *testing.T) {
@@ -55,10 +55,10 @@ func TestRetriesHaveOneOwner(t *testing.T) {
 	}
 }
 
-// TestTokenReplayIsCounted: a 401 mid-run fetches a new token and replays
+// TestReportedRequestsMatchTheServer: a 401 mid-run fetches a new token and replays
 // the request once; the replay is a request the server saw, and
 // Report.Requests says so.
-func TestTokenReplayIsCounted(t *testing.T) {
+func TestReportedRequestsMatchTheServer(t *testing.T) {
 	t.Parallel()
 	srv, c := newFake(t, propel.WithBatchSize(10), propel.WithEngine(batch.Config{Concurrency: 1}))
 	srv.FailNext(1, fakekit.Fault{})
@@ -76,9 +76,9 @@ func TestTokenReplayIsCounted(t *testing.T) {
 	}
 }
 
-// TestOneConnectionThrough429s: a server answering 429 to every other
+// TestRateLimitedRunKeepsOneConnection: a server answering 429 to every other
 // request costs no connection: one worker keeps one.
-func TestOneConnectionThrough429s(t *testing.T) {
+func TestRateLimitedRunKeepsOneConnection(t *testing.T) {
 	t.Parallel()
 	hc, dials := testkit.CountingClient()
 	// A record refused 429 rides in a later request, which may land on the
@@ -101,9 +101,9 @@ func TestOneConnectionThrough429s(t *testing.T) {
 	}
 }
 
-// TestRefusedLocally: a key repeated within one call, and a record over
+// TestRepeatedKeyAndOversizeRecordFailLocally: a key repeated within one call, and a record over
 // the request size limit, fail before anything is sent.
-func TestRefusedLocally(t *testing.T) {
+func TestRepeatedKeyAndOversizeRecordFailLocally(t *testing.T) {
 	t.Parallel()
 	srv, c := newFake(t, propel.WithMaxRequestBytes(2048))
 	big := propel.Customer{Source: "CRM", SourceID: "big", Language: "NL", LastName: strings.Repeat("x", 4096)}
@@ -159,10 +159,10 @@ func TestClientPrintsNoSecret(t *testing.T) {
 	testkit.NoSecrets(t, "printed token source", testkit.PrintEveryWay(propel.TokenSourceFunc(nil)), secret, token)
 }
 
-// TestNoSecretFollowsARedirect: every endpoint, the token endpoint
+// TestCrossHostRedirectCarriesNothing: every endpoint, the token endpoint
 // included, answers a 307 to another host: the trap receives nothing, and
 // no error or log line holds a secret.
-func TestNoSecretFollowsARedirect(t *testing.T) {
+func TestCrossHostRedirectCarriesNothing(t *testing.T) {
 	t.Parallel()
 	const secret, token = "client-secret-value-2", "access-token-value-2"
 	for _, auth := range []string{"client credentials", "token source"} {
@@ -210,11 +210,11 @@ func echo(status int) http.Handler {
 	})
 }
 
-// TestEchoedSecretsAreRedacted: a server that writes the request back into
+// TestEchoedSecretsAreScrubbed: a server that writes the request back into
 // its error body (the token endpoint with the client secret, the bulk
 // endpoint with the bearer token) leaks no secret into the errors,
 // Report.Err or a debug log.
-func TestEchoedSecretsAreRedacted(t *testing.T) {
+func TestEchoedSecretsAreScrubbed(t *testing.T) {
 	t.Parallel()
 	const secret, token = "client-secret-value-3", "access-token-value-3"
 	tests := []struct {
