@@ -2,10 +2,11 @@ package agilirontest
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
 // fakeBatch is one queued batch.
@@ -27,7 +28,7 @@ type fakeBatch struct {
 func (s *Server) process(b *fakeBatch, delay time.Duration) {
 	defer s.wg.Done()
 	defer s.busy.Add(-1)
-	if !sleep(s.ctx, delay) {
+	if vendorkit.Sleep(s.ctx, delay) != nil {
 		return
 	}
 	s.mu.Lock()
@@ -54,7 +55,7 @@ func (s *Server) process(b *fakeBatch, delay time.Duration) {
 	case CallbackTwice:
 		times = 2
 	case CallbackDelayed:
-		if !sleep(s.ctx, cbDelay) {
+		if vendorkit.Sleep(s.ctx, cbDelay) != nil {
 			return
 		}
 	}
@@ -80,18 +81,4 @@ func (s *Server) callback(b *fakeBatch, body []byte) {
 	s.stats.Callbacks++
 	s.stats.CallbackStatuses = append(s.stats.CallbackStatuses, status)
 	s.mu.Unlock()
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
 // DefaultMaxOutage is how long a limiter keeps retrying an unreachable
@@ -49,7 +51,7 @@ func defaultSettings() settings {
 		poll:      DefaultPollInterval,
 		logger:    slog.New(slog.DiscardHandler),
 		now:       time.Now,
-		sleep:     sleep,
+		sleep:     vendorkit.Sleep,
 	}
 }
 
@@ -150,21 +152,6 @@ func WithLogger(l *slog.Logger) Option {
 			return errors.New("redislimit: WithLogger: nil logger")
 		}
 		s.logger = l
-		return nil
-	}
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
 		return nil
 	}
 }
