@@ -142,10 +142,8 @@ func multipartBody(req []byte, fileName string) (head, tail []byte, contentType 
 }
 
 // startImport uploads one CSV file: POST /crm/v3/imports. The body is read
-// from the file as it is sent, never held in memory, so this one request
-// goes through the HTTP client directly (its transport, timeout and
-// same-host redirect rule, with the timeout raised by a second per MiB)
-// rather than httpx.Client.Do, which takes a byte slice. Its errors are classified as every other answer is.
+// from the file as it is sent, never held in memory (httpx's BodyFrom), and
+// the request's timeout is the client's plus a second per MiB sent.
 func (c *Client) startImport(ctx context.Context, op string, req importRequestJSON, f *os.File, size int64) (*importJSON, error) {
 	auth, err := c.bearer(op)
 	if err != nil {
@@ -159,57 +157,40 @@ func (c *Client) startImport(ctx context.Context, op string, req importRequestJS
 	if err != nil {
 		return nil, err
 	}
-	body := io.MultiReader(bytes.NewReader(head), io.NewSectionReader(f, 0, size), bytes.NewReader(tail))
-	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.BaseURL+importsPath, body)
-	if err != nil {
-		return nil, &Error{APIError: vendorkit.APIError[Code]{Vendor: vendor, Op: op, Class: vendorkit.Rejected,
-			Message: "building the request", Err: &scrubbed{msg: c.http.Redact(err.Error()), err: err}}}
+	timeout := c.http.HTTPClient().Timeout
+	if timeout > 0 {
+		timeout += time.Duration(size>>20) * time.Second
 	}
-	hr.ContentLength = int64(len(head)) + size + int64(len(tail))
-	hr.Header.Set("Content-Type", ctype)
-	hr.Header.Set("Accept", "application/json")
-	hr.Header.Set("Authorization", auth)
-	hr.Header.Set("User-Agent", httpx.UserAgent)
-	// The request timeout bounds an answer, not the upload: a second more
-	// per MiB sent.
-	hc := *c.http.HTTPClient()
-	if hc.Timeout > 0 {
-		hc.Timeout += time.Duration(size>>20) * time.Second
-	}
-	resp, err := hc.Do(hr)
+	resp, err := c.http.Do(ctx, &httpx.Request{
+		Method: http.MethodPost, URL: c.cfg.BaseURL + importsPath,
+		Header: http.Header{"Content-Type": {ctype}, "Accept": {"application/json"}, "Authorization": {auth}},
+		BodyFrom: func() (io.Reader, error) {
+			return io.MultiReader(bytes.NewReader(head), io.NewSectionReader(f, 0, size), bytes.NewReader(tail)), nil
+		},
+		ContentLength: int64(len(head)) + size + int64(len(tail)),
+		Timeout:       timeout,
+	})
 	if err != nil {
 		// The upload may have reached HubSpot: an import may exist.
-		return nil, &Error{APIError: vendorkit.APIError[Code]{Vendor: vendor, Op: op, Class: vendorkit.Unknown,
-			Message: "no answer to the import upload", Err: &scrubbed{msg: c.http.Redact(err.Error()), err: ctxOr(ctx, err)}}}
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return nil, &Error{APIError: vendorkit.APIError[Code]{Vendor: vendor, Op: op, HTTPStatus: resp.StatusCode, Class: vendorkit.Unknown,
-			Message: "reading the answer to the import upload", Err: &scrubbed{msg: c.http.Redact(err.Error()), err: err}}}
+		e := vendorkit.FromTransport[Code](vendor, op, err)
+		if e.Class == vendorkit.Unavailable {
+			e.Class = vendorkit.Unknown // an import is never created twice
+		}
+		e.Message = "no answer to the import upload"
+		return nil, &Error{APIError: e}
 	}
 	c.noteRateLimit(resp.Header, time.Now())
-	wait, _ := httpx.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-	hresp := &httpx.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: data, RetryAfter: wait}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, c.responseError(opCreate, op, hresp)
+		return nil, c.responseError(opCreate, op, resp)
 	}
 	var out importJSON
-	if err := json.Unmarshal(data, &out); err != nil || out.ID == "" {
+	if err := json.Unmarshal(resp.Body, &out); err != nil || out.ID == "" {
 		if err == nil {
 			err = errors.New("no import id in the answer")
 		}
 		return nil, malformedAnswer(opCreate, op, resp.StatusCode, &scrubbed{msg: c.http.Redact(err.Error()), err: err})
 	}
 	return &out, nil
-}
-
-// ctxOr returns the context's error joined to err when the context ended.
-func ctxOr(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
-		return errors.Join(ctx.Err(), err)
-	}
-	return err
 }
 
 // getJSON sends one GET of the Imports API through httpx and decodes a 2xx

@@ -80,6 +80,14 @@ type Request struct {
 	URL    string
 	Header http.Header
 	Body   []byte
+	// BodyFrom, when set instead of Body, opens the body anew for each
+	// attempt: a large upload read from a file as it is sent, never held in
+	// memory. ContentLength is its size in bytes.
+	BodyFrom      func() (io.Reader, error)
+	ContentLength int64
+	// Timeout, when > 0, bounds this request instead of the client's
+	// timeout (an upload whose size sets how long it may take).
+	Timeout time.Duration
 	// Idempotent marks a request that is safe to send again even if it may
 	// have reached the server (a read, an update or upsert by key, a write
 	// with an idempotency handle). httpx itself never replays such a
@@ -134,18 +142,23 @@ func New(cfg Config) (*Client, error) {
 	}
 	hc.CheckRedirect = sameHostOnly(hc.CheckRedirect)
 	c := &Client{cfg: cfg, maxBody: cfg.MaxBodyBytes, secrets: cfg.Secrets}
-	c.rc = &retryablehttp.Client{
-		HTTPClient:     &hc,
-		Logger:         &slogAdapter{log: cfg.Logger, secrets: cfg.Secrets},
+	c.rc = c.retrying(&hc)
+	return c, nil
+}
+
+// retrying wraps hc in the go-retryablehttp client with httpx's policy.
+func (c *Client) retrying(hc *http.Client) *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:     hc,
+		Logger:         &slogAdapter{log: c.cfg.Logger, secrets: c.secrets},
 		RetryWaitMin:   50 * time.Millisecond,
 		RetryWaitMax:   time.Second,
-		RetryMax:       cfg.DialRetries,
+		RetryMax:       c.cfg.DialRetries,
 		CheckRetry:     checkRetry,
 		Backoff:        retryablehttp.DefaultBackoff,
 		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: requestHook,
 	}
-	return c, nil
 }
 
 // sameHostOnly wraps a CheckRedirect so that a redirect to another host (or
@@ -211,7 +224,10 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		WroteRequest: func(httptrace.WroteRequestInfo) { st.wrote.Store(true) },
 	})
 	var body any
-	if req.Body != nil {
+	switch {
+	case req.BodyFrom != nil:
+		body = retryablehttp.ReaderFunc(req.BodyFrom)
+	case req.Body != nil:
 		body = req.Body
 	}
 	rreq, err := retryablehttp.NewRequestWithContext(ctx, req.Method, req.URL, body)
@@ -222,7 +238,16 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		rreq.Header[k] = v
 	}
 	rreq.Header.Set("User-Agent", UserAgent)
-	resp, err := c.rc.Do(rreq)
+	if req.BodyFrom != nil && req.ContentLength > 0 {
+		rreq.ContentLength = req.ContentLength
+	}
+	rc := c.rc
+	if req.Timeout > 0 {
+		hc := *c.rc.HTTPClient
+		hc.Timeout = req.Timeout
+		rc = c.retrying(&hc)
+	}
+	resp, err := rc.Do(rreq)
 	attempts := int(st.attempts.Load())
 	if err != nil {
 		if resp != nil && resp.Body != nil {

@@ -337,3 +337,36 @@ func TestCancelledWriteInFlightIsOutcomeUnknown(t *testing.T) {
 		t.Errorf("err = %v; want DeadlineExceeded and a TransportError whose outcome is unknown", err)
 	}
 }
+
+// TestStreamedBodyAndOwnTimeout: a body opened by BodyFrom reaches the
+// server whole with its Content-Length, and a request's own Timeout
+// replaces a client timeout too short for it.
+func TestStreamedBodyAndOwnTimeout(t *testing.T) {
+	type seen struct {
+		body   string
+		length int64
+	}
+	second := make(chan seen, 1)
+	srv, _ := server(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if n == 1 {
+			second <- seen{string(b), r.ContentLength}
+		}
+		time.Sleep(100 * time.Millisecond) // longer than the client's timeout
+	})
+	c := fastClient(t, Config{Timeout: 20 * time.Millisecond})
+	const payload = "head,file contents,tail"
+	req := &Request{Method: "POST", URL: srv.URL, ContentLength: int64(len(payload)),
+		BodyFrom: func() (io.Reader, error) { return strings.NewReader(payload), nil }}
+	if _, err := c.Do(context.Background(), req); err == nil {
+		t.Fatal("the client's 20 ms timeout did not apply")
+	}
+	req.Timeout = 10 * time.Second
+	resp, err := c.Do(context.Background(), req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("with its own timeout: %v %v", resp, err)
+	}
+	if got := <-second; got.body != payload || got.length != int64(len(payload)) {
+		t.Errorf("server read %q (Content-Length %d), want %q (%d)", got.body, got.length, payload, len(payload))
+	}
+}
