@@ -29,8 +29,9 @@ type Client struct {
 // required.
 func New(opts ...Option) (*Client, error) {
 	cfg := config{
-		Common:    vendorkit.Common{Vendor: vendor, BatchSize: DefaultBatchSize, MaxBatchSize: maxBatchSize},
-		reqFormat: JSON, maxRequestBytes: DefaultMaxRequestBytes,
+		Common: vendorkit.Common{Vendor: vendor, BatchSize: DefaultBatchSize, MaxBatchSize: maxBatchSize,
+			MaxRequestBytes: DefaultMaxRequestBytes},
+		reqFormat:    JSON,
 		pollInterval: defaultPollInterval, callbackTimeout: defaultCallbackTimeout,
 		resultTimeout: defaultResultTimeout,
 	}

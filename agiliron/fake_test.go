@@ -211,6 +211,13 @@ func TestCallbackNeverFallsBackToPolling(t *testing.T) {
 	rep, _ := e.c.Contacts().Create(context.Background(), slices.Values(in))
 	testkit.CheckCounts(t, rep, testkit.Counts{Total: 50, Succeeded: 48, Failed: 2})
 	checkAddsLanded(t, e.srv, rep, in)
+	// A callback the client stopped waiting for under load may still be on
+	// its way: let the fake finish sending before counting.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := e.srv.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if st := e.srv.Stats(); st.StatusRequests < 3 || st.Callbacks != 2 {
 		t.Fatalf("stats %+v: want polling for the 3 silent batches, 2 callbacks", st)
 	}

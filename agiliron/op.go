@@ -18,7 +18,7 @@ func baseOp[T any](c *Client, s *spec[T], name string) batch.Op[T, Result] {
 	return batch.Op[T, Result]{
 		Name:     name,
 		MaxItems: c.cfg.BatchSize,
-		MaxBytes: c.cfg.maxRequestBytes,
+		MaxBytes: c.cfg.MaxRequestBytes,
 		Size: func(rec T) int {
 			b, err := encodeRecords(s, f, []T{rec})
 			if err != nil {

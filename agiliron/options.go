@@ -87,7 +87,6 @@ type config struct {
 	keyInQuery      bool
 	reqFormat       Format
 	respFormat      Format
-	maxRequestBytes int
 	webhook         *WebhookHandler
 	callbackURL     string
 	pollInterval    time.Duration
@@ -230,13 +229,7 @@ func WithResponseFormat(f Format) Option {
 // are filled up to it; a record whose encoding alone is larger fails
 // before any request, matching *batch.TooLargeError.
 func WithMaxRequestBytes(n int) Option {
-	return func(c *config) error {
-		if n < minRequestBytes {
-			return fmt.Errorf("agiliron: WithMaxRequestBytes: %d is below %d", n, minRequestBytes)
-		}
-		c.maxRequestBytes = n
-		return nil
-	}
+	return func(c *config) error { return c.SetMaxRequestBytes(n, minRequestBytes) }
 }
 
 // WithWebhook makes every Bulk-* request ask Agiliron to call back when the

@@ -85,7 +85,7 @@ func writeOp[T any](o *Objects, w writeSpec[T]) batch.Op[T, Result] {
 	return batch.Op[T, Result]{
 		Name:     name,
 		MaxItems: o.c.cfg.BatchSize,
-		MaxBytes: o.c.cfg.maxRequestBytes - envelopeBytes,
+		MaxBytes: o.c.cfg.MaxRequestBytes - envelopeBytes,
 		Size:     encodedSize[T],
 		Key:      w.key,
 		Validate: func(in T) error { return w.validate(label, ks, in) },
@@ -173,7 +173,7 @@ func (o *Objects) readOp(opts ReadOptions) batch.Op[string, Result] {
 	return batch.Op[string, Result]{
 		Name:     name,
 		MaxItems: size,
-		MaxBytes: o.c.cfg.maxRequestBytes - envelopeBytes - readEnvelope(props, hist),
+		MaxBytes: o.c.cfg.MaxRequestBytes - envelopeBytes - readEnvelope(props, hist),
 		Size:     idSize,
 		Key:      func(id string) string { return id },
 		Validate: o.checkID(label, ks, opts.IDProperty != ""),
@@ -200,7 +200,7 @@ func (o *Objects) archiveOp() batch.Op[string, struct{}] {
 	return batch.Op[string, struct{}]{
 		Name:     name,
 		MaxItems: o.c.cfg.BatchSize,
-		MaxBytes: o.c.cfg.maxRequestBytes - envelopeBytes,
+		MaxBytes: o.c.cfg.MaxRequestBytes - envelopeBytes,
 		Size:     idSize,
 		Key:      func(id string) string { return id },
 		Validate: o.checkID(label, ks, false),

@@ -36,6 +36,9 @@ const MaxHistoryBatchSize = 50
 // in.
 const DefaultMaxRequestBytes = 8 << 20
 
+// minRequestBytes is the smallest WithMaxRequestBytes: room for the envelope and one small record.
+const minRequestBytes = 1024
+
 // DefaultAPIVersion is the CRM objects API a Client speaks unless
 // WithAPIVersion says otherwise: the date version 2026-09, generally
 // available since 2026-09-08 (/crm/objects/2026-09/…).
@@ -56,12 +59,11 @@ type Option func(*config) error
 // config is what the options set.
 type config struct {
 	vendorkit.Common
-	objectsPath     string // "/crm/objects/YYYY-MM" or "/crm/v3/objects"
-	token           string
-	tokenSource     oauth2.TokenSource
-	lockedWait      time.Duration
-	maxRequestBytes int
-	imports         ImportConfig
+	objectsPath string // "/crm/objects/YYYY-MM" or "/crm/v3/objects"
+	token       string
+	tokenSource oauth2.TokenSource
+	lockedWait  time.Duration
+	imports     ImportConfig
 }
 
 // defaultConfig holds the defaults. Concurrency 1: HubSpot's limits are per
@@ -73,10 +75,9 @@ type config struct {
 func defaultConfig() config {
 	return config{
 		Common: vendorkit.Common{Vendor: vendor, BaseURL: DefaultBaseURL, BatchSize: MaxBatchSize, MaxBatchSize: MaxBatchSize,
-			Engine: batch.Config{Concurrency: 1}},
-		objectsPath:     objectsPath(DefaultAPIVersion),
-		lockedWait:      DefaultLockedWait,
-		maxRequestBytes: DefaultMaxRequestBytes,
+			MaxRequestBytes: DefaultMaxRequestBytes, Engine: batch.Config{Concurrency: 1}},
+		objectsPath: objectsPath(DefaultAPIVersion),
+		lockedWait:  DefaultLockedWait,
 	}
 }
 
@@ -182,13 +183,7 @@ func WithLockedWait(d time.Duration) Option {
 // record whose encoding alone is bigger fails before any request,
 // matching *batch.TooLargeError.
 func WithMaxRequestBytes(n int) Option {
-	return func(c *config) error {
-		if n < 1024 {
-			return fmt.Errorf("hubspot: WithMaxRequestBytes: %d is less than 1024", n)
-		}
-		c.maxRequestBytes = n
-		return nil
-	}
+	return func(c *config) error { return c.SetMaxRequestBytes(n, minRequestBytes) }
 }
 
 // WithImports sets when and how bulk updates and upserts go through

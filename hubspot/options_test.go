@@ -78,7 +78,7 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.cfg.BaseURL != DefaultBaseURL || c.cfg.BatchSize != 100 || c.cfg.lockedWait != 2*time.Second || c.cfg.Engine.Concurrency != 1 ||
-		c.cfg.maxRequestBytes != DefaultMaxRequestBytes || c.cfg.objectsPath != "/crm/objects/2026-09" {
+		c.cfg.MaxRequestBytes != DefaultMaxRequestBytes || c.cfg.objectsPath != "/crm/objects/2026-09" {
 		t.Errorf("defaults: %+v", c.cfg)
 	}
 	if c.cfg.Engine.Retry != (batch.RetryPolicy{}) || c.cfg.Engine.Keep != batch.KeepAll {

@@ -249,7 +249,7 @@ func TestDefaultBusyPolicyIsPatient(t *testing.T) {
 	if worst != 302*time.Second {
 		t.Errorf("the waits of the default policy add up to at most %v; its doc says 302 s", worst)
 	}
-	if c.cfg.Engine.Concurrency != DefaultConcurrency || c.cfg.BatchSize != DefaultBatchSize || c.cfg.maxBytes != DefaultMaxRequestBytes {
+	if c.cfg.Engine.Concurrency != DefaultConcurrency || c.cfg.BatchSize != DefaultBatchSize || c.cfg.MaxRequestBytes != DefaultMaxRequestBytes {
 		t.Errorf("defaults: %+v", c.cfg)
 	}
 }

@@ -28,8 +28,7 @@ const (
 // config is what the options set.
 type config struct {
 	vendorkit.Common
-	apiKey   string
-	maxBytes int
+	apiKey string
 }
 
 // Client calls one Noojee server's CampaignAPI. It is safe for concurrent
@@ -56,8 +55,8 @@ type bulkState struct {
 // New builds a Client. WithHost (or WithBaseURL) and WithAPIKey are
 // required; a bad, missing or nil option is an error.
 func New(opts ...Option) (*Client, error) {
-	cfg := config{Common: vendorkit.Common{Vendor: vendor, BatchSize: DefaultBatchSize, MaxBatchSize: MaxBatchSize},
-		maxBytes: DefaultMaxRequestBytes}
+	cfg := config{Common: vendorkit.Common{Vendor: vendor, BatchSize: DefaultBatchSize, MaxBatchSize: MaxBatchSize,
+		MaxRequestBytes: DefaultMaxRequestBytes}}
 	cfg.Engine.Concurrency = DefaultConcurrency
 	cfg.Engine.Retry = defaultRetry
 	if err := vendorkit.Apply(vendor, &cfg, opts); err != nil {

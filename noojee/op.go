@@ -33,7 +33,7 @@ func (cp *Campaign) validator(op string, kind opKind, seen *vendorkit.Seen) func
 		}
 		j.body = encodeLead(nil, &j.lead, &cp.target)
 		ext := externalID(&j.lead)
-		if limit := cp.c.cfg.maxBytes; len(j.body)+2 > limit { // alone in a bulk call: [lead]
+		if limit := cp.c.cfg.MaxRequestBytes; len(j.body)+2 > limit { // alone in a bulk call: [lead]
 			return invalidLead(op, ext, "the lead's JSON body is "+strconv.Itoa(len(j.body))+" bytes, too large for the "+
 				strconv.Itoa(limit)+"-byte request limit (WithMaxRequestBytes)")
 		}
@@ -60,7 +60,7 @@ func (cp *Campaign) oneOp(op string, kind opKind) batch.Op[*job, Result] {
 		MaxItems: 1,
 		Key:      key,
 		Validate: cp.validator(op, kind, &vendorkit.Seen{}),
-		MaxBytes: cp.c.cfg.maxBytes,
+		MaxBytes: cp.c.cfg.MaxRequestBytes,
 		Size:     size,
 		Send: func(ctx context.Context, chunk []*job) ([]batch.Result[Result], error) {
 			r, err := cp.sendOne(ctx, op, chunk[0])
@@ -101,7 +101,7 @@ func (cp *Campaign) bulkOp() batch.Op[*job, Result] {
 		MaxItems: cp.c.cfg.BatchSize,
 		// n leads make a body of 2 + Σlen + (n-1) bytes (brackets and
 		// commas); the engine sums Size = len+1, so the limit is one less.
-		MaxBytes: cp.c.cfg.maxBytes - 1,
+		MaxBytes: cp.c.cfg.MaxRequestBytes - 1,
 		Size:     size,
 		Key:      key,
 		Validate: cp.validator(op, kindInsert, &vendorkit.Seen{}),

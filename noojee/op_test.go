@@ -21,7 +21,7 @@ func TestRequestLimitBoundary(t *testing.T) {
 		limit int
 		ok    bool
 	}{{len(body) + 2, true}, {len(body) + 1, false}} {
-		cp.c.cfg.maxBytes = tc.limit
+		cp.c.cfg.MaxRequestBytes = tc.limit
 		j := &job{lead: lead}
 		err := cp.validator(opInsertLeadsFast, kindInsert, &vendorkit.Seen{})(j)
 		var e *Error

@@ -42,6 +42,9 @@ const (
 	apiPath = "/servicemanager/rest/CampaignAPI"
 )
 
+// minRequestBytes is the smallest WithMaxRequestBytes: room for one small lead.
+const minRequestBytes = 64
+
 // defaultRetry is the patient policy the client starts with: a lead is
 // sent up to 10 times, the waits between sends drawn at random (full
 // jitter) below a ceiling that doubles from 2 s to 60 s, and a server's
@@ -148,11 +151,5 @@ func WithEngine(cfg batch.Config) Option { return func(c *config) error { return
 // (default DefaultMaxRequestBytes). A lead whose own body is larger fails
 // locally, unsent; bulk calls are cut to stay under it.
 func WithMaxRequestBytes(n int) Option {
-	return func(c *config) error {
-		if n < 64 {
-			return fmt.Errorf("noojee: WithMaxRequestBytes: %d bytes is too small for any lead", n)
-		}
-		c.maxBytes = n
-		return nil
-	}
+	return func(c *config) error { return c.SetMaxRequestBytes(n, minRequestBytes) }
 }

@@ -32,11 +32,10 @@ type Client struct {
 func New(opts ...Option) (*Client, error) {
 	cfg := config{
 		Common: vendorkit.Common{Vendor: "pardot", BaseURL: DefaultBaseURL,
-			BatchSize: MaxBatchSize, MaxBatchSize: MaxBatchSize,
+			BatchSize: MaxBatchSize, MaxBatchSize: MaxBatchSize, MaxRequestBytes: DefaultMaxRequestBytes,
 			Engine: batch.Config{Concurrency: DefaultConcurrency}},
-		version:  3,
-		format:   JSON,
-		maxBytes: DefaultMaxRequestBytes,
+		version: 3,
+		format:  JSON,
 	}
 	if err := vendorkit.Apply("pardot", &cfg, opts); err != nil {
 		return nil, err

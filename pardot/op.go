@@ -17,7 +17,7 @@ import (
 func (c *Client) op(o operation) batch.Op[Prospect, Result] {
 	v, f := c.cfg.version, c.cfg.format
 	envelope := len(encodeForm(f.String(), encodeBatch(nil, v, f, o, nil)))
-	limit := c.cfg.maxBytes - envelope
+	limit := c.cfg.MaxRequestBytes - envelope
 	size := func(p Prospect) int { return recordSize(v, f, o, &p) }
 	var seen vendorkit.Seen
 	// refusedAlone counts the call's single-prospect requests refused as a

@@ -68,9 +68,8 @@ type TokenFunc func(ctx context.Context) (*oauth2.Token, error)
 
 type config struct {
 	vendorkit.Common
-	version  int
-	format   Format
-	maxBytes int
+	version int
+	format  Format
 
 	staticToken  string             // WithToken
 	tokenSource  oauth2.TokenSource // WithTokenSource (and WithToken)
@@ -141,13 +140,7 @@ func WithFormat(f Format) Option {
 // DefaultMaxRequestBytes): requests are filled up to it, and a prospect
 // that alone would exceed it is failed before sending.
 func WithMaxRequestBytes(n int) Option {
-	return func(c *config) error {
-		if n < minRequestBytes {
-			return fmt.Errorf("pardot: WithMaxRequestBytes: %d is below %d", n, minRequestBytes)
-		}
-		c.maxBytes = n
-		return nil
-	}
+	return func(c *config) error { return c.SetMaxRequestBytes(n, minRequestBytes) }
 }
 
 // WithImportThreshold sends a Create, Update or Upsert call of more than

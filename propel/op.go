@@ -56,7 +56,7 @@ func op[T any](c *Client, e *endpoint[T]) batch.Op[T, Result] {
 			}
 			return nil
 		},
-		MaxBytes: c.cfg.maxRequestBytes,
+		MaxBytes: c.cfg.MaxRequestBytes,
 		Size:     recordSize[T],
 		Isolate:  isolate,
 		Send: func(ctx context.Context, chunk []T) ([]batch.Result[Result], error) {

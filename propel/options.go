@@ -41,6 +41,9 @@ const defaultConcurrency = 2
 // far above any real customer, contact or company.
 const DefaultMaxRequestBytes = 10 << 20
 
+// minRequestBytes is the smallest WithMaxRequestBytes: room for one small record.
+const minRequestBytes = 1024
+
 // minTimeout is the shortest per-request timeout accepted: a full bulk
 // request of DefaultBatchSize records is answered in seconds.
 const minTimeout = time.Second
@@ -51,20 +54,20 @@ type Option func(*config) error
 // config is what the options set.
 type config struct {
 	vendorkit.Common
-	tokenURL        string
-	clientID        string
-	clientSecret    string
-	tokenSource     oauth2.TokenSource
-	directives      []Directive
-	maxRequestBytes int
+	tokenURL     string
+	clientID     string
+	clientSecret string
+	tokenSource  oauth2.TokenSource
+	directives   []Directive
 	// now is the clock tokens expire by (time.Now; tests set their own).
 	now func() time.Time
 }
 
 func defaultConfig() *config {
-	c := &config{maxRequestBytes: DefaultMaxRequestBytes, now: time.Now}
+	c := &config{now: time.Now}
 	c.Vendor, c.BaseURL = "propel", DefaultBaseURL
 	c.BatchSize, c.MaxBatchSize = DefaultBatchSize, maxBatchSize
+	c.MaxRequestBytes = DefaultMaxRequestBytes
 	c.Engine.Concurrency = defaultConcurrency
 	return c
 }
@@ -147,13 +150,7 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 // DefaultMaxRequestBytes): the records of one request add up to at most n
 // encoded bytes, and a larger record is failed before sending.
 func WithMaxRequestBytes(n int) Option {
-	return func(c *config) error {
-		if n < 1024 {
-			return errors.New("propel: WithMaxRequestBytes: the limit must be at least 1024 bytes")
-		}
-		c.maxRequestBytes = n
-		return nil
-	}
+	return func(c *config) error { return c.SetMaxRequestBytes(n, minRequestBytes) }
 }
 
 // tokenURLFor derives the token endpoint from the base URL.

@@ -17,8 +17,8 @@ const MaxConcurrency = 256
 
 // Common holds the settings every vendor client has, with one meaning in
 // all five: each vendor's config embeds it, and each vendor's WithBaseURL,
-// WithHTTPClient, WithTimeout, WithBatchSize and WithEngine is a one-line
-// call into its setters. The rules: a nil option or client is an error,
+// WithHTTPClient, WithTimeout, WithBatchSize, WithMaxRequestBytes and
+// WithEngine is a one-line call into its setters. The rules: a nil option or client is an error,
 // never silently skipped; a batch size out of the vendor's range is an
 // error; WithEngine sets only the non-zero fields of its batch.Config, so
 // engine options add up and a zero field keeps the vendor's default.
@@ -35,6 +35,8 @@ type Common struct {
 	BatchSize int
 	// MaxBatchSize is the vendor's documented ceiling for BatchSize.
 	MaxBatchSize int
+	// MaxRequestBytes is the most encoded bytes one request carries.
+	MaxRequestBytes int
 	// Engine is the batch engine's configuration for every run.
 	Engine batch.Config
 }
@@ -100,6 +102,17 @@ func (c *Common) SetBatchSize(n int) error {
 		return c.errorf("WithBatchSize", "batch size %d is not in 1..%d (the vendor's documented limit)", n, c.MaxBatchSize)
 	}
 	c.BatchSize = n
+	return nil
+}
+
+// SetMaxRequestBytes sets the most encoded bytes one request carries; it
+// must be at least min, the vendor's room for its envelope and one small
+// record.
+func (c *Common) SetMaxRequestBytes(n, min int) error {
+	if n < min {
+		return c.errorf("WithMaxRequestBytes", "%d bytes is below %d, the smallest request", n, min)
+	}
+	c.MaxRequestBytes = n
 	return nil
 }
 
