@@ -172,44 +172,14 @@ func (o *Objects) ImportUpdate(ctx context.Context, in iter.Seq[UpdateInput]) (*
 
 // viaImport reports whether a call over in goes through the Imports API
 // (the threshold is set and in holds at least that many records), and
-// returns the sequence to read in its place.
-func (o *Objects) viaImport(in iter.Seq[UpdateInput]) (iter.Seq[UpdateInput], bool) {
+// returns the sequence to read in its place and the function that ends
+// the reading of in.
+func (o *Objects) viaImport(in iter.Seq[UpdateInput]) (iter.Seq[UpdateInput], bool, func()) {
 	n := o.c.cfg.imports.Threshold
 	if n <= 0 || in == nil {
-		return in, false
+		return in, false, func() {}
 	}
-	return atLeast(in, n)
-}
-
-// atLeast reads up to n records of in and reports whether it holds that
-// many; the returned sequence yields every record of in, those read
-// first. Only n records are held at once.
-func atLeast[T any](in iter.Seq[T], n int) (iter.Seq[T], bool) {
-	next, stop := iter.Pull(in)
-	buf := make([]T, 0, min(n, 4096))
-	for len(buf) < n {
-		v, ok := next()
-		if !ok {
-			stop()
-			return slices.Values(buf), false
-		}
-		buf = append(buf, v)
-	}
-	return func(yield func(T) bool) {
-		defer stop()
-		for i := range buf {
-			if !yield(buf[i]) {
-				return
-			}
-		}
-		buf = nil
-		for {
-			v, ok := next()
-			if !ok || !yield(v) {
-				return
-			}
-		}
-	}, true
+	return vendorkit.AtLeast(in, n)
 }
 
 // importWrite is ImportUpdate and ImportUpsert.

@@ -69,7 +69,8 @@ func (o *Objects) Create(ctx context.Context, in iter.Seq[CreateInput]) (*batch.
 // them is left to match (their results carry record ids, not the values
 // the inputs named).
 func (o *Objects) Update(ctx context.Context, in iter.Seq[UpdateInput]) (*batch.Report[Result], error) {
-	in, big := o.viaImport(in)
+	in, big, stop := o.viaImport(in)
+	defer stop()
 	if big {
 		return o.ImportUpdate(ctx, in)
 	}
@@ -94,7 +95,8 @@ func (o *Objects) Update(ctx context.Context, in iter.Seq[UpdateInput]) (*batch.
 //
 //	{IDProperty: "crm_id", ID: "C-1042", Properties: hubspot.Properties{"phone": "+61 3 8321 8199"}}
 func (o *Objects) Upsert(ctx context.Context, in iter.Seq[UpsertInput]) (*batch.Report[Result], error) {
-	in, big := o.viaImport(in)
+	in, big, stop := o.viaImport(in)
+	defer stop()
 	if big {
 		return o.ImportUpsert(ctx, in)
 	}

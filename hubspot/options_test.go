@@ -45,7 +45,7 @@ func TestNewOptions(t *testing.T) {
 		{"negative retry", []Option{tok, WithEngine(batch.Config{Retry: batch.RetryPolicy{MaxAttempts: -1}})}, "negative"},
 		{"bad keep", []Option{tok, WithEngine(batch.Config{Keep: batch.Keep(9)})}, "unknown"},
 		{"zero timeout", []Option{tok, WithTimeout(0)}, "must be positive"},
-		{"tiny request size", []Option{tok, WithMaxRequestBytes(10)}, "less than 1024"},
+		{"tiny request size", []Option{tok, WithMaxRequestBytes(10)}, "below 1024"},
 		{"negative locked wait", []Option{tok, WithLockedWait(-time.Second)}, "negative"},
 		{"ok", []Option{tok, WithEngine(batch.Config{Keep: batch.KeepFailures, OnProgress: func(batch.Progress) {}}),
 			WithBaseURL("https://api.hubapi.test/"), WithBatchSize(50), WithEngine(batch.Config{Concurrency: 8}), WithTimeout(time.Second),

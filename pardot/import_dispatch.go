@@ -3,7 +3,6 @@ package pardot
 import (
 	"context"
 	"iter"
-	"slices"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/vendorkit"
@@ -18,29 +17,10 @@ func (c *Client) dispatch(ctx context.Context, o operation, ps iter.Seq[Prospect
 	if n == 0 || c.cfg.legacy != nil || ps == nil {
 		return vendorkit.Run(ctx, c.op(o), c.cfg.Engine, ps)
 	}
-	next, stop := iter.Pull(ps)
+	all, big, stop := vendorkit.AtLeast(ps, n+1)
 	defer stop()
-	head := make([]Prospect, 0, min(n+1, 1024))
-	for len(head) <= n {
-		p, ok := next()
-		if !ok {
-			return vendorkit.Run(ctx, c.op(o), c.cfg.Engine, slices.Values(head))
-		}
-		head = append(head, p)
-	}
-	all := func(yield func(Prospect) bool) {
-		for i := range head {
-			if !yield(head[i]) {
-				return
-			}
-		}
-		head = nil
-		for {
-			p, ok := next()
-			if !ok || !yield(p) {
-				return
-			}
-		}
+	if !big {
+		return vendorkit.Run(ctx, c.op(o), c.cfg.Engine, all)
 	}
 	return c.runImport(ctx, o, all)
 }
