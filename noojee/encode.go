@@ -11,16 +11,24 @@ import (
 
 // encodeLead writes the lead as one JSON object, keys sorted, template
 // fields and system fields together. It assumes the lead passed validate.
+// It writes without reflection and, for a lead of up to maxStackKeys
+// fields, allocates nothing but dst's growth (sized once up front).
 func encodeLead(dst []byte, l *Lead, t *Target) []byte {
-	keys := make([]string, 0, len(l.Fields)+5)
-	for k := range l.Fields {
+	var sysArr [len(systemKeys)]sysValue
+	sys := systemValues(sysArr[:0], l)
+	var keyArr [maxStackKeys]string
+	keys := keyArr[:0]
+	size := 2
+	for k, v := range l.Fields {
 		keys = append(keys, k)
+		size += len(k) + len(v) + 6 // "k":"v", with no escape
 	}
-	sys := systemValues(l, t)
 	for _, kv := range sys {
 		keys = append(keys, kv.key)
+		size += len(kv.key) + kv.valueLen() + 6
 	}
 	slices.Sort(keys)
+	dst = slices.Grow(dst, size)
 	dst = append(dst, '{')
 	for i, k := range keys {
 		if i > 0 {
@@ -34,11 +42,7 @@ func encodeLead(dst []byte, l *Lead, t *Target) []byte {
 		}
 		for _, kv := range sys {
 			if kv.key == k {
-				if kv.number {
-					dst = append(dst, kv.value...)
-				} else {
-					dst = codec.AppendJSONString(dst, kv.value, false)
-				}
+				dst = kv.append(dst, l, t)
 				break
 			}
 		}
@@ -46,31 +50,69 @@ func encodeLead(dst []byte, l *Lead, t *Target) []byte {
 	return append(dst, '}')
 }
 
-// sysValue is one typed system field, ready to write.
+// maxStackKeys is how many keys encodeLead sorts without allocating.
+const maxStackKeys = 32
+
+// systemKeys are the typed system fields, in the order systemValues
+// lists them.
+var systemKeys = [...]string{FieldCallBackDate, FieldContactHours, FieldDisposition, FieldExternalID, FieldPriority}
+
+// sysValue is one typed system field the lead sets: its key, and its
+// value when it is a string (njCallBackDate and njPriority are written
+// from the lead by append).
 type sysValue struct {
 	key, value string
-	number     bool
 }
 
-// systemValues returns the typed system fields the lead sets.
-func systemValues(l *Lead, t *Target) []sysValue {
-	var out []sysValue
+// valueLen is about how many bytes append writes for the value, to size
+// the buffer once.
+func (kv sysValue) valueLen() int {
+	switch kv.key {
+	case FieldPriority:
+		return 3
+	case FieldCallBackDate:
+		return len(CallBackLayout) + 2
+	}
+	return len(kv.value) + 2
+}
+
+// systemValues appends to dst the typed system fields the lead sets.
+func systemValues(dst []sysValue, l *Lead) []sysValue {
 	if !l.CallBack.IsZero() {
-		out = append(out, sysValue{key: FieldCallBackDate, value: FormatCallBack(l.CallBack, callBackZone(l, t))})
+		dst = append(dst, sysValue{key: FieldCallBackDate})
 	}
 	if l.ContactHours != "" {
-		out = append(out, sysValue{key: FieldContactHours, value: l.ContactHours})
+		dst = append(dst, sysValue{key: FieldContactHours, value: l.ContactHours})
 	}
 	if l.Disposition != "" {
-		out = append(out, sysValue{key: FieldDisposition, value: l.Disposition})
+		dst = append(dst, sysValue{key: FieldDisposition, value: l.Disposition})
 	}
 	if l.ExternalID != "" {
-		out = append(out, sysValue{key: FieldExternalID, value: l.ExternalID})
+		dst = append(dst, sysValue{key: FieldExternalID, value: l.ExternalID})
 	}
 	if l.Priority != nil {
-		out = append(out, sysValue{key: FieldPriority, value: strconv.Itoa(*l.Priority), number: true})
+		dst = append(dst, sysValue{key: FieldPriority})
 	}
-	return out
+	return dst
+}
+
+// append writes the field's JSON value: njPriority as a number,
+// njCallBackDate in Noojee's layout and the lead's zone (only digits,
+// '/', ' ' and ':', nothing to escape), the others as strings.
+func (kv sysValue) append(dst []byte, l *Lead, t *Target) []byte {
+	switch kv.key {
+	case FieldPriority:
+		return strconv.AppendInt(dst, int64(*l.Priority), 10)
+	case FieldCallBackDate:
+		cb := l.CallBack
+		if loc := callBackZone(l, t); loc != nil {
+			cb = cb.In(loc)
+		}
+		dst = append(dst, '"')
+		dst = cb.AppendFormat(dst, CallBackLayout)
+		return append(dst, '"')
+	}
+	return codec.AppendJSONString(dst, kv.value, false)
 }
 
 // callBackZone picks the zone njCallBackDate is written in: the lead's own,
