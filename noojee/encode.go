@@ -109,10 +109,47 @@ func (kv sysValue) append(dst []byte, l *Lead, t *Target) []byte {
 			cb = cb.In(loc)
 		}
 		dst = append(dst, '"')
-		dst = cb.AppendFormat(dst, CallBackLayout)
+		dst = appendCallBack(dst, cb)
 		return append(dst, '"')
 	}
 	return codec.AppendJSONString(dst, kv.value, false)
+}
+
+// appendCallBack appends t in CallBackLayout (yyyy/MM/dd HH:mm), the
+// bytes t.AppendFormat(dst, CallBackLayout) writes, without parsing the
+// layout for every lead.
+func appendCallBack(dst []byte, t time.Time) []byte {
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(dst, CallBackLayout)
+	}
+	hour, minute, _ := t.Clock()
+	dst = appendPadded(dst, year, 4)
+	dst = append(dst, '/')
+	dst = appendPadded(dst, int(month), 2)
+	dst = append(dst, '/')
+	dst = appendPadded(dst, day, 2)
+	dst = append(dst, ' ')
+	dst = appendPadded(dst, hour, 2)
+	dst = append(dst, ':')
+	return appendPadded(dst, minute, 2)
+}
+
+// appendPadded appends v (0 <= v < 10^width) in width digits, zero-padded.
+func appendPadded(dst []byte, v, width int) []byte {
+	for p := pow10(width - 1); p > 0; p /= 10 {
+		dst = append(dst, byte('0'+v/p%10))
+	}
+	return dst
+}
+
+// pow10 is 10 to the power n.
+func pow10(n int) int {
+	p := 1
+	for range n {
+		p *= 10
+	}
+	return p
 }
 
 // callBackZone picks the zone njCallBackDate is written in: the lead's own,
