@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"maps"
 	"net/http"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/testkit"
 	"github.com/crmbatch/crmbatch/noojee"
 	"github.com/crmbatch/crmbatch/noojee/noojeetest"
@@ -31,7 +33,7 @@ var e2eCallBack = time.Date(2024, 5, 1, 9, 30, 0, 0, time.UTC)
 
 // e2eLeadSet returns n distinct leads: four template fields (one phone),
 // an njExternalLeadId, a priority and a callback date. With update set
-// the leads change Name and City of leads CRM-0 … CRM-(n-1).
+// they rename leads CRM-0 … CRM-(n-1).
 func e2eLeadSet(n int, update bool) []noojee.Lead {
 	out := make([]noojee.Lead, n)
 	for i := range out {
@@ -83,26 +85,23 @@ func e2eFake(b *testing.B, seed bool) string {
 //
 //	go test -run '^$' -bench EndToEnd -benchtime 20x -count 5 ./noojee
 func BenchmarkEndToEnd(b *testing.B) {
-	b.Run("Create", func(b *testing.B) {
-		base := e2eFake(b, false)
-		leads := e2eLeadSet(e2eLeads, false)
-		cp := e2eClient(b, base).Campaign(e2eTarget)
-		plain := newPlainLoop(base, e2eTarget)
-		testkit.VersusPlain(b, e2eLeads, func() error {
-			rep, err := cp.Create(context.Background(), slices.Values(leads))
-			return checkReport(rep.Succeeded, err)
-		}, func() error { return plain.create(leads) })
-	})
-	b.Run("Update", func(b *testing.B) {
-		base := e2eFake(b, true)
-		leads := e2eLeadSet(e2eLeads, true)
-		cp := e2eClient(b, base).Campaign(e2eTarget)
-		plain := newPlainLoop(base, e2eTarget)
-		testkit.VersusPlain(b, e2eLeads, func() error {
-			rep, err := cp.Update(context.Background(), slices.Values(leads))
-			return checkReport(rep.Succeeded, err)
-		}, func() error { return plain.update(leads) })
-	})
+	b.Run("Create", func(b *testing.B) { benchEndToEnd(b, false, (*noojee.Campaign).Create, (*plainLoop).create) })
+	b.Run("Update", func(b *testing.B) { benchEndToEnd(b, true, (*noojee.Campaign).Update, (*plainLoop).update) })
+}
+
+// benchEndToEnd runs one operation of the client beside its plain loop,
+// on a fake seeded with the leads to update when update is set.
+func benchEndToEnd(b *testing.B, update bool,
+	client func(*noojee.Campaign, context.Context, iter.Seq[noojee.Lead]) (*batch.Report[noojee.Result], error),
+	plain func(*plainLoop, []noojee.Lead) error) {
+	base := e2eFake(b, update)
+	leads := e2eLeadSet(e2eLeads, update)
+	cp := e2eClient(b, base).Campaign(e2eTarget)
+	p := newPlainLoop(base, e2eTarget)
+	testkit.VersusPlain(b, e2eLeads, func() error {
+		rep, err := client(cp, context.Background(), slices.Values(leads))
+		return checkReport(rep.Succeeded, err)
+	}, func() error { return plain(p, leads) })
 }
 
 // e2eClient is a client with every default, on the fake at base.
@@ -216,7 +215,7 @@ func run(n, size int, send func(from, to int) error) error {
 // none rejected, else an error. Each lead's status lands in done.
 func (p *plainLoop) create(leads []noojee.Lead) error {
 	done := make([]string, len(leads))
-	err := run(len(leads), noojee.DefaultBatchSize, func(from, to int) error {
+	return run(len(leads), noojee.DefaultBatchSize, func(from, to int) error {
 		objs := make([]map[string]any, 0, to-from)
 		for i := from; i < to; i++ {
 			objs = append(objs, leadObject(&leads[i]))
@@ -241,7 +240,6 @@ func (p *plainLoop) create(leads []noojee.Lead) error {
 		}
 		return nil
 	})
-	return err
 }
 
 // update sends each lead to updateLeadFast, one per call, and reads its
