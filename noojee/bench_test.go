@@ -2,19 +2,15 @@ package noojee
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/httpx"
-	"github.com/crmbatch/crmbatch/noojee/noojeetest"
 )
 
 func benchLeads(n int) []Lead {
@@ -60,89 +56,6 @@ func BenchmarkEncodeLeadBaseline(b *testing.B) {
 		}
 	}
 }
-
-// benchInsert runs n leads through the fake per iteration, with the
-// client (sdk) or with plain net/http posting pre-encoded bodies.
-func benchInsert(b *testing.B, n int, bulk, sdk bool) {
-	srv := noojeetest.NewServer()
-	defer srv.Close()
-	c, err := New(WithBaseURL(srv.BaseURL()), WithAPIKey(noojeetest.APIKey), WithEngine(batch.Config{Concurrency: 4}), WithBatchSize(100),
-		WithEngine(batch.Config{Concurrency: 4, Retry: batch.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}}))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if !bulk {
-		srv.RemoveBulkEndpoint() // Create then sends one lead per insertLeadFast call
-	}
-	tg := benchTarget
-	tg.AllowDuplicates = true
-	leads := benchLeads(n)
-	hc := &http.Client{}
-	b.ReportAllocs()
-	round := 0
-	for b.Loop() {
-		round++
-		tg.CampaignID = fmt.Sprint(round) // fresh campaign: no 112s
-		if sdk {
-			camp := c.Campaign(tg)
-			rep, err := camp.Create(context.Background(), slices.Values(leads))
-			if err != nil || rep.Succeeded != n {
-				b.Fatal(err)
-			}
-			continue
-		}
-		url := srv.URL + noojeetest.Path + opInsertLeadFast + "?" + c.Campaign(tg).query + "&apiKey=" + noojeetest.APIKey
-		size := 1
-		if bulk {
-			url = srv.URL + noojeetest.Path + opInsertLeadsFast + "?" + c.Campaign(tg).query + "&apiKey=" + noojeetest.APIKey
-			size = 100
-		}
-		sem := make(chan struct{}, 4)
-		errs := make(chan error, n)
-		for i := 0; i < n; i += size {
-			var body []byte
-			if bulk {
-				body = append(body, '[')
-				for j := i; j < i+size && j < n; j++ {
-					if j > i {
-						body = append(body, ',')
-					}
-					body = encodeLead(body, &leads[j], &tg)
-				}
-				body = append(body, ']')
-			} else {
-				body = encodeLead(nil, &leads[i], &tg)
-			}
-			sem <- struct{}{}
-			go func() {
-				defer func() { <-sem }()
-				resp, err := hc.Post(url, "application/json", bytes.NewReader(body))
-				if err == nil {
-					resp.Body.Close()
-					if resp.StatusCode != 200 {
-						err = fmt.Errorf("status %d", resp.StatusCode)
-					}
-				}
-				errs <- err
-			}()
-		}
-		for range cap(sem) {
-			sem <- struct{}{}
-		}
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "leads/s")
-}
-
-func BenchmarkCreate1000(b *testing.B)                { benchInsert(b, 1000, true, true) }
-func BenchmarkCreate1000Baseline(b *testing.B)        { benchInsert(b, 1000, true, false) }
-func BenchmarkCreateFallback200(b *testing.B)         { benchInsert(b, 200, false, true) }
-func BenchmarkCreateFallback200Baseline(b *testing.B) { benchInsert(b, 200, false, false) }
 
 // summaryBody is a bulk answer rejecting every one of n leads, each row
 // echoing only its phone (no njExternalLeadId column): the costliest

@@ -98,6 +98,13 @@ func (c *Client) Campaign(t Target) *Campaign {
 	return &Campaign{c: c, target: t, query: q.Encode()}
 }
 
+// jsonHeaders are every call's headers. httpx copies them into each
+// request and nothing writes to them: one map serves every call.
+var jsonHeaders = http.Header{
+	"Content-Type": {"application/json"},
+	"Accept":       {"application/json"},
+}
+
 // post sends one JSON body to an operation; the apiKey is added to the
 // query here, the one place it is read (the CampaignAPI reads it nowhere
 // else). The request is not marked idempotent: an insert replayed after
@@ -107,11 +114,8 @@ func (c *Client) post(ctx context.Context, op, query string, body []byte) (*http
 	return c.http.Do(ctx, &httpx.Request{
 		Method: http.MethodPost,
 		URL:    c.cfg.BaseURL + "/" + op + "?" + query + "&apiKey=" + url.QueryEscape(c.cfg.apiKey),
-		Header: http.Header{
-			"Content-Type": {"application/json"},
-			"Accept":       {"application/json"},
-		},
-		Body: body,
+		Header: jsonHeaders,
+		Body:   body,
 	})
 }
 

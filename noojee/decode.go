@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/codec"
@@ -27,13 +28,30 @@ var errNoCode = errors.New("no result code in the response body")
 // maxPlainText bounds a plain-text body the decoder will try to read.
 const maxPlainText = 4096
 
-// The keys (compared case-insensitively) the decoder reads in a JSON object.
-var (
-	codeKeys    = []string{"code", "resultcode", "errorcode", "result_code", "error_code"}
-	messageKeys = []string{"message", "msg", "description", "error", "errormessage"}
-	leadIDKeys  = []string{"leadid", "lead_id", "id", "njleadid"}
-	extIDKeys   = []string{"njexternalleadid", "externalleadid", "externalid"}
-)
+// replyObject holds the keys the decoder reads in a JSON object.
+// encoding/json matches each key in any case (a key given twice, in two
+// cases, keeps its last value); a key present with null is "null", an
+// absent one nil. Of each group (code, message, lead id, external id) the
+// first key in the order below that is present wins.
+type replyObject struct {
+	Code           json.RawMessage `json:"code"`
+	ResultCode     json.RawMessage `json:"resultcode"`
+	ErrorCode      json.RawMessage `json:"errorcode"`
+	ResultCodeU    json.RawMessage `json:"result_code"`
+	ErrorCodeU     json.RawMessage `json:"error_code"`
+	Message        json.RawMessage `json:"message"`
+	Msg            json.RawMessage `json:"msg"`
+	Description    json.RawMessage `json:"description"`
+	Error          json.RawMessage `json:"error"`
+	ErrorMessage   json.RawMessage `json:"errormessage"`
+	LeadID         json.RawMessage `json:"leadid"`
+	LeadIDU        json.RawMessage `json:"lead_id"`
+	ID             json.RawMessage `json:"id"`
+	NjLeadID       json.RawMessage `json:"njleadid"`
+	NjExternalID   json.RawMessage `json:"njexternalleadid"`
+	ExternalLeadID json.RawMessage `json:"externalleadid"`
+	ExternalID     json.RawMessage `json:"externalid"`
+}
 
 // decodeReplies reads a CampaignAPI answer body. The response schema is
 // not documented, so it accepts the shapes a server may plausibly send:
@@ -91,23 +109,17 @@ func decodeReply(body []byte) (reply, error) {
 
 // decodeObject reads a JSON object with case-insensitive keys.
 func decodeObject(b []byte) (reply, error) {
-	var obj map[string]json.RawMessage
+	var obj replyObject
 	if err := json.Unmarshal(b, &obj); err != nil {
 		return reply{}, fmt.Errorf("%w: %v", batch.ErrMalformedResponse, err)
 	}
-	lower := make(map[string]json.RawMessage, len(obj))
-	for k, v := range obj {
-		lower[strings.ToLower(k)] = v
+	r := reply{
+		Message:    firstString(obj.Message, obj.Msg, obj.Description, obj.Error, obj.ErrorMessage),
+		LeadID:     firstString(obj.LeadID, obj.LeadIDU, obj.ID, obj.NjLeadID),
+		ExternalID: firstString(obj.NjExternalID, obj.ExternalLeadID, obj.ExternalID),
 	}
-	var r reply
-	var msg, id, ext codec.String
-	getString(lower, messageKeys, &msg)
-	getString(lower, leadIDKeys, &id)
-	getString(lower, extIDKeys, &ext)
-	r.Message, r.LeadID, r.ExternalID = string(msg), string(id), string(ext)
-	for _, k := range codeKeys {
-		raw, ok := lower[k]
-		if !ok {
+	for _, raw := range [...]json.RawMessage{obj.Code, obj.ResultCode, obj.ErrorCode, obj.ResultCodeU, obj.ErrorCodeU} {
+		if raw == nil {
 			continue
 		}
 		code, err := codeValue(raw)
@@ -125,21 +137,45 @@ func decodeObject(b []byte) (reply, error) {
 	return reply{}, fmt.Errorf("%w: %w", batch.ErrMalformedResponse, errNoCode)
 }
 
-// getString reads the first present key as a string-or-number.
-func getString(obj map[string]json.RawMessage, keys []string, dst *codec.String) {
-	for _, k := range keys {
-		if raw, ok := obj[k]; ok {
-			var s codec.String
-			if json.Unmarshal(raw, &s) == nil {
-				*dst = s
-				return
-			}
+// firstString reads the first present value that is a string or a number
+// (see codec.String); "" when none is.
+func firstString(raws ...json.RawMessage) string {
+	for _, raw := range raws {
+		if raw == nil {
+			continue
+		}
+		if s, ok := plainJSONString(raw); ok {
+			return s
+		}
+		var s codec.String
+		if json.Unmarshal(raw, &s) == nil {
+			return string(s)
 		}
 	}
+	return ""
+}
+
+// plainJSONString reads a JSON string that holds only printable ASCII
+// and no escape, the common case, without encoding/json: decoding it
+// would give the same text.
+func plainJSONString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	in := raw[1 : len(raw)-1]
+	for _, c := range in {
+		if c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	return string(in), true
 }
 
 // codeValue reads a code given as a number, a numeric string or a name.
 func codeValue(raw json.RawMessage) (Code, error) {
+	if n, ok := plainNumber(raw); ok {
+		return checkedCode(n)
+	}
 	var n codec.Int
 	if err := json.Unmarshal(raw, &n); err == nil {
 		if len(bytes.TrimSpace(raw)) == 0 || string(bytes.TrimSpace(raw)) == "null" || string(bytes.TrimSpace(raw)) == `""` {
@@ -157,6 +193,22 @@ func codeValue(raw json.RawMessage) (Code, error) {
 	// The value is not echoed: a hostile server could put anything there,
 	// and a cut-off echo could not be redacted. The caller shows the body.
 	return 0, fmt.Errorf("%w: the code is neither a number nor a name", batch.ErrMalformedResponse)
+}
+
+// plainNumber reads a JSON number of one to nine digits, the common
+// case, without encoding/json.
+func plainNumber(raw []byte) (int64, bool) {
+	if len(raw) == 0 || len(raw) > 9 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range raw {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
 }
 
 // checkedCode refuses numbers that cannot be a result code.

@@ -54,10 +54,10 @@ func (cp *Campaign) sendEach(ctx context.Context, chunk []*job, afterBulk bool) 
 		if extra {
 			batch.AddTransportRetries(ctx, 1)
 		}
-		r, err := cp.sendOne(ctx, opInsertLeadFast, j)
+		rs, err := cp.sendOne(ctx, opInsertLeadFast, chunk[i:i+1])
 		switch {
 		case err == nil:
-			out[i] = r
+			out[i] = rs[0]
 		case batch.StopsRun(err) && i == 0:
 			return nil, err // nothing of this chunk was written: stop the run
 		case batch.StopsRun(err):

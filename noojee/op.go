@@ -63,32 +63,29 @@ func (cp *Campaign) oneOp(op string, kind opKind) batch.Op[*job, Result] {
 		MaxBytes: cp.c.cfg.MaxRequestBytes,
 		Size:     size,
 		Send: func(ctx context.Context, chunk []*job) ([]batch.Result[Result], error) {
-			r, err := cp.sendOne(ctx, op, chunk[0])
-			if err != nil {
-				return nil, err
-			}
-			return []batch.Result[Result]{r}, nil
+			return cp.sendOne(ctx, op, chunk)
 		},
 	}
 }
 
-// sendOne sends one lead to a one-lead operation. The error is a
-// chunk-level one, for the engine to retry, stop the run or fail the lead:
-// the call failed in transport or as a whole (busy, apiKey refused); a
-// refusal of the lead is its own result.
-func (cp *Campaign) sendOne(ctx context.Context, op string, j *job) (batch.Result[Result], error) {
-	resp, err := cp.c.post(ctx, op, cp.query, j.body)
+// sendOne sends the one lead of chunk to a one-lead operation and
+// returns its one result. The error is a chunk-level one, for the engine
+// to retry, stop the run or fail the lead: the call failed in transport or
+// as a whole (busy, apiKey refused); a refusal of the lead is its own
+// result.
+func (cp *Campaign) sendOne(ctx context.Context, op string, chunk []*job) ([]batch.Result[Result], error) {
+	resp, err := cp.c.post(ctx, op, cp.query, chunk[0].body)
 	if err != nil {
-		return batch.Result[Result]{}, cp.c.transportError(op, err)
+		return nil, cp.c.transportError(op, err)
 	}
-	rs, err := cp.answer(op, resp, []*job{j})
+	rs, err := cp.answer(op, resp, chunk[:1])
 	if err != nil {
 		if batch.StopsRun(err) || batch.IsRetryable(err) {
-			return batch.Result[Result]{}, err
+			return nil, err
 		}
-		return batch.Result[Result]{Err: err}, nil
+		return []batch.Result[Result]{{Err: err}}, nil
 	}
-	return rs[0], nil
+	return rs, nil
 }
 
 // bulkOp is the insertLeadsFast operation. Once the server has answered

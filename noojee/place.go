@@ -35,10 +35,11 @@ func (cp *Campaign) summaryResults(op string, resp *httpx.Response, sum importSu
 		doubt = fmt.Sprintf("%d of %d rejected rows name no single lead of the call", len(sum.rows)-placed, len(sum.rows))
 	}
 	out := make([]batch.Result[Result], len(chunk))
+	reasons := reasonCache{}
 	for i := range chunk {
 		switch {
 		case rowOf[i] >= 0:
-			out[i].Err = cp.rejection(op, resp, sum.rows[rowOf[i]].reason, chunk[i])
+			out[i].Err = cp.rejection(op, resp, reasons.read(cp, sum.rows[rowOf[i]].reason), chunk[i:i+1])
 		case doubt != "":
 			out[i].Err = malformedError(op, resp.StatusCode, doubt, true)
 		default:
@@ -48,18 +49,40 @@ func (cp *Campaign) summaryResults(op string, resp *httpx.Response, sum importSu
 	return out
 }
 
+// reason is an Error Reason read: the code it names (0 when it names
+// none) and the text scrubbed of the client's secrets.
+type reason struct {
+	code Code
+	text string
+}
+
+// reasonCache reads each distinct Error Reason of one answer once: a
+// summary rejecting many leads repeats a few reasons (DNC, DUPLICATE …),
+// and scrubbing is the costly part.
+type reasonCache map[string]reason
+
+// read returns the reason read from the row's text.
+func (rc reasonCache) read(cp *Campaign, text string) reason {
+	if r, ok := rc[text]; ok {
+		return r
+	}
+	code, ok := codeByName(text)
+	if !ok {
+		code = 0
+	}
+	r := reason{code: code, text: cp.c.secrets.Redact(text)}
+	rc[text] = r
+	return r
+}
+
 // rejection is the error of a lead named in a rejected row. The reason is
 // read as a code name when it is one (e.g. "DNC"), so the lead's error
 // carries that code and its class; otherwise it has no code (class
 // Rejected) and the reason is the message. Either way InBulkSummary is set.
 // A reason that says the server was busy (109) leaves the lead to be sent
 // again, as the row says it was not inserted.
-func (cp *Campaign) rejection(op string, resp *httpx.Response, reason string, j *job) error {
-	code, ok := codeByName(reason)
-	if !ok {
-		code = 0
-	}
-	e := cp.responseError(op, resp, code, cp.c.secrets.Redact(reason), []*job{j})
+func (cp *Campaign) rejection(op string, resp *httpx.Response, r reason, lead []*job) error {
+	e := cp.responseError(op, resp, r.code, r.text, lead)
 	e.InBulkSummary = true
 	return e
 }
@@ -91,9 +114,10 @@ func (cp *Campaign) placeRows(sum importSummary, chunk []*job) []int {
 // leadIndex finds the leads of a chunk by the fields a rejected row
 // echoes: njExternalLeadId, and the phone columns by their digits.
 type leadIndex struct {
-	extCol    int        // the njExternalLeadId column, or -1
-	phoneCols []int      // the phone columns
-	phones    [][]string // each lead's digits, by phone column
+	extCol    int      // the njExternalLeadId column, or -1
+	phoneCols []int    // the phone columns
+	phones    []string // lead li's digits in phone column k at li*len(phoneCols)+k
+	want      []string // find's digits of the row it reads
 	byExt     map[string][]int
 	byPhone   map[phoneKey][]int
 }
@@ -106,8 +130,7 @@ type phoneKey struct {
 
 // newLeadIndex indexes the chunk's leads by the summary's columns.
 func (cp *Campaign) newLeadIndex(columns []string, chunk []*job) *leadIndex {
-	x := &leadIndex{extCol: -1, phones: make([][]string, len(chunk)),
-		byExt: make(map[string][]int, len(chunk)), byPhone: map[phoneKey][]int{}}
+	x := &leadIndex{extCol: -1, byExt: make(map[string][]int, len(chunk)), byPhone: map[phoneKey][]int{}}
 	for i, name := range columns {
 		switch {
 		case strings.EqualFold(name, FieldExternalID):
@@ -116,14 +139,15 @@ func (cp *Campaign) newLeadIndex(columns []string, chunk []*job) *leadIndex {
 			x.phoneCols = append(x.phoneCols, i)
 		}
 	}
+	x.phones = make([]string, len(chunk)*len(x.phoneCols))
+	x.want = make([]string, len(x.phoneCols))
 	for li, j := range chunk {
 		if ext := strings.TrimSpace(externalID(&j.lead)); ext != "" {
 			x.byExt[ext] = append(x.byExt[ext], li)
 		}
-		x.phones[li] = make([]string, len(x.phoneCols))
 		for k, c := range x.phoneCols {
 			d := phoneDigits(fieldValue(&j.lead, columns[c]))
-			x.phones[li][k] = d
+			x.phones[li*len(x.phoneCols)+k] = d
 			if d != "" {
 				key := phoneKey{k, d}
 				x.byPhone[key] = append(x.byPhone[key], li)
@@ -137,9 +161,10 @@ func (cp *Campaign) newLeadIndex(columns []string, chunk []*job) *leadIndex {
 // njExternalLeadId when the row has one (narrowed by the phones when two
 // leads share it), else by every phone the row has, compared by digits so
 // that a server that reformats numbers still matches. A row with neither,
-// or that fits no lead or several, names no lead.
+// or that fits no lead or several, names no lead. Calls must not overlap
+// (the row's digits are kept in x.want).
 func (x *leadIndex) find(values []string, rowOf []int) (int, bool) {
-	want := make([]string, len(x.phoneCols))
+	want := x.want
 	first := -1 // the first phone column the row fills
 	for k, c := range x.phoneCols {
 		want[k] = phoneDigits(values[c])
@@ -180,7 +205,7 @@ func (x *leadIndex) phonesMatch(li int, want []string, first int) bool {
 		return false
 	}
 	for k, d := range want {
-		if d != "" && x.phones[li][k] != d {
+		if d != "" && x.phones[li*len(x.phoneCols)+k] != d {
 			return false
 		}
 	}
@@ -210,12 +235,23 @@ func fieldValue(l *Lead, name string) string {
 	return ""
 }
 
-// phoneDigits keeps the digits of a phone number.
+// phoneDigits keeps the digits of a phone number: p itself when it is
+// only digits, else one new string.
 func phoneDigits(p string) string {
+	n := 0
+	for i := 0; i < len(p); i++ {
+		if p[i] >= '0' && p[i] <= '9' {
+			n++
+		}
+	}
+	if n == len(p) {
+		return p
+	}
 	var b strings.Builder
-	for _, r := range p {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
+	b.Grow(n)
+	for i := 0; i < len(p); i++ {
+		if p[i] >= '0' && p[i] <= '9' {
+			b.WriteByte(p[i])
 		}
 	}
 	return b.String()

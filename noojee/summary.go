@@ -59,6 +59,11 @@ const maxSummaryRows = MaxBatchSize
 // batch.ErrMalformedResponse; the caller then knows the counts but not which
 // leads were rejected.
 func parseImportSummary(msg string) (sum importSummary, ok bool, err error) {
+	// The counts line comes first: a message that does not start with
+	// "Imported" (a one-lead call's "OK") is no summary, and needs no regexp.
+	if head := strings.TrimLeft(msg, "\t\n\f\r "); len(head) < len("Imported") || !strings.EqualFold(head[:len("Imported")], "Imported") {
+		return importSummary{}, false, nil
+	}
 	m := summaryLine.FindStringSubmatchIndex(msg)
 	if m == nil {
 		return importSummary{}, false, nil

@@ -16,14 +16,32 @@ const (
 	kindUpdate
 )
 
-// systemFields are the reserved body keys, lower-cased, with their
-// canonical spelling.
-var systemFields = map[string]string{
-	"njexternalleadid": FieldExternalID,
-	"njcallbackdate":   FieldCallBackDate,
-	"njpriority":       FieldPriority,
-	"njcontacthours":   FieldContactHours,
-	"njdisposition":    FieldDisposition,
+// systemField returns the canonical spelling of a reserved body key
+// given in any case (systemKeys), and whether k is one.
+func systemField(k string) (string, bool) {
+	for _, canon := range systemKeys {
+		if strings.EqualFold(k, canon) {
+			return canon, true
+		}
+	}
+	return "", false
+}
+
+// typedSet reports whether the lead sets the typed field of a system key.
+func typedSet(l *Lead, canon string) bool {
+	switch canon {
+	case FieldExternalID:
+		return l.ExternalID != ""
+	case FieldCallBackDate:
+		return !l.CallBack.IsZero()
+	case FieldPriority:
+		return l.Priority != nil
+	case FieldContactHours:
+		return l.ContactHours != ""
+	case FieldDisposition:
+		return l.Disposition != ""
+	}
+	return false
 }
 
 // isNoChange reports whether v is the keep-value token in any case.
@@ -65,22 +83,15 @@ func validateLead(l *Lead, t *Target, kind opKind, op string) error {
 		return err
 	}
 	ext := externalID(l)
-	typed := map[string]bool{
-		FieldExternalID:   l.ExternalID != "",
-		FieldCallBackDate: !l.CallBack.IsZero(),
-		FieldPriority:     l.Priority != nil,
-		FieldContactHours: l.ContactHours != "",
-		FieldDisposition:  l.Disposition != "",
-	}
 	for k, v := range l.Fields {
 		if strings.TrimSpace(k) == "" {
 			return invalidLead(op, ext, "a field has an empty name")
 		}
-		canon, sys := systemFields[strings.ToLower(k)]
+		canon, sys := systemField(k)
 		if !sys {
 			continue
 		}
-		if typed[canon] {
+		if typedSet(l, canon) {
 			return invalidLead(op, ext, fmt.Sprintf("%s is given both in Fields and as a typed field", canon))
 		}
 		if k != canon {
