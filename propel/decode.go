@@ -58,24 +58,32 @@ type entry struct {
 	Raw json.RawMessage
 }
 
-// wire shapes, tolerant of the types the API varies.
+// wire shapes, tolerant of the types the API varies. The data array is
+// decoded in one pass into wireEntry, whose members cost no allocation in
+// the usual answer (see wiretext.go); a failed entry's raw text is read in
+// a second pass, only when there is one.
 type wireBulk struct {
-	Data     []json.RawMessage       `json:"data"`
+	Data     []wireEntry             `json:"data"`
 	Messages codec.OneOrMany[string] `json:"messages"`
 	Total    codec.Int               `json:"total"`
 }
 
 type wireEntry struct {
-	Action    string                  `json:"action"`
-	ID        codec.Int               `json:"id"`
-	Key       *codec.String           `json:"key"`
-	LookupKey string                  `json:"lookupKey"`
-	Success   *bool                   `json:"success"`
+	Action    wireWord                `json:"action"`
+	ID        wireInt                 `json:"id"`
+	Key       wireText                `json:"key"`
+	LookupKey wireWord                `json:"lookupKey"`
+	Success   wireFlag                `json:"success"`
 	Code      codec.String            `json:"code"`
 	Type      string                  `json:"type"`
 	Message   codec.String            `json:"message"`
 	Messages  codec.OneOrMany[string] `json:"messages"`
 	Error     json.RawMessage         `json:"error"`
+}
+
+// wireRaw is the second pass over an answer with a failed entry.
+type wireRaw struct {
+	Data []json.RawMessage `json:"data"`
 }
 
 type wireErrorBody struct {
@@ -98,50 +106,62 @@ func decodeBulk(body []byte) (*bulkResponse, error) {
 	if err := json.Unmarshal(body, &w); err != nil {
 		return nil, fmt.Errorf("bulk answer: %w", redactJSONErr(err))
 	}
-	out := &bulkResponse{Messages: w.Messages, Total: int(w.Total), Data: make([]entry, 0, len(w.Data))}
-	for i, raw := range w.Data {
-		var we wireEntry
-		if err := json.Unmarshal(raw, &we); err != nil {
-			return nil, fmt.Errorf("bulk answer: data[%d]: %w", i, redactJSONErr(err))
+	out := &bulkResponse{Messages: w.Messages, Total: int(w.Total), Data: make([]entry, len(w.Data))}
+	failed := false
+	for i := range w.Data {
+		out.Data[i] = entryOf(&w.Data[i])
+		failed = failed || !out.Data[i].Success
+	}
+	if failed {
+		var raw wireRaw
+		if err := json.Unmarshal(body, &raw); err != nil || len(raw.Data) != len(out.Data) {
+			return nil, errors.New("bulk answer: invalid JSON")
 		}
-		e := entry{Action: we.Action, ID: int64(we.ID), LookupKey: we.LookupKey, Code: string(we.Code), Type: we.Type}
-		if we.Key != nil && *we.Key != "" {
-			e.Key, e.HasKey = string(*we.Key), true
-		}
-		if we.Message != "" {
-			e.Messages = append(e.Messages, string(we.Message))
-		}
-		e.Messages = append(e.Messages, we.Messages...)
-		hasErr := false
-		if len(we.Error) > 0 && string(we.Error) != "null" && string(we.Error) != "false" {
-			hasErr = true
-			eb, msg := decodeErrorValue(we.Error)
-			if eb != nil {
-				if e.Code == "" {
-					e.Code = string(eb.Code)
-				}
-				if e.Type == "" {
-					e.Type = eb.Type
-				}
-				if eb.Message != "" {
-					e.Messages = append(e.Messages, string(eb.Message))
-				}
-				e.Messages = append(e.Messages, eb.Messages...)
-			} else if msg != "" {
-				e.Messages = append(e.Messages, msg)
+		for i := range out.Data {
+			if !out.Data[i].Success {
+				out.Data[i].Raw = raw.Data[i]
 			}
 		}
-		if we.Success != nil {
-			e.Success = *we.Success
-		} else {
-			e.Success = !hasErr
-		}
-		if !e.Success {
-			e.Raw = append(json.RawMessage(nil), raw...)
-		}
-		out.Data = append(out.Data, e)
 	}
 	return out, nil
+}
+
+// entryOf reads one decoded entry: its messages gathered, its success
+// flag defaulted (an entry without one succeeded unless it has an error).
+func entryOf(we *wireEntry) entry {
+	e := entry{Action: string(we.Action), ID: int64(we.ID), LookupKey: string(we.LookupKey), Code: string(we.Code), Type: we.Type}
+	if we.Key != "" {
+		e.Key, e.HasKey = string(we.Key), true
+	}
+	if we.Message != "" {
+		e.Messages = append(e.Messages, string(we.Message))
+	}
+	e.Messages = append(e.Messages, we.Messages...)
+	hasErr := false
+	if len(we.Error) > 0 && string(we.Error) != "null" && string(we.Error) != "false" {
+		hasErr = true
+		eb, msg := decodeErrorValue(we.Error)
+		if eb != nil {
+			if e.Code == "" {
+				e.Code = string(eb.Code)
+			}
+			if e.Type == "" {
+				e.Type = eb.Type
+			}
+			if eb.Message != "" {
+				e.Messages = append(e.Messages, string(eb.Message))
+			}
+			e.Messages = append(e.Messages, eb.Messages...)
+		} else if msg != "" {
+			e.Messages = append(e.Messages, msg)
+		}
+	}
+	if we.Success.set {
+		e.Success = we.Success.value
+	} else {
+		e.Success = !hasErr
+	}
+	return e
 }
 
 // decodeErrorValue reads an "error" value that is an object or a string.
