@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/crmbatch/crmbatch/internal/codec"
@@ -96,17 +97,24 @@ type wireErrorBody struct {
 }
 
 // decodeBulk reads a 2xx bulk answer. It fails on anything that is not
-// such an object; it never panics.
+// such an object; it never panics. The caller may hand the answer back
+// with release once it has read it.
 func decodeBulk(body []byte) (*bulkResponse, error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '{' {
 		return nil, errors.New("bulk answer: not a JSON object")
 	}
-	var w wireBulk
+	wp := wireEntries.Get().(*[]wireEntry)
+	w := wireBulk{Data: (*wp)[:0]}
+	defer func() { putCleared(&wireEntries, wp, w.Data) }()
 	if err := json.Unmarshal(body, &w); err != nil {
 		return nil, fmt.Errorf("bulk answer: %w", redactJSONErr(err))
 	}
-	out := &bulkResponse{Messages: w.Messages, Total: int(w.Total), Data: make([]entry, len(w.Data))}
+	data := *entries.Get().(*[]entry)
+	if data == nil {
+		data = make([]entry, 0, len(w.Data))
+	}
+	out := &bulkResponse{Messages: w.Messages, Total: int(w.Total), Data: append(data[:0], make([]entry, len(w.Data))...)}
 	failed := false
 	for i := range w.Data {
 		out.Data[i] = entryOf(&w.Data[i])
@@ -124,6 +132,34 @@ func decodeBulk(body []byte) (*bulkResponse, error) {
 		}
 	}
 	return out, nil
+}
+
+// The entry slices of the answers decoded, reused: an answer of a
+// hundred entries would otherwise grow and drop two arrays of them.
+var (
+	wireEntries = sync.Pool{New: func() any { return new([]wireEntry) }}
+	entries     = sync.Pool{New: func() any { return new([]entry) }}
+)
+
+// maxPooledEntries is the largest entry slice kept for reuse.
+const maxPooledEntries = 1000
+
+// putCleared zeroes s (the decoder merges into what a reused element
+// holds) and puts it back into pool through p.
+func putCleared[E any](pool *sync.Pool, p *[]E, s []E) {
+	if cap(s) > maxPooledEntries {
+		return
+	}
+	clear(s)
+	*p = s[:0]
+	pool.Put(p)
+}
+
+// release hands the answer's entries back for reuse; br must not be read
+// afterwards (the results built from it hold no part of it).
+func (br *bulkResponse) release() {
+	putCleared(&entries, new([]entry), br.Data)
+	br.Data = nil
 }
 
 // entryOf reads one decoded entry: its messages gathered, its success

@@ -95,7 +95,9 @@ func send[T any](ctx context.Context, c *Client, e *endpoint[T], chunk []T, dire
 			me.Class, me.Err, me.RequestID, me.maybeWritten = vendorkit.Malformed, err, reqID, true
 			return nil, me
 		}
-		return match(e.op, chunk, e.lookup, br, resp.StatusCode, reqID, sc), nil
+		res := match(e.op, chunk, e.lookup, br, resp.StatusCode, reqID, sc)
+		br.release()
+		return res, nil
 	}
 	ee := errorFromResponse(e.op, resp, sc)
 	if ee.Code == CodeSchemaValidation {
