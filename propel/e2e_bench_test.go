@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/testkit"
 	"github.com/crmbatch/crmbatch/propel"
 	"github.com/crmbatch/crmbatch/propel/propeltest"
@@ -42,49 +44,40 @@ const e2eWorkers = 2
 // Run: go test -run '^$' -bench EndToEnd -benchtime 20x -count 5 ./propel
 func BenchmarkEndToEnd(b *testing.B) {
 	b.Run("customers", func(b *testing.B) {
-		base := startE2EFake(b)
-		in := customers(e2eRecords)
-		client := func() error {
-			c, err := propel.New(propel.WithBaseURL(base), propel.WithClientCredentials(propeltest.ClientID, propeltest.ClientSecret))
-			if err != nil {
-				return err
-			}
-			rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(in))
-			if err != nil {
-				return err
-			}
-			if rep.Succeeded != len(in) {
-				return fmt.Errorf("client: %d of %d succeeded", rep.Succeeded, len(in))
-			}
-			return nil
+		upsert := func(c *propel.Client, in iter.Seq[propel.Customer]) (*batch.Report[propel.Result], error) {
+			return c.Customers().UpsertBySourceID(context.Background(), in)
 		}
-		plain := func() error {
-			return plainUpsert(base, "customers", in, func(c propel.Customer) string { return c.SourceID })
-		}
-		testkit.VersusPlain(b, e2eRecords, client, plain)
+		benchUpsert(b, "customers", customers(e2eRecords), upsert, func(c propel.Customer) string { return c.SourceID })
 	})
 	b.Run("contacts", func(b *testing.B) {
-		base := startE2EFake(b)
-		in := contacts(e2eRecords)
-		client := func() error {
-			c, err := propel.New(propel.WithBaseURL(base), propel.WithClientCredentials(propeltest.ClientID, propeltest.ClientSecret))
-			if err != nil {
-				return err
-			}
-			rep, err := c.Contacts().UpsertBySourceID(context.Background(), slices.Values(in))
-			if err != nil {
-				return err
-			}
-			if rep.Succeeded != len(in) {
-				return fmt.Errorf("client: %d of %d succeeded", rep.Succeeded, len(in))
-			}
-			return nil
+		upsert := func(c *propel.Client, in iter.Seq[propel.Contact]) (*batch.Report[propel.Result], error) {
+			return c.Contacts().UpsertBySourceID(context.Background(), in)
 		}
-		plain := func() error {
-			return plainUpsert(base, "contacts", in, func(c propel.Contact) string { return c.SourceID })
-		}
-		testkit.VersusPlain(b, e2eRecords, client, plain)
+		benchUpsert(b, "contacts", contacts(e2eRecords), upsert, func(c propel.Contact) string { return c.SourceID })
 	})
+}
+
+// benchUpsert runs one resource's bulk/sourceId upsert of in through a new
+// client, beside plainUpsert, against a fake of its own.
+func benchUpsert[T any](b *testing.B, resource string, in []T,
+	upsert func(*propel.Client, iter.Seq[T]) (*batch.Report[propel.Result], error), sourceID func(T) string) {
+	base := startE2EFake(b)
+	client := func() error {
+		c, err := propel.New(propel.WithBaseURL(base), propel.WithClientCredentials(propeltest.ClientID, propeltest.ClientSecret))
+		if err != nil {
+			return err
+		}
+		rep, err := upsert(c, slices.Values(in))
+		if err != nil {
+			return err
+		}
+		if rep.Succeeded != len(in) {
+			return fmt.Errorf("client: %d of %d succeeded", rep.Succeeded, len(in))
+		}
+		return nil
+	}
+	plain := func() error { return plainUpsert(base, resource, in, sourceID) }
+	testkit.VersusPlain(b, len(in), client, plain)
 }
 
 // startE2EFake runs a count-only fake in a process of its own (no
