@@ -50,7 +50,7 @@ func (r RecordRef) path(resource, field string) (string, error) {
 // addressEndpoint describes the bulk addresses endpoint of one owner.
 func addressEndpoint(resource, field string, owner RecordRef) *endpoint[Address] {
 	e := &endpoint[Address]{
-		op: field + " addresses bulk", field: "addresses", keyField: "code",
+		op: field + " addresses bulk", field: "addresses", keyField: "code", appendJSON: appendBulkAddress,
 		key:               func(a Address) string { return a.Code },
 		lookup:            func(a Address) string { return a.Code },
 		validate:          validateBulkAddress,

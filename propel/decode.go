@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/crmbatch/crmbatch/internal/codec"
@@ -58,24 +59,32 @@ type entry struct {
 	Raw json.RawMessage
 }
 
-// wire shapes, tolerant of the types the API varies.
+// wire shapes, tolerant of the types the API varies. The data array is
+// decoded in one pass into wireEntry, whose members cost no allocation in
+// the usual answer (see wiretext.go); a failed entry's raw text is read in
+// a second pass, only when there is one.
 type wireBulk struct {
-	Data     []json.RawMessage       `json:"data"`
+	Data     []wireEntry             `json:"data"`
 	Messages codec.OneOrMany[string] `json:"messages"`
 	Total    codec.Int               `json:"total"`
 }
 
 type wireEntry struct {
-	Action    string                  `json:"action"`
-	ID        codec.Int               `json:"id"`
-	Key       *codec.String           `json:"key"`
-	LookupKey string                  `json:"lookupKey"`
-	Success   *bool                   `json:"success"`
+	Action    wireWord                `json:"action"`
+	ID        wireInt                 `json:"id"`
+	Key       wireText                `json:"key"`
+	LookupKey wireWord                `json:"lookupKey"`
+	Success   wireFlag                `json:"success"`
 	Code      codec.String            `json:"code"`
 	Type      string                  `json:"type"`
 	Message   codec.String            `json:"message"`
 	Messages  codec.OneOrMany[string] `json:"messages"`
 	Error     json.RawMessage         `json:"error"`
+}
+
+// wireRaw is the second pass over an answer with a failed entry.
+type wireRaw struct {
+	Data []json.RawMessage `json:"data"`
 }
 
 type wireErrorBody struct {
@@ -88,60 +97,107 @@ type wireErrorBody struct {
 }
 
 // decodeBulk reads a 2xx bulk answer. It fails on anything that is not
-// such an object; it never panics.
+// such an object; it never panics. The caller may hand the answer back
+// with release once it has read it.
 func decodeBulk(body []byte) (*bulkResponse, error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '{' {
 		return nil, errors.New("bulk answer: not a JSON object")
 	}
-	var w wireBulk
+	wp := wireEntries.Get().(*[]wireEntry)
+	w := wireBulk{Data: (*wp)[:0]}
+	defer func() { putCleared(&wireEntries, wp, w.Data) }()
 	if err := json.Unmarshal(body, &w); err != nil {
 		return nil, fmt.Errorf("bulk answer: %w", redactJSONErr(err))
 	}
-	out := &bulkResponse{Messages: w.Messages, Total: int(w.Total), Data: make([]entry, 0, len(w.Data))}
-	for i, raw := range w.Data {
-		var we wireEntry
-		if err := json.Unmarshal(raw, &we); err != nil {
-			return nil, fmt.Errorf("bulk answer: data[%d]: %w", i, redactJSONErr(err))
+	data := *entries.Get().(*[]entry)
+	if data == nil {
+		data = make([]entry, 0, len(w.Data))
+	}
+	out := &bulkResponse{Messages: w.Messages, Total: int(w.Total), Data: append(data[:0], make([]entry, len(w.Data))...)}
+	failed := false
+	for i := range w.Data {
+		out.Data[i] = entryOf(&w.Data[i])
+		failed = failed || !out.Data[i].Success
+	}
+	if failed {
+		var raw wireRaw
+		if err := json.Unmarshal(body, &raw); err != nil || len(raw.Data) != len(out.Data) {
+			return nil, errors.New("bulk answer: invalid JSON")
 		}
-		e := entry{Action: we.Action, ID: int64(we.ID), LookupKey: we.LookupKey, Code: string(we.Code), Type: we.Type}
-		if we.Key != nil && *we.Key != "" {
-			e.Key, e.HasKey = string(*we.Key), true
-		}
-		if we.Message != "" {
-			e.Messages = append(e.Messages, string(we.Message))
-		}
-		e.Messages = append(e.Messages, we.Messages...)
-		hasErr := false
-		if len(we.Error) > 0 && string(we.Error) != "null" && string(we.Error) != "false" {
-			hasErr = true
-			eb, msg := decodeErrorValue(we.Error)
-			if eb != nil {
-				if e.Code == "" {
-					e.Code = string(eb.Code)
-				}
-				if e.Type == "" {
-					e.Type = eb.Type
-				}
-				if eb.Message != "" {
-					e.Messages = append(e.Messages, string(eb.Message))
-				}
-				e.Messages = append(e.Messages, eb.Messages...)
-			} else if msg != "" {
-				e.Messages = append(e.Messages, msg)
+		for i := range out.Data {
+			if !out.Data[i].Success {
+				out.Data[i].Raw = raw.Data[i]
 			}
 		}
-		if we.Success != nil {
-			e.Success = *we.Success
-		} else {
-			e.Success = !hasErr
-		}
-		if !e.Success {
-			e.Raw = append(json.RawMessage(nil), raw...)
-		}
-		out.Data = append(out.Data, e)
 	}
 	return out, nil
+}
+
+// The entry slices of the answers decoded, reused: an answer of a
+// hundred entries would otherwise grow and drop two arrays of them.
+var (
+	wireEntries = sync.Pool{New: func() any { return new([]wireEntry) }}
+	entries     = sync.Pool{New: func() any { return new([]entry) }}
+)
+
+// maxPooledEntries is the largest entry slice kept for reuse.
+const maxPooledEntries = 1000
+
+// putCleared zeroes s (the decoder merges into what a reused element
+// holds) and puts it back into pool through p.
+func putCleared[E any](pool *sync.Pool, p *[]E, s []E) {
+	if cap(s) > maxPooledEntries {
+		return
+	}
+	clear(s)
+	*p = s[:0]
+	pool.Put(p)
+}
+
+// release hands the answer's entries back for reuse; br must not be read
+// afterwards (the results built from it hold no part of it).
+func (br *bulkResponse) release() {
+	putCleared(&entries, new([]entry), br.Data)
+	br.Data = nil
+}
+
+// entryOf reads one decoded entry: its messages gathered, its success
+// flag defaulted (an entry without one succeeded unless it has an error).
+func entryOf(we *wireEntry) entry {
+	e := entry{Action: string(we.Action), ID: int64(we.ID), LookupKey: string(we.LookupKey), Code: string(we.Code), Type: we.Type}
+	if we.Key != "" {
+		e.Key, e.HasKey = string(we.Key), true
+	}
+	if we.Message != "" {
+		e.Messages = append(e.Messages, string(we.Message))
+	}
+	e.Messages = append(e.Messages, we.Messages...)
+	hasErr := false
+	if len(we.Error) > 0 && string(we.Error) != "null" && string(we.Error) != "false" {
+		hasErr = true
+		eb, msg := decodeErrorValue(we.Error)
+		if eb != nil {
+			if e.Code == "" {
+				e.Code = string(eb.Code)
+			}
+			if e.Type == "" {
+				e.Type = eb.Type
+			}
+			if eb.Message != "" {
+				e.Messages = append(e.Messages, string(eb.Message))
+			}
+			e.Messages = append(e.Messages, eb.Messages...)
+		} else if msg != "" {
+			e.Messages = append(e.Messages, msg)
+		}
+	}
+	if we.Success.set {
+		e.Success = we.Success.value
+	} else {
+		e.Success = !hasErr
+	}
+	return e
 }
 
 // decodeErrorValue reads an "error" value that is an object or a string.

@@ -16,6 +16,20 @@ import (
 // exactly one entry per record. A record left without an entry is sent
 // again (class Malformed: the upserts are idempotent).
 func match[T any](op string, chunk []T, lookup func(T) string, br *bulkResponse, status int, reqID string, sc *scrubber) []batch.Result[Result] {
+	if !inOrder(chunk, lookup, br) {
+		return matchByKey(op, chunk, lookup, br, status, reqID, sc)
+	}
+	// The usual answer: entry i carries record i's key. Pairing by
+	// position then gives what pairing by key gives, without a map.
+	out := make([]batch.Result[Result], len(chunk))
+	for i := range out {
+		out[i] = entryResult(op, &br.Data[i], status, reqID, sc)
+	}
+	return out
+}
+
+// matchByKey is match for an answer in any order.
+func matchByKey[T any](op string, chunk []T, lookup func(T) string, br *bulkResponse, status int, reqID string, sc *scrubber) []batch.Result[Result] {
 	out := make([]batch.Result[Result], len(chunk))
 	done := make([]bool, len(chunk))
 	queues := make(map[string][]int, len(chunk))
@@ -56,6 +70,21 @@ func match[T any](op string, chunk []T, lookup func(T) string, br *bulkResponse,
 		}
 	}
 	return out
+}
+
+// inOrder reports whether the answer has one entry per record, each with
+// a key, the i-th entry's key that of the i-th record.
+func inOrder[T any](chunk []T, lookup func(T) string, br *bulkResponse) bool {
+	if len(br.Data) != len(chunk) {
+		return false
+	}
+	for i, r := range chunk {
+		en := &br.Data[i]
+		if !en.HasKey || normKey(en.Key) != normKey(lookup(r)) {
+			return false
+		}
+	}
+	return true
 }
 
 // entryResult turns one response entry into a record's result, every

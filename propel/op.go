@@ -2,7 +2,6 @@ package propel
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"net/http"
 
@@ -23,8 +22,10 @@ type endpoint[T any] struct {
 	key      func(T) string
 	keyField string
 	// lookup is the value the API echoes as the entry's key (sourceId or id).
-	lookup   func(T) string
-	validate func(T) error
+	lookup func(T) string
+	// appendJSON writes one record as the body carries it.
+	appendJSON appendFunc[T]
+	validate   func(T) error
 	// ssn returns the record's SSN, scrubbed from server messages.
 	ssn func(T) string
 	// noDirectives leaves the client's directives out of the body (the
@@ -43,6 +44,11 @@ func run[T any](ctx context.Context, c *Client, e *endpoint[T], records iter.Seq
 // op builds the engine's Op for one call: its key check is the call's own.
 func op[T any](c *Client, e *endpoint[T]) batch.Op[T, Result] {
 	var seen vendorkit.Seen
+	var directives []byte
+	var dirErr error
+	if !e.noDirectives {
+		directives, dirErr = encodeDirectives(c.cfg.directives)
+	}
 	return batch.Op[T, Result]{
 		Name:     "propel " + e.op,
 		MaxItems: c.cfg.BatchSize,
@@ -57,35 +63,23 @@ func op[T any](c *Client, e *endpoint[T]) batch.Op[T, Result] {
 			return nil
 		},
 		MaxBytes: c.cfg.MaxRequestBytes,
-		Size:     recordSize[T],
+		Size:     func(r T) int { return encodedSize(e.appendJSON, r) },
 		Isolate:  isolate,
 		Send: func(ctx context.Context, chunk []T) ([]batch.Result[Result], error) {
-			return send(ctx, c, e, chunk)
+			if dirErr != nil {
+				ee := &Error{}
+				ee.Vendor, ee.Op, ee.Class, ee.Local, ee.Err = "propel", e.op, vendorkit.Invalid, true, dirErr
+				return nil, ee
+			}
+			return send(ctx, c, e, chunk, directives)
 		},
 	}
 }
 
-// recordSize is a record's share of a request body: its JSON and a comma.
-func recordSize[T any](r T) int {
-	b, err := json.Marshal(r)
-	if err != nil {
-		return 0 // encodeBulk reports it
-	}
-	return len(b) + 1
-}
-
 // send sends one chunk and answers one result per record.
-func send[T any](ctx context.Context, c *Client, e *endpoint[T], chunk []T) ([]batch.Result[Result], error) {
-	directives := c.cfg.directives
-	if e.noDirectives {
-		directives = nil
-	}
-	body, err := encodeBulk(e.field, chunk, directives)
-	if err != nil {
-		ee := &Error{}
-		ee.Vendor, ee.Op, ee.Class, ee.Local, ee.Err = "propel", e.op, vendorkit.Invalid, true, err
-		return nil, ee
-	}
+// directives is the encoded "directives" array, nil for none.
+func send[T any](ctx context.Context, c *Client, e *endpoint[T], chunk []T, directives []byte) ([]batch.Result[Result], error) {
+	body := encodeBulk(e.field, chunk, e.appendJSON, directives)
 	resp, err := c.post(ctx, e.op, e.path, body)
 	if err != nil {
 		return nil, err
@@ -101,7 +95,9 @@ func send[T any](ctx context.Context, c *Client, e *endpoint[T], chunk []T) ([]b
 			me.Class, me.Err, me.RequestID, me.maybeWritten = vendorkit.Malformed, err, reqID, true
 			return nil, me
 		}
-		return match(e.op, chunk, e.lookup, br, resp.StatusCode, reqID, sc), nil
+		res := match(e.op, chunk, e.lookup, br, resp.StatusCode, reqID, sc)
+		br.release()
+		return res, nil
 	}
 	ee := errorFromResponse(e.op, resp, sc)
 	if ee.Code == CodeSchemaValidation {

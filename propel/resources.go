@@ -77,7 +77,7 @@ func sourceKey(source, sourceID, language string) string {
 func idKey(id int64) string { return strconv.FormatInt(id, 10) }
 
 var customersBySourceID = &endpoint[Customer]{
-	op: "customers bulk/sourceId", field: "customers", path: "/customers/bulk/sourceId", keyField: "sourceId",
+	op: "customers bulk/sourceId", field: "customers", path: "/customers/bulk/sourceId", appendJSON: appendCustomer, keyField: "sourceId",
 	key:      func(c Customer) string { return sourceKey(c.Source, c.SourceID, c.Language) },
 	lookup:   func(c Customer) string { return c.SourceID },
 	validate: func(c Customer) error { return validateCustomer(c, false) },
@@ -85,7 +85,7 @@ var customersBySourceID = &endpoint[Customer]{
 }
 
 var customersByID = &endpoint[Customer]{
-	op: "customers bulk/id", field: "customers", path: "/customers/bulk/id", keyField: "id",
+	op: "customers bulk/id", field: "customers", path: "/customers/bulk/id", appendJSON: appendCustomer, keyField: "id",
 	key:      func(c Customer) string { return idKey(c.ID) },
 	lookup:   func(c Customer) string { return idKey(c.ID) },
 	validate: func(c Customer) error { return validateCustomer(c, true) },
@@ -93,7 +93,7 @@ var customersByID = &endpoint[Customer]{
 }
 
 var contactsBySourceID = &endpoint[Contact]{
-	op: "contacts bulk/sourceId", field: "contacts", path: "/contacts/bulk/sourceId", keyField: "sourceId",
+	op: "contacts bulk/sourceId", field: "contacts", path: "/contacts/bulk/sourceId", appendJSON: appendContact, keyField: "sourceId",
 	key:      func(c Contact) string { return sourceKey(c.Source, c.SourceID, c.Language) },
 	lookup:   func(c Contact) string { return c.SourceID },
 	validate: func(c Contact) error { return validateContact(c, false) },
@@ -101,7 +101,7 @@ var contactsBySourceID = &endpoint[Contact]{
 }
 
 var contactsByID = &endpoint[Contact]{
-	op: "contacts bulk/id", field: "contacts", path: "/contacts/bulk/id", keyField: "id",
+	op: "contacts bulk/id", field: "contacts", path: "/contacts/bulk/id", appendJSON: appendContact, keyField: "id",
 	key:      func(c Contact) string { return idKey(c.ID) },
 	lookup:   func(c Contact) string { return idKey(c.ID) },
 	validate: func(c Contact) error { return validateContact(c, true) },
@@ -109,7 +109,7 @@ var contactsByID = &endpoint[Contact]{
 }
 
 var companiesBySourceID = &endpoint[Company]{
-	op: "companies bulk/sourceId", field: "companies", path: "/companies/bulk/sourceId", keyField: "sourceId",
+	op: "companies bulk/sourceId", field: "companies", path: "/companies/bulk/sourceId", appendJSON: appendCompany, keyField: "sourceId",
 	key: func(c Company) string {
 		source, sourceID := c.sourceRef()
 		return sourceKey(source, sourceID, c.Language)
@@ -119,7 +119,7 @@ var companiesBySourceID = &endpoint[Company]{
 }
 
 var companiesByID = &endpoint[Company]{
-	op: "companies bulk/id", field: "companies", path: "/companies/bulk/id", keyField: "id",
+	op: "companies bulk/id", field: "companies", path: "/companies/bulk/id", appendJSON: appendCompany, keyField: "id",
 	key:      func(c Company) string { return idKey(c.ID) },
 	lookup:   func(c Company) string { return idKey(c.ID) },
 	validate: func(c Company) error { return validateCompany(c, true) },

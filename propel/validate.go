@@ -1,6 +1,7 @@
 package propel
 
 import (
+	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -70,7 +71,7 @@ func checkGender(field, g string) error {
 }
 
 func checkEmail(field, s string) error {
-	if s == "" {
+	if s == "" || plainAddress(s) {
 		return nil
 	}
 	a, err := mail.ParseAddress(s)
@@ -78,6 +79,37 @@ func checkEmail(field, s string) error {
 		return invalid(field, "not a valid email address")
 	}
 	return nil
+}
+
+// plainAddress reports whether s is an address of the usual form,
+// local@domain, both dot-atoms of ASCII atext (RFC 5322 3.2.3) and the
+// domain with a dot: net/mail reads every such address back as itself, so
+// checkEmail accepts it without parsing. Anything else is parsed.
+func plainAddress(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if at < 0 {
+		return false
+	}
+	local, domain := s[:at], s[at+1:]
+	return dotAtom(local) && dotAtom(domain) && strings.IndexByte(domain, '.') > 0
+}
+
+// dotAtom reports whether s is atext runs joined by single dots.
+func dotAtom(s string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != '.' && !isAtext(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// isAtext reports an ASCII atext character (RFC 5322 3.2.3).
+func isAtext(c byte) bool {
+	return isAlnum(c) || strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
 }
 
 // checkLanguage accepts an empty value or two ASCII letters (ISO 639-1).
@@ -114,43 +146,53 @@ func checkParent(p *Parent) error {
 }
 
 func checkAddresses(as []Address) error {
-	for i, a := range as {
-		if err := checkAddress(fmt.Sprintf("addresses[%d].", i), a); err != nil {
-			return err
+	for i := range as {
+		if err := checkAddress(&as[i]); err != nil {
+			return prefixed(fmt.Sprintf("addresses[%d].", i), err)
 		}
 	}
 	return nil
 }
 
-// checkAddress checks one address; prefix starts its field names.
-func checkAddress(prefix string, a Address) error {
-	f := func(name string) string { return prefix + name }
+// prefixed puts prefix in front of the field a local validation error
+// names: invalid(prefix+field, reason), built only when a check fails.
+func prefixed(prefix string, err error) error {
+	var e *Error
+	if errors.As(err, &e) && e.Local && e.Field != "" {
+		e.Field, e.Message = prefix+e.Field, prefix+e.Message
+	}
+	return err
+}
+
+// checkAddress checks one address; its errors name the address's fields
+// (checkAddresses puts the address's place in front).
+func checkAddress(a *Address) error {
 	switch a.Type {
 	case AddressDelivery, AddressInvoice:
 	case "":
-		return invalid(f("type"), `required ("delivery" or "invoice")`)
+		return invalid("type", `required ("delivery" or "invoice")`)
 	default:
-		return invalid(f("type"), `want "delivery" or "invoice"`)
+		return invalid("type", `want "delivery" or "invoice"`)
 	}
 	if strings.TrimSpace(a.Street) == "" {
-		return invalid(f("street"), "required")
+		return invalid("street", "required")
 	}
 	if strings.TrimSpace(a.City) == "" {
-		return invalid(f("city"), "required")
+		return invalid("city", "required")
 	}
 	if len(a.Country) != 2 || a.Country[0] < 'A' || a.Country[0] > 'Z' || a.Country[1] < 'A' || a.Country[1] > 'Z' {
-		return invalid(f("country"), "required: a two-letter ISO 3166-1 code in capitals, e.g. NL")
+		return invalid("country", "required: a two-letter ISO 3166-1 code in capitals, e.g. NL")
 	}
-	if err := checkGender(f("gender"), a.Gender); err != nil {
+	if err := checkGender("gender", a.Gender); err != nil {
 		return err
 	}
-	if err := checkEmail(f("email"), a.Email); err != nil {
+	if err := checkEmail("email", a.Email); err != nil {
 		return err
 	}
-	if err := checkYN(f("icp"), a.ICP); err != nil {
+	if err := checkYN("icp", a.ICP); err != nil {
 		return err
 	}
-	return checkYN(f("isDefault"), a.IsDefault)
+	return checkYN("isDefault", a.IsDefault)
 }
 
 // validateBulkAddress checks a for Customers().Addresses(ref).Upsert and
@@ -161,7 +203,7 @@ func validateBulkAddress(a Address) error {
 	if strings.TrimSpace(a.Code) == "" {
 		return invalid("code", "required: the bulk addresses endpoint matches on it")
 	}
-	return checkAddress("", a)
+	return checkAddress(&a)
 }
 
 // validateCustomer checks c for Customers().UpsertByID (byID) or
