@@ -50,31 +50,11 @@ func v3Key(op operation, p *Prospect) string {
 // keyed map or the version 4 flat array, in JSON or XML. The records must
 // have passed validation.
 func encodeBatch(dst []byte, version int, format Format, op operation, ps []Prospect) []byte {
-	fields := make([]field, 0, 16)
+	var fields [32]field // the typed fields fit; custom fields may spill
 	if format == XML {
 		dst = append(dst, "<prospects>"...)
 		for i := range ps {
-			p := &ps[i]
-			skip := identNone
-			if version == 3 {
-				skip = keyedBy(op, p)
-				dst = append(dst, `<prospect identifier="`...)
-				dst = appendXMLText(dst, v3Key(op, p))
-				dst = append(dst, `">`...)
-			} else {
-				dst = append(dst, "<prospect>"...)
-			}
-			fields = p.appendFields(fields[:0], skip)
-			for _, f := range fields {
-				dst = append(dst, '<')
-				dst = append(dst, f.name...)
-				dst = append(dst, '>')
-				dst = appendXMLText(dst, f.value)
-				dst = append(dst, "</"...)
-				dst = append(dst, f.name...)
-				dst = append(dst, '>')
-			}
-			dst = append(dst, "</prospect>"...)
+			dst = appendEntry(dst, version, format, op, &ps[i], fields[:0])
 		}
 		return append(dst, "</prospects>"...)
 	}
@@ -85,21 +65,48 @@ func encodeBatch(dst []byte, version int, format Format, op operation, ps []Pros
 	dst = append(dst, `{"prospects":`...)
 	dst = append(dst, open)
 	for i := range ps {
-		p := &ps[i]
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		skip := identNone
-		if version == 3 {
-			skip = keyedBy(op, p)
-			dst = codec.AppendJSONString(dst, v3Key(op, p), true)
-			dst = append(dst, ':')
-		}
-		fields = p.appendFields(fields[:0], skip)
-		dst = appendJSONFields(dst, fields)
+		dst = appendEntry(dst, version, format, op, &ps[i], fields[:0])
 	}
 	dst = append(dst, closing)
 	return append(dst, '}')
+}
+
+// appendEntry appends one prospect's entry of the document: its XML
+// element, or its JSON object (preceded in version 3 by its key). fields
+// is scratch space for its fields.
+func appendEntry(dst []byte, version int, format Format, op operation, p *Prospect, fields []field) []byte {
+	skip := identNone
+	if version == 3 {
+		skip = keyedBy(op, p)
+	}
+	fields = p.appendFields(fields, skip)
+	if format == XML {
+		if version == 3 {
+			dst = append(dst, `<prospect identifier="`...)
+			dst = appendXMLText(dst, v3Key(op, p))
+			dst = append(dst, `">`...)
+		} else {
+			dst = append(dst, "<prospect>"...)
+		}
+		for _, f := range fields {
+			dst = append(dst, '<')
+			dst = append(dst, f.name...)
+			dst = append(dst, '>')
+			dst = appendXMLText(dst, f.value)
+			dst = append(dst, "</"...)
+			dst = append(dst, f.name...)
+			dst = append(dst, '>')
+		}
+		return append(dst, "</prospect>"...)
+	}
+	if version == 3 {
+		dst = codec.AppendJSONString(dst, v3Key(op, p), true)
+		dst = append(dst, ':')
+	}
+	return appendJSONFields(dst, fields)
 }
 
 // appendJSONFields appends one prospect's JSON object.
