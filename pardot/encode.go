@@ -194,8 +194,31 @@ type field struct {
 }
 
 // appendFields appends p's non-empty fields in wire order, leaving out the
-// identifier the record is keyed by.
+// identifier the record is keyed by: the typed fields, then the custom
+// fields sorted by name.
 func (p *Prospect) appendFields(dst []field, skip identKind) []field {
+	dst = p.appendTyped(dst, skip)
+	if len(p.Fields) > 0 {
+		start := len(dst)
+		for k, v := range p.Fields {
+			dst = append(dst, field{name: k, value: v})
+		}
+		slices.SortFunc(dst[start:], func(a, b field) int {
+			switch {
+			case a.name < b.name:
+				return -1
+			case a.name > b.name:
+				return 1
+			}
+			return 0
+		})
+	}
+	return dst
+}
+
+// appendTyped appends p's non-empty typed fields in wire order, leaving
+// out the identifier the record is keyed by.
+func (p *Prospect) appendTyped(dst []field, skip identKind) []field {
 	if skip != identID {
 		dst = appendNum(dst, "id", p.ID)
 	}
@@ -231,23 +254,7 @@ func (p *Prospect) appendFields(dst []field, skip identKind) []field {
 	dst = appendStr(dst, "crm_owner_fid", p.CRMOwnerFID)
 	dst = appendBool(dst, "is_do_not_email", p.IsDoNotEmail)
 	dst = appendBool(dst, "is_do_not_call", p.IsDoNotCall)
-	dst = appendBool(dst, "opted_out", p.OptedOut)
-	if len(p.Fields) > 0 {
-		start := len(dst)
-		for k, v := range p.Fields {
-			dst = append(dst, field{name: k, value: v})
-		}
-		slices.SortFunc(dst[start:], func(a, b field) int {
-			switch {
-			case a.name < b.name:
-				return -1
-			case a.name > b.name:
-				return 1
-			}
-			return 0
-		})
-	}
-	return dst
+	return appendBool(dst, "opted_out", p.OptedOut)
 }
 
 func appendStr(dst []field, name, v string) []field {
@@ -310,6 +317,12 @@ func escapedLen(s []byte) int {
 }
 
 // unreserved reports the bytes url.QueryEscape leaves as they are.
-func unreserved(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
-}
+func unreserved(c byte) bool { return unreservedBytes[c] }
+
+// unreservedBytes holds true for the bytes url.QueryEscape leaves as they are.
+var unreservedBytes = func() (t [256]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
+	}
+	return t
+}()

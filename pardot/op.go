@@ -18,7 +18,19 @@ func (c *Client) op(o operation) batch.Op[Prospect, Result] {
 	v, f := c.cfg.version, c.cfg.format
 	envelope := len(encodeForm(f.String(), encodeBatch(nil, v, f, o, nil)))
 	limit := c.cfg.maxBytes - envelope
-	size := func(p Prospect) int { return recordSize(v, f, o, &p) }
+	// perRecord is the share of the limit a prospect may take while a
+	// full batch of them surely fits: the engine never cuts a request by
+	// bytes below it, so a prospect whose bound is below it is measured by
+	// its bound, sparing an encoding (the send's is then the only one).
+	// Requests are cut as with exact sizes unless one holds prospects on
+	// both sides of it; then maybe a little before the limit, never after.
+	perRecord := limit / max(c.cfg.BatchSize, 1)
+	size := func(p Prospect) int {
+		if b := sizeBound(v, o, &p); b <= perRecord {
+			return b
+		}
+		return recordSize(v, f, o, &p)
+	}
 	var seen vendorkit.Seen
 	// refusedAlone counts the call's single-prospect requests refused as a
 	// whole (see Isolate).
@@ -33,10 +45,10 @@ func (c *Client) op(o operation) batch.Op[Prospect, Result] {
 			if err := validate(v, o, &p); err != nil {
 				return err
 			}
-			// The bound spares the exact measure of every prospect that
-			// surely fits (the engine measures each one again to pack).
+			// The bound spares the exact measure of a prospect that surely
+			// fits.
 			if sizeBound(v, o, &p) > limit {
-				if n := size(p); n > limit {
+				if n := recordSize(v, f, o, &p); n > limit {
 					return localError(o.path(), vendorkit.Invalid, fmt.Sprintf(
 						"the prospect takes %d bytes in the request, over the %d-byte request limit (WithMaxRequestBytes)", n, limit))
 				}
@@ -112,8 +124,11 @@ func sizeBound(version int, o operation, p *Prospect) int {
 	if version == 3 {
 		n += 6 * len(v3Key(o, p))
 	}
-	for _, f := range p.appendFields(fields[:0], identNone) {
+	for _, f := range p.appendTyped(fields[:0], identNone) {
 		n += 2*len(f.name) + 16 + 6*len(f.value)
+	}
+	for name, value := range p.Fields {
+		n += 2*len(name) + 16 + 6*len(value)
 	}
 	return 3 * n
 }
