@@ -1,6 +1,7 @@
 package pardot
 
 import (
+	"bytes"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -278,29 +279,38 @@ func appendBool(dst []field, name string, v *bool) []field {
 	return append(dst, field{name: name, value: strconv.FormatBool(*v), literal: true})
 }
 
-// encodeForm builds the form body "format=…&prospects=…".
+// encodeForm builds the form body "format=…&prospects=…" in memory of its
+// own (the transport may read a body after the response came back).
 func encodeForm(format string, doc []byte) []byte {
-	b := make([]byte, 0, len("format=&prospects=")+len(format)+escapedLen(doc))
-	b = append(b, "format="...)
+	bp := getBuf()
+	b := append(*bp, "format="...)
 	b = append(b, format...)
 	b = append(b, "&prospects="...)
-	return appendQueryEscaped(b, doc)
+	b = appendQueryEscaped(b, doc)
+	body := bytes.Clone(b)
+	putBuf(bp, b)
+	return body
 }
 
 // appendQueryEscaped appends s escaped as url.QueryEscape does.
 func appendQueryEscaped(dst, s []byte) []byte {
 	const hex = "0123456789ABCDEF"
+	n := len(dst)
+	dst = slices.Grow(dst, 3*len(s))[:n+3*len(s)] // room for the worst case
 	for _, c := range s {
 		switch {
-		case unreserved(c):
-			dst = append(dst, c)
+		case unreservedBytes[c]:
+			dst[n] = c
+			n++
 		case c == ' ':
-			dst = append(dst, '+')
+			dst[n] = '+'
+			n++
 		default:
-			dst = append(dst, '%', hex[c>>4], hex[c&15])
+			dst[n], dst[n+1], dst[n+2] = '%', hex[c>>4], hex[c&15]
+			n += 3
 		}
 	}
-	return dst
+	return dst[:n]
 }
 
 // escapedLen is the length of s once query-escaped.

@@ -1,6 +1,9 @@
 package pardot
 
-import "testing"
+import (
+	"net/url"
+	"testing"
+)
 
 // FuzzSizeBound: sizeBound, which spares Validate the exact measure, is
 // never below recordSize, for any value in any field, in every shape.
@@ -18,6 +21,22 @@ func FuzzSizeBound(f *testing.F) {
 					}
 				}
 			}
+		}
+	})
+}
+
+// FuzzEncodeForm: the form body is what url.Values encodes, and escapedLen
+// its document's escaped length.
+func FuzzEncodeForm(f *testing.F) {
+	f.Add(`{"prospects":{"a@b.io":{"first_name":"É & ~ x+y"}}}`)
+	f.Add("<prospects><prospect>\x00\xff</prospect></prospects>")
+	f.Fuzz(func(t *testing.T, doc string) {
+		got := string(encodeForm("json", []byte(doc)))
+		if want := (url.Values{"format": {"json"}, "prospects": {doc}}).Encode(); got != want {
+			t.Fatalf("form %q, want %q", got, want)
+		}
+		if n, want := escapedLen([]byte(doc)), len(url.QueryEscape(doc)); n != want {
+			t.Fatalf("escapedLen %d, want %d", n, want)
 		}
 	})
 }
