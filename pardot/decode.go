@@ -49,6 +49,9 @@ func decodeResponse(body []byte) (*response, error) {
 	}
 	switch trimmed[0] {
 	case '{':
+		if r, ok := decodeBatchOK(trimmed); ok {
+			return r, nil
+		}
 		return decodeJSON(trimmed)
 	case '<':
 		return decodeXML(trimmed)

@@ -1,6 +1,7 @@
 package pardot
 
 import (
+	"bytes"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -50,31 +51,11 @@ func v3Key(op operation, p *Prospect) string {
 // keyed map or the version 4 flat array, in JSON or XML. The records must
 // have passed validation.
 func encodeBatch(dst []byte, version int, format Format, op operation, ps []Prospect) []byte {
-	fields := make([]field, 0, 16)
+	var fields [32]field // the typed fields fit; custom fields may spill
 	if format == XML {
 		dst = append(dst, "<prospects>"...)
 		for i := range ps {
-			p := &ps[i]
-			skip := identNone
-			if version == 3 {
-				skip = keyedBy(op, p)
-				dst = append(dst, `<prospect identifier="`...)
-				dst = appendXMLText(dst, v3Key(op, p))
-				dst = append(dst, `">`...)
-			} else {
-				dst = append(dst, "<prospect>"...)
-			}
-			fields = p.appendFields(fields[:0], skip)
-			for _, f := range fields {
-				dst = append(dst, '<')
-				dst = append(dst, f.name...)
-				dst = append(dst, '>')
-				dst = appendXMLText(dst, f.value)
-				dst = append(dst, "</"...)
-				dst = append(dst, f.name...)
-				dst = append(dst, '>')
-			}
-			dst = append(dst, "</prospect>"...)
+			dst = appendEntry(dst, version, format, op, &ps[i], fields[:0])
 		}
 		return append(dst, "</prospects>"...)
 	}
@@ -85,21 +66,48 @@ func encodeBatch(dst []byte, version int, format Format, op operation, ps []Pros
 	dst = append(dst, `{"prospects":`...)
 	dst = append(dst, open)
 	for i := range ps {
-		p := &ps[i]
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		skip := identNone
-		if version == 3 {
-			skip = keyedBy(op, p)
-			dst = codec.AppendJSONString(dst, v3Key(op, p), true)
-			dst = append(dst, ':')
-		}
-		fields = p.appendFields(fields[:0], skip)
-		dst = appendJSONFields(dst, fields)
+		dst = appendEntry(dst, version, format, op, &ps[i], fields[:0])
 	}
 	dst = append(dst, closing)
 	return append(dst, '}')
+}
+
+// appendEntry appends one prospect's entry of the document: its XML
+// element, or its JSON object (preceded in version 3 by its key). fields
+// is scratch space for its fields.
+func appendEntry(dst []byte, version int, format Format, op operation, p *Prospect, fields []field) []byte {
+	skip := identNone
+	if version == 3 {
+		skip = keyedBy(op, p)
+	}
+	fields = p.appendFields(fields, skip)
+	if format == XML {
+		if version == 3 {
+			dst = append(dst, `<prospect identifier="`...)
+			dst = appendXMLText(dst, v3Key(op, p))
+			dst = append(dst, `">`...)
+		} else {
+			dst = append(dst, "<prospect>"...)
+		}
+		for _, f := range fields {
+			dst = append(dst, '<')
+			dst = append(dst, f.name...)
+			dst = append(dst, '>')
+			dst = appendXMLText(dst, f.value)
+			dst = append(dst, "</"...)
+			dst = append(dst, f.name...)
+			dst = append(dst, '>')
+		}
+		return append(dst, "</prospect>"...)
+	}
+	if version == 3 {
+		dst = codec.AppendJSONString(dst, v3Key(op, p), true)
+		dst = append(dst, ':')
+	}
+	return appendJSONFields(dst, fields)
 }
 
 // appendJSONFields appends one prospect's JSON object.
@@ -187,8 +195,31 @@ type field struct {
 }
 
 // appendFields appends p's non-empty fields in wire order, leaving out the
-// identifier the record is keyed by.
+// identifier the record is keyed by: the typed fields, then the custom
+// fields sorted by name.
 func (p *Prospect) appendFields(dst []field, skip identKind) []field {
+	dst = p.appendTyped(dst, skip)
+	if len(p.Fields) > 0 {
+		start := len(dst)
+		for k, v := range p.Fields {
+			dst = append(dst, field{name: k, value: v})
+		}
+		slices.SortFunc(dst[start:], func(a, b field) int {
+			switch {
+			case a.name < b.name:
+				return -1
+			case a.name > b.name:
+				return 1
+			}
+			return 0
+		})
+	}
+	return dst
+}
+
+// appendTyped appends p's non-empty typed fields in wire order, leaving
+// out the identifier the record is keyed by.
+func (p *Prospect) appendTyped(dst []field, skip identKind) []field {
 	if skip != identID {
 		dst = appendNum(dst, "id", p.ID)
 	}
@@ -224,23 +255,7 @@ func (p *Prospect) appendFields(dst []field, skip identKind) []field {
 	dst = appendStr(dst, "crm_owner_fid", p.CRMOwnerFID)
 	dst = appendBool(dst, "is_do_not_email", p.IsDoNotEmail)
 	dst = appendBool(dst, "is_do_not_call", p.IsDoNotCall)
-	dst = appendBool(dst, "opted_out", p.OptedOut)
-	if len(p.Fields) > 0 {
-		start := len(dst)
-		for k, v := range p.Fields {
-			dst = append(dst, field{name: k, value: v})
-		}
-		slices.SortFunc(dst[start:], func(a, b field) int {
-			switch {
-			case a.name < b.name:
-				return -1
-			case a.name > b.name:
-				return 1
-			}
-			return 0
-		})
-	}
-	return dst
+	return appendBool(dst, "opted_out", p.OptedOut)
 }
 
 func appendStr(dst []field, name, v string) []field {
@@ -264,29 +279,38 @@ func appendBool(dst []field, name string, v *bool) []field {
 	return append(dst, field{name: name, value: strconv.FormatBool(*v), literal: true})
 }
 
-// encodeForm builds the form body "format=…&prospects=…".
+// encodeForm builds the form body "format=…&prospects=…" in memory of its
+// own (the transport may read a body after the response came back).
 func encodeForm(format string, doc []byte) []byte {
-	b := make([]byte, 0, len("format=&prospects=")+len(format)+escapedLen(doc))
-	b = append(b, "format="...)
+	bp := getBuf()
+	b := append(*bp, "format="...)
 	b = append(b, format...)
 	b = append(b, "&prospects="...)
-	return appendQueryEscaped(b, doc)
+	b = appendQueryEscaped(b, doc)
+	body := bytes.Clone(b)
+	putBuf(bp, b)
+	return body
 }
 
 // appendQueryEscaped appends s escaped as url.QueryEscape does.
 func appendQueryEscaped(dst, s []byte) []byte {
 	const hex = "0123456789ABCDEF"
+	n := len(dst)
+	dst = slices.Grow(dst, 3*len(s))[:n+3*len(s)] // room for the worst case
 	for _, c := range s {
 		switch {
-		case unreserved(c):
-			dst = append(dst, c)
+		case unreservedBytes[c]:
+			dst[n] = c
+			n++
 		case c == ' ':
-			dst = append(dst, '+')
+			dst[n] = '+'
+			n++
 		default:
-			dst = append(dst, '%', hex[c>>4], hex[c&15])
+			dst[n], dst[n+1], dst[n+2] = '%', hex[c>>4], hex[c&15]
+			n += 3
 		}
 	}
-	return dst
+	return dst[:n]
 }
 
 // escapedLen is the length of s once query-escaped.
@@ -303,6 +327,12 @@ func escapedLen(s []byte) int {
 }
 
 // unreserved reports the bytes url.QueryEscape leaves as they are.
-func unreserved(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
-}
+func unreserved(c byte) bool { return unreservedBytes[c] }
+
+// unreservedBytes holds true for the bytes url.QueryEscape leaves as they are.
+var unreservedBytes = func() (t [256]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
+	}
+	return t
+}()

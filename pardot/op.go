@@ -18,7 +18,19 @@ func (c *Client) op(o operation) batch.Op[Prospect, Result] {
 	v, f := c.cfg.version, c.cfg.format
 	envelope := len(encodeForm(f.String(), encodeBatch(nil, v, f, o, nil)))
 	limit := c.cfg.MaxRequestBytes - envelope
-	size := func(p Prospect) int { return recordSize(v, f, o, &p) }
+	// perRecord is the share of the limit a prospect may take while a
+	// full batch of them surely fits: the engine never cuts a request by
+	// bytes below it, so a prospect whose bound is below it is measured by
+	// its bound, sparing an encoding (the send's is then the only one).
+	// Requests are cut as with exact sizes unless one holds prospects on
+	// both sides of it; then maybe a little before the limit, never after.
+	perRecord := limit / max(c.cfg.BatchSize, 1)
+	size := func(p Prospect) int {
+		if b := sizeBound(v, o, &p); b <= perRecord {
+			return b
+		}
+		return recordSize(v, f, o, &p)
+	}
 	var seen vendorkit.Seen
 	// refusedAlone counts the call's single-prospect requests refused as a
 	// whole (see Isolate).
@@ -33,9 +45,13 @@ func (c *Client) op(o operation) batch.Op[Prospect, Result] {
 			if err := validate(v, o, &p); err != nil {
 				return err
 			}
-			if n := size(p); n > limit {
-				return localError(o.path(), vendorkit.Invalid, fmt.Sprintf(
-					"the prospect takes %d bytes in the request, over the %d-byte request limit (WithMaxRequestBytes)", n, limit))
+			// The bound spares the exact measure of a prospect that surely
+			// fits.
+			if sizeBound(v, o, &p) > limit {
+				if n := recordSize(v, f, o, &p); n > limit {
+					return localError(o.path(), vendorkit.Invalid, fmt.Sprintf(
+						"the prospect takes %d bytes in the request, over the %d-byte request limit (WithMaxRequestBytes)", n, limit))
+				}
 			}
 			if key := recordKey(v, o, &p); seen.Repeated(key) {
 				return localError(o.path(), vendorkit.Duplicate, fmt.Sprintf(
@@ -67,26 +83,71 @@ func (c *Client) op(o operation) batch.Op[Prospect, Result] {
 // send posts one chunk and maps Pardot's answer to one result per prospect.
 func (c *Client) send(ctx context.Context, o operation, chunk []Prospect) ([]batch.Result[Result], error) {
 	v, f := c.cfg.version, c.cfg.format
-	doc := encodeBatch(make([]byte, 0, 128*len(chunk)), v, f, o, chunk)
+	bp := getBuf()
+	doc := encodeBatch(*bp, v, f, o, chunk)
+	body := encodeForm(f.String(), doc)
+	putBuf(bp, doc)
 	endpoint := c.cfg.BaseURL + "/api/prospect/version/" + strconv.Itoa(v) + "/do/" + o.path()
-	r, status, err := c.post(ctx, o.path(), endpoint, encodeForm(f.String(), doc), o != opCreate)
+	r, status, err := c.post(ctx, o.path(), endpoint, body, o != opCreate)
 	if err != nil {
 		return nil, err
 	}
 	return matchResults(v, o, chunk, r.Items, status, c.secrets)
 }
 
-// docPool holds buffers for measuring prospects.
-var docPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+// bufPool holds scratch buffers for encoding documents and forms and for
+// measuring prospects.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
-// recordSize is how many bytes p adds to a request's form body: its part
-// of the document, query-escaped, and its separator.
+// maxPooledBuf is the largest buffer kept for reuse: a rare huge request
+// does not pin its memory.
+const maxPooledBuf = 1 << 20
+
+// getBuf returns an empty scratch buffer.
+func getBuf() *[]byte {
+	bp := bufPool.Get().(*[]byte)
+	*bp = (*bp)[:0]
+	return bp
+}
+
+// putBuf keeps b, the buffer last grown from *bp, for reuse.
+func putBuf(bp *[]byte, b []byte) {
+	if cap(b) > maxPooledBuf {
+		return
+	}
+	*bp = b[:0]
+	bufPool.Put(bp)
+}
+
+// recordSize is how many bytes p adds to a request's form body: its entry
+// in the document, query-escaped, and a separator ("," escaped; none in
+// XML, where counting one keeps a small margin).
 func recordSize(version int, format Format, o operation, p *Prospect) int {
-	bp := docPool.Get().(*[]byte)
-	one := encodeBatch((*bp)[:0], version, format, o, []Prospect{*p})
-	empty := encodeBatch(one[len(one):], version, format, o, nil)
-	n := escapedLen(one) - escapedLen(empty) + len("%2C")
-	*bp = one[:0]
-	docPool.Put(bp)
+	bp := getBuf()
+	var fields [32]field
+	entry := appendEntry(*bp, version, format, o, p, fields[:0])
+	n := escapedLen(entry) + len("%2C")
+	putBuf(bp, entry)
 	return n
+}
+
+// sizeBound is an upper bound of recordSize, computed without encoding: in
+// the document no byte of a value takes more than 6 bytes (JSON's \u00XX,
+// XML's &#34;), a name appears at most twice (XML's tags), the markup
+// around a field is under 16 bytes and around the entry under 64 (its
+// version 3 key counted as a value); the form escapes each byte into at
+// most 3.
+func sizeBound(version int, o operation, p *Prospect) int {
+	var fields [32]field
+	n := 64
+	if version == 3 {
+		n += 6 * len(v3Key(o, p))
+	}
+	for _, f := range p.appendTyped(fields[:0], identNone) {
+		n += 2*len(f.name) + 16 + 6*len(f.value)
+	}
+	for name, value := range p.Fields {
+		n += 2*len(name) + 16 + 6*len(value)
+	}
+	return 3 * n
 }

@@ -38,7 +38,7 @@ func validEmail(s string) bool {
 	if dot <= 0 || dot == len(domain)-1 {
 		return false
 	}
-	for _, label := range strings.Split(domain, ".") {
+	for label := range strings.SplitSeq(domain, ".") {
 		if label == "" || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
 			return false
 		}

@@ -1,0 +1,60 @@
+package pardot
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// FuzzDecodeBatchOK: every answer the reflection-free reader accepts,
+// decodeJSON decodes the same.
+func FuzzDecodeBatchOK(f *testing.F) {
+	for _, s := range []string{
+		`{"@attributes":{"stat":"ok","version":1}}`,
+		`{"@attributes":{"stat":"ok","version":1}}` + "\n",
+		`{"@attributes":{"stat":"ok","version":1},"errors":{}}`,
+		`{"@attributes":{"stat":"ok","version":1},"errors":{"p1@example.com":"Invalid prospect email address"}}`,
+		`{"@attributes":{"stat":"ok","version":1},"errors":{"3":"Invalid prospect ID","7":"Conflicting Update"}}`,
+		`{"@attributes":{"stat":"ok","version":1},"errors":{"a":"x","a":"y"}}`,
+		`{"@attributes":{"stat":"ok","version":1},"errors":{"a\u00e9":"x"}}`,
+		`{"@attributes":{"stat":"ok","version":12},"errors":["x"]}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		fast, ok := decodeBatchOK([]byte(body))
+		if !ok {
+			return
+		}
+		full, err := decodeJSON([]byte(body))
+		if err != nil {
+			t.Fatalf("accepted %q, which decodeJSON refuses: %v", body, err)
+		}
+		if d := cmp.Diff(full, fast); d != "" {
+			t.Fatalf("%q decoded otherwise (-decodeJSON +decodeBatchOK):\n%s", body, d)
+		}
+	})
+}
+
+// TestDecodeBatchOKTakesTheCommonAnswers: the answers the fake and Pardot
+// give to a batch take the reflection-free path; others do not.
+func TestDecodeBatchOKTakesTheCommonAnswers(t *testing.T) {
+	t.Parallel()
+	for body, want := range map[string]bool{
+		`{"@attributes":{"stat":"ok","version":1}}`: true,
+		`{"@attributes":{"stat":"ok","version":1},"errors":{"p1@example.com":"Invalid prospect email address","p2@example.com":"Conflicting Update"}}`: true,
+		`{"@attributes":{"stat":"ok","version":1},"errors":["Invalid prospect email address"]}`:                                                        false,
+		`{"@attributes":{"stat":"fail","version":1,"err_code":66},"err":"x"}`:                                                                          false,
+		`{"@attributes":{"stat":"ok","version":1},"errors":{"a":"say \"hi\""}}`:                                                                        false,
+		`{"@attributes":{"stat":"ok","version":1}}x`:                                                                                                   false,
+	} {
+		if _, ok := decodeBatchOK([]byte(body)); ok != want {
+			t.Errorf("%s: taken %v, want %v", body, ok, want)
+		}
+	}
+	r, _ := decodeBatchOK([]byte(`{"@attributes":{"stat":"ok","version":1},"errors":{"p1@example.com":"Conflicting Update"}}`))
+	want := []itemError{{Key: "p1@example.com", Code: CodeConflictingUpdate, Message: "Conflicting Update"}}
+	if d := cmp.Diff(want, r.Items); d != "" {
+		t.Errorf("items (-want +got):\n%s", d)
+	}
+}
