@@ -22,11 +22,13 @@ func (s *Seen) Repeated(key string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.keys == nil {
-		s.keys = make(map[string]struct{})
+		s.keys = make(map[string]struct{}, seenFirstSize)
 	}
-	if _, ok := s.keys[key]; ok {
-		return true
-	}
+	n := len(s.keys)
 	s.keys[key] = struct{}{}
-	return false
+	return len(s.keys) == n
 }
+
+// seenFirstSize is the room a call's first key makes: a bulk call holds
+// at least a few batches, so the map starts past its first regrowths.
+const seenFirstSize = 1024
