@@ -31,4 +31,4 @@ func (s *Seen) Repeated(key string) bool {
 
 // seenFirstSize is the room a call's first key makes: a bulk call holds
 // at least a few batches, so the map starts past its first regrowths.
-const seenFirstSize = 1024
+const seenFirstSize = 256
