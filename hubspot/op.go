@@ -319,7 +319,7 @@ func exchange(ctx context.Context, o *Objects, kind opKind, query string, body [
 	if kind == opArchive && len(bytes.TrimSpace(resp.Body)) == 0 {
 		return res, nil // 204: every input archived
 	}
-	br, err := decodeBatchResponse(resp.Body)
+	br, err := decodeBatchAnswer(resp.Body, len(res))
 	if err != nil {
 		return nil, malformedAnswer(kind, label, resp.StatusCode, &scrubbed{msg: o.c.http.Redact(err.Error()), err: err})
 	}
