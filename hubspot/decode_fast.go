@@ -294,11 +294,19 @@ func (sc *scanner) str(out *string) bool {
 		return false
 	}
 	inner := sc.s[start+1 : sc.i-1]
-	if plain || !sc.escaped(start) && utf8.ValidString(inner) {
-		*out = inner
-		return true
+	if !plain && (sc.escaped(start) || !utf8.ValidString(inner)) {
+		inner, ok = unquote(sc.b[start:sc.i])
 	}
-	return json.Unmarshal(sc.b[start:sc.i], out) == nil
+	*out = inner
+	return ok
+}
+
+// unquote gives a JSON string's value as encoding/json decodes it. (Its
+// own function, so that only this rare path's string is on the heap.)
+func unquote(quoted []byte) (string, bool) {
+	var s string
+	err := json.Unmarshal(quoted, &s)
+	return s, err == nil
 }
 
 // escaped reports whether the string starting at start holds a backslash.
