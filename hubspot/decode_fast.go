@@ -380,9 +380,17 @@ func (sc *scanner) bool(out *bool) bool {
 }
 
 // time reads a time as time.Time's UnmarshalJSON does (null leaves it).
+// A string goes to UnmarshalJSON as it is: whatever makes it invalid JSON
+// also makes it an invalid time.
 func (sc *scanner) time(out *time.Time) bool {
-	v := sc.value()
-	return v != nil && out.UnmarshalJSON(v) == nil
+	if sc.null() {
+		return true
+	}
+	start := sc.i
+	if _, ok := sc.skipString(); !ok {
+		return false
+	}
+	return out.UnmarshalJSON(sc.b[start:sc.i]) == nil
 }
 
 // timePtr reads a time into a new *time.Time; null leaves *out nil.
