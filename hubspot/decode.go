@@ -35,14 +35,15 @@ type tolerantResult struct {
 // decodeBatchResponse decodes a 2xx batch answer. A malformed body is an
 // error, never a panic.
 func decodeBatchResponse(data []byte) (*batchResponse, error) {
-	return decodeBatchAnswer(data, 0)
+	return decodeBatchAnswer(data, 0, nil)
 }
 
 // decodeBatchAnswer is decodeBatchResponse for an answer expected to hold
-// resultsHint results. The common answer is decoded by hand
-// (decodeCommon); any other by encoding/json (decodeWithJSON).
-func decodeBatchAnswer(data []byte, resultsHint int) (*batchResponse, error) {
-	if r, ok := decodeCommon(data, resultsHint); ok {
+// resultsHint results, keeping only the property values keepProp accepts
+// (all when nil). The common answer is decoded by hand (decodeCommon);
+// any other by encoding/json (decodeWithJSON), which keeps them all.
+func decodeBatchAnswer(data []byte, resultsHint int, keepProp func(string) bool) (*batchResponse, error) {
+	if r, ok := decodeCommon(data, resultsHint, keepProp); ok {
 		return r, nil
 	}
 	return decodeWithJSON(data)

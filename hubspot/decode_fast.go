@@ -17,8 +17,12 @@ import (
 // allocation for its text and one map per result, whatever its size;
 // errors, links and property histories, rare on the hot path, go through
 // encoding/json. resultsHint is the number of results expected.
-func decodeCommon(data []byte, resultsHint int) (*batchResponse, bool) {
-	sc := &scanner{b: data, s: string(data)}
+//
+// keepProp, when not nil, says which property values the caller can see
+// at all: the others are read and checked but not kept (a result then has
+// nil Properties when none is kept).
+func decodeCommon(data []byte, resultsHint int, keepProp func(name string) bool) (*batchResponse, bool) {
+	sc := &scanner{b: data, s: string(data), keepProp: keepProp}
 	r := &batchResponse{}
 	var seen uint8
 	if !sc.open('{') {
@@ -165,7 +169,10 @@ func (sc *scanner) properties(out *Properties, hint int) bool {
 	if !sc.open('{') {
 		return false
 	}
-	p := make(Properties, hint)
+	var p Properties
+	if sc.keepProp == nil {
+		p = make(Properties, hint)
+	}
 	for first := true; ; first = false {
 		key, done, ok := sc.key(first)
 		if !ok {
@@ -177,6 +184,12 @@ func (sc *scanner) properties(out *Properties, hint int) bool {
 		v, ok := sc.propertyValue()
 		if !ok {
 			return false
+		}
+		if sc.keepProp != nil && !sc.keepProp(key) {
+			continue
+		}
+		if p == nil {
+			p = make(Properties, 1)
 		}
 		p[key] = v
 	}
@@ -210,9 +223,10 @@ func (sc *scanner) propertyValue() (string, bool) {
 // scanner reads a JSON text held both as bytes and as one string, from
 // which strings without escapes are cut without allocating.
 type scanner struct {
-	b []byte
-	s string
-	i int
+	b        []byte
+	s        string
+	i        int
+	keepProp func(string) bool // nil: keep every property value
 }
 
 // ws skips white space.

@@ -1,10 +1,15 @@
 package hubspot
 
 import (
+	"context"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/hubspot/hubspottest"
 )
 
 // answerFiles are the recorded batch answers of testdata.
@@ -15,7 +20,7 @@ var answerFiles = []string{"seed_update_response_canceled.json", "create_respons
 // encoding/json gives; it reports whether decodeCommon took it.
 func sameAsJSON(t *testing.T, data []byte) bool {
 	t.Helper()
-	got, ok := decodeCommon(data, 2)
+	got, ok := decodeCommon(data, 2, nil)
 	if !ok {
 		return false
 	}
@@ -90,4 +95,53 @@ func FuzzDecodeCommon(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sameAsJSON(t, data)
 	})
+}
+
+// TestDecodeCommonKeepsOnlyWantedProperties: with a filter, only the
+// property values it accepts are kept (the others still checked), and a
+// result keeping none has nil Properties.
+func TestDecodeCommonKeepsOnlyWantedProperties(t *testing.T) {
+	t.Parallel()
+	body := `{"status":"COMPLETE","results":[{"id":"1","properties":{"email":"a@b.c","n":7,"x":"y"}},{"id":"2","properties":{"x":"z"}}]}`
+	got, ok := decodeCommon([]byte(body), 2, func(name string) bool { return name == "email" })
+	if !ok {
+		t.Fatal("declined")
+	}
+	want := []Result{{ID: "1", Properties: Properties{"email": "a@b.c"}}, {ID: "2"}}
+	if diff := cmp.Diff(want, got.Results); diff != "" {
+		t.Errorf("results (-want +got):\n%s", diff)
+	}
+	if _, ok := decodeCommon([]byte(`{"results":[{"properties":{"x":{}}}]}`), 1, func(string) bool { return false }); ok {
+		t.Error("a property holding an object was taken although not kept")
+	}
+}
+
+// TestKeepNoneStillSettlesEveryRecord: under batch.KeepNone, where no
+// result is kept, creates and upserts by email (matched by the one
+// property still decoded) all succeed against the fake.
+func TestKeepNoneStillSettlesEveryRecord(t *testing.T) {
+	t.Parallel()
+	srv := hubspottest.NewServer()
+	defer srv.Close()
+	c, err := New(WithBaseURL(srv.BaseURL()), WithToken(hubspottest.DefaultToken), WithEngine(batch.Config{Keep: batch.KeepNone}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := e2eInputs(opCreate)[:250]
+	creates := make([]CreateInput, len(in))
+	for i := range in {
+		creates[i] = CreateInput{Properties: in[i].Properties}
+	}
+	rep, err := c.Objects("contacts").Create(context.Background(), slices.Values(creates))
+	if err != nil || rep.Succeeded != len(in) || len(rep.Outcomes) != 0 {
+		t.Fatalf("create: %v, %d succeeded, %d outcomes kept", err, rep.Succeeded, len(rep.Outcomes))
+	}
+	ups := e2eInputs(opUpsert)[:250]
+	rep, err = c.Objects("contacts").Upsert(context.Background(), slices.Values(ups))
+	if err != nil || rep.Succeeded != len(ups) {
+		t.Fatalf("upsert: %v, %d succeeded", err, rep.Succeeded)
+	}
+	if got := srv.Count("contacts"); got != len(in) {
+		t.Fatalf("%d contacts stored, want %d (upserts found them by email)", got, len(in))
+	}
 }

@@ -299,6 +299,20 @@ func sendWrite[T wireInput](ctx context.Context, o *Objects, kind opKind, chunk 
 	return exchange(ctx, o, kind, "", writeBody(send), x, res)
 }
 
+// keptProperties says which property values of an answer anyone can see:
+// all of them (nil) unless the engine keeps no outcome and reports none
+// with its values (batch.KeepNone, no OnOutcome); then only the unique
+// properties x matches results by.
+func (o *Objects) keptProperties(x *chunkIndex) func(string) bool {
+	if e := o.c.cfg.Engine; e.Keep != batch.KeepNone || e.OnOutcome != nil {
+		return nil
+	}
+	return func(name string) bool {
+		_, ok := x.byProp[name]
+		return ok
+	}
+}
+
 // exchange posts body and settles res from the answer.
 func exchange(ctx context.Context, o *Objects, kind opKind, query string, body []byte, x *chunkIndex, res []batch.Result[Result]) ([]batch.Result[Result], error) {
 	label := opLabel(o.objectType, kind)
@@ -319,7 +333,7 @@ func exchange(ctx context.Context, o *Objects, kind opKind, query string, body [
 	if kind == opArchive && len(bytes.TrimSpace(resp.Body)) == 0 {
 		return res, nil // 204: every input archived
 	}
-	br, err := decodeBatchAnswer(resp.Body, len(res))
+	br, err := decodeBatchAnswer(resp.Body, len(res), o.keptProperties(x))
 	if err != nil {
 		return nil, malformedAnswer(kind, label, resp.StatusCode, &scrubbed{msg: o.c.http.Redact(err.Error()), err: err})
 	}
