@@ -12,7 +12,7 @@ import (
 // property value a string, number, boolean or null, no key given twice
 // or spelt in another case. It gives exactly what encoding/json gives for
 // such an answer, or false — the answer is then decoded by encoding/json
-// (decodeBatchResponse), which also words the error of a malformed one.
+// (decodeWithJSON), which also words the error of a malformed one.
 // Strings are cut from one copy of the body, so an answer costs one
 // allocation for its text and one map per result, whatever its size;
 // errors, links and property histories, rare on the hot path, go through
