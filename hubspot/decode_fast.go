@@ -24,48 +24,34 @@ import (
 func decodeCommon(data []byte, resultsHint int, keepProp func(name string) bool) (*batchResponse, bool) {
 	sc := &scanner{b: data, s: string(data), keepProp: keepProp}
 	r := &batchResponse{}
-	var seen uint8
-	if !sc.open('{') {
-		return nil, false
-	}
-	for first := true; ; first = false {
-		key, done, ok := sc.key(first)
-		if !ok {
-			return nil, false
-		}
-		if done {
-			break
-		}
-		bit := uint8(0)
+	ok := sc.members(func(key string) (bit uint16, ok bool) {
 		switch key {
 		case "status":
-			bit, ok = 1<<0, sc.str((*string)(&r.Status))
+			return 1 << 0, sc.str((*string)(&r.Status))
 		case "results":
-			bit, ok = 1<<1, sc.results(&r.Results, resultsHint)
+			return 1 << 1, sc.results(&r.Results, resultsHint)
 		case "numErrors":
-			bit, ok = 1<<2, sc.int(&r.NumErrors)
+			return 1 << 2, sc.int(&r.NumErrors)
 		case "errors":
-			bit, ok = 1<<3, sc.viaJSON(&r.Errors)
+			return 1 << 3, sc.viaJSON(&r.Errors)
 		case "requestedAt":
-			bit, ok = 1<<4, sc.timePtr(&r.RequestedAt)
+			return 1 << 4, sc.timePtr(&r.RequestedAt)
 		case "startedAt":
-			bit, ok = 1<<5, sc.timePtr(&r.StartedAt)
+			return 1 << 5, sc.timePtr(&r.StartedAt)
 		case "completedAt":
-			bit, ok = 1<<6, sc.timePtr(&r.CompletedAt)
+			return 1 << 6, sc.timePtr(&r.CompletedAt)
 		case "links":
 			raw := sc.value()
-			bit, ok = 1<<7, raw != nil
 			r.Links = decodeLinks(raw)
-		default:
-			ok = !foldsTo(key, batchKeys) && sc.skip()
+			return 1 << 7, raw != nil
 		}
-		if !ok || seen&bit != 0 {
-			return nil, false
-		}
-		seen |= bit
-	}
+		return 0, !foldsTo(key, batchKeys) && sc.skip()
+	})
 	sc.ws()
-	return r, sc.i == len(sc.s)
+	if !ok || sc.i != len(sc.s) {
+		return nil, false
+	}
+	return r, true
 }
 
 // batchKeys and resultKeys are the members decodeCommon reads; a member
@@ -115,10 +101,42 @@ func (sc *scanner) results(out *[]Result, hint int) bool {
 	return true
 }
 
-// result reads one result object.
+// result reads one result object (null is encoding/json's business).
 func (sc *scanner) result(r *Result, propsHint int) bool {
+	return sc.members(func(key string) (bit uint16, ok bool) {
+		switch key {
+		case "id":
+			return 1 << 0, sc.str(&r.ID)
+		case "properties":
+			return 1 << 1, sc.properties(&r.Properties, propsHint)
+		case "propertiesWithHistory":
+			return 1 << 2, sc.viaJSON(&r.PropertiesWithHistory)
+		case "createdAt":
+			return 1 << 3, sc.time(&r.CreatedAt)
+		case "updatedAt":
+			return 1 << 4, sc.time(&r.UpdatedAt)
+		case "archived":
+			return 1 << 5, sc.bool(&r.Archived)
+		case "archivedAt":
+			return 1 << 6, sc.timePtr(&r.ArchivedAt)
+		case "new":
+			return 1 << 7, sc.bool(&r.New)
+		case "objectWriteTraceId":
+			return 1 << 8, sc.str(&r.ObjectWriteTraceID)
+		case "url":
+			return 1 << 9, sc.str(&r.URL)
+		}
+		return 0, !foldsTo(key, resultKeys) && sc.skip()
+	})
+}
+
+// members reads an object, handing each member's name to member, which
+// reads its value and returns the member's bit (0 for a member nobody
+// reads) and whether the value was one it takes. A bit met twice — a
+// member given twice — declines the object, as does any false.
+func (sc *scanner) members(member func(key string) (bit uint16, ok bool)) bool {
 	if !sc.open('{') {
-		return false // null too: encoding/json's business
+		return false
 	}
 	var seen uint16
 	for first := true; ; first = false {
@@ -129,31 +147,7 @@ func (sc *scanner) result(r *Result, propsHint int) bool {
 		if done {
 			return true
 		}
-		bit := uint16(0)
-		switch key {
-		case "id":
-			bit, ok = 1<<0, sc.str(&r.ID)
-		case "properties":
-			bit, ok = 1<<1, sc.properties(&r.Properties, propsHint)
-		case "propertiesWithHistory":
-			bit, ok = 1<<2, sc.viaJSON(&r.PropertiesWithHistory)
-		case "createdAt":
-			bit, ok = 1<<3, sc.time(&r.CreatedAt)
-		case "updatedAt":
-			bit, ok = 1<<4, sc.time(&r.UpdatedAt)
-		case "archived":
-			bit, ok = 1<<5, sc.bool(&r.Archived)
-		case "archivedAt":
-			bit, ok = 1<<6, sc.timePtr(&r.ArchivedAt)
-		case "new":
-			bit, ok = 1<<7, sc.bool(&r.New)
-		case "objectWriteTraceId":
-			bit, ok = 1<<8, sc.str(&r.ObjectWriteTraceID)
-		case "url":
-			bit, ok = 1<<9, sc.str(&r.URL)
-		default:
-			ok = !foldsTo(key, resultKeys) && sc.skip()
-		}
+		bit, ok := member(key)
 		if !ok || seen&bit != 0 {
 			return false
 		}
@@ -161,40 +155,29 @@ func (sc *scanner) result(r *Result, propsHint int) bool {
 	}
 }
 
-// properties reads an object of string values (or null) into *out.
+// properties reads an object of property values (or null) into *out;
+// a name given twice keeps its last value, as encoding/json keeps it.
 func (sc *scanner) properties(out *Properties, hint int) bool {
 	if sc.null() {
 		return true
-	}
-	if !sc.open('{') {
-		return false
 	}
 	var p Properties
 	if sc.keepProp == nil {
 		p = make(Properties, hint)
 	}
-	for first := true; ; first = false {
-		key, done, ok := sc.key(first)
-		if !ok {
-			return false
-		}
-		if done {
-			break
-		}
+	ok := sc.members(func(key string) (uint16, bool) {
 		v, ok := sc.propertyValue()
-		if !ok {
-			return false
-		}
-		if sc.keepProp != nil && !sc.keepProp(key) {
-			continue
+		if !ok || sc.keepProp != nil && !sc.keepProp(key) {
+			return 0, ok
 		}
 		if p == nil {
 			p = make(Properties, 1)
 		}
 		p[key] = v
-	}
+		return 0, true
+	})
 	*out = p
-	return true
+	return ok
 }
 
 // propertyValue reads a property's value as Properties are decoded
