@@ -33,10 +33,26 @@ type tolerantResult struct {
 }
 
 // decodeBatchResponse decodes a 2xx batch answer. A malformed body is an
-// error, never a panic. The common answer — properties all strings or
-// null — decodes straight into Results; anything else is decoded again
-// tolerantly.
+// error, never a panic.
 func decodeBatchResponse(data []byte) (*batchResponse, error) {
+	return decodeBatchAnswer(data, 0, nil)
+}
+
+// decodeBatchAnswer is decodeBatchResponse for an answer expected to hold
+// resultsHint results, keeping only the property values keepProp accepts
+// (all when nil). The common answer is decoded by hand (decodeCommon);
+// any other by encoding/json (decodeWithJSON), which keeps them all.
+func decodeBatchAnswer(data []byte, resultsHint int, keepProp func(string) bool) (*batchResponse, error) {
+	if r, ok := decodeCommon(data, resultsHint, keepProp); ok {
+		return r, nil
+	}
+	return decodeWithJSON(data)
+}
+
+// decodeWithJSON decodes a batch answer with encoding/json. The common
+// answer — properties all strings or null — decodes straight into
+// Results; anything else is decoded again tolerantly.
+func decodeWithJSON(data []byte) (*batchResponse, error) {
 	var fast struct {
 		batchResponse
 		Links json.RawMessage `json:"links"`

@@ -19,9 +19,14 @@ const (
 // chunkIndex finds a chunk's positions by trace id, record id, or the value
 // of a unique property.
 type chunkIndex struct {
-	trace  map[string]int
-	byID   map[string][]int
-	byProp map[string]map[string][]int // idProperty → lower-cased value → positions
+	trace map[string]int
+	// byID and byProp (idProperty → lower-cased value) hold the first
+	// position addressing each key; next links it to the others.
+	byID   map[string]int
+	byProp map[string]map[string]int
+	// next[p] is 1 + the position after p addressing the same key, 0 for
+	// none: a chain per key, in the order the positions were added.
+	next []int
 	// viaProp marks the positions addressed by a unique property value;
 	// nil when none is.
 	viaProp []bool
@@ -31,7 +36,7 @@ type chunkIndex struct {
 // newChunkIndex returns an index for a chunk of n records, with trace ids
 // when the endpoint sends them.
 func newChunkIndex(n int, traces bool) *chunkIndex {
-	x := &chunkIndex{byID: make(map[string][]int, n), state: make([]uint8, n)}
+	x := &chunkIndex{byID: make(map[string]int, n), next: make([]int, n), state: make([]uint8, n)}
 	if traces {
 		x.trace = make(map[string]int, n)
 	}
@@ -48,32 +53,60 @@ func (x *chunkIndex) addTrace(t string, p int) bool {
 }
 
 // addID registers position p as addressing id (a record id when prop is
-// empty, else a value of the unique property prop).
+// empty, else a value of the unique property prop). Each position is
+// added at most once.
 func (x *chunkIndex) addID(id, prop string, p int) {
 	if prop == "" {
-		x.byID[id] = append(x.byID[id], p)
+		x.link(x.byID, id, p)
 		return
 	}
 	if x.byProp == nil {
-		x.byProp = make(map[string]map[string][]int, 1)
+		x.byProp = make(map[string]map[string]int, 1)
 		x.viaProp = make([]bool, len(x.state))
 	}
 	x.viaProp[p] = true
 	m := x.byProp[prop]
 	if m == nil {
-		m = make(map[string][]int)
+		m = make(map[string]int)
 		x.byProp[prop] = m
 	}
-	k := strings.ToLower(id)
-	m[k] = append(m[k], p)
+	x.link(m, strings.ToLower(id), p)
 }
 
-// firstOpen returns the first still-open position of ps, or -1.
-func (x *chunkIndex) firstOpen(ps []int) int {
-	for _, p := range ps {
+// link adds position p at the end of key's chain in m.
+func (x *chunkIndex) link(m map[string]int, key string, p int) {
+	last, ok := m[key]
+	if !ok {
+		m[key] = p
+		return
+	}
+	for x.next[last] != 0 {
+		last = x.next[last] - 1
+	}
+	x.next[last] = p + 1
+}
+
+// appendAll appends every position addressing key in m, in order.
+func (x *chunkIndex) appendAll(out []int, m map[string]int, key string) []int {
+	p, ok := m[key]
+	for ok {
+		out = append(out, p)
+		ok = x.next[p] != 0
+		p = x.next[p] - 1
+	}
+	return out
+}
+
+// firstOpen returns the first still-open position addressing key in m,
+// or -1.
+func (x *chunkIndex) firstOpen(m map[string]int, key string) int {
+	p, ok := m[key]
+	for ok {
 		if x.state[p] == stateOpen {
 			return p
 		}
+		ok = x.next[p] != 0
+		p = x.next[p] - 1
 	}
 	return -1
 }
@@ -90,12 +123,12 @@ func (x *chunkIndex) matchResult(r *Result) int {
 		}
 		return -1
 	}
-	if p := x.firstOpen(x.byID[r.ID]); p >= 0 {
+	if p := x.firstOpen(x.byID, r.ID); p >= 0 {
 		return p
 	}
 	for prop, m := range x.byProp {
 		if v, ok := r.Properties[prop]; ok {
-			if p := x.firstOpen(m[strings.ToLower(v)]); p >= 0 {
+			if p := x.firstOpen(m, strings.ToLower(v)); p >= 0 {
 				return p
 			}
 		}
@@ -128,9 +161,9 @@ func (x *chunkIndex) named(e *Error) []int {
 	}
 	for _, key := range [...]string{"ids", "id"} {
 		for _, id := range e.Context[key] {
-			out = append(out, x.byID[id]...)
+			out = x.appendAll(out, x.byID, id)
 			for _, m := range x.byProp {
-				out = append(out, m[strings.ToLower(id)]...)
+				out = x.appendAll(out, m, strings.ToLower(id))
 			}
 		}
 	}

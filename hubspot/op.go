@@ -38,15 +38,26 @@ func opLabel(objectType string, kind opKind) string {
 }
 
 // keys refuses, within one call, a key already seen (nothing sent): one
-// per call, shared by the call's checks.
+// per call, shared by the call's checks. Trace ids and the other key (an
+// id, or the value of the handle's unique property) are remembered apart.
 type keys struct {
-	seen vendorkit.Seen
-	op   string
+	traces, values vendorkit.Seen
+	op             string
 }
 
-// check refuses the record when one of its keys (kind\x00value, values
-// already folded where HubSpot compares them without case) repeats.
-func (k *keys) check(what, value string, fold bool) error {
+// checkTrace refuses the record when its objectWriteTraceId repeats.
+func (k *keys) checkTrace(trace string) error {
+	return k.check(&k.traces, "objectWriteTraceId", trace, false)
+}
+
+// checkValue refuses the record when its key (what names it in the error)
+// repeats, compared without case when fold (as HubSpot compares it).
+func (k *keys) checkValue(what, value string, fold bool) error {
+	return k.check(&k.values, what, value, fold)
+}
+
+// check refuses the record when value is already in seen.
+func (k *keys) check(seen *vendorkit.Seen, what, value string, fold bool) error {
 	if value == "" {
 		return nil
 	}
@@ -54,7 +65,7 @@ func (k *keys) check(what, value string, fold bool) error {
 	if fold {
 		v = strings.ToLower(v)
 	}
-	if k.seen.Repeated(what + "\x00" + v) {
+	if seen.Repeated(v) {
 		return localError(k.op, vendorkit.Duplicate, "%s %q repeated in this call", what, value)
 	}
 	return nil
@@ -71,27 +82,30 @@ type writeSpec[T any] struct {
 	kind     opKind
 	key      func(T) string
 	validate func(label string, ks *keys, in T) error
-	// fill adds what the request needs beyond the caller's input (a trace
-	// id, a required empty field), on a copy.
+	// fill adds what the request needs beyond the caller's input (a
+	// required empty field), on a copy; trace ids are added for the whole
+	// chunk at once (fillTraces).
 	fill  func(*T)
-	trace func(*T) string
+	trace func(*T) *string
 	ident func(*T) (id, prop string)
 }
 
 // writeOp is batch/create, update or upsert: matched by
 // objectWriteTraceId, then record id, then the idProperty value.
-func writeOp[T any](o *Objects, w writeSpec[T]) batch.Op[T, Result] {
+func writeOp[T wireInput](o *Objects, w writeSpec[T]) batch.Op[T, Result] {
 	name, label, ks := o.base(w.kind)
 	return batch.Op[T, Result]{
 		Name:     name,
 		MaxItems: o.c.cfg.BatchSize,
 		MaxBytes: o.c.cfg.MaxRequestBytes - envelopeBytes,
-		Size:     encodedSize[T],
+		Size:     inputSize[T],
 		Key:      w.key,
 		Validate: func(in T) error { return w.validate(label, ks, in) },
 		Isolate:  isolate,
 		Send: func(ctx context.Context, chunk []T) ([]batch.Result[Result], error) {
-			return sendWrite(ctx, o, w.kind, prepared(chunk, w.fill), w.trace, w.ident)
+			send := prepared(chunk, w.fill)
+			fillTraces(o.c, send, w.trace)
+			return sendWrite(ctx, o, w.kind, send, w.trace, w.ident)
 		},
 	}
 }
@@ -104,12 +118,11 @@ func (o *Objects) createOp() batch.Op[CreateInput, Result] {
 		key:      o.createKey,
 		validate: o.validateCreate,
 		fill: func(in *CreateInput) {
-			o.c.traceIfNone(&in.ObjectWriteTraceID)
 			if in.Associations == nil {
 				in.Associations = []Association{} // the field is required
 			}
 		},
-		trace: func(in *CreateInput) string { return in.ObjectWriteTraceID },
+		trace: func(in *CreateInput) *string { return &in.ObjectWriteTraceID },
 		ident: func(*CreateInput) (string, string) { return "", "" },
 	})
 }
@@ -121,12 +134,11 @@ func (o *Objects) updateOp(kind opKind) batch.Op[UpdateInput, Result] {
 		key:      updateKey,
 		validate: func(label string, ks *keys, in UpdateInput) error { return o.validateUpdate(label, kind, ks, in) },
 		fill: func(in *UpdateInput) {
-			o.c.traceIfNone(&in.ObjectWriteTraceID)
 			if in.Properties == nil {
 				in.Properties = Properties{} // the field is required; {} changes nothing
 			}
 		},
-		trace: func(in *UpdateInput) string { return in.ObjectWriteTraceID },
+		trace: func(in *UpdateInput) *string { return &in.ObjectWriteTraceID },
 		ident: func(in *UpdateInput) (string, string) { return in.ID, in.IDProperty },
 	})
 }
@@ -229,6 +241,26 @@ func (o *Objects) archiveOp() batch.Op[string, struct{}] {
 	}
 }
 
+// fillTraces gives every input of chunk without a trace id one of the
+// client's, all cut from one string.
+func fillTraces[T any](c *Client, chunk []T, trace func(*T) *string) {
+	n := 0
+	for i := range chunk {
+		if *trace(&chunk[i]) == "" {
+			n++
+		}
+	}
+	if n == 0 {
+		return
+	}
+	ids := c.traceIDs(n)
+	for i := range chunk {
+		if t := trace(&chunk[i]); *t == "" {
+			*t, ids = ids[0], ids[1:]
+		}
+	}
+}
+
 // prepared returns a copy of chunk with fill applied to each input: what
 // the client adds for the request never reaches the caller's records.
 func prepared[T any](chunk []T, fill func(*T)) []T {
@@ -241,12 +273,12 @@ func prepared[T any](chunk []T, fill func(*T)) []T {
 
 // sendWrite sends one create, update or upsert request and matches its
 // answer to the chunk.
-func sendWrite[T any](ctx context.Context, o *Objects, kind opKind, chunk []T, trace func(*T) string, ident func(*T) (string, string)) ([]batch.Result[Result], error) {
+func sendWrite[T wireInput](ctx context.Context, o *Objects, kind opKind, chunk []T, trace func(*T) *string, ident func(*T) (string, string)) ([]batch.Result[Result], error) {
 	res := make([]batch.Result[Result], len(chunk))
 	x := newChunkIndex(len(chunk), true)
 	send := chunk
 	for i := range chunk {
-		if !x.addTrace(trace(&chunk[i]), i) {
+		if !x.addTrace(*trace(&chunk[i]), i) {
 			// Refused per call by Validate; kept as a guard for the request.
 			res[i].Err = localError(opLabel(o.objectType, kind), vendorkit.Duplicate, "objectWriteTraceId repeated inside one request")
 			x.state[i] = stateRefused
@@ -264,11 +296,21 @@ func sendWrite[T any](ctx context.Context, o *Objects, kind opKind, chunk []T, t
 			}
 		}
 	}
-	body, err := json.Marshal(inputsBody[T]{send})
-	if err != nil {
-		return nil, err
+	return exchange(ctx, o, kind, "", writeBody(send), x, res)
+}
+
+// keptProperties says which property values of an answer anyone can see:
+// all of them (nil) unless the engine keeps no outcome and reports none
+// with its values (batch.KeepNone, no OnOutcome); then only the unique
+// properties x matches results by.
+func (o *Objects) keptProperties(x *chunkIndex) func(string) bool {
+	if e := o.c.cfg.Engine; e.Keep != batch.KeepNone || e.OnOutcome != nil {
+		return nil
 	}
-	return exchange(ctx, o, kind, "", body, x, res)
+	return func(name string) bool {
+		_, ok := x.byProp[name]
+		return ok
+	}
 }
 
 // exchange posts body and settles res from the answer.
@@ -291,7 +333,7 @@ func exchange(ctx context.Context, o *Objects, kind opKind, query string, body [
 	if kind == opArchive && len(bytes.TrimSpace(resp.Body)) == 0 {
 		return res, nil // 204: every input archived
 	}
-	br, err := decodeBatchResponse(resp.Body)
+	br, err := decodeBatchAnswer(resp.Body, len(res), o.keptProperties(x))
 	if err != nil {
 		return nil, malformedAnswer(kind, label, resp.StatusCode, &scrubbed{msg: o.c.http.Redact(err.Error()), err: err})
 	}

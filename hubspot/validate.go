@@ -56,10 +56,10 @@ func (o *Objects) validateCreate(op string, ks *keys, in CreateInput) error {
 	if err := checkProperties(op, in.Properties, in.ObjectWriteTraceID); err != nil {
 		return err
 	}
-	if err := ks.check("objectWriteTraceId", in.ObjectWriteTraceID, false); err != nil {
+	if err := ks.checkTrace(in.ObjectWriteTraceID); err != nil {
 		return err
 	}
-	return ks.check(o.keyProperty, in.Properties[o.keyProperty], true)
+	return ks.checkValue(o.keyProperty, in.Properties[o.keyProperty], true)
 }
 
 // validateUpdate is an update's or upsert's Validate: a valid type, an id
@@ -78,10 +78,10 @@ func (o *Objects) validateUpdate(op string, kind opKind, ks *keys, in UpdateInpu
 	if err := checkProperties(op, in.Properties, in.ObjectWriteTraceID); err != nil {
 		return err
 	}
-	if err := ks.check("objectWriteTraceId", in.ObjectWriteTraceID, false); err != nil {
+	if err := ks.checkTrace(in.ObjectWriteTraceID); err != nil {
 		return err
 	}
-	return ks.check("id", updateKey(in), in.IDProperty != "")
+	return ks.checkValue("id", updateKey(in), in.IDProperty != "")
 }
 
 // checkID is Validate for read and archive: a valid type, an id, and no
@@ -94,7 +94,7 @@ func (o *Objects) checkID(label string, ks *keys, fold bool) func(string) error 
 		if err := validateID(label, id); err != nil {
 			return err
 		}
-		return ks.check("id", id, fold)
+		return ks.checkValue("id", id, fold)
 	}
 }
 
