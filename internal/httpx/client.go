@@ -266,7 +266,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		return nil, te
 	}
 	defer resp.Body.Close()
-	data, err := readCapped(resp.Body, c.maxBody)
+	data, err := readCapped(resp.Body, resp.ContentLength, c.maxBody)
 	if err != nil {
 		if errors.Is(err, ErrBodyTooLarge) {
 			err = fmt.Errorf("%w (%d bytes)", ErrBodyTooLarge, c.maxBody)
@@ -299,15 +299,35 @@ func unwrapURLError(err error) error {
 }
 
 // readCapped reads r fully, failing with ErrBodyTooLarge past max bytes.
-func readCapped(r io.Reader, max int64) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max {
+func readCapped(r io.Reader, size, max int64) ([]byte, error) {
+	if size > max {
 		return nil, ErrBodyTooLarge
 	}
-	return data, nil
+	if size < 0 {
+		size = 511 // unknown: io.ReadAll's own start
+	}
+	// One buffer of the announced size and a byte more (to read the end
+	// without growing), instead of io.ReadAll's doublings; a body longer
+	// than announced still grows it, up to max.
+	r = io.LimitReader(r, max+1)
+	buf := make([]byte, 0, size+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if int64(len(buf)) > max {
+		return nil, ErrBodyTooLarge
+	}
+	return buf, nil
 }
 
 // checkRetry is the retry policy handed to go-retryablehttp: retry only a
