@@ -1,5 +1,7 @@
 package batch
 
+import "slices"
+
 // tries counts how often one record has been sent: attempts is checked
 // against its retry limit (and starts again when an isolation splits its
 // chunk), sent counts every send, for Outcome.Attempts.
@@ -96,12 +98,14 @@ func (c *chunk[T]) after(i int) tries {
 // copy. keyOf, when set, gives each record's key.
 func (c *chunk[T]) borrow(values []T, first int, keyOf func(T) string) {
 	c.own, c.values = c.values, values
-	for i := range values {
-		c.index = append(c.index, first+i)
+	c.index = slices.Grow(c.index[:0], len(values))[:len(values)]
+	for i := range c.index {
+		c.index[i] = first + i
 	}
 	if keyOf != nil {
-		for _, v := range values {
-			c.keys = append(c.keys, keyOf(v))
+		c.keys = slices.Grow(c.keys[:0], len(values))[:len(values)]
+		for i, v := range values {
+			c.keys[i] = keyOf(v)
 		}
 	}
 }

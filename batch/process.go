@@ -120,7 +120,11 @@ func (e *engine[T, R]) settle(ctx context.Context, w *worker[T, R], c *chunk[T],
 		succeeded int   // successes not passed as an Outcome
 		direct    = e.rec.direct
 		want      = e.rec.wantSuccesses
+		store     successWriter[R]
 	)
+	if direct {
+		store = e.rec.all.successes()
+	}
 	for i := range results {
 		r := &results[i]
 		if r.Err == nil {
@@ -129,8 +133,7 @@ func (e *engine[T, R]) settle(ctx context.Context, w *worker[T, R], c *chunk[T],
 				sent = c.past[i].sent + 1
 			}
 			switch {
-			case direct:
-				e.rec.putSuccess(c.index[i], c.key(i), r.Value, sent)
+			case direct && store.put(c.index[i], c.key(i), r.Value, sent):
 				succeeded++
 			case want:
 				outs = append(outs, Outcome[R]{Index: c.index[i], Key: c.key(i), Status: Succeeded, Result: r.Value, Attempts: sent})

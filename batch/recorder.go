@@ -23,7 +23,7 @@ type recorder[R any] struct {
 	// then only counted.
 	wantSuccesses bool
 	// direct is set under KeepAll with no OnOutcome: the workers store
-	// successes themselves with putSuccess.
+	// successes themselves (keptAll.successes).
 	direct bool
 	// readCount counts the records read from the input.
 	readCount atomic.Int64
@@ -76,12 +76,6 @@ func (rc *recorder[R]) transportRetries(n int) {
 	rc.rep.Requests += n
 	rc.rep.Retries += n
 	rc.mu.Unlock()
-}
-
-// putSuccess stores a success under KeepAll without the lock; the caller
-// counts it in record's succeeded.
-func (rc *recorder[R]) putSuccess(index int, key string, result R, sent int) {
-	rc.all.putSuccess(index, key, result, sent)
 }
 
 // record stores final outcomes and reports progress.
@@ -148,7 +142,7 @@ func (rc *recorder[R]) finish(inputIncomplete bool, halted error) *Report[R] {
 	}
 	switch rc.cfg.Keep {
 	case KeepAll:
-		rep.Outcomes = rc.all.outcomes(rep.Total)
+		rep.Outcomes = rc.all.outcomes(rep.Total, rep.Succeeded+rep.Failed+rep.NotAttempted)
 	case KeepFailures:
 		slices.SortFunc(rep.Outcomes, func(a, b Outcome[R]) int { return a.Index - b.Index })
 	}
