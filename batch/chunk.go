@@ -60,6 +60,21 @@ func (c *chunk[T]) add(v T, index int, key string, size int, before tries) {
 	}
 }
 
+// addFresh appends one record never sent before.
+func (c *chunk[T]) addFresh(v T, index int, key string, size int) {
+	c.values = append(c.values, v)
+	c.index = append(c.index, index)
+	if c.keys != nil {
+		c.keys = append(c.keys, key)
+	}
+	if c.sizes != nil {
+		c.sizes = append(c.sizes, size)
+	}
+	if c.past != nil {
+		c.past = append(c.past, tries{})
+	}
+}
+
 // len returns the number of records.
 func (c *chunk[T]) len() int { return len(c.values) }
 
@@ -98,15 +113,17 @@ func (c *chunk[T]) after(i int) tries {
 // copy. keyOf, when set, gives each record's key.
 func (c *chunk[T]) borrow(values []T, first int, keyOf func(T) string) {
 	c.own, c.values = c.values, values
-	c.index = slices.Grow(c.index[:0], len(values))[:len(values)]
-	for i := range c.index {
-		c.index[i] = first + i
+	index := slices.Grow(c.index[:0], len(values))[:len(values)]
+	for i := range index {
+		index[i] = first + i
 	}
+	c.index = index
 	if keyOf != nil {
-		c.keys = slices.Grow(c.keys[:0], len(values))[:len(values)]
+		keys := slices.Grow(c.keys[:0], len(values))[:len(values)]
 		for i, v := range values {
-			c.keys[i] = keyOf(v)
+			keys[i] = keyOf(v)
 		}
+		c.keys = keys
 	}
 }
 

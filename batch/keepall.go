@@ -62,18 +62,20 @@ func newKeptAll[R any](total int, keyed bool) *keptAll[R] {
 	return k
 }
 
-// grow adds the segment that holds index of a stream. Only the producer
-// calls it, before any worker sees the record.
+// grow adds the segments that hold a stream's records up to index. Only
+// the producer calls it, before any worker sees those records.
 func (k *keptAll[R]) grow(index int) {
 	segs := *k.segments.Load()
 	if index>>segmentBits < len(segs) {
 		return
 	}
-	s := &segment[R]{}
-	if k.keyed {
-		s.keys = make([]string, segmentSize)
+	for index>>segmentBits >= len(segs) {
+		s := &segment[R]{}
+		if k.keyed {
+			s.keys = make([]string, segmentSize)
+		}
+		segs = append(segs, s)
 	}
-	segs = append(segs, s)
 	k.segments.Store(&segs)
 }
 
@@ -117,6 +119,33 @@ func (w successWriter[R]) put(index int, key string, result R, sent int) bool {
 		s.keys[i] = key
 	}
 	return true
+}
+
+// putFirstSends stores the successes of a chunk whose every record went
+// in on its first send: the records at the given input indexes, with their
+// keys (nil when the operation has none) and results.
+func (w successWriter[R]) putFirstSends(index []int, keys []string, results []Result[R]) {
+	index = index[:len(results)]
+	if w.out != nil {
+		out := w.out
+		for i, n := range index {
+			o := &out[n]
+			o.Index, o.Status, o.Result, o.Attempts = n, Succeeded, results[i].Value, 1
+		}
+		for i, key := range keys {
+			out[index[i]].Key = key
+		}
+		return
+	}
+	segs := w.segments
+	for i, n := range index {
+		s := segs[n>>segmentBits]
+		s.results[n&segmentMask] = results[i].Value
+		s.sent[n&segmentMask] = 1
+		if s.keys != nil {
+			s.keys[n&segmentMask] = keys[i]
+		}
+	}
 }
 
 // put stores one outcome; the caller holds the recorder's lock.
