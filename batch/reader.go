@@ -40,27 +40,27 @@ func newReader[T, R any](k *cutter[T, R], total int) *reader[T, R] {
 // read takes the next record of the input and reports whether to read on:
 // false once the run has halted, the record then reported not attempted.
 func (r *reader[T, R]) read(v T) bool {
+	key := ""
+	if r.keyOf != nil {
+		key = r.keyOf(v) // first: the call then holds little to save
+	}
 	r.index++
 	k := r.k
 	if c := k.cur; r.plain && c.len() > 0 && !k.e.halt.Load() {
 		// The common case, kept short: the record joins the chunk being
 		// cut, whose first record made room for it (see readFirst).
-		key := ""
-		if r.keyOf != nil {
-			key = r.keyOf(v)
-		}
 		c.addFresh(v, r.index, key, 0)
 		if c.len() == k.maxItems {
 			k.flush()
 		}
 		return true
 	}
-	return r.readFirst(v)
+	return r.readFirst(v, key)
 }
 
 // readFirst is read for a record that starts a chunk, or that needs a
 // check (Validate, a byte limit, unique keys), or once the run has halted.
-func (r *reader[T, R]) readFirst(v T) bool {
+func (r *reader[T, R]) readFirst(v T, key string) bool {
 	k, e := r.k, r.k.e
 	if r.halted {
 		return false // a sequence that yields again after being told to stop
@@ -70,10 +70,6 @@ func (r *reader[T, R]) readFirst(v T) bool {
 		// A plain chunk's records follow one another: make room for a
 		// whole chunk from here.
 		e.rec.all.grow(index + k.maxItems - 1)
-	}
-	key := ""
-	if r.keyOf != nil {
-		key = r.keyOf(v)
 	}
 	if k.cur.len() == 0 && k.ctx.Err() != nil {
 		// The context is checked once a chunk; its flag, set by a
