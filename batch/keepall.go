@@ -137,14 +137,21 @@ func (w successWriter[R]) putFirstSends(index []int, keys []string, results []Re
 		}
 		return
 	}
-	segs := w.segments
+	var (
+		seg = -1
+		s   *segment[R]
+	)
 	for i, n := range index {
-		s := segs[n>>segmentBits]
+		if n>>segmentBits != seg {
+			seg = n >> segmentBits
+			s = w.segments[seg]
+		}
 		s.results[n&segmentMask] = results[i].Value
 		s.sent[n&segmentMask] = 1
-		if s.keys != nil {
-			s.keys[n&segmentMask] = keys[i]
-		}
+	}
+	for i, key := range keys {
+		n := index[i]
+		w.segments[n>>segmentBits].keys[n&segmentMask] = key
 	}
 }
 
@@ -177,15 +184,22 @@ func (k *keptAll[R]) outcomes(total, settled int) []Outcome[R] {
 	out := make([]Outcome[R], total)
 	for n, s := range *k.segments.Load() {
 		base := n << segmentBits
-		for i := range min(segmentSize, total-base) {
-			o := &out[base+i]
+		if base >= total {
+			break
+		}
+		part := out[base:min(base+segmentSize, total)]
+		for i := range part {
+			o := &part[i]
 			o.Index = base + i
-			if s.sent[i] == 0 {
-				continue
+			if sent := s.sent[i]; sent != 0 {
+				o.Status, o.Result, o.Attempts = Succeeded, s.results[i], int(sent)
 			}
-			o.Status, o.Result, o.Attempts = Succeeded, s.results[i], int(s.sent[i])
-			if s.keys != nil {
-				o.Key = s.keys[i]
+		}
+		if s.keys != nil {
+			for i := range part {
+				if s.sent[i] != 0 {
+					part[i].Key = s.keys[i]
+				}
 			}
 		}
 	}
