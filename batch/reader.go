@@ -44,11 +44,11 @@ func (r *reader[T, R]) read(v T) bool {
 	if r.keyOf != nil {
 		key = r.keyOf(v) // first: the call then holds little to save
 	}
-	r.index++
 	k := r.k
 	if c := k.cur; r.plain && c.len() > 0 && !k.e.halt.Load() {
 		// The common case, kept short: the record joins the chunk being
 		// cut, whose first record made room for it (see readFirst).
+		r.index++
 		c.addFresh(v, r.index, key, 0)
 		if c.len() == k.maxItems {
 			k.flush()
@@ -65,6 +65,7 @@ func (r *reader[T, R]) readFirst(v T, key string) bool {
 	if r.halted {
 		return false // a sequence that yields again after being told to stop
 	}
+	r.index++
 	index := r.index
 	if r.growing {
 		// A plain chunk's records follow one another: make room for a
