@@ -44,19 +44,12 @@ func newChunkBuf[T any](n int, keyed, sized bool) *chunk[T] {
 
 // add appends one record sent `before` times before.
 func (c *chunk[T]) add(v T, index int, key string, size int, before tries) {
-	c.values = append(c.values, v)
-	c.index = append(c.index, index)
-	if c.keys != nil {
-		c.keys = append(c.keys, key)
-	}
-	if c.sizes != nil {
-		c.sizes = append(c.sizes, size)
-	}
 	if before != (tries{}) && c.past == nil {
-		c.past = make([]tries, len(c.values)-1, cap(c.values))
+		c.past = make([]tries, len(c.values), cap(c.values))
 	}
+	c.addFresh(v, index, key, size)
 	if c.past != nil {
-		c.past = append(c.past, before)
+		c.past[len(c.past)-1] = before
 	}
 }
 

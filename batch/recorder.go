@@ -83,7 +83,7 @@ func (rc *recorder[R]) record(outs []Outcome[R]) { rc.recordWithSuccesses(outs, 
 
 // recordWithSuccesses stores final outcomes, counts `succeeded` more
 // records that succeeded without an Outcome passing through here (counted
-// only, or stored with putSuccess), and reports progress.
+// only, or stored by the workers under KeepAll), and reports progress.
 func (rc *recorder[R]) recordWithSuccesses(outs []Outcome[R], succeeded int) {
 	if len(outs) == 0 && succeeded == 0 {
 		return
