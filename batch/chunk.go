@@ -1,5 +1,7 @@
 package batch
 
+import "slices"
+
 // tries counts how often one record has been sent: attempts is checked
 // against its retry limit (and starts again when an isolation splits its
 // chunk), sent counts every send, for Outcome.Attempts.
@@ -42,6 +44,17 @@ func newChunkBuf[T any](n int, keyed, sized bool) *chunk[T] {
 
 // add appends one record sent `before` times before.
 func (c *chunk[T]) add(v T, index int, key string, size int, before tries) {
+	if before != (tries{}) && c.past == nil {
+		c.past = make([]tries, len(c.values), cap(c.values))
+	}
+	c.addFresh(v, index, key, size)
+	if c.past != nil {
+		c.past[len(c.past)-1] = before
+	}
+}
+
+// addFresh appends one record never sent before.
+func (c *chunk[T]) addFresh(v T, index int, key string, size int) {
 	c.values = append(c.values, v)
 	c.index = append(c.index, index)
 	if c.keys != nil {
@@ -50,11 +63,8 @@ func (c *chunk[T]) add(v T, index int, key string, size int, before tries) {
 	if c.sizes != nil {
 		c.sizes = append(c.sizes, size)
 	}
-	if before != (tries{}) && c.past == nil {
-		c.past = make([]tries, len(c.values)-1, cap(c.values))
-	}
 	if c.past != nil {
-		c.past = append(c.past, before)
+		c.past = append(c.past, tries{})
 	}
 }
 
@@ -96,13 +106,17 @@ func (c *chunk[T]) after(i int) tries {
 // copy. keyOf, when set, gives each record's key.
 func (c *chunk[T]) borrow(values []T, first int, keyOf func(T) string) {
 	c.own, c.values = c.values, values
-	for i := range values {
-		c.index = append(c.index, first+i)
+	index := slices.Grow(c.index[:0], len(values))[:len(values)]
+	for i := range index {
+		index[i] = first + i
 	}
+	c.index = index
 	if keyOf != nil {
-		for _, v := range values {
-			c.keys = append(c.keys, keyOf(v))
+		keys := slices.Grow(c.keys[:0], len(values))[:len(values)]
+		for i, v := range values {
+			keys[i] = keyOf(v)
 		}
+		c.keys = keys
 	}
 }
 

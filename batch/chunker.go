@@ -33,77 +33,26 @@ func (e *engine[T, R]) produce(ctx context.Context, seq iter.Seq[T], in []T, tot
 	if e.op.UniqueKeys {
 		k.keys = make(map[string]struct{}, e.maxItems)
 	}
-	var (
-		keyOf    = e.op.Key
-		validate = e.op.Validate
-		sizeOf   = e.op.Size
-		growing  = total < 0 && e.rec.all != nil // a stream kept whole: add segments as it is read
-	)
-	if e.op.MaxBytes <= 0 {
-		sizeOf = nil
-	}
-	if total >= 0 && validate == nil && sizeOf == nil && k.keys == nil {
+	r := newReader(k, total)
+	if total >= 0 && !r.checked && k.keys == nil {
 		e.produceSlice(ctx, k, in)
 		k.flush()
 		e.drain(ctx, k)
 		return false
 	}
-	index := -1
 	if ctx.Err() != nil {
 		// Ended before the start: pull nothing.
 		e.halt.Store(true)
-		incomplete = true
-		seq = func(func(T) bool) {}
+		r.halted = true
+	} else {
+		// The sequence is called with read as its yield function: the
+		// same calls a range loop makes, without its bookkeeping per record.
+		seq(r.read)
 	}
-	for v := range seq {
-		index++
-		if growing && index&segmentMask == 0 {
-			e.rec.all.grow(index)
-		}
-		key := ""
-		if keyOf != nil {
-			key = keyOf(v)
-		}
-		if k.cur.len() == 0 && ctx.Err() != nil {
-			// The context is checked once a chunk; its flag, set by a
-			// goroutine of its own, is checked for every record.
-			e.halt.Store(true)
-		}
-		if e.halt.Load() {
-			e.rec.readCount.Store(int64(index + 1))
-			e.rec.record([]Outcome[R]{{Index: index, Key: key, Status: NotAttempted, Err: e.halted(ctx)}})
-			incomplete = true
-			break
-		}
-		if validate != nil {
-			if err := validate(v); err != nil {
-				e.rec.readCount.Store(int64(index + 1))
-				e.rec.record([]Outcome[R]{{Index: index, Key: key, Status: Failed, Err: err}})
-				continue
-			}
-		}
-		size := 0
-		if sizeOf != nil {
-			size = sizeOf(v)
-			if size > e.op.MaxBytes {
-				e.rec.readCount.Store(int64(index + 1))
-				e.rec.record([]Outcome[R]{{Index: index, Key: key, Status: Failed, Err: &TooLargeError{Size: size, Limit: e.op.MaxBytes}}})
-				continue
-			}
-		}
-		if k.cur.len() == 0 {
-			// A new chunk: publish the count read so far and start the
-			// chunk with the records due for a retry.
-			e.rec.readCount.Store(int64(index))
-			if !e.queue.empty() {
-				k.takeRetries(time.Now(), -1)
-			}
-		}
-		k.addFresh(v, index, key, size)
-	}
-	e.rec.readCount.Store(int64(index + 1))
+	e.rec.readCount.Store(int64(r.index + 1))
+	incomplete = r.halted
 	if incomplete && total >= 0 {
-		e.notAttemptedRest(in, index+1, e.halted(ctx))
+		e.notAttemptedRest(in, r.index+1, e.halted(ctx))
 		incomplete = false
 	}
 	k.flush()
@@ -177,36 +126,35 @@ func (k *cutter[T, R]) fits(key string, size int) bool {
 
 // addFresh is add for a record never sent, the path every record takes.
 func (k *cutter[T, R]) addFresh(v T, index int, key string, size int) {
-	c := k.cur
 	if k.checkFit {
-		if c.len() > 0 && !k.fits(key, size) {
-			k.flush()
-			c = k.cur
-		}
-		k.bytes += size
-		if k.keys != nil {
-			k.keys[key] = struct{}{}
-		}
+		k.makeRoom(key, size)
 	}
-	c.add(v, index, key, size, tries{})
+	c := k.cur
+	c.addFresh(v, index, key, size)
 	if len(c.values) == k.maxItems {
 		k.flush()
+	}
+}
+
+// makeRoom dispatches cur first if a record of this key and size does not
+// fit it, and counts the record in cur's bytes and keys.
+func (k *cutter[T, R]) makeRoom(key string, size int) {
+	if k.cur.len() > 0 && !k.fits(key, size) {
+		k.flush()
+	}
+	k.bytes += size
+	if k.keys != nil {
+		k.keys[key] = struct{}{}
 	}
 }
 
 // add puts one record into cur, dispatching cur first when the record
 // does not fit and after when it is full.
 func (k *cutter[T, R]) add(v T, index int, key string, size int, before tries) {
-	if k.cur.len() > 0 && !k.fits(key, size) {
-		k.flush()
-	}
+	k.makeRoom(key, size)
 	k.cur.add(v, index, key, size, before)
 	if before != (tries{}) {
 		k.cur.retry = true
-	}
-	k.bytes += size
-	if k.keys != nil {
-		k.keys[key] = struct{}{}
 	}
 	if k.cur.len() == k.maxItems {
 		k.flush()

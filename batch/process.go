@@ -114,13 +114,26 @@ func (e *engine[T, R]) waitGate(ctx context.Context) error {
 // settle gives each record of a chunk that got an answer its final state,
 // or sends it back to be retried.
 func (e *engine[T, R]) settle(ctx context.Context, w *worker[T, R], c *chunk[T], results []Result[R]) {
+	if c.past == nil && (e.rec.direct || !e.rec.wantSuccesses) && allSucceeded(results) {
+		// The common case, in one pass: every record went in on its first
+		// send, and no Outcome need be built.
+		if e.rec.direct {
+			e.rec.all.successes().putFirstSends(c.index, c.keys, results)
+		}
+		e.rec.recordWithSuccesses(nil, len(results))
+		return
+	}
 	var (
 		outs      = w.outs[:0]
 		again     []int // positions of the records to send again
 		succeeded int   // successes not passed as an Outcome
 		direct    = e.rec.direct
 		want      = e.rec.wantSuccesses
+		store     successWriter[R]
 	)
+	if direct {
+		store = e.rec.all.successes()
+	}
 	for i := range results {
 		r := &results[i]
 		if r.Err == nil {
@@ -129,8 +142,7 @@ func (e *engine[T, R]) settle(ctx context.Context, w *worker[T, R], c *chunk[T],
 				sent = c.past[i].sent + 1
 			}
 			switch {
-			case direct:
-				e.rec.putSuccess(c.index[i], c.key(i), r.Value, sent)
+			case direct && store.put(c.index[i], c.key(i), r.Value, sent):
 				succeeded++
 			case want:
 				outs = append(outs, Outcome[R]{Index: c.index[i], Key: c.key(i), Status: Succeeded, Result: r.Value, Attempts: sent})
@@ -152,6 +164,16 @@ func (e *engine[T, R]) settle(ctx context.Context, w *worker[T, R], c *chunk[T],
 	if len(again) > 0 {
 		e.retry(ctx, c, again, func(i int) error { return results[i].Err })
 	}
+}
+
+// allSucceeded reports whether no result holds an error.
+func allSucceeded[R any](results []Result[R]) bool {
+	for i := range results {
+		if results[i].Err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // attemptLimit is how many times a record may be sent when err is the

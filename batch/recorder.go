@@ -23,7 +23,7 @@ type recorder[R any] struct {
 	// then only counted.
 	wantSuccesses bool
 	// direct is set under KeepAll with no OnOutcome: the workers store
-	// successes themselves with putSuccess.
+	// successes themselves (keptAll.successes).
 	direct bool
 	// readCount counts the records read from the input.
 	readCount atomic.Int64
@@ -78,18 +78,12 @@ func (rc *recorder[R]) transportRetries(n int) {
 	rc.mu.Unlock()
 }
 
-// putSuccess stores a success under KeepAll without the lock; the caller
-// counts it in record's succeeded.
-func (rc *recorder[R]) putSuccess(index int, key string, result R, sent int) {
-	rc.all.putSuccess(index, key, result, sent)
-}
-
 // record stores final outcomes and reports progress.
 func (rc *recorder[R]) record(outs []Outcome[R]) { rc.recordWithSuccesses(outs, 0) }
 
 // recordWithSuccesses stores final outcomes, counts `succeeded` more
 // records that succeeded without an Outcome passing through here (counted
-// only, or stored with putSuccess), and reports progress.
+// only, or stored by the workers under KeepAll), and reports progress.
 func (rc *recorder[R]) recordWithSuccesses(outs []Outcome[R], succeeded int) {
 	if len(outs) == 0 && succeeded == 0 {
 		return
@@ -148,7 +142,7 @@ func (rc *recorder[R]) finish(inputIncomplete bool, halted error) *Report[R] {
 	}
 	switch rc.cfg.Keep {
 	case KeepAll:
-		rep.Outcomes = rc.all.outcomes(rep.Total)
+		rep.Outcomes = rc.all.outcomes(rep.Total, rep.Succeeded+rep.Failed+rep.NotAttempted)
 	case KeepFailures:
 		slices.SortFunc(rep.Outcomes, func(a, b Outcome[R]) int { return a.Index - b.Index })
 	}

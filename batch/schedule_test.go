@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -22,31 +23,44 @@ import (
 // records in chunks of 100, 2 % refused retryably on their first attempt,
 // the default policy: the retried records are packed together (and with
 // fresh records) instead of going out as one small request per chunk.
+// The same holds for a stream, whose outcomes are kept in segments: each
+// record's send count is kept there too.
 func TestRecordRetriesRideInTheNextChunks(t *testing.T) {
-	for _, workers := range []int{1, 4} {
-		t.Run(fmt.Sprint("concurrency=", workers), func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				const n = 10_000
-				op := Op[rec, int]{Name: "two percent", MaxItems: 100, Send: twoPercentRetryable(n)}
-				rep := RunSlice(context.Background(), op, Config{Concurrency: workers}, records(n))
-				checkReport(t, rep, n)
-				if rep.Succeeded != n {
-					t.Fatalf("succeeded %d of %d", rep.Succeeded, n)
-				}
-				// 100 requests for the first attempts and 200 retried
-				// records, which fill two more.
-				if rep.Requests > 105 {
-					t.Errorf("Requests = %d, want at most 105", rep.Requests)
-				}
-				for _, o := range rep.Outcomes {
-					if want := 1 + btoi(o.Index%50 == 7); o.Attempts != want {
-						t.Fatalf("record %d sent %d times, want %d", o.Index, o.Attempts, want)
-					}
-				}
-				t.Logf("%d requests, %d retries", rep.Requests, rep.Retries)
+	for _, input := range []string{"slice", "stream"} {
+		for _, workers := range []int{1, 4} {
+			t.Run(fmt.Sprint(input, "/concurrency=", workers), func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					testRetriesRide(t, input == "stream", workers)
+				})
 			})
-		})
+		}
 	}
+}
+
+func testRetriesRide(t *testing.T, stream bool, workers int) {
+	const n = 10_000
+	op := Op[rec, int]{Name: "two percent", MaxItems: 100, Send: twoPercentRetryable(n)}
+	var rep *Report[int]
+	if stream {
+		rep = Run(context.Background(), op, Config{Concurrency: workers}, slices.Values(records(n)))
+	} else {
+		rep = RunSlice(context.Background(), op, Config{Concurrency: workers}, records(n))
+	}
+	checkReport(t, rep, n)
+	if rep.Succeeded != n {
+		t.Fatalf("succeeded %d of %d", rep.Succeeded, n)
+	}
+	// 100 requests for the first attempts and 200 retried
+	// records, which fill two more.
+	if rep.Requests > 105 {
+		t.Errorf("Requests = %d, want at most 105", rep.Requests)
+	}
+	for _, o := range rep.Outcomes {
+		if want := 1 + btoi(o.Index%50 == 7); o.Attempts != want || o.Result != o.Index*10 {
+			t.Fatalf("record %d sent %d times, want %d (result %d)", o.Index, o.Attempts, want, o.Result)
+		}
+	}
+	t.Logf("%d requests, %d retries", rep.Requests, rep.Retries)
 }
 
 // endless is a sequence that never ends, counting the records pulled.
@@ -562,5 +576,65 @@ func TestCancelledBeforeTheStart(t *testing.T) {
 	checkReport(t, rep, 10)
 	if rep.NotAttempted != 10 || rep.InputIncomplete || rep.Outcomes[3].Key != "3" || len(f.sends) != 0 {
 		t.Errorf("slice: not attempted %d, incomplete %v, %d sends", rep.NotAttempted, rep.InputIncomplete, len(f.sends))
+	}
+}
+
+// TestStreamKeepsSendCountsPastASegmentsRoom: a stream's success sent more
+// often than a segment's one-byte count holds is kept whole, its count
+// intact, beside successes kept in the segment.
+func TestStreamKeepsSendCountsPastASegmentsRoom(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const refusals = 300 // record 1 goes in on send 301
+		var refused atomic.Int32
+		f := newFakeSender(func(call int, chunk []rec) ([]error, error) {
+			errs := make([]error, len(chunk))
+			for i, r := range chunk {
+				if r.id == 1 && refused.Add(1) <= refusals {
+					errs[i] = &temporary{}
+				}
+			}
+			return errs, nil
+		})
+		cfg := Config{Retry: RetryPolicy{MaxAttempts: refusals + 1, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}}
+		rep := Run(context.Background(), testOp(f, 10), cfg, slices.Values(records(3)))
+		checkReport(t, rep, 3)
+		if got := []int{rep.Outcomes[0].Attempts, rep.Outcomes[1].Attempts, rep.Outcomes[2].Attempts}; !slices.Equal(got, []int{1, refusals + 1, 1}) {
+			t.Errorf("attempts %v, want [1 %d 1]", got, refusals+1)
+		}
+		if rep.Succeeded != 3 || rep.Outcomes[1].Key != "1" || rep.Outcomes[1].Result != 10 {
+			t.Errorf("succeeded %d, record 1: %+v", rep.Succeeded, rep.Outcomes[1])
+		}
+	})
+}
+
+// TestSequenceYieldingAfterStopIsNotRead: a sequence that goes on yielding
+// after it was told to stop (the engine calls it with its own yield
+// function) has nothing more read: the run ends with the records read
+// before the stop.
+func TestSequenceYieldingAfterStopIsNotRead(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	f := newFakeSender(func(call int, chunk []rec) ([]error, error) {
+		cancel() // the first request ends the run
+		return make([]error, len(chunk)), nil
+	})
+	yieldedAfterStop := 0
+	seq := func(yield func(rec) bool) {
+		stopped := false
+		for i := range 1000 {
+			if stopped {
+				yieldedAfterStop++
+			}
+			if !yield(rec{id: i}) {
+				stopped = true // and carries on, wrongly
+			}
+		}
+	}
+	rep := Run(ctx, testOp(f, 10), Config{}, seq)
+	checkReport(t, rep, rep.Total)
+	if !rep.InputIncomplete || rep.Total != 11 || rep.Succeeded != 10 || rep.NotAttempted != 1 {
+		t.Errorf("total %d, succeeded %d, not attempted %d, incomplete %v", rep.Total, rep.Succeeded, rep.NotAttempted, rep.InputIncomplete)
+	}
+	if yieldedAfterStop == 0 || len(f.sends) != 1 {
+		t.Errorf("the sequence yielded %d times after the stop; %d sends", yieldedAfterStop, len(f.sends))
 	}
 }
