@@ -7,8 +7,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -62,12 +60,8 @@ func (c *capture) matcher(req *http.Request, _ *gock.Request) (bool, error) {
 // fixture returns a testdata JSON file compacted.
 func fixture(t *testing.T, name string) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var b bytes.Buffer
-	if err := json.Compact(&b, data); err != nil {
+	if err := json.Compact(&b, testkit.Testdata(t, name)); err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
 	return b.String()
