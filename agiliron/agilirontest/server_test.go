@@ -99,8 +99,7 @@ func TestServerBatchLifecycle(t *testing.T) {
 	t.Parallel()
 	srv := agilirontest.NewServer()
 	defer srv.Close()
-	clock := fakekit.NewManualClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
-	srv.SetClock(clock)
+	srv.UseManualClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	srv.SetProcessingDelay(time.Hour) // stays Processing until Close
 	code, body, _ := do(t, http.MethodPost, srv.BaseURL()+"Bulk-Contacts?sendRecordNo=true", "application/json", agilirontest.APIKey,
 		`{"Contacts":{"Contact":[{"LastName":"Doe"},{"LastName":""}]}}`)

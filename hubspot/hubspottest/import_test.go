@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 // upload posts an import of csv with the given importRequest JSON; the
@@ -66,8 +64,7 @@ const upsertByEmail = `{"name":"t","importOperations":{"0-1":"UPSERT"},"files":[
 func TestImportStatesAndErrorPages(t *testing.T) {
 	srv := NewServer()
 	defer srv.Close()
-	clock := fakekit.NewManualClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
-	srv.SetClock(clock)
+	clock := srv.UseManualClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 	srv.SetImportSpeed(1) // 5 rows: 5 s
 	csv := "email,firstname\na@x.com,A\nbad-1,B\nc@x.com,C\nbad-2,D\nbad-3,E,extra\n"
 	// The file may come before the importRequest.

@@ -190,8 +190,7 @@ func TestStormClockCountOnlyAndMaxBatch(t *testing.T) {
 	t.Parallel()
 	srv := noojeetest.NewServer()
 	defer srv.Close()
-	clock := fakekit.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	srv.SetClock(clock)
+	clock := srv.UseManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	srv.BusyFor(time.Minute)
 	if _, code := post(t, srv, "insertLeadFast", query, "application/json", `{"FirstPhone":"1"}`); code != 109 {
 		t.Errorf("in the storm: code %d, want 109", code)

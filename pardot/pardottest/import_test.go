@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 // importReq sends one Import API request with the fake's credentials.
@@ -118,8 +116,7 @@ func TestImportBatchLimitsAndHeader(t *testing.T) {
 func TestImportStatesErrorsAndExpiry(t *testing.T) {
 	srv := NewServer()
 	defer srv.Close()
-	clock := fakekit.NewManualClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
-	srv.SetClock(clock)
+	clock := srv.UseManualClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
 	srv.SetImportTiming(time.Minute, time.Minute)
 	path := createImport(t, srv, "matchEmail,email,company\r\n,a@example.com,Acme\r\n,bad email,Acme\r\n,c@example.com,"+strings.Repeat("x", 256)+"\r\n")
 	read := func() string {

@@ -21,3 +21,15 @@ func TestRateLimitEveryOther(t *testing.T) {
 		}
 	}
 }
+
+func TestUseManualClock(t *testing.T) {
+	t.Parallel()
+	b := NewBase(http.NotFoundHandler())
+	defer b.Close()
+	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	c := b.UseManualClock(start)
+	c.Advance(time.Minute)
+	if got := b.Now(); !got.Equal(start.Add(time.Minute)) {
+		t.Errorf("the fake's clock reads %v, want %v", got, start.Add(time.Minute))
+	}
+}
