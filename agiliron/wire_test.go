@@ -1,11 +1,9 @@
 package agiliron_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -89,13 +87,9 @@ func bodyInto(dst *[]byte) gock.MatchFunc {
 		if req.Body == nil {
 			return false, nil
 		}
-		b, err := io.ReadAll(req.Body)
-		if err != nil {
-			return false, err
-		}
-		req.Body = io.NopCloser(bytes.NewReader(b))
+		b, err := testkit.PeekBody(req)
 		*dst = b
-		return true, nil
+		return err == nil, err
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"slices"
 	"sync"
@@ -37,11 +36,10 @@ type capture struct {
 }
 
 func (c *capture) matcher(req *http.Request, _ *gock.Request) (bool, error) {
-	body, err := io.ReadAll(req.Body)
+	body, err := testkit.PeekBody(req)
 	if err != nil {
 		return false, err
 	}
-	req.Body = io.NopCloser(bytes.NewReader(body))
 	var compact bytes.Buffer
 	if err := json.Compact(&compact, body); err != nil {
 		compact.Reset()

@@ -193,3 +193,11 @@ func TestJSONFieldsHeapPeakAndTestdata(t *testing.T) {
 		t.Error("Testdata read a file that does not exist")
 	}
 }
+
+func TestPeekBodyWithoutBody(t *testing.T) {
+	t.Parallel()
+	req, _ := http.NewRequest(http.MethodGet, "http://example.com", nil)
+	if b, err := PeekBody(req); b != nil || err != nil {
+		t.Errorf("a request without a body gave %q, %v", b, err)
+	}
+}

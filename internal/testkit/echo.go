@@ -1,9 +1,7 @@
 package testkit
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -27,8 +25,7 @@ func Echo(answer func(w http.ResponseWriter, r *http.Request, quoted string)) ht
 // "Name: v1, v2; ") and the body of r as one text. It puts the body back,
 // for the handler to read again.
 func Quote(r *http.Request) string {
-	body, _ := io.ReadAll(r.Body)
-	r.Body = io.NopCloser(bytes.NewReader(body))
+	body, _ := PeekBody(r)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s?%s ", r.Method, r.URL.Path, r.URL.RawQuery)
 	for _, k := range slices.Sorted(maps.Keys(r.Header)) {
