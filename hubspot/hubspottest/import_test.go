@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 // upload posts an import of csv with the given importRequest JSON; the
@@ -31,30 +33,23 @@ func upload(t *testing.T, srv *Server, req, csv string, order ...string) (int, m
 		}
 	}
 	_ = mw.Close()
-	hr, _ := http.NewRequest(http.MethodPost, srv.BaseURL()+"/crm/v3/imports", &body)
-	hr.Header.Set("Content-Type", mw.FormDataContentType())
-	hr.Header.Set("Authorization", "Bearer "+DefaultToken)
-	return do(t, hr)
+	return do(t, http.MethodPost, srv.BaseURL()+"/crm/v3/imports", mw.FormDataContentType(), &body)
 }
 
 // get reads path from the fake.
 func get(t *testing.T, srv *Server, path string) (int, map[string]any) {
 	t.Helper()
-	hr, _ := http.NewRequest(http.MethodGet, srv.BaseURL()+path, nil)
-	hr.Header.Set("Authorization", "Bearer "+DefaultToken)
-	return do(t, hr)
+	return do(t, http.MethodGet, srv.BaseURL()+path, "", nil)
 }
 
-func do(t *testing.T, hr *http.Request) (int, map[string]any) {
+// do sends one request with the fake's token and decodes the JSON answer
+// (nil when it is not JSON).
+func do(t *testing.T, method, url, contentType string, body io.Reader) (int, map[string]any) {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(hr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	a := testkit.Call(t, method, url, map[string]string{"Content-Type": contentType, "Authorization": "Bearer " + DefaultToken}, body)
 	var out map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out
+	_ = json.Unmarshal(a.Body, &out)
+	return a.Status, out
 }
 
 const upsertByEmail = `{"name":"t","importOperations":{"0-1":"UPSERT"},"files":[{"fileName":"f.csv","fileFormat":"CSV","fileImportPage":{"hasHeader":true,"columnMappings":[` +

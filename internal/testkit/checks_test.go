@@ -201,3 +201,19 @@ func TestPeekBodyWithoutBody(t *testing.T) {
 		t.Errorf("a request without a body gave %q, %v", b, err)
 	}
 }
+
+func TestCall(t *testing.T) {
+	t.Parallel()
+	url := Serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Seen", r.Header.Get("X-Key")+"|"+strings.Join(r.Header.Values("X-Empty"), ","))
+		w.WriteHeader(http.StatusCreated)
+		_, _ = io.Copy(w, r.Body)
+	}))
+	a := Call(t, http.MethodPost, url, map[string]string{"X-Key": "k", "X-Empty": ""}, strings.NewReader("hello"))
+	if a.Status != http.StatusCreated || string(a.Body) != "hello" || a.Header.Get("X-Seen") != "k|" {
+		t.Errorf("answer %+v", a)
+	}
+	if !fails(t, func(tb testing.TB) { Call(tb, http.MethodGet, "http://127.0.0.1:0/", nil, nil) }) {
+		t.Error("a request that could not be sent passed")
+	}
+}
