@@ -19,7 +19,7 @@ import (
 )
 
 // threeAttempts is the policy of the first figure.
-var threeAttempts = batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}}
+var threeAttempts = batch.Config{Retry: testkit.FastRetry(3)}
 
 // apiSecret and hookSecret are credentials with characters that escape
 // differently in a query, a path, JSON and XML.
@@ -287,7 +287,7 @@ func TestRateLimitedRunKeepsOneConnection(t *testing.T) {
 	// A lead refused 429 rides in a later request, which may land on the
 	// next 429 again: enough sends that the 10 refusals cannot exhaust one.
 	c := newFakeClient(t, srv, agiliron.WithHTTPClient(hc), agiliron.WithBatchSize(1), agiliron.WithEngine(batch.Config{
-		Concurrency: 1, Retry: batch.RetryPolicy{MaxAttempts: 15, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}}))
+		Concurrency: 1, Retry: testkit.FastRetry(15)}))
 	rep, err := c.Leads().Create(context.Background(), slices.Values(newLeads(10)))
 	if err != nil {
 		t.Fatal(err)

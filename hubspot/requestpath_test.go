@@ -22,7 +22,7 @@ import (
 )
 
 // threeAttempts is the policy of the first figure.
-var threeAttempts = batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}}
+var threeAttempts = batch.Config{Retry: testkit.FastRetry(3)}
 
 // With MaxAttempts 3, a request the server always refuses (503, a burst
 // 429, a 423 Locked, a 477) reaches it exactly 3 times: the engine is the
@@ -210,7 +210,7 @@ func TestRateLimitedRunKeepsOneConnection(t *testing.T) {
 	srv := newFake(t)
 	srv.RateLimitEveryOther(10, time.Millisecond)
 	hc, dials := testkit.CountingClient()
-	c := newClient(t, srv, WithHTTPClient(hc), WithEngine(batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 30, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}}),
+	c := newClient(t, srv, WithHTTPClient(hc), WithEngine(batch.Config{Retry: testkit.FastRetry(30)}),
 		WithEngine(batch.Config{Concurrency: 1}), WithBatchSize(10))
 	rep, err := c.Objects("contacts").Create(context.Background(), slices.Values(contacts(100, "conn")))
 	if err != nil {

@@ -20,7 +20,7 @@ import (
 
 // threeSends is the engine configuration of the request-path tests: a
 // record is sent at most three times.
-var threeSends = batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}}
+var threeSends = batch.Config{Retry: testkit.FastRetry(3)}
 
 // With MaxAttempts 3, a chunk the server always answers 503, or always
 // answers Noojee's busy code 109, reaches the server exactly 3 times: no

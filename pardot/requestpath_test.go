@@ -26,8 +26,7 @@ import (
 
 // threeSends is the engine setting of the measure: a record is
 // sent at most three times.
-var threeSends = pardot.WithEngine(batch.Config{Concurrency: 1,
-	Retry: batch.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}})
+var threeSends = pardot.WithEngine(batch.Config{Concurrency: 1, Retry: testkit.FastRetry(3)})
 
 // allSecrets are every credential the fake knows.
 var allSecrets = []string{pardottest.Password, pardottest.UserKey, pardottest.AccessToken, pardottest.ClientSecret}
@@ -280,8 +279,7 @@ func TestRateLimitedRunKeepsOneConnection(t *testing.T) {
 	hc, dials := testkit.CountingClient()
 	// A record refused 429 rides in a later request, which may land on the
 	// next 429 again: enough sends that the 20 refusals cannot exhaust one.
-	sends := pardot.WithEngine(batch.Config{Concurrency: 1,
-		Retry: batch.RetryPolicy{MaxAttempts: 25, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}})
+	sends := pardot.WithEngine(batch.Config{Concurrency: 1, Retry: testkit.FastRetry(25)})
 	c := newClient(t, srv, oauth(), pardot.WithHTTPClient(hc), pardot.WithBatchSize(10), sends)
 	rep, err := c.Prospects().Create(context.Background(), slices.Values(people(200)))
 	checkRun(t, rep, err, counts(200, 200, 0, 0))

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/fakekit"
@@ -25,7 +24,7 @@ import (
 // counted, one connection under a 429 storm, local refusals.
 
 // threeAttempts is the policy of the retry-count tests.
-var threeAttempts = batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}}
+var threeAttempts = batch.Config{Retry: testkit.FastRetry(3)}
 
 // TestAlwaysBusyReachesTheServerExactlyThreeTimes: a chunk the server always answers 503 (or 429,
 // or 500: the upserts are idempotent, so a 5xx is worth another try)
@@ -80,8 +79,7 @@ func TestRateLimitedRunKeepsOneConnection(t *testing.T) {
 	hc, dials := testkit.CountingClient()
 	// A record refused 429 rides in a later request, which may land on the
 	// next 429 again: enough sends that the 10 refusals cannot exhaust one.
-	srv, c := newFake(t, propel.WithHTTPClient(hc), propel.WithBatchSize(10), propel.WithEngine(batch.Config{Concurrency: 1,
-		Retry: batch.RetryPolicy{MaxAttempts: 15, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}}))
+	srv, c := newFake(t, propel.WithHTTPClient(hc), propel.WithBatchSize(10), propel.WithEngine(batch.Config{Concurrency: 1, Retry: testkit.FastRetry(15)}))
 	srv.RateLimitEveryOther(10, 0)
 	rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(customers(100)))
 	if err != nil {
