@@ -18,9 +18,6 @@ import (
 	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
-// threeAttempts is the policy of the first figure.
-var threeAttempts = batch.Config{Retry: testkit.FastRetry(3)}
-
 // apiSecret and hookSecret are credentials with characters that escape
 // differently in a query, a path, JSON and XML.
 const (
@@ -112,7 +109,7 @@ func TestAlwaysBusyReachesTheServerExactlyThreeTimes(t *testing.T) {
 				srv := agilirontest.NewServer()
 				t.Cleanup(srv.Close)
 				srv.FailNext(1000, fault)
-				rep, err := run(newFakeClient(t, srv, agiliron.WithEngine(threeAttempts)))
+				rep, err := run(newFakeClient(t, srv, agiliron.WithEngine(testkit.ThreeSends())))
 				testkit.CheckRefusedRun(t, rep, err, 4)
 				testkit.CheckRequests(t, rep, srv.Stats().Writes, 3)
 				if n := srv.Stats().Stored; n != 0 {
@@ -184,7 +181,7 @@ func TestCrossHostRedirectCarriesNothing(t *testing.T) {
 	for _, inQuery := range []bool{false, true} {
 		log, logs := testkit.LogBuffer()
 		opts := []agiliron.Option{agiliron.WithBaseURL(front + "/agiliron/api-40.php"), agiliron.WithAPIKey(apiSecret),
-			agiliron.WithWebhook(h, "https://hooks.example.com/agiliron"), agiliron.WithEngine(threeAttempts), agiliron.WithEngine(batch.Config{Logger: log})}
+			agiliron.WithWebhook(h, "https://hooks.example.com/agiliron"), agiliron.WithEngine(testkit.ThreeSends()), agiliron.WithEngine(batch.Config{Logger: log})}
 		if inQuery {
 			opts = append(opts, agiliron.WithAPIKeyInQuery())
 		}
@@ -247,7 +244,7 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 			srv := testkit.Serve(t, echo(tc.status, tc.shape))
 			log, logs := testkit.LogBuffer()
 			opts := []agiliron.Option{agiliron.WithBaseURL(srv), agiliron.WithAPIKey(apiSecret),
-				agiliron.WithWebhook(h, "https://hooks.example.com/agiliron"), agiliron.WithEngine(threeAttempts), agiliron.WithEngine(batch.Config{Logger: log})}
+				agiliron.WithWebhook(h, "https://hooks.example.com/agiliron"), agiliron.WithEngine(testkit.ThreeSends()), agiliron.WithEngine(batch.Config{Logger: log})}
 			if inQuery {
 				opts = append(opts, agiliron.WithAPIKeyInQuery())
 			}

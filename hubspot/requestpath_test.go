@@ -21,9 +21,6 @@ import (
 	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
-// threeAttempts is the policy of the first figure.
-var threeAttempts = batch.Config{Retry: testkit.FastRetry(3)}
-
 // With MaxAttempts 3, a request the server always refuses (503, a burst
 // 429, a 423 Locked, a 477) reaches it exactly 3 times: the engine is the
 // one owner of retries, and the report counts what the server saw.
@@ -46,7 +43,7 @@ func TestAlwaysBusyReachesTheServerExactlyThreeTimes(t *testing.T) {
 			} else {
 				srv.FailNext(1000, fault)
 			}
-			c := newClient(t, srv, WithEngine(threeAttempts), WithLockedWait(time.Millisecond))
+			c := newClient(t, srv, WithEngine(testkit.ThreeSends()), WithLockedWait(time.Millisecond))
 			rep, err := c.Objects("contacts").Create(context.Background(), slices.Values(contacts(5, "busy")))
 			testkit.CheckRefusedRun(t, rep, err, 5)
 			testkit.CheckRequests(t, rep, srv.Stats().Requests, 3)
@@ -115,7 +112,7 @@ func TestCrossHostRedirectCarriesNothing(t *testing.T) {
 	for _, cred := range []Option{WithToken(hubspotSecret),
 		WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: hubspotSecret}))} {
 		log, logs := testkit.LogBuffer()
-		c, err := New(cred, WithBaseURL(front), WithEngine(threeAttempts), WithEngine(batch.Config{Logger: log}))
+		c, err := New(cred, WithBaseURL(front), WithEngine(testkit.ThreeSends()), WithEngine(batch.Config{Logger: log}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -181,7 +178,7 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 		if tc.status == 401 { // an OAuth source: its tokens are learned at run time
 			cred = WithTokenSource(&rotating{})
 		}
-		c, err := New(cred, WithBaseURL(srv), WithEngine(threeAttempts), WithEngine(batch.Config{Logger: log}))
+		c, err := New(cred, WithBaseURL(srv), WithEngine(testkit.ThreeSends()), WithEngine(batch.Config{Logger: log}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -18,10 +18,6 @@ import (
 	"github.com/crmbatch/crmbatch/noojee/noojeetest"
 )
 
-// threeSends is the engine configuration of the request-path tests: a
-// record is sent at most three times.
-var threeSends = batch.Config{Retry: testkit.FastRetry(3)}
-
 // With MaxAttempts 3, a chunk the server always answers 503, or always
 // answers Noojee's busy code 109, reaches the server exactly 3 times: no
 // layer under the engine sends it again, for the bulk insert, the
@@ -34,7 +30,7 @@ func TestAlwaysBusyReachesTheServerExactlyThreeTimes(t *testing.T) {
 			t.Run(name+" "+op, func(t *testing.T) {
 				t.Parallel()
 				srv := newFake(t)
-				c := newClient(t, srv, noojee.WithEngine(threeSends))
+				c := newClient(t, srv, noojee.WithEngine(testkit.ThreeSends()))
 				srv.AddLead(target.CampaignID, map[string]string{"FirstPhone": "0390000000", "njExternalLeadId": "CRM-0"})
 				srv.FailNext(100, fault)
 				camp := c.Campaign(target)
@@ -71,7 +67,7 @@ func leakClient(t *testing.T, base string, opts ...noojee.Option) (*noojee.Clien
 	t.Helper()
 	log, buf := testkit.LogBuffer()
 	c, err := noojee.New(append([]noojee.Option{noojee.WithBaseURL(base), noojee.WithAPIKey(secretKey),
-		noojee.WithEngine(threeSends), noojee.WithEngine(batch.Config{Logger: log})}, opts...)...)
+		noojee.WithEngine(testkit.ThreeSends()), noojee.WithEngine(batch.Config{Logger: log})}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

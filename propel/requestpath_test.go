@@ -22,9 +22,6 @@ import (
 // owner for retries, secrets kept out of everything, the token replay
 // counted, one connection under a 429 storm, local refusals.
 
-// threeAttempts is the policy of the retry-count tests.
-var threeAttempts = batch.Config{Retry: testkit.FastRetry(3)}
-
 // TestAlwaysBusyReachesTheServerExactlyThreeTimes: a chunk the server always answers 503 (or 429,
 // or 500: the upserts are idempotent, so a 5xx is worth another try)
 // reaches the server exactly MaxAttempts times. Propel documents no busy
@@ -34,7 +31,7 @@ func TestAlwaysBusyReachesTheServerExactlyThreeTimes(t *testing.T) {
 	for _, f := range []fakekit.Fault{fakekit.Status(503), fakekit.RateLimited(0), fakekit.Status(500)} {
 		t.Run(fmt.Sprint(f.Status), func(t *testing.T) {
 			t.Parallel()
-			srv, c := newFake(t, propel.WithEngine(threeAttempts))
+			srv, c := newFake(t, propel.WithEngine(testkit.ThreeSends()))
 			srv.FailNext(100, f)
 			rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(customers(5)))
 			testkit.CheckRefusedRun(t, rep, err, 5)
@@ -156,7 +153,7 @@ func TestCrossHostRedirectCarriesNothing(t *testing.T) {
 			if auth == "token source" {
 				opt = propel.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token}))
 			}
-			c, err := propel.New(propel.WithBaseURL(api+"/v2"), opt, propel.WithEngine(batch.Config{Logger: logger}), propel.WithEngine(threeAttempts))
+			c, err := propel.New(propel.WithBaseURL(api+"/v2"), opt, propel.WithEngine(batch.Config{Logger: logger}), propel.WithEngine(testkit.ThreeSends()))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -205,7 +202,7 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 			t.Parallel()
 			api := testkit.Serve(t, echo(tt.status))
 			logger, logs := testkit.LogBuffer()
-			c, err := propel.New(propel.WithBaseURL(api+"/v2"), tt.opt, propel.WithEngine(batch.Config{Logger: logger}), propel.WithEngine(threeAttempts))
+			c, err := propel.New(propel.WithBaseURL(api+"/v2"), tt.opt, propel.WithEngine(batch.Config{Logger: logger}), propel.WithEngine(testkit.ThreeSends()))
 			if err != nil {
 				t.Fatal(err)
 			}

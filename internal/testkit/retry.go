@@ -13,3 +13,9 @@ import (
 func FastRetry(attempts int) batch.RetryPolicy {
 	return batch.RetryPolicy{MaxAttempts: attempts, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}
 }
+
+// ThreeSends is the engine setting of the measure: a record is
+// sent at most three times (FastRetry(3)), everything else the default.
+func ThreeSends() batch.Config {
+	return batch.Config{Retry: FastRetry(3)}
+}
