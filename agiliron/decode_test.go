@@ -7,6 +7,7 @@ import (
 
 	"github.com/crmbatch/crmbatch/batch"
 
+	"github.com/crmbatch/crmbatch/internal/testkit"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -30,7 +31,7 @@ func TestEncodeLeadsMatchesSeed(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.compact(sample(t, tt.file)), tt.compact(got)); diff != "" {
+			if diff := cmp.Diff(tt.compact(testkit.Testdata(t, tt.file)), tt.compact(got)); diff != "" {
 				t.Errorf("encoded body differs from the seed (-seed +got):\n%s", diff)
 			}
 		})
@@ -45,7 +46,7 @@ func TestDecodeLeadsMatchesSeed(t *testing.T) {
 		{"update_leads.xml", ""}, // sniffed
 	} {
 		t.Run(tt.file+"/"+tt.ct, func(t *testing.T) {
-			got, err := decodeLeads(tt.ct, sample(t, tt.file))
+			got, err := decodeLeads(tt.ct, testkit.Testdata(t, tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,7 +89,7 @@ func TestDecodeAck(t *testing.T) {
 		{"ack.json", "application/json"}, {"ack.xml", "application/xml; charset=utf-8"}, {"ack.xml", "text/plain"},
 	} {
 		t.Run(tt.file+"/"+tt.ct, func(t *testing.T) {
-			got, err := decodeAck(tt.ct, sample(t, tt.file))
+			got, err := decodeAck(tt.ct, testkit.Testdata(t, tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -146,10 +147,10 @@ func TestDecodeResultSeedVariants(t *testing.T) {
 		body     []byte
 		want     *BatchResult
 	}{
-		{"xml without record", "application/xml", sample(t, "webhook_norecord.xml"), noRecord},
-		{"json without record", "application/json", sample(t, "webhook_norecord.json"), noRecord},
-		{"xml with record", "text/xml", sample(t, "webhook_record.xml"), withRecord},
-		{"json with record", "", sample(t, "webhook_record.json"), withRecord},
+		{"xml without record", "application/xml", testkit.Testdata(t, "webhook_norecord.xml"), noRecord},
+		{"json without record", "application/json", testkit.Testdata(t, "webhook_norecord.json"), noRecord},
+		{"xml with record", "text/xml", testkit.Testdata(t, "webhook_record.xml"), withRecord},
+		{"json with record", "", testkit.Testdata(t, "webhook_record.json"), withRecord},
 		{"json counts as numbers, lists", "application/json", []byte(`{"result":{"SuccessNumber":1,"FailureNumber":1,
 			"Success":{"Leads":[{"LeadId":123,"LeadName":"John Doe","Record":1}]},
 			"Failure":[{"Leads":{"LeadId":"456","Message":"Lead Last Name cannot be blank","Record":"2"}}]}}`), withRecord},
@@ -207,7 +208,7 @@ func TestDecodeBatchStatus(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			got, err := decodeBatchStatus(tt.ct, sample(t, tt.file))
+			got, err := decodeBatchStatus(tt.ct, testkit.Testdata(t, tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -246,9 +247,9 @@ func TestDecodecreated(t *testing.T) {
 		name, ct, body string
 		want           created
 	}{
-		{"golden json", "application/json", string(sample(t, "created.json")),
+		{"golden json", "application/json", string(testkit.Testdata(t, "created.json")),
 			created{Status: "Success", Message: "Leads Added Successfully.", IDs: []string{"394607"}}},
-		{"golden xml", "application/xml", string(sample(t, "created.xml")),
+		{"golden xml", "application/xml", string(testkit.Testdata(t, "created.xml")),
 			created{Status: "Success", Message: "Leads Added Successfully.", IDs: []string{"394607"}}},
 		{"text message", "", mcm(`{"status":"Success","success_message":" Lead Added Successfully. "}`),
 			created{Status: "Success", Message: "Lead Added Successfully."}},
@@ -306,14 +307,14 @@ func TestDecodeResultOtherResources(t *testing.T) {
 func TestDecodeContactsAndAccountsMatchDocs(t *testing.T) {
 	t.Parallel()
 	for _, ext := range []string{"json", "xml"} {
-		cs, err := decodeContacts("", sample(t, "add_contacts."+ext))
+		cs, err := decodeContacts("", testkit.Testdata(t, "add_contacts."+ext))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if diff := cmp.Diff([]Contact{docContact()}, cs, cmpopts.IgnoreFields(Contact{}, "XMLName")); diff != "" {
 			t.Errorf("%s contacts (-doc +decoded):\n%s", ext, diff)
 		}
-		as, err := decodeAccounts("", sample(t, "update_accounts."+ext))
+		as, err := decodeAccounts("", testkit.Testdata(t, "update_accounts."+ext))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -323,10 +324,10 @@ func TestDecodeContactsAndAccountsMatchDocs(t *testing.T) {
 			t.Errorf("%s accounts (-doc +decoded):\n%s", ext, diff)
 		}
 	}
-	if _, err := decodeAccounts("", sample(t, "add_contacts.xml")); err == nil {
+	if _, err := decodeAccounts("", testkit.Testdata(t, "add_contacts.xml")); err == nil {
 		t.Error("a Contacts body decoded as accounts")
 	}
-	if _, err := decodeAccounts("", sample(t, "add_contacts.json")); err == nil {
+	if _, err := decodeAccounts("", testkit.Testdata(t, "add_contacts.json")); err == nil {
 		t.Error("a Contacts body decoded as accounts")
 	}
 }

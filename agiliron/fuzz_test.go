@@ -1,6 +1,7 @@
 package agiliron
 
 import (
+	"github.com/crmbatch/crmbatch/internal/testkit"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -10,9 +11,9 @@ import (
 
 func addSeeds(f *testing.F, t testing.TB, files ...string) {
 	for _, name := range files {
-		f.Add("", sample(t, name))
-		f.Add("application/xml", sample(t, name))
-		f.Add("application/json", sample(t, name))
+		f.Add("", testkit.Testdata(t, name))
+		f.Add("application/xml", testkit.Testdata(t, name))
+		f.Add("application/json", testkit.Testdata(t, name))
 	}
 	for _, s := range []string{``, `{}`, `[]`, `null`, `<a/>`, `{"result":{"Success":[[[[]]]]}}`, `<result><Success><Leads><Record>x</Record></Leads></Success></result>`} {
 		f.Add("", []byte(s))

@@ -10,11 +10,11 @@ import (
 	"github.com/crmbatch/crmbatch/agiliron"
 	"github.com/crmbatch/crmbatch/agiliron/agilirontest"
 	"github.com/crmbatch/crmbatch/internal/fakekit"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 // The fixtures and wire helpers of the internal tests.
 var (
-	golden     = agiliron.Sample
 	seedLeads  = agiliron.SeedLeads
 	jsonString = agiliron.JSONString
 	compactXML = agiliron.CompactXML
@@ -41,14 +41,7 @@ var malformedAfterWrite = fakekit.Fault{Status: 200, Body: `{"MCM":{"response":{
 // (custom fields under customKey).
 func toRecord(t testing.TB, v any, customKey string) agilirontest.Record {
 	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
+	m := testkit.JSONFields(t, v)
 	r := agilirontest.Record{Fields: map[string]string{}}
 	for k, raw := range m {
 		if k == customKey {

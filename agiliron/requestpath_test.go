@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -18,9 +17,6 @@ import (
 	"github.com/crmbatch/crmbatch/internal/fakekit"
 	"github.com/crmbatch/crmbatch/internal/testkit"
 )
-
-// threeAttempts is the policy of the first figure.
-var threeAttempts = batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}}
 
 // apiSecret and hookSecret are credentials with characters that escape
 // differently in a query, a path, JSON and XML.
@@ -113,13 +109,11 @@ func TestAlwaysBusyReachesTheServerExactlyThreeTimes(t *testing.T) {
 				srv := agilirontest.NewServer()
 				t.Cleanup(srv.Close)
 				srv.FailNext(1000, fault)
-				rep, err := run(newFakeClient(t, srv, agiliron.WithEngine(threeAttempts)))
-				testkit.CheckCounts(t, rep, testkit.Counts{Total: 4, Failed: 4})
-				if got := srv.Stats().Writes; got != 3 || rep.Requests != got {
-					t.Errorf("the server saw %d requests, the report %d; want 3", got, rep.Requests)
-				}
-				if err == nil || srv.Stats().Stored != 0 {
-					t.Errorf("err %v, %d stored", err, srv.Stats().Stored)
+				rep, err := run(newFakeClient(t, srv, agiliron.WithEngine(testkit.ThreeSends())))
+				testkit.CheckRefusedRun(t, rep, err, 4)
+				testkit.CheckRequests(t, rep, srv.Stats().Writes, 3)
+				if n := srv.Stats().Stored; n != 0 {
+					t.Errorf("%d stored", n)
 				}
 			})
 		}
@@ -143,8 +137,10 @@ func TestReportedRequestsMatchTheServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	testkit.CheckCounts(t, rep, testkit.Counts{Total: 10, Succeeded: 10})
-	if st := srv.Stats(); rep.Requests != 4 || st.Writes != 4 || st.Batches != 2 {
-		t.Errorf("report %d requests, server %+v; want 4 writes (2 refused, 2 batches)", rep.Requests, st)
+	st := srv.Stats()
+	testkit.CheckRequests(t, rep, st.Writes, 4) // 2 refused, 2 batches
+	if st.Batches != 2 {
+		t.Errorf("server %+v; want 2 batches", st)
 	}
 }
 
@@ -166,12 +162,7 @@ func TestClientPrintsNoSecret(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out := testkit.PrintEveryWay(c) + testkit.PrintEveryWay(*c) + testkit.PrintEveryWay(c.Leads()) +
-			testkit.PrintEveryWay(c.Contacts()) + testkit.PrintEveryWay(c.Accounts()) + testkit.PrintEveryWay(h)
-		testkit.NoSecrets(t, "printed values", out, apiSecret, hookSecret)
-		if !strings.Contains(out, "acme.agiliron.net") {
-			t.Errorf("the client does not print its base URL:\n%s", out)
-		}
+		testkit.CheckPrinted(t, "acme.agiliron.net", []string{apiSecret, hookSecret}, c, *c, c.Leads(), c.Contacts(), c.Accounts(), h)
 	}
 }
 
@@ -182,16 +173,15 @@ func TestClientPrintsNoSecret(t *testing.T) {
 func TestCrossHostRedirectCarriesNothing(t *testing.T) {
 	t.Parallel()
 	trap := testkit.NewTrap(t)
-	front := httptest.NewServer(trap.RedirectTo())
-	t.Cleanup(front.Close)
+	front := trap.Front(t)
 	h, err := agiliron.NewWebhookHandler(hookSecret)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, inQuery := range []bool{false, true} {
 		log, logs := testkit.LogBuffer()
-		opts := []agiliron.Option{agiliron.WithBaseURL(front.URL + "/agiliron/api-40.php"), agiliron.WithAPIKey(apiSecret),
-			agiliron.WithWebhook(h, "https://hooks.example.com/agiliron"), agiliron.WithEngine(threeAttempts), agiliron.WithEngine(batch.Config{Logger: log})}
+		opts := []agiliron.Option{agiliron.WithBaseURL(front + "/agiliron/api-40.php"), agiliron.WithAPIKey(apiSecret),
+			agiliron.WithWebhook(h, "https://hooks.example.com/agiliron"), agiliron.WithEngine(testkit.ThreeSends()), agiliron.WithEngine(batch.Config{Logger: log})}
 		if inQuery {
 			opts = append(opts, agiliron.WithAPIKeyInQuery())
 		}
@@ -205,25 +195,18 @@ func TestCrossHostRedirectCarriesNothing(t *testing.T) {
 			if !errors.As(err, &ae) || ae.HTTPStatus != http.StatusTemporaryRedirect || ae.Retryable() {
 				t.Errorf("%s: err %v", verb, err)
 			}
-			testkit.NoSecrets(t, verb+" error", fmt.Sprintf("%v\n%+v\n%#v", err, ae, ae), apiSecret, hookSecret)
+			testkit.NoSecrets(t, verb+" error", testkit.ErrorText(err, ae), apiSecret, hookSecret)
 		}
-		if !strings.Contains(logs.String(), "307") {
-			t.Errorf("no debug line logged the redirect: the log check proves nothing:\n%s", logs)
-		}
-		testkit.NoSecrets(t, "log", logs.String(), apiSecret, hookSecret)
+		testkit.CheckLog(t, logs.String(), "307", apiSecret, hookSecret)
 	}
-	if got := trap.Requests(); len(got) != 0 {
-		t.Errorf("the other host received %d requests:\n%s", len(got), strings.Join(got, "\n---\n"))
-	}
+	trap.CheckEmpty(t)
 }
 
 // echo answers every request with an error body that repeats the
 // request's headers, query and body, under status, in Agiliron's error
 // shape (JSON or XML) or as plain text.
 func echo(status int, shape string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		all := fmt.Sprintf("%s %s?%s %v %s", r.Method, r.URL.Path, r.URL.RawQuery, r.Header, body)
+	return testkit.Echo(func(w http.ResponseWriter, _ *http.Request, all string) {
 		w.Header().Set("Retry-After", "0")
 		switch shape {
 		case "json":
@@ -258,11 +241,10 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 		shape  string
 	}{{400, "json"}, {401, "json"}, {429, "json"}, {500, "text"}, {502, "text"}, {200, "mcm"}} {
 		for _, inQuery := range []bool{false, true} {
-			srv := httptest.NewServer(echo(tc.status, tc.shape))
-			t.Cleanup(srv.Close)
+			srv := testkit.Serve(t, echo(tc.status, tc.shape))
 			log, logs := testkit.LogBuffer()
-			opts := []agiliron.Option{agiliron.WithBaseURL(srv.URL), agiliron.WithAPIKey(apiSecret),
-				agiliron.WithWebhook(h, "https://hooks.example.com/agiliron"), agiliron.WithEngine(threeAttempts), agiliron.WithEngine(batch.Config{Logger: log})}
+			opts := []agiliron.Option{agiliron.WithBaseURL(srv), agiliron.WithAPIKey(apiSecret),
+				agiliron.WithWebhook(h, "https://hooks.example.com/agiliron"), agiliron.WithEngine(testkit.ThreeSends()), agiliron.WithEngine(batch.Config{Logger: log})}
 			if inQuery {
 				opts = append(opts, agiliron.WithAPIKeyInQuery())
 			}
@@ -280,7 +262,7 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 				if !errors.As(err, &ae) {
 					t.Fatalf("%s %s: %v", name, verb, err)
 				}
-				testkit.NoSecrets(t, name+" "+verb+" error", fmt.Sprintf("%v\n%+v\n%#v", err, ae, ae), apiSecret, hookSecret)
+				testkit.NoSecrets(t, name+" "+verb+" error", testkit.ErrorText(err, ae), apiSecret, hookSecret)
 				if !strings.Contains(ae.Message, "agiliron/api") && !strings.Contains(ae.Message, "/Bulk-") &&
 					!strings.Contains(ae.Message, "/Leads") && !strings.Contains(ae.Message, "BatchStatus") {
 					t.Errorf("%s %s: the echo did not reach the message (%q): the check proves nothing", name, verb, ae.Message)
@@ -297,26 +279,19 @@ func TestRateLimitedRunKeepsOneConnection(t *testing.T) {
 	t.Parallel()
 	srv := agilirontest.NewServer()
 	t.Cleanup(srv.Close)
-	for range 10 {
-		srv.FailNext(1, fakekit.RateLimited(time.Millisecond))
-		srv.FailNext(1, fakekit.Fault{}) // answered normally
-	}
+	srv.RateLimitEveryOther(10, time.Millisecond)
 	hc, dials := testkit.CountingClient()
 	// A lead refused 429 rides in a later request, which may land on the
 	// next 429 again: enough sends that the 10 refusals cannot exhaust one.
 	c := newFakeClient(t, srv, agiliron.WithHTTPClient(hc), agiliron.WithBatchSize(1), agiliron.WithEngine(batch.Config{
-		Concurrency: 1, Retry: batch.RetryPolicy{MaxAttempts: 15, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}}))
+		Concurrency: 1, Retry: testkit.FastRetry(15)}))
 	rep, err := c.Leads().Create(context.Background(), slices.Values(newLeads(10)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	testkit.CheckCounts(t, rep, testkit.Counts{Total: 10, Succeeded: 10})
-	if rep.Requests != 20 || srv.Stats().Writes != 20 {
-		t.Errorf("requests: report %d, server %d; want 20", rep.Requests, srv.Stats().Writes)
-	}
-	if n := dials.Load(); n != 1 {
-		t.Errorf("%d connections opened, want 1", n)
-	}
+	testkit.CheckRequests(t, rep, srv.Stats().Writes, 20)
+	testkit.CheckOneConnection(t, dials)
 }
 
 // A LeadId repeated within one Update call and a record over the request
@@ -337,13 +312,12 @@ func TestRepeatedKeyAndOversizeRecordFailLocally(t *testing.T) {
 		t.Fatal("no error")
 	}
 	testkit.CheckCounts(t, rep, testkit.Counts{Total: 5, Succeeded: 3, Failed: 2})
-	var ae *agiliron.Error
-	if o := rep.Outcomes[3]; !errors.As(o.Err, &ae) || !ae.Local || !errors.Is(o.Err, batch.ErrDuplicate) || o.Attempts != 0 || ae.ID != in[1].LeadID {
-		t.Errorf("repeated id: %+v", o)
+	testkit.CheckLocal[*agiliron.Error](t, rep.Outcomes[3], batch.ErrDuplicate)
+	if ae, _ := errors.AsType[*agiliron.Error](rep.Outcomes[3].Err); ae == nil || ae.ID != in[1].LeadID {
+		t.Errorf("repeated id: the error names %+v, want id %s", ae, in[1].LeadID)
 	}
-	var tooLarge *batch.TooLargeError
-	if o := rep.Outcomes[4]; !errors.As(o.Err, &tooLarge) || tooLarge.Limit != 4096 || o.Attempts != 0 {
-		t.Errorf("oversize record: %+v", o)
+	if limit := testkit.CheckTooLarge(t, rep.Outcomes[4]); limit != 4096 {
+		t.Errorf("oversize record: limit %d, want 4096", limit)
 	}
 	if got, _ := storedLead(srv, in[4].LeadID); got.LastName != "Old" || srv.Writes(in[4].LeadID) != 0 {
 		t.Errorf("the oversize lead was written: %+v", got)

@@ -76,15 +76,15 @@ func TestRoundTripRecords(t *testing.T) {
 }
 
 func TestRoundTripResults(t *testing.T) {
-	ack, err := decodeAck("", sample(t, "ack.xml"))
+	ack, err := decodeAck("", testkit.Testdata(t, "ack.xml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	withRecords, err := decodeResult("", sample(t, "webhook_record.xml"))
+	withRecords, err := decodeResult("", testkit.Testdata(t, "webhook_record.xml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	status, err := decodeBatchStatus("", sample(t, "batchstatus_update.xml"))
+	status, err := decodeBatchStatus("", testkit.Testdata(t, "batchstatus_update.xml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestRecordFormIsTheWire(t *testing.T) {
 // TestResultFormsAreRead checks that the client's own decoders read a
 // BatchResult's forms, and a BatchStatus' XML form, back to the value.
 func TestResultFormsAreRead(t *testing.T) {
-	want, err := decodeResult("", sample(t, "webhook_record.json"))
+	want, err := decodeResult("", testkit.Testdata(t, "webhook_record.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,23 +3,9 @@ package agiliron
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"regexp"
 	"testing"
 )
-
-// sample reads a fixture under testdata/: a sample body from Agiliron's
-// pages (compared with what the client sends or fed to its decoders),
-// never a file a test writes.
-func sample(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 // compactJSON removes the whitespace between JSON tokens.
 func compactJSON(t testing.TB, b []byte) string {

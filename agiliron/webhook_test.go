@@ -60,7 +60,7 @@ func TestWebhookEverySeedVariantDecodesAlike(t *testing.T) {
 		{"webhook_record.json", http.MethodPost, "text/plain"}, // sniffed
 	} {
 		q := url.Values{"secret": {testSecret}, "ref": {tt.file}}
-		if code := callback(h, tt.method, q.Encode(), tt.ct, string(golden(t, tt.file))); code != http.StatusOK {
+		if code := callback(h, tt.method, q.Encode(), tt.ct, string(testkit.Testdata(t, tt.file))); code != http.StatusOK {
 			t.Fatalf("%s: status %d", tt.file, code)
 		}
 		d := (*got)[i]
@@ -81,7 +81,7 @@ func TestWebhookEverySeedVariantDecodesAlike(t *testing.T) {
 func TestWebhookRefusals(t *testing.T) {
 	t.Parallel()
 	h, got := newHook(t, agiliron.WithWebhookMaxBody(1024))
-	body := string(golden(t, "webhook_record.json"))
+	body := string(testkit.Testdata(t, "webhook_record.json"))
 	ok := url.Values{"secret": {testSecret}, "ref": {"r1"}}.Encode()
 	tests := []struct {
 		name, method, query, ct, body string
@@ -119,7 +119,7 @@ func TestWebhookDuplicateDeliveryCountsOnce(t *testing.T) {
 	t.Parallel()
 	h, got := newHook(t)
 	q := url.Values{"secret": {testSecret}, "ref": {"dup"}}.Encode()
-	first := string(golden(t, "webhook_record.xml"))
+	first := string(testkit.Testdata(t, "webhook_record.xml"))
 	second := `<result><SuccessNumber>0</SuccessNumber><FailureNumber>2</FailureNumber></result>` // a different, later body
 	var wg sync.WaitGroup
 	codes := make([]int, 8)

@@ -70,7 +70,7 @@ func TestGoldenLeadsCreate(t *testing.T) {
 				MatchHeader("Accept", "^"+tt.mediaType+"$").
 				MatchHeader("Content-Type", "^"+tt.mediaType+"; charset=utf-8$").
 				AddMatcher(bodyInto(&sent)).
-				Reply(200).SetHeader("Content-Type", tt.mediaType).BodyString(string(golden(t, "created."+tt.ext)))
+				Reply(200).SetHeader("Content-Type", tt.mediaType).BodyString(string(testkit.Testdata(t, "created."+tt.ext)))
 			c, err := agiliron.New(agiliron.WithCompany("acme"), agiliron.WithAPIKey("gock-key-123456"),
 				agiliron.WithFormat(tt.format), agiliron.WithHTTPClient(hc))
 			if err != nil {
@@ -83,7 +83,7 @@ func TestGoldenLeadsCreate(t *testing.T) {
 			if !gock.IsDone() {
 				t.Fatalf("pending mocks: %v", gock.Pending())
 			}
-			if diff := cmp.Diff(tt.compact(golden(t, "add_leads."+tt.ext)), tt.compact(sent)); diff != "" {
+			if diff := cmp.Diff(tt.compact(testkit.Testdata(t, "add_leads."+tt.ext)), tt.compact(sent)); diff != "" {
 				t.Errorf("body differs from the Add Lead sample (-doc +sent):\n%s", diff)
 			}
 			testkit.CheckCounts(t, rep, testkit.Counts{Total: 1, Succeeded: 1, Failed: 0})
@@ -172,7 +172,7 @@ func TestGoldenBulkResources(t *testing.T) {
 			t.Run(tt.name+"/"+f.name, func(t *testing.T) {
 				hc := gockClient(t)
 				var sent []byte
-				ack := strings.ReplaceAll(string(golden(t, "ack."+f.ext)), "Leads", tt.objectType)
+				ack := strings.ReplaceAll(string(testkit.Testdata(t, "ack."+f.ext)), "Leads", tt.objectType)
 				mock := gock.New(gockBase)
 				if tt.method == http.MethodPut {
 					mock = mock.Put("/agiliron/api-40.php/" + tt.path)
@@ -204,7 +204,7 @@ func TestGoldenBulkResources(t *testing.T) {
 				if !gock.IsDone() {
 					t.Fatalf("pending mocks: %v", gock.Pending())
 				}
-				if diff := cmp.Diff(f.compact(golden(t, tt.file+"."+f.ext)), f.compact(sent)); diff != "" {
+				if diff := cmp.Diff(f.compact(testkit.Testdata(t, tt.file+"."+f.ext)), f.compact(sent)); diff != "" {
 					t.Errorf("body differs from the sample (-doc +sent):\n%s", diff)
 				}
 				if got != tt.want {
@@ -220,7 +220,7 @@ func TestGoldenBulkResources(t *testing.T) {
 func TestGoldenPathStyleWADL(t *testing.T) {
 	hc := gockClient(t)
 	gock.New(gockBase).Get("/agiliron/api-40/BatchStatus/abc").
-		Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(golden(t, "batchstatus_pending.json")))
+		Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(testkit.Testdata(t, "batchstatus_pending.json")))
 	c, err := agiliron.New(agiliron.WithCompany("acme"), agiliron.WithPathStyle(agiliron.PathWADL),
 		agiliron.WithAPIKey("gock-key-123456"), agiliron.WithHTTPClient(hc))
 	if err != nil {

@@ -1,11 +1,9 @@
 package agiliron_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -89,13 +87,9 @@ func bodyInto(dst *[]byte) gock.MatchFunc {
 		if req.Body == nil {
 			return false, nil
 		}
-		b, err := io.ReadAll(req.Body)
-		if err != nil {
-			return false, err
-		}
-		req.Body = io.NopCloser(bytes.NewReader(b))
+		b, err := testkit.PeekBody(req)
 		*dst = b
-		return true, nil
+		return err == nil, err
 	}
 }
 
@@ -127,13 +121,13 @@ func TestGoldenRequests(t *testing.T) {
 				MatchHeader("Accept", "^"+tt.mediaType+"$").
 				MatchHeader("Content-Type", "^"+tt.mediaType+"; charset=utf-8$").
 				AddMatcher(bodyInto(&sent)).
-				Reply(200).SetHeader("Content-Type", tt.mediaType).BodyString(string(golden(t, tt.ackFile)))
+				Reply(200).SetHeader("Content-Type", tt.mediaType).BodyString(string(testkit.Testdata(t, tt.ackFile)))
 			gock.New(gockBase).
 				Get("/agiliron/api-40.php/BatchStatus/thggii1212kjkl").
 				AddMatcher(exactQuery("")).
 				MatchHeader("apiKey", "^gock-key-123456$").
 				MatchHeader("Accept", "^"+tt.mediaType+"$").
-				Reply(200).SetHeader("Content-Type", tt.mediaType).BodyString(string(golden(t, tt.statusFile)))
+				Reply(200).SetHeader("Content-Type", tt.mediaType).BodyString(string(testkit.Testdata(t, tt.statusFile)))
 
 			c, err := agiliron.New(agiliron.WithCompany("acme"), agiliron.WithAPIKey("gock-key-123456"),
 				agiliron.WithFormat(tt.format), agiliron.WithHTTPClient(hc), agiliron.WithPollInterval(time.Millisecond))
@@ -146,7 +140,7 @@ func TestGoldenRequests(t *testing.T) {
 			if !gock.IsDone() {
 				t.Fatalf("pending mocks: %v (unmatched: %v)", gock.Pending(), gock.GetUnmatchedRequests())
 			}
-			if diff := cmp.Diff(tt.compact(golden(t, tt.bodyFile)), tt.compact(sent)); diff != "" {
+			if diff := cmp.Diff(tt.compact(testkit.Testdata(t, tt.bodyFile)), tt.compact(sent)); diff != "" {
 				t.Errorf("body differs from the seed (-seed +sent):\n%s", diff)
 			}
 			testkit.CheckCounts(t, rep, testkit.Counts{Total: 2, Succeeded: 1, Failed: 1})
@@ -179,7 +173,7 @@ func TestGoldenCallbackURL(t *testing.T) {
 		MatchHeader("apiKey", "^gock-key-123456$").
 		AddMatcher(bodyInto(&sent)).
 		AddMatcher(queryInto(gotQuery)).
-		Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(golden(t, "ack.json")))
+		Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(testkit.Testdata(t, "ack.json")))
 
 	c, err := agiliron.New(agiliron.WithBaseURL(gockBase+"/agiliron/api-40.php"), agiliron.WithAPIKey("gock-key-123456"),
 		agiliron.WithHTTPClient(hc), agiliron.WithWebhook(h, "https://hooks.example.com/agiliron"),
@@ -212,7 +206,7 @@ func TestGoldenKeyInQuery(t *testing.T) {
 		Get("/agiliron/api-40.php/BatchStatus/abc").
 		MatchParam("key", "^gock-key-123456$").
 		AddMatcher(func(req *http.Request, _ *gock.Request) (bool, error) { return req.Header.Get("apiKey") == "", nil }).
-		Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(golden(t, "batchstatus_pending.json")))
+		Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(testkit.Testdata(t, "batchstatus_pending.json")))
 	c, err := agiliron.New(agiliron.WithCompany("acme"), agiliron.WithAPIKey("gock-key-123456"),
 		agiliron.WithAPIKeyInQuery(), agiliron.WithHTTPClient(hc))
 	if err != nil {
@@ -291,7 +285,7 @@ func TestMatchingNeverClaimsTooMuch(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			hc := gockClient(t)
 			gock.New(gockBase).Put("/agiliron/api-40.php/Bulk-Leads").
-				Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(golden(t, "ack.json")))
+				Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(testkit.Testdata(t, "ack.json")))
 			status, _ := json.Marshal(map[string]any{"BatchStatus": map[string]any{
 				"Id": "1", "BatchId": "thggii1212kjkl", "Status": "Completed", "Response": tt.response}})
 			gock.New(gockBase).Get("/agiliron/api-40.php/BatchStatus/thggii1212kjkl").
@@ -350,7 +344,7 @@ func TestSeedWebhookVariantsGiveOneReport(t *testing.T) {
 			gotQuery := make(chan url.Values, 1)
 			gock.New(gockBase).Put("/agiliron/api-40.php/Bulk-Leads").
 				AddMatcher(queryInto(gotQuery)).
-				Reply(200).SetHeader("Content-Type", "application/"+tt.format.String()).BodyString(string(golden(t, tt.ack)))
+				Reply(200).SetHeader("Content-Type", "application/"+tt.format.String()).BodyString(string(testkit.Testdata(t, tt.ack)))
 			c, err := agiliron.New(agiliron.WithCompany("acme"), agiliron.WithAPIKey("gock-key-123456"),
 				agiliron.WithFormat(tt.format), agiliron.WithHTTPClient(hc),
 				agiliron.WithWebhook(h, "https://hooks.example.com/agiliron"), agiliron.WithCallbackTimeout(time.Hour))
@@ -361,7 +355,7 @@ func TestSeedWebhookVariantsGiveOneReport(t *testing.T) {
 			leads[1].LastName = "Lead" // valid client-side; the callback fails it
 			// PHP's curl with CURLOPT_POSTFIELDS as a string (the seed's
 			// sample) labels the body as a form: the handler sniffs it.
-			rep := withCallback(t, h, gotQuery, "application/x-www-form-urlencoded", string(golden(t, tt.file)),
+			rep := withCallback(t, h, gotQuery, "application/x-www-form-urlencoded", string(testkit.Testdata(t, tt.file)),
 				func() *batch.Report[agiliron.Result] {
 					rep, _ := c.Leads().Update(context.Background(), slices.Values(leads))
 					return rep
@@ -387,7 +381,7 @@ func TestSeedWebhookVariantsGiveOneReport(t *testing.T) {
 func TestCompletedWithoutResult(t *testing.T) {
 	hc := gockClient(t)
 	gock.New(gockBase).Put("/agiliron/api-40.php/Bulk-Leads").
-		Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(golden(t, "ack.json")))
+		Reply(200).SetHeader("Content-Type", "application/json").BodyString(string(testkit.Testdata(t, "ack.json")))
 	gock.New(gockBase).Get("/agiliron/api-40.php/BatchStatus/thggii1212kjkl").Times(5).
 		Reply(200).SetHeader("Content-Type", "application/json").
 		BodyString(`{"BatchStatus":{"Id":"11","BatchId":"thggii1212kjkl","Response":"","Status":"Completed"}}`)

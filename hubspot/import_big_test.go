@@ -6,54 +6,17 @@ import (
 	"os"
 	"runtime"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 // importMillion runs TestImportMillion at full size:
 //
 //	go test ./hubspot -run TestImportMillion -import.million -v
 var importMillion = flag.Bool("import.million", false, "run TestImportMillion with 1,000,000 records (default 20,000)")
-
-// heapPeak samples HeapInuse until stopped and returns the peak.
-func heapPeak() (stop func() uint64) {
-	var (
-		mu   sync.Mutex
-		peak uint64
-		done = make(chan struct{})
-		wg   sync.WaitGroup
-	)
-	sample := func() {
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		mu.Lock()
-		peak = max(peak, ms.HeapInuse)
-		mu.Unlock()
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(5 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				sample()
-			}
-		}
-	}()
-	return func() uint64 {
-		close(done)
-		wg.Wait()
-		sample()
-		return peak
-	}
-}
 
 // TestImportMillion is the measure: a 1,000,000-record contact
 // upsert through the import path against the fake (counting only), with
@@ -76,7 +39,7 @@ func TestImportMillion(t *testing.T) {
 	srv.SetCountOnly(true)
 	c := importClient(t, srv, ImportConfig{PollInterval: 2 * time.Second}, WithEngine(batch.Config{Keep: batch.KeepFailures, Retry: fastRetry}))
 	runtime.GC()
-	stop := heapPeak()
+	stop := testkit.HeapPeak(5 * time.Millisecond)
 	start := time.Now()
 	rep, err := c.Objects("contacts").ImportUpsert(context.Background(), people(n, bad))
 	elapsed := time.Since(start)

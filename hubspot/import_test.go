@@ -199,8 +199,7 @@ func (c clockStep) Wait(context.Context) error {
 
 func TestImportPollsUntilDone(t *testing.T) {
 	srv := newFake(t)
-	clock := fakekit.NewManualClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
-	srv.SetClock(clock)
+	clock := srv.UseManualClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 	srv.SetImportSpeed(10) // 200 rows: 20 s on the fake's clock
 	c := importClient(t, srv, ImportConfig{}, WithEngine(batch.Config{Limiter: clockStep{clock: clock, step: 5 * time.Second}}))
 	bad := seeded(200, 150, 20)

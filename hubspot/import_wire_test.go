@@ -16,6 +16,7 @@ import (
 	"gopkg.in/h2non/gock.v1"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 // uploaded is what one POST /crm/v3/imports carried, part by part.
@@ -36,11 +37,10 @@ func readUpload(req *http.Request) (uploaded, error) {
 		return u, err
 	}
 	u.ContentType = mt
-	body, err := io.ReadAll(req.Body)
+	body, err := testkit.PeekBody(req)
 	if err != nil {
 		return u, err
 	}
-	req.Body = io.NopCloser(bytes.NewReader(body))
 	if int64(len(body)) != req.ContentLength {
 		return u, errors.New("Content-Length differs from the body")
 	}

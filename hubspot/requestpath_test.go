@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -21,9 +20,6 @@ import (
 	"github.com/crmbatch/crmbatch/internal/fakekit"
 	"github.com/crmbatch/crmbatch/internal/testkit"
 )
-
-// threeAttempts is the policy of the first figure.
-var threeAttempts = batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}}
 
 // With MaxAttempts 3, a request the server always refuses (503, a burst
 // 429, a 423 Locked, a 477) reaches it exactly 3 times: the engine is the
@@ -47,14 +43,12 @@ func TestAlwaysBusyReachesTheServerExactlyThreeTimes(t *testing.T) {
 			} else {
 				srv.FailNext(1000, fault)
 			}
-			c := newClient(t, srv, WithEngine(threeAttempts), WithLockedWait(time.Millisecond))
+			c := newClient(t, srv, WithEngine(testkit.ThreeSends()), WithLockedWait(time.Millisecond))
 			rep, err := c.Objects("contacts").Create(context.Background(), slices.Values(contacts(5, "busy")))
-			testkit.CheckCounts(t, rep, testkit.Counts{Total: 5, Failed: 5})
-			if got := srv.Stats().Requests; got != 3 || rep.Requests != got {
-				t.Errorf("the server saw %d requests, the report %d; want 3", got, rep.Requests)
-			}
-			if err == nil || srv.Count("contacts") != 0 {
-				t.Errorf("err %v, %d stored", err, srv.Count("contacts"))
+			testkit.CheckRefusedRun(t, rep, err, 5)
+			testkit.CheckRequests(t, rep, srv.Stats().Requests, 3)
+			if n := srv.Count("contacts"); n != 0 {
+				t.Errorf("%d stored", n)
 			}
 		})
 	}
@@ -72,11 +66,7 @@ func TestClientPrintsNoSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := testkit.PrintEveryWay(c) + testkit.PrintEveryWay(c.Objects("contacts"))
-	testkit.NoSecrets(t, "printed client", out, hubspotSecret)
-	if !strings.Contains(out, "api.hubapi.com") {
-		t.Errorf("the client does not print its base URL:\n%s", out)
-	}
+	testkit.CheckPrinted(t, "api.hubapi.com", []string{hubspotSecret}, c, c.Objects("contacts"))
 	ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: hubspotSecret})
 	c2, err := New(WithTokenSource(ts))
 	if err != nil {
@@ -118,12 +108,11 @@ func everyVerb(o *Objects) map[string]func(context.Context) error {
 func TestCrossHostRedirectCarriesNothing(t *testing.T) {
 	t.Parallel()
 	trap := testkit.NewTrap(t)
-	front := httptest.NewServer(trap.RedirectTo())
-	t.Cleanup(front.Close)
+	front := trap.Front(t)
 	for _, cred := range []Option{WithToken(hubspotSecret),
 		WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: hubspotSecret}))} {
 		log, logs := testkit.LogBuffer()
-		c, err := New(cred, WithBaseURL(front.URL), WithEngine(threeAttempts), WithEngine(batch.Config{Logger: log}))
+		c, err := New(cred, WithBaseURL(front), WithEngine(testkit.ThreeSends()), WithEngine(batch.Config{Logger: log}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,25 +125,18 @@ func TestCrossHostRedirectCarriesNothing(t *testing.T) {
 			if !errors.As(err, &he) || he.HTTPStatus != http.StatusTemporaryRedirect || he.Retryable() {
 				t.Errorf("%s: err %v", verb, err)
 			}
-			testkit.NoSecrets(t, verb+" error", fmt.Sprintf("%v %+v", err, he), hubspotSecret)
+			testkit.NoSecrets(t, verb+" error", testkit.ErrorText(err, he), hubspotSecret)
 		}
-		if !strings.Contains(logs.String(), "307") {
-			t.Errorf("no debug line logged the redirect: the log check proves nothing:\n%s", logs)
-		}
-		testkit.NoSecrets(t, "log", logs.String(), hubspotSecret)
+		testkit.CheckLog(t, logs.String(), "307", hubspotSecret)
 	}
-	if got := trap.Requests(); len(got) != 0 {
-		t.Errorf("the other host received %d requests:\n%s", len(got), strings.Join(got, "\n---\n"))
-	}
+	trap.CheckEmpty(t)
 }
 
 // echo answers every request with an error body that repeats the
 // request's headers, query and body in every field HubSpot's error body
 // has, under status.
 func echo(status int, withBody bool) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		all := fmt.Sprintf("%s %s?%s %v %s", r.Method, r.URL.Path, r.URL.RawQuery, r.Header, body)
+	return testkit.Echo(func(w http.ResponseWriter, _ *http.Request, all string) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Retry-After", "0")
 		w.WriteHeader(status)
@@ -190,14 +172,13 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 		status int
 		json   bool
 	}{{400, true}, {401, true}, {429, true}, {500, true}, {502, false}} {
-		srv := httptest.NewServer(echo(tc.status, tc.json))
-		t.Cleanup(srv.Close)
+		srv := testkit.Serve(t, echo(tc.status, tc.json))
 		log, logs := testkit.LogBuffer()
 		cred := WithToken(hubspotSecret)
 		if tc.status == 401 { // an OAuth source: its tokens are learned at run time
 			cred = WithTokenSource(&rotating{})
 		}
-		c, err := New(cred, WithBaseURL(srv.URL), WithEngine(threeAttempts), WithEngine(batch.Config{Logger: log}))
+		c, err := New(cred, WithBaseURL(srv), WithEngine(testkit.ThreeSends()), WithEngine(batch.Config{Logger: log}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -210,7 +191,7 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 			if !errors.As(err, &he) {
 				t.Fatalf("%d %s: %v", tc.status, verb, err)
 			}
-			testkit.NoSecrets(t, fmt.Sprintf("%d %s error", tc.status, verb), fmt.Sprintf("%v\n%+v\n%#v", err, he, he), rotatedSecrets...)
+			testkit.NoSecrets(t, fmt.Sprintf("%d %s error", tc.status, verb), testkit.ErrorText(err, he), rotatedSecrets...)
 			if tc.json && !strings.Contains(he.Message, "Bearer") {
 				t.Errorf("%d %s: the echo did not reach the message (%q): the check proves nothing", tc.status, verb, he.Message)
 			}
@@ -224,24 +205,21 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 func TestRateLimitedRunKeepsOneConnection(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t)
-	for range 10 {
-		srv.FailNext(1, fakekit.RateLimited(time.Millisecond))
-		srv.FailNext(1, fakekit.Fault{}) // answered normally
-	}
+	srv.RateLimitEveryOther(10, time.Millisecond)
 	hc, dials := testkit.CountingClient()
-	c := newClient(t, srv, WithHTTPClient(hc), WithEngine(batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 30, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}}),
+	c := newClient(t, srv, WithHTTPClient(hc), WithEngine(batch.Config{Retry: testkit.FastRetry(30)}),
 		WithEngine(batch.Config{Concurrency: 1}), WithBatchSize(10))
 	rep, err := c.Objects("contacts").Create(context.Background(), slices.Values(contacts(100, "conn")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	testkit.CheckCounts(t, rep, testkit.Counts{Total: 100, Succeeded: 100})
-	if st := srv.Stats(); rep.Requests != st.Requests || st.Faults != 20 || rep.Requests < 20 {
-		t.Errorf("requests: report %d, server %+v; want the same, 20 of them faulted", rep.Requests, st)
+	st := srv.Stats()
+	testkit.CheckRequestsBetween(t, rep, st.Requests, 20, st.Requests)
+	if st.Faults != 20 {
+		t.Errorf("%d requests faulted, want 20", st.Faults)
 	}
-	if n := dials.Load(); n != 1 {
-		t.Errorf("%d connections opened, want 1", n)
-	}
+	testkit.CheckOneConnection(t, dials)
 }
 
 // A key repeated within one call, a caller trace id repeated, and a record
@@ -258,15 +236,10 @@ func TestRepeatedKeyAndOversizeRecordFailLocally(t *testing.T) {
 	rep, err := c.Objects("contacts").Create(context.Background(), slices.Values(in))
 	testkit.CheckCounts(t, rep, testkit.Counts{Total: 6, Succeeded: 3, Failed: 3})
 	for _, i := range []int{2, 5} {
-		var he *Error
-		o := rep.Outcomes[i]
-		if !errors.As(o.Err, &he) || !he.Local || !errors.Is(o.Err, batch.ErrDuplicate) || o.Attempts != 0 {
-			t.Errorf("record %d: %+v", i, o)
-		}
+		testkit.CheckLocal[*Error](t, rep.Outcomes[i], batch.ErrDuplicate)
 	}
-	var tooLarge *batch.TooLargeError
-	if o := rep.Outcomes[3]; !errors.As(o.Err, &tooLarge) || tooLarge.Limit >= 4096 || o.Attempts != 0 {
-		t.Errorf("record 3: %+v", o)
+	if limit := testkit.CheckTooLarge(t, rep.Outcomes[3]); limit >= 4096 {
+		t.Errorf("record 3: limit %d, want under 4096 (the request's own bytes left out)", limit)
 	}
 	if st := srv.Stats(); st.Inputs != 3 || st.Requests != 1 {
 		t.Errorf("sent %+v; want the 3 good records in 1 request", st)

@@ -5,10 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -39,11 +36,10 @@ type capture struct {
 }
 
 func (c *capture) matcher(req *http.Request, _ *gock.Request) (bool, error) {
-	body, err := io.ReadAll(req.Body)
+	body, err := testkit.PeekBody(req)
 	if err != nil {
 		return false, err
 	}
-	req.Body = io.NopCloser(bytes.NewReader(body))
 	var compact bytes.Buffer
 	if err := json.Compact(&compact, body); err != nil {
 		compact.Reset()
@@ -62,12 +58,8 @@ func (c *capture) matcher(req *http.Request, _ *gock.Request) (bool, error) {
 // fixture returns a testdata JSON file compacted.
 func fixture(t *testing.T, name string) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var b bytes.Buffer
-	if err := json.Compact(&b, data); err != nil {
+	if err := json.Compact(&b, testkit.Testdata(t, name)); err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
 	return b.String()

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -20,10 +18,6 @@ import (
 	"github.com/crmbatch/crmbatch/noojee/noojeetest"
 )
 
-// threeSends is the engine configuration of the request-path tests: a
-// record is sent at most three times.
-var threeSends = batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}}
-
 // With MaxAttempts 3, a chunk the server always answers 503, or always
 // answers Noojee's busy code 109, reaches the server exactly 3 times: no
 // layer under the engine sends it again, for the bulk insert, the
@@ -36,7 +30,7 @@ func TestAlwaysBusyReachesTheServerExactlyThreeTimes(t *testing.T) {
 			t.Run(name+" "+op, func(t *testing.T) {
 				t.Parallel()
 				srv := newFake(t)
-				c := newClient(t, srv, noojee.WithEngine(threeSends))
+				c := newClient(t, srv, noojee.WithEngine(testkit.ThreeSends()))
 				srv.AddLead(target.CampaignID, map[string]string{"FirstPhone": "0390000000", "njExternalLeadId": "CRM-0"})
 				srv.FailNext(100, fault)
 				camp := c.Campaign(target)
@@ -45,10 +39,8 @@ func TestAlwaysBusyReachesTheServerExactlyThreeTimes(t *testing.T) {
 				case "insertLeadsFast":
 					var rep *batch.Report[noojee.Result]
 					rep, err = camp.Create(context.Background(), slices.Values(makeLeads(1, 5)))
-					testkit.CheckCounts(t, rep, testkit.Counts{Total: 5, Failed: 5})
-					if rep.Requests != 3 {
-						t.Errorf("report counts %d requests, want 3", rep.Requests)
-					}
+					testkit.CheckRefusedRun(t, rep, err, 5)
+					testkit.CheckRequests(t, rep, srv.Stats().Requests[op], 3)
 				case "insertLeadFast":
 					_, err = camp.CreateOne(context.Background(), makeLeads(1, 1)[0])
 				default:
@@ -75,7 +67,7 @@ func leakClient(t *testing.T, base string, opts ...noojee.Option) (*noojee.Clien
 	t.Helper()
 	log, buf := testkit.LogBuffer()
 	c, err := noojee.New(append([]noojee.Option{noojee.WithBaseURL(base), noojee.WithAPIKey(secretKey),
-		noojee.WithEngine(threeSends), noojee.WithEngine(batch.Config{Logger: log})}, opts...)...)
+		noojee.WithEngine(testkit.ThreeSends()), noojee.WithEngine(batch.Config{Logger: log})}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,25 +77,13 @@ func leakClient(t *testing.T, base string, opts ...noojee.Option) (*noojee.Clien
 // runEveryOp sends through every operation and returns every error text:
 // each error's message, the report's error, their %+v and %#v.
 func runEveryOp(c *noojee.Client) string {
-	var b strings.Builder
-	note := func(err error) {
-		if err != nil {
-			fmt.Fprintf(&b, "%v\n%+v\n%#v\n", err, err, err)
-		}
-	}
 	camp := c.Campaign(target)
 	ctx := context.Background()
-	rep, err := camp.Create(ctx, slices.Values(makeLeads(0, 3)))
-	note(err)
-	note(rep.Err())
-	rep, err = camp.Update(ctx, slices.Values(makeLeads(10, 2)))
-	note(err)
-	note(rep.Err())
-	_, err = camp.CreateOne(ctx, makeLeads(20, 1)[0])
-	note(err)
-	_, err = camp.UpdateOne(ctx, makeLeads(30, 1)[0])
-	note(err)
-	return b.String()
+	created, errCreate := camp.Create(ctx, slices.Values(makeLeads(0, 3)))
+	updated, errUpdate := camp.Update(ctx, slices.Values(makeLeads(10, 2)))
+	_, errCreateOne := camp.CreateOne(ctx, makeLeads(20, 1)[0])
+	_, errUpdateOne := camp.UpdateOne(ctx, makeLeads(30, 1)[0])
+	return testkit.ErrorText(errCreate, created.Err(), errUpdate, updated.Err(), errCreateOne, errUpdateOne)
 }
 
 // No secret appears in any spelling: not when the client or a campaign is
@@ -114,20 +94,15 @@ func runEveryOp(c *noojee.Client) string {
 func TestNoSecretAnywhere(t *testing.T) {
 	t.Parallel()
 	c, _ := leakClient(t, "https://pbx.example.com")
-	testkit.NoSecrets(t, "printed client", testkit.PrintEveryWay(c)+testkit.PrintEveryWay(*c), secretKey)
 	camp := c.Campaign(target)
-	testkit.NoSecrets(t, "printed campaign", testkit.PrintEveryWay(camp)+testkit.PrintEveryWay(*camp), secretKey)
+	testkit.CheckPrinted(t, "pbx.example.com", []string{secretKey}, c, *c, camp, *camp)
 
 	t.Run("cross-host 307 on every endpoint", func(t *testing.T) {
 		t.Parallel()
 		trap := testkit.NewTrap(t)
-		front := httptest.NewServer(trap.RedirectTo())
-		t.Cleanup(front.Close)
-		c, logs := leakClient(t, front.URL)
+		c, logs := leakClient(t, trap.Front(t))
 		errs := runEveryOp(c)
-		if got := trap.Requests(); len(got) != 0 {
-			t.Errorf("the other host received %d requests:\n%s", len(got), strings.Join(got, "\n"))
-		}
+		trap.CheckEmpty(t)
 		if !strings.Contains(errs, "HTTP 307 redirected") {
 			t.Errorf("the errors do not say the call was redirected:\n%s", errs)
 		}
@@ -138,13 +113,8 @@ func TestNoSecretAnywhere(t *testing.T) {
 	t.Run("error bodies echo the request", func(t *testing.T) {
 		t.Parallel()
 		var hits atomic.Int32
-		echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			body, _ := io.ReadAll(r.Body)
-			var h strings.Builder
-			for k, v := range r.Header {
-				fmt.Fprintf(&h, "%s: %s; ", k, v)
-			}
-			text := fmt.Sprintf("bad request %s?%s headers %s body %s key %s", r.URL.Path, r.URL.RawQuery, h.String(), body, r.URL.Query().Get("apiKey"))
+		echo := testkit.Serve(t, testkit.Echo(func(w http.ResponseWriter, r *http.Request, quoted string) {
+			text := fmt.Sprintf("bad request %s key %s", quoted, r.URL.Query().Get("apiKey"))
 			switch hits.Add(1) % 4 {
 			case 0:
 				w.WriteHeader(http.StatusBadRequest)
@@ -160,8 +130,7 @@ func TestNoSecretAnywhere(t *testing.T) {
 				fmt.Fprintf(w, `{"code":0,"message":"Imported 0 Updated 0 Rejected 3 leads.\n\nErrors (If any):\n Name,Error Reason,\n%s,x,\n"}`, strings.ReplaceAll(text, `"`, `'`))
 			}
 		}))
-		t.Cleanup(echo.Close)
-		c, logs := leakClient(t, echo.URL)
+		c, logs := leakClient(t, echo)
 		errs := runEveryOp(c)
 		if hits.Load() == 0 || !strings.Contains(errs, "bad request") {
 			t.Fatalf("the echo was not exercised (%d hits):\n%s", hits.Load(), errs)
@@ -188,9 +157,7 @@ func TestReportedRequestsMatchTheServer(t *testing.T) {
 	for _, n := range srv.Stats().Requests {
 		seen += n
 	}
-	if rep.Requests != seen || seen != 1+25+2 {
-		t.Errorf("report counts %d requests; the server saw %d, want 28 (one bulk 404, 25 leads, 2 busy answers)", rep.Requests, seen)
-	}
+	testkit.CheckRequests(t, rep, seen, 1+25+2) // one bulk 404, 25 leads, 2 busy answers
 }
 
 // A run whose server answers 429 to every other request keeps one
@@ -198,10 +165,7 @@ func TestReportedRequestsMatchTheServer(t *testing.T) {
 func TestRateLimitedRunKeepsOneConnection(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t)
-	for range 10 {
-		srv.FailNext(1, fakekit.RateLimited(time.Millisecond))
-		srv.FailNext(1, fakekit.Fault{}) // answered normally
-	}
+	srv.RateLimitEveryOther(10, time.Millisecond)
 	hc, dials := testkit.CountingClient()
 	c := newClient(t, srv, noojee.WithHTTPClient(hc), noojee.WithBatchSize(1), noojee.WithEngine(batch.Config{Concurrency: 1}))
 	rep, err := c.Campaign(target).Create(context.Background(), slices.Values(makeLeads(0, 10)))
@@ -212,9 +176,7 @@ func TestRateLimitedRunKeepsOneConnection(t *testing.T) {
 	if rep.Requests != 20 || srv.PendingFaults() != 0 {
 		t.Errorf("%d requests, %d faults left; want 20 and 0", rep.Requests, srv.PendingFaults())
 	}
-	if n := dials.Load(); n != 1 {
-		t.Errorf("%d connections opened, want 1", n)
-	}
+	testkit.CheckOneConnection(t, dials)
 }
 
 // A njExternalLeadId repeated within one call, and a lead larger than the
@@ -233,10 +195,7 @@ func TestRepeatedKeyAndOversizeRecordFailLocally(t *testing.T) {
 	want := map[int]error{2: batch.ErrDuplicate, 3: batch.ErrInvalid}
 	for i, sentinel := range want {
 		o, _ := rep.Outcome(i)
-		var ne *noojee.Error
-		if !errors.As(o.Err, &ne) || !ne.Local || !errors.Is(o.Err, sentinel) {
-			t.Errorf("lead %d: %v, want a local *noojee.Error matching %v", i, o.Err, sentinel)
-		}
+		testkit.CheckLocal[*noojee.Error](t, o, sentinel)
 	}
 	if !errors.Is(err, batch.ErrDuplicate) {
 		t.Errorf("run error %v", err)

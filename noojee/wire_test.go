@@ -3,7 +3,6 @@ package noojee_test
 import (
 	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"slices"
 	"testing"
@@ -45,13 +44,9 @@ func expect(endpoint, query string, body *[]byte, reply string, status int) *goc
 			if req.URL.RawQuery != query {
 				return false, nil
 			}
-			data, err := io.ReadAll(req.Body)
-			if err != nil {
-				return false, err
-			}
-			req.Body = io.NopCloser(bytes.NewReader(data))
+			data, err := testkit.PeekBody(req)
 			*body = data
-			return true, nil
+			return err == nil, err
 		}).
 		Reply(status).
 		BodyString(reply)

@@ -8,11 +8,11 @@ import (
 	"iter"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 	"github.com/crmbatch/crmbatch/pardot"
 	"github.com/crmbatch/crmbatch/pardot/pardottest"
 )
@@ -20,36 +20,6 @@ import (
 // bigImport runs TestImportBig at the size: 200,000 prospects, 1,000
 // of them invalid (go test ./pardot -run TestImportBig -pardot.bigimport).
 var bigImport = flag.Bool("pardot.bigimport", false, "run TestImportBig with 200,000 prospects")
-
-// heapPeak samples HeapInuse until stop is called, and returns the peak.
-func heapPeak() (stop func() uint64) {
-	var (
-		peak uint64
-		wg   sync.WaitGroup
-		done = make(chan struct{})
-	)
-	sample := func() {
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		peak = max(peak, ms.HeapInuse)
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(2 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				sample()
-				return
-			case <-t.C:
-				sample()
-			}
-		}
-	}()
-	return func() uint64 { close(done); wg.Wait(); return peak }
-}
 
 // bigInput yields n prospects, generated as they are read; every
 // (n/invalid)-th has a company over 255 characters, which the server
@@ -90,7 +60,7 @@ func TestImportBig(t *testing.T) {
 	input, bad := bigInput(n, invalid)
 
 	runtime.GC()
-	stop := heapPeak()
+	stop := testkit.HeapPeak(2 * time.Millisecond)
 	rep, err := c.Prospects().Upsert(context.Background(), input)
 	peak := stop()
 

@@ -125,8 +125,7 @@ func TestImportUpdateOfUnknownProspectFailsWithServerMessage(t *testing.T) {
 
 func TestImportPollsAsTheStatesFollowTheClock(t *testing.T) {
 	srv := newImportServer(t)
-	clock := fakekit.NewManualClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
-	srv.SetClock(clock)
+	clock := srv.UseManualClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	srv.SetImportTiming(10*time.Second, 3*time.Minute)
 	w := &waits{clock: clock}
 	c := newImportClient(t, srv, w)
@@ -207,8 +206,7 @@ func TestImportThresholdChoosesThePath(t *testing.T) {
 func TestImportHonoursRetryAfterAndRetriesStatusReads(t *testing.T) {
 	srv := newImportServer(t)
 	srv.SetImportTiming(time.Second, 0)
-	clock := fakekit.NewManualClock(time.Now())
-	srv.SetClock(clock)
+	clock := srv.UseManualClock(time.Now())
 	w := &waits{clock: clock}
 	c := newImportClient(t, srv, w, withEngine(batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 3, MaxRetryAfter: time.Minute}}))
 	srv.FailNext(1, pardottest.Fault{Status: 429, RetryAfter: 7 * time.Second}) // the create

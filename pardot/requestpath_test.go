@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -27,8 +26,7 @@ import (
 
 // threeSends is the engine setting of the issue's measure: a record is
 // sent at most three times.
-var threeSends = pardot.WithEngine(batch.Config{Concurrency: 1,
-	Retry: batch.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}})
+var threeSends = pardot.WithEngine(batch.Config{Concurrency: 1, Retry: testkit.FastRetry(3)})
 
 // allSecrets are every credential the fake knows.
 var allSecrets = []string{pardottest.Password, pardottest.UserKey, pardottest.AccessToken, pardottest.ClientSecret}
@@ -59,9 +57,7 @@ func TestAlwaysBusyReachesTheServerExactlyThreeTimes(t *testing.T) {
 				c := newClient(t, srv, auth, threeSends)
 				rep, err := c.Prospects().Create(context.Background(), slices.Values(people(10)))
 				checkRun(t, rep, err, counts(10, 0, 10, 0))
-				if got := srv.Stats().Requests - before; got != 3 || rep.Requests != 3 {
-					t.Errorf("the server saw %d requests, the report %d; want exactly 3", got, rep.Requests)
-				}
+				testkit.CheckRequests(t, rep, srv.Stats().Requests-before, 3)
 				if !errors.Is(err, tc.class) {
 					t.Errorf("err %v does not match %v", err, tc.class)
 				}
@@ -80,13 +76,12 @@ func TestClientPrintsNoSecret(t *testing.T) {
 	for _, auth := range []pardot.Option{legacy(), oauth(), pardot.WithTokenFunc(app.Token, pardottest.BusinessUnitID),
 		pardot.WithTokenSource(app.TokenSource(context.Background()), pardottest.BusinessUnitID)} {
 		c := newClient(t, srv, auth)
-		text := testkit.PrintEveryWay(c)
+		text := testkit.CheckPrinted(t, srv.BaseURL(), allSecrets, c)
 		if _, err := c.Prospects().Upsert(context.Background(), slices.Values(people(2))); err != nil {
 			t.Fatal(err)
 		}
-		text += testkit.PrintEveryWay(c) + testkit.PrintEveryWay(*c)
-		testkit.NoSecrets(t, "the printed client", text, allSecrets...)
-		if !strings.Contains(text, srv.BaseURL()) || strings.Contains(text, "0123456789abcdef") {
+		text += testkit.CheckPrinted(t, srv.BaseURL(), allSecrets, c, *c)
+		if strings.Contains(text, "0123456789abcdef") {
 			t.Errorf("printed:\n%s", text)
 		}
 	}
@@ -100,29 +95,27 @@ func TestCrossHostRedirectCarriesNothing(t *testing.T) {
 	srv := pardottest.NewServer()
 	defer srv.Close()
 	trap := testkit.NewTrap(t)
-	front := httptest.NewServer(trap.RedirectTo())
-	defer front.Close()
+	front := trap.Front(t)
 	// loginOnly answers the login itself (so a key is learned) and
 	// redirects the batch endpoints.
-	loginOnly := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	loginOnly := testkit.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/login") {
 			srv.Config.Handler.ServeHTTP(w, r)
 			return
 		}
 		trap.RedirectTo().ServeHTTP(w, r)
 	}))
-	defer loginOnly.Close()
-	app := clientcredentials.Config{ClientID: pardottest.ClientID, ClientSecret: pardottest.ClientSecret, TokenURL: front.URL + "/services/oauth2/token"}
+	app := clientcredentials.Config{ClientID: pardottest.ClientID, ClientSecret: pardottest.ClientSecret, TokenURL: front + "/services/oauth2/token"}
 	for _, tc := range []struct {
 		name string
 		base string
 		auth pardot.Option
 		via  bool // the request goes through httpx (and its log)
 	}{
-		{"legacy login redirected", front.URL, legacy(), true},
-		{"batch redirected after a legacy login", loginOnly.URL, legacy(), true},
-		{"token endpoint redirected", front.URL, pardot.WithTokenFunc(app.Token, pardottest.BusinessUnitID), false},
-		{"batch redirected with a token", front.URL, oauth(), true},
+		{"legacy login redirected", front, legacy(), true},
+		{"batch redirected after a legacy login", loginOnly, legacy(), true},
+		{"token endpoint redirected", front, pardot.WithTokenFunc(app.Token, pardottest.BusinessUnitID), false},
+		{"batch redirected with a token", front, oauth(), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			log, logs := testkit.LogBuffer()
@@ -142,15 +135,14 @@ func TestCrossHostRedirectCarriesNothing(t *testing.T) {
 				if err == nil || rep.Succeeded != 0 {
 					t.Fatalf("a redirected run succeeded: %+v", rep)
 				}
-				testkit.NoSecrets(t, "the run's error", err.Error()+fmt.Sprint(rep.Err())+outcomeErrors(rep), allSecrets...)
+				testkit.NoSecrets(t, "the run's error", testkit.ErrorText(err, rep.Err())+testkit.OutcomeErrors(rep), allSecrets...)
 			}
-			if got := trap.Requests(); len(got) != 0 {
-				t.Errorf("the other host received %d requests:\n%s", len(got), got)
+			trap.CheckEmpty(t)
+			proof := "httpx: response" // a request line, when the request goes through httpx
+			if !tc.via {
+				proof = ""
 			}
-			testkit.NoSecrets(t, "the log", logs.String(), allSecrets...)
-			if tc.via && !strings.Contains(logs.String(), "httpx: response") {
-				t.Errorf("the log holds no request line; the test proves nothing:\n%s", logs.String())
-			}
+			testkit.CheckLog(t, logs.String(), proof, allSecrets...)
 		})
 	}
 }
@@ -158,16 +150,10 @@ func TestCrossHostRedirectCarriesNothing(t *testing.T) {
 // echoKey is the api_key the echoing server hands out.
 const echoKey = "feedfacefeedfacefeedfacefeedface"
 
-// echo writes the request's method, URL, headers and body.
+// echo quotes the request (testkit.Quote) in a form a JSON string can
+// hold as it is.
 func echo(r *http.Request) string {
-	body, _ := io.ReadAll(r.Body)
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s ", r.Method, r.URL)
-	for k, v := range r.Header {
-		fmt.Fprintf(&b, "%s: %s; ", k, strings.Join(v, ", "))
-	}
-	b.Write(body)
-	return strings.NewReplacer(`"`, `'`, `\`, `/`).Replace(b.String())
+	return strings.NewReplacer(`"`, `'`, `\`, `/`).Replace(testkit.Quote(r))
 }
 
 // TestEchoedSecretsAreScrubbed: a server that writes each request's
@@ -202,7 +188,7 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			srv := testkit.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if strings.HasPrefix(r.URL.Path, "/api/login") {
 					if tc.login {
 						fmt.Fprintf(w, `{"@attributes":{"stat":"ok","version":1},"api_key":"%s"}`, echoKey)
@@ -213,14 +199,13 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 				}
 				tc.batch(w, r)
 			}))
-			defer srv.Close()
 			auths := []pardot.Option{legacy(), oauth()}
 			if tc.batch == nil {
 				auths = auths[:1] // only the legacy client logs in
 			}
 			for _, auth := range auths {
 				log, logs := testkit.LogBuffer()
-				c, err := pardot.New(pardot.WithBaseURL(srv.URL), auth, pardot.WithEngine(batch.Config{Logger: log}), threeSends)
+				c, err := pardot.New(pardot.WithBaseURL(srv), auth, pardot.WithEngine(batch.Config{Logger: log}), threeSends)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -228,7 +213,7 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 				if err == nil {
 					t.Fatal("the run succeeded")
 				}
-				text := err.Error() + fmt.Sprint(rep.Err()) + outcomeErrors(rep) + logs.String()
+				text := testkit.ErrorText(err, rep.Err()) + testkit.OutcomeErrors(rep) + logs.String()
 				testkit.NoSecrets(t, "errors and log", text, append(allSecrets, echoKey)...)
 				if tc.quoted && !strings.Contains(text, "REDACTED") {
 					t.Errorf("nothing was redacted; the echo did not happen:\n%s", text)
@@ -236,17 +221,6 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 			}
 		})
 	}
-}
-
-// outcomeErrors joins the errors of a report's outcomes.
-func outcomeErrors(rep *batch.Report[pardot.Result]) string {
-	var b strings.Builder
-	for _, o := range rep.Outcomes {
-		if o.Err != nil {
-			fmt.Fprintf(&b, "%v\n%+v\n", o.Err, o.Err)
-		}
-	}
-	return b.String()
 }
 
 // TestReportedRequestsMatchTheServer: the replay after a new login (code 1) or
@@ -285,9 +259,7 @@ func TestReportedRequestsMatchTheServer(t *testing.T) {
 			}
 			rep, err := c.Prospects().Create(context.Background(), seq)
 			checkRun(t, rep, err, counts(50, 50, 0, 0))
-			if got := srv.Stats().Requests; rep.Requests != got || got != 6 {
-				t.Errorf("the report counts %d requests, the server saw %d; want 6 (5 chunks and one replay)", rep.Requests, got)
-			}
+			testkit.CheckRequests(t, rep, srv.Stats().Requests, 6) // 5 chunks and one replay
 			if rep.Retries != 1 {
 				t.Errorf("retries %d, want 1 (the replay)", rep.Retries)
 			}
@@ -303,24 +275,16 @@ func TestRateLimitedRunKeepsOneConnection(t *testing.T) {
 	t.Parallel()
 	srv := pardottest.NewServer()
 	defer srv.Close()
-	for range 20 {
-		srv.FailNext(1, fakekit.RateLimited(time.Millisecond))
-		srv.FailNext(1, fakekit.Fault{}) // answered normally
-	}
+	srv.RateLimitEveryOther(20, time.Millisecond)
 	hc, dials := testkit.CountingClient()
 	// A record refused 429 rides in a later request, which may land on the
 	// next 429 again: enough sends that the 20 refusals cannot exhaust one.
-	sends := pardot.WithEngine(batch.Config{Concurrency: 1,
-		Retry: batch.RetryPolicy{MaxAttempts: 25, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}})
+	sends := pardot.WithEngine(batch.Config{Concurrency: 1, Retry: testkit.FastRetry(25)})
 	c := newClient(t, srv, oauth(), pardot.WithHTTPClient(hc), pardot.WithBatchSize(10), sends)
 	rep, err := c.Prospects().Create(context.Background(), slices.Values(people(200)))
 	checkRun(t, rep, err, counts(200, 200, 0, 0))
-	if rep.Requests != srv.Stats().Requests || rep.Requests < 40 || rep.Requests > 42 {
-		t.Errorf("requests: report %d, server %d; want 20 refused and 20 to 22 answered", rep.Requests, srv.Stats().Requests)
-	}
-	if n := dials.Load(); n != 1 {
-		t.Errorf("%d connections opened, want 1", n)
-	}
+	testkit.CheckRequestsBetween(t, rep, srv.Stats().Requests, 40, 42) // 20 refused, 20 to 22 answered
+	testkit.CheckOneConnection(t, dials)
 }
 
 // TestRepeatedKeyAndOversizeRecordFailLocally: a repeated identifier and a prospect over
@@ -338,10 +302,7 @@ func TestRepeatedKeyAndOversizeRecordFailLocally(t *testing.T) {
 	checkRun(t, rep, err, counts(4, 2, 2, 0))
 	for i, class := range map[int]error{1: batch.ErrDuplicate, 2: batch.ErrInvalid} {
 		o, _ := rep.Outcome(i)
-		var pe *pardot.Error
-		if !errors.As(o.Err, &pe) || !pe.Local || !errors.Is(o.Err, class) || o.Attempts != 0 {
-			t.Errorf("record %d: %v (attempts %d), want a local refusal matching %v", i, o.Err, o.Attempts, class)
-		}
+		testkit.CheckLocal[*pardot.Error](t, o, class)
 	}
 	if st := srv.Stats(); st.Requests != 1 || st.BatchProspects != 2 {
 		t.Errorf("server: %d requests, %d prospects; want 1 and 2 (nothing of the refused sent)", st.Requests, st.BatchProspects)

@@ -1,11 +1,9 @@
 package pardot_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"testing"
@@ -34,11 +32,10 @@ type captured struct {
 // capture is a gock matcher that records the request and restores its body.
 func capture(into *captured) gock.MatchFunc {
 	return func(req *http.Request, _ *gock.Request) (bool, error) {
-		body, err := io.ReadAll(req.Body)
+		body, err := testkit.PeekBody(req)
 		if err != nil {
 			return false, err
 		}
-		req.Body = io.NopCloser(bytes.NewReader(body))
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
 			return false, err

@@ -4,29 +4,19 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/httpx"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 	"github.com/crmbatch/crmbatch/internal/vendorkit"
 	"github.com/google/go-cmp/cmp"
 )
 
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func TestDecodeSeed200(t *testing.T) {
 	t.Parallel()
-	got, err := decodeBulk(readTestdata(t, "seed_200.json"))
+	got, err := decodeBulk(testkit.Testdata(t, "seed_200.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +41,7 @@ func respErr(status int, body []byte, requestID string) *Error {
 
 func TestDecodeSeed400(t *testing.T) {
 	t.Parallel()
-	got := respErr(400, readTestdata(t, "seed_400.json"), "req-1")
+	got := respErr(400, testkit.Testdata(t, "seed_400.json"), "req-1")
 	if d := cmp.Diff(seed400("req-1"), fieldsOf(got)); d != "" {
 		t.Fatalf("seed 400 (-want +got):\n%s", d)
 	}
@@ -61,7 +51,7 @@ func TestDecodeSeed400(t *testing.T) {
 	// without an HTTP status (a caller decoding a stored body), the
 	// envelope's own status is used
 	e := &Error{}
-	if decodeError(e, readTestdata(t, "seed_400.json")); e.HTTPStatus != 400 {
+	if decodeError(e, testkit.Testdata(t, "seed_400.json")); e.HTTPStatus != 400 {
 		t.Fatalf("envelope status not decoded: %d", e.HTTPStatus)
 	}
 	const wantMsg = "propel customers bulk/sourceId: HTTP 400 [10007] SchemaValidationException: #/customers/0: extraneous key [company] is not permitted (request id req-1)"
@@ -183,7 +173,7 @@ func TestDecodeToken(t *testing.T) {
 		{"token_legacy.json", "tok-legacy-1", 1899 * time.Second},
 	}
 	for _, tt := range tests {
-		tok, exp, err := decodeToken(readTestdata(t, tt.file), now)
+		tok, exp, err := decodeToken(testkit.Testdata(t, tt.file), now)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.file, err)
 		}

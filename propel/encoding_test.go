@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -211,7 +209,7 @@ func FuzzDirectiveXML(f *testing.F) {
 
 // FuzzResultXML: as FuzzAttributesXML, for a result (messages, raw entry).
 func FuzzResultXML(f *testing.F) {
-	f.Add(readGolden(f, "type_result.xml"))
+	f.Add(testkit.Testdata(f, "golden/type_result.xml"))
 	f.Add([]byte(`<result><id>1</id><success>maybe</success></result>`))
 	f.Fuzz(func(t *testing.T, doc []byte) { decodesAgain[propel.Result](t, doc) })
 }
@@ -243,15 +241,6 @@ func decodesAgain[T any](t *testing.T, doc []byte) (T, bool) {
 		}
 	}
 	return v, true
-}
-
-// readGolden returns a golden file, as a fuzz seed.
-func readGolden(f *testing.F, name string) []byte {
-	b, err := os.ReadFile(filepath.Join("testdata", "golden", name))
-	if err != nil {
-		f.Fatal(err)
-	}
-	return b
 }
 
 // A customer read from its XML form (the package doc's example) is sent

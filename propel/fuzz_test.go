@@ -1,12 +1,13 @@
 package propel
 
 import (
+	"github.com/crmbatch/crmbatch/internal/testkit"
 	"testing"
 	"time"
 )
 
 func FuzzDecodeBulk(f *testing.F) {
-	f.Add(readTestdata(f, "seed_200.json"))
+	f.Add(testkit.Testdata(f, "seed_200.json"))
 	f.Add([]byte(`{"data":[{"action":"create","id":25495,"key":"C-1002","lookupKey":"sourceId","success":true}],"messages":["Completed"],"total":2}`))
 	f.Add([]byte(`{"data":[{"key":"C-9","success":false,"error":{"code":"50007","messages":["x"]}}]}`))
 	f.Add([]byte(`{"data":[{"action":"upd`))
@@ -29,7 +30,7 @@ func FuzzDecodeBulk(f *testing.F) {
 }
 
 func FuzzDecodeError(f *testing.F) {
-	f.Add(400, readTestdata(f, "seed_400.json"))
+	f.Add(400, testkit.Testdata(f, "seed_400.json"))
 	f.Add(401, []byte(`{"error":"invalid_client","error_description":"x"}`))
 	f.Add(400, []byte(`{"error":{"code":"10007","messages":"#/customers/2: extraneous key [x] is not permitted"}}`))
 	f.Add(502, []byte(`<html>`))
@@ -42,8 +43,8 @@ func FuzzDecodeError(f *testing.F) {
 }
 
 func FuzzDecodeToken(f *testing.F) {
-	f.Add(readTestdata(f, "token_new.json"))
-	f.Add(readTestdata(f, "token_legacy.json"))
+	f.Add(testkit.Testdata(f, "token_new.json"))
+	f.Add(testkit.Testdata(f, "token_legacy.json"))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		tok, _, err := decodeToken(body, time.Now())
 		if err == nil && tok == "" {

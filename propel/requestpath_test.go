@@ -6,12 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/fakekit"
@@ -25,9 +22,6 @@ import (
 // owner for retries, secrets kept out of everything, the token replay
 // counted, one connection under a 429 storm, local refusals.
 
-// threeAttempts is the policy of the retry-count tests.
-var threeAttempts = batch.Config{Retry: batch.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}}
-
 // TestAlwaysBusyReachesTheServerExactlyThreeTimes: a chunk the server always answers 503 (or 429,
 // or 500: the upserts are idempotent, so a 5xx is worth another try)
 // reaches the server exactly MaxAttempts times. Propel documents no busy
@@ -37,16 +31,14 @@ func TestAlwaysBusyReachesTheServerExactlyThreeTimes(t *testing.T) {
 	for _, f := range []fakekit.Fault{fakekit.Status(503), fakekit.RateLimited(0), fakekit.Status(500)} {
 		t.Run(fmt.Sprint(f.Status), func(t *testing.T) {
 			t.Parallel()
-			srv, c := newFake(t, propel.WithEngine(threeAttempts))
+			srv, c := newFake(t, propel.WithEngine(testkit.ThreeSends()))
 			srv.FailNext(100, f)
 			rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(customers(5)))
-			testkit.CheckCounts(t, rep, testkit.Counts{Total: 5, Failed: 5})
+			testkit.CheckRefusedRun(t, rep, err, 5)
 			if !errors.Is(err, batch.ErrUnavailable) && !errors.Is(err, batch.ErrRateLimited) {
 				t.Errorf("err %v, want a retryable class", err)
 			}
-			if got := srv.Stats().Requests; got != 3 || rep.Requests != 3 {
-				t.Fatalf("server saw %d requests, report counts %d; want exactly 3", got, rep.Requests)
-			}
+			testkit.CheckRequests(t, rep, srv.Stats().Requests, 3)
 			// a 500 may have been applied: its records may have been written
 			if unknown := errors.Is(err, batch.ErrOutcomeUnknown); unknown != (f.Status == 500) {
 				t.Errorf("status %d: matches ErrOutcomeUnknown %v", f.Status, unknown)
@@ -70,9 +62,9 @@ func TestReportedRequestsMatchTheServer(t *testing.T) {
 	}
 	checkLandedOnce(t, srv, in, rep)
 	st := srv.Stats()
-	if st.Requests != 4 || rep.Requests != st.Requests || st.TokenRequests != 2 {
-		t.Fatalf("server saw %d requests (%d token requests), report counts %d; want 4 (3 chunks + 1 replay), 2, 4",
-			st.Requests, st.TokenRequests, rep.Requests)
+	testkit.CheckRequests(t, rep, st.Requests, 4) // 3 chunks and 1 replay
+	if st.TokenRequests != 2 {
+		t.Errorf("%d token requests, want 2", st.TokenRequests)
 	}
 }
 
@@ -83,22 +75,14 @@ func TestRateLimitedRunKeepsOneConnection(t *testing.T) {
 	hc, dials := testkit.CountingClient()
 	// A record refused 429 rides in a later request, which may land on the
 	// next 429 again: enough sends that the 10 refusals cannot exhaust one.
-	srv, c := newFake(t, propel.WithHTTPClient(hc), propel.WithBatchSize(10), propel.WithEngine(batch.Config{Concurrency: 1,
-		Retry: batch.RetryPolicy{MaxAttempts: 15, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}}))
-	for range 10 {
-		srv.FailNext(1, fakekit.RateLimited(0))
-		srv.FailNext(1, fakekit.Fault{})
-	}
+	srv, c := newFake(t, propel.WithHTTPClient(hc), propel.WithBatchSize(10), propel.WithEngine(batch.Config{Concurrency: 1, Retry: testkit.FastRetry(15)}))
+	srv.RateLimitEveryOther(10, 0)
 	rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(customers(100)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Requests != srv.Stats().Requests || rep.Requests < 20 || rep.Requests > 22 {
-		t.Fatalf("requests %d reported, %d seen; want 10 refused and 10 to 12 answered", rep.Requests, srv.Stats().Requests)
-	}
-	if n := dials.Load(); n != 1 {
-		t.Fatalf("%d connections opened, want 1", n)
-	}
+	testkit.CheckRequestsBetween(t, rep, srv.Stats().Requests, 20, 22) // 10 refused, 10 to 12 answered
+	testkit.CheckOneConnection(t, dials)
 }
 
 // TestRepeatedKeyAndOversizeRecordFailLocally: a key repeated within one call, and a record over
@@ -110,13 +94,12 @@ func TestRepeatedKeyAndOversizeRecordFailLocally(t *testing.T) {
 	in := []propel.Customer{big, {Source: "CRM", SourceID: "dup", Language: "NL"}, {Source: "CRM", SourceID: "dup", Language: "NL", FirstName: "again"}}
 	rep, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values(in))
 	testkit.CheckCounts(t, rep, testkit.Counts{Total: 3, Succeeded: 1, Failed: 2})
-	var tooLarge *batch.TooLargeError
-	if !errors.As(rep.Outcomes[0].Err, &tooLarge) || tooLarge.Limit != 2048 {
-		t.Errorf("oversize record: %v", rep.Outcomes[0].Err)
+	if limit := testkit.CheckTooLarge(t, rep.Outcomes[0]); limit != 2048 {
+		t.Errorf("oversize record: limit %d, want 2048", limit)
 	}
-	var pe *propel.Error
-	if !errors.As(rep.Outcomes[2].Err, &pe) || !pe.Local || !errors.Is(err, batch.ErrDuplicate) {
-		t.Errorf("repeated key: %v", rep.Outcomes[2].Err)
+	testkit.CheckLocal[*propel.Error](t, rep.Outcomes[2], batch.ErrDuplicate)
+	if !errors.Is(err, batch.ErrDuplicate) {
+		t.Errorf("run error %v, want it to match batch.ErrDuplicate", err)
 	}
 	if srv.Stats().Requests != 1 || len(srv.Customers()) != 1 {
 		t.Fatalf("%d requests, %d stored; want only the first dup sent", srv.Stats().Requests, len(srv.Customers()))
@@ -136,26 +119,21 @@ func TestRepeatedKeyAndOversizeRecordFailLocally(t *testing.T) {
 func TestClientPrintsNoSecret(t *testing.T) {
 	t.Parallel()
 	const secret, token = "client-secret-value-1", "access-token-value-1"
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	api := testkit.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/oauth2/token" {
 			fmt.Fprintf(w, `{"access_token":%q,"expires_in":1800,"token_type":"Bearer"}`, token)
 			return
 		}
 		fmt.Fprint(w, `{"data":[{"action":"create","id":1,"key":"A","lookupKey":"sourceId","success":true}],"total":1}`)
 	}))
-	defer api.Close()
-	c, err := propel.New(propel.WithBaseURL(api.URL+"/v2"), propel.WithClientCredentials("client-id", secret))
+	c, err := propel.New(propel.WithBaseURL(api+"/v2"), propel.WithClientCredentials("client-id", secret))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Customers().UpsertBySourceID(context.Background(), slices.Values([]propel.Customer{{Source: "S", SourceID: "A"}})); err != nil {
 		t.Fatal(err)
 	}
-	out := testkit.PrintEveryWay(c)
-	testkit.NoSecrets(t, "printed client", out, secret, token)
-	if !strings.Contains(out, api.URL) {
-		t.Errorf("the printed client does not even name its base URL:\n%s", out)
-	}
+	testkit.CheckPrinted(t, api, []string{secret, token}, c)
 	testkit.NoSecrets(t, "printed token source", testkit.PrintEveryWay(propel.TokenSourceFunc(nil)), secret, token)
 }
 
@@ -169,14 +147,13 @@ func TestCrossHostRedirectCarriesNothing(t *testing.T) {
 		t.Run(auth, func(t *testing.T) {
 			t.Parallel()
 			trap := testkit.NewTrap(t)
-			api := httptest.NewServer(trap.RedirectTo())
-			defer api.Close()
+			api := trap.Front(t)
 			logger, logs := testkit.LogBuffer()
 			opt := propel.WithClientCredentials("client-id", secret)
 			if auth == "token source" {
 				opt = propel.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token}))
 			}
-			c, err := propel.New(propel.WithBaseURL(api.URL+"/v2"), opt, propel.WithEngine(batch.Config{Logger: logger}), propel.WithEngine(threeAttempts))
+			c, err := propel.New(propel.WithBaseURL(api+"/v2"), opt, propel.WithEngine(batch.Config{Logger: logger}), propel.WithEngine(testkit.ThreeSends()))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -184,9 +161,7 @@ func TestCrossHostRedirectCarriesNothing(t *testing.T) {
 			if err == nil || rep.Succeeded != 0 || !rep.Balanced() {
 				t.Fatalf("rep %+v err %v", rep, err)
 			}
-			if n := len(trap.Requests()); n != 0 {
-				t.Fatalf("the other host received %d requests:\n%s", n, strings.Join(trap.Requests(), "\n"))
-			}
+			trap.CheckEmpty(t)
 			testkit.NoSecrets(t, "error", err.Error(), secret, token)
 			testkit.NoSecrets(t, "log", logs.String(), secret, token)
 		})
@@ -196,13 +171,8 @@ func TestCrossHostRedirectCarriesNothing(t *testing.T) {
 // echo answers every request with an error body that quotes the request:
 // its headers, query and body.
 func echo(status int) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return testkit.Echo(func(w http.ResponseWriter, r *http.Request, quoted string) {
 		body, _ := io.ReadAll(r.Body)
-		var b strings.Builder
-		for k, v := range r.Header {
-			fmt.Fprintf(&b, "%s: %s; ", k, strings.Join(v, ","))
-		}
-		quoted := fmt.Sprintf("%s?%s %s %s", r.URL.Path, r.URL.RawQuery, b.String(), body)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
 		fmt.Fprintf(w, `{"error":{"code":"%s","status":%d,"type":%q,"messages":[%q],"moreInfo":%q}}`,
@@ -230,10 +200,9 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			api := httptest.NewServer(echo(tt.status))
-			defer api.Close()
+			api := testkit.Serve(t, echo(tt.status))
 			logger, logs := testkit.LogBuffer()
-			c, err := propel.New(propel.WithBaseURL(api.URL+"/v2"), tt.opt, propel.WithEngine(batch.Config{Logger: logger}), propel.WithEngine(threeAttempts))
+			c, err := propel.New(propel.WithBaseURL(api+"/v2"), tt.opt, propel.WithEngine(batch.Config{Logger: logger}), propel.WithEngine(testkit.ThreeSends()))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -241,22 +210,17 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 			if err == nil || rep.Succeeded != 0 || !rep.Balanced() {
 				t.Fatalf("rep %+v err %v", rep, err)
 			}
-			var all strings.Builder
-			for _, o := range rep.Outcomes {
-				if o.Err != nil {
-					fmt.Fprintf(&all, "%v\n%+v\n", o.Err, o.Err)
-				}
-			}
+			all := testkit.OutcomeErrors(rep)
 			testkit.NoSecrets(t, "Report.Err", rep.Err().Error(), secret, token)
-			testkit.NoSecrets(t, "record errors", all.String(), secret, token)
+			testkit.NoSecrets(t, "record errors", all, secret, token)
 			testkit.NoSecrets(t, "log", logs.String(), secret, token)
 			var pe *propel.Error
 			if !errors.As(err, &pe) {
 				t.Fatalf("err %v is not a *propel.Error", err)
 			}
 			testkit.NoSecrets(t, "error fields", fmt.Sprintf("%q %q %q %q", pe.Messages, pe.Type, pe.MoreInfo, pe.Message), secret, token)
-			if !strings.Contains(all.String(), "REDACTED") {
-				t.Errorf("the echo was not redacted but dropped? %s", all.String())
+			if !strings.Contains(all, "REDACTED") {
+				t.Errorf("the echo was not redacted but dropped? %s", all)
 			}
 		})
 	}
@@ -277,11 +241,11 @@ func TestFakeOneLineSetup(t *testing.T) {
 			t.Fatalf("%s: %v", base, err)
 		}
 	}
-	var n atomic.Int32
+	creates := 0
 	for _, rec := range srv.Customers() {
-		n.Add(int32(rec.Creates))
+		creates += rec.Creates
 	}
-	if n.Load() != 3 {
-		t.Fatalf("%d creates, want 3", n.Load())
+	if creates != 3 {
+		t.Fatalf("%d creates, want 3", creates)
 	}
 }

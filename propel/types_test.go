@@ -2,11 +2,14 @@ package propel
 
 import (
 	"encoding/json"
+	"maps"
 	"reflect"
 	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 // The documented fields (issue 6, vendors.md 4.3): what each type may send.
@@ -52,20 +55,7 @@ func fill(v reflect.Value) {
 // keysOf marshals v and returns its JSON keys, sorted.
 func keysOf(t *testing.T, v any) []string {
 	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
+	return slices.Sorted(maps.Keys(testkit.JSONFields(t, v)))
 }
 
 func sorted(s []string) []string { s = slices.Clone(s); slices.Sort(s); return s }

@@ -1,10 +1,8 @@
 package propel
 
 import (
-	"bytes"
 	"context"
 	"github.com/crmbatch/crmbatch/internal/testkit"
-	"io"
 	"net/http"
 	"slices"
 	"testing"
@@ -52,8 +50,7 @@ func TestGoldenAddressRequests(t *testing.T) {
 			var got []byte
 			var rawPath, rawQuery string
 			capture := func(req *http.Request, _ *gock.Request) (bool, error) {
-				b, err := io.ReadAll(req.Body)
-				req.Body = io.NopCloser(bytes.NewReader(b))
+				b, err := testkit.PeekBody(req)
 				got, rawPath, rawQuery = b, req.URL.EscapedPath(), req.URL.RawQuery
 				return true, err
 			}

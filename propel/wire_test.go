@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -57,11 +56,7 @@ func gockClient(t *testing.T, opts ...Option) *Client {
 // exactBody matches a request whose body is byte for byte want.
 func exactBody(want []byte) gock.MatchFunc {
 	return func(req *http.Request, _ *gock.Request) (bool, error) {
-		if req.Body == nil {
-			return len(want) == 0, nil
-		}
-		b, err := io.ReadAll(req.Body)
-		req.Body = io.NopCloser(bytes.NewReader(b))
+		b, err := testkit.PeekBody(req)
 		return bytes.Equal(b, want), err
 	}
 }
@@ -146,8 +141,7 @@ func TestGoldenRequests(t *testing.T) {
 			c := gockClient(t, tt.opts...)
 			var got []byte
 			capture := func(req *http.Request, _ *gock.Request) (bool, error) {
-				b, err := io.ReadAll(req.Body)
-				req.Body = io.NopCloser(bytes.NewReader(b))
+				b, err := testkit.PeekBody(req)
 				got = b
 				return true, err
 			}

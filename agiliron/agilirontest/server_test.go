@@ -11,29 +11,16 @@ import (
 
 	"github.com/crmbatch/crmbatch/agiliron/agilirontest"
 	"github.com/crmbatch/crmbatch/internal/fakekit"
+
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 const oneLead = `{"Leads":{"Lead":[{"LastName":"Doe","Company":"Co"}]}}`
 
 func do(t *testing.T, method, url, ct, key, body string) (int, string, http.Header) {
 	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ct != "" {
-		req.Header.Set("Content-Type", ct)
-	}
-	if key != "" {
-		req.Header.Set("apiKey", key)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b), resp.Header
+	a := testkit.Call(t, method, url, map[string]string{"Content-Type": ct, "apiKey": key}, strings.NewReader(body))
+	return a.Status, string(a.Body), a.Header
 }
 
 func TestServerStrictness(t *testing.T) {
@@ -99,8 +86,7 @@ func TestServerBatchLifecycle(t *testing.T) {
 	t.Parallel()
 	srv := agilirontest.NewServer()
 	defer srv.Close()
-	clock := fakekit.NewManualClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
-	srv.SetClock(clock)
+	srv.UseManualClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	srv.SetProcessingDelay(time.Hour) // stays Processing until Close
 	code, body, _ := do(t, http.MethodPost, srv.BaseURL()+"Bulk-Contacts?sendRecordNo=true", "application/json", agilirontest.APIKey,
 		`{"Contacts":{"Contact":[{"LastName":"Doe"},{"LastName":""}]}}`)

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/crmbatch/crmbatch/internal/fakekit"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 // upload posts an import of csv with the given importRequest JSON; the
@@ -33,30 +33,23 @@ func upload(t *testing.T, srv *Server, req, csv string, order ...string) (int, m
 		}
 	}
 	_ = mw.Close()
-	hr, _ := http.NewRequest(http.MethodPost, srv.BaseURL()+"/crm/v3/imports", &body)
-	hr.Header.Set("Content-Type", mw.FormDataContentType())
-	hr.Header.Set("Authorization", "Bearer "+DefaultToken)
-	return do(t, hr)
+	return do(t, http.MethodPost, srv.BaseURL()+"/crm/v3/imports", mw.FormDataContentType(), &body)
 }
 
 // get reads path from the fake.
 func get(t *testing.T, srv *Server, path string) (int, map[string]any) {
 	t.Helper()
-	hr, _ := http.NewRequest(http.MethodGet, srv.BaseURL()+path, nil)
-	hr.Header.Set("Authorization", "Bearer "+DefaultToken)
-	return do(t, hr)
+	return do(t, http.MethodGet, srv.BaseURL()+path, "", nil)
 }
 
-func do(t *testing.T, hr *http.Request) (int, map[string]any) {
+// do sends one request with the fake's token and decodes the JSON answer
+// (nil when it is not JSON).
+func do(t *testing.T, method, url, contentType string, body io.Reader) (int, map[string]any) {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(hr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	a := testkit.Call(t, method, url, map[string]string{"Content-Type": contentType, "Authorization": "Bearer " + DefaultToken}, body)
 	var out map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out
+	_ = json.Unmarshal(a.Body, &out)
+	return a.Status, out
 }
 
 const upsertByEmail = `{"name":"t","importOperations":{"0-1":"UPSERT"},"files":[{"fileName":"f.csv","fileFormat":"CSV","fileImportPage":{"hasHeader":true,"columnMappings":[` +
@@ -66,8 +59,7 @@ const upsertByEmail = `{"name":"t","importOperations":{"0-1":"UPSERT"},"files":[
 func TestImportStatesAndErrorPages(t *testing.T) {
 	srv := NewServer()
 	defer srv.Close()
-	clock := fakekit.NewManualClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
-	srv.SetClock(clock)
+	clock := srv.UseManualClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 	srv.SetImportSpeed(1) // 5 rows: 5 s
 	csv := "email,firstname\na@x.com,A\nbad-1,B\nc@x.com,C\nbad-2,D\nbad-3,E,extra\n"
 	// The file may come before the importRequest.

@@ -89,8 +89,7 @@ func TestRollingLimitAndHeaders(t *testing.T) {
 	t.Parallel()
 	srv := NewServer()
 	defer srv.Close()
-	clock := fakekit.NewManualClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
-	srv.SetClock(clock)
+	clock := srv.UseManualClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 	srv.SetRateLimit(2, 300*time.Millisecond)
 	path := "/crm/v3/objects/deals/batch/read"
 	body := `{"inputs":[{"id":"1"}],"properties":[],"propertiesWithHistory":[]}`

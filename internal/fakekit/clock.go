@@ -36,3 +36,11 @@ func (c *ManualClock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 	c.mu.Unlock()
 }
+
+// UseManualClock sets a ManualClock starting at start as the fake's clock
+// (SetClock) and returns it, for the test to advance.
+func (b *Base) UseManualClock(start time.Time) *ManualClock {
+	c := NewManualClock(start)
+	b.SetClock(c)
+	return c
+}

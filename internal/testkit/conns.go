@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"sync/atomic"
+	"testing"
 	"time"
 )
 
@@ -21,4 +22,13 @@ func CountingClient() (*http.Client, *atomic.Int32) {
 		MaxIdleConnsPerHost: 16,
 	}
 	return &http.Client{Transport: tr, Timeout: 2 * time.Minute}, &n
+}
+
+// CheckOneConnection fails the test unless the counter of a
+// CountingClient counted exactly one connection.
+func CheckOneConnection(t testing.TB, dials *atomic.Int32) {
+	t.Helper()
+	if n := dials.Load(); n != 1 {
+		t.Errorf("%d connections opened, want 1", n)
+	}
 }

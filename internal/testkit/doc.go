@@ -1,6 +1,16 @@
-// Package testkit holds the test helpers every vendor package shares: a
-// trap for requests redirected to another host, a scan for secrets in
-// every spelling, a printer that tries every fmt verb and slog, and an
-// HTTP client that counts the connections it opens. It is imported only by
-// _test.go files.
+// Package testkit holds the test helpers every vendor package shares, so
+// that the five vendors' tests of one promise assert it with the same
+// code. It is imported only by _test.go files.
+//
+//   - reports: CheckCounts, CheckStopped, LandedOnce, CheckRefusedRun,
+//     CheckRequests (what the server saw, as the report counts it),
+//     CheckLocal and CheckTooLarge (refusals before any request);
+//   - secrets: Spellings, NoSecrets, PrintEveryWay, CheckPrinted,
+//     LogBuffer, CheckLog, ErrorText and OutcomeErrors;
+//   - servers: Trap (another host that must receive nothing) with its
+//     redirecting Front, Echo and Quote (error bodies that repeat the
+//     request), Serve, Call, PeekBody, CountingClient and
+//     CheckOneConnection;
+//   - fixtures: Golden (with -update), Testdata, JSONFields, FastRetry,
+//     HeapPeak.
 package testkit

@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -56,4 +57,19 @@ func headerText(h http.Header) string {
 		}
 	}
 	return s
+}
+
+// Front starts a server, closed when the test ends, that answers every
+// request with a 307 to the trap (RedirectTo), and returns its URL: the
+// base URL of a client whose every endpoint redirects to another host.
+func (tr *Trap) Front(t testing.TB) string {
+	return Serve(t, tr.RedirectTo())
+}
+
+// CheckEmpty fails the test if any request reached the trap.
+func (tr *Trap) CheckEmpty(t testing.TB) {
+	t.Helper()
+	if got := tr.Requests(); len(got) != 0 {
+		t.Errorf("the other host received %d requests:\n%s", len(got), strings.Join(got, "\n---\n"))
+	}
 }

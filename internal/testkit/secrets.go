@@ -52,3 +52,30 @@ func LogBuffer() (*slog.Logger, *bytes.Buffer) {
 	var b bytes.Buffer
 	return slog.New(slog.NewJSONHandler(&b, &slog.HandlerOptions{Level: slog.LevelDebug})), &b
 }
+
+// CheckPrinted prints every value every way (PrintEveryWay) and fails the
+// test when the text holds a secret, or does not show shows (the base URL,
+// say: proof that the values printed something). It returns the text.
+func CheckPrinted(t testing.TB, shows string, secrets []string, values ...any) string {
+	t.Helper()
+	var b strings.Builder
+	for _, v := range values {
+		b.WriteString(PrintEveryWay(v))
+	}
+	NoSecrets(t, "the printed values", b.String(), secrets...)
+	if !strings.Contains(b.String(), shows) {
+		t.Errorf("the printed values do not show %q:\n%s", shows, b.String())
+	}
+	return b.String()
+}
+
+// CheckLog fails the test when log holds a secret, or does not hold proof
+// (a line the run must have logged, without which the scan proves
+// nothing; "" skips that check).
+func CheckLog(t testing.TB, log string, proof string, secrets ...string) {
+	t.Helper()
+	if !strings.Contains(log, proof) {
+		t.Errorf("the log holds no %q: the scan for secrets proves nothing:\n%s", proof, log)
+	}
+	NoSecrets(t, "the log", log, secrets...)
+}

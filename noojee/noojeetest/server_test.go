@@ -2,7 +2,6 @@ package noojeetest_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -13,28 +12,25 @@ import (
 
 	"github.com/crmbatch/crmbatch/internal/fakekit"
 	"github.com/crmbatch/crmbatch/noojee/noojeetest"
+
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 const query = "?fTemplateId=1&fCampaignId=2&fAllocationId=3&apiKey=" + noojeetest.APIKey
 
 // post sends body and returns status and decoded code (-1 when none). It
-// may run on other goroutines than the test's, so it reports with Error.
+// may run on other goroutines than the test's: testkit.Call reports with
+// Errorf.
 func post(t *testing.T, srv *noojeetest.Server, endpoint, q, contentType, body string) (int, int) {
 	t.Helper()
-	resp, err := http.Post(srv.URL+noojeetest.Path+endpoint+q, contentType, strings.NewReader(body))
-	if err != nil {
-		t.Error(err)
-		return 0, -1
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
+	a := testkit.Call(t, http.MethodPost, srv.URL+noojeetest.Path+endpoint+q, map[string]string{"Content-Type": contentType}, strings.NewReader(body))
 	var r struct {
 		Code *int `json:"code"`
 	}
-	if json.Unmarshal(data, &r) != nil || r.Code == nil {
-		return resp.StatusCode, -1
+	if json.Unmarshal(a.Body, &r) != nil || r.Code == nil {
+		return a.Status, -1
 	}
-	return resp.StatusCode, *r.Code
+	return a.Status, *r.Code
 }
 
 // The fake is strict about the request, like the real server.
@@ -145,21 +141,17 @@ func TestBulkAnswerIsTheImportSummary(t *testing.T) {
 	body := `[{"Name":"Ann","FirstPhone":"0400000001","njExternalLeadId":"A"},` +
 		`{"Name":"Bob, Jr","FirstPhone":"0400 000 002","njExternalLeadId":"B"},` +
 		`{"Name":"Cat","FirstPhone":"0400000001","njExternalLeadId":"C"}]`
-	resp, err := http.Post(srv.URL+noojeetest.Path+"insertLeadsFast"+query, "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	a := testkit.Call(t, http.MethodPost, srv.URL+noojeetest.Path+"insertLeadsFast"+query, map[string]string{"Content-Type": "application/json"}, strings.NewReader(body))
 	var got map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+	if err := json.Unmarshal(a.Body, &got); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]any{"code": float64(0), "message": "Imported 1 Updated 0 Rejected 2 leads.\n\nErrors (If any):\n" +
 		" FirstPhone,Name,njExternalLeadId,Error Reason,\n" +
 		"0400 000 002,\"Bob, Jr\",B,DNC,\n" +
 		"0400000001,Cat,C,DUPLICATE,\n"}
-	if d := cmp.Diff(want, got); d != "" || resp.StatusCode != 200 {
-		t.Errorf("status %d, answer (-want +got):\n%s", resp.StatusCode, d)
+	if d := cmp.Diff(want, got); d != "" || a.Status != 200 {
+		t.Errorf("status %d, answer (-want +got):\n%s", a.Status, d)
 	}
 	if n := srv.LeadCount("2"); n != 1 || srv.Stats().Rejected != 2 {
 		t.Errorf("stored %d, rejected %d; want 1 and 2", n, srv.Stats().Rejected)
@@ -190,8 +182,7 @@ func TestStormClockCountOnlyAndMaxBatch(t *testing.T) {
 	t.Parallel()
 	srv := noojeetest.NewServer()
 	defer srv.Close()
-	clock := fakekit.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	srv.SetClock(clock)
+	clock := srv.UseManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	srv.BusyFor(time.Minute)
 	if _, code := post(t, srv, "insertLeadFast", query, "application/json", `{"FirstPhone":"1"}`); code != 109 {
 		t.Errorf("in the storm: code %d, want 109", code)

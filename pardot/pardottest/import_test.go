@@ -10,28 +10,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/crmbatch/crmbatch/internal/fakekit"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 // importReq sends one Import API request with the fake's credentials.
 func importReq(t *testing.T, srv *Server, method, path, contentType string, body []byte) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, srv.URL+path, bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+AccessToken)
-	req.Header.Set("Pardot-Business-Unit-Id", BusinessUnitID)
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	a := testkit.Call(t, method, srv.URL+path, map[string]string{"Authorization": "Bearer " + AccessToken,
+		"Pardot-Business-Unit-Id": BusinessUnitID, "Content-Type": contentType}, bytes.NewReader(body))
+	return a.Status, string(a.Body)
 }
 
 // multipartBody builds a body with an optional input and a file part.
@@ -118,8 +105,7 @@ func TestImportBatchLimitsAndHeader(t *testing.T) {
 func TestImportStatesErrorsAndExpiry(t *testing.T) {
 	srv := NewServer()
 	defer srv.Close()
-	clock := fakekit.NewManualClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
-	srv.SetClock(clock)
+	clock := srv.UseManualClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
 	srv.SetImportTiming(time.Minute, time.Minute)
 	path := createImport(t, srv, "matchEmail,email,company\r\n,a@example.com,Acme\r\n,bad email,Acme\r\n,c@example.com,"+strings.Repeat("x", 256)+"\r\n")
 	read := func() string {
@@ -176,15 +162,9 @@ func TestImportDailyBatchesAndAuth(t *testing.T) {
 	if status, _ := importReq(t, srv, http.MethodPost, path+"/batches", ct, body); status != http.StatusBadRequest {
 		t.Errorf("a batch over the daily limit: %d, want 400", status)
 	}
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+path+"?fields=id", nil)
-	req.Header.Set("Authorization", "Bearer not-a-token")
-	req.Header.Set("Pardot-Business-Unit-Id", BusinessUnitID)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("unknown token: %d, want 401", resp.StatusCode)
+	a := testkit.Call(t, http.MethodGet, srv.URL+path+"?fields=id", map[string]string{"Authorization": "Bearer not-a-token",
+		"Pardot-Business-Unit-Id": BusinessUnitID}, nil)
+	if a.Status != http.StatusUnauthorized {
+		t.Errorf("unknown token: %d, want 401", a.Status)
 	}
 }

@@ -126,8 +126,7 @@ func TestLoginAndKeyExpiry(t *testing.T) {
 	if !strings.Contains(body, `<err code="15">Login failed</err>`) {
 		t.Errorf("bad login: %s", body)
 	}
-	clock := fakekit.NewManualClock(time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC))
-	srv.SetClock(clock)
+	clock := srv.UseManualClock(time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC))
 	k1, k2 := login(t, srv), login(t, srv)
 	if k1 != k2 {
 		t.Errorf("repeat login gave a new key before expiry")

@@ -2,7 +2,6 @@ package propeltest_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,6 +14,8 @@ import (
 	"github.com/crmbatch/crmbatch/internal/fakekit"
 	"github.com/crmbatch/crmbatch/propel/propeltest"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 // token gets a token from the fake with raw HTTP.
@@ -37,22 +38,16 @@ func token(t *testing.T, srv *propeltest.Server) string {
 
 func post(t *testing.T, srv *propeltest.Server, tok, path, body string) (int, map[string]any, http.Header) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, srv.BaseURL()+path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
+	bearer := ""
 	if tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
+		bearer = "Bearer " + tok
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	a := testkit.Call(t, http.MethodPost, srv.BaseURL()+path, map[string]string{"Content-Type": "application/json", "Authorization": bearer}, strings.NewReader(body))
 	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("answer is not JSON: %s", b)
+	if err := json.Unmarshal(a.Body, &m); err != nil {
+		t.Fatalf("answer is not JSON: %s", a.Body)
 	}
-	return resp.StatusCode, m, resp.Header
+	return a.Status, m, a.Header
 }
 
 func TestUnknownKeyAnswersLikeTheSeed(t *testing.T) {
@@ -193,8 +188,7 @@ func TestTokenTTLRunsOnTheServerClock(t *testing.T) {
 	t.Parallel()
 	srv := propeltest.NewServer()
 	defer srv.Close()
-	clock := fakekit.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	srv.SetClock(clock)
+	clock := srv.UseManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	srv.SetTokenTTL(10 * time.Minute)
 	tok := token(t, srv)
 	clock.Advance(10*time.Minute - time.Second)
