@@ -129,7 +129,7 @@ type plainCustom struct {
 	CustomField []CustomField `json:"CustomField"`
 }
 
-// plainLead is a lead's wire form as a plain struct, for encoding/json.
+// plainLeadJSON is a lead's wire form as a plain struct, for encoding/json.
 type plainLeadJSON struct {
 	LeadID string `json:"LeadId,omitempty"`
 	Salutation, FirstName, LastName, Company, Designation, Phone, Mobile, Fax, Email, Website,

@@ -19,14 +19,8 @@ func baseOp[T any](c *Client, s *spec[T], name string) batch.Op[T, Result] {
 		Name:     name,
 		MaxItems: c.cfg.BatchSize,
 		MaxBytes: c.cfg.maxRequestBytes,
-		Size: func(rec T) int {
-			b, err := encodeRecords(s, f, []T{rec})
-			if err != nil {
-				return 0 // refused when the chunk is encoded
-			}
-			return len(b)
-		},
-		Isolate: isolate,
+		Size:     func(rec T) int { return recordSize(s, f, rec) },
+		Isolate:  isolate,
 	}
 }
 
@@ -51,7 +45,7 @@ func bulkOp[T any](c *Client, s *spec[T], method string) batch.Op[T, Result] {
 		return sendBulk(ctx, c, s, method, chunk)
 	}
 	if method == http.MethodPut {
-		op.Key = func(v T) string { return s.id(&v) }
+		op.Key = s.id
 		op.Validate = updateValidator(s, op.Name)
 	} else {
 		op.Key, op.Validate = s.createKey, createValidator(s, op.Name)
@@ -184,7 +178,7 @@ func (c *Client) write(ctx context.Context, op, method, url string, body []byte,
 func identities[T any](s *spec[T], chunk []T) (ids, names []string) {
 	ids, names = make([]string, len(chunk)), make([]string, len(chunk))
 	for i := range chunk {
-		ids[i], names[i] = s.id(&chunk[i]), s.name(&chunk[i])
+		ids[i], names[i] = s.id(chunk[i]), s.name(chunk[i])
 	}
 	return ids, names
 }

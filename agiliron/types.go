@@ -69,7 +69,7 @@ type plainLead Lead
 
 // MarshalJSON writes the lead without HTML escaping, its custom fields
 // wrapped as {"LeadCustomFields":{"CustomField":[…]}} when it has any.
-func (l Lead) MarshalJSON() ([]byte, error) { return marshalNoEscape(plainLead(l)) }
+func (l Lead) MarshalJSON() ([]byte, error) { return l.appendJSON(make([]byte, 0, 1024)), nil }
 
 // UnmarshalJSON reads a lead into a fresh value (no field of the old one
 // is kept), its custom fields given as one object or a list under
