@@ -1,0 +1,57 @@
+package agiliron
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// createdCommonSeeds are answers to POST Leads in the shapes the common
+// decoder reads, and some it hands to the tree decoder.
+var createdCommonSeeds = []string{
+	`{"MCM":{"response":{"objectType":"Leads"},"parameters":{"results":{"message":{"status":"Success","success_message":{"message":"Leads Added Successfully.","lead_id":["1001","1002"]}}}}}}`,
+	`{"MCM":{"parameters":{"results":{"message":{"status":"Success","success_message":{"lead_id":[1,"2",[3],null]}}}}}}`,
+	`{"MCM":{"parameters":{"results":{"message":{"STATUS":"Success","LeadId":"1001, 1002","lead_id":7}}}}}`,
+	`{"MCM":{"parameters":{"results":{"message":{"status":"Error","error_message":" Lead Company cannot be blank "}}}}}`,
+	`{"MCM":{"parameters":{"results":{"message":{"status":true,"success_message":12}}}}}`,
+	`{"MCM":{"parameters":{"results":{"message":{"status":"Success","success_message":{"lead_id":{"x":1}}}}}}}`,
+	`{"MCM":{"parameters":{"results":{"message":{"status":"Success","Success":{"Leads":{"LeadId":7}}}}}}}`,
+	`{"MCM":{"parameters":{"results":{"message":{"status":{}}}}}}`,
+	`{"MCM":{"parameters":{"results":{"message":null}}}}`,
+}
+
+// checkCreatedCommon: wherever the common decoder takes an answer, the
+// tree decoder reads it the same.
+func checkCreatedCommon(t *testing.T, body []byte) {
+	got, ok := decodeCreatedCommon(body)
+	if !ok {
+		return
+	}
+	want, err := decodeCreatedTree(false, body)
+	if err != nil {
+		t.Fatalf("%s: the common decoder took it, the tree decoder says %v", body, err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("%s: (-tree +common):\n%s", body, diff)
+	}
+}
+
+func TestDecodeCreatedCommonMatchesTree(t *testing.T) {
+	took := 0
+	for _, s := range createdCommonSeeds {
+		checkCreatedCommon(t, []byte(s))
+		if _, ok := decodeCreatedCommon([]byte(s)); ok {
+			took++
+		}
+	}
+	if took < 5 {
+		t.Errorf("the common decoder took %d of the common shapes, want 5", took)
+	}
+}
+
+func FuzzDecodeCreatedCommon(f *testing.F) {
+	for _, s := range createdCommonSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) { checkCreatedCommon(t, body) })
+}
