@@ -101,12 +101,18 @@ func appendRawIDs(out []string, raws ...json.RawMessage) (_ []string, ok bool) {
 		switch {
 		case len(raw) == 0:
 		case raw[0] == '[':
-			var list []json.RawMessage
+			// The common list: numbers, or strings holding one number each
+			// (json.Number takes both), read without a value per element.
+			// Another list (nested, comma-separated strings) goes to the
+			// tree decoder.
+			var list []json.Number
 			if json.Unmarshal(raw, &list) != nil {
 				return nil, false
 			}
-			if out, ok = appendRawIDs(out, list...); !ok {
-				return nil, false
+			for _, id := range list {
+				if id != "" { // null
+					out = append(out, string(id))
+				}
 			}
 		case raw[0] == '{':
 			return nil, false

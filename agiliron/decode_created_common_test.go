@@ -44,8 +44,8 @@ func TestDecodeCreatedCommonMatchesTree(t *testing.T) {
 			took++
 		}
 	}
-	if took < 5 {
-		t.Errorf("the common decoder took %d of the common shapes, want 5", took)
+	if took < 4 {
+		t.Errorf("the common decoder took %d of the common shapes, want 4", took)
 	}
 }
 

@@ -188,9 +188,9 @@ type plainMessage struct {
 				Message struct {
 					Status         string `json:"status"`
 					BatchID        string `json:"batch_id"`
-					SuccessMessage struct {
-						LeadID json.RawMessage `json:"lead_id"`
-					} `json:"success_message"`
+					// SuccessMessage is text in an acknowledgement, an
+					// object holding the new ids in Add Lead's answer.
+					SuccessMessage json.RawMessage `json:"success_message"`
 				} `json:"message"`
 			} `json:"results"`
 		} `json:"parameters"`
@@ -225,12 +225,14 @@ func plainCreateLeads(base string, leads []Lead) error {
 			return err
 		}
 		msg := ans.MCM.Parameters.Results.Message
-		var ids []json.Number
-		if err := json.Unmarshal(msg.SuccessMessage.LeadID, &ids); err != nil {
+		var added struct {
+			LeadID []json.Number `json:"lead_id"`
+		}
+		if err := json.Unmarshal(msg.SuccessMessage, &added); err != nil {
 			return err
 		}
-		if msg.Status != "Success" || len(ids) != len(chunk) {
-			return fmt.Errorf("leads: status %q, %d ids for %d leads", msg.Status, len(ids), len(chunk))
+		if msg.Status != "Success" || len(added.LeadID) != len(chunk) {
+			return fmt.Errorf("leads: status %q, %d ids for %d leads", msg.Status, len(added.LeadID), len(chunk))
 		}
 	}
 	return nil
