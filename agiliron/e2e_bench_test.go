@@ -186,8 +186,8 @@ type plainMessage struct {
 		Parameters struct {
 			Results struct {
 				Message struct {
-					Status         string `json:"status"`
-					BatchID        string `json:"batch_id"`
+					Status  string `json:"status"`
+					BatchID string `json:"batch_id"`
 					// SuccessMessage is text in an acknowledgement, an
 					// object holding the new ids in Add Lead's answer.
 					SuccessMessage json.RawMessage `json:"success_message"`
