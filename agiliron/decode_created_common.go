@@ -3,8 +3,6 @@ package agiliron
 import (
 	"encoding/json"
 	"strings"
-
-	"github.com/crmbatch/crmbatch/internal/codec"
 )
 
 // createdJSON is the common JSON answer to POST Leads, read into structs
@@ -22,9 +20,9 @@ type createdJSON struct {
 
 // createdMessageJSON is MCM.parameters.results.message.
 type createdMessageJSON struct {
-	Status         codec.String    `json:"status"`
+	Status         flexString      `json:"status"`
 	SuccessMessage json.RawMessage `json:"success_message"`
-	ErrorMessage   codec.String    `json:"error_message"`
+	ErrorMessage   flexString      `json:"error_message"`
 	LeadIDs        json.RawMessage `json:"lead_id"`
 	LeadID         json.RawMessage `json:"LeadId"`
 	// Per-record results: their presence sends the answer to the tree
@@ -36,7 +34,7 @@ type createdMessageJSON struct {
 
 // successMessageJSON is success_message given as an object.
 type successMessageJSON struct {
-	Message codec.String    `json:"message"`
+	Message flexString      `json:"message"`
 	LeadIDs json.RawMessage `json:"lead_id"`
 	LeadID  json.RawMessage `json:"LeadId"`
 }
@@ -68,7 +66,7 @@ func decodeCreatedCommon(body []byte) (out *created, ok bool) {
 			return nil, false
 		}
 	} else if len(sm) > 0 {
-		var s codec.String
+		var s flexString
 		if json.Unmarshal(sm, &s) != nil {
 			return nil, false
 		}
@@ -117,7 +115,7 @@ func appendRawIDs(out []string, raws ...json.RawMessage) (_ []string, ok bool) {
 		case raw[0] == '{':
 			return nil, false
 		default:
-			var s codec.String
+			var s flexString
 			if json.Unmarshal(raw, &s) != nil {
 				return nil, false
 			}

@@ -134,17 +134,20 @@ func (l *entryList) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" || b[0] != '[' {
 		return errFallBack
 	}
-	var ws []wrappedEntryJSON
+	// Element by element into one wrapper value: a slice of wrappers
+	// (seven entries' room each) would cost more than the entries.
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
-	if err := d.Decode(&ws); err != nil {
+	if _, err := d.Token(); err != nil { // [
 		return err
 	}
-	if len(ws) > 0 { // none stays nil, as the tree decoder leaves it
-		l.entries = make([]ResultEntry, 0, len(ws))
-	}
-	for i := range ws {
-		e, ok := ws[i].entry()
+	var w wrappedEntryJSON
+	for d.More() {
+		w = wrappedEntryJSON{}
+		if err := d.Decode(&w); err != nil {
+			return err
+		}
+		e, ok := w.entry()
 		if !ok {
 			return errFallBack
 		}
