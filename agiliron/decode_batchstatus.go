@@ -52,7 +52,7 @@ func decodeBatchStatus(contentType string, body []byte) (*BatchStatus, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return s, nil
 	}
-	r, err := decodeResult("application/json", raw)
+	r, err := resultFromJSON(raw) // JSON text: decodeResult would pick JSON
 	if err != nil {
 		return nil, fmt.Errorf("BatchStatus.Response: %w", err)
 	}
