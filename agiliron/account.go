@@ -50,7 +50,7 @@ type plainAccount Account
 
 // MarshalJSON writes the account without HTML escaping, its custom
 // fields wrapped as {"CustomFields":{"CustomField":[…]}} when it has any.
-func (a Account) MarshalJSON() ([]byte, error) { return marshalNoEscape(plainAccount(a)) }
+func (a Account) MarshalJSON() ([]byte, error) { return a.appendJSON(make([]byte, 0, 1024)), nil }
 
 // UnmarshalJSON reads an account into a fresh value (no field of the
 // old one is kept), its custom fields given as one object or a list under

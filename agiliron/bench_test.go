@@ -1,19 +1,10 @@
 package agiliron
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"encoding/xml"
-	"net/http"
-	"net/http/httptest"
-	"slices"
 	"strconv"
 	"testing"
-	"time"
-
-	"github.com/crmbatch/crmbatch/agiliron/agilirontest"
-	"github.com/crmbatch/crmbatch/batch"
 )
 
 // benchLeads are 100 full leads (the seed's first, varied).
@@ -143,128 +134,6 @@ func BenchmarkDecodeResultJSONBaseline(b *testing.B) {
 		}
 		if err := json.Unmarshal(body, &v); err != nil || len(v.Result.Success.Leads) != 95 {
 			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkAddContactsWebhook is end-to-end through Bulk-Contacts: 1000
-// contacts in 10 batches of 100, 4 pending at once, results by webhook,
-// against the fake.
-func BenchmarkAddContactsWebhook(b *testing.B) {
-	srv := agilirontest.NewServer()
-	defer srv.Close()
-	hook, _ := NewWebhookHandler(GenerateSecret())
-	hs := httptest.NewServer(hook)
-	defer hs.Close()
-	c, err := New(WithBaseURL(srv.BaseURL()), WithAPIKey(agilirontest.APIKey),
-		WithWebhook(hook, hs.URL), WithEngine(batch.Config{Concurrency: 4}))
-	if err != nil {
-		b.Fatal(err)
-	}
-	benchAdd(b, c)
-}
-
-// BenchmarkAddContactsPolling is BenchmarkAddContactsWebhook without a
-// webhook: results from BatchStatus, polled every 1 ms at most.
-func BenchmarkAddContactsPolling(b *testing.B) {
-	srv := agilirontest.NewServer()
-	defer srv.Close()
-	c, err := New(WithBaseURL(srv.BaseURL()), WithAPIKey(agilirontest.APIKey),
-		WithEngine(batch.Config{Concurrency: 4}), WithPollInterval(time.Millisecond))
-	if err != nil {
-		b.Fatal(err)
-	}
-	benchAdd(b, c)
-}
-
-// BenchmarkAddContactsPlainHTTP is the baseline: the same 10 POSTs made
-// with plain net/http, 4 at once, each then polling BatchStatus every 1 ms.
-func BenchmarkAddContactsPlainHTTP(b *testing.B) {
-	srv := agilirontest.NewServer()
-	defer srv.Close()
-	body, _ := encodeContacts(JSON, benchContacts())
-	post := func() error {
-		req, _ := http.NewRequest(http.MethodPost, srv.BaseURL()+"Bulk-Contacts?sendRecordNo=true", bytes.NewReader(body))
-		req.Header.Set("apiKey", agilirontest.APIKey)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return err
-		}
-		var ack struct {
-			MCM struct {
-				Parameters struct {
-					Results struct {
-						Message struct {
-							BatchID string `json:"batch_id"`
-						} `json:"message"`
-					} `json:"results"`
-				} `json:"parameters"`
-			} `json:"MCM"`
-		}
-		err = json.NewDecoder(resp.Body).Decode(&ack)
-		resp.Body.Close()
-		if err != nil {
-			return err
-		}
-		for {
-			req, _ := http.NewRequest(http.MethodGet, srv.BaseURL()+"BatchStatus/"+ack.MCM.Parameters.Results.Message.BatchID, nil)
-			req.Header.Set("apiKey", agilirontest.APIKey)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				return err
-			}
-			var st struct{ BatchStatus struct{ Status string } }
-			err = json.NewDecoder(resp.Body).Decode(&st)
-			resp.Body.Close()
-			if err != nil {
-				return err
-			}
-			if st.BatchStatus.Status == "Completed" {
-				return nil
-			}
-			time.Sleep(time.Millisecond)
-		}
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		sem := make(chan struct{}, 4)
-		errs := make(chan error, 10)
-		for range 10 {
-			sem <- struct{}{}
-			go func() { errs <- post(); <-sem }()
-		}
-		for range 10 {
-			if err := <-errs; err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-}
-
-// benchContacts is benchLeads as contacts.
-func benchContacts() []Contact {
-	leads := benchLeads()
-	out := make([]Contact, len(leads))
-	for i, l := range leads {
-		out[i] = Contact{FirstName: l.FirstName, LastName: l.LastName, AccountName: l.Company,
-			Email: l.Email, OfficePhone: l.Phone, LeadSource: l.LeadSource, CustomFields: l.CustomFields}
-	}
-	return out
-}
-
-// benchAdd adds 1,000 contacts (10 requests of benchContacts) per
-// iteration.
-func benchAdd(b *testing.B, c *Client) {
-	contacts := make([]Contact, 0, 1000)
-	for range 10 {
-		contacts = append(contacts, benchContacts()...)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		rep, _ := c.Contacts().Create(context.Background(), slices.Values(contacts))
-		if rep.Succeeded != 1000 {
-			b.Fatalf("%d succeeded", rep.Succeeded)
 		}
 	}
 }

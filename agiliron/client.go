@@ -23,6 +23,10 @@ type Client struct {
 	http *httpx.Client
 	base string // ends without a slash
 	log  *slog.Logger
+	// writeHeader and readHeader are the headers of a request with a
+	// body and without one, built once: httpx copies a request's headers
+	// into its own, so they are shared and never modified.
+	writeHeader, readHeader http.Header
 }
 
 // New builds a Client. WithAPIKey and one of WithCompany or WithBaseURL are
@@ -72,8 +76,10 @@ func New(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("agiliron: %w", err)
 	}
-	return &Client{Printable: vendorkit.Printable{Vendor: vendor, BaseURL: base},
-		cfg: cfg, http: hc, base: base, log: cfg.Engine.Logger}, nil
+	c := &Client{Printable: vendorkit.Printable{Vendor: vendor, BaseURL: base},
+		cfg: cfg, http: hc, base: base, log: cfg.Engine.Logger}
+	c.writeHeader, c.readHeader = c.newHeader(true), c.newHeader(false)
+	return c, nil
 }
 
 // endpoint returns the URL of resource with query q (the key added when
@@ -92,8 +98,17 @@ func (c *Client) endpoint(resource string, q url.Values) string {
 	return u
 }
 
-// header returns the request headers; body says whether a body is sent.
+// header returns the request headers, shared and not to be modified;
+// body says whether a body is sent.
 func (c *Client) header(body bool) http.Header {
+	if body {
+		return c.writeHeader
+	}
+	return c.readHeader
+}
+
+// newHeader builds the request headers; body says whether a body is sent.
+func (c *Client) newHeader(body bool) http.Header {
 	h := http.Header{}
 	h.Set("Accept", c.cfg.respFormat.mediaType())
 	if body {

@@ -71,7 +71,7 @@ type plainContact Contact
 
 // MarshalJSON writes the contact without HTML escaping, its custom
 // fields wrapped as {"CustomFields":{"CustomField":[…]}} when it has any.
-func (c Contact) MarshalJSON() ([]byte, error) { return marshalNoEscape(plainContact(c)) }
+func (c Contact) MarshalJSON() ([]byte, error) { return c.appendJSON(make([]byte, 0, 1024)), nil }
 
 // UnmarshalJSON reads a contact into a fresh value (no field of the
 // old one is kept), its custom fields given as one object or a list under

@@ -34,7 +34,7 @@ type customFieldsForm struct {
 
 // MarshalJSON writes {"CustomField":[…]}, without HTML escaping.
 func (cf CustomFields) MarshalJSON() ([]byte, error) {
-	return marshalNoEscape(customFieldsForm{CustomField: cf})
+	return cf.appendJSON(nil), nil
 }
 
 // UnmarshalJSON reads {"CustomField":[…]} or {"CustomField":{…}}; null,

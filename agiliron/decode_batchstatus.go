@@ -6,19 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/crmbatch/crmbatch/internal/codec"
 )
 
 // batchStatusJSON is GET BatchStatus/{id} in JSON.
 type batchStatusJSON struct {
 	BatchStatus *struct {
-		ID               codec.String    `json:"Id"`
-		BatchID          codec.String    `json:"BatchId"`
+		ID               flexString      `json:"Id"`
+		BatchID          flexString      `json:"BatchId"`
 		Response         json.RawMessage `json:"Response"`
-		RequestStartTime codec.String    `json:"RequestStartTime"`
-		RequestEndTime   codec.String    `json:"RequestEndTime"`
-		Status           codec.String    `json:"Status"`
+		RequestStartTime flexString      `json:"RequestStartTime"`
+		RequestEndTime   flexString      `json:"RequestEndTime"`
+		Status           flexString      `json:"Status"`
 	} `json:"BatchStatus"`
 }
 
@@ -54,7 +52,7 @@ func decodeBatchStatus(contentType string, body []byte) (*BatchStatus, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return s, nil
 	}
-	r, err := decodeResult("application/json", raw)
+	r, err := resultFromJSON(raw) // JSON text: decodeResult would pick JSON
 	if err != nil {
 		return nil, fmt.Errorf("BatchStatus.Response: %w", err)
 	}

@@ -31,8 +31,20 @@ func (c *created) Succeeded() bool { return strings.EqualFold(c.Status, "Success
 // contentType or sniffed). A body that is not an MCM envelope with a
 // message yields an error wrapping batch.ErrMalformedResponse.
 func decodeCreated(contentType string, body []byte) (*created, error) {
+	xmlIn := detectFormat(contentType, body) == XML
+	if !xmlIn {
+		if out, ok := decodeCreatedCommon(body); ok {
+			return out, nil
+		}
+	}
+	return decodeCreatedTree(xmlIn, body)
+}
+
+// decodeCreatedTree is decodeCreated for every variant: the answer is
+// read into a tree and searched key by key.
+func decodeCreatedTree(xmlIn bool, body []byte) (*created, error) {
 	var tree any
-	if detectFormat(contentType, body) == XML {
+	if xmlIn {
 		root, err := parseXML(body)
 		if err != nil {
 			return nil, malformed("answer", err)

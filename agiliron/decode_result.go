@@ -30,9 +30,18 @@ func decodeResult(contentType string, body []byte) (*BatchResult, error) {
 	return resultFromJSON(body)
 }
 
-// resultFromJSON decodes {"result":{…}} or the bare result object. The
-// body is parsed once into a tree (numbers kept as written), then walked.
+// resultFromJSON decodes {"result":{…}} or the bare result object: the
+// common shape into structs (resultCommon), any other parsed once into a
+// tree (numbers kept as written), then walked.
 func resultFromJSON(body []byte) (*BatchResult, error) {
+	if r, ok := resultCommon(body); ok {
+		return r, nil
+	}
+	return resultTree(body)
+}
+
+// resultTree decodes a JSON result of any variant through a tree.
+func resultTree(body []byte) (*BatchResult, error) {
 	d := json.NewDecoder(bytes.NewReader(body))
 	d.UseNumber()
 	var tree any

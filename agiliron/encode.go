@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/crmbatch/crmbatch/internal/codec"
 )
@@ -13,8 +14,8 @@ import (
 // encodeRecords writes the request body of a Bulk-* (or Leads) request in
 // format f: {"<plural>":{"<single>":[…]}} or <plural><single>…</single></plural>.
 func encodeRecords[T any](res *spec[T], f Format, recs []T) ([]byte, error) {
-	var b bytes.Buffer
 	if f == XML {
+		var b bytes.Buffer
 		enc := xml.NewEncoder(&b)
 		outer := xml.StartElement{Name: xml.Name{Local: res.plural}}
 		if err := enc.EncodeToken(outer); err != nil {
@@ -34,19 +35,63 @@ func encodeRecords[T any](res *spec[T], f Format, recs []T) ([]byte, error) {
 		}
 		return b.Bytes(), nil
 	}
-	fmt.Fprintf(&b, `{%q:{%q:[`, res.plural, res.single)
+	scratch := getScratch()
+	defer putScratch(scratch)
+	out := res.appendEnvelopeStart((*scratch)[:0])
 	for i := range recs {
 		if i > 0 {
-			b.WriteByte(',')
+			out = append(out, ',')
 		}
-		one, err := res.marshalJSON(&recs[i])
-		if err != nil {
-			return nil, err
-		}
-		b.Write(one)
+		out = res.appendJSON(out, recs[i])
 	}
-	b.WriteString("]}}")
-	return b.Bytes(), nil
+	out = append(out, envelopeEnd...)
+	*scratch = out
+	// The body leaves with the request, which may still read it after the
+	// answer: it gets a copy of its own, the scratch goes back to the pool.
+	return bytes.Clone(out), nil
+}
+
+// envelopeEnd closes {"<plural>":{"<single>":[…]}}.
+const envelopeEnd = "]}}"
+
+// appendEnvelopeStart appends {"<plural>":{"<single>":[.
+func (res *spec[T]) appendEnvelopeStart(b []byte) []byte {
+	b = append(b, `{"`...)
+	b = append(b, res.plural...)
+	b = append(b, `":{"`...)
+	b = append(b, res.single...)
+	return append(b, `":[`...)
+}
+
+// recordSize returns the size of a request holding rec alone, in format
+// f: what the engine weighs a record by against the request size limit.
+// In JSON it is measured without an allocation.
+func recordSize[T any](res *spec[T], f Format, rec T) int {
+	if f == XML {
+		b, err := encodeRecords(res, f, []T{rec})
+		if err != nil {
+			return 0 // refused when the chunk is encoded
+		}
+		return len(b)
+	}
+	scratch := getScratch()
+	defer putScratch(scratch)
+	*scratch = res.appendJSON((*scratch)[:0], rec)
+	return len(`{"":{"":[`) + len(res.plural) + len(res.single) + len(*scratch) + len(envelopeEnd)
+}
+
+// scratchPool holds the buffers requests are encoded in.
+var scratchPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+func getScratch() *[]byte { return scratchPool.Get().(*[]byte) }
+
+// putScratch returns a buffer to the pool, unless it grew past what one
+// request of full records needs (a pathological record's buffer is left
+// to the collector).
+func putScratch(b *[]byte) {
+	if cap(*b) <= 1<<20 {
+		scratchPool.Put(b)
+	}
 }
 
 // decodeRecords reads a request body as encodeRecords writes it (JSON or
@@ -104,18 +149,6 @@ func unmarshalFresh[T any](b []byte, dst *T) error {
 	}
 	*dst = fresh
 	return nil
-}
-
-// marshalNoEscape is json.Marshal without HTML escaping or the trailing
-// newline.
-func marshalNoEscape(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }
 
 // fullName is "First Last" as Agiliron reports a person's name.

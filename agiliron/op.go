@@ -19,14 +19,8 @@ func baseOp[T any](c *Client, s *spec[T], name string) batch.Op[T, Result] {
 		Name:     name,
 		MaxItems: c.cfg.BatchSize,
 		MaxBytes: c.cfg.MaxRequestBytes,
-		Size: func(rec T) int {
-			b, err := encodeRecords(s, f, []T{rec})
-			if err != nil {
-				return 0 // refused when the chunk is encoded
-			}
-			return len(b)
-		},
-		Isolate: isolate,
+		Size:     func(rec T) int { return recordSize(s, f, rec) },
+		Isolate:  isolate,
 	}
 }
 
@@ -51,7 +45,7 @@ func bulkOp[T any](c *Client, s *spec[T], method string) batch.Op[T, Result] {
 		return sendBulk(ctx, c, s, method, chunk)
 	}
 	if method == http.MethodPut {
-		op.Key = func(v T) string { return s.id(&v) }
+		op.Key = s.id
 		op.Validate = updateValidator(s, op.Name)
 	} else {
 		op.Key, op.Validate = s.createKey, createValidator(s, op.Name)
@@ -85,7 +79,7 @@ func sendCreate[T any](ctx context.Context, c *Client, s *spec[T], chunk []T) ([
 	msg := c.http.Redact(ans.Message)
 	switch {
 	case ans.Result != nil:
-		ids, names := identities(s, chunk)
+		ids, names := identitiesFor(s, chunk, ans.Result)
 		return matchResults(op, s.idName, ids, names, "", ans.Result, c.log), nil
 	case !ans.Succeeded() && len(chunk) == 1:
 		if msg == "" {
@@ -150,9 +144,9 @@ func sendBulk[T any](ctx context.Context, c *Client, s *spec[T], method string, 
 	if c.cfg.acceptedHook != nil {
 		c.cfg.acceptedHook(ack, len(chunk))
 	}
-	ids, names := identities(s, chunk)
 	r, err := c.await(ctx, ack.BatchID, results)
 	if err != nil {
+		ids := recordIDs(s, chunk)
 		out := make([]batch.Result[Result], len(chunk))
 		for i := range out {
 			e := newError(op, vendorkit.Unknown, "no final result for the batch")
@@ -161,6 +155,7 @@ func sendBulk[T any](ctx context.Context, c *Client, s *spec[T], method string, 
 		}
 		return out, nil
 	}
+	ids, names := identitiesFor(s, chunk, r)
 	return matchResults(op, s.idName, ids, names, ack.BatchID, r, c.log), nil
 }
 
@@ -184,9 +179,41 @@ func (c *Client) write(ctx context.Context, op, method, url string, body []byte,
 func identities[T any](s *spec[T], chunk []T) (ids, names []string) {
 	ids, names = make([]string, len(chunk)), make([]string, len(chunk))
 	for i := range chunk {
-		ids[i], names[i] = s.id(&chunk[i]), s.name(&chunk[i])
+		ids[i], names[i] = s.id(chunk[i]), s.name(chunk[i])
 	}
 	return ids, names
+}
+
+// recordIDs returns the id of every record.
+func recordIDs[T any](s *spec[T], chunk []T) []string {
+	ids := make([]string, len(chunk))
+	for i := range chunk {
+		ids[i] = s.id(chunk[i])
+	}
+	return ids
+}
+
+// identitiesFor is identities for matching r, with the names only when
+// r may need them: matching places an entry by name only when its Record
+// number does not place it. Otherwise the names are left empty, unread.
+func identitiesFor[T any](s *spec[T], chunk []T, r *BatchResult) (ids, names []string) {
+	if !r.numbered(len(chunk)) {
+		return identities(s, chunk)
+	}
+	return recordIDs(s, chunk), make([]string, len(chunk))
+}
+
+// numbered reports whether every entry of r carries a Record number of a
+// request of n records.
+func (r *BatchResult) numbered(n int) bool {
+	for _, es := range [][]ResultEntry{r.Success, r.Failure} {
+		for _, e := range es {
+			if e.Record < 1 || e.Record > n {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // callbackURL returns the webhook URL for one batch: the configured URL

@@ -15,19 +15,21 @@ type spec[T any] struct {
 	createPath string
 	// idName is the id field's wire name ("LeadId"), for errors.
 	idName string
-	// id returns a record's id ("" for a new record).
-	id func(*T) string
+	// id returns a record's id ("" for a new record). It and the other
+	// functions take the record by value: a pointer passed through a
+	// function value escapes, and would cost an allocation per record.
+	id func(T) string
 	// name returns the name Agiliron reports for a record in a batch
 	// result ("John Doe" for a lead), used to place results that carry
 	// no Record number.
-	name func(*T) string
+	name func(T) string
 	// createKey is the report key of a record to create (it has no id yet).
 	createKey func(T) string
 	// checkUpdate checks the fields an update needs besides the id;
 	// checkCreate those a create needs besides having no id.
-	checkUpdate, checkCreate func(op string, rec *T) error
-	// marshalJSON writes one record (without HTML escaping).
-	marshalJSON func(*T) ([]byte, error)
+	checkUpdate, checkCreate func(op string, rec T) error
+	// appendJSON appends one record's JSON form (without HTML escaping).
+	appendJSON func(b []byte, rec T) []byte
 }
 
 // The Agiliron resources this package writes.
@@ -45,39 +47,39 @@ const (
 
 var leadSpec = &spec[Lead]{
 	plural: "Leads", single: "Lead", bulk: bulkLeads, createPath: leadsPath, idName: "LeadId",
-	id:        func(l *Lead) string { return l.LeadID },
-	name:      func(l *Lead) string { return fullName(l.FirstName, l.LastName) },
+	id:        func(l Lead) string { return l.LeadID },
+	name:      func(l Lead) string { return fullName(l.FirstName, l.LastName) },
 	createKey: func(l Lead) string { return l.Email },
-	checkUpdate: func(op string, l *Lead) error {
+	checkUpdate: func(op string, l Lead) error {
 		if err := required(op, "LastName", l.LastName, messageLastNameBlank); err != nil {
 			return err
 		}
 		return required(op, "Company", l.Company, "Lead Company cannot be blank")
 	},
-	marshalJSON: func(l *Lead) ([]byte, error) { return l.MarshalJSON() },
+	appendJSON: func(b []byte, l Lead) []byte { return l.appendJSON(b) },
 }
 
 var contactSpec = &spec[Contact]{
 	plural: "Contacts", single: "Contact", bulk: bulkContacts, idName: "ContactId",
-	id:        func(c *Contact) string { return c.ContactID },
-	name:      func(c *Contact) string { return fullName(c.FirstName, c.LastName) },
+	id:        func(c Contact) string { return c.ContactID },
+	name:      func(c Contact) string { return fullName(c.FirstName, c.LastName) },
 	createKey: func(c Contact) string { return c.Email },
-	checkUpdate: func(op string, c *Contact) error {
+	checkUpdate: func(op string, c Contact) error {
 		return required(op, "LastName", c.LastName, "Contact Last Name cannot be blank")
 	},
-	marshalJSON: func(c *Contact) ([]byte, error) { return c.MarshalJSON() },
+	appendJSON: func(b []byte, c Contact) []byte { return c.appendJSON(b) },
 }
 
 var accountSpec = &spec[Account]{
 	plural: "Accounts", single: "Account", bulk: bulkAccounts, idName: "AccountID",
-	id:        func(a *Account) string { return a.AccountID },
-	name:      func(a *Account) string { return a.AccountName },
+	id:        func(a Account) string { return a.AccountID },
+	name:      func(a Account) string { return a.AccountName },
 	createKey: func(a Account) string { return a.AccountName },
-	checkUpdate: func(op string, a *Account) error {
+	checkUpdate: func(op string, a Account) error {
 		return required(op, "AccountName", a.AccountName, "Account Name cannot be blank")
 	},
-	checkCreate: func(op string, a *Account) error {
+	checkCreate: func(op string, a Account) error {
 		return required(op, "AccountName", a.AccountName, "Account Name cannot be blank")
 	},
-	marshalJSON: func(a *Account) ([]byte, error) { return a.MarshalJSON() },
+	appendJSON: func(b []byte, a Account) []byte { return a.appendJSON(b) },
 }

@@ -2,8 +2,6 @@ package agiliron
 
 import (
 	"encoding/xml"
-
-	"github.com/crmbatch/crmbatch/internal/codec"
 )
 
 // Lead is one Agiliron lead as the Leads (Add Lead) and Bulk-Leads
@@ -69,7 +67,7 @@ type plainLead Lead
 
 // MarshalJSON writes the lead without HTML escaping, its custom fields
 // wrapped as {"LeadCustomFields":{"CustomField":[…]}} when it has any.
-func (l Lead) MarshalJSON() ([]byte, error) { return marshalNoEscape(plainLead(l)) }
+func (l Lead) MarshalJSON() ([]byte, error) { return l.appendJSON(make([]byte, 0, 1024)), nil }
 
 // UnmarshalJSON reads a lead into a fresh value (no field of the old one
 // is kept), its custom fields given as one object or a list under
@@ -108,10 +106,10 @@ type mcmWire struct {
 	Parameters struct {
 		Results struct {
 			Message struct {
-				Status         codec.String `json:"status" xml:"status"`
-				SuccessMessage codec.String `json:"success_message" xml:"success_message"`
-				ErrorMessage   codec.String `json:"error_message" xml:"error_message"`
-				BatchID        codec.String `json:"batch_id" xml:"batch_id"`
+				Status         flexString `json:"status" xml:"status"`
+				SuccessMessage flexString `json:"success_message" xml:"success_message"`
+				ErrorMessage   flexString `json:"error_message" xml:"error_message"`
+				BatchID        flexString `json:"batch_id" xml:"batch_id"`
 			} `json:"message" xml:"message"`
 		} `json:"results" xml:"results"`
 	} `json:"parameters" xml:"parameters"`

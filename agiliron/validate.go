@@ -33,14 +33,14 @@ func required(op, field, value, blankMsg string) error {
 func updateValidator[T any](s *spec[T], op string) func(T) error {
 	var seen vendorkit.Seen
 	return func(rec T) error {
-		id := s.id(&rec)
+		id := s.id(rec)
 		switch {
 		case strings.TrimSpace(id) == "":
 			return invalid(op, s.idName, s.idName+" is required for an update")
 		case !isDigits(id):
 			return invalid(op, s.idName, s.idName+" must be an integer")
 		}
-		if err := s.checkUpdate(op, &rec); err != nil {
+		if err := s.checkUpdate(op, rec); err != nil {
 			return err
 		}
 		if seen.Repeated(id) {
@@ -58,11 +58,11 @@ func updateValidator[T any](s *spec[T], op string) func(T) error {
 // record's failure.
 func createValidator[T any](s *spec[T], op string) func(T) error {
 	return func(rec T) error {
-		if id := s.id(&rec); id != "" {
+		if id := s.id(rec); id != "" {
 			return invalid(op, s.idName, "a new record must not carry a "+s.idName+" (use Update)")
 		}
 		if s.checkCreate != nil {
-			return s.checkCreate(op, &rec)
+			return s.checkCreate(op, rec)
 		}
 		return nil
 	}
