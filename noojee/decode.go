@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/codec"
@@ -144,7 +143,7 @@ func firstString(raws ...json.RawMessage) string {
 		if raw == nil {
 			continue
 		}
-		if s, ok := plainJSONString(raw); ok {
+		if s, ok := codec.PlainString(raw); ok {
 			return s
 		}
 		var s codec.String
@@ -153,22 +152,6 @@ func firstString(raws ...json.RawMessage) string {
 		}
 	}
 	return ""
-}
-
-// plainJSONString reads a JSON string that holds only printable ASCII
-// and no escape, the common case, without encoding/json: decoding it
-// would give the same text.
-func plainJSONString(raw []byte) (string, bool) {
-	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
-		return "", false
-	}
-	in := raw[1 : len(raw)-1]
-	for _, c := range in {
-		if c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
-			return "", false
-		}
-	}
-	return string(in), true
 }
 
 // codeValue reads a code given as a number, a numeric string or a name.

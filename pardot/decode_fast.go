@@ -1,6 +1,10 @@
 package pardot
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/crmbatch/crmbatch/internal/codec"
+)
 
 // batchOKPrefix opens the answer Pardot gives to nearly every batch
 // request, as PHP's json_encode writes it.
@@ -44,11 +48,11 @@ func decodeErrorsOK(b []byte, r *response) ([]byte, bool) {
 		return b[1:], true
 	}
 	for {
-		key, rest, ok := plainJSONString(b)
+		key, rest, ok := codec.CutPlainString(b)
 		if !ok || len(rest) == 0 || rest[0] != ':' {
 			return nil, false
 		}
-		msg, rest, ok := plainJSONString(rest[1:])
+		msg, rest, ok := codec.CutPlainString(rest[1:])
 		if !ok || len(rest) == 0 {
 			return nil, false
 		}
@@ -67,21 +71,4 @@ func decodeErrorsOK(b []byte, r *response) ([]byte, bool) {
 			return nil, false
 		}
 	}
-}
-
-// plainJSONString reads a JSON string of printable ASCII without escapes
-// at the start of b and returns its text and what follows it.
-func plainJSONString(b []byte) (string, []byte, bool) {
-	if len(b) == 0 || b[0] != '"' {
-		return "", nil, false
-	}
-	for i := 1; i < len(b); i++ {
-		switch c := b[i]; {
-		case c == '"':
-			return string(b[1:i]), b[i+1:], true
-		case c < 0x20 || c > 0x7e || c == '\\':
-			return "", nil, false
-		}
-	}
-	return "", nil, false
 }

@@ -19,7 +19,7 @@ import (
 type wireText string
 
 func (t *wireText) UnmarshalJSON(b []byte) error {
-	if s, ok := plainString(b); ok {
+	if s, ok := codec.PlainString(b); ok {
 		*t = wireText(s)
 		return nil
 	}
@@ -49,7 +49,7 @@ func (w *wireWord) UnmarshalJSON(b []byte) error {
 			}
 		}
 	}
-	if s, ok := plainString(b); ok {
+	if s, ok := codec.PlainString(b); ok {
 		*w = wireWord(s)
 		return nil
 	}
@@ -124,20 +124,4 @@ func jsonKind(b []byte) string {
 		return "array"
 	}
 	return "number"
-}
-
-// plainString returns the text of a JSON string without escapes or
-// non-ASCII bytes (what encoding/json would decode it to); false for any
-// other value.
-func plainString(b []byte) (string, bool) {
-	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
-		return "", false
-	}
-	inner := b[1 : len(b)-1]
-	for _, c := range inner {
-		if c == '\\' || c == '"' || c < 0x20 || c >= 0x80 {
-			return "", false
-		}
-	}
-	return string(inner), true
 }
