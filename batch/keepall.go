@@ -65,10 +65,17 @@ func newKeptAll[R any](total int, keyed bool) *keptAll[R] {
 // grow adds the segments that hold a stream's records up to index. Only
 // the producer calls it, before any worker sees those records.
 func (k *keptAll[R]) grow(index int) {
-	segs := *k.segments.Load()
-	if index>>segmentBits < len(segs) {
+	if index>>segmentBits < len(*k.segments.Load()) {
 		return
 	}
+	k.addSegments(index)
+}
+
+// addSegments is grow's rare path, once a segment. (Its own function: the
+// slice whose address is stored escapes, and would cost grow an allocation
+// for every record.)
+func (k *keptAll[R]) addSegments(index int) {
+	segs := *k.segments.Load()
 	for index>>segmentBits >= len(segs) {
 		s := &segment[R]{}
 		if k.keyed {
