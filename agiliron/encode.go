@@ -6,7 +6,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/crmbatch/crmbatch/internal/codec"
 )
@@ -35,9 +34,8 @@ func encodeRecords[T any](res *spec[T], f Format, recs []T) ([]byte, error) {
 		}
 		return b.Bytes(), nil
 	}
-	scratch := getScratch()
-	defer putScratch(scratch)
-	out := res.appendEnvelopeStart((*scratch)[:0])
+	scratch := codec.GetScratch()
+	out := res.appendEnvelopeStart(*scratch)
 	for i := range recs {
 		if i > 0 {
 			out = append(out, ',')
@@ -45,10 +43,11 @@ func encodeRecords[T any](res *spec[T], f Format, recs []T) ([]byte, error) {
 		out = res.appendJSON(out, recs[i])
 	}
 	out = append(out, envelopeEnd...)
-	*scratch = out
 	// The body leaves with the request, which may still read it after the
 	// answer: it gets a copy of its own, the scratch goes back to the pool.
-	return bytes.Clone(out), nil
+	body := bytes.Clone(out)
+	codec.PutScratch(scratch, out)
+	return body, nil
 }
 
 // envelopeEnd closes {"<plural>":{"<single>":[…]}}.
@@ -74,24 +73,11 @@ func recordSize[T any](res *spec[T], f Format, rec T) int {
 		}
 		return len(b)
 	}
-	scratch := getScratch()
-	defer putScratch(scratch)
-	*scratch = res.appendJSON((*scratch)[:0], rec)
-	return len(`{"":{"":[`) + len(res.plural) + len(res.single) + len(*scratch) + len(envelopeEnd)
-}
-
-// scratchPool holds the buffers requests are encoded in.
-var scratchPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
-
-func getScratch() *[]byte { return scratchPool.Get().(*[]byte) }
-
-// putScratch returns a buffer to the pool, unless it grew past what one
-// request of full records needs (a pathological record's buffer is left
-// to the collector).
-func putScratch(b *[]byte) {
-	if cap(*b) <= 1<<20 {
-		scratchPool.Put(b)
-	}
+	scratch := codec.GetScratch()
+	b := res.appendJSON(*scratch, rec)
+	n := len(b)
+	codec.PutScratch(scratch, b)
+	return len(`{"":{"":[`) + len(res.plural) + len(res.single) + n + len(envelopeEnd)
 }
 
 // decodeRecords reads a request body as encodeRecords writes it (JSON or

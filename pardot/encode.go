@@ -282,13 +282,13 @@ func appendBool(dst []field, name string, v *bool) []field {
 // encodeForm builds the form body "format=…&prospects=…" in memory of its
 // own (the transport may read a body after the response came back).
 func encodeForm(format string, doc []byte) []byte {
-	bp := getBuf()
+	bp := codec.GetScratch()
 	b := append(*bp, "format="...)
 	b = append(b, format...)
 	b = append(b, "&prospects="...)
 	b = appendQueryEscaped(b, doc)
 	body := bytes.Clone(b)
-	putBuf(bp, b)
+	codec.PutScratch(bp, b)
 	return body
 }
 

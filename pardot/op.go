@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"sync"
 	"sync/atomic"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/codec"
 	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
@@ -83,10 +83,10 @@ func (c *Client) op(o operation) batch.Op[Prospect, Result] {
 // send posts one chunk and maps Pardot's answer to one result per prospect.
 func (c *Client) send(ctx context.Context, o operation, chunk []Prospect) ([]batch.Result[Result], error) {
 	v, f := c.cfg.version, c.cfg.format
-	bp := getBuf()
+	bp := codec.GetScratch()
 	doc := encodeBatch(*bp, v, f, o, chunk)
 	body := encodeForm(f.String(), doc)
-	putBuf(bp, doc)
+	codec.PutScratch(bp, doc)
 	endpoint := c.cfg.BaseURL + "/api/prospect/version/" + strconv.Itoa(v) + "/do/" + o.path()
 	r, status, err := c.post(ctx, o.path(), endpoint, body, o != opCreate)
 	if err != nil {
@@ -95,39 +95,15 @@ func (c *Client) send(ctx context.Context, o operation, chunk []Prospect) ([]bat
 	return matchResults(v, o, chunk, r.Items, status, c.secrets)
 }
 
-// bufPool holds scratch buffers for encoding documents and forms and for
-// measuring prospects.
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
-
-// maxPooledBuf is the largest buffer kept for reuse: a rare huge request
-// does not pin its memory.
-const maxPooledBuf = 1 << 20
-
-// getBuf returns an empty scratch buffer.
-func getBuf() *[]byte {
-	bp := bufPool.Get().(*[]byte)
-	*bp = (*bp)[:0]
-	return bp
-}
-
-// putBuf keeps b, the buffer last grown from *bp, for reuse.
-func putBuf(bp *[]byte, b []byte) {
-	if cap(b) > maxPooledBuf {
-		return
-	}
-	*bp = b[:0]
-	bufPool.Put(bp)
-}
-
 // recordSize is how many bytes p adds to a request's form body: its entry
 // in the document, query-escaped, and a separator ("," escaped; none in
 // XML, where counting one keeps a small margin).
 func recordSize(version int, format Format, o operation, p *Prospect) int {
-	bp := getBuf()
+	bp := codec.GetScratch()
 	var fields [32]field
 	entry := appendEntry(*bp, version, format, o, p, fields[:0])
 	n := escapedLen(entry) + len("%2C")
-	putBuf(bp, entry)
+	codec.PutScratch(bp, entry)
 	return n
 }
 

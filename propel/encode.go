@@ -3,7 +3,8 @@ package propel
 import (
 	"encoding/json"
 	"fmt"
-	"sync"
+
+	"github.com/crmbatch/crmbatch/internal/codec"
 )
 
 // The request bodies are written by hand (append.go), byte for byte as
@@ -11,20 +12,11 @@ import (
 // largest cost of a send. appendFunc is one record type's writer.
 type appendFunc[T any] func(dst []byte, r T) []byte
 
-// scratch holds the buffers records are encoded into, reused across
-// sends and runs. A body is copied out of its buffer before it is sent:
-// the transport may still be reading a body after the response is in.
-var scratch = sync.Pool{New: func() any { return new([]byte) }}
-
-// maxScratch is the largest buffer put back into scratch; a larger one (a
-// batch of huge records) is left to the collector.
-const maxScratch = 1 << 20
-
 // encodeBulk writes {"<field>":[...]} or, with directives,
 // {"<field>":[...],"directives":[...]}; directives is their encoded JSON
 // array (see encodeDirectives), nil for none.
 func encodeBulk[T any](field string, chunk []T, appendRecord appendFunc[T], directives []byte) []byte {
-	bp := scratch.Get().(*[]byte)
+	bp := codec.GetScratch()
 	b := append((*bp)[:0], `{"`...)
 	b = append(b, field...)
 	b = append(b, `":[`...)
@@ -41,7 +33,7 @@ func encodeBulk[T any](field string, chunk []T, appendRecord appendFunc[T], dire
 	}
 	b = append(b, '}')
 	body := append([]byte(nil), b...)
-	putScratch(bp, b)
+	codec.PutScratch(bp, b)
 	return body
 }
 
@@ -60,18 +52,9 @@ func encodeDirectives(ds []Directive) ([]byte, error) {
 
 // encodedSize is a record's share of a request body: its JSON and a comma.
 func encodedSize[T any](appendRecord appendFunc[T], r T) int {
-	bp := scratch.Get().(*[]byte)
+	bp := codec.GetScratch()
 	b := appendRecord((*bp)[:0], r)
 	n := len(b) + 1
-	putScratch(bp, b)
+	codec.PutScratch(bp, b)
 	return n
-}
-
-// putScratch returns b's buffer to the pool unless it grew too large.
-func putScratch(bp *[]byte, b []byte) {
-	if cap(b) > maxScratch {
-		return
-	}
-	*bp = b
-	scratch.Put(bp)
 }
