@@ -38,40 +38,13 @@ func newFakeClient(t *testing.T, srv *agilirontest.Server, opts ...agiliron.Opti
 
 // everyVerb runs each verb of each resource once with one valid record.
 func everyVerb(c *agiliron.Client) map[string]func(context.Context) error {
-	lead := agiliron.Lead{LeadID: "1", LastName: "L", Company: "C"}
-	contact := agiliron.Contact{ContactID: "2", LastName: "L"}
-	account := agiliron.Account{AccountID: "3", AccountName: "A"}
 	return map[string]func(context.Context) error{
-		"leads create": func(ctx context.Context) error {
-			l := lead
-			l.LeadID = ""
-			_, err := c.Leads().Create(ctx, slices.Values([]agiliron.Lead{l}))
-			return err
-		},
-		"leads update": func(ctx context.Context) error {
-			_, err := c.Leads().Update(ctx, slices.Values([]agiliron.Lead{lead}))
-			return err
-		},
-		"contacts create": func(ctx context.Context) error {
-			x := contact
-			x.ContactID = ""
-			_, err := c.Contacts().Create(ctx, slices.Values([]agiliron.Contact{x}))
-			return err
-		},
-		"contacts update": func(ctx context.Context) error {
-			_, err := c.Contacts().Update(ctx, slices.Values([]agiliron.Contact{contact}))
-			return err
-		},
-		"accounts create": func(ctx context.Context) error {
-			x := account
-			x.AccountID = ""
-			_, err := c.Accounts().Create(ctx, slices.Values([]agiliron.Account{x}))
-			return err
-		},
-		"accounts update": func(ctx context.Context) error {
-			_, err := c.Accounts().Update(ctx, slices.Values([]agiliron.Account{account}))
-			return err
-		},
+		"leads create":    testkit.Send(c.Leads().Create, agiliron.Lead{LastName: "L", Company: "C"}),
+		"leads update":    testkit.Send(c.Leads().Update, agiliron.Lead{LeadID: "1", LastName: "L", Company: "C"}),
+		"contacts create": testkit.Send(c.Contacts().Create, agiliron.Contact{LastName: "L"}),
+		"contacts update": testkit.Send(c.Contacts().Update, agiliron.Contact{ContactID: "2", LastName: "L"}),
+		"accounts create": testkit.Send(c.Accounts().Create, agiliron.Account{AccountName: "A"}),
+		"accounts update": testkit.Send(c.Accounts().Update, agiliron.Account{AccountID: "3", AccountName: "A"}),
 		"batch status": func(ctx context.Context) error {
 			_, err := c.BatchStatus(ctx, "b-1")
 			return err

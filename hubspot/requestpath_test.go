@@ -77,28 +77,15 @@ func TestClientPrintsNoSecret(t *testing.T) {
 
 // every verb of a handle, for the tests that try them all.
 func everyVerb(o *Objects) map[string]func(context.Context) error {
-	run := func(err error) error { return err }
 	return map[string]func(context.Context) error{
-		"create": func(ctx context.Context) error {
-			_, err := o.Create(ctx, slices.Values(contacts(3, "v")))
-			return run(err)
-		},
-		"update": func(ctx context.Context) error {
-			_, err := o.Update(ctx, slices.Values([]UpdateInput{{ID: "1", Properties: Properties{"a": "b"}}}))
-			return run(err)
-		},
-		"upsert": func(ctx context.Context) error {
-			_, err := o.Upsert(ctx, slices.Values([]UpsertInput{{ID: "a@example.com", IDProperty: "email", Properties: Properties{"a": "b"}}}))
-			return run(err)
-		},
+		"create": testkit.Send(o.Create, contacts(3, "v")...),
+		"update": testkit.Send(o.Update, UpdateInput{ID: "1", Properties: Properties{"a": "b"}}),
+		"upsert": testkit.Send(o.Upsert, UpsertInput{ID: "a@example.com", IDProperty: "email", Properties: Properties{"a": "b"}}),
 		"read": func(ctx context.Context) error {
 			_, err := o.Read(ctx, slices.Values([]string{"1"}), ReadOptions{})
-			return run(err)
+			return err
 		},
-		"archive": func(ctx context.Context) error {
-			_, err := o.Archive(ctx, slices.Values([]string{"1"}))
-			return run(err)
-		},
+		"archive": testkit.Send(o.Archive, "1"),
 	}
 }
 

@@ -51,7 +51,6 @@ func VersusPlain(b *testing.B, records int, client, plain func() error) {
 	}
 	var c, p side
 	var ratios []float64
-	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		var ct, pt time.Duration
 		if i%2 == 0 {
