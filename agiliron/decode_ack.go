@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"errors"
 	"strings"
+
+	"github.com/crmbatch/crmbatch/internal/codec"
 )
 
 // decodeAck decodes Agiliron's acknowledgement of a bulk request (the MCM
@@ -56,9 +58,9 @@ func decodeAck(contentType string, body []byte) (Ack, error) {
 // {"message": "…", "batch_id": "…"}, when there is no MCM envelope.
 func flatAck(body []byte) (Ack, error) {
 	var f struct {
-		Status  flexString `json:"status"`
-		Message flexString `json:"message"`
-		BatchID flexString `json:"batch_id"`
+		Status  codec.String `json:"status"`
+		Message codec.String `json:"message"`
+		BatchID codec.String `json:"batch_id"`
 	}
 	if err := json.Unmarshal(body, &f); err != nil || strings.TrimSpace(string(f.BatchID)) == "" {
 		return Ack{}, malformed("acknowledgement", errors.New("no MCM object and no batch_id"))

@@ -6,17 +6,19 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/crmbatch/crmbatch/internal/codec"
 )
 
 // batchStatusJSON is GET BatchStatus/{id} in JSON.
 type batchStatusJSON struct {
 	BatchStatus *struct {
-		ID               flexString      `json:"Id"`
-		BatchID          flexString      `json:"BatchId"`
+		ID               codec.String    `json:"Id"`
+		BatchID          codec.String    `json:"BatchId"`
 		Response         json.RawMessage `json:"Response"`
-		RequestStartTime flexString      `json:"RequestStartTime"`
-		RequestEndTime   flexString      `json:"RequestEndTime"`
-		Status           flexString      `json:"Status"`
+		RequestStartTime codec.String    `json:"RequestStartTime"`
+		RequestEndTime   codec.String    `json:"RequestEndTime"`
+		Status           codec.String    `json:"Status"`
 	} `json:"BatchStatus"`
 }
 

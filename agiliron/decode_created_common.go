@@ -3,6 +3,8 @@ package agiliron
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/crmbatch/crmbatch/internal/codec"
 )
 
 // createdJSON is the common JSON answer to POST Leads, read into structs
@@ -20,9 +22,9 @@ type createdJSON struct {
 
 // createdMessageJSON is MCM.parameters.results.message.
 type createdMessageJSON struct {
-	Status         flexString      `json:"status"`
+	Status         codec.String    `json:"status"`
 	SuccessMessage json.RawMessage `json:"success_message"`
-	ErrorMessage   flexString      `json:"error_message"`
+	ErrorMessage   codec.String    `json:"error_message"`
 	LeadIDs        json.RawMessage `json:"lead_id"`
 	LeadID         json.RawMessage `json:"LeadId"`
 	// Per-record results: their presence sends the answer to the tree
@@ -34,7 +36,7 @@ type createdMessageJSON struct {
 
 // successMessageJSON is success_message given as an object.
 type successMessageJSON struct {
-	Message flexString      `json:"message"`
+	Message codec.String    `json:"message"`
 	LeadIDs json.RawMessage `json:"lead_id"`
 	LeadID  json.RawMessage `json:"LeadId"`
 }
@@ -66,7 +68,7 @@ func decodeCreatedCommon(body []byte) (out *created, ok bool) {
 			return nil, false
 		}
 	} else if len(sm) > 0 {
-		var s flexString
+		var s codec.String
 		if json.Unmarshal(sm, &s) != nil {
 			return nil, false
 		}
@@ -115,7 +117,7 @@ func appendRawIDs(out []string, raws ...json.RawMessage) (_ []string, ok bool) {
 		case raw[0] == '{':
 			return nil, false
 		default:
-			var s flexString
+			var s codec.String
 			if json.Unmarshal(raw, &s) != nil {
 				return nil, false
 			}

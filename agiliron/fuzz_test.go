@@ -1,12 +1,13 @@
 package agiliron
 
 import (
-	"github.com/crmbatch/crmbatch/internal/testkit"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 func addSeeds(f *testing.F, t testing.TB, files ...string) {

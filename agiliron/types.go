@@ -2,6 +2,8 @@ package agiliron
 
 import (
 	"encoding/xml"
+
+	"github.com/crmbatch/crmbatch/internal/codec"
 )
 
 // Lead is one Agiliron lead as the Leads (Add Lead) and Bulk-Leads
@@ -106,10 +108,10 @@ type mcmWire struct {
 	Parameters struct {
 		Results struct {
 			Message struct {
-				Status         flexString `json:"status" xml:"status"`
-				SuccessMessage flexString `json:"success_message" xml:"success_message"`
-				ErrorMessage   flexString `json:"error_message" xml:"error_message"`
-				BatchID        flexString `json:"batch_id" xml:"batch_id"`
+				Status         codec.String `json:"status" xml:"status"`
+				SuccessMessage codec.String `json:"success_message" xml:"success_message"`
+				ErrorMessage   codec.String `json:"error_message" xml:"error_message"`
+				BatchID        codec.String `json:"batch_id" xml:"batch_id"`
 			} `json:"message" xml:"message"`
 		} `json:"results" xml:"results"`
 	} `json:"parameters" xml:"parameters"`

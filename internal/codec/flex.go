@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // String is a value that a vendor sends as a JSON string or a JSON number
@@ -14,13 +15,20 @@ import (
 // marshals as a JSON string. In XML it is the element's or attribute's text.
 type String string
 
-// UnmarshalJSON accepts a string, a number, a boolean or null.
+// UnmarshalJSON accepts a string, a number, a boolean or null. A string
+// without escapes (nearly every one a vendor sends) is copied out of b
+// rather than decoded again, and a number is kept as written: one
+// allocation at most.
 func (s *String) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	switch {
 	case len(b) == 0:
 		return fmt.Errorf("codec: empty value")
 	case b[0] == '"':
+		if inner, ok := unescaped(b); ok {
+			*s = String(inner)
+			return nil
+		}
 		var v string
 		if err := json.Unmarshal(b, &v); err != nil {
 			return err
@@ -31,13 +39,34 @@ func (s *String) UnmarshalJSON(b []byte) error {
 	case string(b) == "true" || string(b) == "false":
 		*s = String(b)
 	default:
-		var n json.Number
-		if err := json.Unmarshal(b, &n); err != nil {
+		if !isNumber(b) {
 			return fmt.Errorf("codec: want a string or a number, got %.40q", b)
 		}
-		*s = String(n)
+		*s = String(b)
 	}
 	return nil
+}
+
+// unescaped returns the text of the JSON string b when it holds no
+// escape, no control byte and only valid UTF-8: what encoding/json would
+// decode it to.
+func unescaped(b []byte) ([]byte, bool) {
+	if len(b) < 2 || b[len(b)-1] != '"' {
+		return nil, false
+	}
+	inner := b[1 : len(b)-1]
+	for _, c := range inner {
+		if c < 0x20 || c == '\\' || c == '"' {
+			return nil, false
+		}
+	}
+	return inner, utf8.Valid(inner)
+}
+
+// isNumber reports whether b is one JSON number, as encoding/json reads
+// it, without allocating.
+func isNumber(b []byte) bool {
+	return (b[0] == '-' || ('0' <= b[0] && b[0] <= '9')) && json.Valid(b)
 }
 
 // MarshalJSON writes a JSON string.
