@@ -3,7 +3,7 @@ package agiliron
 import (
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 // createdCommonSeeds are answers to POST Leads in the shapes the common
@@ -20,28 +20,10 @@ var createdCommonSeeds = []string{
 	`{"MCM":{"parameters":{"results":{"message":null}}}}`,
 }
 
-// agreesWithTree checks that wherever a common-shape decoder takes body,
-// the tree decoder reads it the same; it reports whether common took it.
-func agreesWithTree[R any](t *testing.T, body []byte, common func([]byte) (R, bool), tree func([]byte) (R, error)) bool {
-	t.Helper()
-	got, ok := common(body)
-	if !ok {
-		return false
-	}
-	want, err := tree(body)
-	if err != nil {
-		t.Fatalf("%s: the common decoder took it, the tree decoder says %v", body, err)
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Fatalf("%s: (-tree +common):\n%s", body, diff)
-	}
-	return true
-}
-
 // checkCreatedCommon: wherever the common decoder takes an answer, the
 // tree decoder reads it the same.
 func checkCreatedCommon(t *testing.T, body []byte) bool {
-	return agreesWithTree(t, body, decodeCreatedCommon, func(b []byte) (*created, error) { return decodeCreatedTree(false, b) })
+	return testkit.AgreesWith(t, body, decodeCreatedCommon, func(b []byte) (*created, error) { return decodeCreatedTree(false, b) })
 }
 
 func TestDecodeCreatedCommonMatchesTree(t *testing.T) {

@@ -2,6 +2,8 @@ package agiliron
 
 import (
 	"testing"
+
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 // resultCommonSeeds are batch results in the common shape, and near it.
@@ -24,7 +26,7 @@ var resultCommonSeeds = []string{
 // checkResultCommon: wherever the common decoder takes a result, the tree
 // decoder reads it the same.
 func checkResultCommon(t *testing.T, body []byte) bool {
-	return agreesWithTree(t, body, resultCommon, resultTree)
+	return testkit.AgreesWith(t, body, resultCommon, resultTree)
 }
 
 func TestResultCommonMatchesTree(t *testing.T) {

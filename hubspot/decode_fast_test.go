@@ -10,6 +10,7 @@ import (
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/hubspot/hubspottest"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 // answerFiles are the recorded batch answers of testdata.
@@ -20,19 +21,11 @@ var answerFiles = []string{"seed_update_response_canceled.json", "create_respons
 // encoding/json gives; it reports whether decodeCommon took it.
 func sameAsJSON(t *testing.T, data []byte) bool {
 	t.Helper()
-	got, ok := decodeCommon(data, 2, nil)
-	if !ok {
-		return false
-	}
-	want, err := decodeWithJSON(data)
-	if err != nil {
-		t.Fatalf("decodeCommon took %q, encoding/json refuses it: %v", data, err)
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Fatalf("decodeCommon(%q) (-encoding/json +decodeCommon):\n%s", data, diff)
-	}
-	return true
+	return testkit.AgreesWith(t, data, decodeCommonAll, decodeWithJSON)
 }
+
+// decodeCommonAll is decodeCommon keeping every property.
+func decodeCommonAll(data []byte) (*batchResponse, bool) { return decodeCommon(data, 2, nil) }
 
 // TestDecodeCommonMatchesEncodingJSON: the hand-written decoder takes the
 // recorded answers and odd but valid ones, and gives encoding/json's

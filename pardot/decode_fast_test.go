@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 // FuzzDecodeBatchOK: every answer the reflection-free reader accepts,
@@ -22,17 +24,7 @@ func FuzzDecodeBatchOK(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		fast, ok := decodeBatchOK([]byte(body))
-		if !ok {
-			return
-		}
-		full, err := decodeJSON([]byte(body))
-		if err != nil {
-			t.Fatalf("accepted %q, which decodeJSON refuses: %v", body, err)
-		}
-		if d := cmp.Diff(full, fast); d != "" {
-			t.Fatalf("%q decoded otherwise (-decodeJSON +decodeBatchOK):\n%s", body, d)
-		}
+		testkit.AgreesWith(t, []byte(body), decodeBatchOK, decodeJSON)
 	})
 }
 
