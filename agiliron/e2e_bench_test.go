@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -47,10 +46,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 		leads := e2eLeads()
 		client := func() error {
 			rep, err := c.Leads().Create(context.Background(), slices.Values(leads))
-			if err != nil || rep.Succeeded != len(leads) {
-				return fmt.Errorf("leads: %d succeeded of %d: %v", rep.Succeeded, len(leads), err)
-			}
-			return nil
+			return testkit.CountsError(rep, err, testkit.Counts{Total: len(leads), Succeeded: len(leads)})
 		}
 		plain := func() error { return plainCreateLeads(base, leads) }
 		testkit.VersusPlain(b, len(leads), client, plain)
@@ -61,10 +57,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 		recs := e2eContacts()
 		client := func() error {
 			rep, err := c.Contacts().Create(context.Background(), slices.Values(recs))
-			if err != nil || rep.Succeeded != len(recs) {
-				return fmt.Errorf("contacts: %d succeeded of %d: %v", rep.Succeeded, len(recs), err)
-			}
-			return nil
+			return testkit.CountsError(rep, err, testkit.Counts{Total: len(recs), Succeeded: len(recs)})
 		}
 		plain := func() error { return plainCreateContacts(base, recs, firstWait, maxWait) }
 		testkit.VersusPlain(b, len(recs), client, plain)
@@ -160,24 +153,8 @@ func plainPost(url string, body []byte) ([]byte, error) {
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	req.Header.Set("apiKey", agilirontest.APIKey)
-	return plainDo(req)
-}
-
-// plainDo sends req and reads a 2xx answer's body.
-func plainDo(req *http.Request) ([]byte, error) {
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode/100 != 2 {
-		return nil, fmt.Errorf("%s: %s", resp.Status, out)
-	}
-	return out, nil
+	_, out, err := testkit.PlainDo(http.DefaultClient, req)
+	return out, err
 }
 
 // plainMessage is the MCM answer's message: status, batch id, new ids.
@@ -325,7 +302,7 @@ func plainWait(base, id string, wait, maxWait time.Duration) (*plainResult, erro
 		}
 		req.Header.Set("Accept", "application/json")
 		req.Header.Set("apiKey", agilirontest.APIKey)
-		out, err := plainDo(req)
+		_, out, err := testkit.PlainDo(http.DefaultClient, req)
 		if err != nil {
 			return nil, err
 		}

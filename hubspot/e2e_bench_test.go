@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -106,13 +105,7 @@ func e2eInputs(kind opKind) []UpdateInput {
 
 // checkReport wants every record succeeded.
 func checkReport(rep *batch.Report[Result], err error) error {
-	if err != nil {
-		return err
-	}
-	if rep.Succeeded != e2eRecords {
-		return fmt.Errorf("%d succeeded, %d failed, %d not attempted", rep.Succeeded, rep.Failed, rep.NotAttempted)
-	}
-	return nil
+	return testkit.CountsError(rep, err, testkit.Counts{Total: e2eRecords, Succeeded: e2eRecords})
 }
 
 // plainLoop is the baseline: net/http and encoding/json, one request per
@@ -184,14 +177,9 @@ func (p *plainLoop) run(in []UpdateInput) error {
 		}
 		req.Header.Set("Authorization", "Bearer "+hubspottest.DefaultToken)
 		req.Header.Set("Content-Type", "application/json")
-		resp, err := p.hc.Do(req)
-		if err != nil {
-			return err
-		}
-		raw, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil || resp.StatusCode != p.status {
-			return fmt.Errorf("HTTP %d: %v %.200s", resp.StatusCode, err, raw)
+		status, raw, err := testkit.PlainDo(p.hc, req)
+		if err != nil || status != p.status {
+			return fmt.Errorf("HTTP %d: %v %.200s", status, err, raw)
 		}
 		var out plainAnswer
 		if err := json.Unmarshal(raw, &out); err != nil {

@@ -5,14 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"iter"
 	"maps"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -100,7 +98,7 @@ func benchEndToEnd(b *testing.B, update bool,
 	p := newPlainLoop(base, e2eTarget)
 	testkit.VersusPlain(b, e2eLeads, func() error {
 		rep, err := client(cp, context.Background(), slices.Values(leads))
-		return checkReport(rep.Succeeded, err)
+		return testkit.CountsError(rep, err, testkit.Counts{Total: e2eLeads, Succeeded: e2eLeads})
 	}, func() error { return plain(p, leads) })
 }
 
@@ -111,17 +109,6 @@ func e2eClient(b *testing.B, base string) *noojee.Client {
 		b.Fatal(err)
 	}
 	return c
-}
-
-// checkReport wants every lead succeeded.
-func checkReport(succeeded int, err error) error {
-	if err != nil {
-		return err
-	}
-	if succeeded != e2eLeads {
-		return fmt.Errorf("%d of %d leads succeeded", succeeded, e2eLeads)
-	}
-	return nil
 }
 
 // plainLoop is the least a caller must do to move leads into the
@@ -160,54 +147,23 @@ type answer struct {
 
 // post sends one body to an operation and decodes the answer.
 func (p *plainLoop) post(op string, body []byte) (answer, error) {
-	resp, err := p.hc.Post(p.base+op+"?"+p.query, "application/json", bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, p.base+op+"?"+p.query, bytes.NewReader(body))
 	if err != nil {
 		return answer{}, err
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
+	req.Header.Set("Content-Type", "application/json")
+	status, data, err := testkit.PlainDo(p.hc, req)
 	if err != nil {
 		return answer{}, err
 	}
 	var a answer
 	if err := json.Unmarshal(data, &a); err != nil {
-		return answer{}, fmt.Errorf("status %d: %v", resp.StatusCode, err)
+		return answer{}, fmt.Errorf("status %d: %v", status, err)
 	}
-	if resp.StatusCode != http.StatusOK || a.Code != 0 {
-		return a, fmt.Errorf("status %d, code %d: %s", resp.StatusCode, a.Code, a.Message)
+	if status != http.StatusOK || a.Code != 0 {
+		return a, fmt.Errorf("status %d, code %d: %s", status, a.Code, a.Message)
 	}
 	return a, nil
-}
-
-// run calls send for each of the n/size chunks [from, to) with
-// noojee.DefaultConcurrency goroutines, and returns the first error.
-func run(n, size int, send func(from, to int) error) error {
-	starts := make(chan int)
-	errs := make(chan error, noojee.DefaultConcurrency)
-	var wg sync.WaitGroup
-	for range noojee.DefaultConcurrency {
-		wg.Go(func() {
-			var first error
-			for from := range starts {
-				if first == nil {
-					first = send(from, min(from+size, n))
-				}
-			}
-			errs <- first
-		})
-	}
-	for from := 0; from < n; from += size {
-		starts <- from
-	}
-	close(starts)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // create inserts the leads DefaultBatchSize per insertLeadsFast call and
@@ -215,7 +171,7 @@ func run(n, size int, send func(from, to int) error) error {
 // none rejected, else an error. Each lead's status lands in done.
 func (p *plainLoop) create(leads []noojee.Lead) error {
 	done := make([]string, len(leads))
-	return run(len(leads), noojee.DefaultBatchSize, func(from, to int) error {
+	return testkit.PlainChunks(len(leads), noojee.DefaultBatchSize, noojee.DefaultConcurrency, func(from, to int) error {
 		objs := make([]map[string]any, 0, to-from)
 		for i := from; i < to; i++ {
 			objs = append(objs, leadObject(&leads[i]))
@@ -246,7 +202,7 @@ func (p *plainLoop) create(leads []noojee.Lead) error {
 // code: 0, else an error. Each lead's status lands in done.
 func (p *plainLoop) update(leads []noojee.Lead) error {
 	done := make([]string, len(leads))
-	return run(len(leads), 1, func(i, _ int) error {
+	return testkit.PlainChunks(len(leads), 1, noojee.DefaultConcurrency, func(i, _ int) error {
 		body, err := json.Marshal(leadObject(&leads[i]))
 		if err != nil {
 			return err

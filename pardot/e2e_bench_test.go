@@ -4,13 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/crmbatch/crmbatch/internal/testkit"
@@ -79,14 +78,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 		}
 		client := func() error {
 			rep, err := c.Prospects().Upsert(context.Background(), slices.Values(ps))
-			if rep == nil {
-				return err
-			}
-			if rep.Succeeded != e2eRecords-wantFailed || rep.Failed != wantFailed {
-				return fmt.Errorf("client: %d succeeded, %d failed, want %d failed of %d",
-					rep.Succeeded, rep.Failed, wantFailed, e2eRecords)
-			}
-			return nil
+			return testkit.CountsError(rep, err, testkit.Counts{Total: e2eRecords, Succeeded: e2eRecords - wantFailed, Failed: wantFailed})
 		}
 		plain := func() error {
 			failed, err := plainUpsert(base+"/api/prospect/version/3/do/batchUpsert", ps, pardot.MaxBatchSize, pardot.DefaultConcurrency)
@@ -121,36 +113,17 @@ type plainAnswer struct {
 // plainUpsert posts ps in batches of size with workers goroutines and
 // returns how many prospects Pardot refused.
 func plainUpsert(endpoint string, ps []pardot.Prospect, size, workers int) (int, error) {
-	batches := make(chan []pardot.Prospect)
-	var (
-		mu       sync.Mutex
-		failed   int
-		firstErr error
-		wg       sync.WaitGroup
-	)
-	for range workers {
-		wg.Go(func() {
-			for chunk := range batches {
-				errs, err := plainBatch(endpoint, chunk)
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				for _, e := range errs {
-					if e != "" {
-						failed++
-					}
-				}
-				mu.Unlock()
+	var failed atomic.Int64
+	err := testkit.PlainChunks(len(ps), size, workers, func(from, to int) error {
+		errs, err := plainBatch(endpoint, ps[from:to])
+		for _, e := range errs {
+			if e != "" {
+				failed.Add(1)
 			}
-		})
-	}
-	for i := 0; i < len(ps); i += size {
-		batches <- ps[i:min(i+size, len(ps))]
-	}
-	close(batches)
-	wg.Wait()
-	return failed, firstErr
+		}
+		return err
+	})
+	return int(failed.Load()), err
 }
 
 // plainBatch sends one batch and returns each prospect's error message
@@ -175,17 +148,12 @@ func plainBatch(endpoint string, chunk []pardot.Prospect) ([]string, error) {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Authorization", "Bearer "+pardottest.AccessToken)
 	req.Header.Set("Pardot-Business-Unit-Id", pardottest.BusinessUnitID)
-	resp, err := http.DefaultClient.Do(req)
+	status, body, err := testkit.PlainDo(http.DefaultClient, req)
 	if err != nil {
 		return nil, err
 	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("status %d", resp.StatusCode)
+	if status != http.StatusOK {
+		return nil, fmt.Errorf("status %d", status)
 	}
 	var ans plainAnswer
 	if err := json.Unmarshal(body, &ans); err != nil {

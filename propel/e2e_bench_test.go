@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/crmbatch/crmbatch/batch"
@@ -68,13 +67,7 @@ func benchUpsert[T any](b *testing.B, resource string, in []T,
 			return err
 		}
 		rep, err := upsert(c, slices.Values(in))
-		if err != nil {
-			return err
-		}
-		if rep.Succeeded != len(in) {
-			return fmt.Errorf("client: %d of %d succeeded", rep.Succeeded, len(in))
-		}
-		return nil
+		return testkit.CountsError(rep, err, testkit.Counts{Total: len(in), Succeeded: len(in)})
 	}
 	plain := func() error { return plainUpsert(base, resource, in, sourceID) }
 	testkit.VersusPlain(b, len(in), client, plain)
@@ -134,19 +127,18 @@ func plainUpsert[T any](base, resource string, in []T, sourceID func(T) string) 
 		req.Header.Set("Authorization", "Bearer "+token)
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Accept", "application/json")
-		resp, err := hc.Do(req)
+		status, data, err := testkit.PlainDo(hc, req)
 		if err != nil {
 			return err
 		}
-		defer resp.Body.Close()
 		var out struct {
 			Data []plainEntry `json:"data"`
 		}
-		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-			return fmt.Errorf("status %d: %w", resp.StatusCode, err)
+		if err := json.Unmarshal(data, &out); err != nil {
+			return fmt.Errorf("status %d: %w", status, err)
 		}
-		if resp.StatusCode != http.StatusOK || len(out.Data) != len(chunk) {
-			return fmt.Errorf("status %d, %d entries for %d records", resp.StatusCode, len(out.Data), len(chunk))
+		if status != http.StatusOK || len(out.Data) != len(chunk) {
+			return fmt.Errorf("status %d, %d entries for %d records", status, len(out.Data), len(chunk))
 		}
 		for i, e := range out.Data {
 			if !e.Success || e.ID == 0 || e.Key != sourceID(chunk[i]) {
@@ -156,32 +148,9 @@ func plainUpsert[T any](base, resource string, in []T, sourceID func(T) string) 
 		}
 		return nil
 	}
-	work := make(chan int)
-	errs := make(chan error, e2eWorkers)
-	var wg sync.WaitGroup
-	for range e2eWorkers {
-		wg.Go(func() {
-			for from := range work {
-				if err := post(from, in[from:min(from+propel.DefaultBatchSize, len(in))]); err != nil {
-					select {
-					case errs <- err:
-					default:
-					}
-				}
-			}
-		})
-	}
-	for from := 0; from < len(in); from += propel.DefaultBatchSize {
-		work <- from
-	}
-	close(work)
-	wg.Wait()
-	select {
-	case err := <-errs:
-		return err
-	default:
-		return nil
-	}
+	return testkit.PlainChunks(len(in), propel.DefaultBatchSize, e2eWorkers, func(from, to int) error {
+		return post(from, in[from:to])
+	})
 }
 
 // plainToken fetches a token with the client credentials, form-encoded.

@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/crmbatch/crmbatch/batch"
@@ -15,17 +16,43 @@ type Counts struct{ Total, Succeeded, Failed, NotAttempted int }
 // want.
 func CheckCounts[R any](t testing.TB, rep *batch.Report[R], want Counts) {
 	t.Helper()
+	if err := countsDiffer(rep, want); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// CountsError is CheckCounts for a side of VersusPlain, which returns an
+// error rather than failing a test: nil when rep, the report of a run that
+// ended with err, balances and has the counts want, and err is nil unless
+// want has records failed or not attempted (a run with failures returns
+// its batch.RunError); an error saying what differs otherwise.
+func CountsError[R any](rep *batch.Report[R], err error, want Counts) error {
 	if rep == nil {
-		t.Fatal("nil report")
+		return fmt.Errorf("no report: %v", err)
+	}
+	if differ := countsDiffer(rep, want); differ != nil {
+		return differ
+	}
+	if err != nil && want.Failed == 0 && want.NotAttempted == 0 {
+		return err
+	}
+	return nil
+}
+
+// countsDiffer says how rep fails to balance or to have the counts want,
+// or returns nil.
+func countsDiffer[R any](rep *batch.Report[R], want Counts) error {
+	if rep == nil {
+		return errors.New("nil report")
 	}
 	if !rep.Balanced() {
-		t.Fatalf("report does not balance: total %d = %d succeeded + %d failed + %d not attempted?",
+		return fmt.Errorf("report does not balance: total %d = %d succeeded + %d failed + %d not attempted?",
 			rep.Total, rep.Succeeded, rep.Failed, rep.NotAttempted)
 	}
-	got := Counts{rep.Total, rep.Succeeded, rep.Failed, rep.NotAttempted}
-	if got != want {
-		t.Fatalf("counts = %+v, want %+v; err: %v", got, want, rep.Err())
+	if got := (Counts{rep.Total, rep.Succeeded, rep.Failed, rep.NotAttempted}); got != want {
+		return fmt.Errorf("counts = %+v, want %+v; err: %v", got, want, rep.Err())
 	}
+	return nil
 }
 
 // LandedOnce fails the test unless every record the report says succeeded
