@@ -90,12 +90,7 @@ func TestDecodeAck(t *testing.T) {
 	} {
 		t.Run(tt.file+"/"+tt.ct, func(t *testing.T) {
 			got, err := decodeAck(tt.ct, testkit.Testdata(t, tt.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
+			testkit.CheckResult(t, want, got, err)
 		})
 	}
 }
@@ -166,12 +161,7 @@ func TestDecodeResultSeedVariants(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := decodeResult(tt.ct, tt.body)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
+			testkit.CheckResult(t, tt.want, got, err, cmpopts.EquateEmpty())
 		})
 	}
 }
@@ -209,12 +199,7 @@ func TestDecodeBatchStatus(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			got, err := decodeBatchStatus(tt.ct, testkit.Testdata(t, tt.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
+			testkit.CheckResult(t, tt.want, got, err, cmpopts.EquateEmpty())
 			if got.Completed() != (tt.want.Status == "Completed") {
 				t.Errorf("Completed() = %v", got.Completed())
 			}
@@ -265,12 +250,7 @@ func TestDecodecreated(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := decodeCreated(tt.ct, []byte(tt.body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(&tt.want, got); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
+			testkit.CheckResult(t, &tt.want, got, err)
 		})
 	}
 	for _, bad := range []string{``, `{}`, `{"MCM":{}}`, mcm(`{}`), mcm(`"x"`), `<MCM><parameters/></MCM>`, `{"MCM":1} x`} {
@@ -293,12 +273,7 @@ func TestDecodeResultOtherResources(t *testing.T) {
 		`<result><SuccessNumber>1</SuccessNumber><FailureNumber>1</FailureNumber><Success><Contacts><ContactId>5001</ContactId><ContactName>Test New Contact</ContactName><Record>1</Record></Contacts></Success><Failure><Accounts><AccountID>6548</AccountID><Message>Account Name cannot be blank</Message><Record>2</Record></Accounts></Failure></result>`,
 	} {
 		got, err := decodeResult("", []byte(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("(-want +got):\n%s", diff)
-		}
+		testkit.CheckResult(t, want, got, err)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/crmbatch/crmbatch/batch"
+	"github.com/crmbatch/crmbatch/internal/testkit"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -53,12 +54,7 @@ func TestDecodeResponse(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			got, err := decodeResponse([]byte(tc.body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := cmp.Diff(tc.want, got, cmpopts.EquateEmpty()); d != "" {
-				t.Errorf("(-want +got):\n%s", d)
-			}
+			testkit.CheckResult(t, tc.want, got, err, cmpopts.EquateEmpty())
 		})
 	}
 }

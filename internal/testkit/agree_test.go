@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"testing"
+
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestAgreesWith(t *testing.T) {
@@ -32,4 +34,17 @@ func TestAgreesWith(t *testing.T) {
 	if !took {
 		t.Error("an input the fast decoder took was reported declined")
 	}
+}
+
+func TestCheckResult(t *testing.T) {
+	t.Parallel()
+	type pair struct{ A, b int }
+	runCases(t, []checkCase{
+		{"equal, no error", func(tb testing.TB) { CheckResult(tb, []int{1, 2}, []int{1, 2}, nil) }, false},
+		{"differs", func(tb testing.TB) { CheckResult(tb, []int{1, 2}, []int{2, 1}, nil) }, true},
+		{"equal but an error", func(tb testing.TB) { CheckResult(tb, 1, 1, errors.New("x")) }, true},
+		{"options apply", func(tb testing.TB) {
+			CheckResult(tb, pair{1, 2}, pair{1, 3}, nil, cmpopts.IgnoreUnexported(pair{}))
+		}, false},
+	})
 }

@@ -12,5 +12,8 @@
 //     request), Serve, Call, PeekBody, CountingClient and
 //     CheckOneConnection;
 //   - fixtures: Golden (with -update), Testdata, JSONFields, FastRetry,
-//     HeapPeak.
+//     HeapPeak;
+//   - decoders: AgreesWith (a fast decoder against its reference);
+//   - benchmarks: FakeProcess, VersusPlain, and for their sides
+//     CountsError, PlainDo and PlainChunks.
 package testkit
