@@ -17,6 +17,7 @@ const vendor = "agiliron"
 // Client sends leads, contacts and accounts to one Agiliron company. It is
 // safe for concurrent use, and prints (with any fmt verb, and through
 // slog) as its base URL only: the API key never shows.
+// Its BaseURL method returns where its requests go, as the options set it.
 type Client struct {
 	vendorkit.Printable
 	cfg  config
@@ -76,7 +77,7 @@ func New(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("agiliron: %w", err)
 	}
-	c := &Client{Printable: vendorkit.Printable{Vendor: vendor, BaseURL: base},
+	c := &Client{Printable: vendorkit.NewPrintable(vendor, base),
 		cfg: cfg, http: hc, base: base, log: cfg.Engine.Logger}
 	c.writeHeader, c.readHeader = c.newHeader(true), c.newHeader(false)
 	return c, nil

@@ -259,8 +259,8 @@ func TestNewOptions(t *testing.T) {
 			if (err == nil) != tt.ok {
 				t.Fatalf("err = %v, want ok=%v", err, tt.ok)
 			}
-			if err == nil && c.BaseURL != tt.base {
-				t.Fatalf("BaseURL = %q, want %q", c.BaseURL, tt.base)
+			if err == nil && c.BaseURL() != tt.base {
+				t.Fatalf("BaseURL = %q, want %q", c.BaseURL(), tt.base)
 			}
 		})
 	}

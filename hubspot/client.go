@@ -20,6 +20,7 @@ import (
 // Client talks to one HubSpot account. It is safe for concurrent use, and
 // safe to print: every fmt verb and slog show only "hubspot" and the base
 // URL.
+// Its BaseURL method returns where its requests go, as the options set it.
 type Client struct {
 	vendorkit.Printable
 
@@ -72,7 +73,7 @@ func New(opts ...Option) (*Client, error) {
 	var seed [6]byte
 	_, _ = rand.Read(seed[:])
 	c := &Client{
-		Printable:   vendorkit.Printable{Vendor: vendor, BaseURL: cfg.BaseURL},
+		Printable:   vendorkit.NewPrintable(vendor, cfg.BaseURL),
 		cfg:         cfg,
 		http:        hc,
 		secrets:     secrets,

@@ -33,6 +33,7 @@ type config struct {
 
 // Client calls one Noojee server's CampaignAPI. It is safe for concurrent
 // use, and prints as its base URL only, under every fmt verb and slog.
+// Its BaseURL method returns where its requests go, as the options set it.
 type Client struct {
 	vendorkit.Printable
 	cfg     config
@@ -79,7 +80,7 @@ func New(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("noojee: %w (the server may take a minute to answer; use a timeout of at least %v)", err, MinTimeout)
 	}
-	return &Client{Printable: vendorkit.Printable{Vendor: vendor, BaseURL: cfg.BaseURL},
+	return &Client{Printable: vendorkit.NewPrintable(vendor, cfg.BaseURL),
 		cfg: cfg, http: hc, secrets: secrets, bulk: &bulkState{}}, nil
 }
 

@@ -54,8 +54,8 @@ func TestNewOptions(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if c.BaseURL != tc.base {
-					t.Errorf("base %q, want %q", c.BaseURL, tc.base)
+				if c.BaseURL() != tc.base {
+					t.Errorf("base %q, want %q", c.BaseURL(), tc.base)
 				}
 				return
 			}

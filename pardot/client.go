@@ -17,6 +17,7 @@ const formType = "application/x-www-form-urlencoded"
 // Client sends prospects to Pardot's batch endpoints. It is safe for
 // concurrent use, and prints (with any fmt verb, and through slog) as its
 // base URL only.
+// Its BaseURL method returns where its requests go, as the options set it.
 type Client struct {
 	vendorkit.Printable
 	cfg     config
@@ -58,7 +59,7 @@ func New(opts ...Option) (*Client, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	c := &Client{Printable: vendorkit.Printable{Vendor: "pardot", BaseURL: cfg.BaseURL},
+	c := &Client{Printable: vendorkit.NewPrintable("pardot", cfg.BaseURL),
 		cfg: cfg, http: hc, secrets: secrets, log: log}
 	if cfg.legacy != nil {
 		c.auth = &legacyAuth{c: c, creds: *cfg.legacy}

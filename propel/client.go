@@ -13,6 +13,7 @@ import (
 // Client sends bulk requests to Propel. It is safe for concurrent use; one
 // Client shares its token among all its runs. Printing it (any fmt verb,
 // slog) shows only the vendor and the base URL.
+// Its BaseURL method returns where its requests go, as the options set it.
 type Client struct {
 	vendorkit.Printable
 	cfg     *config
@@ -55,7 +56,7 @@ func New(opts ...Option) (*Client, error) {
 		ts = &clientCredentials{http: hc, url: cfg.tokenURL, id: cfg.clientID, secret: cfg.clientSecret, now: cfg.now}
 	}
 	return &Client{
-		Printable: vendorkit.Printable{Vendor: "propel", BaseURL: cfg.BaseURL},
+		Printable: vendorkit.NewPrintable("propel", cfg.BaseURL),
 		cfg:       cfg, http: hc, secrets: secrets, tokens: newTokenCache(ts, cfg.now, secrets),
 	}, nil
 }

@@ -131,7 +131,7 @@ type client struct {
 }
 
 func TestPrintableHidesEverythingElse(t *testing.T) {
-	c := &client{Printable: Printable{Vendor: "hubspot", BaseURL: "https://api.hubapi.com"}, token: "pat-na1-SECRET"}
+	c := &client{Printable: NewPrintable("hubspot", "https://api.hubapi.com"), token: "pat-na1-SECRET"}
 	var out bytes.Buffer
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
 		fmt.Fprintf(&out, verb+"\n", c)
@@ -141,6 +141,9 @@ func TestPrintableHidesEverythingElse(t *testing.T) {
 	slog.New(slog.NewJSONHandler(&out, nil)).Info("client", "c", c)
 	if strings.Contains(out.String(), "SECRET") || !strings.Contains(out.String(), "api.hubapi.com") {
 		t.Errorf("printed:\n%s", out.String())
+	}
+	if got := c.BaseURL(); got != "https://api.hubapi.com" {
+		t.Errorf("BaseURL() = %q", got)
 	}
 }
 
