@@ -187,6 +187,26 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 	}
 }
 
+// Every request the server saw is counted in Report.Requests: the refused
+// ones and the isolation rounds of an all-or-nothing 400 included. (HubSpot
+// has no re-login nor token refresh to replay: a token source gives each
+// request its token.)
+func TestReportedRequestsMatchTheServer(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	srv.SetAllOrNothing(true)
+	srv.FailNext(1, fakekit.Status(http.StatusServiceUnavailable))
+	srv.FailNext(1, fakekit.RateLimited(time.Millisecond))
+	c := newClient(t, srv, WithBatchSize(4), WithEngine(batch.Config{Concurrency: 1}))
+	in := contacts(8, "req")
+	in[5].Properties["email"] = "broken"
+	rep, _ := c.Objects("contacts").Create(context.Background(), slices.Values(in))
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 8, Succeeded: 7, Failed: 1})
+	// 2 refused, 2 chunks, the bad chunk's isolation 2+2 → 1+1: 2 + 2 + 4 = 8.
+	testkit.CheckRequests(t, rep, srv.Stats().Requests, 8)
+	landedOnce(t, srv, "contacts", in, rep, 0)
+}
+
 // A run whose server answers 429 to every other request keeps one
 // connection: nothing closes the transport's idle connections.
 func TestRateLimitedRunKeepsOneConnection(t *testing.T) {
