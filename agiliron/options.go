@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
@@ -185,8 +184,8 @@ func WithCompany(name string) Option {
 // WithAPIKey sets the API key, sent in the apiKey header (required).
 func WithAPIKey(key string) Option {
 	return func(c *config) error {
-		if strings.TrimSpace(key) == "" || strings.ContainsAny(key, "\r\n") {
-			return errors.New("agiliron: WithAPIKey: the key is empty or malformed")
+		if err := c.CheckCredential("WithAPIKey", "API key", key); err != nil {
+			return err
 		}
 		c.apiKey = key
 		return nil

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -108,11 +107,8 @@ func WithEngine(cfg batch.Config) Option { return func(c *config) error { return
 // token, sent as "Authorization: Bearer <token>".
 func WithToken(token string) Option {
 	return func(c *config) error {
-		if strings.TrimSpace(token) == "" {
-			return errors.New("hubspot: WithToken: empty token")
-		}
-		if strings.ContainsAny(token, "\r\n") {
-			return errors.New("hubspot: WithToken: token contains a line break")
+		if err := c.CheckCredential("WithToken", "token", token); err != nil {
+			return err
 		}
 		c.token = token
 		return nil

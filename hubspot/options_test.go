@@ -29,7 +29,7 @@ func TestNewOptions(t *testing.T) {
 		{"no credentials", nil, "no credentials"},
 		{"both credentials", []Option{tok, WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "x"}))}, "exclusive"},
 		{"empty token", []Option{WithToken(" ")}, "empty token"},
-		{"token with newline", []Option{WithToken("a\nb")}, "line break"},
+		{"token with newline", []Option{WithToken("a\nb")}, "token contains a control character"},
 		{"nil token source", []Option{WithTokenSource(nil)}, "nil token source"},
 		{"relative base URL", []Option{tok, WithBaseURL("api.hubapi.com")}, "absolute"},
 		{"base URL with query", []Option{tok, WithBaseURL("https://x.test/?hapikey=secret")}, "query"},

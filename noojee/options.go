@@ -114,8 +114,8 @@ func isLoopback(host string) bool {
 // with the client's secrets in every spelling, and never printed.
 func WithAPIKey(key string) Option {
 	return func(c *config) error {
-		if strings.TrimSpace(key) == "" {
-			return fmt.Errorf("noojee: WithAPIKey: the apiKey is empty")
+		if err := c.CheckCredential("WithAPIKey", "apiKey", key); err != nil {
+			return err
 		}
 		c.apiKey = key
 		return nil

@@ -56,6 +56,11 @@ func decodeErrorsOK(b []byte, r *response) ([]byte, bool) {
 		if !ok || len(rest) == 0 {
 			return nil, false
 		}
+		if len(r.Items) == MaxBatchSize {
+			// More errors than a batch holds: not a common answer. The
+			// check below stays linear in a batch, never in a hostile body.
+			return nil, false
+		}
 		for _, it := range r.Items {
 			if it.Key == key {
 				return nil, false // a repeated key: decodeJSON's rule applies

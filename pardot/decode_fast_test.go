@@ -1,6 +1,7 @@
 package pardot
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -48,5 +49,34 @@ func TestDecodeBatchOKTakesTheCommonAnswers(t *testing.T) {
 	want := []itemError{{Key: "p1@example.com", Code: CodeConflictingUpdate, Message: "Conflicting Update"}}
 	if d := cmp.Diff(want, r.Items); d != "" {
 		t.Errorf("items (-want +got):\n%s", d)
+	}
+}
+
+// TestDecodeBatchOKLeavesLongAnswersToDecodeJSON: an errors map longer
+// than a batch (a hostile or broken server) is not the common answer, so
+// the reflection-free reader, whose repeated-key check is quadratic, gives
+// it to decodeJSON, which reads every member once; 50 members still take
+// the fast path.
+func TestDecodeBatchOKLeavesLongAnswersToDecodeJSON(t *testing.T) {
+	t.Parallel()
+	body := func(n int) []byte {
+		b := []byte(`{"@attributes":{"stat":"ok","version":1},"errors":{`)
+		for i := range n {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = fmt.Appendf(b, `"%d":"x"`, i)
+		}
+		return append(b, "}}"...)
+	}
+	if _, ok := decodeBatchOK(body(MaxBatchSize)); !ok {
+		t.Errorf("%d errors: not read by the fast path", MaxBatchSize)
+	}
+	if _, ok := decodeBatchOK(body(MaxBatchSize + 1)); ok {
+		t.Errorf("%d errors: read by the fast path", MaxBatchSize+1)
+	}
+	r, err := decodeResponse(body(20_000))
+	if err != nil || len(r.Items) != 20_000 {
+		t.Fatalf("20,000 errors: %v, %d items", err, len(r.Items))
 	}
 }

@@ -200,8 +200,8 @@ func WithTokenSource(ts oauth2.TokenSource, businessUnitID string) Option {
 // WithTokenFunc. A session that ends stops the run (code 184).
 func WithToken(accessToken, businessUnitID string) Option {
 	return func(c *config) error {
-		if accessToken == "" {
-			return errors.New("pardot: WithToken: empty access token")
+		if err := c.CheckCredential("WithToken", "access token", accessToken); err != nil {
+			return err
 		}
 		c.staticToken = accessToken
 		ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: accessToken, TokenType: "Bearer"})
@@ -238,8 +238,10 @@ func oauthOption(missing bool, problem, businessUnitID string, set func(*config)
 // this option remains for accounts that still have a Pardot-only API user.
 func WithLegacyLogin(email, password, userKey string) Option {
 	return func(c *config) error {
-		if email == "" || password == "" || userKey == "" {
-			return errors.New("pardot: WithLegacyLogin: email, password and user key are all required")
+		for _, v := range [][2]string{{"email", email}, {"password", password}, {"user key", userKey}} {
+			if err := c.CheckCredential("WithLegacyLogin", v[0], v[1]); err != nil {
+				return err
+			}
 		}
 		c.legacy = &legacyCreds{email: email, password: password, userKey: userKey}
 		c.authKinds++

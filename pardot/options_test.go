@@ -21,7 +21,9 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	}{
 		{"no credentials", nil, "no credentials"},
 		{"two credentials", []pardot.Option{tok, pardot.WithLegacyLogin("a@b.co", "p", "k")}, "more than one"},
-		{"empty legacy", []pardot.Option{pardot.WithLegacyLogin("a@b.co", "", "k")}, "all required"},
+		{"empty legacy", []pardot.Option{pardot.WithLegacyLogin("a@b.co", "", "k")}, "WithLegacyLogin: empty password"},
+		{"token with a line break", []pardot.Option{pardot.WithToken("tok\r\nX-Injected: 1", "0Uv000000000001")}, "WithToken: the access token contains a control character"},
+		{"blank token", []pardot.Option{pardot.WithToken("  ", "0Uv000000000001")}, "WithToken: empty access token"},
 		{"bad business unit", []pardot.Option{pardot.WithToken("t", "001000000000001AAA")}, "0Uv"},
 		{"empty token", []pardot.Option{pardot.WithToken("", "0Uv000000000001AAA")}, "empty access token"},
 		{"nil token source", []pardot.Option{pardot.WithTokenSource(nil, "0Uv000000000001AAA")}, "nil TokenSource"},

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
@@ -122,8 +121,11 @@ func WithTokenURL(u string) Option {
 // client-credentials flow. The secret never appears in an error or a log.
 func WithClientCredentials(clientID, clientSecret string) Option {
 	return func(c *config) error {
-		if strings.TrimSpace(clientID) == "" || strings.TrimSpace(clientSecret) == "" {
-			return errors.New("propel: WithClientCredentials: client id and secret must not be empty")
+		if err := c.CheckCredential("WithClientCredentials", "client id", clientID); err != nil {
+			return err
+		}
+		if err := c.CheckCredential("WithClientCredentials", "client secret", clientSecret); err != nil {
+			return err
 		}
 		c.clientID, c.clientSecret = clientID, clientSecret
 		return nil
