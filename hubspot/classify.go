@@ -152,9 +152,9 @@ func (e *Error) final() *Error {
 
 // tokenError is a failure to obtain a token: nothing was sent, and
 // nothing more can be, so it stops the run (batch.ErrUnauthorized).
-func tokenError(op string, err error, redact func(string) string) *Error {
+func tokenError(op string, err error, redact func(error) error) *Error {
 	return &Error{APIError: vendorkit.APIError[Code]{Vendor: vendor, Op: op, Class: vendorkit.Auth, Message: "getting a token",
-		Err: &scrubbed{msg: redact(err.Error()), err: err}}}
+		Err: redact(err)}}
 }
 
 // isolate is Op.Isolate for every endpoint: a request refused as a whole

@@ -127,10 +127,10 @@ func (c *Client) post(ctx context.Context, objectType string, kind opKind, query
 	op := opLabel(objectType, kind)
 	tok, err := c.tokens.Token()
 	if err != nil {
-		return nil, tokenError(op, err, c.http.Redact)
+		return nil, tokenError(op, err, c.http.RedactError)
 	}
 	if tok == nil || tok.AccessToken == "" {
-		return nil, tokenError(op, errors.New("token source returned no access token"), c.http.Redact)
+		return nil, tokenError(op, errors.New("token source returned no access token"), c.http.RedactError)
 	}
 	c.secrets.Add(tok.AccessToken) // learned at run time: scrubbed from now on
 	h := http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"},

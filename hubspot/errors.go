@@ -135,13 +135,3 @@ func localError(op string, class vendorkit.Class, format string, args ...any) *E
 	return &Error{APIError: vendorkit.APIError[Code]{Vendor: vendor, Op: op, Local: true, Class: class,
 		Message: fmt.Sprintf(format, args...)}}
 }
-
-// scrubbed is a cause whose text was stripped of secrets, keeping the
-// original reachable for errors.Is (a context error, say).
-type scrubbed struct {
-	msg string
-	err error
-}
-
-func (s *scrubbed) Error() string { return s.msg }
-func (s *scrubbed) Unwrap() error { return s.err }

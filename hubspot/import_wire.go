@@ -109,10 +109,10 @@ func finalState(s string) bool {
 func (c *Client) bearer(op string) (string, error) {
 	tok, err := c.tokens.Token()
 	if err != nil {
-		return "", tokenError(op, err, c.http.Redact)
+		return "", tokenError(op, err, c.http.RedactError)
 	}
 	if tok == nil || tok.AccessToken == "" {
-		return "", tokenError(op, errors.New("token source returned no access token"), c.http.Redact)
+		return "", tokenError(op, errors.New("token source returned no access token"), c.http.RedactError)
 	}
 	c.secrets.Add(tok.AccessToken)
 	return "Bearer " + tok.AccessToken, nil
@@ -188,7 +188,7 @@ func (c *Client) startImport(ctx context.Context, op string, req importRequestJS
 		if err == nil {
 			err = errors.New("no import id in the answer")
 		}
-		return nil, malformedAnswer(opCreate, op, resp.StatusCode, &scrubbed{msg: c.http.Redact(err.Error()), err: err})
+		return nil, malformedAnswer(opCreate, op, resp.StatusCode, c.http.RedactError(err))
 	}
 	return &out, nil
 }
@@ -214,7 +214,7 @@ func (c *Client) getJSON(ctx context.Context, op, path string, query url.Values,
 		return c.responseError(opRead, op, resp)
 	}
 	if err := json.Unmarshal(resp.Body, out); err != nil {
-		return malformedAnswer(opRead, op, resp.StatusCode, &scrubbed{msg: c.http.Redact(err.Error()), err: err})
+		return malformedAnswer(opRead, op, resp.StatusCode, c.http.RedactError(err))
 	}
 	return nil
 }

@@ -335,7 +335,7 @@ func exchange(ctx context.Context, o *Objects, kind opKind, query string, body [
 	}
 	br, err := decodeBatchAnswer(resp.Body, len(res), o.keptProperties(x))
 	if err != nil {
-		return nil, malformedAnswer(kind, label, resp.StatusCode, &scrubbed{msg: o.c.http.Redact(err.Error()), err: err})
+		return nil, malformedAnswer(kind, label, resp.StatusCode, o.c.http.RedactError(err))
 	}
 	x.apply(kind, label, resp.StatusCode, br, res, o.c.http.Redact)
 	return res, nil

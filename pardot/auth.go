@@ -168,7 +168,7 @@ func (a *legacyAuth) login(ctx context.Context) (string, error) {
 		return "", e
 	case derr != nil || resp.StatusCode < 200 || resp.StatusCode > 299:
 		if derr != nil {
-			derr = &redacted{c.secrets.Redact(derr.Error())}
+			derr = c.secrets.RedactError(derr)
 		}
 		return "", statusError("login", resp, true, derr)
 	case r.APIKey == "":
@@ -179,8 +179,3 @@ func (a *legacyAuth) login(ctx context.Context) (string, error) {
 	c.log.Debug("pardot: logged in")
 	return r.APIKey, nil
 }
-
-// redacted is an error text already scrubbed of secrets.
-type redacted struct{ msg string }
-
-func (e *redacted) Error() string { return e.msg }

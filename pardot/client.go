@@ -114,7 +114,7 @@ func (c *Client) post(ctx context.Context, op, endpoint string, body []byte, ide
 		}
 		if derr != nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
 			if derr != nil {
-				derr = &redacted{c.secrets.Redact(derr.Error())} // it may quote the body
+				derr = c.secrets.RedactError(derr) // it may quote the body
 			}
 			return nil, 0, statusError(op, resp, idempotent, derr)
 		}

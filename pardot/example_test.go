@@ -4,10 +4,11 @@ import (
 	"context"
 	"fmt"
 
+	"slices"
+
 	"github.com/crmbatch/crmbatch/pardot"
 	"github.com/crmbatch/crmbatch/pardot/pardottest"
 	"golang.org/x/oauth2/clientcredentials"
-	"slices"
 )
 
 // Example creates three prospects against the in-process fake, signed in

@@ -129,7 +129,7 @@ func (r *importRun) decodeState(op string, body []byte) (importState, error) {
 			err = fmt.Errorf("no import id in the answer")
 		}
 		e := &Error{APIError: vendorkit.APIError[Code]{Vendor: "pardot", Op: op, HTTPStatus: http.StatusOK,
-			Class: vendorkit.Malformed, Message: "the import answer could not be read", Err: &redacted{r.c.secrets.Redact(err.Error())}}}
+			Class: vendorkit.Malformed, Message: "the import answer could not be read", Err: r.c.secrets.RedactError(err)}}
 		return st, e
 	}
 	return st, nil

@@ -8,13 +8,14 @@ import (
 	"net/url"
 	"testing"
 
+	"slices"
+
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/testkit"
 	"github.com/crmbatch/crmbatch/pardot"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/oauth2"
 	"gopkg.in/h2non/gock.v1"
-	"slices"
 )
 
 const (

@@ -69,7 +69,7 @@ func (c *Client) post(ctx context.Context, op, path string, body []byte) (*httpx
 	for attempt := 0; ; attempt++ {
 		tok, err := c.tokens.tokenCtx(ctx)
 		if err != nil {
-			return nil, tokenError(op, err)
+			return nil, tokenError(op, err, c.secrets)
 		}
 		resp, err := c.http.Do(ctx, &httpx.Request{
 			Method: http.MethodPost, URL: c.cfg.BaseURL + path,

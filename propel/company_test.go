@@ -3,9 +3,10 @@ package propel_test
 import (
 	"context"
 	"errors"
-	"github.com/crmbatch/crmbatch/internal/testkit"
 	"slices"
 	"testing"
+
+	"github.com/crmbatch/crmbatch/internal/testkit"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/propel"

@@ -610,6 +610,42 @@ func TestWithTokenSourceFromClientCredentialsPackage(t *testing.T) {
 	}
 }
 
+// A token source whose error quotes the token it gave before, its client
+// secret and a password: none of them reaches the report's error.
+func TestTokenSourceErrorIsRedacted(t *testing.T) {
+	t.Parallel()
+	srv := propeltest.NewServer()
+	defer srv.Close()
+	cc := clientcredentials.Config{ClientID: propeltest.ClientID, ClientSecret: propeltest.ClientSecret,
+		TokenURL: srv.URL + "/oauth2/token", AuthStyle: oauth2.AuthStyleInParams}
+	ctx := context.Background()
+	var given atomic.Pointer[string]
+	src := propel.TokenSourceFunc(func() (*oauth2.Token, error) {
+		if tok := given.Load(); tok != nil {
+			return nil, fmt.Errorf("refresh of %s failed: {\"client_secret\":%q} password=hunter22", *tok, propeltest.ClientSecret)
+		}
+		tok, err := cc.Token(ctx)
+		if err == nil {
+			given.Store(&tok.AccessToken)
+		}
+		return tok, err
+	})
+	c, err := propel.New(propel.WithBaseURL(srv.BaseURL()), propel.WithTokenSource(src), propel.WithEngine(batch.Config{Retry: fastRetry}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.FailNext(1, propeltest.ExpireToken())
+	rep, err := c.Customers().UpsertBySourceID(ctx, slices.Values(customers(3)))
+	text := testkit.ErrorText(err, rep.Err())
+	if given.Load() == nil || !strings.Contains(text, "refresh of") {
+		t.Fatalf("the source's error was not reached: %s", text)
+	}
+	testkit.NoSecrets(t, "errors", text, *given.Load(), propeltest.ClientSecret)
+	if strings.Contains(text, "hunter22") {
+		t.Errorf("the password shows: %s", text)
+	}
+}
+
 func TestDirectives(t *testing.T) {
 	t.Parallel()
 	srv, c := newFake(t)

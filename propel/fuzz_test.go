@@ -1,9 +1,10 @@
 package propel
 
 import (
-	"github.com/crmbatch/crmbatch/internal/testkit"
 	"testing"
 	"time"
+
+	"github.com/crmbatch/crmbatch/internal/testkit"
 )
 
 func FuzzDecodeBulk(f *testing.F) {

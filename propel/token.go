@@ -196,14 +196,15 @@ func tokenRefused(resp *httpx.Response, secrets *httpx.Secrets) *Error {
 }
 
 // tokenError is the chunk's error when no token could be had: the token
-// endpoint's own *Error or the context's error as they are; any other
-// failure of a caller's token source is worth another try.
-func tokenError(op string, err error) error {
+// endpoint's own *Error (already scrubbed) or the context's error as they
+// are; any other failure of a caller's token source is worth another try,
+// and its text, which may quote a token or a secret, is redacted.
+func tokenError(op string, err error, secrets *httpx.Secrets) error {
 	var e *Error
 	if errors.As(err, &e) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	te := &Error{}
-	te.Vendor, te.Op, te.Class, te.Message, te.Err = "propel", op, vendorkit.Unavailable, "getting an access token", err
+	te.Vendor, te.Op, te.Class, te.Message, te.Err = "propel", op, vendorkit.Unavailable, "getting an access token", secrets.RedactError(err)
 	return te
 }

@@ -2,8 +2,9 @@ package propel
 
 import (
 	"errors"
-	"github.com/crmbatch/crmbatch/batch"
 	"testing"
+
+	"github.com/crmbatch/crmbatch/batch"
 
 	"github.com/google/go-cmp/cmp"
 )

@@ -2,10 +2,11 @@ package propel
 
 import (
 	"context"
-	"github.com/crmbatch/crmbatch/internal/testkit"
 	"net/http"
 	"slices"
 	"testing"
+
+	"github.com/crmbatch/crmbatch/internal/testkit"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/google/go-cmp/cmp"

@@ -188,6 +188,9 @@ func (c *Client) HTTPClient() *http.Client { return c.rc.HTTPClient }
 // secret-named parameters.
 func (c *Client) Redact(s string) string { return c.secrets.Redact(s) }
 
+// RedactError is Secrets.RedactError with the client's secrets.
+func (c *Client) RedactError(err error) error { return c.secrets.RedactError(err) }
+
 // Secrets returns the client's registry (nil when none was configured).
 func (c *Client) Secrets() *Secrets { return c.secrets }
 

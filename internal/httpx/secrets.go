@@ -113,6 +113,17 @@ func (s *Secrets) Redact(text string) string {
 	return RedactString(text)
 }
 
+// RedactError returns err with its text redacted, or nil for nil; err
+// stays reachable through Unwrap for errors.Is (a context error, a
+// sentinel). The one wrapper every vendor uses for a cause whose text may
+// quote a secret (a token source's error, a decoder error quoting a body).
+func (s *Secrets) RedactError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &redactedError{msg: s.Redact(err.Error()), err: err}
+}
+
 // RedactURL returns u as text with secret-named query values, a user-info
 // password and every registered spelling replaced.
 func (s *Secrets) RedactURL(u *url.URL) string { return s.Redact(RedactURL(u)) }
