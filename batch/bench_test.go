@@ -39,8 +39,10 @@ func benchInputs() []benchInput {
 // plainLoop is the baseline: cut the same input into chunks of benchChunk
 // and call the same sender, counting successes, with no engine. A slice is
 // cut in place (slices.Chunk); a stream is copied into one reused buffer.
-func plainLoop(in benchInput) int {
-	ok := 0
+// keep, when set, is given each chunk's results and the input index of its
+// first record.
+func plainLoop(in benchInput, keep func(first int, res []Result[int])) int {
+	ok, read := 0, 0
 	send := func(c []rec) {
 		res, err := noopSend(context.Background(), c)
 		if err != nil {
@@ -51,6 +53,10 @@ func plainLoop(in benchInput) int {
 				ok++
 			}
 		}
+		if keep != nil {
+			keep(read, res)
+		}
+		read += len(c)
 	}
 	if in.slice != nil {
 		for c := range slices.Chunk(in.slice, benchChunk) {
@@ -72,13 +78,36 @@ func plainLoop(in benchInput) int {
 	return ok
 }
 
+// plainKeepAll is plainLoop keeping an Outcome for every record as a loop
+// written by hand would: in a slice allocated at the input's length for a
+// slice, appended to for a stream. It shows what keeping the outcomes costs
+// with no engine at all.
+func plainKeepAll(in benchInput) int {
+	var outs []Outcome[int]
+	if in.slice != nil {
+		outs = make([]Outcome[int], 0, len(in.slice))
+	}
+	ok := plainLoop(in, func(first int, res []Result[int]) {
+		for i, r := range res {
+			outs = append(outs, Outcome[int]{Index: first + i, Status: Succeeded, Result: r.Value, Attempts: 1})
+		}
+	})
+	if len(outs) != benchRecords {
+		panic("lost outcomes")
+	}
+	return ok
+}
+
 // BenchmarkEngine measures the engine's cost per record with a no-op
 // sender at concurrency 1, on a slice and on a stream, keeping every
 // outcome or none. Compare with BenchmarkPlainLoop on the same input:
 // cpu-ns/record is the process's CPU time per record (garbage collection
 // included), which a loaded machine does not inflate as it does wall time;
 // B/record is what the run allocated per record, the sender's results
-// included (BenchmarkPlainLoop's B/record is the sender's share).
+// included (BenchmarkPlainLoop's B/record is the sender's share), and
+// engine-B/record what it allocated beyond the plain loop on the same input.
+// BenchmarkPlainKeepAll shows what keeping every outcome costs a loop
+// written by hand.
 //
 //	go test -run '^$' -bench 'Engine|PlainLoop' -benchmem ./batch
 func BenchmarkEngine(b *testing.B) {
@@ -90,7 +119,8 @@ func BenchmarkEngine(b *testing.B) {
 		}{{"keep=all", KeepAll}, {"keep=none", KeepNone}} {
 			b.Run(in.name+"/"+keep.name, func(b *testing.B) {
 				cfg := Config{Concurrency: 1, Keep: keep.keep}
-				measure(b, func() int {
+				plainBytes := bytesPerRecord(func() { plainLoop(in, nil) })
+				measure(b, plainBytes, func() int {
 					var rep *Report[int]
 					if in.slice != nil {
 						rep = RunSlice(context.Background(), op, cfg, in.slice)
@@ -112,14 +142,29 @@ func BenchmarkEngine(b *testing.B) {
 func BenchmarkPlainLoop(b *testing.B) {
 	for _, in := range benchInputs() {
 		b.Run(in.name, func(b *testing.B) {
-			measure(b, func() int { return plainLoop(in) })
+			measure(b, -1, func() int { return plainLoop(in, nil) })
+		})
+	}
+}
+
+// BenchmarkPlainKeepAll is the plain loop keeping an Outcome per record by
+// hand (plainKeepAll): what keeping every outcome costs with no engine, to
+// set beside BenchmarkEngine's keep=all.
+//
+//	go test -run '^$' -bench 'Engine|Plain' -benchmem ./batch
+func BenchmarkPlainKeepAll(b *testing.B) {
+	for _, in := range benchInputs() {
+		b.Run(in.name, func(b *testing.B) {
+			measure(b, -1, func() int { return plainKeepAll(in) })
 		})
 	}
 }
 
 // measure runs one pass over benchRecords records per iteration and
-// reports ns/record, cpu-ns/record and B/record.
-func measure(b *testing.B, pass func() (succeeded int)) {
+// reports ns/record, cpu-ns/record and B/record, and, when plainBytes (the
+// plain loop's B/record) is not negative, engine-B/record: B/record less
+// plainBytes.
+func measure(b *testing.B, plainBytes float64, pass func() (succeeded int)) {
 	b.ReportAllocs()
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
@@ -132,9 +177,23 @@ func measure(b *testing.B, pass func() (succeeded int)) {
 	cpu = cpuTime() - cpu
 	runtime.ReadMemStats(&m1)
 	records := float64(b.N * benchRecords)
+	perRecord := float64(m1.TotalAlloc-m0.TotalAlloc) / records
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/records, "ns/record")
 	b.ReportMetric(float64(cpu.Nanoseconds())/records, "cpu-ns/record")
-	b.ReportMetric(float64(m1.TotalAlloc-m0.TotalAlloc)/records, "B/record")
+	b.ReportMetric(perRecord, "B/record")
+	if plainBytes >= 0 {
+		b.ReportMetric(perRecord-plainBytes, "engine-B/record")
+	}
+}
+
+// bytesPerRecord returns what one pass over benchRecords records allocates
+// per record.
+func bytesPerRecord(pass func()) float64 {
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	pass()
+	runtime.ReadMemStats(&m1)
+	return float64(m1.TotalAlloc-m0.TotalAlloc) / benchRecords
 }
 
 // BenchmarkRetries measures a run of 100,000 records in chunks of 100 where

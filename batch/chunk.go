@@ -5,7 +5,10 @@ import "slices"
 // tries counts how often one record has been sent: attempts is checked
 // against its retry limit (and starts again when an isolation splits its
 // chunk), sent counts every send, for Outcome.Attempts.
-type tries struct{ attempts, sent int }
+type tries struct {
+	attempts int
+	sent     int32 // Outcome.Attempts' type
+}
 
 // chunk is a run of records sent together: their values, exactly the slice
 // Send receives (no copy), and in the same order their input indexes and,

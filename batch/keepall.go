@@ -105,7 +105,7 @@ type successWriter[R any] struct {
 // put stores one success sent `sent` times, and reports false when it
 // cannot (sent too often for a segment): the caller then passes it to the
 // recorder whole.
-func (w successWriter[R]) put(index int, key string, result R, sent int) bool {
+func (w successWriter[R]) put(index int, key string, result R, sent int32) bool {
 	if w.out != nil {
 		// The slot is still zero: only the fields a success sets are written.
 		o := &w.out[index]
@@ -199,7 +199,7 @@ func (k *keptAll[R]) outcomes(total, settled int) []Outcome[R] {
 			o := &part[i]
 			o.Index = base + i
 			if sent := s.sent[i]; sent != 0 {
-				o.Status, o.Result, o.Attempts = Succeeded, s.results[i], int(sent)
+				o.Status, o.Result, o.Attempts = Succeeded, s.results[i], int32(sent)
 			}
 		}
 		if s.keys != nil {

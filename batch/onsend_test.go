@@ -68,7 +68,7 @@ func (w *sendWatch) check(t *testing.T, rep *Report[int]) {
 		}
 	}
 	for _, o := range rep.Outcomes {
-		if w.reported[o.Index] != o.Attempts {
+		if w.reported[o.Index] != int(o.Attempts) {
 			t.Errorf("record %d (%v) reported sent %d times, sent %d times", o.Index, o.Status, w.reported[o.Index], o.Attempts)
 		}
 	}

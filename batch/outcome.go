@@ -42,13 +42,14 @@ type Outcome[R any] struct {
 	Key string
 	// Status is the record's final state.
 	Status Status
+	// Attempts is how many times the record was sent, isolation rounds
+	// included. (An int32 beside Status: together they fill one word, which
+	// keeps an Outcome a word smaller.)
+	Attempts int32
 	// Result is the vendor's typed result for the record, when it gave one.
 	Result R
 	// Err says why the record failed or was not attempted; nil on success.
 	Err error
-	// Attempts is how many times the record was sent, isolation rounds
-	// included.
-	Attempts int
 }
 
 // Result is the vendor's answer for one record of a chunk, returned by

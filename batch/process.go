@@ -137,7 +137,7 @@ func (e *engine[T, R]) settle(ctx context.Context, w *worker[T, R], c *chunk[T],
 	for i := range results {
 		r := &results[i]
 		if r.Err == nil {
-			sent := 1
+			sent := int32(1)
 			if c.past != nil {
 				sent = c.past[i].sent + 1
 			}

@@ -56,7 +56,7 @@ func testRetriesRide(t *testing.T, stream bool, workers int) {
 		t.Errorf("Requests = %d, want at most 105", rep.Requests)
 	}
 	for _, o := range rep.Outcomes {
-		if want := 1 + btoi(o.Index%50 == 7); o.Attempts != want || o.Result != o.Index*10 {
+		if want := 1 + btoi(o.Index%50 == 7); int(o.Attempts) != want || o.Result != o.Index*10 {
 			t.Fatalf("record %d sent %d times, want %d (result %d)", o.Index, o.Attempts, want, o.Result)
 		}
 	}
@@ -598,7 +598,7 @@ func TestStreamKeepsSendCountsPastASegmentsRoom(t *testing.T) {
 		cfg := Config{Retry: RetryPolicy{MaxAttempts: refusals + 1, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}}
 		rep := Run(context.Background(), testOp(f, 10), cfg, slices.Values(records(3)))
 		checkReport(t, rep, 3)
-		if got := []int{rep.Outcomes[0].Attempts, rep.Outcomes[1].Attempts, rep.Outcomes[2].Attempts}; !slices.Equal(got, []int{1, refusals + 1, 1}) {
+		if got := []int32{rep.Outcomes[0].Attempts, rep.Outcomes[1].Attempts, rep.Outcomes[2].Attempts}; !slices.Equal(got, []int32{1, refusals + 1, 1}) {
 			t.Errorf("attempts %v, want [1 %d 1]", got, refusals+1)
 		}
 		if rep.Succeeded != 3 || rep.Outcomes[1].Key != "1" || rep.Outcomes[1].Result != 10 {

@@ -46,7 +46,7 @@ func TestPerRecordRateLimitRetriesOnlyThoseRecords(t *testing.T) {
 		if i == 3 || i == 8 {
 			want = 2
 		}
-		if o.Attempts != want {
+		if int(o.Attempts) != want {
 			t.Errorf("record %d sent %d times, want %d", i, o.Attempts, want)
 		}
 	}

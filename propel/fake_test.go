@@ -259,7 +259,7 @@ func TestUnknownKeyFailsOnlyThatRecord(t *testing.T) {
 		if d := cmp.Diff([]string{wantMsg}, pe.Messages); d != "" {
 			t.Fatalf("record %d messages (-want +got):\n%s", i, d)
 		}
-		if o.Attempts != map[int]int{3: 1, 42: 2}[i] {
+		if o.Attempts != map[int]int32{3: 1, 42: 2}[i] {
 			t.Errorf("record %d attempts %d", i, o.Attempts)
 		}
 	}
