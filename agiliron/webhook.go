@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"regexp"
 	"sync"
+
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
 // Query parameters the client adds to the callback URL.
@@ -111,10 +113,8 @@ func NewWebhookHandler(secret string, opts ...WebhookOption) (*WebhookHandler, e
 		maxBody: defaultWebhookMaxBody, remember: defaultRemembered,
 		pending: make(map[string]chan *BatchResult), done: make(map[string]struct{}),
 	}
-	for _, o := range opts {
-		if err := o(h); err != nil {
-			return nil, err
-		}
+	if err := vendorkit.Apply(vendor, h, opts); err != nil {
+		return nil, err
 	}
 	if h.logger == nil {
 		h.logger = slog.New(slog.DiscardHandler)

@@ -162,6 +162,10 @@ func TestNewWebhookHandlerRejectsWeakSecret(t *testing.T) {
 	if _, err := agiliron.NewWebhookHandler(testSecret, agiliron.WithWebhookMaxBody(0)); err == nil {
 		t.Fatal("max body 0 accepted")
 	}
+	// A nil option is an error, as for New, never a panic.
+	if _, err := agiliron.NewWebhookHandler(testSecret, agiliron.WithWebhookMaxBody(1<<16), nil); err == nil || !strings.Contains(err.Error(), "option 1 is nil") {
+		t.Fatalf("nil option: %v", err)
+	}
 }
 
 func TestWebhookPrintHidesSecret(t *testing.T) {

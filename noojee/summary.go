@@ -53,6 +53,11 @@ const errorReasonColumn = "Error Reason"
 // more than MaxBatchSize leads.
 const maxSummaryRows = MaxBatchSize
 
+// maxSummaryColumns bounds the header's columns. A lead has a few dozen
+// fields; a longer header is not a summary Noojee writes, and placing rows
+// by it would cost memory in proportion to columns × leads.
+const maxSummaryColumns = 512
+
 // parseImportSummary reads an import summary from a reply's message. ok is
 // false when the message is not one (it does not start with the counts
 // line). A summary whose rows cannot be read is an error wrapping
@@ -108,6 +113,9 @@ func (sum *importSummary) readRows(section string) error {
 		return fmt.Errorf("header: %v", err)
 	}
 	header = dropTrailingEmpty(header)
+	if len(header) > maxSummaryColumns+1 {
+		return fmt.Errorf("the header has %d columns, more than %d", len(header), maxSummaryColumns+1)
+	}
 	if len(header) == 0 || !strings.EqualFold(strings.TrimSpace(header[len(header)-1]), errorReasonColumn) {
 		return fmt.Errorf("the header does not end with %q", errorReasonColumn)
 	}

@@ -47,6 +47,7 @@ func TestParseImportSummary(t *testing.T) {
 		{"plain OK", "OK", false, false, importSummary{}},
 		{"empty", "", false, false, importSummary{}},
 		{"header without Error Reason", "Imported 1 Updated 0 Rejected 0 leads.\nErrors (If any):\nName,FirstPhone,\n", true, true, importSummary{}},
+		{"a header longer than any lead", "Imported 0 Updated 0 Rejected 1 leads.\nErrors (If any):\n" + strings.Repeat("phone,", maxSummaryColumns+1) + "Error Reason,\n", true, true, importSummary{}},
 		{"text after the counts", "Imported 1 Updated 0 Rejected 0 leads. but also something", true, true, importSummary{}},
 		{"bare quote", "Imported 0 Updated 0 Rejected 1 leads.\nErrors (If any):\nName,Error Reason,\n\"a\"b\"\nc,\n", true, false, importSummary{}},
 	}
