@@ -137,7 +137,9 @@ func (p PathStyle) String() string {
 func WithBaseURL(u string) Option { return func(c *config) error { return c.SetBaseURL(u) } }
 
 // WithHTTPClient sets the *http.Client requests go through (copied, never
-// changed).
+// changed; its transport is shared). Its own Timeout bounds each request
+// (0: none; the context still bounds each call). It cannot be combined
+// with WithTimeout: set the timeout on your *http.Client.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error { return c.SetHTTPClient(hc) }
 }
@@ -150,9 +152,10 @@ func WithTimeout(d time.Duration) Option { return func(c *config) error { return
 // DefaultBatchSize, at most 5,000 (Agiliron documents no limit).
 func WithBatchSize(n int) Option { return func(c *config) error { return c.SetBatchSize(n) } }
 
-// WithEngine sets the engine's configuration for every run: retry policy
-// and budget, concurrency, limiter, progress and outcome hooks, kept
-// outcomes, logger. Its zero fields take the engine's defaults.
+// WithEngine sets the engine's configuration for every run: concurrency,
+// limiter, retry policy and budget, what the report keeps, hooks, logger.
+// Only its non-zero fields are set, so several WithEngine options add up
+// and a zero field keeps the default (concurrency 1).
 func WithEngine(cfg batch.Config) Option { return func(c *config) error { return c.SetEngine(cfg) } }
 
 // WithPathStyle picks the API path form WithCompany builds: PathPHP (the

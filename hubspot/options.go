@@ -84,8 +84,10 @@ func defaultConfig() config {
 // fake: WithBaseURL(srv.BaseURL()).
 func WithBaseURL(u string) Option { return func(c *config) error { return c.SetBaseURL(u) } }
 
-// WithHTTPClient sends requests through hc (its Transport and Timeout); hc
-// is copied, never changed.
+// WithHTTPClient sets the *http.Client requests go through (copied, never
+// changed; its transport is shared). Its own Timeout bounds each request
+// (0: none; the context still bounds each call). It cannot be combined
+// with WithTimeout: set the timeout on your *http.Client.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error { return c.SetHTTPClient(hc) }
 }
@@ -99,8 +101,10 @@ func WithTimeout(d time.Duration) Option { return func(c *config) error { return
 // (50) ids whatever the batch size.
 func WithBatchSize(n int) Option { return func(c *config) error { return c.SetBatchSize(n) } }
 
-// WithEngine sets the batch engine's configuration (retry policy, keep,
-// hooks, logger …); its zero fields take the engine's defaults.
+// WithEngine sets the engine's configuration for every run: concurrency,
+// limiter, retry policy and budget, what the report keeps, hooks, logger.
+// Only its non-zero fields are set, so several WithEngine options add up
+// and a zero field keeps the default (concurrency 1).
 func WithEngine(cfg batch.Config) Option { return func(c *config) error { return c.SetEngine(cfg) } }
 
 // WithToken authenticates with a static private-app (or OAuth access)

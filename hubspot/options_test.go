@@ -45,11 +45,12 @@ func TestNewOptions(t *testing.T) {
 		{"negative retry", []Option{tok, WithEngine(batch.Config{Retry: batch.RetryPolicy{MaxAttempts: -1}})}, "negative"},
 		{"bad keep", []Option{tok, WithEngine(batch.Config{Keep: batch.Keep(9)})}, "unknown"},
 		{"zero timeout", []Option{tok, WithTimeout(0)}, "must be positive"},
+		{"timeout and http.Client", []Option{tok, WithTimeout(time.Second), WithHTTPClient(&http.Client{})}, "WithTimeout and WithHTTPClient together"},
 		{"tiny request size", []Option{tok, WithMaxRequestBytes(10)}, "below 1024"},
 		{"negative locked wait", []Option{tok, WithLockedWait(-time.Second)}, "negative"},
 		{"ok", []Option{tok, WithEngine(batch.Config{Keep: batch.KeepFailures, OnProgress: func(batch.Progress) {}}),
-			WithBaseURL("https://api.hubapi.test/"), WithBatchSize(50), WithEngine(batch.Config{Concurrency: 8}), WithTimeout(time.Second),
-			WithHTTPClient(&http.Client{}), WithEngine(batch.Config{Logger: slog.New(slog.DiscardHandler)}), WithEngine(batch.Config{Limiter: BurstLimiter(100)}),
+			WithBaseURL("https://api.hubapi.test/"), WithBatchSize(50), WithEngine(batch.Config{Concurrency: 8}),
+			WithHTTPClient(&http.Client{Timeout: time.Second}), WithEngine(batch.Config{Logger: slog.New(slog.DiscardHandler)}), WithEngine(batch.Config{Limiter: BurstLimiter(100)}),
 			WithAPIVersion("2026-03"), WithLockedWait(time.Second), WithMaxRequestBytes(1 << 20)}, ""},
 	}
 	for _, tc := range cases {

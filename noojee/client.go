@@ -69,9 +69,6 @@ func New(opts ...Option) (*Client, error) {
 	if cfg.apiKey == "" {
 		return nil, fmt.Errorf("noojee: the apiKey is required: use WithAPIKey")
 	}
-	if cfg.HTTPClient != nil && cfg.Timeout != 0 {
-		return nil, fmt.Errorf("noojee: WithTimeout and WithHTTPClient together: set the timeout on your *http.Client")
-	}
 	if cfg.HTTPClient == nil && cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout
 	}

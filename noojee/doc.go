@@ -134,9 +134,10 @@
 // The client starts with a patient retry policy: up to 10 sends, backoff
 // waits drawn below a ceiling doubling from 2 s to 60 s (at most 302 s in
 // all), a server-requested wait (109's 2 minutes) honoured up to 5 min, on
-// top of the minute a busy server may queue each call. WithEngine replaces
-// it; keep its MaxRetryAfter at 2 minutes or more, or a 109 ends its leads
-// not attempted.
+// top of the minute a busy server may queue each call. A WithEngine
+// whose Retry is non-zero replaces it whole (a zero Retry keeps it); keep
+// its MaxRetryAfter at 2 minutes or more, or a 109 ends its leads not
+// attempted.
 //
 // The server may hold a call for up to a minute before it answers, and
 // Noojee requires an HTTP timeout above 60 s: the default is

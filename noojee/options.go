@@ -51,7 +51,7 @@ const minRequestBytes = 64
 // Retry-After (or 109's documented 2 minutes) honoured up to 5 min. Noojee
 // answers 109 after a call has queued a minute, so a busy server is given
 // minutes, not seconds.
-// WithEngine replaces it (zero fields take the engine's defaults).
+// A WithEngine whose Retry is non-zero replaces it whole.
 var defaultRetry = batch.RetryPolicy{MaxAttempts: 10, BaseDelay: 2 * time.Second, MaxDelay: 60 * time.Second, MaxRetryAfter: 5 * time.Minute}
 
 // Option configures a Client; New reports a bad or nil option as an error.
@@ -123,9 +123,10 @@ func WithAPIKey(key string) Option {
 }
 
 // WithHTTPClient sets the *http.Client requests go through (copied, never
-// changed). Its Timeout must be 0 (none; the context still bounds each
-// call) or at least MinTimeout, else New fails. It cannot be combined with
-// WithTimeout: set the timeout on your *http.Client.
+// changed; its transport is shared). Its own Timeout bounds each request
+// (0: none; the context still bounds each call),
+// and it must be 0 or at least MinTimeout. It cannot be combined
+// with WithTimeout: set the timeout on your *http.Client.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error { return c.SetHTTPClient(hc) }
 }
@@ -141,10 +142,12 @@ func WithTimeout(d time.Duration) Option {
 // fallback always carry one.
 func WithBatchSize(n int) Option { return func(c *config) error { return c.SetBatchSize(n) } }
 
-// WithEngine replaces the engine's configuration (retry policy and budget,
-// concurrency, limiter, keep, hooks, logger); its zero fields take the
-// engine's defaults, so it also replaces the patient retry policy the
-// client starts with (see the package doc). Options after it refine it.
+// WithEngine sets the engine's configuration for every run: concurrency,
+// limiter, retry policy and budget, what the report keeps, hooks, logger.
+// Only its non-zero fields are set, so several WithEngine options add up
+// and a zero field keeps the default (DefaultConcurrency: 2, and the patient retry
+// policy the package doc describes; a non-zero Retry replaces that policy
+// whole).
 func WithEngine(cfg batch.Config) Option { return func(c *config) error { return c.SetEngine(cfg) } }
 
 // WithMaxRequestBytes sets the most bytes one call's JSON body may hold

@@ -91,8 +91,10 @@ type legacyCreds struct {
 // sandboxes; a pardottest server's BaseURL() in tests).
 func WithBaseURL(u string) Option { return func(c *config) error { return c.SetBaseURL(u) } }
 
-// WithHTTPClient sets the *http.Client requests go through (copied; its
-// transport is shared).
+// WithHTTPClient sets the *http.Client requests go through (copied, never
+// changed; its transport is shared). Its own Timeout bounds each request
+// (0: none; the context still bounds each call). It cannot be combined
+// with WithTimeout: set the timeout on your *http.Client.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error { return c.SetHTTPClient(hc) }
 }

@@ -76,8 +76,10 @@ func defaultConfig() *config {
 // (scheme and host + "/oauth2/token") unless WithTokenURL is given.
 func WithBaseURL(u string) Option { return func(c *config) error { return c.SetBaseURL(u) } }
 
-// WithHTTPClient sets the *http.Client requests go through (its Timeout
-// bounds one request). Default: a client with a 30 s timeout.
+// WithHTTPClient sets the *http.Client requests go through (copied, never
+// changed; its transport is shared). Its own Timeout bounds each request
+// (0: none; the context still bounds each call). It cannot be combined
+// with WithTimeout: set the timeout on your *http.Client.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error { return c.SetHTTPClient(hc) }
 }
@@ -91,17 +93,11 @@ func WithTimeout(d time.Duration) Option {
 // DefaultBatchSize, at most 10000).
 func WithBatchSize(n int) Option { return func(c *config) error { return c.SetBatchSize(n) } }
 
-// WithEngine sets the engine's settings: retry policy, budget, keep,
-// hooks, limiter, logger and concurrency (a zero Concurrency keeps the
-// default of 2). Options given after it change single fields.
-func WithEngine(cfg batch.Config) Option {
-	return func(c *config) error {
-		if cfg.Concurrency == 0 {
-			cfg.Concurrency = c.Engine.Concurrency
-		}
-		return c.SetEngine(cfg)
-	}
-}
+// WithEngine sets the engine's configuration for every run: concurrency,
+// limiter, retry policy and budget, what the report keeps, hooks, logger.
+// Only its non-zero fields are set, so several WithEngine options add up
+// and a zero field keeps the default (concurrency 2).
+func WithEngine(cfg batch.Config) Option { return func(c *config) error { return c.SetEngine(cfg) } }
 
 // WithTokenURL sets the OAuth token endpoint used by WithClientCredentials
 // (default: the base URL's scheme and host + "/oauth2/token").

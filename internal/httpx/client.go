@@ -42,8 +42,10 @@ const maxRedirects = 10
 
 // Config configures a Client. Zero fields take the defaults shown.
 type Config struct {
-	// HTTPClient is copied (never changed) when set, its Timeout raised to
-	// MinTimeout if shorter; else a new one with Timeout.
+	// HTTPClient is copied (never changed) when set, and its own Timeout
+	// bounds each attempt (0: none; the context still bounds each call);
+	// a Timeout shorter than MinTimeout is an error from New. Unset: a new
+	// client with Timeout.
 	HTTPClient *http.Client
 	// Timeout of a single attempt; default 30 s.
 	Timeout time.Duration

@@ -175,7 +175,13 @@ func CheckEngine(cfg batch.Config) error {
 
 // HTTP builds the client's one HTTP stack from the common settings and the
 // vendor's floor for the timeout, with the client's secrets registry.
+// WithTimeout and WithHTTPClient together are an error: the caller's
+// *http.Client carries its own Timeout, and one of the two would be
+// silently ignored.
 func (c *Common) HTTP(minTimeout time.Duration, secrets *httpx.Secrets) (*httpx.Client, error) {
+	if c.HTTPClient != nil && c.Timeout != 0 {
+		return nil, fmt.Errorf("%s: WithTimeout and WithHTTPClient together: set the timeout on your *http.Client", c.Vendor)
+	}
 	return httpx.New(httpx.Config{HTTPClient: c.HTTPClient, Timeout: c.Timeout, MinTimeout: minTimeout,
 		Logger: c.Engine.Logger, Secrets: secrets})
 }
