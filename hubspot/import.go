@@ -175,8 +175,9 @@ func importTypeID(t string) (string, error) {
 // Config.OnOutcome and OnProgress are called once the imports have
 // ended, with the import's request counts. Records an import never confirms (it
 // ended FAILED, CANCELED or REVERTED, its state or errors could not be
-// read, the context ended first) fail matching batch.ErrOutcomeUnknown;
-// they are never reported succeeded.
+// read, an error names no row of its file, its counters do not add up,
+// the context ended first) fail matching batch.ErrOutcomeUnknown; they
+// are never reported succeeded (see ImportConfig for the rule).
 func (o *Objects) ImportUpsert(ctx context.Context, in iter.Seq[UpsertInput]) (*batch.Report[Result], error) {
 	return o.importWrite(ctx, opUpsert, in)
 }
