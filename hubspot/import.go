@@ -53,11 +53,30 @@ const (
 // there).
 //
 // Choices where the documents are silent: an error is placed on its
-// record by the id cell of its rowData (asked for with
-// includeRowData=true), else by lineNumber counting the header as line 1;
-// an error that names neither a known row nor a line in the file leaves
-// the import's other rows unconfirmed (batch.ErrOutcomeUnknown). Values
-// with line breaks are refused so that lines are rows. Pages of errors
+// record by its lineNumber, counting the header as line 1, else (no
+// lineNumber) by the id cell of its rowData (asked for with
+// includeRowData=true), matched against the rows of the file sent. Values
+// with line breaks are refused so that lines are rows.
+//
+// How an import's rows are confirmed: a row an error is placed on fails
+// with that error, whatever else happens. The other rows of an import
+// succeed only when it ended DONE, every error read was placed on a row
+// of its file, and its counters add up; else they fail matching
+// batch.ErrOutcomeUnknown, never succeeded. An error naming a line
+// outside the file, or an id no row of the file holds, makes the rows of
+// its own import unconfirmed (the other imports of the call keep their
+// answers). The counters are those of the DONE answer's
+// metadata.counters, whose documented keys (GET /crm/v3/imports/{importId}
+// reference, developers.hubspot.com/docs/api-reference/crm-imports-v3/core/get-crm-v3-imports-importId,
+// example {"TOTAL_ROWS":2,"CREATED_OBJECTS":1,"UPDATED_OBJECTS":1,
+// "UNIQUE_OBJECTS_WRITTEN":2,"PROPERTY_VALUES_EMITTED":2}; PublicImportMetadata:
+// "summarized outcomes of each row") are read as: TOTAL_ROWS must be the
+// rows sent, and CREATED_OBJECTS + UPDATED_OBJECTS (a key absent counts
+// 0) + the rows an error was placed on must be TOTAL_ROWS. ERRORS is not
+// among the documented keys: when an answer carries it, it must be the
+// number of errors listed. An answer without TOTAL_ROWS is not checked:
+// its rows are confirmed by its errors alone, as HubSpot lists them.
+// Pages of errors
 // are asked 100 at a time (no maximum is documented). The upload's
 // timeout is the client's plus a second per MiB. The imports API is
 // reached at /crm/v3/imports whatever WithAPIVersion says: its bodies are
@@ -156,8 +175,9 @@ func importTypeID(t string) (string, error) {
 // Config.OnOutcome and OnProgress are called once the imports have
 // ended, with the import's request counts. Records an import never confirms (it
 // ended FAILED, CANCELED or REVERTED, its state or errors could not be
-// read, the context ended first) fail matching batch.ErrOutcomeUnknown;
-// they are never reported succeeded.
+// read, an error names no row of its file, its counters do not add up,
+// the context ended first) fail matching batch.ErrOutcomeUnknown; they
+// are never reported succeeded (see ImportConfig for the rule).
 func (o *Objects) ImportUpsert(ctx context.Context, in iter.Seq[UpsertInput]) (*batch.Report[Result], error) {
 	return o.importWrite(ctx, opUpsert, in)
 }
@@ -228,10 +248,13 @@ type importPart struct {
 	// been: then it is an unknown outcome).
 	sendErr error
 	// unconfirmed fails the rows no error names: the import did not end
-	// DONE, or its errors could not all be read.
+	// DONE, its errors could not all be read or placed, or its counters
+	// do not add up.
 	unconfirmed error
 	byLine      map[int]*Error    // data row (from 1) → error
-	byKey       map[string]*Error // lower-cased id value → error
+	byKey       map[string]*Error // lower-cased id value → error, until resolveKeys
+	listed      int               // errors read
+	unplaced    int               // errors read that name no row of the file
 }
 
 // importRun is one ImportUpdate or ImportUpsert call.

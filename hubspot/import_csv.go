@@ -3,6 +3,7 @@ package hubspot
 import (
 	"bufio"
 	"encoding/csv"
+	"io"
 	"os"
 	"strings"
 )
@@ -100,6 +101,18 @@ func (x *csvFile) finish() (int64, error) {
 		return 0, err
 	}
 	return x.count.n, nil
+}
+
+// reader reads the file from its first data row.
+func (x *csvFile) reader() *csv.Reader {
+	f := x.f
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return csv.NewReader(strings.NewReader(""))
+	}
+	rd := csv.NewReader(bufio.NewReaderSize(f, 64<<10))
+	rd.ReuseRecord = true
+	_, _ = rd.Read() // the header
+	return rd
 }
 
 // remove closes and deletes the file.

@@ -1,11 +1,9 @@
 package hubspot
 
 import (
-	"bufio"
 	"context"
 	"encoding/csv"
 	"fmt"
-	"io"
 	"iter"
 	"net/url"
 	"strconv"
@@ -22,19 +20,50 @@ func (r *importRun) settle(ctx context.Context) {
 		if p.sendErr != nil {
 			continue
 		}
-		state, err := r.poll(ctx, p)
+		imp, err := r.poll(ctx, p)
 		if err != nil {
 			p.unconfirmed = r.unknown(p, "its state could not be read", err)
 			continue
 		}
-		if err := r.readErrors(ctx, p); err != nil {
-			p.unconfirmed = r.unknown(p, "its errors could not all be read", err)
-			continue
-		}
-		if state != stateDone {
-			p.unconfirmed = r.unknown(p, "it ended "+state, nil)
+		// The errors read are placed even when not all could be.
+		readErr := r.readErrors(ctx, p)
+		keyErr := r.resolveKeys(p)
+		switch {
+		case readErr != nil:
+			p.unconfirmed = r.unknown(p, "its errors could not all be read", readErr)
+		case keyErr != nil:
+			p.unconfirmed = r.unknown(p, "its errors could not be matched to the file sent", keyErr)
+		case imp.State != stateDone:
+			p.unconfirmed = r.unknown(p, "it ended "+imp.State, nil)
+		case p.unplaced > 0:
+			p.unconfirmed = r.unknown(p, fmt.Sprintf("%d of its %d errors name no row of the file sent", p.unplaced, p.listed), nil)
+		default:
+			if why := countsMismatch(p, imp.Metadata.Counters); why != "" {
+				p.unconfirmed = r.unknown(p, why, nil)
+			}
 		}
 	}
+}
+
+// countsMismatch checks a DONE import's counters against the file sent
+// and the errors placed (see ImportConfig): it returns why they do not
+// add up, or "" when they do or carry no TOTAL_ROWS.
+func countsMismatch(p *importPart, counters map[string]int) string {
+	total, ok := counters["TOTAL_ROWS"]
+	if !ok {
+		return ""
+	}
+	rows, created, updated, failed := p.file.rows, counters["CREATED_OBJECTS"], counters["UPDATED_OBJECTS"], len(p.byLine)
+	errs, hasErrs := counters["ERRORS"]
+	switch {
+	case total != rows:
+		return fmt.Sprintf("its counters do not add up: TOTAL_ROWS %d for %d rows sent", total, rows)
+	case created < 0 || updated < 0 || created > rows || updated > rows || created+updated+failed != rows:
+		return fmt.Sprintf("its counters do not add up: %d created + %d updated + %d rows with an error for %d rows sent", created, updated, failed, rows)
+	case hasErrs && errs != p.listed:
+		return fmt.Sprintf("its counters do not add up: ERRORS %d, %d errors listed", errs, p.listed)
+	}
+	return ""
 }
 
 // unknown is the error of the rows of import p that nothing confirms.
@@ -44,28 +73,28 @@ func (r *importRun) unknown(p *importPart, why string, cause error) *Error {
 }
 
 // poll reads import p's state until it is final, waiting PollInterval,
-// then twice as long each time, up to MaxImportPollInterval.
-func (r *importRun) poll(ctx context.Context, p *importPart) (string, error) {
+// then twice as long each time, up to MaxImportPollInterval, and returns
+// the final answer.
+func (r *importRun) poll(ctx context.Context, p *importPart) (*importJSON, error) {
 	wait := r.ic.PollInterval
 	path := importsPath + "/" + url.PathEscape(p.id)
 	for {
 		if err := vendorkit.Sleep(ctx, wait); err != nil {
-			return "", err
+			return nil, err
 		}
 		var imp importJSON
 		if err := r.do(ctx, func() error { return r.o.c.getJSON(ctx, "GET "+importsPath+"/{importId}", path, nil, &imp) }); err != nil {
-			return "", err
+			return nil, err
 		}
 		if finalState(imp.State) {
-			return imp.State, nil
+			return &imp, nil
 		}
 		wait = min(2*wait, MaxImportPollInterval)
 	}
 }
 
-// readErrors reads every page of import p's errors and indexes them by
-// the id value of their row (sourceData.rowData, whose first cell is the
-// id column) or, for an error without row data, by its line number.
+// readErrors reads every page of import p's errors and places each (see
+// place).
 func (r *importRun) readErrors(ctx context.Context, p *importPart) error {
 	p.byLine, p.byKey = map[int]*Error{}, map[string]*Error{}
 	path := importsPath + "/" + url.PathEscape(p.id) + "/errors"
@@ -82,9 +111,7 @@ func (r *importRun) readErrors(ctx context.Context, p *importPart) error {
 			return err
 		}
 		for i := range page.Results {
-			if err := r.place(p, &page.Results[i]); err != nil {
-				return err
-			}
+			r.place(p, &page.Results[i])
 		}
 		if page.Paging == nil || page.Paging.Next == nil || page.Paging.Next.After == "" {
 			return nil
@@ -96,20 +123,56 @@ func (r *importRun) readErrors(ctx context.Context, p *importPart) error {
 	}
 }
 
-// place indexes one error. An error that names no row of the file cannot
-// be placed: the import's other rows are then not confirmed.
-func (r *importRun) place(p *importPart, ie *importErrorJSON) error {
+// place indexes one error by its line number (line 1 is the header: data
+// row n is line n+1) or, when it has none, by the id value of its row
+// (sourceData.rowData, whose first cell is the id column), which
+// resolveKeys matches against the file. An error naming a line outside
+// the file, or neither a line nor an id, is counted unplaced.
+func (r *importRun) place(p *importPart, ie *importErrorJSON) {
+	p.listed++
 	e := r.rowError(ie)
-	if rd := ie.SourceData.RowData; len(rd) > 0 {
+	switch line, rd := ie.SourceData.LineNumber, ie.SourceData.RowData; {
+	case line != 0:
+		if row := line - 1; row >= 1 && row <= p.file.rows {
+			p.byLine[row] = e
+		} else {
+			p.unplaced++
+		}
+	case len(rd) > 0:
 		p.byKey[strings.ToLower(rd[0])] = e
+	default:
+		p.unplaced++
+	}
+}
+
+// resolveKeys places the errors indexed by id value on the rows of the
+// file that hold it (every such row, the id being repeated), reading the
+// file once when there are any; an id no row holds is counted unplaced. A
+// row that already has an error by its line number keeps it.
+func (r *importRun) resolveKeys(p *importPart) error {
+	if len(p.byKey) == 0 {
 		return nil
 	}
-	// Line 1 is the header: data row n is line n+1.
-	row := ie.SourceData.LineNumber - 1
-	if row < 1 || row > p.file.rows {
-		return fmt.Errorf("hubspot: an error of import %s names line %d, outside the file's %d rows", p.id, ie.SourceData.LineNumber, p.file.rows)
+	rd := p.file.reader()
+	matched := make(map[string]bool, len(p.byKey))
+	for row := 1; row <= p.file.rows; row++ {
+		cells, err := rd.Read()
+		if err != nil {
+			return err
+		}
+		if len(cells) == 0 {
+			continue
+		}
+		key := strings.ToLower(cells[0])
+		if e, ok := p.byKey[key]; ok {
+			matched[key] = true
+			if p.byLine[row] == nil {
+				p.byLine[row] = e
+			}
+		}
 	}
-	p.byLine[row] = e
+	p.unplaced += len(p.byKey) - len(matched)
+	p.byKey = nil
 	return nil
 }
 
@@ -172,7 +235,7 @@ func (r *importRun) outcomes(yield func(settled) bool) {
 				return
 			}
 			row = 0
-			rd = r.reader(pi)
+			rd = r.parts[pi].file.reader()
 		}
 		row++
 		p := r.parts[pi]
@@ -187,8 +250,6 @@ func (r *importRun) outcomes(yield func(settled) bool) {
 		switch {
 		case p.sendErr != nil:
 			s.err = p.sendErr
-		case p.byKey[strings.ToLower(cells[0])] != nil:
-			s.err = p.byKey[strings.ToLower(cells[0])]
 		case p.byLine[row] != nil:
 			s.err = p.byLine[row]
 		case p.unconfirmed != nil:
@@ -198,18 +259,6 @@ func (r *importRun) outcomes(yield func(settled) bool) {
 			return
 		}
 	}
-}
-
-// reader opens part pi's file from its first data row.
-func (r *importRun) reader(pi int) *csv.Reader {
-	f := r.parts[pi].file.f
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return csv.NewReader(strings.NewReader(""))
-	}
-	rd := csv.NewReader(bufio.NewReaderSize(f, 64<<10))
-	rd.ReuseRecord = true
-	_, _ = rd.Read() // the header
-	return rd
 }
 
 // report accounts for every record through the engine (so that Keep,

@@ -131,8 +131,8 @@ func TestWireImport(t *testing.T) {
 }
 
 // FuzzImportErrors feeds arbitrary answers to the errors page decoder and
-// the placement of each error: an error or a placement, never a panic,
-// and a line outside the file is never placed.
+// the placement of each error: never a panic, every error counted, and a
+// line outside the file is never placed.
 func FuzzImportErrors(f *testing.F) {
 	f.Add([]byte(`{"results":[{"errorType":"INVALID_EMAIL","errorMessage":"x","sourceData":{"rowData":["b@"],"lineNumber":3}}],"paging":{"next":{"after":"1"}}}`))
 	f.Add([]byte(`{"results":[{"sourceData":{"lineNumber":-4}},{"sourceData":{"lineNumber":99999999999}}]}`))
@@ -149,12 +149,15 @@ func FuzzImportErrors(f *testing.F) {
 		r := newImportRun(c.Objects("contacts"), opUpsert)
 		p := &importPart{file: &csvFile{rows: 3}, byLine: map[int]*Error{}, byKey: map[string]*Error{}}
 		for i := range page.Results {
-			_ = r.place(p, &page.Results[i])
+			r.place(p, &page.Results[i])
 		}
 		for row := range p.byLine {
 			if row < 1 || row > 3 {
 				t.Fatalf("placed on row %d of 3", row)
 			}
+		}
+		if p.listed != len(page.Results) || p.unplaced > p.listed {
+			t.Fatalf("%d errors read, %d counted, %d unplaced", len(page.Results), p.listed, p.unplaced)
 		}
 	})
 }

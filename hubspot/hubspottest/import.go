@@ -48,6 +48,7 @@ type Import struct {
 
 	finished bool // every row applied
 	rowsDone int  // rows applied so far
+	quirks   ImportQuirks
 }
 
 // ImportError is one row error of an import (PublicImportError).
@@ -263,7 +264,7 @@ func (s *Server) startImport(r *http.Request, corr string) answer {
 		speed = DefaultImportRowsPerSecond
 	}
 	im := &Import{ID: strconv.Itoa(len(s.imports) + 91000001), Name: req.Name, ObjectType: plan.objectType, Operation: plan.op,
-		CreatedAt: now, FinalState: "DONE"}
+		CreatedAt: now, FinalState: "DONE", quirks: s.quirks()}
 	im.DoneAt = now.Add(time.Duration(float64(rows) / float64(speed) * float64(time.Second)))
 	if s.importFinal != "" {
 		im.FinalState = s.importFinal
@@ -307,6 +308,7 @@ func countLines(f *os.File) (int, error) {
 func (s *Server) Close() {
 	s.Base.Close()
 	s.importJobs.Wait()
+	s.dropQuirks()
 }
 
 // importPlan is what a checked importRequest says.
@@ -524,7 +526,7 @@ type importAnswer struct {
 }
 
 type importMetadata struct {
-	Counters    map[string]int `json:"counters"`
+	Counters    map[string]int `json:"counters,omitempty"`
 	FileIDs     []string       `json:"fileIds"`
 	ObjectLists []any          `json:"objectLists"`
 }
@@ -564,7 +566,7 @@ func (s *Server) importJSON(im *Import, now time.Time) importAnswer {
 	}
 	return importAnswer{ID: im.ID, State: state, CreatedAt: stamp(im.CreatedAt), UpdatedAt: stamp(now), ImportName: im.Name,
 		ImportSource: "API", MappedObjectTypeIDs: []string{typeID},
-		Metadata: importMetadata{Counters: counters, FileIDs: []string{im.ID + "1"}, ObjectLists: []any{}}}
+		Metadata: importMetadata{Counters: im.counters(counters, state == im.FinalState), FileIDs: []string{im.ID + "1"}, ObjectLists: []any{}}}
 }
 
 // find returns the import with id; the caller holds mu.
@@ -644,10 +646,10 @@ func (s *Server) importErrors(r *http.Request, id, corr string) answer {
 	s.stats.ByOp["import-errors"]++
 	_, processed := im.state(s.Now())
 	out := importErrorsAnswer{Results: []importErrorAnswer{}}
-	i := start
-	for ; i < len(im.Errors) && len(out.Results) < limit; i++ {
-		e := im.Errors[i]
-		if e.LineNumber-1 > processed {
+	i, listed := start, im.listed()
+	for ; i < listed && len(out.Results) < limit; i++ {
+		e := im.listedError(i)
+		if im.Errors[i].LineNumber-1 > processed {
 			break
 		}
 		a := importErrorAnswer{ID: e.ID, CreatedAt: im.CreatedAt.UnixMilli(), ErrorType: e.ErrorType, InvalidValue: e.InvalidValue,
@@ -661,7 +663,7 @@ func (s *Server) importErrors(r *http.Request, id, corr string) answer {
 		a.SourceData.LineNumber = e.LineNumber
 		out.Results = append(out.Results, a)
 	}
-	if i < len(im.Errors) && (im.Errors[i].LineNumber-1 <= processed) {
+	if i < listed && (im.Errors[i].LineNumber-1 <= processed) {
 		out.Paging = &struct {
 			Next struct {
 				After string `json:"after"`
