@@ -264,7 +264,7 @@ func (s *Server) startImport(r *http.Request, corr string) answer {
 		speed = DefaultImportRowsPerSecond
 	}
 	im := &Import{ID: strconv.Itoa(len(s.imports) + 91000001), Name: req.Name, ObjectType: plan.objectType, Operation: plan.op,
-		CreatedAt: now, FinalState: "DONE", quirks: s.quirks()}
+		CreatedAt: now, FinalState: "DONE", quirks: s.importQuirks}
 	im.DoneAt = now.Add(time.Duration(float64(rows) / float64(speed) * float64(time.Second)))
 	if s.importFinal != "" {
 		im.FinalState = s.importFinal
@@ -308,7 +308,6 @@ func countLines(f *os.File) (int, error) {
 func (s *Server) Close() {
 	s.Base.Close()
 	s.importJobs.Wait()
-	s.dropQuirks()
 }
 
 // importPlan is what a checked importRequest says.

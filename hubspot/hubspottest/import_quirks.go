@@ -2,7 +2,8 @@ package hubspottest
 
 import (
 	"maps"
-	"sync"
+
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 // ImportQuirks make the fake's imports answer what a client must not take
@@ -24,34 +25,11 @@ type ImportQuirks struct {
 	NoCounters bool
 }
 
-// importQuirks holds each server's quirks (set by SetImportQuirks,
-// dropped by Close).
-var importQuirks = struct {
-	mu sync.Mutex
-	by map[*Server]ImportQuirks
-}{by: map[*Server]ImportQuirks{}}
-
 // SetImportQuirks makes the imports created from now on answer with q;
 // the zero ImportQuirks restores well-behaved imports.
 func (s *Server) SetImportQuirks(q ImportQuirks) {
 	q.CounterDelta = maps.Clone(q.CounterDelta)
-	importQuirks.mu.Lock()
-	defer importQuirks.mu.Unlock()
-	importQuirks.by[s] = q
-}
-
-// quirks returns the quirks a new import of s takes.
-func (s *Server) quirks() ImportQuirks {
-	importQuirks.mu.Lock()
-	defer importQuirks.mu.Unlock()
-	return importQuirks.by[s]
-}
-
-// dropQuirks forgets the quirks of s.
-func (s *Server) dropQuirks() {
-	importQuirks.mu.Lock()
-	defer importQuirks.mu.Unlock()
-	delete(importQuirks.by, s)
+	fakekit.Set(&s.mu, &s.importQuirks, q)
 }
 
 // listed is how many of the import's errors GET …/errors lists.

@@ -163,6 +163,7 @@ type Server struct {
 	imports      []*Import
 	importSpeed  int
 	importFinal  string
+	importQuirks ImportQuirks // SetImportQuirks
 	importJobs   sync.WaitGroup
 }
 
