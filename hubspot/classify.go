@@ -150,10 +150,12 @@ func (e *Error) final() *Error {
 	return &c
 }
 
-// tokenError is a failure to obtain a token: nothing was sent, and
-// nothing more can be, so it stops the run (batch.ErrUnauthorized).
+// tokenError is a failure to obtain a token, classed by
+// vendorkit.TokenClass: a token endpoint refusing the credentials stops the
+// run (batch.ErrUnauthorized); anything else may pass on a later try.
+// Nothing was sent either way.
 func tokenError(op string, err error, redact func(error) error) *Error {
-	return &Error{APIError: vendorkit.APIError[Code]{Vendor: vendor, Op: op, Class: vendorkit.Auth, Message: "getting a token",
+	return &Error{APIError: vendorkit.APIError[Code]{Vendor: vendor, Op: op, Class: vendorkit.TokenClass(err), Message: "getting a token",
 		Err: redact(err)}}
 }
 

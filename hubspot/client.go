@@ -125,7 +125,7 @@ func (c *Client) traceIDs(n int) []string {
 // back as an *Error.
 func (c *Client) post(ctx context.Context, objectType string, kind opKind, query string, body []byte) (*httpx.Response, error) {
 	op := opLabel(objectType, kind)
-	tok, err := c.tokens.Token()
+	tok, err := vendorkit.Token(ctx, c.tokens)
 	if err != nil {
 		return nil, tokenError(op, err, c.http.RedactError)
 	}

@@ -106,8 +106,8 @@ func finalState(s string) bool {
 
 // bearer returns the Authorization header value, registering a new token
 // as a secret.
-func (c *Client) bearer(op string) (string, error) {
-	tok, err := c.tokens.Token()
+func (c *Client) bearer(ctx context.Context, op string) (string, error) {
+	tok, err := vendorkit.Token(ctx, c.tokens)
 	if err != nil {
 		return "", tokenError(op, err, c.http.RedactError)
 	}
@@ -145,7 +145,7 @@ func multipartBody(req []byte, fileName string) (head, tail []byte, contentType 
 // from the file as it is sent, never held in memory (httpx's BodyFrom), and
 // the request's timeout is the client's plus a second per MiB sent.
 func (c *Client) startImport(ctx context.Context, op string, req importRequestJSON, f *os.File, size int64) (*importJSON, error) {
-	auth, err := c.bearer(op)
+	auth, err := c.bearer(ctx, op)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +196,7 @@ func (c *Client) startImport(ctx context.Context, op string, req importRequestJS
 // getJSON sends one GET of the Imports API through httpx and decodes a 2xx
 // answer into out.
 func (c *Client) getJSON(ctx context.Context, op, path string, query url.Values, out any) error {
-	auth, err := c.bearer(op)
+	auth, err := c.bearer(ctx, op)
 	if err != nil {
 		return err
 	}

@@ -122,6 +122,11 @@ func WithToken(token string) Option {
 // WithTokenSource authenticates with OAuth tokens from ts (refreshed as it
 // decides), sent as "Authorization: Bearer <access token>". Each access
 // token is registered as a secret the moment it is obtained.
+// A failure of ts is classed as in every crmbatch client: a token endpoint
+// refusing the credentials (an *oauth2.RetrieveError with a 4xx other
+// than 408 and 429) stops the run; any other failure is tried again as the
+// retry policy allows. A call to ts that hangs is abandoned when the run's
+// context ends.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(c *config) error {
 		if ts == nil {

@@ -120,24 +120,60 @@ func TestTokenSource(t *testing.T) {
 	}
 }
 
-type failingSource struct{}
-
-func (failingSource) Token() (*oauth2.Token, error) {
-	return nil, errors.New(`oauth2: cannot fetch token: 400 {"error":"invalid_grant","refresh_token":"rt-very-secret"}`)
+// failingSource fails as its err says, counting its calls.
+type failingSource struct {
+	err   error
+	calls atomic.Int32
 }
 
+func (f *failingSource) Token() (*oauth2.Token, error) {
+	f.calls.Add(1)
+	return nil, f.err
+}
+
+// A token endpoint refusing the grant stops the run with nothing sent;
+// one that cannot be reached is asked again as the retry policy allows
+// (vendorkit.TokenClass, the rule of every vendor). No secret of the
+// endpoint's answer shows.
 func TestTokenSourceFailureStopsRun(t *testing.T) {
-	srv := newFake(t)
-	c, err := New(WithBaseURL(srv.BaseURL()), WithTokenSource(failingSource{}), WithBatchSize(10))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := c.Objects("contacts").Create(context.Background(), slices.Values(contacts(25, "tf")))
-	checkStopped(t, rep, 25, 0, 0)
-	if err == nil || strings.Contains(err.Error(), "rt-very-secret") || !strings.Contains(err.Error(), "getting a token") {
-		t.Errorf("err = %v", err)
-	}
-	if srv.Stats().Requests != 0 {
-		t.Error("a request went out without a token")
+	t.Parallel()
+	refused := &oauth2.RetrieveError{Response: &http.Response{StatusCode: http.StatusBadRequest}, ErrorCode: "invalid_grant",
+		Body: []byte(`{"error":"invalid_grant","refresh_token":"rt-very-secret"}`)}
+	for _, tc := range []struct {
+		name  string
+		err   error
+		stops bool
+	}{
+		{"refused grant stops the run", refused, true},
+		{"unreachable endpoint is retried", errors.New("dial tcp: connection refused"), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newFake(t)
+			src := &failingSource{err: tc.err}
+			c, err := New(WithBaseURL(srv.BaseURL()), WithTokenSource(src), WithBatchSize(10),
+				WithEngine(batch.Config{Concurrency: 1, Retry: testkit.FastRetry(3)}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := c.Objects("contacts").Create(context.Background(), slices.Values(contacts(25, "tf")))
+			if tc.stops {
+				checkStopped(t, rep, 25, 0, 0)
+				if !errors.Is(err, batch.ErrUnauthorized) || src.calls.Load() != 1 {
+					t.Errorf("err %v after %d calls, want ErrUnauthorized after 1", err, src.calls.Load())
+				}
+			} else {
+				testkit.CheckCounts(t, rep, testkit.Counts{Total: 25, Failed: 25})
+				if !errors.Is(err, batch.ErrUnavailable) || src.calls.Load() != 9 {
+					t.Errorf("err %v after %d calls, want ErrUnavailable after 9 (3 chunks, 3 sends each)", err, src.calls.Load())
+				}
+			}
+			if err == nil || strings.Contains(err.Error(), "rt-very-secret") || !strings.Contains(err.Error(), "getting a token") {
+				t.Errorf("err = %v", err)
+			}
+			if srv.Stats().Requests != 0 {
+				t.Error("a request went out without a token")
+			}
+		})
 	}
 }

@@ -61,7 +61,7 @@ func (a *oauthAuth) apply(ctx context.Context, h http.Header) (string, error) {
 // every worker waiting on it.
 func (a *oauthAuth) token(ctx context.Context) (*oauth2.Token, error) {
 	if a.fetch == nil {
-		return a.ts.Token()
+		return vendorkit.Token(ctx, a.ts)
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()

@@ -8,7 +8,6 @@ import (
 
 	"github.com/crmbatch/crmbatch/internal/httpx"
 	"github.com/crmbatch/crmbatch/internal/vendorkit"
-	"golang.org/x/oauth2"
 )
 
 // Pardot's error codes that the client acts on or a caller branches on
@@ -174,17 +173,13 @@ func localError(op string, class vendorkit.Class, msg string) *Error {
 	return &Error{APIError: vendorkit.APIError[Code]{Vendor: "pardot", Op: op, Message: msg, Class: class, Local: true}}
 }
 
-// tokenError is the error of a token function or source that failed: the
-// token endpoint refusing the credentials (a 4xx) stops the run; anything
-// else (network, 5xx) may pass on a later try.
+// tokenError is the error of a token function or source that failed,
+// classed by vendorkit.TokenClass: the token endpoint refusing the
+// credentials stops the run; anything else (network, 5xx) may pass on a
+// later try.
 func tokenError(err error, secrets *httpx.Secrets) *Error {
-	e := &Error{APIError: vendorkit.APIError[Code]{Vendor: "pardot", Op: "oauth", Class: vendorkit.Unavailable,
+	return &Error{APIError: vendorkit.APIError[Code]{Vendor: "pardot", Op: "oauth", Class: vendorkit.TokenClass(err),
 		Message: "getting an access token: " + secrets.Redact(err.Error())}}
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode < 500 {
-		e.Class = vendorkit.Auth
-	}
-	return e
 }
 
 // unmatchedKey is the error of a whole request whose errors map names a key

@@ -134,6 +134,11 @@ func WithClientCredentials(clientID, clientSecret string) Option {
 // token when asked (a source that caches on its own cannot recover from a
 // token revoked early). Every token ts gives is redacted from errors and
 // logs.
+// A failure of ts is classed as in every crmbatch client: a token endpoint
+// refusing the credentials (an *oauth2.RetrieveError with a 4xx other
+// than 408 and 429) stops the run; any other failure is tried again as the
+// retry policy allows. A call to ts that hangs is abandoned when the run's
+// context ends.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(c *config) error {
 		if ts == nil {

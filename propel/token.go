@@ -188,8 +188,7 @@ const opToken = "token"
 func tokenRefused(resp *httpx.Response, secrets *httpx.Secrets) *Error {
 	e := errorFromResponse(opToken, resp, &scrubber{secrets: secrets})
 	e.maybeWritten = false // a token request writes no record
-	s := resp.StatusCode
-	if s >= 300 && s < 500 && s != http.StatusTooManyRequests && s != http.StatusRequestTimeout {
+	if vendorkit.RefusedStatus(resp.StatusCode) {
 		e.Class = vendorkit.Auth
 	}
 	return e
@@ -205,6 +204,6 @@ func tokenError(op string, err error, secrets *httpx.Secrets) error {
 		return err
 	}
 	te := &Error{}
-	te.Vendor, te.Op, te.Class, te.Message, te.Err = "propel", op, vendorkit.Unavailable, "getting an access token", secrets.RedactError(err)
+	te.Vendor, te.Op, te.Class, te.Message, te.Err = "propel", op, vendorkit.TokenClass(err), "getting an access token", secrets.RedactError(err)
 	return te
 }
