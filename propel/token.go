@@ -131,27 +131,11 @@ func (t *tokenCache) token() (*oauth2.Token, error) {
 // oauth2.TokenSource cannot be told to cancel) goes on in the background
 // when ctx ends first, and its token is cached for the next caller.
 func (t *tokenCache) tokenCtx(ctx context.Context) (string, error) {
-	if err := ctx.Err(); err != nil {
+	tok, err := vendorkit.Token(ctx, TokenSourceFunc(t.token))
+	if err != nil {
 		return "", err
 	}
-	type result struct {
-		tok *oauth2.Token
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		tok, err := t.token()
-		ch <- result{tok, err}
-	}()
-	select {
-	case r := <-ch:
-		if r.err != nil {
-			return "", r.err
-		}
-		return r.tok.AccessToken, nil
-	case <-ctx.Done():
-		return "", ctx.Err()
-	}
+	return tok.AccessToken, nil
 }
 
 // refresh forgets the cached token if it is still the one the API refused
