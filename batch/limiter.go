@@ -14,6 +14,11 @@ import (
 //
 // A Limiter may also implement [Pauser], to learn of the server's requested
 // waits, and [SlotLimiter], to bound the requests in flight.
+//
+// When Wait (or Acquire) fails, the chunk waiting on it is not attempted,
+// with that error. An error with a StopRun() method returning true (see
+// [StopsRun]; redislimit's ErrUnavailable is one) also ends the run: no
+// more is read or sent, as for a sender's run-stopping error.
 type Limiter interface {
 	Wait(ctx context.Context) error
 }

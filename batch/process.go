@@ -27,6 +27,12 @@ func (e *engine[T, R]) finish(c *chunk[T], status Status, err error, sentNow boo
 func (e *engine[T, R]) process(ctx context.Context, w *worker[T, R], c *chunk[T]) {
 	release, err := e.beforeSend(ctx)
 	if err != nil {
+		if StopsRun(err) {
+			// The limiter asks to end the run (a shared limiter that lost
+			// its store, a spent quota): nothing more may be sent.
+			e.log.Debug("batch: run stopped by the limiter", "op", e.op.Name, "err", err)
+			e.stop(err)
+		}
 		e.finish(c, NotAttempted, err, false)
 		return
 	}

@@ -435,6 +435,47 @@ func TestStopRunStopsReadingTheInput(t *testing.T) {
 	}
 }
 
+// stoppingLimiter grants n waits, then fails every later one with an error
+// that asks the engine to stop the run (as redislimit does when Redis is
+// gone).
+type stoppingLimiter struct{ left atomic.Int64 }
+
+func (l *stoppingLimiter) Wait(context.Context) error {
+	if l.left.Add(-1) < 0 {
+		return quota{}
+	}
+	return nil
+}
+
+// TestLimiterStopRunStopsTheRun: a limiter's run-stopping error ends the
+// run and the reading, as a sender's does; the chunk that met it is not
+// attempted.
+func TestLimiterStopRunStopsTheRun(t *testing.T) {
+	var read atomic.Int64
+	f := newFakeSender(func(int, []rec) ([]error, error) { return nil, nil })
+	lim := &stoppingLimiter{}
+	lim.left.Store(2)
+	// A long input rather than an endless one, so that a run that does not
+	// stop fails the test instead of hanging it.
+	long := func(yield func(rec) bool) {
+		for i := range 100_000 {
+			read.Add(1)
+			if !yield(rec{id: i}) {
+				return
+			}
+		}
+	}
+	rep := Run(context.Background(), testOp(f, 10), Config{Limiter: lim}, long)
+	checkReport(t, rep, int(read.Load()))
+	if !rep.InputIncomplete || rep.Succeeded != 20 || rep.Requests != 2 || rep.NotAttempted < 10 || read.Load() > 41 {
+		t.Errorf("incomplete %v, succeeded %d, not attempted %d, requests %d, read %d",
+			rep.InputIncomplete, rep.Succeeded, rep.NotAttempted, rep.Requests, read.Load())
+	}
+	if !errors.As(rep.Err(), new(quota)) {
+		t.Errorf("Err() = %v does not open to the limiter's error", rep.Err())
+	}
+}
+
 // TestEndlessSeqCancelledReturnsPromptly is issue 12's figure on the real
 // clock: an endless sequence, cancelled after 300 ms, returns at once. The
 // bound asserted is generous for a loaded machine; the test logs the time
