@@ -2,7 +2,6 @@ package agiliron
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -75,7 +74,7 @@ func New(opts ...Option) (*Client, error) {
 	}
 	hc, err := cfg.HTTP(0, secrets)
 	if err != nil {
-		return nil, fmt.Errorf("agiliron: %w", err)
+		return nil, err
 	}
 	c := &Client{Printable: vendorkit.NewPrintable(vendor, base),
 		cfg: cfg, http: hc, base: base, log: cfg.Engine.Logger}

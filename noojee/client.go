@@ -75,7 +75,7 @@ func New(opts ...Option) (*Client, error) {
 	secrets := httpx.NewSecrets(cfg.apiKey)
 	hc, err := cfg.HTTP(MinTimeout, secrets)
 	if err != nil {
-		return nil, fmt.Errorf("noojee: %w (the server may take a minute to answer; use a timeout of at least %v)", err, MinTimeout)
+		return nil, err
 	}
 	return &Client{Printable: vendorkit.NewPrintable(vendor, cfg.BaseURL),
 		cfg: cfg, http: hc, secrets: secrets, bulk: &bulkState{}}, nil

@@ -49,7 +49,7 @@ func New(opts ...Option) (*Client, error) {
 	secrets := httpx.NewSecrets(cfg.clientSecret)
 	hc, err := cfg.HTTP(minTimeout, secrets)
 	if err != nil {
-		return nil, errors.New("propel: " + err.Error())
+		return nil, err
 	}
 	ts := cfg.tokenSource
 	if ts == nil {

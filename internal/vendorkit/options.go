@@ -182,6 +182,10 @@ func (c *Common) HTTP(minTimeout time.Duration, secrets *httpx.Secrets) (*httpx.
 	if c.HTTPClient != nil && c.Timeout != 0 {
 		return nil, fmt.Errorf("%s: WithTimeout and WithHTTPClient together: set the timeout on your *http.Client", c.Vendor)
 	}
-	return httpx.New(httpx.Config{HTTPClient: c.HTTPClient, Timeout: c.Timeout, MinTimeout: minTimeout,
+	hc, err := httpx.New(httpx.Config{HTTPClient: c.HTTPClient, Timeout: c.Timeout, MinTimeout: minTimeout,
 		Logger: c.Engine.Logger, Secrets: secrets})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.Vendor, err)
+	}
+	return hc, nil
 }
