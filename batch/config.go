@@ -2,6 +2,7 @@ package batch
 
 import (
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"time"
 )
@@ -74,8 +75,13 @@ type Config struct {
 // to the input side with its own not-before time and rides in a later
 // chunk with other records; no worker sleeps on it.
 type RetryPolicy struct {
-	// MaxAttempts is the most times a record is sent, the first included.
-	// 1 turns retries off. 0 means DefaultRetryPolicy's value.
+	// MaxAttempts is the most times a record is sent, the first included,
+	// for retryable failures. 1 turns retries off. 0 means
+	// DefaultRetryPolicy's value. Isolation is apart: a chunk refused as a
+	// whole (Op.Isolate) is halved until the refused records are named,
+	// and each half starts its own count, so a record of an isolated chunk
+	// may be sent up to MaxAttempts times per round of halving
+	// (Outcome.Attempts counts every send).
 	MaxAttempts int
 	// BaseDelay is the first backoff ceiling; each retry doubles it.
 	BaseDelay time.Duration
@@ -120,8 +126,18 @@ func (p RetryPolicy) Backoff(n int) time.Duration {
 	p = p.WithDefaults()
 	ceiling := p.BaseDelay
 	for i := 1; i < n && ceiling < p.MaxDelay; i++ {
+		if ceiling > p.MaxDelay/2 {
+			ceiling = p.MaxDelay // doubling would pass it (or overflow)
+			break
+		}
 		ceiling *= 2
 	}
 	ceiling = min(ceiling, p.MaxDelay)
+	if ceiling <= 0 {
+		return 0
+	}
+	if ceiling == math.MaxInt64 {
+		return time.Duration(rand.Int64N(int64(ceiling))) // ceiling+1 would overflow
+	}
 	return time.Duration(rand.Int64N(int64(ceiling) + 1))
 }

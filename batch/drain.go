@@ -29,8 +29,12 @@ func (e *engine[T, R]) drain(ctx context.Context, k *cutter[T, R]) {
 			continue
 		}
 		now := time.Now()
-		st := e.queue.state(now, e.maxItems)
+		// inFlight before the queue: a worker queues its retries before it
+		// leaves the in-flight count, so a zero read first means the queue
+		// read after it holds every retry. The other order can miss a retry
+		// queued between the two reads and end the run without it.
 		inFlight := e.inFlight.Load()
+		st := e.queue.state(now, e.maxItems)
 		if st.records == 0 && st.held == 0 && inFlight == 0 {
 			return
 		}
@@ -54,6 +58,18 @@ func (e *engine[T, R]) drain(ctx context.Context, k *cutter[T, R]) {
 	}
 }
 
+// haltedStatus is the final state of a record waiting to be sent again
+// when the run halts: not attempted, unless its last send may have written
+// it (its error matches ErrOutcomeUnknown, as a 5xx on an idempotent
+// upsert does), in which case it failed: NotAttempted promises it was
+// never written.
+func haltedStatus(cause error) Status {
+	if errors.Is(cause, ErrOutcomeUnknown) {
+		return Failed
+	}
+	return NotAttempted
+}
+
 // sleepForWork waits until next (if not zero), a signal from a worker, or
 // the end of the run's waits.
 func (e *engine[T, R]) sleepForWork(next time.Time) {
@@ -71,17 +87,18 @@ func (e *engine[T, R]) sleepForWork(next time.Time) {
 }
 
 // dropWaiting reports every record still waiting for a retry not
-// attempted: err (why the run halted) joined to the record's last failure.
+// attempted (or failed, when its last failure may have written it): err
+// (why the run halted) joined to the record's last failure.
 func (e *engine[T, R]) dropWaiting(err error) {
 	records, held := e.queue.drain()
 	if len(records) > 0 {
 		outs := make([]Outcome[R], len(records))
 		for i, w := range records {
-			outs[i] = Outcome[R]{Index: w.index, Key: w.key, Status: NotAttempted, Err: errors.Join(err, w.cause), Attempts: w.before.sent}
+			outs[i] = Outcome[R]{Index: w.index, Key: w.key, Status: haltedStatus(w.cause), Err: errors.Join(err, w.cause), Attempts: w.before.sent}
 		}
 		e.rec.record(outs)
 	}
 	for _, h := range held {
-		e.finish(h.c, NotAttempted, errors.Join(err, h.cause), false)
+		e.finish(h.c, haltedStatus(h.cause), errors.Join(err, h.cause), false)
 	}
 }

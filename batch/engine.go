@@ -107,6 +107,9 @@ func run[T, R any](ctx context.Context, op Op[T, R], cfg Config, seq iter.Seq[T]
 	})
 	defer stopWatch()
 
+	if err := op.check(); err != nil {
+		e.stop(err) // nothing can be sent: the run ends before reading
+	}
 	workers := max(cfg.Concurrency, 1)
 	e.free = make(chan *chunk[T], 2*workers+1)
 	if workers == 1 {

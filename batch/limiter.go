@@ -2,6 +2,7 @@ package batch
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -112,10 +113,20 @@ func (c *combined) Acquire(ctx context.Context) (func(), error) {
 // l, between the clients that draw on one account, so that they all see
 // the pauses.
 func Pausable(l Limiter) Limiter {
-	if _, ok := l.(Pauser); ok {
+	if takesPauses(l) {
 		return l
 	}
 	return Combine(&pauseGate{}, l)
+}
+
+// takesPauses reports whether a PauseUntil on l holds back its Wait: l is a
+// Pauser, and, when it is a Combine, one of the limiters it combines is.
+func takesPauses(l Limiter) bool {
+	if c, ok := l.(*combined); ok {
+		return slices.ContainsFunc(c.ls, takesPauses)
+	}
+	_, ok := l.(Pauser)
+	return ok
 }
 
 // pauseGate is a Limiter that blocks every Wait until the latest pause ends.

@@ -1,6 +1,10 @@
 package batch
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+)
 
 // Op describes one vendor operation to the engine. Vendor packages build
 // one per endpoint; callers normally never see it.
@@ -47,4 +51,23 @@ type Op[T, R any] struct {
 	// again, down to single records, so only the bad records fail. Set it only
 	// where such a rejection wrote nothing. Optional.
 	Isolate func(error) bool
+}
+
+// check refuses an operation the engine cannot run as written: no Send, a
+// byte limit with no Size to measure records by, negative limits.
+func (op *Op[T, R]) check() error {
+	var errs []error
+	if op.Send == nil {
+		errs = append(errs, errors.New("Send is nil"))
+	}
+	if op.MaxBytes > 0 && op.Size == nil {
+		errs = append(errs, errors.New("MaxBytes is set but Size is nil"))
+	}
+	if op.MaxItems < 0 || op.MaxBytes < 0 {
+		errs = append(errs, fmt.Errorf("negative limit (MaxItems %d, MaxBytes %d)", op.MaxItems, op.MaxBytes))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("batch: operation %q cannot run: %w", op.Name, err)
+	}
+	return nil
 }

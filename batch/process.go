@@ -3,6 +3,7 @@ package batch
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // finish records every record of c with the same status and error. sentNow
@@ -40,15 +41,14 @@ func (e *engine[T, R]) process(ctx context.Context, w *worker[T, R], c *chunk[T]
 	if e.cfg.OnSend != nil {
 		e.cfg.OnSend(c.index)
 	}
-	results, err := e.op.Send(w.sendCtx, c.values)
-	if release != nil {
-		release()
-	}
+	results, err := e.send(w, c, release)
 	if w.transport.Load() != 0 {
 		e.rec.transportRetries(int(w.transport.Swap(0)))
 	}
 	if err == nil && len(results) != c.len() {
-		err = fmt.Errorf("%w: %d results for %d records", ErrResultCount, len(results), c.len())
+		// The server answered, so it may have written the records: the
+		// answer cannot say which.
+		err = fmt.Errorf("%w: %w: %d results for %d records", ErrOutcomeUnknown, ErrResultCount, len(results), c.len())
 	}
 	if err != nil {
 		e.chunkFailed(ctx, w, c, err)
@@ -56,6 +56,33 @@ func (e *engine[T, R]) process(ctx context.Context, w *worker[T, R], c *chunk[T]
 	}
 	e.cfg.RetryBudget.succeeded()
 	e.settle(ctx, w, c, results)
+}
+
+// send calls the operation's Send once and gives the limiter's slot back
+// however Send returns. A panic in Send (a decoder bug meeting a hostile
+// answer, say) becomes the chunk's error instead of ending the process:
+// the request may have gone out, so the error matches ErrOutcomeUnknown
+// and the records fail without being sent again.
+func (e *engine[T, R]) send(w *worker[T, R], c *chunk[T], release func()) (results []Result[R], err error) {
+	if release != nil {
+		defer release()
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			results, err = nil, fmt.Errorf("%w: %s: Send panicked: %v", ErrOutcomeUnknown, e.op.Name, p)
+		}
+	}()
+	return e.op.Send(w.sendCtx, c.values)
+}
+
+// honourWait holds the run back (and a Pauser limiter) for a wait the
+// server asked for, whether or not the records it concerns will be sent
+// again: the server's limit holds for every request. A wait beyond the
+// policy's MaxRetryAfter is left to the retry path, which stops the run.
+func (e *engine[T, R]) honourWait(wait time.Duration, cause error) {
+	if wait > 0 && wait <= e.policy.MaxRetryAfter {
+		e.pause(time.Now().Add(wait), cause)
+	}
 }
 
 // beforeSend waits for the run's gate (a server-requested wait), the
@@ -136,6 +163,8 @@ func (e *engine[T, R]) settle(ctx context.Context, w *worker[T, R], c *chunk[T],
 		direct    = e.rec.direct
 		want      = e.rec.wantSuccesses
 		store     successWriter[R]
+		wait      time.Duration // the longest wait a record's error asks for
+		waitBy    error
 	)
 	if direct {
 		store = e.rec.all.successes()
@@ -157,13 +186,24 @@ func (e *engine[T, R]) settle(ctx context.Context, w *worker[T, R], c *chunk[T],
 			}
 			continue
 		}
+		if d := RetryAfterOf(r.Err); d > wait {
+			wait, waitBy = d, r.Err
+		}
 		n := c.after(i)
+		if StopsRun(r.Err) {
+			// A record refused for the whole run (a spent quota): the run
+			// ends, and this record was not written.
+			e.stop(r.Err)
+			outs = append(outs, Outcome[R]{Index: c.index[i], Key: c.key(i), Status: NotAttempted, Result: r.Value, Err: r.Err, Attempts: n.sent})
+			continue
+		}
 		if IsRetryable(r.Err) && n.attempts < e.attemptLimit(r.Err) {
 			again = append(again, i)
 			continue
 		}
 		outs = append(outs, Outcome[R]{Index: c.index[i], Key: c.key(i), Status: Failed, Result: r.Value, Err: r.Err, Attempts: n.sent})
 	}
+	e.honourWait(wait, waitBy)
 	e.rec.recordWithSuccesses(outs, succeeded)
 	clear(outs)
 	w.outs = outs
@@ -194,11 +234,12 @@ func (e *engine[T, R]) attemptLimit(err error) int {
 
 // chunkFailed decides what becomes of a chunk whose send failed as a whole.
 func (e *engine[T, R]) chunkFailed(ctx context.Context, w *worker[T, R], c *chunk[T], err error) {
+	e.honourWait(RetryAfterOf(err), err)
 	switch {
 	case StopsRun(err):
 		e.log.Debug("batch: run stopped", "op", e.op.Name, "err", err)
 		e.stop(err)
-		e.finish(c, NotAttempted, err, false)
+		e.finish(c, NotAttempted, err, true)
 	case ctx.Err() != nil:
 		// The chunk was in flight when the context ended: the server may
 		// have written it.

@@ -1,6 +1,9 @@
 package batch
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // reader takes the records of the input one by one into the cutter's
 // chunks, applying the client-side checks. Its read is the sequence's
@@ -112,8 +115,13 @@ func (r *reader[T, R]) check(v T, index int, key string) (size int, ok bool) {
 		err = r.validate(v)
 	}
 	if err == nil && r.sizeOf != nil {
-		if size = r.sizeOf(v); size > e.op.MaxBytes {
+		switch size = r.sizeOf(v); {
+		case size > e.op.MaxBytes:
 			err = &TooLargeError{Size: size, Limit: e.op.MaxBytes}
+		case size < 0:
+			// A bug in the operation's Size: counted as is, it would let
+			// other records past the byte limit.
+			err = fmt.Errorf("batch: %s: Size returned %d for a record", e.op.Name, size)
 		}
 	}
 	if err != nil {

@@ -14,8 +14,10 @@ type Report[R any] struct {
 	// Send call, plus the HTTP layer's own retries (see AddTransportRetries).
 	Requests int
 	// Retries is the number of those requests that were retries: requests
-	// carrying at least one record sent before (records to retry ride with
-	// fresh ones), plus the HTTP layer's own.
+	// carrying at least one record sent before after a retryable failure
+	// (records to retry ride with fresh ones), plus the HTTP layer's own.
+	// The halves of a chunk refused as a whole are isolation, not retries:
+	// they count in Requests only, unless a half is itself sent again.
 	Retries int
 	Elapsed time.Duration
 	// InputIncomplete is set when Run stopped reading its iter.Seq before

@@ -15,11 +15,13 @@ import (
 // than the policy allows stops the run.
 func (e *engine[T, R]) retry(ctx context.Context, c *chunk[T], pos []int, errOf func(int) error) {
 	if err := e.halted(ctx); err != nil {
-		e.finishAt(c, pos, NotAttempted, func(i int) error { return errors.Join(err, errOf(i)) })
+		e.finishAt(c, pos, func(i int) (Status, error) { return haltedStatus(errOf(i)), errors.Join(err, errOf(i)) })
 		return
 	}
 	if !e.cfg.RetryBudget.take() {
-		e.finishAt(c, pos, Failed, func(i int) error { return fmt.Errorf("%w: %w", ErrRetryBudgetExhausted, errOf(i)) })
+		e.finishAt(c, pos, func(i int) (Status, error) {
+			return Failed, fmt.Errorf("%w: %w", ErrRetryBudgetExhausted, errOf(i))
+		})
 		return
 	}
 	var (
@@ -28,8 +30,6 @@ func (e *engine[T, R]) retry(ctx context.Context, c *chunk[T], pos []int, errOf 
 		final   []Outcome[R]
 		backoff = e.backoffs()
 		longest time.Duration // the longest wait of a record sent back
-		pause   time.Duration // the longest server wait, with its error
-		pauseBy error
 	)
 	for _, i := range pos {
 		err, n := errOf(i), c.after(i)
@@ -41,11 +41,8 @@ func (e *engine[T, R]) retry(ctx context.Context, c *chunk[T], pos []int, errOf 
 		if wait > e.policy.MaxRetryAfter {
 			tooLong := e.tooLong(wait, err)
 			e.stop(tooLong)
-			final = append(final, Outcome[R]{Index: c.index[i], Key: c.key(i), Status: NotAttempted, Err: tooLong, Attempts: n.sent})
+			final = append(final, Outcome[R]{Index: c.index[i], Key: c.key(i), Status: haltedStatus(err), Err: tooLong, Attempts: n.sent})
 			continue
-		}
-		if wait > pause {
-			pause, pauseBy = wait, err
 		}
 		if wait <= 0 {
 			wait = backoff(n.attempts)
@@ -53,9 +50,6 @@ func (e *engine[T, R]) retry(ctx context.Context, c *chunk[T], pos []int, errOf 
 		longest = max(longest, wait)
 		back = append(back, waiting[T]{value: c.values[i], index: c.index[i], key: c.key(i), size: c.size(i),
 			before: n, notBefore: now.Add(wait), cause: err})
-	}
-	if pause > 0 {
-		e.pause(now.Add(pause), pauseBy)
 	}
 	e.rec.record(final)
 	if len(back) > 0 {
@@ -69,7 +63,7 @@ func (e *engine[T, R]) retry(ctx context.Context, c *chunk[T], pos []int, errOf 
 // server's wait or the policy's backoff.
 func (e *engine[T, R]) retryWhole(ctx context.Context, c *chunk[T], err error) {
 	if h := e.halted(ctx); h != nil {
-		e.finish(c, NotAttempted, errors.Join(h, err), true)
+		e.finish(c, haltedStatus(err), errors.Join(h, err), true)
 		return
 	}
 	if !e.cfg.RetryBudget.take() {
@@ -82,10 +76,10 @@ func (e *engine[T, R]) retryWhole(ctx context.Context, c *chunk[T], err error) {
 	case wait > e.policy.MaxRetryAfter:
 		tooLong := e.tooLong(wait, err)
 		e.stop(tooLong)
-		e.finish(c, NotAttempted, tooLong, true)
+		e.finish(c, haltedStatus(err), tooLong, true)
 		return
 	case wait > 0:
-		e.pause(now.Add(wait), err)
+		// The run was paused when the answer came (honourWait).
 	default:
 		wait = e.policy.Backoff(c.after(0).attempts)
 	}
@@ -96,12 +90,13 @@ func (e *engine[T, R]) retryWhole(ctx context.Context, c *chunk[T], err error) {
 	e.signal()
 }
 
-// finishAt records the records of c at pos with one status and each its
-// error, counting the send just made.
-func (e *engine[T, R]) finishAt(c *chunk[T], pos []int, status Status, errOf func(int) error) {
+// finishAt records the records of c at pos, each with the status and error
+// outcomeOf gives it, counting the send just made.
+func (e *engine[T, R]) finishAt(c *chunk[T], pos []int, outcomeOf func(int) (Status, error)) {
 	outs := make([]Outcome[R], len(pos))
 	for n, i := range pos {
-		outs[n] = Outcome[R]{Index: c.index[i], Key: c.key(i), Status: status, Err: errOf(i), Attempts: c.after(i).sent}
+		status, err := outcomeOf(i)
+		outs[n] = Outcome[R]{Index: c.index[i], Key: c.key(i), Status: status, Err: err, Attempts: c.after(i).sent}
 	}
 	e.rec.record(outs)
 }
