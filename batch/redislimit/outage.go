@@ -32,6 +32,10 @@ type guard struct {
 	// holdAfter returns the end of the hold after a recovery, given when
 	// the failures started and when Redis answered again.
 	holdAfter func(failedSince, recovered time.Time) time.Time
+	// probe asks Redis something that grants nothing. While Redis fails,
+	// the guard tries the probe instead of the call, so that the answer
+	// that ends an outage is never a grant made before the hold.
+	probe func(context.Context) error
 
 	mu          sync.Mutex
 	failedSince time.Time // zero while Redis answers
@@ -47,10 +51,21 @@ func (g *guard) do(ctx context.Context, call func(context.Context) error) error 
 	}
 	backoff := firstBackoff
 	for {
-		err := call(ctx)
+		try, probing := call, g.probe != nil && g.failing()
+		if probing {
+			try = g.probe
+		}
+		err := try(ctx)
 		if err == nil {
 			g.succeeded()
-			return nil
+			if !probing {
+				return nil
+			}
+			// Redis answers again: sit out the hold, then make the call.
+			if err := g.waitHold(ctx); err != nil {
+				return err
+			}
+			continue
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -67,6 +82,13 @@ func (g *guard) do(ctx context.Context, call func(context.Context) error) error 
 		}
 		backoff = min(2*backoff, maxBackoff)
 	}
+}
+
+// failing reports whether Redis failed the last call (or the guard gave up).
+func (g *guard) failing() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return !g.failedSince.IsZero() || g.down
 }
 
 // waitHold sleeps out a hold left by a recovery.

@@ -91,6 +91,7 @@ func NewRateLimiter(rdb redis.Scripter, key string, n int, window time.Duration,
 			}
 			return failedSince.Add(window)
 		},
+		probe: probe(rdb, k.pause()),
 	}
 	return l, nil
 }

@@ -1,6 +1,10 @@
 package redislimit
 
-import "github.com/redis/go-redis/v9"
+import (
+	"context"
+
+	"github.com/redis/go-redis/v9"
+)
 
 // The scripts read the time from Redis (TIME, in microseconds) so that
 // every process shares one clock; a test may pass the time instead as the
@@ -125,13 +129,22 @@ end
 return 0
 `)
 
-// acquireScript takes the first free slot: SET NX with the lease TTL.
+// acquireScript takes the first free slot: SET NX with the lease TTL. A
+// token that already holds a slot (its earlier call took one, but the
+// reply was lost and the call is being retried) gets that slot back,
+// renewed, rather than a second one.
 //
 // KEYS: the slot keys.
 // ARGV: token, lease TTL (ms).
 // Returns {slot (1-based), 0} when taken, else {0, ms until the first lease
 // expires (-1 if unknown)}.
 var acquireScript = redis.NewScript(`
+for i = 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then
+    redis.call('PEXPIRE', KEYS[i], ARGV[2])
+    return {i, 0}
+  end
+end
 local soonest = -1
 for i = 1, #KEYS do
   if redis.call('SET', KEYS[i], ARGV[1], 'NX', 'PX', ARGV[2]) then
@@ -174,3 +187,12 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0
 `)
+
+// probeScript grants nothing: the guard's way to learn that Redis answers
+// again (see guard.probe). KEYS[1] routes it to the limiter's node.
+var probeScript = redis.NewScript(`return 1`)
+
+// probe returns a guard probe for the limiter whose keys share key's slot.
+func probe(rdb redis.Scripter, key string) func(context.Context) error {
+	return func(ctx context.Context) error { return probeScript.Run(ctx, rdb, []string{key}).Err() }
+}

@@ -64,6 +64,7 @@ func NewSemaphore(rdb redis.Scripter, key string, n int, opts ...Option) (*Semap
 		// Leases may be forgotten (a restarted Redis): give their holders
 		// a lease TTL to take them back at their next renewal.
 		holdAfter: func(_, recovered time.Time) time.Time { return recovered.Add(ttl) },
+		probe:     probe(rdb, k.pause()),
 	}
 	return sem, nil
 }
@@ -83,7 +84,14 @@ func (s *Semaphore) PauseUntil(t time.Time) { s.pause.until(t) }
 // MaxOutage: no slot is handed out without Redis.
 func (s *Semaphore) Acquire(ctx context.Context) (release func(), err error) {
 	token := newToken()
-	for {
+	for first := true; ; first = false {
+		if !first {
+			// A pause set while this caller waited for a slot (another
+			// process's 429) holds it too: the engine's Wait came before.
+			if err := s.pause.wait(ctx, s.guard); err != nil {
+				return nil, err
+			}
+		}
 		var slot int
 		var soonest time.Duration
 		err := s.guard.do(ctx, func(ctx context.Context) (err error) {
