@@ -113,7 +113,7 @@ func unsettled(kind opKind, op string, status int, msg string, cause error) *Err
 	if !kind.idempotent() {
 		class = vendorkit.Unknown
 	}
-	return &Error{APIError: vendorkit.APIError[Code]{Vendor: vendor, Op: op, HTTPStatus: status, Message: msg, Class: class, Err: cause}}
+	return &Error{APIError: vendorkit.APIError[Code]{Vendor: vendor, Op: op, HTTPStatus: status, Message: msg, Class: class, Err: vendorkit.Unreadable(cause)}}
 }
 
 // rejectedWithOthers is the error of the inputs sent again, without the

@@ -311,3 +311,20 @@ func TestCreatesWithoutKeysShareRequests(t *testing.T) {
 		t.Errorf("%d requests, %d deals stored; want 3 and 250", rep.Requests, srv.Count("deals"))
 	}
 }
+
+// A create whose 2xx answer cannot be read may have been written: its
+// records match both batch.ErrOutcomeUnknown and batch.ErrMalformedResponse,
+// as in every vendor, and are not sent again.
+func TestUnreadableCreateAnswerIsUnknownAndMalformed(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	srv.FailNext(1, fakekit.Malformed())
+	c := newClient(t, srv, WithBatchSize(5))
+	rep, _ := c.Objects("contacts").Create(context.Background(), slices.Values(contacts(5, "m")))
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 5, Failed: 5})
+	for _, o := range rep.Outcomes {
+		if !errors.Is(o.Err, batch.ErrOutcomeUnknown) || !errors.Is(o.Err, batch.ErrMalformedResponse) || o.Attempts != 1 {
+			t.Fatalf("record %d after %d sends: %v", o.Index, o.Attempts, o.Err)
+		}
+	}
+}

@@ -151,7 +151,7 @@ func statusError(op string, resp *httpx.Response, idempotent bool, derr error) *
 	e := &Error{APIError: vendorkit.FromResponse[Code]("pardot", op, resp, idempotent)}
 	switch {
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
-		e.Class, e.Err = vendorkit.Malformed, derr
+		e.Class, e.Err = vendorkit.Malformed, vendorkit.Unreadable(derr)
 		if !idempotent {
 			e.Class = vendorkit.Unknown
 			e.Message = "the answer could not be read; the batch may have been applied and is not sent again"

@@ -343,3 +343,21 @@ func TestRequestsStayUnderTheSizeLimit(t *testing.T) {
 		t.Errorf("biggest body %d bytes in %d requests; want full requests under 16 KiB", biggest, rep.Requests)
 	}
 }
+
+// A create whose 2xx answer cannot be read may have been written: its
+// records match both batch.ErrOutcomeUnknown and batch.ErrMalformedResponse,
+// as in every vendor, and are not sent again.
+func TestUnreadableCreateAnswerIsUnknownAndMalformed(t *testing.T) {
+	t.Parallel()
+	srv := pardottest.NewServer()
+	defer srv.Close()
+	srv.FailNext(1, fakekit.Malformed())
+	c := newClient(t, srv, oauth(), pardot.WithBatchSize(5))
+	rep, _ := c.Prospects().Create(context.Background(), slices.Values(people(5)))
+	testkit.CheckCounts(t, rep, testkit.Counts{Total: 5, Failed: 5})
+	for _, o := range rep.Outcomes {
+		if !errors.Is(o.Err, batch.ErrOutcomeUnknown) || !errors.Is(o.Err, batch.ErrMalformedResponse) || o.Attempts != 1 {
+			t.Fatalf("record %d after %d sends: %v", o.Index, o.Attempts, o.Err)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package vendorkit
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/crmbatch/crmbatch/batch"
@@ -83,3 +84,15 @@ func (c Class) Retryable() bool {
 
 // StopsRun reports whether nothing more should be sent in this run.
 func (c Class) StopsRun() bool { return c == Auth || c == Quota }
+
+// Unreadable is the cause of an error for an answer that could not be
+// read: it matches batch.ErrMalformedResponse whatever the error's class,
+// so that a create whose answer was unreadable (class Unknown: it may have
+// been written) matches both ErrOutcomeUnknown and ErrMalformedResponse in
+// every vendor. cause may be nil.
+func Unreadable(cause error) error {
+	if cause == nil {
+		return batch.ErrMalformedResponse
+	}
+	return fmt.Errorf("%w: %w", batch.ErrMalformedResponse, cause)
+}
