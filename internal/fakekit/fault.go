@@ -13,7 +13,8 @@ type Fault struct {
 	// rendering of Code (or the normal answer when nothing else is set).
 	Status int
 	// Code is a vendor code the fake writes in its error body ("109",
-	// "184", "RATE_LIMITS" …).
+	// "184", "RATE_LIMITS" …); a vendor whose codes are numbers refuses
+	// any other (see FaultRules).
 	Code string
 	// Message fills the error body's message; the fake's default suits
 	// Status or Code.
@@ -30,6 +31,11 @@ type Fault struct {
 	Drop bool
 	// Hang holds the request until the client gives up on it.
 	Hang bool
+	// Variant names one of the fake's own answers that no other field
+	// expresses (noojeetest.SummaryWithoutRows); only that fake's
+	// constructors set it, and a fake that does not list it in its
+	// FaultRules refuses it.
+	Variant string
 	// AfterWrite processes the request (its writes land) before the fault
 	// is applied: the "committed, then failed" case a client must never
 	// report as succeeded nor resend blindly.
