@@ -173,3 +173,12 @@ func TestServerFaults(t *testing.T) {
 		t.Errorf("count only: %d, %d stored, stats %+v", code, len(srv.All(agilirontest.Leads)), srv.Stats())
 	}
 }
+
+// TestCodeRule: Agiliron's codes are words (the MCM status), so FailNext
+// takes a word Code and writes it as given (fakekit.FaultRules).
+func TestCodeRule(t *testing.T) {
+	t.Parallel()
+	srv := agilirontest.NewServer()
+	defer srv.Close()
+	fakekit.CheckCodeRule(t, srv.Base, false)
+}

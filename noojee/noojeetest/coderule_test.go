@@ -1,0 +1,17 @@
+package noojeetest_test
+
+import (
+	"testing"
+
+	"github.com/crmbatch/crmbatch/internal/fakekit"
+	"github.com/crmbatch/crmbatch/noojee/noojeetest"
+)
+
+// TestCodeRule: Noojee's codes are numbers, so FailNext refuses a word
+// Code (fakekit.FaultRules) instead of answering it as something else.
+func TestCodeRule(t *testing.T) {
+	t.Parallel()
+	srv := noojeetest.NewServer()
+	defer srv.Close()
+	fakekit.CheckCodeRule(t, srv.Base, true)
+}
