@@ -130,7 +130,8 @@ func (b *Base) UseManualClock(start time.Time) *ManualClock {
 // fake computes t from Now when the work is queued, so an Advance made
 // before the wait starts still counts. On the system clock it sleeps; on a
 // Clock of the caller's that cannot wait, it sleeps the difference
-// between t and that clock's Now on the wall clock.
+// between t and that clock's Now on the wall clock. A wait follows the
+// clock that was set when it began.
 func (b *Base) WaitUntil(ctx context.Context, t time.Time) error {
 	b.mu.Lock()
 	c := b.clock

@@ -125,7 +125,9 @@ func WriteBody(w http.ResponseWriter, status int, contentType, body string) {
 // Serve applies f to the request being served: its delay, drop or hang,
 // then — when the fault answers by itself — the Retry-After header and
 // either its verbatim Body (with contentType) or the vendor's error body,
-// which render writes. It reports whether the request is answered (or its
+// which render writes from f's Status, Code and Message (a vendor whose
+// codes are numbers reads Code with CodeNumber). It is the one path by
+// which every fake answers a fault. It reports whether the request is answered (or its
 // connection gone); a fault that only slows the answer is not, and the
 // fake then processes the request as usual.
 func (f Fault) Serve(w http.ResponseWriter, r *http.Request, contentType string, render func()) bool {
