@@ -5,8 +5,6 @@ import (
 	"io"
 	"net/http"
 	"time"
-
-	"github.com/crmbatch/crmbatch/internal/vendorkit"
 )
 
 // fakeBatch is one queued batch.
@@ -24,11 +22,14 @@ type fakeBatch struct {
 	result     result
 }
 
-// process writes a batch's records, completes it and calls back.
-func (s *Server) process(b *fakeBatch, delay time.Duration) {
+// process writes a batch's records once the fake's clock reads due,
+// completes it and calls back. Both waits run on the fake's clock
+// (fakekit's WaitUntil), so a test on a ManualClock moves them with
+// Advance.
+func (s *Server) process(b *fakeBatch, due time.Time) {
 	defer s.wg.Done()
 	defer s.busy.Add(-1)
-	if vendorkit.Sleep(s.ctx, delay) != nil {
+	if s.WaitUntil(s.ctx, due) != nil {
 		return
 	}
 	s.mu.Lock()
@@ -42,7 +43,7 @@ func (s *Server) process(b *fakeBatch, delay time.Duration) {
 		}
 	}
 	b.result, b.done, b.end = res, true, s.Now()
-	cbDelay := s.callbackDelay
+	callbackDue := b.end.Add(s.callbackDelay)
 	s.mu.Unlock()
 
 	if b.callback == "" {
@@ -55,7 +56,7 @@ func (s *Server) process(b *fakeBatch, delay time.Duration) {
 	case CallbackTwice:
 		times = 2
 	case CallbackDelayed:
-		if vendorkit.Sleep(s.ctx, cbDelay) != nil {
+		if s.WaitUntil(s.ctx, callbackDue) != nil {
 			return
 		}
 	}

@@ -40,19 +40,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.stats.StatusRequests++
 		s.mu.Unlock()
-		f, faulty = s.takeStatusFault()
+		f, faulty = s.TakeFaultOn(statusQueue)
 	} else {
 		s.mu.Lock()
 		s.stats.Writes++
 		s.mu.Unlock()
 		f, faulty = s.TakeFault()
 	}
-	if faulty && !f.AfterWrite && applyFault(w, r, xmlOut, f) {
+	if faulty && !f.AfterWrite && s.applyFault(w, r, xmlOut, f) {
 		return
 	}
 	after := func() bool { return false } // answers the fault after the write, when there is one
 	if faulty && f.AfterWrite {
-		after = func() bool { return applyFault(w, r, xmlOut, f) }
+		after = func() bool { return s.applyFault(w, r, xmlOut, f) }
 	}
 	switch {
 	case rest == "Bulk-Leads" && put:
@@ -76,7 +76,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // applyFault applies f: its delay, drop or hang, then its answer (a body
 // as given, an MCM refusal with f.Code as status, or an error status). It
 // reports whether the request has been answered (or its connection lost).
-func applyFault(w http.ResponseWriter, r *http.Request, xmlOut bool, f fakekit.Fault) bool {
+func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, xmlOut bool, f fakekit.Fault) bool {
 	return f.Serve(w, r, contentType(xmlOut), func() {
 		if f.Code != "" {
 			msg := f.Message
@@ -87,7 +87,7 @@ func applyFault(w http.ResponseWriter, r *http.Request, xmlOut bool, f fakekit.F
 			if status == 0 {
 				status = http.StatusOK
 			}
-			writeMCMStatus(w, xmlOut, status, objectTypeOf(r), [][2]string{{"status", f.Code}, {"error_message", msg}}, nil)
+			s.writeMCMStatus(w, xmlOut, status, objectTypeOf(r), [][2]string{{"status", f.Code}, {"error_message", msg}}, nil)
 			return
 		}
 		msg := f.Message
@@ -193,11 +193,11 @@ func (s *Server) serveBulk(w http.ResponseWriter, r *http.Request, xmlOut bool, 
 	b.id = fmt.Sprintf("fb%06dq%s", b.seq, strings.ToLower(r.Method[:2]))
 	s.batches[b.id] = b
 	s.stats.Batches++
-	delay := s.procDelay
+	due := b.start.Add(s.procDelay)
 	s.mu.Unlock()
 	s.wg.Add(1)
 	s.busy.Add(1)
-	go s.process(b, delay)
+	go s.process(b, due)
 	if after() {
 		return
 	}
@@ -205,7 +205,7 @@ func (s *Server) serveBulk(w http.ResponseWriter, r *http.Request, xmlOut bool, 
 	if add {
 		verb = "Add"
 	}
-	writeAck(w, xmlOut, t.kind.objectType, "Bulk "+t.kind.objectType+" "+verb+" Initiated Successfully.", b.id)
+	s.writeAck(w, xmlOut, t.kind.objectType, "Bulk "+t.kind.objectType+" "+verb+" Initiated Successfully.", b.id)
 }
 
 // serveAddLeads handles POST Leads (Add Lead), synchronously: every lead
@@ -240,7 +240,7 @@ func (s *Server) serveAddLeads(w http.ResponseWriter, r *http.Request, xmlOut bo
 	if after() {
 		return
 	}
-	writeCreated(w, xmlOut, ids, failure)
+	s.writeCreated(w, xmlOut, ids, failure)
 }
 
 // batchStatus serves GET BatchStatus/{id}.
@@ -275,16 +275,4 @@ func (s *Server) batchStatus(w http.ResponseWriter, id string, xmlOut bool) {
 		BatchStatus statusDoc `json:"BatchStatus"`
 	}{st})
 	_, _ = w.Write(out)
-}
-
-// takeStatusFault pops the next BatchStatus fault.
-func (s *Server) takeStatusFault() (fakekit.Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.statusFaults) == 0 {
-		return fakekit.Fault{}, false
-	}
-	f := s.statusFaults[0]
-	s.statusFaults = s.statusFaults[1:]
-	return f, true
 }

@@ -30,9 +30,14 @@
 // Faults come from fakekit: FailNext(n, fakekit.Status(503)) and the other
 // shared constructors apply to the next n write requests (a fault with
 // AfterWrite lets the records land first; fakekit.VendorCode(0, "Error")
-// answers an MCM refusal with that status word); FailStatusNext to the
-// next BatchStatus requests. FailCallbacks changes how the next batches call back. The fake's
-// clock (SetClock) stamps BatchStatus times; SetCountOnly keeps no record.
+// answers an MCM refusal with that status word, written as given, as
+// Agiliron's codes are words); FailStatusNext, fakekit's queue of its own
+// for BatchStatus, to the next BatchStatus requests. FailCallbacks changes
+// how the next batches call back. Everything the fake does in time runs on
+// its clock (SetClock, UseManualClock): BatchStatus times and syncTime
+// read it, and a batch's processing delay (SetProcessingDelay) and a
+// delayed callback (SetCallbackDelay) wait on it, so a test on a
+// ManualClock moves them with Advance. SetCountOnly keeps no record.
 //
 //	srv := agilirontest.NewServer()
 //	defer srv.Close()
@@ -112,7 +117,6 @@ type Server struct {
 	noRecords     bool
 	callbackDelay time.Duration
 	callbacks     []Callback
-	statusFaults  []fakekit.Fault
 	tables        map[Resource]*table
 	nextID        int
 	batches       map[string]*fakeBatch
@@ -152,8 +156,9 @@ func (s *Server) SetAPIKey(k string) { s.mu.Lock(); s.apiKey = k; s.mu.Unlock() 
 // SetMaxBatch sets the most records one request may carry (400 beyond).
 func (s *Server) SetMaxBatch(n int) { s.mu.Lock(); s.maxBatch = n; s.mu.Unlock() }
 
-// SetProcessingDelay sets how long a batch stays "Processing" before its
-// records are written and its result is ready (default 0).
+// SetProcessingDelay sets how long a batch stays "Processing", on the
+// fake's clock, before its records are written and its result is ready
+// (default 0). It applies to batches queued from then on.
 func (s *Server) SetProcessingDelay(d time.Duration) { s.mu.Lock(); s.procDelay = d; s.mu.Unlock() }
 
 // SetOmitRecordNumbers makes results leave out Record numbers even when
@@ -161,7 +166,8 @@ func (s *Server) SetProcessingDelay(d time.Duration) { s.mu.Lock(); s.procDelay 
 // match results by id or name.
 func (s *Server) SetOmitRecordNumbers(omit bool) { s.mu.Lock(); s.noRecords = omit; s.mu.Unlock() }
 
-// SetCallbackDelay sets the extra delay of a CallbackDelayed callback.
+// SetCallbackDelay sets the extra delay, on the fake's clock, of a
+// CallbackDelayed callback after its batch completes.
 func (s *Server) SetCallbackDelay(d time.Duration) { s.mu.Lock(); s.callbackDelay = d; s.mu.Unlock() }
 
 // FailCallbacks makes the next n batches queued with a callback_url call
@@ -174,17 +180,18 @@ func (s *Server) FailCallbacks(n int, cb Callback) {
 	}
 }
 
+// statusQueue names the fakekit fault queue of BatchStatus requests.
+const statusQueue = "BatchStatus"
+
 // FailStatusNext makes the next n BatchStatus requests answer with f (a
-// status, a drop, a slow answer …), after any already queued. FailNext's
-// faults apply to write requests only, so that a test can fail the polls
-// of a run without touching its writes, and the other way round.
-func (s *Server) FailStatusNext(n int, f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.statusFaults = append(s.statusFaults, f)
-	}
-}
+// status, a drop, a slow answer …), after any already queued. It is
+// fakekit's FailNextOn with the BatchStatus queue: the same faults, rules
+// and Serve path as FailNext, on a queue of its own because a client's
+// polls interleave with its writes in no fixed order, so a test could not
+// aim one queue's faults at polls alone. FailNext's faults apply to write
+// requests only, so that a test can fail the polls of a run without
+// touching its writes, and the other way round.
+func (s *Server) FailStatusNext(n int, f Fault) { s.FailNextOn(statusQueue, n, f) }
 
 // Wait blocks until every queued batch is processed and its callbacks are
 // delivered (or abandoned), or ctx ends.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -171,5 +172,85 @@ func TestServerFaults(t *testing.T) {
 	srv.SetCountOnly(true)
 	if code, _, _ := post(); code != http.StatusOK || len(srv.All(agilirontest.Leads)) != 1 || srv.Stats().Stored != 2 {
 		t.Errorf("count only: %d, %d stored, stats %+v", code, len(srv.All(agilirontest.Leads)), srv.Stats())
+	}
+}
+
+// TestCodeRule: Agiliron's codes are words (the MCM status), so FailNext
+// takes a word Code and writes it as given (fakekit.FaultRules).
+func TestCodeRule(t *testing.T) {
+	t.Parallel()
+	srv := agilirontest.NewServer()
+	defer srv.Close()
+	fakekit.CheckCodeRule(t, srv.Base, false)
+}
+
+// TestDelaysFollowTheManualClock: a batch's processing delay and a
+// delayed callback wait on the fake's clock, and syncTime and the
+// BatchStatus times read it: the test moves them with Advance, and no
+// wall-clock time passes in the fake's waits.
+func TestDelaysFollowTheManualClock(t *testing.T) {
+	t.Parallel()
+	called := make(chan string, 2)
+	cb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		called <- string(b)
+	}))
+	defer cb.Close()
+	srv := agilirontest.NewServer()
+	defer srv.Close()
+	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	clock := srv.UseManualClock(start)
+	srv.SetProcessingDelay(time.Minute)
+	srv.SetCallbackDelay(time.Hour)
+	srv.FailCallbacks(1, agilirontest.CallbackDelayed)
+	_, body, _ := do(t, http.MethodPost, srv.BaseURL()+"Bulk-Contacts?callback_url="+cb.URL, "application/json", agilirontest.APIKey,
+		`{"Contacts":{"Contact":[{"LastName":"Doe"}]}}`)
+	if sync := jsonPath(t, body, "MCM", "response", "syncTime"); sync != "2026-01-02 03:04:05" {
+		t.Fatalf("syncTime %v, want the fake's clock", sync)
+	}
+	id, _ := jsonPath(t, body, "MCM", "parameters", "results", "message", "batch_id").(string)
+	status := func() (string, string) {
+		_, st, _ := do(t, http.MethodGet, srv.BaseURL()+"BatchStatus/"+id, "", agilirontest.APIKey, "")
+		end, _ := jsonPath(t, st, "BatchStatus", "RequestEndTime").(string)
+		return jsonPath(t, st, "BatchStatus", "Status").(string), end
+	}
+	// waitFor polls cond: the bound is generous, only a hung fake hits it.
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("never: %s", what)
+			}
+		}
+	}
+
+	clock.Advance(59 * time.Second)
+	if st, _ := status(); st != "Processing" || len(srv.All(agilirontest.Contacts)) != 0 {
+		t.Fatalf("at 59s of a 1m delay: %s, %d contacts", st, len(srv.All(agilirontest.Contacts)))
+	}
+	clock.Advance(time.Second)
+	waitFor("the batch completes once the clock reaches its delay", func() bool { st, _ := status(); return st == "Completed" })
+	if _, end := status(); end != "2026-01-02 03:05:05" {
+		t.Fatalf("RequestEndTime %q, want start + 1m on the fake's clock", end)
+	}
+	// The delayed callback now waits on the clock, an hour from the end.
+	waitFor("the callback waits on the clock", func() bool { return clock.Waiting() == 1 })
+	clock.Advance(59 * time.Minute)
+	if n := srv.Stats().Callbacks; n != 0 || clock.Waiting() != 1 {
+		t.Fatalf("at 59m of a 1h callback delay: %d callbacks, %d waiting", n, clock.Waiting())
+	}
+	clock.Advance(time.Minute)
+	select {
+	case got := <-called:
+		if !strings.Contains(got, `"SuccessNumber":"1"`) {
+			t.Fatalf("callback body %s", got)
+		}
+	case <-time.After(10 * time.Second): // generous: only a hung fake hits it
+		t.Fatal("no callback once the clock reached its delay")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Wait(ctx); err != nil || srv.Stats().Callbacks != 1 {
+		t.Fatalf("wait: %v, %d callbacks", err, srv.Stats().Callbacks)
 	}
 }

@@ -32,31 +32,32 @@ func writeError(w http.ResponseWriter, xmlOut bool, status int, msg string) {
 }
 
 // writeAck answers with the MCM acknowledgement, shaped as the seed's.
-func writeAck(w http.ResponseWriter, xmlOut bool, objectType, msg, batchID string) {
-	writeMCM(w, xmlOut, objectType, [][2]string{{"status", "Success"}, {"success_message", msg}, {"batch_id", batchID}}, nil)
+func (s *Server) writeAck(w http.ResponseWriter, xmlOut bool, objectType, msg, batchID string) {
+	s.writeMCM(w, xmlOut, objectType, [][2]string{{"status", "Success"}, {"success_message", msg}, {"batch_id", batchID}}, nil)
 }
 
 // writeCreated answers POST Leads: status "Success" with the new ids in
 // success_message.lead_id (one value, or a list), or status "Error" with
 // failure in error_message.
-func writeCreated(w http.ResponseWriter, xmlOut bool, ids []string, failure string) {
+func (s *Server) writeCreated(w http.ResponseWriter, xmlOut bool, ids []string, failure string) {
 	if failure != "" {
-		writeMCM(w, xmlOut, "Leads", [][2]string{{"status", "Error"}, {"error_message", failure}}, nil)
+		s.writeMCM(w, xmlOut, "Leads", [][2]string{{"status", "Error"}, {"error_message", failure}}, nil)
 		return
 	}
-	writeMCM(w, xmlOut, "Leads", [][2]string{{"status", "Success"}}, ids)
+	s.writeMCM(w, xmlOut, "Leads", [][2]string{{"status", "Success"}}, ids)
 }
 
 // writeMCM writes {"MCM":{"response":{…},"parameters":{"results":{"message":{…}}}}}
 // (or its XML form) with the message's fields in order; ids, when given,
 // go in success_message as {"message":…,"lead_id":…}.
-func writeMCM(w http.ResponseWriter, xmlOut bool, objectType string, fields [][2]string, ids []string) {
-	writeMCMStatus(w, xmlOut, http.StatusOK, objectType, fields, ids)
+func (s *Server) writeMCM(w http.ResponseWriter, xmlOut bool, objectType string, fields [][2]string, ids []string) {
+	s.writeMCMStatus(w, xmlOut, http.StatusOK, objectType, fields, ids)
 }
 
-// writeMCMStatus is writeMCM under an HTTP status.
-func writeMCMStatus(w http.ResponseWriter, xmlOut bool, status int, objectType string, fields [][2]string, ids []string) {
-	sync := time.Now().UTC().Format("2006-01-02 15:04:05")
+// writeMCMStatus is writeMCM under an HTTP status. Its syncTime is the
+// fake's clock (SetClock).
+func (s *Server) writeMCMStatus(w http.ResponseWriter, xmlOut bool, status int, objectType string, fields [][2]string, ids []string) {
+	sync := s.Now().UTC().Format("2006-01-02 15:04:05")
 	w.Header().Set("Content-Type", contentType(xmlOut))
 	w.WriteHeader(status)
 	var b strings.Builder

@@ -15,7 +15,8 @@ type Base struct {
 	*httptest.Server
 
 	mu        sync.Mutex
-	faults    []Fault
+	faults    map[string][]Fault // by queue name; "" is FailNext's
+	rules     FaultRules
 	clock     Clock
 	countOnly atomic.Bool
 }
@@ -30,39 +31,62 @@ func NewBase(h http.Handler) *Base {
 func (b *Base) BaseURL() string { return b.URL }
 
 // FailNext makes the next n requests answer with f, in order after the
-// faults already queued.
-func (b *Base) FailNext(n int, f Fault) {
+// faults already queued. It panics when the fake cannot answer f as
+// asked (see FaultRules): that is a bug in the test, not a fault.
+func (b *Base) FailNext(n int, f Fault) { b.FailNextOn("", n, f) }
+
+// FailNextOn is FailNext for the fake's queue named queue. A fake whose
+// tests must fault one kind of request apart from the rest (Agiliron's
+// BatchStatus polls, which interleave with its writes as the client
+// pleases) takes that kind's faults from a queue of its own; FailNext's
+// queue ("") serves every other request. The same rules apply.
+func (b *Base) FailNextOn(queue string, n int, f Fault) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if err := b.rules.check(f); err != nil {
+		panic("fakekit: FailNext: " + err.Error())
+	}
+	if b.faults == nil {
+		b.faults = make(map[string][]Fault)
+	}
 	for range n {
-		b.faults = append(b.faults, f)
+		b.faults[queue] = append(b.faults[queue], f)
 	}
 }
 
-// ClearFaults drops every queued fault.
+// ClearFaults drops every queued fault, in every queue.
 func (b *Base) ClearFaults() {
 	b.mu.Lock()
 	b.faults = nil
 	b.mu.Unlock()
 }
 
-// PendingFaults is how many queued faults no request has taken yet.
+// PendingFaults is how many queued faults (in every queue) no request has
+// taken yet.
 func (b *Base) PendingFaults() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return len(b.faults)
+	n := 0
+	for _, q := range b.faults {
+		n += len(q)
+	}
+	return n
 }
 
-// TakeFault pops the next queued fault, for the fake's handler.
-func (b *Base) TakeFault() (Fault, bool) {
+// TakeFault pops the next fault of FailNext's queue, for the fake's
+// handler.
+func (b *Base) TakeFault() (Fault, bool) { return b.TakeFaultOn("") }
+
+// TakeFaultOn pops the next fault of the queue named queue.
+func (b *Base) TakeFaultOn(queue string) (Fault, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if len(b.faults) == 0 {
+	q := b.faults[queue]
+	if len(q) == 0 {
 		return Fault{}, false
 	}
-	f := b.faults[0]
-	b.faults = b.faults[1:]
-	return f, true
+	b.faults[queue] = q[1:]
+	return q[0], true
 }
 
 // SetClock sets the clock the fake reads for its rate windows, token

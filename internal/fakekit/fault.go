@@ -13,7 +13,8 @@ type Fault struct {
 	// rendering of Code (or the normal answer when nothing else is set).
 	Status int
 	// Code is a vendor code the fake writes in its error body ("109",
-	// "184", "RATE_LIMITS" …).
+	// "184", "RATE_LIMITS" …); a vendor whose codes are numbers refuses
+	// any other (see FaultRules).
 	Code string
 	// Message fills the error body's message; the fake's default suits
 	// Status or Code.
@@ -30,6 +31,11 @@ type Fault struct {
 	Drop bool
 	// Hang holds the request until the client gives up on it.
 	Hang bool
+	// Variant names one of the fake's own answers that no other field
+	// expresses (noojeetest.SummaryWithoutRows); only that fake's
+	// constructors set it, and a fake that does not list it in its
+	// FaultRules refuses it.
+	Variant string
 	// AfterWrite processes the request (its writes land) before the fault
 	// is applied: the "committed, then failed" case a client must never
 	// report as succeeded nor resend blindly.
@@ -119,7 +125,9 @@ func WriteBody(w http.ResponseWriter, status int, contentType, body string) {
 // Serve applies f to the request being served: its delay, drop or hang,
 // then — when the fault answers by itself — the Retry-After header and
 // either its verbatim Body (with contentType) or the vendor's error body,
-// which render writes. It reports whether the request is answered (or its
+// which render writes from f's Status, Code and Message (a vendor whose
+// codes are numbers reads Code with CodeNumber). It is the one path by
+// which every fake answers a fault. It reports whether the request is answered (or its
 // connection gone); a fault that only slows the answer is not, and the
 // fake then processes the request as usual.
 func (f Fault) Serve(w http.ResponseWriter, r *http.Request, contentType string, render func()) bool {

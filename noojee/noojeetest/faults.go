@@ -22,8 +22,12 @@ import (
 // Drop, Hang and AfterWrite. The constructors below build the vendor's own.
 type Fault = fakekit.Fault
 
-// codeNoRows is the fault code of SummaryWithoutRows.
-const codeNoRows = "summary-without-rows"
+// variantNoRows is the fault variant of SummaryWithoutRows.
+const variantNoRows = "summary-without-rows"
+
+// faultRules are the fake's fakekit.FaultRules: Noojee's codes are
+// numbers, and SummaryWithoutRows is its own variant.
+var faultRules = fakekit.FaultRules{NumericCodes: true, Variants: []string{variantNoRows}}
 
 // Busy answers 109 TIMEOUT_TOO_MANY_CONCURRENT_REQUESTS (HTTP 400) with a
 // Retry-After of retryAfter (none when 0); nothing is written.
@@ -41,7 +45,7 @@ func Exception() Fault { return fakekit.VendorCode(http.StatusInternalServerErro
 // ("Imported N Updated 0 Rejected M leads."), without the "Errors (If
 // any):" rows that name the rejected leads. On any other call it answers
 // normally.
-func SummaryWithoutRows() Fault { return fakekit.Fault{Code: codeNoRows, AfterWrite: true} }
+func SummaryWithoutRows() Fault { return fakekit.Fault{Variant: variantNoRows, AfterWrite: true} }
 
 // BusyFor makes every lead call answer 109 until the fake's clock (see
 // SetClock) has moved d on: a storm.

@@ -111,14 +111,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fault, faulted := s.nextFault()
-	if faulted && !fault.AfterWrite {
-		if fault.Interrupt(w, r) {
-			return
-		}
-		if fault.Answers() {
-			s.answerFault(w, fault)
-			return
-		}
+	if faulted && !fault.AfterWrite && s.answerFault(w, r, fault) {
+		return
 	}
 	release, ok := s.acquire(r)
 	if !ok {
@@ -142,16 +136,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if faulted && fault.AfterWrite {
-		if fault.Code == codeNoRows {
+		if fault.Variant == variantNoRows {
 			summary, _, _ = strings.Cut(summary, "\n")
-		} else {
-			if fault.Interrupt(w, r) {
-				return
-			}
-			if fault.Answers() {
-				s.answerFault(w, fault)
-				return
-			}
+		} else if s.answerFault(w, r, fault) {
+			return
 		}
 	}
 	if ref != nil {
@@ -195,27 +183,22 @@ func (s *Server) operation(w http.ResponseWriter, r *http.Request) (string, bool
 	return "", false
 }
 
-// answerFault writes an injected fault's answer: a vendor code in
-// Noojee's body, a verbatim body, or a bare status.
-func (s *Server) answerFault(w http.ResponseWriter, f fakekit.Fault) {
-	fakekit.RetryAfterHeader(w, f.RetryAfter)
-	switch {
-	case f.Code != "":
-		code, err := strconv.Atoi(f.Code)
-		if err != nil {
-			http.Error(w, "unknown injected code "+f.Code, http.StatusInternalServerError)
+// answerFault answers the request with an injected fault through
+// fakekit's Serve: a Noojee code in Noojee's body (the code's documented
+// status unless the fault names one), a verbatim body, or a bare status.
+// It reports whether the request is answered (or its connection gone).
+func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, f fakekit.Fault) bool {
+	return f.Serve(w, r, "text/html", func() {
+		if f.Code == "" {
+			w.WriteHeader(f.Status)
 			return
 		}
-		ref := refuse(code, f.Message)
+		ref := refuse(fakekit.CodeNumber(f.Code), f.Message)
 		if f.Status != 0 {
 			ref.status = f.Status
 		}
 		s.reply(w, ref)
-	case f.Body != "":
-		fakekit.WriteBody(w, f.Status, "text/html", f.Body)
-	default:
-		w.WriteHeader(f.Status)
-	}
+	})
 }
 
 // apply checks the call's ids and body and applies it to the store. It

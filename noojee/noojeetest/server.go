@@ -26,8 +26,9 @@
 // RemoveBulkEndpoint turns insertLeadsFast into a 404, as on a server that
 // follows the current documentation. Tests inject faults with FailNext
 // (the shared fakekit constructors, and Busy, Exception and
-// SummaryWithoutRows for Noojee's own), or a storm with BusyFor, on the
-// clock SetClock gives; they read the stored leads back with Leads and
+// SummaryWithoutRows for Noojee's own; a Code must be a Noojee code
+// number, FailNext panics on any other, see fakekit.FaultRules), or a
+// storm with BusyFor, on the clock SetClock gives; they read the stored leads back with Leads and
 // Lead. SetCountOnly keeps no lead (Stats.Stored still counts them), so a
 // long run stays in constant memory. The fake reads requests with its own
 // code; it never imports the client.
@@ -109,6 +110,7 @@ func NewServer() *Server {
 		stats:     Stats{Requests: map[string]int{}, Codes: map[int]int{}},
 	}
 	s.Base = fakekit.NewBase(http.HandlerFunc(s.serve))
+	s.SetFaultRules(faultRules)
 	return s
 }
 

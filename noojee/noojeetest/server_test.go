@@ -200,3 +200,12 @@ func TestStormClockCountOnlyAndMaxBatch(t *testing.T) {
 		t.Errorf("over the batch limit: HTTP %d, want 400", status)
 	}
 }
+
+// TestCodeRule: Noojee's codes are numbers, so FailNext refuses a word
+// Code (fakekit.FaultRules) instead of answering it as something else.
+func TestCodeRule(t *testing.T) {
+	t.Parallel()
+	srv := noojeetest.NewServer()
+	defer srv.Close()
+	fakekit.CheckCodeRule(t, srv.Base, true)
+}

@@ -153,14 +153,8 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 		writeFail(w, jsonOut, 66)
 		return
 	}
-	if faulty && !fault.AfterWrite {
-		if fault.Interrupt(w, r) {
-			return
-		}
-		if fault.Answers() {
-			writeFault(w, jsonOut, fault)
-			return
-		}
+	if faulty && !fault.AfterWrite && answerFault(w, r, jsonOut, fault) {
+		return
 	}
 	items, code := s.admit(r, version, form)
 	if code != 0 {
@@ -168,7 +162,7 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	errs := s.apply(version, op, items)
-	if faulty && fault.AfterWrite && fault.Interrupt(w, r) {
+	if faulty && fault.AfterWrite && answerFault(w, r, jsonOut, fault) {
 		return
 	}
 	writeOK(w, jsonOut, version, errs)
@@ -259,20 +253,18 @@ func writeBody(w http.ResponseWriter, contentType, body string) {
 	fakekit.WriteBody(w, http.StatusOK, contentType, body)
 }
 
-// writeFault answers a fault that answers by itself: a Pardot code in its
-// global-failure body (HTTP 200 unless the fault names a status), a
-// verbatim body, or a bare status with Retry-After.
-func writeFault(w http.ResponseWriter, jsonOut bool, f fakekit.Fault) {
-	fakekit.RetryAfterHeader(w, f.RetryAfter)
-	switch {
-	case f.Body != "":
-		fakekit.WriteBody(w, f.Status, "text/html", f.Body)
-	case f.Code != "":
-		code, _ := strconv.Atoi(f.Code)
-		writeFailStatus(w, f.Status, jsonOut, code)
-	default:
+// answerFault answers a batch request with f through fakekit's Serve: a
+// Pardot code in its global-failure body (HTTP 200 unless the fault names
+// a status), a verbatim body, or a bare status with Retry-After. It
+// reports whether the request is answered (or its connection gone).
+func answerFault(w http.ResponseWriter, r *http.Request, jsonOut bool, f fakekit.Fault) bool {
+	return f.Serve(w, r, "text/html", func() {
+		if f.Code != "" {
+			writeFailStatus(w, f.Status, jsonOut, fakekit.CodeNumber(f.Code))
+			return
+		}
 		http.Error(w, http.StatusText(f.Status), f.Status)
-	}
+	})
 }
 
 // writeFail answers a global failure, HTTP 200 as Pardot does.

@@ -103,6 +103,21 @@ func v5Fail(w http.ResponseWriter, status, code int, msg string) {
 	fakekit.WriteBody(w, status, "application/json", string(body))
 }
 
+// v5Fault writes a fault's v5 error body: its Pardot code (HTTP 400
+// unless the fault names a status), or its bare status.
+func v5Fault(w http.ResponseWriter, f fakekit.Fault) {
+	if f.Code == "" {
+		v5Fail(w, f.Status, 0, http.StatusText(f.Status))
+		return
+	}
+	status := f.Status
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	code := fakekit.CodeNumber(f.Code)
+	v5Fail(w, status, code, message(code))
+}
+
 // importGate checks what every Import API request must pass: a fault,
 // the credentials (Salesforce OAuth only), the daily call budget. It
 // answers and returns false when the request is refused.
@@ -114,24 +129,7 @@ func (s *Server) importGate(w http.ResponseWriter, r *http.Request) bool {
 		s.mu.Lock()
 		s.stats.Faults++
 		s.mu.Unlock()
-		if f.Interrupt(w, r) {
-			return false
-		}
-		if f.Answers() {
-			fakekit.RetryAfterHeader(w, f.RetryAfter)
-			switch {
-			case f.Body != "":
-				fakekit.WriteBody(w, f.Status, "text/html", f.Body)
-			case f.Code != "":
-				code, _ := strconv.Atoi(f.Code)
-				status := f.Status
-				if status == 0 {
-					status = http.StatusBadRequest
-				}
-				v5Fail(w, status, code, message(code))
-			default:
-				v5Fail(w, f.Status, 0, http.StatusText(f.Status))
-			}
+		if f.Serve(w, r, "text/html", func() { v5Fault(w, f) }) {
 			return false
 		}
 	}

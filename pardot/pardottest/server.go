@@ -25,9 +25,13 @@
 // and injects faults: FailNext (from fakekit.Base) with the shared
 // constructors (fakekit.Status, RateLimited, Drop, DropAfterWrite, Hang,
 // Slow, Malformed) or ErrorCode for a Pardot code, and FailProspect or
-// RejectBatchWith for one prospect. Faults, the daily budget and the
-// concurrency limit apply to batch requests only. Api key lifetimes read
-// the fake's clock (SetClock). SetCountOnly keeps no prospect, only the
+// RejectBatchWith for one prospect. FailNext's faults apply to batch
+// requests and to Import API requests alike, one fault per request in the
+// order they arrive (not to the login or token endpoints); a Code must be
+// a Pardot code number (FailNext panics on any other, see
+// fakekit.FaultRules). The daily call budget counts batch and Import API
+// requests; the concurrency limit applies to batch requests only. Api
+// key lifetimes read the fake's clock (SetClock). SetCountOnly keeps no prospect, only the
 // counts. It also serves the Import API v5 (/api/v5/imports: create with
 // the first batch file, add batches, submit, status, errors file; see
 // import.go), with the documented limits and states on the fake's clock.
@@ -171,6 +175,7 @@ func NewServer() *Server {
 	mux.HandleFunc("/api/v5/imports/{id}/batches", s.handleImportBatches)
 	mux.HandleFunc("/api/v5/imports/{id}/errors", s.handleImportErrors)
 	s.Base = fakekit.NewBase(mux)
+	s.SetFaultRules(fakekit.FaultRules{NumericCodes: true})
 	return s
 }
 

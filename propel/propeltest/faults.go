@@ -2,7 +2,6 @@ package propeltest
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
@@ -23,7 +22,8 @@ import (
 type Fault = fakekit.Fault
 
 // Faults are queued with FailNext and strike the next bulk requests that
-// pass the token check, one each. Besides the shared constructors
+// pass the token check, one each. A Code must be a Propel error code
+// number: FailNext panics on any other (see fakekit.FaultRules). Besides the shared constructors
 // (fakekit.Status, RateLimited, VendorCode, Drop, DropAfterWrite, Hang,
 // Slow, Malformed), Propel's fake has ExpireToken and
 // ServerErrorAfterWrite. A fault that answers with status 200 and a body
@@ -33,7 +33,7 @@ type Fault = fakekit.Fault
 // ExpireToken expires the request's token and answers 401, as when a
 // token runs out mid-run. Nothing written.
 func ExpireToken() Fault {
-	return fakekit.Fault{Status: http.StatusUnauthorized, Code: "InvalidToken", Message: "access token expired"}
+	return fakekit.Fault{Status: http.StatusUnauthorized, Message: "access token expired"}
 }
 
 // ServerErrorAfterWrite saves the records, then answers 500.
@@ -46,37 +46,35 @@ func afterWrite(f fakekit.Fault) bool {
 	return f.AfterWrite || f.Status == http.StatusOK && f.Body != ""
 }
 
-// strike injects fault f into the request; it reports whether it answered
-// (or dropped) the request, so that nothing more is to be written.
+// strike injects fault f into the request through fakekit's Serve; it
+// reports whether it answered (or dropped) the request, so that nothing
+// more is to be written. A fault's Code is Propel's error code (a number,
+// FailNext refuses any other; see fakekit.FaultRules), written under the
+// fault's status (400 when it names none) with the status text as type;
+// a 401 expires the request's token and is typed InvalidToken, as
+// Propel's own.
 func (s *Server) strike(w http.ResponseWriter, r *http.Request, f fakekit.Fault, tok string) bool {
 	if f.Delay > 0 && !f.Drop && !f.Hang && !f.Answers() {
 		f.Interrupt(w, r) // slow: the records are written even if the client gave up meanwhile
 		return false
 	}
-	if f.Interrupt(w, r) {
-		return true
-	}
-	if !f.Answers() {
-		return false // a slow answer: handled normally after the delay
-	}
-	if f.Status == http.StatusUnauthorized {
+	if f.Status == http.StatusUnauthorized && !f.Drop && !f.Hang {
 		s.mu.Lock()
 		delete(s.tokens, tok)
 		s.mu.Unlock()
 	}
-	fakekit.RetryAfterHeader(w, f.RetryAfter)
-	if f.Body != "" {
-		fakekit.WriteBody(w, f.Status, "application/json", f.Body)
-		return true
-	}
-	code, _ := strconv.Atoi(f.Code)
-	typ, msg := f.Code, f.Message
-	if code != 0 || typ == "" {
-		typ = http.StatusText(f.Status)
-	}
-	if msg == "" {
-		msg = http.StatusText(f.Status)
-	}
-	writeError(w, f.Status, code, typ, msg)
-	return true
+	return f.Serve(w, r, "application/json", func() {
+		status, code := f.Status, fakekit.CodeNumber(f.Code)
+		if status == 0 {
+			status = http.StatusBadRequest
+		}
+		typ, msg := http.StatusText(status), f.Message
+		if status == http.StatusUnauthorized && code == 0 {
+			typ = "InvalidToken"
+		}
+		if msg == "" {
+			msg = http.StatusText(status)
+		}
+		writeError(w, status, code, typ, msg)
+	})
 }

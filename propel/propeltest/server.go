@@ -97,6 +97,7 @@ func NewServer() *Server {
 		writeError(w, http.StatusNotFound, 10008, "NotFound", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
 	s.Base = fakekit.NewBase(mux)
+	s.SetFaultRules(fakekit.FaultRules{NumericCodes: true})
 	return s
 }
 

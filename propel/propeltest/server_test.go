@@ -260,3 +260,12 @@ func TestCountOnlyKeepsNoRecord(t *testing.T) {
 		t.Fatalf("%d stored, %d writes counted; want 0 and 2", n, srv.Stats().Writes)
 	}
 }
+
+// TestCodeRule: Propel's codes are numbers, so FailNext refuses a word
+// Code (fakekit.FaultRules) instead of answering it as something else.
+func TestCodeRule(t *testing.T) {
+	t.Parallel()
+	srv := propeltest.NewServer()
+	defer srv.Close()
+	fakekit.CheckCodeRule(t, srv.Base, true)
+}
