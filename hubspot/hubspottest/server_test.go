@@ -264,3 +264,12 @@ func TestCountOnlyKeepsNothing(t *testing.T) {
 		t.Errorf("%d contacts kept, %d written; want 0 and 3", n, st.Written)
 	}
 }
+
+// TestCodeRule: HubSpot's codes are words (its error categories), so a
+// fault's Code is written as given (fakekit.FaultRules).
+func TestCodeRule(t *testing.T) {
+	t.Parallel()
+	srv := NewServer()
+	defer srv.Close()
+	fakekit.CheckCodeRule(t, srv.Base, false)
+}
