@@ -104,7 +104,11 @@ func report(what string, rep *batch.Report[propel.Result], err error) {
 		}
 	}
 	var pe *propel.Error
-	if errors.As(err, &pe) {
+	switch {
+	case !errors.As(err, &pe):
+	case pe.Local:
+		fmt.Printf("  first error: refused before sending: %s\n", pe.Message)
+	default:
 		fmt.Printf("  first API error: code %d, type %q, x-request-id %q\n", pe.Code, pe.Type, pe.RequestID)
 	}
 }
