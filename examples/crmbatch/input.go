@@ -207,7 +207,7 @@ func jsonRecord(text []byte, tooLong bool, m mapping) (map[string]string, error)
 		return nil, errors.New("not a JSON object: null")
 	}
 	if rest := bytes.TrimSpace(text[dec.InputOffset():]); len(rest) > 0 {
-		return nil, fmt.Errorf("not one JSON object: %q follows the object at offset %d (one record per line)", oneLine(string(rest), 40), dec.InputOffset())
+		return nil, fmt.Errorf("not one JSON object: more text follows the object, at offset %d (one record per line)", dec.InputOffset())
 	}
 	fields := make(map[string]string, len(raw))
 	for k, v := range raw {
