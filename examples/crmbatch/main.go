@@ -10,10 +10,18 @@
 // The header of a CSV file (the keys of a JSONL object) name the vendor's
 // fields; a mapping file ("column = field" per line, "column = -" to drop
 // one) renames them. Before anything is sent the file is checked: gzip is
-// read through, a binary, ZIP, UTF-16 or non-UTF-8 file is refused, the
-// delimiter (comma, semicolon, tab) is detected, and the columns must fit
-// the vendor and operation (required columns, spelling, unknown keys where
-// the vendor refuses them); a file that fails gets one error and exit 2.
+// read through, a binary, ZIP, UTF-16 or non-UTF-8 file is refused (from
+// its first 64 KiB), the delimiter (comma, semicolon, tab) is detected,
+// and the columns must fit the vendor and operation (required columns,
+// spelling, unknown keys where the vendor refuses them; for JSON Lines,
+// the first object's keys but for the required ones); a file that fails
+// gets one error and exit 2. Each record is then checked as it is read
+// (UTF-8, one JSON object per line and its keys, a CSV row that parses,
+// at most 16 MiB) and, if it fails, rejected as invalid input before
+// sending, with its text as written when it could not be read as a record
+// (csv_input.go, input.go). A file that cannot be read to its end (a
+// truncated gzip file, XML that stops being well-formed) is reported so,
+// its journal kept, and the command exits 1.
 //
 // An XML file (.xml, or -format xml) holds one element per record, in the
 // vendor's typed XML form, decoded with encoding/xml into the record type
@@ -37,7 +45,8 @@
 // finish, every record read and not sent is written to the rejects file as
 // "not attempted", and the command exits 130. A second Ctrl-C exits at
 // once. The journal (<input>.journal) records each record's final state,
-// synced per chunk; -resume skips what succeeded and sends the rest, and a
+// synced per chunk, and where the run sends (-fake, -base-url); -resume,
+// to the same target only, skips what succeeded and sends the rest, and a
 // record that was in flight when the process died is reported as outcome
 // unknown (sent again only for operations that cannot duplicate it).
 package main
