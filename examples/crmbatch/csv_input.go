@@ -76,9 +76,10 @@ func (s *csvSource) skipRecord() ([]byte, error) {
 	}
 }
 
-// trimNewline is a record's text without the line end after it.
+// trimNewline is a record's text without the blank lines before it and
+// the line end after it.
 func trimNewline(text []byte) []byte {
-	return bytes.TrimRight(text, "\r\n")
+	return bytes.Trim(text, "\r\n")
 }
 
 func csvRows(ctx context.Context, r *bufio.Reader, delim rune, m mapping, bad func(rowError)) (iter.Seq[row], []string, error) {
@@ -162,7 +163,8 @@ func csvRows(ctx context.Context, r *bufio.Reader, delim rune, m mapping, bad fu
 				bad(rowError{r, err})
 				continue
 			}
-			if rawColumn >= 0 && rec[rawColumn] != "" && onlyRejectColumns(r.Fields) {
+			// A rejects file's row kept as text, not yet fixed: rejected again, its text kept.
+			if rawColumn >= 0 && rec[rawColumn] != "" && len(r.Fields) == 0 {
 				r.Raw = []byte(rec[rawColumn])
 				bad(rowError{r, errUnfixedRaw})
 				continue

@@ -109,18 +109,6 @@ func checkUTF8(values []string) error {
 	return nil
 }
 
-// onlyRejectColumns reports whether a record holds nothing but a rejects
-// file's own columns (every value of fields empty): then it is the raw
-// text of a record an earlier run could not read, or nothing at all.
-func onlyRejectColumns(fields map[string]string) bool {
-	for _, v := range fields {
-		if v != "" {
-			return false
-		}
-	}
-	return true
-}
-
 // errUnfixedRaw is the reason a rejects file's unreadable record, not yet
 // fixed, is rejected again.
 var errUnfixedRaw = errors.New("the text of a record an earlier run could not read (in " + rejectPrefix + "raw): replace it with the record, fixed")
