@@ -51,8 +51,27 @@ func fold(s string) string {
 	}, strings.ToLower(s))
 }
 
-// check returns one error naming every problem with columns, or nil.
+// check returns one error naming every problem with a file's columns,
+// or nil.
 func (cr columnRules) check(vendor, op string, columns []string) error {
+	return cr.checkAs("the file's columns do not fit", "\n  ", vendor, op, columns, true)
+}
+
+// checkNames is check without the required columns: for the first
+// object of a JSON Lines file, whose keys are checked as a CSV header is
+// (a misspelled or unknown key is most likely the whole file's), while
+// each record is checked on its own (checkRecord).
+func (cr columnRules) checkNames(vendor, op string, columns []string) error {
+	return cr.checkAs("the file's columns do not fit", "\n  ", vendor, op, columns, false)
+}
+
+// checkRecord returns one error naming every problem with the keys of one
+// JSON Lines record (its fields, after the mapping), or nil.
+func (cr columnRules) checkRecord(vendor, op string, keys []string) error {
+	return cr.checkAs("the record's keys do not fit", "; ", vendor, op, keys, true)
+}
+
+func (cr columnRules) checkAs(what, sep, vendor, op string, columns []string, required bool) error {
 	var problems []string
 	seen := map[string]bool{}
 	for _, c := range columns {
@@ -91,16 +110,21 @@ func (cr columnRules) check(vendor, op string, columns []string) error {
 		problems = append(problems, msg)
 	}
 	for _, group := range cr.required {
-		if !slices.ContainsFunc(group, func(c string) bool { return seen[c] }) {
+		if required && !slices.ContainsFunc(group, func(c string) bool { return seen[c] }) {
 			problems = append(problems, fmt.Sprintf("%s %s needs a column %s", vendor, op, quoteOr(group)))
 		}
 	}
 	if len(problems) == 0 {
 		return nil
 	}
-	msg := "the file's columns do not fit " + vendor + " " + op + ":\n  " + strings.Join(problems, "\n  ")
+	// A file's problems go one per line; a record's on the line.
+	lead, hint := " ", sep
+	if strings.HasPrefix(sep, "\n") {
+		lead, hint = sep, "\n"
+	}
+	msg := what + " " + vendor + " " + op + ":" + lead + strings.Join(problems, sep)
 	if len(unknown) > 0 {
-		msg += "\n" + vendor + " refuses fields it does not know: rename them with -map (\"column = field\"), or drop them (\"column = -\")"
+		msg += hint + vendor + " refuses fields it does not know: rename them with -map (\"column = field\"), or drop them (\"column = -\")"
 	}
 	return errors.New(msg)
 }
@@ -150,4 +174,22 @@ func editDistance(a, b string) int {
 		prev = cur
 	}
 	return prev[len(b)]
+}
+
+// recordCheck is checkRecord for each record of a run, remembering the
+// answer for each set of keys it saw (up to a bound), since a file's
+// records mostly share their keys.
+func (cr columnRules) recordCheck(vendor, op string) func(keys []string) error {
+	seen := map[string]error{}
+	return func(keys []string) error {
+		id := strings.Join(keys, "\x00")
+		if err, ok := seen[id]; ok {
+			return err
+		}
+		err := cr.checkRecord(vendor, op, keys)
+		if len(seen) < 256 {
+			seen[id] = err
+		}
+		return err
+	}
 }

@@ -96,6 +96,8 @@ type tracker struct {
 	// lastProgress is the current call's latest.
 	prior        batch.Progress
 	lastProgress *batch.Progress
+	// readErr is why the input could not be read to its end, if it could not.
+	readErr error
 }
 
 func newTracker(rw *rejectWriter, jn *journal, earlier *resumeState, replayable bool, codeOf func(error) string) *tracker {
@@ -106,6 +108,27 @@ func newTracker(rw *rejectWriter, jn *journal, earlier *resumeState, replayable 
 // errUnknownEarlier is the reason given for records an earlier run sent
 // without learning what became of them.
 var errUnknownEarlier = errors.New("sent by the earlier run, which stopped before the answer: check it at the vendor; not sent again, since this operation could duplicate it")
+
+// unreadable takes what the reader could not read: a record, rejected as
+// invalid, or (a *readStopped error) the end of the reading before the
+// input's end, kept for the report.
+func (t *tracker) unreadable(re rowError) {
+	var stopped *readStopped
+	if errors.As(re.Err, &stopped) {
+		t.mu.Lock()
+		t.readErr = re.Err
+		t.mu.Unlock()
+		return
+	}
+	t.invalid(re.row, re.Err)
+}
+
+// readError is why the input could not be read to its end, or nil.
+func (t *tracker) readError() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.readErr
+}
 
 // invalid rejects a record that cannot be read or converted.
 func (t *tracker) invalid(r row, err error) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"strconv"
 	"sync"
@@ -57,10 +58,14 @@ const handStep = 100
 // journalHeader is the run's identity: a resume must be of the same
 // import of the same file.
 type journalHeader struct {
-	Vendor      string `json:"vendor"`
-	Op          string `json:"op"`
-	Object      string `json:"object,omitempty"`
-	IDProperty  string `json:"idProperty,omitempty"`
+	Vendor     string `json:"vendor"`
+	Op         string `json:"op"`
+	Object     string `json:"object,omitempty"`
+	IDProperty string `json:"idProperty,omitempty"`
+	// Target is where the run sends: "vendor" (the vendor's API), "fake"
+	// (-fake), "dry run" (-dry-run) or the -base-url, without its user
+	// and query (which may hold secrets).
+	Target      string `json:"target"`
 	Input       string `json:"input"`
 	Size        int64  `json:"size"`
 	Fingerprint string `json:"fingerprint"`
@@ -70,10 +75,45 @@ func (h journalHeader) sameRun(o journalHeader) error {
 	switch {
 	case h.Vendor != o.Vendor || h.Op != o.Op || h.Object != o.Object || h.IDProperty != o.IDProperty:
 		return fmt.Errorf("the journal is of %s %s %s, not %s %s %s", h.Vendor, h.Op, h.Object, o.Vendor, o.Op, o.Object)
+	case h.Target == "":
+		return fmt.Errorf("the journal does not say where its run sent (an older crmbatch wrote it): a resume could send its records somewhere else; start again with -force, or without -resume")
+	case h.Target != o.Target:
+		return fmt.Errorf("the journal's run sent to %s, this one would send to %s: resume with the same target (-fake, -base-url or neither) as the run that wrote it", describeTarget(h.Target), describeTarget(o.Target))
 	case h.Size != o.Size || h.Fingerprint != o.Fingerprint:
 		return errors.New("the input file is not the one the journal was written for (its size or start differ)")
 	}
 	return nil
+}
+
+// targetOf is where a run with o sends, for the journal's header.
+func targetOf(o options) string {
+	switch {
+	case o.dryRun:
+		return "dry run"
+	case o.fake:
+		return "fake"
+	case o.baseURL != "":
+		u, err := url.Parse(o.baseURL)
+		if err != nil {
+			return "an unparsable -base-url"
+		}
+		u.User, u.RawQuery, u.Fragment = nil, "", ""
+		return u.String()
+	}
+	return "vendor"
+}
+
+// describeTarget names a journal's target in words.
+func describeTarget(target string) string {
+	switch target {
+	case "dry run":
+		return "nowhere (-dry-run)"
+	case "fake":
+		return "the built-in fake (-fake)"
+	case "vendor":
+		return "the vendor's API (no -fake, no -base-url)"
+	}
+	return "-base-url " + target
 }
 
 // createJournal starts a journal at path, or (resume) appends to the

@@ -20,7 +20,7 @@ import (
 // record handed on with no final state is taken as outcome unknown.
 func TestJournalRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "j")
-	h := journalHeader{Vendor: "hubspot", Op: "create", Input: "in.csv", Size: 10, Fingerprint: "ab"}
+	h := journalHeader{Vendor: "hubspot", Op: "create", Target: "vendor", Input: "in.csv", Size: 10, Fingerprint: "ab"}
 	j, err := createJournal(path, h, false, false)
 	if err != nil {
 		t.Fatal(err)
@@ -229,7 +229,7 @@ func TestEveryTargetJournalsItsRequests(t *testing.T) {
 			defer p.in.close()
 			target := targets[o.vendor]
 			tr := newTracker(p.rejects, p.journal, nil, false, target.code)
-			rows, _, err := readRows(context.Background(), p.in, o.format, p.m, func(re rowError) { tr.invalid(re.row, re.Err) })
+			rows, _, err := readRows(context.Background(), p.in, o.format, p.m, nil, tr.unreadable)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,10 +10,18 @@
 // The header of a CSV file (the keys of a JSONL object) name the vendor's
 // fields; a mapping file ("column = field" per line, "column = -" to drop
 // one) renames them. Before anything is sent the file is checked: gzip is
-// read through, a binary, ZIP, UTF-16 or non-UTF-8 file is refused, the
-// delimiter (comma, semicolon, tab) is detected, and the columns must fit
-// the vendor and operation (required columns, spelling, unknown keys where
-// the vendor refuses them); a file that fails gets one error and exit 2.
+// read through, a binary, ZIP, UTF-16 or non-UTF-8 file is refused (from
+// its first 64 KiB), the delimiter (comma, semicolon, tab) is detected,
+// and the columns must fit the vendor and operation (required columns,
+// spelling, unknown keys where the vendor refuses them; for JSON Lines,
+// the first object's keys but for the required ones); a file that fails
+// gets one error and exit 2. Each record is then checked as it is read
+// (UTF-8, one JSON object per line and its keys, a CSV row that parses,
+// at most 16 MiB) and, if it fails, rejected as invalid input before
+// sending, with its text as written when it could not be read as a record
+// (csv_input.go, input.go). A file that cannot be read to its end (a
+// truncated gzip file, XML that stops being well-formed) is reported so,
+// its journal kept, and the command exits 1.
 //
 // An XML file (.xml, or -format xml) holds one element per record, in the
 // vendor's typed XML form, decoded with encoding/xml into the record type
@@ -37,7 +45,8 @@
 // finish, every record read and not sent is written to the rejects file as
 // "not attempted", and the command exits 130. A second Ctrl-C exits at
 // once. The journal (<input>.journal) records each record's final state,
-// synced per chunk; -resume skips what succeeded and sends the rest, and a
+// synced per chunk, and where the run sends (-fake, -base-url); -resume,
+// to the same target only, skips what succeeded and sends the rest, and a
 // record that was in flight when the process died is reported as outcome
 // unknown (sent again only for operations that cannot duplicate it).
 package main
@@ -131,7 +140,7 @@ func prepare(o options, stdin io.Reader, stderr io.Writer) (*prepared, error) {
 	if o.journal == "" {
 		return p, nil
 	}
-	h := journalHeader{Vendor: o.vendor, Op: o.op, Input: o.in, Size: p.in.size, Fingerprint: p.in.fingerprint}
+	h := journalHeader{Vendor: o.vendor, Op: o.op, Target: targetOf(o), Input: o.in, Size: p.in.size, Fingerprint: p.in.fingerprint}
 	if o.vendor == "hubspot" {
 		h.Object, h.IDProperty = o.object, o.idProperty
 	}
@@ -171,7 +180,11 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 
 	t := targets[o.vendor]
 	tr := newTracker(p.rejects, p.journal, p.earlier, t.op(o.op).replayable, t.code)
-	rows, columns, err := readRows(readCtx, p.in, o.format, p.m, func(re rowError) { tr.invalid(re.row, re.Err) })
+	var check func([]string) error
+	if o.format == "jsonl" {
+		check = p.rules.recordCheck(o.vendor, o.op)
+	}
+	rows, columns, err := readRows(readCtx, p.in, o.format, p.m, check, tr.unreadable)
 	// A run that fails before sending leaves no journal behind (but never
 	// deletes the one a -resume continues).
 	abandon := func() { p.journal.close(!o.resume && tr.handed() == 0) }
@@ -179,9 +192,15 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 		abandon()
 		return exitUsage, fmt.Errorf("%s: %w", o.in, err)
 	}
-	// XML records have no columns: each is read in its typed form.
+	// XML records have no columns: each is read in its typed form. A JSON
+	// Lines file's first object is checked as a header is, but for the
+	// keys it needs, which each record is checked for as it is read.
+	checkColumns := p.rules.check
+	if o.format == "jsonl" {
+		checkColumns = p.rules.checkNames
+	}
 	if o.format != "xml" {
-		if err := p.rules.check(o.vendor, o.op, columns); err != nil {
+		if err := checkColumns(o.vendor, o.op, columns); err != nil {
 			abandon()
 			return exitUsage, fmt.Errorf("%s: %w", o.in, err)
 		}
@@ -214,12 +233,18 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 	c := tr.tally.counts()
 	// The command stops reading at the first Ctrl-C; the engine stops
 	// pulling rows when the run stops (an expired token, a spent quota).
-	readToEnd := readCtx.Err() == nil && !sum.inputIncomplete
+	// A read error (a truncated gzip file, XML that stops being well-formed)
+	// ends the reading too.
+	readErr := tr.readError()
+	readToEnd := readCtx.Err() == nil && !sum.inputIncomplete && readErr == nil
 	rep := runReport{
 		Vendor: o.vendor, Op: o.op, Input: o.in, DryRun: o.dryRun, Fake: o.fake, Resumed: o.resume,
 		Interrupted: interrupted.Load(), ReadToEnd: readToEnd, Counts: c,
 		Requests: sum.requests, Retries: sum.retries, ElapsedSeconds: time.Since(start).Seconds(),
 		Failures: tr.tally.failures(), RejectsFile: o.rejects,
+	}
+	if readErr != nil {
+		rep.ReadError = readErr.Error()
 	}
 	if o.dryRun {
 		rep.NotChecked = p.rules.unchecked
@@ -236,6 +261,9 @@ func importFile(ctx context.Context, o options, stdin io.Reader, stdout, stderr 
 	printSummary(stdout, rep, p.rejects.count)
 	if sum.total != tr.handed() {
 		errs = append(errs, fmt.Errorf("counts do not add up: the engine accounted for %d records, the command handed it %d", sum.total, tr.handed()))
+	}
+	if readErr != nil {
+		errs = append(errs, fmt.Errorf("%s: %w: the input was not read to its end", o.in, readErr))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return exitRejects, err

@@ -273,9 +273,9 @@ func TestRaggedRowsKeepTheirValues(t *testing.T) {
 	}
 	got := readCSV(t, in+".rejects.csv")
 	want := [][]string{
-		{"_crmbatch_line", "_crmbatch_key", "_crmbatch_status", "_crmbatch_code", "_crmbatch_message", "email", "firstname", "_crmbatch_extra"},
-		{"3", "", "invalid input", "input", "4 fields, the header has 2", "bob@example.com", "Bob", `["extra1","extra2"]`},
-		{"4", "", "invalid input", "input", "1 fields, the header has 2", "cy@example.com", "", ""},
+		{"_crmbatch_line", "_crmbatch_key", "_crmbatch_status", "_crmbatch_code", "_crmbatch_message", "email", "firstname", "_crmbatch_extra", "_crmbatch_raw"},
+		{"3", "", "invalid input", "input", "4 fields, the header has 2", "bob@example.com", "Bob", `["extra1","extra2"]`, ""},
+		{"4", "", "invalid input", "input", "1 fields, the header has 2", "cy@example.com", "", "", ""},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("rejects (-want +got):\n%s", diff)

@@ -34,7 +34,7 @@ type inputFile struct {
 	gzipped     bool
 	delimiter   rune
 	// columns are the CSV header's columns (or the first JSON object's
-	// keys), before the mapping.
+	// keys, none when its first line is not one), before the mapping.
 	columns []string
 	// xmlForm is the form of XML input's records (-format xml).
 	xmlForm xmlForm
@@ -155,10 +155,10 @@ func (in *inputFile) sniff(o options, head []byte) error {
 		if !looksJSON {
 			return errors.New("not JSON Lines: the first line is not a JSON object")
 		}
+		// The first object's keys, when it is one (else it is rejected as
+		// an invalid record when read, like any other line).
 		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(first, &obj); err != nil {
-			return fmt.Errorf("not JSON Lines: the first line is not a JSON object: %w", err)
-		}
+		json.NewDecoder(bytes.NewReader(first)).Decode(&obj)
 		for k := range obj {
 			in.columns = append(in.columns, k)
 		}

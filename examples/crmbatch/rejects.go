@@ -27,7 +27,7 @@ type reject struct {
 	Fields  map[string]string // the record as read, so it can be fixed and re-run
 	Extra   []string          // a ragged row's values beyond the header
 	Record  any               // the vendor record read from XML input
-	Raw     []byte            // an XML record element that could not be decoded
+	Raw     []byte            // a record's text as written, when it could not be read (see row.Raw)
 }
 
 // rejectWriter writes rejects as CSV, JSON Lines or XML (xml_rejects.go),
@@ -37,7 +37,9 @@ type reject struct {
 // run's). CSV columns are the reject columns, then the record's fields:
 // those of the input's CSV header, in order, or — for JSON Lines input —
 // the first reject's fields, sorted (use -rejects-format jsonl when JSON
-// rows differ in their fields), then a ragged row's extra values.
+// rows differ in their fields), then a ragged row's extra values, then
+// the text of a record that could not be read, as written (_crmbatch_raw;
+// its values are then empty: fix the text into them, or into the line).
 type rejectWriter struct {
 	mu        sync.Mutex
 	path      string
@@ -110,6 +112,9 @@ func (rw *rejectWriter) write(r reject) {
 		if len(r.Extra) > 0 {
 			obj[rejectPrefix+"extra"] = r.Extra
 		}
+		if r.Raw != nil {
+			obj[rejectPrefix+"raw"] = string(r.Raw)
+		}
 		for k, v := range r.Fields {
 			obj[k] = v
 		}
@@ -127,7 +132,7 @@ func (rw *rejectWriter) write(r reject) {
 		}
 		head := []string{rejectPrefix + "line", rejectPrefix + "key", rejectPrefix + "status", rejectPrefix + "code", rejectPrefix + "message"}
 		head = append(head, rw.header...)
-		rw.err = rw.csv.Write(append(head, rejectPrefix+"extra"))
+		rw.err = rw.csv.Write(append(head, rejectPrefix+"extra", rejectPrefix+"raw"))
 	}
 	rec := []string{fmt.Sprint(r.Line), r.Key, r.Status, r.Code, r.Message}
 	for _, h := range rw.header {
@@ -139,7 +144,7 @@ func (rw *rejectWriter) write(r reject) {
 		extra = string(b)
 	}
 	if rw.err == nil {
-		rw.err = rw.csv.Write(append(rec, extra))
+		rw.err = rw.csv.Write(append(rec, extra, string(r.Raw)))
 	}
 }
 

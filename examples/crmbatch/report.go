@@ -154,7 +154,10 @@ type runReport struct {
 	Resumed     bool     `json:"resumed" xml:"resumed"`
 	Interrupted bool     `json:"interrupted" xml:"interrupted"`
 	// ReadToEnd is false when the run stopped before the input's end.
-	ReadToEnd      bool           `json:"input_read_to_end" xml:"input_read_to_end"`
+	ReadToEnd bool `json:"input_read_to_end" xml:"input_read_to_end"`
+	// ReadError is why the input could not be read to its end (a
+	// truncated gzip file, XML that stops being well-formed).
+	ReadError      string         `json:"read_error,omitempty" xml:"read_error,omitempty"`
 	Counts         counts         `json:"counts" xml:"counts"`
 	Requests       int            `json:"requests" xml:"requests"`
 	Retries        int            `json:"retries" xml:"retries"`
@@ -219,6 +222,8 @@ func printSummary(w io.Writer, r runReport, rejectsWritten int) {
 	switch {
 	case r.Interrupted:
 		fmt.Fprintf(w, "  stopped by an interrupt: the input was not read to its end\n")
+	case r.ReadError != "":
+		fmt.Fprintf(w, "  %s: the input was not read to its end\n", r.ReadError)
 	case !r.ReadToEnd:
 		fmt.Fprintf(w, "  the run stopped before the input's end (see the reasons above): the rest was not read\n")
 	}

@@ -110,7 +110,7 @@ func (rc *recorder) text(from, to int64) []byte {
 // root element before returning, and refuses a file whose root is not
 // form.list. A record element that does not decode is passed to bad (its
 // text kept for the rejects file) and skipped; a file that stops being
-// well-formed XML ends the reading there, reported to bad.
+// well-formed XML ends the reading there, reported to bad as a *readStopped.
 func xmlRows(ctx context.Context, r *bufio.Reader, form xmlForm, bad func(rowError)) (iter.Seq[row], error) {
 	rc := &recorder{r: r}
 	d := xml.NewDecoder(rc)
@@ -129,7 +129,7 @@ func xmlRows(ctx context.Context, r *bufio.Reader, form xmlForm, bad func(rowErr
 				return
 			}
 			if err != nil {
-				bad(rowError{row{Pos: pos, Line: line}, fmt.Errorf("not well-formed XML (nothing after it is read): %w", err)})
+				bad(rowError{Err: &readStopped{line, fmt.Errorf("not well-formed XML: %w", err)}})
 				return
 			}
 			rec, inner, err := unwrapReject(el, form.item)
