@@ -50,12 +50,15 @@ func (e *TransportError) OutcomeUnknown() bool { return e.MaybeSent && !e.Idempo
 // never reached the server or it is idempotent.
 func (e *TransportError) Retryable() bool { return !e.OutcomeUnknown() }
 
-// redactedError carries a message already stripped of secrets, keeping the
-// original error reachable for errors.Is (for example context.Canceled).
+// redactedError carries a message already stripped of secrets. errors.Is
+// still sees through it (context.Canceled, os.ErrDeadlineExceeded, a
+// sentinel), but it has no Unwrap: the original error's text and fields
+// may hold a secret, and an error reporter that walks the chain must
+// never reach them.
 type redactedError struct {
 	msg string
 	err error
 }
 
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
+func (e *redactedError) Error() string        { return e.msg }
+func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }

@@ -113,9 +113,10 @@ func (s *Secrets) Redact(text string) string {
 	return RedactString(text)
 }
 
-// RedactError returns err with its text redacted, or nil for nil; err
-// stays reachable through Unwrap for errors.Is (a context error, a
-// sentinel). The one wrapper every vendor uses for a cause whose text may
+// RedactError returns err with its text redacted, or nil for nil. The
+// result matches what err matches with errors.Is (a context error, a
+// sentinel) but does not unwrap to err, whose text or fields may hold a
+// secret. The one wrapper every vendor uses for a cause whose text may
 // quote a secret (a token source's error, a decoder error quoting a body).
 func (s *Secrets) RedactError(err error) error {
 	if err == nil {

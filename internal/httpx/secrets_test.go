@@ -1,8 +1,11 @@
 package httpx
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"html"
 	"net/url"
 	"strings"
@@ -49,5 +52,26 @@ func TestSecretsLearnedAndCapped(t *testing.T) {
 	var nilSecrets *Secrets
 	if got := nilSecrets.Redact("password=x1234"); got != "password="+Redacted {
 		t.Errorf("nil registry: %q", got)
+	}
+}
+
+// RedactError scrubs the text, still matches what the cause matches, and
+// gives no way back to the unredacted cause.
+func TestRedactErrorHidesTheCause(t *testing.T) {
+	t.Parallel()
+	s := NewSecrets("s3cret-token-value")
+	cause := fmt.Errorf("fetching failed with s3cret-token-value: %w", context.DeadlineExceeded)
+	err := s.RedactError(cause)
+	if strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "fetching failed") {
+		t.Errorf("text %q", err)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Error("the cause's sentinel is not matched")
+	}
+	if errors.Unwrap(err) != nil {
+		t.Error("Unwrap reaches the unredacted cause")
+	}
+	if s.RedactError(nil) != nil {
+		t.Error("RedactError(nil) is not nil")
 	}
 }
