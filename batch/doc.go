@@ -46,10 +46,12 @@
 // When the context ends or the run stops (StopRun, or a server wait beyond
 // RetryPolicy.MaxRetryAfter), the engine stops pulling from the input at
 // once, and every wait it is in ends. The records read are all accounted:
-// those not sent, and those waiting for a retry, are not attempted; those
-// whose request was in flight when the context ended fail with an error
-// matching both [ErrOutcomeUnknown] and the context's error, since the
-// server may have written them. Run then sets Report.InputIncomplete;
+// those not sent, and those waiting for a retry, are not attempted, except
+// a record whose last send may have written it (its error matches
+// [ErrOutcomeUnknown]), which fails; those whose request was in flight
+// when the context ended fail with an error matching both
+// [ErrOutcomeUnknown] and the context's error, since the server may have
+// written them. Run then sets Report.InputIncomplete;
 // RunSlice reports the rest of its slice not attempted. Run returns as
 // soon as the requests in flight return (a sequence blocked inside its own
 // code is the one thing the engine cannot interrupt).

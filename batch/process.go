@@ -75,12 +75,16 @@ func (e *engine[T, R]) send(w *worker[T, R], c *chunk[T], release func()) (resul
 	return e.op.Send(w.sendCtx, c.values)
 }
 
-// honourWait holds the run back (and a Pauser limiter) for a wait the
-// server asked for, whether or not the records it concerns will be sent
-// again: the server's limit holds for every request. A wait beyond the
-// policy's MaxRetryAfter is left to the retry path, which stops the run.
+// honourWait acts on the longest wait a server asked for in one answer,
+// whether or not the records it concerns will be sent again: the server's
+// limit holds for every request. Within the policy's MaxRetryAfter it
+// holds the run back (and a Pauser limiter); beyond it, it stops the run,
+// as RetryPolicy.MaxRetryAfter says.
 func (e *engine[T, R]) honourWait(wait time.Duration, cause error) {
-	if wait > 0 && wait <= e.policy.MaxRetryAfter {
+	switch {
+	case wait > e.policy.MaxRetryAfter:
+		e.stop(e.tooLong(wait, cause))
+	case wait > 0:
 		e.pause(time.Now().Add(wait), cause)
 	}
 }

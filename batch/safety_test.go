@@ -221,3 +221,22 @@ func TestPerRecordStopRunStopsTheRun(t *testing.T) {
 		t.Errorf("%d succeeded in %d requests, want 19 in 2", rep.Succeeded, rep.Requests)
 	}
 }
+
+// A server wait beyond MaxRetryAfter stops the run even when its record
+// will not be sent again (retries off): the rest is not attempted instead
+// of being sent into the server's limit.
+func TestTooLongWaitStopsTheRunWithoutARetry(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		sends := 0
+		op := Op[rec, int]{Name: "x", MaxItems: 1, Send: func(context.Context, []rec) ([]Result[int], error) {
+			sends++
+			return nil, &temporary{after: 10 * time.Minute}
+		}}
+		rep := RunSlice(context.Background(), op, Config{Retry: RetryPolicy{MaxAttempts: 1, MaxRetryAfter: time.Minute}}, records(3))
+		checkReport(t, rep, 3)
+		if sends != 1 || rep.Failed != 1 || rep.NotAttempted != 2 || !errors.Is(rep.Err(), ErrRetryAfterTooLong) {
+			t.Errorf("%d sends, %d failed, %d not attempted, err %v", sends, rep.Failed, rep.NotAttempted, rep.Err())
+		}
+	})
+}
