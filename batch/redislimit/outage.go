@@ -46,11 +46,14 @@ type guard struct {
 // do runs call until it succeeds, ctx ends, or Redis has failed for
 // maxOutage (or the guard is down and one more try fails).
 func (g *guard) do(ctx context.Context, call func(context.Context) error) error {
-	if err := g.waitHold(ctx); err != nil {
-		return err
-	}
 	backoff := firstBackoff
 	for {
+		// Every pass, not only the first: another caller's probe (or a
+		// lease renewal) may have ended the outage and set the hold while
+		// this one slept in its backoff.
+		if err := g.waitHold(ctx); err != nil {
+			return err
+		}
 		try, probing := call, g.probe != nil && g.failing()
 		if probing {
 			try = g.probe
@@ -61,11 +64,7 @@ func (g *guard) do(ctx context.Context, call func(context.Context) error) error 
 			if !probing {
 				return nil
 			}
-			// Redis answers again: sit out the hold, then make the call.
-			if err := g.waitHold(ctx); err != nil {
-				return err
-			}
-			continue
+			continue // Redis answers again: sit out the hold, then make the call
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()

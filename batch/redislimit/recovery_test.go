@@ -2,6 +2,9 @@ package redislimit
 
 import (
 	"context"
+	"errors"
+	"log/slog"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -101,5 +104,56 @@ func TestAcquireHonoursAPauseSetWhileWaiting(t *testing.T) {
 	// (The shared pause is kept in whole microseconds.)
 	if at := clock.now(); at.Before(pauseEnd.Add(-time.Millisecond)) {
 		t.Errorf("B took its slot %v before the shared pause ended", pauseEnd.Sub(at))
+	}
+}
+
+// A second caller asleep in its backoff when another caller's probe ends
+// the outage sits out the hold too: the guard checks the hold on every
+// pass, not only on entry.
+func TestEveryWaiterSitsOutTheHold(t *testing.T) {
+	type callerA struct{}
+	clock := newFakeClock()
+	var down atomic.Bool
+	down.Store(true)
+	g := &guard{op: "test", key: "acct", maxOutage: time.Minute, logger: slog.New(slog.DiscardHandler),
+		now:       clock.now,
+		holdAfter: func(_, recovered time.Time) time.Time { return recovered.Add(10 * time.Second) },
+		probe: func(context.Context) error {
+			if down.Load() {
+				return errors.New("down")
+			}
+			return nil
+		},
+	}
+	call := func(context.Context) error {
+		if down.Load() {
+			return errors.New("down")
+		}
+		return nil
+	}
+	aHolding := make(chan struct{})
+	g.sleep = func(ctx context.Context, d time.Duration) error {
+		if ctx.Value(callerA{}) != nil {
+			close(aHolding) // A sits out the hold in its own goroutine
+			<-ctx.Done()
+			return ctx.Err()
+		}
+		if down.Load() {
+			// B failed and sleeps in its backoff: Redis comes back, and A's
+			// probe ends the outage and sets the hold.
+			down.Store(false)
+			ctxA, cancelA := context.WithCancel(context.WithValue(context.Background(), callerA{}, true))
+			t.Cleanup(cancelA)
+			go func() { _ = g.do(ctxA, call) }()
+			<-aHolding
+		}
+		return clock.sleep(ctx, d)
+	}
+	start := clock.now()
+	if err := g.do(context.Background(), call); err != nil {
+		t.Fatal(err)
+	}
+	if granted := clock.now().Sub(start); granted < 10*time.Second {
+		t.Errorf("B granted %v after it started, inside the 10 s hold", granted)
 	}
 }
