@@ -55,7 +55,9 @@ const (
 // Choices where the documents are silent: an error is placed on its
 // record by its lineNumber, counting the header as line 1, else (no
 // lineNumber) by the id cell of its rowData (asked for with
-// includeRowData=true), matched against the rows of the file sent. Values
+// includeRowData=true), matched against the rows of the file sent. When
+// an error has both and the row at its line does not hold its id, it is
+// placed nowhere (a line count one off must not fail a neighbour). Values
 // with line breaks are refused so that lines are rows.
 //
 // How an import's rows are confirmed: a row an error is placed on fails
@@ -72,7 +74,10 @@ const (
 // "UNIQUE_OBJECTS_WRITTEN":2,"PROPERTY_VALUES_EMITTED":2}; PublicImportMetadata:
 // "summarized outcomes of each row") are read as: TOTAL_ROWS must be the
 // rows sent, and CREATED_OBJECTS + UPDATED_OBJECTS (a key absent counts
-// 0) + the rows an error was placed on must be TOTAL_ROWS. ERRORS is not
+// 0) must lie between the rows without an error and TOTAL_ROWS (HubSpot
+// still writes some rows that have an error: "some rows with errors are
+// still imported", knowledge.hubspot.com, troubleshoot import errors).
+// ERRORS is not
 // among the documented keys: when an answer carries it, it must be the
 // number of errors listed. An answer without TOTAL_ROWS is not checked:
 // its rows are confirmed by its errors alone, as HubSpot lists them.
@@ -253,6 +258,7 @@ type importPart struct {
 	unconfirmed error
 	byLine      map[int]*Error    // data row (from 1) → error
 	byKey       map[string]*Error // lower-cased id value → error, until resolveKeys
+	lineKey     map[int]string    // data row → the id its error's rowData names, until resolveKeys
 	listed      int               // errors read
 	unplaced    int               // errors read that name no row of the file
 }

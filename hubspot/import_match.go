@@ -58,7 +58,10 @@ func countsMismatch(p *importPart, counters map[string]int) string {
 	switch {
 	case total != rows:
 		return fmt.Sprintf("its counters do not add up: TOTAL_ROWS %d for %d rows sent", total, rows)
-	case created < 0 || updated < 0 || created > rows || updated > rows || created+updated+failed != rows:
+	case created < 0 || updated < 0 || created+updated > rows || created+updated+failed < rows:
+		// A row with an error may still have been written (HubSpot:
+		// "some rows with errors are still imported"), so the rows written
+		// lie between the rows without an error and all the rows.
 		return fmt.Sprintf("its counters do not add up: %d created + %d updated + %d rows with an error for %d rows sent", created, updated, failed, rows)
 	case hasErrs && errs != p.listed:
 		return fmt.Sprintf("its counters do not add up: ERRORS %d, %d errors listed", errs, p.listed)
@@ -96,7 +99,7 @@ func (r *importRun) poll(ctx context.Context, p *importPart) (*importJSON, error
 // readErrors reads every page of import p's errors and places each (see
 // place).
 func (r *importRun) readErrors(ctx context.Context, p *importPart) error {
-	p.byLine, p.byKey = map[int]*Error{}, map[string]*Error{}
+	p.byLine, p.byKey, p.lineKey = map[int]*Error{}, map[string]*Error{}, map[int]string{}
 	path := importsPath + "/" + url.PathEscape(p.id) + "/errors"
 	after := ""
 	for {
@@ -135,6 +138,14 @@ func (r *importRun) place(p *importPart, ie *importErrorJSON) {
 	case line != 0:
 		if row := line - 1; row >= 1 && row <= p.file.rows {
 			p.byLine[row] = e
+			if len(rd) > 0 {
+				if p.lineKey == nil {
+					p.lineKey = map[int]string{}
+				}
+				// resolveKeys checks that the row holds this id: a line
+				// number read one off would put the error on a neighbour.
+				p.lineKey[row] = strings.ToLower(rd[0])
+			}
 		} else {
 			p.unplaced++
 		}
@@ -150,7 +161,7 @@ func (r *importRun) place(p *importPart, ie *importErrorJSON) {
 // file once when there are any; an id no row holds is counted unplaced. A
 // row that already has an error by its line number keeps it.
 func (r *importRun) resolveKeys(p *importPart) error {
-	if len(p.byKey) == 0 {
+	if len(p.byKey) == 0 && len(p.lineKey) == 0 {
 		return nil
 	}
 	rd := p.file.reader()
@@ -164,6 +175,11 @@ func (r *importRun) resolveKeys(p *importPart) error {
 			continue
 		}
 		key := strings.ToLower(cells[0])
+		if want, ok := p.lineKey[row]; ok && want != key {
+			// The error's line and its row's id disagree: place it nowhere.
+			delete(p.byLine, row)
+			p.unplaced++
+		}
 		if e, ok := p.byKey[key]; ok {
 			matched[key] = true
 			if p.byLine[row] == nil {
@@ -172,7 +188,7 @@ func (r *importRun) resolveKeys(p *importPart) error {
 		}
 	}
 	p.unplaced += len(p.byKey) - len(matched)
-	p.byKey = nil
+	p.byKey, p.lineKey = nil, nil
 	return nil
 }
 
