@@ -54,23 +54,34 @@ func (s *csvSource) next(end int64) []byte {
 }
 
 // skipRecord passes the rest of a record too long to read, up to and
-// including the next newline, and returns its first rawKept bytes. The
-// csv.Reader that stopped in it has nothing left buffered (bufio gives
-// what it holds with the error), so reading goes on with a new one.
+// including the first newline outside a quoted field, and returns its
+// first rawKept bytes. Quotes are counted from the record's start: a
+// newline after an odd number of them is inside a quoted field, and the
+// lines after it are still that field, not records (read as records, a
+// long notes field could become rows that are sent). A record that ends
+// the input inside a quoted field is an error: where the next record
+// starts cannot be known. The csv.Reader that stopped in it has nothing
+// left buffered (bufio gives what it holds with the error), so reading
+// goes on with a new one.
 func (s *csvSource) skipRecord() ([]byte, error) {
 	read := s.buf[s.start-s.base:]
 	raw := bytes.Clone(read[:min(len(read), rawKept)])
 	s.startLine += bytes.Count(read, []byte("\n"))
+	quotes := bytes.Count(read, []byte{'"'})
 	for {
 		chunk, err := s.src.ReadSlice('\n')
 		s.delivered += int64(len(chunk))
 		s.startLine += bytes.Count(chunk, []byte("\n"))
-		if errors.Is(err, bufio.ErrBufferFull) {
+		quotes += bytes.Count(chunk, []byte{'"'})
+		if errors.Is(err, bufio.ErrBufferFull) || (err == nil && quotes%2 == 1) {
 			continue
 		}
 		s.buf, s.base, s.start = s.buf[:0], s.delivered, s.delivered
 		if errors.Is(err, io.EOF) {
 			err = nil
+			if quotes%2 == 1 {
+				err = errors.New("the input ends inside the quoted field of a record too long to read")
+			}
 		}
 		return raw, err
 	}

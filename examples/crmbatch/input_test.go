@@ -241,10 +241,8 @@ func TestCSVRecordTooLong(t *testing.T) {
 	quoted := "cy@example.com,\"" + strings.Repeat("y\n", 100<<10) + "\""
 	in := write(t, "in.csv", "email,firstname\nada@example.com,Ada\n"+long+"\n"+"dan@example.com,Dan\n"+quoted+"\neve@example.com,Eve\n")
 	r := runWithReport(t, "-vendor", "hubspot", "-op", "create", "-in", in, "-fake")
-	// The quoted record is cut at its first newline after the limit: the
-	// lines of its field after that are read as records (each "y" row is
-	// invalid: 1 field, the header has 2), and its closing quote opens a
-	// field that takes the line after it.
+	// The quoted record is skipped to the first newline after its closing
+	// quote: the lines of its field are not read as records.
 	rej := readCSV(t, in+".rejects.csv")
 	if len(rej) < 3 || rej[1][0] != "3" || rej[1][8] != long[:rawKept] || !strings.Contains(rej[1][4], "more than 0 MiB") && !strings.Contains(rej[1][4], "not read") {
 		t.Fatalf("first reject %q: want line 3, cut at %d bytes", rej[1][:5], rawKept)
@@ -253,8 +251,23 @@ func TestCSVRecordTooLong(t *testing.T) {
 		t.Errorf("second reject: line %s, raw of %d bytes: want line 5, cut at %d bytes", rej[2][0], len(rej[2][8]), rawKept)
 	}
 	c := r.rep.Counts
-	if c.Succeeded != 2 || c.Read != c.Succeeded+c.Invalid || !r.rep.ReadToEnd {
-		t.Errorf("counts %+v, read to its end %v: want ada and dan in, the rest invalid", c, r.rep.ReadToEnd)
+	if len(rej) != 3 || c.Read != 5 || c.Succeeded != 3 || c.Invalid != 2 || !r.rep.ReadToEnd {
+		t.Errorf("counts %+v, %d rejects, read to its end %v: want ada, dan and eve in, the two long records invalid", c, len(rej)-1, r.rep.ReadToEnd)
+	}
+}
+
+// TestCSVLongQuotedFieldIsNotReadAsRecords: a record too long to read
+// whose quoted field holds lines that look like records is skipped whole;
+// none of those lines is imported.
+func TestCSVLongQuotedFieldIsNotReadAsRecords(t *testing.T) {
+	defer func(n int) { maxRecordBytes = n }(maxRecordBytes)
+	maxRecordBytes = 64
+	quoted := "bob@example.com,\"" + strings.Repeat("n", 100) + "\nevil@example.com,Eve\nmore\""
+	in := write(t, "in.csv", "email,firstname\nada@example.com,Ada\n"+quoted+"\ncy@example.com,Cy\n")
+	r := runWithReport(t, "-vendor", "hubspot", "-op", "create", "-in", in, "-fake")
+	c := r.rep.Counts
+	if c.Read != 3 || c.Succeeded != 2 || c.Invalid != 1 || !r.rep.ReadToEnd {
+		t.Errorf("counts %+v, read to its end %v: want ada and cy in, bob's record invalid, no other record", c, r.rep.ReadToEnd)
 	}
 }
 

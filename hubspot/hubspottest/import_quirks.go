@@ -13,7 +13,8 @@ import (
 type ImportQuirks struct {
 	// Rewrite, when set, changes each error as GET …/errors lists it (the
 	// ERRORS counter is unchanged): give it a RowData naming no row, a
-	// LineNumber outside the file, or neither.
+	// LineNumber outside the file, or neither. It runs under the server's
+	// lock: it must not call the server's methods.
 	Rewrite func(ImportError) ImportError
 	// Unlisted is how many of an import's errors, its last ones, are
 	// counted in ERRORS but never listed. Their rows are not written.
