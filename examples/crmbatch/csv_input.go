@@ -55,36 +55,77 @@ func (s *csvSource) next(end int64) []byte {
 
 // skipRecord passes the rest of a record too long to read, up to and
 // including the first newline outside a quoted field, and returns its
-// first rawKept bytes. Quotes are counted from the record's start: a
-// newline after an odd number of them is inside a quoted field, and the
-// lines after it are still that field, not records (read as records, a
-// long notes field could become rows that are sent). A record that ends
-// the input inside a quoted field is an error: where the next record
-// starts cannot be known. The csv.Reader that stopped in it has nothing
-// left buffered (bufio gives what it holds with the error), so reading
-// goes on with a new one.
-func (s *csvSource) skipRecord() ([]byte, error) {
+// first rawKept bytes. The quoting is followed from the record's start as
+// encoding/csv reads it (quoteState): the lines of a long quoted field are
+// still that field, not records (read as records, a long notes field could
+// become rows that are sent). A quoted field left open runs to the end of
+// the input, as in encoding/csv: that record is the last. The csv.Reader that stopped in it has nothing left buffered (bufio gives
+// what it holds with the error), so reading goes on with a new one.
+func (s *csvSource) skipRecord(delim rune) ([]byte, error) {
 	read := s.buf[s.start-s.base:]
 	raw := bytes.Clone(read[:min(len(read), rawKept)])
 	s.startLine += bytes.Count(read, []byte("\n"))
-	quotes := bytes.Count(read, []byte{'"'})
-	for {
+	q := quoteState{delim: delim, fieldStart: true}
+	ended := q.feed(read)
+	for !ended {
 		chunk, err := s.src.ReadSlice('\n')
 		s.delivered += int64(len(chunk))
 		s.startLine += bytes.Count(chunk, []byte("\n"))
-		quotes += bytes.Count(chunk, []byte{'"'})
-		if errors.Is(err, bufio.ErrBufferFull) || (err == nil && quotes%2 == 1) {
+		ended = q.feed(chunk)
+		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
 		}
-		s.buf, s.base, s.start = s.buf[:0], s.delivered, s.delivered
-		if errors.Is(err, io.EOF) {
-			err = nil
-			if quotes%2 == 1 {
-				err = errors.New("the input ends inside the quoted field of a record too long to read")
+		if err != nil {
+			s.buf, s.base, s.start = s.buf[:0], s.delivered, s.delivered
+			if !errors.Is(err, io.EOF) {
+				return raw, err
 			}
+			return raw, nil // the input ends in the record (inside its quoted field, maybe): nothing follows it
 		}
-		return raw, err
 	}
+	s.buf, s.base, s.start = s.buf[:0], s.delivered, s.delivered
+	return raw, nil
+}
+
+// quoteState follows encoding/csv's quoting through the bytes of a record
+// (LazyQuotes off): a quote opens a quoted field only at the start of a
+// field; inside one, "" is a quote and a lone quote closes it; a quote
+// anywhere else is a bare quote, which quotes nothing.
+type quoteState struct {
+	delim      rune
+	fieldStart bool // the next byte starts a field
+	inQuotes   bool // inside a quoted field
+	quoteSeen  bool // inside one, the last byte was a quote: it closes the field unless a quote follows
+}
+
+// feed reads b and reports whether a newline outside a quoted field ended
+// the record (the last byte a ReadSlice('\n') gives).
+func (q *quoteState) feed(b []byte) (ended bool) {
+	for _, c := range b {
+		if q.inQuotes {
+			if !q.quoteSeen {
+				q.quoteSeen = c == '"'
+				continue
+			}
+			q.quoteSeen = false
+			if c == '"' {
+				continue // "" inside quotes
+			}
+			q.inQuotes = false // the quote closed the field; c is read outside it
+		}
+		switch {
+		case c == '"' && q.fieldStart:
+			q.inQuotes, q.fieldStart = true, false
+		case rune(c) == q.delim:
+			q.fieldStart = true
+		case c == '\n':
+			q.fieldStart = true
+			ended = true
+		default:
+			q.fieldStart = false
+		}
+	}
+	return ended
 }
 
 // trimNewline is a record's text without the blank lines before it and
@@ -135,8 +176,16 @@ func csvRows(ctx context.Context, r *bufio.Reader, delim rune, m mapping, bad fu
 			if errors.Is(err, io.EOF) || ctx.Err() != nil {
 				return
 			}
+			var pe *csv.ParseError
+			if errors.As(err, &pe) && offset+cr.InputOffset()-src.start >= int64(maxRecordBytes) {
+				// A parse error met before the reader reached the size
+				// limit in a record that passes it: the record is too long
+				// all the same, and the rest of its line must not be read
+				// as a record.
+				err = errRecordTooLong
+			}
 			if errors.Is(err, errRecordTooLong) {
-				raw, err := src.skipRecord()
+				raw, err := src.skipRecord(delim)
 				if err != nil && ctx.Err() == nil {
 					bad(rowError{Err: &readStopped{src.startLine, err}})
 					return
@@ -146,7 +195,6 @@ func csvRows(ctx context.Context, r *bufio.Reader, delim rune, m mapping, bad fu
 				continue
 			}
 			if err != nil {
-				var pe *csv.ParseError
 				if !errors.As(err, &pe) {
 					bad(rowError{Err: &readStopped{startLine, err}})
 					return // an I/O error: nothing more can be read

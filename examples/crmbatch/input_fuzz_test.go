@@ -18,6 +18,8 @@ func FuzzTextRows(f *testing.F) {
 	f.Add(false, []byte("email,firstname\nada@example.com,Ada\nbob@example.com,Ada \"The\" Countess\ncy,\"unbalanced\ndan,Dan\n"))
 	f.Add(true, []byte(`{"email":"a@x"}`+"\n"+`{"email":"d@x"} {"email":"e@x"}`+"\nnull\n"+`{"_crmbatch_raw":"x"}`+"\n"+`{"_crmbatch_line":3}`+"\n{}\n"))
 	f.Add(false, []byte("a,b\n\"x"+strings.Repeat("y\n", 100)+"\",z\nq,r\n"))
+	f.Add(false, []byte("0\n\""+strings.Repeat("0", 64))) // a long record whose quoted field runs to the end
+	f.Add(false, []byte("a,b\nbob,Bob 12\" pipe "+strings.Repeat("n", 80)+"\ncy,\"Cy\nz\"\n"))
 	f.Fuzz(func(t *testing.T, jsonl bool, data []byte) {
 		defer func(n int) { maxRecordBytes = n }(maxRecordBytes)
 		maxRecordBytes = 64

@@ -412,3 +412,28 @@ func TestLineReader(t *testing.T) {
 		t.Errorf("too long (-want +got):\n%s", diff)
 	}
 }
+
+// TestCSVLongRowWithAStrayQuote: a record too long to read whose stray
+// quote (a bare one, inside an unquoted field) opens nothing, as in
+// encoding/csv: the record ends at its line's end, and the rows after it,
+// one with a quoted field over two lines, are read as they are, with none
+// of their lines read as a record of its own. The same holds when the
+// stray quote comes before the size limit.
+func TestCSVLongRowWithAStrayQuote(t *testing.T) {
+	defer func(n int) { maxRecordBytes = n }(maxRecordBytes)
+	maxRecordBytes = 64
+	for name, long := range map[string]string{
+		"quote after the limit":  "bob@example.com,Bob " + strings.Repeat("n", 100) + ` 12" pipe`,
+		"quote before the limit": `bob@example.com,Bob 12" pipe ` + strings.Repeat("n", 100),
+	} {
+		t.Run(name, func(t *testing.T) {
+			in := write(t, "in.csv", "email,firstname\nada@example.com,Ada\n"+long+"\ncy@example.com,Cy\n"+
+				"dan@example.com,\"Dan\nevil@example.com,Eve\nx\"\neve@example.com,Eve\n")
+			r := runWithReport(t, "-vendor", "hubspot", "-op", "create", "-in", in, "-fake")
+			c := r.rep.Counts
+			if c.Read != 5 || c.Succeeded != 4 || c.Invalid != 1 || !r.rep.ReadToEnd {
+				t.Errorf("counts %+v, read to its end %v: want ada, cy, dan and eve in, bob's row invalid, no other", c, r.rep.ReadToEnd)
+			}
+		})
+	}
+}
