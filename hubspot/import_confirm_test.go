@@ -3,11 +3,14 @@ package hubspot
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/hubspot/hubspottest"
+	"github.com/crmbatch/crmbatch/internal/fakekit"
 )
 
 // checkConfirmed checks the report of n people whose emails at the
@@ -187,4 +190,21 @@ func TestImportRowWithAnErrorStillWritten(t *testing.T) {
 	c := importClient(t, srv, ImportConfig{})
 	rep, err := c.Objects("contacts").ImportUpsert(context.Background(), people(n, bad))
 	checkConfirmed(t, rep, err, n, bad, nil, func(int) bool { return false })
+}
+
+// TestImportLongWaitOnOnePartKeepsTheOthers: a part refused with a wait
+// longer than the policy allows fails, and the part written after it is
+// still reported succeeded: accounting for the records asks the engine
+// for no wait and no stop.
+func TestImportLongWaitOnOnePartKeepsTheOthers(t *testing.T) {
+	srv := newFake(t)
+	srv.FailNext(1, fakekit.Fault{Status: http.StatusTooManyRequests, RetryAfter: 10 * time.Minute})
+	c := importClient(t, srv, ImportConfig{MaxRows: 1000})
+	rep, _ := c.Objects("contacts").ImportUpsert(context.Background(), people(2000, nil))
+	if rep.Total != 2000 || rep.Succeeded != 1000 || rep.Failed != 1000 || !rep.Balanced() || rep.InputIncomplete {
+		t.Fatalf("total %d, succeeded %d, failed %d, not attempted %d, incomplete %v", rep.Total, rep.Succeeded, rep.Failed, rep.NotAttempted, rep.InputIncomplete)
+	}
+	if n := srv.Count("contacts"); n != 1000 {
+		t.Errorf("the fake holds %d contacts, want the 1,000 reported succeeded", n)
+	}
 }

@@ -144,13 +144,13 @@ func (r *importRun) place(p *importPart, ie *importErrorJSON) {
 				}
 				// resolveKeys checks that the row holds this id: a line
 				// number read one off would put the error on a neighbour.
-				p.lineKey[row] = strings.ToLower(rd[0])
+				p.lineKey[row] = idKey(rd[0])
 			}
 		} else {
 			p.unplaced++
 		}
 	case len(rd) > 0:
-		p.byKey[strings.ToLower(rd[0])] = e
+		p.byKey[idKey(rd[0])] = e
 	default:
 		p.unplaced++
 	}
@@ -174,7 +174,7 @@ func (r *importRun) resolveKeys(p *importPart) error {
 		if len(cells) == 0 {
 			continue
 		}
-		key := strings.ToLower(cells[0])
+		key := idKey(cells[0])
 		if want, ok := p.lineKey[row]; ok && want != key {
 			// The error's line and its row's id disagree: place it nowhere.
 			delete(p.byLine, row)
@@ -191,6 +191,10 @@ func (r *importRun) resolveKeys(p *importPart) error {
 	p.byKey, p.lineKey = nil, nil
 	return nil
 }
+
+// idKey is an id cell as errors and file rows are matched by: HubSpot
+// matches ids without regard to case, and may echo a value trimmed.
+func idKey(id string) string { return strings.ToLower(strings.TrimSpace(id)) }
 
 // rowError is the record's error for one import error: HubSpot's
 // errorType as Code, its errorMessage as Message.
@@ -277,6 +281,19 @@ func (r *importRun) outcomes(yield func(settled) bool) {
 	}
 }
 
+// replayed is a settled record's error as report gives it to the engine:
+// the same error (errors.Is and errors.As see through it), asking for no
+// wait, no retry and no stop. The import has already acted on it (waited,
+// stopped sending), and every record read must be accounted, those after
+// it included: a part written after a refused one is still reported.
+type replayed struct{ err error }
+
+func (r *replayed) Error() string           { return r.err.Error() }
+func (r *replayed) Unwrap() error           { return r.err }
+func (*replayed) RetryAfter() time.Duration { return 0 }
+func (*replayed) Retryable() bool           { return false }
+func (*replayed) StopRun() bool             { return false }
+
 // report accounts for every record through the engine (so that Keep,
 // OnOutcome and OnProgress behave as on the batch path), then gives the
 // report the import's own request counts and elapsed time.
@@ -297,7 +314,9 @@ func (r *importRun) report(ctx context.Context) (*batch.Report[Result], error) {
 		Send: func(_ context.Context, chunk []settled) ([]batch.Result[Result], error) {
 			res := make([]batch.Result[Result], len(chunk))
 			for i := range chunk {
-				res[i].Err = chunk[i].err
+				if err := chunk[i].err; err != nil {
+					res[i].Err = &replayed{err}
+				}
 			}
 			return res, nil
 		},

@@ -338,8 +338,7 @@ func TestImportStopped(t *testing.T) {
 		srv.FailNext(1, hubspottest.DailyLimit())
 		c := importClient(t, srv, ImportConfig{})
 		rep, err := c.Objects("contacts").ImportUpsert(context.Background(), people(30, nil))
-		// The quota stops the run: nothing was written, so nothing failed.
-		if rep.Succeeded != 0 || rep.NotAttempted != 30 || !rep.Balanced() || !errors.Is(err, batch.ErrQuotaExceeded) || len(srv.Imports()) != 0 {
+		if rep.Succeeded != 0 || rep.Failed != 30 || rep.InputIncomplete || !errors.Is(err, batch.ErrQuotaExceeded) || len(srv.Imports()) != 0 {
 			t.Fatalf("%+v %v", rep, err)
 		}
 	})
@@ -347,7 +346,7 @@ func TestImportStopped(t *testing.T) {
 		srv := newFake(t)
 		c := importClient(t, srv, ImportConfig{MaxRows: 1})
 		rep, err := c.Objects("contacts").ImportUpsert(context.Background(), people(MaxImportsPerDay+3, nil))
-		if rep.Succeeded != MaxImportsPerDay || rep.NotAttempted < 1 || !rep.Balanced() || !rep.InputIncomplete || !errors.Is(err, batch.ErrQuotaExceeded) || len(srv.Imports()) != MaxImportsPerDay {
+		if rep.Succeeded != MaxImportsPerDay || rep.Failed != 1 || !rep.InputIncomplete || !errors.Is(err, batch.ErrQuotaExceeded) || len(srv.Imports()) != MaxImportsPerDay {
 			t.Fatalf("succeeded %d, imports %d, %v", rep.Succeeded, len(srv.Imports()), err)
 		}
 		var re *batch.RunError
