@@ -98,7 +98,7 @@ func TestEveryCodeDecodesToItsClass(t *testing.T) {
 		}
 	}
 	// An OK answer in every shape is a success.
-	for _, body := range []string{`{"code":0,"message":"OK"}`, `0 OK`, `OK`, ``} {
+	for _, body := range []string{`{"code":0,"message":"OK"}`, `0 OK`, `OK`} {
 		res, err := cp.answer(opInsertLeadFast, &httpx.Response{StatusCode: 200, Body: []byte(body)}, []*job{{}})
 		if err != nil || res[0].Err != nil {
 			t.Errorf("%q: %v %+v", body, err, res)
@@ -120,7 +120,7 @@ func TestCodeStrings(t *testing.T) {
 }
 
 // Answers without a code: classified by HTTP status; a 2xx that cannot be
-// read is outcome unknown; an empty 2xx is success; a server's Retry-After
+// read, or empty, is outcome unknown; a server's Retry-After
 // is kept.
 func TestUndecodableAnswers(t *testing.T) {
 	t.Parallel()
@@ -134,8 +134,8 @@ func TestUndecodableAnswers(t *testing.T) {
 		malformed bool
 		wait      time.Duration
 	}{
-		{200, "", true, 0, false, false, 0},
-		{204, "  ", true, 0, false, false, 0},
+		{200, "", false, vendorkit.Unknown, false, true, 0}, // an empty answer confirms nothing
+		{204, "  ", false, vendorkit.Unknown, false, true, 0},
 		{200, "<html>oops</html>", false, vendorkit.Unknown, false, true, 0},
 		{200, `{"status":"fine"}`, false, vendorkit.Unknown, false, true, 0},
 		{401, "Invalid apiKey", false, vendorkit.Auth, true, false, 0},

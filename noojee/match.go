@@ -1,7 +1,6 @@
 package noojee
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -19,14 +18,11 @@ import (
 // codes answers per lead (matched by njExternalLeadId when every reply
 // carries one, else by position).
 func (cp *Campaign) answer(op string, resp *httpx.Response, chunk []*job) ([]batch.Result[Result], error) {
-	ok2xx := resp.StatusCode >= 200 && resp.StatusCode < 300
 	replies, err := decodeReplies(resp.Body)
 	if err != nil {
-		if ok2xx && len(bytes.TrimSpace(resp.Body)) == 0 {
-			replies = []reply{{Code: CodeOK}}
-		} else {
-			return nil, cp.undecodable(op, resp, chunk, err)
-		}
+		// An empty body too: Noojee documents no empty answer, and it
+		// confirms nothing.
+		return nil, cp.undecodable(op, resp, chunk, err)
 	}
 	// One reply answers a one-lead call, or a whole bulk call when it names
 	// no lead or refuses: a refusal naming one lead of several still
@@ -48,6 +44,11 @@ func (cp *Campaign) answer(op string, resp *httpx.Response, chunk []*job) ([]bat
 			// leads: code 0 with the import summary. A bare 0 does not
 			// say which of them went in.
 			return nil, malformedError(op, resp.StatusCode, "code 0 without the import summary (Imported N Updated N Rejected N leads.) for a call of several leads", true)
+		}
+		if len(chunk) == 1 && r.ExternalID != "" {
+			if own := strings.TrimSpace(externalID(&chunk[0].lead)); own != "" && !strings.EqualFold(own, strings.TrimSpace(r.ExternalID)) {
+				return nil, malformedError(op, resp.StatusCode, "the answer names another lead's njExternalLeadId", true)
+			}
 		}
 		out := make([]batch.Result[Result], len(chunk))
 		for i := range out {

@@ -218,3 +218,26 @@ func TestRepeatedKeyAndOversizeRecordFailLocally(t *testing.T) {
 		t.Errorf("a new call with the same id: %v", err)
 	}
 }
+
+// A one-lead call answered with an empty 200, or with an OK naming another
+// lead's njExternalLeadId, confirms nothing: the lead fails matching
+// batch.ErrOutcomeUnknown, never succeeded, and is not sent again.
+func TestUnconfirmingAnswersAreUnknown(t *testing.T) {
+	t.Parallel()
+	for name, body := range map[string]string{
+		"empty body":        "",
+		"another lead's id": `{"code":0,"message":"OK","njExternalLeadId":"someone-else"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := newFake(t)
+			srv.FailNext(1, fakekit.Fault{Status: http.StatusOK, Body: body})
+			c := newClient(t, srv, noojee.WithBatchSize(1))
+			rep, _ := c.Campaign(target).Create(context.Background(), slices.Values(makeLeads(0, 1)))
+			testkit.CheckCounts(t, rep, testkit.Counts{Total: 1, Failed: 1})
+			if o := rep.Outcomes[0]; !errors.Is(o.Err, batch.ErrOutcomeUnknown) || o.Attempts != 1 {
+				t.Errorf("after %d sends: %v", o.Attempts, o.Err)
+			}
+		})
+	}
+}
