@@ -29,6 +29,11 @@ type matching struct {
 	// one of them carried a Record number that could not be used.
 	left []leftEntry
 	odd  bool
+	// misnumbered says an entry's Record number named a lead whose id or
+	// name is not the entry's: then only the placements that the entry's
+	// own LeadId or LeadName confirms (verified) are trusted.
+	misnumbered bool
+	verified    []bool
 }
 
 // leftEntry is an entry not yet placed, with the state it gives.
@@ -50,12 +55,23 @@ type leftEntry struct {
 // not say.
 func matchResults(op, idName string, ids, names []string, batchID string, r *BatchResult, log *slog.Logger) []batch.Result[Result] {
 	n := len(ids)
-	m := &matching{ids: ids, names: names, state: make([]uint8, n), entries: make([]ResultEntry, n)}
+	m := &matching{ids: ids, names: names, state: make([]uint8, n), entries: make([]ResultEntry, n), verified: make([]bool, n)}
 	for _, e := range r.Success {
 		m.place(e, succeeded)
 	}
 	for _, e := range r.Failure {
 		m.place(e, failed)
+	}
+	if m.misnumbered {
+		// One Record number named the wrong lead (an answer counting from
+		// 0, say): a placement by number that the entry's own LeadId or
+		// LeadName does not confirm is suspect, and nothing is inferred.
+		for i := range m.state {
+			if m.state[i] != unset && !m.verified[i] {
+				m.state[i] = conflict
+			}
+		}
+		m.left = nil
 	}
 	if len(m.left) > 0 {
 		before := len(m.left)
@@ -72,12 +88,17 @@ func matchResults(op, idName string, ids, names []string, batchID string, r *Bat
 }
 
 // index returns the lead an entry names by Record number or LeadId: -1 for
-// none, -2 when the Record number and the LeadId disagree.
+// none, -2 when the Record number and the LeadId, or the Record number and
+// the LeadName, disagree (an answer numbering from 0 would otherwise put
+// every entry on its neighbour).
 func (m *matching) index(e ResultEntry) int {
 	n := len(m.ids)
 	if e.Record >= 1 && e.Record <= n {
 		i := e.Record - 1
 		if e.LeadID != "" && m.ids[i] != "" && e.LeadID != m.ids[i] {
+			return -2
+		}
+		if e.LeadName != "" && m.names[i] != "" && leadName(e.LeadName) != leadName(m.names[i]) {
 			return -2
 		}
 		return i
@@ -105,6 +126,7 @@ func (m *matching) place(e ResultEntry, s uint8) {
 	switch {
 	case i == -2:
 		m.state[e.Record-1] = conflict
+		m.misnumbered = true
 	case i < 0:
 		m.left = append(m.left, leftEntry{e, s})
 		if e.Record != 0 {
@@ -114,6 +136,8 @@ func (m *matching) place(e ResultEntry, s uint8) {
 		m.state[i] = conflict
 	default:
 		m.state[i], m.entries[i] = s, e
+		m.verified[i] = e.LeadID != "" && e.LeadID == m.ids[i] ||
+			e.LeadName != "" && leadName(e.LeadName) == leadName(m.names[i])
 	}
 }
 
