@@ -46,8 +46,12 @@ type entry struct {
 	// LookupKey is "id", "sourceId" or "code".
 	LookupKey string
 	// Success is the entry's flag; an entry without one counts as
-	// successful unless it carries an error.
+	// successful when it carries no error and an id or an action (what
+	// a saved record's entry gives).
 	Success bool
+	// Unconfirmed marks an entry without a success flag, error, id or
+	// action: it says nothing of whether the record was saved.
+	Unconfirmed bool
 	// Code is the failed entry's error code as sent, if any.
 	Code string
 	// Type is the failed entry's error type, e.g. "ParentCompanyNotFound".
@@ -192,10 +196,14 @@ func entryOf(we *wireEntry) entry {
 			e.Messages = append(e.Messages, msg)
 		}
 	}
-	if we.Success.set {
+	switch {
+	case we.Success.set:
 		e.Success = we.Success.value
-	} else {
-		e.Success = !hasErr
+	case hasErr:
+	case e.ID != 0 || e.Action != "":
+		e.Success = true
+	default:
+		e.Unconfirmed = true
 	}
 	return e
 }

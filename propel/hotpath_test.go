@@ -2,13 +2,16 @@ package propel
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/mail"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/crmbatch/crmbatch/batch"
 	"github.com/crmbatch/crmbatch/internal/codec"
+	"github.com/crmbatch/crmbatch/internal/vendorkit"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -273,5 +276,43 @@ func TestMatchInOrderIsMatchByKey(t *testing.T) {
 	}
 	if got := match("op", chunk, lookup, br, 200, "r", sc); got[0].Value.ID != 3 || got[2].Value.ID != 1 || got[3].Value.ID != 4 {
 		t.Fatalf("shuffled: %v", got)
+	}
+}
+
+// TestMatchNeverPairsTheWrongRecord: answers that must not be read as they
+// look (the reviewer's bodies): two keys alike but for leading zeros are
+// told apart by their text; a second entry for a record already answered
+// leaves it unconfirmed; an entry saying neither success nor failure
+// confirms nothing.
+func TestMatchNeverPairsTheWrongRecord(t *testing.T) {
+	t.Parallel()
+	lookup := func(c Customer) string { return c.SourceID }
+	run := func(chunk []Customer, body string) []batch.Result[Result] {
+		br, err := decodeBulk([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return match("op", chunk, lookup, br, 200, "r", &scrubber{})
+	}
+	unconfirmed := func(r batch.Result[Result]) bool {
+		var e *Error
+		return errors.As(r.Err, &e) && e.Class == vendorkit.Malformed && e.maybeWritten
+	}
+
+	got := run([]Customer{{SourceID: "00123"}, {SourceID: "123"}},
+		`{"data":[{"key":"123","success":false,"message":"bad 123","id":9},{"key":"00123","success":true,"id":8}],"total":2}`)
+	if got[0].Err != nil || got[0].Value.ID != 8 || got[1].Err == nil || got[1].Value.ID != 9 {
+		t.Errorf("00123 and 123: %+v", got)
+	}
+
+	got = run([]Customer{{SourceID: "C-00000"}, {SourceID: "C-00001"}},
+		`{"data":[{"key":"C-00000","success":true,"id":1},{"key":"C-00000","success":false,"message":"C-00000 bad"},{"key":"C-00001","success":true,"id":2}],"total":3}`)
+	if !unconfirmed(got[0]) || got[1].Err != nil {
+		t.Errorf("two entries for C-00000: %+v", got)
+	}
+
+	got = run([]Customer{{SourceID: "C-00000"}, {SourceID: "C-00001"}}, `{"data":[{"key":"C-00000"},{"key":"C-00001"}]}`)
+	if !unconfirmed(got[0]) || !unconfirmed(got[1]) {
+		t.Errorf("entries without a success flag: %+v", got)
 	}
 }

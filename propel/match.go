@@ -32,10 +32,21 @@ func match[T any](op string, chunk []T, lookup func(T) string, br *bulkResponse,
 func matchByKey[T any](op string, chunk []T, lookup func(T) string, br *bulkResponse, status int, reqID string, sc *scrubber) []batch.Result[Result] {
 	out := make([]batch.Result[Result], len(chunk))
 	done := make([]bool, len(chunk))
-	queues := make(map[string][]int, len(chunk))
+	exact := make(map[string][]int, len(chunk))   // records by key as written
+	similar := make(map[string][]int, len(chunk)) // records by normKey
 	for i, r := range chunk {
-		k := normKey(lookup(r))
-		queues[k] = append(queues[k], i)
+		k := strings.TrimSpace(lookup(r))
+		exact[k] = append(exact[k], i)
+		similar[normKey(k)] = append(similar[normKey(k)], i)
+	}
+	// next takes the first record of q not yet answered.
+	next := func(q []int) int {
+		for _, i := range q {
+			if !done[i] {
+				return i
+			}
+		}
+		return -1
 	}
 	var keyless []int // entries without a key
 	for n := range br.Data {
@@ -44,13 +55,20 @@ func matchByKey[T any](op string, chunk []T, lookup func(T) string, br *bulkResp
 			keyless = append(keyless, n)
 			continue
 		}
-		k := normKey(en.Key)
-		q := queues[k]
-		if len(q) == 0 {
-			continue // an entry for no record of ours: ignored
+		k := strings.TrimSpace(en.Key)
+		i := next(exact[k]) // "00123" is "00123" before it is 123
+		if i < 0 {
+			i = next(similar[normKey(k)])
 		}
-		i := q[0]
-		queues[k] = q[1:]
+		if i < 0 {
+			// Every record with this key is answered already: a second,
+			// maybe conflicting, entry for one of them leaves them all
+			// unconfirmed; an entry for no record of ours is ignored.
+			for _, j := range similar[normKey(k)] {
+				out[j] = batch.Result[Result]{Err: unconfirmed(op, status, reqID, "the response has more than one entry for this record")}
+			}
+			continue
+		}
 		out[i], done[i] = entryResult(op, en, status, reqID, sc), true
 	}
 	if len(keyless) > 0 && len(br.Data) == len(chunk) {
@@ -62,14 +80,21 @@ func matchByKey[T any](op string, chunk []T, lookup func(T) string, br *bulkResp
 	}
 	for i := range out {
 		if !done[i] {
-			e := &Error{}
-			e.Vendor, e.Op, e.HTTPStatus, e.RequestID = "propel", op, status, reqID
-			e.Class, e.Message = vendorkit.Malformed, "the response had no entry for this record"
-			e.maybeWritten = true // the request went through: it may have been saved
-			out[i].Err = e
+			out[i].Err = unconfirmed(op, status, reqID, "the response had no entry for this record")
 		}
 	}
 	return out
+}
+
+// unconfirmed is the error of a record the response does not settle: it
+// may have been saved (the request went through), and the upserts are
+// idempotent, so it is sent again (class Malformed).
+func unconfirmed(op string, status int, reqID, msg string) *Error {
+	e := &Error{}
+	e.Vendor, e.Op, e.HTTPStatus, e.RequestID = "propel", op, status, reqID
+	e.Class, e.Message = vendorkit.Malformed, msg
+	e.maybeWritten = true
+	return e
 }
 
 // inOrder reports whether the answer has one entry per record, each with
@@ -78,9 +103,34 @@ func inOrder[T any](chunk []T, lookup func(T) string, br *bulkResponse) bool {
 	if len(br.Data) != len(chunk) {
 		return false
 	}
+	var spellings map[string]map[string]bool // normKey → the chunk's keys as written, built when needed
 	for i, r := range chunk {
 		en := &br.Data[i]
-		if !en.HasKey || normKey(en.Key) != normKey(lookup(r)) {
+		if !en.HasKey {
+			return false
+		}
+		ek, rk := strings.TrimSpace(en.Key), strings.TrimSpace(lookup(r))
+		if ek == rk {
+			continue
+		}
+		if normKey(ek) != normKey(rk) {
+			return false
+		}
+		// The same key written another way (7 for "007"): in order only if
+		// no other record of the chunk has another spelling of it ("7" and
+		// "007" both), which only matchByKey tells apart.
+		if spellings == nil {
+			spellings = make(map[string]map[string]bool)
+			for _, c := range chunk {
+				k := strings.TrimSpace(lookup(c))
+				nk := normKey(k)
+				if spellings[nk] == nil {
+					spellings[nk] = map[string]bool{}
+				}
+				spellings[nk][k] = true
+			}
+		}
+		if len(spellings[normKey(rk)]) > 1 {
 			return false
 		}
 	}
@@ -95,6 +145,9 @@ func entryResult(op string, en *entry, status int, reqID string, sc *scrubber) b
 	r := Result{Action: en.Action, ID: en.ID, Key: en.Key, LookupKey: en.LookupKey, Success: en.Success, Messages: msgs}
 	if en.Success {
 		return batch.Result[Result]{Value: r}
+	}
+	if en.Unconfirmed {
+		return batch.Result[Result]{Value: r, Err: unconfirmed(op, status, reqID, "the response's entry for this record says neither success nor failure")}
 	}
 	r.Raw = sc.raw(en.Raw)
 	e := &Error{Type: en.Type, Messages: append([]string(nil), en.Messages...), Item: true}
