@@ -11,8 +11,10 @@ import (
 // side, each with its own not-before time: the server's wait when its error
 // gives one, else the policy's backoff for the record's own attempt count.
 // One answer that sends records back spends one retry from the budget. A
-// record past its attempt limit fails with its error; a server wait longer
-// than the policy allows stops the run.
+// record past its attempt limit fails with its error. A server wait longer
+// than the policy allows has already stopped the run (honourWait, called
+// on every answer before this), so such records end through the halted
+// path.
 func (e *engine[T, R]) retry(ctx context.Context, c *chunk[T], pos []int, errOf func(int) error) {
 	if err := e.halted(ctx); err != nil {
 		e.finishAt(c, pos, func(i int) (Status, error) { return haltedStatus(errOf(i)), errors.Join(err, errOf(i)) })
@@ -37,13 +39,7 @@ func (e *engine[T, R]) retry(ctx context.Context, c *chunk[T], pos []int, errOf 
 			final = append(final, Outcome[R]{Index: c.index[i], Key: c.key(i), Status: Failed, Err: err, Attempts: n.sent})
 			continue
 		}
-		wait := RetryAfterOf(err)
-		if wait > e.policy.MaxRetryAfter {
-			tooLong := e.tooLong(wait, err)
-			e.stop(tooLong)
-			final = append(final, Outcome[R]{Index: c.index[i], Key: c.key(i), Status: haltedStatus(err), Err: tooLong, Attempts: n.sent})
-			continue
-		}
+		wait := RetryAfterOf(err) // within MaxRetryAfter: honourWait stopped the run otherwise
 		if wait <= 0 {
 			wait = backoff(n.attempts)
 		}
@@ -60,7 +56,8 @@ func (e *engine[T, R]) retry(ctx context.Context, c *chunk[T], pos []int, errOf 
 }
 
 // retryWhole sends an isolation half back to be sent again whole, after the
-// server's wait or the policy's backoff.
+// server's wait or the policy's backoff (a wait too long has stopped the
+// run, as for retry).
 func (e *engine[T, R]) retryWhole(ctx context.Context, c *chunk[T], err error) {
 	if h := e.halted(ctx); h != nil {
 		e.finish(c, haltedStatus(err), errors.Join(h, err), true)
@@ -71,16 +68,8 @@ func (e *engine[T, R]) retryWhole(ctx context.Context, c *chunk[T], err error) {
 		return
 	}
 	now := time.Now()
-	wait := RetryAfterOf(err)
-	switch {
-	case wait > e.policy.MaxRetryAfter:
-		tooLong := e.tooLong(wait, err)
-		e.stop(tooLong)
-		e.finish(c, haltedStatus(err), tooLong, true)
-		return
-	case wait > 0:
-		// The run was paused when the answer came (honourWait).
-	default:
+	wait := RetryAfterOf(err) // within MaxRetryAfter, and the run paused for it (honourWait)
+	if wait <= 0 {
 		wait = e.policy.Backoff(c.after(0).attempts)
 	}
 	e.log.Debug("batch: retrying isolated half", "op", e.op.Name, "records", c.len(), "wait", wait, "err", err)

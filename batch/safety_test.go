@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -35,21 +34,12 @@ func TestResultCountMismatchIsOutcomeUnknown(t *testing.T) {
 	}
 }
 
-// slotSpy counts the slots taken and given back.
-type slotSpy struct{ acquired, released atomic.Int32 }
-
-func (s *slotSpy) Wait(context.Context) error { return nil }
-func (s *slotSpy) Acquire(context.Context) (func(), error) {
-	s.acquired.Add(1)
-	return func() { s.released.Add(1) }, nil
-}
-
 // A Send that panics fails its chunk (the request may have gone out:
 // ErrOutcomeUnknown) instead of ending the process, gives its slot back,
 // and the run goes on with the next chunk.
 func TestPanicInSendFailsTheChunk(t *testing.T) {
 	t.Parallel()
-	spy := &slotSpy{}
+	slots := &semaphore{ch: make(chan struct{}, 3)}
 	op := Op[rec, int]{Name: "x", MaxItems: 1, Send: func(_ context.Context, c []rec) ([]Result[int], error) {
 		if c[0].id == 0 {
 			panic("decoder bug")
@@ -57,7 +47,7 @@ func TestPanicInSendFailsTheChunk(t *testing.T) {
 		return make([]Result[int], len(c)), nil
 	}}
 	for _, conc := range []int{1, 3} {
-		rep := RunSlice(context.Background(), op, Config{Limiter: spy, Concurrency: conc}, records(3))
+		rep := RunSlice(context.Background(), op, Config{Limiter: slots, Concurrency: conc}, records(3))
 		checkReport(t, rep, 3)
 		if o := rep.Outcomes[0]; o.Status != Failed || !errors.Is(o.Err, ErrOutcomeUnknown) || !strings.Contains(o.Err.Error(), "decoder bug") {
 			t.Errorf("concurrency %d: record 0: %v %v", conc, o.Status, o.Err)
@@ -66,8 +56,8 @@ func TestPanicInSendFailsTheChunk(t *testing.T) {
 			t.Errorf("concurrency %d: %d succeeded, want 2", conc, rep.Succeeded)
 		}
 	}
-	if spy.acquired.Load() != spy.released.Load() {
-		t.Errorf("slots: %d taken, %d given back", spy.acquired.Load(), spy.released.Load())
+	if slots.acquired.Load() != 6 || len(slots.ch) != 0 {
+		t.Errorf("slots: %d taken, %d still held", slots.acquired.Load(), len(slots.ch))
 	}
 }
 
@@ -99,19 +89,13 @@ func TestMaybeWrittenRecordIsNotNotAttempted(t *testing.T) {
 	})
 }
 
-// pauseSpy records the pauses it is told of.
-type pauseSpy struct{ pauses []time.Time }
-
-func (p *pauseSpy) Wait(context.Context) error { return nil }
-func (p *pauseSpy) PauseUntil(t time.Time)     { p.pauses = append(p.pauses, t) }
-
 // A server's Retry-After holds the run back even when the record it came
 // with will not be sent again (its attempts are spent): the next requests
 // wait, and a shared Pauser limiter is told.
 func TestRetryAfterHoldsTheRunWithoutARetry(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		spy := &pauseSpy{}
+		spy := &pauseRecorder{}
 		start := time.Now()
 		var at []time.Duration
 		op := Op[rec, int]{Name: "x", MaxItems: 1, Send: func(context.Context, []rec) ([]Result[int], error) {
@@ -120,8 +104,8 @@ func TestRetryAfterHoldsTheRunWithoutARetry(t *testing.T) {
 		}}
 		rep := RunSlice(context.Background(), op, Config{Limiter: spy, Retry: RetryPolicy{MaxAttempts: 1}}, records(3))
 		checkReport(t, rep, 3)
-		if len(spy.pauses) == 0 || len(at) != 3 || at[1] < 30*time.Second || at[2] < 60*time.Second {
-			t.Errorf("sends at %v, %d pauses told", at, len(spy.pauses))
+		if len(spy.pauses()) == 0 || len(at) != 3 || at[1] < 30*time.Second || at[2] < 60*time.Second {
+			t.Errorf("sends at %v, %d pauses told", at, len(spy.pauses()))
 		}
 	})
 }
