@@ -64,7 +64,7 @@ func New(opts ...Option) (*Client, error) {
 	secrets := httpx.NewSecrets(cfg.token)
 	ts := cfg.tokenSource
 	if cfg.token != "" {
-		ts = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: cfg.token, TokenType: "Bearer"})
+		ts = vendorkit.StaticToken(cfg.token)
 	}
 	hc, err := cfg.HTTP(0, secrets)
 	if err != nil {

@@ -206,8 +206,7 @@ func WithToken(accessToken, businessUnitID string) Option {
 			return err
 		}
 		c.staticToken = accessToken
-		ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: accessToken, TokenType: "Bearer"})
-		return WithTokenSource(ts, businessUnitID)(c)
+		return WithTokenSource(vendorkit.StaticToken(accessToken), businessUnitID)(c)
 	}
 }
 

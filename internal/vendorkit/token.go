@@ -8,13 +8,26 @@ import (
 	"golang.org/x/oauth2"
 )
 
+// StaticToken is the token source of a fixed bearer token (WithToken):
+// Token answers it at once, with no goroutine per request.
+func StaticToken(token string) oauth2.TokenSource {
+	return staticToken{&oauth2.Token{AccessToken: token, TokenType: "Bearer"}}
+}
+
+type staticToken struct{ tok *oauth2.Token }
+
+func (s staticToken) Token() (*oauth2.Token, error) { return s.tok, nil }
+
 // Token asks ts for a token and gives up when ctx ends first. An
 // oauth2.TokenSource takes no context, so a source that hangs would
 // otherwise hold its worker past the run's cancellation; the abandoned
-// call finishes on its own.
+// call finishes on its own. A StaticToken is answered directly.
 func Token(ctx context.Context, ts oauth2.TokenSource) (*oauth2.Token, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if s, ok := ts.(staticToken); ok {
+		return s.tok, nil
 	}
 	type result struct {
 		tok *oauth2.Token

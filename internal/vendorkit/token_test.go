@@ -35,6 +35,13 @@ func TestTokenGivesUpWhenTheContextEnds(t *testing.T) {
 	if err != nil || tok.AccessToken != "a" {
 		t.Fatalf("%v %v", tok, err)
 	}
+	tok, err = Token(context.Background(), StaticToken("b"))
+	if err != nil || tok.AccessToken != "b" || tok.TokenType != "Bearer" {
+		t.Fatalf("static: %v %v", tok, err)
+	}
+	if _, err := Token(ctx, StaticToken("b")); !errors.Is(err, context.Canceled) {
+		t.Fatalf("static after the context ended: %v", err)
+	}
 }
 
 func TestTokenClass(t *testing.T) {
