@@ -129,8 +129,20 @@ func (t *tokenCache) token() (*oauth2.Token, error) {
 
 // tokenCtx is token bounded by ctx: a token fetch (which an
 // oauth2.TokenSource cannot be told to cancel) goes on in the background
-// when ctx ends first, and its token is cached for the next caller.
+// when ctx ends first, and its token is cached for the next caller. A
+// fresh cached token, the usual case, is returned at once, with no
+// goroutine; a cache locked by a fetch in progress takes the bounded path.
 func (t *tokenCache) tokenCtx(ctx context.Context) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	if t.mu.TryLock() {
+		fresh, tok := t.fresh(), t.tok
+		t.mu.Unlock()
+		if fresh {
+			return tok.AccessToken, nil
+		}
+	}
 	tok, err := vendorkit.Token(ctx, TokenSourceFunc(t.token))
 	if err != nil {
 		return "", err
