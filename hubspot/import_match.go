@@ -139,9 +139,6 @@ func (r *importRun) place(p *importPart, ie *importErrorJSON) {
 		if row := line - 1; row >= 1 && row <= p.file.rows {
 			p.byLine[row] = e
 			if len(rd) > 0 {
-				if p.lineKey == nil {
-					p.lineKey = map[int]string{}
-				}
 				// resolveKeys checks that the row holds this id: a line
 				// number read one off would put the error on a neighbour.
 				p.lineKey[row] = idKey(rd[0])

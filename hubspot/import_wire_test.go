@@ -147,7 +147,7 @@ func FuzzImportErrors(f *testing.F) {
 			return
 		}
 		r := newImportRun(c.Objects("contacts"), opUpsert)
-		p := &importPart{file: &csvFile{rows: 3}, byLine: map[int]*Error{}, byKey: map[string]*Error{}}
+		p := &importPart{file: &csvFile{rows: 3}, byLine: map[int]*Error{}, byKey: map[string]*Error{}, lineKey: map[int]string{}}
 		for i := range page.Results {
 			r.place(p, &page.Results[i])
 		}
